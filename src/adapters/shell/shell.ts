@@ -1,0 +1,222 @@
+/**
+ * The terminal adapter: each input line becomes an Invocation for the router, and each Reply is
+ * rendered as text. Interactive on a TTY (prompt, history, completion); on a pipe it prints one
+ * reply block per command, separated by a blank line, and nothing else.
+ */
+import { once } from 'node:events';
+import { createInterface, type Interface } from 'node:readline';
+import type { Readable, Writable } from 'node:stream';
+import type { Deskops } from '../../main.js';
+import { correlationId } from '../../log.js';
+import { renderText, type TextStyle } from '../../views/render-text.js';
+import { failure, type Reply } from '../../views/reply.js';
+import { shellCompleter } from './completion.js';
+import { HISTORY_SIZE, loadHistory, saveHistory } from './history.js';
+import { isMetaCommand, runMetaCommand, type MetaOutcome } from './meta-commands.js';
+import { DEFAULT_CHANNEL, localHandle, ShellSession } from './session.js';
+
+/** The parts of a running deskops the shell uses. */
+export type ShellBackend = Pick<Deskops, 'router' | 'registry' | 'logger'>;
+
+export interface ShellOptions {
+  deskops: ShellBackend;
+  input: Readable;
+  output: Writable;
+  /** Prompt, banner, history and completion; otherwise the quiet piped mode. */
+  interactive: boolean;
+  /**
+   * The person at the keyboard, sanitized with `localHandle`. They are an admin when `deskops` was
+   * created with `shellMinimumRole` for the same handle (as `startShell` does).
+   */
+  localUser: string;
+  /** Starting channel; `#helpdesk` unless given. */
+  channel?: string;
+  /** Defaults to colour only when `output` is a terminal that wants colour. */
+  style?: TextStyle;
+  /** Where interactive history persists; none when omitted. */
+  historyFile?: string;
+}
+
+/** What a line of input asks for: nothing (blank or comment), a meta-command, or a command. */
+export type LineKind = 'skip' | 'meta' | 'command';
+
+/** Classifies one input line. Only '#' alone or before a space or '!' is a comment: `#42` is not. */
+export function classifyLine(line: string): LineKind {
+  const trimmed = line.trim();
+  if (trimmed === '' || /^#(\s|!|$)/.test(trimmed)) return 'skip';
+  return isMetaCommand(trimmed) ? 'meta' : 'command';
+}
+
+/** Colour when `output` is a terminal that supports it (honours NO_COLOR, FORCE_COLOR, TERM=dumb). */
+export function textStyleFor(output: Writable): TextStyle {
+  const tty = output as Writable & { isTTY?: boolean; hasColors?: () => boolean };
+  return tty.isTTY === true && tty.hasColors?.() === true ? 'color' : 'plain';
+}
+
+function runCommand(line: string, session: ShellSession, deskops: ShellBackend): Reply {
+  try {
+    return deskops.router.handle(session.invocation(line.trim()));
+  } catch (error) {
+    // The router already turns failures into replies; this keeps the shell alive if that fails.
+    const ref = correlationId();
+    deskops.logger.error({ err: error, ref, command: line.slice(0, 200) }, 'shell command failed');
+    return failure(`Sorry, something went wrong on our side (ref ${ref}).`, { hint: 'Give the ref to your admin if it keeps happening.' });
+  }
+}
+
+function respond(line: string, session: ShellSession, deskops: ShellBackend): MetaOutcome {
+  switch (classifyLine(line)) {
+    case 'skip':
+      return { quit: false };
+    case 'meta':
+      return runMetaCommand(line, session);
+    case 'command':
+      return { reply: runCommand(line, session, deskops), quit: false };
+  }
+}
+
+/** Writes to `output`, waiting when the reader is slow; resolves false once the reader has gone. */
+class OutputGuard {
+  private failure: Error | undefined;
+  private readonly onError = (error: Error) => {
+    this.failure = error;
+  };
+
+  constructor(private readonly output: Writable) {
+    // Without a listener an EPIPE (`deskops start | head -1`) would crash the process.
+    output.on('error', this.onError);
+  }
+
+  get broken(): boolean {
+    return this.failure !== undefined;
+  }
+
+  async write(text: string): Promise<boolean> {
+    if (this.broken) return false;
+    if (!this.output.write(text)) {
+      try {
+        await once(this.output, 'drain');
+      } catch {
+        return false;
+      }
+    }
+    return !this.broken;
+  }
+
+  /** Stops listening; rethrows a failure other than the reader going away. */
+  release(): void {
+    this.output.off('error', this.onError);
+    const code = (this.failure as NodeJS.ErrnoException | undefined)?.code;
+    if (this.failure && code !== 'EPIPE' && code !== 'ERR_STREAM_DESTROYED') throw this.failure;
+  }
+}
+
+async function runPiped(options: ShellOptions, session: ShellSession, style: TextStyle): Promise<void> {
+  const lines = createInterface({ input: options.input, crlfDelay: Infinity, terminal: false });
+  const output = new OutputGuard(options.output);
+  let first = true;
+  let wroteReply = false;
+  try {
+    for await (const raw of lines) {
+      // Editors on Windows start files with a byte-order mark; it is not part of the command.
+      const line = first ? raw.replace(/^\uFEFF/, '') : raw;
+      first = false;
+      const outcome = respond(line, session, options.deskops);
+      if (outcome.reply) {
+        const block = `${wroteReply ? '\n' : ''}${renderText(outcome.reply, style)}\n`;
+        wroteReply = true;
+        if (!(await output.write(block))) break;
+      }
+      if (outcome.quit) break;
+    }
+  } finally {
+    lines.close();
+    output.release();
+  }
+}
+
+function restoreHistory(options: ShellOptions): string[] {
+  if (!options.historyFile) return [];
+  try {
+    return loadHistory(options.historyFile);
+  } catch (error) {
+    options.deskops.logger.warn({ err: error, file: options.historyFile }, 'could not read shell history');
+    return [];
+  }
+}
+
+function persistHistory(options: ShellOptions, rl: Interface): void {
+  const file = options.historyFile;
+  if (!file) return;
+  let warned = false;
+  rl.on('history', (history: string[]) => {
+    try {
+      saveHistory(file, history);
+    } catch (error) {
+      // One warning is enough; the shell keeps working without a history file.
+      if (!warned) options.deskops.logger.warn({ err: error, file }, 'could not save shell history');
+      warned = true;
+    }
+  });
+}
+
+function banner(session: ShellSession, style: TextStyle): string {
+  const text = `deskops shell · you are @${session.user} (admin) in ${session.channel} · /help for commands, :help for the shell, Ctrl-D to leave`;
+  return `${renderText({ tone: 'info', visibility: 'ephemeral', title: text }, style)}\n\n`;
+}
+
+function runInteractive(options: ShellOptions, session: ShellSession, style: TextStyle): Promise<void> {
+  const { output, deskops } = options;
+  const rl = createInterface({
+    input: options.input,
+    output,
+    terminal: true,
+    prompt: session.prompt(),
+    history: restoreHistory(options),
+    historySize: HISTORY_SIZE,
+    removeHistoryDuplicates: true,
+    completer: shellCompleter(deskops.registry),
+  });
+  persistHistory(options, rl);
+  let quitByCommand = false;
+
+  const show = (reply: Reply) => output.write(`${renderText(reply, style)}\n\n`);
+  rl.on('line', (line) => {
+    const outcome = respond(line, session, deskops);
+    if (outcome.reply) show(outcome.reply);
+    if (outcome.quit) {
+      quitByCommand = true;
+      rl.close();
+      return;
+    }
+    rl.setPrompt(session.prompt());
+    rl.prompt();
+  });
+  // Ctrl-C clears a half-typed line; on an empty line it leaves, like Ctrl-D.
+  rl.on('SIGINT', () => {
+    if (rl.line === '') {
+      rl.close();
+      return;
+    }
+    rl.write(null, { ctrl: true, name: 'e' });
+    rl.write(null, { ctrl: true, name: 'u' });
+  });
+
+  const closed = once(rl, 'close').then(() => {
+    if (!quitByCommand) output.write('\n');
+  });
+  output.write(banner(session, style));
+  rl.prompt();
+  return closed;
+}
+
+/**
+ * Runs the shell until the input ends or `:quit`. Each command goes through `deskops.router`
+ * as the session's user (`localUser` until `:as`) in the session's channel.
+ */
+export async function runShell(options: ShellOptions): Promise<void> {
+  const session = new ShellSession(localHandle(options.localUser), options.channel ?? DEFAULT_CHANNEL);
+  const style = options.style ?? textStyleFor(options.output);
+  if (options.interactive) await runInteractive(options, session, style);
+  else await runPiped(options, session, style);
+}

@@ -1,0 +1,40 @@
+/** What every use case receives: the clock, the store, configuration and who is acting. */
+import type { Clock } from '../clock.js';
+import type { Store } from '../store/database.js';
+import type { Platform, Role, Tier } from '../domain/vocabulary.js';
+import type { Settings } from '../config.js';
+
+/** A person acting through a platform identity, or a scheduled job acting on its own. */
+export type Actor =
+  | {
+      kind: 'person';
+      personId: number;
+      displayName: string;
+      role: Role;
+      tier: Tier | null;
+      platform: Platform;
+      handle: string;
+    }
+  | { kind: 'system'; job: string };
+
+export interface AppContext {
+  clock: Clock;
+  store: Store;
+  settings: Settings;
+}
+
+/** The context of one request: the app context plus the acting person. */
+export interface RequestContext extends AppContext {
+  actor: Actor;
+  /** Where the request came from; notifications about it may go back there. */
+  origin: { platform: Platform; channel: string | null; thread: string | null };
+}
+
+/** "@alice" for people, "system:sla-watch" for jobs: what audit events and notes show. */
+export function actorLabel(actor: Actor): string {
+  return actor.kind === 'person' ? `@${actor.handle}` : `system:${actor.job}`;
+}
+
+export function actorPersonId(actor: Actor): number | null {
+  return actor.kind === 'person' ? actor.personId : null;
+}

@@ -1,0 +1,72 @@
+/** Managing the people deskops knows: list them, change roles (admins) and tiers (leads), and "who am I". */
+import { eq, sql } from 'drizzle-orm';
+import type { Platform, Role, Tier } from '../domain/vocabulary.js';
+import { people } from '../store/schema.js';
+import { recordAudit } from './audit.js';
+import type { AppContext, RequestContext } from './context.js';
+import { conflict, invalid } from './errors.js';
+import { findMentioned, requireRole, type PersonRow } from './people.js';
+
+/** A role or tier change: the person after it, and what they had before (equal when nothing changed). */
+export interface PersonChange<T> {
+  person: PersonRow;
+  before: T;
+  changed: boolean;
+}
+
+function adminCount(ctx: AppContext): number {
+  return ctx.store.db.select({ n: sql<number>`count(*)` }).from(people).where(eq(people.role, 'admin')).get()?.n ?? 0;
+}
+
+/** Sets a person's role (admins only, audited as 'person.role'); the last admin cannot be demoted. */
+export function setPersonRole(ctx: RequestContext, mention: string, role: Role): PersonChange<Role> {
+  return ctx.store.transaction(() => {
+    requireRole(ctx, 'admin', 'change roles');
+    const person = findMentioned(ctx, mention);
+    if (person.role === role) return { person, before: role, changed: false };
+    if (person.role === 'admin' && adminCount(ctx) <= 1) {
+      throw conflict(
+        `@${person.handle} is the last admin; deskops needs at least one.`,
+        'Make someone else an admin first: /people role @someone admin.',
+      );
+    }
+    ctx.store.db.update(people).set({ role }).where(eq(people.id, person.id)).run();
+    recordAudit(ctx, { entity: 'person', entityId: person.id, action: 'person.role', before: { role: person.role }, after: { role } });
+    return { person: { ...person, role }, before: person.role, changed: true };
+  });
+}
+
+/** Sets a person's tier, or clears it with null (leads and admins, audited as 'person.tier'). */
+export function setPersonTier(ctx: RequestContext, mention: string, tier: Tier | null): PersonChange<Tier | null> {
+  return ctx.store.transaction(() => {
+    requireRole(ctx, 'lead', 'change tiers');
+    const person = findMentioned(ctx, mention);
+    if (person.tier === tier) return { person, before: tier, changed: false };
+    ctx.store.db.update(people).set({ tier }).where(eq(people.id, person.id)).run();
+    recordAudit(ctx, { entity: 'person', entityId: person.id, action: 'person.tier', before: { tier: person.tier }, after: { tier } });
+    return { person: { ...person, tier }, before: person.tier, changed: true };
+  });
+}
+
+/** Who the actor is, as deskops sees them right now. */
+export interface WhoAmI {
+  handle: string;
+  displayName: string;
+  role: Role;
+  tier: Tier | null;
+  platform: Platform;
+}
+
+/** The acting person's handle, role, tier and platform (read fresh, so a change shows at once). */
+export function whoAmI(ctx: RequestContext): WhoAmI {
+  const { actor } = ctx;
+  if (actor.kind !== 'person') throw invalid(`This request comes from the scheduled job ${actor.job}, not a person.`);
+  const row = ctx.store.db.select({ role: people.role, tier: people.tier, displayName: people.displayName }).from(people).where(eq(people.id, actor.personId)).get();
+  return {
+    handle: actor.handle,
+    displayName: row?.displayName ?? actor.displayName,
+    role: row?.role ?? actor.role,
+    tier: row ? row.tier : actor.tier,
+    platform: actor.platform,
+  };
+}

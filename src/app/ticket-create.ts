@@ -1,0 +1,202 @@
+/** Opening tickets: from a command or a message, and by splitting an unrelated question out. */
+import { z } from 'zod';
+import { tickets } from '../store/schema.js';
+import type { Department, Origin, Priority, Severity } from '../domain/vocabulary.js';
+import { cleanText, oneLine } from '../views/format.js';
+import { success } from '../views/reply.js';
+import { recordAudit } from './audit.js';
+import { actorLabel, actorPersonId, type RequestContext } from './context.js';
+import { invalid } from './errors.js';
+import { enqueue } from './outbox.js';
+import { findMentioned } from './people.js';
+import { addComment, requireTicket, type TicketRow } from './ticket-records.js';
+import { attachTags, resolveTagRefs, type TagRef, type TagRow } from './tags.js';
+import { AppError } from './errors.js';
+
+/** Titles longer than this are shortened; the full text moves into the description. */
+export const MAX_TITLE_LENGTH = 200;
+export const MAX_BODY_LENGTH = 30_000;
+
+export interface CreateTicketInput {
+  title: string;
+  description?: string;
+  priority?: Priority;
+  severity?: Severity;
+  department?: Department;
+  /** An email address or a chat mention ("@alice"). */
+  requester?: string;
+  origin?: Origin;
+  tags?: readonly TagRef[];
+  /** A link to the chat message the ticket came from. */
+  sourceLink?: string;
+}
+
+export interface CreatedTicket {
+  ticket: TicketRow;
+  tags: TagRow[];
+  titleShortened: boolean;
+}
+
+const emailSchema = z.email();
+
+/** Normalises a requester: "@alice" (a chat user) or an email address. */
+function parseRequester(ctx: RequestContext, raw: string): { requester: string; personId: number | null } {
+  const value = raw.trim();
+  if (value.startsWith('@')) {
+    try {
+      const person = findMentioned(ctx, value);
+      return { requester: `@${person.handle}`, personId: person.id };
+    } catch (error) {
+      // Requesters are often customers deskops has never seen: keep the handle as typed.
+      if (error instanceof AppError && error.code === 'NOT_FOUND') return { requester: value, personId: null };
+      throw error;
+    }
+  }
+  if (emailSchema.safeParse(value).success) return { requester: value.toLowerCase(), personId: null };
+  throw invalid(`"${value}" is not an email address or an @mention.`, 'Use requester:jane@example.com or requester:@jane.');
+}
+
+/** Cuts an over-long title at a word boundary, so nothing typed is lost: the full text goes to the description. */
+function fitTitle(title: string): { title: string; shortened: boolean } {
+  if (title.length <= MAX_TITLE_LENGTH) return { title, shortened: false };
+  const cut = title.slice(0, MAX_TITLE_LENGTH - 1);
+  const space = cut.lastIndexOf(' ');
+  return { title: `${space > MAX_TITLE_LENGTH / 2 ? cut.slice(0, space) : cut}…`, shortened: true };
+}
+
+/** Creates a ticket in Triage, Open, with its audit event and the triage notification. */
+export function createTicket(ctx: RequestContext, input: CreateTicketInput): CreatedTicket {
+  return ctx.store.transaction(() => {
+    const typedTitle = oneLine(input.title);
+    if (!typedTitle) throw invalid('A ticket needs a title.', 'Example: /ticket new "Login fails after SSO change" priority:high');
+    const { title, shortened } = fitTitle(typedTitle);
+    const description = cleanText([shortened ? typedTitle : '', input.description ?? ''].filter(Boolean).join('\n\n'));
+    if (description.length > MAX_BODY_LENGTH) {
+      throw invalid(`The description is ${description.length} characters; the limit is ${MAX_BODY_LENGTH}.`, 'Add the rest as comments with /ticket note.');
+    }
+    const tagRows = resolveTagRefs(ctx, input.tags ?? []);
+    const requester = input.requester ? parseRequester(ctx, input.requester) : defaultRequester(ctx);
+    const now = ctx.clock.now();
+    const ticket = ctx.store.db
+      .insert(tickets)
+      .values({
+        title,
+        description,
+        requester: requester.requester,
+        requesterPersonId: requester.personId,
+        origin: input.origin ?? 'chat',
+        department: input.department ?? ctx.settings.defaultDepartment,
+        // Tickets from email default to Medium like every other; the explicit default keeps that visible.
+        priority: input.priority ?? 'medium',
+        severity: input.severity ?? null,
+        tier: 'triage',
+        status: 'open',
+        chatPlatform: ctx.origin.platform,
+        chatChannel: ctx.origin.channel,
+        chatThread: ctx.origin.thread,
+        sourceLink: input.sourceLink ?? null,
+        createdBy: actorPersonId(ctx.actor),
+        createdAt: now,
+        updatedAt: now,
+        tierEnteredAt: now,
+        statusChangedAt: now,
+        lastRequesterMessageAt: now,
+      })
+      .returning()
+      .get();
+    attachTags(ctx, ticket.id, tagRows);
+    recordAudit(ctx, {
+      entity: 'ticket',
+      entityId: ticket.id,
+      action: 'ticket.created',
+      after: { ...snapshot(ticket), tags: tagRows.map((t) => `${t.family}:${t.name}`) },
+    });
+    announceNewTicket(ctx, ticket);
+    return { ticket, tags: tagRows, titleShortened: shortened };
+  });
+}
+
+/** A ticket typed by an agent for a chat user defaults to that user as requester. */
+function defaultRequester(ctx: RequestContext): { requester: string | null; personId: number | null } {
+  return ctx.actor.kind === 'person' ? { requester: actorLabel(ctx.actor), personId: ctx.actor.personId } : { requester: null, personId: null };
+}
+
+/** The fields worth keeping in the creation audit event. */
+function snapshot(ticket: TicketRow): Record<string, unknown> {
+  return {
+    title: ticket.title,
+    priority: ticket.priority,
+    severity: ticket.severity,
+    department: ticket.department,
+    origin: ticket.origin,
+    requester: ticket.requester,
+    tier: ticket.tier,
+    status: ticket.status,
+    parentId: ticket.parentId,
+  };
+}
+
+/** Triage reads every new ticket: queue a notice for the triage channel. */
+function announceNewTicket(ctx: RequestContext, ticket: TicketRow): void {
+  enqueue(ctx, {
+    dedupeKey: `ticket-new:${ticket.id}`,
+    channel: 'tier:triage',
+    reply: success(`New ticket #${ticket.id}: ${ticket.title}`, {
+      fields: [
+        { label: 'Priority', value: ticket.priority },
+        { label: 'Requester', value: ticket.requester ?? '—' },
+      ],
+      buttons: [{ label: 'Assign to me', command: `/ticket assign ${ticket.id} me`, style: 'primary' }],
+      ticketId: ticket.id,
+    }),
+  });
+}
+
+export interface SplitResult {
+  parent: TicketRow;
+  child: TicketRow;
+}
+
+/**
+ * Splits an unrelated question out of a ticket: a new ticket back in Triage, unassigned, linked
+ * to its parent, with an internal note on both explaining the split.
+ */
+export function splitTicket(ctx: RequestContext, parentId: number, title: string): SplitResult {
+  return ctx.store.transaction(() => {
+    const parent = requireTicket(ctx, parentId);
+    const { title: childTitle, shortened } = fitTitle(oneLine(title));
+    if (!childTitle) throw invalid('The new ticket needs a title.', `Example: /ticket split ${parentId} "Question about invoices"`);
+    const now = ctx.clock.now();
+    const child = ctx.store.db
+      .insert(tickets)
+      .values({
+        title: childTitle,
+        description: shortened ? oneLine(title) : '',
+        requester: parent.requester,
+        requesterPersonId: parent.requesterPersonId,
+        origin: parent.origin,
+        department: parent.department,
+        priority: parent.priority,
+        tier: 'triage',
+        status: 'open',
+        parentId: parent.id,
+        chatPlatform: parent.chatPlatform,
+        chatChannel: parent.chatChannel,
+        createdBy: actorPersonId(ctx.actor),
+        createdAt: now,
+        updatedAt: now,
+        tierEnteredAt: now,
+        statusChangedAt: now,
+        lastRequesterMessageAt: parent.lastRequesterMessageAt ?? now,
+      })
+      .returning()
+      .get();
+    const by = actorLabel(ctx.actor);
+    recordAudit(ctx, { entity: 'ticket', entityId: child.id, action: 'ticket.created', after: { ...snapshot(child), splitFrom: parent.id } });
+    recordAudit(ctx, { entity: 'ticket', entityId: parent.id, action: 'ticket.split', after: { childId: child.id } });
+    addComment(ctx, child.id, 'internal', `Split from #${parent.id} ("${parent.title}") by ${by}: an unrelated question, back to Triage.`);
+    addComment(ctx, parent.id, 'internal', `Split out #${child.id} ("${child.title}") by ${by}: that question is handled there, starting from Triage.`);
+    announceNewTicket(ctx, child);
+    return { parent: requireTicket(ctx, parent.id), child: requireTicket(ctx, child.id) };
+  });
+}

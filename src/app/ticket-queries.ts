@@ -1,0 +1,120 @@
+/** Read models: the ticket list with its filters and pages, and everything a ticket card shows. */
+import { and, count, desc, eq, inArray, isNull, type SQL } from 'drizzle-orm';
+import { knownIssues, tags, tickets, ticketTags } from '../store/schema.js';
+import { ACTIVE_STATUSES } from '../domain/lifecycle.js';
+import type { Department, HandoffTeam, Priority, Status, Tier } from '../domain/vocabulary.js';
+import { slugify } from '../domain/text.js';
+import type { RequestContext, AppContext } from './context.js';
+import { invalid } from './errors.js';
+import { handleOf } from './people.js';
+import { commentsOf, requireTicket, type CommentRow, type TicketRow } from './ticket-records.js';
+import { resolveTagRefs, tagsOfTicket, type TagRef, type TagRow } from './tags.js';
+
+export interface TicketFilter {
+  scope?: 'mine' | 'unassigned';
+  tier?: Tier;
+  /** A status, or 'all'; by default the active ones (not Resolved or Closed). */
+  status?: Status | 'all';
+  /** `family:name`, or a bare name matched in any family. */
+  tag?: TagRef | string;
+  priority?: Priority;
+  team?: HandoffTeam;
+  department?: Department;
+  knownIssue?: number;
+  page?: number;
+}
+
+export interface TicketListRow {
+  ticket: TicketRow;
+  assignee: string | null;
+}
+
+export interface TicketPage {
+  rows: TicketListRow[];
+  total: number;
+  page: number;
+  pages: number;
+  pageSize: number;
+}
+
+/** Tag ids a tag filter stands for; a bare name may match a tag in several families. */
+function tagIdsFor(ctx: AppContext, tag: TagRef | string): number[] {
+  if (typeof tag !== 'string') return resolveTagRefs(ctx, [tag]).map((t) => t.id);
+  const rows = ctx.store.db.select({ id: tags.id }).from(tags).where(eq(tags.slug, slugify(tag))).all();
+  if (rows.length === 0) throw invalid(`No tag is called "${tag}".`, 'Use tag:<family>:<name>, e.g. tag:area:Authentication; /ticket tags lists them.');
+  return rows.map((r) => r.id);
+}
+
+/** Tickets matching `filter`, newest first, one page at a time, with the total count. */
+export function listTickets(ctx: RequestContext, filter: TicketFilter): TicketPage {
+  const conditions: SQL[] = [];
+  if (filter.scope === 'mine') {
+    if (ctx.actor.kind !== 'person') throw invalid('A scheduled job has no tickets of its own.');
+    conditions.push(eq(tickets.assigneeId, ctx.actor.personId));
+  }
+  if (filter.scope === 'unassigned') conditions.push(isNull(tickets.assigneeId));
+  if (filter.tier) conditions.push(eq(tickets.tier, filter.tier));
+  if (filter.status === undefined) conditions.push(inArray(tickets.status, [...ACTIVE_STATUSES]));
+  else if (filter.status !== 'all') conditions.push(eq(tickets.status, filter.status));
+  if (filter.priority) conditions.push(eq(tickets.priority, filter.priority));
+  if (filter.team) conditions.push(eq(tickets.team, filter.team));
+  if (filter.department) conditions.push(eq(tickets.department, filter.department));
+  if (filter.knownIssue !== undefined) conditions.push(eq(tickets.knownIssueId, filter.knownIssue));
+  if (filter.tag !== undefined) {
+    const ids = tagIdsFor(ctx, filter.tag);
+    const tagged = ctx.store.db.select({ id: ticketTags.ticketId }).from(ticketTags).where(inArray(ticketTags.tagId, ids));
+    conditions.push(inArray(tickets.id, tagged));
+  }
+  const where = conditions.length > 0 ? and(...conditions) : undefined;
+  const pageSize = ctx.settings.pageSize;
+  const total = ctx.store.db.select({ n: count() }).from(tickets).where(where).get()?.n ?? 0;
+  const pages = Math.max(1, Math.ceil(total / pageSize));
+  const page = Math.min(Math.max(1, filter.page ?? 1), pages);
+  const rows = ctx.store.db
+    .select()
+    .from(tickets)
+    .where(where)
+    .orderBy(desc(tickets.id))
+    .limit(pageSize)
+    .offset((page - 1) * pageSize)
+    .all();
+  return {
+    rows: rows.map((ticket) => ({ ticket, assignee: handleOf(ctx, ticket.assigneeId) })),
+    total,
+    page,
+    pages,
+    pageSize,
+  };
+}
+
+export interface TicketDetail {
+  ticket: TicketRow;
+  assignee: string | null;
+  createdBy: string | null;
+  tags: TagRow[];
+  knownIssue: { id: number; title: string; status: string } | null;
+  parent: { id: number; title: string } | null;
+  children: { id: number; title: string; status: Status }[];
+  comments: (CommentRow & { author: string })[];
+}
+
+/** Everything `/ticket show` needs about one ticket. */
+export function ticketDetail(ctx: AppContext, ticketId: number): TicketDetail {
+  const ticket = requireTicket(ctx, ticketId);
+  const { db } = ctx.store;
+  const knownIssue = ticket.knownIssueId
+    ? (db.select({ id: knownIssues.id, title: knownIssues.title, status: knownIssues.status }).from(knownIssues).where(eq(knownIssues.id, ticket.knownIssueId)).get() ?? null)
+    : null;
+  const parent = ticket.parentId ? (db.select({ id: tickets.id, title: tickets.title }).from(tickets).where(eq(tickets.id, ticket.parentId)).get() ?? null) : null;
+  const children = db.select({ id: tickets.id, title: tickets.title, status: tickets.status }).from(tickets).where(eq(tickets.parentId, ticket.id)).orderBy(tickets.id).all();
+  return {
+    ticket,
+    assignee: handleOf(ctx, ticket.assigneeId),
+    createdBy: handleOf(ctx, ticket.createdBy),
+    tags: tagsOfTicket(ctx, ticket.id),
+    knownIssue,
+    parent,
+    children,
+    comments: commentsOf(ctx, ticket.id).map((c) => ({ ...c, author: c.authorLabel })),
+  };
+}

@@ -1,0 +1,90 @@
+/** Reading and changing ticket rows, with the audit event every change needs. */
+import { eq, sql } from 'drizzle-orm';
+import { comments, tickets } from '../store/schema.js';
+import { recordAudit } from './audit.js';
+import { actorLabel, actorPersonId, type RequestContext } from './context.js';
+import { notFound } from './errors.js';
+import type { AppContext } from './context.js';
+
+export type TicketRow = typeof tickets.$inferSelect;
+export type CommentRow = typeof comments.$inferSelect;
+export type TicketPatch = Partial<Omit<TicketRow, 'id' | 'createdAt' | 'createdBy'>>;
+
+export function findTicket(ctx: AppContext, id: number): TicketRow | undefined {
+  return ctx.store.db.select().from(tickets).where(eq(tickets.id, id)).get();
+}
+
+/** The ticket, or a NOT_FOUND that says which numbers exist. */
+export function requireTicket(ctx: AppContext, id: number): TicketRow {
+  const ticket = findTicket(ctx, id);
+  if (ticket) return ticket;
+  const highest = ctx.store.db.select({ max: sql<number | null>`max(${tickets.id})` }).from(tickets).get()?.max ?? null;
+  throw notFound(
+    `There is no ticket #${id}.`,
+    highest === null ? 'No tickets yet: create one with /ticket new <title>.' : `Tickets go from #1 to #${highest}; /ticket list shows the open ones.`,
+  );
+}
+
+/**
+ * Applies `patch` to a ticket and records one audit event with the changed fields before and
+ * after. Returns the updated row. Call inside the request's transaction.
+ */
+export function changeTicket(ctx: RequestContext, ticket: TicketRow, patch: TicketPatch, action: string): TicketRow {
+  const before: Record<string, unknown> = {};
+  const after: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(patch) as [keyof TicketPatch, unknown][]) {
+    const old = ticket[key];
+    const same = old instanceof Date && value instanceof Date ? old.getTime() === value.getTime() : old === value;
+    if (!same) {
+      before[key] = old;
+      after[key] = value;
+    }
+  }
+  const updated = ctx.store.db
+    .update(tickets)
+    .set({ ...patch, updatedAt: ctx.clock.now() })
+    .where(eq(tickets.id, ticket.id))
+    .returning()
+    .get();
+  recordAudit(ctx, { entity: 'ticket', entityId: ticket.id, action, before, after });
+  return updated;
+}
+
+/**
+ * Adds a public reply or an internal note to the timeline (with its audit event). A public reply
+ * from an agent also stamps `lastPublicReplyAt`, which the requester-reply SLA reads.
+ */
+export function addComment(
+  ctx: RequestContext,
+  ticketId: number,
+  visibility: 'public' | 'internal',
+  body: string,
+): CommentRow {
+  const now = ctx.clock.now();
+  const comment = ctx.store.db
+    .insert(comments)
+    .values({
+      ticketId,
+      visibility,
+      body,
+      authorId: actorPersonId(ctx.actor),
+      authorLabel: actorLabel(ctx.actor),
+      createdAt: now,
+    })
+    .returning()
+    .get();
+  const stamp = visibility === 'public' ? { lastPublicReplyAt: now, updatedAt: now } : { updatedAt: now };
+  ctx.store.db.update(tickets).set(stamp).where(eq(tickets.id, ticketId)).run();
+  recordAudit(ctx, {
+    entity: 'ticket',
+    entityId: ticketId,
+    action: visibility === 'public' ? 'comment.reply' : 'comment.note',
+    after: { commentId: comment.id, length: body.length },
+  });
+  return comment;
+}
+
+/** The timeline, oldest first. */
+export function commentsOf(ctx: AppContext, ticketId: number): CommentRow[] {
+  return ctx.store.db.select().from(comments).where(eq(comments.ticketId, ticketId)).orderBy(comments.id).all();
+}

@@ -1,0 +1,89 @@
+/**
+ * The `deskops` command: start, shell, migrate, backup. Configuration comes from the environment,
+ * with `.env` filling gaps. Stdout carries only what the command is for (replies, reports); logs
+ * and errors go to stderr.
+ */
+import { readFileSync } from 'node:fs';
+import { Command } from 'commander';
+import dotenv from 'dotenv';
+import { BackupRefused, backupDatabase } from './cli/backup.js';
+import { formatMigrationReport, migrateDatabase } from './cli/migrate.js';
+import { ConfigError, loadConfig } from './config.js';
+
+/** Exit code for a configuration the environment got wrong. */
+export const EXIT_CONFIG = 2;
+
+function packageVersion(): string {
+  const manifest = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version?: unknown };
+  return typeof manifest.version === 'string' ? manifest.version : '0.0.0';
+}
+
+/** Runs the shell adapter; loaded on demand because the command graph is most of start-up time. */
+async function openShell(): Promise<void> {
+  const config = loadConfig();
+  const shell = await import('./adapters/shell/start.js');
+  await shell.startShell(config);
+}
+
+function print(text: string): void {
+  process.stdout.write(`${text}\n`);
+}
+
+/** The commander program; actions read configuration only when they run, so --help always works. */
+export function buildProgram(): Command {
+  const program = new Command('deskops')
+    .description('A help desk inside Slack, Rocket.Chat or a terminal shell')
+    .version(packageVersion(), '-v, --version', 'print the version')
+    .showSuggestionAfterError();
+
+  program
+    .command('start')
+    .description('start deskops; with no chat platform configured that is the terminal shell')
+    .action(openShell);
+
+  program
+    .command('shell')
+    .description('open the terminal shell: interactive on a TTY, one reply per line when piped')
+    .action(openShell);
+
+  program
+    .command('migrate')
+    .description('apply pending database migrations and show the schema state')
+    .action(() => {
+      print(formatMigrationReport(migrateDatabase(loadConfig().dbPath)));
+    });
+
+  program
+    .command('backup')
+    .description('copy the database with SQLite online backup (safe while deskops runs)')
+    .argument('<file>', 'the backup file to write')
+    .option('-f, --force', 'replace the file if it exists')
+    .action(async (file: string, options: { force?: boolean }) => {
+      const { dbPath } = loadConfig();
+      const result = await backupDatabase({ dbPath, target: file, force: options.force === true });
+      print(`Backed up ${dbPath} to ${result.path} (${result.bytes.toLocaleString('en-US')} bytes)`);
+    });
+
+  return program;
+}
+
+/** Runs the CLI on `argv` and returns the exit code (commander exits by itself for --help and usage errors). */
+export async function runCli(argv: readonly string[] = process.argv): Promise<number> {
+  // Real environment variables win over .env; `quiet` keeps dotenv's banner off stdout.
+  dotenv.config({ quiet: true });
+  try {
+    await buildProgram().parseAsync([...argv]);
+    return 0;
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(`deskops: ${error.message}\nSee .env.example for every variable and its format.`);
+      return EXIT_CONFIG;
+    }
+    if (error instanceof BackupRefused) {
+      console.error(`deskops backup: ${error.message}`);
+      return 1;
+    }
+    console.error('deskops: unexpected error:', error);
+    return 1;
+  }
+}

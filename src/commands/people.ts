@@ -1,0 +1,88 @@
+/** /people (alias /agents) and /whoami: who deskops knows, their roles and tiers. */
+import { UsageError } from '../app/errors.js';
+import { setPersonRole, setPersonTier, whoAmI } from '../app/people-admin.js';
+import { listPeople } from '../app/people.js';
+import { closestMatches } from '../domain/text.js';
+import { ROLES, TIERS, TIER_ALIASES, type Tier } from '../domain/vocabulary.js';
+import { peopleListReply, roleChangedReply, tierChangedReply, whoAmIReply } from '../views/people.js';
+import { choice, type ArgReader } from './args.js';
+import type { CommandRegistry } from './registry.js';
+
+const role = choice('role', ROLES, { agents: 'agent', leads: 'lead', admins: 'admin' });
+const tierOrNone = choice('tier', [...TIERS, 'none'] as const, { ...TIER_ALIASES, clear: 'none', '-': 'none' });
+
+/** The person a command is about: "@alice", "alice" or "me". */
+function person(args: ArgReader): string {
+  return args.optionalMention() ?? args.word('the person (@user or me)');
+}
+
+/** Registers the /people and /whoami families. */
+export function registerPeopleCommands(registry: CommandRegistry): void {
+  registry.family({ name: 'people', aliases: ['agents'], summary: 'the people deskops knows: roles and tiers' });
+  registry.family({ name: 'whoami', summary: 'your handle, role, tier and platform' });
+
+  const list = (args: ArgReader, ctx: Parameters<typeof listPeople>[0]) => {
+    args.end();
+    return peopleListReply(listPeople(ctx));
+  };
+
+  registry.define({
+    path: ['people'],
+    usage: '/people',
+    summary: 'Everyone deskops knows, with role and tier (same as /people list).',
+    run(args, ctx) {
+      const next = args.peek();
+      if (next?.kind === 'word') {
+        const near = closestMatches(next.value, ['list', 'role', 'tier'], 1);
+        throw new UsageError(`/people has no "${next.value}" command.${near.length > 0 ? ` Did you mean /people ${near[0]}?` : ''}`, '');
+      }
+      return list(args, ctx);
+    },
+  });
+
+  registry.define({
+    path: ['people', 'list'],
+    aliases: ['ls'],
+    usage: '/people list',
+    summary: 'Everyone deskops knows: handle, name, role and tier.',
+    run: list,
+  });
+
+  registry.define({
+    path: ['people', 'role'],
+    usage: '/people role @user agent|lead|admin',
+    summary: "Change someone's role. Deskops always keeps at least one admin.",
+    role: 'admin',
+    examples: ['/people role @alice lead'],
+    run(args, ctx) {
+      const who = person(args);
+      const next = args.choice('the role (agent, lead or admin)', role);
+      args.end();
+      return roleChangedReply(setPersonRole(ctx, who, next));
+    },
+  });
+
+  registry.define({
+    path: ['people', 'tier'],
+    usage: '/people tier @user triage|t1|t2|t3|t4|t5|oncall|none',
+    summary: "Set the tier someone works in (none clears it).",
+    role: 'lead',
+    examples: ['/people tier @bob t2', '/people tier @bob none'],
+    run(args, ctx) {
+      const who = person(args);
+      const picked = args.choice('the tier', tierOrNone);
+      args.end();
+      return tierChangedReply(setPersonTier(ctx, who, picked === 'none' ? null : (picked satisfies Tier)));
+    },
+  });
+
+  registry.define({
+    path: ['whoami'],
+    usage: '/whoami',
+    summary: 'Your handle, role, tier and platform.',
+    run(args, ctx) {
+      args.end();
+      return whoAmIReply(whoAmI(ctx));
+    },
+  });
+}

@@ -1,0 +1,93 @@
+/**
+ * Commands are data: a registry of definitions that refuses duplicates. Help text, the README's
+ * command reference and the router all read from it.
+ */
+import type { RequestContext } from '../app/context.js';
+import type { Role } from '../domain/vocabulary.js';
+import type { Reply } from '../views/reply.js';
+import type { ArgReader } from './args.js';
+
+export interface CommandDefinition {
+  /** The words that name the command: ['ticket', 'new'], ['escalate']. */
+  path: readonly string[];
+  /** Other names for the last word of the path (['ls'] for 'ticket list'). */
+  aliases?: readonly string[];
+  /** Usage line(s), e.g. `/ticket assign <id> [@user|me]`. */
+  usage: string;
+  summary: string;
+  examples?: readonly string[];
+  /** The least role that may run it (enforced in the use case; shown in help). */
+  role?: Role;
+  /** Runs synchronously inside the request's transaction. */
+  run(args: ArgReader, ctx: RequestContext): Reply;
+}
+
+export interface CommandFamily {
+  name: string;
+  summary: string;
+  aliases?: readonly string[];
+}
+
+export class CommandRegistry {
+  private readonly families = new Map<string, CommandFamily>();
+  private readonly familyByName = new Map<string, string>();
+  private readonly commands: CommandDefinition[] = [];
+  private readonly byKey = new Map<string, CommandDefinition>();
+
+  family(family: CommandFamily): this {
+    for (const name of [family.name, ...(family.aliases ?? [])]) {
+      if (this.familyByName.has(name)) throw new Error(`Command family "${name}" is defined twice`);
+      this.familyByName.set(name, family.name);
+    }
+    this.families.set(family.name, family);
+    return this;
+  }
+
+  define(definition: CommandDefinition): this {
+    const [familyName, ...rest] = definition.path;
+    if (!familyName || !this.families.has(familyName)) {
+      throw new Error(`Command ${definition.path.join(' ')} needs its family registered first`);
+    }
+    const parent = rest.slice(0, -1);
+    const last = rest.at(-1);
+    const names = last === undefined ? [''] : [last, ...(definition.aliases ?? [])];
+    for (const name of names) {
+      const key = [familyName, ...parent, name].join(' ').trim();
+      if (this.byKey.has(key)) throw new Error(`Command "${key}" is defined twice`);
+      this.byKey.set(key, definition);
+    }
+    this.commands.push(definition);
+    return this;
+  }
+
+  /** The family a first word names (through aliases), if any. */
+  familyOf(word: string): CommandFamily | undefined {
+    const name = this.familyByName.get(word.toLowerCase());
+    return name ? this.families.get(name) : undefined;
+  }
+
+  /** The longest command matching the leading words, and how many words it used. */
+  match(words: readonly string[]): { definition: CommandDefinition; used: number } | undefined {
+    const family = words[0] ? this.familyOf(words[0]) : undefined;
+    if (!family) return undefined;
+    const lowered = words.map((w) => w.toLowerCase());
+    for (let used = Math.min(words.length, 4); used >= 1; used--) {
+      const key = [family.name, ...lowered.slice(1, used)].join(' ');
+      const definition = this.byKey.get(key);
+      if (definition) return { definition, used };
+    }
+    return undefined;
+  }
+
+  allFamilies(): CommandFamily[] {
+    return [...this.families.values()];
+  }
+
+  commandsOf(family: string): CommandDefinition[] {
+    return this.commands.filter((c) => c.path[0] === family);
+  }
+
+  all(): readonly CommandDefinition[] {
+    return this.commands;
+  }
+}

@@ -1,0 +1,168 @@
+/**
+ * The one path every request takes: text -> tokens -> command -> use case in one transaction ->
+ * Reply. Usage mistakes and refusals become replies; anything unexpected is logged with a
+ * correlation id and the user gets a short apology carrying it.
+ */
+import { eq } from 'drizzle-orm';
+import { AppError, UsageError } from '../app/errors.js';
+import type { Actor, AppContext, RequestContext } from '../app/context.js';
+import { resolveActor } from '../app/people.js';
+import { recordAudit } from '../app/audit.js';
+import { closestMatches } from '../domain/text.js';
+import type { Role } from '../domain/vocabulary.js';
+import { handledInvocations } from '../store/schema.js';
+import { correlationId, type Logger } from '../log.js';
+import { failure, type Reply } from '../views/reply.js';
+import { ArgReader } from './args.js';
+import { commandHelp, familyHelp, overviewHelp } from './help.js';
+import type { Invocation } from './invocation.js';
+import type { CommandDefinition, CommandRegistry } from './registry.js';
+import { LexError, tokenize, type Token } from './tokenize.js';
+
+/** Longest command text accepted; beyond it nobody is typing, something is flooding. */
+export const MAX_COMMAND_LENGTH = 40_000;
+
+export interface RouterOptions {
+  registry: CommandRegistry;
+  app: AppContext;
+  logger: Logger;
+  /** The least role a platform's users get on first sight (the shell's local user is admin). */
+  minimumRole?: (invocation: Invocation) => Role;
+}
+
+export interface Router {
+  handle(invocation: Invocation): Reply;
+}
+
+function leadingWords(tokens: readonly Token[]): string[] {
+  const words: string[] = [];
+  for (const token of tokens) {
+    if (token.kind !== 'word') break;
+    words.push(token.value);
+  }
+  return words;
+}
+
+export function createRouter(options: RouterOptions): Router {
+  const { registry, app, logger } = options;
+
+  function withUsage(error: UsageError, definition: CommandDefinition | undefined): Reply {
+    return failure(error.message, { usage: error.usage || definition?.usage.split('\n')[0] });
+  }
+
+  function unknownCommand(words: readonly string[]): Reply {
+    const family = words[0] ? registry.familyOf(words[0]) : undefined;
+    if (!family) {
+      const names = registry.allFamilies().flatMap((f) => [f.name, ...(f.aliases ?? [])]);
+      const near = closestMatches(words[0] ?? '', names, 2);
+      return failure(`There is no /${words[0] ?? ''} command.`, {
+        hint: `${near.length > 0 ? `Did you mean ${near.map((n) => `/${n}`).join(' or ')}? ` : ''}Type /help for the list.`,
+      });
+    }
+    const subcommands = registry
+      .commandsOf(family.name)
+      .map((c) => c.path.slice(1).join(' '))
+      .filter(Boolean);
+    const near = closestMatches(words[1] ?? '', subcommands, 2);
+    return failure(`/${family.name} has no "${words[1] ?? ''}" command.`, {
+      hint: `${near.length > 0 ? `Did you mean ${near.map((n) => `/${family.name} ${n}`).join(' or ')}? ` : ''}Try /${family.name} help.`,
+    });
+  }
+
+  function execute(invocation: Invocation, tokens: Token[], text: string, actorHolder: { actor?: Actor }): Reply {
+    const words = leadingWords(tokens);
+    if (words.length === 0) return overviewHelp(registry);
+    const first = words[0]!.toLowerCase();
+    if (first === 'help') return words.length > 1 ? familyHelp(registry, words[1]!, words.slice(2)) : overviewHelp(registry);
+    const family = registry.familyOf(first);
+    if (family && words[1]?.toLowerCase() === 'help') return familyHelp(registry, family.name, words.slice(2));
+    const match = registry.match(words);
+    if (!match) return family && words.length === 1 ? familyHelp(registry, family.name) : unknownCommand(words);
+    const { definition, used } = match;
+    const reader = new ArgReader(text, tokens.slice(used));
+    try {
+      return app.store.transaction(() => {
+        if (invocation.idempotencyKey) {
+          const seen = app.store.db
+            .select({ reply: handledInvocations.reply })
+            .from(handledInvocations)
+            .where(eq(handledInvocations.key, invocation.idempotencyKey))
+            .get();
+          if (seen) return seen.reply as Reply;
+        }
+        const actor = resolveActor(app, invocation.platform, invocation.user, options.minimumRole?.(invocation));
+        actorHolder.actor = actor;
+        const ctx: RequestContext = {
+          ...app,
+          actor,
+          origin: { platform: invocation.platform, channel: invocation.channel, thread: invocation.thread },
+        };
+        const reply = definition.run(reader, ctx);
+        if (invocation.idempotencyKey) {
+          app.store.db
+            .insert(handledInvocations)
+            .values({ key: invocation.idempotencyKey, reply, at: app.clock.now() })
+            .run();
+        }
+        return reply;
+      });
+    } catch (error) {
+      if (error instanceof UsageError) return withUsage(error, definition);
+      if (error instanceof AppError && error.code === 'FORBIDDEN') auditDenial(actorHolder.actor, definition, error);
+      throw error;
+    }
+  }
+
+  /** Denials are audited after the rollback, in their own transaction, so the record survives. */
+  function auditDenial(actor: Actor | undefined, definition: CommandDefinition, error: AppError): void {
+    if (!actor || actor.kind !== 'person') return;
+    app.store.transaction(() =>
+      recordAudit(
+        { ...app, actor },
+        {
+          entity: 'person',
+          entityId: actor.personId,
+          action: 'access.denied',
+          after: { command: definition.path.join(' '), reason: error.message },
+        },
+      ),
+    );
+  }
+
+  return {
+    handle(invocation: Invocation): Reply {
+      const text = invocation.text.trim().replace(/^\//, '');
+      if (text.length > MAX_COMMAND_LENGTH) {
+        return failure(`That command is ${text.length.toLocaleString('en-US')} characters long; the limit is ${MAX_COMMAND_LENGTH.toLocaleString('en-US')}.`, {
+          hint: 'Put long text in a ticket comment in parts.',
+        });
+      }
+      let tokens: Token[];
+      try {
+        tokens = tokenize(text);
+      } catch (error) {
+        if (error instanceof LexError) {
+          const match = registry.match(text.split(/\s+/));
+          return failure(`${error.message}.`, {
+            hint: 'Close the quote, or put a \\ before a quote that is part of the text.',
+            ...(match ? { usage: match.definition.usage.split('\n')[0] } : {}),
+          });
+        }
+        throw error;
+      }
+      const actorHolder: { actor?: Actor } = {};
+      try {
+        return execute(invocation, tokens, text, actorHolder);
+      } catch (error) {
+        if (error instanceof AppError) return failure(error.message, error.hint ? { hint: error.hint } : {});
+        const ref = correlationId();
+        logger.error({ err: error, ref, platform: invocation.platform, command: text.slice(0, 200) }, 'command failed');
+        return failure(`Sorry, something went wrong on our side (ref ${ref}).`, {
+          hint: 'Nothing was changed. Try again, and give the ref to your admin if it keeps happening.',
+        });
+      }
+    },
+  };
+}
+
+export { commandHelp };

@@ -1,0 +1,99 @@
+/** Environment -> typed Config, validated with zod; a wrong value stops start-up naming the variable. */
+import { z } from 'zod';
+import { DEPARTMENTS, type Department } from './domain/vocabulary.js';
+
+/** Settings the use cases read (as opposed to wiring such as ports and tokens). */
+export interface Settings {
+  /** The team's IANA time zone: guard weeks, dates typed by people and shown to them. */
+  timeZone: string;
+  defaultDepartment: Department;
+  /** Platform identities that are admins: "slack:U123", "shell:alice" or a bare id/handle. */
+  admins: readonly string[];
+  pageSize: number;
+}
+
+export interface Config {
+  dbPath: string;
+  port: number;
+  slackApiUrl: string;
+  rocketChatUrl: string | undefined;
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  shellUser: string | undefined;
+  settings: Settings;
+}
+
+function isTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const optionalText = z
+  .string()
+  .trim()
+  .transform((v) => (v === '' ? undefined : v))
+  .optional();
+
+const environmentSchema = z.object({
+  DESKOPS_DB: z.string().trim().min(1).default('./data/deskops.db'),
+  PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+  SLACK_API_URL: z.url({ protocol: /^https?$/ }).default('https://slack.com/api/'),
+  ROCKETCHAT_URL: optionalText.pipe(z.url({ protocol: /^https?$/ }).optional()),
+  DESKOPS_TIMEZONE: z
+    .string()
+    .trim()
+    .default('UTC')
+    .refine(isTimeZone, { message: 'must be an IANA time zone such as Europe/Berlin or America/New_York' }),
+  DESKOPS_DEFAULT_DEPARTMENT: z.enum(DEPARTMENTS).default('paid'),
+  DESKOPS_ADMINS: z
+    .string()
+    .default('')
+    .transform((v) =>
+      v
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean),
+    ),
+  DESKOPS_PAGE_SIZE: z.coerce.number().int().min(1).max(100).default(10),
+  DESKOPS_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('warn'),
+  DESKOPS_SHELL_USER: optionalText,
+});
+
+/** Thrown for a bad environment; the message names each offending variable. */
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Reads and validates configuration from `env` (process.env by default). */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const parsed = environmentSchema.safeParse(env);
+  if (!parsed.success) {
+    throw new ConfigError(
+      parsed.error.issues.map((issue) => {
+        const variable = issue.path.join('.');
+        return `${variable}=${JSON.stringify(env[variable] ?? '')}: ${issue.message}`;
+      }),
+    );
+  }
+  const e = parsed.data;
+  return {
+    dbPath: e.DESKOPS_DB,
+    port: e.PORT,
+    slackApiUrl: e.SLACK_API_URL,
+    rocketChatUrl: e.ROCKETCHAT_URL,
+    logLevel: e.DESKOPS_LOG_LEVEL,
+    shellUser: e.DESKOPS_SHELL_USER,
+    settings: {
+      timeZone: e.DESKOPS_TIMEZONE,
+      defaultDepartment: e.DESKOPS_DEFAULT_DEPARTMENT,
+      admins: e.DESKOPS_ADMINS,
+      pageSize: e.DESKOPS_PAGE_SIZE,
+    },
+  };
+}

@@ -1,0 +1,61 @@
+/** Opens the SQLite file with the pragmas deskops relies on and applies pending migrations. */
+import { mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import Database from 'better-sqlite3';
+import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
+import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
+import * as schema from './schema.js';
+
+export type Db = BetterSQLite3Database<typeof schema>;
+
+/** The open database: drizzle for queries, the raw handle for transactions, pragmas and backup. */
+export interface Store {
+  readonly db: Db;
+  readonly sqlite: Database.Database;
+  readonly path: string;
+  /**
+   * Runs `work` in one transaction (a savepoint when nested). It must be synchronous: an
+   * `await` inside would commit early and never roll back (drizzle-orm #1472).
+   */
+  transaction<T>(work: () => T): T;
+  close(): void;
+}
+
+export const MIGRATIONS_FOLDER = resolve(dirname(fileURLToPath(import.meta.url)), '../../migrations');
+
+export interface OpenOptions {
+  /** Apply pending migrations (the default); `deskops migrate` and start-up both do. */
+  migrate?: boolean;
+  busyTimeoutMs?: number;
+}
+
+/** Opens (creating if needed) the database at `path`; ':memory:' works for tests. */
+export function openStore(path: string, options: OpenOptions = {}): Store {
+  if (path !== ':memory:') mkdirSync(dirname(resolve(path)), { recursive: true });
+  const sqlite = new Database(path);
+  sqlite.pragma('journal_mode = WAL');
+  sqlite.pragma('foreign_keys = ON');
+  sqlite.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 5000}`);
+  sqlite.pragma('synchronous = NORMAL');
+  const db = drizzle(sqlite, { schema });
+  if (options.migrate !== false) migrate(db, { migrationsFolder: MIGRATIONS_FOLDER });
+  return {
+    db,
+    sqlite,
+    path,
+    transaction<T>(work: () => T): T {
+      // better-sqlite3 turns nested transaction functions into savepoints.
+      return sqlite.transaction(work).immediate();
+    },
+    close() {
+      if (sqlite.open) sqlite.close();
+    },
+  };
+}
+
+/** Copies the live database to `target` with SQLite's online backup (safe while the bot runs). */
+export async function backupStore(store: Store, target: string): Promise<void> {
+  mkdirSync(dirname(resolve(target)), { recursive: true });
+  await store.sqlite.backup(target);
+}

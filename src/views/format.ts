@@ -1,0 +1,33 @@
+/** How instants, people and ticket numbers look in replies, in the team's time zone. */
+import { TZDate } from '@date-fns/tz';
+import { format, formatDistanceStrict } from 'date-fns';
+
+/** "Mon 23 Nov 2026 10:50 Europe/Berlin": unambiguous in chat, where people sit in many zones. */
+export function formatInstant(instant: Date, timeZone: string): string {
+  return `${format(new TZDate(instant.getTime(), timeZone), 'EEE d MMM yyyy HH:mm')} ${timeZone}`;
+}
+
+/** "3 hours ago" / "in 2 days". */
+export function formatRelative(instant: Date, now: Date): string {
+  const distance = formatDistanceStrict(instant, now);
+  return instant.getTime() <= now.getTime() ? `${distance} ago` : `in ${distance}`;
+}
+
+/** "Mon 23 Nov 2026 10:50 UTC (3 hours ago)" */
+export function formatWhen(instant: Date, now: Date, timeZone: string): string {
+  return `${formatInstant(instant, timeZone)} (${formatRelative(instant, now)})`;
+}
+
+export const ticketRef = (id: number): string => `#${id}`;
+
+/** Single-line text for titles and list rows: control characters and line breaks become spaces. */
+export function oneLine(text: string): string {
+  // eslint-disable-next-line no-control-regex -- stripping control characters is the point
+  return text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g, ' ').replace(/\s+/g, ' ').trim();
+}
+
+/** Multi-line text with control characters (other than line breaks and tabs) removed. */
+export function cleanText(text: string): string {
+  // eslint-disable-next-line no-control-regex -- stripping control characters is the point
+  return text.replace(/\r\n?/g, '\n').replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, '').trim();
+}

@@ -1,0 +1,58 @@
+/** Replies about people: the agent list, role and tier changes, and /whoami. */
+import type { PersonChange, WhoAmI } from '../app/people-admin.js';
+import type { PersonRow } from '../app/people.js';
+import { TIER_LABELS, type Role, type Tier } from '../domain/vocabulary.js';
+import { info, success, type Reply } from './reply.js';
+
+const ROLE_LABELS: Record<Role, string> = { agent: 'agent', lead: 'lead', admin: 'admin' };
+
+/** "T3 (Eng1)", or "no tier". */
+export function tierLabel(tier: Tier | null): string {
+  return tier ? TIER_LABELS[tier] : 'no tier';
+}
+
+/** The reply to `/people`: handle, name, role and tier of everyone, admins and leads first. */
+export function peopleListReply(rows: readonly PersonRow[]): Reply {
+  if (rows.length === 0) return info('Nobody has used deskops yet.', { text: 'People appear after their first command.' });
+  const rank: Record<Role, number> = { admin: 0, lead: 1, agent: 2 };
+  const sorted = [...rows].sort((a, b) => rank[a.role] - rank[b.role] || a.handle.localeCompare(b.handle));
+  const lines = sorted.map(
+    (p) => `@${p.handle}${p.displayName !== p.handle ? ` (${p.displayName})` : ''} — ${ROLE_LABELS[p.role]}, ${tierLabel(p.tier)}`,
+  );
+  return info(`${rows.length} ${rows.length === 1 ? 'person' : 'people'}`, {
+    sections: [{ lines }],
+    footer: 'Leads set tiers with /people tier @user <tier>; admins set roles with /people role @user <role>.',
+  });
+}
+
+/** The reply to `/people role`. */
+export function roleChangedReply(change: PersonChange<Role>): Reply {
+  const { person } = change;
+  if (!change.changed) return info(`@${person.handle} is already ${article(person.role)} ${person.role}.`);
+  return success(`@${person.handle} is now ${article(person.role)} ${person.role}`, { text: `Was ${article(change.before)} ${change.before}.` });
+}
+
+/** The reply to `/people tier`. */
+export function tierChangedReply(change: PersonChange<Tier | null>): Reply {
+  const { person } = change;
+  if (!change.changed) return info(person.tier ? `@${person.handle} is already on ${tierLabel(person.tier)}.` : `@${person.handle} has no tier already.`);
+  return success(person.tier ? `@${person.handle} is now on ${tierLabel(person.tier)}` : `@${person.handle} no longer has a tier`, {
+    text: `Was ${tierLabel(change.before)}.`,
+  });
+}
+
+/** The reply to `/whoami`. */
+export function whoAmIReply(me: WhoAmI): Reply {
+  return info(`You are @${me.handle}`, {
+    fields: [
+      { label: 'Name', value: me.displayName },
+      { label: 'Role', value: ROLE_LABELS[me.role] },
+      { label: 'Tier', value: tierLabel(me.tier) },
+      { label: 'Platform', value: me.platform },
+    ],
+  });
+}
+
+function article(role: Role): string {
+  return role === 'agent' || role === 'admin' ? 'an' : 'a';
+}

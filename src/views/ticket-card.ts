@@ -1,0 +1,103 @@
+/** Reply builders for tickets: the card, the timeline and list rows, shared by every adapter. */
+import type { RequestContext } from '../app/context.js';
+import type { TicketDetail, TicketPage } from '../app/ticket-queries.js';
+import type { TicketRow } from '../app/ticket-records.js';
+import { formatTag } from '../app/tags.js';
+import { nextStatuses } from '../domain/lifecycle.js';
+import { truncate } from '../domain/text.js';
+import {
+  DEPARTMENT_LABELS,
+  KNOWN_ISSUE_STATUS_LABELS,
+  PRIORITY_LABELS,
+  SEVERITY_LABELS,
+  STATUS_LABELS,
+  TEAM_LABELS,
+  TIER_LABELS,
+  type KnownIssueStatus,
+} from '../domain/vocabulary.js';
+import { formatInstant, formatWhen } from './format.js';
+import { info, type Reply, type ReplyButton, type ReplyField } from './reply.js';
+
+/** How many comments a card shows before it says how many earlier ones there are. */
+export const TIMELINE_LIMIT = 20;
+
+/** "Hold (until Thu 26 Nov 2026 10:00 UTC)" for held tickets, the plain label otherwise. */
+export function statusText(ticket: TicketRow, timeZone: string): string {
+  if (ticket.status === 'hold' && ticket.holdUntil) return `Hold (until ${formatInstant(ticket.holdUntil, timeZone)})`;
+  return STATUS_LABELS[ticket.status];
+}
+
+/** The buttons that make sense for this ticket and this person right now. */
+export function ticketButtons(ticket: TicketRow, viewerId: number | null): ReplyButton[] {
+  if (ticket.status === 'closed') return [];
+  const buttons: ReplyButton[] = [];
+  if (ticket.assigneeId !== viewerId) buttons.push({ label: 'Assign to me', command: `/ticket assign ${ticket.id} me`, style: 'primary' });
+  if (ticket.tier !== 't5' && ticket.tier !== 'oncall') buttons.push({ label: 'Escalate', command: `/escalate ${ticket.id} ` });
+  if (nextStatuses(ticket.status).includes('pending')) buttons.push({ label: 'Mark pending', command: `/ticket status ${ticket.id} pending` });
+  if (nextStatuses(ticket.status).includes('resolved')) buttons.push({ label: 'Resolve', command: `/ticket status ${ticket.id} resolved` });
+  return buttons;
+}
+
+/** The fields of a ticket card. */
+export function ticketFields(detail: Pick<TicketDetail, 'ticket' | 'assignee' | 'tags' | 'knownIssue' | 'parent' | 'children'>, timeZone: string): ReplyField[] {
+  const { ticket } = detail;
+  const fields: ReplyField[] = [
+    { label: 'Status', value: statusText(ticket, timeZone) },
+    { label: 'Priority', value: PRIORITY_LABELS[ticket.priority] },
+    { label: 'Tier', value: TIER_LABELS[ticket.tier] },
+    { label: 'Assignee', value: detail.assignee ?? 'unassigned' },
+  ];
+  if (ticket.severity) fields.push({ label: 'Severity', value: SEVERITY_LABELS[ticket.severity] });
+  if (ticket.team) fields.push({ label: 'Team', value: TEAM_LABELS[ticket.team] });
+  fields.push({ label: 'Department', value: DEPARTMENT_LABELS[ticket.department] });
+  fields.push({ label: 'Requester', value: `${ticket.requester ?? '—'} (via ${ticket.origin})` });
+  if (detail.tags.length > 0) fields.push({ label: 'Tags', value: detail.tags.map(formatTag).join(' ') });
+  if (detail.knownIssue) {
+    const status = KNOWN_ISSUE_STATUS_LABELS[detail.knownIssue.status as KnownIssueStatus] ?? detail.knownIssue.status;
+    fields.push({ label: 'Known issue', value: `#${detail.knownIssue.id} ${detail.knownIssue.title} (${status})` });
+  }
+  if (detail.parent) fields.push({ label: 'Split from', value: `#${detail.parent.id} ${detail.parent.title}` });
+  if (detail.children.length > 0) fields.push({ label: 'Split into', value: detail.children.map((c) => `#${c.id}`).join(', ') });
+  return fields;
+}
+
+/** The full card: fields, description, timeline (newest last) and actions. */
+export function ticketCard(ctx: RequestContext, detail: TicketDetail): Reply {
+  const { ticket } = detail;
+  const now = ctx.clock.now();
+  const zone = ctx.settings.timeZone;
+  const sections = [];
+  if (ticket.description) sections.push({ heading: 'Description', lines: [truncate(ticket.description, 2_000)] });
+  const shown = detail.comments.slice(-TIMELINE_LIMIT);
+  const hidden = detail.comments.length - shown.length;
+  const timeline = shown.map((c) => {
+    const kind = c.visibility === 'public' ? 'Reply' : 'Internal note';
+    return `*${kind}* by ${c.author} · ${formatInstant(c.createdAt, zone)}\n${truncate(c.body, 1_500)}`;
+  });
+  if (hidden > 0) timeline.unshift(`_${hidden} earlier comment${hidden === 1 ? '' : 's'} not shown_`);
+  sections.push({ heading: `Timeline (${detail.comments.length})`, lines: timeline.length > 0 ? timeline : ['_No replies or notes yet._'] });
+  const viewerId = ctx.actor.kind === 'person' ? ctx.actor.personId : null;
+  return info(`#${ticket.id} ${ticket.title}`, {
+    fields: ticketFields(detail, zone),
+    sections,
+    buttons: ticketButtons(ticket, viewerId),
+    footer: `Opened ${formatWhen(ticket.createdAt, now, zone)} by ${detail.createdBy ?? 'unknown'} · updated ${formatWhen(ticket.updatedAt, now, zone)}`,
+    ticketId: ticket.id,
+  });
+}
+
+/** One line of a ticket list: "#42 High · Open · T2 · @alice — Login fails". */
+export function ticketListLine(row: TicketPage['rows'][number]): string {
+  const { ticket } = row;
+  return `*#${ticket.id}* ${PRIORITY_LABELS[ticket.priority]} · ${STATUS_LABELS[ticket.status]} · ${TIER_LABELS[ticket.tier]} · ${row.assignee ?? 'unassigned'} — ${truncate(ticket.title, 120)}`;
+}
+
+/** A page of tickets with the total, and how to see the next page. */
+export function ticketListReply(page: TicketPage, describeFilter: string, nextPageCommand: string | null): Reply {
+  const noun = page.total === 1 ? 'ticket' : 'tickets';
+  const title = page.total === 0 ? `No ${describeFilter} tickets` : `${page.total} ${describeFilter} ${noun}${page.pages > 1 ? ` (page ${page.page} of ${page.pages})` : ''}`;
+  return info(title.replace(/\s+/g, ' '), {
+    sections: page.rows.length > 0 ? [{ lines: page.rows.map(ticketListLine) }] : [],
+    ...(nextPageCommand ? { footer: `Next page: ${nextPageCommand}`, buttons: [{ label: 'Next page', command: nextPageCommand }] } : {}),
+  });
+}

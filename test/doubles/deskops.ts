@@ -1,0 +1,58 @@
+/** A whole deskops (real router, real SQLite file in a temp dir) driven like a chat user would. */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pino from 'pino';
+import { SettableClock } from '../../src/clock.js';
+import { loadConfig } from '../../src/config.js';
+import { createDeskops, type Deskops } from '../../src/main.js';
+import type { Reply } from '../../src/views/reply.js';
+
+export interface TestDesk extends Deskops {
+  clock: SettableClock;
+  dir: string;
+  /** Runs a command as `user` (default "lead", an admin) on the shell platform. */
+  run(text: string, user?: string, extra?: { idempotencyKey?: string; channel?: string }): Reply;
+  /** The reply as one string (title, text, fields, sections), for loose assertions. */
+  say(text: string, user?: string): string;
+  dispose(): void;
+}
+
+/** Flattens a reply into searchable text. */
+export function replyText(reply: Reply): string {
+  return [
+    reply.title,
+    reply.text ?? '',
+    ...(reply.fields ?? []).map((f) => `${f.label}: ${f.value}`),
+    ...(reply.sections ?? []).flatMap((s) => [s.heading ?? '', ...s.lines]),
+    ...(reply.buttons ?? []).map((b) => `[${b.label}] ${b.command}`),
+    reply.footer ?? '',
+  ].join('\n');
+}
+
+export function createTestDesk(options: { env?: Record<string, string>; now?: string } = {}): TestDesk {
+  const dir = mkdtempSync(join(tmpdir(), 'deskops-test-'));
+  const clock = new SettableClock(undefined, new Date(options.now ?? '2026-11-23T10:00:00Z'));
+  const config = loadConfig({ DESKOPS_DB: join(dir, 'deskops.db'), DESKOPS_ADMINS: 'shell:lead', ...options.env });
+  const deskops = createDeskops(config, { clock, logger: pino({ level: 'silent' }) });
+  const run: TestDesk['run'] = (text, user = 'lead', extra = {}) =>
+    deskops.router.handle({
+      platform: 'shell',
+      user: { externalId: user, handle: user },
+      channel: extra.channel ?? '#helpdesk',
+      thread: null,
+      text,
+      ...(extra.idempotencyKey ? { idempotencyKey: extra.idempotencyKey } : {}),
+    });
+  return {
+    ...deskops,
+    clock,
+    dir,
+    run,
+    say: (text, user) => replyText(run(text, user)),
+    dispose() {
+      deskops.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}

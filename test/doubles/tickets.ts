@@ -1,0 +1,39 @@
+/** Inserts tickets straight into the store, so tests of other use cases do not depend on createTicket. */
+import { tickets } from '../../src/store/schema.js';
+import type { AppContext } from '../../src/app/context.js';
+import { attachTags, resolveTagRefs, type TagRef } from '../../src/app/tags.js';
+import type { TicketRow } from '../../src/app/ticket-records.js';
+
+export type TicketSeed = Partial<Omit<TicketRow, 'id'>> & {
+  /** Tags as typed: "area:Authentication", 'area:Data Import / Export'. */
+  tags?: readonly string[];
+};
+
+/** "area:Data Import / Export" -> { family: 'area', value: 'Data Import / Export' }. */
+export function tagRef(typed: string): TagRef {
+  const colon = typed.indexOf(':');
+  return { family: typed.slice(0, colon), value: typed.slice(colon + 1) };
+}
+
+/** Inserts one ticket row (Open, Triage, Medium by default) with its tags; returns the row. */
+export function insertTicket(app: AppContext, seed: TicketSeed = {}): TicketRow {
+  const now = app.clock.now();
+  const { tags: typedTags = [], ...fields } = seed;
+  return app.store.transaction(() => {
+    const row = app.store.db
+      .insert(tickets)
+      .values({
+        title: 'A ticket',
+        department: 'paid',
+        createdAt: now,
+        updatedAt: now,
+        tierEnteredAt: now,
+        statusChangedAt: now,
+        ...fields,
+      })
+      .returning()
+      .get();
+    attachTags(app, row.id, resolveTagRefs(app, typedTags.map(tagRef)));
+    return row;
+  });
+}

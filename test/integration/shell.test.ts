@@ -1,0 +1,253 @@
+/**
+ * The `deskops` executable end to end: a real child process, commands piped on stdin, the
+ * database in a temp dir. This is what `printf '...' | npm start --silent` does.
+ */
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import Database from 'better-sqlite3';
+import { describe, it } from 'vitest';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const BIN = join(ROOT, 'bin', 'deskops.js');
+
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+interface RunOptions {
+  input?: string;
+  env?: Record<string, string>;
+  cwd?: string;
+}
+
+/** Error text or a log line at error level or above: a clean run has neither on stderr. */
+const TROUBLE_ON_STDERR = /error|exception|"level":(50|60)/i;
+
+/** The parent's environment without any deskops settings, so a developer's shell cannot leak in. */
+function cleanEnv(db: string, extra: Record<string, string>): NodeJS.ProcessEnv {
+  const env = Object.fromEntries(Object.entries(process.env).filter(([key]) => !/^(DESKOPS_|PORT$|SLACK_|ROCKETCHAT_|FORCE_COLOR$)/.test(key)));
+  return { ...env, DESKOPS_DB: db, DESKOPS_SHELL_USER: 'alice', ...extra };
+}
+
+/** A temp dir with its own database, and ways to run deskops in it. */
+interface Sandbox {
+  dir: string;
+  db: string;
+  /** Any command, with the sandbox as working directory (so no stray .env) and database. */
+  run(command: string, args: string[], options?: RunOptions): Promise<Run>;
+  deskops(args: string[], options?: RunOptions): Promise<Run>;
+  /** `deskops start` with `input` piped in. */
+  shell(input: string, env?: Record<string, string>): Promise<Run>;
+}
+
+function sandbox(onTestFinished: (cleanup: () => void) => void): Sandbox {
+  const dir = mkdtempSync(join(tmpdir(), 'deskops-cli-'));
+  onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
+  const db = join(dir, 'data', 'deskops.db');
+  const run: Sandbox['run'] = (command, args, options = {}) =>
+    new Promise((resolvePromise, reject) => {
+      const child = spawn(command, args, { cwd: options.cwd ?? dir, env: cleanEnv(db, options.env ?? {}), stdio: ['pipe', 'pipe', 'pipe'] });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+      child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+      child.on('error', reject);
+      child.on('close', (code) => resolvePromise({ code, stdout, stderr }));
+      child.stdin.end(options.input ?? '');
+    });
+  const deskops: Sandbox['deskops'] = (args, options) => run(process.execPath, [BIN, ...args], options);
+  return { dir, db, run, deskops, shell: (input, env = {}) => deskops(['start'], { input, env }) };
+}
+
+/** The reply blocks of piped output: separated by one blank line. */
+function blocks(stdout: string): string[] {
+  return stdout.trimEnd() === '' ? [] : stdout.trimEnd().split('\n\n');
+}
+
+// Each test starts its own processes in its own temp dir, so they can run side by side. A process
+// spends about a second loading the sources; on a busy two-core runner a test of several runs
+// needs more than the default timeout.
+const PROCESSES = { timeout: 90_000 };
+
+describe.concurrent('deskops start (piped)', PROCESSES, () => {
+  it('runs each line and prints one reply per command, then exits 0', async ({ expect, onTestFinished }) => {
+    const box = sandbox(onTestFinished);
+    const result = await box.shell('/ticket new "Login fails" priority:high\n/ticket list\n');
+    expect(result.code).toBe(0);
+    expect(result.stderr).not.toMatch(TROUBLE_ON_STDERR);
+    const [created, list, ...rest] = blocks(result.stdout);
+    expect(rest).toEqual([]);
+    expect(created).toMatch(/^✓ Ticket #1\b.*Login fails/);
+    expect(list).toContain('#1');
+    expect(list).toContain('Login fails');
+    // Plain text for pipes: no ANSI codes, no markup markers.
+    expect(result.stdout).not.toContain('\u001b[');
+  });
+
+  it('prints nothing but replies: no prompt, no banner, and comments and blank lines are skipped', async ({ expect, onTestFinished }) => {
+    const box = sandbox(onTestFinished);
+    const result = await box.shell('#!/usr/bin/env deskops\n# a comment\n\n/ticket new "Only one"\n');
+    expect(result.code).toBe(0);
+    expect(blocks(result.stdout)).toHaveLength(1);
+    expect(result.stdout).toMatch(/^✓ Ticket #1\b/);
+    expect(result.stdout).not.toContain('deskops @');
+  });
+
+  it('accepts commands without the leading slash', async ({ expect, onTestFinished }) => {
+    const box = sandbox(onTestFinished);
+    const result = await box.shell('ticket new "No slash"\n');
+    expect(result.stdout).toMatch(/^✓ Ticket #1\b.*No slash/);
+  });
+
+  it('acts as another agent after :as', async ({ expect, onTestFinished }) => {
+    const box = sandbox(onTestFinished);
+    const result = await box.shell(':as @bob\n/ticket new "Printer on fire"\n/ticket assign 1 me\n:whoami\n');
+    expect(result.code).toBe(0);
+    const [switched, created, assigned, whoami] = blocks(result.stdout);
+    expect(switched).toContain('@bob');
+    expect(created).toMatch(/^✓ Ticket #1\b/);
+    expect(assigned).toMatch(/#1 assigned to @bob/);
+    expect(whoami).toMatch(/You are @bob in #helpdesk/);
+  });
+
+  it('moves to another channel after :in', async ({ expect, onTestFinished }) => {
+    const box = sandbox(onTestFinished);
+    const result = await box.shell(':in #t2\n:whoami\n');
+    expect(blocks(result.stdout)[1]).toMatch(/You are @alice in #t2/);
+  });
+
+  it('answers a malformed command with an error reply and runs the next line', async ({ expect, onTestFinished }) => {
+    const box = sandbox(onTestFinished);
+    const result = await box.shell('/ticket new "unclosed title\n/ticket show 99\n/ticket frobnicate\n:bogus\n/ticket new "Still works"\n');
+    expect(result.code).toBe(0);
+    expect(result.stderr).not.toMatch(TROUBLE_ON_STDERR);
+    const replies = blocks(result.stdout);
+    expect(replies).toHaveLength(5);
+    for (const reply of replies.slice(0, 4)) expect(reply).toMatch(/^✗ /);
+    expect(replies[3]).toContain(':quit');
+    expect(replies[4]).toMatch(/^✓ Ticket #1\b.*Still works/);
+  });
+
+  it('stops at :quit', async ({ expect, onTestFinished }) => {
+    const box = sandbox(onTestFinished);
+    const result = await box.shell('/ticket new "Before"\n:quit\n/ticket new "After"\n');
+    expect(result.code).toBe(0);
+    expect(blocks(result.stdout)).toHaveLength(1);
+  });
+
+  it('keeps data across runs on the same database file', async ({ expect, onTestFinished }) => {
+    const box = sandbox(onTestFinished);
+    expect((await box.shell('/ticket new "First run"\n')).code).toBe(0);
+    const second = await box.shell('/ticket list\n/ticket new "Second run"\n');
+    expect(second.code).toBe(0);
+    const [list, created] = blocks(second.stdout);
+    expect(list).toContain('First run');
+    expect(created).toMatch(/^✓ Ticket #2\b/);
+  });
+
+  it('shows the help reply for /help and nothing else', async ({ expect, onTestFinished }) => {
+    const box = sandbox(onTestFinished);
+    const result = await box.shell('/help\n');
+    expect(result.code).toBe(0);
+    const replies = blocks(result.stdout);
+    expect(replies).toHaveLength(1);
+    expect(replies[0]).toMatch(/^ℹ deskops commands/);
+    expect(replies[0]).toContain('/ticket new');
+  });
+
+  it('works through `npm start --silent`, as the README shows', async ({ expect, onTestFinished }) => {
+    const box = sandbox(onTestFinished);
+    const result = await box.run('npm', ['start', '--silent'], { input: '/help\n', cwd: ROOT });
+    expect(result.code).toBe(0);
+    expect(blocks(result.stdout)).toHaveLength(1);
+    expect(result.stdout).toMatch(/^ℹ deskops commands/);
+  });
+});
+
+describe.concurrent('deskops configuration', PROCESSES, () => {
+  it('exits 2 naming the variable when a value is wrong', async ({ expect, onTestFinished }) => {
+    const box = sandbox(onTestFinished);
+    const result = await box.shell('/help\n', { DESKOPS_TIMEZONE: 'Mars/Base' });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('DESKOPS_TIMEZONE');
+    expect(result.stdout).toBe('');
+  });
+
+  it('reads .env from the working directory, and real environment variables win over it', async ({ expect, onTestFinished }) => {
+    const box = sandbox(onTestFinished);
+    writeFileSync(join(box.dir, '.env'), 'DESKOPS_PAGE_SIZE=0\n');
+    const fromFile = await box.shell('/help\n');
+    expect(fromFile.code).toBe(2);
+    expect(fromFile.stderr).toContain('DESKOPS_PAGE_SIZE');
+    const overridden = await box.shell('/help\n', { DESKOPS_PAGE_SIZE: '5' });
+    expect(overridden.code).toBe(0);
+  });
+});
+
+describe.concurrent('deskops migrate', PROCESSES, () => {
+  it('applies the migrations once and reports the schema state', async ({ expect, onTestFinished }) => {
+    const box = sandbox(onTestFinished);
+    const first = await box.deskops(['migrate']);
+    expect(first.code).toBe(0);
+    expect(first.stdout).toContain(`Database: ${box.db}`);
+    expect(first.stdout).toMatch(/Applied now: 0000_init/);
+    const second = await box.deskops(['migrate']);
+    expect(second.code).toBe(0);
+    expect(second.stdout).toContain('No pending migrations.');
+  });
+});
+
+describe.concurrent('deskops backup', PROCESSES, () => {
+  it('writes a consistent copy that passes the integrity check, and refuses to overwrite it without --force', async ({ expect, onTestFinished }) => {
+    const box = sandbox(onTestFinished);
+    await box.shell('/ticket new "Back me up"\n');
+    const target = join(box.dir, 'backups', 'copy.db');
+    const result = await box.deskops(['backup', target]);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain(target);
+    expect(result.stdout).toContain(`${statSync(target).size.toLocaleString('en-US')} bytes`);
+
+    const copy = new Database(target, { readonly: true });
+    try {
+      expect(copy.pragma('integrity_check', { simple: true })).toBe('ok');
+      expect(copy.prepare('SELECT title FROM tickets').pluck().all()).toEqual(['Back me up']);
+    } finally {
+      copy.close();
+    }
+
+    const again = await box.deskops(['backup', target]);
+    expect(again.code).toBe(1);
+    expect(again.stderr).toContain('--force');
+    expect((await box.deskops(['backup', target, '--force'])).code).toBe(0);
+  });
+
+  it('refuses when there is no database yet', async ({ expect, onTestFinished }) => {
+    const box = sandbox(onTestFinished);
+    const result = await box.deskops(['backup', join(box.dir, 'copy.db')]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('no database');
+  });
+});
+
+describe.concurrent('deskops CLI', PROCESSES, () => {
+  it('lists its commands in --help and prints its version', async ({ expect, onTestFinished }) => {
+    const box = sandbox(onTestFinished);
+    const help = await box.deskops(['--help']);
+    expect(help.code).toBe(0);
+    for (const command of ['start', 'shell', 'migrate', 'backup']) expect(help.stdout).toContain(command);
+    const version = await box.deskops(['--version']);
+    expect(version.stdout.trim()).toMatch(/^\d+\.\d+\.\d+/);
+  });
+
+  it('rejects an unknown command through commander', async ({ expect, onTestFinished }) => {
+    const box = sandbox(onTestFinished);
+    const result = await box.deskops(['frobnicate']);
+    expect(result.code).not.toBe(0);
+    expect(result.stderr).toContain("unknown command 'frobnicate'");
+  });
+});
