@@ -1,5 +1,6 @@
 /** Moving tickets up and down the tier ladder, with the transition comment the handbook asks for. */
 import { escalationComment, isUpward, tierAbove, tierBelow } from '../domain/escalation.js';
+import { knownIssueLabel } from '../domain/known-issues.js';
 import { TIER_LABELS, type Tier } from '../domain/vocabulary.js';
 import { cleanText } from '../views/format.js';
 import { info, warning } from '../views/reply.js';
@@ -115,7 +116,7 @@ export function deescalateTicket(ctx: RequestContext, ticketId: number, input: D
     }
     if (input.knownIssue !== undefined) {
       linkTickets(ctx, input.knownIssue, [ticket.id]);
-      lines.push(`Known issue #${input.knownIssue} explains it.`);
+      lines.push(`${knownIssueLabel(input.knownIssue)} explains it.`);
     }
     addComment(ctx, ticket.id, 'internal', lines.join('\n'));
     const now = ctx.clock.now();

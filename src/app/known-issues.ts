@@ -9,6 +9,7 @@ import {
   type KnownIssueMilestone,
   type KnownIssueProfile,
 } from '../domain/known-issues.js';
+import { ACTIVE_STATUSES } from '../domain/lifecycle.js';
 import { slugify } from '../domain/text.js';
 import type { KnownIssueStatus, Priority, Status, Tier } from '../domain/vocabulary.js';
 import { KNOWN_ISSUE_STATUS_LABELS } from '../domain/vocabulary.js';
@@ -40,7 +41,6 @@ export interface LinkedTicket {
 }
 
 const TITLE_MAX = 200;
-const ACTIVE_TICKET_STATUSES: readonly Status[] = ['open', 'pending', 'waiting', 'hold', 'review'];
 
 function linkedCountOf(ctx: AppContext, id: number): number {
   return (
@@ -286,7 +286,7 @@ export function setKnownIssueStatus(ctx: RequestContext, n: number, status: Know
     const active = ctx.store.db
       .select({ id: tickets.id })
       .from(tickets)
-      .where(and(eq(tickets.knownIssueId, n), inArray(tickets.status, [...ACTIVE_TICKET_STATUSES])))
+      .where(and(eq(tickets.knownIssueId, n), inArray(tickets.status, [...ACTIVE_STATUSES])))
       .orderBy(tickets.id)
       .all()
       .map((r) => r.id);

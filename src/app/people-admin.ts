@@ -1,17 +1,27 @@
 /** Managing the people deskops knows: list them, change roles (admins) and tiers (leads), and "who am I". */
 import { eq, sql } from 'drizzle-orm';
 import type { Platform, Role, Tier } from '../domain/vocabulary.js';
-import { people } from '../store/schema.js';
+import { identities, people } from '../store/schema.js';
 import { recordAudit } from './audit.js';
 import type { AppContext, RequestContext } from './context.js';
 import { conflict, invalid } from './errors.js';
-import { findMentioned, requireRole, type PersonRow } from './people.js';
+import { findMentioned, isConfiguredAdmin, requireRole, type PersonRow } from './people.js';
 
 /** A role or tier change: the person after it, and what they had before (equal when nothing changed). */
 export interface PersonChange<T> {
   person: PersonRow;
   before: T;
   changed: boolean;
+}
+
+/** Whether DESKOPS_ADMINS names any of this person's identities (a demotion would not stick). */
+function isPinnedAdmin(ctx: AppContext, personId: number): boolean {
+  return ctx.store.db
+    .select()
+    .from(identities)
+    .where(eq(identities.personId, personId))
+    .all()
+    .some((identity) => isConfiguredAdmin(ctx, identity.platform, identity));
 }
 
 function adminCount(ctx: AppContext): number {
@@ -29,6 +39,9 @@ export function setPersonRole(ctx: RequestContext, mention: string, role: Role):
         `@${person.handle} is the last admin; deskops needs at least one.`,
         'Make someone else an admin first: /people role @someone admin.',
       );
+    }
+    if (person.role === 'admin' && isPinnedAdmin(ctx, person.id)) {
+      throw conflict(`@${person.handle} is an admin through DESKOPS_ADMINS.`, 'Remove them from DESKOPS_ADMINS and restart deskops, then change the role.');
     }
     ctx.store.db.update(people).set({ role }).where(eq(people.id, person.id)).run();
     recordAudit(ctx, { entity: 'person', entityId: person.id, action: 'person.role', before: { role: person.role }, after: { role } });

@@ -28,7 +28,8 @@ export function hasRole(role: Role, needed: Role): boolean {
   return ROLE_RANK[role] >= ROLE_RANK[needed];
 }
 
-function isConfiguredAdmin(ctx: AppContext, platform: Platform, user: PlatformUser): boolean {
+/** Whether DESKOPS_ADMINS names this platform user (such admins are re-promoted on every command). */
+export function isConfiguredAdmin(ctx: AppContext, platform: Platform, user: PlatformUser): boolean {
   return ctx.settings.admins.some((entry) => {
     const [maybePlatform, id] = entry.includes(':') ? entry.split(':', 2) : [undefined, entry];
     if (maybePlatform && maybePlatform !== platform) return false;
@@ -169,7 +170,7 @@ export function requireRole(ctx: RequestContext, role: Role, what: string): void
   const { actor } = ctx;
   if (actor.kind === 'system' || hasRole(actor.role, role)) return;
   // The router audits the denial after the rollback, so the record survives.
-  throw forbidden(`Only ${role === 'admin' ? 'admins' : 'leads and admins'} can ${what}.`, `You are an ${actor.role}; ask a lead.`);
+  throw forbidden(`Only ${role === 'admin' ? 'admins' : 'leads and admins'} can ${what}.`, `You are ${actor.role === 'agent' ? 'an agent' : 'a lead'}; ask ${role === 'admin' ? 'an admin' : 'a lead'}.`);
 }
 
 export { ROLES };

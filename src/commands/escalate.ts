@@ -2,14 +2,20 @@
 import { UsageError } from '../app/errors.js';
 import { deescalateTicket, escalateTicket } from '../app/escalation.js';
 import { splitQuestions } from '../domain/escalation.js';
+import { knownIssueLabel, parseKnownIssueRef } from '../domain/known-issues.js';
 import { TIER_ALIASES, TIER_LABELS, TIERS } from '../domain/vocabulary.js';
 import { formatRelative } from '../views/format.js';
 import { success, warning } from '../views/reply.js';
-import { choice, urlOption, wholeNumber } from './args.js';
+import { choice, urlOption } from './args.js';
 import type { CommandRegistry } from './registry.js';
 
 const tier = choice('tier', TIERS, TIER_ALIASES);
-const knownIssueNumber = wholeNumber('known issue number', 1, 2 ** 31 - 1);
+/** "3", "#3" or "KI-3". */
+const knownIssueNumber = (value: string): number => {
+  const n = parseKnownIssueRef(value);
+  if (n === undefined) throw new UsageError(`"${value}" is not a known issue number: write it as 3 or KI-3.`, '');
+  return n;
+};
 
 export function registerEscalationCommands(registry: CommandRegistry): void {
   registry.family({ name: 'escalate', summary: 'move a ticket up a tier with the questions for the next one', aliases: ['esc'] });
@@ -31,9 +37,9 @@ export function registerEscalationCommands(registry: CommandRegistry): void {
         const [best] = result.matches;
         return warning(`#${id} looks like a known issue: tag it instead of escalating?`, {
           text: 'The handbook says: check the known-issue tracker first. Nothing was changed.',
-          sections: [{ heading: 'Matching known issues', lines: result.matches.map((m) => `*#${m.id}* ${m.title} — shares ${m.sharedTags.join(', ')}`) }],
+          sections: [{ heading: 'Matching known issues', lines: result.matches.map((m) => `*${knownIssueLabel(m.id)}* ${m.title} — shares ${m.sharedTags.join(', ')}`) }],
           buttons: [
-            { label: `Link to known issue #${best!.id}`, command: `/known-issue link ${best!.id} ${id}`, style: 'primary' },
+            { label: `Link to ${knownIssueLabel(best!.id)}`, command: `/known-issue link ${best!.id} ${id}`, style: 'primary' },
             { label: 'Escalate anyway', command: `/${args.source.replace(/^(\S+\s+\S+)/, '$1 --force')}` },
           ],
           ticketId: id,
@@ -67,7 +73,7 @@ export function registerEscalationCommands(registry: CommandRegistry): void {
         ...(options['missed-doc'] ? { missedDocUrl: options['missed-doc'] } : {}),
       });
       const extras = [];
-      if (result.linkedKnownIssue !== null) extras.push(`linked to known issue #${result.linkedKnownIssue}`);
+      if (result.linkedKnownIssue !== null) extras.push(`linked to ${knownIssueLabel(result.linkedKnownIssue)}`);
       if (options['missed-doc']) extras.push('tagged Missed Doc Review');
       return success(`#${id} moved down from ${TIER_LABELS[result.from]} to ${TIER_LABELS[result.to]}`, {
         text: `${extras.length > 0 ? `${extras.join(', ')}. ` : ''}The comment is an internal note; the ticket is unassigned in the ${TIER_LABELS[result.to]} queue.`,

@@ -1,4 +1,5 @@
 /** /people (alias /agents) and /whoami: who deskops knows, their roles and tiers. */
+import type { RequestContext } from '../app/context.js';
 import { UsageError } from '../app/errors.js';
 import { setPersonRole, setPersonTier, whoAmI } from '../app/people-admin.js';
 import { listPeople } from '../app/people.js';
@@ -21,7 +22,7 @@ export function registerPeopleCommands(registry: CommandRegistry): void {
   registry.family({ name: 'people', aliases: ['agents'], summary: 'the people deskops knows: roles and tiers' });
   registry.family({ name: 'whoami', summary: 'your handle, role, tier and platform' });
 
-  const list = (args: ArgReader, ctx: Parameters<typeof listPeople>[0]) => {
+  const list = (args: ArgReader, ctx: RequestContext) => {
     args.end();
     return peopleListReply(listPeople(ctx));
   };
@@ -65,7 +66,7 @@ export function registerPeopleCommands(registry: CommandRegistry): void {
   registry.define({
     path: ['people', 'tier'],
     usage: '/people tier @user triage|t1|t2|t3|t4|t5|oncall|none',
-    summary: "Set the tier someone works in (none clears it).",
+    summary: 'Set the tier someone works in (none clears it).',
     role: 'lead',
     examples: ['/people tier @bob t2', '/people tier @bob none'],
     run(args, ctx) {

@@ -13,6 +13,7 @@ import {
   unassignTicket,
 } from '../app/ticket-update.js';
 import { isTagFamily, type TagRef } from '../app/tags.js';
+import { knownIssueLabel, parseKnownIssueRef } from '../domain/known-issues.js';
 import {
   DEPARTMENT_ALIASES,
   DEPARTMENTS,
@@ -45,7 +46,12 @@ const status = choice('status', STATUSES, STATUS_ALIASES);
 const statusOrAll = choice('status', [...STATUSES, 'all'] as const, STATUS_ALIASES);
 const team = choice('team', HANDOFF_TEAMS);
 const page = wholeNumber('page', 1, 100_000);
-const knownIssueNumber = wholeNumber('known issue number', 1, 2 ** 31 - 1);
+/** "3", "#3" or "KI-3". */
+const knownIssueNumber = (value: string): number => {
+  const n = parseKnownIssueRef(value);
+  if (n === undefined) throw new UsageError(`"${value}" is not a known issue number: write it as 3 or KI-3.`, '');
+  return n;
+};
 const text = (value: string) => value;
 
 /** Slack sends mentions as <@U123|name>; everywhere else they are @name. */
@@ -166,7 +172,7 @@ export function registerTicketCommands(registry: CommandRegistry): void {
       const next = result.page < result.pages ? `/${base} page:${result.page + 1}` : null;
       const extras: string[] = [];
       if (filter.tag !== undefined) extras.push(`tagged ${options.tag}`);
-      if (filter.knownIssue !== undefined) extras.push(`on known issue #${filter.knownIssue}`);
+      if (filter.knownIssue !== undefined) extras.push(`on ${knownIssueLabel(filter.knownIssue)}`);
       return ticketListReply(result, `${describe}${extras.length > 0 ? ` ${extras.join(', ')}` : ''}`, next);
     },
   });

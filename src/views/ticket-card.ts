@@ -3,6 +3,7 @@ import type { RequestContext } from '../app/context.js';
 import type { TicketDetail, TicketPage } from '../app/ticket-queries.js';
 import type { TicketRow } from '../app/ticket-records.js';
 import { formatTag } from '../app/tags.js';
+import { knownIssueLabel } from '../domain/known-issues.js';
 import { nextStatuses } from '../domain/lifecycle.js';
 import { truncate } from '../domain/text.js';
 import {
@@ -54,7 +55,7 @@ export function ticketFields(detail: Pick<TicketDetail, 'ticket' | 'assignee' | 
   if (detail.tags.length > 0) fields.push({ label: 'Tags', value: detail.tags.map(formatTag).join(' ') });
   if (detail.knownIssue) {
     const status = KNOWN_ISSUE_STATUS_LABELS[detail.knownIssue.status as KnownIssueStatus] ?? detail.knownIssue.status;
-    fields.push({ label: 'Known issue', value: `#${detail.knownIssue.id} ${detail.knownIssue.title} (${status})` });
+    fields.push({ label: 'Known issue', value: `${knownIssueLabel(detail.knownIssue.id)} ${detail.knownIssue.title} (${status})` });
   }
   if (detail.parent) fields.push({ label: 'Split from', value: `#${detail.parent.id} ${detail.parent.title}` });
   if (detail.children.length > 0) fields.push({ label: 'Split into', value: detail.children.map((c) => `#${c.id}`).join(', ') });
