@@ -3,7 +3,7 @@ import { auditEvents } from '../store/schema.js';
 import { actorLabel, actorPersonId, type RequestContext } from './context.js';
 
 export interface AuditInput {
-  entity: 'ticket' | 'known_issue' | 'tag' | 'person' | 'guard';
+  entity: 'ticket' | 'known_issue' | 'tag' | 'person' | 'guard' | 'setting' | 'rotation' | 'oncall';
   entityId: string | number;
   action: string;
   before?: unknown;

@@ -14,7 +14,23 @@ export interface Notification {
   reply: Reply;
   /** Not before this instant (defaults to now). */
   notBefore?: Date;
+  /** The ticket it is about, so adapters can post it in the ticket's thread. */
+  ticketId?: number;
+  /**
+   * Checked just before sending; when it no longer holds (the ticket was answered, reassigned,
+   * paused) the row is dropped instead of sent. See src/delivery/validity.ts for the kinds.
+   */
+  validWhile?: ValidityCondition;
+  /** People the message mentions; the delivery leaves out whoever caused it. */
+  mentions?: number[];
 }
+
+/** A condition on current state that must still hold when a queued message is about to go out. */
+export type ValidityCondition =
+  | { kind: 'sla-clock'; clockId: number; warned: 'pre-yellow' | 'yellow' | 'red' }
+  | { kind: 'reply-due'; ticketId: number; replyDueAt: number }
+  | { kind: 'ladder'; escalationId: number; step: 'paged' | 'called' }
+  | { kind: 'status'; ticketId: number; status: string; statusChangedAt: number };
 
 /** Queues a notification; returns false when one with the same dedupe key exists already. */
 export function enqueue(ctx: Pick<AppContext, 'store' | 'clock'>, notification: Notification): boolean {
@@ -27,6 +43,9 @@ export function enqueue(ctx: Pick<AppContext, 'store' | 'clock'>, notification: 
       payload: notification.reply,
       nextAttemptAt: notification.notBefore ?? now,
       createdAt: now,
+      ticketId: notification.ticketId ?? notification.reply.ticketId ?? null,
+      validWhile: notification.validWhile ?? null,
+      mentions: notification.mentions ?? null,
     })
     .onConflictDoNothing({ target: outbox.dedupeKey })
     .run();

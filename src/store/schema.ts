@@ -23,6 +23,8 @@ export const people = sqliteTable('people', {
   displayName: text('display_name').notNull(),
   role: text('role').$type<Role>().notNull().default('agent'),
   tier: text('tier').$type<Tier>(),
+  /** The person's own IANA zone, for showing deadlines in their local time. */
+  timeZone: text('time_zone'),
   createdAt: instant('created_at').notNull(),
 });
 
@@ -86,8 +88,16 @@ export const tickets = sqliteTable(
     statusChangedAt: instant('status_changed_at').notNull(),
     lastPublicReplyAt: instant('last_public_reply_at'),
     lastRequesterMessageAt: instant('last_requester_message_at'),
+    /** Next instant a status timer (reminder, auto-resolve, auto-close, reopen) may fire. */
+    statusTimerAt: instant('status_timer_at'),
+    pendingRemindedAt: instant('pending_reminded_at'),
+    /** When the requester is owed a reply (one business day after their last message). */
+    replyDueAt: instant('reply_due_at'),
+    replyWarnedAt: instant('reply_warned_at'),
   },
   (t) => [
+    index('tickets_status_timer').on(t.statusTimerAt),
+    index('tickets_reply_due').on(t.replyDueAt),
     index('tickets_status_tier').on(t.status, t.tier),
     index('tickets_assignee').on(t.assigneeId, t.status),
     index('tickets_known_issue').on(t.knownIssueId),
@@ -181,6 +191,14 @@ export const outbox = sqliteTable(
     dedupeKey: text('dedupe_key').notNull(),
     channel: text('channel').notNull(),
     payload: text('payload', { mode: 'json' }).notNull(),
+    ticketId: integer('ticket_id'),
+    /**
+     * A condition checked just before sending (e.g. the SLA clock is still running at that
+     * band); when it no longer holds the row is dropped, not sent.
+     */
+    validWhile: text('valid_while', { mode: 'json' }),
+    /** People this message mentions; nobody is mentioned for an action they took themselves. */
+    mentions: text('mentions', { mode: 'json' }).$type<number[]>(),
     state: text('state').$type<'queued' | 'sent' | 'failed' | 'dropped'>().notNull().default('queued'),
     attempts: integer('attempts').notNull().default(0),
     nextAttemptAt: instant('next_attempt_at').notNull(),
@@ -201,3 +219,137 @@ export const handledInvocations = sqliteTable('handled_invocations', {
   at: instant('at').notNull(),
 });
 
+
+/**
+ * Team-wide settings edited at run time (calendar, SLA policy, status timers, channels), one JSON
+ * document per key, validated by zod where it is read.
+ */
+export const teamSettings = sqliteTable('team_settings', {
+  key: text('key').primaryKey(),
+  value: text('value', { mode: 'json' }).notNull(),
+  updatedAt: instant('updated_at').notNull(),
+  updatedBy: integer('updated_by').references(() => people.id),
+});
+
+/**
+ * One SLA clock per ticket per tier entry. Business time used so far is `usedMs` plus, while
+ * running, the business time since `runningSince`. `nextCheckAt` is the next instant a warning
+ * can fall due, so the sweep reads only due rows, never all open tickets.
+ */
+export const slaClocks = sqliteTable(
+  'sla_clocks',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    ticketId: integer('ticket_id')
+      .notNull()
+      .references(() => tickets.id),
+    tier: text('tier').$type<Tier>().notNull(),
+    enteredAt: instant('entered_at').notNull(),
+    leftAt: instant('left_at'),
+    usedMs: integer('used_ms').notNull().default(0),
+    runningSince: instant('running_since'),
+    /** The worst band reached so far: green, yellow, red. */
+    band: text('band').$type<'green' | 'yellow' | 'red'>().notNull().default('green'),
+    /** The last warning queued for this clock: pre-yellow, yellow, red. */
+    warned: text('warned').$type<'pre-yellow' | 'yellow' | 'red'>(),
+    nextCheckAt: instant('next_check_at'),
+    snoozedUntil: instant('snoozed_until'),
+  },
+  (t) => [index('sla_clocks_ticket').on(t.ticketId, t.id), index('sla_clocks_due').on(t.nextCheckAt), index('sla_clocks_entered').on(t.enteredAt)],
+);
+
+/** On-call rotations: ordered participants, handing off weekly at a weekday and time in the team zone. */
+export const rotations = sqliteTable('rotations', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  name: text('name').notNull().unique(),
+  /** 1 = Monday … 7 = Sunday (ISO). */
+  handoffWeekday: integer('handoff_weekday').notNull().default(1),
+  /** "HH:mm" in the team zone. */
+  handoffTime: text('handoff_time').notNull().default('10:00'),
+  /** The instant the first participant's first shift starts; shifts count from there. */
+  anchorAt: instant('anchor_at').notNull(),
+  createdAt: instant('created_at').notNull(),
+});
+
+export const rotationMembers = sqliteTable(
+  'rotation_members',
+  {
+    rotationId: integer('rotation_id')
+      .notNull()
+      .references(() => rotations.id),
+    position: integer('position').notNull(),
+    personId: integer('person_id')
+      .notNull()
+      .references(() => people.id),
+  },
+  (t) => [primaryKey({ columns: [t.rotationId, t.position] })],
+);
+
+/** Someone covering a rotation for a period (vacations, swaps). The latest override wins. */
+export const rotationOverrides = sqliteTable(
+  'rotation_overrides',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    rotationId: integer('rotation_id')
+      .notNull()
+      .references(() => rotations.id),
+    personId: integer('person_id')
+      .notNull()
+      .references(() => people.id),
+    startsAt: instant('starts_at').notNull(),
+    endsAt: instant('ends_at').notNull(),
+    createdBy: integer('created_by').references(() => people.id),
+    createdAt: instant('created_at').notNull(),
+  },
+  (t) => [index('rotation_overrides_span').on(t.rotationId, t.startsAt)],
+);
+
+/** Emergency contacts: how to call someone when the page goes unanswered. */
+export const contacts = sqliteTable(
+  'contacts',
+  {
+    personId: integer('person_id')
+      .notNull()
+      .references(() => people.id),
+    kind: text('kind').notNull(),
+    value: text('value').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.personId, t.kind] })],
+);
+
+/**
+ * The acknowledgement ladder of one on-call escalation: a stored snapshot plus a pure step
+ * function. `nextStepAt` is indexed for the ladder tick; acknowledging sets `acknowledgedAt`
+ * through a conditional update, so a stale or repeated step is a no-op.
+ */
+export const oncallEscalations = sqliteTable(
+  'oncall_escalations',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    ticketId: integer('ticket_id')
+      .notNull()
+      .references(() => tickets.id),
+    rotationId: integer('rotation_id').references(() => rotations.id),
+    major: integer('major', { mode: 'boolean' }).notNull().default(false),
+    escalatedAt: instant('escalated_at').notNull(),
+    escalatedBy: integer('escalated_by').references(() => people.id),
+    oncallPersonId: integer('oncall_person_id').references(() => people.id),
+    backupPersonId: integer('backup_person_id').references(() => people.id),
+    /** announced -> paged -> called */
+    step: text('step').$type<'announced' | 'paged' | 'called'>().notNull().default('announced'),
+    nextStepAt: instant('next_step_at'),
+    acknowledgedAt: instant('acknowledged_at'),
+    acknowledgedBy: integer('acknowledged_by').references(() => people.id),
+  },
+  (t) => [index('oncall_escalations_due').on(t.nextStepAt), index('oncall_escalations_ticket').on(t.ticketId)],
+);
+
+/** What each scheduled job did last: for `deskops doctor` and operators. */
+export const jobRuns = sqliteTable('job_runs', {
+  job: text('job').primaryKey(),
+  lastStartedAt: instant('last_started_at'),
+  lastFinishedAt: instant('last_finished_at'),
+  lastDurationMs: integer('last_duration_ms'),
+  lastError: text('last_error'),
+  runs: integer('runs').notNull().default(0),
+});
