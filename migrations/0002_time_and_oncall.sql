@@ -106,4 +106,4 @@ ALTER TABLE `tickets` ADD `pending_reminded_at` integer;--> statement-breakpoint
 ALTER TABLE `tickets` ADD `reply_due_at` integer;--> statement-breakpoint
 ALTER TABLE `tickets` ADD `reply_warned_at` integer;--> statement-breakpoint
 CREATE INDEX `tickets_status_timer` ON `tickets` (`status_timer_at`);--> statement-breakpoint
-CREATE INDEX `tickets_reply_due` ON `tickets` (`reply_due_at`);
+CREATE INDEX `tickets_reply_due` ON `tickets` (`reply_warned_at`,`reply_due_at`);

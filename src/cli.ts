@@ -1,7 +1,7 @@
 /**
- * The `deskops` command: start, shell, migrate, backup. Configuration comes from the environment,
- * with `.env` filling gaps. Stdout carries only what the command is for (replies, reports); logs
- * and errors go to stderr.
+ * The `deskops` command: start, shell, migrate, backup, tick. Configuration comes from the
+ * environment, with `.env` filling gaps. Stdout carries only what the command is for (replies,
+ * reports); logs and errors go to stderr.
  */
 import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
@@ -12,6 +12,17 @@ import { ConfigError, loadConfig } from './config.js';
 
 /** Exit code for a configuration the environment got wrong. */
 export const EXIT_CONFIG = 2;
+
+/** An expected failure of a subcommand: the message for stderr and the exit code. */
+class CommandFailed extends Error {
+  constructor(
+    message: string,
+    readonly exitCode: number,
+  ) {
+    super(message);
+    this.name = 'CommandFailed';
+  }
+}
 
 function packageVersion(): string {
   const manifest = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version?: unknown };
@@ -64,6 +75,22 @@ export function buildProgram(): Command {
       print(`Backed up ${dbPath} to ${result.path} (${result.bytes.toLocaleString('en-US')} bytes)`);
     });
 
+  program
+    .command('tick')
+    .description('run every scheduled job once as of an instant (default now), then print what is due as posted messages')
+    .option('--at <instant>', 'the instant the jobs see, e.g. 2026-11-23T10:00:00Z (no offset: team time zone)')
+    .action(async (options: { at?: string }) => {
+      const config = loadConfig();
+      const tick = await import('./cli/tick.js');
+      try {
+        await tick.tickCommand(config, options, (text) => process.stdout.write(text));
+      } catch (error) {
+        if (error instanceof tick.TickUsageError) throw new CommandFailed(`deskops tick: ${error.message}`, EXIT_CONFIG);
+        if (error instanceof tick.TickJobsFailed) throw new CommandFailed(`deskops tick: ${error.message}`, 1);
+        throw error;
+      }
+    });
+
   return program;
 }
 
@@ -78,6 +105,10 @@ export async function runCli(argv: readonly string[] = process.argv): Promise<nu
     if (error instanceof ConfigError) {
       console.error(`deskops: ${error.message}\nSee .env.example for every variable and its format.`);
       return EXIT_CONFIG;
+    }
+    if (error instanceof CommandFailed) {
+      console.error(error.message);
+      return error.exitCode;
     }
     if (error instanceof BackupRefused) {
       console.error(`deskops backup: ${error.message}`);

@@ -19,6 +19,8 @@ export interface Config {
   rocketChatUrl: string | undefined;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   shellUser: string | undefined;
+  /** Where the on-call page is POSTed as JSON (DESKOPS_PAGE_WEBHOOK); none: pages stay in chat. */
+  pageWebhookUrl: string | undefined;
   settings: Settings;
 }
 
@@ -60,6 +62,7 @@ const environmentSchema = z.object({
   DESKOPS_PAGE_SIZE: z.coerce.number().int().min(1).max(100).default(10),
   DESKOPS_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('warn'),
   DESKOPS_SHELL_USER: optionalText,
+  DESKOPS_PAGE_WEBHOOK: optionalText.pipe(z.url({ protocol: /^https?$/ }).optional()),
 });
 
 /** Thrown for a bad environment; the message names each offending variable. */
@@ -89,6 +92,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     rocketChatUrl: e.ROCKETCHAT_URL,
     logLevel: e.DESKOPS_LOG_LEVEL,
     shellUser: e.DESKOPS_SHELL_USER,
+    pageWebhookUrl: e.DESKOPS_PAGE_WEBHOOK,
     settings: {
       timeZone: e.DESKOPS_TIMEZONE,
       defaultDepartment: e.DESKOPS_DEFAULT_DEPARTMENT,

@@ -6,8 +6,12 @@ import { cleanText } from '../views/format.js';
 import { info, warning } from '../views/reply.js';
 import { recordAudit } from './audit.js';
 import { actorLabel, type RequestContext } from './context.js';
-import { conflict, invalid } from './errors.js';
+import { conflict, forbidden, invalid } from './errors.js';
+import { isWorkingInstant } from '../domain/calendar.js';
+import { loadCalendar } from './calendar.js';
+import { hasRole } from './people.js';
 import { findMatchingKnownIssues, linkTickets } from './known-issues.js';
+import { startOncallLadder, type StartLadderResult } from './oncall-ladder.js';
 import { enqueue } from './outbox.js';
 import { addComment, changeTicket, requireTicket, type TicketRow } from './ticket-records.js';
 import { attachTags, resolveTagRefs } from './tags.js';
@@ -20,6 +24,8 @@ export interface EscalateInput {
   questions: readonly string[];
   /** Escalate even though a known issue matches the ticket's tags. */
   force?: boolean;
+  /** On-call only: a major outage pages at once. */
+  major?: boolean;
 }
 
 export type EscalateResult =
@@ -30,8 +36,27 @@ export type EscalateResult =
       to: Tier;
       /** Set when the requester has not heard from us for a day: time for a "still looking" note. */
       requesterWaitingSince: Date | null;
+      /** Set for on-call escalations: the acknowledgement ladder that started. */
+      ladder: StartLadderResult | null;
     }
   | { kind: 'known-issue-suggested'; ticket: TicketRow; matches: ReturnType<typeof findMatchingKnownIssues> };
+
+/** Tiers whose people may send a ticket to On-Call during work hours without asking first. */
+const CONFIRMING_TIERS: ReadonlySet<Tier> = new Set(['t2', 't3', 't4', 't5', 'oncall']);
+
+/**
+ * During work hours a lead or T2 confirms an on-call escalation first (DOMAIN.md); outside them
+ * anyone may wake On-Call. Confirming means a lead or T2 and above runs the escalation.
+ */
+function requireOncallConfirmation(ctx: RequestContext, ticketId: number): void {
+  const { actor } = ctx;
+  if (actor.kind !== 'person' || hasRole(actor.role, 'lead') || (actor.tier && CONFIRMING_TIERS.has(actor.tier))) return;
+  if (!isWorkingInstant(loadCalendar(ctx), ctx.clock.now())) return;
+  throw forbidden(
+    'During work hours a lead or T2 confirms on-call escalations first.',
+    `Ask a lead or a T2 agent to run /escalate ${ticketId} to:oncall <what is broken>, or escalate to T2 first.`,
+  );
+}
 
 /**
  * Moves a ticket up one tier (or to `to`), clears the assignee and writes the transition comment
@@ -50,7 +75,9 @@ export function escalateTicket(ctx: RequestContext, ticketId: number, input: Esc
     const to = input.to ?? tierAbove(from);
     if (!to) throw conflict(`${TIER_LABELS[from]} is the top of the ladder.`, `For a system-wide incident use /escalate ${ticketId} to:oncall <question>.`);
     if (to === from) throw conflict(`Ticket #${ticket.id} is already at ${TIER_LABELS[to]}.`);
+    if (input.major && to !== 'oncall') throw invalid('"major" is for on-call escalations.', `Use /escalate ${ticketId} to:oncall major <what is down>.`);
     if (!isUpward(from, to)) throw conflict(`${TIER_LABELS[to]} is below ${TIER_LABELS[from]}.`, `Use /deescalate ${ticketId} to:${to} <comment> to move it down.`);
+    if (to === 'oncall') requireOncallConfirmation(ctx, ticket.id);
     if (!input.force) {
       const matches = findMatchingKnownIssues(ctx, ticket.id);
       if (matches.length > 0) return { kind: 'known-issue-suggested', ticket, matches };
@@ -61,10 +88,11 @@ export function escalateTicket(ctx: RequestContext, ticketId: number, input: Esc
     const updated = changeTicket(ctx, requireTicket(ctx, ticket.id), { tier: to, tierEnteredAt: now, assigneeId: null, ...statusPatch }, 'ticket.escalated');
     const lastHeard = ticket.lastPublicReplyAt ?? ticket.createdAt;
     const requesterWaitingSince = now.getTime() - lastHeard.getTime() >= REQUESTER_SILENCE_MS ? lastHeard : null;
-    enqueue(ctx, {
+    // On-call escalations are announced in the helpdesk channel by the ladder; the rest go to the tier's queue.
+    const ladder = to === 'oncall' ? startOncallLadder(ctx, ticket.id, { major: input.major ?? false, questions }) : null;
+    if (!ladder) enqueue(ctx, {
       dedupeKey: `escalated:${ticket.id}:${to}:${now.getTime()}`,
-      // On-call escalations are announced in the helpdesk channel; the rest go to the tier's queue.
-      channel: to === 'oncall' ? 'role:helpdesk' : `tier:${to}`,
+      channel: `tier:${to}`,
       reply: warning(`Escalated to ${TIER_LABELS[to]}: #${ticket.id} ${ticket.title}`, {
         visibility: 'channel',
         text: questions.map((q, i) => `*ESCALATED QUESTION ${i + 1}*\n${q}`).join('\n'),
@@ -75,7 +103,7 @@ export function escalateTicket(ctx: RequestContext, ticketId: number, input: Esc
         ticketId: ticket.id,
       }),
     });
-    return { kind: 'escalated', ticket: updated, from, to, requesterWaitingSince };
+    return { kind: 'escalated', ticket: updated, from, to, requesterWaitingSince, ladder };
   });
 }
 

@@ -11,6 +11,7 @@ import { enqueue } from './outbox.js';
 import { findMentioned } from './people.js';
 import { addComment, requireTicket, type TicketRow } from './ticket-records.js';
 import { attachTags, resolveTagRefs, type TagRef, type TagRow } from './tags.js';
+import { syncDerivedState } from './ticket-derived.js';
 import { AppError } from './errors.js';
 
 /** Titles longer than this are shortened; the full text moves into the description. */
@@ -104,6 +105,7 @@ export function createTicket(ctx: RequestContext, input: CreateTicketInput): Cre
       })
       .returning()
       .get();
+    syncDerivedState(ctx, null, ticket);
     attachTags(ctx, ticket.id, tagRows);
     recordAudit(ctx, {
       entity: 'ticket',
@@ -157,6 +159,52 @@ export interface SplitResult {
   child: TicketRow;
 }
 
+interface LinkedTicketSpec {
+  title: string;
+  description?: string;
+  audit: Record<string, unknown>;
+  childNote: string;
+  parentNote: (child: TicketRow) => string;
+  parentAction: string;
+}
+
+/** A new Triage ticket, unassigned, linked to `parent` (same requester), with a note on both. */
+function openLinkedTicket(ctx: RequestContext, parent: TicketRow, spec: LinkedTicketSpec): TicketRow {
+  const { title, shortened } = fitTitle(oneLine(spec.title));
+  const now = ctx.clock.now();
+  const child = ctx.store.db
+    .insert(tickets)
+    .values({
+      title,
+      description: cleanText([shortened ? oneLine(spec.title) : '', spec.description ?? ''].filter(Boolean).join('\n\n')),
+      requester: parent.requester,
+      requesterPersonId: parent.requesterPersonId,
+      origin: parent.origin,
+      department: parent.department,
+      priority: parent.priority,
+      tier: 'triage',
+      status: 'open',
+      parentId: parent.id,
+      chatPlatform: parent.chatPlatform,
+      chatChannel: parent.chatChannel,
+      createdBy: actorPersonId(ctx.actor),
+      createdAt: now,
+      updatedAt: now,
+      tierEnteredAt: now,
+      statusChangedAt: now,
+      lastRequesterMessageAt: parent.lastRequesterMessageAt ?? now,
+    })
+    .returning()
+    .get();
+  syncDerivedState(ctx, null, child);
+  recordAudit(ctx, { entity: 'ticket', entityId: child.id, action: 'ticket.created', after: { ...snapshot(child), ...spec.audit } });
+  recordAudit(ctx, { entity: 'ticket', entityId: parent.id, action: spec.parentAction, after: { childId: child.id } });
+  addComment(ctx, child.id, 'internal', spec.childNote);
+  addComment(ctx, parent.id, 'internal', spec.parentNote(child));
+  announceNewTicket(ctx, child);
+  return requireTicket(ctx, child.id);
+}
+
 /**
  * Splits an unrelated question out of a ticket: a new ticket back in Triage, unassigned, linked
  * to its parent, with an internal note on both explaining the split.
@@ -164,39 +212,31 @@ export interface SplitResult {
 export function splitTicket(ctx: RequestContext, parentId: number, title: string): SplitResult {
   return ctx.store.transaction(() => {
     const parent = requireTicket(ctx, parentId);
-    const { title: childTitle, shortened } = fitTitle(oneLine(title));
-    if (!childTitle) throw invalid('The new ticket needs a title.', `Example: /ticket split ${parentId} "Question about invoices"`);
-    const now = ctx.clock.now();
-    const child = ctx.store.db
-      .insert(tickets)
-      .values({
-        title: childTitle,
-        description: shortened ? oneLine(title) : '',
-        requester: parent.requester,
-        requesterPersonId: parent.requesterPersonId,
-        origin: parent.origin,
-        department: parent.department,
-        priority: parent.priority,
-        tier: 'triage',
-        status: 'open',
-        parentId: parent.id,
-        chatPlatform: parent.chatPlatform,
-        chatChannel: parent.chatChannel,
-        createdBy: actorPersonId(ctx.actor),
-        createdAt: now,
-        updatedAt: now,
-        tierEnteredAt: now,
-        statusChangedAt: now,
-        lastRequesterMessageAt: parent.lastRequesterMessageAt ?? now,
-      })
-      .returning()
-      .get();
+    if (!oneLine(title)) throw invalid('The new ticket needs a title.', `Example: /ticket split ${parentId} "Question about invoices"`);
     const by = actorLabel(ctx.actor);
-    recordAudit(ctx, { entity: 'ticket', entityId: child.id, action: 'ticket.created', after: { ...snapshot(child), splitFrom: parent.id } });
-    recordAudit(ctx, { entity: 'ticket', entityId: parent.id, action: 'ticket.split', after: { childId: child.id } });
-    addComment(ctx, child.id, 'internal', `Split from #${parent.id} ("${parent.title}") by ${by}: an unrelated question, back to Triage.`);
-    addComment(ctx, parent.id, 'internal', `Split out #${child.id} ("${child.title}") by ${by}: that question is handled there, starting from Triage.`);
-    announceNewTicket(ctx, child);
-    return { parent: requireTicket(ctx, parent.id), child: requireTicket(ctx, child.id) };
+    const child = openLinkedTicket(ctx, parent, {
+      title,
+      audit: { splitFrom: parent.id },
+      childNote: `Split from #${parent.id} ("${parent.title}") by ${by}: an unrelated question, back to Triage.`,
+      parentNote: (c) => `Split out #${c.id} ("${c.title}") by ${by}: that question is handled there, starting from Triage.`,
+      parentAction: 'ticket.split',
+    });
+    return { parent: requireTicket(ctx, parent.id), child };
+  });
+}
+
+/**
+ * A requester wrote again on a Closed ticket: closed stays closed, so their message opens a new
+ * ticket linked to the old one (DOMAIN.md), with the message as its description.
+ */
+export function openFollowUp(ctx: RequestContext, closed: TicketRow, message: string): TicketRow {
+  const requester = closed.requester ?? 'the requester';
+  return openLinkedTicket(ctx, closed, {
+    title: closed.title.startsWith('Re: ') ? closed.title : `Re: ${closed.title}`,
+    description: message,
+    audit: { followUpOf: closed.id },
+    childNote: `${requester} wrote again on closed ticket #${closed.id}; this ticket continues it.`,
+    parentNote: (c) => `${requester} wrote again after closing: continued in #${c.id}.`,
+    parentAction: 'ticket.followed_up',
   });
 }

@@ -4,6 +4,7 @@ import { comments, tickets } from '../store/schema.js';
 import { recordAudit } from './audit.js';
 import { actorLabel, actorPersonId, type RequestContext } from './context.js';
 import { notFound } from './errors.js';
+import { syncDerivedState } from './ticket-derived.js';
 import type { AppContext } from './context.js';
 
 export type TicketRow = typeof tickets.$inferSelect;
@@ -47,39 +48,48 @@ export function changeTicket(ctx: RequestContext, ticket: TicketRow, patch: Tick
     .returning()
     .get();
   recordAudit(ctx, { entity: 'ticket', entityId: ticket.id, action, before, after });
-  return updated;
+  return syncDerivedState(ctx, ticket, updated);
 }
 
 /**
  * Adds a public reply or an internal note to the timeline (with its audit event). A public reply
- * from an agent also stamps `lastPublicReplyAt`, which the requester-reply SLA reads.
+ * from an agent stamps `lastPublicReplyAt`; a message from the requester (`fromRequester`, shown
+ * under their name) stamps `lastRequesterMessageAt`. The requester-reply SLA reads both.
  */
 export function addComment(
   ctx: RequestContext,
   ticketId: number,
   visibility: 'public' | 'internal',
   body: string,
+  options: { fromRequester?: string } = {},
 ): CommentRow {
   const now = ctx.clock.now();
+  const fromRequester = options.fromRequester !== undefined;
   const comment = ctx.store.db
     .insert(comments)
     .values({
       ticketId,
       visibility,
       body,
-      authorId: actorPersonId(ctx.actor),
-      authorLabel: actorLabel(ctx.actor),
+      authorId: fromRequester ? null : actorPersonId(ctx.actor),
+      authorLabel: fromRequester ? `${options.fromRequester} (requester)` : actorLabel(ctx.actor),
       createdAt: now,
     })
     .returning()
     .get();
-  const stamp = visibility === 'public' ? { lastPublicReplyAt: now, updatedAt: now } : { updatedAt: now };
-  ctx.store.db.update(tickets).set(stamp).where(eq(tickets.id, ticketId)).run();
+  const stamp = fromRequester
+    ? { lastRequesterMessageAt: now, updatedAt: now }
+    : visibility === 'public'
+      ? { lastPublicReplyAt: now, updatedAt: now }
+      : { updatedAt: now };
+  const before = findTicket(ctx, ticketId);
+  const after = ctx.store.db.update(tickets).set(stamp).where(eq(tickets.id, ticketId)).returning().get();
+  if (before && visibility === 'public') syncDerivedState(ctx, before, after);
   recordAudit(ctx, {
     entity: 'ticket',
     entityId: ticketId,
-    action: visibility === 'public' ? 'comment.reply' : 'comment.note',
-    after: { commentId: comment.id, length: body.length },
+    action: fromRequester ? 'comment.requester' : visibility === 'public' ? 'comment.reply' : 'comment.note',
+    after: { commentId: comment.id, length: body.length, ...(fromRequester ? { recordedBy: actorLabel(ctx.actor) } : {}) },
   });
   return comment;
 }

@@ -1,6 +1,6 @@
 /** Changing a ticket's assignee, status, priority, severity and queue, each with its audit event. */
-import { addDays } from 'date-fns';
 import { checkTransition } from '../domain/lifecycle.js';
+import { addLocalDays } from '../domain/status-timers.js';
 import { TEAM_LABELS, type HandoffTeam, type Priority, type Severity, type Status } from '../domain/vocabulary.js';
 import { cleanText } from '../views/format.js';
 import { info } from '../views/reply.js';
@@ -71,7 +71,7 @@ export function changeStatus(ctx: RequestContext, ticketId: number, status: Stat
     const check = checkTransition(ticket.status, status);
     if (!check.allowed) throw conflict(check.reason, check.hint?.replace('<id>', String(ticketId)));
     const now = ctx.clock.now();
-    const holdUntil = status === 'hold' ? addDays(now, holdDays!) : null;
+    const holdUntil = status === 'hold' ? addLocalDays(now, holdDays!, ctx.settings.timeZone) : null;
     const updated = changeTicket(ctx, ticket, { status, statusChangedAt: now, holdUntil }, 'ticket.status');
     return { ticket: updated, changed: true };
   });

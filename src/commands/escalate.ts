@@ -1,5 +1,7 @@
 /** /escalate and /deescalate: moving tickets along the tier ladder. */
 import { UsageError } from '../app/errors.js';
+import { ladderPolicy } from '../app/oncall-ladder.js';
+import { handleOf } from '../app/people.js';
 import { deescalateTicket, escalateTicket } from '../app/escalation.js';
 import { splitQuestions } from '../domain/escalation.js';
 import { knownIssueLabel, parseKnownIssueRef } from '../domain/known-issues.js';
@@ -23,16 +25,20 @@ export function registerEscalationCommands(registry: CommandRegistry): void {
 
   registry.define({
     path: ['escalate'],
-    usage: '/escalate <id> [to:<tier>] [--force] <question 1> | <question 2> ...',
+    usage: '/escalate <id> [to:<tier>|to:oncall [major]] [--force] <question 1> | <question 2> ...',
     summary:
       'Moves a ticket up one tier (or to the named one: t1…t5, oncall), clears the assignee and writes the transition comment with an ESCALATED QUESTION header per question. Checks known issues first; --force escalates anyway.',
-    examples: ['/escalate 42 Why does SSO loop after the 6.5 update? | Which log shows the token error?', '/escalate 42 to:t3 Crash in the import worker, stack trace attached in the last note'],
+    examples: ['/escalate 42 Why does SSO loop after the 6.5 update? | Which log shows the token error?', '/escalate 42 to:t3 Crash in the import worker, stack trace attached in the last note', '/escalate 42 to:oncall major Login is down for every workspace'],
     run(args, ctx) {
       const id = args.ticketId();
-      const options = args.leadingOptions({ to: tier }, ['force']);
+      const options = args.leadingOptions({ to: tier }, ['force', 'major']);
+      // "major" may also be typed as a plain word right after to:oncall.
+      const next = args.peek();
+      const majorWord = options.to === 'oncall' && next?.kind === 'word' && next.value.toLowerCase() === 'major' ? (args.next(), true) : false;
+      const major = majorWord || options.flags.has('major');
       const questions = splitQuestions(args.restText());
       if (questions.length === 0) throw new UsageError('An escalation needs at least one question for the next tier (separate several with |).', '');
-      const result = escalateTicket(ctx, id, { ...(options.to ? { to: options.to } : {}), questions, force: options.flags.has('force') });
+      const result = escalateTicket(ctx, id, { ...(options.to ? { to: options.to } : {}), questions, force: options.flags.has('force'), major });
       if (result.kind === 'known-issue-suggested') {
         const [best] = result.matches;
         return warning(`#${id} looks like a known issue: tag it instead of escalating?`, {
@@ -50,6 +56,14 @@ export function registerEscalationCommands(registry: CommandRegistry): void {
       if (result.requesterWaitingSince) {
         lines.push(`The requester last heard from us ${formatRelative(result.requesterWaitingSince, ctx.clock.now())}: send a "still looking into it" note.`);
         buttons.push({ label: 'Send "still looking"', command: `/ticket reply ${id} We are still looking into this and will update you as soon as we know more.` });
+      }
+      if (result.ladder) {
+        const oncall = result.ladder.oncall === null ? 'nobody (no rotation: see /oncall check)' : handleOf(ctx, result.ladder.oncall);
+        lines.push(
+          result.ladder.paged
+            ? `Major: ${oncall} is paged now.`
+            : `Announced in the helpdesk channel; ${oncall} must acknowledge within ${ladderPolicy(ctx).ackMinutes} minutes (/oncall ack ${id}) or gets paged.`,
+        );
       }
       return success(`#${id} escalated from ${TIER_LABELS[result.from]} to ${TIER_LABELS[result.to]}`, { text: lines.join('\n'), buttons, ticketId: id });
     },

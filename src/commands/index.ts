@@ -6,6 +6,11 @@ import { registerEscalationCommands } from './escalate.js';
 import { registerKnownIssueCommands } from './known-issue.js';
 import { registerGuardCommands } from './guard.js';
 import { registerPeopleCommands } from './people.js';
+import { registerSlaCommands } from './sla.js';
+import { registerOncallCommands } from './oncall.js';
+import { registerChannelCommands } from './channel.js';
+import { registerCalendarCommands } from './calendar.js';
+import { registerDigestCommands } from './digest.js';
 
 export function buildRegistry(): CommandRegistry {
   const registry = new CommandRegistry();
@@ -14,6 +19,11 @@ export function buildRegistry(): CommandRegistry {
   registerEscalationCommands(registry);
   registerKnownIssueCommands(registry);
   registerGuardCommands(registry);
+  registerDigestCommands(registry);
   registerPeopleCommands(registry);
+  registerSlaCommands(registry);
+  registerOncallCommands(registry);
+  registerCalendarCommands(registry);
+  registerChannelCommands(registry);
   return registry;
 }

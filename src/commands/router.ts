@@ -5,7 +5,7 @@
  */
 import { eq } from 'drizzle-orm';
 import { AppError, UsageError } from '../app/errors.js';
-import type { Actor, AppContext, RequestContext } from '../app/context.js';
+import type { AppContext, RequestContext } from '../app/context.js';
 import { resolveActor } from '../app/people.js';
 import { recordAudit } from '../app/audit.js';
 import { closestMatches } from '../domain/text.js';
@@ -54,7 +54,8 @@ export function createRouter(options: RouterOptions): Router {
     const family = words[0] ? registry.familyOf(words[0]) : undefined;
     if (!family) {
       const names = registry.allFamilies().flatMap((f) => [f.name, ...(f.aliases ?? [])]);
-      const near = closestMatches(words[0] ?? '', names, 2);
+      // Suggest each family once, by its full name, however it matched.
+      const near = [...new Set(closestMatches(words[0] ?? '', names, 4).map((n) => registry.familyOf(n)!.name))].slice(0, 2);
       return failure(`There is no /${words[0] ?? ''} command.`, {
         hint: `${near.length > 0 ? `Did you mean ${near.map((n) => `/${n}`).join(' or ')}? ` : ''}Type /help for the list.`,
       });
@@ -69,7 +70,7 @@ export function createRouter(options: RouterOptions): Router {
     });
   }
 
-  function execute(invocation: Invocation, tokens: Token[], text: string, actorHolder: { actor?: Actor }): Reply {
+  function execute(invocation: Invocation, tokens: Token[], text: string): Reply {
     const words = leadingWords(tokens);
     if (words.length === 0) return overviewHelp(registry);
     const first = words[0]!.toLowerCase();
@@ -91,7 +92,6 @@ export function createRouter(options: RouterOptions): Router {
           if (seen) return seen.reply as Reply;
         }
         const actor = resolveActor(app, invocation.platform, invocation.user, options.minimumRole?.(invocation));
-        actorHolder.actor = actor;
         const ctx: RequestContext = {
           ...app,
           actor,
@@ -108,15 +108,20 @@ export function createRouter(options: RouterOptions): Router {
       });
     } catch (error) {
       if (error instanceof UsageError) return withUsage(error, definition);
-      if (error instanceof AppError && error.code === 'FORBIDDEN') auditDenial(actorHolder.actor, definition, error);
+      if (error instanceof AppError && error.code === 'FORBIDDEN') auditDenial(invocation, definition, error);
       throw error;
     }
   }
 
-  /** Denials are audited after the rollback, in their own transaction, so the record survives. */
-  function auditDenial(actor: Actor | undefined, definition: CommandDefinition, error: AppError): void {
-    if (!actor || actor.kind !== 'person') return;
-    app.store.transaction(() =>
+  /**
+   * Denials are audited after the rollback, in their own transaction, so the record survives. The
+   * actor is resolved again there: on someone's very first command the rollback took their new
+   * person record with it.
+   */
+  function auditDenial(invocation: Invocation, definition: CommandDefinition, error: AppError): void {
+    app.store.transaction(() => {
+      const actor = resolveActor(app, invocation.platform, invocation.user, options.minimumRole?.(invocation));
+      if (actor.kind !== 'person') return;
       recordAudit(
         { ...app, actor },
         {
@@ -125,8 +130,8 @@ export function createRouter(options: RouterOptions): Router {
           action: 'access.denied',
           after: { command: definition.path.join(' '), reason: error.message },
         },
-      ),
-    );
+      );
+    });
   }
 
   return {
@@ -150,9 +155,8 @@ export function createRouter(options: RouterOptions): Router {
         }
         throw error;
       }
-      const actorHolder: { actor?: Actor } = {};
       try {
-        return execute(invocation, tokens, text, actorHolder);
+        return execute(invocation, tokens, text);
       } catch (error) {
         if (error instanceof AppError) return failure(error.message, error.hint ? { hint: error.hint } : {});
         const ref = correlationId();

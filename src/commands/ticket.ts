@@ -1,5 +1,6 @@
 /** The /ticket family: open, show, list, assign, move through statuses, comment, split, hand off. */
 import { UsageError } from '../app/errors.js';
+import { recordRequesterReply } from '../app/requester-replies.js';
 import { createTicket, splitTicket } from '../app/ticket-create.js';
 import { listTickets, ticketDetail, type TicketFilter } from '../app/ticket-queries.js';
 import {
@@ -242,6 +243,30 @@ export function registerTicketCommands(registry: CommandRegistry): void {
       },
     });
   }
+
+  registry.define({
+    path: ['ticket', 'reply-as-requester'],
+    aliases: ['requester-reply'],
+    usage: '/ticket reply-as-requester <id> <text>',
+    summary:
+      "Records a message from the requester (e.g. one that came by email): Pending, Waiting, Hold and Resolved go back to Open; on a Closed ticket it opens a new ticket linked to it.",
+    examples: ['/ticket reply-as-requester 42 It still fails after clearing the cache.'],
+    run(args, ctx) {
+      const id = args.ticketId();
+      const body = args.restText();
+      if (!body) throw new UsageError("Add the requester's message after the ticket number.", '');
+      const result = recordRequesterReply(ctx, id, body);
+      if (result.kind === 'follow-up') {
+        return success(`#${id} is closed, so the message opened #${result.ticket.id}: ${result.ticket.title}`, {
+          text: `It is in Triage, linked to #${id}.`,
+          buttons: [{ label: `Show #${result.ticket.id}`, command: `/ticket show ${result.ticket.id}` }],
+          ticketId: result.ticket.id,
+        });
+      }
+      const reopened = result.reopenedFrom ? ` It was ${STATUS_LABELS[result.reopenedFrom]}; it is Open again.` : '';
+      return success(`Requester's message added to #${id}.${reopened}`, { ticketId: id });
+    },
+  });
 
   registry.define({
     path: ['ticket', 'priority'],

@@ -97,7 +97,7 @@ export const tickets = sqliteTable(
   },
   (t) => [
     index('tickets_status_timer').on(t.statusTimerAt),
-    index('tickets_reply_due').on(t.replyDueAt),
+    index('tickets_reply_due').on(t.replyWarnedAt, t.replyDueAt),
     index('tickets_status_tier').on(t.status, t.tier),
     index('tickets_assignee').on(t.assigneeId, t.status),
     index('tickets_known_issue').on(t.knownIssueId),

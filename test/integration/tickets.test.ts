@@ -46,6 +46,7 @@ describe('/ticket new', () => {
     desk.run('/ticket new two');
     desk.app.store.sqlite.prepare('DELETE FROM audit_events WHERE entity_id = ?').run('2');
     desk.app.store.sqlite.prepare('DELETE FROM outbox').run();
+    desk.app.store.sqlite.prepare('DELETE FROM sla_clocks WHERE ticket_id = 2').run();
     desk.app.store.sqlite.prepare('DELETE FROM tickets WHERE id = 2').run();
     expect(desk.run('/ticket new three').title).toMatch(/^Ticket #3 /);
   });

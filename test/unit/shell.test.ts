@@ -194,14 +194,14 @@ describe('runShell (piped)', () => {
 
   it(':help lists the meta-commands and points to /help', async () => {
     const out = await piped(':help\n');
-    for (const usage of [':as <user>', ':in <#channel>', ':whoami', ':help', ':quit']) expect(out).toContain(usage);
+    for (const usage of [':as <user>', ':in <#channel>', ':whoami', ':clock', ':tick', ':help', ':quit']) expect(out).toContain(usage);
     expect(out).toContain('/help');
   });
 
   it('answers an unknown or incomplete meta-command with the list of them', async () => {
     const out = await piped(':who\n:\n:as\n:as bob carol\n:in\n');
     const blocks = out.trimEnd().split('\n\n');
-    expect(blocks[0]).toMatch(/^✗ There is no :who shell command\.\n {2}Did you mean :whoami\? Shell commands: :as, :in, :whoami, :help, :quit, :exit\./);
+    expect(blocks[0]).toMatch(/^✗ There is no :who shell command\.\n {2}Did you mean :whoami\? Shell commands: :as, :in, :whoami, :clock, :tick, :help, :quit, :exit\./);
     expect(blocks[1]).toMatch(/^✗ A shell command needs a name/);
     expect(blocks[2]).toBe('✗ :as needs a user name.\n  Usage: :as <user>');
     expect(blocks[3]).toBe('✗ :as takes one user name, not 2.\n  Usage: :as <user>');

@@ -1,16 +1,20 @@
 /**
- * The shell's own commands, typed with a leading ':' (`:as bob`, `:in #t2`, `:quit`). They
- * change the session, never the database, so they answer with a Reply like any command.
+ * The shell's own commands, typed with a leading ':' (`:as bob`, `:in #t2`, `:clock`, `:quit`).
+ * They change the session or the shell's clock, or run a tick; they answer with a Reply like any
+ * command.
  */
 import { closestMatches } from '../../domain/text.js';
-import { failure, info, type Reply } from '../../views/reply.js';
+import { INSTANT_FORMAT, parseInstant } from '../../jobs/tick.js';
+import { formatInstant } from '../../views/format.js';
+import { failure, info, success, type Reply } from '../../views/reply.js';
 import { toChannel, toHandle, type ShellSession } from './session.js';
+import type { ShellTools } from './tools.js';
 
 interface MetaCommand {
   names: readonly string[];
   usage: string;
   summary: string;
-  run(args: readonly string[], session: ShellSession): MetaOutcome;
+  run(args: readonly string[], session: ShellSession, tools: ShellTools | undefined): MetaOutcome | Promise<MetaOutcome>;
 }
 
 /** What a meta-command did: a reply to show, and whether the shell should end. */
@@ -37,6 +41,40 @@ function whoami(session: ShellSession): Reply {
       { label: 'Channel', value: session.channel },
     ],
     ...(self ? {} : { text: `The local user is @${session.localUser} (admin); \`:as ${session.localUser}\` switches back.` }),
+  });
+}
+
+const NO_TOOLS = failure('This shell has no clock or jobs to drive.', { hint: 'Start it with `deskops shell` or `deskops start`.' });
+
+const STEP = /^\+(\d{1,6})([mhd])$/i;
+const STEP_MS: Record<string, number> = { m: 60_000, h: 3_600_000, d: 86_400_000 };
+
+/** `:clock` alone: the instant the bot sees, and whether it is pinned. */
+function clockShown(tools: ShellTools): Reply {
+  const now = tools.clock.now();
+  return info(`Clock: ${formatInstant(now, tools.timeZone)}`, {
+    fields: [
+      { label: 'Instant', value: now.toISOString() },
+      { label: 'Mode', value: tools.pinnedAt ? 'pinned (`:clock now` follows real time again)' : 'real time' },
+    ],
+  });
+}
+
+/** `:clock <instant>`, `:clock +2h` or `:clock now`. */
+function setClock(text: string, tools: ShellTools, usage: string): Reply {
+  if (text.toLowerCase() === 'now') {
+    tools.unpin();
+    return info('Clock follows real time again', { text: `It is ${formatInstant(tools.clock.now(), tools.timeZone)}.` });
+  }
+  const step = STEP.exec(text);
+  const instant = step ? new Date(tools.clock.now().getTime() + Number(step[1]) * STEP_MS[step[2]!.toLowerCase()]!) : parseInstant(text, tools.timeZone);
+  if (!instant) {
+    return failure(`"${text}" is not an instant.`, { hint: `Use ${INSTANT_FORMAT}; or +30m, +2h, +1d to move on; or now for real time.`, usage });
+  }
+  tools.pin(instant);
+  return success(`Clock pinned at ${formatInstant(instant, tools.timeZone)}`, {
+    visibility: 'ephemeral',
+    text: `${instant.toISOString()}. Commands, SLA clocks and jobs all see this instant now; \`:tick\` runs the jobs, \`:clock now\` goes back to real time.`,
   });
 }
 
@@ -75,6 +113,25 @@ const META_COMMANDS: readonly MetaCommand[] = [
     run: (_args, session) => reply(whoami(session)),
   },
   {
+    names: ['clock'],
+    usage: ':clock [<instant>|+30m|+2h|+1d|now]',
+    summary: 'show the clock; pin the instant the whole bot sees (2026-11-23T10:00Z), move it on, or go back to real time',
+    run(args, _session, tools) {
+      if (!tools) return reply(NO_TOOLS);
+      return reply(args.length === 0 ? clockShown(tools) : setClock(args.join(' '), tools, this.usage));
+    },
+  },
+  {
+    names: ['tick'],
+    usage: ':tick',
+    summary: "run every job once as of the clock's instant and show what it posted",
+    async run(args, _session, tools) {
+      if (!tools) return reply(NO_TOOLS);
+      if (args.length > 0) return reply(failure(':tick takes no arguments; set the instant with :clock first.', { usage: this.usage }));
+      return reply(await tools.tick());
+    },
+  },
+  {
     names: ['help'],
     usage: ':help',
     summary: 'this list',
@@ -104,12 +161,12 @@ export function isMetaCommand(line: string): boolean {
   return line.trimStart().startsWith(':');
 }
 
-/** Runs one meta-command line (`:as bob`) against the session. */
-export function runMetaCommand(line: string, session: ShellSession): MetaOutcome {
+/** Runs one meta-command line (`:as bob`) against the session; `:tick` answers asynchronously. */
+export function runMetaCommand(line: string, session: ShellSession, tools?: ShellTools): MetaOutcome | Promise<MetaOutcome> {
   const [word = '', ...args] = line.trim().slice(1).split(/\s+/).filter(Boolean);
   const name = word.toLowerCase();
   const command = META_COMMANDS.find((m) => m.names.includes(name));
-  if (command) return command.run(args, session);
+  if (command) return command.run(args, session, tools);
   const near = closestMatches(name, META_COMMAND_NAMES, 1);
   return reply(
     failure(name ? `There is no :${name} shell command.` : 'A shell command needs a name after the ":".', {

@@ -4,7 +4,7 @@
  * reply block per command, separated by a blank line, and nothing else.
  */
 import { once } from 'node:events';
-import { createInterface, type Interface } from 'node:readline';
+import { clearScreenDown, createInterface, cursorTo, moveCursor, type Interface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
 import type { Deskops } from '../../main.js';
 import { correlationId } from '../../log.js';
@@ -14,6 +14,7 @@ import { shellCompleter } from './completion.js';
 import { HISTORY_SIZE, loadHistory, saveHistory } from './history.js';
 import { isMetaCommand, runMetaCommand, type MetaOutcome } from './meta-commands.js';
 import { DEFAULT_CHANNEL, localHandle, ShellSession } from './session.js';
+import type { ShellBackground, ShellTools } from './tools.js';
 
 /** The parts of a running deskops the shell uses. */
 export type ShellBackend = Pick<Deskops, 'router' | 'registry' | 'logger'>;
@@ -35,6 +36,10 @@ export interface ShellOptions {
   style?: TextStyle;
   /** Where interactive history persists; none when omitted. */
   historyFile?: string;
+  /** The clock and jobs behind `:clock` and `:tick`; without them those answer that they cannot. */
+  tools?: ShellTools;
+  /** Interactive only: work that prints above the prompt while the shell runs (the scheduler). */
+  background?: ShellBackground;
 }
 
 /** What a line of input asks for: nothing (blank or comment), a meta-command, or a command. */
@@ -64,14 +69,50 @@ function runCommand(line: string, session: ShellSession, deskops: ShellBackend):
   }
 }
 
-function respond(line: string, session: ShellSession, deskops: ShellBackend): MetaOutcome {
+function respond(line: string, session: ShellSession, options: ShellOptions): MetaOutcome | Promise<MetaOutcome> {
   switch (classifyLine(line)) {
     case 'skip':
       return { quit: false };
     case 'meta':
-      return runMetaCommand(line, session);
+      return runMetaCommand(line, session, options.tools);
     case 'command':
-      return { reply: runCommand(line, session, deskops), quit: false };
+      return { reply: runCommand(line, session, options.deskops), quit: false };
+  }
+}
+
+/**
+ * Runs line handlers one after another. Most lines answer synchronously and run at once, as
+ * before; one that answers later (`:tick`) holds the lines typed after it until it is done, so
+ * replies never come out of order.
+ */
+class LineQueue {
+  private tail: Promise<void> | undefined;
+
+  constructor(private readonly onError: (error: unknown) => void) {}
+
+  get busy(): boolean {
+    return this.tail !== undefined;
+  }
+
+  push(work: () => void | Promise<void>): void {
+    if (this.tail === undefined) {
+      const result = work();
+      if (result) this.track(result);
+      return;
+    }
+    this.track(this.tail.then(work));
+  }
+
+  /** Resolves when every pushed line has been handled. */
+  async idle(): Promise<void> {
+    while (this.tail) await this.tail;
+  }
+
+  private track(work: Promise<void>): void {
+    const tracked: Promise<void> = work.catch(this.onError).finally(() => {
+      if (this.tail === tracked) this.tail = undefined;
+    });
+    this.tail = tracked;
   }
 }
 
@@ -121,7 +162,7 @@ async function runPiped(options: ShellOptions, session: ShellSession, style: Tex
       // Editors on Windows start files with a byte-order mark; it is not part of the command.
       const line = first ? raw.replace(/^\uFEFF/, '') : raw;
       first = false;
-      const outcome = respond(line, session, options.deskops);
+      const outcome = await respond(line, session, options);
       if (outcome.reply) {
         const block = `${wroteReply ? '\n' : ''}${renderText(outcome.reply, style)}\n`;
         wroteReply = true;
@@ -165,6 +206,19 @@ function banner(session: ShellSession, style: TextStyle): string {
   return `${renderText({ tone: 'info', visibility: 'ephemeral', title: text }, style)}\n\n`;
 }
 
+/**
+ * Prints `text` above the prompt without mangling a half-typed line: erase what readline drew
+ * (prompt and input, over as many rows as it wrapped to), print, then let readline redraw both
+ * with the cursor where it was.
+ */
+function printAbovePrompt(rl: Interface, output: Writable, text: string): void {
+  moveCursor(output, 0, -rl.getCursorPos().rows);
+  cursorTo(output, 0);
+  clearScreenDown(output);
+  output.write(`${text}\n\n`);
+  rl.prompt(true);
+}
+
 function runInteractive(options: ShellOptions, session: ShellSession, style: TextStyle): Promise<void> {
   const { output, deskops } = options;
   const rl = createInterface({
@@ -179,19 +233,29 @@ function runInteractive(options: ShellOptions, session: ShellSession, style: Tex
   });
   persistHistory(options, rl);
   let quitByCommand = false;
+  let closed = false;
+  const queue = new LineQueue((error) => deskops.logger.error({ err: error }, 'shell line failed'));
 
   const show = (reply: Reply) => output.write(`${renderText(reply, style)}\n\n`);
-  rl.on('line', (line) => {
-    const outcome = respond(line, session, deskops);
+  const finish = (outcome: MetaOutcome) => {
     if (outcome.reply) show(outcome.reply);
     if (outcome.quit) {
       quitByCommand = true;
       rl.close();
       return;
     }
+    if (closed) return;
     rl.setPrompt(session.prompt());
     rl.prompt();
-  });
+  };
+  rl.on('line', (line) =>
+    queue.push(() => {
+      // Lines typed (or pasted) after :quit are not run.
+      if (quitByCommand) return;
+      const outcome = respond(line, session, options);
+      return outcome instanceof Promise ? outcome.then(finish) : finish(outcome);
+    }),
+  );
   // Ctrl-C clears a half-typed line; on an empty line it leaves, like Ctrl-D.
   rl.on('SIGINT', () => {
     if (rl.line === '') {
@@ -201,13 +265,20 @@ function runInteractive(options: ShellOptions, session: ShellSession, style: Tex
     rl.write(null, { ctrl: true, name: 'e' });
     rl.write(null, { ctrl: true, name: 'u' });
   });
-
-  const closed = once(rl, 'close').then(() => {
-    if (!quitByCommand) output.write('\n');
+  rl.on('close', () => {
+    closed = true;
   });
+
   output.write(banner(session, style));
   rl.prompt();
-  return closed;
+  // While a line is being answered there is no prompt to redraw; the text simply goes first.
+  const print = (text: string) => (closed || queue.busy ? output.write(`${text}\n\n`) : printAbovePrompt(rl, output, text));
+  const background = options.background?.start(print, style);
+  return once(rl, 'close').then(async () => {
+    await queue.idle();
+    await background?.stop();
+    if (!quitByCommand) output.write('\n');
+  });
 }
 
 /**

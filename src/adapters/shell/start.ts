@@ -1,19 +1,30 @@
 /** Starts the shell on the process's terminal (or pipes): `deskops start` and `deskops shell`. */
 import { userInfo } from 'node:os';
 import type { Readable, Writable } from 'node:stream';
-import type { Clock } from '../../clock.js';
+import { SettableClock, type Clock } from '../../clock.js';
 import type { Config } from '../../config.js';
+import type { Job } from '../../jobs/job.js';
+import { allJobs } from '../../jobs/index.js';
 import type { Logger } from '../../log.js';
 import { createDeskops } from '../../main.js';
 import { historyPathFor } from './history.js';
 import { localHandle, shellMinimumRole } from './session.js';
 import { runShell } from './shell.js';
+import { createShellTools, schedulerBackground } from './tools.js';
 
 export interface StartShellOptions {
   input?: Readable & { isTTY?: boolean };
   output?: Writable;
+  /** The time `:clock now` returns to; the real clock by default. */
   clock?: Clock;
   logger?: Logger;
+  /** The scheduled jobs (`allJobs()` by default). */
+  jobs?: readonly Job[];
+  /**
+   * Whether an interactive shell runs the scheduler in the background (default true). A piped
+   * shell never does: a script's output must depend on its input alone, so it ticks with `:tick`.
+   */
+  background?: boolean;
 }
 
 /** The login name of the person running deskops; some containers have no passwd entry for it. */
@@ -34,12 +45,15 @@ export function shellUserFor(config: Config): string {
 export async function startShell(config: Config, options: StartShellOptions = {}): Promise<void> {
   const input = options.input ?? process.stdin;
   const localUser = shellUserFor(config);
+  // One clock for the router, the use cases and the jobs, so `:clock` moves all of them at once.
+  const clock = new SettableClock(options.clock);
   const deskops = createDeskops(config, {
     minimumRole: shellMinimumRole(localUser),
-    ...(options.clock ? { clock: options.clock } : {}),
+    clock,
     ...(options.logger ? { logger: options.logger } : {}),
   });
   const interactive = input.isTTY === true;
+  const setup = { deskops, config, clock, jobs: options.jobs ?? allJobs() };
   try {
     await runShell({
       deskops,
@@ -48,6 +62,8 @@ export async function startShell(config: Config, options: StartShellOptions = {}
       interactive,
       localUser,
       historyFile: interactive ? historyPathFor(config.dbPath) : undefined,
+      tools: createShellTools(setup),
+      ...(interactive && options.background !== false ? { background: schedulerBackground(setup) } : {}),
     });
   } finally {
     deskops.close();

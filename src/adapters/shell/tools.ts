@@ -1,0 +1,102 @@
+/**
+ * The shell's hold on time: `:clock` pins the one clock the router, the use cases and the jobs all
+ * read, `:tick` runs the jobs by hand, and on a terminal the scheduler runs in the background,
+ * printing what it posts above the prompt.
+ */
+import type { SettableClock } from '../../clock.js';
+import type { Config } from '../../config.js';
+import { routeSink, type DeliverySink } from '../../delivery/sink.js';
+import { postText, ShellSink, type ShellPost } from '../../delivery/shell-sink.js';
+import { createWebhookSink } from '../../delivery/webhook-sink.js';
+import type { Job, JobContext } from '../../jobs/job.js';
+import { startScheduler, type Scheduler } from '../../jobs/scheduler.js';
+import { runTick } from '../../jobs/tick.js';
+import { correlationId } from '../../log.js';
+import type { Deskops } from '../../main.js';
+import type { TextStyle } from '../../views/render-text.js';
+import { failure, type Reply } from '../../views/reply.js';
+import { tickReply } from '../../views/tick.js';
+
+/** What `:clock` and `:tick` act on. */
+export class ShellTools {
+  private pinned: Date | undefined;
+
+  constructor(
+    /** The clock shared by the whole bot; the shell is the only one that pins it. */
+    readonly clock: SettableClock,
+    /** The team's zone, for showing instants and reading ones typed without an offset. */
+    readonly timeZone: string,
+    private readonly runTick: () => Promise<Reply>,
+  ) {}
+
+  /** The pinned instant, or undefined while the clock follows real time. */
+  get pinnedAt(): Date | undefined {
+    return this.pinned;
+  }
+
+  /** From now on every part of the bot sees `instant`. */
+  pin(instant: Date): void {
+    this.pinned = new Date(instant.getTime());
+    this.clock.set(this.pinned);
+  }
+
+  /** Back to real time. */
+  unpin(): void {
+    this.pinned = undefined;
+    this.clock.set(undefined);
+  }
+
+  /** Runs every job once as of the clock's now and delivers what is due; the reply lists the posts. */
+  tick(): Promise<Reply> {
+    return this.runTick();
+  }
+}
+
+/** Work beside an interactive shell that prints above the prompt. */
+export interface ShellBackground {
+  start(print: (text: string) => void, style: TextStyle): Scheduler;
+}
+
+interface ToolsSetup {
+  deskops: Pick<Deskops, 'app' | 'logger'>;
+  config: Pick<Config, 'pageWebhookUrl' | 'settings'>;
+  clock: SettableClock;
+  jobs: readonly Job[];
+}
+
+function sinkFor(setup: ToolsSetup, emit: (post: ShellPost) => void): DeliverySink {
+  return routeSink({ chat: new ShellSink(setup.deskops.app, emit), webhook: createWebhookSink({ url: setup.config.pageWebhookUrl }) });
+}
+
+/** The `:clock` / `:tick` tools over a running deskops whose clock is `setup.clock`. */
+export function createShellTools(setup: ToolsSetup): ShellTools {
+  const ctx: JobContext = { ...setup.deskops.app, logger: setup.deskops.logger };
+  const timeZone = setup.config.settings.timeZone;
+  return new ShellTools(setup.clock, timeZone, async () => {
+    const posts: ShellPost[] = [];
+    try {
+      const result = await runTick(ctx, setup.jobs, setup.clock.now(), sinkFor(setup, (post) => posts.push(post)));
+      return tickReply(result, posts, timeZone);
+    } catch (error) {
+      const ref = correlationId();
+      setup.deskops.logger.error({ err: error, ref }, 'shell tick failed');
+      return failure(`Sorry, the tick failed (ref ${ref}).`, { hint: 'Give the ref to your admin if it keeps happening.' });
+    }
+  });
+}
+
+/**
+ * The scheduler as shell background work: every job on its schedule, delivery every 15 s, each
+ * post printed above the prompt. Only for interactive shells: piped scripts must stay
+ * deterministic, so they tick only when they say `:tick`.
+ */
+export function schedulerBackground(setup: ToolsSetup): ShellBackground {
+  const ctx: JobContext = { ...setup.deskops.app, logger: setup.deskops.logger };
+  return {
+    start: (print, style) =>
+      startScheduler(ctx, setup.jobs, {
+        timeZone: setup.config.settings.timeZone,
+        sink: sinkFor(setup, (post) => print(postText(post, style))),
+      }),
+  };
+}

@@ -1,0 +1,300 @@
+/**
+ * The acknowledgement ladder of on-call escalations: announce, page after an hour without an
+ * acknowledgement (at once for a major outage), call on-call and backup 30 minutes later. The row
+ * in oncall_escalations is the snapshot; ladderStep decides; every advance is a conditional update,
+ * so a stale or concurrent run changes nothing and queues nothing.
+ */
+import { and, asc, desc, eq, isNull, lte } from 'drizzle-orm';
+import { z } from 'zod';
+import { DEFAULT_LADDER_POLICY, ladderStep, pageDueAt, STEP_AFTER, type LadderPolicy, type LadderStepName } from '../domain/oncall.js';
+import { oncallEscalations } from '../store/schema.js';
+import { ackNotice, announcementNotice, callNotice, pageNotice, type LadderPeople } from '../views/oncall.js';
+import { recordAudit } from './audit.js';
+import { actorPersonId, type AppContext, type RequestContext } from './context.js';
+import { notFound } from './errors.js';
+import { contactsOf } from './oncall-contacts.js';
+import { enqueueWebhook, incidentKey, PAGE_WEBHOOK_CHANNEL, type WebhookPerson } from './oncall-webhook.js';
+import { currentOnCall } from './oncall.js';
+import { enqueue } from './outbox.js';
+import { handleOf, requireRole } from './people.js';
+import { readSetting, writeSetting } from './team-settings.js';
+import { findTicket, requireTicket, type TicketRow } from './ticket-records.js';
+
+export type EscalationRow = typeof oncallEscalations.$inferSelect;
+
+/** The team setting holding the ladder's timing (minutes). */
+export const LADDER_SETTING = 'oncall-ladder';
+export const ladderPolicySchema = z.object({
+  ackMinutes: z.number().int().min(1).max(24 * 60),
+  callAfterPageMinutes: z.number().int().min(1).max(24 * 60),
+});
+
+/** The team's ladder timing (DOMAIN.md's 60 and 30 minutes unless a lead changed them). */
+export function ladderPolicy(ctx: AppContext): LadderPolicy {
+  return readSetting(ctx, LADDER_SETTING, ladderPolicySchema, DEFAULT_LADDER_POLICY);
+}
+
+/** Changes the ladder's timing (leads); the new values apply to escalations from now on. */
+export function setLadderPolicy(ctx: RequestContext, change: Partial<LadderPolicy>): LadderPolicy {
+  return ctx.store.transaction(() => {
+    requireRole(ctx, 'lead', 'change the on-call ladder');
+    const policy = ladderPolicySchema.parse({ ...ladderPolicy(ctx), ...change });
+    writeSetting(ctx, LADDER_SETTING, policy);
+    return policy;
+  });
+}
+
+export interface StartLadderOptions {
+  /** Major outage: page at once instead of waiting for the acknowledgement window. */
+  major: boolean;
+  /** The escalated questions, shown in the announcement. */
+  questions?: readonly string[];
+  rotation?: string;
+}
+
+export interface StartLadderResult {
+  escalationId: number;
+  oncall: number | null;
+  backup: number | null;
+  /** Whether the page is queued already (major). */
+  paged: boolean;
+  /** True when the ticket had an unacknowledged escalation, which was reused (and made major if asked). */
+  existing: boolean;
+}
+
+function openEscalation(ctx: AppContext, ticketId: number): EscalationRow | undefined {
+  return ctx.store.db
+    .select()
+    .from(oncallEscalations)
+    .where(and(eq(oncallEscalations.ticketId, ticketId), isNull(oncallEscalations.acknowledgedAt)))
+    .orderBy(desc(oncallEscalations.id))
+    .get();
+}
+
+function peopleOf(ctx: AppContext, row: Pick<EscalationRow, 'oncallPersonId' | 'backupPersonId'>): LadderPeople {
+  const person = (id: number | null) => (id === null ? null : { id, handle: handleOf(ctx, id)!, contacts: contactsOf(ctx, id) });
+  return { oncall: person(row.oncallPersonId), backup: person(row.backupPersonId) };
+}
+
+/**
+ * Starts the ladder for a ticket escalated to On-Call: stores the escalation with who is on call
+ * and backup now, announces it in the helpdesk channel (with Show and Acknowledge buttons) and, when
+ * major, queues the page at once. Runs in the caller's transaction when there is one. A ticket
+ * with an unacknowledged escalation keeps it (a second announcement would be noise); asking for
+ * major then pages it now.
+ */
+export function startOncallLadder(ctx: RequestContext, ticketId: number, options: StartLadderOptions): StartLadderResult {
+  return ctx.store.transaction(() => {
+    const ticket = requireTicket(ctx, ticketId);
+    const now = ctx.clock.now();
+    const policy = ladderPolicy(ctx);
+    const open = openEscalation(ctx, ticketId);
+    if (open) {
+      if (options.major && !open.major) {
+        const nextStepAt = open.step === 'announced' ? pageDueAt({ escalatedAt: open.escalatedAt, major: true }, policy) : open.nextStepAt;
+        ctx.store.db
+          .update(oncallEscalations)
+          .set({ major: true, nextStepAt })
+          .where(and(eq(oncallEscalations.id, open.id), isNull(oncallEscalations.acknowledgedAt)))
+          .run();
+        recordAudit(ctx, { entity: 'oncall', entityId: open.id, action: 'oncall.major', before: { major: false }, after: { major: true } });
+      }
+      advanceLadder(ctx, open.id, now);
+      const after = ctx.store.db.select().from(oncallEscalations).where(eq(oncallEscalations.id, open.id)).get()!;
+      return { escalationId: open.id, oncall: open.oncallPersonId, backup: open.backupPersonId, paged: after.step !== 'announced', existing: true };
+    }
+    const who = currentOnCall(ctx, now, options.rotation);
+    const row = ctx.store.db
+      .insert(oncallEscalations)
+      .values({
+        ticketId,
+        rotationId: who?.rotation.row.id ?? null,
+        major: options.major,
+        escalatedAt: now,
+        escalatedBy: actorPersonId(ctx.actor),
+        oncallPersonId: who?.current.personId ?? null,
+        backupPersonId: who?.current.backupPersonId ?? null,
+        step: 'announced',
+        nextStepAt: pageDueAt({ escalatedAt: now, major: options.major }, policy),
+      })
+      .returning()
+      .get();
+    recordAudit(ctx, {
+      entity: 'oncall',
+      entityId: row.id,
+      action: 'oncall.escalated',
+      after: { ticketId, major: row.major, oncall: row.oncallPersonId, backup: row.backupPersonId, nextStepAt: row.nextStepAt },
+    });
+    enqueue(ctx, {
+      dedupeKey: `oncall:${row.id}:announce`,
+      channel: 'role:helpdesk',
+      reply: announcementNotice(ticket, row, peopleOf(ctx, row), options.questions ?? [], policy, !who),
+      ticketId,
+      mentions: row.oncallPersonId === null ? [] : [row.oncallPersonId],
+    });
+    advanceLadder(ctx, row.id, now);
+    const after = ctx.store.db.select().from(oncallEscalations).where(eq(oncallEscalations.id, row.id)).get()!;
+    return { escalationId: row.id, oncall: row.oncallPersonId, backup: row.backupPersonId, paged: after.step !== 'announced', existing: false };
+  });
+}
+
+/** Escalations whose next step is due at `now`, most overdue first (reads the next_step_at index). */
+export function dueEscalations(ctx: AppContext, now: Date, limit = 500): Pick<EscalationRow, 'id' | 'ticketId'>[] {
+  return ctx.store.db
+    .select({ id: oncallEscalations.id, ticketId: oncallEscalations.ticketId })
+    .from(oncallEscalations)
+    .where(and(lte(oncallEscalations.nextStepAt, now), isNull(oncallEscalations.acknowledgedAt)))
+    .orderBy(asc(oncallEscalations.nextStepAt))
+    .limit(limit)
+    .all();
+}
+
+/** Why a ladder stops on its own: the ticket was settled or moved off On-Call since the escalation. */
+function settledReason(ticket: TicketRow | undefined, row: EscalationRow): string | null {
+  if (!ticket) return 'ticket missing';
+  if (ticket.status === 'resolved' || ticket.status === 'closed') return `ticket ${ticket.status}`;
+  if (ticket.tier !== 'oncall' && ticket.tierEnteredAt.getTime() > row.escalatedAt.getTime()) return `ticket moved to ${ticket.tier}`;
+  return null;
+}
+
+/** The guard of every ladder write: this escalation, still at the step we read, not acknowledged. */
+function unchanged(row: EscalationRow) {
+  return and(eq(oncallEscalations.id, row.id), eq(oncallEscalations.step, row.step), isNull(oncallEscalations.acknowledgedAt));
+}
+
+/**
+ * Takes every ladder step due at `now` for one escalation, each once: a tick three hours late pages
+ * and calls in one go. Returns the number of outbox rows queued. Call inside a transaction.
+ */
+export function advanceLadder(ctx: RequestContext, escalationId: number, now: Date): number {
+  let row = ctx.store.db.select().from(oncallEscalations).where(eq(oncallEscalations.id, escalationId)).get();
+  if (!row || row.acknowledgedAt !== null || row.nextStepAt === null || row.nextStepAt.getTime() > now.getTime()) return 0;
+  const ticket = findTicket(ctx, row.ticketId);
+  const reason = settledReason(ticket, row);
+  if (reason || !ticket) {
+    const stopped = ctx.store.db.update(oncallEscalations).set({ nextStepAt: null }).where(unchanged(row)).run();
+    if (stopped.changes > 0) recordAudit(ctx, { entity: 'oncall', entityId: row.id, action: 'oncall.stopped', before: { step: row.step }, after: { reason } });
+    return 0;
+  }
+  const policy = ladderPolicy(ctx);
+  let queued = 0;
+  // At most two steps exist (page, call); the bound only guards against a policy loop.
+  for (let round = 0; round < 3; round++) {
+    const decision = ladderStep({ step: row.step, escalatedAt: row.escalatedAt, major: row.major, acknowledgedAt: row.acknowledgedAt }, now, policy);
+    if (!decision.next) {
+      if (decision.nextStepAt?.getTime() !== row.nextStepAt?.getTime()) {
+        ctx.store.db.update(oncallEscalations).set({ nextStepAt: decision.nextStepAt }).where(unchanged(row)).run();
+      }
+      break;
+    }
+    const step: LadderStepName = STEP_AFTER[decision.next];
+    // Conditional on the step we read: a concurrent or repeated run finds no row and queues nothing.
+    const advanced = ctx.store.db.update(oncallEscalations).set({ step, nextStepAt: decision.nextStepAt }).where(unchanged(row)).returning().get();
+    if (!advanced) break;
+    recordAudit(ctx, { entity: 'oncall', entityId: row.id, action: `oncall.${step}`, before: { step: row.step }, after: { step, nextStepAt: decision.nextStepAt } });
+    queued += decision.next === 'page' ? queuePage(ctx, advanced, ticket, policy) : queueCall(ctx, advanced, ticket);
+    row = advanced;
+  }
+  return queued;
+}
+
+function webhookPerson(person: LadderPeople['oncall']): WebhookPerson | null {
+  return person ? { handle: person.handle.replace(/^@/, ''), contacts: person.contacts } : null;
+}
+
+/** The page: a mention of the on-call person in support-dev, plus the webhook event. */
+function queuePage(ctx: RequestContext, row: EscalationRow, ticket: TicketRow, policy: LadderPolicy): number {
+  const people = peopleOf(ctx, row);
+  const validWhile = { kind: 'ladder', escalationId: row.id, step: 'paged' } as const;
+  const chat = enqueue(ctx, {
+    dedupeKey: `oncall:${row.id}:page`,
+    channel: 'role:support-dev',
+    reply: pageNotice(ticket, row, people, policy),
+    ticketId: ticket.id,
+    validWhile,
+    mentions: row.oncallPersonId === null ? [] : [row.oncallPersonId],
+  });
+  const hook = enqueueWebhook(ctx, {
+    dedupeKey: `oncall:${row.id}:page:webhook`,
+    channel: PAGE_WEBHOOK_CHANNEL,
+    body: {
+      event: 'deskops.page',
+      dedupe_key: incidentKey(row.id),
+      ticket: { id: ticket.id, title: ticket.title, priority: ticket.priority, severity: ticket.severity, ...(ticket.sourceLink ? { url: ticket.sourceLink } : {}) },
+      oncall: webhookPerson(people.oncall),
+      backup: webhookPerson(people.backup),
+      major: row.major,
+      escalated_at: row.escalatedAt.toISOString(),
+      step: 'paged',
+    },
+    ticketId: ticket.id,
+    validWhile,
+  });
+  return Number(chat) + Number(hook);
+}
+
+/** The call step: on-call and backup contacts in support-dev, for someone to phone them. */
+function queueCall(ctx: RequestContext, row: EscalationRow, ticket: TicketRow): number {
+  const people = peopleOf(ctx, row);
+  const queued = enqueue(ctx, {
+    dedupeKey: `oncall:${row.id}:call`,
+    channel: 'role:support-dev',
+    reply: callNotice(ticket, row, people),
+    ticketId: ticket.id,
+    validWhile: { kind: 'ladder', escalationId: row.id, step: 'called' },
+    mentions: [row.oncallPersonId, row.backupPersonId].filter((id): id is number => id !== null),
+  });
+  return Number(queued);
+}
+
+export type AckResult =
+  | { kind: 'acknowledged'; escalationId: number; ticketId: number; step: LadderStepName; afterMs: number; by: string | null }
+  | { kind: 'already'; escalationId: number; ticketId: number; acknowledgedAt: Date; by: string | null };
+
+/**
+ * Acknowledges a ticket's open on-call escalation ("seen it, handling it"): stops the ladder at
+ * whatever step it is, tells the helpdesk channel, and tells the webhook when a page went out.
+ * A conditional update (acknowledged_at is null) makes a repeat a no-op that says who was first.
+ */
+export function acknowledge(ctx: RequestContext, ticketId: number): AckResult {
+  return ctx.store.transaction(() => {
+    const ticket = requireTicket(ctx, ticketId);
+    const now = ctx.clock.now();
+    const by = actorPersonId(ctx.actor);
+    const acked = ctx.store.db
+      .update(oncallEscalations)
+      .set({ acknowledgedAt: now, acknowledgedBy: by, nextStepAt: null })
+      .where(and(eq(oncallEscalations.ticketId, ticketId), isNull(oncallEscalations.acknowledgedAt)))
+      .returning()
+      .all()
+      .sort((a, b) => b.id - a.id);
+    const latest = acked[0];
+    if (!latest) {
+      const last = ctx.store.db.select().from(oncallEscalations).where(eq(oncallEscalations.ticketId, ticketId)).orderBy(desc(oncallEscalations.id)).get();
+      if (!last?.acknowledgedAt) {
+        throw notFound(`#${ticketId} has no on-call escalation to acknowledge.`, `Escalate it with /escalate ${ticketId} to:oncall <question>; /oncall shows who is on call.`);
+      }
+      return { kind: 'already', escalationId: last.id, ticketId, acknowledgedAt: last.acknowledgedAt, by: handleOf(ctx, last.acknowledgedBy) };
+    }
+    const handle = by === null ? null : handleOf(ctx, by);
+    for (const row of acked) {
+      recordAudit(ctx, { entity: 'oncall', entityId: row.id, action: 'oncall.acknowledged', before: { step: row.step }, after: { afterMs: now.getTime() - row.escalatedAt.getTime() } });
+    }
+    const afterMs = now.getTime() - latest.escalatedAt.getTime();
+    enqueue(ctx, {
+      dedupeKey: `oncall:${latest.id}:ack`,
+      channel: 'role:helpdesk',
+      reply: ackNotice(ticket, handle, afterMs),
+      ticketId,
+    });
+    if (latest.step !== 'announced') {
+      enqueueWebhook(ctx, {
+        dedupeKey: `oncall:${latest.id}:ack:webhook`,
+        channel: PAGE_WEBHOOK_CHANNEL,
+        body: { event: 'deskops.acknowledge', dedupe_key: incidentKey(latest.id), ticket: { id: ticket.id, title: ticket.title }, acknowledged_by: handle?.replace(/^@/, '') ?? null, acknowledged_at: now.toISOString() },
+        ticketId,
+      });
+    }
+    return { kind: 'acknowledged', escalationId: latest.id, ticketId, step: latest.step, afterMs, by: handle };
+  });
+}

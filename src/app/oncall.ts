@@ -1,0 +1,213 @@
+/**
+ * On-call rotations: set one up, cover it with overrides, ask who is on call and when. Contacts
+ * live in ./oncall-contacts.ts, the acknowledgement ladder in ./oncall-ladder.ts.
+ */
+import { and, asc, eq, gt } from 'drizzle-orm';
+import {
+  lastHandoff,
+  parseClockTime,
+  schedule,
+  whoIsOnCall,
+  type OnCallAt,
+  type RotationOverride,
+  type RotationTiming,
+  type Segment,
+} from '../domain/oncall.js';
+import { parseTypedInstant } from '../domain/zoned-time.js';
+import { rotationMembers, rotationOverrides, rotations } from '../store/schema.js';
+import { recordAudit } from './audit.js';
+import { actorPersonId, type AppContext, type RequestContext } from './context.js';
+import { forbidden, invalid, notFound } from './errors.js';
+import { findMentioned, handleOf, hasRole, requireRole } from './people.js';
+
+export type RotationRow = typeof rotations.$inferSelect;
+
+/** The rotation `/oncall` means when none is named. */
+export const DEFAULT_ROTATION = 'primary';
+/** Longest override accepted; longer cover is a rotation change, not an override. */
+export const MAX_OVERRIDE_DAYS = 90;
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+/** Overrides that ended this long ago cannot affect the current or any later shift. */
+const OVERRIDE_LOOKBACK_MS = 15 * DAY_MS;
+
+/** A rotation with what the domain needs: timing in the team zone, participants in order, overrides. */
+export interface LoadedRotation {
+  row: RotationRow;
+  timing: RotationTiming;
+  members: number[];
+  overrides: RotationOverride[];
+}
+
+function load(ctx: AppContext, row: RotationRow, overridesFrom: Date): LoadedRotation {
+  const members = ctx.store.db
+    .select({ personId: rotationMembers.personId })
+    .from(rotationMembers)
+    .where(eq(rotationMembers.rotationId, row.id))
+    .orderBy(asc(rotationMembers.position))
+    .all()
+    .map((m) => m.personId);
+  const overrides = ctx.store.db
+    .select({ id: rotationOverrides.id, personId: rotationOverrides.personId, startsAt: rotationOverrides.startsAt, endsAt: rotationOverrides.endsAt })
+    .from(rotationOverrides)
+    .where(and(eq(rotationOverrides.rotationId, row.id), gt(rotationOverrides.endsAt, overridesFrom)))
+    .all();
+  const timing = { handoffWeekday: row.handoffWeekday, handoffTime: row.handoffTime, anchorAt: row.anchorAt, timeZone: ctx.settings.timeZone };
+  return { row, timing, members, overrides };
+}
+
+/** All rotations, oldest first. */
+export function listRotations(ctx: AppContext): RotationRow[] {
+  return ctx.store.db.select().from(rotations).orderBy(asc(rotations.id)).all();
+}
+
+/**
+ * The rotation called `name`, or by default 'primary' (else the oldest one), with overrides that
+ * can still matter from `at` on. Null when there is none.
+ */
+export function findRotation(ctx: AppContext, name?: string, at: Date = ctx.clock.now()): LoadedRotation | null {
+  const row = name
+    ? ctx.store.db.select().from(rotations).where(eq(rotations.name, name.toLowerCase())).get()
+    : (ctx.store.db.select().from(rotations).where(eq(rotations.name, DEFAULT_ROTATION)).get() ?? listRotations(ctx)[0]);
+  return row ? load(ctx, row, new Date(at.getTime() - OVERRIDE_LOOKBACK_MS)) : null;
+}
+
+/** Like findRotation, but a missing rotation is a NOT_FOUND that says how to set one up. */
+export function requireRotation(ctx: AppContext, name?: string, at?: Date): LoadedRotation {
+  const found = findRotation(ctx, name, at);
+  if (found) return found;
+  const names = listRotations(ctx).map((r) => r.name);
+  throw notFound(
+    name ? `There is no on-call rotation called "${name}".` : 'There is no on-call rotation yet.',
+    names.length > 0 ? `Rotations: ${names.join(', ')}.` : 'A lead sets one up with /oncall rotation set @alice @bob @carol [handoff:mon] [at:10:00].',
+  );
+}
+
+export interface SetRotationInput {
+  name?: string;
+  /** Participants in order: person ids or mentions ("@alice", "me"). */
+  members: readonly (number | string)[];
+  /** 1 = Monday … 7 = Sunday; defaults to the current value, else Monday. */
+  handoffWeekday?: number;
+  /** "HH:mm" in the team zone; defaults to the current value, else 10:00. */
+  handoffTime?: string;
+}
+
+export interface SetRotationResult {
+  rotation: LoadedRotation;
+  created: boolean;
+  now: OnCallAt;
+}
+
+/**
+ * Creates or replaces a rotation (leads). The first participant's shift starts at the most recent
+ * hand-off at or before now, so the person listed first is on call from this moment. Existing
+ * overrides stay.
+ */
+export function setRotation(ctx: RequestContext, input: SetRotationInput): SetRotationResult {
+  return ctx.store.transaction(() => {
+    requireRole(ctx, 'lead', 'set up on-call rotations');
+    const name = (input.name ?? DEFAULT_ROTATION).trim().toLowerCase();
+    if (!/^[a-z0-9][a-z0-9_-]{0,39}$/.test(name)) throw invalid(`"${input.name}" is not a rotation name: use letters, digits and dashes, like primary or db-oncall.`);
+    if (input.members.length === 0) throw invalid('A rotation needs at least one person.', 'Example: /oncall rotation set @alice @bob @carol');
+    if (input.members.length > 52) throw invalid('A rotation has at most 52 people (one year of weekly shifts).');
+    const memberIds = input.members.map((m) => (typeof m === 'number' ? m : findMentioned(ctx, m).id));
+    const repeated = memberIds.find((id, i) => memberIds.indexOf(id) !== i);
+    if (repeated !== undefined) throw invalid(`${handleOf(ctx, repeated)} is listed twice.`, 'List each person once, in the order they take the week.');
+    const existing = ctx.store.db.select().from(rotations).where(eq(rotations.name, name)).get();
+    const weekday = input.handoffWeekday ?? existing?.handoffWeekday ?? 1;
+    const time = input.handoffTime ?? existing?.handoffTime ?? '10:00';
+    if (!Number.isInteger(weekday) || weekday < 1 || weekday > 7) throw invalid(`Hand-off weekday ${weekday} does not exist: use mon … sun.`);
+    const clock = parseClockTime(time);
+    if (!clock) throw invalid(`"${time}" is not a time of day: use HH:mm, like 10:00.`);
+    const handoffTime = `${String(clock.hours).padStart(2, '0')}:${String(clock.minutes).padStart(2, '0')}`;
+    const now = ctx.clock.now();
+    const anchorAt = lastHandoff({ handoffWeekday: weekday, handoffTime, timeZone: ctx.settings.timeZone }, now);
+    const before = existing ? { handoffWeekday: existing.handoffWeekday, handoffTime: existing.handoffTime, anchorAt: existing.anchorAt, members: load(ctx, existing, now).members } : null;
+    const row = existing
+      ? ctx.store.db.update(rotations).set({ handoffWeekday: weekday, handoffTime, anchorAt }).where(eq(rotations.id, existing.id)).returning().get()
+      : ctx.store.db.insert(rotations).values({ name, handoffWeekday: weekday, handoffTime, anchorAt, createdAt: now }).returning().get();
+    ctx.store.db.delete(rotationMembers).where(eq(rotationMembers.rotationId, row.id)).run();
+    ctx.store.db
+      .insert(rotationMembers)
+      .values(memberIds.map((personId, position) => ({ rotationId: row.id, position, personId })))
+      .run();
+    recordAudit(ctx, { entity: 'rotation', entityId: row.id, action: existing ? 'rotation.changed' : 'rotation.created', before, after: { name, handoffWeekday: weekday, handoffTime, anchorAt, members: memberIds } });
+    const rotation = load(ctx, row, new Date(now.getTime() - OVERRIDE_LOOKBACK_MS));
+    return { rotation, created: !existing, now: whoIsOnCall(rotation.timing, rotation.members, rotation.overrides, now) };
+  });
+}
+
+export interface AddOverrideInput {
+  /** Who covers: "@alice" or "me". */
+  mention: string;
+  /** 'now', 'YYYY-MM-DD', 'YYYY-MM-DDTHH:mm' (team zone) or an ISO instant. */
+  from: string;
+  /** As `from`; a date alone means the end of that day (the range includes it). */
+  to: string;
+  rotation?: string;
+}
+
+export interface AddOverrideResult {
+  override: RotationOverride;
+  rotation: LoadedRotation;
+}
+
+function typedInstant(ctx: AppContext, text: string, dateMeans: 'start' | 'end', what: string): Date {
+  if (text.trim().toLowerCase() === 'now') return ctx.clock.now();
+  const parsed = parseTypedInstant(text, ctx.settings.timeZone, dateMeans);
+  if (!parsed.ok) throw invalid(`${what}: ${parsed.reason}`, 'Example: /oncall override @alice 2026-03-09 2026-03-13 (whole days) or 2026-03-09T18:00 2026-03-10T08:00.');
+  return parsed.instant;
+}
+
+/** Puts someone on call for a period (leads, or people covering themselves). The latest override wins. */
+export function addOverride(ctx: RequestContext, input: AddOverrideInput): AddOverrideResult {
+  return ctx.store.transaction(() => {
+    const person = findMentioned(ctx, input.mention);
+    const self = ctx.actor.kind === 'person' && ctx.actor.personId === person.id;
+    if (!self && ctx.actor.kind === 'person' && !hasRole(ctx.actor.role, 'lead')) {
+      throw forbidden('Only leads can put someone else on call.', `Cover a period yourself with /oncall override me <from> <to>, or ask a lead.`);
+    }
+    const rotation = requireRotation(ctx, input.rotation);
+    const startsAt = typedInstant(ctx, input.from, 'start', 'From');
+    const endsAt = typedInstant(ctx, input.to, 'end', 'To');
+    if (endsAt.getTime() <= startsAt.getTime()) throw invalid('The override ends before it starts.', 'Give the start first, then the end: /oncall override @alice 2026-03-09 2026-03-13.');
+    if (endsAt.getTime() - startsAt.getTime() > MAX_OVERRIDE_DAYS * DAY_MS) {
+      throw invalid(`An override covers at most ${MAX_OVERRIDE_DAYS} days.`, 'For longer changes set the rotation again with /oncall rotation set.');
+    }
+    const now = ctx.clock.now();
+    if (endsAt.getTime() <= now.getTime()) throw invalid('That period is already over.', 'Overrides cover now or the future.');
+    const row = ctx.store.db
+      .insert(rotationOverrides)
+      .values({ rotationId: rotation.row.id, personId: person.id, startsAt, endsAt, createdBy: actorPersonId(ctx.actor), createdAt: now })
+      .returning()
+      .get();
+    recordAudit(ctx, { entity: 'rotation', entityId: rotation.row.id, action: 'rotation.override', after: { overrideId: row.id, personId: person.id, startsAt, endsAt } });
+    const override = { id: row.id, personId: row.personId, startsAt: row.startsAt, endsAt: row.endsAt };
+    return { override, rotation: { ...rotation, overrides: [...rotation.overrides, override] } };
+  });
+}
+
+/** Who is on call now and who is next, for one rotation. */
+export interface OnCallNow {
+  rotation: LoadedRotation;
+  current: OnCallAt;
+  /** The next person to take over (after `current.until`), or null when it stays the same. */
+  next: OnCallAt | null;
+}
+
+/** Who is on call at `now` in the default (or named) rotation, and who takes over next; null without a rotation. */
+export function currentOnCall(ctx: AppContext, now: Date = ctx.clock.now(), name?: string): OnCallNow | null {
+  const rotation = findRotation(ctx, name, now);
+  if (!rotation) return null;
+  const current = whoIsOnCall(rotation.timing, rotation.members, rotation.overrides, now);
+  const next = whoIsOnCall(rotation.timing, rotation.members, rotation.overrides, current.until);
+  return { rotation, current, next: next.personId === current.personId ? null : next };
+}
+
+/** The next `weeks` shifts from the one holding `now`, overrides applied. */
+export function rotationSchedule(ctx: AppContext, weeks: number, name?: string): { rotation: LoadedRotation; segments: Segment[] } {
+  const now = ctx.clock.now();
+  const rotation = requireRotation(ctx, name, now);
+  return { rotation, segments: schedule(rotation.timing, rotation.members, rotation.overrides, now, weeks) };
+}

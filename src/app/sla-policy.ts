@@ -1,0 +1,22 @@
+/** The team's SLA policy and status-timer policy, stored as team settings with handbook defaults. */
+import { DEFAULT_SLA_POLICY, slaPolicySchema, type SlaPolicy } from '../domain/sla.js';
+import { DEFAULT_TIMER_POLICY, timerPolicySchema, type TimerPolicy } from '../domain/status-timers.js';
+import type { AppContext, RequestContext } from './context.js';
+import { requireRole } from './people.js';
+import { readSetting, writeSetting } from './team-settings.js';
+
+export function loadSlaPolicy(ctx: AppContext): SlaPolicy {
+  return readSetting(ctx, 'sla-policy', slaPolicySchema, DEFAULT_SLA_POLICY);
+}
+
+export function loadTimerPolicy(ctx: AppContext): TimerPolicy {
+  return readSetting(ctx, 'status-timers', timerPolicySchema, DEFAULT_TIMER_POLICY);
+}
+
+/** Replaces the SLA policy (leads); the new thresholds apply to running clocks at their next check. */
+export function saveSlaPolicy(ctx: RequestContext, policy: SlaPolicy): void {
+  ctx.store.transaction(() => {
+    requireRole(ctx, 'lead', 'change the SLA policy');
+    writeSetting(ctx, 'sla-policy', slaPolicySchema.parse(policy));
+  });
+}

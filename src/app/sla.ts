@@ -1,0 +1,170 @@
+/**
+ * SLA clocks in the store: one per ticket per tier entry, kept in step with every tier and status
+ * change, plus the requester-reply deadline. The sweep reads only clocks whose next check is due.
+ */
+import { and, desc, eq, isNull, lte } from 'drizzle-orm';
+import { addBusinessTime, businessDayMs, type BusinessCalendar } from '../domain/calendar.js';
+import {
+  bandOf,
+  clockRunsIn,
+  nextCheckAt,
+  slaStatus,
+  thresholdsFor,
+  usedAt,
+  type ClockState,
+  type SlaStatus,
+  type Thresholds,
+} from '../domain/sla.js';
+import { slaClocks, tickets } from '../store/schema.js';
+import type { AppContext } from './context.js';
+import { loadCalendar } from './calendar.js';
+import { loadSlaPolicy } from './sla-policy.js';
+import type { TicketRow } from './ticket-records.js';
+
+export type SlaClockRow = typeof slaClocks.$inferSelect;
+
+/** The calendar and policy a computation needs, read once per request or job run. */
+export interface SlaSetup {
+  calendar: BusinessCalendar;
+  thresholds(ticket: Pick<TicketRow, 'tier' | 'priority' | 'department'>): Thresholds | null;
+}
+
+export function slaSetup(ctx: AppContext): SlaSetup {
+  const calendar = loadCalendar(ctx);
+  const policy = loadSlaPolicy(ctx);
+  return { calendar, thresholds: (ticket) => thresholdsFor(policy, calendar, ticket) };
+}
+
+/** The clock of the ticket's current tier entry, if it has one. */
+export function currentClock(ctx: AppContext, ticketId: number): SlaClockRow | undefined {
+  return ctx.store.db
+    .select()
+    .from(slaClocks)
+    .where(and(eq(slaClocks.ticketId, ticketId), isNull(slaClocks.leftAt)))
+    .orderBy(desc(slaClocks.id))
+    .get();
+}
+
+function stateOf(clock: SlaClockRow): ClockState {
+  return { usedMs: clock.usedMs, runningSince: clock.runningSince, warned: clock.warned, snoozedUntil: clock.snoozedUntil };
+}
+
+/** Stores a clock's new state with its band and next check recomputed. */
+function saveClock(ctx: AppContext, setup: SlaSetup, ticket: TicketRow, clock: SlaClockRow, patch: Partial<SlaClockRow>, now: Date): SlaClockRow {
+  const merged = { ...clock, ...patch };
+  const thresholds = setup.thresholds(ticket);
+  const state = stateOf(merged);
+  const band = thresholds ? worstBand(merged.band, bandOf(usedAt(state, setup.calendar, now), thresholds)) : merged.band;
+  const next = thresholds && merged.leftAt === null ? nextCheckAt(state, thresholds, setup.calendar, now) : null;
+  return ctx.store.db
+    .update(slaClocks)
+    .set({ ...patch, band, nextCheckAt: next })
+    .where(eq(slaClocks.id, clock.id))
+    .returning()
+    .get();
+}
+
+const BAND_ORDER = ['green', 'yellow', 'red'] as const;
+function worstBand(a: SlaClockRow['band'], b: SlaClockRow['band']): SlaClockRow['band'] {
+  return BAND_ORDER.indexOf(a) >= BAND_ORDER.indexOf(b) ? a : b;
+}
+
+/** Stops a clock for good (the ticket left the tier), freezing the business time it used. */
+function closeClock(ctx: AppContext, setup: SlaSetup, ticket: TicketRow, clock: SlaClockRow, now: Date): void {
+  const used = usedAt(stateOf(clock), setup.calendar, now);
+  saveClock(ctx, setup, ticket, clock, { usedMs: used, runningSince: null, leftAt: now }, now);
+}
+
+/** Starts the clock of a new tier entry (running if the ticket is Open). */
+function openClock(ctx: AppContext, setup: SlaSetup, ticket: TicketRow, now: Date): void {
+  const clock = ctx.store.db
+    .insert(slaClocks)
+    .values({ ticketId: ticket.id, tier: ticket.tier, enteredAt: ticket.tierEnteredAt, runningSince: clockRunsIn(ticket.status) ? now : null })
+    .returning()
+    .get();
+  saveClock(ctx, setup, ticket, clock, {}, now);
+}
+
+/**
+ * Keeps the SLA clock in step with a ticket change: a new tier entry closes the old clock and
+ * opens a new one; a status change pauses or resumes it; a priority or department change moves
+ * its next check. `before` is null for a new ticket.
+ */
+export function syncSlaClock(ctx: AppContext, before: TicketRow | null, after: TicketRow, now: Date): void {
+  const setup = slaSetup(ctx);
+  const clock = currentClock(ctx, after.id);
+  const newEntry = !before || before.tier !== after.tier || before.tierEnteredAt.getTime() !== after.tierEnteredAt.getTime();
+  if (newEntry || !clock) {
+    if (clock) closeClock(ctx, setup, before ?? after, clock, now);
+    openClock(ctx, setup, after, now);
+    return;
+  }
+  const runs = clockRunsIn(after.status);
+  if (runs && !clock.runningSince) {
+    saveClock(ctx, setup, after, clock, { runningSince: now }, now);
+  } else if (!runs && clock.runningSince) {
+    saveClock(ctx, setup, after, clock, { usedMs: usedAt(stateOf(clock), setup.calendar, now), runningSince: null }, now);
+  } else if (before.priority !== after.priority || before.department !== after.department) {
+    saveClock(ctx, setup, after, clock, {}, now);
+  }
+}
+
+/** Snoozes a ticket's warnings until `until` (the clock itself keeps running). */
+export function snoozeClock(ctx: AppContext, ticket: TicketRow, until: Date, now: Date): SlaClockRow | undefined {
+  const clock = currentClock(ctx, ticket.id);
+  if (!clock) return undefined;
+  return saveClock(ctx, slaSetup(ctx), ticket, clock, { snoozedUntil: until }, now);
+}
+
+/** Records a warning as given and moves the clock's next check on. */
+export function markWarned(ctx: AppContext, setup: SlaSetup, ticket: TicketRow, clock: SlaClockRow, warned: NonNullable<SlaClockRow['warned']>, now: Date): SlaClockRow {
+  return saveClock(ctx, setup, ticket, clock, { warned }, now);
+}
+
+/** Recomputes a clock's band and next check without other changes (a due clock with nothing to say). */
+export function refreshClock(ctx: AppContext, setup: SlaSetup, ticket: TicketRow, clock: SlaClockRow, now: Date): SlaClockRow {
+  return saveClock(ctx, setup, ticket, clock, {}, now);
+}
+
+/** Clocks whose next check is due, oldest first (the index on next_check_at keeps this cheap). */
+export function dueClocks(ctx: AppContext, now: Date, limit = 5_000): SlaClockRow[] {
+  return ctx.store.db.select().from(slaClocks).where(lte(slaClocks.nextCheckAt, now)).orderBy(slaClocks.nextCheckAt).limit(limit).all();
+}
+
+export interface TicketSla {
+  clock: SlaClockRow;
+  thresholds: Thresholds;
+  status: SlaStatus;
+}
+
+/** The SLA of a ticket's current tier entry, or null when its tier has none (On-Call). */
+export function ticketSla(ctx: AppContext, setup: SlaSetup, ticket: TicketRow, now: Date): TicketSla | null {
+  const clock = currentClock(ctx, ticket.id);
+  const thresholds = setup.thresholds(ticket);
+  if (!clock || !thresholds) return null;
+  return { clock, thresholds, status: slaStatus(stateOf(clock), thresholds, setup.calendar, now) };
+}
+
+/** Open tickets in a tier (or all tiers) with their SLA, worst first: least business time left to red. */
+export function slaQueue(ctx: AppContext, now: Date, tier?: TicketRow['tier']): (TicketSla & { ticket: TicketRow })[] {
+  const setup = slaSetup(ctx);
+  const rows = ctx.store.db
+    .select({ ticket: tickets, clock: slaClocks })
+    .from(slaClocks)
+    .innerJoin(tickets, eq(tickets.id, slaClocks.ticketId))
+    .where(and(isNull(slaClocks.leftAt), eq(tickets.status, 'open'), tier ? eq(tickets.tier, tier) : undefined))
+    .all();
+  const result: (TicketSla & { ticket: TicketRow })[] = [];
+  for (const { ticket, clock } of rows) {
+    const thresholds = setup.thresholds(ticket);
+    if (!thresholds) continue;
+    result.push({ ticket, clock, thresholds, status: slaStatus(stateOf(clock), thresholds, setup.calendar, now) });
+  }
+  const toRed = (r: TicketSla) => r.thresholds.redAfterMs - r.status.usedMs;
+  return result.sort((a, b) => toRed(a) - toRed(b) || a.ticket.id - b.ticket.id);
+}
+
+/** When the requester is owed a reply: one business day after their message. */
+export function replyDeadline(calendar: BusinessCalendar, requesterMessageAt: Date): Date {
+  return addBusinessTime(calendar, requesterMessageAt, businessDayMs(calendar));
+}

@@ -1,0 +1,28 @@
+/**
+ * State derived from a ticket's fields and kept beside them so the jobs read only what is due:
+ * the SLA clock of its tier entry, the next status-timer instant, and when the requester is owed
+ * a reply. Every write to a ticket goes through here, so the three can never drift.
+ */
+import { eq } from 'drizzle-orm';
+import { nextStatusTimer } from '../domain/status-timers.js';
+import { tickets } from '../store/schema.js';
+import { loadCalendar } from './calendar.js';
+import type { AppContext } from './context.js';
+import { replyDeadline, syncSlaClock } from './sla.js';
+import { loadTimerPolicy } from './sla-policy.js';
+import type { TicketRow } from './ticket-records.js';
+
+const sameInstant = (a: Date | null, b: Date | null) => (a?.getTime() ?? null) === (b?.getTime() ?? null);
+
+/** Brings the derived columns and the SLA clock in line with `after`; returns the stored row. */
+export function syncDerivedState(ctx: AppContext, before: TicketRow | null, after: TicketRow): TicketRow {
+  const now = ctx.clock.now();
+  syncSlaClock(ctx, before, after, now);
+  const timer = nextStatusTimer(after, loadTimerPolicy(ctx), ctx.settings.timeZone);
+  const statusTimerAt = timer?.at ?? null;
+  const owed = after.status === 'open' && after.lastRequesterMessageAt !== null && (after.lastPublicReplyAt === null || after.lastPublicReplyAt < after.lastRequesterMessageAt);
+  const replyDueAt = owed ? (sameInstant(before?.lastRequesterMessageAt ?? null, after.lastRequesterMessageAt) && after.replyDueAt ? after.replyDueAt : replyDeadline(loadCalendar(ctx), after.lastRequesterMessageAt!)) : null;
+  const replyWarnedAt = sameInstant(replyDueAt, after.replyDueAt) ? after.replyWarnedAt : null;
+  if (sameInstant(statusTimerAt, after.statusTimerAt) && sameInstant(replyDueAt, after.replyDueAt) && sameInstant(replyWarnedAt, after.replyWarnedAt)) return after;
+  return ctx.store.db.update(tickets).set({ statusTimerAt, replyDueAt, replyWarnedAt }).where(eq(tickets.id, after.id)).returning().get();
+}

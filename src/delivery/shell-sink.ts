@@ -1,0 +1,42 @@
+/**
+ * The terminal's stand-in for a chat platform: each posted message is handed on as text-ready
+ * data, headed by the real channel it would go to ("→ #support-t2 (tier:t2)").
+ */
+import { channelMap, type ChannelMap } from '../app/channels.js';
+import type { AppContext } from '../app/context.js';
+import { isReply } from '../views/delivery.js';
+import { renderText, type TextStyle } from '../views/render-text.js';
+import type { DeliverySink, OutboundMessage } from './sink.js';
+
+/** One message the shell "posted". */
+export interface ShellPost {
+  /** The logical channel ("tier:t2", "webhook:page"). */
+  channel: string;
+  /** Where it went, for people: "#support-t2 (tier:t2)", or the logical name when unmapped. */
+  label: string;
+  message: OutboundMessage;
+}
+
+/** "#support-t2 (tier:t2)" when the team mapped the channel, else the logical name itself. */
+export function channelLabel(map: ChannelMap, channel: string): string {
+  const real = map[channel];
+  return real && real !== channel ? `${real} (${channel})` : channel;
+}
+
+/** The post as terminal text: an arrow line naming the channel, then the rendered message. */
+export function postText(post: ShellPost, style: TextStyle): string {
+  const body = isReply(post.message) ? renderText(post.message, style) : JSON.stringify(post.message);
+  return `→ ${post.label}\n${body}`;
+}
+
+/** A sink that hands every post to `emit` (print it, or collect it for one reply). Never fails. */
+export class ShellSink implements DeliverySink {
+  constructor(
+    private readonly ctx: AppContext,
+    private readonly emit: (post: ShellPost) => void,
+  ) {}
+
+  async post(channel: string, message: OutboundMessage): Promise<void> {
+    this.emit({ channel, label: channelLabel(channelMap(this.ctx), channel), message });
+  }
+}

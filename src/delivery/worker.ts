@@ -1,0 +1,270 @@
+/**
+ * The outbox worker: reads due rows, drops the ones that went stale, coalesces the rest per
+ * channel, posts them through a sink and records the outcome, retrying with backoff.
+ *
+ * Short synchronous transactions (one to claim, then one per message to record its outcome) with
+ * the posts in between: an `await` inside a better-sqlite3 transaction would commit early
+ * (drizzle-orm #1472). Delivery is at-least-once only across a crash between a post and its mark
+ * (see deliverDue); otherwise the claim makes it exactly-once, provided a sink's post finishes
+ * within the lease (5 minutes by default; the webhook sink gives up after 5 seconds).
+ */
+import { and, asc, eq, inArray, lte } from 'drizzle-orm';
+import { handleOf } from '../app/people.js';
+import type { JobContext } from '../jobs/job.js';
+import { outbox } from '../store/schema.js';
+import { coalesceReplies, isReply, withCc } from '../views/delivery.js';
+import type { Reply } from '../views/reply.js';
+import { DeliveryError, isWebhookChannel, type DeliverySink, type OutboundMessage, type OutboxRow } from './sink.js';
+import { validityProblem } from './validity.js';
+
+export { DeliveryError, type DeliverySink, type OutboxRow } from './sink.js';
+
+export interface DeliveryOptions {
+  /** Rows read per run, oldest due first (default 100). */
+  batchSize?: number;
+  /** Attempts before a row is marked failed (default 8: about an hour of retries). */
+  maxAttempts?: number;
+  /** How long a claim holds; must outlast the slowest post (default 5 minutes). */
+  leaseMs?: number;
+  /** Notifications per coalesced message, within platform limits such as Slack's 50 blocks (default 20). */
+  maxPerMessage?: number;
+  /** Jitter source in [0, 1); tests pin it. */
+  random?: () => number;
+}
+
+/** What one run did. Counts are rows, except `messages`. */
+export interface DeliveryReport {
+  /** Messages posted (several coalesced rows make one message). */
+  messages: number;
+  sent: number;
+  /** Stale (their condition no longer held), or with nowhere to go. */
+  dropped: number;
+  /** Failed this time, scheduled again. */
+  retrying: number;
+  /** Gave up: too many attempts, a permanent error or a payload that is not a message. */
+  failed: number;
+  /** A full batch was read, so more rows may be due now. */
+  more: boolean;
+}
+
+const DEFAULTS: Required<DeliveryOptions> = { batchSize: 100, maxAttempts: 8, leaseMs: 5 * 60_000, maxPerMessage: 20, random: Math.random };
+
+const BACKOFF_BASE_MS = 30_000;
+const BACKOFF_CAP_MS = 30 * 60_000;
+const JITTER = 0.2;
+const ERROR_TEXT_MAX = 500;
+const MIN_RETRY_MS = 1000;
+
+/** An empty report, to add runs into. */
+export const emptyDeliveryReport = (): DeliveryReport => ({ messages: 0, sent: 0, dropped: 0, retrying: 0, failed: 0, more: false });
+
+/**
+ * The wait after the `attempts`-th failed attempt: 30 s, 1 m, 2 m … capped at 30 m, plus up to 20%
+ * jitter so rows that failed together (a platform outage) do not all come back in the same second.
+ */
+export function retryDelayMs(attempts: number, random: () => number = Math.random): number {
+  const exponential = BACKOFF_BASE_MS * 2 ** Math.max(0, attempts - 1);
+  return Math.min(BACKOFF_CAP_MS, Math.round(Math.min(exponential, BACKOFF_CAP_MS) * (1 + JITTER * random())));
+}
+
+/** One post: a channel, the message and the rows it carries. */
+interface Outgoing {
+  channel: string;
+  message: OutboundMessage;
+  rows: OutboxRow[];
+}
+
+function errorText(error: unknown): string {
+  const text = error instanceof Error ? error.message : String(error);
+  return text.length > ERROR_TEXT_MAX ? `${text.slice(0, ERROR_TEXT_MAX - 1)}…` : text;
+}
+
+/** Updates `row` only if nobody touched it since it was read; true when this call won. */
+function updateIfUnchanged(ctx: JobContext, row: OutboxRow, set: Partial<OutboxRow>): boolean {
+  const result = ctx.store.db
+    .update(outbox)
+    .set(set)
+    .where(and(eq(outbox.id, row.id), eq(outbox.state, 'queued'), eq(outbox.nextAttemptAt, row.nextAttemptAt)))
+    .run();
+  return result.changes === 1;
+}
+
+function mentionHandles(ctx: JobContext, row: OutboxRow): string[] {
+  // Producers leave out whoever caused the change; delivery only names the rest.
+  return (row.mentions ?? []).map((id) => handleOf(ctx, id)).filter((handle): handle is string => handle?.startsWith('@') === true);
+}
+
+/** Groups claimed rows into posts: webhooks one by one, chat rows coalesced per channel. */
+function composeMessages(ctx: JobContext, rows: readonly OutboxRow[], settings: Required<DeliveryOptions>, report: DeliveryReport): Outgoing[] {
+  const outgoing: Outgoing[] = [];
+  const byChannel = new Map<string, { rows: OutboxRow[]; replies: Reply[] }>();
+  for (const row of rows) {
+    if (isWebhookChannel(row.channel)) {
+      outgoing.push({ channel: row.channel, message: row.payload, rows: [row] });
+      continue;
+    }
+    if (!isReply(row.payload)) {
+      ctx.store.db.update(outbox).set({ state: 'failed', attempts: row.attempts + 1, lastError: 'payload is not a Reply' }).where(eq(outbox.id, row.id)).run();
+      report.failed++;
+      ctx.logger.error({ outboxId: row.id, dedupeKey: row.dedupeKey, channel: row.channel }, 'outbox row has a payload that is not a Reply; marked failed');
+      continue;
+    }
+    const group = byChannel.get(row.channel) ?? { rows: [], replies: [] };
+    group.rows.push(row);
+    group.replies.push(withCc(row.payload, mentionHandles(ctx, row)));
+    byChannel.set(row.channel, group);
+  }
+  for (const [channel, group] of byChannel) {
+    for (let start = 0; start < group.rows.length; start += settings.maxPerMessage) {
+      const end = start + settings.maxPerMessage;
+      outgoing.push({ channel, message: coalesceReplies(group.replies.slice(start, end)), rows: group.rows.slice(start, end) });
+    }
+  }
+  return outgoing;
+}
+
+/**
+ * Reads the due rows and claims them by moving `nextAttemptAt` to a lease instant with a
+ * conditional update: of two workers that read the same row, only one update matches, so only
+ * one posts it. Stale rows are dropped here, just before sending.
+ */
+function claimDue(ctx: JobContext, now: Date, settings: Required<DeliveryOptions>, report: DeliveryReport): Outgoing[] {
+  const due = ctx.store.db
+    .select()
+    .from(outbox)
+    .where(and(eq(outbox.state, 'queued'), lte(outbox.nextAttemptAt, now)))
+    .orderBy(asc(outbox.nextAttemptAt), asc(outbox.id))
+    .limit(settings.batchSize)
+    .all();
+  report.more = due.length === settings.batchSize;
+  const leaseUntil = new Date(now.getTime() + settings.leaseMs);
+  const claimed: OutboxRow[] = [];
+  for (const row of due) {
+    const problem = validityProblem(ctx, row.validWhile, now);
+    if (problem) {
+      if (updateIfUnchanged(ctx, row, { state: 'dropped', lastError: `stale: ${problem}` })) {
+        report.dropped++;
+        ctx.logger.info({ outboxId: row.id, dedupeKey: row.dedupeKey, reason: problem }, 'outbox row dropped as stale');
+      }
+      continue;
+    }
+    if (updateIfUnchanged(ctx, row, { nextAttemptAt: leaseUntil })) claimed.push(row);
+  }
+  return composeMessages(ctx, claimed, settings, report);
+}
+
+function markSent(ctx: JobContext, item: Outgoing, now: Date, report: DeliveryReport): void {
+  try {
+    ctx.store.transaction(() => {
+      for (const row of item.rows) {
+        ctx.store.db
+          .update(outbox)
+          .set({ state: 'sent', sentAt: now, attempts: row.attempts + 1, lastError: null })
+          .where(and(eq(outbox.id, row.id), eq(outbox.state, 'queued')))
+          .run();
+      }
+    });
+    report.messages++;
+    report.sent += item.rows.length;
+  } catch (error) {
+    // Posted but not recorded: the at-least-once window described in deliverDue.
+    ctx.logger.error({ err: error, channel: item.channel, dedupeKeys: item.rows.map((r) => r.dedupeKey) }, 'posted but could not mark the outbox rows sent; they will be sent again');
+  }
+}
+
+/** Records a failed post; returns the instant the channel asked us to wait until, if it did. */
+function markFailed(ctx: JobContext, item: Outgoing, error: unknown, now: Date, settings: Required<DeliveryOptions>, report: DeliveryReport): Date | undefined {
+  const failure = error instanceof DeliveryError ? error : undefined;
+  const lastError = errorText(error);
+  const log = { channel: item.channel, dedupeKeys: item.rows.map((r) => r.dedupeKey), error: lastError };
+  if (failure?.drop) {
+    ctx.store.transaction(() => {
+      for (const row of item.rows) ctx.store.db.update(outbox).set({ state: 'dropped', attempts: row.attempts + 1, lastError }).where(eq(outbox.id, row.id)).run();
+    });
+    report.dropped += item.rows.length;
+    ctx.logger.info(log, 'outbox rows dropped: nowhere to deliver them');
+    return undefined;
+  }
+  const attempts = Math.max(...item.rows.map((r) => r.attempts)) + 1;
+  // One delay for the whole message, so its rows stay together and coalesce again next time.
+  const delay = failure?.retryAfterMs ?? retryDelayMs(attempts, settings.random);
+  // At least a second: a zero Retry-After must not make a drain loop spin on the same rows.
+  const retryAt = new Date(now.getTime() + Math.max(MIN_RETRY_MS, delay));
+  let failed = 0;
+  ctx.store.transaction(() => {
+    for (const row of item.rows) {
+      const giveUp = failure?.permanent === true || row.attempts + 1 >= settings.maxAttempts;
+      if (giveUp) failed++;
+      ctx.store.db
+        .update(outbox)
+        .set(giveUp ? { state: 'failed', attempts: row.attempts + 1, lastError } : { attempts: row.attempts + 1, nextAttemptAt: retryAt, lastError })
+        .where(and(eq(outbox.id, row.id), eq(outbox.state, 'queued')))
+        .run();
+    }
+  });
+  report.failed += failed;
+  report.retrying += item.rows.length - failed;
+  // A message that will never arrive must be seen: error level, with the keys to find the rows.
+  if (failed > 0) ctx.logger.error({ ...log, attempts, permanent: failure?.permanent === true }, 'delivery failed for good; outbox rows marked failed');
+  if (failed < item.rows.length) ctx.logger.warn({ ...log, attempts, retryAt: retryAt.toISOString() }, 'delivery failed; will retry');
+  return failure?.retryAfterMs === undefined ? undefined : retryAt;
+}
+
+/** Hands claimed rows back, due at `at`, without counting an attempt (their channel is rate limited). */
+function release(ctx: JobContext, item: Outgoing, at: Date, report: DeliveryReport): void {
+  ctx.store.transaction(() => {
+    ctx.store.db
+      .update(outbox)
+      .set({ nextAttemptAt: at })
+      .where(and(inArray(outbox.id, item.rows.map((r) => r.id)), eq(outbox.state, 'queued')))
+      .run();
+  });
+  report.retrying += item.rows.length;
+}
+
+/**
+ * Delivers the outbox rows due at `now` (one bounded batch): drops stale ones, coalesces the rest
+ * per channel, posts through `sink` one message at a time, marks them sent or schedules a retry.
+ */
+export async function deliverDue(ctx: JobContext, now: Date, sink: DeliverySink, options: DeliveryOptions = {}): Promise<DeliveryReport> {
+  const settings = { ...DEFAULTS, ...options };
+  const report = emptyDeliveryReport();
+  const outgoing = ctx.store.transaction(() => claimDue(ctx, now, settings, report));
+  const waitUntil = new Map<string, Date>();
+  for (const item of outgoing) {
+    const deferredTo = waitUntil.get(item.channel);
+    if (deferredTo) {
+      release(ctx, item, deferredTo, report);
+      continue;
+    }
+    try {
+      // The remaining at-least-once window: if the process dies after the platform accepted this
+      // post and before markSent commits, the rows keep state 'queued' and become due again when
+      // the lease runs out, so they go out a second time. Closing it would need the platform to
+      // dedupe by our key; the webhook sends it (body and Idempotency-Key) for exactly that.
+      await sink.post(item.channel, item.message, item.rows);
+    } catch (error) {
+      const retryAt = markFailed(ctx, item, error, now, settings, report);
+      if (retryAt) waitUntil.set(item.channel, retryAt);
+      continue;
+    }
+    markSent(ctx, item, now, report);
+  }
+  return report;
+}
+
+/** Runs `deliverDue` until nothing more is due (at most `maxBatches` batches); for ticks and catch-up. */
+export async function drainOutbox(ctx: JobContext, now: Date, sink: DeliverySink, options: DeliveryOptions & { maxBatches?: number } = {}): Promise<DeliveryReport> {
+  const total = emptyDeliveryReport();
+  for (let batch = 0; batch < (options.maxBatches ?? 50); batch++) {
+    const report = await deliverDue(ctx, now, sink, options);
+    total.messages += report.messages;
+    total.sent += report.sent;
+    total.dropped += report.dropped;
+    total.retrying += report.retrying;
+    total.failed += report.failed;
+    total.more = report.more;
+    if (!report.more) break;
+  }
+  return total;
+}

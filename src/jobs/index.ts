@@ -1,0 +1,15 @@
+/** Every scheduled job deskops runs; the scheduler, `deskops tick` and the shell's `:tick` read this list. */
+import type { Job } from './job.js';
+import { oncallLadderJob } from './oncall-ladder.js';
+import { patternWatchJob } from './pattern-watch.js';
+import { slaWatchJob } from './sla-watch.js';
+import { statusTimersJob } from './status-timers.js';
+import { weeklyDigestJob } from './weekly-digest.js';
+
+/**
+ * The jobs, in the order a tick runs them: state changes first (status timers reopen or close
+ * tickets), then the watchers that read that state, the digest last.
+ */
+export function allJobs(): Job[] {
+  return [statusTimersJob, slaWatchJob, oncallLadderJob, patternWatchJob, weeklyDigestJob];
+}

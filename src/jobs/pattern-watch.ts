@@ -1,0 +1,114 @@
+/**
+ * Every 15 minutes: 3+ new tickets within 24 hours sharing an area and a type tag and not linked
+ * to a known issue → suggest a known issue in the triage channel (once per cluster); a known
+ * issue with 6+ linked tickets → suggest a status-page post (once per known issue).
+ */
+import { and, count, eq, gte, inArray, isNull, like, ne } from 'drizzle-orm';
+import { knownIssueLabel, STATUS_PAGE_THRESHOLD } from '../domain/known-issues.js';
+import { ACTIVE_STATUSES } from '../domain/lifecycle.js';
+import { enqueue } from '../app/outbox.js';
+import { formatTag } from '../app/tags.js';
+import { knownIssues, outbox, tags, tickets, ticketTags } from '../store/schema.js';
+import { warning } from '../views/reply.js';
+import type { Job, JobContext, JobReport } from './job.js';
+
+export const PATTERN_WATCH = 'pattern-watch';
+export const CLUSTER_SIZE = 3;
+const WINDOW_MS = 24 * 3_600_000;
+
+interface Cluster {
+  area: { family: string; name: string; slug: string };
+  type: { family: string; name: string; slug: string };
+  ticketIds: number[];
+}
+
+/** Groups recent unlinked tickets by every (area, type) pair they carry. */
+function recentClusters(ctx: JobContext, now: Date): Cluster[] {
+  const rows = ctx.store.db
+    .select({ ticketId: tickets.id, family: tags.family, name: tags.name, slug: tags.slug })
+    .from(tickets)
+    .innerJoin(ticketTags, eq(ticketTags.ticketId, tickets.id))
+    .innerJoin(tags, eq(tags.id, ticketTags.tagId))
+    .where(and(gte(tickets.createdAt, new Date(now.getTime() - WINDOW_MS)), isNull(tickets.knownIssueId), inArray(tickets.status, [...ACTIVE_STATUSES]), inArray(tags.family, ['area', 'type'])))
+    .all();
+  const byTicket = new Map<number, { areas: typeof rows; types: typeof rows }>();
+  for (const row of rows) {
+    const entry = byTicket.get(row.ticketId) ?? { areas: [], types: [] };
+    (row.family === 'area' ? entry.areas : entry.types).push(row);
+    byTicket.set(row.ticketId, entry);
+  }
+  const clusters = new Map<string, Cluster>();
+  for (const [ticketId, { areas, types }] of byTicket) {
+    for (const area of areas) {
+      for (const type of types) {
+        const key = `${area.slug}:${type.slug}`;
+        const cluster = clusters.get(key) ?? { area, type, ticketIds: [] };
+        cluster.ticketIds.push(ticketId);
+        clusters.set(key, cluster);
+      }
+    }
+  }
+  return [...clusters.values()].filter((c) => c.ticketIds.length >= CLUSTER_SIZE);
+}
+
+function alreadySuggested(ctx: JobContext, cluster: Cluster, now: Date): boolean {
+  return (
+    ctx.store.db
+      .select({ id: outbox.id })
+      .from(outbox)
+      .where(and(like(outbox.dedupeKey, `pattern:${cluster.area.slug}:${cluster.type.slug}:%`), gte(outbox.createdAt, new Date(now.getTime() - WINDOW_MS))))
+      .get() !== undefined
+  );
+}
+
+function suggestKnownIssues(ctx: JobContext, now: Date): number {
+  let queued = 0;
+  for (const cluster of recentClusters(ctx, now)) {
+    if (alreadySuggested(ctx, cluster, now)) continue;
+    const ids = cluster.ticketIds.sort((a, b) => a - b);
+    const label = `${formatTag(cluster.area)} + ${formatTag(cluster.type)}`;
+    const added = enqueue(ctx, {
+      dedupeKey: `pattern:${cluster.area.slug}:${cluster.type.slug}:${ids[0]}`,
+      channel: 'tier:triage',
+      reply: warning(`${ids.length} new tickets in 24 h share ${label} and no known issue`, {
+        visibility: 'channel',
+        text: `${ids.map((id) => `#${id}`).join(', ')}. Three or more on the same problem call for a known issue.`,
+        buttons: [{ label: 'Create known issue', command: `/known-issue new ${cluster.area.name} ${cluster.type.name.toLowerCase()}: ` }],
+      }),
+    });
+    if (added) queued++;
+  }
+  return queued;
+}
+
+function suggestStatusPage(ctx: JobContext): number {
+  const crowded = ctx.store.db
+    .select({ id: knownIssues.id, title: knownIssues.title, linked: count(tickets.id) })
+    .from(knownIssues)
+    .innerJoin(tickets, eq(tickets.knownIssueId, knownIssues.id))
+    .where(ne(knownIssues.status, 'resolved'))
+    .groupBy(knownIssues.id)
+    .all()
+    .filter((k) => k.linked >= STATUS_PAGE_THRESHOLD);
+  let queued = 0;
+  for (const issue of crowded) {
+    const added = enqueue(ctx, {
+      dedupeKey: `ki-status-page:${issue.id}`,
+      channel: 'tier:triage',
+      reply: warning(`${knownIssueLabel(issue.id)} ${issue.title} has ${issue.linked} linked tickets: post it on the status page?`, {
+        visibility: 'channel',
+        text: 'Many clients are affected; known issues go public at about six tickets (more for severe or visible ones).',
+        buttons: [{ label: 'Show known issue', command: `/known-issue show ${issue.id}` }],
+      }),
+    });
+    if (added) queued++;
+  }
+  return queued;
+}
+
+export function runPatternWatch(ctx: JobContext, now: Date): JobReport {
+  const queued = ctx.store.transaction(() => suggestKnownIssues(ctx, now) + suggestStatusPage(ctx));
+  return { processed: 1, queued, failed: 0 };
+}
+
+export const patternWatchJob: Job = { name: PATTERN_WATCH, schedule: '*/15 * * * *', run: runPatternWatch };

@@ -1,0 +1,68 @@
+/**
+ * Replies as delivery sends them: several notifications for one channel coalesced into one
+ * message, and "cc @handle" lines for the people a notification mentions.
+ */
+import type { Reply, ReplyButton, Tone } from './reply.js';
+
+const TONES: readonly Tone[] = ['success', 'info', 'warning', 'error'];
+/** Worst first: a coalesced message takes the tone of its most urgent part. */
+const URGENCY: Record<Tone, number> = { error: 3, warning: 2, info: 1, success: 0 };
+const TONE_MARKS: Record<Tone, string> = { success: '✓', info: 'ℹ', warning: '⚠', error: '✗' };
+/** Platforms cap buttons per message (Slack: 25 per actions block); a digest needs few. */
+const MAX_COALESCED_BUTTONS = 10;
+
+/** True for a stored payload that has the shape of a Reply (the outbox keeps JSON). */
+export function isReply(value: unknown): value is Reply {
+  if (typeof value !== 'object' || value === null) return false;
+  const candidate = value as Partial<Reply>;
+  return typeof candidate.title === 'string' && TONES.includes(candidate.tone as Tone) && (candidate.visibility === 'channel' || candidate.visibility === 'ephemeral');
+}
+
+/** The reply with a last line "cc @alice @bob", or unchanged when nobody is mentioned. */
+export function withCc(reply: Reply, handles: readonly string[]): Reply {
+  const unique = [...new Set(handles)];
+  if (unique.length === 0) return reply;
+  return { ...reply, sections: [...(reply.sections ?? []), { lines: [`cc ${unique.join(' ')}`] }] };
+}
+
+/** The body of a reply (everything but its title) as lines of inline markup. */
+export function replyBodyLines(reply: Reply): string[] {
+  const lines: string[] = [];
+  if (reply.text) lines.push(...reply.text.split(/\r?\n/));
+  for (const field of reply.fields ?? []) lines.push(`${field.label}: ${field.value.replace(/\r?\n/g, ' · ')}`);
+  for (const section of reply.sections ?? []) {
+    if (section.heading) {
+      lines.push(`*${section.heading}*`);
+      lines.push(...section.lines.map((line) => `  ${line}`));
+    } else lines.push(...section.lines);
+  }
+  for (const button of reply.buttons ?? []) lines.push(`→ ${button.label}: \`${button.command}\``);
+  if (reply.footer) lines.push(...reply.footer.split(/\r?\n/).map((line) => `_${line}_`));
+  return lines.filter((line) => line.trim() !== '');
+}
+
+/** "⚠ Ticket #42 turns yellow in 30 minutes": a reply's title with its tone's mark. */
+export function markedTitle(reply: Reply): string {
+  return `${TONE_MARKS[reply.tone]} ${reply.title}`;
+}
+
+/**
+ * One message for several replies to the same channel: one section per reply, in order, the
+ * most urgent tone, their buttons (deduplicated), and the ticket when they share one.
+ */
+export function coalesceReplies(replies: readonly Reply[]): Reply {
+  if (replies.length === 1) return replies[0]!;
+  const tone = replies.reduce<Tone>((worst, r) => (URGENCY[r.tone] > URGENCY[worst] ? r.tone : worst), 'success');
+  const buttons = new Map<string, ReplyButton>();
+  for (const button of replies.flatMap((r) => r.buttons ?? [])) if (!buttons.has(button.command)) buttons.set(button.command, button);
+  const ticketIds = new Set(replies.map((r) => r.ticketId));
+  const [ticketId] = ticketIds;
+  return {
+    tone,
+    visibility: 'channel',
+    title: `${replies.length} notifications`,
+    sections: replies.map((reply) => ({ heading: markedTitle(reply), lines: replyBodyLines(reply) })),
+    ...(buttons.size > 0 ? { buttons: [...buttons.values()].slice(0, MAX_COALESCED_BUTTONS) } : {}),
+    ...(ticketIds.size === 1 && ticketId !== undefined ? { ticketId } : {}),
+  };
+}

@@ -1,0 +1,51 @@
+/** Runs the real `deskops` executable in a temp dir with its own database, environment cleaned. */
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const BIN = join(ROOT, 'bin', 'deskops.js');
+
+export interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Error text or a log line at error level or above: a clean run has neither on stderr. */
+export const TROUBLE_ON_STDERR = /error|exception|"level":(50|60)/i;
+
+/** A temp dir with its own database; `deskops(args, input)` runs the executable there. */
+export interface CliSandbox {
+  dir: string;
+  deskops(args: string[], options?: { input?: string; env?: Record<string, string> }): Promise<Run>;
+}
+
+/** The parent's environment without deskops settings, so a developer's shell cannot leak in. */
+function cleanEnv(db: string, extra: Record<string, string>): NodeJS.ProcessEnv {
+  const env = Object.fromEntries(Object.entries(process.env).filter(([key]) => !/^(DESKOPS_|PORT$|SLACK_|ROCKETCHAT_|FORCE_COLOR$)/.test(key)));
+  return { ...env, DESKOPS_DB: db, DESKOPS_SHELL_USER: 'alice', ...extra };
+}
+
+/** A sandbox removed when the test finishes. */
+export function cliSandbox(onTestFinished: (cleanup: () => void) => void): CliSandbox {
+  const dir = mkdtempSync(join(tmpdir(), 'deskops-cli-'));
+  onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
+  const db = join(dir, 'data', 'deskops.db');
+  return {
+    dir,
+    deskops: (args, options = {}) =>
+      new Promise((resolve, reject) => {
+        const child = spawn(process.execPath, [BIN, ...args], { cwd: dir, env: cleanEnv(db, options.env ?? {}), stdio: ['pipe', 'pipe', 'pipe'] });
+        let stdout = '';
+        let stderr = '';
+        child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+        child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+        child.on('error', reject);
+        child.on('close', (code) => resolve({ code, stdout, stderr }));
+        child.stdin.end(options.input ?? '');
+      }),
+  };
+}

@@ -1,0 +1,328 @@
+/**
+ * The outbox worker against real SQLite: stale rows dropped, rows coalesced per channel, retries
+ * with backoff and Retry-After, visible failure, no double sends between workers, catch-up.
+ */
+import { eq } from 'drizzle-orm';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { enqueue, type Notification, type ValidityCondition } from '../../src/app/outbox.js';
+import { DeliveryError, routeSink, type OutboxRow } from '../../src/delivery/sink.js';
+import { createWebhookSink } from '../../src/delivery/webhook-sink.js';
+import { deliverDue, drainOutbox, retryDelayMs } from '../../src/delivery/worker.js';
+import type { Job, JobContext } from '../../src/jobs/job.js';
+import { runJobsOnce } from '../../src/jobs/scheduler.js';
+import { openStore } from '../../src/store/database.js';
+import { oncallEscalations, outbox, slaClocks, tickets } from '../../src/store/schema.js';
+import type { Reply } from '../../src/views/reply.js';
+import { warning } from '../../src/views/reply.js';
+import { actAs, createTestApp, TEST_NOW, type TestApp } from '../doubles/context.js';
+import { FakeSink, jobContext } from '../doubles/delivery.js';
+import { insertTicket } from '../doubles/tickets.js';
+
+let t: TestApp;
+let ctx: JobContext;
+let logLines: () => Array<Record<string, unknown>>;
+let sink: FakeSink;
+
+beforeEach(() => {
+  t = createTestApp();
+  ({ ctx, logLines } = jobContext(t.app));
+  sink = new FakeSink();
+});
+afterEach(() => t.close());
+
+const at = (ms: number) => new Date(TEST_NOW.getTime() + ms);
+const SECOND = 1000;
+const MINUTE = 60 * SECOND;
+/** No jitter, so retry instants are exact. */
+const exact = { random: () => 0 };
+
+function queue(key: string, extra: Partial<Notification> = {}): void {
+  const reply = warning(`Warning ${key}`, { visibility: 'channel', text: `About ${key}` });
+  expect(enqueue(t.app, { dedupeKey: key, channel: 'tier:t2', reply, ...extra })).toBe(true);
+}
+
+function row(key: string): OutboxRow {
+  return t.app.store.db.select().from(outbox).where(eq(outbox.dedupeKey, key)).get()!;
+}
+
+function messageOf(index: number): Reply {
+  return sink.posts[index]!.message as Reply;
+}
+
+describe('deliverDue', () => {
+  it('sends a due row once, marks it sent, and leaves rows that are not due yet', async () => {
+    queue('now');
+    queue('later', { notBefore: at(10 * MINUTE) });
+    const report = await deliverDue(ctx, TEST_NOW, sink);
+    expect(report).toMatchObject({ messages: 1, sent: 1, dropped: 0, retrying: 0, failed: 0 });
+    expect(sink.postedKeys()).toEqual(['now']);
+    expect(row('now')).toMatchObject({ state: 'sent', attempts: 1, sentAt: TEST_NOW });
+    expect(row('later').state).toBe('queued');
+
+    expect((await deliverDue(ctx, at(MINUTE), sink)).sent).toBe(0);
+    await deliverDue(ctx, at(10 * MINUTE), sink);
+    expect(sink.postedKeys()).toEqual(['now', 'later']);
+  });
+
+  it('never sends a second row with the same dedupe key', async () => {
+    queue('once');
+    expect(enqueue(t.app, { dedupeKey: 'once', channel: 'tier:t2', reply: warning('again') })).toBe(false);
+    await drainOutbox(ctx, TEST_NOW, sink);
+    expect(sink.postedKeys()).toEqual(['once']);
+  });
+});
+
+describe('stale rows', () => {
+  let ticketId: number;
+  let clockId: number;
+  let escalationId: number;
+
+  beforeEach(() => {
+    ticketId = insertTicket(t.app, { replyDueAt: at(8 * 60 * MINUTE) }).id;
+    clockId = t.app.store.db.insert(slaClocks).values({ ticketId, tier: 't2', enteredAt: TEST_NOW, runningSince: TEST_NOW, warned: 'yellow' }).returning().get().id;
+    escalationId = t.app.store.db.insert(oncallEscalations).values({ ticketId, escalatedAt: TEST_NOW, step: 'paged' }).returning().get().id;
+  });
+
+  const setClock = (values: Partial<typeof slaClocks.$inferInsert>) => t.app.store.db.update(slaClocks).set(values).where(eq(slaClocks.id, clockId)).run();
+  const setTicket = (values: Partial<typeof tickets.$inferInsert>) => t.app.store.db.update(tickets).set(values).where(eq(tickets.id, ticketId)).run();
+  const setEscalation = (values: Partial<typeof oncallEscalations.$inferInsert>) =>
+    t.app.store.db.update(oncallEscalations).set(values).where(eq(oncallEscalations.id, escalationId)).run();
+
+  const conditions = {
+    sla: (): ValidityCondition => ({ kind: 'sla-clock', clockId, warned: 'yellow' }),
+    reply: (): ValidityCondition => ({ kind: 'reply-due', ticketId, replyDueAt: at(8 * 60 * MINUTE).getTime() }),
+    ladder: (): ValidityCondition => ({ kind: 'ladder', escalationId, step: 'paged' }),
+    status: (): ValidityCondition => ({ kind: 'status', ticketId, status: 'open', statusChangedAt: TEST_NOW.getTime() }),
+  };
+
+  it.each([
+    ['sla-clock: the clock was paused', 'sla', () => setClock({ runningSince: null }), /paused/],
+    ['sla-clock: the warning was snoozed', 'sla', () => setClock({ snoozedUntil: at(60 * MINUTE) }), /snoozed until/],
+    ['sla-clock: a later band superseded it', 'sla', () => setClock({ warned: 'red' }), /superseded.*red/],
+    ['sla-clock: the ticket left the tier', 'sla', () => setClock({ leftAt: TEST_NOW }), /left that tier/],
+    ['reply-due: the requester was answered', 'reply', () => setTicket({ replyDueAt: null }), /answered/],
+    ['ladder: the escalation was acknowledged', 'ladder', () => setEscalation({ acknowledgedAt: TEST_NOW }), /acknowledged/],
+    ['status: the ticket changed status', 'status', () => setTicket({ status: 'resolved', statusChangedAt: at(MINUTE) }), /status changed \(now resolved\)/],
+  ] as const)('drops the row when %s', async (_case, kind, makeStale, reason) => {
+    queue('stale', { validWhile: conditions[kind]() });
+    makeStale();
+    const report = await deliverDue(ctx, at(2 * MINUTE), sink);
+    expect(report).toMatchObject({ sent: 0, dropped: 1 });
+    expect(sink.calls).toBe(0);
+    expect(row('stale').state).toBe('dropped');
+    expect(row('stale').lastError).toMatch(reason);
+  });
+
+  it.each(['sla', 'reply', 'ladder', 'status'] as const)('sends the %s row while its condition holds', async (kind) => {
+    queue('fresh', { validWhile: conditions[kind]() });
+    expect((await deliverDue(ctx, at(MINUTE), sink)).sent).toBe(1);
+  });
+
+  it('still sends a page after the ladder moved on to the call step (a late tick queues both)', async () => {
+    queue('page', { validWhile: conditions.ladder() });
+    setEscalation({ step: 'called' });
+    expect((await deliverDue(ctx, at(MINUTE), sink)).sent).toBe(1);
+  });
+
+  it('sends once a snooze has run out, and sends rows with conditions it does not know', async () => {
+    setClock({ snoozedUntil: at(30 * MINUTE) });
+    queue('after-snooze', { validWhile: conditions.sla(), notBefore: at(30 * MINUTE) });
+    queue('unknown', { validWhile: { kind: 'from-the-future', x: 1 } as unknown as ValidityCondition });
+    await deliverDue(ctx, at(30 * MINUTE), sink);
+    expect(sink.postedKeys().sort()).toEqual(['after-snooze', 'unknown']);
+  });
+});
+
+describe('coalescing and mentions', () => {
+  it('posts one message per channel per run, with a section per notification', async () => {
+    queue('a');
+    queue('b');
+    queue('c', { channel: 'tier:t3' });
+    queue('d');
+    const report = await deliverDue(ctx, TEST_NOW, sink);
+    expect(report).toMatchObject({ messages: 2, sent: 4 });
+    expect(sink.posts.map((p) => [p.channel, p.rows.map((r) => r.dedupeKey)])).toEqual([
+      ['tier:t2', ['a', 'b', 'd']],
+      ['tier:t3', ['c']],
+    ]);
+    const combined = messageOf(0);
+    expect(combined.title).toBe('3 notifications');
+    expect(combined.tone).toBe('warning');
+    expect(combined.sections?.map((s) => s.heading)).toEqual(['⚠ Warning a', '⚠ Warning b', '⚠ Warning d']);
+    expect(combined.sections?.[0]?.lines).toEqual(['About a']);
+    // A single notification goes out as it was written.
+    expect(messageOf(1).title).toBe('Warning c');
+  });
+
+  it('splits a long run for one channel into messages of at most maxPerMessage notifications', async () => {
+    for (const key of ['1', '2', '3', '4', '5']) queue(key);
+    await deliverDue(ctx, TEST_NOW, sink, { maxPerMessage: 2 });
+    expect(sink.posts.map((p) => p.rows.length)).toEqual([2, 2, 1]);
+  });
+
+  it('never coalesces webhook rows, and posts their JSON body as it is', async () => {
+    for (const key of ['page-1', 'page-2']) {
+      t.app.store.db.insert(outbox).values({ dedupeKey: key, channel: 'webhook:page', payload: { event: 'deskops.page', dedupe_key: key }, nextAttemptAt: TEST_NOW, createdAt: TEST_NOW }).run();
+    }
+    await deliverDue(ctx, TEST_NOW, sink);
+    expect(sink.posts.map((p) => p.message)).toEqual([
+      { event: 'deskops.page', dedupe_key: 'page-1' },
+      { event: 'deskops.page', dedupe_key: 'page-2' },
+    ]);
+  });
+
+  it('drops webhook rows when no webhook is configured, without bothering the chat sink', async () => {
+    t.app.store.db.insert(outbox).values({ dedupeKey: 'page', channel: 'webhook:page', payload: { event: 'deskops.page' }, nextAttemptAt: TEST_NOW, createdAt: TEST_NOW }).run();
+    queue('chat');
+    const report = await deliverDue(ctx, TEST_NOW, routeSink({ chat: sink, webhook: createWebhookSink({ url: undefined }) }));
+    expect(report).toMatchObject({ sent: 1, dropped: 1 });
+    expect(row('page')).toMatchObject({ state: 'dropped', lastError: 'no webhook configured' });
+    expect(sink.postedKeys()).toEqual(['chat']);
+  });
+
+  it('adds a cc line naming the people the row mentions', async () => {
+    const bob = actAs(t.app, 'bob');
+    const carol = actAs(t.app, 'carol');
+    if (bob.actor.kind !== 'person' || carol.actor.kind !== 'person') throw new Error('people expected');
+    queue('mention', { mentions: [bob.actor.personId, carol.actor.personId, bob.actor.personId] });
+    await deliverDue(ctx, TEST_NOW, sink);
+    expect(messageOf(0).sections?.at(-1)?.lines).toEqual(['cc @bob @carol']);
+  });
+
+  it('marks a chat row whose payload is not a Reply failed, visibly', async () => {
+    t.app.store.db.insert(outbox).values({ dedupeKey: 'junk', channel: 'tier:t2', payload: { hello: 'world' }, nextAttemptAt: TEST_NOW, createdAt: TEST_NOW }).run();
+    expect((await deliverDue(ctx, TEST_NOW, sink)).failed).toBe(1);
+    expect(row('junk')).toMatchObject({ state: 'failed', lastError: 'payload is not a Reply' });
+    expect(logLines().some((l) => l.level === 50 && l.dedupeKey === 'junk')).toBe(true);
+  });
+});
+
+describe('retries', () => {
+  it('backs off exponentially with a cap: 30 s, 1 m, 2 m … 30 m, plus at most 20% jitter', () => {
+    expect([1, 2, 3, 4, 5, 6, 7, 8].map((n) => retryDelayMs(n, () => 0) / SECOND)).toEqual([30, 60, 120, 240, 480, 960, 1800, 1800]);
+    expect(retryDelayMs(1, () => 0.999)).toBeLessThanOrEqual(36 * SECOND);
+    expect(retryDelayMs(7, () => 0.999)).toBe(30 * MINUTE);
+  });
+
+  it('does not retry a failed row before its backoff has passed, then sends it', async () => {
+    queue('flaky');
+    sink.failNext(new Error('socket hang up'));
+    expect(await deliverDue(ctx, TEST_NOW, sink, exact)).toMatchObject({ sent: 0, retrying: 1 });
+    expect(row('flaky')).toMatchObject({ state: 'queued', attempts: 1, lastError: 'socket hang up', nextAttemptAt: at(30 * SECOND) });
+
+    await deliverDue(ctx, at(29 * SECOND), sink, exact);
+    expect(sink.calls).toBe(1);
+    await deliverDue(ctx, at(30 * SECOND), sink, exact);
+    expect(sink.postedKeys()).toEqual(['flaky']);
+    expect(row('flaky')).toMatchObject({ state: 'sent', attempts: 2, lastError: null });
+  });
+
+  it("honours the platform's Retry-After, for every message to that channel in the run", async () => {
+    for (const key of ['a', 'b', 'c']) queue(key);
+    sink.failNext(new DeliveryError('rate limited', { retryAfterMs: 2 * MINUTE }));
+    const report = await deliverDue(ctx, TEST_NOW, sink, { ...exact, maxPerMessage: 1 });
+    // The first message failed; the other two were not even tried against a rate-limited channel.
+    expect(sink.calls).toBe(1);
+    expect(report).toMatchObject({ sent: 0, retrying: 3 });
+    expect(['a', 'b', 'c'].map((k) => row(k).nextAttemptAt)).toEqual([at(2 * MINUTE), at(2 * MINUTE), at(2 * MINUTE)]);
+    expect(['a', 'b', 'c'].map((k) => row(k).attempts)).toEqual([1, 0, 0]);
+
+    await deliverDue(ctx, at(2 * MINUTE - SECOND), sink, exact);
+    expect(sink.calls).toBe(1);
+    await deliverDue(ctx, at(2 * MINUTE), sink, exact);
+    expect(sink.postedKeys()).toEqual(['a', 'b', 'c']);
+  });
+
+  it('gives up after maxAttempts, marking the row failed and logging it at error level', async () => {
+    queue('doomed');
+    sink.failNext(new Error('HTTP 502'), 3);
+    let now = TEST_NOW;
+    for (let attempt = 1; attempt <= 3; attempt++) {
+      const report = await deliverDue(ctx, now, sink, { ...exact, maxAttempts: 3 });
+      expect(report.failed).toBe(attempt === 3 ? 1 : 0);
+      now = row('doomed').nextAttemptAt;
+    }
+    expect(row('doomed')).toMatchObject({ state: 'failed', attempts: 3, lastError: 'HTTP 502' });
+    const errors = logLines().filter((l) => l.level === 50);
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toMatchObject({ msg: expect.stringMatching(/failed for good/), dedupeKeys: ['doomed'] });
+    // A failed row is never picked up again.
+    expect((await deliverDue(ctx, at(24 * 60 * MINUTE), sink)).sent).toBe(0);
+  });
+
+  it('fails a row at once on a permanent error', async () => {
+    queue('bad-channel');
+    sink.failNext(new DeliveryError('channel_not_found', { permanent: true }));
+    expect((await deliverDue(ctx, TEST_NOW, sink)).failed).toBe(1);
+    expect(row('bad-channel')).toMatchObject({ state: 'failed', attempts: 1, lastError: 'channel_not_found' });
+  });
+});
+
+describe('two workers', () => {
+  it('never post the same row twice when they run at the same time on two connections', async () => {
+    for (let i = 0; i < 30; i++) queue(`row-${i}`, { channel: `tier:t${(i % 5) + 1}` });
+    const other = openStore(t.app.store.path);
+    try {
+      const second = jobContext({ ...t.app, store: other }).ctx;
+      const reports = await Promise.all([deliverDue(ctx, TEST_NOW, sink, { batchSize: 10 }), deliverDue(second, TEST_NOW, sink, { batchSize: 10 }), drainOutbox(ctx, TEST_NOW, sink)]);
+      const keys = sink.postedKeys();
+      expect(keys).toHaveLength(30);
+      expect(new Set(keys).size).toBe(30);
+      expect(reports.reduce((n, r) => n + r.sent, 0)).toBe(30);
+    } finally {
+      other.close();
+    }
+  });
+
+  it('leave a row alone while another holds its claim, and retry it once that lease has run out', async () => {
+    queue('held');
+    sink.hold();
+    const first = deliverDue(ctx, TEST_NOW, sink, { leaseMs: 5 * MINUTE });
+    // The first worker has claimed the row and is waiting on the platform.
+    await deliverDue(ctx, at(4 * MINUTE), sink);
+    expect(sink.calls).toBe(1);
+    // A worker that died mid-post never marks the row; after the lease it is due again. This is the
+    // at-least-once window the worker documents: post succeeded, crash before marking it sent.
+    expect(row('held').nextAttemptAt).toEqual(at(5 * MINUTE));
+    sink.release();
+    await first;
+    expect(row('held').state).toBe('sent');
+    expect((await deliverDue(ctx, at(6 * MINUTE), sink)).sent).toBe(0);
+  });
+});
+
+describe('catch-up after downtime', () => {
+  it('sends each row due during the downtime exactly once, in order', async () => {
+    queue('at-9');
+    t.clock.set(at(60 * MINUTE));
+    queue('at-10');
+    queue('reminder-11', { notBefore: at(120 * MINUTE) });
+    // The bot was down from 09:00 to 14:00; the first run after it sends everything once.
+    await drainOutbox(ctx, at(5 * 60 * MINUTE), sink);
+    expect(sink.postedKeys()).toEqual(['at-9', 'at-10', 'reminder-11']);
+    await drainOutbox(ctx, at(5 * 60 * MINUTE + 15 * SECOND), sink);
+    expect(sink.posts).toHaveLength(1);
+  });
+
+  it('a job that decides from stored state queues one row however many ticks it missed', async () => {
+    insertTicket(t.app, { status: 'pending', statusChangedAt: TEST_NOW });
+    const reminders: Job = {
+      name: 'reminders',
+      schedule: '* * * * *',
+      run(jobCtx, now) {
+        const due = jobCtx.store.db.select().from(tickets).all().filter((x) => x.status === 'pending' && now.getTime() - x.statusChangedAt.getTime() >= 60 * MINUTE);
+        let queued = 0;
+        for (const ticket of due) {
+          if (enqueue(jobCtx, { dedupeKey: `reminder:${ticket.id}:${ticket.statusChangedAt.getTime()}`, channel: 'tier:t1', reply: warning(`Remind #${ticket.id}`) })) queued++;
+        }
+        return { processed: due.length, queued, failed: 0 };
+      },
+    };
+    // Three ticks after a long outage, as a restarted scheduler and two operators might run them.
+    const reports = [at(5 * 60 * MINUTE), at(5 * 60 * MINUTE), at(6 * 60 * MINUTE)].map((now) => runJobsOnce(ctx, [reminders], now).reminders!);
+    expect(reports.map((r) => r.queued)).toEqual([1, 0, 0]);
+    await drainOutbox(ctx, at(6 * 60 * MINUTE), sink);
+    await drainOutbox(ctx, at(7 * 60 * MINUTE), sink);
+    expect(sink.posts.map((p) => (p.message as Reply).title)).toEqual(['Remind #1']);
+  });
+});

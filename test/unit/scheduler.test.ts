@@ -1,0 +1,132 @@
+/**
+ * The node-cron wiring, under fake timers (no real waiting): jobs run on their schedule and are
+ * recorded in job_runs, a failing job does not stop the others, delivery runs every 15 seconds,
+ * and stop() waits for a delivery in flight. The jobs' logic is tested at chosen instants elsewhere.
+ */
+import { eq } from 'drizzle-orm';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { systemClock } from '../../src/clock.js';
+import { enqueue } from '../../src/app/outbox.js';
+import type { Job, JobContext } from '../../src/jobs/job.js';
+import { DELIVERY_JOB, runJobsOnce, startScheduler } from '../../src/jobs/scheduler.js';
+import { jobRuns } from '../../src/store/schema.js';
+import { warning } from '../../src/views/reply.js';
+import { createTestApp, type TestApp } from '../doubles/context.js';
+import { FakeSink, jobContext } from '../doubles/delivery.js';
+
+let t: TestApp;
+let ctx: JobContext;
+let sink: FakeSink;
+
+beforeEach(() => {
+  vi.useFakeTimers();
+  vi.setSystemTime(new Date('2026-03-02T09:00:30Z'));
+  t = createTestApp();
+  // The scheduler reads the bot's clock; here that is the (fake) system time.
+  ctx = { ...jobContext(t.app).ctx, clock: systemClock };
+  sink = new FakeSink();
+});
+
+afterEach(() => {
+  t.close();
+  vi.useRealTimers();
+});
+
+function runRecord(job: string) {
+  return t.app.store.db.select().from(jobRuns).where(eq(jobRuns.job, job)).get();
+}
+
+function countingJob(name: string, schedule: string, seen: Date[]): Job {
+  return {
+    name,
+    schedule,
+    run(_ctx, now) {
+      seen.push(now);
+      return { processed: 1, queued: 0, failed: 0 };
+    },
+  };
+}
+
+const broken: Job = {
+  name: 'broken',
+  schedule: '* * * * *',
+  run() {
+    throw new Error('boom');
+  },
+};
+
+describe('startScheduler', () => {
+  it('runs each job on its schedule, records every run, and keeps going when one job throws', async () => {
+    const minutely: Date[] = [];
+    const hourly: Date[] = [];
+    const errors: string[] = [];
+    const scheduler = startScheduler(ctx, [broken, countingJob('minutely', '* * * * *', minutely), countingJob('hourly', '0 * * * *', hourly)], {
+      timeZone: 'Europe/Berlin',
+      sink,
+      catchUpAtStart: false,
+      onError: (job) => errors.push(job),
+    });
+    try {
+      await vi.advanceTimersByTimeAsync(3 * 60_000);
+      expect(minutely.map((d) => d.toISOString())).toEqual(['2026-03-02T09:01:00.000Z', '2026-03-02T09:02:00.000Z', '2026-03-02T09:03:00.000Z']);
+      expect(hourly).toEqual([]);
+      expect(runRecord('minutely')).toMatchObject({ runs: 3, lastError: null, lastStartedAt: new Date('2026-03-02T09:03:00Z') });
+      expect(runRecord('minutely')?.lastFinishedAt).toBeInstanceOf(Date);
+      expect(runRecord('minutely')?.lastDurationMs).toBeGreaterThanOrEqual(0);
+      expect(runRecord('broken')).toMatchObject({ runs: 3, lastError: 'boom' });
+      expect(errors).toEqual(['broken', 'broken', 'broken']);
+
+      // 10:00 in Berlin is 09:00 UTC; the hourly job fires at the top of each hour, team time.
+      await vi.advanceTimersByTimeAsync(57 * 60_000);
+      expect(hourly.map((d) => d.toISOString())).toEqual(['2026-03-02T10:00:00.000Z']);
+    } finally {
+      await scheduler.stop();
+    }
+  });
+
+  it('delivers due outbox rows every 15 seconds and records the delivery runs', async () => {
+    const scheduler = startScheduler(ctx, [], { timeZone: 'UTC', sink, catchUpAtStart: false });
+    try {
+      enqueue(ctx, { dedupeKey: 'hello', channel: 'tier:t2', reply: warning('Hello') });
+      // 09:00:45 is the next quarter minute; a second more lets the post's own steps run.
+      await vi.advanceTimersByTimeAsync(16_000);
+      expect(sink.postedKeys()).toEqual(['hello']);
+      await vi.advanceTimersByTimeAsync(30_000);
+      expect(sink.posts).toHaveLength(1);
+      expect(runRecord(DELIVERY_JOB)).toMatchObject({ runs: 3, lastError: null });
+    } finally {
+      await scheduler.stop();
+    }
+  });
+
+  it('catches up at start, and stop() waits for a delivery in flight', async () => {
+    const seen: Date[] = [];
+    enqueue(ctx, { dedupeKey: 'pending', channel: 'tier:t2', reply: warning('Pending') });
+    sink.hold();
+    const scheduler = startScheduler(ctx, [countingJob('catch-up', '0 9 * * 1', seen)], { timeZone: 'UTC', sink });
+    expect(seen).toHaveLength(1);
+    await vi.advanceTimersByTimeAsync(0);
+    let stopped = false;
+    const stopping = scheduler.stop().then(() => (stopped = true));
+    await vi.advanceTimersByTimeAsync(0);
+    expect(stopped).toBe(false);
+    sink.release();
+    await stopping;
+    expect(sink.postedKeys()).toEqual(['pending']);
+    // Stopped means stopped: nothing runs any more.
+    await vi.advanceTimersByTimeAsync(7 * 24 * 3600_000);
+    expect(seen).toHaveLength(1);
+  });
+});
+
+describe('runJobsOnce', () => {
+  it('runs every job once as of the instant, isolating a job that throws', () => {
+    const seen: Date[] = [];
+    const at = new Date('2026-11-23T10:00:00Z');
+    const reports = runJobsOnce(ctx, [broken, countingJob('after', '* * * * *', seen)], at);
+    expect(reports.broken).toMatchObject({ failed: 1, error: 'boom' });
+    expect(reports.after).toEqual({ processed: 1, queued: 0, failed: 0 });
+    expect(seen).toEqual([at]);
+    expect(runRecord('after')).toMatchObject({ runs: 1, lastStartedAt: at });
+  });
+});
