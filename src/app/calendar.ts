@@ -31,6 +31,16 @@ export function loadCalendar(ctx: AppContext): BusinessCalendar {
   return readSetting(ctx, SETTING_KEY, calendarSchema, defaultCalendar(ctx.settings.timeZone));
 }
 
+/**
+ * `ctx` with the team's time zone taken from the stored calendar: `/calendar zone` changes the
+ * zone of everything (guard weeks, rotations, dates shown), not only of business hours.
+ * DESKOPS_TIMEZONE is the zone until a lead sets one.
+ */
+export function withTeamZone<T extends AppContext>(ctx: T): T {
+  const timeZone = loadCalendar(ctx).timeZone;
+  return timeZone === ctx.settings.timeZone ? ctx : { ...ctx, settings: { ...ctx.settings, timeZone } };
+}
+
 /** Validates the edited calendar, then stores it (audited) unless nothing changed; one transaction or savepoint. */
 function change(ctx: RequestContext, edit: (current: BusinessCalendar) => BusinessCalendar): CalendarChange {
   return ctx.store.transaction(() => {

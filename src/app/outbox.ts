@@ -27,7 +27,7 @@ export interface Notification {
 
 /** A condition on current state that must still hold when a queued message is about to go out. */
 export type ValidityCondition =
-  | { kind: 'sla-clock'; clockId: number; warned: 'pre-yellow' | 'yellow' | 'red' }
+  | { kind: 'sla-clock'; clockId: number; warned: 'pre-yellow' | 'yellow' | 'red'; assigneeId?: number | null }
   | { kind: 'reply-due'; ticketId: number; replyDueAt: number }
   | { kind: 'ladder'; escalationId: number; step: 'paged' | 'called' }
   | { kind: 'status'; ticketId: number; status: string; statusChangedAt: number };

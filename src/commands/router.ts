@@ -7,6 +7,7 @@ import { eq } from 'drizzle-orm';
 import { AppError, UsageError } from '../app/errors.js';
 import type { AppContext, RequestContext } from '../app/context.js';
 import { resolveActor } from '../app/people.js';
+import { withTeamZone } from '../app/calendar.js';
 import { recordAudit } from '../app/audit.js';
 import { closestMatches } from '../domain/text.js';
 import type { Role } from '../domain/vocabulary.js';
@@ -93,7 +94,7 @@ export function createRouter(options: RouterOptions): Router {
         }
         const actor = resolveActor(app, invocation.platform, invocation.user, options.minimumRole?.(invocation));
         const ctx: RequestContext = {
-          ...app,
+          ...withTeamZone(app),
           actor,
           origin: { platform: invocation.platform, channel: invocation.channel, thread: invocation.thread },
         };

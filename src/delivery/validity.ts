@@ -12,8 +12,9 @@ type Check<K extends ValidityCondition['kind']> = (ctx: AppContext, condition: E
 
 const slaClockProblem: Check<'sla-clock'> = (ctx, condition, now) => {
   const clock = ctx.store.db
-    .select({ leftAt: slaClocks.leftAt, runningSince: slaClocks.runningSince, snoozedUntil: slaClocks.snoozedUntil, warned: slaClocks.warned })
+    .select({ leftAt: slaClocks.leftAt, runningSince: slaClocks.runningSince, snoozedUntil: slaClocks.snoozedUntil, warned: slaClocks.warned, assigneeId: tickets.assigneeId })
     .from(slaClocks)
+    .innerJoin(tickets, eq(tickets.id, slaClocks.ticketId))
     .where(eq(slaClocks.id, condition.clockId))
     .get();
   if (!clock) return `SLA clock ${condition.clockId} no longer exists`;
@@ -21,6 +22,8 @@ const slaClockProblem: Check<'sla-clock'> = (ctx, condition, now) => {
   if (!clock.runningSince) return 'the SLA clock is paused';
   if (clock.snoozedUntil && clock.snoozedUntil.getTime() > now.getTime()) return `snoozed until ${clock.snoozedUntil.toISOString()}`;
   if (clock.warned !== condition.warned) return `superseded: the clock's last warning is now ${clock.warned ?? 'none'}`;
+  // A warning that names an assignee says something false once someone else has the ticket.
+  if (condition.assigneeId !== undefined && clock.assigneeId !== condition.assigneeId) return 'the ticket was reassigned';
   return undefined;
 };
 

@@ -3,6 +3,7 @@
  * and the delivery worker every 15 seconds. Every run is timed and recorded in job_runs; a job
  * that throws is logged and the others go on.
  */
+import { withTeamZone } from '../app/calendar.js';
 import { performance } from 'node:perf_hooks';
 import cron, { type ScheduledTask, type TaskOptions } from 'node-cron';
 import { sql } from 'drizzle-orm';
@@ -84,7 +85,7 @@ function runRecorded(ctx: JobContext, job: Job, now: Date): JobRunReport {
   const finish = beginRun(ctx, job.name, now);
   let report: JobRunReport;
   try {
-    report = job.run(ctx, now);
+    report = job.run(withTeamZone(ctx), now);
   } catch (error) {
     ctx.logger.error({ err: error, job: job.name }, 'job failed');
     report = { ...emptyReport(), failed: 1, error: errorText(error) };

@@ -53,7 +53,7 @@ function checkClock(ctx: JobContext, setup: SlaSetup, clock: SlaClockRow, now: D
     channel: `tier:${clock.tier}`,
     reply: warningText(ticket, clock, due, setup, used, thresholds.yellowAfterMs - used),
     ticketId: ticket.id,
-    validWhile: { kind: 'sla-clock', clockId: clock.id, warned: due },
+    validWhile: { kind: 'sla-clock', clockId: clock.id, warned: due, assigneeId: ticket.assigneeId },
     ...(ticket.assigneeId !== null ? { mentions: [ticket.assigneeId] } : {}),
   });
   return queued ? 1 : 0;

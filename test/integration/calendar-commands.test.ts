@@ -201,3 +201,17 @@ describe('/calendar commands', () => {
     for (const usage of ['/calendar [show]', '/calendar hours', '/calendar holiday add|remove', '/calendar zone', '/calendar day-length']) expect(help).toContain(usage);
   });
 });
+
+describe('the team zone', () => {
+  it('follows /calendar zone everywhere: dates shown and guard weeks', () => {
+    const desk = createTestDesk({ now: '2026-11-23T23:30:00Z' }); // Monday in UTC, Tuesday 13:15 in Chatham (+13:45)
+    try {
+      expect(desk.run('/guard log hotfix Patched the importer').title).toMatch(/week of Mon 23 Nov 2026/);
+      desk.run('/calendar zone Pacific/Chatham');
+      desk.run('/ticket new "Zone check"');
+      expect(desk.say('/ticket show 1')).toMatch(/Opened Tue 24 Nov 2026 13:15 Pacific\/Chatham/);
+    } finally {
+      desk.dispose();
+    }
+  });
+});

@@ -11,7 +11,7 @@ import { deliverDue, drainOutbox, retryDelayMs } from '../../src/delivery/worker
 import type { Job, JobContext } from '../../src/jobs/job.js';
 import { runJobsOnce } from '../../src/jobs/scheduler.js';
 import { openStore } from '../../src/store/database.js';
-import { oncallEscalations, outbox, slaClocks, tickets } from '../../src/store/schema.js';
+import { oncallEscalations, outbox, people, slaClocks, tickets } from '../../src/store/schema.js';
 import type { Reply } from '../../src/views/reply.js';
 import { warning } from '../../src/views/reply.js';
 import { actAs, createTestApp, TEST_NOW, type TestApp } from '../doubles/context.js';
@@ -89,7 +89,7 @@ describe('stale rows', () => {
     t.app.store.db.update(oncallEscalations).set(values).where(eq(oncallEscalations.id, escalationId)).run();
 
   const conditions = {
-    sla: (): ValidityCondition => ({ kind: 'sla-clock', clockId, warned: 'yellow' }),
+    sla: (): ValidityCondition => ({ kind: 'sla-clock', clockId, warned: 'yellow', assigneeId: null }),
     reply: (): ValidityCondition => ({ kind: 'reply-due', ticketId, replyDueAt: at(8 * 60 * MINUTE).getTime() }),
     ladder: (): ValidityCondition => ({ kind: 'ladder', escalationId, step: 'paged' }),
     status: (): ValidityCondition => ({ kind: 'status', ticketId, status: 'open', statusChangedAt: TEST_NOW.getTime() }),
@@ -100,6 +100,7 @@ describe('stale rows', () => {
     ['sla-clock: the warning was snoozed', 'sla', () => setClock({ snoozedUntil: at(60 * MINUTE) }), /snoozed until/],
     ['sla-clock: a later band superseded it', 'sla', () => setClock({ warned: 'red' }), /superseded.*red/],
     ['sla-clock: the ticket left the tier', 'sla', () => setClock({ leftAt: TEST_NOW }), /left that tier/],
+    ['sla-clock: the ticket was reassigned', 'sla', () => setTicket({ assigneeId: t.app.store.db.insert(people).values({ displayName: 'Zoe', createdAt: TEST_NOW }).returning().get().id }), /reassigned/],
     ['reply-due: the requester was answered', 'reply', () => setTicket({ replyDueAt: null }), /answered/],
     ['ladder: the escalation was acknowledged', 'ladder', () => setEscalation({ acknowledgedAt: TEST_NOW }), /acknowledged/],
     ['status: the ticket changed status', 'status', () => setTicket({ status: 'resolved', statusChangedAt: at(MINUTE) }), /status changed \(now resolved\)/],
