@@ -40,13 +40,15 @@ export function openStore(path: string, options: OpenOptions = {}): Store {
   sqlite.pragma('synchronous = NORMAL');
   const db = drizzle(sqlite, { schema });
   if (options.migrate !== false) migrate(db, { migrationsFolder: MIGRATIONS_FOLDER });
+  // Built once: db.transaction() prepares its BEGIN/COMMIT/SAVEPOINT statements on every call.
+  const inTransaction = sqlite.transaction((work: () => unknown) => work());
   return {
     db,
     sqlite,
     path,
     transaction<T>(work: () => T): T {
-      // better-sqlite3 turns nested transaction functions into savepoints.
-      return sqlite.transaction(work).immediate();
+      // better-sqlite3 turns a nested call into a savepoint.
+      return inTransaction.immediate(work) as T;
     },
     close() {
       if (sqlite.open) sqlite.close();
