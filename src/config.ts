@@ -21,7 +21,21 @@ export interface Config {
   shellUser: string | undefined;
   /** Where the on-call page is POSTed as JSON (DESKOPS_PAGE_WEBHOOK); none: pages stay in chat. */
   pageWebhookUrl: string | undefined;
+  /** Slack, when SLACK_BOT_TOKEN is set: Socket Mode with SLACK_APP_TOKEN, HTTP mode with SLACK_SIGNING_SECRET. */
+  slack: SlackConfig | undefined;
   settings: Settings;
+}
+
+export interface SlackConfig {
+  botToken: string;
+  signingSecret: string | undefined;
+  appToken: string | undefined;
+  mode: 'socket' | 'http';
+  /** The one command every deskops command also works under ("/desk ticket new …"). */
+  prefixCommand: string;
+  /** Known bot ids skip Slack's auth.test at start-up (useful offline and in tests). */
+  botId: string | undefined;
+  botUserId: string | undefined;
 }
 
 function isTimeZone(zone: string): boolean {
@@ -62,6 +76,16 @@ const environmentSchema = z.object({
   DESKOPS_PAGE_SIZE: z.coerce.number().int().min(1).max(100).default(10),
   DESKOPS_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('warn'),
   DESKOPS_SHELL_USER: optionalText,
+  SLACK_BOT_TOKEN: optionalText.pipe(z.string().startsWith('xoxb-', 'must be a bot token starting with xoxb-').optional()),
+  SLACK_SIGNING_SECRET: optionalText,
+  SLACK_APP_TOKEN: optionalText.pipe(z.string().startsWith('xapp-', 'must be an app-level token starting with xapp-').optional()),
+  SLACK_BOT_ID: optionalText,
+  SLACK_BOT_USER_ID: optionalText,
+  DESKOPS_SLACK_COMMAND: z
+    .string()
+    .trim()
+    .default('/desk')
+    .refine((v) => /^\/[a-z0-9_-]{1,31}$/.test(v), { message: 'must be a slash command such as /desk' }),
   DESKOPS_PAGE_WEBHOOK: optionalText.pipe(z.url({ protocol: /^https?$/ }).optional()),
 });
 
@@ -85,6 +109,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     );
   }
   const e = parsed.data;
+  if (e.SLACK_BOT_TOKEN && !e.SLACK_APP_TOKEN && !e.SLACK_SIGNING_SECRET) {
+    throw new ConfigError([
+      'SLACK_BOT_TOKEN is set but neither SLACK_APP_TOKEN (Socket Mode) nor SLACK_SIGNING_SECRET (HTTP mode) is: set one of them',
+    ]);
+  }
   return {
     dbPath: e.DESKOPS_DB,
     port: e.PORT,
@@ -92,6 +121,17 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     rocketChatUrl: e.ROCKETCHAT_URL,
     logLevel: e.DESKOPS_LOG_LEVEL,
     shellUser: e.DESKOPS_SHELL_USER,
+    slack: e.SLACK_BOT_TOKEN
+      ? {
+          botToken: e.SLACK_BOT_TOKEN,
+          signingSecret: e.SLACK_SIGNING_SECRET,
+          appToken: e.SLACK_APP_TOKEN,
+          mode: e.SLACK_APP_TOKEN ? 'socket' : 'http',
+          prefixCommand: e.DESKOPS_SLACK_COMMAND,
+          botId: e.SLACK_BOT_ID,
+          botUserId: e.SLACK_BOT_USER_ID,
+        }
+      : undefined,
     pageWebhookUrl: e.DESKOPS_PAGE_WEBHOOK,
     settings: {
       timeZone: e.DESKOPS_TIMEZONE,

@@ -353,3 +353,30 @@ export const jobRuns = sqliteTable('job_runs', {
   lastError: text('last_error'),
   runs: integer('runs').notNull().default(0),
 });
+
+/**
+ * The chat thread that carries a ticket on one platform (Slack: channel + thread ts; Rocket.Chat:
+ * room + tmid). Updates, SLA warnings and the ladder for that ticket post into it.
+ */
+export const ticketThreads = sqliteTable(
+  'ticket_threads',
+  {
+    platform: text('platform').$type<Platform>().notNull(),
+    ticketId: integer('ticket_id')
+      .notNull()
+      .references(() => tickets.id),
+    channel: text('channel').notNull(),
+    thread: text('thread').notNull(),
+    createdAt: instant('created_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.platform, t.ticketId] }), index('ticket_threads_message').on(t.platform, t.channel, t.thread)],
+);
+
+/**
+ * Chat messages deskops has already acted on (a reaction, an intake message, an event id), so a
+ * retried or replayed platform event never runs twice.
+ */
+export const seenEvents = sqliteTable('seen_events', {
+  key: text('key').primaryKey(),
+  at: instant('at').notNull(),
+});
