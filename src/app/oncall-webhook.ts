@@ -5,10 +5,9 @@
  * happened to it.
  */
 import type { Priority, Severity } from '../domain/vocabulary.js';
-import { outbox } from '../store/schema.js';
 import type { AppContext } from './context.js';
 import type { Contact } from './oncall-contacts.js';
-import type { ValidityCondition } from './outbox.js';
+import { insertOutboxRow, type ValidityCondition } from './outbox.js';
 
 /** The outbox channel of page events. */
 export const PAGE_WEBHOOK_CHANNEL = 'webhook:page';
@@ -62,20 +61,6 @@ export interface WebhookNotification {
 
 /** Queues a webhook event in the caller's transaction; false when the dedupe key exists already. */
 export function enqueueWebhook(ctx: Pick<AppContext, 'store' | 'clock'>, notification: WebhookNotification): boolean {
-  const now = ctx.clock.now();
-  const result = ctx.store.db
-    .insert(outbox)
-    .values({
-      dedupeKey: notification.dedupeKey,
-      channel: notification.channel,
-      payload: notification.body,
-      nextAttemptAt: now,
-      createdAt: now,
-      ticketId: notification.ticketId ?? null,
-      validWhile: notification.validWhile ?? null,
-      mentions: null,
-    })
-    .onConflictDoNothing({ target: outbox.dedupeKey })
-    .run();
-  return result.changes > 0;
+  const { body, ...row } = notification;
+  return insertOutboxRow(ctx, { ...row, payload: body });
 }

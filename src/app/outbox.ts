@@ -34,18 +34,27 @@ export type ValidityCondition =
 
 /** Queues a notification; returns false when one with the same dedupe key exists already. */
 export function enqueue(ctx: Pick<AppContext, 'store' | 'clock'>, notification: Notification): boolean {
+  const { reply, ...row } = notification;
+  return insertOutboxRow(ctx, { ...row, payload: reply, ticketId: notification.ticketId ?? reply.ticketId });
+}
+
+/** One outbox row of any payload (a Reply for chat, a JSON body for webhooks); false when the key exists. */
+export function insertOutboxRow(
+  ctx: Pick<AppContext, 'store' | 'clock'>,
+  row: Omit<Notification, 'reply'> & { payload: unknown },
+): boolean {
   const now = ctx.clock.now();
   const result = ctx.store.db
     .insert(outbox)
     .values({
-      dedupeKey: notification.dedupeKey,
-      channel: notification.channel,
-      payload: notification.reply,
-      nextAttemptAt: notification.notBefore ?? now,
+      dedupeKey: row.dedupeKey,
+      channel: row.channel,
+      payload: row.payload,
+      nextAttemptAt: row.notBefore ?? now,
       createdAt: now,
-      ticketId: notification.ticketId ?? notification.reply.ticketId ?? null,
-      validWhile: notification.validWhile ?? null,
-      mentions: notification.mentions ?? null,
+      ticketId: row.ticketId ?? null,
+      validWhile: row.validWhile ?? null,
+      mentions: row.mentions ?? null,
     })
     .onConflictDoNothing({ target: outbox.dedupeKey })
     .run();

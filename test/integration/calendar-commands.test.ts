@@ -8,22 +8,12 @@ import {
   setWorkingHours,
 } from '../../src/app/calendar.js';
 import type { RequestContext } from '../../src/app/context.js';
-import { AppError } from '../../src/app/errors.js';
 import { writeSetting } from '../../src/app/team-settings.js';
 import { addBusinessTime, defaultCalendar } from '../../src/domain/calendar.js';
 import { auditTrail } from '../doubles/audit.js';
 import { actAs, createTestApp, type TestApp } from '../doubles/context.js';
 import { createTestDesk, type TestDesk } from '../doubles/deskops.js';
-
-const thrown = (work: () => unknown): AppError => {
-  try {
-    work();
-  } catch (error) {
-    if (error instanceof AppError) return error;
-    throw error;
-  }
-  throw new Error('expected an AppError');
-};
+import { thrown } from '../doubles/errors.js';
 
 describe('calendar use cases', () => {
   let t: TestApp;

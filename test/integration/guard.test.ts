@@ -1,24 +1,14 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { RequestContext } from '../../src/app/context.js';
-import { AppError } from '../../src/app/errors.js';
 import { closeGuardLoop, currentGuardWeek, logGuardEntry, showGuardWeek } from '../../src/app/guard.js';
 import { guardSummary } from '../../src/views/guard.js';
 import { auditTrail } from '../doubles/audit.js';
 import { actAs, createTestApp, type TestApp } from '../doubles/context.js';
+import { thrown } from '../doubles/errors.js';
 
 let t: TestApp;
 let ctx: RequestContext;
 afterEach(() => t.close());
-
-const thrown = (work: () => unknown): AppError => {
-  try {
-    work();
-  } catch (error) {
-    if (error instanceof AppError) return error;
-    throw error;
-  }
-  throw new Error('expected an AppError');
-};
 
 describe('the guard log', () => {
   beforeEach(() => {

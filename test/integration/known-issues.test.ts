@@ -1,7 +1,6 @@
 import { eq } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { RequestContext } from '../../src/app/context.js';
-import { AppError } from '../../src/app/errors.js';
 import {
   createKnownIssue,
   findMatchingKnownIssues,
@@ -16,6 +15,7 @@ import { knownIssues, tags, tickets } from '../../src/store/schema.js';
 import { auditActions, auditTrail } from '../doubles/audit.js';
 import { actAs, createTestApp, type TestApp } from '../doubles/context.js';
 import { insertTicket } from '../doubles/tickets.js';
+import { thrown } from '../doubles/errors.js';
 
 let t: TestApp;
 let ctx: RequestContext;
@@ -27,15 +27,6 @@ afterEach(() => t.close());
 
 const ticketRow = (id: number) => t.app.store.db.select().from(tickets).where(eq(tickets.id, id)).get()!;
 const knownTagsOf = (id: number) => tagsOfTicket(t.app, id).filter((tag) => tag.family === KNOWN_ISSUE_FAMILY).map((tag) => tag.name);
-const thrown = (work: () => unknown): AppError => {
-  try {
-    work();
-  } catch (error) {
-    if (error instanceof AppError) return error;
-    throw error;
-  }
-  throw new Error('expected an AppError');
-};
 const newTickets = (count: number, tagList: string[] = ['area:Authentication']) =>
   Array.from({ length: count }, (_, i) => insertTicket(t.app, { title: `SSO ${i + 1}`, tags: tagList }).id);
 

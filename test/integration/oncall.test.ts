@@ -2,7 +2,6 @@ import { asc, eq } from 'drizzle-orm';
 import pino from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { RequestContext } from '../../src/app/context.js';
-import { AppError } from '../../src/app/errors.js';
 import { setContact } from '../../src/app/oncall-contacts.js';
 import { acknowledge, advanceLadder, startOncallLadder } from '../../src/app/oncall-ladder.js';
 import { addOverride, currentOnCall, setRotation } from '../../src/app/oncall.js';
@@ -17,6 +16,7 @@ import { auditActions } from '../doubles/audit.js';
 import { actAs, createTestApp, type TestApp } from '../doubles/context.js';
 import { replyText } from '../doubles/deskops.js';
 import { insertTicket } from '../doubles/tickets.js';
+import { thrown } from '../doubles/errors.js';
 
 const MINUTE = 60_000;
 /** Monday 2 March 2026, 10:00 in Berlin: a hand-off instant. */
@@ -28,16 +28,6 @@ let alice: RequestContext;
 let bob: RequestContext;
 let dave: RequestContext;
 afterEach(() => t.close());
-
-const thrown = (work: () => unknown): AppError => {
-  try {
-    work();
-  } catch (error) {
-    if (error instanceof AppError) return error;
-    throw error;
-  }
-  throw new Error('expected an AppError');
-};
 
 const outboxRows = () => t.app.store.db.select().from(outbox).orderBy(asc(outbox.id)).all();
 const escalation = (id: number) => t.app.store.db.select().from(oncallEscalations).where(eq(oncallEscalations.id, id)).get()!;

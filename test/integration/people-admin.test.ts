@@ -1,10 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { RequestContext } from '../../src/app/context.js';
-import { AppError } from '../../src/app/errors.js';
 import { setPersonRole, setPersonTier, whoAmI } from '../../src/app/people-admin.js';
 import { listPeople } from '../../src/app/people.js';
 import { auditTrail } from '../doubles/audit.js';
 import { actAs, createTestApp, type TestApp } from '../doubles/context.js';
+import { thrown } from '../doubles/errors.js';
 
 let t: TestApp;
 let admin: RequestContext;
@@ -18,15 +18,6 @@ beforeEach(() => {
 });
 afterEach(() => t.close());
 
-const thrown = (work: () => unknown): AppError => {
-  try {
-    work();
-  } catch (error) {
-    if (error instanceof AppError) return error;
-    throw error;
-  }
-  throw new Error('expected an AppError');
-};
 const roleOf = (handle: string) => listPeople(t.app).find((p) => p.handle === handle)?.role;
 
 describe('setPersonRole', () => {

@@ -1,7 +1,6 @@
 import { eq } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { RequestContext } from '../../src/app/context.js';
-import { AppError } from '../../src/app/errors.js';
 import { createKnownIssue, linkTickets } from '../../src/app/known-issues.js';
 import { tagsOfTicket } from '../../src/app/tags.js';
 import { addTag, removeTag, tagTaxonomy, tagTicket, untagTicket } from '../../src/app/ticket-tagging.js';
@@ -9,6 +8,7 @@ import { tickets } from '../../src/store/schema.js';
 import { auditTrail } from '../doubles/audit.js';
 import { actAs, createTestApp, type TestApp } from '../doubles/context.js';
 import { insertTicket, tagRef } from '../doubles/tickets.js';
+import { thrown } from '../doubles/errors.js';
 
 let t: TestApp;
 let agent: RequestContext;
@@ -20,15 +20,6 @@ beforeEach(() => {
 });
 afterEach(() => t.close());
 
-const thrown = (work: () => unknown): AppError => {
-  try {
-    work();
-  } catch (error) {
-    if (error instanceof AppError) return error;
-    throw error;
-  }
-  throw new Error('expected an AppError');
-};
 const refs = (...typed: string[]) => typed.map(tagRef);
 const tagNames = (id: number) => tagsOfTicket(t.app, id).map((tag) => `${tag.family}:${tag.name}`);
 
