@@ -130,7 +130,8 @@ export function startOncallLadder(ctx: RequestContext, ticketId: number, options
       channel: 'role:helpdesk',
       reply: announcementNotice(ticket, row, peopleOf(ctx, row), options.questions ?? [], policy, !who),
       ticketId,
-      mentions: row.oncallPersonId === null ? [] : [row.oncallPersonId],
+      // Nobody is mentioned for an escalation they made themselves.
+      mentions: row.oncallPersonId === null || row.oncallPersonId === row.escalatedBy ? [] : [row.oncallPersonId],
     });
     advanceLadder(ctx, row.id, now);
     const after = ctx.store.db.select().from(oncallEscalations).where(eq(oncallEscalations.id, row.id)).get()!;

@@ -210,6 +210,11 @@ describe('the acknowledgement ladder', () => {
     expect(outboxRows()).toHaveLength(3);
   });
 
+  it('does not mention the on-call person in the announcement of their own escalation', () => {
+    startOncallLadder(alice, ticketId, { major: false });
+    expect(outboxRows()[0]).toMatchObject({ channel: 'role:helpdesk', mentions: [] });
+  });
+
   it('pages a major outage at once', () => {
     const started = startOncallLadder(dave, ticketId, { major: true });
     expect(started.paged).toBe(true);
