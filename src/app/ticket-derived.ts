@@ -14,14 +14,25 @@ import type { TicketRow } from './ticket-records.js';
 
 const sameInstant = (a: Date | null, b: Date | null) => (a?.getTime() ?? null) === (b?.getTime() ?? null);
 
+/**
+ * When the requester is owed a reply: one business day after their last message, while the
+ * ticket is Open and nobody has answered since. An unchanged message keeps its deadline.
+ */
+function requesterReplyDue(ctx: AppContext, before: TicketRow | null, after: TicketRow): Date | null {
+  const wrote = after.lastRequesterMessageAt;
+  if (after.status !== 'open' || wrote === null) return null;
+  if (after.lastPublicReplyAt !== null && after.lastPublicReplyAt >= wrote) return null;
+  if (after.replyDueAt && sameInstant(before?.lastRequesterMessageAt ?? null, wrote)) return after.replyDueAt;
+  return replyDeadline(loadCalendar(ctx), wrote);
+}
+
 /** Brings the derived columns and the SLA clock in line with `after`; returns the stored row. */
 export function syncDerivedState(ctx: AppContext, before: TicketRow | null, after: TicketRow): TicketRow {
   const now = ctx.clock.now();
   syncSlaClock(ctx, before, after, now);
   const timer = nextStatusTimer(after, loadTimerPolicy(ctx), ctx.settings.timeZone);
   const statusTimerAt = timer?.at ?? null;
-  const owed = after.status === 'open' && after.lastRequesterMessageAt !== null && (after.lastPublicReplyAt === null || after.lastPublicReplyAt < after.lastRequesterMessageAt);
-  const replyDueAt = owed ? (sameInstant(before?.lastRequesterMessageAt ?? null, after.lastRequesterMessageAt) && after.replyDueAt ? after.replyDueAt : replyDeadline(loadCalendar(ctx), after.lastRequesterMessageAt!)) : null;
+  const replyDueAt = requesterReplyDue(ctx, before, after);
   const replyWarnedAt = sameInstant(replyDueAt, after.replyDueAt) ? after.replyWarnedAt : null;
   if (sameInstant(statusTimerAt, after.statusTimerAt) && sameInstant(replyDueAt, after.replyDueAt) && sameInstant(replyWarnedAt, after.replyWarnedAt)) return after;
   return ctx.store.db.update(tickets).set({ statusTimerAt, replyDueAt, replyWarnedAt }).where(eq(tickets.id, after.id)).returning().get();
