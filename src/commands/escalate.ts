@@ -19,6 +19,8 @@ const knownIssueNumber = (value: string): number => {
   return n;
 };
 
+const capitalize = (text: string): string => text.charAt(0).toUpperCase() + text.slice(1);
+
 export function registerEscalationCommands(registry: CommandRegistry): void {
   registry.family({ name: 'escalate', summary: 'move a ticket up a tier with the questions for the next one', aliases: ['esc'] });
   registry.family({ name: 'deescalate', summary: 'move a ticket down a tier', aliases: ['de-escalate'] });
@@ -90,7 +92,7 @@ export function registerEscalationCommands(registry: CommandRegistry): void {
       if (result.linkedKnownIssue !== null) extras.push(`linked to ${knownIssueLabel(result.linkedKnownIssue)}`);
       if (options['missed-doc']) extras.push('tagged Missed Doc Review');
       return success(`#${id} moved down from ${TIER_LABELS[result.from]} to ${TIER_LABELS[result.to]}`, {
-        text: `${extras.length > 0 ? `${extras.join(', ')}. ` : ''}The comment is an internal note; the ticket is unassigned in the ${TIER_LABELS[result.to]} queue.`,
+        text: `${extras.length > 0 ? `${capitalize(extras.join(', '))}. ` : ''}The comment is an internal note; the ticket is unassigned in the ${TIER_LABELS[result.to]} queue.`,
         ticketId: id,
       });
     },

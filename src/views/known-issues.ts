@@ -35,7 +35,7 @@ function statusButtons(issue: KnownIssueSummary): ReplyButton[] {
 /** The reply to `/known-issue new`. */
 export function knownIssueCreatedReply(issue: KnownIssueSummary): Reply {
   return success(`Opened ${issue.label}: ${issue.title}`, {
-    text: `Linked tickets get the tag \`${issue.tagName}\`. Link them with \`/known-issue link ${issue.id} <ticket>...\`.`,
+    text: `Linked tickets get the tag \`${issue.tagName}\`. Link them with \`/known-issue link ${issue.id} <ticket>...\``,
     fields: [
       { label: 'Status', value: KNOWN_ISSUE_STATUS_LABELS[issue.status] },
       ...(issue.bugUrl ? [{ label: 'Bug', value: issue.bugUrl }] : []),
