@@ -9,7 +9,7 @@ CREATE TABLE `ticket_threads` (
 	`channel` text NOT NULL,
 	`thread` text NOT NULL,
 	`created_at` integer NOT NULL,
-	PRIMARY KEY(`platform`, `ticket_id`),
+	PRIMARY KEY(`platform`, `ticket_id`, `channel`),
 	FOREIGN KEY (`ticket_id`) REFERENCES `tickets`(`id`) ON UPDATE no action ON DELETE no action
 );
 --> statement-breakpoint

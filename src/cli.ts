@@ -36,6 +36,17 @@ async function openShell(): Promise<void> {
   await shell.startShell(config);
 }
 
+/**
+ * `deskops start`: with Slack configured, the Slack adapter and the scheduler until SIGINT/SIGTERM;
+ * with no chat platform, the shell as before.
+ */
+async function start(): Promise<void> {
+  const config = loadConfig();
+  if (!config.slack) return openShell();
+  const service = await import('./adapters/slack/service.js');
+  await service.runSlackService(config);
+}
+
 function print(text: string): void {
   process.stdout.write(`${text}\n`);
 }
@@ -49,12 +60,12 @@ export function buildProgram(): Command {
 
   program
     .command('start')
-    .description('start deskops; with no chat platform configured that is the terminal shell')
-    .action(openShell);
+    .description('start deskops: Slack and the scheduler when SLACK_BOT_TOKEN is set, else the terminal shell')
+    .action(start);
 
   program
     .command('shell')
-    .description('open the terminal shell: interactive on a TTY, one reply per line when piped')
+    .description('open the terminal shell (also beside a running Slack bot, on the same database)')
     .action(openShell);
 
   program

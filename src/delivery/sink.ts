@@ -30,6 +30,8 @@ export interface DeliveryErrorOptions {
   permanent?: boolean;
   /** Nothing is wrong, there is just nowhere to send it (an optional webhook not configured). */
   drop?: boolean;
+  /** Nothing failed: the sink is pacing itself (with retryAfterMs); the attempt is not counted. */
+  deferred?: boolean;
   cause?: unknown;
 }
 
@@ -38,6 +40,7 @@ export class DeliveryError extends Error {
   readonly retryAfterMs: number | undefined;
   readonly permanent: boolean;
   readonly drop: boolean;
+  readonly deferred: boolean;
 
   constructor(message: string, options: DeliveryErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
@@ -45,6 +48,7 @@ export class DeliveryError extends Error {
     this.retryAfterMs = options.retryAfterMs;
     this.permanent = options.permanent === true;
     this.drop = options.drop === true;
+    this.deferred = options.deferred === true && options.retryAfterMs !== undefined;
   }
 }
 

@@ -185,6 +185,15 @@ function markFailed(ctx: JobContext, item: Outgoing, error: unknown, now: Date, 
     ctx.logger.info(log, 'outbox rows dropped: nowhere to deliver them');
     return undefined;
   }
+  if (failure?.deferred) {
+    const later = new Date(now.getTime() + Math.max(MIN_RETRY_MS, failure.retryAfterMs!));
+    ctx.store.transaction(() => {
+      for (const row of item.rows) ctx.store.db.update(outbox).set({ nextAttemptAt: later }).where(and(eq(outbox.id, row.id), eq(outbox.state, 'queued'))).run();
+    });
+    report.retrying += item.rows.length;
+    ctx.logger.debug({ ...log, retryAt: later.toISOString() }, 'delivery paced; will post later');
+    return later;
+  }
   const attempts = Math.max(...item.rows.map((r) => r.attempts)) + 1;
   // One delay for the whole message, so its rows stay together and coalesce again next time.
   const delay = failure?.retryAfterMs ?? retryDelayMs(attempts, settings.random);

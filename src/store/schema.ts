@@ -355,8 +355,9 @@ export const jobRuns = sqliteTable('job_runs', {
 });
 
 /**
- * The chat thread that carries a ticket on one platform (Slack: channel + thread ts; Rocket.Chat:
- * room + tmid). Updates, SLA warnings and the ladder for that ticket post into it.
+ * The chat threads that carry a ticket on one platform (Slack: channel + thread ts; Rocket.Chat:
+ * room + tmid): its thread in its tier's channel, and the message it was created from. Updates,
+ * SLA warnings and the ladder for that ticket post into the thread of the channel they go to.
  */
 export const ticketThreads = sqliteTable(
   'ticket_threads',
@@ -369,7 +370,8 @@ export const ticketThreads = sqliteTable(
     thread: text('thread').notNull(),
     createdAt: instant('created_at').notNull(),
   },
-  (t) => [primaryKey({ columns: [t.platform, t.ticketId] }), index('ticket_threads_message').on(t.platform, t.channel, t.thread)],
+  // One thread per ticket per channel: the tier channel's thread, and the message it was opened from.
+  (t) => [primaryKey({ columns: [t.platform, t.ticketId, t.channel] }), index('ticket_threads_message').on(t.platform, t.channel, t.thread)],
 );
 
 /**

@@ -234,6 +234,15 @@ describe('retries', () => {
     expect(sink.postedKeys()).toEqual(['a', 'b', 'c']);
   });
 
+  it('does not count a sink pacing itself as a failed attempt', async () => {
+    queue('paced');
+    sink.failNext(new DeliveryError('pacing', { retryAfterMs: 3 * SECOND, deferred: true }));
+    expect(await deliverDue(ctx, TEST_NOW, sink, exact)).toMatchObject({ sent: 0, failed: 0, retrying: 1 });
+    expect(row('paced')).toMatchObject({ state: 'queued', attempts: 0, nextAttemptAt: at(3 * SECOND) });
+    await deliverDue(ctx, at(3 * SECOND), sink, exact);
+    expect(row('paced')).toMatchObject({ state: 'sent', attempts: 1 });
+  });
+
   it('gives up after maxAttempts, marking the row failed and logging it at error level', async () => {
     queue('doomed');
     sink.failNext(new Error('HTTP 502'), 3);

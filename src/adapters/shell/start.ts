@@ -63,7 +63,9 @@ export async function startShell(config: Config, options: StartShellOptions = {}
       localUser,
       historyFile: interactive ? historyPathFor(config.dbPath) : undefined,
       tools: createShellTools(setup),
-      ...(interactive && options.background !== false ? { background: schedulerBackground(setup) } : {}),
+      // With Slack configured, `deskops start` runs the scheduler and owns delivery: a shell beside
+      // it must not deliver the outbox to the terminal (that would mark Slack's messages sent).
+      ...(interactive && options.background !== false && !config.slack ? { background: schedulerBackground(setup) } : {}),
     });
   } finally {
     deskops.close();

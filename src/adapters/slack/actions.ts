@@ -1,0 +1,50 @@
+/**
+ * Reply buttons: render.ts draws each as a button with action_id `deskops:cmd:<n>` and the command
+ * text as its value; pressing it runs that command as the person who pressed it.
+ */
+import type { App, BlockAction, ButtonAction } from '@slack/bolt';
+import type { Invocation } from '../../commands/invocation.js';
+import { runAndRespond } from './answer.js';
+import type { SlackDeps } from './deps.js';
+import { modalRoute, openModal } from './modals.js';
+
+/** The action_id pattern of every Reply button. */
+export const COMMAND_ACTION = /^deskops:cmd:\d+$/;
+
+/**
+ * The Invocation for a button press, or undefined for a button with no command. The key is the
+ * trigger id, which Slack repeats when it retries the interaction, so a retry runs it once.
+ */
+export function actionInvocation(body: BlockAction<ButtonAction>): Invocation | undefined {
+  const action = body.actions[0];
+  if (!action?.value) return undefined;
+  const container = body.container as { channel_id?: string; thread_ts?: string };
+  const thread = (body.message?.thread_ts as string | undefined) ?? container.thread_ts ?? null;
+  return {
+    platform: 'slack',
+    user: { externalId: body.user.id, handle: body.user.username ?? body.user.name ?? body.user.id },
+    channel: body.channel?.id ?? container.channel_id ?? null,
+    thread,
+    text: action.value,
+    idempotencyKey: `slack:action:${body.trigger_id}`,
+  };
+}
+
+/** Registers the handler for every Reply button. */
+export function registerActions(app: App, deps: SlackDeps): void {
+  app.action<BlockAction<ButtonAction>>({ type: 'block_actions', action_id: COMMAND_ACTION }, async ({ ack, body, respond, context }) => {
+    // Ack first: the store work below must not count against Slack's 3-second window.
+    await ack();
+    const invocation = actionInvocation(body);
+    if (!invocation) return;
+    // "Escalate" carries `/escalate <id>` without questions: the form asks for them.
+    const route = modalRoute(deps.deskops.registry, invocation.text);
+    if (route) {
+      if (context.retryNum) return;
+      const origin = { channel: invocation.channel ?? undefined, threadTs: invocation.thread ?? body.message?.ts };
+      if (await openModal(deps.client, deps, route, body.trigger_id, origin)) return;
+    }
+    // Errors and confirmations for a button go to the presser alone, whatever the reply says.
+    await runAndRespond(deps, invocation, (message) => respond(typeof message === 'string' ? message : { ...message, response_type: 'ephemeral' }));
+  });
+}

@@ -1,0 +1,38 @@
+/**
+ * The tail every acknowledged Slack request shares: run the Invocation through the router, render
+ * the Reply as Block Kit and answer through the request's response_url.
+ */
+import type { RespondFn } from '@slack/bolt';
+import type { Invocation } from '../../commands/invocation.js';
+import type { Reply } from '../../views/reply.js';
+import { renderBlocks } from './render.js';
+import type { SlackDeps } from './deps.js';
+
+/** Slack's response_type for a Reply: errors, usage and lists only for the asker, the rest for the channel. */
+export function responseType(reply: Reply): 'ephemeral' | 'in_channel' {
+  return reply.visibility === 'channel' ? 'in_channel' : 'ephemeral';
+}
+
+/**
+ * Runs `invocation` and posts the reply to `respond`. Call it only after ack(). A response_url
+ * that refuses the answer is logged, never thrown: the command has already taken effect.
+ *
+ * Retries: the router checks and records the idempotencyKey (handled_invocations) inside the
+ * command's own transaction, and router.handle is synchronous, so a retry that arrives while the
+ * first attempt is still in flight (awaiting its ack or its response_url) cannot interleave with
+ * it: one process runs one synchronous handle() at a time, and whichever runs second finds the
+ * committed row and gets the stored reply. That holds for one deskops process per database.
+ */
+export async function runAndRespond(deps: SlackDeps, invocation: Invocation, respond: RespondFn): Promise<Reply> {
+  // ack() only queued the 200; yield one turn of the event loop so it reaches the socket before
+  // the synchronous store work below holds the loop (otherwise the ack waits for the command).
+  await new Promise((resolve) => setImmediate(resolve));
+  const reply = deps.deskops.router.handle(invocation);
+  const { text, blocks } = renderBlocks(reply);
+  try {
+    await respond({ response_type: responseType(reply), replace_original: false, text, blocks });
+  } catch (error) {
+    deps.logger.warn({ err: error, user: invocation.user.externalId, key: invocation.idempotencyKey }, 'slack response_url refused the reply');
+  }
+  return reply;
+}

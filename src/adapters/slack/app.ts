@@ -1,0 +1,78 @@
+/**
+ * The Bolt app: HTTP mode (our own server hands requests to Bolt's HTTPReceiver) or Socket Mode,
+ * with deskops' commands and buttons registered. It is built with deferred initialisation, so a
+ * failed auth.test is an error start.ts can retry instead of an unhandled rejection.
+ */
+import { App, HTTPReceiver, SocketModeReceiver, type Receiver } from '@slack/bolt';
+import { registerActions } from './actions.js';
+import { boltLogger } from './bolt-logger.js';
+import { registerCommands } from './commands.js';
+import type { SlackDeps } from './deps.js';
+import { registerInteractions } from './interactions/index.js';
+
+/** Where Bolt receives Slack's HTTP requests (slash commands, interactivity, events). */
+export const EVENTS_PATH = '/slack/events';
+
+/** Longest wait for one Web API call made by Bolt (auth.test, apps.connections.open, views.open). */
+export const SLACK_CALL_TIMEOUT_MS = 10_000;
+
+export interface SlackAppOptions extends SlackDeps {
+  /** SLACK_API_URL: Slack's Web API, or a stand-in in tests (must end with "/api/"). */
+  slackApiUrl: string;
+}
+
+/** A Bolt app and, in HTTP mode, the request listener our server hands Slack's requests to. */
+export interface SlackApp {
+  app: App;
+  mode: 'http' | 'socket';
+  /** HTTP mode only: Bolt's HTTPReceiver listener (signature and age checks, then the listeners). */
+  http?: HTTPReceiver;
+  /** Socket Mode only: the receiver, whose client says when the connection drops. */
+  socket?: SocketModeReceiver;
+}
+
+function receiverFor(options: SlackAppOptions): { receiver: Receiver; http?: HTTPReceiver; socket?: SocketModeReceiver } {
+  const { slack } = options;
+  const logger = boltLogger(options.logger);
+  if (slack.mode === 'socket') {
+    if (!slack.appToken) throw new Error('Socket Mode needs SLACK_APP_TOKEN');
+    // The Socket Mode client builds its own WebClient (for apps.connections.open) from
+    // installerOptions.clientOptions: without these it would call slack.com, whatever SLACK_API_URL says.
+    const receiver = new SocketModeReceiver({
+      appToken: slack.appToken,
+      logger,
+      // The client's own reconnect leaves a failed apps.connections.open as an unhandled rejection,
+      // which ends a Node process; start.ts reconnects instead, with its backoff and log lines.
+      autoReconnectEnabled: false,
+      installerOptions: { clientOptions: { slackApiUrl: options.slackApiUrl, retryConfig: { retries: 0 }, timeout: SLACK_CALL_TIMEOUT_MS } },
+    });
+    return { receiver, socket: receiver };
+  }
+  if (!slack.signingSecret) throw new Error('HTTP mode needs SLACK_SIGNING_SECRET');
+  const http = new HTTPReceiver({ signingSecret: slack.signingSecret, endpoints: EVENTS_PATH, logger });
+  return { receiver: http, http };
+}
+
+/** Builds the Bolt app for `options.slack.mode`; call `app.init()` (with retries) before use. */
+export function createSlackApp(options: SlackAppOptions): SlackApp {
+  const { slack, deskops } = options;
+  const { receiver, http, socket } = receiverFor(options);
+  const app = new App({
+    token: slack.botToken,
+    receiver,
+    logger: boltLogger(options.logger),
+    // Slack's own silent retries (up to half an hour) would hold a request; the outbox retries visibly.
+    // A bounded wait, so a Slack that never answers cannot hold start-up or stop() forever.
+    clientOptions: { slackApiUrl: options.slackApiUrl, retryConfig: { retries: 0 }, timeout: SLACK_CALL_TIMEOUT_MS },
+    ...(slack.botId ? { botId: slack.botId } : {}),
+    ...(slack.botUserId ? { botUserId: slack.botUserId } : {}),
+    deferInitialization: true,
+  });
+  app.error(async (error) => {
+    options.logger.error({ err: error, source: 'slack' }, 'slack listener failed');
+  });
+  registerCommands(app, options, deskops.registry);
+  registerActions(app, options);
+  registerInteractions(app, options);
+  return { app, mode: slack.mode, ...(http ? { http } : {}), ...(socket ? { socket } : {}) };
+}

@@ -1,0 +1,53 @@
+/**
+ * Slash commands: one per registry family (/ticket, /escalate, …) and the prefix command under
+ * which every family also works (/desk ticket new …), for workspaces where another app already
+ * owns /ticket. All of them take the same road: ack, Invocation, router, response_url.
+ */
+import type { AckFn, App, Context, RespondArguments, RespondFn, SlashCommand } from '@slack/bolt';
+import type { Invocation } from '../../commands/invocation.js';
+import type { CommandRegistry } from '../../commands/registry.js';
+import { runAndRespond } from './answer.js';
+import type { SlackDeps } from './deps.js';
+import { modalRoute, openModal } from './modals.js';
+
+/** The slash command names Slack must know: every family as "/<family>", then the prefix command. */
+export function slashCommandNames(registry: CommandRegistry, prefixCommand: string): string[] {
+  return [...registry.allFamilies().map((family) => `/${family.name}`), prefixCommand];
+}
+
+/**
+ * The Invocation for a slash command. The family is put back in front of the text ("/ticket" +
+ * "new x" -> "ticket new x"); under the prefix command the text already starts with it. The
+ * text is passed on unchanged otherwise: Slack's escaped mentions (<@U123|alice>) are tokens the
+ * router's lexer reads as mentions of that Slack user id.
+ */
+export function commandInvocation(body: SlashCommand, prefixCommand: string): Invocation {
+  const family = body.command === prefixCommand ? '' : body.command.replace(/^\//, '');
+  const text = [family, body.text.trim()].filter(Boolean).join(' ');
+  return {
+    platform: 'slack',
+    user: { externalId: body.user_id, handle: body.user_name },
+    channel: body.channel_id || null,
+    thread: null,
+    text: text === '' ? 'help' : text,
+    // Slack sends one trigger_id per invocation, so a retried delivery carries the same one.
+    idempotencyKey: `slack:command:${body.trigger_id}`,
+  };
+}
+
+/** Registers every family's slash command and the prefix command on `app`. */
+export function registerCommands(app: App, deps: SlackDeps, registry: CommandRegistry): void {
+  const handler = async ({ ack, body, respond, context }: { ack: AckFn<string | RespondArguments>; body: SlashCommand; respond: RespondFn; context: Context }) => {
+    // Ack before anything touches the database: Slack gives the whole round trip 3 seconds.
+    await ack();
+    const invocation = commandInvocation(body, deps.slack.prefixCommand);
+    const route = modalRoute(registry, invocation.text);
+    if (route) {
+      // A retry's trigger_id was used (or has expired) by the first attempt, which opened the form.
+      if (context.retryNum) return;
+      if (await openModal(deps.client, deps, route, body.trigger_id, { channel: body.channel_id })) return;
+    }
+    await runAndRespond(deps, invocation, respond);
+  };
+  for (const name of slashCommandNames(registry, deps.slack.prefixCommand)) app.command(name, handler);
+}

@@ -1,0 +1,151 @@
+/**
+ * What the interactive surfaces share: who the Slack user is to deskops, running a command as
+ * them, quoting free text for the command lexer, the seen-events claim, and answering in Slack.
+ */
+import { eq, and } from 'drizzle-orm';
+import type { types } from '@slack/bolt';
+import type { WebClient } from '@slack/web-api';
+import { withTeamZone } from '../../../app/calendar.js';
+import type { RequestContext } from '../../../app/context.js';
+import { resolveActor, type PlatformUser } from '../../../app/people.js';
+import { identities, seenEvents } from '../../../store/schema.js';
+import { AppError } from '../../../app/errors.js';
+import { correlationId } from '../../../log.js';
+import { failure, type Reply } from '../../../views/reply.js';
+import type { SlackDeps } from '../deps.js';
+import { renderBlocks } from '../render.js';
+
+/** Where an answer goes: the person, and the channel/thread it came from when there is one. */
+export interface ReplyTarget {
+  userId: string;
+  channel?: string | undefined;
+  threadTs?: string | undefined;
+}
+
+/**
+ * The deskops view of a Slack user. Events carry only the user id, so the handle comes from the
+ * identity deskops already has, then from the payload's name; the id is the last resort (it is
+ * still a working @mention, since mentions also match platform ids).
+ */
+export function slackUser(deps: SlackDeps, userId: string, name?: string): PlatformUser {
+  if (name) return { externalId: userId, handle: name };
+  const known = deps.deskops.app.store.db
+    .select({ handle: identities.handle })
+    .from(identities)
+    .where(and(eq(identities.platform, 'slack'), eq(identities.externalId, userId)))
+    .get();
+  return { externalId: userId, handle: known?.handle ?? userId };
+}
+
+/** The person behind an interactive payload's `user` (Slack sends the handle as username, older payloads as name). */
+export function payloadUser(deps: SlackDeps, user: { id: string; name?: string; username?: string }): PlatformUser {
+  return slackUser(deps, user.id, user.username ?? user.name);
+}
+
+/** Runs a command through the router as a Slack user, exactly as if they had typed it. */
+export function runAs(
+  deps: SlackDeps,
+  user: PlatformUser,
+  text: string,
+  where: { channel?: string | undefined; thread?: string | undefined; idempotencyKey?: string } = {},
+): Reply {
+  return deps.deskops.router.handle({
+    platform: 'slack',
+    user,
+    channel: where.channel ?? null,
+    thread: where.thread ?? null,
+    text,
+    ...(where.idempotencyKey ? { idempotencyKey: where.idempotencyKey } : {}),
+  });
+}
+
+/**
+ * A request context for a use case no command covers, built the way the router builds it.
+ * Call inside a store transaction: resolving a first-time user inserts them.
+ */
+export function slackContext(deps: SlackDeps, user: PlatformUser, origin: { channel: string | null; thread: string | null }): RequestContext {
+  const { app } = deps.deskops;
+  return { ...withTeamZone(app), actor: resolveActor(app, 'slack', user), origin: { platform: 'slack', ...origin } };
+}
+
+// The lexer's closing quotes: each needs a backslash inside a quoted argument.
+const QUOTE_CHARS = /["“”\\]/g;
+
+/** Free text as one quoted command argument, so quotes, colons and @s in it stay text. */
+export function quoteArg(text: string): string {
+  return `"${text.replace(QUOTE_CHARS, (ch) => `\\${ch}`)}"`;
+}
+
+/**
+ * Claims `key` in seen_events; false when it was claimed before (a retried or replayed event).
+ * Claiming before the slow work means a retry that arrives mid-way is already refused.
+ */
+export function claimEvent(deps: SlackDeps, key: string): boolean {
+  const { app } = deps.deskops;
+  const result = app.store.db.insert(seenEvents).values({ key, at: app.clock.now() }).onConflictDoNothing().run();
+  return result.changes > 0;
+}
+
+/** Gives a claim back after a failure, so Slack's retry can do the work. */
+export function releaseEvent(deps: SlackDeps, key: string): void {
+  deps.deskops.app.store.db.delete(seenEvents).where(eq(seenEvents.key, key)).run();
+}
+
+/** A Block Kit plain_text object, cut to `max` characters (Slack rejects longer ones). */
+export function plain(text: string, max = 3000): types.PlainTextElement {
+  return { type: 'plain_text', text: cut(text, max), emoji: true };
+}
+
+/** `text` cut to `max` characters with a trailing ellipsis. */
+export function cut(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, Math.max(0, max - 1))}…`;
+}
+
+/**
+ * Answers the person: ephemeral replies privately in the channel they came from, channel replies
+ * in that channel (in the thread, if any); with no channel, or when posting there fails (the bot
+ * is not a member), as a direct message, so no answer is lost.
+ */
+export async function deliverReply(deps: SlackDeps, client: WebClient, target: ReplyTarget, reply: Reply): Promise<void> {
+  const { text, blocks } = renderBlocks(reply);
+  const thread = target.threadTs ? { thread_ts: target.threadTs } : {};
+  if (target.channel) {
+    try {
+      if (reply.visibility === 'ephemeral') await client.chat.postEphemeral({ channel: target.channel, user: target.userId, text, blocks, ...thread });
+      else await client.chat.postMessage({ channel: target.channel, text, blocks, ...thread });
+      return;
+    } catch (error) {
+      deps.logger.warn({ err: error, channel: target.channel }, 'slack: answering in the channel failed; sending a direct message');
+    }
+  }
+  try {
+    await client.chat.postMessage({ channel: target.userId, text, blocks });
+  } catch (error) {
+    deps.logger.error({ err: error, user: target.userId }, 'slack: could not deliver an answer');
+  }
+}
+
+/** Parses a view's private_metadata written by this module; `{}` when absent or foreign. */
+export function readMetadata(raw: string | undefined): Record<string, unknown> {
+  if (!raw) return {};
+  try {
+    const value: unknown = JSON.parse(raw);
+    return value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
+  } catch {
+    return {};
+  }
+}
+
+/** A string field of parsed metadata, or undefined. */
+export function metaString(meta: Record<string, unknown>, key: string): string | undefined {
+  const value = meta[key];
+  return typeof value === 'string' && value !== '' ? value : undefined;
+}
+
+/** The answer for a use case that threw: its own message for refusals, a short apology with a ref otherwise. */
+export function failureFor(deps: SlackDeps, error: unknown, what: string): Reply {
+  if (error instanceof AppError) return failure(error.message, error.hint ? { hint: error.hint } : {});
+  const ref = correlationId();
+  deps.logger.error({ err: error, ref }, `slack: ${what} failed`);
+  return failure(`Sorry, something went wrong on our side (ref ${ref}).`, { hint: 'Nothing was changed. Try again, and give the ref to your admin if it keeps happening.' });
+}

@@ -1,0 +1,24 @@
+/**
+ * Slack's interactive surfaces: the New ticket, escalation, hand-off and Add to ticket modals,
+ * the message shortcuts, reactions as actions and the App Home tab.
+ */
+import type { App } from '@slack/bolt';
+import type { SlackDeps } from '../deps.js';
+import { registerEscalationModals } from './escalate-modal.js';
+import { registerHome } from './home.js';
+import { registerReactions } from './reactions.js';
+import { registerShortcuts } from './shortcuts.js';
+import { registerTicketModal } from './ticket-modal.js';
+
+export { openNewTicketModal, type NewTicketPrefill } from './ticket-modal.js';
+export { openEscalateModal, openHandoffModal, type ModalOrigin } from './escalate-modal.js';
+export { INTAKE_CHANNELS_SETTING, REACTIONS_SETTING, DEFAULT_REACTIONS } from './reactions.js';
+
+/** Registers every modal, shortcut, reaction and Home listener on `app`; each acknowledges first. */
+export function registerInteractions(app: App, deps: SlackDeps): void {
+  registerTicketModal(app, deps);
+  registerEscalationModals(app, deps);
+  registerShortcuts(app, deps);
+  registerReactions(app, deps);
+  registerHome(app, deps);
+}

@@ -1,0 +1,110 @@
+/**
+ * Reactions as actions, configurable per team: by default :ticket: on a message in an intake
+ * channel opens a ticket from it, :eyes: assigns the message's ticket to the reactor and
+ * :white_check_mark: resolves it. Each (message, reaction, person) acts at most once.
+ */
+import type { App } from '@slack/bolt';
+import { z } from 'zod';
+import type { AppContext } from '../../../app/context.js';
+import { readSetting } from '../../../app/team-settings.js';
+import type { SlackDeps } from '../deps.js';
+import { claimEvent, deliverReply, failureFor, releaseEvent, runAs, slackUser } from './common.js';
+import { fetchMessage, openTicketFromMessage, permalinkOf, slackToPlain, ticketForMessage, titleFromText } from './messages.js';
+import { failure, success } from '../../../views/reply.js';
+
+/** team_settings key: reaction name -> action, replacing the defaults as a whole. */
+export const REACTIONS_SETTING = 'slack-reactions';
+/** team_settings key: the Slack channel ids where :ticket: opens tickets. */
+export const INTAKE_CHANNELS_SETTING = 'slack-intake-channels';
+
+export const REACTION_ACTIONS = ['create-ticket', 'assign', 'resolve'] as const;
+export type ReactionAction = (typeof REACTION_ACTIONS)[number];
+
+export const DEFAULT_REACTIONS: Readonly<Record<string, ReactionAction>> = { ticket: 'create-ticket', eyes: 'assign', white_check_mark: 'resolve' };
+
+const reactionMapSchema = z.record(z.string(), z.enum(REACTION_ACTIONS));
+const channelListSchema = z.array(z.string());
+
+/** The action a reaction stands for, if any. Skin tones ("thumbsup::skin-tone-2") count as the base reaction. */
+export function reactionAction(ctx: AppContext, reaction: string): ReactionAction | undefined {
+  const map = readSetting(ctx, REACTIONS_SETTING, reactionMapSchema, { ...DEFAULT_REACTIONS });
+  return map[reaction.split('::')[0]!];
+}
+
+/** Whether :ticket: may open tickets in this channel (ids, with or without Slack's <#C1|name> wrapping). */
+export function isIntakeChannel(ctx: AppContext, channel: string): boolean {
+  const listed = readSetting(ctx, INTAKE_CHANNELS_SETTING, channelListSchema, []);
+  return listed.some((entry) => entry.replace(/^<#([A-Z0-9]+)(?:\|[^>]*)?>$/i, '$1').replace(/^#/, '') === channel);
+}
+
+interface Reacted {
+  user: string;
+  reaction: string;
+  channel: string;
+  ts: string;
+}
+
+/** Opens a ticket from the reacted message, unless it already has one. */
+async function createFromReaction(deps: SlackDeps, client: App['client'], r: Reacted, key: string): Promise<void> {
+  const { app } = deps.deskops;
+  if (!isIntakeChannel(app, r.channel) || ticketForMessage(deps, r.channel, r.ts) !== undefined) return;
+  let message;
+  try {
+    message = await fetchMessage(client, r.channel, r.ts);
+  } catch (error) {
+    // Usually the bot is not in the channel: say how to fix it instead of failing silently.
+    deps.logger.warn({ err: error, channel: r.channel }, 'slack: could not read a reacted message');
+    const reply = failure('I could not read that message, so no ticket was opened.', { hint: `Invite me to <#${r.channel}> with /invite, then add the reaction again.` });
+    await deliverReply(deps, client, { userId: r.user }, reply);
+    return;
+  }
+  // A reply in a thread that already carries a ticket belongs to that ticket.
+  if (!message || ticketForMessage(deps, r.channel, r.ts, message.threadTs) !== undefined) return;
+  const text = slackToPlain(message.text);
+  const permalink = await permalinkOf(deps, client, r.channel, r.ts);
+  const ticket = openTicketFromMessage(
+    deps,
+    slackUser(deps, r.user),
+    {
+      title: titleFromText(text) || 'Slack message',
+      description: text,
+      ...(message.user ? { requester: `@${message.user}` } : {}),
+      ...(permalink ? { sourceLink: permalink } : {}),
+    },
+    { channel: r.channel, ts: r.ts, threadTs: message.threadTs },
+    key,
+  );
+  if (!ticket) return;
+  const confirmation = success(`Ticket #${ticket.id} opened from this message: ${ticket.title}`, { text: 'Updates follow in this thread.', ticketId: ticket.id });
+  await deliverReply(deps, client, { userId: r.user, channel: r.channel, threadTs: message.threadTs ?? r.ts }, confirmation);
+}
+
+/** Runs the command a reaction stands for on the message's ticket, answering the reactor privately. */
+async function actOnTicket(deps: SlackDeps, client: App['client'], r: Reacted, action: 'assign' | 'resolve', key: string): Promise<void> {
+  const ticketId = ticketForMessage(deps, r.channel, r.ts);
+  // :eyes: and :white_check_mark: are everyday reactions: on messages without a ticket they mean nothing here.
+  if (ticketId === undefined || !claimEvent(deps, key)) return;
+  const command = action === 'assign' ? `/ticket assign ${ticketId} me` : `/ticket status ${ticketId} resolved`;
+  const reply = runAs(deps, slackUser(deps, r.user), command, { channel: r.channel, thread: r.ts });
+  // Ephemeral at channel level: one inside a thread the reactor has not opened would go unseen.
+  await deliverReply(deps, client, { userId: r.user, channel: r.channel }, { ...reply, visibility: 'ephemeral' });
+}
+
+/** Registers the reaction_added listener (Bolt acknowledges events before listeners run). */
+export function registerReactions(app: App, deps: SlackDeps): void {
+  app.event('reaction_added', async ({ event, client, context }) => {
+    if (event.item.type !== 'message' || event.user === context.botUserId) return;
+    const action = reactionAction(deps.deskops.app, event.reaction);
+    if (!action) return;
+    const r: Reacted = { user: event.user, reaction: event.reaction.split('::')[0]!, channel: event.item.channel, ts: event.item.ts };
+    // Not the event id: a reaction removed and added again is a new event but the same request.
+    const key = `slack:reaction:${r.channel}:${r.ts}:${r.reaction}:${r.user}`;
+    try {
+      if (action === 'create-ticket') await createFromReaction(deps, client, r, key);
+      else await actOnTicket(deps, client, r, action, key);
+    } catch (error) {
+      if (action !== 'create-ticket') releaseEvent(deps, key);
+      await deliverReply(deps, client, { userId: r.user }, failureFor(deps, error, `the :${r.reaction}: reaction`));
+    }
+  });
+}

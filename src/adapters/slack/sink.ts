@@ -1,0 +1,381 @@
+/**
+ * The outbox's Slack destination: resolves a logical channel to a Slack conversation, keeps each
+ * ticket in one thread, pings mentioned people by Slack id, paces posts to about one per second
+ * per channel, and turns every Slack failure into a DeliveryError the worker knows how to treat.
+ *
+ * It posts through its own WebClient with Slack's retries off (`retries: 0`) and rate-limited calls
+ * rejected at once (`rejectRateLimitedCalls`): the SDK would otherwise retry silently for about
+ * half an hour while holding the outbox lease. The outbox retries instead, visibly and bounded.
+ */
+import { and, eq, inArray } from 'drizzle-orm';
+import { ErrorCode, WebClient, type ChatPostMessageArguments, type WebClientOptions } from '@slack/web-api';
+import { channelMap } from '../../app/channels.js';
+import { handleOf } from '../../app/people.js';
+import { DeliveryError, type DeliverySink, type OutboundMessage, type OutboxRow } from '../../delivery/sink.js';
+import { identities, ticketThreads, tickets } from '../../store/schema.js';
+import { isReply } from '../../views/delivery.js';
+import type { Reply } from '../../views/reply.js';
+import { boltLogger } from './bolt-logger.js';
+import type { SlackDeps } from './deps.js';
+import { renderBlocks } from './render.js';
+import { carriesInternalNotes, channelSetCommand, commonTicket, inviteHint, mustBroadcast, unmappedHint } from './sink-policy.js';
+
+/** Options for the outbox's WebClient: no SDK retries, 429s rejected at once, a bounded wait. */
+export const OUTBOX_CLIENT_OPTIONS = {
+  retryConfig: { retries: 0 },
+  rejectRateLimitedCalls: true,
+  // Far inside the outbox lease (5 minutes), so a hung call never lets a second worker post too.
+  timeout: 15_000,
+} satisfies WebClientOptions;
+
+export interface SlackSinkOptions {
+  /** Least time between two posts to one channel (default 1000 ms: Slack's ~1 message/s/channel). */
+  minIntervalMs?: number;
+  /** Longest in-process wait for a channel's turn; beyond it the rows go back to the outbox (default 5000 ms). */
+  maxWaitMs?: number;
+  /** The client to post with; by default one derived from deps.client with OUTBOX_CLIENT_OPTIONS. */
+  client?: WebClient;
+}
+
+/** Where one post goes. */
+interface Target {
+  /** Slack conversation id (C…, G…, D…). */
+  channel: string;
+  /** For people: "#support-t2 (tier:t2)", "a DM to @alice". */
+  label: string;
+  logical: string;
+  /** The thread to post in, when the target itself is a thread. */
+  threadTs?: string;
+  /** The requester reads this conversation by definition (the ticket's own conversation). */
+  requesterReads: boolean;
+}
+
+interface ConversationInfo {
+  name?: string;
+  isPrivate: boolean;
+  /** Shared with another workspace or organisation (Slack Connect): treated as external. */
+  shared: boolean;
+}
+
+const SLACK_ID = /^[CGD][A-Z0-9]{2,}$/;
+/** Slack errors that no retry can fix; each needs a person to act. */
+const PERMANENT_ERRORS = new Set([
+  'channel_not_found',
+  'is_archived',
+  'invalid_auth',
+  'not_authed',
+  'account_inactive',
+  'token_revoked',
+  'token_expired',
+  'missing_scope',
+  'no_permission',
+  'restricted_action',
+  'ekm_access_denied',
+  'invalid_blocks',
+  'invalid_blocks_format',
+  'msg_too_long',
+  'no_text',
+  'user_not_found',
+  'cannot_dm_bot',
+  'user_disabled',
+]);
+
+interface SlackErrorShape {
+  code?: string;
+  data?: { error?: string; needed?: string };
+  retryAfter?: number;
+}
+
+function slackError(error: unknown): string | undefined {
+  const shape = error as SlackErrorShape | undefined;
+  return shape?.code === ErrorCode.PlatformError ? shape.data?.error : undefined;
+}
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** Logical channels a lead maps with /channel set (not people, tickets or raw platform ids). */
+function isConfigurable(logical: string): boolean {
+  return /^(tier|role|team):/.test(logical);
+}
+
+/** The real Slack id in a stored channel ("slack:C123" or "C123"), or undefined for anything else. */
+function slackId(stored: string | null | undefined): string | undefined {
+  const id = stored?.replace(/^slack:/i, '');
+  return id && SLACK_ID.test(id) ? id : undefined;
+}
+
+/** A DeliverySink that posts Replies to Slack (see the module comment for what it guarantees). */
+export function createSlackSink(deps: SlackDeps, options: SlackSinkOptions = {}): DeliverySink {
+  const ctx = deps.deskops.app;
+  const { db } = ctx.store;
+  // A client of its own rather than deps.client: the no-silent-retry guarantee cannot be read off
+  // a WebClient (its retry settings are private), so the sink makes sure of it here.
+  const client =
+    options.client ??
+    new WebClient(deps.client.token ?? deps.slack.botToken, { slackApiUrl: deps.client.slackApiUrl, logger: boltLogger(deps.logger), ...OUTBOX_CLIENT_OPTIONS });
+  const minIntervalMs = options.minIntervalMs ?? 1000;
+  const maxWaitMs = options.maxWaitMs ?? 5000;
+  const nextAllowedAt = new Map<string, number>();
+  const infoCache = new Map<string, ConversationInfo>();
+  const nameCache = new Map<string, string>();
+  const dmCache = new Map<string, string>();
+
+  /** Waits for the channel's turn, or hands the rows back when the wait would be too long. */
+  async function takeTurn(channel: string): Promise<void> {
+    const now = Date.now();
+    const at = Math.max(now, nextAllowedAt.get(channel) ?? 0);
+    if (at - now > maxWaitMs) throw new DeliveryError(`pacing posts to ${channel}: next slot in ${at - now} ms`, { retryAfterMs: at - now, deferred: true });
+    // Reserved before waiting, so concurrent posts to one channel queue up instead of colliding.
+    nextAllowedAt.set(channel, at + minIntervalMs);
+    if (at > now) await sleep(at - now);
+  }
+
+  /** Turns a failed Web API call into a DeliveryError; records a 429's Retry-After for the channel. */
+  function failure(error: unknown, target: Target, what: string): DeliveryError {
+    const shape = error as SlackErrorShape | undefined;
+    if (shape?.code === ErrorCode.RateLimitedError) {
+      const retryAfterMs = Math.max(1, shape.retryAfter ?? 1) * 1000;
+      nextAllowedAt.set(target.channel, Date.now() + retryAfterMs);
+      return new DeliveryError(`Slack rate-limited ${what} to ${target.label}; retry after ${retryAfterMs / 1000} s`, { retryAfterMs, cause: error });
+    }
+    const code = slackError(error);
+    if (code === undefined) return new DeliveryError(`${what} to ${target.label} failed: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+    if (!PERMANENT_ERRORS.has(code)) return new DeliveryError(`${what} to ${target.label} failed: Slack said ${code}`, { cause: error });
+    return new DeliveryError(`${what} to ${target.label} failed: Slack said ${code}. ${permanentHint(code, target, shape?.data?.needed)}`, { permanent: true, cause: error });
+  }
+
+  function permanentHint(code: string, target: Target, needed: string | undefined): string {
+    const remap = isConfigurable(target.logical) ? ` or map another with ${channelSetCommand(target.logical)}` : '';
+    switch (code) {
+      case 'channel_not_found':
+        return `It was deleted, or it is private and deskops is not in it: invite it there with /invite @deskops${remap}.`;
+      case 'is_archived':
+        return `The channel is archived: unarchive it${remap}.`;
+      case 'missing_scope':
+        return `The Slack app lacks the scope ${needed ?? '(see the manifest)'}: add it in the app's OAuth settings and reinstall.`;
+      case 'invalid_auth':
+      case 'not_authed':
+      case 'account_inactive':
+      case 'token_revoked':
+      case 'token_expired':
+        return 'The bot token is not valid: check SLACK_BOT_TOKEN and reinstall the Slack app.';
+      default:
+        return 'Retrying will not help; the rows are marked failed.';
+    }
+  }
+
+  async function conversationInfo(target: Target): Promise<ConversationInfo> {
+    const cached = infoCache.get(target.channel);
+    if (cached) return cached;
+    let result;
+    try {
+      result = await client.conversations.info({ channel: target.channel });
+    } catch (error) {
+      throw failure(error, target, 'looking up');
+    }
+    const channel = result.channel ?? {};
+    const info: ConversationInfo = {
+      ...(channel.name ? { name: channel.name } : {}),
+      isPrivate: channel.is_private === true,
+      shared: channel.is_ext_shared === true || channel.is_shared === true || channel.is_pending_ext_shared === true,
+    };
+    infoCache.set(target.channel, info);
+    return info;
+  }
+
+  /** "#support-t2" -> its id, from conversations.list (cached; Slack's methods take ids, not names). */
+  async function channelIdByName(name: string, logical: string, prefix: string): Promise<string> {
+    const bare = name.replace(/^#/, '').toLowerCase();
+    const cached = nameCache.get(bare);
+    if (cached) return cached;
+    const lookup: Target = { channel: name, label: name, logical, requesterReads: false };
+    let cursor: string | undefined;
+    do {
+      let page;
+      try {
+        page = await client.conversations.list({ types: 'public_channel,private_channel', exclude_archived: true, limit: 1000, ...(cursor ? { cursor } : {}) });
+      } catch (error) {
+        throw failure(error, lookup, 'finding the channel');
+      }
+      for (const channel of page.channels ?? []) if (channel.id && channel.name) nameCache.set(channel.name.toLowerCase(), channel.id);
+      cursor = page.response_metadata?.next_cursor || undefined;
+    } while (cursor && !nameCache.has(bare));
+    const id = nameCache.get(bare);
+    if (id) return id;
+    throw new DeliveryError(
+      `Slack has no channel ${name} that deskops can see (for ${logical}). Create it; if it is private, type /invite @deskops in it; or map another with ${channelSetCommand(logical)} (or ${prefix} ${channelSetCommand(logical).slice(1)}).`,
+      { permanent: true },
+    );
+  }
+
+  async function personTarget(logical: string, personId: number): Promise<Target> {
+    const identity = db
+      .select({ userId: identities.externalId })
+      .from(identities)
+      .where(and(eq(identities.platform, 'slack'), eq(identities.personId, personId)))
+      .get();
+    const who = handleOf(ctx, personId) ?? `person ${personId}`;
+    if (!identity) throw new DeliveryError(`${who} has no Slack identity: nothing to deliver to on Slack`, { drop: true });
+    let channel = dmCache.get(identity.userId);
+    if (!channel) {
+      const dm: Target = { channel: identity.userId, label: `a DM to ${who}`, logical, requesterReads: false };
+      try {
+        channel = (await client.conversations.open({ users: identity.userId })).channel?.id;
+      } catch (error) {
+        throw failure(error, dm, 'opening');
+      }
+      if (!channel) throw new DeliveryError(`Slack opened no DM with ${who}`);
+      dmCache.set(identity.userId, channel);
+    }
+    return { channel, label: `a DM to ${who}`, logical, requesterReads: false };
+  }
+
+  /**
+   * The requester's conversation about a ticket: the chat channel the ticket came from, in the
+   * thread of the message it was opened from when there is one. Never the tier channel's thread,
+   * which is the agents' room.
+   */
+  function ticketTarget(logical: string, ticketId: number): Target {
+    const ticket = db.select({ platform: tickets.chatPlatform, channel: tickets.chatChannel, thread: tickets.chatThread }).from(tickets).where(eq(tickets.id, ticketId)).get();
+    const channel = ticket?.platform === 'slack' ? slackId(ticket.channel) : undefined;
+    if (!ticket || !channel) throw new DeliveryError(`ticket #${ticketId} has no Slack conversation: nothing to deliver to on Slack`, { drop: true });
+    const origin = db
+      .select({ thread: ticketThreads.thread })
+      .from(ticketThreads)
+      .where(and(eq(ticketThreads.platform, 'slack'), eq(ticketThreads.ticketId, ticketId), inArray(ticketThreads.channel, [channel, `slack:${channel}`])))
+      .get();
+    const threadTs = origin?.thread ?? ticket.thread ?? undefined;
+    return { channel, label: `ticket #${ticketId}'s conversation`, logical, ...(threadTs ? { threadTs } : {}), requesterReads: true };
+  }
+
+
+  async function resolveTarget(logical: string): Promise<Target> {
+    const person = /^person:(\d+)$/.exec(logical);
+    if (person) return personTarget(logical, Number(person[1]));
+    const ticket = /^ticket:(\d+)$/.exec(logical);
+    if (ticket) return ticketTarget(logical, Number(ticket[1]));
+    const mapped = logical.startsWith('slack:') ? logical : channelMap(ctx)[logical];
+    if (!mapped) throw new DeliveryError(unmappedHint(logical, deps.slack.prefixCommand), { permanent: true });
+    const id = slackId(mapped);
+    if (id) return { channel: id, label: `${mapped} (${logical})`, logical, requesterReads: false };
+    if (mapped.startsWith('#')) return { channel: await channelIdByName(mapped, logical, deps.slack.prefixCommand), label: `${mapped} (${logical})`, logical, requesterReads: false };
+    // Mapped to another platform (rocketchat:…): that platform's sink delivers it.
+    throw new DeliveryError(`${logical} is mapped to ${mapped}, not to a Slack channel`, { drop: true });
+  }
+
+  /**
+   * The Slack ids to ping, and the reply without the worker's "cc @handle" lines (handles do not
+   * ping in Slack; the rendered cc line does). People without a Slack identity stay as handles.
+   */
+  function mentions(reply: Reply, rows: readonly OutboxRow[]): { reply: Reply; cc: string[] } {
+    const ids = [...new Set(rows.flatMap((row) => row.mentions ?? []))];
+    if (ids.length === 0) return { reply, cc: [] };
+    const slackIds = new Map(
+      db
+        .select({ personId: identities.personId, userId: identities.externalId })
+        .from(identities)
+        .where(and(eq(identities.platform, 'slack'), inArray(identities.personId, ids)))
+        .all()
+        .map((r) => [r.personId, r.userId]),
+    );
+    // The worker's line for each row, exactly as withCc wrote it, so it can be taken out again.
+    const workerLines = new Set(
+      rows
+        .map((row) => [...new Set((row.mentions ?? []).map((id) => handleOf(ctx, id)).filter((h): h is string => h?.startsWith('@') === true))])
+        .filter((handles) => handles.length > 0)
+        .map((handles) => `cc ${handles.join(' ')}`),
+    );
+    const sections = (reply.sections ?? [])
+      .map((part) => ({ ...part, lines: part.lines.filter((line) => !workerLines.has(line.trim())) }))
+      .filter((part) => part.heading || part.lines.length > 0);
+    const cc = ids.map((id) => slackIds.get(id) ?? handleOf(ctx, id)).filter((entry): entry is string => entry !== null && !entry.startsWith('person '));
+    return { reply: { ...reply, sections }, cc };
+  }
+
+  /**
+   * The ticket's thread in this channel, or whether this post should start it (tier channels only).
+   * Looked up per channel: a ticket opened from a message already has a thread where that message
+   * is, and a thread_ts from another channel would be rejected.
+   */
+  function threadFor(target: Target, ticketId: number | undefined): { threadTs?: string; startsThread: boolean } {
+    if (target.threadTs) return { threadTs: target.threadTs, startsThread: false };
+    if (ticketId === undefined) return { startsThread: false };
+    const thread = db
+      .select({ thread: ticketThreads.thread })
+      .from(ticketThreads)
+      .where(and(eq(ticketThreads.platform, 'slack'), eq(ticketThreads.ticketId, ticketId), inArray(ticketThreads.channel, [target.channel, `slack:${target.channel}`])))
+      .get();
+    if (thread) return { threadTs: thread.thread, startsThread: false };
+    return { startsThread: target.logical.startsWith('tier:') };
+  }
+
+  async function postOnce(target: Target, args: ChatPostMessageArguments): Promise<string | undefined> {
+    await takeTurn(target.channel);
+    return (await client.chat.postMessage(args)).ts;
+  }
+
+  /** Posts; when the bot is not in the channel it joins (public) and tries once more. */
+  async function postJoining(target: Target, info: ConversationInfo, args: ChatPostMessageArguments): Promise<string | undefined> {
+    try {
+      return await postOnce(target, args);
+    } catch (error) {
+      if (slackError(error) !== 'not_in_channel') throw failure(error, target, 'posting');
+      const label = info.name ? `#${info.name}` : target.label;
+      if (info.isPrivate) throw new DeliveryError(inviteHint(label), { permanent: true, cause: error });
+      try {
+        await client.conversations.join({ channel: target.channel });
+      } catch (joinError) {
+        throw new DeliveryError(`${inviteHint(label)} (joining failed: ${slackError(joinError) ?? String(joinError)})`, { permanent: true, cause: joinError });
+      }
+      deps.logger.info({ channel: target.channel, logical: target.logical }, 'joined a public Slack channel to deliver to it');
+      try {
+        return await postOnce(target, args);
+      } catch (retryError) {
+        throw failure(retryError, target, 'posting');
+      }
+    }
+  }
+
+  return {
+    async post(logical: string, message: OutboundMessage, rows: readonly OutboxRow[]): Promise<void> {
+      if (!isReply(message)) throw new DeliveryError(`not a Reply: the Slack sink cannot post it to ${logical}`, { permanent: true });
+      const target = await resolveTarget(logical);
+      const info = await conversationInfo(target);
+      const internal = rows.filter(carriesInternalNotes);
+      if (internal.length > 0 && (info.shared || target.requesterReads)) {
+        const where = info.shared ? `${target.label} is shared outside the workspace (Slack Connect)` : `the requester reads ${target.label}`;
+        const fix = isConfigurable(target.logical) ? ` Map ${target.logical} to an internal channel: ${channelSetCommand(target.logical, '#<internal-channel>')}.` : '';
+        throw new DeliveryError(`Not posted: ${internal.map((r) => r.dedupeKey).join(', ')} may quote internal notes and ${where}.${fix}`, { permanent: true });
+      }
+      const ticketId = commonTicket(rows) ?? message.ticketId;
+      const { threadTs, startsThread } = threadFor(target, ticketId);
+      const { reply, cc } = mentions(message, rows);
+      const rendered = renderBlocks(reply, { cc });
+      const base = {
+        channel: target.channel,
+        text: rendered.text,
+        blocks: rendered.blocks,
+        // Our text is escaped already; Slack must not turn names into mentions or unfurl links.
+        link_names: false,
+        unfurl_links: false,
+        unfurl_media: false,
+      };
+      // reply_broadcast only when it is true: the form-encoded wire would carry a literal "false".
+      const thread = threadTs ? (mustBroadcast(rows) ? { thread_ts: threadTs, reply_broadcast: true } : { thread_ts: threadTs }) : {};
+      const args: ChatPostMessageArguments = { ...base, ...thread };
+      const ts = await postJoining(target, info, args);
+      if (startsThread && ticketId !== undefined && ts) {
+        // The first post about a ticket in a channel is the ticket's thread there from now on.
+        try {
+          db.insert(ticketThreads)
+            .values({ platform: 'slack', ticketId, channel: target.channel, thread: ts, createdAt: ctx.clock.now() })
+            .onConflictDoNothing()
+            .run();
+        } catch (error) {
+          // Posted already: throwing would post it again. Later updates just start another thread.
+          deps.logger.error({ err: error, ticketId, channel: target.channel }, 'posted a ticket thread parent but could not record it');
+        }
+      }
+    },
+  };
+}

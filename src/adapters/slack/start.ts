@@ -1,0 +1,142 @@
+/**
+ * Runs the Slack adapter: HTTP mode (our server on PORT in front of Bolt) or Socket Mode. Start-up
+ * never fails on Slack itself: auth.test and the Socket Mode connection are retried with backoff
+ * in the background while the rest of deskops (scheduler, shell) goes on.
+ */
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { WebClient } from '@slack/web-api';
+import type { Config, SlackConfig } from '../../config.js';
+import type { Deskops } from '../../main.js';
+import { createSlackApp, type SlackApp } from './app.js';
+import { boltLogger } from './bolt-logger.js';
+import type { SlackDeps } from './deps.js';
+import { createSlackHttpServer } from './http-server.js';
+import { keepTrying, type BackoffOptions } from './keep-trying.js';
+
+/** A running Slack adapter. */
+export interface SlackHandle {
+  /** Resolves true once Slack accepted us (auth.test, or the socket opened), false if stopped first. */
+  ready: Promise<boolean>;
+  /** HTTP mode: the port the server listens on (useful with port 0). */
+  port?: number;
+  /** Stops retrying, closes the server or the socket; resolves once all of it is done. */
+  stop(): Promise<void>;
+}
+
+export interface StartSlackOptions {
+  /** The Slack dependencies; built from `config` by default. */
+  deps?: SlackDeps;
+  /** Overrides config.port (0 picks a free port, for tests). */
+  port?: number;
+  backoff?: BackoffOptions;
+}
+
+/** The Web API client every Slack module posts with: SLACK_API_URL, no silent retries, 429s thrown to the outbox. */
+export function slackClient(config: Pick<Config, 'slackApiUrl'>, slack: SlackConfig, deskops: Pick<Deskops, 'logger'>): WebClient {
+  return new WebClient(slack.botToken, {
+    slackApiUrl: config.slackApiUrl,
+    retryConfig: { retries: 0 },
+    rejectRateLimitedCalls: true,
+    timeout: 15_000,
+    logger: boltLogger(deskops.logger),
+  });
+}
+
+/** The SlackDeps for a configured Slack. */
+export function slackDeps(config: Config, slack: SlackConfig, deskops: Deskops): SlackDeps {
+  return { deskops, slack, client: slackClient(config, slack, deskops), logger: deskops.logger.child({ adapter: 'slack' }) };
+}
+
+function listen(server: Server, port: number): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, () => {
+      server.off('error', reject);
+      resolve((server.address() as AddressInfo).port);
+    });
+  });
+}
+
+function close(server: Server): Promise<void> {
+  return new Promise((resolve) => {
+    server.close(() => resolve());
+    // Keep-alive connections would hold close() open for seconds.
+    server.closeAllConnections();
+  });
+}
+
+async function startHttp(slack: SlackApp, deps: SlackDeps, port: number, backoff: BackoffOptions): Promise<SlackHandle> {
+  const stopping = new AbortController();
+  let initialised = false;
+  const server = createSlackHttpServer({ listener: slack.http!.requestListener, ready: () => initialised });
+  const bound = await listen(server, port);
+  deps.logger.info({ port: bound }, `Slack HTTP mode: listening on port ${bound}`);
+  const ready = keepTrying('Slack start-up (auth.test)', () => slack.app.init(), { ...backoff, signal: stopping.signal, logger: deps.logger }).then((ok) => {
+    initialised = ok;
+    if (ok) deps.logger.info('Slack HTTP mode: ready');
+    return ok;
+  });
+  return {
+    ready,
+    port: bound,
+    async stop() {
+      stopping.abort();
+      await ready;
+      await close(server);
+    },
+  };
+}
+
+async function startSocket(slack: SlackApp, deps: SlackDeps, backoff: BackoffOptions): Promise<SlackHandle> {
+  const stopping = new AbortController();
+  let initialised = false;
+  let connected = false;
+  const connect = () =>
+    keepTrying(
+      'Slack Socket Mode connection',
+      async () => {
+        if (!initialised) {
+          await slack.app.init();
+          initialised = true;
+        }
+        await slack.app.start();
+      },
+      { ...backoff, signal: stopping.signal, logger: deps.logger },
+    ).then((ok) => {
+      connected = ok;
+      if (ok) deps.logger.info('Slack Socket Mode: connected');
+      return ok;
+    });
+  let current = connect();
+  // A dropped socket (network, Slack's "disconnect" refresh) comes back through the same loop.
+  // `connected` guards against the Disconnected a failed attempt emits: that attempt's own retry covers it.
+  slack.socket!.client.on('disconnected', () => {
+    if (!connected || stopping.signal.aborted) return;
+    connected = false;
+    deps.logger.warn('Slack Socket Mode connection lost; reconnecting');
+    current = connect();
+  });
+  return {
+    ready: current,
+    async stop() {
+      stopping.abort();
+      // Disconnecting also ends an attempt still waiting for the socket to open, so the loop settles.
+      await slack.app.stop().catch((error: unknown) => deps.logger.debug({ err: error }, 'socket mode stop'));
+      await current;
+    },
+  };
+}
+
+/**
+ * Starts Slack in the configured mode. Resolves once the HTTP server listens (HTTP mode) or at
+ * once (Socket Mode); Slack itself is reached in the background (`ready`). Rejects only when the
+ * port cannot be bound.
+ */
+export async function startSlack(config: Config, deskops: Deskops, options: StartSlackOptions = {}): Promise<SlackHandle> {
+  if (!config.slack) throw new Error('Slack is not configured: set SLACK_BOT_TOKEN');
+  const deps = options.deps ?? slackDeps(config, config.slack, deskops);
+  const slack = createSlackApp({ ...deps, slackApiUrl: config.slackApiUrl });
+  const backoff = options.backoff ?? {};
+  return slack.mode === 'http' ? startHttp(slack, deps, options.port ?? config.port, backoff) : startSocket(slack, deps, backoff);
+}

@@ -1,0 +1,440 @@
+/**
+ * The interactive surfaces through a real Bolt App in HTTP mode: signed shortcut, view_submission,
+ * block_actions and Events API requests in; what Slack's Web API stand-in received and what the
+ * store holds out. The app here is a minimal one of our own, so these tests do not depend on the
+ * production app wiring.
+ */
+import { createHmac } from 'node:crypto';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { App, HTTPReceiver, LogLevel } from '@slack/bolt';
+import { WebClient } from '@slack/web-api';
+import { and, eq } from 'drizzle-orm';
+import pino from 'pino';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { SlackDeps } from '../../src/adapters/slack/deps.js';
+import { registerInteractions, openEscalateModal, openHandoffModal, INTAKE_CHANNELS_SETTING } from '../../src/adapters/slack/interactions/index.js';
+import { listSection } from '../../src/adapters/slack/interactions/home.js';
+import { auditEvents, comments, identities, people, tags, teamSettings, tickets, ticketThreads } from '../../src/store/schema.js';
+import { createTestDesk, type TestDesk } from '../doubles/deskops.js';
+import { startSlackApi, type SlackApiStandIn } from '../doubles/slack-api.js';
+
+const SECRET = 'interactions-signing-secret';
+const PERMALINK = 'https://acme.slack.com/archives/CINTAKE/p1700000000000100';
+const MESSAGE = { type: 'message', user: 'UAUTHOR', ts: '1700000000.000100', text: 'Login fails after SSO change\nSince this morning every login loops back to the "sign in" page.' };
+
+interface Harness {
+  api: SlackApiStandIn;
+  desk: TestDesk;
+  deps: SlackDeps;
+  url: string;
+  server: Server;
+}
+
+let h: Harness;
+
+beforeEach(async () => {
+  const api = await startSlackApi();
+  api.on('chat.getPermalink', () => ({ ok: true, channel: 'CINTAKE', permalink: PERMALINK }));
+  api.on('views.open', (call) => ({ ok: true, view: { id: 'VOPENED', ...(call.args.view as object) } }));
+  api.on('conversations.history', () => ({ ok: true, messages: [MESSAGE], has_more: false }));
+  const desk = createTestDesk();
+  const logger = pino({ level: 'silent' });
+  const client = new WebClient('xoxb-test', { slackApiUrl: api.url, retryConfig: { retries: 0 } });
+  const deps: SlackDeps = {
+    deskops: desk,
+    slack: { botToken: 'xoxb-test', signingSecret: SECRET, appToken: undefined, mode: 'http', prefixCommand: '/desk', botId: 'B1', botUserId: 'U1' },
+    client,
+    logger,
+  };
+  // processBeforeResponse: each request answers once its listener has finished, so assertions need no polling.
+  const receiver = new HTTPReceiver({ signingSecret: SECRET, processBeforeResponse: true, logLevel: LogLevel.ERROR });
+  const app = new App({ token: 'xoxb-test', botId: 'B1', botUserId: 'U1', receiver, clientOptions: { slackApiUrl: api.url, retryConfig: { retries: 0 } } });
+  registerInteractions(app, deps);
+  const server = createServer(receiver.requestListener);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  h = { api, desk, deps, url: `http://127.0.0.1:${port}/slack/events`, server };
+});
+
+afterEach(async () => {
+  await new Promise((resolve) => h.server.close(resolve));
+  await h.api.close();
+  h.desk.dispose();
+});
+
+/** POSTs a signed request the way Slack does; `retry` adds Slack's retry headers. */
+async function post(body: string, contentType: string, retry?: number): Promise<{ status: number; text: string }> {
+  const timestamp = Math.floor(Date.now() / 1000).toString();
+  const signature = `v0=${createHmac('sha256', SECRET).update(`v0:${timestamp}:${body}`).digest('hex')}`;
+  const response = await fetch(h.url, {
+    method: 'POST',
+    headers: {
+      'content-type': contentType,
+      'x-slack-signature': signature,
+      'x-slack-request-timestamp': timestamp,
+      ...(retry ? { 'x-slack-retry-num': String(retry), 'x-slack-retry-reason': 'http_timeout' } : {}),
+    },
+    body,
+  });
+  return { status: response.status, text: await response.text() };
+}
+
+/** An interactivity payload: form-encoded `payload=<json>`. */
+function interactive(payload: Record<string, unknown>) {
+  return post(new URLSearchParams({ payload: JSON.stringify(payload) }).toString(), 'application/x-www-form-urlencoded');
+}
+
+/** An Events API callback: JSON. */
+function event(inner: Record<string, unknown>, eventId: string, retry?: number) {
+  const body = { token: 'legacy', team_id: 'T1', api_app_id: 'A1', type: 'event_callback', event_id: eventId, event_time: 1_700_000_000, event: inner };
+  return post(JSON.stringify(body), 'application/json', retry);
+}
+
+const team = { id: 'T1', domain: 'acme' };
+
+function messageShortcut(callbackId: string, message: typeof MESSAGE = MESSAGE, user = { id: 'UAGENT', name: 'agent' }) {
+  return interactive({
+    type: 'message_action',
+    callback_id: callbackId,
+    trigger_id: `trigger-${callbackId}`,
+    message_ts: message.ts,
+    response_url: `${h.api.url}response/shortcut`,
+    message,
+    user: { ...user, team_id: 'T1' },
+    channel: { id: 'CINTAKE', name: 'intake' },
+    team,
+    token: 'legacy',
+    action_ts: '1700000001.000000',
+  });
+}
+
+type Values = Record<string, Record<string, Record<string, unknown>>>;
+
+/** A view_submission for a view this module opened (its callback id and private_metadata), with `values` typed in. */
+function submit(view: Record<string, unknown>, values: Values, viewId = 'VSUBMIT', user = { id: 'UAGENT', name: 'agent' }) {
+  return interactive({
+    type: 'view_submission',
+    team,
+    user: { ...user, team_id: 'T1' },
+    api_app_id: 'A1',
+    token: 'legacy',
+    trigger_id: `trigger-${viewId}`,
+    view: { ...view, id: viewId, team_id: 'T1', app_id: 'A1', bot_id: 'B1', hash: 'h1', state: { values }, root_view_id: viewId, previous_view_id: null },
+  });
+}
+
+const text = (value: string | null) => ({ value: { type: 'plain_text_input', value } });
+const select = (value: string | null) => ({ value: { type: 'static_select', selected_option: value ? { text: { type: 'plain_text', text: value }, value } : null } });
+
+/** The last view sent with `method`. */
+function lastView(method: string): Record<string, unknown> & { blocks: Record<string, unknown>[]; private_metadata: string; callback_id: string } {
+  const call = h.api.callsTo(method).at(-1);
+  if (!call) throw new Error(`no ${method} call`);
+  return call.args.view as never;
+}
+
+function initialValue(view: { blocks: Record<string, unknown>[] }, blockId: string): unknown {
+  const block = view.blocks.find((b) => b.block_id === blockId) as { element: { initial_value?: string } } | undefined;
+  return block?.element.initial_value;
+}
+
+function setSetting(key: string, value: unknown): void {
+  h.desk.app.store.db.insert(teamSettings).values({ key, value, updatedAt: new Date() }).run();
+}
+
+function allTickets() {
+  return h.desk.app.store.db.select().from(tickets).all();
+}
+
+function personOf(slackId: string): number | undefined {
+  return h.desk.app.store.db
+    .select({ id: identities.personId })
+    .from(identities)
+    .where(and(eq(identities.platform, 'slack'), eq(identities.externalId, slackId)))
+    .get()?.id;
+}
+
+describe('Create ticket from message', () => {
+  it('opens the New ticket modal prefilled from the message, with its permalink', async () => {
+    const response = await messageShortcut('create_ticket_from_message');
+    expect(response.status).toBe(200);
+    expect(h.api.callsTo('chat.getPermalink')[0]?.args).toMatchObject({ channel: 'CINTAKE', message_ts: MESSAGE.ts });
+    const open = h.api.callsTo('views.open')[0]!;
+    expect(open.args.trigger_id).toBe('trigger-create_ticket_from_message');
+    const view = lastView('views.open');
+    expect(view.callback_id).toBe('deskops_new_ticket');
+    expect(initialValue(view, 'title')).toBe('Login fails after SSO change');
+    expect(initialValue(view, 'description')).toBe(MESSAGE.text);
+    expect(initialValue(view, 'requester')).toBe('@UAUTHOR');
+    expect(view.private_metadata).toContain(PERMALINK);
+    // The taxonomy (seeded by the migrations) is offered as tags, grouped by family.
+    const tagBlock = view.blocks.find((b) => b.block_id === 'tags') as { element: { option_groups: unknown[] } };
+    expect(tagBlock.element.option_groups.length).toBeGreaterThan(0);
+  });
+
+  it('shows an empty title and a malformed requester as errors on those fields, and creates nothing', async () => {
+    await messageShortcut('create_ticket_from_message');
+    const view = lastView('views.open');
+    const response = await submit(view, { title: text('   '), requester: text('not a person'), priority: select('medium'), department: select('paid') });
+    expect(response.status).toBe(200);
+    const body = JSON.parse(response.text) as { response_action: string; errors: Record<string, string> };
+    expect(body.response_action).toBe('errors');
+    expect(body.errors.title).toMatch(/title/);
+    expect(body.errors.requester).toMatch(/email address/);
+    expect(allTickets()).toHaveLength(0);
+  });
+
+  it('creates the ticket with its source link and requester, linked to the message thread, once', async () => {
+    await messageShortcut('create_ticket_from_message');
+    const view = lastView('views.open');
+    const values = {
+      title: text('Login fails after SSO change'),
+      description: text(MESSAGE.text),
+      priority: select('high'),
+      department: select('paid'),
+      requester: text('@UAUTHOR'),
+    };
+    const first = await submit(view, values);
+    expect(first.status).toBe(200);
+    expect(first.text).toBe('');
+    // Slack retrying the same submission (same view id) must not open a second ticket.
+    await submit(view, values);
+    const [ticket, ...others] = allTickets();
+    expect(others).toHaveLength(0);
+    expect(ticket).toMatchObject({ title: 'Login fails after SSO change', priority: 'high', requester: '@UAUTHOR', sourceLink: PERMALINK, chatPlatform: 'slack' });
+    const thread = h.desk.app.store.db.select().from(ticketThreads).where(eq(ticketThreads.ticketId, ticket!.id)).get();
+    expect(thread).toMatchObject({ platform: 'slack', channel: 'CINTAKE', thread: MESSAGE.ts });
+    // The confirmation goes into the message's thread.
+    const posted = h.api.callsTo('chat.postMessage');
+    expect(posted).toHaveLength(1);
+    expect(posted[0]!.args).toMatchObject({ channel: 'CINTAKE', thread_ts: MESSAGE.ts });
+    expect(String(posted[0]!.args.text)).toContain(`#${ticket!.id}`);
+    // The submitter became a deskops person on first use, and is the ticket's creator.
+    expect(ticket!.createdBy).toBe(personOf('UAGENT'));
+  });
+});
+
+describe('A message longer than a modal input', () => {
+  const long = { ...MESSAGE, text: `Export times out\n${'The nightly export of every workspace stops halfway. '.repeat(100)}` };
+
+  it('keeps the whole message as the description when the cut prefill is left as it was', async () => {
+    h.api.on('conversations.history', () => ({ ok: true, messages: [long] }));
+    await messageShortcut('create_ticket_from_message', long);
+    const view = lastView('views.open');
+    const prefill = initialValue(view, 'description') as string;
+    expect(prefill.length).toBeLessThanOrEqual(3000);
+    await submit(view, { title: text('Export times out'), description: text(prefill), priority: select('medium'), department: select('paid') });
+    expect(allTickets()[0]!.description).toBe(long.text.trim());
+  });
+
+  it('reads the message back for Add to ticket when it does not fit the modal metadata', async () => {
+    h.api.on('conversations.history', () => ({ ok: true, messages: [long] }));
+    h.desk.run('/ticket new "Export"');
+    await messageShortcut('add_to_ticket', long);
+    const view = lastView('views.open');
+    expect(view.private_metadata).not.toContain('nightly export');
+    const pub = { value: { type: 'radio_buttons', selected_option: { text: { type: 'plain_text', text: 'Public' }, value: 'public' } } };
+    await submit(view, { ticket: text('1'), visibility: pub });
+    const [reply] = h.desk.app.store.db.select().from(comments).where(eq(comments.ticketId, 1)).all();
+    expect(reply).toMatchObject({ visibility: 'public' });
+    expect(reply!.body.startsWith(long.text)).toBe(true);
+  });
+});
+
+describe('New ticket modal without a source message', () => {
+  it('takes the /ticket new command path with the picked tags and answers the person', async () => {
+    await interactive({
+      type: 'block_actions',
+      user: { id: 'UAGENT', username: 'agent', name: 'agent', team_id: 'T1' },
+      api_app_id: 'A1',
+      token: 'legacy',
+      trigger_id: 'trigger-home',
+      team,
+      container: { type: 'view', view_id: 'VHOME' },
+      actions: [{ type: 'button', action_id: 'deskops_home_new_ticket', block_id: 'b1', action_ts: '1700000002.000000', text: { type: 'plain_text', text: 'New ticket' } }],
+    });
+    const view = lastView('views.open');
+    const tag = h.desk.app.store.db.select().from(tags).where(eq(tags.family, 'area')).get()!;
+    const response = await submit(view, {
+      title: text('Invoice shows "VAT" twice: area:Billing in the title stays text'),
+      description: text('Customer says: "it\'s wrong"'),
+      priority: select('low'),
+      department: select('community'),
+      requester: text('Jane@Example.com'),
+      tags: { value: { type: 'multi_static_select', selected_options: [{ text: { type: 'plain_text', text: tag.name }, value: String(tag.id) }] } },
+    });
+    expect(response.text).toBe('');
+    const [ticket] = allTickets();
+    expect(ticket).toMatchObject({ title: 'Invoice shows "VAT" twice: area:Billing in the title stays text', priority: 'low', department: 'community', requester: 'jane@example.com', description: 'Customer says: "it\'s wrong"' });
+    expect(h.desk.say(`/ticket show ${ticket!.id}`)).toContain(tag.name);
+    // No channel: the confirmation is a direct message.
+    expect(h.api.callsTo('chat.postMessage').at(-1)?.args.channel).toBe('UAGENT');
+  });
+});
+
+describe('Add to ticket', () => {
+  it('checks the ticket number on the field, then appends the message with its permalink as a note', async () => {
+    h.desk.run('/ticket new "Login loop"');
+    await messageShortcut('add_to_ticket');
+    const view = lastView('views.open');
+    expect(view.callback_id).toBe('deskops_add_to_ticket');
+    const internal = { value: { type: 'radio_buttons', selected_option: { text: { type: 'plain_text', text: 'Internal' }, value: 'internal' } } };
+    const wrong = await submit(view, { ticket: text('forty-two'), visibility: internal });
+    expect(JSON.parse(wrong.text)).toMatchObject({ response_action: 'errors', errors: { ticket: expect.stringMatching(/ticket number/) } });
+    const missing = await submit(view, { ticket: text('#99'), visibility: internal });
+    expect(JSON.parse(missing.text)).toMatchObject({ errors: { ticket: 'There is no ticket #99.' } });
+    await submit(view, { ticket: text('#1'), visibility: internal }, 'VADD');
+    const notes = h.desk.app.store.db.select().from(comments).where(eq(comments.ticketId, 1)).all();
+    expect(notes).toHaveLength(1);
+    expect(notes[0]).toMatchObject({ visibility: 'internal' });
+    expect(notes[0]!.body).toContain('every login loops back to the "sign in" page');
+    expect(notes[0]!.body).toContain(PERMALINK);
+    expect(notes[0]!.body).toContain('@UAUTHOR');
+    // The confirmation is for the agent only.
+    expect(h.api.callsTo('chat.postEphemeral').at(-1)?.args).toMatchObject({ channel: 'CINTAKE', user: 'UAGENT' });
+  });
+});
+
+describe('Reactions', () => {
+  const reaction = (name: string, user: string, channel = 'CINTAKE') => ({
+    type: 'reaction_added',
+    user,
+    reaction: name,
+    item_user: 'UAUTHOR',
+    item: { type: 'message', channel, ts: MESSAGE.ts },
+    event_ts: '1700000003.000000',
+  });
+
+  it(':ticket: opens a ticket from a message in an intake channel only, once however often Slack retries', async () => {
+    await event(reaction('ticket', 'UREACTOR', 'COTHER'), 'Ev0');
+    expect(allTickets()).toHaveLength(0);
+    setSetting(INTAKE_CHANNELS_SETTING, ['CINTAKE']);
+    // The retry arrives while the first attempt is still running.
+    await Promise.all([event(reaction('ticket', 'UREACTOR'), 'Ev1'), event(reaction('ticket', 'UREACTOR'), 'Ev1', 1)]);
+    await event(reaction('ticket', 'UREACTOR'), 'Ev1', 2);
+    const all = allTickets();
+    expect(all).toHaveLength(1);
+    expect(all[0]).toMatchObject({ title: 'Login fails after SSO change', requester: '@UAUTHOR', sourceLink: PERMALINK });
+    expect(h.api.callsTo('chat.postMessage')).toHaveLength(1);
+    expect(h.api.callsTo('conversations.history')[0]?.args).toMatchObject({ channel: 'CINTAKE', latest: MESSAGE.ts, inclusive: 'true', limit: '1' }); // form-encoded by the WebClient
+    // Another person's :ticket: on the same message finds the ticket it already has.
+    await event(reaction('ticket', 'USECOND'), 'Ev2');
+    expect(allTickets()).toHaveLength(1);
+  });
+
+  it(':eyes: assigns the message ticket to the reactor and :white_check_mark: resolves it, each once', async () => {
+    setSetting(INTAKE_CHANNELS_SETTING, ['CINTAKE']);
+    await event(reaction('ticket', 'UREACTOR'), 'Ev1');
+    const id = allTickets()[0]!.id;
+    await Promise.all([event(reaction('eyes', 'UREACTOR'), 'Ev3'), event(reaction('eyes', 'UREACTOR'), 'Ev3', 1)]);
+    const ticket = h.desk.app.store.db.select().from(tickets).where(eq(tickets.id, id)).get()!;
+    expect(ticket.assigneeId).toBe(personOf('UREACTOR'));
+    const assigned = h.desk.app.store.db.select().from(auditEvents).where(and(eq(auditEvents.action, 'ticket.assigned'), eq(auditEvents.entityId, String(id)))).all();
+    expect(assigned).toHaveLength(1);
+    expect(h.api.callsTo('chat.postEphemeral')).toHaveLength(1);
+    await event(reaction('white_check_mark', 'UREACTOR'), 'Ev4');
+    expect(h.desk.app.store.db.select().from(tickets).where(eq(tickets.id, id)).get()!.status).toBe('resolved');
+  });
+
+  it('ignores :eyes: on a message without a ticket', async () => {
+    await event(reaction('eyes', 'UREACTOR'), 'Ev5');
+    expect(h.api.calls.filter((c) => c.method.startsWith('chat.'))).toHaveLength(0);
+    expect(h.desk.app.store.db.select().from(people).all().some((p) => p.displayName === 'UREACTOR')).toBe(false);
+  });
+});
+
+describe('Escalation and hand-off modals', () => {
+  it('adds question inputs up to five, shows a missing question on the field, and escalates with every question', async () => {
+    h.desk.run('/ticket new "Import crashes"');
+    await openEscalateModal(h.deps.client, 'trigger-esc', h.deps, 1, { channel: 'CT1' });
+    let view = lastView('views.open');
+    expect(view.blocks.filter((b) => /^q\d$/.test(String(b.block_id)))).toHaveLength(1);
+    const press = (current: Record<string, unknown>) =>
+      interactive({
+        type: 'block_actions',
+        user: { id: 'UAGENT', username: 'agent', name: 'agent', team_id: 'T1' },
+        api_app_id: 'A1',
+        token: 'legacy',
+        trigger_id: 'trigger-add',
+        team,
+        container: { type: 'view', view_id: 'VESC' },
+        view: { ...current, id: 'VESC', hash: 'h1', state: { values: { q1: text('Which log shows the crash?') } } },
+        actions: [{ type: 'button', action_id: 'deskops_escalate_add_question', block_id: 'add', action_ts: '1700000004.000000', text: { type: 'plain_text', text: 'Add question' } }],
+      });
+    await press(view);
+    const update = h.api.callsTo('views.update').at(-1)!;
+    expect(update.args).toMatchObject({ view_id: 'VESC', hash: 'h1' });
+    view = lastView('views.update');
+    expect(view.blocks.filter((b) => /^q\d$/.test(String(b.block_id)))).toHaveLength(2);
+    // What was typed survives the update.
+    expect(initialValue(view, 'q1')).toBe('Which log shows the crash?');
+    for (let i = 0; i < 5; i++) {
+      await press(view);
+      view = lastView('views.update');
+    }
+    expect(view.blocks.filter((b) => /^q\d$/.test(String(b.block_id)))).toHaveLength(5);
+    expect(view.blocks.some((b) => b.type === 'actions')).toBe(false);
+
+    const empty = await submit(view, { tier: select('t1'), q1: text('  '), q2: text(null) });
+    expect(JSON.parse(empty.text)).toMatchObject({ response_action: 'errors', errors: { q1: expect.stringMatching(/at least one question/) } });
+    const down = await submit(view, { tier: select('triage'), q1: text('Why?') });
+    expect(JSON.parse(down.text)).toMatchObject({ errors: { tier: expect.stringMatching(/not above/) } });
+    const major = { value: { type: 'checkboxes', selected_options: [{ text: { type: 'plain_text', text: 'Major' }, value: 'major' }] } };
+    const notOncall = await submit(view, { tier: select('t2'), q1: text('Why?'), major });
+    expect(JSON.parse(notOncall.text)).toMatchObject({ errors: { major: expect.stringMatching(/On-Call/) } });
+
+    await submit(view, { tier: select('t2'), q1: text('Which log shows the crash?'), q2: text('Is a | in a question safe?') }, 'VESC');
+    const ticket = h.desk.app.store.db.select().from(tickets).where(eq(tickets.id, 1)).get()!;
+    expect(ticket.tier).toBe('t2');
+    const note = h.desk.app.store.db.select().from(comments).where(eq(comments.ticketId, 1)).all().at(-1)!;
+    expect(note.body).toContain('*ESCALATED QUESTION 2*');
+    expect(note.body).toContain('Is a ¦ in a question safe?');
+    expect(h.api.callsTo('chat.postMessage').at(-1)?.args.channel).toBe('CT1');
+  });
+
+  it('requires a team and a reason for a hand-off, then hands the ticket over', async () => {
+    h.desk.run('/ticket new "Wants the enterprise plan"');
+    await openHandoffModal(h.deps.client, 'trigger-handoff', h.deps, 1);
+    const view = lastView('views.open');
+    const missing = await submit(view, { team: select(null), reason: text('') });
+    expect(JSON.parse(missing.text)).toMatchObject({ response_action: 'errors', errors: { team: expect.any(String), reason: expect.any(String) } });
+    await submit(view, { team: select('engagement'), reason: text('Asks about upgrading') });
+    expect(h.desk.app.store.db.select().from(tickets).where(eq(tickets.id, 1)).get()!.team).toBe('engagement');
+  });
+});
+
+describe('App Home', () => {
+  it('publishes my tickets, my queue by SLA, on-call and known issues', async () => {
+    h.desk.run('/ticket new "Login loop" priority:high');
+    await event({ type: 'app_home_opened', user: 'UAGENT', channel: 'DHOME', tab: 'home', event_ts: '1700000005.000000' }, 'EvH0');
+    const slackPerson = personOf('UAGENT')!;
+    h.desk.app.store.db.update(tickets).set({ assigneeId: slackPerson }).where(eq(tickets.id, 1)).run();
+    await event({ type: 'app_home_opened', user: 'UAGENT', channel: 'DHOME', tab: 'home', event_ts: '1700000006.000000' }, 'EvH1');
+    const publish = h.api.callsTo('views.publish').at(-1)!;
+    expect(publish.args.user_id).toBe('UAGENT');
+    const view = publish.args.view as { type: string; blocks: { text?: { text: string } }[] };
+    expect(view.type).toBe('home');
+    expect(view.blocks.length).toBeLessThanOrEqual(100);
+    const shown = view.blocks.map((b) => b.text?.text ?? '').join('\n');
+    expect(shown).toContain('Your open tickets (1)');
+    expect(shown).toContain('#1');
+    expect(shown).toContain('Triage queue by SLA time left');
+    expect(shown).toMatch(/on-call rotation|on call/i);
+    expect(shown).toContain('Known issues under investigation');
+    // The Messages tab has no view to publish.
+    await event({ type: 'app_home_opened', user: 'UAGENT', channel: 'DHOME', tab: 'messages', event_ts: '1700000007.000000' }, 'EvH2');
+    expect(h.api.callsTo('views.publish')).toHaveLength(2);
+  });
+
+  it('keeps each section within 3000 characters with "… N more"', () => {
+    const lines = Array.from({ length: 60 }, (_, i) => `*#${i + 1}* ${'x'.repeat(100)}`);
+    const block = listSection('Your open tickets (60)', lines, 60, '/ticket list mine', 'none');
+    const value = block.text!.text;
+    expect(value.length).toBeLessThanOrEqual(3000);
+    expect(value).toMatch(/… \d+ more: \/ticket list mine/);
+    const shownCount = value.split('\n').filter((l) => l.startsWith('*#')).length;
+    expect(value).toContain(`… ${60 - shownCount} more`);
+  });
+});
+

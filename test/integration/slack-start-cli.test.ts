@@ -1,0 +1,70 @@
+/**
+ * `deskops start` with Slack configured, as a real process: it serves Slack in HTTP mode beside
+ * the scheduler, survives a Slack that refuses auth.test at first, and stops cleanly on SIGTERM.
+ */
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { ROOT } from '../doubles/cli.js';
+import { startSlackApi } from '../doubles/slack-api.js';
+import { postToSlackEndpoint, slashCommandBody } from '../doubles/slack-requests.js';
+
+const cleanups: (() => Promise<void> | void)[] = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+/** A port nobody listens on right now. */
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+describe('deskops start with Slack', () => {
+  it('serves Slack over HTTP, retries a failing auth.test, and exits 0 on SIGTERM', async () => {
+    const api = await startSlackApi();
+    let authCalls = 0;
+    api.on('auth.test', () => (++authCalls === 1 ? { ok: false, error: 'invalid_auth' } : { ok: true, user_id: 'UBOT', bot_id: 'BBOT' }));
+    const dir = mkdtempSync(join(tmpdir(), 'deskops-slack-cli-'));
+    const port = await freePort();
+    const env = Object.fromEntries(Object.entries(process.env).filter(([key]) => !/^(DESKOPS_|PORT$|SLACK_|ROCKETCHAT_)/.test(key)));
+    const child = spawn(process.execPath, [join(ROOT, 'bin', 'deskops.js'), 'start'], {
+      cwd: dir,
+      env: { ...env, DESKOPS_DB: join(dir, 'deskops.db'), SLACK_BOT_TOKEN: 'xoxb-cli', SLACK_SIGNING_SECRET: 'cli-secret', SLACK_API_URL: api.url, PORT: String(port), DESKOPS_LOG_LEVEL: 'info' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
+    cleanups.push(async () => {
+      if (child.exitCode === null) child.kill('SIGKILL');
+      await exited;
+      await api.close();
+      rmSync(dir, { recursive: true, force: true });
+    });
+
+    await vi.waitFor(
+      async () => {
+        const health = await fetch(`http://127.0.0.1:${port}/healthz`);
+        expect(health.status).toBe(200);
+      },
+      { timeout: 15_000, interval: 50 },
+    );
+    expect(authCalls).toBe(2);
+    expect(stderr).toContain('Slack refused the token (invalid_auth)');
+
+    const ack = await postToSlackEndpoint(`http://127.0.0.1:${port}/slack/events`, slashCommandBody({ command: '/desk', text: 'ticket new "From the CLI"', response_url: `${api.url}response/cli` }), { secret: 'cli-secret' });
+    expect(ack.status).toBe(200);
+    await vi.waitFor(() => expect(api.callsTo('response/cli')).toHaveLength(1), { timeout: 3000, interval: 10 });
+
+    child.kill('SIGTERM');
+    expect(await exited).toBe(0);
+    expect(stderr).toContain('deskops stopping');
+  });
+});
