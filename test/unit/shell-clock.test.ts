@@ -152,6 +152,14 @@ describe(':tick', () => {
     expect(block).toContain('dropped 1 (stale or nowhere to go)');
   });
 
+  it('runs the jobs but leaves delivery to the running bot when a chat platform is configured', async () => {
+    const tools = createShellTools({ deskops: { app, logger }, config: { pageWebhookUrl: undefined, settings: app.settings, slack: {} }, clock, jobs: [probe] });
+    const [, block] = await piped(':clock 2026-11-23T10:00:00Z\n:tick\n', { tools });
+    expect(block).toContain('probe looked at 1, queued 1');
+    expect(block).toContain('delivered there by the running bot');
+    expect(t.app.store.db.select().from(outbox).all().map((r) => r.state)).toEqual(['queued']);
+  });
+
   it('takes no arguments', async () => {
     expect((await piped(':tick now\n'))[0]).toMatch(/^✗ :tick takes no arguments/);
   });

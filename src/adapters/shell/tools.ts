@@ -9,7 +9,7 @@ import { routeSink, type DeliverySink } from '../../delivery/sink.js';
 import { postText, ShellSink, type ShellPost } from '../../delivery/shell-sink.js';
 import { createWebhookSink } from '../../delivery/webhook-sink.js';
 import type { Job, JobContext } from '../../jobs/job.js';
-import { startScheduler, type Scheduler } from '../../jobs/scheduler.js';
+import { runJobsOnce, startScheduler, type Scheduler } from '../../jobs/scheduler.js';
 import { runTick } from '../../jobs/tick.js';
 import { correlationId } from '../../log.js';
 import type { Deskops } from '../../main.js';
@@ -59,7 +59,7 @@ export interface ShellBackground {
 
 interface ToolsSetup {
   deskops: Pick<Deskops, 'app' | 'logger'>;
-  config: Pick<Config, 'pageWebhookUrl' | 'settings'>;
+  config: Pick<Config, 'pageWebhookUrl' | 'settings'> & { slack?: unknown };
   clock: SettableClock;
   jobs: readonly Job[];
 }
@@ -75,7 +75,16 @@ export function createShellTools(setup: ToolsSetup): ShellTools {
   return new ShellTools(setup.clock, timeZone, async () => {
     const posts: ShellPost[] = [];
     try {
-      const result = await runTick(ctx, setup.jobs, setup.clock.now(), sinkFor(setup, (post) => posts.push(post)));
+      const now = setup.clock.now();
+      if (setup.config.slack) {
+        // A chat platform is configured: the bot delivers the outbox there; the shell must not
+        // print those messages and mark them sent.
+        const result = { at: now, jobs: runJobsOnce(ctx, setup.jobs, now), delivery: { messages: 0, sent: 0, dropped: 0, retrying: 0, failed: 0, more: false } };
+        const reply = tickReply(result, posts, timeZone);
+        const note = 'Chat is configured: what the jobs queued is delivered there by the running bot, not printed here.';
+        return { ...reply, footer: reply.footer ? `${reply.footer}\n${note}` : note };
+      }
+      const result = await runTick(ctx, setup.jobs, now, sinkFor(setup, (post) => posts.push(post)));
       return tickReply(result, posts, timeZone);
     } catch (error) {
       const ref = correlationId();
