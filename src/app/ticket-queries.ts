@@ -1,6 +1,7 @@
 /** Read models: the ticket list with its filters and pages, and everything a ticket card shows. */
 import { and, count, desc, eq, inArray, isNull, type SQL } from 'drizzle-orm';
-import { knownIssues, tags, tickets, ticketTags } from '../store/schema.js';
+import { knownIssues, oncallEscalations, tags, tickets, ticketTags } from '../store/schema.js';
+import { slaSetup, ticketSla, type TicketSla } from './sla.js';
 import { ACTIVE_STATUSES } from '../domain/lifecycle.js';
 import type { Department, HandoffTeam, Priority, Status, Tier } from '../domain/vocabulary.js';
 import { slugify } from '../domain/text.js';
@@ -96,6 +97,10 @@ export interface TicketDetail {
   parent: { id: number; title: string } | null;
   children: { id: number; title: string; status: Status }[];
   comments: (CommentRow & { author: string })[];
+  /** The SLA of its current tier entry (null for On-Call, which has the ladder instead). */
+  sla: TicketSla | null;
+  /** An on-call escalation is waiting for its acknowledgement. */
+  awaitingAck: boolean;
 }
 
 /** Everything `/ticket show` needs about one ticket. */
@@ -116,5 +121,12 @@ export function ticketDetail(ctx: AppContext, ticketId: number): TicketDetail {
     parent,
     children,
     comments: commentsOf(ctx, ticket.id).map((c) => ({ ...c, author: c.authorLabel })),
+    sla: ticketSla(ctx, slaSetup(ctx), ticket, ctx.clock.now()),
+    awaitingAck:
+      db
+        .select({ id: oncallEscalations.id })
+        .from(oncallEscalations)
+        .where(and(eq(oncallEscalations.ticketId, ticket.id), isNull(oncallEscalations.acknowledgedAt)))
+        .get() !== undefined,
   };
 }

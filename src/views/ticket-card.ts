@@ -1,6 +1,9 @@
 /** Reply builders for tickets: the card, the timeline and list rows, shared by every adapter. */
 import type { RequestContext } from '../app/context.js';
+import { slaSetup, type TicketSla } from '../app/sla.js';
 import type { TicketDetail, TicketPage } from '../app/ticket-queries.js';
+import type { BusinessCalendar } from '../domain/calendar.js';
+import { formatBusinessDuration } from '../domain/sla.js';
 import type { TicketRow } from '../app/ticket-records.js';
 import { formatTag } from '../app/tags.js';
 import { knownIssueLabel } from '../domain/known-issues.js';
@@ -29,9 +32,10 @@ export function statusText(ticket: TicketRow, timeZone: string): string {
 }
 
 /** The buttons that make sense for this ticket and this person right now. */
-export function ticketButtons(ticket: TicketRow, viewerId: number | null): ReplyButton[] {
+export function ticketButtons(ticket: TicketRow, viewerId: number | null, awaitingAck = false): ReplyButton[] {
   if (ticket.status === 'closed') return [];
   const buttons: ReplyButton[] = [];
+  if (awaitingAck) buttons.push({ label: 'Acknowledge', command: `/oncall ack ${ticket.id}`, style: 'danger' });
   if (ticket.assigneeId !== viewerId) buttons.push({ label: 'Assign to me', command: `/ticket assign ${ticket.id} me`, style: 'primary' });
   if (ticket.tier !== 't5' && ticket.tier !== 'oncall') buttons.push({ label: 'Escalate', command: `/escalate ${ticket.id} ` });
   if (nextStatuses(ticket.status).includes('pending')) buttons.push({ label: 'Mark pending', command: `/ticket status ${ticket.id} pending` });
@@ -40,7 +44,19 @@ export function ticketButtons(ticket: TicketRow, viewerId: number | null): Reply
 }
 
 /** The fields of a ticket card. */
-export function ticketFields(detail: Pick<TicketDetail, 'ticket' | 'assignee' | 'tags' | 'knownIssue' | 'parent' | 'children'>, timeZone: string): ReplyField[] {
+/** "🟡 Yellow · 3 h to red" / "🟢 Green · paused" / "🔴 Red · 2 h over". */
+export function slaText(sla: TicketSla, calendar: BusinessCalendar): string {
+  const { band, next, running } = sla.status;
+  const label = { green: '🟢 Green', yellow: '🟡 Yellow', red: '🔴 Red' }[band];
+  if (!next) return `${label} · ${formatBusinessDuration(sla.status.usedMs - sla.thresholds.redAfterMs, calendar)} over`;
+  return `${label} · ${formatBusinessDuration(next.leftMs, calendar)} to ${next.band}${running ? '' : ' (paused)'}`;
+}
+
+export function ticketFields(
+  detail: Pick<TicketDetail, 'ticket' | 'assignee' | 'tags' | 'knownIssue' | 'parent' | 'children' | 'sla'>,
+  timeZone: string,
+  calendar: BusinessCalendar,
+): ReplyField[] {
   const { ticket } = detail;
   const fields: ReplyField[] = [
     { label: 'Status', value: statusText(ticket, timeZone) },
@@ -48,6 +64,7 @@ export function ticketFields(detail: Pick<TicketDetail, 'ticket' | 'assignee' | 
     { label: 'Tier', value: TIER_LABELS[ticket.tier] },
     { label: 'Assignee', value: detail.assignee ?? 'unassigned' },
   ];
+  if (detail.sla) fields.push({ label: 'SLA', value: slaText(detail.sla, calendar) });
   if (ticket.severity) fields.push({ label: 'Severity', value: SEVERITY_LABELS[ticket.severity] });
   if (ticket.team) fields.push({ label: 'Team', value: TEAM_LABELS[ticket.team] });
   fields.push({ label: 'Department', value: DEPARTMENT_LABELS[ticket.department] });
@@ -79,9 +96,9 @@ export function ticketCard(ctx: RequestContext, detail: TicketDetail): Reply {
   sections.push({ heading: `Timeline (${detail.comments.length})`, lines: timeline.length > 0 ? timeline : ['_No replies or notes yet._'] });
   const viewerId = ctx.actor.kind === 'person' ? ctx.actor.personId : null;
   return info(`#${ticket.id} ${ticket.title}`, {
-    fields: ticketFields(detail, zone),
+    fields: ticketFields(detail, zone, slaSetup(ctx).calendar),
     sections,
-    buttons: ticketButtons(ticket, viewerId),
+    buttons: ticketButtons(ticket, viewerId, detail.awaitingAck),
     footer: `Opened ${formatWhen(ticket.createdAt, now, zone)} by ${detail.createdBy ?? 'unknown'} · updated ${formatWhen(ticket.updatedAt, now, zone)}`,
     ticketId: ticket.id,
   });

@@ -93,6 +93,7 @@ describe('/ticket show and list', () => {
     expect(text).toContain('#1 Login fails');
     expect(text).toContain('Priority: High');
     expect(text).toContain('Tags: area:Authentication');
+    expect(text).toContain('SLA: 🟢 Green · 1 h to yellow'); // High priority: yellow after 1 business hour
     expect(text).toMatch(/\*Reply\* by @alice[^\n]*\nWe are on it\./);
     expect(text).toMatch(/\*Internal note\* by @alice[^\n]*\nCustomer is on 6\.4/);
   });
@@ -254,6 +255,11 @@ describe('escalation', () => {
     desk.run('/escalate 1 to:oncall Everything is down');
     expect(ticket(1).tier).toBe('oncall');
     expect(desk.app.store.db.select().from(outbox).all().some((n) => n.channel === 'role:helpdesk')).toBe(true);
+    const card = desk.say('/ticket show 1');
+    expect(card).toContain('[Acknowledge] /oncall ack 1');
+    expect(card).not.toContain('SLA:');
+    desk.run('/oncall ack 1');
+    expect(desk.say('/ticket show 1')).not.toContain('[Acknowledge]');
   });
 
   it('refuses an escalation without a question, downward, or past the top', () => {
