@@ -21,9 +21,22 @@ export interface Config {
   shellUser: string | undefined;
   /** Where the on-call page is POSTed as JSON (DESKOPS_PAGE_WEBHOOK); none: pages stay in chat. */
   pageWebhookUrl: string | undefined;
+  /** Rocket.Chat, when ROCKETCHAT_URL and a bot login (password or personal access token) are set. */
+  rocketChat: RocketChatConfig | undefined;
   /** Slack, when SLACK_BOT_TOKEN is set: Socket Mode with SLACK_APP_TOKEN, HTTP mode with SLACK_SIGNING_SECRET. */
   slack: SlackConfig | undefined;
   settings: Settings;
+}
+
+export interface RocketChatConfig {
+  url: string;
+  user: string;
+  /** Either a password, or a personal access token with the bot's user id. */
+  password: string | undefined;
+  authToken: string | undefined;
+  userId: string | undefined;
+  /** Messages starting with this run as commands ("!ticket new …"); a mention of the bot works too. */
+  prefix: string;
 }
 
 export interface SlackConfig {
@@ -76,6 +89,15 @@ const environmentSchema = z.object({
   DESKOPS_PAGE_SIZE: z.coerce.number().int().min(1).max(100).default(10),
   DESKOPS_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('warn'),
   DESKOPS_SHELL_USER: optionalText,
+  ROCKETCHAT_USER: optionalText,
+  ROCKETCHAT_PASSWORD: optionalText,
+  ROCKETCHAT_AUTH_TOKEN: optionalText,
+  ROCKETCHAT_USER_ID: optionalText,
+  DESKOPS_ROCKETCHAT_PREFIX: z
+    .string()
+    .trim()
+    .default('!')
+    .refine((v) => /^[^\s\w@#]{1,3}$/.test(v), { message: 'must be one to three punctuation characters such as !' }),
   SLACK_BOT_TOKEN: optionalText.pipe(z.string().startsWith('xoxb-', 'must be a bot token starting with xoxb-').optional()),
   SLACK_SIGNING_SECRET: optionalText,
   SLACK_APP_TOKEN: optionalText.pipe(z.string().startsWith('xapp-', 'must be an app-level token starting with xapp-').optional()),
@@ -109,6 +131,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     );
   }
   const e = parsed.data;
+  if (e.ROCKETCHAT_URL && !e.ROCKETCHAT_USER) {
+    throw new ConfigError(['ROCKETCHAT_URL is set but ROCKETCHAT_USER is not: set the bot user name']);
+  }
+  if (e.ROCKETCHAT_URL && !e.ROCKETCHAT_PASSWORD && !(e.ROCKETCHAT_AUTH_TOKEN && e.ROCKETCHAT_USER_ID)) {
+    throw new ConfigError(['ROCKETCHAT_URL is set but there is no login: set ROCKETCHAT_PASSWORD, or ROCKETCHAT_AUTH_TOKEN with ROCKETCHAT_USER_ID']);
+  }
   if (e.SLACK_BOT_TOKEN && !e.SLACK_APP_TOKEN && !e.SLACK_SIGNING_SECRET) {
     throw new ConfigError([
       'SLACK_BOT_TOKEN is set but neither SLACK_APP_TOKEN (Socket Mode) nor SLACK_SIGNING_SECRET (HTTP mode) is: set one of them',
@@ -121,6 +149,17 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     rocketChatUrl: e.ROCKETCHAT_URL,
     logLevel: e.DESKOPS_LOG_LEVEL,
     shellUser: e.DESKOPS_SHELL_USER,
+    rocketChat:
+      e.ROCKETCHAT_URL && e.ROCKETCHAT_USER
+        ? {
+            url: e.ROCKETCHAT_URL,
+            user: e.ROCKETCHAT_USER,
+            password: e.ROCKETCHAT_PASSWORD,
+            authToken: e.ROCKETCHAT_AUTH_TOKEN,
+            userId: e.ROCKETCHAT_USER_ID,
+            prefix: e.DESKOPS_ROCKETCHAT_PREFIX,
+          }
+        : undefined,
     slack: e.SLACK_BOT_TOKEN
       ? {
           botToken: e.SLACK_BOT_TOKEN,
