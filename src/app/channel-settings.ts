@@ -23,7 +23,7 @@ export interface ChannelEntry {
   channel: string | null;
 }
 
-const SLACK_CHANNEL_LINK = /^<#([A-Z0-9]+)(?:\|[^>]*)?>$/i;
+const CHANNEL_LINK_PATTERN = /^<#([A-Z0-9]+)(?:\|[^>]*)?>$/i;
 const PLATFORM_CHANNEL = /^(slack|rocketchat):([A-Za-z0-9_-]{1,64})$/i;
 const CHANNEL_NAME = /^#?([a-z0-9][a-z0-9._-]{0,79})$/i;
 
@@ -33,7 +33,7 @@ const CHANNEL_NAME = /^#?([a-z0-9][a-z0-9._-]{0,79})$/i;
  */
 export function normalizeChannel(raw: string): string | undefined {
   const text = raw.trim();
-  const link = SLACK_CHANNEL_LINK.exec(text);
+  const link = CHANNEL_LINK_PATTERN.exec(text);
   if (link) return `slack:${link[1]!.toUpperCase()}`;
   const platform = PLATFORM_CHANNEL.exec(text);
   if (platform) return `${platform[1]!.toLowerCase()}:${platform[2]}`;

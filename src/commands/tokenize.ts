@@ -27,7 +27,7 @@ const OPENING_QUOTES = new Set(['"', '“', '”', '„']);
 const CLOSING_QUOTES = new Set(['"', '”', '“']);
 
 const OPTION = /^([a-z][a-z0-9_-]*):(.+)$/i;
-const SLACK_MENTION = /^<@([A-Z0-9]+)(?:\|[^>]*)?>$/i;
+const MENTION_PATTERN = /^<@([A-Z0-9]+)(?:\|[^>]*)?>$/i;
 
 function isSpace(ch: string): boolean {
   return /\s/u.test(ch);
@@ -91,7 +91,7 @@ export function tokenize(text: string): Token[] {
 }
 
 function classify(raw: string, start: number, end: number): Token {
-  const slack = SLACK_MENTION.exec(raw);
+  const slack = MENTION_PATTERN.exec(raw);
   if (slack) return { kind: 'mention', value: slack[1]!, start, end };
   if (raw.length > 1 && raw.startsWith('@')) return { kind: 'mention', value: raw.slice(1), start, end };
   if (/^--[a-z][a-z0-9-]*$/i.test(raw)) return { kind: 'flag', value: raw.slice(2).toLowerCase(), start, end };

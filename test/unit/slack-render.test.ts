@@ -2,7 +2,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { types } from '@slack/bolt';
-import { escapeMrkdwn, renderBlocks, renderModalTitle, SLACK_LIMITS, truncateForSlack, type SlackMessage } from '../../src/adapters/slack/render.js';
+import { escapeMrkdwn, renderBlocks, renderModalTitle, BLOCK_KIT_LIMITS, truncateForSlack, type SlackMessage } from '../../src/adapters/slack/render.js';
 import type { Reply, Tone } from '../../src/views/reply.js';
 
 type Block = types.KnownBlock;
@@ -32,34 +32,34 @@ const FORBIDDEN_CHARS = /[\u0000-\u0008\u000B-\u001F\u007F]|[\uD800-\uDBFF](?![\
 function assertWithinLimits(message: SlackMessage): void {
   const { blocks } = message;
   expect(blocks.length).toBeGreaterThan(0);
-  expect(blocks.length).toBeLessThanOrEqual(SLACK_LIMITS.blocksPerMessage);
+  expect(blocks.length).toBeLessThanOrEqual(BLOCK_KIT_LIMITS.blocksPerMessage);
   expect(message.text.length).toBeGreaterThan(0);
-  expect(message.text.length).toBeLessThanOrEqual(SLACK_LIMITS.fallbackText);
+  expect(message.text.length).toBeLessThanOrEqual(BLOCK_KIT_LIMITS.fallbackText);
   const actionIds = new Set<string>();
   for (const block of blocks) {
     if (block.type === 'section') {
       expect(block.text !== undefined || (block.fields ?? []).length > 0).toBe(true);
       if (block.text) expect(block.text.text.trim().length).toBeGreaterThan(0);
-      if (block.text) expect(block.text.text.length).toBeLessThanOrEqual(SLACK_LIMITS.sectionText);
-      expect((block.fields ?? []).length).toBeLessThanOrEqual(SLACK_LIMITS.fieldsPerSection);
+      if (block.text) expect(block.text.text.length).toBeLessThanOrEqual(BLOCK_KIT_LIMITS.sectionText);
+      expect((block.fields ?? []).length).toBeLessThanOrEqual(BLOCK_KIT_LIMITS.fieldsPerSection);
       for (const field of block.fields ?? []) {
         expect(field.text.trim().length).toBeGreaterThan(0);
-        expect(field.text.length).toBeLessThanOrEqual(SLACK_LIMITS.fieldText);
+        expect(field.text.length).toBeLessThanOrEqual(BLOCK_KIT_LIMITS.fieldText);
       }
     } else if (block.type === 'actions') {
       expect(block.elements.length).toBeGreaterThan(0);
-      expect(block.elements.length).toBeLessThanOrEqual(SLACK_LIMITS.buttonsPerActions);
+      expect(block.elements.length).toBeLessThanOrEqual(BLOCK_KIT_LIMITS.buttonsPerActions);
       for (const element of block.elements) {
         if (element.type !== 'button') throw new Error(`unexpected element ${element.type}`);
         expect(element.text.text.length).toBeGreaterThan(0);
-        expect(element.text.text.length).toBeLessThanOrEqual(SLACK_LIMITS.buttonText);
-        expect((element.value ?? '').length).toBeLessThanOrEqual(SLACK_LIMITS.buttonValue);
+        expect(element.text.text.length).toBeLessThanOrEqual(BLOCK_KIT_LIMITS.buttonText);
+        expect((element.value ?? '').length).toBeLessThanOrEqual(BLOCK_KIT_LIMITS.buttonValue);
         expect(actionIds.has(element.action_id!)).toBe(false);
         actionIds.add(element.action_id!);
       }
     } else if (block.type === 'context') {
       expect(block.elements.length).toBeLessThanOrEqual(10);
-      for (const element of block.elements) if ('text' in element) expect(element.text.length).toBeLessThanOrEqual(SLACK_LIMITS.contextText);
+      for (const element of block.elements) if ('text' in element) expect(element.text.length).toBeLessThanOrEqual(BLOCK_KIT_LIMITS.contextText);
     } else {
       throw new Error(`unexpected block type ${block.type}`);
     }

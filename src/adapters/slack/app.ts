@@ -14,7 +14,7 @@ import { registerInteractions } from './interactions/index.js';
 export const EVENTS_PATH = '/slack/events';
 
 /** Longest wait for one Web API call made by Bolt (auth.test, apps.connections.open, views.open). */
-export const SLACK_CALL_TIMEOUT_MS = 10_000;
+export const WEB_API_TIMEOUT_MS = 10_000;
 
 export interface SlackAppOptions extends SlackDeps {
   /** SLACK_API_URL: Slack's Web API, or a stand-in in tests (must end with "/api/"). */
@@ -44,7 +44,7 @@ function receiverFor(options: SlackAppOptions): { receiver: Receiver; http?: HTT
       // The client's own reconnect leaves a failed apps.connections.open as an unhandled rejection,
       // which ends a Node process; start.ts reconnects instead, with its backoff and log lines.
       autoReconnectEnabled: false,
-      installerOptions: { clientOptions: { slackApiUrl: options.slackApiUrl, retryConfig: { retries: 0 }, timeout: SLACK_CALL_TIMEOUT_MS } },
+      installerOptions: { clientOptions: { slackApiUrl: options.slackApiUrl, retryConfig: { retries: 0 }, rejectRateLimitedCalls: true, timeout: WEB_API_TIMEOUT_MS } },
     });
     return { receiver, socket: receiver };
   }
@@ -63,7 +63,7 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
     logger: boltLogger(options.logger),
     // Slack's own silent retries (up to half an hour) would hold a request; the outbox retries visibly.
     // A bounded wait, so a Slack that never answers cannot hold start-up or stop() forever.
-    clientOptions: { slackApiUrl: options.slackApiUrl, retryConfig: { retries: 0 }, timeout: SLACK_CALL_TIMEOUT_MS },
+    clientOptions: { slackApiUrl: options.slackApiUrl, retryConfig: { retries: 0 }, rejectRateLimitedCalls: true, timeout: WEB_API_TIMEOUT_MS },
     ...(slack.botId ? { botId: slack.botId } : {}),
     ...(slack.botUserId ? { botUserId: slack.botUserId } : {}),
     deferInitialization: true,

@@ -16,7 +16,7 @@ type MrkdwnElement = types.MrkdwnElement;
 type PlainTextElement = types.PlainTextElement;
 
 /** Block Kit's documented limits (https://docs.slack.dev/reference/block-kit). */
-export const SLACK_LIMITS = {
+export const BLOCK_KIT_LIMITS = {
   blocksPerMessage: 50,
   sectionText: 3000,
   fieldText: 2000,
@@ -53,7 +53,7 @@ const CONTROL = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F]|[\uD800-\uDBFF](?![\u
 /** Mentions a user may legitimately quote: one person (<@U123>) or a channel link (<#C123|name>). */
 const TARGETED_MENTION = /<(?:@[UW][A-Z0-9]{2,20}|#C[A-Z0-9]{2,20})(?:\|[^<>&|\n]{0,80})?>/g;
 const MASS_MENTION = /@(channel|here|everyone)/gi;
-const SLACK_USER_ID = /^[UW][A-Z0-9]{2,20}$/;
+const USER_ID_PATTERN = /^[UW][A-Z0-9]{2,20}$/;
 
 /** Removes control characters and lone surrogates; tabs become spaces, CRLF becomes LF. */
 function clean(text: string): string {
@@ -120,9 +120,9 @@ export function truncateForSlack(text: string, max: number): string {
 /** A modal title (plain text, at most 24 characters); never empty, as views.open requires. */
 export function renderModalTitle(text: string): PlainTextElement {
   const title = plain(text).trim();
-  if (title.length <= SLACK_LIMITS.modalTitle) return { type: 'plain_text', text: title || 'deskops' };
+  if (title.length <= BLOCK_KIT_LIMITS.modalTitle) return { type: 'plain_text', text: title || 'deskops' };
   // "… more" would eat a quarter of the title: a bare ellipsis says the same here.
-  return { type: 'plain_text', text: truncatePlain(title, SLACK_LIMITS.modalTitle) };
+  return { type: 'plain_text', text: truncatePlain(title, BLOCK_KIT_LIMITS.modalTitle) };
 }
 
 /** Plain text cut to `max` with a trailing ellipsis (no markup to protect, so no "… more" either). */
@@ -135,11 +135,11 @@ function mrkdwn(text: string, max: number): MrkdwnElement {
 }
 
 function section(text: string): SectionBlock {
-  return { type: 'section', text: mrkdwn(text, SLACK_LIMITS.sectionText) };
+  return { type: 'section', text: mrkdwn(text, BLOCK_KIT_LIMITS.sectionText) };
 }
 
 function context(text: string): ContextBlock {
-  return { type: 'context', elements: [mrkdwn(text, SLACK_LIMITS.contextText)] };
+  return { type: 'context', elements: [mrkdwn(text, BLOCK_KIT_LIMITS.contextText)] };
 }
 
 function nonEmpty(text: string): boolean {
@@ -160,13 +160,13 @@ function titleBlock(reply: Reply): SectionBlock {
 function fieldText(field: ReplyField): MrkdwnElement {
   const label = oneLine(escapeMrkdwn(field.label));
   const value = escapeMrkdwn(field.value).trim() || '—';
-  return mrkdwn(label ? `*${label}*\n${value}` : value, SLACK_LIMITS.fieldText);
+  return mrkdwn(label ? `*${label}*\n${value}` : value, BLOCK_KIT_LIMITS.fieldText);
 }
 
 function fieldBlocks(fields: readonly ReplyField[]): SectionBlock[] {
   const blocks: SectionBlock[] = [];
-  for (let start = 0; start < fields.length; start += SLACK_LIMITS.fieldsPerSection) {
-    blocks.push({ type: 'section', fields: fields.slice(start, start + SLACK_LIMITS.fieldsPerSection).map(fieldText) });
+  for (let start = 0; start < fields.length; start += BLOCK_KIT_LIMITS.fieldsPerSection) {
+    blocks.push({ type: 'section', fields: fields.slice(start, start + BLOCK_KIT_LIMITS.fieldsPerSection).map(fieldText) });
   }
   return blocks;
 }
@@ -181,12 +181,12 @@ function sectionBlock(part: ReplySection): SectionBlock | undefined {
 /** A button, or undefined when its command cannot be carried whole (a cut command would run something else). */
 function button(item: ReplyButton, index: number): Button | undefined {
   const value = clean(item.command).trim();
-  if (!value || value.length > SLACK_LIMITS.buttonValue) return undefined;
+  if (!value || value.length > BLOCK_KIT_LIMITS.buttonValue) return undefined;
   const label = plain(item.label).trim() || plain(value);
   const rendered: Button = {
     type: 'button',
     action_id: `deskops:cmd:${index}`,
-    text: { type: 'plain_text', text: truncatePlain(label, SLACK_LIMITS.buttonText), emoji: true },
+    text: { type: 'plain_text', text: truncatePlain(label, BLOCK_KIT_LIMITS.buttonText), emoji: true },
     value,
   };
   if (item.style) rendered.style = item.style;
@@ -196,8 +196,8 @@ function button(item: ReplyButton, index: number): Button | undefined {
 function actionBlocks(buttons: readonly ReplyButton[]): ActionsBlock[] {
   const rendered = buttons.map(button).filter((b): b is Button => b !== undefined);
   const blocks: ActionsBlock[] = [];
-  for (let start = 0; start < rendered.length && blocks.length < MAX_ACTIONS_BLOCKS; start += SLACK_LIMITS.buttonsPerActions) {
-    blocks.push({ type: 'actions', elements: rendered.slice(start, start + SLACK_LIMITS.buttonsPerActions) });
+  for (let start = 0; start < rendered.length && blocks.length < MAX_ACTIONS_BLOCKS; start += BLOCK_KIT_LIMITS.buttonsPerActions) {
+    blocks.push({ type: 'actions', elements: rendered.slice(start, start + BLOCK_KIT_LIMITS.buttonsPerActions) });
   }
   return blocks;
 }
@@ -205,7 +205,7 @@ function actionBlocks(buttons: readonly ReplyButton[]): ActionsBlock[] {
 function ccBlock(cc: readonly string[]): ContextBlock | undefined {
   const unique = [...new Set(cc.map((entry) => entry.trim()).filter(nonEmpty))];
   if (unique.length === 0) return undefined;
-  return context(`cc ${unique.map((entry) => (SLACK_USER_ID.test(entry) ? `<@${entry}>` : escapeMrkdwn(entry))).join(' ')}`);
+  return context(`cc ${unique.map((entry) => (USER_ID_PATTERN.test(entry) ? `<@${entry}>` : escapeMrkdwn(entry))).join(' ')}`);
 }
 
 /** The plain fallback for notifications and screen readers: the title and the first line after it. */
@@ -215,10 +215,10 @@ function fallbackText(reply: Reply): string {
     .find(nonEmpty);
   const title = escapeMrkdwn(reply.title).split('\n').find(nonEmpty)?.trim() ?? '';
   const parts = [`${TONE_EMOJI[reply.tone]} ${title}`.trim(), firstLine ? oneLine(escapeMrkdwn(firstLine)) : ''].filter(nonEmpty);
-  return truncateForSlack(parts.join(' — '), SLACK_LIMITS.fallbackText);
+  return truncateForSlack(parts.join(' — '), BLOCK_KIT_LIMITS.fallbackText);
 }
 
-/** A Reply as a Slack message within every Block Kit limit (see SLACK_LIMITS). */
+/** A Reply as a Slack message within every Block Kit limit (see BLOCK_KIT_LIMITS). */
 export function renderBlocks(reply: Reply, options: RenderOptions = {}): SlackMessage {
   const text = escapeMrkdwn(reply.text ?? '').trim();
   const footerText = escapeMrkdwn(reply.footer ?? '').trim();
@@ -231,7 +231,7 @@ export function renderBlocks(reply: Reply, options: RenderOptions = {}): SlackMe
   const cc = ccBlock(options.cc ?? []);
   const tail: KnownBlock[] = [...actionBlocks(reply.buttons ?? []), ...(cc ? [cc] : []), ...(footer ? [footer] : [])];
   // The title, the buttons, the cc and the footer always show; the body gives way, with a marker.
-  const room = SLACK_LIMITS.blocksPerMessage - 1 - tail.length;
+  const room = BLOCK_KIT_LIMITS.blocksPerMessage - 1 - tail.length;
   const shown = body.length <= room ? body : [...body.slice(0, room - 1), context(`… ${body.length - room + 1} more parts not shown`)];
   return { text: fallbackText(reply), blocks: [titleBlock(reply), ...shown, ...tail] };
 }

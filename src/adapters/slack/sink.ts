@@ -57,7 +57,7 @@ interface ConversationInfo {
   shared: boolean;
 }
 
-const SLACK_ID = /^[CGD][A-Z0-9]{2,}$/;
+const CONVERSATION_ID_PATTERN = /^[CGD][A-Z0-9]{2,}$/;
 /** Slack errors that no retry can fix; each needs a person to act. */
 const PERMANENT_ERRORS = new Set([
   'channel_not_found',
@@ -101,7 +101,7 @@ function isConfigurable(logical: string): boolean {
 /** The real Slack id in a stored channel ("slack:C123" or "C123"), or undefined for anything else. */
 function slackId(stored: string | null | undefined): string | undefined {
   const id = stored?.replace(/^slack:/i, '');
-  return id && SLACK_ID.test(id) ? id : undefined;
+  return id && CONVERSATION_ID_PATTERN.test(id) ? id : undefined;
 }
 
 /** A DeliverySink that posts Replies to Slack (see the module comment for what it guarantees). */
