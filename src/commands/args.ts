@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { UsageError } from '../app/errors.js';
+import { parseKnownIssueRef } from '../domain/known-issues.js';
 import { closestMatches } from '../domain/text.js';
 import type { Token } from './tokenize.js';
 
@@ -53,6 +54,13 @@ export function wholeNumber(label: string, min: number, max: number): OptionPars
     throw new UsageError(`"${value}" is not a valid ${label}: use a whole number from ${min} to ${max}.`, '');
   };
 }
+
+/** A known issue number: "3", "#3" or "KI-3". */
+export const knownIssueOption: OptionParser<number> = (value) => {
+  const n = parseKnownIssueRef(value);
+  if (n === undefined) throw new UsageError(`"${value}" is not a known issue number: type it as 3 or KI-3.`, '');
+  return n;
+};
 
 /** An http(s) URL, as people paste them. */
 export const urlOption: OptionParser<string> = (value, key) => {

@@ -4,20 +4,15 @@ import { ladderPolicy } from '../app/oncall-ladder.js';
 import { handleOf } from '../app/people.js';
 import { deescalateTicket, escalateTicket } from '../app/escalation.js';
 import { splitQuestions } from '../domain/escalation.js';
-import { knownIssueLabel, parseKnownIssueRef } from '../domain/known-issues.js';
+import { knownIssueLabel } from '../domain/known-issues.js';
 import { TIER_ALIASES, TIER_LABELS, TIERS } from '../domain/vocabulary.js';
 import { formatRelative } from '../views/format.js';
 import { success, warning } from '../views/reply.js';
-import { choice, urlOption } from './args.js';
+import { choice, knownIssueOption, urlOption } from './args.js';
 import type { CommandRegistry } from './registry.js';
 
 const tier = choice('tier', TIERS, TIER_ALIASES);
-/** "3", "#3" or "KI-3". */
-const knownIssueNumber = (value: string): number => {
-  const n = parseKnownIssueRef(value);
-  if (n === undefined) throw new UsageError(`"${value}" is not a known issue number: write it as 3 or KI-3.`, '');
-  return n;
-};
+const knownIssueNumber = knownIssueOption;
 
 const capitalize = (text: string): string => text.charAt(0).toUpperCase() + text.slice(1);
 

@@ -1,7 +1,6 @@
 /** /known-issue (alias /ki, /known): the tracker of known issues and the tickets linked to them. */
 import { UsageError } from '../app/errors.js';
 import { createKnownIssue, linkTickets, listKnownIssues, setKnownIssueStatus, showKnownIssue, unlinkTicket } from '../app/known-issues.js';
-import { parseKnownIssueRef } from '../domain/known-issues.js';
 import { KNOWN_ISSUE_STATUSES, type KnownIssueStatus } from '../domain/vocabulary.js';
 import {
   knownIssueCreatedReply,
@@ -11,7 +10,7 @@ import {
   linkReply,
   unlinkReply,
 } from '../views/known-issues.js';
-import { choice, joinText, urlOption, type ArgReader } from './args.js';
+import { choice, joinText, knownIssueOption, urlOption, type ArgReader } from './args.js';
 import type { CommandRegistry } from './registry.js';
 
 const STATUS_ALIASES: Record<string, KnownIssueStatus> = {
@@ -26,10 +25,7 @@ const knownIssueStatus = choice('known issue status', KNOWN_ISSUE_STATUSES, STAT
 
 /** A known issue number at the cursor: "3", "#3" or "KI-3". */
 function knownIssueNumber(args: ArgReader): number {
-  const raw = args.word('the known issue number');
-  const n = parseKnownIssueRef(raw);
-  if (n === undefined) throw new UsageError(`"${raw}" is not a known issue number: type it as 3 or KI-3.`, '');
-  return n;
+  return knownIssueOption(args.word('the known issue number'), 'known');
 }
 
 /** Registers the /known-issue family. */

@@ -14,7 +14,7 @@ import {
   unassignTicket,
 } from '../app/ticket-update.js';
 import { isTagFamily, type TagRef } from '../app/tags.js';
-import { knownIssueLabel, parseKnownIssueRef } from '../domain/known-issues.js';
+import { knownIssueLabel } from '../domain/known-issues.js';
 import {
   DEPARTMENT_ALIASES,
   DEPARTMENTS,
@@ -34,7 +34,7 @@ import {
 } from '../domain/vocabulary.js';
 import { ticketButtons, ticketCard, ticketListReply } from '../views/ticket-card.js';
 import { info, success } from '../views/reply.js';
-import { choice, joinText, wholeNumber, type ArgReader } from './args.js';
+import { choice, joinText, knownIssueOption, wholeNumber, type ArgReader } from './args.js';
 import type { CommandRegistry } from './registry.js';
 
 const priority = choice('priority', PRIORITIES);
@@ -47,12 +47,7 @@ const status = choice('status', STATUSES, STATUS_ALIASES);
 const statusOrAll = choice('status', [...STATUSES, 'all'] as const, STATUS_ALIASES);
 const team = choice('team', HANDOFF_TEAMS);
 const page = wholeNumber('page', 1, 100_000);
-/** "3", "#3" or "KI-3". */
-const knownIssueNumber = (value: string): number => {
-  const n = parseKnownIssueRef(value);
-  if (n === undefined) throw new UsageError(`"${value}" is not a known issue number: write it as 3 or KI-3.`, '');
-  return n;
-};
+const knownIssueNumber = knownIssueOption;
 const text = (value: string) => value;
 
 /** Slack sends mentions as <@U123|name>; everywhere else they are @name. */
