@@ -12,7 +12,6 @@ import { choice, knownIssueOption, urlOption } from './args.js';
 import type { CommandRegistry } from './registry.js';
 
 const tier = choice('tier', TIERS, TIER_ALIASES);
-const knownIssueNumber = knownIssueOption;
 
 const capitalize = (text: string): string => text.charAt(0).toUpperCase() + text.slice(1);
 
@@ -74,7 +73,7 @@ export function registerEscalationCommands(registry: CommandRegistry): void {
     examples: ['/deescalate 42 known:7 This is the SSO loop; answer with the workaround from the known issue.', '/deescalate 42 missed-doc:https://docs.example.com/sso The setup guide covers this.'],
     run(args, ctx) {
       const id = args.ticketId();
-      const options = args.leadingOptions({ to: tier, known: knownIssueNumber, 'missed-doc': urlOption });
+      const options = args.leadingOptions({ to: tier, known: knownIssueOption, 'missed-doc': urlOption });
       const comment = args.restText();
       if (!comment) throw new UsageError('Add a comment for the tier that gets it back.', '');
       const result = deescalateTicket(ctx, id, {

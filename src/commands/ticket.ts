@@ -47,7 +47,6 @@ const status = choice('status', STATUSES, STATUS_ALIASES);
 const statusOrAll = choice('status', [...STATUSES, 'all'] as const, STATUS_ALIASES);
 const team = choice('team', HANDOFF_TEAMS);
 const page = wholeNumber('page', 1, 100_000);
-const knownIssueNumber = knownIssueOption;
 const text = (value: string) => value;
 
 /** Slack sends mentions as <@U123|name>; everywhere else they are @name. */
@@ -139,7 +138,7 @@ export function registerTicketCommands(registry: CommandRegistry): void {
     summary: 'Lists tickets, newest first, a page at a time; without status: it shows the ones still being worked on.',
     examples: ['/ticket list mine', '/ticket list unassigned tier:t2 priority:high', '/ticket list tag:area:Authentication status:all page:2'],
     run(args, ctx) {
-      const { options, extra } = args.options({ tier, status: statusOrAll, tag: text, priority, team, dept: department, known: knownIssueNumber, page });
+      const { options, extra } = args.options({ tier, status: statusOrAll, tag: text, priority, team, dept: department, known: knownIssueOption, page });
       const filter: TicketFilter = {};
       for (const token of extra) {
         const word = token.value.toLowerCase();
