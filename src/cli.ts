@@ -37,14 +37,14 @@ async function openShell(): Promise<void> {
 }
 
 /**
- * `deskops start`: with Slack configured, the Slack adapter and the scheduler until SIGINT/SIGTERM;
- * with no chat platform, the shell as before.
+ * `deskops start`: with Slack and/or Rocket.Chat configured, those adapters and the scheduler in
+ * one process until SIGINT/SIGTERM; with no chat platform, the shell as before.
  */
 async function start(): Promise<void> {
   const config = loadConfig();
-  if (!config.slack) return openShell();
-  const service = await import('./adapters/slack/service.js');
-  await service.runSlackService(config);
+  if (!config.slack && !config.rocketChat) return openShell();
+  const service = await import('./adapters/service.js');
+  await service.runChatService(config);
 }
 
 function print(text: string): void {
@@ -60,7 +60,7 @@ export function buildProgram(): Command {
 
   program
     .command('start')
-    .description('start deskops: Slack and the scheduler when SLACK_BOT_TOKEN is set, else the terminal shell')
+    .description('start deskops: Slack and/or Rocket.Chat with the scheduler when configured, else the terminal shell')
     .action(start);
 
   program

@@ -1,0 +1,69 @@
+/**
+ * Runs the Rocket.Chat adapter: the connection (bot.ts) feeding command messages to the router
+ * (commands.ts). Start-up never fails on Rocket.Chat itself: the login is retried with backoff in
+ * the background while the rest of deskops goes on.
+ */
+import type { Config } from '../../config.js';
+import type { DeliverySink } from '../../delivery/sink.js';
+import type { Deskops } from '../../main.js';
+import { startRocketChatBot, type BackoffSettings, type RocketChatBot } from './bot.js';
+import { createCommandHandler } from './commands.js';
+import { createRocketChatSink } from './sink.js';
+
+/** A running Rocket.Chat adapter. */
+export interface RocketChatHandle {
+  /** Resolves true once logged in and subscribed, false if stopped first. */
+  ready: Promise<boolean>;
+  bot: RocketChatBot;
+  /** The outbox's Rocket.Chat destination, posting as this bot. */
+  sink: DeliverySink;
+  /** Stops reconnecting, disconnects the SDK and waits for the message in hand. */
+  stop(): Promise<void>;
+}
+
+/** Timings, small in tests; the defaults find a dead link within a minute. */
+export interface StartRocketChatOptions {
+  healthIntervalMs?: number;
+  healthTimeoutMs?: number;
+  connectTimeoutMs?: number;
+  backoff?: BackoffSettings;
+  maxRateLimitWaitMs?: number;
+}
+
+/** Starts Rocket.Chat as configured; resolves at once (the connection comes up in the background). */
+export function startRocketChat(config: Config, deskops: Deskops, options: StartRocketChatOptions = {}): RocketChatHandle {
+  const rocketChat = config.rocketChat;
+  if (!rocketChat) throw new Error('Rocket.Chat is not configured: set ROCKETCHAT_URL and ROCKETCHAT_USER');
+  const logger = deskops.logger.child({ adapter: 'rocketchat' });
+  const stopping = new AbortController();
+  // Set right below: the first message can only arrive after an asynchronous login.
+  const route: { handle?: ReturnType<typeof createCommandHandler> } = {};
+  const bot = startRocketChatBot({
+    config: rocketChat,
+    logger: deskops.logger,
+    onMessage: (message, source) => route.handle!(message, source),
+    ...(options.healthIntervalMs !== undefined ? { healthIntervalMs: options.healthIntervalMs } : {}),
+    ...(options.healthTimeoutMs !== undefined ? { healthTimeoutMs: options.healthTimeoutMs } : {}),
+    ...(options.connectTimeoutMs !== undefined ? { connectTimeoutMs: options.connectTimeoutMs } : {}),
+    ...(options.backoff ? { backoff: options.backoff } : {}),
+  });
+  route.handle = createCommandHandler({
+    deskops,
+    rest: bot.rest,
+    prefix: rocketChat.prefix,
+    self: () => bot.self(),
+    logger,
+    signal: stopping.signal,
+    ...(options.maxRateLimitWaitMs !== undefined ? { maxRateLimitWaitMs: options.maxRateLimitWaitMs } : {}),
+  });
+  const sink = createRocketChatSink({ ctx: deskops.app, rest: bot.rest, logger, prefix: rocketChat.prefix });
+  return {
+    ready: bot.ready,
+    bot,
+    sink,
+    stop: () => {
+      stopping.abort();
+      return bot.stop();
+    },
+  };
+}

@@ -1,0 +1,86 @@
+/** The platform router for outbox rows: prefixes, channel mappings, people by identity, tickets by origin, webhooks. */
+import { afterEach, describe, expect, it } from 'vitest';
+import { createPlatformSink, platformFor } from '../../src/delivery/platform-sink.js';
+import { DeliveryError, type DeliverySink } from '../../src/delivery/sink.js';
+import { identities, people, tickets } from '../../src/store/schema.js';
+import { createTestDesk, type TestDesk } from '../doubles/deskops.js';
+
+let desk: TestDesk;
+afterEach(() => desk?.dispose());
+
+/** A sink that records which channels reached it. */
+function recorder(): DeliverySink & { channels: string[] } {
+  const channels: string[] = [];
+  return { channels, post: async (channel) => void channels.push(channel) };
+}
+
+function person(name: string, platforms: Array<'slack' | 'rocketchat' | 'shell'>): number {
+  const now = desk.clock.now();
+  const { id } = desk.app.store.db.insert(people).values({ displayName: name, createdAt: now }).returning({ id: people.id }).get();
+  for (const platform of platforms) desk.app.store.db.insert(identities).values({ platform, externalId: `${platform}-${name}`, handle: name, personId: id }).run();
+  return id;
+}
+
+function ticket(platform: 'slack' | 'rocketchat' | 'shell' | null): number {
+  const now = desk.clock.now();
+  return desk.app.store.db
+    .insert(tickets)
+    .values({ title: 't', department: 'paid', chatPlatform: platform, createdAt: now, updatedAt: now, tierEnteredAt: now, statusChangedAt: now })
+    .returning({ id: tickets.id })
+    .get().id;
+}
+
+describe('platform sink', () => {
+  it('routes by prefix, mapping, identity and ticket origin, falling back to the primary platform', async () => {
+    desk = createTestDesk();
+    expect(desk.say('/channel set t2 rocketchat:ROOM2')).toMatch(/t2|ROOM2/i);
+    desk.run('/channel set t3 slack:C0T3');
+    desk.run('/channel set leads #leads');
+    const both = person('bo', ['slack', 'rocketchat']);
+    const rcOnly = person('rita', ['rocketchat', 'shell']);
+    const nobody = person('nina', ['shell']);
+    const rcTicket = ticket('rocketchat');
+    const slackTicket = ticket('slack');
+    const shellTicket = ticket('shell');
+
+    const available = ['slack', 'rocketchat'] as const;
+    const route = (channel: string) => platformFor(desk.app, channel, available);
+    expect(route('slack:C01')).toBe('slack');
+    expect(route('rocketchat:abc')).toBe('rocketchat');
+    expect(route('tier:t2')).toBe('rocketchat');
+    expect(route('tier:t3')).toBe('slack');
+    expect(route('role:leads')).toBeUndefined();
+    expect(route('tier:t4')).toBeUndefined();
+    expect(route(`person:${both}`)).toBe('slack');
+    expect(platformFor(desk.app, `person:${both}`, ['rocketchat'])).toBe('rocketchat');
+    expect(route(`person:${rcOnly}`)).toBe('rocketchat');
+    expect(route(`person:${nobody}`)).toBeUndefined();
+    expect(route(`ticket:${rcTicket}`)).toBe('rocketchat');
+    expect(route(`ticket:${slackTicket}`)).toBe('slack');
+    expect(route(`ticket:${shellTicket}`)).toBeUndefined();
+
+    const slack = recorder();
+    const rocketchat = recorder();
+    const webhook = recorder();
+    const sink = createPlatformSink(desk.app, { slack, rocketchat, webhook });
+    for (const channel of ['tier:t2', 'tier:t3', 'role:leads', `person:${rcOnly}`, `ticket:${rcTicket}`, `ticket:${shellTicket}`, 'webhook:page']) {
+      await sink.post(channel, { tone: 'info', visibility: 'channel', title: 'x' }, []);
+    }
+    expect(rocketchat.channels).toEqual(['tier:t2', `person:${rcOnly}`, `ticket:${rcTicket}`]);
+    expect(slack.channels).toEqual(['tier:t3', 'role:leads', `ticket:${shellTicket}`]);
+    expect(webhook.channels).toEqual(['webhook:page']);
+  });
+
+  it('sends everything to the only platform configured, and refuses when there is none', async () => {
+    desk = createTestDesk();
+    desk.run('/channel set t3 slack:C0T3');
+    const rocketchat = recorder();
+    const only = createPlatformSink(desk.app, { rocketchat, webhook: recorder() });
+    await only.post('tier:t3', {}, []);
+    await only.post('slack:C01', {}, []);
+    expect(rocketchat.channels).toEqual(['tier:t3', 'slack:C01']);
+
+    const none = createPlatformSink(desk.app, { webhook: recorder() });
+    await expect(none.post('tier:t2', {}, [])).rejects.toBeInstanceOf(DeliveryError);
+  });
+});
