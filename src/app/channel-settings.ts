@@ -55,7 +55,7 @@ export function setChannel(ctx: RequestContext, input: { name: string; channel: 
     const logical = logicalOrThrow(input.name);
     const channel = normalizeChannel(input.channel);
     if (!channel) {
-      throw invalid(`"${input.channel}" is not a channel.`, 'Type it as #support-t2, or as a platform id such as slack:C0123ABCD.');
+      throw invalid(`"${input.channel}" is not a channel.`, 'Type it as #support-t2, or as a platform id such as slack:C0123ABCD or rocketchat:<roomId>.');
     }
     const map = channelMap(ctx);
     const before = map[logical] ?? null;

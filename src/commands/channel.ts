@@ -22,7 +22,7 @@ export function registerChannelCommands(registry: CommandRegistry): void {
     usage: `/channel set ${CHANNEL_NAMES.join('|')} <#channel>`,
     summary: 'Post the notifications of one logical channel (a tier queue, helpdesk, leads, a team) to a real channel.',
     role: 'lead',
-    examples: ['/channel set t2 #support-t2', '/channel set support-dev #support-dev', '/channel set leads slack:C0123ABCD'],
+    examples: ['/channel set t2 #support-t2', '/channel set support-dev #support-dev', '/channel set leads slack:C0123ABCD', '/channel set t1 rocketchat:GENERAL'],
     run(args, ctx) {
       const name = rawArgument(args, `the logical channel (${CHANNEL_NAMES.join(', ')})`);
       const channel = rawArgument(args, 'the channel to post to (#name)');
