@@ -4,9 +4,10 @@
  */
 import { channelMap, type ChannelMap } from '../app/channels.js';
 import type { AppContext } from '../app/context.js';
-import { isReply } from '../views/delivery.js';
+import { handleOf } from '../app/people.js';
+import { isReply, withCc } from '../views/delivery.js';
 import { renderText, type TextStyle } from '../views/render-text.js';
-import type { DeliverySink, OutboundMessage } from './sink.js';
+import type { DeliverySink, OutboundMessage, OutboxRow } from './sink.js';
 
 /** One message the shell "posted". */
 export interface ShellPost {
@@ -36,7 +37,10 @@ export class ShellSink implements DeliverySink {
     private readonly emit: (post: ShellPost) => void,
   ) {}
 
-  async post(channel: string, message: OutboundMessage): Promise<void> {
-    this.emit({ channel, label: channelLabel(channelMap(this.ctx), channel), message });
+  async post(channel: string, message: OutboundMessage, rows: readonly OutboxRow[] = []): Promise<void> {
+    // Mentions are the platform's to render: the terminal shows them as a plain "cc @alice" line.
+    const handles = rows.flatMap((row) => (row.mentions ?? []).map((id) => handleOf(this.ctx, id))).filter((h): h is string => h?.startsWith('@') === true);
+    const shown = isReply(message) ? withCc(message, handles) : message;
+    this.emit({ channel, label: channelLabel(channelMap(this.ctx), channel), message: shown });
   }
 }

@@ -9,10 +9,9 @@
  * within the lease (5 minutes by default; the webhook sink gives up after 5 seconds).
  */
 import { and, asc, eq, inArray, lte } from 'drizzle-orm';
-import { handleOf } from '../app/people.js';
 import type { JobContext } from '../jobs/job.js';
 import { outbox } from '../store/schema.js';
-import { coalesceReplies, isReply, withCc } from '../views/delivery.js';
+import { coalesceReplies, isReply } from '../views/delivery.js';
 import type { Reply } from '../views/reply.js';
 import { DeliveryError, isWebhookChannel, type DeliverySink, type OutboundMessage, type OutboxRow } from './sink.js';
 import { validityProblem } from './validity.js';
@@ -89,10 +88,6 @@ function updateIfUnchanged(ctx: JobContext, row: OutboxRow, set: Partial<OutboxR
   return result.changes === 1;
 }
 
-function mentionHandles(ctx: JobContext, row: OutboxRow): string[] {
-  // Producers leave out whoever caused the change; delivery only names the rest.
-  return (row.mentions ?? []).map((id) => handleOf(ctx, id)).filter((handle): handle is string => handle?.startsWith('@') === true);
-}
 
 /** Groups claimed rows into posts: webhooks one by one, chat rows coalesced per channel. */
 function composeMessages(ctx: JobContext, rows: readonly OutboxRow[], settings: Required<DeliveryOptions>, report: DeliveryReport): Outgoing[] {
@@ -111,7 +106,7 @@ function composeMessages(ctx: JobContext, rows: readonly OutboxRow[], settings: 
     }
     const group = byChannel.get(row.channel) ?? { rows: [], replies: [] };
     group.rows.push(row);
-    group.replies.push(withCc(row.payload, mentionHandles(ctx, row)));
+    group.replies.push(row.payload);
     byChannel.set(row.channel, group);
   }
   for (const [channel, group] of byChannel) {

