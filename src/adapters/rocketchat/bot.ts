@@ -14,6 +14,7 @@ import type { Logger } from '../../log.js';
 import { roomHistory, withRateLimitRetry } from './history.js';
 import { createRocketChatRest, RocketChatApiError, type RocketChatAuth, type RocketChatRest } from './rest.js';
 import { sdkLogger } from './sdk-logger.js';
+import { pause } from '../pause.js';
 
 /** A chat message as the adapter sees it, from the stream or from history (ts normalised). */
 export interface RocketChatMessage {
@@ -128,19 +129,6 @@ function plainError(error: unknown): Error {
   if (error instanceof Error) return error;
   const message = (error as { message?: unknown } | undefined)?.message;
   return new Error(typeof message === 'string' ? message : JSON.stringify(error));
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal.aborted) return resolve();
-    const timer = setTimeout(done, ms);
-    function done() {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    }
-    signal.addEventListener('abort', done, { once: true });
-  });
 }
 
 /** One live driver: the SDK bot, its raw socket, and a promise that settles when the link is lost. */
@@ -368,7 +356,7 @@ export function startRocketChatBot(options: RocketChatBotOptions): RocketChatBot
       } catch (error) {
         failedAttempts += 1;
         logger.warn({ err: plainError(error), retryInMs: delay }, 'Rocket.Chat connection failed; retrying');
-        await sleep(delay, stopping.signal);
+        await pause(delay, stopping.signal);
         delay = Math.min(maxBackoff, delay * 2);
         continue;
       }
@@ -391,7 +379,7 @@ export function startRocketChatBot(options: RocketChatBotOptions): RocketChatBot
       logger.warn({ why, retryInMs: delay }, 'Rocket.Chat connection lost; reconnecting');
       // A connection that lived resets the backoff; a flapping one (lost at once) keeps growing it.
       if (Date.now() - connectedAt > healthTimeoutMs) delay = initialBackoff;
-      await sleep(delay, stopping.signal);
+      await pause(delay, stopping.signal);
       delay = Math.min(maxBackoff, delay * 2);
     }
     resolveReady(false);

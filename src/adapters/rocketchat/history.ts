@@ -3,6 +3,7 @@
  * for catch-up after a reconnect, and a bounded in-process wait for the server's rate-limit reset.
  */
 import { authHeaders, classifyFailure, RocketChatApiError, type RocketChatAuth } from './rest.js';
+import { pause } from '../pause.js';
 
 /** The history endpoint for a room type (c channel, p private group, d direct message). */
 export const HISTORY_ENDPOINT: Readonly<Record<string, string>> = { c: 'channels.history', p: 'groups.history', d: 'im.history' };
@@ -27,19 +28,6 @@ export interface RateLimitRetryOptions {
   /** A reset further off than this is not waited for in-process; the error goes to the caller (default 60 s). */
   maxWaitMs?: number;
   signal?: AbortSignal;
-}
-
-/** Waits `ms`, or less if `signal` aborts first. */
-function pause(ms: number, signal: AbortSignal | undefined): Promise<void> {
-  return new Promise((resolve) => {
-    const done = () => {
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', done);
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    signal?.addEventListener('abort', done, { once: true });
-  });
 }
 
 /** Runs `call`, waiting out a rate-limit answer until the server's reset (bounded tries and wait). */

@@ -5,6 +5,7 @@
  */
 import { ErrorCode } from '@slack/web-api';
 import type { Logger } from '../../log.js';
+import { pause } from '../pause.js';
 
 export interface BackoffOptions {
   /** First wait, in ms (default 1 s). */
@@ -37,19 +38,6 @@ export function slackFailureReason(error: unknown): string {
     default:
       return error instanceof Error ? error.message : String(error);
   }
-}
-
-/** Waits `ms`, or less if `signal` aborts. */
-function pause(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(done, ms);
-    function done() {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    }
-    signal.addEventListener('abort', done, { once: true });
-  });
 }
 
 /**
