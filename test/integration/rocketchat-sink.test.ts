@@ -308,6 +308,16 @@ describe('rate limits and pacing', () => {
     expect((await rejection(pacer.take('D'))).retryAfterMs).toBe(7000);
   });
 
+  it('counts replies posted without a turn, so the outbox makes room for them', async () => {
+    let now = 0;
+    const pacer = createPacer({ callsPerWindow: 2, windowMs: 10_000, roomIntervalMs: 1000, maxWaitMs: 5000, now: () => now, sleep: async () => undefined });
+    pacer.note('A');
+    pacer.note('B');
+    expect((await rejection(pacer.take('C'))).retryAfterMs).toBe(10_000);
+    now = 10_000;
+    await pacer.take('C');
+  });
+
   it('spaces posts to one room', async () => {
     const rc = sink({ callsPerWindow: 100, roomIntervalMs: 300 });
     const started = Date.now();

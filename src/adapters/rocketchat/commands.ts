@@ -14,6 +14,7 @@ import type { MessageSource, RocketChatMessage } from './bot.js';
 import { withRateLimitRetry } from './history.js';
 import { renderMessage } from './render.js';
 import type { RocketChatRest } from './rest.js';
+import type { Pacer } from './pacing.js';
 
 /** How to recognise a command. */
 export interface CommandSyntax {
@@ -72,6 +73,8 @@ export interface CommandHandlerDeps {
   maxRateLimitWaitMs?: number;
   /** Aborted on stop: a reply waiting out a rate limit gives up instead of holding the shutdown. */
   signal?: AbortSignal;
+  /** The outbox sink's pacer: replies count against the same endpoint limit. */
+  pacer?: Pacer;
 }
 
 /** Claims a message id in seen_events; false when it was handled before. */
@@ -99,6 +102,7 @@ export function createCommandHandler(deps: CommandHandlerDeps): (message: Rocket
         maxWaitMs: deps.maxRateLimitWaitMs ?? 60_000,
         ...(deps.signal ? { signal: deps.signal } : {}),
       });
+      deps.pacer?.note(message.rid);
     } catch (error) {
       // The command has run; running it again to re-send the reply would repeat its effect.
       logger.error({ err: error, messageId: message._id, rid: message.rid }, 'Rocket.Chat reply could not be posted');

@@ -26,6 +26,11 @@ export interface Pacer {
   take(room: string): Promise<void>;
   /** The server said wait `ms` (a rate limit): nothing is posted before then. */
   blockFor(ms: number): void;
+  /**
+   * Counts a post made without waiting for a turn (a reply to a command: people are waiting for
+   * it), so the outbox's posts make room for it under the same endpoint limit.
+   */
+  note(room: string): void;
 }
 
 /** A Pacer with the given limits (see PacingOptions for the defaults). */
@@ -59,6 +64,12 @@ export function createPacer(options: PacingOptions = {}): Pacer {
     },
     blockFor(ms) {
       blockedUntil = Math.max(blockedUntil, now() + ms);
+    },
+    note(room) {
+      const at = now();
+      calls.push(at);
+      calls.sort((a, b) => a - b);
+      roomNext.set(room, Math.max(roomNext.get(room) ?? 0, at + roomIntervalMs));
     },
   };
 }

@@ -8,6 +8,7 @@ import type { DeliverySink } from '../../delivery/sink.js';
 import type { Deskops } from '../../main.js';
 import { startRocketChatBot, type BackoffSettings, type RocketChatBot } from './bot.js';
 import { createCommandHandler } from './commands.js';
+import { createPacer } from './pacing.js';
 import { createRocketChatSink } from './sink.js';
 
 /** A running Rocket.Chat adapter. */
@@ -47,7 +48,10 @@ export function startRocketChat(config: Config, deskops: Deskops, options: Start
     ...(options.connectTimeoutMs !== undefined ? { connectTimeoutMs: options.connectTimeoutMs } : {}),
     ...(options.backoff ? { backoff: options.backoff } : {}),
   });
+  // One pacer for replies and the outbox: both post to chat.sendMessage, under one server limit.
+  const pacer = createPacer();
   route.handle = createCommandHandler({
+    pacer,
     deskops,
     rest: bot.rest,
     prefix: rocketChat.prefix,
@@ -56,7 +60,7 @@ export function startRocketChat(config: Config, deskops: Deskops, options: Start
     signal: stopping.signal,
     ...(options.maxRateLimitWaitMs !== undefined ? { maxRateLimitWaitMs: options.maxRateLimitWaitMs } : {}),
   });
-  const sink = createRocketChatSink({ ctx: deskops.app, rest: bot.rest, logger, prefix: rocketChat.prefix });
+  const sink = createRocketChatSink({ ctx: deskops.app, rest: bot.rest, logger, prefix: rocketChat.prefix, pacing: pacer });
   return {
     ready: bot.ready,
     bot,
