@@ -13,13 +13,12 @@ import { createRocketChatRest, login, restFromConfig, type RocketChatRest } from
 import { createRocketChatSink } from '../../src/adapters/rocketchat/sink.js';
 import { createPacer, type PacingOptions } from '../../src/adapters/rocketchat/pacing.js';
 import { enqueue } from '../../src/app/outbox.js';
-import { writeSetting } from '../../src/app/team-settings.js';
-import { DeliveryError, type DeliverySink, type OutboxRow } from '../../src/delivery/sink.js';
+import { type DeliverySink, type OutboxRow } from '../../src/delivery/sink.js';
 import { deliverDue } from '../../src/delivery/worker.js';
 import { outbox, ticketThreads } from '../../src/store/schema.js';
-import { warning, type Reply } from '../../src/views/reply.js';
 import { actAs, createTestApp, type TestApp } from '../doubles/context.js';
 import { insertTicket } from '../doubles/tickets.js';
+import { mapChannelsIn, notice, outboxRow, rejection } from '../doubles/sink-fixtures.js';
 
 /** One request the recorder received. */
 interface Recorded {
@@ -84,27 +83,8 @@ function sink(pacing: PacingOptions = { callsPerWindow: 1000, roomIntervalMs: 0 
   return createRocketChatSink({ ctx: test.app, rest, logger, prefix: '!', pacing });
 }
 
-function mapChannels(map: Record<string, string>): void {
-  const lead = actAs(test.app, 'lead', 'lead');
-  test.app.store.transaction(() => writeSetting(lead, 'channels', map));
-}
-
-let nextRowId = 1;
-function row(dedupeKey: string, extra: Partial<OutboxRow> = {}): OutboxRow {
-  const now = test.clock.now();
-  return { id: nextRowId++, dedupeKey, channel: 'tier:t2', payload: null, ticketId: null, validWhile: null, mentions: null, state: 'queued', attempts: 0, nextAttemptAt: now, lastError: null, createdAt: now, sentAt: null, ...extra };
-}
-
-const notice = (title: string, extra: Partial<Reply> = {}): Reply => warning(title, { visibility: 'channel', text: 'details', ...extra });
-
-async function rejection(promise: Promise<unknown>): Promise<DeliveryError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(DeliveryError);
-  return error as DeliveryError;
-}
+const mapChannels = (map: Record<string, string>): void => mapChannelsIn(test.app, map);
+const row = (dedupeKey: string, extra: Partial<OutboxRow> = {}): OutboxRow => outboxRow(test.clock.now(), dedupeKey, extra);
 
 const posts = (): Recorded[] => server.calls.filter((c) => c.endpoint === 'chat.sendMessage');
 const message = (call: Recorded | undefined): Record<string, unknown> => call!.body.message as Record<string, unknown>;

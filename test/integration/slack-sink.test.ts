@@ -11,15 +11,14 @@ import { renderBlocks } from '../../src/adapters/slack/render.js';
 import { createSlackSink, type SlackSinkOptions } from '../../src/adapters/slack/sink.js';
 import { enqueue } from '../../src/app/outbox.js';
 import { resolveActor } from '../../src/app/people.js';
-import { writeSetting } from '../../src/app/team-settings.js';
-import { DeliveryError, type DeliverySink, type OutboxRow } from '../../src/delivery/sink.js';
+import { type DeliverySink, type OutboxRow } from '../../src/delivery/sink.js';
 import { deliverDue } from '../../src/delivery/worker.js';
 import { outbox, ticketThreads } from '../../src/store/schema.js';
-import { warning, type Reply } from '../../src/views/reply.js';
 import { actAs } from '../doubles/context.js';
 import { createTestDesk, type TestDesk } from '../doubles/deskops.js';
 import { startSlackApi, type SlackApiStandIn, type SlackCall } from '../doubles/slack-api.js';
 import { insertTicket } from '../doubles/tickets.js';
+import { mapChannelsIn, notice, outboxRow, rejection } from '../doubles/sink-fixtures.js';
 
 let desk: TestDesk;
 let api: SlackApiStandIn;
@@ -39,27 +38,8 @@ function sink(options: SlackSinkOptions = { minIntervalMs: 0 }, url?: string): D
   return createSlackSink(deps(url), options);
 }
 
-function mapChannels(map: Record<string, string>): void {
-  const lead = actAs(desk.app, 'lead', 'lead');
-  desk.app.store.transaction(() => writeSetting(lead, 'channels', map));
-}
-
-let nextRowId = 1;
-function row(dedupeKey: string, extra: Partial<OutboxRow> = {}): OutboxRow {
-  const now = desk.clock.now();
-  return { id: nextRowId++, dedupeKey, channel: 'tier:t2', payload: null, ticketId: null, validWhile: null, mentions: null, state: 'queued', attempts: 0, nextAttemptAt: now, lastError: null, createdAt: now, sentAt: null, ...extra };
-}
-
-const notice = (title: string, extra: Partial<Reply> = {}): Reply => warning(title, { visibility: 'channel', text: 'details', ...extra });
-
-async function rejection(promise: Promise<unknown>): Promise<DeliveryError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(DeliveryError);
-  return error as DeliveryError;
-}
+const mapChannels = (map: Record<string, string>): void => mapChannelsIn(desk.app, map);
+const row = (dedupeKey: string, extra: Partial<OutboxRow> = {}): OutboxRow => outboxRow(desk.clock.now(), dedupeKey, extra);
 
 const posts = (): SlackCall[] => api.callsTo('chat.postMessage');
 
