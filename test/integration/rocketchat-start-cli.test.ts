@@ -5,26 +5,16 @@
  */
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { ROOT } from '../doubles/cli.js';
+import { ROOT, freePort } from '../doubles/cli.js';
 import { rcMessage, startRocketChatServer } from '../doubles/rocketchat-server.js';
 
 const cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
-
-/** A port nobody listens on right now. */
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 /** Spawns `deskops start` against `url`; stderr is collected, the process is killed after the test. */
 function startDeskops(url: string, password: string): { child: ChildProcessWithoutNullStreams; stderr: () => string; exited: Promise<number | null> } {

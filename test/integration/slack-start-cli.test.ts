@@ -4,11 +4,10 @@
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { ROOT } from '../doubles/cli.js';
+import { ROOT, freePort } from '../doubles/cli.js';
 import { startSlackApi } from '../doubles/slack-api.js';
 import { postToSlackEndpoint, slashCommandBody } from '../doubles/slack-requests.js';
 
@@ -16,15 +15,6 @@ const cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
-
-/** A port nobody listens on right now. */
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 describe('deskops start with Slack', () => {
   it('serves Slack over HTTP, retries a failing auth.test, and exits 0 on SIGTERM', async () => {
