@@ -2,7 +2,7 @@
  * The shell's `:clock` and `:tick`, the scheduler printing above the prompt, and /channel, with
  * in-memory streams, a real store and a probe job that reports the instant it ran at.
  */
-import { PassThrough, Readable, Writable } from 'node:stream';
+import { PassThrough, Readable } from 'node:stream';
 import pino from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createShellTools, type ShellBackground, type ShellTools } from '../../src/adapters/shell/tools.js';
@@ -18,6 +18,7 @@ import type { Job } from '../../src/jobs/job.js';
 import { outbox } from '../../src/store/schema.js';
 import { info, warning } from '../../src/views/reply.js';
 import { createTestApp, type TestApp } from '../doubles/context.js';
+import { collector } from '../doubles/streams.js';
 
 const logger = pino({ level: 'silent' });
 /** What "real time" is in these tests: the clock's fallback, fixed so output is stable. */
@@ -57,17 +58,6 @@ function setUp(timeZone = 'UTC'): void {
 
 beforeEach(() => setUp());
 afterEach(() => t.close());
-
-function collector(): { stream: Writable; text: () => string } {
-  const chunks: string[] = [];
-  const stream = new Writable({
-    write(chunk: Buffer, _encoding, done) {
-      chunks.push(chunk.toString('utf8'));
-      done();
-    },
-  });
-  return { stream, text: () => chunks.join('') };
-}
 
 /** The reply blocks a piped script printed. */
 async function piped(script: string, extra: Partial<ShellOptions> = {}): Promise<string[]> {

@@ -18,6 +18,7 @@ import { createRouter } from '../../src/commands/router.js';
 import { openStore, type Store } from '../../src/store/database.js';
 import { info } from '../../src/views/reply.js';
 import { systemClock } from '../../src/clock.js';
+import { collector } from '../doubles/streams.js';
 
 const logger = pino({ level: 'silent' });
 
@@ -52,17 +53,6 @@ beforeEach(() => {
 });
 
 afterEach(() => store.close());
-
-function collector(): { stream: Writable; text: () => string } {
-  const chunks: string[] = [];
-  const stream = new Writable({
-    write(chunk: Buffer, _encoding, done) {
-      chunks.push(chunk.toString('utf8'));
-      done();
-    },
-  });
-  return { stream, text: () => chunks.join('') };
-}
 
 /** Pipes `script` through a non-interactive shell as @alice and returns what it printed. */
 async function piped(script: string | string[], options: Partial<ShellOptions> = {}): Promise<string> {
