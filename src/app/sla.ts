@@ -90,8 +90,7 @@ function openClock(ctx: AppContext, setup: SlaSetup, ticket: TicketRow, now: Dat
  * opens a new one; a status change pauses or resumes it; a priority or department change moves
  * its next check. `before` is null for a new ticket.
  */
-export function syncSlaClock(ctx: AppContext, before: TicketRow | null, after: TicketRow, now: Date): void {
-  const setup = slaSetup(ctx);
+export function syncSlaClock(ctx: AppContext, before: TicketRow | null, after: TicketRow, now: Date, setup: SlaSetup = slaSetup(ctx)): void {
   const clock = currentClock(ctx, after.id);
   const newEntry = !before || before.tier !== after.tier || before.tierEnteredAt.getTime() !== after.tierEnteredAt.getTime();
   if (newEntry || !clock) {

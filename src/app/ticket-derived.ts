@@ -6,9 +6,9 @@
 import { eq } from 'drizzle-orm';
 import { nextStatusTimer } from '../domain/status-timers.js';
 import { tickets } from '../store/schema.js';
-import { loadCalendar } from './calendar.js';
 import type { AppContext } from './context.js';
-import { replyDeadline, syncSlaClock } from './sla.js';
+import { replyDeadline, slaSetup, syncSlaClock } from './sla.js';
+import type { BusinessCalendar } from '../domain/calendar.js';
 import { loadTimerPolicy } from './sla-policy.js';
 import type { TicketRow } from './ticket-records.js';
 
@@ -18,21 +18,23 @@ const sameInstant = (a: Date | null, b: Date | null) => (a?.getTime() ?? null) =
  * When the requester is owed a reply: one business day after their last message, while the
  * ticket is Open and nobody has answered since. An unchanged message keeps its deadline.
  */
-function requesterReplyDue(ctx: AppContext, before: TicketRow | null, after: TicketRow): Date | null {
+function requesterReplyDue(calendar: BusinessCalendar, before: TicketRow | null, after: TicketRow): Date | null {
   const wrote = after.lastRequesterMessageAt;
   if (after.status !== 'open' || wrote === null) return null;
   if (after.lastPublicReplyAt !== null && after.lastPublicReplyAt >= wrote) return null;
   if (after.replyDueAt && sameInstant(before?.lastRequesterMessageAt ?? null, wrote)) return after.replyDueAt;
-  return replyDeadline(loadCalendar(ctx), wrote);
+  return replyDeadline(calendar, wrote);
 }
 
 /** Brings the derived columns and the SLA clock in line with `after`; returns the stored row. */
 export function syncDerivedState(ctx: AppContext, before: TicketRow | null, after: TicketRow): TicketRow {
   const now = ctx.clock.now();
-  syncSlaClock(ctx, before, after, now);
+  // Settings are read once per change: the calendar serves the SLA clock and the reply deadline.
+  const setup = slaSetup(ctx);
+  syncSlaClock(ctx, before, after, now, setup);
   const timer = nextStatusTimer(after, loadTimerPolicy(ctx), ctx.settings.timeZone);
   const statusTimerAt = timer?.at ?? null;
-  const replyDueAt = requesterReplyDue(ctx, before, after);
+  const replyDueAt = requesterReplyDue(setup.calendar, before, after);
   const replyWarnedAt = sameInstant(replyDueAt, after.replyDueAt) ? after.replyWarnedAt : null;
   if (sameInstant(statusTimerAt, after.statusTimerAt) && sameInstant(replyDueAt, after.replyDueAt) && sameInstant(replyWarnedAt, after.replyWarnedAt)) return after;
   return ctx.store.db.update(tickets).set({ statusTimerAt, replyDueAt, replyWarnedAt }).where(eq(tickets.id, after.id)).returning().get();

@@ -2,6 +2,7 @@
 import { and, count, desc, eq, inArray, isNull, type SQL } from 'drizzle-orm';
 import { knownIssues, oncallEscalations, tags, tickets, ticketTags } from '../store/schema.js';
 import { slaSetup, ticketSla, type TicketSla } from './sla.js';
+import type { BusinessCalendar } from '../domain/calendar.js';
 import { ACTIVE_STATUSES } from '../domain/lifecycle.js';
 import type { Department, HandoffTeam, Priority, Status, Tier } from '../domain/vocabulary.js';
 import { slugify } from '../domain/text.js';
@@ -99,6 +100,8 @@ export interface TicketDetail {
   comments: (CommentRow & { author: string })[];
   /** The SLA of its current tier entry (null for On-Call, which has the ladder instead). */
   sla: TicketSla | null;
+  /** The calendar the SLA counts in, for showing business durations. */
+  calendar: BusinessCalendar;
   /** An on-call escalation is waiting for its acknowledgement. */
   awaitingAck: boolean;
 }
@@ -112,6 +115,7 @@ export function ticketDetail(ctx: AppContext, ticketId: number): TicketDetail {
     : null;
   const parent = ticket.parentId ? (db.select({ id: tickets.id, title: tickets.title }).from(tickets).where(eq(tickets.id, ticket.parentId)).get() ?? null) : null;
   const children = db.select({ id: tickets.id, title: tickets.title, status: tickets.status }).from(tickets).where(eq(tickets.parentId, ticket.id)).orderBy(tickets.id).all();
+  const setup = slaSetup(ctx);
   return {
     ticket,
     assignee: handleOf(ctx, ticket.assigneeId),
@@ -121,7 +125,8 @@ export function ticketDetail(ctx: AppContext, ticketId: number): TicketDetail {
     parent,
     children,
     comments: commentsOf(ctx, ticket.id).map((c) => ({ ...c, author: c.authorLabel })),
-    sla: ticketSla(ctx, slaSetup(ctx), ticket, ctx.clock.now()),
+    sla: ticketSla(ctx, setup, ticket, ctx.clock.now()),
+    calendar: setup.calendar,
     awaitingAck:
       db
         .select({ id: oncallEscalations.id })

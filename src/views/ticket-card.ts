@@ -1,6 +1,6 @@
 /** Reply builders for tickets: the card, the timeline and list rows, shared by every adapter. */
 import type { RequestContext } from '../app/context.js';
-import { slaSetup, type TicketSla } from '../app/sla.js';
+import type { TicketSla } from '../app/sla.js';
 import type { TicketDetail, TicketPage } from '../app/ticket-queries.js';
 import type { BusinessCalendar } from '../domain/calendar.js';
 import { formatBusinessDuration } from '../domain/sla.js';
@@ -96,7 +96,7 @@ export function ticketCard(ctx: RequestContext, detail: TicketDetail): Reply {
   sections.push({ heading: `Timeline (${detail.comments.length})`, lines: timeline.length > 0 ? timeline : ['_No replies or notes yet._'] });
   const viewerId = ctx.actor.kind === 'person' ? ctx.actor.personId : null;
   return info(`#${ticket.id} ${ticket.title}`, {
-    fields: ticketFields(detail, zone, slaSetup(ctx).calendar),
+    fields: ticketFields(detail, zone, detail.calendar),
     sections,
     buttons: ticketButtons(ticket, viewerId, detail.awaitingAck),
     footer: `Opened ${formatWhen(ticket.createdAt, now, zone)} by ${detail.createdBy ?? 'unknown'} · updated ${formatWhen(ticket.updatedAt, now, zone)}`,
