@@ -382,3 +382,17 @@ export const seenEvents = sqliteTable('seen_events', {
   key: text('key').primaryKey(),
   at: instant('at').notNull(),
 });
+
+/**
+ * Per chat room, the newest message deskops has seen there (Rocket.Chat), so a restart of deskops
+ * itself, not only a reconnect, reads back the commands typed while it was away.
+ */
+export const chatCursors = sqliteTable(
+  'chat_cursors',
+  {
+    platform: text('platform').$type<Platform>().notNull(),
+    room: text('room').notNull(),
+    lastSeenAt: instant('last_seen_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.platform, t.room] })],
+);
