@@ -9,6 +9,7 @@ import cron, { type ScheduledTask, type TaskOptions } from 'node-cron';
 import { sql } from 'drizzle-orm';
 import { deliverDue, type DeliveryOptions, type DeliveryReport } from '../delivery/worker.js';
 import type { DeliverySink } from '../delivery/sink.js';
+import { newCorrelationId, withCorrelation } from '../log.js';
 import { jobRuns } from '../store/schema.js';
 import { emptyReport, type Job, type JobContext, type JobReport } from './job.js';
 
@@ -80,8 +81,20 @@ function beginRun(ctx: JobContext, name: string, now: Date): (error: string | nu
   };
 }
 
+/**
+ * Runs `fn` as one run of `job`: every log line inside carries `{ job, runId }` (a fresh runId per
+ * run), so the lines of one run can be found together.
+ */
+export function asJobRun<T>(job: string, fn: () => T): T {
+  return withCorrelation({ job, runId: newCorrelationId() }, fn);
+}
+
 /** Runs one job as of `now`, timed and recorded; a throw is logged and reported, never rethrown. */
 function runRecorded(ctx: JobContext, job: Job, now: Date): JobRunReport {
+  return asJobRun(job.name, () => runRecordedInContext(ctx, job, now));
+}
+
+function runRecordedInContext(ctx: JobContext, job: Job, now: Date): JobRunReport {
   const finish = beginRun(ctx, job.name, now);
   let report: JobRunReport;
   try {
@@ -110,7 +123,11 @@ export function runJobsOnce(ctx: JobContext, jobs: readonly Job[], now: Date): R
  * the report, or to the error when the run itself failed (the database, not a post: failed posts
  * are retried and counted in the report).
  */
-export async function runDelivery(ctx: JobContext, now: Date, sink: DeliverySink, options?: DeliveryOptions): Promise<DeliveryReport | { error: unknown }> {
+export function runDelivery(ctx: JobContext, now: Date, sink: DeliverySink, options?: DeliveryOptions): Promise<DeliveryReport | { error: unknown }> {
+  return asJobRun(DELIVERY_JOB, () => runDeliveryInContext(ctx, now, sink, options));
+}
+
+async function runDeliveryInContext(ctx: JobContext, now: Date, sink: DeliverySink, options?: DeliveryOptions): Promise<DeliveryReport | { error: unknown }> {
   const finish = beginRun(ctx, DELIVERY_JOB, now);
   try {
     const report = await deliverDue(ctx, now, sink, options);

@@ -6,7 +6,7 @@ import { TZDate } from '@date-fns/tz';
 import { drainOutbox, type DeliveryOptions, type DeliveryReport } from '../delivery/worker.js';
 import type { DeliverySink } from '../delivery/sink.js';
 import type { Job, JobContext } from './job.js';
-import { runJobsOnce, type JobRunReport } from './scheduler.js';
+import { asJobRun, DELIVERY_JOB, runJobsOnce, type JobRunReport } from './scheduler.js';
 
 /** How `--at` and `:clock` want an instant, for error messages. */
 export const INSTANT_FORMAT =
@@ -47,7 +47,7 @@ export interface TickResult {
 /** Runs every job once as of `now`, then delivers everything due at `now` through `sink`. */
 export async function runTick(ctx: JobContext, jobs: readonly Job[], now: Date, sink: DeliverySink, options?: DeliveryOptions): Promise<TickResult> {
   const reports = runJobsOnce(ctx, jobs, now);
-  const delivery = await drainOutbox(ctx, now, sink, options);
+  const delivery = await asJobRun(DELIVERY_JOB, () => drainOutbox(ctx, now, sink, options));
   return { at: now, jobs: reports, delivery };
 }
 

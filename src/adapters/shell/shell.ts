@@ -7,7 +7,7 @@ import { once } from 'node:events';
 import { clearScreenDown, createInterface, cursorTo, moveCursor, type Interface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
 import type { Deskops } from '../../main.js';
-import { correlationId } from '../../log.js';
+import { correlationId, newCorrelationId, withCorrelation } from '../../log.js';
 import { renderText, type TextStyle } from '../../views/render-text.js';
 import { failure, type Reply } from '../../views/reply.js';
 import { shellCompleter } from './completion.js';
@@ -69,7 +69,12 @@ function runCommand(line: string, session: ShellSession, deskops: ShellBackend):
   }
 }
 
+/** Answers one line; its log lines carry one requestId, which an apology shows as its ref. */
 function respond(line: string, session: ShellSession, options: ShellOptions): MetaOutcome | Promise<MetaOutcome> {
+  return withCorrelation({ requestId: newCorrelationId(), platform: 'shell' }, () => respondInContext(line, session, options));
+}
+
+function respondInContext(line: string, session: ShellSession, options: ShellOptions): MetaOutcome | Promise<MetaOutcome> {
   switch (classifyLine(line)) {
     case 'skip':
       return { quit: false };

@@ -3,7 +3,8 @@
  * with deskops' commands and buttons registered. It is built with deferred initialisation, so a
  * failed auth.test is an error start.ts can retry instead of an unhandled rejection.
  */
-import { App, HTTPReceiver, SocketModeReceiver, type Receiver } from '@slack/bolt';
+import { App, HTTPReceiver, SocketModeReceiver, type AnyMiddlewareArgs, type Middleware, type Receiver } from '@slack/bolt';
+import { correlationFields, newCorrelationId, withCorrelation } from '../../log.js';
 import { registerActions } from './actions.js';
 import { boltLogger } from './bolt-logger.js';
 import { registerCommands } from './commands.js';
@@ -53,6 +54,26 @@ function receiverFor(options: SlackAppOptions): { receiver: Receiver; http?: HTT
   return { receiver: http, http };
 }
 
+/** What kind of Slack request a body is, for the log ("slash_command /desk", "block_actions", "event app_home_opened"). */
+function slackKind(body: Record<string, unknown>): string {
+  if (typeof body.command === 'string') return `slash_command ${body.command}`;
+  if (body.type === 'event_callback') {
+    const event = body.event as { type?: unknown } | undefined;
+    return `event ${typeof event?.type === 'string' ? event.type : 'unknown'}`;
+  }
+  return typeof body.type === 'string' ? body.type : 'unknown';
+}
+
+/**
+ * The first middleware: everything Bolt does for one request (listeners, use cases, Web API
+ * calls, their log lines and any apology's ref) runs with one requestId. HTTP mode already has
+ * one from the server (start.ts), which it keeps, so the receiver's own lines match too.
+ */
+export const correlateSlackRequest: Middleware<AnyMiddlewareArgs> = ({ body, next }) => {
+  const requestId = correlationFields().requestId ?? newCorrelationId();
+  return withCorrelation({ requestId, platform: 'slack', slack: slackKind(body as Record<string, unknown>) }, () => next());
+};
+
 /** Builds the Bolt app for `options.slack.mode`; call `app.init()` (with retries) before use. */
 export function createSlackApp(options: SlackAppOptions): SlackApp {
   const { slack, deskops } = options;
@@ -68,6 +89,7 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
     ...(slack.botUserId ? { botUserId: slack.botUserId } : {}),
     deferInitialization: true,
   });
+  app.use(correlateSlackRequest);
   app.error(async (error) => {
     options.logger.error({ err: error, source: 'slack' }, 'slack listener failed');
   });

@@ -3,10 +3,11 @@
  * never fails on Slack itself: auth.test and the Socket Mode connection are retried with backoff
  * in the background while the rest of deskops (scheduler, shell) goes on.
  */
-import type { Server } from 'node:http';
+import type { RequestListener, Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { WebClient } from '@slack/web-api';
 import type { Config, SlackConfig } from '../../config.js';
+import { newCorrelationId, withCorrelation } from '../../log.js';
 import type { Deskops } from '../../main.js';
 import { createSlackApp, type SlackApp } from './app.js';
 import { boltLogger } from './bolt-logger.js';
@@ -69,7 +70,10 @@ function close(server: Server): Promise<void> {
 async function startHttp(slack: SlackApp, deps: SlackDeps, port: number, backoff: BackoffOptions): Promise<SlackHandle> {
   const stopping = new AbortController();
   let initialised = false;
-  const server = createSlackHttpServer({ listener: slack.http!.requestListener, ready: () => initialised });
+  const receive = slack.http!.requestListener;
+  // One requestId per HTTP request from the start, so Bolt's receiver lines (bad signature, no ack) carry it too.
+  const listener: RequestListener = (req, res) => withCorrelation({ requestId: newCorrelationId(), platform: 'slack' }, () => receive(req, res));
+  const server = createSlackHttpServer({ listener, ready: () => initialised });
   const bound = await listen(server, port);
   deps.logger.info({ port: bound }, `Slack HTTP mode: listening on port ${bound}`);
   const ready = keepTrying('Slack start-up (auth.test)', () => slack.app.init(), { ...backoff, signal: stopping.signal, logger: deps.logger }).then((ok) => {
