@@ -9,6 +9,7 @@ import { registerPeopleCommands } from './people.js';
 import { registerSlaCommands } from './sla.js';
 import { registerOncallCommands } from './oncall.js';
 import { registerChannelCommands } from './channel.js';
+import { registerIntakeCommands } from './intake.js';
 import { registerCalendarCommands } from './calendar.js';
 import { registerDigestCommands } from './digest.js';
 
@@ -25,5 +26,6 @@ export function buildRegistry(): CommandRegistry {
   registerOncallCommands(registry);
   registerCalendarCommands(registry);
   registerChannelCommands(registry);
+  registerIntakeCommands(registry);
   return registry;
 }

@@ -2,15 +2,13 @@
  * Slack messages as ticket material: reading one back, its permalink, its text without Slack's
  * markup, the ticket that carries it, and opening a ticket that links back to it.
  */
-import { and, eq, or } from 'drizzle-orm';
 import type { WebClient } from '@slack/web-api';
-import { createTicket, MAX_TITLE_LENGTH, type CreateTicketInput } from '../../../app/ticket-create.js';
+import { openTicketFromChatMessage, ticketForChatMessage, titleFromText } from '../../../app/chat-messages.js';
+import type { CreateTicketInput } from '../../../app/ticket-create.js';
 import type { TicketRow } from '../../../app/ticket-records.js';
 import type { PlatformUser } from '../../../app/people.js';
-import { ticketThreads } from '../../../store/schema.js';
-import { oneLine } from '../../../views/format.js';
 import type { SlackDeps } from '../deps.js';
-import { claimEvent, cut, slackContext } from './common.js';
+import { slackContext } from './common.js';
 
 /** How long a permalink may take before the ticket goes on without one. */
 export const PERMALINK_TIMEOUT_MS = 1_500;
@@ -78,22 +76,11 @@ export function slackToPlain(text: string): string {
     .replace(/&amp;/g, '&');
 }
 
-/** A ticket title from a message: its first non-empty line, at most 200 characters. */
-export function titleFromText(text: string): string {
-  const first = text.split('\n').find((line) => line.trim() !== '') ?? '';
-  return cut(oneLine(first), MAX_TITLE_LENGTH);
-}
+export { titleFromText };
 
 /** The ticket whose Slack thread is this message (the message itself, or its thread's parent). */
 export function ticketForMessage(deps: SlackDeps, channel: string, ts: string, threadTs?: string): number | undefined {
-  const threads = threadTs && threadTs !== ts ? [ts, threadTs] : [ts];
-  const rows = deps.deskops.app.store.db
-    .select({ ticketId: ticketThreads.ticketId, thread: ticketThreads.thread })
-    .from(ticketThreads)
-    .where(and(eq(ticketThreads.platform, 'slack'), eq(ticketThreads.channel, channel), or(...threads.map((t) => eq(ticketThreads.thread, t)))))
-    .all();
-  // The message's own ticket wins over its thread parent's.
-  return (rows.find((r) => r.thread === ts) ?? rows[0])?.ticketId;
+  return ticketForChatMessage(deps.deskops.app, 'slack', channel, ts, threadTs);
 }
 
 /** Where a ticket opened from a message lives in Slack. */
@@ -109,18 +96,9 @@ export interface MessageLink {
  * undefined and creates nothing.
  */
 export function openTicketFromMessage(deps: SlackDeps, user: PlatformUser, input: CreateTicketInput, link: MessageLink, eventKey: string): TicketRow | undefined {
-  const { store } = deps.deskops.app;
   // A reply inside a thread belongs to that thread: Slack threads are keyed by the parent ts.
   const thread = link.threadTs ?? link.ts;
-  return store.transaction(() => {
-    if (!claimEvent(deps, eventKey)) return undefined;
-    const ctx = slackContext(deps, user, { channel: link.channel, thread });
-    const { ticket } = createTicket(ctx, { origin: 'chat', ...input });
-    store.db
-      .insert(ticketThreads)
-      .values({ platform: 'slack', ticketId: ticket.id, channel: link.channel, thread, createdAt: ctx.clock.now() })
-      .onConflictDoNothing()
-      .run();
-    return ticket;
-  });
+  return deps.deskops.app.store.transaction(() =>
+    openTicketFromChatMessage(slackContext(deps, user, { channel: link.channel, thread }), input, { channel: link.channel, thread }, eventKey),
+  );
 }

@@ -7,6 +7,7 @@ import type { App } from '@slack/bolt';
 import { z } from 'zod';
 import type { AppContext } from '../../../app/context.js';
 import { readSetting } from '../../../app/team-settings.js';
+import { isIntakeChannel as isIntakeRoom, LEGACY_SLACK_INTAKE_SETTING } from '../../../app/intake.js';
 import type { SlackDeps } from '../deps.js';
 import { claimEvent, deliverReply, failureFor, releaseEvent, runAs, slackUser } from './common.js';
 import { fetchMessage, openTicketFromMessage, permalinkOf, slackToPlain, ticketForMessage, titleFromText } from './messages.js';
@@ -14,8 +15,8 @@ import { failure, success } from '../../../views/reply.js';
 
 /** team_settings key: reaction name -> action, replacing the defaults as a whole. */
 export const REACTIONS_SETTING = 'slack-reactions';
-/** team_settings key: the Slack channel ids where :ticket: opens tickets. */
-export const INTAKE_CHANNELS_SETTING = 'slack-intake-channels';
+/** team_settings key of Slack's own intake list (bare channel ids), still honoured beside /channel intake. */
+export const INTAKE_CHANNELS_SETTING = LEGACY_SLACK_INTAKE_SETTING;
 
 export const REACTION_ACTIONS = ['create-ticket', 'assign', 'resolve'] as const;
 export type ReactionAction = (typeof REACTION_ACTIONS)[number];
@@ -23,7 +24,6 @@ export type ReactionAction = (typeof REACTION_ACTIONS)[number];
 export const DEFAULT_REACTIONS: Readonly<Record<string, ReactionAction>> = { ticket: 'create-ticket', eyes: 'assign', white_check_mark: 'resolve' };
 
 const reactionMapSchema = z.record(z.string(), z.enum(REACTION_ACTIONS));
-const channelListSchema = z.array(z.string());
 
 /** The action a reaction stands for, if any. Skin tones ("thumbsup::skin-tone-2") count as the base reaction. */
 export function reactionAction(ctx: AppContext, reaction: string): ReactionAction | undefined {
@@ -31,10 +31,9 @@ export function reactionAction(ctx: AppContext, reaction: string): ReactionActio
   return map[reaction.split('::')[0]!];
 }
 
-/** Whether :ticket: may open tickets in this channel (ids, with or without Slack's <#C1|name> wrapping). */
+/** Whether :ticket: may open tickets in this channel (the intake channels, /channel intake). */
 export function isIntakeChannel(ctx: AppContext, channel: string): boolean {
-  const listed = readSetting(ctx, INTAKE_CHANNELS_SETTING, channelListSchema, []);
-  return listed.some((entry) => entry.replace(/^<#([A-Z0-9]+)(?:\|[^>]*)?>$/i, '$1').replace(/^#/, '') === channel);
+  return isIntakeRoom(ctx, 'slack', channel);
 }
 
 interface Reacted {

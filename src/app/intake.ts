@@ -1,0 +1,84 @@
+/**
+ * Intake channels: rooms where customers write, whose messages agents turn into tickets (a
+ * :ticket: reaction, Slack's message shortcut, Rocket.Chat's `!ticket from <link>`). One team
+ * setting lists them as stored channels ("slack:C0123", "rocketchat:<roomId>", "#support").
+ */
+import { z } from 'zod';
+import type { Platform } from '../domain/vocabulary.js';
+import { normalizeChannel } from './channel-settings.js';
+import type { AppContext, RequestContext } from './context.js';
+import { invalid } from './errors.js';
+import { requireRole } from './people.js';
+import { readSetting, writeSetting } from './team-settings.js';
+
+export const INTAKE_SETTING = 'intake-channels';
+/** Slack's list from before intake became platform-neutral: bare channel ids, still honoured. */
+export const LEGACY_SLACK_INTAKE_SETTING = 'slack-intake-channels';
+
+const channelListSchema = z.array(z.string());
+
+/** Every intake channel as stored. */
+export function listIntakeChannels(ctx: AppContext): string[] {
+  return readSetting(ctx, INTAKE_SETTING, channelListSchema, []);
+}
+
+/**
+ * Whether a room is an intake channel: by its platform id, or by its name ("#support") when the
+ * caller knows it (Rocket.Chat rooms are often configured by name).
+ */
+export function isIntakeChannel(ctx: AppContext, platform: Platform, channelId: string, channelName?: string): boolean {
+  const listed = listIntakeChannels(ctx);
+  if (listed.includes(`${platform}:${channelId}`)) return true;
+  if (channelName && listed.includes(`#${channelName.toLowerCase()}`)) return true;
+  if (platform !== 'slack') return false;
+  const legacy = readSetting(ctx, LEGACY_SLACK_INTAKE_SETTING, channelListSchema, []);
+  return legacy.some((entry) => normalizeChannel(entry.includes(':') || entry.startsWith('<') ? entry : `slack:${entry.replace(/^#/, '')}`) === `slack:${channelId}`);
+}
+
+/** The change an add or remove made. */
+export interface IntakeChange {
+  channel: string;
+  changed: boolean;
+  channels: string[];
+}
+
+/**
+ * The channel a lead typed, as stored. "here" is the room the command was typed in, which is how
+ * Rocket.Chat users name a room without looking up its id.
+ */
+function intakeChannelFrom(ctx: RequestContext, raw: string): string {
+  if (raw.trim().toLowerCase() === 'here') {
+    const { platform, channel } = ctx.origin;
+    if (platform === 'shell' || !channel) throw invalid('"here" means the chat room you type in; the shell has none.', 'Name the room: /channel intake add rocketchat:<roomId> or slack:C0123ABCD.');
+    return `${platform}:${channel}`;
+  }
+  const channel = normalizeChannel(raw);
+  if (!channel) throw invalid(`"${raw}" is not a channel.`, 'Type it as #support, here, or a platform id such as slack:C0123ABCD or rocketchat:<roomId>.');
+  return channel;
+}
+
+/** Adds an intake channel (leads and admins; audited as a setting change). */
+export function addIntakeChannel(ctx: RequestContext, raw: string): IntakeChange {
+  return ctx.store.transaction(() => {
+    requireRole(ctx, 'lead', 'configure intake channels');
+    const channel = intakeChannelFrom(ctx, raw);
+    const channels = listIntakeChannels(ctx);
+    if (channels.includes(channel)) return { channel, changed: false, channels };
+    const next = [...channels, channel];
+    writeSetting(ctx, INTAKE_SETTING, next);
+    return { channel, changed: true, channels: next };
+  });
+}
+
+/** Removes an intake channel (leads and admins; audited as a setting change). */
+export function removeIntakeChannel(ctx: RequestContext, raw: string): IntakeChange {
+  return ctx.store.transaction(() => {
+    requireRole(ctx, 'lead', 'configure intake channels');
+    const channel = intakeChannelFrom(ctx, raw);
+    const channels = listIntakeChannels(ctx);
+    if (!channels.includes(channel)) return { channel, changed: false, channels };
+    const next = channels.filter((c) => c !== channel);
+    writeSetting(ctx, INTAKE_SETTING, next);
+    return { channel, changed: true, channels: next };
+  });
+}
