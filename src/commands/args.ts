@@ -14,6 +14,11 @@ export type OptionParser<T> = (value: string, key: string) => T;
 /** Largest ticket number accepted; beyond it the number cannot be ours and is a typo. */
 const MAX_ID = 2 ** 31 - 1;
 
+/** "a ticket number", "an entry number". */
+function withArticle(label: string): string {
+  return `${/^[aeiou]/i.test(label) ? 'an' : 'a'} ${label}`;
+}
+
 function describe(token: Token): string {
   switch (token.kind) {
     case 'option':
@@ -38,10 +43,11 @@ export function choice<const T extends string>(
     const normalized = value.trim().toLowerCase();
     const parsed = schema.safeParse(aliases[normalized] ?? normalized);
     if (parsed.success) return parsed.data;
-    const known = [...new Set([...values, ...Object.keys(aliases)])];
+    // Suggest names, not punctuation aliases such as "-" for none.
+    const known = [...new Set([...values, ...Object.keys(aliases)])].filter((name) => /[\p{L}\p{N}]/u.test(name));
     const near = closestMatches(normalized, known, 1);
     const suggestion = near.length > 0 ? ` Did you mean ${near[0]}?` : '';
-    throw new UsageError(`"${value}" is not a ${label}: use ${values.join(', ')}.${suggestion}`, '');
+    throw new UsageError(`"${value}" is not ${withArticle(label)}: use ${values.join(', ')}.${suggestion}`, '');
   };
 }
 
@@ -74,7 +80,7 @@ export function parseNumberRef(raw: string, label = 'ticket number'): number {
   const match = /^#?(\d{1,12})$/.exec(raw.trim());
   const value = match ? Number(match[1]) : NaN;
   if (!match || value < 1 || value > MAX_ID) {
-    throw new UsageError(`"${raw}" is not a ${label}: type it as 42 or #42.`, '');
+    throw new UsageError(`"${raw}" is not ${withArticle(label)}: type it as 42 or #42.`, '');
   }
   return value;
 }
@@ -119,7 +125,7 @@ export class ArgReader {
     const token = this.next();
     if (!token) throw new UsageError(`Which ticket? Add its ${label}.`, '');
     if (token.kind !== 'word' && token.kind !== 'quoted') {
-      throw new UsageError(`"${describe(token)}" is not a ${label}: type it as 42 or #42.`, '');
+      throw new UsageError(`"${describe(token)}" is not ${withArticle(label)}: type it as 42 or #42.`, '');
     }
     return parseNumberRef(token.value, label);
   }
@@ -128,7 +134,7 @@ export class ArgReader {
   ticketIds(label = 'ticket number'): number[] {
     const ids: number[] = [];
     for (const token of this.takeAll()) {
-      if (token.kind !== 'word') throw new UsageError(`"${describe(token)}" is not a ${label}.`, '');
+      if (token.kind !== 'word') throw new UsageError(`"${describe(token)}" is not ${withArticle(label)}.`, '');
       for (const part of token.value.split(',').filter(Boolean)) ids.push(parseNumberRef(part, label));
     }
     if (ids.length === 0) throw new UsageError(`Add at least one ${label}.`, '');

@@ -1,6 +1,6 @@
 /** /oncall: who is on call, the schedule, rotations, overrides, contacts, acknowledging, and a setup check. */
 import type { RequestContext } from '../app/context.js';
-import { UsageError } from '../app/errors.js';
+import { AppError, UsageError } from '../app/errors.js';
 import { checkOncall } from '../app/oncall-check.js';
 import { CONTACT_KINDS, contactsOf, removeContact, setContact } from '../app/oncall-contacts.js';
 import { acknowledge, ladderPolicy, setLadderPolicy } from '../app/oncall-ladder.js';
@@ -11,6 +11,16 @@ import { ackReply, contactsReply, onCallNowReply, overrideReply, rotationSetRepl
 import { info, success, warning } from '../views/reply.js';
 import { choice, wholeNumber, type ArgReader, type OptionParser } from './args.js';
 import type { CommandRegistry } from './registry.js';
+
+/** A value the use case refused as malformed is a typing mistake: the reply adds the usage line. */
+function asUsage<T>(work: () => T): T {
+  try {
+    return work();
+  } catch (error) {
+    if (error instanceof AppError && error.code === 'INVALID' && !error.hint) throw new UsageError(error.message, '');
+    throw error;
+  }
+}
 
 const weeks = wholeNumber('number of weeks', 1, 26);
 const minutes = wholeNumber('number of minutes', 1, 24 * 60);
@@ -132,7 +142,7 @@ export function registerOncallCommands(registry: CommandRegistry): void {
       const kind = args.choice('contact kind (phone, email, sms, pager or other)', contactKind);
       const value = args.restText();
       if (!value) throw new UsageError(`Add the ${kind} after "${kind}".`, '');
-      const { contact, changed } = setContact(ctx, kind, value);
+      const { contact, changed } = asUsage(() => setContact(ctx, kind, value));
       return changed ? success(`Your ${contact.kind} is now ${contact.value}`, { visibility: 'ephemeral' }) : info(`Your ${contact.kind} is already ${contact.value}.`);
     },
   });
