@@ -199,8 +199,36 @@ function renderButton(button: ReplyButton, textStyle: TextStyle): string {
   return `${INDENT}${style('dim', '→', textStyle)} ${renderInline(button.label, textStyle)}: ${style('cyan', button.command, textStyle)}`;
 }
 
-/** The reply as lines of terminal text (no trailing newline, no empty lines). */
-export function renderText(reply: Reply, textStyle: TextStyle = 'plain'): string {
+// C0 controls except newline (tab is handled apart), DEL, C1 controls (ESC and CSI start terminal
+// escape sequences), and lone UTF-16 surrogates. Written with escapes so the source stays readable.
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+
+/**
+ * Reply text is untrusted (titles, comments, names typed by anyone): control characters would let
+ * it move the cursor, clear the screen or retitle the terminal, so they go before rendering.
+ */
+export function cleanTerminalText(text: string): string {
+  return text.replace(/\r\n?/g, '\n').replace(/\t/g, ' ').replace(CONTROL, '');
+}
+
+function cleanReply(reply: Reply): Reply {
+  return {
+    ...reply,
+    title: cleanTerminalText(reply.title),
+    ...(reply.text !== undefined ? { text: cleanTerminalText(reply.text) } : {}),
+    ...(reply.fields ? { fields: reply.fields.map((f) => ({ label: cleanTerminalText(f.label), value: cleanTerminalText(f.value) })) } : {}),
+    ...(reply.sections
+      ? { sections: reply.sections.map((s) => ({ ...(s.heading !== undefined ? { heading: cleanTerminalText(s.heading) } : {}), lines: s.lines.map(cleanTerminalText) })) }
+      : {}),
+    ...(reply.buttons ? { buttons: reply.buttons.map((b) => ({ ...b, label: cleanTerminalText(b.label), command: cleanTerminalText(b.command) })) } : {}),
+    ...(reply.footer !== undefined ? { footer: cleanTerminalText(reply.footer) } : {}),
+  };
+}
+
+/** The reply as lines of terminal text (no trailing newline, no empty lines, no control characters but ours). */
+export function renderText(untrusted: Reply, textStyle: TextStyle = 'plain'): string {
+  const reply = cleanReply(untrusted);
   const lines = [
     ...renderTitle(reply, textStyle),
     ...nonEmptyLines(reply.text ?? '').map((line) => INDENT + renderInline(line, textStyle)),
