@@ -1,5 +1,5 @@
 /**
- * The `deskops` command: start, shell, migrate, backup, tick. Configuration comes from the
+ * The `deskops` command: start, shell, migrate, backup, tick, doctor. Configuration comes from the
  * environment, with `.env` filling gaps. Stdout carries only what the command is for (replies,
  * reports); logs and errors go to stderr.
  */
@@ -102,6 +102,23 @@ export function buildProgram(): Command {
       }
     });
 
+  program
+    .command('doctor')
+    .description('check configuration, database, outbox, job runs and chat connectivity; one line per check and a verdict')
+    .option('--json', 'print the report as JSON (for scripts and monitoring)')
+    .option('--strict', 'exit 1 on warnings too, not only on failures')
+    .option('--timeout <ms>', 'longest wait for one chat API call', '5000')
+    .action(async (options: { json?: boolean; strict?: boolean; timeout: string }) => {
+      const timeoutMs = Number(options.timeout);
+      if (!Number.isInteger(timeoutMs) || timeoutMs < 1 || timeoutMs > 60_000) throw new CommandFailed(`deskops doctor: --timeout "${options.timeout}" must be a whole number of milliseconds from 1 to 60000.`, EXIT_CONFIG);
+      const doctor = await import('./cli/doctor.js');
+      const report = await doctor.runDoctor({ timeoutMs });
+      print(options.json === true ? JSON.stringify(report, null, 2) : doctor.formatDoctorReport(report));
+      const code = doctor.doctorExitCode(report, options.strict === true);
+      // The report says everything; the exit code is for scripts.
+      if (code !== 0) throw new CommandFailed('', code);
+    });
+
   return program;
 }
 
@@ -118,7 +135,7 @@ export async function runCli(argv: readonly string[] = process.argv): Promise<nu
       return EXIT_CONFIG;
     }
     if (error instanceof CommandFailed) {
-      console.error(error.message);
+      if (error.message !== '') console.error(error.message);
       return error.exitCode;
     }
     if (error instanceof BackupRefused) {

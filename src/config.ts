@@ -111,6 +111,33 @@ const environmentSchema = z.object({
   DESKOPS_PAGE_WEBHOOK: optionalText.pipe(z.url({ protocol: /^https?$/ }).optional()),
 });
 
+/** Variables whose values are secrets (or may carry one, like a webhook URL with a key): never echoed in errors. */
+export const SECRET_VARIABLES: readonly string[] = ['SLACK_BOT_TOKEN', 'SLACK_APP_TOKEN', 'SLACK_SIGNING_SECRET', 'ROCKETCHAT_PASSWORD', 'ROCKETCHAT_AUTH_TOKEN', 'DESKOPS_PAGE_WEBHOOK'];
+
+/** The parts of a URL that may be credentials: the whole URL, its password, its query values and its path. */
+function urlSecrets(url: string): string[] {
+  try {
+    const parsed = new URL(url);
+    return [url, parsed.password, parsed.username, parsed.search, ...parsed.searchParams.values(), parsed.pathname.length > 1 ? parsed.pathname : ''];
+  } catch {
+    return [url];
+  }
+}
+
+/** Every secret value in `config`, for the logger to scrub wherever it turns up (in messages, URLs, errors). */
+export function configSecrets(config: Pick<Config, 'slack' | 'rocketChat' | 'pageWebhookUrl'>): string[] {
+  const values = [
+    config.slack?.botToken,
+    config.slack?.appToken,
+    config.slack?.signingSecret,
+    config.rocketChat?.password,
+    config.rocketChat?.authToken,
+    ...(config.pageWebhookUrl ? urlSecrets(config.pageWebhookUrl) : []),
+  ];
+  // Short values ("/", "?a=1") would scrub ordinary text; a real secret is longer.
+  return values.filter((value): value is string => typeof value === 'string' && value.length >= 8);
+}
+
 /** Thrown for a bad environment; the message names each offending variable. */
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
@@ -126,7 +153,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     throw new ConfigError(
       parsed.error.issues.map((issue) => {
         const variable = issue.path.join('.');
-        return `${variable}=${JSON.stringify(env[variable] ?? '')}: ${issue.message}`;
+        const shown = SECRET_VARIABLES.includes(variable) ? '(value hidden)' : JSON.stringify(env[variable] ?? '');
+        return `${variable}=${shown}: ${issue.message}`;
       }),
     );
   }

@@ -1,6 +1,6 @@
 /** Composition root: config -> store -> services -> router. Adapters and the CLI start from here. */
 import { systemClock, type Clock } from './clock.js';
-import type { Config } from './config.js';
+import { configSecrets, type Config } from './config.js';
 import type { AppContext } from './app/context.js';
 import { buildRegistry } from './commands/index.js';
 import type { CommandRegistry } from './commands/registry.js';
@@ -24,7 +24,7 @@ export interface DeskopsOptions {
 
 /** Opens the database (applying migrations) and wires the command path. */
 export function createDeskops(config: Config, options: DeskopsOptions = {}): Deskops {
-  const logger = options.logger ?? createLogger(config.logLevel);
+  const logger = options.logger ?? createLogger(config.logLevel, undefined, { secrets: configSecrets(config) });
   const store = openStore(config.dbPath);
   const app: AppContext = { clock: options.clock ?? systemClock, store, settings: config.settings };
   const registry = buildRegistry();

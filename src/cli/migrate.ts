@@ -2,7 +2,8 @@
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
-import { MIGRATIONS_FOLDER, openStore, type Store } from '../store/database.js';
+import type Database from 'better-sqlite3';
+import { MIGRATIONS_FOLDER, openStore } from '../store/database.js';
 
 export interface MigrationReport {
   /** The database file, absolute. */
@@ -15,21 +16,22 @@ export interface MigrationReport {
   known: number;
 }
 
-interface JournalEntry {
+export interface JournalEntry {
   when: number;
   tag: string;
 }
 
 /** drizzle-kit's journal: migration tags by the timestamp the migrator stores as created_at. */
-function readJournal(): JournalEntry[] {
+export function readJournal(): JournalEntry[] {
   const journal = JSON.parse(readFileSync(join(MIGRATIONS_FOLDER, 'meta', '_journal.json'), 'utf8')) as { entries: JournalEntry[] };
   return journal.entries;
 }
 
-function appliedTags(store: Store, journal: readonly JournalEntry[]): string[] {
-  const table = store.sqlite.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = '__drizzle_migrations'").get();
+/** The tags of the migrations `sqlite` has, oldest first ("unknown (created …)" for ones this version does not ship). */
+export function appliedTags(sqlite: Database.Database, journal: readonly JournalEntry[]): string[] {
+  const table = sqlite.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = '__drizzle_migrations'").get();
   if (!table) return [];
-  const rows = store.sqlite.prepare('SELECT created_at AS createdAt FROM __drizzle_migrations ORDER BY created_at').all() as { createdAt: number | string }[];
+  const rows = sqlite.prepare('SELECT created_at AS createdAt FROM __drizzle_migrations ORDER BY created_at').all() as { createdAt: number | string }[];
   // A migration missing from the journal was applied by a newer deskops.
   return rows.map((row) => journal.find((entry) => entry.when === Number(row.createdAt))?.tag ?? `unknown (created ${row.createdAt})`);
 }
@@ -39,9 +41,9 @@ export function migrateDatabase(dbPath: string): MigrationReport {
   const journal = readJournal();
   const store = openStore(dbPath, { migrate: false });
   try {
-    const before = appliedTags(store, journal);
+    const before = appliedTags(store.sqlite, journal);
     migrate(store.db, { migrationsFolder: MIGRATIONS_FOLDER });
-    const after = appliedTags(store, journal);
+    const after = appliedTags(store.sqlite, journal);
     return {
       database: dbPath === ':memory:' ? dbPath : resolve(dbPath),
       applied: after,

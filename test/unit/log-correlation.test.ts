@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { ConfigError, configSecrets, loadConfig } from '../../src/config.js';
 import { correlationFields, correlationId, createLogger, REDACTED, scrubSecrets, withCorrelation } from '../../src/log.js';
 
 function capture(secrets: string[] = []) {
@@ -83,5 +84,33 @@ describe('secrets in logs', () => {
     expect(text).not.toContain('hooks-secret-value-42');
     expect(text).not.toMatch(/xoxb-1111|xapp-1-A0|abcdefghijklmnop/);
     expect(scrubSecrets('a%20b hooks%2Fsecret', ['hooks/secret'])).toBe(`a%20b ${REDACTED}`);
+  });
+});
+
+describe('secrets in configuration', () => {
+  it('never echoes a secret variable in a configuration error', () => {
+    expect(() => loadConfig({ SLACK_BOT_TOKEN: 'xoxp-user-token-not-a-bot-1234', SLACK_SIGNING_SECRET: 'whatever-secret' })).toThrow(ConfigError);
+    try {
+      loadConfig({ SLACK_BOT_TOKEN: 'xoxp-user-token-not-a-bot-1234', DESKOPS_PAGE_WEBHOOK: 'ftp://pager/?key=hidden-key-123456' });
+    } catch (error) {
+      const text = (error as ConfigError).message;
+      expect(text).toContain('SLACK_BOT_TOKEN=(value hidden)');
+      expect(text).toContain('DESKOPS_PAGE_WEBHOOK=(value hidden)');
+      expect(text).not.toMatch(/xoxp-user-token|hidden-key-123456/);
+    }
+  });
+
+  it('lists every secret value of a configuration, the webhook URL and its query values included', () => {
+    const config = loadConfig({
+      SLACK_BOT_TOKEN: 'xoxb-1-secret-bot',
+      SLACK_SIGNING_SECRET: 'signing-secret-1',
+      ROCKETCHAT_URL: 'http://chat.example',
+      ROCKETCHAT_USER: 'bot',
+      ROCKETCHAT_PASSWORD: 'rc-password-1',
+      DESKOPS_PAGE_WEBHOOK: 'https://pager.example/hook?routing_key=page-key-123456',
+    });
+    expect(configSecrets(config)).toEqual(
+      expect.arrayContaining(['xoxb-1-secret-bot', 'signing-secret-1', 'rc-password-1', 'https://pager.example/hook?routing_key=page-key-123456', 'page-key-123456']),
+    );
   });
 });

@@ -1,0 +1,384 @@
+/**
+ * `deskops doctor`: checks what an operator would check by hand (configuration, the database
+ * file, the outbox backlog, the scheduler's last runs, whether Slack and Rocket.Chat accept our
+ * credentials) and prints one line per check with what to do, then a verdict. Read-only: the
+ * database is opened read-only when SQLite allows it, and nothing is migrated or written.
+ *
+ * Exit codes: 0 healthy (warnings allowed unless --strict), 1 at least one failure (or a warning
+ * with --strict). Secrets never appear in the output: only whether they are set and accepted.
+ */
+import { existsSync, statSync } from 'node:fs';
+import { resolve } from 'node:path';
+import Database from 'better-sqlite3';
+import { ConfigError, loadConfig, type Config } from '../config.js';
+import { appliedTags, readJournal } from './migrate.js';
+
+export type CheckStatus = 'ok' | 'warn' | 'fail' | 'skip';
+
+export interface Check {
+  /** Short stable name: config, timezone, database, integrity, foreign-keys, migrations, wal, outbox, jobs, slack, rocketchat. */
+  name: string;
+  status: CheckStatus;
+  /** What was found. */
+  summary: string;
+  /** What to do about it (warn and fail). */
+  fix?: string;
+}
+
+export type Verdict = 'healthy' | 'degraded' | 'unhealthy';
+
+export interface DoctorReport {
+  verdict: Verdict;
+  checks: Check[];
+}
+
+export interface DoctorOptions {
+  /** The environment (process.env after .env by default). */
+  env?: Record<string, string | undefined>;
+  now?: Date;
+  /** Longest wait for one chat API call. */
+  timeoutMs?: number;
+}
+
+/** A due outbox row waiting longer than this means delivery is not running (the worker runs every 15 s). */
+export const OUTBOX_WARN_MS = 5 * 60_000;
+export const OUTBOX_FAIL_MS = 60 * 60_000;
+/** No job started for this long: the scheduler is not running. */
+export const JOBS_STALE_MS = 15 * 60_000;
+/** A run started this long ago and not finished: it crashed or hangs. */
+export const JOB_STUCK_MS = 10 * 60_000;
+export const DEFAULT_TIMEOUT_MS = 5_000;
+
+const ok = (name: string, summary: string): Check => ({ name, status: 'ok', summary });
+const warn = (name: string, summary: string, fix: string): Check => ({ name, status: 'warn', summary, fix });
+const fail = (name: string, summary: string, fix: string): Check => ({ name, status: 'fail', summary, fix });
+const skip = (name: string, summary: string): Check => ({ name, status: 'skip', summary });
+
+function errorText(error: unknown): string {
+  if (error instanceof Error) {
+    const cause = (error as Error & { cause?: unknown }).cause;
+    return cause instanceof Error ? `${error.message} (${cause.message})` : error.message;
+  }
+  return String(error);
+}
+
+/** "3 min", "2 h 5 min", "4 d 1 h". */
+export function formatAge(ms: number): string {
+  const minutes = Math.max(0, Math.floor(ms / 60_000));
+  if (minutes < 1) return `${Math.max(0, Math.round(ms / 1000))} s`;
+  if (minutes < 60) return `${minutes} min`;
+  const hours = Math.floor(minutes / 60);
+  if (hours < 48) return minutes % 60 === 0 ? `${hours} h` : `${hours} h ${minutes % 60} min`;
+  const days = Math.floor(hours / 24);
+  return hours % 24 === 0 ? `${days} d` : `${days} d ${hours % 24} h`;
+}
+
+// ---------------------------------------------------------------- configuration
+
+function checkConfig(env: Record<string, string | undefined>): { check: Check; config?: Config } {
+  try {
+    const config = loadConfig(env);
+    const chats: string[] = [];
+    if (config.slack) chats.push(`Slack (${config.slack.mode === 'socket' ? 'Socket Mode' : 'HTTP mode'})`);
+    if (config.rocketChat) chats.push(`Rocket.Chat (${config.rocketChat.password ? 'password login' : 'access token'})`);
+    const chat = chats.length > 0 ? `${chats.join(' and ')} configured` : 'no chat configured (deskops start opens the shell)';
+    const webhook = config.pageWebhookUrl ? '; page webhook set' : '';
+    return { check: ok('config', `${chat}${webhook}; log level ${config.logLevel}`), config };
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    return { check: fail('config', `invalid: ${error.problems.join('; ')}`, 'fix the variable named (see .env.example), then run deskops doctor again') };
+  }
+}
+
+function isTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+// ---------------------------------------------------------------- database
+
+/** Opens the file read-only when possible (a WAL database in a read-only folder may need write access for its -shm). */
+function openReadOnly(path: string): Database.Database {
+  try {
+    const db = new Database(path, { readonly: true, fileMustExist: true });
+    db.pragma('schema_version');
+    return db;
+  } catch (error) {
+    if (/not a database|malformed|corrupt/i.test(errorText(error))) throw error;
+    return new Database(path, { fileMustExist: true });
+  }
+}
+
+function checkTimeZone(config: Config | undefined, db: Database.Database | undefined): Check {
+  const configured = config?.settings.timeZone;
+  let stored: string | undefined;
+  try {
+    const row = db?.prepare("SELECT value FROM team_settings WHERE key = 'calendar'").get() as { value: string } | undefined;
+    const parsed = row ? (JSON.parse(row.value) as { timeZone?: unknown }) : undefined;
+    if (typeof parsed?.timeZone === 'string') stored = parsed.timeZone;
+  } catch {
+    // No table or an unreadable row: the database checks report that.
+  }
+  if (stored !== undefined) {
+    if (!isTimeZone(stored)) return fail('timezone', `the team zone set with /calendar zone ("${stored}") is not a time zone this Node.js knows`, 'set it again with /calendar zone <IANA zone>, or update Node.js (its ICU time zone data)');
+    return ok('timezone', `${stored} (set with /calendar zone; DESKOPS_TIMEZONE is ${configured ?? 'unreadable'})`);
+  }
+  if (configured === undefined) return skip('timezone', 'configuration invalid');
+  return ok('timezone', `${configured} (DESKOPS_TIMEZONE)`);
+}
+
+function checkIntegrity(db: Database.Database): Check {
+  const rows = db.pragma('integrity_check') as { integrity_check: string }[];
+  const problems = rows.map((row) => row.integrity_check).filter((line) => line !== 'ok');
+  if (problems.length === 0) return ok('integrity', 'PRAGMA integrity_check: ok');
+  return fail(
+    'integrity',
+    `PRAGMA integrity_check found ${problems.length} problem${problems.length === 1 ? '' : 's'}: ${problems.slice(0, 3).join('; ')}`,
+    'stop deskops and restore the latest backup (see "Backup and restore" in the README); keep the damaged file for inspection',
+  );
+}
+
+function checkForeignKeys(db: Database.Database): Check {
+  const rows = db.pragma('foreign_key_check') as { table: string }[];
+  if (rows.length === 0) return ok('foreign-keys', 'PRAGMA foreign_key_check: no dangling references');
+  const tables = [...new Set(rows.map((row) => row.table))];
+  return fail('foreign-keys', `${rows.length} row${rows.length === 1 ? '' : 's'} point at rows that do not exist (tables ${tables.join(', ')})`, 'restore the latest backup, or fix the rows with sqlite3 (PRAGMA foreign_key_check lists them)');
+}
+
+function checkMigrations(db: Database.Database): Check {
+  const journal = readJournal();
+  const applied = appliedTags(db, journal);
+  if (applied.length === 0) return fail('migrations', 'no deskops migrations applied: this is not a deskops database, or it was never set up', 'check DESKOPS_DB; run deskops migrate to set up a new database');
+  const unknown = applied.filter((tag) => tag.startsWith('unknown'));
+  if (unknown.length > 0) return warn('migrations', `${unknown.length} migration${unknown.length === 1 ? '' : 's'} this version does not know: the database was upgraded by a newer deskops`, 'run the newer deskops, or restore a backup made before the upgrade');
+  const pending = journal.map((entry) => entry.tag).filter((tag) => !applied.includes(tag));
+  if (pending.length > 0) return warn('migrations', `${applied.length} of ${journal.length} applied; pending: ${pending.join(', ')}`, 'run deskops migrate (deskops start applies them too)');
+  return ok('migrations', `${applied.length} of ${journal.length} applied (latest ${applied.at(-1)})`);
+}
+
+function checkWal(db: Database.Database): Check {
+  const mode = String(db.pragma('journal_mode', { simple: true }));
+  if (mode.toLowerCase() === 'wal') return ok('wal', 'journal_mode is WAL');
+  return warn('wal', `journal_mode is ${mode}, not WAL: the shell and the bot would block each other`, 'run deskops migrate or start deskops once; it switches the database to WAL');
+}
+
+function checkOutbox(db: Database.Database, now: Date): Check {
+  const at = now.getTime();
+  const due = db.prepare("SELECT count(*) AS n, min(next_attempt_at) AS oldest FROM outbox WHERE state = 'queued' AND next_attempt_at <= ?").get(at) as { n: number; oldest: number | null };
+  const later = db.prepare("SELECT count(*) AS n FROM outbox WHERE state = 'queued' AND next_attempt_at > ?").get(at) as { n: number };
+  const failed = db.prepare("SELECT count(*) AS n, max(created_at) AS latest FROM outbox WHERE state = 'failed'").get() as { n: number; latest: number | null };
+  const waiting = due.oldest === null ? 0 : at - due.oldest;
+  const parts = [
+    due.n === 0 ? 'nothing due' : `${due.n} due, the oldest waiting ${formatAge(waiting)}`,
+    `${later.n} scheduled for later or retrying`,
+    `${failed.n} failed`,
+  ];
+  const summary = parts.join('; ');
+  if (due.n > 0 && waiting >= OUTBOX_FAIL_MS) return fail('outbox', summary, 'nothing delivers the outbox: start deskops (deskops start) and check its log for delivery errors');
+  if (due.n > 0 && waiting >= OUTBOX_WARN_MS) return warn('outbox', summary, 'delivery is behind or not running: is deskops start running? its log says why posts fail');
+  if (failed.n > 0) return warn('outbox', summary, "some messages were given up on: SELECT id, channel, last_error FROM outbox WHERE state = 'failed' says why (a channel not mapped, the bot not in it)");
+  return ok('outbox', summary);
+}
+
+interface JobRunRow {
+  job: string;
+  lastStartedAt: number | null;
+  lastFinishedAt: number | null;
+  lastError: string | null;
+  runs: number;
+}
+
+function checkJobs(db: Database.Database, now: Date): Check {
+  const rows = db.prepare('SELECT job, last_started_at AS lastStartedAt, last_finished_at AS lastFinishedAt, last_error AS lastError, runs FROM job_runs ORDER BY job').all() as JobRunRow[];
+  if (rows.length === 0) return warn('jobs', 'no scheduled job has run on this database yet', 'start deskops (deskops start) so the scheduler runs, or run deskops tick once');
+  const at = now.getTime();
+  const latest = Math.max(...rows.map((row) => row.lastStartedAt ?? 0));
+  const errors = rows.filter((row) => row.lastError !== null);
+  const stuck = rows.filter((row) => row.lastStartedAt !== null && (row.lastFinishedAt === null || row.lastFinishedAt < row.lastStartedAt) && at - row.lastStartedAt > JOB_STUCK_MS);
+  const summary = `${rows.length} jobs, last run ${formatAge(at - latest)} ago`;
+  if (errors.length > 0) {
+    const first = errors[0]!;
+    return warn('jobs', `${summary}; last run failed: ${errors.map((row) => row.job).join(', ')} (${first.job}: ${first.lastError!.slice(0, 120)})`, 'the log has the details (search for the job name); the job runs again on its schedule');
+  }
+  if (stuck.length > 0) return warn('jobs', `${summary}; started and never finished: ${stuck.map((row) => row.job).join(', ')}`, 'the process died or hangs mid-run: check that deskops is running and its log');
+  if (at - latest > JOBS_STALE_MS) return warn('jobs', `${summary}: the scheduler is not running`, 'start deskops (deskops start); jobs catch up by themselves when it starts');
+  return ok('jobs', summary);
+}
+
+function databaseChecks(dbPath: string, config: Config | undefined, now: Date): Check[] {
+  const dependent = ['integrity', 'foreign-keys', 'migrations', 'wal', 'outbox', 'jobs'];
+  const skipped = (why: string) => dependent.map((name) => skip(name, why));
+  if (dbPath === ':memory:') return [checkTimeZone(config, undefined), skip('database', 'DESKOPS_DB is :memory: (nothing to check)'), ...skipped('in-memory database')];
+  const path = resolve(dbPath);
+  if (!existsSync(path)) {
+    return [checkTimeZone(config, undefined), fail('database', `no database at ${path}`, 'check DESKOPS_DB and the working directory; deskops migrate (or deskops start) creates a new one; restore a backup if it was lost'), ...skipped('no database')];
+  }
+  let db: Database.Database;
+  try {
+    db = openReadOnly(path);
+  } catch (error) {
+    return [checkTimeZone(config, undefined), fail('database', `cannot open ${path}: ${errorText(error)}`, 'stop deskops and restore the latest backup (see "Backup and restore" in the README)'), ...skipped('database unreadable')];
+  }
+  try {
+    const checks: Check[] = [checkTimeZone(config, db), ok('database', `${path} (${statSync(path).size.toLocaleString('en-US')} bytes), opened ${db.readonly ? 'read-only' : 'read-write (read-only was refused)'}`)];
+    for (const [name, check] of [
+      ['integrity', () => checkIntegrity(db)],
+      ['foreign-keys', () => checkForeignKeys(db)],
+      ['migrations', () => checkMigrations(db)],
+      ['wal', () => checkWal(db)],
+      ['outbox', () => checkOutbox(db, now)],
+      ['jobs', () => checkJobs(db, now)],
+    ] as const) {
+      try {
+        checks.push(check());
+      } catch (error) {
+        checks.push(fail(name, `could not check: ${errorText(error)}`, /no such table/i.test(errorText(error)) ? 'run deskops migrate' : 'stop deskops and restore the latest backup (see "Backup and restore" in the README)'));
+      }
+    }
+    return checks;
+  } finally {
+    db.close();
+  }
+}
+
+// ---------------------------------------------------------------- chat
+
+async function getJson(url: string, init: RequestInit, timeoutMs: number): Promise<{ status: number; body: Record<string, unknown> }> {
+  const response = await fetch(url, { ...init, signal: AbortSignal.timeout(timeoutMs) });
+  const text = await response.text();
+  let body: Record<string, unknown> = {};
+  try {
+    const parsed: unknown = JSON.parse(text);
+    if (parsed && typeof parsed === 'object') body = parsed as Record<string, unknown>;
+  } catch {
+    // Not JSON (a proxy's error page): the status says enough.
+  }
+  return { status: response.status, body };
+}
+
+function unreachable(what: string, url: string, error: unknown, timeoutMs: number): string {
+  const text = errorText(error);
+  const why = /timeout|aborted/i.test(text) ? `no answer within ${timeoutMs} ms` : text;
+  return `cannot reach ${what} at ${url}: ${why}`;
+}
+
+async function slackCall(config: Config, method: string, token: string, timeoutMs: number) {
+  return getJson(new URL(method, config.slackApiUrl).toString(), { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/x-www-form-urlencoded' }, body: '' }, timeoutMs);
+}
+
+async function checkSlack(config: Config | undefined, timeoutMs: number): Promise<Check> {
+  if (!config) return skip('slack', 'configuration invalid');
+  if (!config.slack) return skip('slack', 'not configured (SLACK_BOT_TOKEN unset)');
+  const { slack } = config;
+  let auth;
+  try {
+    auth = await slackCall(config, 'auth.test', slack.botToken, timeoutMs);
+  } catch (error) {
+    return fail('slack', unreachable('Slack', config.slackApiUrl, error, timeoutMs), 'check the network, a proxy, and SLACK_API_URL');
+  }
+  if (auth.status !== 200 || auth.body.ok !== true) {
+    const reason = typeof auth.body.error === 'string' ? auth.body.error : `HTTP ${auth.status}`;
+    const tokenProblem = /invalid_auth|not_authed|token_revoked|account_inactive|token_expired/.test(reason);
+    return fail('slack', `auth.test refused: ${reason}`, tokenProblem ? 'copy the Bot User OAuth Token (xoxb-…) again into SLACK_BOT_TOKEN; reinstall the app if it was revoked' : 'Slack answered with an error: check SLACK_API_URL and Slack status');
+  }
+  const who = [auth.body.user, auth.body.team].filter((part) => typeof part === 'string').join(' in ');
+  const identity = `bot token accepted${who ? ` (${who})` : ''}`;
+  if (slack.mode === 'http') return ok('slack', `${identity}; HTTP mode, GET /healthz on port ${config.port} says whether the bot is up`);
+  try {
+    const socket = await slackCall(config, 'apps.connections.open', slack.appToken!, timeoutMs);
+    if (socket.body.ok !== true) {
+      const reason = typeof socket.body.error === 'string' ? socket.body.error : `HTTP ${socket.status}`;
+      return fail('slack', `${identity}, but the app-level token was refused for Socket Mode: ${reason}`, 'create an app-level token with connections:write (Basic Information → App-Level Tokens) for SLACK_APP_TOKEN, and enable Socket Mode');
+    }
+  } catch (error) {
+    return fail('slack', `${identity}, but ${unreachable('Socket Mode (apps.connections.open)', config.slackApiUrl, error, timeoutMs)}`, 'check the network and SLACK_API_URL');
+  }
+  return ok('slack', `${identity}; app-level token accepted for Socket Mode`);
+}
+
+async function checkRocketChat(config: Config | undefined, timeoutMs: number): Promise<Check> {
+  if (!config) return skip('rocketchat', 'configuration invalid');
+  const rc = config.rocketChat;
+  if (!rc) return skip('rocketchat', 'not configured (ROCKETCHAT_URL unset)');
+  const base = rc.url.replace(/\/+$/, '');
+  let version = '';
+  try {
+    const info = await getJson(`${base}/api/info`, { method: 'GET' }, timeoutMs);
+    if (typeof info.body.version === 'string') version = ` ${info.body.version}`;
+  } catch (error) {
+    return fail('rocketchat', unreachable('Rocket.Chat', base, error, timeoutMs), 'check ROCKETCHAT_URL (scheme and port), the network and that the server is up');
+  }
+  let credentials: { token: string; userId: string };
+  let loggedIn = false;
+  try {
+    if (rc.password !== undefined) {
+      const login = await getJson(`${base}/api/v1/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ user: rc.user, password: rc.password }) }, timeoutMs);
+      const data = login.body.data as { authToken?: unknown; userId?: unknown } | undefined;
+      if (login.status !== 200 || typeof data?.authToken !== 'string' || typeof data.userId !== 'string') {
+        return fail('rocketchat', `server${version} reachable, but the login as ${rc.user} was refused (HTTP ${login.status})`, 'check ROCKETCHAT_USER and ROCKETCHAT_PASSWORD (and that the user is active and not asked for 2FA)');
+      }
+      credentials = { token: data.authToken, userId: data.userId };
+      loggedIn = true;
+    } else {
+      credentials = { token: rc.authToken!, userId: rc.userId! };
+    }
+    const headers = { 'x-auth-token': credentials.token, 'x-user-id': credentials.userId };
+    const me = await getJson(`${base}/api/v1/me`, { method: 'GET', headers }, timeoutMs);
+    if (me.status !== 200 || typeof me.body.username !== 'string') {
+      return fail('rocketchat', `server${version} reachable, but GET /api/v1/me was refused (HTTP ${me.status})`, rc.password !== undefined ? 'the login worked but the session did not: check the server log' : 'create a new personal access token for ROCKETCHAT_AUTH_TOKEN, with ROCKETCHAT_USER_ID the bot user id');
+    }
+    if (loggedIn) {
+      // The doctor's own session only; the running bot's login is another token.
+      await getJson(`${base}/api/v1/logout`, { method: 'POST', headers }, timeoutMs).catch(() => undefined);
+    }
+    return ok('rocketchat', `server${version} reachable; logged in as ${me.body.username} (${loggedIn ? 'password' : 'access token'})`);
+  } catch (error) {
+    return fail('rocketchat', unreachable('Rocket.Chat', base, error, timeoutMs), 'check ROCKETCHAT_URL, the network and that the server is up');
+  }
+}
+
+// ---------------------------------------------------------------- report
+
+export function verdictOf(checks: readonly Check[]): Verdict {
+  if (checks.some((check) => check.status === 'fail')) return 'unhealthy';
+  if (checks.some((check) => check.status === 'warn')) return 'degraded';
+  return 'healthy';
+}
+
+/** Runs every check; never throws for what it finds. */
+export async function runDoctor(options: DoctorOptions = {}): Promise<DoctorReport> {
+  const env = options.env ?? process.env;
+  const now = options.now ?? new Date();
+  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const { check: configCheck, config } = checkConfig(env);
+  const dbPath = config?.dbPath ?? (env.DESKOPS_DB?.trim() || './data/deskops.db');
+  const [slack, rocketChat] = await Promise.all([checkSlack(config, timeoutMs), checkRocketChat(config, timeoutMs)]);
+  const checks = [configCheck, ...databaseChecks(dbPath, config, now), slack, rocketChat];
+  return { verdict: verdictOf(checks), checks };
+}
+
+const LABEL: Record<CheckStatus, string> = { ok: 'ok  ', warn: 'warn', fail: 'FAIL', skip: 'skip' };
+
+/** One line per check, then the verdict line. */
+export function formatDoctorReport(report: DoctorReport): string {
+  const width = Math.max(...report.checks.map((check) => check.name.length));
+  const lines = report.checks.map((check) => `${LABEL[check.status]}  ${check.name.padEnd(width)}  ${check.summary}${check.fix ? ` → ${check.fix}` : ''}`);
+  const count = (status: CheckStatus) => report.checks.filter((check) => check.status === status).length;
+  const failures = count('fail');
+  const warnings = count('warn');
+  const tally = `${failures} failure${failures === 1 ? '' : 's'}, ${warnings} warning${warnings === 1 ? '' : 's'}`;
+  const verdict =
+    report.verdict === 'healthy' ? 'Verdict: HEALTHY (every check passed)' : report.verdict === 'degraded' ? `Verdict: DEGRADED (${tally}): deskops works; see the warnings` : `Verdict: UNHEALTHY (${tally}): fix the FAIL lines first`;
+  return [...lines, verdict].join('\n');
+}
+
+/** 0 healthy; 1 unhealthy, or degraded with `strict`. */
+export function doctorExitCode(report: DoctorReport, strict: boolean): number {
+  if (report.verdict === 'unhealthy') return 1;
+  if (report.verdict === 'degraded' && strict) return 1;
+  return 0;
+}
