@@ -1,10 +1,12 @@
 /**
  * The one path every request takes: text -> tokens -> command -> use case in one transaction ->
- * Reply. Usage mistakes and refusals become replies; anything unexpected is logged with a
- * correlation id and the user gets a short apology carrying it.
+ * Reply. Usage mistakes and refusals become replies; database trouble (locked, full, read-only,
+ * disk errors) becomes a reply saying what happened and what to do, with an error line for the
+ * operator; anything else unexpected is logged with a correlation id and the user gets a short
+ * apology carrying it. Either way the transaction rolled back: nothing is half written.
  */
 import { eq } from 'drizzle-orm';
-import { AppError, UsageError } from '../app/errors.js';
+import { AppError, UsageError, storeTrouble, storeTroubleAdvice, storeUnavailable, withBusyTimeout } from '../app/errors.js';
 import type { AppContext, RequestContext } from '../app/context.js';
 import { resolveActor } from '../app/people.js';
 import { withTeamZone } from '../app/calendar.js';
@@ -31,9 +33,41 @@ export interface RouterOptions {
   minimumRole?: (invocation: Invocation) => Role;
 }
 
-export interface Router {
-  handle(invocation: Invocation): Reply;
+/** How one call to Router.handle treats a locked database. */
+export interface HandleOptions {
+  /** 'reply' (the default): answer that the database is busy. 'throw': throw DatabaseBusyError, for a caller that retries. */
+  onBusy?: 'reply' | 'throw';
+  /** Wait at most this long for the lock (it blocks the process) instead of the connection's busy timeout. */
+  busyWaitMs?: number;
 }
+
+export interface Router {
+  handle(invocation: Invocation, options?: HandleOptions): Reply;
+}
+
+/** Thrown by Router.handle with `onBusy: 'throw'` when the database was locked; nothing was written. */
+export class DatabaseBusyError extends Error {
+  constructor(options: { cause: unknown }) {
+    super('the database is locked by another writer', options);
+    this.name = 'DatabaseBusyError';
+  }
+}
+
+export interface RetryOptions {
+  /** How long the first attempt may wait for the lock, blocking the process (default 200 ms). */
+  busyWaitMs?: number;
+  /** How long to keep retrying before answering that the database is busy (default 20 s). */
+  budgetMs?: number;
+  logger?: Logger;
+}
+
+/** First wait between attempts on a locked database; it doubles up to BUSY_RETRY_MAX_MS. */
+const BUSY_RETRY_FIRST_MS = 100;
+const BUSY_RETRY_MAX_MS = 1000;
+/** How long a retry may block for the lock: enough to get past another writer's short transaction. */
+const BUSY_RETRY_WAIT_MS = 20;
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 function leadingWords(tokens: readonly Token[]): string[] {
   const words: string[] = [];
@@ -135,39 +169,87 @@ export function createRouter(options: RouterOptions): Router {
     });
   }
 
+  /** The reply for a database failure, after an error line that tells the operator what to fix. */
+  function troubleReply(error: unknown, invocation: Invocation, text: string): Reply | undefined {
+    const trouble = storeTrouble(error);
+    if (!trouble) return undefined;
+    const ref = correlationId();
+    logger.error(
+      { err: error, ref, code: (error as { code?: string }).code, platform: invocation.platform, command: text.slice(0, 200) },
+      `command not run: ${storeTroubleAdvice(trouble)}`,
+    );
+    const friendly = storeUnavailable(trouble, ref);
+    return failure(friendly.message, { hint: friendly.hint! });
+  }
+
+  /** One attempt; with `busy: 'throw'`, a locked database throws DatabaseBusy instead of answering. */
+  function attempt(invocation: Invocation, busy: 'reply' | 'throw'): Reply {
+    const text = invocation.text.trim().replace(/^\//, '');
+    if (text.length > MAX_COMMAND_LENGTH) {
+      return failure(`That command is ${text.length.toLocaleString('en-US')} characters long; the limit is ${MAX_COMMAND_LENGTH.toLocaleString('en-US')}.`, {
+        hint: 'Put long text in a ticket comment in parts.',
+      });
+    }
+    let tokens: Token[];
+    try {
+      tokens = tokenize(text);
+    } catch (error) {
+      if (error instanceof LexError) {
+        const match = registry.match(text.split(/\s+/));
+        return failure(`${error.message}.`, {
+          hint: 'Close the quote, or put a \\ before a quote that is part of the text.',
+          ...(match ? { usage: match.definition.usage.split('\n')[0] } : {}),
+        });
+      }
+      throw error;
+    }
+    try {
+      return execute(invocation, tokens, text);
+    } catch (error) {
+      if (error instanceof AppError) return failure(error.message, error.hint ? { hint: error.hint } : {});
+      if (busy === 'throw' && storeTrouble(error) === 'busy') throw new DatabaseBusyError({ cause: error });
+      const trouble = troubleReply(error, invocation, text);
+      if (trouble) return trouble;
+      const ref = correlationId();
+      logger.error({ err: error, ref, platform: invocation.platform, command: text.slice(0, 200) }, 'command failed');
+      return failure(`Sorry, something went wrong on our side (ref ${ref}).`, {
+        hint: 'Nothing was changed. Try again, and give the ref to your admin if it keeps happening.',
+      });
+    }
+  }
+
   return {
-    handle(invocation: Invocation): Reply {
-      const text = invocation.text.trim().replace(/^\//, '');
-      if (text.length > MAX_COMMAND_LENGTH) {
-        return failure(`That command is ${text.length.toLocaleString('en-US')} characters long; the limit is ${MAX_COMMAND_LENGTH.toLocaleString('en-US')}.`, {
-          hint: 'Put long text in a ticket comment in parts.',
-        });
-      }
-      let tokens: Token[];
-      try {
-        tokens = tokenize(text);
-      } catch (error) {
-        if (error instanceof LexError) {
-          const match = registry.match(text.split(/\s+/));
-          return failure(`${error.message}.`, {
-            hint: 'Close the quote, or put a \\ before a quote that is part of the text.',
-            ...(match ? { usage: match.definition.usage.split('\n')[0] } : {}),
-          });
-        }
-        throw error;
-      }
-      try {
-        return execute(invocation, tokens, text);
-      } catch (error) {
-        if (error instanceof AppError) return failure(error.message, error.hint ? { hint: error.hint } : {});
-        const ref = correlationId();
-        logger.error({ err: error, ref, platform: invocation.platform, command: text.slice(0, 200) }, 'command failed');
-        return failure(`Sorry, something went wrong on our side (ref ${ref}).`, {
-          hint: 'Nothing was changed. Try again, and give the ref to your admin if it keeps happening.',
-        });
-      }
+    handle(invocation: Invocation, handleOptions: HandleOptions = {}): Reply {
+      const run = () => attempt(invocation, handleOptions.onBusy ?? 'reply');
+      return handleOptions.busyWaitMs === undefined ? run() : withBusyTimeout(app.store.sqlite, handleOptions.busyWaitMs, run);
     },
   };
+}
+
+/**
+ * Runs the invocation, retrying while the database is locked by another writer. The first attempt
+ * blocks the process for at most `busyWaitMs` and each retry for a few milliseconds; the waits in
+ * between are timers, so other requests (a chat platform's acks) go on meanwhile. After `budgetMs`
+ * a last attempt answers that the database is busy and the command was not run. For adapters that
+ * have acknowledged the request already and answer later (Slack's response_url).
+ */
+export async function handleRetrying(router: Router, invocation: Invocation, options: RetryOptions = {}): Promise<Reply> {
+  const budgetMs = options.budgetMs ?? 20_000;
+  const started = Date.now();
+  let delay = BUSY_RETRY_FIRST_MS;
+  for (let tries = 0; ; tries++) {
+    try {
+      const reply = router.handle(invocation, { onBusy: 'throw', busyWaitMs: tries === 0 ? (options.busyWaitMs ?? 200) : BUSY_RETRY_WAIT_MS });
+      if (tries > 0) options.logger?.info({ tries: tries + 1, waitedMs: Date.now() - started, platform: invocation.platform }, 'command ran once the database was free again');
+      return reply;
+    } catch (error) {
+      if (!(error instanceof DatabaseBusyError)) throw error;
+      if (tries === 0) options.logger?.warn({ platform: invocation.platform, budgetMs }, 'database locked by another writer; retrying the command');
+      if (Date.now() - started + delay > budgetMs) return router.handle(invocation, { onBusy: 'reply', busyWaitMs: BUSY_RETRY_WAIT_MS });
+      await sleep(delay);
+      delay = Math.min(BUSY_RETRY_MAX_MS, delay * 2);
+    }
+  }
 }
 
 export { commandHelp };

@@ -4,6 +4,7 @@
  */
 import type { RespondFn } from '@slack/bolt';
 import type { Invocation } from '../../commands/invocation.js';
+import { handleRetrying } from '../../commands/router.js';
 import type { Reply } from '../../views/reply.js';
 import { renderBlocks } from './render.js';
 import type { SlackDeps } from './deps.js';
@@ -22,12 +23,16 @@ export function responseType(reply: Reply): 'ephemeral' | 'in_channel' {
  * first attempt is still in flight (awaiting its ack or its response_url) cannot interleave with
  * it: one process runs one synchronous handle() at a time, and whichever runs second finds the
  * committed row and gets the stored reply. That holds for one deskops process per database.
+ *
+ * A database locked by another writer (a backup, a shell, a script) is retried with backoff off
+ * the ack path (handleRetrying): the ack is out already, other requests keep being acknowledged,
+ * and after about 20 s the user is told the command was not run, with nothing half written.
  */
 export async function runAndRespond(deps: SlackDeps, invocation: Invocation, respond: RespondFn): Promise<Reply> {
   // ack() only queued the 200; yield one turn of the event loop so it reaches the socket before
   // the synchronous store work below holds the loop (otherwise the ack waits for the command).
   await new Promise((resolve) => setImmediate(resolve));
-  const reply = deps.deskops.router.handle(invocation);
+  const reply = await handleRetrying(deps.deskops.router, invocation, { logger: deps.logger });
   const { text, blocks } = renderBlocks(reply);
   try {
     await respond({ response_type: responseType(reply), replace_original: false, text, blocks });
