@@ -4,12 +4,18 @@
  *
  * Short synchronous transactions (one to claim, then one per message to record its outcome) with
  * the posts in between: an `await` inside a better-sqlite3 transaction would commit early
- * (drizzle-orm #1472). Delivery is at-least-once only across a crash between a post and its mark
- * (see deliverDue); otherwise the claim makes it exactly-once, provided a sink's post finishes
- * within the lease (5 minutes by default; the webhook sink gives up after 5 seconds).
+ * (drizzle-orm #1472). The claim makes delivery exactly-once between workers, provided a sink's
+ * post finishes within the lease (5 minutes by default; the webhook sink gives up after 5 seconds).
+ * Across a crash between a post and its mark, the claim has counted the attempt (attempts > 0), so
+ * the sink knows a row may have gone out already: the Slack sink looks for the rows' dedupe keys
+ * in the conversation's message metadata and posts only what it does not find (exactly-once where
+ * it can read the history, at-least-once where it cannot, e.g. DMs without im:history); the
+ * webhook sends its Idempotency-Key for the receiver to dedupe; other sinks post again.
  */
-import { and, asc, eq, inArray, lte } from 'drizzle-orm';
+import { and, asc, eq, lte } from 'drizzle-orm';
+import { storeTrouble, storeTroubleAdvice, withBusyTimeout, type StoreTrouble } from '../app/errors.js';
 import type { JobContext } from '../jobs/job.js';
+import type { Store } from '../store/database.js';
 import { outbox } from '../store/schema.js';
 import { coalesceReplies, isReply } from '../views/delivery.js';
 import type { Reply } from '../views/reply.js';
@@ -44,6 +50,8 @@ export interface DeliveryReport {
   failed: number;
   /** A full batch was read, so more rows may be due now. */
   more: boolean;
+  /** The run could not read or claim the outbox (a locked, full, read-only or failing database), or skipped while backing off from that. */
+  storeTrouble?: StoreTrouble;
 }
 
 const DEFAULTS: Required<DeliveryOptions> = { batchSize: 100, maxAttempts: 8, leaseMs: 5 * 60_000, maxPerMessage: 20, random: Math.random };
@@ -53,6 +61,14 @@ const BACKOFF_CAP_MS = 30 * 60_000;
 const JITTER = 0.2;
 const ERROR_TEXT_MAX = 500;
 const MIN_RETRY_MS = 1000;
+/** How long the claim may wait for another writer's lock, blocking the process: a locked run just ends. */
+const CLAIM_BUSY_WAIT_MS = 100;
+/** After a full, read-only or failing database, runs are skipped for 15 s, then 30 s … up to 15 minutes. */
+const STORE_BACKOFF_FIRST_MS = 15_000;
+const STORE_BACKOFF_MAX_MS = 15 * 60_000;
+
+/** Per database: the worker backs off from trouble it cannot fix (a full disk), so the log is not flooded. */
+const storeBackoff = new WeakMap<Store, { until: number; delayMs: number; skipped: number; trouble: StoreTrouble }>();
 
 /** An empty report, to add runs into. */
 export const emptyDeliveryReport = (): DeliveryReport => ({ messages: 0, sent: 0, dropped: 0, retrying: 0, failed: 0, more: false });
@@ -143,7 +159,9 @@ function claimDue(ctx: JobContext, now: Date, settings: Required<DeliveryOptions
       }
       continue;
     }
-    if (updateIfUnchanged(ctx, row, { nextAttemptAt: leaseUntil })) claimed.push(row);
+    // The claim counts as the attempt: if the process dies mid-post, the row comes back with
+    // attempts > 0, which tells the sink that an earlier post may have reached the platform.
+    if (updateIfUnchanged(ctx, row, { nextAttemptAt: leaseUntil, attempts: row.attempts + 1 })) claimed.push(row);
   }
   return composeMessages(ctx, claimed, settings, report);
 }
@@ -183,7 +201,8 @@ function markFailed(ctx: JobContext, item: Outgoing, error: unknown, now: Date, 
   if (failure?.deferred) {
     const later = new Date(now.getTime() + Math.max(MIN_RETRY_MS, failure.retryAfterMs!));
     ctx.store.transaction(() => {
-      for (const row of item.rows) ctx.store.db.update(outbox).set({ nextAttemptAt: later }).where(and(eq(outbox.id, row.id), eq(outbox.state, 'queued'))).run();
+      // Not an attempt: the claim's count is taken back.
+      for (const row of item.rows) ctx.store.db.update(outbox).set({ nextAttemptAt: later, attempts: row.attempts }).where(and(eq(outbox.id, row.id), eq(outbox.state, 'queued'))).run();
     });
     report.retrying += item.rows.length;
     ctx.logger.debug({ ...log, retryAt: later.toISOString() }, 'delivery paced; will post later');
@@ -217,11 +236,8 @@ function markFailed(ctx: JobContext, item: Outgoing, error: unknown, now: Date, 
 /** Hands claimed rows back, due at `at`, without counting an attempt (their channel is rate limited). */
 function release(ctx: JobContext, item: Outgoing, at: Date, report: DeliveryReport): void {
   ctx.store.transaction(() => {
-    ctx.store.db
-      .update(outbox)
-      .set({ nextAttemptAt: at })
-      .where(and(inArray(outbox.id, item.rows.map((r) => r.id)), eq(outbox.state, 'queued')))
-      .run();
+    // Not an attempt either: each row gets the count it had before the claim.
+    for (const row of item.rows) ctx.store.db.update(outbox).set({ nextAttemptAt: at, attempts: row.attempts }).where(and(eq(outbox.id, row.id), eq(outbox.state, 'queued'))).run();
   });
   report.retrying += item.rows.length;
 }
@@ -233,7 +249,23 @@ function release(ctx: JobContext, item: Outgoing, at: Date, report: DeliveryRepo
 export async function deliverDue(ctx: JobContext, now: Date, sink: DeliverySink, options: DeliveryOptions = {}): Promise<DeliveryReport> {
   const settings = { ...DEFAULTS, ...options };
   const report = emptyDeliveryReport();
-  const outgoing = ctx.store.transaction(() => claimDue(ctx, now, settings, report));
+  const backoff = storeBackoff.get(ctx.store);
+  if (backoff && now.getTime() < backoff.until) {
+    backoff.skipped++;
+    return { ...report, storeTrouble: backoff.trouble };
+  }
+  let outgoing: Outgoing[];
+  try {
+    outgoing = withBusyTimeout(ctx.store.sqlite, CLAIM_BUSY_WAIT_MS, () => ctx.store.transaction(() => claimDue(ctx, now, settings, report)));
+  } catch (error) {
+    const trouble = storeTrouble(error);
+    if (!trouble) throw error;
+    return { ...emptyDeliveryReport(), storeTrouble: backOff(ctx, now, trouble, error) };
+  }
+  if (backoff) {
+    storeBackoff.delete(ctx.store);
+    ctx.logger.info({ trouble: backoff.trouble, skippedRuns: backoff.skipped }, 'the database works again; outbox delivery resumed');
+  }
   const waitUntil = new Map<string, Date>();
   for (const item of outgoing) {
     const deferredTo = waitUntil.get(item.channel);
@@ -242,10 +274,9 @@ export async function deliverDue(ctx: JobContext, now: Date, sink: DeliverySink,
       continue;
     }
     try {
-      // The remaining at-least-once window: if the process dies after the platform accepted this
-      // post and before markSent commits, the rows keep state 'queued' and become due again when
-      // the lease runs out, so they go out a second time. Closing it would need the platform to
-      // dedupe by our key; the webhook sends it (body and Idempotency-Key) for exactly that.
+      // If the process dies after the platform accepted this post and before markSent commits, the
+      // rows keep state 'queued' with the claim's attempt counted and come back when the lease runs
+      // out; the sink then checks for the earlier post before posting (see the module comment).
       await sink.post(item.channel, item.message, item.rows);
     } catch (error) {
       const retryAt = markFailed(ctx, item, error, now, settings, report);
@@ -255,6 +286,27 @@ export async function deliverDue(ctx: JobContext, now: Date, sink: DeliverySink,
     markSent(ctx, item, now, report);
   }
   return report;
+}
+
+/**
+ * Records database trouble met by a run. A lock is another writer's and passes: the next run tries
+ * again, with a warning. A full, read-only or failing database needs a person: one error line
+ * saying what to fix, then runs are skipped with a growing pause (15 s … 15 min) and a warning per
+ * real attempt, so the process stays up without flooding the log or the disk.
+ */
+function backOff(ctx: JobContext, now: Date, trouble: StoreTrouble, error: unknown): StoreTrouble {
+  const code = (error as { code?: string }).code;
+  if (trouble === 'busy') {
+    ctx.logger.warn({ code }, 'outbox delivery skipped this run: the database is locked by another writer');
+    return trouble;
+  }
+  const previous = storeBackoff.get(ctx.store);
+  const delayMs = previous ? Math.min(STORE_BACKOFF_MAX_MS, previous.delayMs * 2) : STORE_BACKOFF_FIRST_MS;
+  storeBackoff.set(ctx.store, { until: now.getTime() + delayMs, delayMs, skipped: 0, trouble });
+  const log = { err: error, code, trouble, retryInMs: delayMs };
+  if (previous?.trouble === trouble) ctx.logger.warn(log, `outbox delivery still failing: ${storeTroubleAdvice(trouble)}`);
+  else ctx.logger.error(log, `outbox delivery paused: ${storeTroubleAdvice(trouble)}`);
+  return trouble;
 }
 
 /** Runs `deliverDue` until nothing more is due (at most `maxBatches` batches); for ticks and catch-up. */
@@ -268,6 +320,7 @@ export async function drainOutbox(ctx: JobContext, now: Date, sink: DeliverySink
     total.retrying += report.retrying;
     total.failed += report.failed;
     total.more = report.more;
+    if (report.storeTrouble) total.storeTrouble = report.storeTrouble;
     if (!report.more) break;
   }
   return total;

@@ -20,7 +20,8 @@ export interface StandInResponse {
   body: unknown;
 }
 
-export type SlackHandler = (call: SlackCall) => StandInResponse | Record<string, unknown>;
+/** A handler may answer later (a Promise): a slow or hanging Slack, for timeout tests. */
+export type SlackHandler = (call: SlackCall) => StandInResponse | Record<string, unknown> | Promise<StandInResponse | Record<string, unknown>>;
 
 export interface SlackApiStandIn {
   url: string;
@@ -62,10 +63,13 @@ export async function startSlackApi(): Promise<SlackApiStandIn> {
       const call: SlackCall = { method, token: auth?.replace(/^Bearer /, '') ?? (args.token as string | undefined), args, at: Date.now() };
       calls.push(call);
       const handler = handlers.get(method);
-      const answer = handler ? handler(call) : { ok: true };
-      const response: StandInResponse = 'body' in answer && ('status' in answer || 'headers' in answer || Object.keys(answer).length === 1) ? (answer as StandInResponse) : { body: answer };
-      res.writeHead(response.status ?? 200, { 'content-type': 'application/json', ...response.headers });
-      res.end(JSON.stringify(response.body));
+      void Promise.resolve(handler ? handler(call) : { ok: true }).then((answer) => {
+        // The client may have given up (a timeout test): nothing to answer then.
+        if (res.destroyed || res.writableEnded) return;
+        const response: StandInResponse = 'body' in answer && ('status' in answer || 'headers' in answer || Object.keys(answer).length === 1) ? (answer as StandInResponse) : { body: answer };
+        res.writeHead(response.status ?? 200, { 'content-type': 'application/json', ...response.headers });
+        res.end(JSON.stringify(response.body));
+      });
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -75,6 +79,11 @@ export async function startSlackApi(): Promise<SlackApiStandIn> {
     calls,
     callsTo: (method) => calls.filter((c) => c.method === method),
     on: (method, handler) => handlers.set(method, handler),
-    close: () => new Promise((resolve) => server.close(() => resolve())),
+    close: () =>
+      new Promise((resolve) => {
+        server.close(() => resolve());
+        // A handler that never answers (a hung Slack) must not hold close() open.
+        server.closeAllConnections();
+      }),
   };
 }

@@ -13,7 +13,8 @@ import { channelMap } from '../../app/channels.js';
 import { handleOf } from '../../app/people.js';
 import { DeliveryError, type DeliverySink, type OutboundMessage, type OutboxRow } from '../../delivery/sink.js';
 import { identities, ticketThreads, tickets } from '../../store/schema.js';
-import { isReply } from '../../views/delivery.js';
+import { coalesceReplies, isReply } from '../../views/delivery.js';
+import type { Reply } from '../../views/reply.js';
 import { boltLogger } from './bolt-logger.js';
 import type { SlackDeps } from './deps.js';
 import { renderBlocks } from './render.js';
@@ -34,6 +35,21 @@ export interface SlackSinkOptions {
   maxWaitMs?: number;
   /** The client to post with; by default one derived from deps.client with OUTBOX_CLIENT_OPTIONS. */
   client?: WebClient;
+}
+
+/** The message metadata type every outbox post carries; its payload's `dedupe_keys` are the rows' keys, one per line. */
+export const OUTBOX_METADATA_TYPE = 'deskops_outbox';
+/** How far before a row was queued the look-up for an earlier post of it starts (clock skew, a slow first try). */
+const EARLIER_POST_MARGIN_MS = 60_000;
+/** Pages of history read when looking for an earlier post; a help desk channel rarely needs more than one. */
+const EARLIER_POST_MAX_PAGES = 5;
+/** Slack errors meaning the history cannot be read (a DM without im:history): post again, at-least-once. */
+const HISTORY_UNREADABLE = new Set(['missing_scope', 'not_in_channel', 'channel_not_found', 'no_permission']);
+
+interface HistoryMessage {
+  ts?: string;
+  thread_ts?: string;
+  metadata?: { event_type?: string; event_payload?: { dedupe_keys?: unknown } };
 }
 
 /** Where one post goes. */
@@ -295,6 +311,40 @@ export function createSlackSink(deps: SlackDeps, options: SlackSinkOptions = {})
     return { startsThread: target.logical.startsWith('tier:') };
   }
 
+  /**
+   * The dedupe keys already posted to the target (and the ts of the message that carried them),
+   * read from the metadata of the conversation's recent messages, or of the thread's replies.
+   * Undefined when Slack will not show us the history (a DM without im:history): the caller then
+   * posts again and the guarantee for that target is at-least-once.
+   */
+  async function postedKeys(target: Target, threadTs: string | undefined, since: Date): Promise<Map<string, string> | undefined> {
+    const found = new Map<string, string>();
+    const oldest = ((since.getTime() - EARLIER_POST_MARGIN_MS) / 1000).toFixed(6);
+    let cursor: string | undefined;
+    for (let page = 0; page < EARLIER_POST_MAX_PAGES; page++) {
+      let result: { messages?: HistoryMessage[]; response_metadata?: { next_cursor?: string } };
+      try {
+        const paging = { channel: target.channel, oldest, limit: 200, include_all_metadata: true, ...(cursor ? { cursor } : {}) };
+        result = threadTs ? await client.conversations.replies({ ...paging, ts: threadTs }) : await client.conversations.history(paging);
+      } catch (error) {
+        const code = slackError(error);
+        if (code !== undefined && HISTORY_UNREADABLE.has(code)) {
+          deps.logger.warn({ channel: target.channel, logical: target.logical, error: code }, 'cannot read the history to check for an earlier post; posting again (at-least-once)');
+          return undefined;
+        }
+        throw failure(error, target, 'checking for an earlier post');
+      }
+      for (const message of result.messages ?? []) {
+        if (message.metadata?.event_type !== OUTBOX_METADATA_TYPE || !message.ts) continue;
+        const keys = message.metadata.event_payload?.dedupe_keys;
+        if (typeof keys === 'string') for (const key of keys.split('\n')) found.set(key, message.ts);
+      }
+      cursor = result.response_metadata?.next_cursor || undefined;
+      if (!cursor) break;
+    }
+    return found;
+  }
+
   async function postOnce(target: Target, args: ChatPostMessageArguments): Promise<string | undefined> {
     await takeTurn(target.channel);
     return (await client.chat.postMessage(args)).ts;
@@ -335,8 +385,26 @@ export function createSlackSink(deps: SlackDeps, options: SlackSinkOptions = {})
       }
       const ticketId = commonTicket(rows) ?? message.ticketId;
       const { threadTs, startsThread } = threadFor(target, ticketId);
-      const reply = message;
-      const cc = mentions(rows);
+      let reply: Reply = message;
+      let toPost = rows;
+      if (rows.some((row) => row.attempts > 0)) {
+        // Tried before: the post may have reached Slack just before the process stopped (or its answer
+        // was lost). Post only what the conversation does not show yet, so a restart never repeats a message.
+        const since = new Date(Math.min(...rows.map((row) => row.createdAt.getTime())));
+        const posted = await postedKeys(target, threadTs, since);
+        if (posted) {
+          toPost = rows.filter((row) => !posted.has(row.dedupeKey));
+          if (toPost.length < rows.length) {
+            deps.logger.info({ channel: target.channel, dedupeKeys: rows.filter((row) => posted.has(row.dedupeKey)).map((row) => row.dedupeKey) }, 'found an earlier post of outbox rows; not posting them again');
+          }
+          if (toPost.length === 0) {
+            if (startsThread && ticketId !== undefined) recordThread(ticketId, target.channel, posted.get(rows[0]!.dedupeKey));
+            return;
+          }
+          if (toPost.length < rows.length) reply = coalesceReplies(toPost.map((row) => row.payload).filter(isReply));
+        }
+      }
+      const cc = mentions(toPost);
       const rendered = renderBlocks(reply, { cc });
       const base = {
         channel: target.channel,
@@ -346,23 +414,25 @@ export function createSlackSink(deps: SlackDeps, options: SlackSinkOptions = {})
         link_names: false,
         unfurl_links: false,
         unfurl_media: false,
+        // The rows' keys travel with the message, so a retry after a crash can see it was posted.
+        metadata: { event_type: OUTBOX_METADATA_TYPE, event_payload: { dedupe_keys: toPost.map((row) => row.dedupeKey).join('\n') } },
       };
       // reply_broadcast only when it is true: the form-encoded wire would carry a literal "false".
-      const thread = threadTs ? (mustBroadcast(rows) ? { thread_ts: threadTs, reply_broadcast: true } : { thread_ts: threadTs }) : {};
+      const thread = threadTs ? (mustBroadcast(toPost) ? { thread_ts: threadTs, reply_broadcast: true } : { thread_ts: threadTs }) : {};
       const args: ChatPostMessageArguments = { ...base, ...thread };
       const ts = await postJoining(target, info, args);
-      if (startsThread && ticketId !== undefined && ts) {
-        // The first post about a ticket in a channel is the ticket's thread there from now on.
-        try {
-          db.insert(ticketThreads)
-            .values({ platform: 'slack', ticketId, channel: target.channel, thread: ts, createdAt: ctx.clock.now() })
-            .onConflictDoNothing()
-            .run();
-        } catch (error) {
-          // Posted already: throwing would post it again. Later updates just start another thread.
-          deps.logger.error({ err: error, ticketId, channel: target.channel }, 'posted a ticket thread parent but could not record it');
-        }
-      }
+      if (startsThread && ticketId !== undefined) recordThread(ticketId, target.channel, ts);
     },
   };
+
+  /** The first post about a ticket in a channel is the ticket's thread there from now on. */
+  function recordThread(ticketId: number, channel: string, ts: string | undefined): void {
+    if (!ts) return;
+    try {
+      db.insert(ticketThreads).values({ platform: 'slack', ticketId, channel, thread: ts, createdAt: ctx.clock.now() }).onConflictDoNothing().run();
+    } catch (error) {
+      // Posted already: throwing would post it again. Later updates just start another thread.
+      deps.logger.error({ err: error, ticketId, channel }, 'posted a ticket thread parent but could not record it');
+    }
+  }
 }
