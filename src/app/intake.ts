@@ -82,3 +82,28 @@ export function removeIntakeChannel(ctx: RequestContext, raw: string): IntakeCha
     return { channel, changed: true, channels: next };
   });
 }
+
+/** What a reaction on a chat message does (the same on every platform). */
+export const REACTION_ACTIONS = ['create-ticket', 'assign', 'resolve'] as const;
+export type ReactionAction = (typeof REACTION_ACTIONS)[number];
+
+/** team_settings key: reaction name -> action, replacing the defaults as a whole (named when only Slack had reactions). */
+export const REACTIONS_SETTING = 'slack-reactions';
+
+export const DEFAULT_REACTIONS: Readonly<Record<string, ReactionAction>> = { ticket: 'create-ticket', eyes: 'assign', white_check_mark: 'resolve' };
+
+const reactionMapSchema = z.record(z.string(), z.enum(REACTION_ACTIONS));
+
+/**
+ * The action a reaction stands for, if any, by its bare name ("ticket"; Rocket.Chat's ":ticket:"
+ * and Slack's skin tones, "thumbsup::skin-tone-2", count as the base reaction).
+ */
+export function reactionAction(ctx: AppContext, reaction: string): ReactionAction | undefined {
+  const map = readSetting(ctx, REACTIONS_SETTING, reactionMapSchema, { ...DEFAULT_REACTIONS });
+  return map[reactionName(reaction)];
+}
+
+/** A reaction's bare name: ":ticket:" -> "ticket", "thumbsup::skin-tone-2" -> "thumbsup". */
+export function reactionName(reaction: string): string {
+  return reaction.replace(/^:/, '').split(':')[0]!;
+}

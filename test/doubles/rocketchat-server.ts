@@ -19,6 +19,7 @@ export interface RcMessage {
   tmid?: string;
   t?: string;
   attachments?: unknown[];
+  reactions?: Record<string, { usernames: string[] }>;
 }
 
 /** One REST request as received. */
@@ -63,6 +64,10 @@ export interface RocketChatStandIn {
   addRoom(rid: string, type: 'c' | 'p' | 'd', name?: string): void;
   /** Streams `message` to every live subscription and stores it in the room's history. */
   push(message: RcMessage): void;
+  /** Registers a user for users.info (reactions name people by username only). */
+  addUser(id: string, username: string, name?: string): void;
+  /** `username` reacts with `emoji` (":ticket:") to a stored message: the server re-streams the message with its reactions. */
+  react(messageId: string, emoji: string, username: string): void;
   /** Invalidates the current login token (a new REST login gets a new one), as a server restart or logout would. */
   revokeTokens(): void;
   /** Sends a DDP `ping` to every open socket, as real servers do (the SDK answers each with a leaky send). */
@@ -111,6 +116,7 @@ export async function startRocketChatServer(options: RocketChatServerOptions = {
   const ddp: DdpFrame[] = [];
   const sent: Array<Record<string, unknown>> = [];
   const rooms = new Map<string, { t: 'c' | 'p' | 'd'; name: string }>();
+  const users = new Map<string, { _id: string; username: string; name?: string }>();
   const history = new Map<string, RcMessage[]>();
   const limits = new Map<string, { times: number; resetInMs: number }>();
   const connections = new Set<Connection>();
@@ -128,6 +134,8 @@ export async function startRocketChatServer(options: RocketChatServerOptions = {
     res.writeHead(status, { 'content-type': 'application/json', ...headers });
     res.end(JSON.stringify(body));
   };
+
+  const find = (messageId: string) => [...history.values()].flat().find((m) => m._id === messageId);
 
   const authorised = (call: RestCall) => call.authToken === authToken && call.userId === botId;
 
@@ -179,6 +187,16 @@ export async function startRocketChatServer(options: RocketChatServerOptions = {
       case 'groups.history':
       case 'im.history':
         return { status: 200, body: historyAnswer(call) };
+      case 'chat.getMessage': {
+        const message = find(call.query.msgId ?? '');
+        if (!message) return { status: 400, body: { success: false, error: 'error-invalid-message' } };
+        return { status: 200, body: { message: { ...message, ts: new Date(message.ts.$date).toISOString() }, success: true } };
+      }
+      case 'users.info': {
+        const user = users.get(call.query.username ?? '');
+        if (!user) return { status: 400, body: { success: false, error: 'User not found. [error-invalid-user]' } };
+        return { status: 200, body: { user, success: true } };
+      }
       default:
         return { status: 404, body: { success: false, error: `no ${call.endpoint}` } };
     }
@@ -210,6 +228,14 @@ export async function startRocketChatServer(options: RocketChatServerOptions = {
     if (connection.silent || connection.socket.readyState !== connection.socket.OPEN) return;
     ddp.push({ dir: 'out', connection: connection.id, data });
     connection.socket.send(JSON.stringify(data));
+  };
+
+  const stream = (message: RcMessage) => {
+    for (const connection of connections) {
+      for (const sub of connection.subs) {
+        send(connection, { msg: 'changed', collection: 'stream-room-messages', id: sub, fields: { eventName: '__my_messages__', args: [message] } });
+      }
+    }
   };
 
   wss.on('connection', (socket) => {
@@ -266,11 +292,18 @@ export async function startRocketChatServer(options: RocketChatServerOptions = {
     },
     push(message) {
       remember(message);
-      for (const connection of connections) {
-        for (const sub of connection.subs) {
-          send(connection, { msg: 'changed', collection: 'stream-room-messages', id: sub, fields: { eventName: '__my_messages__', args: [message] } });
-        }
-      }
+      stream(message);
+    },
+    addUser(id, username, name) {
+      users.set(username, { _id: id, username, ...(name ? { name } : {}) });
+    },
+    react(messageId, emoji, username) {
+      const message = find(messageId);
+      if (!message) throw new Error(`the stand-in has no message ${messageId}`);
+      const reactions = { ...message.reactions };
+      reactions[emoji] = { usernames: [...new Set([...(reactions[emoji]?.usernames ?? []), username])] };
+      message.reactions = reactions;
+      stream(message);
     },
     addHistory: remember,
     revokeTokens() {

@@ -4,79 +4,19 @@
  * a dropped and a silent connection (detected, reconnected with backoff, caught up), a rate limit,
  * and a 10,000-message run that keeps the SDK's listeners and the heap flat with no secret logged.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { runInNewContext } from 'node:vm';
 import { setFlagsFromString } from 'node:v8';
 import { eq } from 'drizzle-orm';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { loadConfig } from '../../src/config.js';
-import { createLogger } from '../../src/log.js';
-import { createDeskops, type Deskops } from '../../src/main.js';
-import { startRocketChat, type RocketChatHandle } from '../../src/adapters/rocketchat/start.js';
 import { identities, seenEvents, tickets } from '../../src/store/schema.js';
-import { rcMessage, startRocketChatServer, type RcMessage, type RocketChatStandIn } from '../doubles/rocketchat-server.js';
+import { rocketChatRig, said, sentCount, settle, type Cleanups } from '../doubles/rocketchat-rig.js';
 
-const PASSWORD = 'bot-password-123';
-
-interface Rig {
-  server: RocketChatStandIn;
-  deskops: Deskops;
-  rc: RocketChatHandle;
-  /** Every log line; kept as a count plus the lines that leaked a secret, so long runs stay small. */
-  logs: { lines: number; redacted: number; leaks: string[] };
-}
-
-const cleanups: (() => Promise<void> | void)[] = [];
+const cleanups: Cleanups = [];
 afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
-async function rig(level = 'debug'): Promise<Rig> {
-  const server = await startRocketChatServer({ password: PASSWORD });
-  server.addRoom('GENERAL', 'c', 'general');
-  server.addRoom('PRIVATE', 'p', 'support-t2');
-  server.addRoom('DM', 'd');
-  const dir = mkdtempSync(join(tmpdir(), 'deskops-rc-'));
-  const logs = { lines: 0, redacted: 0, leaks: [] as string[] };
-  const logger = createLogger(level, {
-    write: (line: string) => {
-      logs.lines += 1;
-      if (line.includes('[redacted]')) logs.redacted += 1;
-      if (line.includes(server.authToken) || line.includes(PASSWORD)) logs.leaks.push(line);
-    },
-  });
-  const config = loadConfig({
-    DESKOPS_DB: join(dir, 'deskops.db'),
-    ROCKETCHAT_URL: server.url,
-    ROCKETCHAT_USER: 'deskops',
-    ROCKETCHAT_PASSWORD: PASSWORD,
-  });
-  const deskops = createDeskops(config, { logger });
-  const rc = startRocketChat(config, deskops, { healthIntervalMs: 100, healthTimeoutMs: 400, connectTimeoutMs: 300, backoff: { initialMs: 50, maxMs: 200 } });
-  cleanups.push(async () => {
-    await rc.stop();
-    deskops.close();
-    await server.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
-  expect(await rc.ready).toBe(true);
-  return { server, deskops, rc, logs };
-}
-
-let nextId = 0;
-/** A message from alice (or `from`) in `rid`. */
-function said(msg: string, extra: Partial<RcMessage> = {}): RcMessage {
-  return rcMessage({ _id: `m-${++nextId}`, rid: 'GENERAL', msg, ...extra });
-}
-
-async function sentCount(server: RocketChatStandIn, count: number, timeout = 3000): Promise<void> {
-  await vi.waitFor(() => expect(server.sent.length).toBeGreaterThanOrEqual(count), { timeout, interval: 5 });
-}
-
-/** Lets queued messages be handled before asserting that nothing (more) happened. */
-const settle = (ms = 150) => new Promise((resolve) => setTimeout(resolve, ms));
+const rig = (level = 'debug') => rocketChatRig(cleanups, { level });
 
 describe('Rocket.Chat adapter (real SDK, loopback server)', () => {
   it('logs in over REST, resumes over DDP and subscribes to the message stream', async () => {

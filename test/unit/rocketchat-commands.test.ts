@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { normaliseMessage } from '../../src/adapters/rocketchat/bot.js';
 import { commandText, toInvocation } from '../../src/adapters/rocketchat/commands.js';
+import { linkedMessageId, ticketFromArgument } from '../../src/adapters/rocketchat/intake.js';
 import { redact } from '../../src/adapters/rocketchat/sdk-logger.js';
 import { buildRegistry } from '../../src/commands/index.js';
 
@@ -37,7 +38,7 @@ describe('commandText', () => {
 });
 
 describe('toInvocation', () => {
-  it('carries the Rocket.Chat user, the room, the thread (tmid, else the message) and an idempotency key', () => {
+  it('carries the Rocket.Chat user, the room, and the thread (tmid, else the message); the message id is claimed with the command, not by the router', () => {
     const message = normaliseMessage({ _id: 'm1', rid: 'R1', msg: '!help', ts: { $date: 0 }, u: { _id: 'u1', username: 'alice', name: 'Alice' } })!;
     expect(toInvocation(message, 'help')).toEqual({
       platform: 'rocketchat',
@@ -45,7 +46,6 @@ describe('toInvocation', () => {
       channel: 'R1',
       thread: 'm1',
       text: 'help',
-      idempotencyKey: 'rocketchat:msg:m1',
     });
     expect(toInvocation({ ...message, tmid: 'parent' }, 'help').thread).toBe('parent');
   });
@@ -67,5 +67,27 @@ describe('redact', () => {
     expect(line).not.toContain('xyz');
     expect(line).toContain('[redacted]');
     expect(redact('plain text about tokens', [])).toBe('plain text about tokens');
+  });
+});
+
+describe('ticket from <link>', () => {
+  it('finds the command under any of /ticket names, with or without its argument', () => {
+    expect(ticketFromArgument('ticket from https://chat.example.com/channel/support?msg=abc123')).toBe('https://chat.example.com/channel/support?msg=abc123');
+    expect(ticketFromArgument('t from X1')).toBe('X1');
+    expect(ticketFromArgument('/tickets FROM <https://x?msg=1>')).toBe('<https://x?msg=1>');
+    expect(ticketFromArgument('ticket from')).toBe('');
+    expect(ticketFromArgument('ticket new from here')).toBeUndefined();
+    expect(ticketFromArgument('ticket from a b')).toBeUndefined();
+  });
+
+  it('reads the message id from a copied link, an angle-bracketed link or a bare id, and nothing else', () => {
+    expect(linkedMessageId('https://chat.example.com/channel/support?msg=Ab3dEf6hJk9mNp2Qr')).toBe('Ab3dEf6hJk9mNp2Qr');
+    expect(linkedMessageId('<https://chat.example.com/group/t2?msg=xyz987>')).toBe('xyz987');
+    expect(linkedMessageId('https://chat.example.com/direct/abc?foo=1&msg=m-42')).toBe('m-42');
+    expect(linkedMessageId('Ab3dEf6hJk9mNp2Qr')).toBe('Ab3dEf6hJk9mNp2Qr');
+    expect(linkedMessageId('yesterday')).toBeUndefined();
+    expect(linkedMessageId('https://chat.example.com/channel/support')).toBeUndefined();
+    expect(linkedMessageId('https://x/?msg=<script>')).toBeUndefined();
+    expect(linkedMessageId('')).toBeUndefined();
   });
 });

@@ -13,6 +13,7 @@ import type { RocketChatConfig } from '../../config.js';
 import type { Logger } from '../../log.js';
 import { roomHistory, withRateLimitRetry } from './history.js';
 import { createRocketChatRest, RocketChatApiError, type RocketChatAuth, type RocketChatRest } from './rest.js';
+import type { RoomCursors } from './cursors.js';
 import { sdkLogger } from './sdk-logger.js';
 import { pause } from '../pause.js';
 
@@ -27,6 +28,8 @@ export interface RocketChatMessage {
   /** System messages (joins, topic changes) carry a type; chat messages do not. */
   t?: string;
   editedAt?: unknown;
+  /** Reactions by emoji (":ticket:") with the usernames who reacted; the stream resends a message when they change. */
+  reactions?: Record<string, { usernames?: string[] }>;
 }
 
 /** Where a message came from: the live stream, or the history read after a reconnect. */
@@ -51,6 +54,13 @@ export interface RocketChatBotOptions {
   connectTimeoutMs?: number;
   /** Most messages read back per room after a reconnect (default 100). */
   catchUpLimit?: number;
+  /**
+   * Where each room's newest handled message is kept across restarts. With it, the first
+   * connection also catches up, from the stored cursors (never further back than maxCatchUpAgeMs).
+   */
+  cursors?: RoomCursors;
+  /** Commands older than this are not run by catch-up after a long outage (default 24 h). */
+  maxCatchUpAgeMs?: number;
 }
 
 /** A running connection. */
@@ -150,7 +160,9 @@ export function startRocketChatBot(options: RocketChatBotOptions): RocketChatBot
   const catchUpLimit = options.catchUpLimit ?? 100;
   const connectTimeoutMs = options.connectTimeoutMs ?? 30_000;
   const stopping = new AbortController();
-  const lastSeen = new Map<string, number>();
+  const maxCatchUpAgeMs = options.maxCatchUpAgeMs ?? 86_400_000;
+  // Seeded from the store: the rooms heard from in earlier runs are caught up on the first connection too.
+  const lastSeen = options.cursors?.load() ?? new Map<string, number>();
   const roomTypes = new Map<string, string>();
   let session: RocketChatAuth | undefined;
   let self: { id: string; username: string } | undefined;
@@ -172,11 +184,23 @@ export function startRocketChatBot(options: RocketChatBotOptions): RocketChatBot
   function enqueue(message: RocketChatMessage, source: MessageSource): Promise<void> {
     const previous = lastSeen.get(message.rid) ?? 0;
     if (message.ts.getTime() > previous) lastSeen.set(message.rid, message.ts.getTime());
-    if (message.u._id === self?.id || message.t) return queue; // own posts and system messages
+    if (message.t) return queue; // system messages
+    // The bot's own posts matter only when someone reacted to them (a ticket thread's first post).
+    if (message.u._id === self?.id && !message.reactions) return queue;
     queue = queue
       .then(() => onMessage(message, source))
-      .catch((error: unknown) => logger.error({ err: error, messageId: message._id }, 'Rocket.Chat message handling failed'));
+      .catch((error: unknown) => logger.error({ err: error, messageId: message._id }, 'Rocket.Chat message handling failed'))
+      // Stored only once handled: a restart in between reads the message back instead of losing it.
+      .then(() => advanceCursor(message));
     return queue;
+  }
+
+  function advanceCursor(message: RocketChatMessage): void {
+    try {
+      options.cursors?.advance(message.rid, message.ts.getTime());
+    } catch (error) {
+      logger.warn({ err: error, rid: message.rid }, 'Rocket.Chat room cursor not saved');
+    }
   }
 
   async function login(bot: SdkBot): Promise<void> {
@@ -318,8 +342,10 @@ export function startRocketChatBot(options: RocketChatBotOptions): RocketChatBot
 
   /** Reads each known room's history since the last message seen there and handles it in order. */
   async function catchUp(): Promise<void> {
-    for (const [rid, since] of [...lastSeen]) {
+    const horizon = Date.now() - maxCatchUpAgeMs;
+    for (const [rid, seen] of [...lastSeen]) {
       if (stopping.signal.aborted) return;
+      const since = Math.max(seen, horizon);
       try {
         const type = await roomType(rid);
         const raw = await withRateLimitRetry(() => roomHistory(config.url, session!, type, rid, new Date(since), catchUpLimit), { signal: stopping.signal });
@@ -365,7 +391,8 @@ export function startRocketChatBot(options: RocketChatBotOptions): RocketChatBot
       const connectedAt = Date.now();
       logger.info({ connects }, 'Rocket.Chat connected');
       if (connects === 1) resolveReady(true);
-      else await catchUp();
+      // The first connection catches up too when earlier runs left cursors behind (a restart).
+      if (lastSeen.size > 0) await catchUp();
       const settled = waiters;
       waiters = [];
       settled.forEach((resolve) => resolve());

@@ -9,7 +9,13 @@ import type { Invocation } from '../../commands/invocation.js';
 import type { CommandRegistry } from '../../commands/registry.js';
 import type { Logger } from '../../log.js';
 import type { Deskops } from '../../main.js';
+import { eq } from 'drizzle-orm';
+import { claimChatEvent } from '../../app/chat-messages.js';
 import { seenEvents } from '../../store/schema.js';
+import { failure, type Reply } from '../../views/reply.js';
+import { newCorrelationId, withCorrelation } from '../../log.js';
+import { handleReactions, ticketFromArgument, ticketFromLink, type IntakeDeps } from './intake.js';
+import type { RocketChatRoomInfo } from './rest.js';
 import type { MessageSource, RocketChatMessage } from './bot.js';
 import { withRateLimitRetry } from './history.js';
 import { renderMessage } from './render.js';
@@ -55,7 +61,6 @@ export function toInvocation(message: RocketChatMessage, text: string): Invocati
     channel: message.rid,
     thread: message.tmid ?? message._id,
     text,
-    idempotencyKey: `rocketchat:msg:${message._id}`,
   };
 }
 
@@ -77,35 +82,80 @@ export interface CommandHandlerDeps {
   pacer?: Pacer;
 }
 
-/** Claims a message id in seen_events; false when it was handled before. */
-function claim(deskops: Deskops, messageId: string): boolean {
-  const { app } = deskops;
-  return app.store.db.insert(seenEvents).values({ key: `rocketchat:msg:${messageId}`, at: app.clock.now() }).onConflictDoNothing().run().changes > 0;
+const messageKey = (messageId: string) => `rocketchat:msg:${messageId}`;
+
+/** Whether a message id was handled before (claimed in seen_events). */
+function handledBefore(deskops: Deskops, messageId: string): boolean {
+  return deskops.app.store.db.select({ key: seenEvents.key }).from(seenEvents).where(eq(seenEvents.key, messageKey(messageId))).get() !== undefined;
 }
 
-/** The handler for incoming messages: parse, claim, run, reply in the thread. */
+/** How long a room's details (its name, for "#support" intake entries) are trusted. */
+const ROOM_INFO_TTL_MS = 10 * 60_000;
+
+/** The handler for incoming messages: reactions, `ticket from`, commands; each answered in its thread. */
 export function createCommandHandler(deps: CommandHandlerDeps): (message: RocketChatMessage, source: MessageSource) => Promise<void> {
   const { deskops, rest, prefix, logger } = deps;
-  return async (message, source) => {
-    const text = commandText(message.msg, { prefix, botUsername: deps.self()?.username, registry: deskops.registry });
-    if (text === undefined) return;
-    // Claimed before running, in the same process turn: a duplicate of this message (a second
-    // subscription, a replay, catch-up overlapping the stream) finds the claim and stops here.
-    if (!claim(deskops, message._id)) {
-      logger.debug({ messageId: message._id, source }, 'Rocket.Chat message already handled');
-      return;
-    }
-    const reply = deskops.router.handle(toInvocation(message, text));
+  const rooms = new Map<string, { info: RocketChatRoomInfo; at: number }>();
+
+  async function postReply(rid: string, tmid: string, reply: Reply): Promise<void> {
     const rendered = renderMessage(reply, { prefix, ...(deps.maxMessageLength ? { maxLength: deps.maxMessageLength } : {}) });
     try {
-      await withRateLimitRetry(() => rest.sendMessage({ rid: message.rid, tmid: message.tmid ?? message._id, ...rendered }), {
+      await withRateLimitRetry(() => rest.sendMessage({ rid, tmid, ...rendered }), {
         maxWaitMs: deps.maxRateLimitWaitMs ?? 60_000,
         ...(deps.signal ? { signal: deps.signal } : {}),
       });
-      deps.pacer?.note(message.rid);
+      deps.pacer?.note(rid);
     } catch (error) {
       // The command has run; running it again to re-send the reply would repeat its effect.
-      logger.error({ err: error, messageId: message._id, rid: message.rid }, 'Rocket.Chat reply could not be posted');
+      logger.error({ err: error, rid }, 'Rocket.Chat reply could not be posted');
     }
+  }
+
+  const intake: IntakeDeps = {
+    deskops,
+    rest,
+    self: deps.self,
+    reply: postReply,
+    async room(rid) {
+      const cached = rooms.get(rid);
+      if (cached && Date.now() - cached.at < ROOM_INFO_TTL_MS) return cached.info;
+      const info = await withRateLimitRetry(() => rest.roomInfo(rid), { maxWaitMs: deps.maxRateLimitWaitMs ?? 60_000, ...(deps.signal ? { signal: deps.signal } : {}) });
+      rooms.set(rid, { info, at: Date.now() });
+      return info;
+    },
   };
+
+  async function handle(message: RocketChatMessage, source: MessageSource): Promise<void> {
+    const own = message.u._id === deps.self()?.id;
+    if (message.reactions) {
+      await handleReactions(intake, message).catch((error: unknown) => logger.error({ err: error, messageId: message._id }, 'Rocket.Chat reaction could not be handled'));
+    }
+    if (own) return;
+    const text = commandText(message.msg, { prefix, botUsername: deps.self()?.username, registry: deskops.registry });
+    if (text === undefined) return;
+    const thread = message.tmid ?? message._id;
+    const linkArgument = ticketFromArgument(text);
+    if (linkArgument !== undefined) {
+      // Reading the linked message is asynchronous, so this one is claimed after it; messages are
+      // handled one at a time, so no duplicate can slip in between.
+      if (handledBefore(deskops, message._id)) return;
+      const reply = await ticketFromLink(intake, message, linkArgument).catch((error: unknown) => {
+        logger.warn({ err: error, messageId: message._id }, 'Rocket.Chat ticket from link failed');
+        return failure('Rocket.Chat did not give me that message just now, so no ticket was opened.', { hint: 'Try the same command again in a minute.' });
+      });
+      if (claimChatEvent(deskops.app, messageKey(message._id))) await postReply(message.rid, thread, reply);
+      return;
+    }
+    // The claim and the command share one transaction: a duplicate of this message (a second
+    // subscription, a replay, catch-up overlapping the stream) finds the claim, and a crash before
+    // the commit leaves neither, so catch-up after a restart runs it then.
+    const reply = deskops.app.store.transaction(() => (claimChatEvent(deskops.app, messageKey(message._id)) ? deskops.router.handle(toInvocation(message, text)) : undefined));
+    if (!reply) {
+      logger.debug({ messageId: message._id, source }, 'Rocket.Chat message already handled');
+      return;
+    }
+    await postReply(message.rid, thread, reply);
+  }
+
+  return (message, source) => withCorrelation({ requestId: newCorrelationId(), platform: 'rocketchat', messageId: message._id }, () => handle(message, source));
 }

@@ -21,6 +21,8 @@ export interface RocketChatRoomInfo {
   /** c: public channel, p: private group, d: direct message, l: livechat (an outside visitor). */
   type: string;
   name?: string;
+  /** The room's short name as typed after # ("support"), when it has one. */
+  slug?: string;
   /** A team's main room: everyone in the team, guests included, reads it. */
   teamMain: boolean;
   /** Federated with another server: people outside the organisation read it. */
@@ -48,6 +50,10 @@ export interface RocketChatRest {
   roomByName(name: string): Promise<RocketChatRoomInfo>;
   /** Opens (or finds) the bot's direct-message room with `username`. */
   createDirectMessage(username: string): Promise<{ rid: string }>;
+  /** GET chat.getMessage?msgId=: one message as stored (undefined when the server has none by that id). */
+  getMessage(messageId: string): Promise<unknown>;
+  /** GET users.info?username=: a user's id and display name. */
+  userByUsername(username: string): Promise<{ id: string; username: string; name?: string }>;
 }
 
 /** What kind of failure a RocketChatApiError is, for callers that give their own hints. */
@@ -180,7 +186,8 @@ async function call(baseUrl: string, path: string, options: CallOptions): Promis
 function roomFrom(body: Record<string, unknown>, fallbackId: string): RocketChatRoomInfo {
   const room = (body.room ?? {}) as { _id?: unknown; t?: unknown; name?: unknown; fname?: unknown; teamMain?: unknown; federated?: unknown };
   const name = text(room.fname) ?? text(room.name);
-  return { id: text(room._id) ?? fallbackId, type: text(room.t) ?? 'c', ...(name ? { name } : {}), teamMain: room.teamMain === true, federated: room.federated === true };
+  const slug = text(room.name);
+  return { id: text(room._id) ?? fallbackId, type: text(room.t) ?? 'c', ...(name ? { name } : {}), ...(slug ? { slug } : {}), teamMain: room.teamMain === true, federated: room.federated === true };
 }
 
 /** Logs in with a user name and password (POST /api/v1/login); the token is returned, never logged. */
@@ -246,6 +253,23 @@ export function createRocketChatRest(url: string, auth: AuthSource, options: Res
       const rid = text(room.rid) ?? text(room._id);
       if (!rid) throw new RocketChatApiError(`Rocket.Chat opened no direct message with @${username}`, 'server', 'im.create');
       return { rid };
+    },
+    async getMessage(messageId) {
+      try {
+        return (await authed(`chat.getMessage?msgId=${encodeURIComponent(messageId)}`, 'GET')).message;
+      } catch (error) {
+        // The server answers an unknown or unreadable id with a 400: that is "no such message", not a failure.
+        if (error instanceof RocketChatApiError && (error.kind === 'rejected' || error.kind === 'room-not-found' || error.kind === 'not-allowed')) return undefined;
+        throw error;
+      }
+    },
+    async userByUsername(username) {
+      const body = await authed(`users.info?username=${encodeURIComponent(username)}`, 'GET');
+      const user = (body.user ?? {}) as { _id?: unknown; username?: unknown; name?: unknown };
+      const id = text(user._id);
+      if (!id) throw new RocketChatApiError(`Rocket.Chat knows no user @${username}`, 'rejected', 'users.info', { permanent: true });
+      const name = text(user.name);
+      return { id, username: text(user.username) ?? username, ...(name ? { name } : {}) };
     },
   };
 }

@@ -8,6 +8,7 @@ import type { DeliverySink } from '../../delivery/sink.js';
 import type { Deskops } from '../../main.js';
 import { startRocketChatBot, type BackoffSettings, type RocketChatBot } from './bot.js';
 import { createCommandHandler } from './commands.js';
+import { storedRoomCursors } from './cursors.js';
 import { createPacer } from './pacing.js';
 import { createRocketChatSink } from './sink.js';
 
@@ -43,6 +44,7 @@ export function startRocketChat(config: Config, deskops: Deskops, options: Start
     config: rocketChat,
     logger: deskops.logger,
     onMessage: (message, source) => route.handle!(message, source),
+    cursors: storedRoomCursors(deskops.app),
     ...(options.healthIntervalMs !== undefined ? { healthIntervalMs: options.healthIntervalMs } : {}),
     ...(options.healthTimeoutMs !== undefined ? { healthTimeoutMs: options.healthTimeoutMs } : {}),
     ...(options.connectTimeoutMs !== undefined ? { connectTimeoutMs: options.connectTimeoutMs } : {}),

@@ -4,32 +4,25 @@
  * :white_check_mark: resolves it. Each (message, reaction, person) acts at most once.
  */
 import type { App } from '@slack/bolt';
-import { z } from 'zod';
 import type { AppContext } from '../../../app/context.js';
-import { readSetting } from '../../../app/team-settings.js';
-import { isIntakeChannel as isIntakeRoom, LEGACY_SLACK_INTAKE_SETTING } from '../../../app/intake.js';
+import {
+  DEFAULT_REACTIONS,
+  isIntakeChannel as isIntakeRoom,
+  LEGACY_SLACK_INTAKE_SETTING,
+  REACTION_ACTIONS,
+  REACTIONS_SETTING,
+  reactionAction,
+  type ReactionAction,
+} from '../../../app/intake.js';
 import type { SlackDeps } from '../deps.js';
 import { claimEvent, deliverReply, failureFor, releaseEvent, runAs, slackUser } from './common.js';
 import { fetchMessage, openTicketFromMessage, permalinkOf, slackToPlain, ticketForMessage, titleFromText } from './messages.js';
 import { failure, success } from '../../../views/reply.js';
 
-/** team_settings key: reaction name -> action, replacing the defaults as a whole. */
-export const REACTIONS_SETTING = 'slack-reactions';
 /** team_settings key of Slack's own intake list (bare channel ids), still honoured beside /channel intake. */
 export const INTAKE_CHANNELS_SETTING = LEGACY_SLACK_INTAKE_SETTING;
 
-export const REACTION_ACTIONS = ['create-ticket', 'assign', 'resolve'] as const;
-export type ReactionAction = (typeof REACTION_ACTIONS)[number];
-
-export const DEFAULT_REACTIONS: Readonly<Record<string, ReactionAction>> = { ticket: 'create-ticket', eyes: 'assign', white_check_mark: 'resolve' };
-
-const reactionMapSchema = z.record(z.string(), z.enum(REACTION_ACTIONS));
-
-/** The action a reaction stands for, if any. Skin tones ("thumbsup::skin-tone-2") count as the base reaction. */
-export function reactionAction(ctx: AppContext, reaction: string): ReactionAction | undefined {
-  const map = readSetting(ctx, REACTIONS_SETTING, reactionMapSchema, { ...DEFAULT_REACTIONS });
-  return map[reaction.split('::')[0]!];
-}
+export { DEFAULT_REACTIONS, REACTION_ACTIONS, REACTIONS_SETTING, reactionAction, type ReactionAction };
 
 /** Whether :ticket: may open tickets in this channel (the intake channels, /channel intake). */
 export function isIntakeChannel(ctx: AppContext, channel: string): boolean {

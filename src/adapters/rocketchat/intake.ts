@@ -1,0 +1,165 @@
+/**
+ * Rocket.Chat messages as tickets: `!ticket from <message link>` and reactions. In an intake room
+ * (/channel intake add), :ticket: or the command opens a ticket with the message's author as
+ * requester, threaded under that message; :eyes: and :white_check_mark: on a ticket's message assign
+ * and resolve it (the reaction mapping is the team's, shared with Slack). The server sends a
+ * message again whenever its reactions change: each (message, reaction, person) acts once.
+ */
+import { withTeamZone } from '../../app/calendar.js';
+import { claimChatEvent, openTicketFromChatMessage, ticketForChatMessage, titleFromText } from '../../app/chat-messages.js';
+import type { RequestContext } from '../../app/context.js';
+import { isIntakeChannel, reactionAction, reactionName } from '../../app/intake.js';
+import { resolveActor, type PlatformUser } from '../../app/people.js';
+import type { Deskops } from '../../main.js';
+import { failure, info, success, type Reply } from '../../views/reply.js';
+import { normaliseMessage, type RocketChatMessage } from './bot.js';
+import type { RocketChatRest, RocketChatRoomInfo } from './rest.js';
+
+/** What opening tickets from messages needs from the adapter. */
+export interface IntakeDeps {
+  deskops: Deskops;
+  rest: RocketChatRest;
+  /** Room details (name for #name intake entries), cached by the caller. */
+  room(rid: string): Promise<RocketChatRoomInfo>;
+  /** Posts a reply in a room's thread. */
+  reply(rid: string, tmid: string, reply: Reply): Promise<void>;
+  self(): { id: string; username: string } | undefined;
+}
+
+/** `ticket from <link>` (any of /ticket's names), with the link or message id typed after it. */
+const TICKET_FROM = /^\/?(?:ticket|tickets|t)\s+from(?:\s+(\S+))?\s*$/i;
+
+/** The argument of a `ticket from` command, '' when it names none; undefined for any other command. */
+export function ticketFromArgument(commandText: string): string | undefined {
+  const match = TICKET_FROM.exec(commandText.trim());
+  return match ? (match[1] ?? '') : undefined;
+}
+
+/**
+ * The message id in a Rocket.Chat message link ("https://chat.example.com/channel/support?msg=ID",
+ * as "Copy link" gives it, with or without <…> around it) or a bare message id.
+ */
+export function linkedMessageId(link: string): string | undefined {
+  const text = link.trim().replace(/^<|>$/g, '');
+  // Bare ids (17 random characters on real servers) carry digits; a word like "yesterday" is no id.
+  if (/^[A-Za-z0-9_-]{6,64}$/.test(text) && /\d/.test(text)) return text;
+  try {
+    const id = new URL(text).searchParams.get('msg');
+    return id && /^[A-Za-z0-9_-]{1,64}$/.test(id) ? id : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+const HOW_TO_LINK = 'Copy the link from the message\'s menu ("Copy link") and type !ticket from <link>.';
+
+function userOf(message: RocketChatMessage): PlatformUser {
+  return { externalId: message.u._id, handle: message.u.username, ...(message.u.name ? { displayName: message.u.name } : {}) };
+}
+
+function contextFor(deps: IntakeDeps, user: PlatformUser, where: { channel: string; thread: string }): RequestContext {
+  const { app } = deps.deskops;
+  return { ...withTeamZone(app), actor: resolveActor(app, 'rocketchat', user), origin: { platform: 'rocketchat', ...where } };
+}
+
+async function isIntakeRoom(deps: IntakeDeps, rid: string): Promise<boolean> {
+  const { app } = deps.deskops;
+  if (isIntakeChannel(app, 'rocketchat', rid)) return true;
+  const room = await deps.room(rid).catch(() => undefined);
+  return room?.slug !== undefined && isIntakeChannel(app, 'rocketchat', rid, room.slug);
+}
+
+/** Where a message's ticket thread is: the thread it belongs to, or the message itself. */
+const threadOf = (message: RocketChatMessage) => message.tmid ?? message._id;
+
+type Opened = { kind: 'opened'; ticketId: number; title: string } | { kind: 'exists'; ticketId: number } | { kind: 'repeat' };
+
+/** Opens the ticket for `source` as `by`, unless the message (or its thread) already has one. */
+function openFrom(deps: IntakeDeps, source: RocketChatMessage, by: PlatformUser, where: { channel: string; thread: string }, claimKey: string): Opened {
+  const { app } = deps.deskops;
+  return app.store.transaction(() => {
+    const existing = ticketForChatMessage(app, 'rocketchat', source.rid, source._id, source.tmid);
+    if (existing !== undefined) return { kind: 'exists', ticketId: existing };
+    const ctx = contextFor(deps, by, where);
+    // One ticket per source message, whoever asks first; the requester's own request key makes repeats no-ops.
+    const ticket = openTicketFromChatMessage(
+      ctx,
+      { title: titleFromText(source.msg) || 'Rocket.Chat message', description: source.msg, requester: `@${source.u.username}` },
+      { channel: source.rid, thread: threadOf(source) },
+      claimKey,
+    );
+    return ticket ? { kind: 'opened', ticketId: ticket.id, title: ticket.title } : { kind: 'repeat' };
+  });
+}
+
+function openedReply(ticketId: number, title: string, author: string): Reply {
+  return success(`Ticket #${ticketId} opened from @${author}'s message: ${title}`, { text: 'Updates follow in that message\'s thread.', ticketId });
+}
+
+/**
+ * Runs `!ticket from <link>` typed in `command`: reads the linked message, checks its room is an
+ * intake room and opens the ticket. Returns the reply for the command's thread.
+ */
+export async function ticketFromLink(deps: IntakeDeps, command: RocketChatMessage, argument: string): Promise<Reply> {
+  const id = linkedMessageId(argument);
+  if (!id) return failure(argument ? `"${argument}" is not a Rocket.Chat message link.` : 'Which message? The link is missing.', { hint: HOW_TO_LINK, usage: '!ticket from <message link>' });
+  const source = normaliseMessage(await deps.rest.getMessage(id));
+  if (!source) return failure('I cannot find that message: it was deleted, or I am not in its room.', { hint: `Invite me to the room, then try again. ${HOW_TO_LINK}` });
+  // Only intake rooms: the bot may read rooms the person asking cannot, and must not copy them out.
+  if (!(await isIntakeRoom(deps, source.rid))) {
+    return failure('That message is not in an intake room, so it cannot become a ticket.', { hint: 'A lead makes a room an intake room by typing !channel intake add here in it.' });
+  }
+  const opened = openFrom(deps, source, userOf(command), { channel: command.rid, thread: threadOf(command) }, `rocketchat:intake:${source._id}`);
+  if (opened.kind !== 'opened') {
+    const ticketId = opened.kind === 'exists' ? opened.ticketId : ticketForChatMessage(deps.deskops.app, 'rocketchat', source.rid, source._id, source.tmid);
+    return info(`That message is already ticket #${ticketId ?? '?'}.`, { text: `Type !ticket show ${ticketId ?? ''} to see it.`.trim(), ...(ticketId ? { ticketId } : {}) });
+  }
+  await deps.reply(source.rid, threadOf(source), success(`Ticket #${opened.ticketId} opened from this message`, { text: 'Updates follow in this thread.', ticketId: opened.ticketId }));
+  return openedReply(opened.ticketId, opened.title, source.u.username);
+}
+
+/** The people behind usernames, looked up once per process (reactions carry only usernames). */
+const knownUsers = new WeakMap<RocketChatRest, Map<string, PlatformUser>>();
+
+async function userByName(deps: IntakeDeps, username: string): Promise<PlatformUser> {
+  const cache = knownUsers.get(deps.rest) ?? new Map<string, PlatformUser>();
+  knownUsers.set(deps.rest, cache);
+  const known = cache.get(username);
+  if (known) return known;
+  const user = await deps.rest.userByUsername(username);
+  const person: PlatformUser = { externalId: user.id, handle: user.username, ...(user.name ? { displayName: user.name } : {}) };
+  cache.set(username, person);
+  return person;
+}
+
+/** Acts on the reactions a (re-sent) message carries; each (message, reaction, person) once. */
+export async function handleReactions(deps: IntakeDeps, message: RocketChatMessage): Promise<void> {
+  const { app, router } = deps.deskops;
+  for (const [emoji, { usernames = [] }] of Object.entries(message.reactions ?? {})) {
+    const action = reactionAction(app, emoji);
+    if (!action) continue;
+    const name = reactionName(emoji);
+    for (const username of usernames) {
+      if (username === deps.self()?.username) continue;
+      const key = `rocketchat:reaction:${message._id}:${name}:${username}`;
+      if (action === 'create-ticket') {
+        if (message.u._id === deps.self()?.id || ticketForChatMessage(app, 'rocketchat', message.rid, message._id, message.tmid) !== undefined) continue;
+        if (!(await isIntakeRoom(deps, message.rid))) continue;
+        const reactor = await userByName(deps, username);
+        const opened = openFrom(deps, message, reactor, { channel: message.rid, thread: threadOf(message) }, key);
+        if (opened.kind === 'opened') await deps.reply(message.rid, threadOf(message), openedReply(opened.ticketId, opened.title, message.u.username));
+        continue;
+      }
+      // :eyes: and :white_check_mark: are everyday reactions: on messages without a ticket they mean nothing.
+      const ticketId = ticketForChatMessage(app, 'rocketchat', message.rid, message._id, message.tmid);
+      if (ticketId === undefined) continue;
+      const reactor = await userByName(deps, username);
+      const command = action === 'assign' ? `/ticket assign ${ticketId} me` : `/ticket status ${ticketId} resolved`;
+      // Claimed with the command, in one transaction: a re-sent message runs and answers nothing twice.
+      const reply = app.store.transaction(() =>
+        claimChatEvent(app, key) ? router.handle({ platform: 'rocketchat', user: reactor, channel: message.rid, thread: threadOf(message), text: command }) : undefined,
+      );
+      if (reply) await deps.reply(message.rid, threadOf(message), reply);
+    }
+  }
+}

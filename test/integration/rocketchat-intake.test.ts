@@ -1,0 +1,172 @@
+/**
+ * Rocket.Chat intake and restarts, with the real SDK against the loopback stand-in: a customer's
+ * message in an intake room becomes a ticket by a :ticket: reaction or `!ticket from <link>` (the
+ * author as requester, updates in the message's thread), :eyes: and :white_check_mark: act on it,
+ * each once however often the server re-sends the message; and commands typed while deskops itself
+ * was stopped run after it starts again, once.
+ */
+import { eq } from 'drizzle-orm';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { auditEvents, chatCursors, ticketThreads, tickets } from '../../src/store/schema.js';
+import { rocketChatRig, said, sentCount, settle, type Cleanups, type RocketChatRig } from '../doubles/rocketchat-rig.js';
+import { rcMessage } from '../doubles/rocketchat-server.js';
+
+const cleanups: Cleanups = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+const customer = { _id: 'u-carol', username: 'carol', name: 'Carol Customer' };
+const agent = { _id: 'u-alice', username: 'alice', name: 'Alice Agent' };
+const lead = { _id: 'u-lena', username: 'lena', name: 'Lena Lead' };
+
+/** A rig whose SUPPORT room (#support) is an intake room, set by a lead typing in it. */
+async function intakeRig(): Promise<RocketChatRig> {
+  const rig = await rocketChatRig(cleanups, { env: { DESKOPS_ADMINS: 'rocketchat:lena' } });
+  rig.server.addRoom('SUPPORT', 'c', 'support');
+  rig.server.addRoom('LOUNGE', 'c', 'lounge');
+  for (const user of [customer, agent, lead]) rig.server.addUser(user._id, user.username, user.name);
+  rig.server.push(said('!channel intake add here', { rid: 'SUPPORT', u: lead }));
+  await sentCount(rig.server, 1);
+  expect(JSON.stringify(rig.server.sent[0])).toContain('rocketchat:SUPPORT is now an intake channel');
+  rig.server.clearRecords();
+  return rig;
+}
+
+const allTickets = (rig: RocketChatRig) => rig.deskops.app.store.db.select().from(tickets).all();
+
+describe('Rocket.Chat intake rooms', () => {
+  it('opens a ticket from a :ticket: reaction, the author as requester, once however often the message is re-sent', async () => {
+    const rig = await intakeRig();
+    const { server } = rig;
+    const question = rcMessage({ _id: 'cust-1', rid: 'SUPPORT', msg: 'The export button does nothing\nSince this morning, on Chrome.', u: customer });
+    server.push(question);
+    await settle();
+    expect(allTickets(rig)).toHaveLength(0);
+
+    server.react('cust-1', ':ticket:', 'alice');
+    await sentCount(server, 1);
+    const [ticket] = allTickets(rig);
+    expect(ticket).toMatchObject({ title: 'The export button does nothing', requester: '@carol', origin: 'chat', chatPlatform: 'rocketchat' });
+    expect(ticket!.description).toContain('Since this morning, on Chrome.');
+    // The ticket was opened by the reactor, and its updates go to the customer message's thread.
+    expect(server.sent[0]).toMatchObject({ rid: 'SUPPORT', tmid: 'cust-1' });
+    expect(JSON.stringify(server.sent[0])).toContain(`Ticket #${ticket!.id} opened from @carol's message`);
+    const thread = rig.deskops.app.store.db.select().from(ticketThreads).where(eq(ticketThreads.ticketId, ticket!.id)).all();
+    expect(thread).toContainEqual(expect.objectContaining({ platform: 'rocketchat', channel: 'SUPPORT', thread: 'cust-1' }));
+
+    // The server re-streams the message on every reaction change; a second :ticket: adds nothing.
+    server.react('cust-1', ':ticket:', 'lena');
+    server.push({ ...question, reactions: { ':ticket:': { usernames: ['alice', 'lena'] } } });
+    await settle();
+    expect(allTickets(rig)).toHaveLength(1);
+    expect(server.sent).toHaveLength(1);
+  });
+
+  it('assigns with :eyes: and resolves with :white_check_mark: on the message, each once', async () => {
+    const rig = await intakeRig();
+    const { server } = rig;
+    server.push(rcMessage({ _id: 'cust-2', rid: 'SUPPORT', msg: 'Invoices show the wrong VAT', u: customer }));
+    server.react('cust-2', ':ticket:', 'alice');
+    await sentCount(server, 1);
+    server.react('cust-2', ':eyes:', 'alice');
+    await sentCount(server, 2);
+    const ticket = allTickets(rig)[0]!;
+    expect(ticket.assigneeId).not.toBeNull();
+    expect(JSON.stringify(server.sent[1])).toMatch(/assign/i);
+
+    server.react('cust-2', ':white_check_mark:', 'alice');
+    await sentCount(server, 3);
+    expect(allTickets(rig)[0]!.status).toBe('resolved');
+    // Re-sent with the same reactions: nothing runs or posts again.
+    server.react('cust-2', ':eyes:', 'alice');
+    await settle();
+    expect(server.sent).toHaveLength(3);
+  });
+
+  it('ignores :ticket: outside intake rooms and everyday reactions on messages without a ticket', async () => {
+    const rig = await intakeRig();
+    const { server } = rig;
+    server.push(rcMessage({ _id: 'chat-1', rid: 'LOUNGE', msg: 'Lunch at noon?', u: agent }));
+    server.react('chat-1', ':ticket:', 'alice');
+    server.react('chat-1', ':eyes:', 'lena');
+    await settle();
+    expect(allTickets(rig)).toHaveLength(0);
+    expect(server.sent).toHaveLength(0);
+    expect(server.callsTo('users.info')).toHaveLength(0);
+  });
+
+  it('opens a ticket with `!ticket from <link>` typed anywhere, for a message in an intake room', async () => {
+    const rig = await intakeRig();
+    const { server } = rig;
+    server.addHistory(rcMessage({ _id: 'cust-3', rid: 'SUPPORT', msg: 'Password reset mail never arrives', u: customer }));
+    const command = said(`!ticket from ${server.url}/channel/support?msg=cust-3`, { rid: 'PRIVATE', u: agent });
+    server.push(command);
+    await sentCount(server, 2);
+
+    const [ticket] = allTickets(rig);
+    expect(ticket).toMatchObject({ title: 'Password reset mail never arrives', requester: '@carol' });
+    const [inSource, inCommand] = [server.sent.find((m) => m.rid === 'SUPPORT'), server.sent.find((m) => m.rid === 'PRIVATE')];
+    expect(inSource).toMatchObject({ tmid: 'cust-3' });
+    expect(inCommand).toMatchObject({ tmid: command._id });
+    expect(JSON.stringify(inCommand)).toContain(`Ticket #${ticket!.id} opened from @carol's message`);
+    const creator = rig.deskops.app.store.db.select().from(auditEvents).where(eq(auditEvents.action, 'ticket.created')).get();
+    expect(creator).toBeDefined();
+
+    // The same command replayed does nothing; the same link typed again says which ticket it is.
+    server.push(command);
+    server.push(said('!ticket from cust-3', { rid: 'PRIVATE', u: agent }));
+    await sentCount(server, 3);
+    await settle();
+    expect(server.sent).toHaveLength(3);
+    expect(JSON.stringify(server.sent[2])).toContain(`already ticket #${ticket!.id}`);
+    expect(allTickets(rig)).toHaveLength(1);
+  });
+
+  it('refuses links to rooms that are not intake rooms, unknown messages and non-links, with what to type', async () => {
+    const rig = await intakeRig();
+    const { server } = rig;
+    server.addHistory(rcMessage({ _id: 'lounge-1', rid: 'LOUNGE', msg: 'Internal chatter', u: agent }));
+    server.push(said('!ticket from http://chat.example.com/channel/lounge?msg=lounge-1', { u: agent }));
+    server.push(said('!ticket from http://chat.example.com/channel/support?msg=nope-404', { u: agent }));
+    server.push(said('!ticket from yesterday', { u: agent }));
+    server.push(said('!ticket from', { u: agent }));
+    await sentCount(server, 4);
+    const replies = server.sent.map((m) => JSON.stringify(m));
+    expect(replies[0]).toContain('not in an intake room');
+    expect(replies[0]).toContain('!channel intake add here');
+    expect(replies[1]).toContain('cannot find that message');
+    expect(replies[2]).toContain('is not a Rocket.Chat message link');
+    expect(replies[3]).toContain('link is missing');
+    expect(allTickets(rig)).toHaveLength(0);
+  });
+});
+
+describe('Rocket.Chat across a restart of deskops', () => {
+  it('runs the commands typed while deskops was stopped, once, and nothing from before', async () => {
+    const rig = await rocketChatRig(cleanups);
+    const { server } = rig;
+    server.push(said('!ticket new "Before the restart"'));
+    await sentCount(server, 1);
+    await vi.waitFor(() => expect(rig.deskops.app.store.db.select().from(chatCursors).all()).toHaveLength(1));
+
+    await rig.rc.stop();
+    // Typed while deskops was down: only the room's history has them.
+    server.addHistory(said('!ticket new "While stopped"', { ts: { $date: Date.now() + 5 } }));
+    server.addHistory(said('just chatting', { ts: { $date: Date.now() + 6 } }));
+    await rig.restart();
+
+    await sentCount(server, 2);
+    await settle();
+    expect(server.sent).toHaveLength(2);
+    expect(allTickets(rig).map((t) => t.title)).toEqual(['Before the restart', 'While stopped']);
+    const history = server.callsTo('channels.history');
+    expect(history[0]!.query).toMatchObject({ roomId: 'GENERAL' });
+
+    // A second restart reads back from the newer cursor and runs nothing again.
+    await rig.restart();
+    await settle(300);
+    expect(server.sent).toHaveLength(2);
+    expect(allTickets(rig)).toHaveLength(2);
+  });
+});
