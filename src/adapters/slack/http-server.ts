@@ -14,6 +14,8 @@ export interface SlackHttpServerOptions {
   listener: RequestListener;
   /** Whether Bolt is initialised (auth.test passed): until then requests get 503, which Slack retries. */
   ready: () => boolean;
+  /** GET /healthz's body (200 when `ok`, else 503); by default only whether Slack is ready. */
+  health?: () => { ok: boolean } & Record<string, unknown>;
   /** Seconds since the epoch; the real time by default. */
   nowSeconds?: () => number;
 }
@@ -44,8 +46,9 @@ export function createSlackHttpServer(options: SlackHttpServerOptions): Server {
     const path = new URL(req.url ?? '/', 'http://localhost').pathname;
     if (path === '/healthz' && (req.method === 'GET' || req.method === 'HEAD')) {
       const ready = options.ready();
-      res.writeHead(ready ? 200 : 503, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ ok: ready, slack: ready ? 'ready' : 'connecting' }));
+      const health = options.health?.() ?? { ok: ready, slack: ready ? 'ready' : 'connecting' };
+      res.writeHead(health.ok ? 200 : 503, { 'content-type': 'application/json', 'cache-control': 'no-store' });
+      res.end(JSON.stringify(health));
       return;
     }
     if (path !== EVENTS_PATH || req.method !== 'POST') {

@@ -31,6 +31,11 @@ export interface StartSlackOptions {
   /** Overrides config.port (0 picks a free port, for tests). */
   port?: number;
   backoff?: BackoffOptions;
+  /**
+   * HTTP mode: the body of GET /healthz (200 when `ok`, else 503) given whether Slack is ready;
+   * by default it reports only that. The chat service adds the database, outbox and Rocket.Chat.
+   */
+  health?: (slackReady: boolean) => { ok: boolean } & Record<string, unknown>;
 }
 
 /** The Web API client every Slack module posts with: SLACK_API_URL, no silent retries, 429s thrown to the outbox. */
@@ -67,13 +72,13 @@ function close(server: Server): Promise<void> {
   });
 }
 
-async function startHttp(slack: SlackApp, deps: SlackDeps, port: number, backoff: BackoffOptions): Promise<SlackHandle> {
+async function startHttp(slack: SlackApp, deps: SlackDeps, port: number, backoff: BackoffOptions, health: StartSlackOptions['health']): Promise<SlackHandle> {
   const stopping = new AbortController();
   let initialised = false;
   const receive = slack.http!.requestListener;
   // One requestId per HTTP request from the start, so Bolt's receiver lines (bad signature, no ack) carry it too.
   const listener: RequestListener = (req, res) => withCorrelation({ requestId: newCorrelationId(), platform: 'slack' }, () => receive(req, res));
-  const server = createSlackHttpServer({ listener, ready: () => initialised });
+  const server = createSlackHttpServer({ listener, ready: () => initialised, ...(health ? { health: () => health(initialised) } : {}) });
   const bound = await listen(server, port);
   deps.logger.info({ port: bound }, `Slack HTTP mode: listening on port ${bound}`);
   const ready = keepTrying('Slack start-up (auth.test)', () => slack.app.init(), { ...backoff, signal: stopping.signal, logger: deps.logger }).then((ok) => {
@@ -142,5 +147,5 @@ export async function startSlack(config: Config, deskops: Deskops, options: Star
   const deps = options.deps ?? slackDeps(config, config.slack, deskops);
   const slack = createSlackApp({ ...deps, slackApiUrl: config.slackApiUrl });
   const backoff = options.backoff ?? {};
-  return slack.mode === 'http' ? startHttp(slack, deps, options.port ?? config.port, backoff) : startSocket(slack, deps, backoff);
+  return slack.mode === 'http' ? startHttp(slack, deps, options.port ?? config.port, backoff, options.health) : startSocket(slack, deps, backoff);
 }

@@ -1,0 +1,119 @@
+/**
+ * GET /healthz in HTTP mode: 200 with the database, outbox and chat states while all is well, 503
+ * naming the problem while Slack or Rocket.Chat is not connected; the check itself stays cheap.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pino from 'pino';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { healthReport, runChatService, type ChatHandles, type HealthReport } from '../../src/adapters/service.js';
+import { loadConfig } from '../../src/config.js';
+import { createDeskops } from '../../src/main.js';
+import { startRocketChatServer } from '../doubles/rocketchat-server.js';
+import { startSlackApi } from '../doubles/slack-api.js';
+
+const cleanups: (() => Promise<void> | void)[] = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+function tempDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'deskops-healthz-'));
+  cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+async function health(port: number): Promise<{ status: number; body: HealthReport }> {
+  const response = await fetch(`http://127.0.0.1:${port}/healthz`);
+  return { status: response.status, body: (await response.json()) as HealthReport };
+}
+
+describe('GET /healthz', () => {
+  it('answers 200 with database, outbox, Slack and Rocket.Chat states, and 503 while Rocket.Chat reconnects', async () => {
+    const api = await startSlackApi();
+    cleanups.push(() => api.close());
+    const rc = await startRocketChatServer();
+    cleanups.push(() => rc.close());
+    const dir = tempDir();
+    const config = loadConfig({
+      DESKOPS_DB: join(dir, 'deskops.db'),
+      SLACK_BOT_TOKEN: 'xoxb-healthz',
+      SLACK_SIGNING_SECRET: 'healthz-signing-secret',
+      SLACK_API_URL: api.url,
+      ROCKETCHAT_URL: rc.url,
+      ROCKETCHAT_USER: rc.botUsername,
+      ROCKETCHAT_PASSWORD: 'bot-password-123',
+    });
+    const stop = new AbortController();
+    let handles: ChatHandles | undefined;
+    const running = runChatService(config, {
+      signal: stop.signal,
+      port: 0,
+      logger: pino({ level: 'silent' }),
+      onStarted: (started) => (handles = started),
+      rocketChat: { backoff: { initialMs: 1500, maxMs: 1500 } },
+    });
+    cleanups.push(async () => {
+      stop.abort();
+      await running;
+    });
+    await vi.waitFor(() => expect(handles?.slack?.port).toBeGreaterThan(0), { timeout: 10_000, interval: 10 });
+    const port = handles!.slack!.port!;
+
+    await vi.waitFor(
+      async () => {
+        const { status, body } = await health(port);
+        expect(body).toEqual({ ok: true, database: 'ok', outbox: { due: 0, oldestDueSeconds: 0 }, slack: 'ready', rocketchat: 'connected', problems: [] });
+        expect(status).toBe(200);
+      },
+      { timeout: 10_000, interval: 50 },
+    );
+
+    rc.dropConnection(4000);
+    await vi.waitFor(
+      async () => {
+        const { status, body } = await health(port);
+        expect(status).toBe(503);
+        expect(body).toMatchObject({ ok: false, slack: 'ready', rocketchat: 'reconnecting', problems: ['rocketchat: reconnecting'] });
+      },
+      { timeout: 5000, interval: 20 },
+    );
+    await vi.waitFor(async () => expect((await health(port)).status).toBe(200), { timeout: 10_000, interval: 50 });
+  });
+
+  it('answers 503 while Slack refuses the token', async () => {
+    const api = await startSlackApi();
+    cleanups.push(() => api.close());
+    api.on('auth.test', () => ({ ok: false, error: 'invalid_auth' }));
+    const dir = tempDir();
+    const config = loadConfig({ DESKOPS_DB: join(dir, 'deskops.db'), SLACK_BOT_TOKEN: 'xoxb-healthz-2', SLACK_SIGNING_SECRET: 'healthz-signing-secret', SLACK_API_URL: api.url });
+    const stop = new AbortController();
+    let handles: ChatHandles | undefined;
+    const running = runChatService(config, { signal: stop.signal, port: 0, logger: pino({ level: 'silent' }), onStarted: (started) => (handles = started) });
+    cleanups.push(async () => {
+      stop.abort();
+      await running;
+    });
+    await vi.waitFor(() => expect(handles?.slack?.port).toBeGreaterThan(0), { timeout: 10_000, interval: 10 });
+    const { status, body } = await health(handles!.slack!.port!);
+    expect(status).toBe(503);
+    expect(body).toMatchObject({ ok: false, database: 'ok', slack: 'connecting', problems: ['slack: not connected yet (auth.test)'] });
+    expect(body.rocketchat).toBeUndefined();
+  });
+
+  it('reports a stuck outbox and an unreachable database (the report itself, without a server)', () => {
+    const dir = tempDir();
+    const deskops = createDeskops(loadConfig({ DESKOPS_DB: join(dir, 'deskops.db') }), { logger: pino({ level: 'silent' }) });
+    const now = new Date('2026-11-23T10:00:00Z');
+    const insert = deskops.app.store.sqlite.prepare('INSERT INTO outbox (dedupe_key, channel, payload, state, attempts, next_attempt_at, created_at) VALUES (?, ?, ?, ?, 0, ?, ?)');
+    insert.run('soon', 'triage', '{}', 'queued', now.getTime() + 60_000, now.getTime());
+    insert.run('five', 'triage', '{}', 'queued', now.getTime() - 5 * 60_000, now.getTime() - 5 * 60_000);
+    expect(healthReport(deskops, { slack: true }, now)).toEqual({ ok: true, database: 'ok', outbox: { due: 1, oldestDueSeconds: 300 }, slack: 'ready', problems: [] });
+    insert.run('twenty', 'triage', '{}', 'queued', now.getTime() - 20 * 60_000, now.getTime() - 20 * 60_000);
+    const stuck = healthReport(deskops, { slack: true }, now);
+    expect(stuck).toMatchObject({ ok: false, outbox: { due: 2, oldestDueSeconds: 1200 }, problems: ['outbox: the oldest due message has waited 20 min'] });
+    deskops.close();
+    expect(healthReport(deskops, {}, now)).toEqual({ ok: false, database: 'unreachable', outbox: null, problems: ['database: the outbox query failed'] });
+  });
+});
