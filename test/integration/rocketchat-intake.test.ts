@@ -7,9 +7,12 @@
  */
 import { eq } from 'drizzle-orm';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { auditEvents, chatCursors, ticketThreads, tickets } from '../../src/store/schema.js';
+import { auditEvents, chatCursors, outbox, ticketThreads, tickets } from '../../src/store/schema.js';
 import { rocketChatRig, said, sentCount, settle, type Cleanups, type RocketChatRig } from '../doubles/rocketchat-rig.js';
 import { rcMessage } from '../doubles/rocketchat-server.js';
+import { createPlatformSink } from '../../src/delivery/platform-sink.js';
+import { createWebhookSink } from '../../src/delivery/webhook-sink.js';
+import { drainOutbox } from '../../src/delivery/worker.js';
 
 const cleanups: Cleanups = [];
 afterEach(async () => {
@@ -168,5 +171,40 @@ describe('Rocket.Chat across a restart of deskops', () => {
     await settle(300);
     expect(server.sent).toHaveLength(2);
     expect(allTickets(rig)).toHaveLength(2);
+  });
+});
+
+describe('Rocket.Chat on-call pages end to end', () => {
+  it('pages the on-call person by @username in the support-dev room, once', async () => {
+    const rig = await rocketChatRig(cleanups, { env: { DESKOPS_ADMINS: 'rocketchat:lena' } });
+    const { server } = rig;
+    const bob = { _id: 'u-bob', username: 'bob', name: 'Bob Oncall' };
+    server.addRoom('DEV', 'c', 'support-dev');
+    server.addRoom('HELP', 'c', 'helpdesk');
+    server.push(said('!whoami', { u: bob }));
+    server.push(said('!channel set support-dev rocketchat:DEV', { u: lead }));
+    server.push(said('!channel set helpdesk rocketchat:HELP', { u: lead }));
+    server.push(said('!channel set triage rocketchat:HELP', { u: lead }));
+    server.push(said('!oncall rotation set @bob @lena', { u: lead }));
+    server.push(said('!ticket new "Checkout returns 500 for everyone" priority:high', { u: agent }));
+    server.push(said('!escalate 1 to:oncall major Is the payment provider down?', { u: lead }));
+    await sentCount(server, 7);
+    expect(JSON.stringify(server.sent)).not.toContain('✗');
+    server.clearRecords();
+
+    const ctx = { ...rig.deskops.app, logger: rig.deskops.logger };
+    // The same routing as `npm start`: chat rows to Rocket.Chat, the page's webhook row to its sink.
+    const sink = createPlatformSink(rig.deskops.app, { rocketchat: rig.rc.sink, webhook: createWebhookSink({ url: undefined }) });
+    const report = await drainOutbox(ctx, new Date(), sink);
+    const rows = rig.deskops.app.store.db.select().from(outbox).all();
+    expect(report.failed, JSON.stringify(rows.map((r) => [r.channel, r.state, r.lastError]))).toBe(0);
+    const page = server.sent.find((m) => m.rid === 'DEV');
+    expect(page, JSON.stringify(server.sent)).toBeDefined();
+    // Mentioned by username in the text (Rocket.Chat notifies on @username in msg, not in attachments).
+    expect(String(page!.msg)).toMatch(/@bob\b/);
+    expect(server.sent.filter((m) => m.rid === 'DEV')).toHaveLength(1);
+    // Delivered once: draining again sends nothing.
+    const again = await drainOutbox(ctx, new Date(Date.now() + 60_000), sink);
+    expect(again.sent).toBe(0);
   });
 });
