@@ -15,15 +15,20 @@ import { people } from '../store/schema.js';
 import { truncate } from '../domain/text.js';
 import { info, success } from '../views/reply.js';
 import { choice } from './args.js';
+import { requireReachableTargets } from './sla-reach.js';
 import type { CommandRegistry } from './registry.js';
 
 const tier = choice('tier', TIERS, TIER_ALIASES);
 const ladderTier = choice('tier', LADDER_TIERS, TIER_ALIASES as Record<string, (typeof LADDER_TIERS)[number]>);
 const priority = choice('priority', PRIORITIES);
 const department = choice('department', DEPARTMENTS, DEPARTMENT_ALIASES);
+/** The longest SLA threshold accepted, per unit: 100 business days. */
+const MAX_THRESHOLD: Record<string, number> = { m: 100 * 24 * 60, h: 100 * 24, d: 100 };
 const businessDuration = (value: string, key: string): string => {
   const parsed = businessDurationSchema.safeParse(value);
   if (!parsed.success) throw new UsageError(`${key}: "${value}" is not a business duration: use 30m, 2h or 1d.`, '');
+  const [, amount, unit] = /^(\d+(?:\.\d+)?)\s*(m|h|d)$/i.exec(parsed.data)!;
+  if (Number(amount) > MAX_THRESHOLD[unit!.toLowerCase()]!) throw new UsageError(`${key}: "${value}" is too long for an SLA threshold: at most 100d.`, '');
   return parsed.data;
 };
 
@@ -171,6 +176,7 @@ export function registerSlaCommands(registry: CommandRegistry): void {
         const rest = policy.overrides.filter((o) => !(o.tier === options.tier && o.priority === options.priority && o.department === options.dept));
         next = { ...policy, overrides: [...rest, { ...entry, tier: options.tier, ...(options.priority ? { priority: options.priority } : {}), ...(options.dept ? { department: options.dept } : {}) }] };
       }
+      requireReachableTargets(ctx, calendar, next, 'Use shorter thresholds, or more working hours: /calendar hours.');
       saveSlaPolicy(ctx, next);
       const scope = [TIER_LABELS[options.tier], options.priority ? PRIORITY_LABELS[options.priority] : '', options.dept ?? ''].filter(Boolean).join(' · ');
       return success(`SLA for ${scope}: yellow after ${options.yellow}, red after ${options.red}.`, { text: 'Running clocks use it from their next check.' });
