@@ -11,20 +11,34 @@ export type FieldErrors = Record<string, string>;
 
 const ACTION = 'value';
 
-/** A text input's value, trimmed; undefined when empty. */
+/** The state of one input; Slack's payload is read defensively, since only its signature is checked, not its shape. */
+function input(values: ViewValues, blockId: string): Record<string, unknown> | undefined {
+  const block: unknown = values && typeof values === 'object' ? values[blockId] : undefined;
+  const state: unknown = block && typeof block === 'object' ? (block as Record<string, unknown>)[ACTION] : undefined;
+  return state && typeof state === 'object' ? (state as Record<string, unknown>) : undefined;
+}
+
+function optionValue(option: unknown): string | undefined {
+  const value: unknown = option && typeof option === 'object' ? (option as Record<string, unknown>).value : undefined;
+  return typeof value === 'string' ? value : undefined;
+}
+
+/** A text input's value, trimmed; undefined when empty (or not text at all). */
 export function textValue(values: ViewValues, blockId: string): string | undefined {
-  const value = values[blockId]?.[ACTION]?.value?.trim();
+  const raw = input(values, blockId)?.value;
+  const value = typeof raw === 'string' ? raw.trim() : '';
   return value ? value : undefined;
 }
 
 /** A single select's chosen value. */
 export function selectedValue(values: ViewValues, blockId: string): string | undefined {
-  return values[blockId]?.[ACTION]?.selected_option?.value ?? undefined;
+  return optionValue(input(values, blockId)?.selected_option);
 }
 
 /** A multi-select's chosen values (radio buttons count as one). */
 export function selectedValues(values: ViewValues, blockId: string): string[] {
-  return (values[blockId]?.[ACTION]?.selected_options ?? []).map((o) => o.value);
+  const options = input(values, blockId)?.selected_options;
+  return Array.isArray(options) ? options.map(optionValue).filter((v): v is string => v !== undefined) : [];
 }
 
 /** The view_submission ack that shows each message under its field. */
