@@ -14,7 +14,7 @@ import { parseTypedDate } from '../domain/guard-week.js';
 import type { AppContext, RequestContext } from './context.js';
 import { invalid, notFound } from './errors.js';
 import { requireRole } from './people.js';
-import { readSetting, writeSetting } from './team-settings.js';
+import { deepFreeze, readSettingOr, writeSetting } from './team-settings.js';
 
 const SETTING_KEY = 'calendar';
 const MAX_INTERVALS_PER_DAY = 12;
@@ -26,9 +26,24 @@ export interface CalendarChange {
   changed: boolean;
 }
 
-/** The stored calendar, or Mon–Fri 09:00–17:00 in the configured zone when none is stored. */
+/**
+ * One default calendar per zone, built once: the domain keeps its compiled form per calendar
+ * object, so handing out the same object keeps that work from being redone on every read.
+ */
+const defaultCalendars = new Map<string, BusinessCalendar>();
+
+function defaultCalendarIn(timeZone: string): BusinessCalendar {
+  let calendar = defaultCalendars.get(timeZone);
+  if (!calendar) {
+    calendar = deepFreeze(defaultCalendar(timeZone));
+    defaultCalendars.set(timeZone, calendar);
+  }
+  return calendar;
+}
+
+/** The stored calendar, or Mon–Fri 09:00–17:00 in the configured zone when none is stored. Shared and frozen: copy it to change it. */
 export function loadCalendar(ctx: AppContext): BusinessCalendar {
-  return readSetting(ctx, SETTING_KEY, calendarSchema, defaultCalendar(ctx.settings.timeZone));
+  return readSettingOr(ctx, SETTING_KEY, calendarSchema, () => defaultCalendarIn(ctx.settings.timeZone));
 }
 
 /**

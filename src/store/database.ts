@@ -19,7 +19,81 @@ export interface Store {
    * `await` inside would commit early and never roll back (drizzle-orm #1472).
    */
   transaction<T>(work: () => T): T;
+  /**
+   * A version of a watched table (see WATCHED_TABLES), for caches of small, rarely written tables.
+   * It moves whenever the table may have changed: a write on this connection (a temporary
+   * trigger), a commit by another connection or process (`PRAGMA data_version`), and the end of a
+   * transaction that wrote it (a rollback may have undone the write). It is null while the
+   * current transaction has written the table, and for tables that are not watched: read them
+   * from the database then, and cache nothing.
+   */
+  tableVersion(table: string): number | null;
   close(): void;
+}
+
+/** The tables `Store.tableVersion` watches: team settings are read by nearly every command. */
+export const WATCHED_TABLES: readonly string[] = ['team_settings'];
+
+interface TableWatch {
+  version(table: string): number | null;
+  /** Called after the outermost transaction ended, committed or rolled back. */
+  transactionEnded(): void;
+}
+
+/**
+ * Watches `tables` for changes. Temporary triggers live on this connection only and see its
+ * writes, whatever code makes them (drizzle, raw SQL, a test); `PRAGMA data_version` moves when
+ * another connection commits, so a second deskops process changing a setting is seen too.
+ */
+function watchTables(sqlite: Database.Database, tables: readonly string[]): TableWatch {
+  const watched = new Map<string, { version: number; dirty: boolean }>();
+  const dataVersion = sqlite.prepare('PRAGMA data_version').pluck();
+  let lastDataVersion: unknown = dataVersion.get();
+  let external = 0;
+  sqlite.function('deskops_table_changed', { deterministic: false, varargs: false }, (table: unknown) => {
+    const state = watched.get(String(table));
+    if (state) {
+      state.version += 1;
+      state.dirty = true;
+    }
+    return null;
+  });
+  const exists = sqlite.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?").pluck();
+  for (const table of tables) {
+    if (!/^[a-z_]+$/.test(table) || exists.get(table) === undefined) continue;
+    for (const event of ['INSERT', 'UPDATE', 'DELETE']) {
+      sqlite.exec(
+        `CREATE TEMP TRIGGER IF NOT EXISTS deskops_watch_${table}_${event.toLowerCase()} AFTER ${event} ON main.${table} BEGIN SELECT deskops_table_changed('${table}'); END`,
+      );
+    }
+    watched.set(table, { version: 0, dirty: false });
+  }
+  return {
+    version(table) {
+      const current = dataVersion.get();
+      if (current !== lastDataVersion) {
+        lastDataVersion = current;
+        external += 1;
+      }
+      const state = watched.get(table);
+      if (!state) return null;
+      if (state.dirty) {
+        // Written in the open transaction: what a read sees now may still be rolled back.
+        if (sqlite.inTransaction) return null;
+        state.dirty = false;
+        state.version += 1;
+      }
+      // Both counters only grow, so the sum moves whenever either does.
+      return state.version + external;
+    },
+    transactionEnded() {
+      for (const state of watched.values()) {
+        if (!state.dirty) continue;
+        state.dirty = false;
+        state.version += 1;
+      }
+    },
+  };
 }
 
 export const MIGRATIONS_FOLDER = resolve(dirname(fileURLToPath(import.meta.url)), '../../migrations');
@@ -68,13 +142,24 @@ export function openStore(path: string, options: OpenOptions = {}): Store {
   if (options.migrate !== false) migrate(db, { migrationsFolder: MIGRATIONS_FOLDER });
   // Built once: db.transaction() prepares its BEGIN/COMMIT/SAVEPOINT statements on every call.
   const inTransaction = sqlite.transaction((work: () => unknown) => work());
+  // After the migrations: the watched tables exist by then, and a temporary trigger created
+  // inside a transaction that rolls back would vanish with it.
+  const watch = watchTables(sqlite, WATCHED_TABLES);
   return {
     db,
     sqlite,
     path,
     transaction<T>(work: () => T): T {
       // better-sqlite3 turns a nested call into a savepoint.
-      return inTransaction.immediate(work) as T;
+      if (sqlite.inTransaction) return inTransaction.immediate(work) as T;
+      try {
+        return inTransaction.immediate(work) as T;
+      } finally {
+        watch.transactionEnded();
+      }
+    },
+    tableVersion(table) {
+      return watch.version(table);
     },
     close() {
       if (sqlite.open) sqlite.close();
