@@ -1,5 +1,6 @@
 /** Queues outgoing notifications in the caller's transaction; the dedupe key makes them exactly-once. */
 import { outbox } from '../store/schema.js';
+import { bound, instantValue, jsonValue, preparedQuery } from '../store/prepared.js';
 import type { Reply } from '../views/reply.js';
 import type { AppContext } from './context.js';
 
@@ -38,25 +39,38 @@ export function enqueue(ctx: Pick<AppContext, 'store' | 'clock'>, notification: 
   return insertOutboxRow(ctx, { ...row, payload: reply, ticketId: notification.ticketId ?? reply.ticketId });
 }
 
+const insertRow = preparedQuery((db) =>
+  db
+    .insert(outbox)
+    .values({
+      dedupeKey: bound('dedupeKey'),
+      channel: bound('channel'),
+      payload: bound('payload'),
+      nextAttemptAt: bound('nextAttemptAt'),
+      createdAt: bound('createdAt'),
+      ticketId: bound('ticketId'),
+      validWhile: bound('validWhile'),
+      mentions: bound('mentions'),
+    })
+    .onConflictDoNothing({ target: outbox.dedupeKey })
+    .prepare(),
+);
+
 /** One outbox row of any payload (a Reply for chat, a JSON body for webhooks); false when the key exists. */
 export function insertOutboxRow(
   ctx: Pick<AppContext, 'store' | 'clock'>,
   row: Omit<Notification, 'reply'> & { payload: unknown },
 ): boolean {
   const now = ctx.clock.now();
-  const result = ctx.store.db
-    .insert(outbox)
-    .values({
-      dedupeKey: row.dedupeKey,
-      channel: row.channel,
-      payload: row.payload,
-      nextAttemptAt: row.notBefore ?? now,
-      createdAt: now,
-      ticketId: row.ticketId ?? null,
-      validWhile: row.validWhile ?? null,
-      mentions: row.mentions ?? null,
-    })
-    .onConflictDoNothing({ target: outbox.dedupeKey })
-    .run();
+  const result = insertRow(ctx.store).run({
+    dedupeKey: row.dedupeKey,
+    channel: row.channel,
+    payload: jsonValue(row.payload),
+    nextAttemptAt: instantValue(row.notBefore ?? now),
+    createdAt: instantValue(now),
+    ticketId: row.ticketId ?? null,
+    validWhile: jsonValue(row.validWhile),
+    mentions: jsonValue(row.mentions),
+  });
   return result.changes > 0;
 }

@@ -1,6 +1,7 @@
 /** People and their platform identities: who is acting, who a mention names, who may do what. */
 import { and, eq, sql } from 'drizzle-orm';
 import { identities, people } from '../store/schema.js';
+import { preparedStatement } from '../store/prepared.js';
 import { ROLES, type Platform, type Role, type Tier } from '../domain/vocabulary.js';
 import { forbidden, notFound } from './errors.js';
 import type { Actor, AppContext, RequestContext } from './context.js';
@@ -155,14 +156,12 @@ export function listPeople(ctx: AppContext): PersonRow[] {
 }
 
 /** A person's handle for display ("@alice"), on any platform. */
+const handleOfPerson = preparedStatement('SELECT handle FROM identities WHERE person_id = ? LIMIT 1');
+
 export function handleOf(ctx: AppContext, personId: number | null): string | null {
   if (personId === null) return null;
-  const row = ctx.store.db
-    .select({ handle: identities.handle })
-    .from(identities)
-    .where(eq(identities.personId, personId))
-    .get();
-  return row ? `@${row.handle}` : `person ${personId}`;
+  const handle = handleOfPerson(ctx.store).pluck(true).get(personId) as string | undefined;
+  return handle === undefined ? `person ${personId}` : `@${handle}`;
 }
 
 /** Throws FORBIDDEN unless the actor has at least `role`. Jobs may do anything. */

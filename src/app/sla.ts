@@ -2,7 +2,7 @@
  * SLA clocks in the store: one per ticket per tier entry, kept in step with every tier and status
  * change, plus the requester-reply deadline. The sweep reads only clocks whose next check is due.
  */
-import { and, desc, eq, isNull, lte } from 'drizzle-orm';
+import { and, eq, isNull, lte } from 'drizzle-orm';
 import { addBusinessTime, businessDayMs, type BusinessCalendar } from '../domain/calendar.js';
 import {
   bandOf,
@@ -12,10 +12,12 @@ import {
   thresholdsFor,
   usedAt,
   type ClockState,
+  type SlaPolicy,
   type SlaStatus,
   type Thresholds,
 } from '../domain/sla.js';
 import { slaClocks, tickets } from '../store/schema.js';
+import { bound, instantValue, preparedQuery, preparedStatement, rowReader } from '../store/prepared.js';
 import type { AppContext } from './context.js';
 import { loadCalendar } from './calendar.js';
 import { loadSlaPolicy } from './sla-policy.js';
@@ -29,20 +31,48 @@ export interface SlaSetup {
   thresholds(ticket: Pick<TicketRow, 'tier' | 'priority' | 'department'>): Thresholds | null;
 }
 
+/**
+ * Setups by calendar and policy object. The settings cache hands out the same objects until a
+ * setting changes, so the thresholds of each tier, priority and department are worked out once.
+ */
+const setups = new WeakMap<BusinessCalendar, WeakMap<SlaPolicy, SlaSetup>>();
+
 export function slaSetup(ctx: AppContext): SlaSetup {
   const calendar = loadCalendar(ctx);
   const policy = loadSlaPolicy(ctx);
-  return { calendar, thresholds: (ticket) => thresholdsFor(policy, calendar, ticket) };
+  let byPolicy = setups.get(calendar);
+  if (!byPolicy) {
+    byPolicy = new WeakMap();
+    setups.set(calendar, byPolicy);
+  }
+  let setup = byPolicy.get(policy);
+  if (!setup) {
+    const known = new Map<string, Thresholds | null>();
+    setup = {
+      calendar,
+      thresholds(ticket) {
+        const key = `${ticket.tier}|${ticket.priority}|${ticket.department}`;
+        let thresholds = known.get(key);
+        if (thresholds === undefined) {
+          thresholds = thresholdsFor(policy, calendar, ticket);
+          if (thresholds) Object.freeze(thresholds);
+          known.set(key, thresholds);
+        }
+        return thresholds;
+      },
+    };
+    byPolicy.set(policy, setup);
+  }
+  return setup;
 }
+
+const clockRows = rowReader(slaClocks);
+const clockOfTicket = preparedStatement(`SELECT ${clockRows.columns} FROM sla_clocks WHERE ticket_id = ? AND left_at IS NULL ORDER BY id DESC LIMIT 1`);
 
 /** The clock of the ticket's current tier entry, if it has one. */
 export function currentClock(ctx: AppContext, ticketId: number): SlaClockRow | undefined {
-  return ctx.store.db
-    .select()
-    .from(slaClocks)
-    .where(and(eq(slaClocks.ticketId, ticketId), isNull(slaClocks.leftAt)))
-    .orderBy(desc(slaClocks.id))
-    .get();
+  const row = clockOfTicket(ctx.store).raw(true).get(ticketId) as unknown[] | undefined;
+  return row && clockRows.decode(row);
 }
 
 function stateOf(clock: SlaClockRow): ClockState {
@@ -75,14 +105,37 @@ function closeClock(ctx: AppContext, setup: SlaSetup, ticket: TicketRow, clock: 
   saveClock(ctx, setup, ticket, clock, { usedMs: used, runningSince: null, leftAt: now }, now);
 }
 
-/** Starts the clock of a new tier entry (running if the ticket is Open). */
-function openClock(ctx: AppContext, setup: SlaSetup, ticket: TicketRow, now: Date): void {
-  const clock = ctx.store.db
+const insertClock = preparedQuery((db) =>
+  db
     .insert(slaClocks)
-    .values({ ticketId: ticket.id, tier: ticket.tier, enteredAt: ticket.tierEnteredAt, runningSince: clockRunsIn(ticket.status) ? now : null })
-    .returning()
-    .get();
-  saveClock(ctx, setup, ticket, clock, {}, now);
+    .values({
+      ticketId: bound('ticketId'),
+      tier: bound('tier'),
+      enteredAt: bound('enteredAt'),
+      runningSince: bound('runningSince'),
+      band: bound('band'),
+      nextCheckAt: bound('nextCheckAt'),
+    })
+    .prepare(),
+);
+
+/**
+ * Starts the clock of a new tier entry (running if the ticket is Open), with its band and next
+ * check worked out before the insert: the row saveClock would leave, in one statement.
+ */
+function openClock(ctx: AppContext, setup: SlaSetup, ticket: TicketRow, now: Date): void {
+  const state: ClockState = { usedMs: 0, runningSince: clockRunsIn(ticket.status) ? now : null, warned: null, snoozedUntil: null };
+  const thresholds = setup.thresholds(ticket);
+  const band = thresholds ? worstBand('green', bandOf(usedAt(state, setup.calendar, now), thresholds)) : 'green';
+  const next = thresholds ? nextCheckAt(state, thresholds, setup.calendar, now) : null;
+  insertClock(ctx.store).run({
+    ticketId: ticket.id,
+    tier: ticket.tier,
+    enteredAt: instantValue(ticket.tierEnteredAt),
+    runningSince: instantValue(state.runningSince),
+    band,
+    nextCheckAt: instantValue(next),
+  });
 }
 
 /**

@@ -1,6 +1,7 @@
 /** The tag taxonomy (data, edited by leads) and the tags on tickets. */
-import { and, eq, inArray, isNull } from 'drizzle-orm';
+import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
 import { tags, ticketTags } from '../store/schema.js';
+import { preparedQuery } from '../store/prepared.js';
 import { closestMatches, slugify } from '../domain/text.js';
 import type { AppContext } from './context.js';
 import { invalid } from './errors.js';
@@ -94,13 +95,18 @@ export function resolveTagRefs(ctx: AppContext, refs: readonly TagRef[]): TagRow
   return resolved;
 }
 
-export function tagsOfTicket(ctx: AppContext, ticketId: number): TagRow[] {
-  return ctx.store.db
+const tagsOfTicketQuery = preparedQuery((db) =>
+  db
     .select({ id: tags.id, family: tags.family, name: tags.name, slug: tags.slug, retiredAt: tags.retiredAt })
     .from(ticketTags)
     .innerJoin(tags, eq(tags.id, ticketTags.tagId))
-    .where(eq(ticketTags.ticketId, ticketId))
-    .all()
+    .where(eq(ticketTags.ticketId, sql.placeholder('ticketId')))
+    .prepare(),
+);
+
+export function tagsOfTicket(ctx: AppContext, ticketId: number): TagRow[] {
+  return tagsOfTicketQuery(ctx.store)
+    .all({ ticketId })
     .sort((a, b) => a.family.localeCompare(b.family) || a.name.localeCompare(b.name));
 }
 

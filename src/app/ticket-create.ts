@@ -11,7 +11,9 @@ import { enqueue } from './outbox.js';
 import { findMentioned } from './people.js';
 import { addComment, requireTicket, type TicketRow } from './ticket-records.js';
 import { attachTags, resolveTagRefs, type TagRef, type TagRow } from './tags.js';
-import { syncDerivedState } from './ticket-derived.js';
+import { derivedFields, syncDerivedState } from './ticket-derived.js';
+import { slaSetup } from './sla.js';
+import { bound, instantValue, preparedQuery } from '../store/prepared.js';
 import { AppError } from './errors.js';
 
 /** Titles longer than this are shortened; the full text moves into the description. */
@@ -65,6 +67,39 @@ function fitTitle(title: string): { title: string; shortened: boolean } {
   return { title: `${space > MAX_TITLE_LENGTH / 2 ? cut.slice(0, space) : cut}…`, shortened: true };
 }
 
+/** The insert of a new ticket, prepared once per store; values as stored (instants in ms). */
+const insertTicket = preparedQuery((db) =>
+  db
+    .insert(tickets)
+    .values({
+      title: bound('title'),
+      description: bound('description'),
+      requester: bound('requester'),
+      requesterPersonId: bound('requesterPersonId'),
+      origin: bound('origin'),
+      department: bound('department'),
+      priority: bound('priority'),
+      severity: bound('severity'),
+      tier: bound('tier'),
+      status: bound('status'),
+      chatPlatform: bound('chatPlatform'),
+      chatChannel: bound('chatChannel'),
+      chatThread: bound('chatThread'),
+      sourceLink: bound('sourceLink'),
+      createdBy: bound('createdBy'),
+      createdAt: bound('createdAt'),
+      updatedAt: bound('updatedAt'),
+      tierEnteredAt: bound('tierEnteredAt'),
+      statusChangedAt: bound('statusChangedAt'),
+      lastRequesterMessageAt: bound('lastRequesterMessageAt'),
+      statusTimerAt: bound('statusTimerAt'),
+      replyDueAt: bound('replyDueAt'),
+      replyWarnedAt: bound('replyWarnedAt'),
+    })
+    .returning()
+    .prepare(),
+);
+
 /** Creates a ticket in Triage, Open, with its audit event and the triage notification. */
 export function createTicket(ctx: RequestContext, input: CreateTicketInput): CreatedTicket {
   return ctx.store.transaction(() => {
@@ -78,35 +113,46 @@ export function createTicket(ctx: RequestContext, input: CreateTicketInput): Cre
     const tagRows = resolveTagRefs(ctx, input.tags ?? []);
     const requester = input.requester ? parseRequester(ctx, input.requester) : defaultRequester(ctx);
     const now = ctx.clock.now();
-    const ticket = ctx.store.db
-      .insert(tickets)
-      .values({
-        title,
-        description,
-        requester: requester.requester,
-        requesterPersonId: requester.personId,
-        origin: input.origin ?? 'chat',
-        department: input.department ?? ctx.settings.defaultDepartment,
-        // Tickets from email default to Medium like every other; the explicit default keeps that visible.
-        priority: input.priority ?? 'medium',
-        severity: input.severity ?? null,
-        tier: 'triage',
-        status: 'open',
-        chatPlatform: ctx.origin.platform,
-        chatChannel: ctx.origin.channel,
-        chatThread: ctx.origin.thread,
-        sourceLink: input.sourceLink ?? null,
-        createdBy: actorPersonId(ctx.actor),
-        createdAt: now,
-        updatedAt: now,
-        tierEnteredAt: now,
-        statusChangedAt: now,
-        lastRequesterMessageAt: now,
-      })
-      .returning()
-      .get();
+    // The derived columns (reply deadline, status timer) go in with the row; syncDerivedState
+    // then opens the SLA clock and finds them in step.
+    const derived = derivedFields(ctx, slaSetup(ctx), null, {
+      status: 'open',
+      statusChangedAt: now,
+      pendingRemindedAt: null,
+      holdUntil: null,
+      lastRequesterMessageAt: now,
+      lastPublicReplyAt: null,
+      replyDueAt: null,
+      replyWarnedAt: null,
+    });
+    const ticket = insertTicket(ctx.store).get({
+      title,
+      description,
+      requester: requester.requester,
+      requesterPersonId: requester.personId,
+      origin: input.origin ?? 'chat',
+      department: input.department ?? ctx.settings.defaultDepartment,
+      // Tickets from email default to Medium like every other; the explicit default keeps that visible.
+      priority: input.priority ?? 'medium',
+      severity: input.severity ?? null,
+      tier: 'triage',
+      status: 'open',
+      chatPlatform: ctx.origin.platform,
+      chatChannel: ctx.origin.channel,
+      chatThread: ctx.origin.thread,
+      sourceLink: input.sourceLink ?? null,
+      createdBy: actorPersonId(ctx.actor),
+      createdAt: instantValue(now),
+      updatedAt: instantValue(now),
+      tierEnteredAt: instantValue(now),
+      statusChangedAt: instantValue(now),
+      lastRequesterMessageAt: instantValue(now),
+      statusTimerAt: instantValue(derived.statusTimerAt),
+      replyDueAt: instantValue(derived.replyDueAt),
+      replyWarnedAt: instantValue(derived.replyWarnedAt),
+    })!;
     syncDerivedState(ctx, null, ticket);
-    attachTags(ctx, ticket.id, tagRows);
+    if (tagRows.length > 0) attachTags(ctx, ticket.id, tagRows);
     recordAudit(ctx, {
       entity: 'ticket',
       entityId: ticket.id,

@@ -7,7 +7,7 @@ import { eq } from 'drizzle-orm';
 import { nextStatusTimer } from '../domain/status-timers.js';
 import { tickets } from '../store/schema.js';
 import type { AppContext } from './context.js';
-import { replyDeadline, slaSetup, syncSlaClock } from './sla.js';
+import { replyDeadline, slaSetup, syncSlaClock, type SlaSetup } from './sla.js';
 import type { BusinessCalendar } from '../domain/calendar.js';
 import { loadTimerPolicy } from './sla-policy.js';
 import type { TicketRow } from './ticket-records.js';
@@ -18,12 +18,32 @@ const sameInstant = (a: Date | null, b: Date | null) => (a?.getTime() ?? null) =
  * When the requester is owed a reply: one business day after their last message, while the
  * ticket is Open and nobody has answered since. An unchanged message keeps its deadline.
  */
-function requesterReplyDue(calendar: BusinessCalendar, before: TicketRow | null, after: TicketRow): Date | null {
+function requesterReplyDue(calendar: BusinessCalendar, before: TicketRow | null, after: DerivedInputs): Date | null {
   const wrote = after.lastRequesterMessageAt;
   if (after.status !== 'open' || wrote === null) return null;
   if (after.lastPublicReplyAt !== null && after.lastPublicReplyAt >= wrote) return null;
   if (after.replyDueAt && sameInstant(before?.lastRequesterMessageAt ?? null, wrote)) return after.replyDueAt;
   return replyDeadline(calendar, wrote);
+}
+
+/** The ticket fields the derived columns follow from (and the derived columns as they are). */
+export type DerivedInputs = Pick<
+  TicketRow,
+  'status' | 'statusChangedAt' | 'pendingRemindedAt' | 'holdUntil' | 'lastRequesterMessageAt' | 'lastPublicReplyAt' | 'replyDueAt' | 'replyWarnedAt'
+>;
+
+export type DerivedFields = Pick<TicketRow, 'statusTimerAt' | 'replyDueAt' | 'replyWarnedAt'>;
+
+/**
+ * The derived columns a ticket with these fields should have (`before` is null for a new
+ * ticket). Creating a ticket stores them with the row, so the syncDerivedState that follows
+ * finds them in step and writes nothing more.
+ */
+export function derivedFields(ctx: AppContext, setup: SlaSetup, before: TicketRow | null, after: DerivedInputs): DerivedFields {
+  const timer = nextStatusTimer(after, loadTimerPolicy(ctx), ctx.settings.timeZone);
+  const replyDueAt = requesterReplyDue(setup.calendar, before, after);
+  const replyWarnedAt = sameInstant(replyDueAt, after.replyDueAt) ? after.replyWarnedAt : null;
+  return { statusTimerAt: timer?.at ?? null, replyDueAt, replyWarnedAt };
 }
 
 /** Brings the derived columns and the SLA clock in line with `after`; returns the stored row. */
@@ -32,10 +52,7 @@ export function syncDerivedState(ctx: AppContext, before: TicketRow | null, afte
   // Settings are read once per change: the calendar serves the SLA clock and the reply deadline.
   const setup = slaSetup(ctx);
   syncSlaClock(ctx, before, after, now, setup);
-  const timer = nextStatusTimer(after, loadTimerPolicy(ctx), ctx.settings.timeZone);
-  const statusTimerAt = timer?.at ?? null;
-  const replyDueAt = requesterReplyDue(setup.calendar, before, after);
-  const replyWarnedAt = sameInstant(replyDueAt, after.replyDueAt) ? after.replyWarnedAt : null;
+  const { statusTimerAt, replyDueAt, replyWarnedAt } = derivedFields(ctx, setup, before, after);
   if (sameInstant(statusTimerAt, after.statusTimerAt) && sameInstant(replyDueAt, after.replyDueAt) && sameInstant(replyWarnedAt, after.replyWarnedAt)) return after;
   return ctx.store.db.update(tickets).set({ statusTimerAt, replyDueAt, replyWarnedAt }).where(eq(tickets.id, after.id)).returning().get();
 }

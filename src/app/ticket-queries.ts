@@ -1,6 +1,7 @@
 /** Read models: the ticket list with its filters and pages, and everything a ticket card shows. */
 import { and, count, desc, eq, inArray, isNull, type SQL } from 'drizzle-orm';
-import { knownIssues, oncallEscalations, tags, tickets, ticketTags } from '../store/schema.js';
+import { tags, tickets, ticketTags } from '../store/schema.js';
+import { preparedStatement } from '../store/prepared.js';
 import { slaSetup, ticketSla, type TicketSla } from './sla.js';
 import type { BusinessCalendar } from '../domain/calendar.js';
 import { ACTIVE_STATUSES } from '../domain/lifecycle.js';
@@ -106,15 +107,19 @@ export interface TicketDetail {
   awaitingAck: boolean;
 }
 
+const knownIssueById = preparedStatement('SELECT id, title, status FROM known_issues WHERE id = ?');
+const ticketTitleById = preparedStatement('SELECT id, title FROM tickets WHERE id = ?');
+const childrenOf = preparedStatement('SELECT id, title, status FROM tickets WHERE parent_id = ? ORDER BY id');
+const openEscalationOf = preparedStatement('SELECT id FROM oncall_escalations WHERE ticket_id = ? AND acknowledged_at IS NULL LIMIT 1');
+
 /** Everything `/ticket show` needs about one ticket. */
 export function ticketDetail(ctx: AppContext, ticketId: number): TicketDetail {
   const ticket = requireTicket(ctx, ticketId);
-  const { db } = ctx.store;
-  const knownIssue = ticket.knownIssueId
-    ? (db.select({ id: knownIssues.id, title: knownIssues.title, status: knownIssues.status }).from(knownIssues).where(eq(knownIssues.id, ticket.knownIssueId)).get() ?? null)
-    : null;
-  const parent = ticket.parentId ? (db.select({ id: tickets.id, title: tickets.title }).from(tickets).where(eq(tickets.id, ticket.parentId)).get() ?? null) : null;
-  const children = db.select({ id: tickets.id, title: tickets.title, status: tickets.status }).from(tickets).where(eq(tickets.parentId, ticket.id)).orderBy(tickets.id).all();
+  const { store } = ctx;
+  // Plain columns only (no instants or JSON): the rows need no decoding.
+  const knownIssue = ticket.knownIssueId ? ((knownIssueById(store).raw(false).get(ticket.knownIssueId) as TicketDetail['knownIssue'] | undefined) ?? null) : null;
+  const parent = ticket.parentId ? ((ticketTitleById(store).raw(false).get(ticket.parentId) as TicketDetail['parent'] | undefined) ?? null) : null;
+  const children = childrenOf(store).raw(false).all(ticket.id) as TicketDetail['children'];
   const setup = slaSetup(ctx);
   return {
     ticket,
@@ -127,11 +132,6 @@ export function ticketDetail(ctx: AppContext, ticketId: number): TicketDetail {
     comments: commentsOf(ctx, ticket.id).map((c) => ({ ...c, author: c.authorLabel })),
     sla: ticketSla(ctx, setup, ticket, ctx.clock.now()),
     calendar: setup.calendar,
-    awaitingAck:
-      db
-        .select({ id: oncallEscalations.id })
-        .from(oncallEscalations)
-        .where(and(eq(oncallEscalations.ticketId, ticket.id), isNull(oncallEscalations.acknowledgedAt)))
-        .get() !== undefined,
+    awaitingAck: openEscalationOf(store).raw(false).get(ticket.id) !== undefined,
   };
 }

@@ -1,6 +1,7 @@
 /** Reading and changing ticket rows, with the audit event every change needs. */
 import { eq, sql } from 'drizzle-orm';
 import { comments, tickets } from '../store/schema.js';
+import { preparedStatement, rowReader } from '../store/prepared.js';
 import { recordAudit } from './audit.js';
 import { actorLabel, actorPersonId, type RequestContext } from './context.js';
 import { notFound } from './errors.js';
@@ -11,8 +12,12 @@ export type TicketRow = typeof tickets.$inferSelect;
 export type CommentRow = typeof comments.$inferSelect;
 export type TicketPatch = Partial<Omit<TicketRow, 'id' | 'createdAt' | 'createdBy'>>;
 
+const ticketRows = rowReader(tickets);
+const ticketById = preparedStatement(`SELECT ${ticketRows.columns} FROM tickets WHERE id = ?`);
+
 export function findTicket(ctx: AppContext, id: number): TicketRow | undefined {
-  return ctx.store.db.select().from(tickets).where(eq(tickets.id, id)).get();
+  const row = ticketById(ctx.store).raw(true).get(id) as unknown[] | undefined;
+  return row && ticketRows.decode(row);
 }
 
 /** The ticket, or a NOT_FOUND that says which numbers exist. */
@@ -94,7 +99,10 @@ export function addComment(
   return comment;
 }
 
+const commentRows = rowReader(comments);
+const commentsOfTicket = preparedStatement(`SELECT ${commentRows.columns} FROM comments WHERE ticket_id = ? ORDER BY id`);
+
 /** The timeline, oldest first. */
 export function commentsOf(ctx: AppContext, ticketId: number): CommentRow[] {
-  return ctx.store.db.select().from(comments).where(eq(comments.ticketId, ticketId)).orderBy(comments.id).all();
+  return (commentsOfTicket(ctx.store).raw(true).all(ticketId) as unknown[][]).map(commentRows.decode);
 }
