@@ -4,11 +4,12 @@
  * reports); logs and errors go to stderr.
  */
 import { readFileSync } from 'node:fs';
+import { inspect } from 'node:util';
 import { Command } from 'commander';
 import dotenv from 'dotenv';
 import { BackupRefused, backupDatabase } from './cli/backup.js';
 import { formatMigrationReport, migrateDatabase } from './cli/migrate.js';
-import { ConfigError, loadConfig } from './config.js';
+import { ConfigError, loadConfig, SECRET_VARIABLES } from './config.js';
 
 /** Exit code for a configuration the environment got wrong. */
 export const EXIT_CONFIG = 2;
@@ -142,7 +143,10 @@ export async function runCli(argv: readonly string[] = process.argv): Promise<nu
       console.error(`deskops backup: ${error.message}`);
       return 1;
     }
-    console.error('deskops: unexpected error:', error);
+    // Printed outside the logger, so scrubbed here: an SDK's error may carry a request with its token.
+    const secrets = SECRET_VARIABLES.map((name) => process.env[name]?.trim() ?? '').filter((value) => value.length >= 6);
+    const { scrubSecrets } = await import('./log.js');
+    console.error(scrubSecrets(`deskops: unexpected error: ${inspect(error)}`, secrets));
     return 1;
   }
 }
