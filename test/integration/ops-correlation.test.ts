@@ -15,7 +15,7 @@ import type { DeliverySink } from '../../src/delivery/sink.js';
 import type { Job } from '../../src/jobs/job.js';
 import { emptyReport } from '../../src/jobs/job.js';
 import { runTick } from '../../src/jobs/tick.js';
-import { createLogger } from '../../src/log.js';
+import { createLogger, withCorrelation } from '../../src/log.js';
 import { createDeskops } from '../../src/main.js';
 import { startSlackApi } from '../doubles/slack-api.js';
 import { postToSlackEndpoint, slashCommandBody } from '../doubles/slack-requests.js';
@@ -124,5 +124,17 @@ describe('correlation ids', () => {
     const runIds = working.map((line) => line.runId);
     expect(new Set(runIds).size).toBe(3);
     for (const id of runIds) expect(id).toMatch(/^[0-9a-f]{8}$/);
+  });
+
+  it('puts the request id in the apology a user sees, the same id its log line carries', () => {
+    const { deskops, lines } = capturingDeskops();
+    // A database that went away mid-flight: an unexpected error, not a refusal.
+    deskops.app.store.sqlite.close();
+    const reply = withCorrelation({ requestId: 'feedc0de', platform: 'test' }, () =>
+      deskops.router.handle({ platform: 'shell', user: { externalId: 'alice', handle: 'alice' }, channel: '#helpdesk', thread: null, text: 'ticket list' }),
+    );
+    expect(reply.title).toContain('(ref feedc0de)');
+    const logged = lines.find((line) => line.level === 50);
+    expect(logged).toMatchObject({ requestId: 'feedc0de', ref: 'feedc0de', platform: 'shell' });
   });
 });
