@@ -36,16 +36,31 @@ function slaByTier(ctx: AppContext, from: Date, to: Date, now: Date): DigestData
     .all();
   const byTier = new Map<Tier, { green: number; yellow: number; red: number }>();
   for (const { clock, ticket } of rows) {
-    const thresholds = setup.thresholds({ tier: clock.tier, priority: ticket.priority, department: ticket.department });
-    if (!thresholds) continue;
-    // A clock not swept since its last change may be worse than stored: take the worse of the two.
-    const live = bandOf(usedAt(clock, setup.calendar, clock.leftAt ?? now), thresholds);
-    const band = ['green', 'yellow', 'red'].indexOf(live) > ['green', 'yellow', 'red'].indexOf(clock.band) ? live : clock.band;
+    const band = worstBand(setup, clock, ticket, now);
+    if (!band) continue;
     const entry = byTier.get(clock.tier) ?? { green: 0, yellow: 0, red: 0 };
     entry[band]++;
     byTier.set(clock.tier, entry);
   }
   return [...byTier.entries()].map(([tier, counts]) => ({ tier, ...counts }));
+}
+
+const BANDS = ['green', 'yellow', 'red'] as const;
+
+/**
+ * The worst band an SLA clock reached by `now` (or when it stopped), undefined when its tier has no
+ * SLA. A clock not swept since its last change may be worse than stored: the worse of the two.
+ */
+export function worstBand(
+  setup: ReturnType<typeof slaSetup>,
+  clock: typeof slaClocks.$inferSelect,
+  ticket: Pick<typeof tickets.$inferSelect, 'priority' | 'department'>,
+  now: Date,
+): (typeof BANDS)[number] | undefined {
+  const thresholds = setup.thresholds({ tier: clock.tier, priority: ticket.priority, department: ticket.department });
+  if (!thresholds) return undefined;
+  const live = bandOf(usedAt(clock, setup.calendar, clock.leftAt ?? now), thresholds);
+  return BANDS.indexOf(live) > BANDS.indexOf(clock.band) ? live : clock.band;
 }
 
 function ticketsByTier(ctx: AppContext, from: Date, to: Date): DigestData['tickets'] {

@@ -3,6 +3,7 @@ import type { Job } from './job.js';
 import { oncallLadderJob } from './oncall-ladder.js';
 import { patternWatchJob } from './pattern-watch.js';
 import { slaWatchJob } from './sla-watch.js';
+import { staffingWatchJob } from './staffing-watch.js';
 import { statusTimersJob } from './status-timers.js';
 import { weeklyDigestJob } from './weekly-digest.js';
 
@@ -11,5 +12,5 @@ import { weeklyDigestJob } from './weekly-digest.js';
  * tickets), then the watchers that read that state, the digest last.
  */
 export function allJobs(): Job[] {
-  return [statusTimersJob, slaWatchJob, oncallLadderJob, patternWatchJob, weeklyDigestJob];
+  return [statusTimersJob, slaWatchJob, oncallLadderJob, patternWatchJob, staffingWatchJob, weeklyDigestJob];
 }

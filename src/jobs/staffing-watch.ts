@@ -1,0 +1,55 @@
+/**
+ * Once Tuesday has ended (team time), checks DOMAIN's staffing rule for the guard week: when T4
+ * missed the green SLA while on-call escalations were running, the leads' channel is told to ask
+ * leadership for an extra engineer. Once per week (the dedupe key carries the week); a bot that was
+ * down on Wednesday posts when it comes back, until the week is over.
+ */
+import { and, count, eq, gte, isNull, lt, or } from 'drizzle-orm';
+import { startOfDay, worstBand } from '../app/digest.js';
+import { slaSetup } from '../app/sla.js';
+import { enqueue } from '../app/outbox.js';
+import { guardWeekStart } from '../domain/guard-week.js';
+import { staffingCheckDay, staffingVerdict, type StaffingFigures } from '../domain/staffing.js';
+import { oncallEscalations, slaClocks, tickets } from '../store/schema.js';
+import { warning } from '../views/reply.js';
+import type { Job, JobContext, JobReport } from './job.js';
+
+export const STAFFING_WATCH = 'staffing-watch';
+
+/** T4's SLA clocks that ran at any time this guard week (up to `now`), by worst band, and this week's on-call escalations. */
+export function staffingFigures(ctx: JobContext, weekStart: string, now: Date): StaffingFigures {
+  const from = startOfDay(weekStart, ctx.settings.timeZone);
+  const setup = slaSetup(ctx);
+  const rows = ctx.store.db
+    .select({ clock: slaClocks, ticket: { priority: tickets.priority, department: tickets.department } })
+    .from(slaClocks)
+    .innerJoin(tickets, eq(tickets.id, slaClocks.ticketId))
+    .where(and(eq(slaClocks.tier, 't4'), lt(slaClocks.enteredAt, now), or(isNull(slaClocks.leftAt), gte(slaClocks.leftAt, from))))
+    .all();
+  const t4 = { green: 0, yellow: 0, red: 0 };
+  for (const { clock, ticket } of rows) {
+    const band = worstBand(setup, clock, ticket, now);
+    if (band) t4[band]++;
+  }
+  const escalations = ctx.store.db.select({ n: count() }).from(oncallEscalations).where(gte(oncallEscalations.escalatedAt, from)).get()?.n ?? 0;
+  return { t4, oncallEscalations: escalations };
+}
+
+export function runStaffingWatch(ctx: JobContext, now: Date): JobReport {
+  const zone = ctx.settings.timeZone;
+  const week = guardWeekStart(now, zone);
+  if (now < startOfDay(staffingCheckDay(week), zone)) return { processed: 0, queued: 0, failed: 0 };
+  const figures = staffingFigures(ctx, week, now);
+  const verdict = staffingVerdict(figures);
+  if (!verdict.askForEngineer) return { processed: 1, queued: 0, failed: 0 };
+  const reply = warning('T4 missed the green SLA this week: ask leadership for an extra engineer', {
+    text:
+      `${verdict.missed} of ${verdict.total} T4 ticket${verdict.total === 1 ? '' : 's'} this week left green ` +
+      `(${figures.t4.red} red), with ${figures.oncallEscalations} on-call escalation${figures.oncallEscalations === 1 ? '' : 's'} in the same days.`,
+    footer: 'The rule: if on-call load makes T4 miss the green SLA by end of Tuesday, ask leadership for an extra engineer. /sla queue shows the queue now.',
+  });
+  const queued = ctx.store.transaction(() => enqueue(ctx, { dedupeKey: `staffing:${week}`, channel: 'role:leads', reply }));
+  return { processed: 1, queued: queued ? 1 : 0, failed: 0 };
+}
+
+export const staffingWatchJob: Job = { name: STAFFING_WATCH, schedule: '15 * * * *', run: runStaffingWatch };
