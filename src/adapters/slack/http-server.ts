@@ -1,13 +1,22 @@
 /**
  * HTTP mode's server: GET /healthz, and Slack's requests to /slack/events. Before Bolt sees a
- * request we refuse a missing or future X-Slack-Request-Timestamp (Bolt only refuses old ones);
- * Bolt then checks the signature and the age. Either way a refusal is a 401 that touches nothing.
+ * request we refuse a body over MAX_BODY_BYTES (413, as soon as the Content-Length or the bytes
+ * received say so, without holding the rest) and a missing or future X-Slack-Request-Timestamp
+ * (Bolt only refuses old ones); Bolt then checks the signature and the age. Either way a refusal
+ * touches nothing.
  */
+import { parse as parseQuery } from 'node:querystring';
 import { createServer, type IncomingMessage, type RequestListener, type Server, type ServerResponse } from 'node:http';
 import { EVENTS_PATH } from './app.js';
 
 /** Slack's window for request timestamps, either side of now. */
 export const MAX_CLOCK_SKEW_SECONDS = 5 * 60;
+
+/**
+ * The largest request body read. Slack's biggest payloads here (a button press carrying a whole
+ * 50-block message, a modal submission) stay far below it; Bolt's own limit is 4 MB.
+ */
+export const MAX_BODY_BYTES = 1024 * 1024;
 
 export interface SlackHttpServerOptions {
   /** Bolt's HTTPReceiver.requestListener. */
@@ -18,6 +27,8 @@ export interface SlackHttpServerOptions {
   health?: () => { ok: boolean } & Record<string, unknown>;
   /** Seconds since the epoch; the real time by default. */
   nowSeconds?: () => number;
+  /** Overrides MAX_BODY_BYTES (tests). */
+  maxBodyBytes?: number;
 }
 
 function plain(res: ServerResponse, status: number, body: string): void {
@@ -32,39 +43,119 @@ export function timestampProblem(header: string | string[] | undefined, nowSecon
   return undefined;
 }
 
-function drainThen(req: IncomingMessage, answer: () => void): void {
-  // Read the body away before answering, so the client is not cut off mid-upload.
-  req.resume();
-  req.on('end', answer);
-  req.on('error', answer);
+/** The declared body length, or undefined when the client did not say (chunked). */
+function declaredLength(req: IncomingMessage): number | undefined {
+  const header = req.headers['content-length'];
+  return header !== undefined && /^\d+$/.test(header) ? Number(header) : undefined;
+}
+
+/** 413 and close the connection, so the rest of an oversized body is never read. */
+function tooLarge(req: IncomingMessage, res: ServerResponse, limit: number): void {
+  if (res.headersSent) return;
+  res.writeHead(413, { 'content-type': 'text/plain; charset=utf-8', connection: 'close' });
+  res.end(`request body over ${limit} bytes`, () => req.destroy());
+}
+
+/** Reads the body away before answering, so the client is not cut off mid-upload; past `limit` it gets 413 instead. */
+function drainThen(req: IncomingMessage, res: ServerResponse, limit: number, answer: () => void): void {
+  let received = 0;
+  let done = false;
+  const finish = (run: () => void) => {
+    if (done) return;
+    done = true;
+    run();
+  };
+  req.on('data', (chunk: Buffer) => {
+    received += chunk.length;
+    if (received > limit) finish(() => tooLarge(req, res, limit));
+  });
+  req.on('end', () => finish(answer));
+  req.on('error', () => finish(answer));
+}
+
+/**
+ * Reads the whole body (at most `limit` bytes) and hands it to Bolt as `rawBody`, which Bolt's
+ * receiver takes instead of reading the stream itself. Past the limit: 413 at once.
+ */
+function bufferThen(req: IncomingMessage, res: ServerResponse, limit: number, next: () => void): void {
+  const chunks: Buffer[] = [];
+  let received = 0;
+  let done = false;
+  req.on('data', (chunk: Buffer) => {
+    if (done) return;
+    received += chunk.length;
+    if (received > limit) {
+      done = true;
+      chunks.length = 0;
+      tooLarge(req, res, limit);
+      return;
+    }
+    chunks.push(chunk);
+  });
+  req.on('end', () => {
+    if (done) return;
+    done = true;
+    (req as IncomingMessage & { rawBody?: Buffer }).rawBody = Buffer.concat(chunks, received);
+    next();
+  });
+  req.on('error', () => {
+    done = true;
+  });
+}
+
+/**
+ * True for a body Bolt would parse to `null` (`payload=null`, or a JSON body `null`): its receiver
+ * then reads a property of it outside any try, an unhandled rejection that would end the process
+ * and leave the request unanswered. It reads the body as Bolt does; anything else goes to Bolt.
+ */
+export function parsesToNull(body: Buffer, contentType: string | undefined): boolean {
+  try {
+    const text = body.toString();
+    if (contentType === 'application/x-www-form-urlencoded') {
+      const { payload } = parseQuery(text);
+      return typeof payload === 'string' && JSON.parse(payload) === null;
+    }
+    return JSON.parse(text) === null;
+  } catch {
+    return false;
+  }
 }
 
 /** The server (not listening yet): call `.listen(port)`. */
 export function createSlackHttpServer(options: SlackHttpServerOptions): Server {
   const nowSeconds = options.nowSeconds ?? (() => Math.floor(Date.now() / 1000));
+  const limit = options.maxBodyBytes ?? MAX_BODY_BYTES;
   return createServer((req, res) => {
     const path = new URL(req.url ?? '/', 'http://localhost').pathname;
     if (path === '/healthz' && (req.method === 'GET' || req.method === 'HEAD')) {
       const ready = options.ready();
-      const health = options.health?.() ?? { ok: ready, slack: ready ? 'ready' : 'connecting' };
-      res.writeHead(health.ok ? 200 : 503, { 'content-type': 'application/json', 'cache-control': 'no-store' });
-      res.end(JSON.stringify(health));
+      res.writeHead(ready ? 200 : 503, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ ok: ready, slack: ready ? 'ready' : 'connecting' }));
+      return;
+    }
+    // Said to be too large: refused before a byte of the body is read.
+    if ((declaredLength(req) ?? 0) > limit) {
+      tooLarge(req, res, limit);
       return;
     }
     if (path !== EVENTS_PATH || req.method !== 'POST') {
-      drainThen(req, () => plain(res, 404, 'not found'));
+      drainThen(req, res, limit, () => plain(res, 404, 'not found'));
       return;
     }
     const problem = timestampProblem(req.headers['x-slack-request-timestamp'], nowSeconds());
     if (problem) {
-      drainThen(req, () => plain(res, 401, problem));
+      drainThen(req, res, limit, () => plain(res, 401, problem));
       return;
     }
     if (!options.ready()) {
       res.setHeader('retry-after', '5');
-      drainThen(req, () => plain(res, 503, 'deskops is still connecting to Slack'));
+      drainThen(req, res, limit, () => plain(res, 503, 'deskops is still connecting to Slack'));
       return;
     }
-    options.listener(req, res);
+    bufferThen(req, res, limit, () => {
+      const { rawBody } = req as IncomingMessage & { rawBody: Buffer };
+      if (parsesToNull(rawBody, req.headers['content-type'])) plain(res, 400, 'malformed request body');
+      else options.listener(req, res);
+    });
   });
 }
