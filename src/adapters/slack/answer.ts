@@ -2,9 +2,9 @@
  * The tail every acknowledged Slack request shares: run the Invocation through the router, render
  * the Reply as Block Kit and answer through the request's response_url.
  */
-import type { RespondFn } from '@slack/bolt';
+import type { AckFn, RespondArguments, RespondFn } from '@slack/bolt';
 import type { Invocation } from '../../commands/invocation.js';
-import { handleRetrying } from '../../commands/router.js';
+import { DatabaseBusyError, handleRetrying } from '../../commands/router.js';
 import type { Reply } from '../../views/reply.js';
 import { renderBlocks } from './render.js';
 import type { SlackDeps } from './deps.js';
@@ -14,9 +14,20 @@ export function responseType(reply: Reply): 'ephemeral' | 'in_channel' {
   return reply.visibility === 'channel' ? 'in_channel' : 'ephemeral';
 }
 
+/** How long a command may wait for a database lock before its ack; the rest of Slack's 3 s is the network's. */
+export const BEFORE_ACK_BUSY_WAIT_MS = 200;
+
 /**
- * Runs `invocation` and posts the reply to `respond`. Call it only after ack(). A response_url
- * that refuses the answer is logged, never thrown: the command has already taken effect.
+ * Runs `invocation` and posts the reply to `respond`.
+ *
+ * With `ack`, the command runs first and the ack follows its commit: a 200 that Slack (and the
+ * user) saw means the command is stored, even if the process is killed a moment later. Commands
+ * take milliseconds; only a database locked by another writer could hold the ack, so the run before
+ * the ack waits at most BEFORE_ACK_BUSY_WAIT_MS for the lock, and a command that meets a lock is
+ * acknowledged and retried after the ack (then, and only then, a kill before the retry commits
+ * loses an acknowledged command). Without `ack`, the request was acknowledged already.
+ *
+ * A response_url that refuses the answer is logged, never thrown: the command has taken effect.
  *
  * Retries: the router checks and records the idempotencyKey (handled_invocations) inside the
  * command's own transaction, and router.handle is synchronous, so a retry that arrives while the
@@ -28,11 +39,25 @@ export function responseType(reply: Reply): 'ephemeral' | 'in_channel' {
  * the ack path (handleRetrying): the ack is out already, other requests keep being acknowledged,
  * and after about 20 s the user is told the command was not run, with nothing half written.
  */
-export async function runAndRespond(deps: SlackDeps, invocation: Invocation, respond: RespondFn): Promise<Reply> {
-  // ack() only queued the 200; yield one turn of the event loop so it reaches the socket before
-  // the synchronous store work below holds the loop (otherwise the ack waits for the command).
-  await new Promise((resolve) => setImmediate(resolve));
-  const reply = await handleRetrying(deps.deskops.router, invocation, { logger: deps.logger });
+export async function runAndRespond(deps: SlackDeps, invocation: Invocation, respond: RespondFn, ack?: AckFn<string | RespondArguments>): Promise<Reply> {
+  let reply: Reply | undefined;
+  if (ack) {
+    try {
+      reply = deps.deskops.router.handle(invocation, { onBusy: 'throw', busyWaitMs: BEFORE_ACK_BUSY_WAIT_MS });
+    } catch (error) {
+      if (!(error instanceof DatabaseBusyError)) {
+        await ack();
+        throw error;
+      }
+    }
+    await ack();
+  }
+  if (!reply) {
+    // ack() only queued the 200; yield one turn of the event loop so it reaches the socket before
+    // the synchronous store work below holds the loop (otherwise the ack waits for the command).
+    await new Promise((resolve) => setImmediate(resolve));
+    reply = await handleRetrying(deps.deskops.router, invocation, { logger: deps.logger });
+  }
   const { text, blocks } = renderBlocks(reply);
   try {
     await respond({ response_type: responseType(reply), replace_original: false, text, blocks });

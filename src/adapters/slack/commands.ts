@@ -38,15 +38,18 @@ export function commandInvocation(body: SlashCommand, prefixCommand: string): In
 /** Registers every family's slash command and the prefix command on `app`. */
 export function registerCommands(app: App, deps: SlackDeps, registry: CommandRegistry): void {
   const handler = async ({ ack, body, respond, context }: { ack: AckFn<string | RespondArguments>; body: SlashCommand; respond: RespondFn; context: Context }) => {
-    // Ack before anything touches the database: Slack gives the whole round trip 3 seconds.
-    await ack();
     const invocation = commandInvocation(body, deps.slack.prefixCommand);
     const route = modalRoute(registry, invocation.text);
-    if (route) {
-      // A retry's trigger_id was used (or has expired) by the first attempt, which opened the form.
-      if (context.retryNum) return;
-      if (await openModal(deps.client, deps, route, body.trigger_id, { channel: body.channel_id })) return;
+    if (!route) {
+      // Acked once the command is stored (see runAndRespond): a 200 means it happened.
+      await runAndRespond(deps, invocation, respond, ack);
+      return;
     }
+    // A form is acked before it opens; its trigger_id is only good for 3 seconds.
+    await ack();
+    // A retry's trigger_id was used (or has expired) by the first attempt, which opened the form.
+    if (context.retryNum) return;
+    if (await openModal(deps.client, deps, route, body.trigger_id, { channel: body.channel_id })) return;
     await runAndRespond(deps, invocation, respond);
   };
   for (const name of slashCommandNames(registry, deps.slack.prefixCommand)) app.command(name, handler);
