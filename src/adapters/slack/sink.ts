@@ -328,6 +328,8 @@ export function createSlackSink(deps: SlackDeps, options: SlackSinkOptions = {})
         result = threadTs ? await client.conversations.replies({ ...paging, ts: threadTs }) : await client.conversations.history(paging);
       } catch (error) {
         const code = slackError(error);
+        // No thread, no earlier post in it (posting there will say what is wrong).
+        if (code === 'thread_not_found') return found;
         if (code !== undefined && HISTORY_UNREADABLE.has(code)) {
           deps.logger.warn({ channel: target.channel, logical: target.logical, error: code }, 'cannot read the history to check for an earlier post; posting again (at-least-once)');
           return undefined;

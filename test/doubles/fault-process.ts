@@ -1,0 +1,98 @@
+/**
+ * Runs test/doubles/fault-child.ts as a real process, for tests that kill it. The child is bundled
+ * once with esbuild (tsx's own compiler) into node_modules/.cache, two levels below the project
+ * root like src/store/, so the migrations folder and the packages resolve as from the sources;
+ * node then starts it in about a second instead of tsx's two to four on this machine.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { build } from 'esbuild';
+import { ROOT } from './cli.js';
+
+/** The bundled child; `remove()` deletes it. */
+export interface FaultBundle {
+  path: string;
+  remove(): void;
+}
+
+export async function buildFaultChild(): Promise<FaultBundle> {
+  const dir = join(ROOT, 'node_modules', '.cache');
+  mkdirSync(dir, { recursive: true });
+  const path = join(dir, `deskops-fault-child-${process.pid}-${Math.random().toString(16).slice(2, 10)}.mjs`);
+  await build({
+    entryPoints: [join(ROOT, 'test', 'doubles', 'fault-child.ts')],
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    packages: 'external',
+    outfile: path,
+    logLevel: 'warning',
+  });
+  return { path, remove: () => rmSync(path, { force: true }) };
+}
+
+/** A running child. */
+export interface FaultChild {
+  process: ChildProcess;
+  port: number;
+  /** Everything it wrote to stderr so far (its JSON log). */
+  stderr(): string;
+  /** Resolves with the exit code (null after a signal) once it is gone. */
+  exited: Promise<number | null>;
+  /** SIGKILL, then waits for the exit. Safe to call twice. */
+  kill(): Promise<void>;
+}
+
+/** The parent's environment without deskops settings, so a developer's shell cannot leak in. */
+function cleanEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
+  const env = Object.fromEntries(Object.entries(process.env).filter(([key]) => !/^(DESKOPS_|PORT$|SLACK_|ROCKETCHAT_|FORCE_COLOR$|NODE_OPTIONS$)/.test(key)));
+  return { ...env, ...extra };
+}
+
+/**
+ * Starts the bundled child with `env` and resolves once it printed "ready <port>". Rejects (and
+ * kills it) if it exits first or is not ready within `timeoutMs`.
+ */
+export function startFaultChild(bundle: FaultBundle, env: Record<string, string>, timeoutMs = 20_000): Promise<FaultChild> {
+  const child = spawn(process.execPath, [bundle.path], { cwd: ROOT, env: cleanEnv(env), stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+  const exited = new Promise<number | null>((resolve) => child.once('close', (code) => resolve(code)));
+  const kill = async () => {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    await exited;
+  };
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      void kill();
+      reject(new Error(`fault child not ready after ${timeoutMs} ms; stderr:\n${stderr.slice(-2000)}`));
+    }, timeoutMs);
+    child.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
+      stdout += chunk;
+      const ready = /ready (\d+)/.exec(stdout);
+      if (ready) {
+        clearTimeout(timer);
+        resolve({ process: child, port: Number(ready[1]), stderr: () => stderr, exited, kill });
+      }
+    });
+    void exited.then((code) => {
+      clearTimeout(timer);
+      reject(new Error(`fault child exited (${code}) before it was ready; stderr:\n${stderr.slice(-2000)}`));
+    });
+  });
+}
+
+/** A small seeded PRNG (mulberry32), so a failing run can be repeated with its seed. */
+export function seededRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
