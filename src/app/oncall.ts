@@ -188,6 +188,39 @@ export function addOverride(ctx: RequestContext, input: AddOverrideInput): AddOv
   });
 }
 
+/** What `/oncall override remove` took away. */
+export interface RemovedOverride {
+  id: number;
+  personId: number;
+  startsAt: Date;
+  endsAt: Date;
+}
+
+/**
+ * Removes an override: by the person it puts on call, by whoever created it, or by a lead. One
+ * already over stays as history (the schedule's past is not rewritten).
+ */
+export function removeOverride(ctx: RequestContext, id: number): RemovedOverride {
+  return ctx.store.transaction(() => {
+    const row = ctx.store.db.select().from(rotationOverrides).where(eq(rotationOverrides.id, id)).get();
+    if (!row) throw notFound(`There is no override #${id}.`, 'The override numbers are in /oncall schedule.');
+    const actorId = actorPersonId(ctx.actor);
+    const own = actorId !== null && (actorId === row.personId || actorId === row.createdBy);
+    if (!own && ctx.actor.kind === 'person' && !hasRole(ctx.actor.role, 'lead')) {
+      throw forbidden("Only leads can remove someone else's override.", 'Ask a lead, or the person it puts on call.');
+    }
+    if (row.endsAt.getTime() <= ctx.clock.now().getTime()) throw invalid(`Override #${id} is already over.`, 'Only current and future overrides can be removed.');
+    ctx.store.db.delete(rotationOverrides).where(eq(rotationOverrides.id, id)).run();
+    recordAudit(ctx, {
+      entity: 'rotation',
+      entityId: row.rotationId,
+      action: 'rotation.override.removed',
+      before: { overrideId: row.id, personId: row.personId, startsAt: row.startsAt, endsAt: row.endsAt },
+    });
+    return { id: row.id, personId: row.personId, startsAt: row.startsAt, endsAt: row.endsAt };
+  });
+}
+
 /** Who is on call now and who is next, for one rotation. */
 export interface OnCallNow {
   rotation: LoadedRotation;

@@ -4,10 +4,10 @@ import { AppError, UsageError } from '../app/errors.js';
 import { checkOncall } from '../app/oncall-check.js';
 import { CONTACT_KINDS, contactsOf, removeContact, setContact } from '../app/oncall-contacts.js';
 import { acknowledge, ladderPolicy, setLadderPolicy } from '../app/oncall-ladder.js';
-import { addOverride, currentOnCall, rotationSchedule, setRotation } from '../app/oncall.js';
+import { addOverride, currentOnCall, removeOverride, rotationSchedule, setRotation } from '../app/oncall.js';
 import { findMentioned, handleOf } from '../app/people.js';
 import { parseWeekday } from '../domain/oncall.js';
-import { ackReply, contactsReply, onCallNowReply, overrideReply, rotationSetReply, scheduleReply, type NameOf } from '../views/oncall.js';
+import { ackReply, contactsReply, onCallNowReply, overrideRemovedReply, overrideReply, rotationSetReply, scheduleReply, type NameOf } from '../views/oncall.js';
 import { info, success, warning } from '../views/reply.js';
 import { choice, wholeNumber, type ArgReader, type OptionParser } from './args.js';
 import type { CommandRegistry } from './registry.js';
@@ -114,7 +114,20 @@ export function registerOncallCommands(registry: CommandRegistry): void {
       if (words.length !== 2) throw new UsageError('Give the start and the end of the override, like 2026-03-09 2026-03-13.', '');
       const result = addOverride(ctx, { mention, from: words[0]!, to: words[1]!, ...(options.rotation ? { rotation: options.rotation } : {}) });
       const { override } = result;
-      return overrideReply(override.personId, override.startsAt, override.endsAt, ctx.settings.timeZone, namer(ctx));
+      return overrideReply(override.id, override.personId, override.startsAt, override.endsAt, ctx.settings.timeZone, namer(ctx));
+    },
+  });
+
+  registry.define({
+    path: ['oncall', 'override', 'remove'],
+    aliases: ['rm', 'delete'],
+    usage: '/oncall override remove <override number>',
+    summary: "Takes an override back (your own, one you created, or as a lead anyone's); the rotation covers the period again. The numbers are in /oncall schedule.",
+    examples: ['/oncall override remove 3'],
+    run(args, ctx) {
+      const id = wholeNumber('override number', 1, 1_000_000_000)(args.word('the override number (see /oncall schedule)').replace(/^#/, ''), 'override');
+      args.end();
+      return overrideRemovedReply(removeOverride(ctx, id), ctx.settings.timeZone, namer(ctx));
     },
   });
 

@@ -153,7 +153,10 @@ export function onCallNowReply(now: OnCallNow | null, instant: Date, timeZone: s
 /** The reply to `/oncall schedule`: one line per shift, and per part of a shift an override splits off. */
 export function scheduleReply(rotation: OnCallNow['rotation'], segments: readonly Segment[], timeZone: string, nameOf: NameOf): Reply {
   const lines = segments.map((s) => {
-    const who = s.overrideId !== null && s.personId !== s.scheduledPersonId ? `${nameOf(s.personId)} (override for ${nameOf(s.scheduledPersonId)})` : nameOf(s.personId);
+    const who =
+      s.overrideId !== null
+        ? `${nameOf(s.personId)} (override #${s.overrideId}${s.personId !== s.scheduledPersonId ? ` for ${nameOf(s.scheduledPersonId)}` : ''})`
+        : nameOf(s.personId);
     return `${shortInstant(s.start, timeZone)} → ${shortInstant(s.end, timeZone)}  *${who}*, backup ${nameOf(s.backupPersonId)}`;
   });
   const weeks = new Set(segments.map((s) => s.shift.index)).size;
@@ -174,9 +177,18 @@ export function rotationSetReply(result: { rotation: OnCallNow['rotation']; crea
 }
 
 /** The reply to `/oncall override`. */
-export function overrideReply(personId: number, startsAt: Date, endsAt: Date, timeZone: string, nameOf: NameOf): Reply {
+export function overrideReply(overrideId: number, personId: number, startsAt: Date, endsAt: Date, timeZone: string, nameOf: NameOf): Reply {
   return success(`${nameOf(personId)} is on call from ${shortInstant(startsAt, timeZone)} to ${shortInstant(endsAt, timeZone)}`, {
-    text: 'This override wins over the rotation (and over earlier overrides) for that period.',
+    text: `This override (#${overrideId}) wins over the rotation (and over earlier overrides) for that period. /oncall override remove ${overrideId} takes it back.`,
+    footer: `Times in ${timeZone}.`,
+    buttons: [{ label: 'Schedule', command: '/oncall schedule' }],
+  });
+}
+
+/** The reply to `/oncall override remove`. */
+export function overrideRemovedReply(removed: { id: number; personId: number; startsAt: Date; endsAt: Date }, timeZone: string, nameOf: NameOf): Reply {
+  return success(`Override #${removed.id} removed`, {
+    text: `${nameOf(removed.personId)} was on call from ${shortInstant(removed.startsAt, timeZone)} to ${shortInstant(removed.endsAt, timeZone)}; the rotation covers that period again.`,
     footer: `Times in ${timeZone}.`,
     buttons: [{ label: 'Schedule', command: '/oncall schedule' }],
   });

@@ -4,7 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { RequestContext } from '../../src/app/context.js';
 import { setContact } from '../../src/app/oncall-contacts.js';
 import { acknowledge, advanceLadder, startOncallLadder } from '../../src/app/oncall-ladder.js';
-import { addOverride, currentOnCall, setRotation } from '../../src/app/oncall.js';
+import { addOverride, currentOnCall, removeOverride, setRotation } from '../../src/app/oncall.js';
 import { writeSetting } from '../../src/app/team-settings.js';
 import { buildRegistry } from '../../src/commands/index.js';
 import { registerOncallCommands } from '../../src/commands/oncall.js';
@@ -83,6 +83,23 @@ describe('rotations, overrides and contacts', () => {
     at(3 * 24 * 60);
     expect(currentOnCall(t.app)!.current).toMatchObject({ personId: personId(bob), backupPersonId: null, viaOverride: true });
     expect(auditActions(t.app, 'rotation')).toEqual(['rotation.created', 'rotation.override', 'rotation.override']);
+  });
+
+  it('removes an override for its person, its creator or a lead; never one that is over', () => {
+    setRotation(lead, { members: ['@alice', '@bob'] });
+    const byLead = addOverride(lead, { mention: '@dave', from: 'now', to: '2026-03-02T18:00' }).override;
+    const own = addOverride(bob, { mention: 'me', from: '2026-03-04', to: '2026-03-05' }).override;
+    expect(thrown(() => removeOverride(alice, own.id)).code).toBe('FORBIDDEN');
+    expect(removeOverride(bob, own.id)).toMatchObject({ id: own.id, personId: personId(bob) });
+    expect(thrown(() => removeOverride(bob, own.id)).code).toBe('NOT_FOUND');
+    at(60);
+    expect(currentOnCall(t.app)!.current).toMatchObject({ personId: personId(dave), viaOverride: true });
+    removeOverride(dave, byLead.id);
+    expect(currentOnCall(t.app)!.current).toMatchObject({ personId: personId(alice), viaOverride: false });
+    const past = addOverride(lead, { mention: '@bob', from: 'now', to: '2026-03-02T12:00' }).override;
+    at(4 * 60);
+    expect(thrown(() => removeOverride(lead, past.id)).message).toContain('already over');
+    expect(auditActions(t.app, 'rotation').filter((a) => a === 'rotation.override.removed')).toHaveLength(2);
   });
 
   it('refuses overrides that end first, last over 90 days, are over, or have no rotation', () => {
@@ -284,7 +301,7 @@ describe('/oncall commands', () => {
     expect(schedule).toContain('next 3 weeks');
     expect(schedule).toContain('Mon 16 Mar 10:00 → Mon 23 Mar 10:00  *@carol*, backup @alice');
     expect(say('/oncall override @dave 2026-03-04T12:00 2026-03-04T18:00')).toContain('@dave is on call from Wed 4 Mar 12:00 to Wed 4 Mar 18:00');
-    expect(say('/oncall schedule weeks:1')).toContain('*@dave (override for @alice)*');
+    expect(say('/oncall schedule weeks:1')).toContain('*@dave (override #1 for @alice)*');
     expect(say('/oncall contacts set phone +49 30 1234567', 'alice')).toContain('Your phone is now +49 30 1234567');
     expect(say('/oncall contacts @alice', 'bob')).toContain('phone: +49 30 1234567');
     expect(say('/oncall contacts', 'bob')).toContain('You have no emergency contacts');
