@@ -144,7 +144,9 @@ function openClock(ctx: AppContext, setup: SlaSetup, ticket: TicketRow, now: Dat
  * its next check. `before` is null for a new ticket.
  */
 export function syncSlaClock(ctx: AppContext, before: TicketRow | null, after: TicketRow, now: Date, setup: SlaSetup = slaSetup(ctx)): void {
-  const clock = currentClock(ctx, after.id);
+  // A new ticket has no clock yet: its number was never used (AUTOINCREMENT) and a clock cannot
+  // outlive its ticket (foreign key).
+  const clock = before ? currentClock(ctx, after.id) : undefined;
   const newEntry = !before || before.tier !== after.tier || before.tierEnteredAt.getTime() !== after.tierEnteredAt.getTime();
   if (newEntry || !clock) {
     if (clock) closeClock(ctx, setup, before ?? after, clock, now);
@@ -216,7 +218,15 @@ export function slaQueue(ctx: AppContext, now: Date, tier?: TicketRow['tier']): 
   return result.sort((a, b) => toRed(a) - toRed(b) || a.ticket.id - b.ticket.id);
 }
 
+/** The length of a business day per frozen calendar (the settings cache hands out frozen ones). */
+const dayLengths = new WeakMap<BusinessCalendar, number>();
+
 /** When the requester is owed a reply: one business day after their message. */
 export function replyDeadline(calendar: BusinessCalendar, requesterMessageAt: Date): Date {
-  return addBusinessTime(calendar, requesterMessageAt, businessDayMs(calendar));
+  let day = dayLengths.get(calendar);
+  if (day === undefined) {
+    day = businessDayMs(calendar);
+    if (Object.isFrozen(calendar)) dayLengths.set(calendar, day);
+  }
+  return addBusinessTime(calendar, requesterMessageAt, day);
 }

@@ -46,13 +46,17 @@ export function derivedFields(ctx: AppContext, setup: SlaSetup, before: TicketRo
   return { statusTimerAt: timer?.at ?? null, replyDueAt, replyWarnedAt };
 }
 
-/** Brings the derived columns and the SLA clock in line with `after`; returns the stored row. */
-export function syncDerivedState(ctx: AppContext, before: TicketRow | null, after: TicketRow): TicketRow {
+/**
+ * Brings the derived columns and the SLA clock in line with `after`; returns the stored row.
+ * `derived` is what derivedFields gave for `after` in this transaction, when the caller already
+ * stored it with the row (a new ticket); it is not worked out twice.
+ */
+export function syncDerivedState(ctx: AppContext, before: TicketRow | null, after: TicketRow, derived?: DerivedFields): TicketRow {
   const now = ctx.clock.now();
   // Settings are read once per change: the calendar serves the SLA clock and the reply deadline.
   const setup = slaSetup(ctx);
   syncSlaClock(ctx, before, after, now, setup);
-  const { statusTimerAt, replyDueAt, replyWarnedAt } = derivedFields(ctx, setup, before, after);
+  const { statusTimerAt, replyDueAt, replyWarnedAt } = derived ?? derivedFields(ctx, setup, before, after);
   if (sameInstant(statusTimerAt, after.statusTimerAt) && sameInstant(replyDueAt, after.replyDueAt) && sameInstant(replyWarnedAt, after.replyWarnedAt)) return after;
   return ctx.store.db.update(tickets).set({ statusTimerAt, replyDueAt, replyWarnedAt }).where(eq(tickets.id, after.id)).returning().get();
 }

@@ -36,6 +36,8 @@ export const WATCHED_TABLES: readonly string[] = ['team_settings'];
 
 interface TableWatch {
   version(table: string): number | null;
+  /** Called when `Store.transaction` has begun its outermost (IMMEDIATE) transaction. */
+  transactionBegan(): void;
   /** Called after the outermost transaction ended, committed or rolled back. */
   transactionEnded(): void;
 }
@@ -50,6 +52,10 @@ function watchTables(sqlite: Database.Database, tables: readonly string[]): Tabl
   const dataVersion = sqlite.prepare('PRAGMA data_version').pluck();
   let lastDataVersion: unknown = dataVersion.get();
   let external = 0;
+  // Inside Store.transaction, BEGIN IMMEDIATE holds the write lock: no other connection can
+  // commit until it ends, so data_version is read once per transaction.
+  let inOwnTransaction = false;
+  let checkedInTransaction = false;
   sqlite.function('deskops_table_changed', { deterministic: false, varargs: false }, (table: unknown) => {
     const state = watched.get(String(table));
     if (state) {
@@ -70,10 +76,13 @@ function watchTables(sqlite: Database.Database, tables: readonly string[]): Tabl
   }
   return {
     version(table) {
-      const current = dataVersion.get();
-      if (current !== lastDataVersion) {
-        lastDataVersion = current;
-        external += 1;
+      if (!(inOwnTransaction && checkedInTransaction)) {
+        const current = dataVersion.get();
+        if (current !== lastDataVersion) {
+          lastDataVersion = current;
+          external += 1;
+        }
+        checkedInTransaction = inOwnTransaction;
       }
       const state = watched.get(table);
       if (!state) return null;
@@ -86,7 +95,13 @@ function watchTables(sqlite: Database.Database, tables: readonly string[]): Tabl
       // Both counters only grow, so the sum moves whenever either does.
       return state.version + external;
     },
+    transactionBegan() {
+      inOwnTransaction = true;
+      checkedInTransaction = false;
+    },
     transactionEnded() {
+      inOwnTransaction = false;
+      checkedInTransaction = false;
       for (const state of watched.values()) {
         if (!state.dirty) continue;
         state.dirty = false;
@@ -140,11 +155,11 @@ export function openStore(path: string, options: OpenOptions = {}): Store {
   cachePreparedStatements(sqlite);
   const db = drizzle(sqlite, { schema });
   if (options.migrate !== false) migrate(db, { migrationsFolder: MIGRATIONS_FOLDER });
-  // Built once: db.transaction() prepares its BEGIN/COMMIT/SAVEPOINT statements on every call.
-  const inTransaction = sqlite.transaction((work: () => unknown) => work());
   // After the migrations: the watched tables exist by then, and a temporary trigger created
   // inside a transaction that rolls back would vanish with it.
   const watch = watchTables(sqlite, WATCHED_TABLES);
+  // Built once: db.transaction() prepares its BEGIN/COMMIT/SAVEPOINT statements on every call.
+  const inTransaction = sqlite.transaction((work: () => unknown) => work());
   return {
     db,
     sqlite,
@@ -153,7 +168,10 @@ export function openStore(path: string, options: OpenOptions = {}): Store {
       // better-sqlite3 turns a nested call into a savepoint.
       if (sqlite.inTransaction) return inTransaction.immediate(work) as T;
       try {
-        return inTransaction.immediate(work) as T;
+        return inTransaction.immediate(() => {
+          watch.transactionBegan();
+          return work();
+        }) as T;
       } finally {
         watch.transactionEnded();
       }

@@ -79,6 +79,17 @@ describe('the team settings cache', () => {
     expect(read(t)).toEqual({ n: 4 });
   });
 
+  it('sees another connection's change in the next transaction, after caching inside one', () => {
+    t.app.store.transaction(() => expect(read(t)).toEqual({ n: 0 }));
+    const other = openStore(t.app.store.path);
+    try {
+      other.db.insert(teamSettings).values({ key: 'probe', value: { n: 6 }, updatedAt: new Date() }).run();
+    } finally {
+      other.close();
+    }
+    t.app.store.transaction(() => expect(read(t)).toEqual({ n: 6 }));
+  });
+
   it('falls back for a stored value that does not parse, and parses it per schema', () => {
     t.app.store.db.insert(teamSettings).values({ key: 'probe', value: { n: 'seven' }, updatedAt: new Date() }).run();
     expect(read(t)).toEqual({ n: 0 });
