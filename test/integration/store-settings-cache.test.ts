@@ -79,7 +79,7 @@ describe('the team settings cache', () => {
     expect(read(t)).toEqual({ n: 4 });
   });
 
-  it('sees another connection's change in the next transaction, after caching inside one', () => {
+  it('sees a change by another connection in the next transaction, after caching inside one', () => {
     t.app.store.transaction(() => expect(read(t)).toEqual({ n: 0 }));
     const other = openStore(t.app.store.path);
     try {
