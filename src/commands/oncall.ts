@@ -8,6 +8,7 @@ import { addOverride, currentOnCall, removeOverride, rotationSchedule, setRotati
 import { findMentioned, handleOf } from '../app/people.js';
 import { parseWeekday } from '../domain/oncall.js';
 import { ackReply, contactsReply, onCallNowReply, overrideRemovedReply, overrideReply, rotationSetReply, scheduleReply, type NameOf } from '../views/oncall.js';
+import { oneLine } from '../views/format.js';
 import { info, success, warning } from '../views/reply.js';
 import { choice, wholeNumber, type ArgReader, type OptionParser } from './args.js';
 import type { CommandRegistry } from './registry.js';
@@ -153,7 +154,8 @@ export function registerOncallCommands(registry: CommandRegistry): void {
     examples: ['/oncall contacts set phone +49 30 1234567', '/oncall contacts set email alice@example.com'],
     run(args, ctx) {
       const kind = args.choice('contact kind (phone, email, sms, pager or other)', contactKind);
-      const value = args.restText();
+      // One line of text: a contact is shown in pages and call steps, where controls have no business.
+      const value = oneLine(args.restText());
       if (!value) throw new UsageError(`Add the ${kind} after "${kind}".`, '');
       const { contact, changed } = asUsage(() => setContact(ctx, kind, value));
       return changed ? success(`Your ${contact.kind} is now ${contact.value}`, { visibility: 'ephemeral' }) : info(`Your ${contact.kind} is already ${contact.value}.`);
