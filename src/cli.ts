@@ -7,12 +7,15 @@ import { readFileSync } from 'node:fs';
 import { inspect } from 'node:util';
 import { Command } from 'commander';
 import dotenv from 'dotenv';
+import { storeTrouble, storeTroubleAdvice } from './app/errors.js';
 import { BackupRefused, backupDatabase } from './cli/backup.js';
 import { formatMigrationReport, migrateDatabase } from './cli/migrate.js';
 import { ConfigError, loadConfig, SECRET_VARIABLES } from './config.js';
 
 /** Exit code for a configuration the environment got wrong. */
 export const EXIT_CONFIG = 2;
+/** Exit code for a database that cannot be used (read-only, full, locked, damaged): restarting will not help. */
+export const EXIT_DATABASE = 3;
 
 /** An expected failure of a subcommand: the message for stderr and the exit code. */
 class CommandFailed extends Error {
@@ -142,6 +145,11 @@ export async function runCli(argv: readonly string[] = process.argv): Promise<nu
     if (error instanceof BackupRefused) {
       console.error(`deskops backup: ${error.message}`);
       return 1;
+    }
+    const trouble = storeTrouble(error);
+    if (trouble) {
+      console.error(`deskops: cannot use the database: ${storeTroubleAdvice(trouble)}. (${(error as { code?: string }).code}: ${(error as Error).message})`);
+      return EXIT_DATABASE;
     }
     // Printed outside the logger, so scrubbed here: an SDK's error may carry a request with its token.
     const secrets = SECRET_VARIABLES.map((name) => process.env[name]?.trim() ?? '').filter((value) => value.length >= 6);
