@@ -6,7 +6,7 @@
  * the limit, rather than cut).
  */
 import pino from 'pino';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { DEFAULT_MAX_MESSAGE_LENGTH, messageLength, type RocketChatMessage } from '../../src/adapters/rocketchat/render.js';
 import { MAX_COMMAND_LENGTH } from '../../src/commands/router.js';
 import { drainOutbox } from '../../src/delivery/worker.js';
@@ -73,6 +73,31 @@ describe('Rocket.Chat messages of the maximum size', () => {
     await drainOutbox({ ...deskops.app, logger: pino({ level: 'silent' }) }, deskops.app.clock.now(), rc.sink);
     expect(server.sent.length).toBeGreaterThan(before);
     for (const message of server.sent.slice(before)) expectWithinRocketChat(message);
+  });
+});
+
+describe('Rocket.Chat messages of the wrong shape or over the limit', () => {
+  it('are skipped or answered without a crash, and the next command still runs', async () => {
+    const { server, deskops } = await rocketChatRig(cleanups, { level: 'warn' });
+    const base = said('!ticket new "Placeholder"');
+    const odd = [
+      { ...base, _id: 'odd-1', msg: 12345 },
+      { ...base, _id: 'odd-2', msg: null },
+      { ...base, _id: 'odd-3', u: null },
+      { ...base, _id: 'odd-4', u: { username: 'nobody' } },
+      { ...base, _id: 'odd-5', rid: 42 },
+      { ...base, _id: 'odd-6', ts: 'yesterday' },
+      { ...base, _id: 'odd-7', tmid: { $oid: 'x' } },
+      // Over the server's limit (a server with a larger Message_MaxAllowedSize, or a bridge), mass mentions included.
+      { ...base, _id: 'odd-8', msg: `!ticket new "${words(20_000, '@all \u0007 @here ')}"` },
+      { ...base, _id: 'odd-9', msg: `!ticket note 1 ${'\u001b[2J'.repeat(500)}` },
+    ];
+    for (const message of odd) server.push(message as unknown as ReturnType<typeof said>);
+    server.push(said('!whoami'));
+    await vi.waitFor(() => expect(server.sent.some((m) => JSON.stringify(m).includes('You are'))).toBe(true), { timeout: 5000, interval: 10 });
+    for (const message of server.sent) expectWithinRocketChat(message);
+    const rows = deskops.app.store.db.select().from(tickets).all();
+    expect(rows.every((t) => t.title.length <= 200)).toBe(true);
   });
 });
 

@@ -15,6 +15,8 @@ import { createTestDesk, replyText, type TestDesk } from '../doubles/deskops.js'
 
 /** Fixed seed: a failure reproduces; change it to explore further. */
 const SEED = 20261123;
+const PLATFORMS = ['shell', 'shell', 'slack', 'rocketchat'] as const;
+
 /** Cases per property (three properties: 2 × RUNS + 300 command lines in all). */
 const RUNS = 800;
 const APOLOGY = /something went wrong/i;
@@ -138,8 +140,12 @@ describe('the router under random command lines', () => {
       .map(([path, args, lead]) => `${lead}${path} ${args.join(' ')}`);
     let ran = 0;
     fc.assert(
-      fc.property(line, fc.constantFrom('lead', 'bob', 'alice', 'newcomer'), (text, user) => {
-        const reply = desk.run(text, user);
+      fc.property(line, fc.constantFrom('lead', 'bob', 'alice', 'newcomer'), fc.constantFrom(...PLATFORMS), (text, user, platform) => {
+        // The same people typing in the shell, and strangers on the chat platforms (first sight: agents).
+        const reply =
+          platform === 'shell'
+            ? desk.run(text, user)
+            : desk.router.handle({ platform, user: { externalId: `${platform}-${user}`, handle: user }, channel: 'C0HELP', thread: null, text, idempotencyKey: `${platform}:${text.length}:${text.slice(0, 40)}` });
         expectFriendly(`${user}: ${text}`, reply);
         ran++;
       }),
