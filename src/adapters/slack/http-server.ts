@@ -129,8 +129,9 @@ export function createSlackHttpServer(options: SlackHttpServerOptions): Server {
     const path = new URL(req.url ?? '/', 'http://localhost').pathname;
     if (path === '/healthz' && (req.method === 'GET' || req.method === 'HEAD')) {
       const ready = options.ready();
-      res.writeHead(ready ? 200 : 503, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ ok: ready, slack: ready ? 'ready' : 'connecting' }));
+      const health = options.health?.() ?? { ok: ready, slack: ready ? 'ready' : 'connecting' };
+      res.writeHead(health.ok ? 200 : 503, { 'content-type': 'application/json', 'cache-control': 'no-store' });
+      res.end(JSON.stringify(health));
       return;
     }
     // Said to be too large: refused before a byte of the body is read.
