@@ -1,0 +1,145 @@
+/**
+ * Fault: another writer (a second better-sqlite3 connection in BEGIN IMMEDIATE: a backup, a shell,
+ * a script) holds the database. Slash commands through the real Bolt receiver are still acked
+ * within Slack's 3 seconds and run once the lock goes; a lock that outlasts the retries gets a
+ * clear "not run, try again" answer, and nothing is half written.
+ *
+ * DESKOPS_FAULT_LOCK_MS sets how long the lock is held in the first test (default 10 s).
+ */
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { count } from 'drizzle-orm';
+import pino from 'pino';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { slackDeps, startSlack } from '../../src/adapters/slack/start.js';
+import { loadConfig } from '../../src/config.js';
+import { createRouter, handleRetrying } from '../../src/commands/router.js';
+import type { Invocation } from '../../src/commands/invocation.js';
+import { deliverDue } from '../../src/delivery/worker.js';
+import { auditEvents, handledInvocations, people, tickets } from '../../src/store/schema.js';
+import { createTestDesk, replyText, type TestDesk } from '../doubles/deskops.js';
+import { FakeSink, jobContext } from '../doubles/delivery.js';
+import { startSlackApi } from '../doubles/slack-api.js';
+import { postToSlackEndpoint, slashCommandBody } from '../doubles/slack-requests.js';
+
+const LOCK_MS = Number(process.env.DESKOPS_FAULT_LOCK_MS ?? 10_000);
+const SECRET = 'lock-secret';
+/** Slack's window for the ack. */
+const ACK_WINDOW_MS = 3000;
+
+const cleanups: (() => Promise<void> | void)[] = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+/** Another connection holding the write lock until `release()`. */
+function holdWriteLock(path: string): { release(): void } {
+  const other = new Database(path);
+  other.exec('BEGIN IMMEDIATE');
+  let held = true;
+  const release = () => {
+    if (!held) return;
+    held = false;
+    other.exec('ROLLBACK');
+    other.close();
+  };
+  cleanups.push(release);
+  return { release };
+}
+
+function counts(desk: TestDesk) {
+  const db = desk.app.store.db;
+  return {
+    tickets: db.select({ n: count() }).from(tickets).get()!.n,
+    people: db.select({ n: count() }).from(people).get()!.n,
+    audit: db.select({ n: count() }).from(auditEvents).get()!.n,
+    handled: db.select({ n: count() }).from(handledInvocations).get()!.n,
+  };
+}
+
+describe('the database locked by another writer', () => {
+  it(
+    `acks slash commands within 3 s during a ${LOCK_MS / 1000} s lock and runs each once the lock goes`,
+    async () => {
+      const api = await startSlackApi();
+      const env = { SLACK_BOT_TOKEN: 'xoxb-test', SLACK_SIGNING_SECRET: SECRET, SLACK_API_URL: api.url, SLACK_BOT_ID: 'BBOT', SLACK_BOT_USER_ID: 'UBOT' };
+      const desk = createTestDesk({ env });
+      const config = loadConfig({ DESKOPS_DB: join(desk.dir, 'deskops.db'), ...env });
+      const log: string[] = [];
+      const logger = pino({ level: 'info' }, { write: (line: string) => void log.push(line) });
+      const slack = await startSlack(config, desk, { port: 0, deps: { ...slackDeps(config, config.slack!, desk), logger }, backoff: { initialMs: 5, maxMs: 20 } });
+      cleanups.push(async () => {
+        await slack.stop();
+        desk.dispose();
+        await api.close();
+      });
+      await slack.ready;
+      const events = `http://127.0.0.1:${slack.port}/slack/events`;
+      const before = counts(desk);
+
+      const lock = holdWriteLock(config.dbPath);
+      const lockedAt = Date.now();
+      const sends = 5;
+      const acks: { status: number; ms: number }[] = [];
+      for (let i = 0; i < sends; i++) {
+        const body = slashCommandBody({ command: '/ticket', text: `new "Locked ${i}"`, trigger_id: `lock-${i}`, response_url: `${api.url}response/lock-${i}` });
+        acks.push(await postToSlackEndpoint(events, body, { secret: SECRET }));
+        // Spread over the first part of the lock, so every command meets it.
+        await new Promise((resolve) => setTimeout(resolve, Math.floor((LOCK_MS * 0.6) / sends)));
+      }
+      expect(acks.map((ack) => ack.status)).toEqual(Array(sends).fill(200));
+      for (const ack of acks) expect(ack.ms).toBeLessThan(ACK_WINDOW_MS);
+      // Nothing ran while the lock was held.
+      expect(api.calls.filter((call) => call.method.startsWith('response/'))).toEqual([]);
+
+      await new Promise((resolve) => setTimeout(resolve, Math.max(0, lockedAt + LOCK_MS - Date.now())));
+      lock.release();
+      const releasedAt = Date.now();
+
+      const answers = await vi.waitFor(
+        () => {
+          const calls = api.calls.filter((call) => call.method.startsWith('response/'));
+          if (calls.length < sends) throw new Error(`${calls.length} of ${sends} answers so far`);
+          return calls;
+        },
+        { timeout: 10_000, interval: 20 },
+      );
+      expect(answers.every((call) => call.at >= releasedAt)).toBe(true);
+      expect(answers.map((call) => call.args.response_type)).toEqual(Array(sends).fill('in_channel'));
+      expect(counts(desk)).toMatchObject({ tickets: before.tickets + sends, handled: before.handled + sends });
+      expect(log.some((line) => line.includes('database locked by another writer; retrying the command'))).toBe(true);
+      console.info(`fault-db-lock: ${LOCK_MS / 1000} s lock; ${sends} acks, slowest ${Math.round(Math.max(...acks.map((ack) => ack.ms)))} ms; all ran within ${Date.now() - releasedAt} ms of the release`);
+    },
+    LOCK_MS + 30_000,
+  );
+
+  it('answers "not run, try again" when the lock outlasts the retries, writes nothing, logs it, and the worker skips its run', async () => {
+    const desk = createTestDesk();
+    cleanups.push(() => desk.dispose());
+    const log: string[] = [];
+    const logger = pino({ level: 'info' }, { write: (line: string) => void log.push(line) });
+    const router = createRouter({ registry: desk.registry, app: desk.app, logger });
+    desk.run('ticket new "Before the lock"');
+    const before = counts(desk);
+
+    const lock = holdWriteLock(join(desk.dir, 'deskops.db'));
+    const invocation: Invocation = { platform: 'slack', user: { externalId: 'U0NEW', handle: 'newcomer' }, channel: 'C0HELP', thread: null, text: 'ticket new "During the lock"', idempotencyKey: 'slack:command:trig-lock' };
+    const reply = await handleRetrying(router, invocation, { budgetMs: 400, logger });
+    expect(reply.tone).toBe('error');
+    expect(replyText(reply)).toMatch(/database is busy .*your command was not run/i);
+    expect(replyText(reply)).toMatch(/Nothing was changed\. Try again in a minute/);
+    expect(replyText(reply)).not.toMatch(/something went wrong/i);
+    // A synchronous adapter (the shell) gets the same answer, after its own wait.
+    expect(replyText(router.handle({ ...invocation, platform: 'shell', idempotencyKey: undefined }, { busyWaitMs: 50 }))).toMatch(/database is busy/);
+
+    const { ctx } = jobContext(desk.app);
+    expect(await deliverDue(ctx, desk.clock.now(), new FakeSink())).toMatchObject({ sent: 0, storeTrouble: 'busy' });
+
+    lock.release();
+    expect(counts(desk)).toEqual(before);
+    expect(log.some((line) => line.includes('"level":50') && line.includes('the database stayed locked by another connection'))).toBe(true);
+    // The same command, retried once the lock is gone, runs once.
+    expect((await handleRetrying(router, invocation, { budgetMs: 400 })).tone).toBe('success');
+    expect(counts(desk).tickets).toBe(before.tickets + 1);
+  }, 20_000);
+});
