@@ -13,7 +13,7 @@ import { addComment, requireTicket, type TicketRow } from './ticket-records.js';
 import { attachTags, resolveTagRefs, type TagRef, type TagRow } from './tags.js';
 import { derivedFields, syncDerivedState } from './ticket-derived.js';
 import { slaSetup } from './sla.js';
-import { bound, instantValue, preparedQuery } from '../store/prepared.js';
+import { rowInserter } from '../store/prepared.js';
 import { AppError } from './errors.js';
 
 /** Titles longer than this are shortened; the full text moves into the description. */
@@ -67,41 +67,7 @@ function fitTitle(title: string): { title: string; shortened: boolean } {
   return { title: `${space > MAX_TITLE_LENGTH / 2 ? cut.slice(0, space) : cut}…`, shortened: true };
 }
 
-/**
- * The insert of a new ticket, prepared once per store; values as stored (instants in ms). No
- * RETURNING: SQLite's RETURNING cost about as much as the insert itself, and reading the row back
- * by its key after the insert costs a third of that.
- */
-const insertTicket = preparedQuery((db) =>
-  db
-    .insert(tickets)
-    .values({
-      title: bound('title'),
-      description: bound('description'),
-      requester: bound('requester'),
-      requesterPersonId: bound('requesterPersonId'),
-      origin: bound('origin'),
-      department: bound('department'),
-      priority: bound('priority'),
-      severity: bound('severity'),
-      tier: bound('tier'),
-      status: bound('status'),
-      chatPlatform: bound('chatPlatform'),
-      chatChannel: bound('chatChannel'),
-      chatThread: bound('chatThread'),
-      sourceLink: bound('sourceLink'),
-      createdBy: bound('createdBy'),
-      createdAt: bound('createdAt'),
-      updatedAt: bound('updatedAt'),
-      tierEnteredAt: bound('tierEnteredAt'),
-      statusChangedAt: bound('statusChangedAt'),
-      lastRequesterMessageAt: bound('lastRequesterMessageAt'),
-      statusTimerAt: bound('statusTimerAt'),
-      replyDueAt: bound('replyDueAt'),
-      replyWarnedAt: bound('replyWarnedAt'),
-    })
-    .prepare(),
-);
+const insertTicketRow = rowInserter(tickets);
 
 /** Creates a ticket in Triage, Open, with its audit event and the triage notification. */
 export function createTicket(ctx: RequestContext, input: CreateTicketInput): CreatedTicket {
@@ -128,7 +94,8 @@ export function createTicket(ctx: RequestContext, input: CreateTicketInput): Cre
       replyDueAt: null,
       replyWarnedAt: null,
     });
-    const { lastInsertRowid } = insertTicket(ctx.store).run({
+    // The whole row is written, so the stored ticket is known without reading it back.
+    const row: Omit<TicketRow, 'id'> = {
       title,
       description,
       requester: requester.requester,
@@ -140,21 +107,28 @@ export function createTicket(ctx: RequestContext, input: CreateTicketInput): Cre
       severity: input.severity ?? null,
       tier: 'triage',
       status: 'open',
+      holdUntil: null,
+      assigneeId: null,
+      team: null,
+      knownIssueId: null,
+      parentId: null,
       chatPlatform: ctx.origin.platform,
       chatChannel: ctx.origin.channel,
       chatThread: ctx.origin.thread,
       sourceLink: input.sourceLink ?? null,
       createdBy: actorPersonId(ctx.actor),
-      createdAt: instantValue(now),
-      updatedAt: instantValue(now),
-      tierEnteredAt: instantValue(now),
-      statusChangedAt: instantValue(now),
-      lastRequesterMessageAt: instantValue(now),
-      statusTimerAt: instantValue(derived.statusTimerAt),
-      replyDueAt: instantValue(derived.replyDueAt),
-      replyWarnedAt: instantValue(derived.replyWarnedAt),
-    });
-    const ticket = requireTicket(ctx, Number(lastInsertRowid));
+      createdAt: now,
+      updatedAt: now,
+      tierEnteredAt: now,
+      statusChangedAt: now,
+      lastPublicReplyAt: null,
+      lastRequesterMessageAt: now,
+      statusTimerAt: derived.statusTimerAt,
+      pendingRemindedAt: null,
+      replyDueAt: derived.replyDueAt,
+      replyWarnedAt: derived.replyWarnedAt,
+    };
+    const ticket: TicketRow = { id: insertTicketRow(ctx.store, row), ...row };
     syncDerivedState(ctx, null, ticket, derived);
     if (tagRows.length > 0) attachTags(ctx, ticket.id, tagRows);
     recordAudit(ctx, {
