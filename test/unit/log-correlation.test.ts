@@ -84,6 +84,8 @@ describe('secrets in logs', () => {
     expect(text).not.toContain('hooks-secret-value-42');
     expect(text).not.toMatch(/xoxb-1111|xapp-1-A0|abcdefghijklmnop/);
     expect(scrubSecrets('a%20b hooks%2Fsecret', ['hooks/secret'])).toBe(`a%20b ${REDACTED}`);
+    // A URL goes whole, not as a URL with its key cut out.
+    expect(scrubSecrets('POST https://pager.example/hook?key=abcdefgh1 failed', ['abcdefgh1', 'https://pager.example/hook?key=abcdefgh1'])).toBe(`POST ${REDACTED} failed`);
   });
 });
 
