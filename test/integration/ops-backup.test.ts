@@ -17,7 +17,7 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
-describe('backup and restore', () => {
+describe('backup and restore', { timeout: 60_000 }, () => {
   it('restores a backup taken while tickets are being written, and the executable reads them back', async () => {
     const box = cliSandbox((cleanup) => cleanups.push(cleanup));
     const db = join(box.dir, 'data', 'deskops.db');

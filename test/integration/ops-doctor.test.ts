@@ -198,7 +198,7 @@ describe('deskops doctor (checks)', () => {
   });
 });
 
-describe('deskops doctor (the executable)', () => {
+describe('deskops doctor (the executable)', { timeout: 60_000 }, () => {
   it('prints one line per check and exits 0 on a healthy setup, 1 with --json on a missing database', async () => {
     const sandbox = cliSandbox((cleanup) => cleanups.push(cleanup));
     const api = await startSlackApi();

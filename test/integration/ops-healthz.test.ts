@@ -29,7 +29,7 @@ async function health(port: number): Promise<{ status: number; body: HealthRepor
   return { status: response.status, body: (await response.json()) as HealthReport };
 }
 
-describe('GET /healthz', () => {
+describe('GET /healthz', { timeout: 45_000 }, () => {
   it('answers 200 with database, outbox, Slack and Rocket.Chat states, and 503 while Rocket.Chat reconnects', async () => {
     const api = await startSlackApi();
     cleanups.push(() => api.close());

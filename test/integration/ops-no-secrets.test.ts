@@ -138,7 +138,8 @@ async function seed(sandbox: CliSandbox): Promise<void> {
   }
 }
 
-describe('no secret in any output', () => {
+// Real processes against stand-ins, on a shared machine: generous, still bounded.
+describe('no secret in any output', { timeout: 90_000 }, () => {
   it('HTTP mode + Rocket.Chat by password + page webhook, through failures, at trace level', async () => {
     const sandbox = cliSandbox((cleanup) => cleanups.push(cleanup));
     await seed(sandbox);
