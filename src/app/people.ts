@@ -59,6 +59,13 @@ const personColumns = {
   platform: identities.platform,
 };
 
+/** Every command starts here: prepared once, plain columns only (nothing to decode). */
+const personByIdentity = preparedStatement(
+  `SELECT people.id AS id, people.display_name AS displayName, people.role AS role, people.tier AS tier, identities.handle AS handle, identities.platform AS platform
+   FROM identities JOIN people ON people.id = identities.person_id
+   WHERE identities.platform = ? AND identities.external_id = ?`,
+);
+
 /**
  * The person behind a platform user, created as an agent on first sight (no "account not linked"
  * dead end). Admins listed in DESKOPS_ADMINS are promoted; `minimumRole` lets the shell make its
@@ -72,12 +79,7 @@ export function resolveActor(
 ): Actor {
   const { db } = ctx.store;
   const now = ctx.clock.now();
-  let row = db
-    .select(personColumns)
-    .from(identities)
-    .innerJoin(people, eq(people.id, identities.personId))
-    .where(and(eq(identities.platform, platform), eq(identities.externalId, user.externalId)))
-    .get();
+  let row = personByIdentity(ctx.store).raw(false).get(platform, user.externalId) as PersonRow | undefined;
   const wanted: Role = isConfiguredAdmin(ctx, platform, user) ? 'admin' : minimumRole;
   if (!row) {
     const person = db
