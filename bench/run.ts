@@ -1,32 +1,133 @@
-/** `npm run bench`: runs every benchmark and prints its figures with the machine they ran on. */
-import { cpus, totalmem } from 'node:os';
+/**
+ * `npm run bench`: runs every benchmark and prints its figures with the machine they ran on.
+ * Every comparison is to a baseline measured in the same run. Sizes shrink with environment
+ * variables: BENCH_BIG_TICKETS (the seeded database, 1,000,000), BENCH_SLACK_SECONDS (10),
+ * BENCH_SLACK_RATE (200), BENCH_SLACK_LOW_RATE (100, for 5 s), BENCH_SLACK_SEQUENTIAL (300),
+ * BENCH_SLACK_CONCURRENCY (32), BENCH_SLACK_MAX_SECONDS (5), BENCH_STARTUP_RUNS (3),
+ * BENCH_DIGEST_RUNS (3), BENCH_TICKETS (store, 20,000), BENCH_SWEEP_SIZES (10000,100000,1000000),
+ * BENCH_ONLY (comma list of: slack (with memory), digest, startup, store, sla). The seeded database is
+ * cached in BENCH_CACHE_DIR (default <tmpdir>/deskops-bench).
+ */
+import { cpus, loadavg, totalmem } from 'node:os';
+import { benchDigest } from './digest.js';
+import type { LoadFigures } from './loadgen.js';
+import { removeCopy, seedBigDatabase, workingCopy } from './seed.js';
 import { benchSweep } from './sla.js';
-import { benchSlackCommands } from './slack.js';
+import { benchSlackRoundTrip, type AppRoundTrip } from './slack.js';
+import { benchStartup } from './startup.js';
 import { benchStore } from './store.js';
 
+const env = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
+const only = process.env.BENCH_ONLY?.split(',').map((s) => s.trim());
+const wanted = (name: string) => !only || only.includes(name);
+const n = (value: number) => Math.round(value).toLocaleString('en-US');
+const ms = (value: number) => (Number.isNaN(value) ? '—' : value < 10 ? value.toFixed(1) : n(value));
+const began = performance.now();
+
 const machine = `${cpus()[0]?.model ?? 'unknown CPU'} x${cpus().length}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`;
-console.log(`deskops benchmarks on ${machine}\n`);
+console.log(`deskops benchmarks on ${machine} (load average at start ${loadavg()[0]!.toFixed(1)})\n`);
 
-const count = Number(process.env.BENCH_TICKETS ?? 20_000);
-console.log(`Store (${count.toLocaleString('en-US')} tickets, WAL, one transaction per ticket)`);
-for (const [name, value] of Object.entries(benchStore(count))) {
-  console.log(`  ${name.padEnd(38)} ${value < 10 ? value.toFixed(2) : Math.round(value).toLocaleString('en-US')}`);
+const bigTickets = env('BENCH_BIG_TICKETS', 1_000_000);
+const needsBig = ['slack', 'digest', 'startup'].some(wanted);
+const seed = needsBig ? seedBigDatabase(bigTickets, (line) => console.log(line)) : undefined;
+const dbPath = seed ? workingCopy(seed, 'run') : undefined;
+if (seed) {
+  const rows = Object.entries(seed.rows)
+    .map(([table, count]) => `${table} ${n(count)}`)
+    .join(', ');
+  console.log(`Seeded database: ${n(seed.tickets)} tickets, ${n(seed.bytes / 2 ** 20)} MiB (${seed.cached ? 'cached; seeding took' : 'seeded in'} ${seed.seedSeconds.toFixed(0)} s)`);
+  console.log(`  ${rows}\n`);
 }
 
-const sizes = (process.env.BENCH_SWEEP_SIZES ?? '10000,100000,1000000').split(',').map(Number);
-const due = 100;
-console.log(`\nSLA sweep and ladder tick (${due} clocks and 10 escalations due; the rest not yet)`);
-console.log(`  ${'open tickets'.padStart(12)}  ${'sweep ms'.padStart(9)}  ${'queued'.padStart(6)}  ${'ladder ms'.padStart(9)}`);
-for (const open of sizes) {
-  const f = benchSweep(open, due);
-  console.log(`  ${open.toLocaleString('en-US').padStart(12)}  ${f.sweepMs.toFixed(1).padStart(9)}  ${String(f.queued).padStart(6)}  ${f.ladderMs.toFixed(1).padStart(9)}  (${f.ladderDue} escalations advanced)`);
+try {
+  if (seed && dbPath && wanted('slack')) {
+    const options = {
+      sequential: env('BENCH_SLACK_SEQUENTIAL', 300),
+      rate: env('BENCH_SLACK_RATE', 200),
+      lowRate: env('BENCH_SLACK_LOW_RATE', 100),
+      seconds: env('BENCH_SLACK_SECONDS', 10),
+      concurrency: env('BENCH_SLACK_CONCURRENCY', 32),
+      closedSeconds: env('BENCH_SLACK_MAX_SECONDS', 5),
+    };
+    console.log(
+      `Slack round trip, HTTP mode, signed /ticket new | list | show <random id> in turn, ${n(seed.tickets)} tickets; app in a child process, load from this one`,
+    );
+    const slack = await benchSlackRoundTrip(dbPath, seed.tickets, options);
+    const loads: [string, (f: AppRoundTrip) => LoadFigures][] = [
+      [`sequential (${options.sequential})`, (f) => f.sequential],
+      [`${options.lowRate}/s for 5 s`, (f) => f.lowRate],
+      [`${options.rate}/s for ${options.seconds} s`, (f) => f.fixedRate],
+      [`${options.concurrency} in flight, ${options.closedSeconds} s`, (f) => f.closedLoop],
+    ];
+    console.log(`  ${'app'.padEnd(9)} ${'load'.padEnd(22)} ${'ack p50'.padStart(8)} ${'ack p99'.padStart(8)} ${'ack max'.padStart(8)} ${'answer p50'.padStart(10)} ${'answer p99'.padStart(10)} ${'acks/s'.padStart(7)}  failed`);
+    for (const [app, figures] of [['deskops', slack.deskops], ['bare Bolt', slack.bare]] as const) {
+      for (const [load, pick] of loads) {
+        const f = pick(figures);
+        console.log(
+          `  ${app.padEnd(9)} ${load.padEnd(22)} ${ms(f.ackP50Ms).padStart(8)} ${ms(f.ackP99Ms).padStart(8)} ${ms(f.ackMaxMs).padStart(8)} ${ms(f.answerP50Ms).padStart(10)} ${ms(f.answerP99Ms).padStart(10)} ${n(f.perSecond).padStart(7)}  ${f.failed}${f.failures ? ` (${f.failures})` : ''}${f.unanswered ? ` (${f.unanswered} unanswered)` : ''}`,
+        );
+      }
+    }
+    const seqRatio = slack.deskops.sequential.ackP99Ms / slack.bare.sequential.ackP99Ms;
+    const rateRatio = slack.deskops.fixedRate.ackP99Ms / slack.bare.fixedRate.ackP99Ms;
+    console.log(`  ack p99 deskops / bare: sequential ${seqRatio.toFixed(1)}, at ${options.rate}/s ${rateRatio.toFixed(1)} (target <= 2)`);
+    console.log(`  ack p99 at ${options.rate}/s: ${ms(slack.deskops.fixedRate.ackP99Ms)} ms (target < 50 ms: ${slack.deskops.fixedRate.ackP99Ms < 50 ? 'met' : 'missed'})`);
+    console.log(`  sustained (${options.concurrency} in flight): deskops ${n(slack.deskops.closedLoop.perSecond)}/s, bare ${n(slack.bare.closedLoop.perSecond)}/s, ratio ${(slack.deskops.closedLoop.perSecond / slack.bare.closedLoop.perSecond).toFixed(2)}`);
+    console.log(`  router time per command in-process on the same data (the store work that shares the loop with the acks):`);
+    console.log(`    ${slack.perCommand.map((c) => `${c.kind} p50 ${ms(c.p50Ms)} ms / p99 ${ms(c.p99Ms)} ms`).join(', ')}`);
+    const jobs = slack.jobsDuringLoad.filter((j) => j.ms >= 50);
+    if (jobs.length > 0) console.log(`  jobs that held deskops' event loop during the load: ${jobs.map((j) => `${j.job} ${n(j.ms)} ms`).join(', ')}`);
+    console.log(`  deskops child ready ${n(slack.deskopsReadyMs)} ms after spawn\n`);
+
+    console.log(`Memory: resident set size (MiB) of the Slack round trip's children, HTTP mode, ${n(seed.tickets)} tickets, deskops with its scheduler`);
+    for (const m of [slack.deskops.memory, slack.bare.memory]) {
+      console.log(`  ${m.app.padEnd(10)} after start ${n(m.afterStartMiB).padStart(5)}   after ${n(m.commands)} commands ${n(m.afterBurstMiB).padStart(5)}   peak ${n(m.peakMiB).padStart(5)}`);
+    }
+    console.log(`  deskops / bare Bolt after the commands: ${(slack.deskops.memory.afterBurstMiB / slack.bare.memory.afterBurstMiB).toFixed(1)}, peak ${(slack.deskops.memory.peakMiB / slack.bare.memory.peakMiB).toFixed(1)}\n`);
+  }
+
+  if (seed && dbPath && wanted('digest')) {
+    const d = benchDigest(dbPath, seed, env('BENCH_DIGEST_RUNS', 3));
+    const events = Object.entries(d.events);
+    const total = events.reduce((sum, [, count]) => sum + count, 0);
+    console.log(`Weekly digest of the week of ${d.week}: ${n(total)} events (${events.map(([kind, count]) => `${n(count)} ${kind}`).join(', ')}), ${n(seed.tickets)} tickets`);
+    console.log(`  gather + build (weeklyDigest)   ${ms(d.gatherMs).padStart(7)} ms  (median of ${d.runs}; first run ${ms(d.firstGatherMs)} ms)`);
+    console.log(`  render (Reply, Block Kit, text) ${ms(d.renderMs).padStart(7)} ms`);
+    console.log(`  raw SQL reading the week once   ${ms(d.rawMs).padStart(7)} ms  ratio digest / raw ${(d.gatherMs / d.rawMs).toFixed(1)}`);
+    console.log(`  two of its queries, raw: tickets opened by tier ${ms(d.openedByTierMs)} ms, top tags ${ms(d.topTagsMs)} ms (both read every ticket: no index on tickets.created_at)\n`);
+  }
+
+  if (seed && dbPath && wanted('startup')) {
+    const startup = await benchStartup(dbPath, env('BENCH_STARTUP_RUNS', 3));
+    console.log(`Start-up, spawn to the first 200 on /healthz (median of the starts shown)`);
+    for (const s of startup.apps) console.log(`  ${s.app.padEnd(28)} ${ms(s.readyMs).padStart(6)} ms  (${s.runs} starts, fastest ${ms(s.minMs)} ms; "listening" log line at ${ms(s.listeningMs)} ms)`);
+    const [node, bolt, deskops] = startup.apps;
+    if (node && bolt && deskops) console.log(`  deskops / bare Bolt ${(deskops.readyMs / bolt.readyMs).toFixed(1)}, bare Bolt / node -e ${(bolt.readyMs / node.readyMs).toFixed(1)}`);
+    console.log(`  scheduler catch-up at start, per job: ${startup.catchUpJobs.map((j) => `${j.job} ${n(j.ms)} ms`).join(', ')}\n`);
+  }
+} finally {
+  if (dbPath) removeCopy(dbPath);
 }
 
-const commands = Number(process.env.BENCH_SLACK_COMMANDS ?? 1_000);
-console.log(`\nSlack slash command round trip, HTTP mode, signed requests on loopback (${commands.toLocaleString('en-US')} commands each; rate with 16 in flight)`);
-const slack = await benchSlackCommands(commands, 16);
-for (const [name, f] of [['deskops', slack.deskops], ['bare Bolt (ack only)', slack.bareBolt]] as const) {
-  const answered = f.answeredP50Ms === undefined ? '' : `  answered p50 ${f.answeredP50Ms.toFixed(1)} ms, p99 ${f.answeredP99Ms!.toFixed(1)} ms`;
-  console.log(`  ${name.padEnd(22)} ack p50 ${f.ackP50Ms.toFixed(1)} ms, p99 ${f.ackP99Ms.toFixed(1)} ms, ${Math.round(f.perSecond)}/s${answered}`);
+if (wanted('store')) {
+  const count = env('BENCH_TICKETS', 20_000);
+  console.log(`Store (${n(count)} tickets, WAL, one transaction per ticket)`);
+  for (const [name, value] of Object.entries(benchStore(count))) {
+    console.log(`  ${name.padEnd(38)} ${value < 10 ? value.toFixed(2) : n(value)}`);
+  }
+  console.log('');
 }
-console.log(`  p99 ratio (deskops / bare): ${(slack.deskops.ackP99Ms / slack.bareBolt.ackP99Ms).toFixed(1)}`);
+
+if (wanted('sla')) {
+  const sizes = (process.env.BENCH_SWEEP_SIZES ?? '10000,100000,1000000').split(',').map(Number);
+  const due = 100;
+  console.log(`SLA sweep and ladder tick (${due} clocks and 10 escalations due; the rest not yet)`);
+  console.log(`  ${'open tickets'.padStart(12)}  ${'sweep ms'.padStart(9)}  ${'queued'.padStart(6)}  ${'ladder ms'.padStart(9)}`);
+  for (const open of sizes) {
+    const f = benchSweep(open, due);
+    console.log(`  ${open.toLocaleString('en-US').padStart(12)}  ${f.sweepMs.toFixed(1).padStart(9)}  ${String(f.queued).padStart(6)}  ${f.ladderMs.toFixed(1).padStart(9)}  (${f.ladderDue} escalations advanced)`);
+  }
+  console.log('');
+}
+
+console.log(`Done in ${((performance.now() - began) / 1000).toFixed(0)} s (load average now ${loadavg()[0]!.toFixed(1)}).`);

@@ -1,104 +1,147 @@
 /**
- * Slack's command round trip in HTTP mode: a signed slash command in, the ack out, and (for
- * deskops) the answer on response_url, measured against a bare Bolt app that only acks, on the
- * same machine in the same run. Loopback only: Slack's Web API is the test stand-in.
+ * Slack's command round trip in HTTP mode with a store of 1M tickets: signed slash commands in,
+ * the ack out and the answer on response_url, against the real deskops (`deskops start`, a child
+ * process with the scheduler running, on a copy of the seeded database) and, in the same run, a
+ * bare Bolt app that only acks (also a child). The load generator and Slack's stand-in stay in
+ * this process. A third each of `/ticket new`, `/ticket list` and `/ticket show <random ticket>`,
+ * as 20 seeded agents.
  *
- * The client shares the event loop with the app, so deskops' ack figure also contains the
- * command's own store work that runs right after the ack (Slack, out of process, sees the ack
- * sooner: measured separately at p50 2.8 ms / p99 17 ms against `deskops start`).
+ * Loads per app: sequential (latency with nothing else in flight), open loops at fixed rates (100/s
+ * for 5 s, then 200/s for 10 s by default; latency counted from each command's planned departure)
+ * and a closed loop with 32 in flight (the most it sustains). The resident size of each child is
+ * taken after start and after all of that (bench/memory.ts). Then, in this process on the same
+ * data, the router's own time per command kind: the store work that shares the loop with the acks.
  */
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { join } from 'node:path';
-import { App, HTTPReceiver, LogLevel } from '@slack/bolt';
+import Database from 'better-sqlite3';
+import pino from 'pino';
+import { SettableClock } from '../src/clock.js';
 import { loadConfig } from '../src/config.js';
-import { startSlack } from '../src/adapters/slack/start.js';
-import { createTestDesk } from '../test/doubles/deskops.js';
-import { startSlackApi, type SlackApiStandIn } from '../test/doubles/slack-api.js';
-import { postToSlackEndpoint, slashCommandBody } from '../test/doubles/slack-requests.js';
+import { createDeskops } from '../src/main.js';
+import { startBareBolt, startDeskops, type Child } from './child.js';
+import { closedLoop, openLoop, percentile, sequential, startStandIn, type Command, type LoadFigures, type SlackStandIn } from './loadgen.js';
+import { memoryAfterBurst, memoryAfterStart, type MemoryFigures } from './memory.js';
+import { SEED_AGENTS } from './seed.js';
 
-const SECRET = 'bench-secret';
-
-/** Figures for one app: ack latency (sequential) and the rate with `concurrency` requests in flight. */
-export interface RoundTrip {
-  ackP50Ms: number;
-  ackP99Ms: number;
-  /** deskops only: until the answer reached response_url. */
-  answeredP50Ms?: number;
-  answeredP99Ms?: number;
-  perSecond: number;
+export interface SlackBenchOptions {
+  sequential: number;
+  rate: number;
+  seconds: number;
+  /** A second, lower fixed rate (5 s), to show the app below saturation. */
+  lowRate: number;
+  concurrency: number;
+  closedSeconds: number;
 }
 
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? NaN;
+export interface AppRoundTrip {
+  sequential: LoadFigures;
+  lowRate: LoadFigures;
+  fixedRate: LoadFigures;
+  closedLoop: LoadFigures;
+  memory: MemoryFigures;
 }
 
-async function drive(url: string, api: SlackApiStandIn, count: number, concurrency: number, text: (i: number) => string, waitAnswers: boolean): Promise<RoundTrip> {
-  const acks: number[] = [];
-  const answered: number[] = [];
-  for (let i = 0; i < count; i++) {
-    const name = `seq-${i}`;
-    const started = performance.now();
-    const ack = await postToSlackEndpoint(url, slashCommandBody({ command: '/ticket', text: text(i), response_url: `${api.url}response/${name}` }), { secret: SECRET });
-    if (ack.status !== 200) throw new Error(`ack ${ack.status}`);
-    acks.push(ack.ms);
-    if (waitAnswers) {
-      while (api.callsTo(`response/${name}`).length === 0) await new Promise((resolve) => setImmediate(resolve));
-      answered.push(performance.now() - started);
-    }
-  }
-  let next = 0;
-  const started = performance.now();
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      while (next < count) {
-        const i = next++;
-        await postToSlackEndpoint(url, slashCommandBody({ command: '/ticket', text: text(i), response_url: `${api.url}response/par-${i}` }), { secret: SECRET });
-      }
-    }),
-  );
-  const perSecond = count / ((performance.now() - started) / 1000);
-  acks.sort((a, b) => a - b);
-  answered.sort((a, b) => a - b);
-  return {
-    ackP50Ms: percentile(acks, 0.5),
-    ackP99Ms: percentile(acks, 0.99),
-    ...(waitAnswers ? { answeredP50Ms: percentile(answered, 0.5), answeredP99Ms: percentile(answered, 0.99) } : {}),
-    perSecond,
+export interface CommandCost {
+  kind: string;
+  p50Ms: number;
+  p99Ms: number;
+}
+
+export interface SlackBench {
+  deskops: AppRoundTrip;
+  bare: AppRoundTrip;
+  /** The router's time per command kind on the same data, in this process. */
+  perCommand: CommandCost[];
+  /** ms from spawn to ready of the deskops child (its scheduler's catch-up included). */
+  deskopsReadyMs: number;
+  /** Scheduled jobs that started while deskops was under load (they hold its event loop). */
+  jobsDuringLoad: { job: string; ms: number }[];
+}
+
+const KINDS = ['new', 'list', 'show'] as const;
+
+/** The i-th command of a run: new, list, show in turn, from 20 of the seeded agents. */
+function mix(run: string, tickets: number): (i: number) => Command {
+  let seed = 12345;
+  const random = () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
+  return (i) => {
+    const kind = KINDS[i % 3]!;
+    const text = kind === 'new' ? `new "Bench ticket ${run} ${i}" priority:high` : kind === 'list' ? 'list' : `show ${1 + Math.floor(random() * tickets)}`;
+    return { command: '/ticket', text, userId: `U0AGENT${String(i % Math.min(20, SEED_AGENTS)).padStart(3, '0')}`, key: `${run}-${i}` };
   };
 }
 
-/** A Bolt app whose /ticket only acks: the floor any Bolt-based bot stands on. */
-async function bareBolt(api: SlackApiStandIn): Promise<{ url: string; close(): Promise<void> }> {
-  const receiver = new HTTPReceiver({ signingSecret: SECRET, endpoints: '/slack/events', logLevel: LogLevel.ERROR });
-  const app = new App({ token: 'xoxb-bench', receiver, botId: 'B', botUserId: 'U', clientOptions: { slackApiUrl: api.url }, logLevel: LogLevel.ERROR });
-  app.command('/ticket', async ({ ack }) => ack());
-  const server: Server = createServer(receiver.requestListener);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/slack/events`,
-    close: () => new Promise((resolve) => server.close(() => resolve())),
-  };
+async function drive(child: Child, standIn: SlackStandIn, tickets: number, options: SlackBenchOptions, answers: boolean): Promise<AppRoundTrip> {
+  const tag = child.name === 'deskops' ? 'd' : 'b';
+  const afterStart = await memoryAfterStart(child);
+  // Warm-up: JIT, statement caches, keep-alive connections.
+  const warm = await closedLoop(child.url, 4, 1, mix(`${tag}warm`, tickets), standIn, false);
+  const seq = await sequential(child.url, options.sequential, mix(`${tag}seq`, tickets), standIn, answers);
+  const lowRate = await openLoop(child.url, options.lowRate, 5, mix(`${tag}low`, tickets), standIn, answers);
+  const fixedRate = await openLoop(child.url, options.rate, options.seconds, mix(`${tag}rate`, tickets), standIn, answers);
+  const closed = await closedLoop(child.url, options.concurrency, options.closedSeconds, mix(`${tag}max`, tickets), standIn, answers);
+  const commands = [warm, seq, lowRate, fixedRate, closed].reduce((sum, f) => sum + f.sent, 0);
+  const memory = await memoryAfterBurst(child, afterStart, commands);
+  return { sequential: seq, lowRate, fixedRate, closedLoop: closed, memory };
 }
 
-/** deskops (half `/ticket new`, half `/ticket list`) and a bare Bolt app, `count` commands each. */
-export async function benchSlackCommands(count = 1000, concurrency = 16): Promise<{ deskops: RoundTrip; bareBolt: RoundTrip }> {
-  const api = await startSlackApi();
-  const env = { SLACK_BOT_TOKEN: 'xoxb-bench', SLACK_SIGNING_SECRET: SECRET, SLACK_API_URL: api.url, SLACK_BOT_ID: 'B', SLACK_BOT_USER_ID: 'U' };
-  const desk = createTestDesk({ env });
-  const config = loadConfig({ DESKOPS_DB: join(desk.dir, 'deskops.db'), ...env });
-  const slack = await startSlack(config, desk, { port: 0 });
-  await slack.ready;
-  const bare = await bareBolt(api);
+/** Jobs recorded in job_runs as started at or after `since` (ms since the epoch). */
+function jobsSince(dbPath: string, since: number): { job: string; ms: number }[] {
+  const db = new Database(dbPath, { readonly: true });
   try {
-    const text = (i: number) => (i % 2 === 0 ? `new "Bench ticket ${i}" priority:high` : 'list');
-    const deskops = await drive(`http://127.0.0.1:${slack.port}/slack/events`, api, count, concurrency, text, true);
-    const bareBolt = await drive(bare.url, api, count, concurrency, text, false);
-    return { deskops, bareBolt };
+    return db.prepare('SELECT job, last_duration_ms AS ms FROM job_runs WHERE last_started_at >= ? AND job <> ? ORDER BY job').all(since, 'delivery') as { job: string; ms: number }[];
   } finally {
-    await bare.close();
-    await slack.stop();
-    desk.dispose();
-    await api.close();
+    db.close();
+  }
+}
+
+/** The router's own time for each command kind on `dbPath`, in this process (no HTTP, no Bolt). */
+function commandCosts(dbPath: string, tickets: number, count: number): CommandCost[] {
+  const desk = createDeskops(loadConfig({ DESKOPS_DB: dbPath }), { clock: new SettableClock(undefined, new Date()), logger: pino({ level: 'silent' }) });
+  try {
+    const make = mix('cost', tickets);
+    const times: Record<string, number[]> = { new: [], list: [], show: [] };
+    for (let i = 0; i < count * 3; i++) {
+      const command = make(i);
+      const started = performance.now();
+      desk.router.handle({
+        platform: 'slack',
+        user: { externalId: command.userId, handle: command.userId.toLowerCase() },
+        channel: 'C0HELP',
+        thread: null,
+        text: `ticket ${command.text}`,
+        idempotencyKey: `slack:command:${command.key}`,
+      });
+      times[KINDS[i % 3]!]!.push(performance.now() - started);
+    }
+    return KINDS.map((kind) => ({ kind, p50Ms: percentile(times[kind]!, 0.5), p99Ms: percentile(times[kind]!, 0.99) }));
+  } finally {
+    desk.close();
+  }
+}
+
+/** Both apps on `dbPath` (a working copy of the seeded database with `tickets` tickets). */
+export async function benchSlackRoundTrip(dbPath: string, tickets: number, options: SlackBenchOptions): Promise<SlackBench> {
+  const standIn = await startStandIn();
+  try {
+    const bareChild = await startBareBolt(standIn.apiUrl);
+    let bare: AppRoundTrip;
+    try {
+      bare = await drive(bareChild, standIn, tickets, options, false);
+    } finally {
+      await bareChild.stop();
+    }
+    const deskopsChild = await startDeskops(dbPath, standIn.apiUrl);
+    const loadStarted = Date.now();
+    let deskops: AppRoundTrip;
+    try {
+      deskops = await drive(deskopsChild, standIn, tickets, options, true);
+    } finally {
+      await deskopsChild.stop();
+    }
+    const jobsDuringLoad = jobsSince(dbPath, loadStarted);
+    const perCommand = commandCosts(dbPath, tickets, 100);
+    return { deskops, bare, perCommand, deskopsReadyMs: deskopsChild.readyMs, jobsDuringLoad };
+  } finally {
+    await standIn.close();
   }
 }
