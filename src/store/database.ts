@@ -156,8 +156,10 @@ export function openStore(path: string, options: OpenOptions = {}): Store {
   const db = drizzle(sqlite, { schema });
   if (options.migrate !== false) migrate(db, { migrationsFolder: MIGRATIONS_FOLDER });
   // After the migrations: the watched tables exist by then, and a temporary trigger created
-  // inside a transaction that rolls back would vanish with it.
-  const watch = watchTables(sqlite, WATCHED_TABLES);
+  // inside a transaction that rolls back would vanish with it. A store opened for `deskops
+  // migrate` or `backup` applies or copies migrations itself: it watches nothing (and caches
+  // nothing), so no trigger stands in the way of a migration rebuilding a table.
+  const watch = watchTables(sqlite, options.migrate === false ? [] : WATCHED_TABLES);
   // Built once: db.transaction() prepares its BEGIN/COMMIT/SAVEPOINT statements on every call.
   const inTransaction = sqlite.transaction((work: () => unknown) => work());
   return {
