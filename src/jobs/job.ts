@@ -3,6 +3,7 @@
  * `deskops tick --at` / the shell's `:tick` all call `run` the same way.
  */
 import type { AppContext, RequestContext } from '../app/context.js';
+import { storeTrouble, withBusyTimeout } from '../app/errors.js';
 import type { Logger } from '../log.js';
 
 export interface JobContext extends AppContext {
@@ -33,18 +34,28 @@ export function systemContext(ctx: JobContext, job: string): RequestContext {
   return { ...ctx, actor: { kind: 'system', job }, origin: { platform: 'system', channel: null, thread: null } };
 }
 
+/** How long one item may wait for another writer's lock, blocking the process (chat acks wait too). */
+export const ITEM_BUSY_WAIT_MS = 250;
+
 /**
  * Runs `work` for each item in its own transaction, so one bad ticket cannot stop the others;
- * failures are logged and counted.
+ * failures are logged and counted. A database locked by another writer ends the run with a warning
+ * after one short wait, the items left counted as failed: the next run finds them due again, and
+ * waiting out the lock item by item would hold the whole process.
  */
 export function forEachIsolated<T>(ctx: JobContext, job: string, items: readonly T[], describe: (item: T) => string, work: (item: T) => number): JobReport {
   const report = emptyReport();
-  for (const item of items) {
+  for (const [index, item] of items.entries()) {
     report.processed++;
     try {
-      report.queued += ctx.store.transaction(() => work(item));
+      report.queued += withBusyTimeout(ctx.store.sqlite, ITEM_BUSY_WAIT_MS, () => ctx.store.transaction(() => work(item)));
     } catch (error) {
       report.failed++;
+      if (storeTrouble(error) === 'busy') {
+        report.failed += items.length - index - 1;
+        ctx.logger.warn({ job, item: describe(item), left: items.length - index }, 'job run cut short: the database is locked by another writer; the next run picks these up');
+        return report;
+      }
       ctx.logger.error({ err: error, job, item: describe(item) }, 'job item failed');
     }
   }

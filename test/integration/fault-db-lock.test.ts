@@ -16,6 +16,9 @@ import { loadConfig } from '../../src/config.js';
 import { createRouter, handleRetrying } from '../../src/commands/router.js';
 import type { Invocation } from '../../src/commands/invocation.js';
 import { deliverDue } from '../../src/delivery/worker.js';
+import { forEachIsolated } from '../../src/jobs/job.js';
+import { writeSetting } from '../../src/app/team-settings.js';
+import { actAs } from '../doubles/context.js';
 import { auditEvents, handledInvocations, people, tickets } from '../../src/store/schema.js';
 import { createTestDesk, replyText, type TestDesk } from '../doubles/deskops.js';
 import { FakeSink, jobContext } from '../doubles/delivery.js';
@@ -142,4 +145,21 @@ describe('the database locked by another writer', () => {
     expect((await handleRetrying(router, invocation, { budgetMs: 400 })).tone).toBe('success');
     expect(counts(desk).tickets).toBe(before.tickets + 1);
   }, 20_000);
+
+  it('cuts a job run short after one short wait, with a warning, and leaves the items for the next run', () => {
+    const desk = createTestDesk();
+    cleanups.push(() => desk.dispose());
+    const log: string[] = [];
+    const logger = pino({ level: 'info' }, { write: (line: string) => void log.push(line) });
+    const lead = actAs(desk.app, 'lead', 'lead');
+    const lock = holdWriteLock(join(desk.dir, 'deskops.db'));
+    const report = forEachIsolated({ ...desk.app, logger }, 'fault-job', ['a', 'b', 'c'], (item) => item, (item) => {
+      writeSetting(lead, 'channels', { [`tier:${item}`]: '#x' });
+      return 1;
+    });
+    lock.release();
+    expect(report).toEqual({ processed: 1, queued: 0, failed: 3 });
+    expect(log.filter((line) => line.includes('"level":40') && line.includes('job run cut short'))).toHaveLength(1);
+    expect(log.filter((line) => line.includes('"level":50'))).toEqual([]);
+  });
 });
