@@ -6,6 +6,11 @@
  * It posts through its own WebClient with Slack's retries off (`retries: 0`) and rate-limited calls
  * rejected at once (`rejectRateLimitedCalls`): the SDK would otherwise retry silently for about
  * half an hour while holding the outbox lease. The outbox retries instead, visibly and bounded.
+ *
+ * Every post carries its rows' dedupe keys as message metadata. A row that was tried before (the
+ * process died mid-post, or Slack's answer was lost) is first looked for in the conversation, and
+ * only what Slack does not show yet is posted: exactly-once wherever deskops can read the history
+ * (channels:history, groups:history), at-least-once where it cannot (DMs: no im:history).
  */
 import { and, eq, inArray } from 'drizzle-orm';
 import { ErrorCode, WebClient, type ChatPostMessageArguments, type WebClientOptions } from '@slack/web-api';
