@@ -15,6 +15,7 @@ import { boltLogger } from '../../src/adapters/slack/bolt-logger.js';
 import type { SlackDeps } from '../../src/adapters/slack/deps.js';
 import { OUTBOX_CLIENT_OPTIONS, createSlackSink } from '../../src/adapters/slack/sink.js';
 import { enqueue } from '../../src/app/outbox.js';
+import { resolveActor } from '../../src/app/people.js';
 import { createPlatformSink } from '../../src/delivery/platform-sink.js';
 import { deliverDue } from '../../src/delivery/worker.js';
 import { createWebhookSink } from '../../src/delivery/webhook-sink.js';
@@ -23,7 +24,7 @@ import { warning } from '../../src/views/reply.js';
 import { createTestDesk, type TestDesk } from '../doubles/deskops.js';
 import { jobContext } from '../doubles/delivery.js';
 import { startSlackWorkspace, type PostFault, type SlackWorkspace } from '../doubles/fault-slack.js';
-import { mapChannelsIn } from '../doubles/sink-fixtures.js';
+import { mapChannelsIn, notice, outboxRow } from '../doubles/sink-fixtures.js';
 
 /** The client's wait for an answer: the production 15 s, shortened so a hung Slack costs little here. */
 const CLIENT_TIMEOUT_MS = 300;
@@ -103,4 +104,39 @@ describe('Slack failing for a while', () => {
     expect(page).toMatchObject({ channel: 'C0ONCALL' });
     expect(page!.text).toContain('On-Call paged');
   }, 60_000);
+
+  it('looks a retried row up before posting it, and posts again (at-least-once, with a warning) where the history cannot be read', async () => {
+    desk = createTestDesk();
+    const ws = (workspace = await startSlackWorkspace());
+    const log: string[] = [];
+    const logger = pino({ level: 'info' }, { write: (line: string) => void log.push(line) });
+    const deps: SlackDeps = {
+      deskops: { ...desk, logger },
+      slack: { botToken: 'xoxb-test', signingSecret: 's', appToken: undefined, mode: 'http', prefixCommand: '/desk', botId: 'BBOT', botUserId: 'UBOT' },
+      client: new WebClient('xoxb-test', { slackApiUrl: ws.api.url }),
+      logger,
+    };
+    const sink = createSlackSink(deps, { minIntervalMs: 0 });
+    mapChannelsIn(desk.app, { 'tier:t1': 'slack:C0T1' });
+    const now = desk.clock.now();
+
+    // In a channel: a first try stored by Slack (answer lost), then the retry finds it.
+    ws.faults = () => ({ kind: 'post-then-error' });
+    await expect(sink.post('tier:t1', notice('Ticket #4 turned yellow'), [outboxRow(now, 'sla:4:1:yellow', { channel: 'tier:t1' })])).rejects.toThrow();
+    ws.faults = undefined;
+    await sink.post('tier:t1', notice('Ticket #4 turned yellow'), [outboxRow(now, 'sla:4:1:yellow', { channel: 'tier:t1', attempts: 1 })]);
+    expect(ws.postsPerKey().get('sla:4:1:yellow')).toBe(1);
+    expect(ws.api.callsTo('conversations.history')).toHaveLength(1);
+
+    // In a DM: deskops has no im:history, so the retry posts again and says so.
+    const alice = desk.app.store.transaction(() => resolveActor(desk!.app, 'slack', { externalId: 'U0ALICE', handle: 'alice' }));
+    if (alice.kind !== 'person') throw new Error('expected a person');
+    ws.api.on('conversations.open', () => ({ ok: true, channel: { id: 'D0ALICE' } }));
+    ws.api.on('conversations.history', () => ({ ok: false, error: 'missing_scope', needed: 'im:history' }));
+    const dm = outboxRow(now, 'assigned:4:1:1', { channel: `person:${alice.personId}`, attempts: 1 });
+    await sink.post(dm.channel, notice('You were assigned #4'), [dm]);
+    await sink.post(dm.channel, notice('You were assigned #4'), [dm]);
+    expect(ws.postsPerKey().get('assigned:4:1:1')).toBe(2);
+    expect(log.filter((line) => line.includes('"level":40') && line.includes('posting again (at-least-once)'))).toHaveLength(2);
+  }, 30_000);
 });
