@@ -11,11 +11,40 @@ const TONE_MARKS: Record<Tone, string> = { success: '✓', info: 'ℹ', warning:
 /** Platforms cap buttons per message (Slack: 25 per actions block); a digest needs few. */
 const MAX_COALESCED_BUTTONS = 10;
 
-/** True for a stored payload that has the shape of a Reply (the outbox keeps JSON). */
+const isString = (value: unknown): value is string => typeof value === 'string';
+
+/** Absent, or passing `check` (deskops never stores null for an optional part). */
+function optional(value: unknown, check: (value: unknown) => boolean): boolean {
+  return value === undefined || check(value);
+}
+
+function arrayOf(check: (item: Record<string, unknown>) => boolean): (value: unknown) => boolean {
+  return (value) => Array.isArray(value) && value.every((item) => typeof item === 'object' && item !== null && check(item as Record<string, unknown>));
+}
+
+const isField = arrayOf((f) => isString(f.label) && isString(f.value));
+const isSection = arrayOf((s) => optional(s.heading, isString) && Array.isArray(s.lines) && s.lines.every(isString));
+const isButton = arrayOf((b) => isString(b.label) && isString(b.command) && optional(b.style, (style) => style === 'primary' || style === 'danger'));
+
+/**
+ * True for a stored payload that has the shape of a Reply (the outbox keeps JSON), every optional
+ * part included: the renderers can then rely on the types, and anything else is refused as not a
+ * Reply instead of failing half-way through rendering.
+ */
 export function isReply(value: unknown): value is Reply {
   if (typeof value !== 'object' || value === null) return false;
-  const candidate = value as Partial<Reply>;
-  return typeof candidate.title === 'string' && TONES.includes(candidate.tone as Tone) && (candidate.visibility === 'channel' || candidate.visibility === 'ephemeral');
+  const candidate = value as Record<string, unknown>;
+  return (
+    isString(candidate.title) &&
+    TONES.includes(candidate.tone as Tone) &&
+    (candidate.visibility === 'channel' || candidate.visibility === 'ephemeral') &&
+    optional(candidate.text, isString) &&
+    optional(candidate.footer, isString) &&
+    optional(candidate.ticketId, (id) => typeof id === 'number') &&
+    optional(candidate.fields, isField) &&
+    optional(candidate.sections, isSection) &&
+    optional(candidate.buttons, isButton)
+  );
 }
 
 /** The reply with a last line "cc @alice @bob", or unchanged when nobody is mentioned. */
