@@ -106,7 +106,7 @@ describe('mass mentions and control characters through every render path', () =>
   it('stay inert in command replies and in every notification', async () => {
     let n = 0;
     await fc.assert(
-      fc.asyncProperty(fc.array(hostile, { minLength: 6, maxLength: 6 }), async ([title, body, question, issue, log, requesterText]) => {
+      fc.asyncProperty(fc.tuple(hostile, hostile, hostile, hostile, hostile, hostile), async ([title, body, question, issue, log, requesterText]) => {
         n++;
         const created = run(`/ticket new "${title}" description:"${body}" requester:${requesterText.includes(' ') ? `"@${requesterText.split(' ')[1]}"` : '@here'}`, 'alice');
         const id = created.ticketId;

@@ -8,7 +8,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { messageLength, renderMessage } from '../../src/adapters/rocketchat/render.js';
 import { renderBlocks } from '../../src/adapters/slack/render.js';
-import { coalesceReplies, withCc } from '../../src/views/delivery.js';
+import { coalesceReplies, isReply, withCc } from '../../src/views/delivery.js';
 import { renderText } from '../../src/views/render-text.js';
 import type { Reply, Tone } from '../../src/views/reply.js';
 
@@ -70,5 +70,36 @@ describe('hostile replies on every platform', () => {
       }),
       { numRuns: 200, seed: SEED },
     );
+  });
+
+  it('a stored outbox payload of any shape is either a Reply every renderer takes, or refused as not one', () => {
+    // Mostly well-formed parts, with a chance of the wrong type in any of them.
+    const or = <T,>(good: fc.Arbitrary<T>) => fc.oneof({ weight: 5, arbitrary: good as fc.Arbitrary<unknown> }, { weight: 1, arbitrary: fc.jsonValue({ maxDepth: 2 }) as fc.Arbitrary<unknown> });
+    const loose = fc.record(
+      {
+        tone,
+        visibility: fc.constantFrom('channel', 'ephemeral'),
+        title: or(text),
+        text: or(text),
+        fields: or(fc.array(fc.record({ label: text, value: or(text) }), { maxLength: 3 })),
+        sections: or(fc.array(fc.record({ heading: or(text), lines: or(fc.array(text, { maxLength: 3 })) }, { requiredKeys: ['lines'] }), { maxLength: 3 })),
+        buttons: or(fc.array(fc.record({ label: text, command: text, style: fc.constantFrom('primary', 'danger', 'shiny') }, { requiredKeys: ['label', 'command'] }), { maxLength: 3 })),
+        footer: or(text),
+        ticketId: or(fc.integer()),
+      },
+      { requiredKeys: ['tone', 'visibility'] },
+    );
+    let accepted = 0;
+    fc.assert(
+      fc.property(loose, (payload) => {
+        const stored: unknown = JSON.parse(JSON.stringify(payload));
+        if (!isReply(stored)) return;
+        accepted++;
+        expectInert(stored, []);
+        expectInert(coalesceReplies([stored, stored]), []);
+      }),
+      { numRuns: 600, seed: SEED },
+    );
+    expect(accepted).toBeGreaterThan(20);
   });
 });
