@@ -11,6 +11,7 @@ import { storeTrouble, storeTroubleAdvice } from './app/errors.js';
 import { BackupRefused, backupDatabase } from './cli/backup.js';
 import { formatMigrationReport, migrateDatabase } from './cli/migrate.js';
 import { ConfigError, loadConfig, SECRET_VARIABLES } from './config.js';
+import { scrubSecrets } from './log.js';
 
 /** Exit code for a configuration the environment got wrong. */
 export const EXIT_CONFIG = 2;
@@ -127,9 +128,28 @@ export function buildProgram(): Command {
 }
 
 /** Runs the CLI on `argv` and returns the exit code (commander exits by itself for --help and usage errors). */
+/** The configured secret values, for scrubbing text printed outside the logger. */
+function secretValues(): string[] {
+  return SECRET_VARIABLES.map((name) => process.env[name]?.trim() ?? '').filter((value) => value.length >= 6);
+}
+
+/**
+ * Node prints an uncaught error itself, unscrubbed, before exiting: an SDK's error may carry a
+ * request with its token. Print it scrubbed instead, then exit as Node would.
+ */
+function scrubCrashes(): void {
+  const crash = (kind: string) => (error: unknown) => {
+    console.error(scrubSecrets(`deskops: ${kind}: ${inspect(error)}`, secretValues()));
+    process.exit(1);
+  };
+  process.once('uncaughtException', crash('uncaught exception'));
+  process.once('unhandledRejection', crash('unhandled rejection'));
+}
+
 export async function runCli(argv: readonly string[] = process.argv): Promise<number> {
   // Real environment variables win over .env; `quiet` keeps dotenv's banner off stdout.
   dotenv.config({ quiet: true });
+  scrubCrashes();
   try {
     await buildProgram().parseAsync([...argv]);
     return 0;
@@ -152,9 +172,7 @@ export async function runCli(argv: readonly string[] = process.argv): Promise<nu
       return EXIT_DATABASE;
     }
     // Printed outside the logger, so scrubbed here: an SDK's error may carry a request with its token.
-    const secrets = SECRET_VARIABLES.map((name) => process.env[name]?.trim() ?? '').filter((value) => value.length >= 6);
-    const { scrubSecrets } = await import('./log.js');
-    console.error(scrubSecrets(`deskops: unexpected error: ${inspect(error)}`, secrets));
+    console.error(scrubSecrets(`deskops: unexpected error: ${inspect(error)}`, secretValues()));
     return 1;
   }
 }
