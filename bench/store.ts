@@ -59,7 +59,7 @@ export function benchStore(count = 20_000): Record<string, number> {
     // outbox row column for column, so both sides store the same bytes.
     const first = createTicket(ctx, { title: 'Bench ticket', priority: 'high' }).ticket;
     const sample = {
-      ticket: sqlite.prepare('SELECT * FROM tickets WHERE id = ?').get(first.id) as Record<string, unknown>,
+      ticket: sqlite.prepare('select * from tickets where id = ?').get(first.id) as Record<string, unknown>,
       audit: sqlite.prepare("SELECT * FROM audit_events WHERE entity = 'ticket' AND entity_id = ?").get(String(first.id)) as Record<string, unknown>,
       clock: sqlite.prepare('SELECT * FROM sla_clocks WHERE ticket_id = ?').get(first.id) as Record<string, unknown>,
       outbox: sqlite.prepare('SELECT * FROM outbox WHERE ticket_id = ?').get(first.id) as Record<string, unknown>,
@@ -116,15 +116,17 @@ export function benchStore(count = 20_000): Record<string, number> {
     ]) as [number, number, number];
 
     const reads = Math.min(count, 20_000);
-    const byId = sqlite.prepare('SELECT * FROM tickets WHERE id = ?');
-    const handle = sqlite.prepare('SELECT handle FROM identities WHERE person_id = ? LIMIT 1');
-    const knownIssue = sqlite.prepare('SELECT id, title, status FROM known_issues WHERE id = ?');
-    const parent = sqlite.prepare('SELECT id, title FROM tickets WHERE id = ?');
-    const children = sqlite.prepare('SELECT id, title, status FROM tickets WHERE parent_id = ? ORDER BY id');
-    const tagsOf = sqlite.prepare('SELECT tags.id, family, name, slug, retired_at FROM ticket_tags JOIN tags ON tags.id = ticket_tags.tag_id WHERE ticket_id = ?');
-    const commentsOf = sqlite.prepare('SELECT * FROM comments WHERE ticket_id = ? ORDER BY id');
-    const clockOf = sqlite.prepare('SELECT * FROM sla_clocks WHERE ticket_id = ? AND left_at IS NULL ORDER BY id DESC LIMIT 1');
-    const awaitingAck = sqlite.prepare('SELECT id FROM oncall_escalations WHERE ticket_id = ? AND acknowledged_at IS NULL LIMIT 1');
+    // Lower case: statements of their own, not shared (through the store's statement cache) with
+    // the ones deskops prepares in capitals.
+    const byId = sqlite.prepare('select * from tickets where id = ?');
+    const handle = sqlite.prepare('select handle from identities where person_id = ? limit 1');
+    const knownIssue = sqlite.prepare('select id, title, status from known_issues where id = ?');
+    const parent = sqlite.prepare('select id, title from tickets where id = ?');
+    const children = sqlite.prepare('select id, title, status from tickets where parent_id = ? order by id');
+    const tagsOf = sqlite.prepare('select tags.id, family, name, slug, retired_at from ticket_tags join tags on tags.id = ticket_tags.tag_id where ticket_id = ?');
+    const commentsOf = sqlite.prepare('select * from comments where ticket_id = ? order by id');
+    const clockOf = sqlite.prepare('select * from sla_clocks where ticket_id = ? and left_at is null order by id desc limit 1');
+    const awaitingAck = sqlite.prepare('select id from oncall_escalations where ticket_id = ? and acknowledged_at is null limit 1');
     const rawCard = (id: number) => {
       const t = byId.get(id) as { id: number; assignee_id: number | null; created_by: number | null; known_issue_id: number | null; parent_id: number | null };
       return {

@@ -162,8 +162,8 @@ const handleOfPerson = preparedStatement('SELECT handle FROM identities WHERE pe
 
 export function handleOf(ctx: AppContext, personId: number | null): string | null {
   if (personId === null) return null;
-  const handle = handleOfPerson(ctx.store).pluck(true).get(personId) as string | undefined;
-  return handle === undefined ? `person ${personId}` : `@${handle}`;
+  const row = handleOfPerson(ctx.store).raw(true).get(personId) as [string] | undefined;
+  return row ? `@${row[0]}` : `person ${personId}`;
 }
 
 /** Throws FORBIDDEN unless the actor has at least `role`. Jobs may do anything. */

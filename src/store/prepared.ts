@@ -52,7 +52,9 @@ export function jsonValue(value: unknown): string | null {
  * drizzle's prepared queries still cost about as much again as SQLite's own work per row
  * (placeholder filling and a generic row mapper), a plain statement and `rowReader` do not.
  * Write the SQL in capitals: drizzle writes lower case, so a statement never shares its text (and
- * with it the compiled statement and its raw mode) with one of drizzle's.
+ * with it the compiled statement and its raw mode) with one of drizzle's. Set the mode on every
+ * call (`raw(true)` with `rowReader`, `raw(false)` for objects) and leave `pluck` alone: the
+ * store's statement cache resets only the raw mode when it hands a statement out again.
  */
 export function preparedStatement(source: string): (store: Store) => Database.Statement {
   const byDb = new WeakMap<Database.Database, Database.Statement>();
