@@ -27,7 +27,7 @@ import { resolveActor } from '../src/app/people.js';
 import type { RequestContext } from '../src/app/context.js';
 import { ticketCard } from '../src/views/ticket-card.js';
 
-const ROUNDS = 10;
+const ROUNDS = 40;
 
 /** Runs each side in `ROUNDS` alternating slices of `count`; returns each side's rate per second. */
 function alternate(count: number, sides: ((from: number, to: number) => void)[]): number[] {
