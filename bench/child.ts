@@ -7,6 +7,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { get } from 'node:http';
+import { join } from 'node:path';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { benchCacheDir } from './seed.js';
@@ -114,13 +115,13 @@ async function spawnAndWait(spec: SpawnSpec): Promise<Child> {
 
 /**
  * `node bin/deskops.js start` on `dbPath` in Slack HTTP mode, the Web API at `apiUrl` (the
- * parent's stand-in), the scheduler running as in production.
+ * parent's stand-in), the scheduler running as in production; from this checkout, or `root`.
  */
-export async function startDeskops(dbPath: string, apiUrl: string, extraEnv: Record<string, string> = {}, nodeArgs: string[] = []): Promise<Child> {
+export async function startDeskops(dbPath: string, apiUrl: string, extraEnv: Record<string, string> = {}, nodeArgs: string[] = [], root = ROOT, name = 'deskops'): Promise<Child> {
   const port = await freePort();
   return spawnAndWait({
-    name: 'deskops',
-    args: [...nodeArgs, `${ROOT}bin/deskops.js`, 'start'],
+    name,
+    args: [...nodeArgs, join(root, 'bin/deskops.js'), 'start'],
     port,
     listeningLine: /Slack HTTP mode: listening/,
     env: {

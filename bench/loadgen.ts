@@ -15,19 +15,24 @@ export interface SlackStandIn {
   responseUrl(key: string): string;
   /** performance.now() at which the answer for `key` arrived. */
   answers: Map<string, number>;
+  /** Resolves when the answer for `key` has arrived, or after `timeoutMs`. */
+  answered(key: string, timeoutMs: number): Promise<void>;
   apiCalls(): number;
   close(): Promise<void>;
 }
 
 export async function startStandIn(): Promise<SlackStandIn> {
   const answers = new Map<string, number>();
+  const waiters = new Map<string, () => void>();
   let apiCalls = 0;
   const server: Server = createServer((req, res) => {
     const url = req.url ?? '/';
     req.resume();
     req.on('end', () => {
       if (url.startsWith('/response/')) {
-        answers.set(url.slice('/response/'.length), performance.now());
+        const key = url.slice('/response/'.length);
+        answers.set(key, performance.now());
+        waiters.get(key)?.();
         res.writeHead(200, { 'content-type': 'application/json' });
         res.end('{"ok":true}');
         return;
@@ -51,6 +56,18 @@ export async function startStandIn(): Promise<SlackStandIn> {
     apiUrl: `${base}/api/`,
     responseUrl: (key) => `${base}/response/${key}`,
     answers,
+    answered: (key, timeoutMs) =>
+      answers.has(key)
+        ? Promise.resolve()
+        : new Promise((resolve) => {
+            const timer = setTimeout(done, timeoutMs);
+            function done() {
+              clearTimeout(timer);
+              waiters.delete(key);
+              resolve();
+            }
+            waiters.set(key, done);
+          }),
     apiCalls: () => apiCalls,
     close: () =>
       new Promise((resolve) => {
@@ -197,8 +214,7 @@ export async function sequential(url: string, count: number, make: (i: number) =
     samples.push(await one(url, command, standIn, performance.now()));
     if (expectAnswers) {
       // Wait for the answer too, so the next command does not meet this one's store work.
-      const until = performance.now() + 5_000;
-      while (!standIn.answers.has(command.key) && performance.now() < until) await new Promise((resolve) => setImmediate(resolve));
+      await standIn.answered(command.key, 5_000);
     }
   }
   return figures(samples, (performance.now() - started) / 1000, standIn, expectAnswers);

@@ -5,7 +5,9 @@
  * BENCH_SLACK_RATE (200), BENCH_SLACK_LOW_RATE (100, for 5 s), BENCH_SLACK_SEQUENTIAL (300),
  * BENCH_SLACK_CONCURRENCY (32), BENCH_SLACK_MAX_SECONDS (5), BENCH_STARTUP_RUNS (3),
  * BENCH_DIGEST_RUNS (3), BENCH_TICKETS (store, 20,000), BENCH_SWEEP_SIZES (10000,100000,1000000),
- * BENCH_ONLY (comma list of: slack (with memory), digest, startup, store, sla). The seeded database is
+ * BENCH_ONLY (comma list of: slack (with memory), digest, startup, store, sla),
+ * BENCH_SLACK_COMPARE_ROOT (another checkout whose deskops runs beside this one's, for an A/B
+ * of a change, printed as "compared"). The seeded database is
  * cached in BENCH_CACHE_DIR (default <tmpdir>/deskops-bench).
  */
 import { cpus, loadavg, totalmem } from 'node:os';
@@ -30,7 +32,7 @@ console.log(`deskops benchmarks on ${machine} (load average at start ${loadavg()
 const bigTickets = env('BENCH_BIG_TICKETS', 1_000_000);
 const needsBig = ['slack', 'digest', 'startup'].some(wanted);
 const seed = needsBig ? seedBigDatabase(bigTickets, (line) => console.log(line)) : undefined;
-const dbPath = seed ? workingCopy(seed, 'run') : undefined;
+const dbPath = seed ? workingCopy(seed, `run-${process.pid}`) : undefined;
 if (seed) {
   const rows = Object.entries(seed.rows)
     .map(([table, count]) => `${table} ${n(count)}`)
@@ -48,6 +50,7 @@ try {
       seconds: env('BENCH_SLACK_SECONDS', 10),
       concurrency: env('BENCH_SLACK_CONCURRENCY', 32),
       closedSeconds: env('BENCH_SLACK_MAX_SECONDS', 5),
+      ...(process.env.BENCH_SLACK_COMPARE_ROOT ? { compareRoot: process.env.BENCH_SLACK_COMPARE_ROOT } : {}),
     };
     console.log(
       `Slack round trip, HTTP mode, signed /ticket new | list | show <random id> in turn, ${n(seed.tickets)} tickets; app in a child process, load from this one`,
@@ -60,7 +63,9 @@ try {
       [`${options.concurrency} in flight, ${options.closedSeconds} s`, (f) => f.closedLoop],
     ];
     console.log(`  ${'app'.padEnd(9)} ${'load'.padEnd(22)} ${'ack p50'.padStart(8)} ${'ack p99'.padStart(8)} ${'ack max'.padStart(8)} ${'answer p50'.padStart(10)} ${'answer p99'.padStart(10)} ${'acks/s'.padStart(7)}  failed`);
-    for (const [app, figures] of [['deskops', slack.deskops], ['bare Bolt', slack.bare]] as const) {
+    const apps: [string, AppRoundTrip][] = [['deskops', slack.deskops], ['bare Bolt', slack.bare]];
+    if (slack.compare) apps.push(['compared', slack.compare]);
+    for (const [app, figures] of apps) {
       for (const [load, pick] of loads) {
         const f = pick(figures);
         console.log(
@@ -76,6 +81,7 @@ try {
     console.log(`  router time per command in-process on the same data (the store work that shares the loop with the acks):`);
     console.log(`    ${slack.perCommand.map((c) => `${c.kind} p50 ${ms(c.p50Ms)} ms / p99 ${ms(c.p99Ms)} ms`).join(', ')}`);
     const jobs = slack.jobsDuringLoad.filter((j) => j.ms >= 50);
+    if (slack.compare) console.log(`  compared: deskops from ${options.compareRoot}, on its own copy of the data, each load right after this checkout's`);
     if (jobs.length > 0) console.log(`  jobs that held deskops' event loop during the load: ${jobs.map((j) => `${j.job} ${n(j.ms)} ms`).join(', ')}`);
     console.log(`  deskops child ready ${n(slack.deskopsReadyMs)} ms after spawn\n`);
 

@@ -8,10 +8,12 @@
  *
  * Loads per app: sequential (latency with nothing else in flight), open loops at fixed rates (100/s
  * for 5 s, then 200/s for 10 s by default; latency counted from each command's planned departure)
- * and a closed loop with 32 in flight (the most it sustains). The resident size of each child is
+ * and a closed loop with 32 in flight (the most it sustains); each load runs on one app and right
+ * after on the other, so a busy machine shifts both. The resident size of each child is
  * taken after start and after all of that (bench/memory.ts). Then, in this process on the same
  * data, the router's own time per command kind: the store work that shares the loop with the acks.
  */
+import { copyFileSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import pino from 'pino';
 import { SettableClock } from '../src/clock.js';
@@ -20,7 +22,7 @@ import { createDeskops } from '../src/main.js';
 import { startBareBolt, startDeskops, type Child } from './child.js';
 import { closedLoop, openLoop, percentile, sequential, startStandIn, type Command, type LoadFigures, type SlackStandIn } from './loadgen.js';
 import { memoryAfterBurst, memoryAfterStart, type MemoryFigures } from './memory.js';
-import { SEED_AGENTS } from './seed.js';
+import { SEED_AGENTS, removeCopy } from './seed.js';
 
 export interface SlackBenchOptions {
   sequential: number;
@@ -30,6 +32,8 @@ export interface SlackBenchOptions {
   lowRate: number;
   concurrency: number;
   closedSeconds: number;
+  /** Another checkout of deskops (e.g. a change to compare) to run beside this one, on its own copy of the data. */
+  compareRoot?: string;
 }
 
 export interface AppRoundTrip {
@@ -49,6 +53,8 @@ export interface CommandCost {
 export interface SlackBench {
   deskops: AppRoundTrip;
   bare: AppRoundTrip;
+  /** deskops from `compareRoot`, when given. */
+  compare?: AppRoundTrip;
   /** The router's time per command kind on the same data, in this process. */
   perCommand: CommandCost[];
   /** ms from spawn to ready of the deskops child (its scheduler's catch-up included). */
@@ -70,18 +76,38 @@ function mix(run: string, tickets: number): (i: number) => Command {
   };
 }
 
-async function drive(child: Child, standIn: SlackStandIn, tickets: number, options: SlackBenchOptions, answers: boolean): Promise<AppRoundTrip> {
-  const tag = child.name === 'deskops' ? 'd' : 'b';
-  const afterStart = await memoryAfterStart(child);
-  // Warm-up: JIT, statement caches, keep-alive connections.
-  const warm = await closedLoop(child.url, 4, 1, mix(`${tag}warm`, tickets), standIn, false);
-  const seq = await sequential(child.url, options.sequential, mix(`${tag}seq`, tickets), standIn, answers);
-  const lowRate = await openLoop(child.url, options.lowRate, 5, mix(`${tag}low`, tickets), standIn, answers);
-  const fixedRate = await openLoop(child.url, options.rate, options.seconds, mix(`${tag}rate`, tickets), standIn, answers);
-  const closed = await closedLoop(child.url, options.concurrency, options.closedSeconds, mix(`${tag}max`, tickets), standIn, answers);
-  const commands = [warm, seq, lowRate, fixedRate, closed].reduce((sum, f) => sum + f.sent, 0);
-  const memory = await memoryAfterBurst(child, afterStart, commands);
-  return { sequential: seq, lowRate, fixedRate, closedLoop: closed, memory };
+/** One app under test, with what it answers and its resident size after start. */
+interface Subject {
+  child: Child;
+  tag: string;
+  answers: boolean;
+  afterStartMiB: number;
+}
+
+/**
+ * Each load runs on one app, then at once on the next, so the two meet the same machine (a busy
+ * one shifts both); order: sequential, low rate, fixed rate, closed loop.
+ */
+async function driveBoth(subjects: Subject[], standIn: SlackStandIn, tickets: number, options: SlackBenchOptions): Promise<AppRoundTrip[]> {
+  const loads: ((s: Subject) => Promise<LoadFigures>)[] = [
+    // Warm-up: JIT, statement caches, keep-alive connections.
+    (s) => closedLoop(s.child.url, 4, 1, mix(`${s.tag}warm`, tickets), standIn, false),
+    (s) => sequential(s.child.url, options.sequential, mix(`${s.tag}seq`, tickets), standIn, s.answers),
+    (s) => openLoop(s.child.url, options.lowRate, 5, mix(`${s.tag}low`, tickets), standIn, s.answers),
+    (s) => openLoop(s.child.url, options.rate, options.seconds, mix(`${s.tag}rate`, tickets), standIn, s.answers),
+    (s) => closedLoop(s.child.url, options.concurrency, options.closedSeconds, mix(`${s.tag}max`, tickets), standIn, s.answers),
+  ];
+  const results: LoadFigures[][] = subjects.map(() => []);
+  for (const load of loads) {
+    for (const [i, subject] of subjects.entries()) results[i]!.push(await load(subject));
+  }
+  return Promise.all(
+    subjects.map(async (subject, i) => {
+      const [, seq, lowRate, fixedRate, closed] = results[i]! as [LoadFigures, LoadFigures, LoadFigures, LoadFigures, LoadFigures];
+      const commands = results[i]!.reduce((sum, f) => sum + f.sent, 0);
+      return { sequential: seq, lowRate, fixedRate, closedLoop: closed, memory: await memoryAfterBurst(subject.child, subject.afterStartMiB, commands) };
+    }),
+  );
 }
 
 /** Jobs recorded in job_runs as started at or after `since` (ms since the epoch). */
@@ -122,26 +148,40 @@ function commandCosts(dbPath: string, tickets: number, count: number): CommandCo
 /** Both apps on `dbPath` (a working copy of the seeded database with `tickets` tickets). */
 export async function benchSlackRoundTrip(dbPath: string, tickets: number, options: SlackBenchOptions): Promise<SlackBench> {
   const standIn = await startStandIn();
+  const children: Child[] = [];
   try {
-    const bareChild = await startBareBolt(standIn.apiUrl);
-    let bare: AppRoundTrip;
-    try {
-      bare = await drive(bareChild, standIn, tickets, options, false);
-    } finally {
-      await bareChild.stop();
-    }
+    // deskops first: its start-up (the scheduler's catch-up) must not overlap the bare app's loads.
     const deskopsChild = await startDeskops(dbPath, standIn.apiUrl);
-    const loadStarted = Date.now();
-    let deskops: AppRoundTrip;
-    try {
-      deskops = await drive(deskopsChild, standIn, tickets, options, true);
-    } finally {
-      await deskopsChild.stop();
+    children.push(deskopsChild);
+    const deskopsStart = await memoryAfterStart(deskopsChild);
+    let compare: Subject | undefined;
+    if (options.compareRoot) {
+      copyFileSync(dbPath, `${dbPath}.compare.db`);
+      const child = await startDeskops(`${dbPath}.compare.db`, standIn.apiUrl, {}, [], options.compareRoot, `deskops @ ${options.compareRoot}`);
+      children.push(child);
+      compare = { child, tag: 'c', answers: true, afterStartMiB: await memoryAfterStart(child) };
     }
+    const bareChild = await startBareBolt(standIn.apiUrl);
+    children.push(bareChild);
+    const bareStart = await memoryAfterStart(bareChild);
+    const loadStarted = Date.now();
+    const [deskops, bare, compared] = await driveBoth(
+      [
+        { child: deskopsChild, tag: 'd', answers: true, afterStartMiB: deskopsStart },
+        { child: bareChild, tag: 'b', answers: false, afterStartMiB: bareStart },
+        ...(compare ? [compare] : []),
+      ],
+      standIn,
+      tickets,
+      options,
+    );
+    await Promise.all(children.map((child) => child.stop()));
     const jobsDuringLoad = jobsSince(dbPath, loadStarted);
     const perCommand = commandCosts(dbPath, tickets, 100);
-    return { deskops, bare, perCommand, deskopsReadyMs: deskopsChild.readyMs, jobsDuringLoad };
+    return { deskops: deskops!, bare: bare!, ...(compared ? { compare: compared } : {}), perCommand, deskopsReadyMs: deskopsChild.readyMs, jobsDuringLoad };
   } finally {
+    await Promise.all(children.map((child) => child.stop()));
     await standIn.close();
+    removeCopy(`${dbPath}.compare.db`);
   }
 }
