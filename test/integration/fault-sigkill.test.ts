@@ -31,6 +31,8 @@ const MAX_LIFE_MS = 800;
 /** Commands in flight at once while a round lives, each sender pausing up to PAUSE_MS between them. */
 const SENDERS = 2;
 const PAUSE_MS = 40;
+/** Start-up takes about a second; on a machine this busy, far longer now and then. */
+const READY_TIMEOUT_MS = 60_000;
 
 let bundle: FaultBundle;
 beforeAll(async () => {
@@ -73,7 +75,9 @@ describe('SIGKILL at random points', () => {
           store.close();
         }
         for (let round = 0; round < ROUNDS; round++) {
-          child = await startFaultChild(bundle, env(await freePort()));
+          child = await startFaultChild(bundle, env(await freePort()), READY_TIMEOUT_MS).catch((error: unknown) => {
+            throw new Error(`round ${round} of ${ROUNDS} (seed ${SEED}): ${String(error)}`);
+          });
           const events = `http://127.0.0.1:${child.port}/slack/events`;
           let alive = true;
           const sender = async (lane: number) => {
@@ -100,7 +104,7 @@ describe('SIGKILL at random points', () => {
         }
 
         // A clean run delivers what the kills left behind, then stops on SIGTERM.
-        child = await startFaultChild(bundle, env(await freePort()));
+        child = await startFaultChild(bundle, env(await freePort()), READY_TIMEOUT_MS);
         const check = openStore(db, { migrate: false });
         try {
           const deadline = Date.now() + 30_000;
