@@ -1,11 +1,13 @@
 /**
  * Slash commands: one per registry family (/ticket, /escalate, …) and the prefix command under
  * which every family also works (/desk ticket new …), for workspaces where another app already
- * owns /ticket. All of them take the same road: ack, Invocation, router, response_url.
+ * owns /ticket. All of them take the same road: Invocation, router, ack, response_url; commands
+ * that only read are acknowledged before the router runs them, the rest after their commit.
  */
 import type { AckFn, App, Context, RespondArguments, RespondFn, SlashCommand } from '@slack/bolt';
 import type { Invocation } from '../../commands/invocation.js';
 import type { CommandRegistry } from '../../commands/registry.js';
+import { tokenize, type Token } from '../../commands/tokenize.js';
 import { runAndRespond } from './answer.js';
 import type { SlackDeps } from './deps.js';
 import { modalRoute, openModal } from './modals.js';
@@ -35,12 +37,40 @@ export function commandInvocation(body: SlashCommand, prefixCommand: string): In
   };
 }
 
+/**
+ * Commands that only read the store (the router still records the request's idempotency key, and
+ * a first-time user, which a retry simply does again). They are acknowledged before they run;
+ * everything else after its commit. A command that starts writing must leave this list.
+ */
+export const READ_ONLY_COMMANDS: ReadonlySet<string> = new Set(['ticket list', 'ticket show', 'known-issue list', 'known-issue show', 'whoami']);
+
+/** Whether `text` names a command in READ_ONLY_COMMANDS, read the way the router reads it. */
+export function onlyReads(registry: CommandRegistry, text: string): boolean {
+  let tokens: Token[];
+  try {
+    tokens = tokenize(text.trim().replace(/^\//, ''));
+  } catch {
+    return false;
+  }
+  const firstOther = tokens.findIndex((t) => t.kind !== 'word');
+  const words = tokens.slice(0, firstOther === -1 ? tokens.length : firstOther).map((t) => t.value);
+  const match = registry.match(words);
+  return match !== undefined && READ_ONLY_COMMANDS.has(match.definition.path.join(' '));
+}
+
 /** Registers every family's slash command and the prefix command on `app`. */
 export function registerCommands(app: App, deps: SlackDeps, registry: CommandRegistry): void {
   const handler = async ({ ack, body, respond, context }: { ack: AckFn<string | RespondArguments>; body: SlashCommand; respond: RespondFn; context: Context }) => {
     const invocation = commandInvocation(body, deps.slack.prefixCommand);
     const route = modalRoute(registry, invocation.text);
     if (!route) {
+      if (onlyReads(registry, invocation.text)) {
+        // Nothing to lose if the process dies after this ack: ack first, so the read's store work
+        // (a page of /ticket list over a million tickets) does not hold it.
+        await ack();
+        await runAndRespond(deps, invocation, respond);
+        return;
+      }
       // Acked once the command is stored (see runAndRespond): a 200 means it happened.
       await runAndRespond(deps, invocation, respond, ack);
       return;
