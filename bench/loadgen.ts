@@ -138,6 +138,8 @@ export interface LoadFigures {
   failed: number;
   seconds: number;
   perSecond: number;
+  /** Answers per second, from the first command's departure to the last answer (NaN without answers). */
+  answeredPerSecond: number;
   ackP50Ms: number;
   ackP99Ms: number;
   ackMaxMs: number;
@@ -180,12 +182,16 @@ async function figures(samples: Sample[], seconds: number, standIn: SlackStandIn
     while (performance.now() < until && samples.some((s) => s.ok && !standIn.answers.has(s.key))) await new Promise((resolve) => setTimeout(resolve, 20));
   }
   const acks = samples.filter((s) => s.ok).map((s) => s.ackMs);
-  const answers = expectAnswers ? samples.filter((s) => standIn.answers.has(s.key)).map((s) => standIn.answers.get(s.key)! - s.at) : [];
+  const answered = expectAnswers ? samples.filter((s) => standIn.answers.has(s.key)) : [];
+  const answers = answered.map((s) => standIn.answers.get(s.key)! - s.at);
+  const first = Math.min(...samples.map((s) => s.at));
+  const last = Math.max(...answered.map((s) => standIn.answers.get(s.key)!));
   return {
     sent: samples.length,
     failed: samples.filter((s) => !s.ok).length,
     seconds,
     perSecond: acks.length / seconds,
+    answeredPerSecond: answered.length > 0 ? answered.length / ((last - first) / 1000) : NaN,
     ackP50Ms: percentile(acks, 0.5),
     ackP99Ms: percentile(acks, 0.99),
     ackMaxMs: Math.max(...acks),

@@ -77,7 +77,10 @@ try {
     const rateRatio = slack.deskops.fixedRate.ackP99Ms / slack.bare.fixedRate.ackP99Ms;
     console.log(`  ack p99 deskops / bare: sequential ${seqRatio.toFixed(1)}, at ${options.rate}/s ${rateRatio.toFixed(1)} (target <= 2)`);
     console.log(`  ack p99 at ${options.rate}/s: ${ms(slack.deskops.fixedRate.ackP99Ms)} ms (target < 50 ms: ${slack.deskops.fixedRate.ackP99Ms < 50 ? 'met' : 'missed'})`);
-    console.log(`  sustained (${options.concurrency} in flight): deskops ${n(slack.deskops.closedLoop.perSecond)}/s, bare ${n(slack.bare.closedLoop.perSecond)}/s, ratio ${(slack.deskops.closedLoop.perSecond / slack.bare.closedLoop.perSecond).toFixed(2)}`);
+    const sustained = slack.deskops.closedLoop;
+    console.log(
+      `  sustained (${options.concurrency} in flight): deskops ${n(sustained.perSecond)} acks/s and ${n(sustained.answeredPerSecond)} answers/s, bare ${n(slack.bare.closedLoop.perSecond)} acks/s; ratio of answers to bare acks ${(sustained.answeredPerSecond / slack.bare.closedLoop.perSecond).toFixed(2)}`,
+    );
     console.log(`  router time per command in-process on the same data (the store work that shares the loop with the acks):`);
     console.log(`    ${slack.perCommand.map((c) => `${c.kind} p50 ${ms(c.p50Ms)} ms / p99 ${ms(c.p99Ms)} ms`).join(', ')}`);
     const jobs = slack.jobsDuringLoad.filter((j) => j.ms >= 50);
@@ -104,9 +107,9 @@ try {
   }
 
   if (seed && dbPath && wanted('startup')) {
-    const startup = await benchStartup(dbPath, env('BENCH_STARTUP_RUNS', 3));
+    const startup = await benchStartup(dbPath, seed.tickets, env('BENCH_STARTUP_RUNS', 3));
     console.log(`Start-up, spawn to the first 200 on /healthz (median of the starts shown)`);
-    for (const s of startup.apps) console.log(`  ${s.app.padEnd(28)} ${ms(s.readyMs).padStart(6)} ms  (${s.runs} starts, fastest ${ms(s.minMs)} ms; "listening" log line at ${ms(s.listeningMs)} ms)`);
+    for (const s of startup.apps) console.log(`  ${s.app.padEnd(34)} ${ms(s.readyMs).padStart(6)} ms  (${s.runs} starts, fastest ${ms(s.minMs)} ms; "listening" log line at ${ms(s.listeningMs)} ms)`);
     const [node, bolt, deskops] = startup.apps;
     if (node && bolt && deskops) console.log(`  deskops / bare Bolt ${(deskops.readyMs / bolt.readyMs).toFixed(1)}, bare Bolt / node -e ${(bolt.readyMs / node.readyMs).toFixed(1)}`);
     console.log(`  scheduler catch-up at start, per job: ${startup.catchUpJobs.map((j) => `${j.job} ${n(j.ms)} ms`).join(', ')}\n`);

@@ -25,13 +25,13 @@ export interface StartupBench {
   catchUpJobs: { job: string; ms: number }[];
 }
 
-export async function benchStartup(dbPath: string, runs: number): Promise<StartupBench> {
+export async function benchStartup(dbPath: string, tickets: number, runs: number): Promise<StartupBench> {
   const standIn = await startStandIn();
   try {
     const kinds: [string, () => Promise<Child>][] = [
       ['node -e (HTTP server)', startBareNode],
       ['bare Bolt app', () => startBareBolt(standIn.apiUrl)],
-      ['deskops start (1M tickets)', () => startDeskops(dbPath, standIn.apiUrl)],
+      [`deskops start (${tickets.toLocaleString('en-US')} tickets)`, () => startDeskops(dbPath, standIn.apiUrl)],
     ];
     const apps: StartupFigures[] = [];
     for (const [app, start] of kinds) {
