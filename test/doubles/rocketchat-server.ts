@@ -64,6 +64,8 @@ export interface RocketChatStandIn {
   addRoom(rid: string, type: 'c' | 'p' | 'd', name?: string): void;
   /** Streams `message` to every live subscription and stores it in the room's history. */
   push(message: RcMessage): void;
+  /** Streams `message` right behind the next subscription's `ready`, in the same tick (one TCP read on the client). */
+  pushOnSubscribe(message: RcMessage): void;
   /** Registers a user for users.info (reactions name people by username only). */
   addUser(id: string, username: string, name?: string): void;
   /** `username` reacts with `emoji` (":ticket:") to a stored message: the server re-streams the message with its reactions. */
@@ -123,6 +125,7 @@ export async function startRocketChatServer(options: RocketChatServerOptions = {
   let nextConnection = 0;
   let nextMessage = 0;
   let silentNew = false;
+  let onSubscribe: RcMessage | undefined;
 
   const remember = (message: RcMessage) => {
     const list = history.get(message.rid) ?? [];
@@ -261,9 +264,17 @@ export async function startRocketChatServer(options: RocketChatServerOptions = {
           }
           return send(connection, { msg: 'result', id: data.id, result: null });
         }
-        case 'sub':
+        case 'sub': {
           if (data.name === 'stream-room-messages') connection.subs.add(String(data.id));
-          return send(connection, { msg: 'ready', subs: [data.id] });
+          send(connection, { msg: 'ready', subs: [data.id] });
+          const early = onSubscribe;
+          onSubscribe = undefined;
+          if (early) {
+            remember(early);
+            stream(early);
+          }
+          return undefined;
+        }
         case 'unsub':
           connection.subs.delete(String(data.id));
           return send(connection, { msg: 'nosub', id: data.id });
@@ -293,6 +304,9 @@ export async function startRocketChatServer(options: RocketChatServerOptions = {
     push(message) {
       remember(message);
       stream(message);
+    },
+    pushOnSubscribe(message) {
+      onSubscribe = message;
     },
     addUser(id, username, name) {
       users.set(username, { _id: id, username, ...(name ? { name } : {}) });

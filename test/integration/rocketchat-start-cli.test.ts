@@ -60,7 +60,7 @@ describe('deskops start with Rocket.Chat', () => {
 
     await vi.waitFor(() => expect(server.subscriptionCount()).toBe(1), { timeout: 15_000, interval: 20 });
     server.push(rcMessage({ _id: 'cli-1', rid: 'GENERAL', msg: '!ticket new "From the CLI"' }));
-    await vi.waitFor(() => expect(server.sent).toHaveLength(1), { timeout: 5000, interval: 10 });
+    await vi.waitFor(() => expect(server.sent).toHaveLength(1), { timeout: 15_000, interval: 10 });
     expect(server.sent[0]).toMatchObject({ rid: 'GENERAL', tmid: 'cli-1' });
 
     const stoppedAt = Date.now();

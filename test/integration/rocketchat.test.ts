@@ -84,6 +84,17 @@ describe('Rocket.Chat adapter (real SDK, loopback server)', () => {
     expect(JSON.stringify(server.sent[3])).toContain('frobnicate');
   });
 
+  it('handles a message that arrives right behind the subscription, in the same tick', async () => {
+    const { server, rc } = await rig();
+    const reconnected = rc.bot.nextConnect();
+    const early = said('!ticket new "Right behind ready"');
+    server.pushOnSubscribe(early);
+    server.dropConnection(4000);
+    await reconnected;
+    await sentCount(server, 1);
+    expect(server.sent[0]).toMatchObject({ tmid: early._id });
+  });
+
   it('runs a replayed message once', async () => {
     const { server, deskops } = await rig();
     const message = said('!ticket new "Replayed"');

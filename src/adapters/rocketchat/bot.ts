@@ -84,6 +84,7 @@ export interface RocketChatBot {
 /** The SDK internals the teardown reaches into (tiny-events emitters, a `ws` socket). */
 interface SdkEmitter {
   _listeners?: Record<string, unknown[]>;
+  on(event: string, listener: (...args: unknown[]) => void): unknown;
   removeAllListeners(event?: string): unknown;
 }
 interface RawSocket {
@@ -238,14 +239,18 @@ export function startRocketChatBot(options: RocketChatBotOptions): RocketChatBot
       // that long after a stop. login() then finds the socket connected and skips its own connect.
       await driver.ddp.open();
       await login(bot);
-      // reactToMessages, not respondToMessages: the latter calls rooms.info with `rid` per message
-      // (servers expect roomId, so it fails on every message) and drops anything "older" than the
-      // last message read, which would swallow catch-up.
-      await bot.reactToMessages((error, raw) => {
-        if (error) return logger.warn({ err: plainError(error) }, 'Rocket.Chat stream error');
+      // Our listener goes on before the subscription exists. The SDK's reactToMessages attaches its
+      // handler only after the server's `ready`, and when `ready` and the first message arrive in
+      // one TCP read, ws emits both in the same tick: that message would be dropped unseen.
+      // (respondToMessages is worse: it calls rooms.info with `rid`, which servers reject, and drops
+      // anything "older" than the last message read, which would swallow catch-up.)
+      driver.ddp.on('stream-room-messages', (event: unknown) => {
+        const raw = (event as { fields?: { args?: unknown[] } } | undefined)?.fields?.args?.[0];
         const message = normaliseMessage(raw);
         if (message) void enqueue(message, 'stream');
+        else logger.warn('Rocket.Chat stream event without a message');
       });
+      await bot.subscribeToMessages();
     };
     // A server that accepts the socket but never answers would leave open()/login() pending forever
     // (the SDK has no timeout of its own there): give up after connectTimeoutMs, or at once on stop.

@@ -136,6 +136,7 @@ export function createSlackSink(deps: SlackDeps, options: SlackSinkOptions = {})
   const minIntervalMs = options.minIntervalMs ?? 1000;
   const maxWaitMs = options.maxWaitMs ?? 5000;
   const nextAllowedAt = new Map<string, number>();
+  const lastPostAt = new Map<string, number>();
   const infoCache = new Map<string, ConversationInfo>();
   const nameCache = new Map<string, string>();
   const dmCache = new Map<string, string>();
@@ -148,6 +149,10 @@ export function createSlackSink(deps: SlackDeps, options: SlackSinkOptions = {})
     // Reserved before waiting, so concurrent posts to one channel queue up instead of colliding.
     nextAllowedAt.set(channel, at + minIntervalMs);
     if (at > now) await sleep(at - now);
+    // A slot is a start time; a busy event loop can send the previous post late, so measure from it too.
+    const sinceLast = Date.now() - (lastPostAt.get(channel) ?? Number.NEGATIVE_INFINITY);
+    if (sinceLast < minIntervalMs) await sleep(minIntervalMs - sinceLast);
+    lastPostAt.set(channel, Date.now());
   }
 
   /** Turns a failed Web API call into a DeliveryError; records a 429's Retry-After for the channel. */
