@@ -8,8 +8,10 @@
  * - Card read: `ticketDetail` (what `/ticket show` reads) against the same point reads done raw:
  *   the ticket, its creator's handle, tags, split-off tickets, timeline, current SLA clock and
  *   open on-call escalation (the assignee, known issue and parent are read only when set, on both
- *   sides). Team settings (calendar, SLA policy) are not read per card on the raw side; the use
- *   case reads them from its cache. The bare ticket-row read is printed too.
+ *   sides), each card in one deferred read transaction on both sides. (A command runs it inside
+ *   the router's transaction instead.) Team settings (calendar, SLA policy) are not read per card
+ *   on the raw side; the use case reads them from its cache, checking `PRAGMA data_version`. The
+ *   bare ticket-row read is printed too.
  *
  * Both sides run in alternating rounds over the same tables, so drift from a busy machine or a
  * growing WAL falls on both alike.
@@ -127,7 +129,7 @@ export function benchStore(count = 20_000): Record<string, number> {
     const commentsOf = sqlite.prepare('select * from comments where ticket_id = ? order by id');
     const clockOf = sqlite.prepare('select * from sla_clocks where ticket_id = ? and left_at is null order by id desc limit 1');
     const awaitingAck = sqlite.prepare('select id from oncall_escalations where ticket_id = ? and acknowledged_at is null limit 1');
-    const rawCard = (id: number) => {
+    const rawCardReads = (id: number) => {
       const t = byId.get(id) as { id: number; assignee_id: number | null; created_by: number | null; known_issue_id: number | null; parent_id: number | null };
       return {
         t,
@@ -142,6 +144,8 @@ export function benchStore(count = 20_000): Record<string, number> {
         ack: awaitingAck.get(t.id),
       };
     };
+    // The same read transaction per card as the use case (Store.read: one snapshot for the card).
+    const rawCard = sqlite.transaction(rawCardReads).deferred;
     const [cardRead, rawCardRead, pointRead, cardShown] = alternate(reads, [
       (from, to) => {
         for (let i = from; i < to; i++) ticketDetail(app, created[i]!);

@@ -112,8 +112,12 @@ const ticketTitleById = preparedStatement('SELECT id, title FROM tickets WHERE i
 const childrenOf = preparedStatement('SELECT id, title, status FROM tickets WHERE parent_id = ? ORDER BY id');
 const openEscalationOf = preparedStatement('SELECT id FROM oncall_escalations WHERE ticket_id = ? AND acknowledged_at IS NULL LIMIT 1');
 
-/** Everything `/ticket show` needs about one ticket. */
+/** Everything `/ticket show` needs about one ticket, read from one snapshot. */
 export function ticketDetail(ctx: AppContext, ticketId: number): TicketDetail {
+  return ctx.store.read(() => readTicketDetail(ctx, ticketId));
+}
+
+function readTicketDetail(ctx: AppContext, ticketId: number): TicketDetail {
   const ticket = requireTicket(ctx, ticketId);
   const { store } = ctx;
   // Plain columns only (no instants or JSON): the rows need no decoding.

@@ -20,6 +20,12 @@ export interface Store {
    */
   transaction<T>(work: () => T): T;
   /**
+   * Runs `work`, which only reads, in one deferred transaction, so every read in it sees the same
+   * snapshot (and SQLite takes its read lock once, not per statement). Inside an open transaction
+   * it just runs `work`: that transaction already gives it one snapshot.
+   */
+  read<T>(work: () => T): T;
+  /**
    * A version of a watched table (see WATCHED_TABLES), for caches of small, rarely written tables.
    * It moves whenever the table may have changed: a write on this connection (a temporary
    * trigger), a commit by another connection or process (`PRAGMA data_version`), and the end of a
@@ -177,6 +183,9 @@ export function openStore(path: string, options: OpenOptions = {}): Store {
       } finally {
         watch.transactionEnded();
       }
+    },
+    read<T>(work: () => T): T {
+      return sqlite.inTransaction ? work() : (inTransaction.deferred(work) as T);
     },
     tableVersion(table) {
       return watch.version(table);

@@ -80,6 +80,20 @@ describe('prepared reads', () => {
     expect(ticketDetail(t.app, parent.id).createdBy).toBe('@alice');
     expect(card.awaitingAck).toBe(false);
   });
+
+  it('read a card in one read transaction of its own, or in the one of the caller', () => {
+    const ticket = insertTicket(t.app, { title: 'Snapshot' });
+    const { sqlite } = t.app.store;
+    expect(t.app.store.read(() => sqlite.inTransaction)).toBe(true);
+    expect(ticketDetail(t.app, ticket.id).ticket.title).toBe('Snapshot');
+    expect(sqlite.inTransaction).toBe(false);
+    t.app.store.transaction(() => {
+      expect(ticketDetail(t.app, ticket.id).ticket.title).toBe('Snapshot');
+      expect(sqlite.inTransaction).toBe(true);
+    });
+    expect(() => ticketDetail(t.app, 999)).toThrow('There is no ticket #999.');
+    expect(sqlite.inTransaction).toBe(false);
+  });
 });
 
 describe('prepared writes', () => {
