@@ -20,6 +20,7 @@ import { outbox } from '../store/schema.js';
 import { coalesceReplies, isReply } from '../views/delivery.js';
 import type { Reply } from '../views/reply.js';
 import { DeliveryError, isWebhookChannel, type DeliverySink, type OutboundMessage, type OutboxRow } from './sink.js';
+import { noticeDeliveryFailure } from './failure-notice.js';
 import { validityProblem } from './validity.js';
 
 export { DeliveryError, type DeliverySink, type OutboxRow } from './sink.js';
@@ -215,15 +216,20 @@ function markFailed(ctx: JobContext, item: Outgoing, error: unknown, now: Date, 
   const retryAt = new Date(now.getTime() + Math.max(MIN_RETRY_MS, delay));
   let failed = 0;
   ctx.store.transaction(() => {
+    const gaveUp: string[] = [];
     for (const row of item.rows) {
       const giveUp = failure?.permanent === true || row.attempts + 1 >= settings.maxAttempts;
-      if (giveUp) failed++;
+      if (giveUp) {
+        failed++;
+        gaveUp.push(row.dedupeKey);
+      }
       ctx.store.db
         .update(outbox)
         .set(giveUp ? { state: 'failed', attempts: row.attempts + 1, lastError } : { attempts: row.attempts + 1, nextAttemptAt: retryAt, lastError })
         .where(and(eq(outbox.id, row.id), eq(outbox.state, 'queued')))
         .run();
     }
+    if (gaveUp.length > 0) noticeDeliveryFailure(ctx, { channel: item.channel, dedupeKeys: gaveUp, error: lastError });
   });
   report.failed += failed;
   report.retrying += item.rows.length - failed;

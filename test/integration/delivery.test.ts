@@ -260,8 +260,25 @@ describe('retries', () => {
     const errors = logLines().filter((l) => l.level === 50);
     expect(errors).toHaveLength(1);
     expect(errors[0]).toMatchObject({ msg: expect.stringMatching(/failed for good/), dedupeKeys: ['doomed'] });
-    // A failed row is never picked up again.
-    expect((await deliverDue(ctx, at(24 * 60 * MINUTE), sink)).sent).toBe(0);
+    // A failed row is never picked up again; the leads hear about it, once.
+    expect((await deliverDue(ctx, at(24 * 60 * MINUTE), sink)).sent).toBe(1);
+    const notice = sink.posts.at(-1)!;
+    expect(notice.channel).toBe('role:leads');
+    expect(JSON.stringify(notice.message)).toContain('HTTP 502');
+    expect((await deliverDue(ctx, at(25 * 60 * MINUTE), sink)).sent).toBe(0);
+  });
+
+  it('tells the admins directly when the leads channel itself fails, and never notices a failed notice', async () => {
+    const admin = actAs(t.app, 'root', 'admin');
+    expect(admin.actor.kind).toBe('person');
+    enqueue(t.app, { dedupeKey: 'for-leads', channel: 'role:leads', reply: warning('x') });
+    sink.failNext(new DeliveryError('not_in_channel: /invite @deskops', { permanent: true }));
+    expect((await deliverDue(ctx, TEST_NOW, sink)).failed).toBe(1);
+    const direct = t.app.store.db.select().from(outbox).all().filter((r) => r.dedupeKey.startsWith('delivery-failed:'));
+    expect(direct.map((r) => r.channel)).toEqual([`person:${admin.actor.kind === 'person' ? admin.actor.personId : 0}`]);
+    sink.failNext(new DeliveryError('cannot_dm_bot', { permanent: true }));
+    expect((await deliverDue(ctx, at(MINUTE), sink)).failed).toBe(1);
+    expect(t.app.store.db.select().from(outbox).all().filter((r) => r.dedupeKey.startsWith('delivery-failed:'))).toHaveLength(1);
   });
 
   it('fails a row at once on a permanent error', async () => {
