@@ -3,10 +3,11 @@
  * to a known issue → suggest a known issue in the triage channel (once per cluster); a known
  * issue with 6+ linked tickets → suggest a status-page post (once per known issue).
  */
-import { and, count, eq, gte, inArray, isNull, like, ne } from 'drizzle-orm';
+import { and, count, eq, gte, inArray, isNull, ne } from 'drizzle-orm';
+import { enqueue } from '../app/outbox.js';
+import { keyStartsWith } from '../app/outbox-keys.js';
 import { knownIssueLabel, STATUS_PAGE_THRESHOLD } from '../domain/known-issues.js';
 import { ACTIVE_STATUSES } from '../domain/lifecycle.js';
-import { enqueue } from '../app/outbox.js';
 import { formatTag } from '../app/tags.js';
 import { knownIssues, outbox, tags, tickets, ticketTags } from '../store/schema.js';
 import { warning } from '../views/reply.js';
@@ -56,7 +57,7 @@ function alreadySuggested(ctx: JobContext, cluster: Cluster, now: Date): boolean
     ctx.store.db
       .select({ id: outbox.id })
       .from(outbox)
-      .where(and(like(outbox.dedupeKey, `pattern:${cluster.area.slug}:${cluster.type.slug}:%`), gte(outbox.createdAt, new Date(now.getTime() - WINDOW_MS))))
+      .where(and(keyStartsWith(`pattern:${cluster.area.slug}:${cluster.type.slug}:`), gte(outbox.createdAt, new Date(now.getTime() - WINDOW_MS))))
       .get() !== undefined
   );
 }

@@ -8,6 +8,7 @@ import { and, count, eq, gte, isNull, lt, or } from 'drizzle-orm';
 import { startOfDay, worstBand } from '../app/digest.js';
 import { slaSetup } from '../app/sla.js';
 import { enqueue } from '../app/outbox.js';
+import { outboxHasKey } from '../app/outbox-keys.js';
 import { guardWeekStart } from '../domain/guard-week.js';
 import { staffingCheckDay, staffingVerdict, type StaffingFigures } from '../domain/staffing.js';
 import { oncallEscalations, slaClocks, tickets } from '../store/schema.js';
@@ -39,6 +40,7 @@ export function runStaffingWatch(ctx: JobContext, now: Date): JobReport {
   const zone = ctx.settings.timeZone;
   const week = guardWeekStart(now, zone);
   if (now < startOfDay(staffingCheckDay(week), zone)) return { processed: 0, queued: 0, failed: 0 };
+  if (outboxHasKey(ctx, `staffing:${week}`)) return { processed: 1, queued: 0, failed: 0 };
   const figures = staffingFigures(ctx, week, now);
   const verdict = staffingVerdict(figures);
   if (!verdict.askForEngineer) return { processed: 1, queued: 0, failed: 0 };

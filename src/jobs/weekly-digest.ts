@@ -10,6 +10,7 @@ import { digestWeek, startOfDay, weeklyDigest } from '../app/digest.js';
 import { addCalendarDays } from '../domain/guard-week.js';
 import { auditEvents } from '../store/schema.js';
 import { enqueue } from '../app/outbox.js';
+import { outboxHasKey } from '../app/outbox-keys.js';
 import { readSetting } from '../app/team-settings.js';
 import { digestReply } from '../views/digest.js';
 import type { Job, JobContext, JobReport } from './job.js';
@@ -38,6 +39,8 @@ export function runWeeklyDigest(ctx: JobContext, now: Date): JobReport {
   const schedule = readSetting(ctx, 'digest-schedule', digestScheduleSchema, DEFAULT_DIGEST_SCHEDULE);
   if (!digestDue(now, ctx.settings.timeZone, schedule)) return { processed: 0, queued: 0, failed: 0 };
   const week = digestWeek(now, ctx.settings.timeZone);
+  // Checked before gathering: the job runs hourly, and gathering a week costs seconds on a big store.
+  if (outboxHasKey(ctx, `digest:${week}`)) return { processed: 1, queued: 0, failed: 0 };
   // A team that started using deskops this week has no last week to report on.
   if (!hadActivityBefore(ctx, startOfDay(addCalendarDays(week, 7), ctx.settings.timeZone))) return { processed: 1, queued: 0, failed: 0 };
   const queued = ctx.store.transaction(() =>

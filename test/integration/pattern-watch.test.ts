@@ -1,0 +1,77 @@
+/**
+ * The pattern watch on a real store: three new tickets in 24 hours with one area and type and no
+ * known issue get one known-issue suggestion in triage; a known issue reaching six linked tickets
+ * gets one status-page suggestion. Its "already suggested" lookup uses the outbox's key index
+ * (a LIKE would scan every row ever queued: seconds on a big store, every 15 minutes).
+ */
+import pino from 'pino';
+import { afterEach, describe, expect, it } from 'vitest';
+import { keyStartsWith } from '../../src/app/outbox-keys.js';
+import type { JobContext } from '../../src/jobs/job.js';
+import { runPatternWatch } from '../../src/jobs/pattern-watch.js';
+import { outbox } from '../../src/store/schema.js';
+import { createTestDesk, type TestDesk } from '../doubles/deskops.js';
+
+const opened: TestDesk[] = [];
+afterEach(() => opened.splice(0).forEach((d) => d.dispose()));
+
+function desk(): TestDesk {
+  const d = createTestDesk();
+  opened.push(d);
+  return d;
+}
+const jobs = (d: TestDesk): JobContext => ({ ...d.app, logger: pino({ level: 'silent' }) });
+const keysLike = (d: TestDesk, prefix: string) =>
+  d.app.store.db
+    .select({ key: outbox.dedupeKey })
+    .from(outbox)
+    .all()
+    .map((r) => r.key)
+    .filter((k) => k.startsWith(prefix));
+
+function authBug(d: TestDesk, title: string): void {
+  const reply = d.say(`/ticket new "${title}" area:Authentication type:Bug`);
+  expect(reply).not.toContain('✗');
+}
+
+describe('pattern watch', () => {
+  it('suggests a known issue once for three tickets in a day sharing area and type', () => {
+    const d = desk();
+    authBug(d, 'SSO loop on login');
+    authBug(d, 'Login redirects forever');
+    expect(runPatternWatch(jobs(d), d.clock.now())).toMatchObject({ queued: 0 });
+    authBug(d, 'Cannot sign in with Okta');
+    expect(runPatternWatch(jobs(d), d.clock.now())).toMatchObject({ queued: 1 });
+    const [key] = keysLike(d, 'pattern:');
+    expect(key).toMatch(/^pattern:authentication:bug:1$/);
+    // A fourth one in the same day, and later runs: the cluster was already suggested.
+    authBug(d, 'Login broken after update');
+    d.clock.set(new Date(d.clock.now().getTime() + 15 * 60_000));
+    expect(runPatternWatch(jobs(d), d.clock.now())).toMatchObject({ queued: 0 });
+    expect(keysLike(d, 'pattern:')).toHaveLength(1);
+  });
+
+  it('suggests the status page once when a known issue reaches six linked tickets', () => {
+    const d = desk();
+    expect(d.say('/known-issue new Authentication bug: SSO loop')).not.toContain('✗');
+    for (let n = 1; n <= 6; n++) {
+      d.run(`/ticket new "Report ${n}"`);
+      d.run(`/known-issue link 1 ${n}`);
+    }
+    runPatternWatch(jobs(d), d.clock.now());
+    runPatternWatch(jobs(d), d.clock.now());
+    expect(keysLike(d, 'ki-status-page:')).toEqual(['ki-status-page:1']);
+  });
+
+  it('looks keys up by prefix through the unique index, without matching neighbours', () => {
+    const d = desk();
+    const { sqlite } = d.app.store;
+    const insert = sqlite.prepare("INSERT INTO outbox (dedupe_key, channel, payload, state, attempts, next_attempt_at, created_at) VALUES (?, 'tier:triage', '{}', 'sent', 1, 0, 0)");
+    for (const key of ['pattern:a:b:1', 'pattern:a:b:9', 'pattern:a:bc:1', 'pattern:a:b;x', 'pattern:a:a:1']) insert.run(key);
+    const found = d.app.store.db.select({ key: outbox.dedupeKey }).from(outbox).where(keyStartsWith('pattern:a:b:')).all();
+    expect(found.map((r) => r.key).sort()).toEqual(['pattern:a:b:1', 'pattern:a:b:9']);
+    const query = d.app.store.db.select({ id: outbox.id }).from(outbox).where(keyStartsWith('pattern:a:b:')).toSQL();
+    const plan = sqlite.prepare(`EXPLAIN QUERY PLAN ${query.sql}`).all(...query.params) as Array<{ detail: string }>;
+    expect(plan.map((p) => p.detail).join(' ')).toMatch(/USING (COVERING )?INDEX outbox_dedupe/);
+  });
+});
