@@ -1,5 +1,6 @@
 /** The deskops database schema (drizzle). Instants are UTC milliseconds; change it only through migrations. */
 
+import { sql } from 'drizzle-orm';
 import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 import type {
   Department,
@@ -16,6 +17,14 @@ import type {
 } from '../domain/vocabulary.js';
 
 const instant = (name: string) => integer(name, { mode: 'timestamp_ms' });
+
+/**
+ * The active statuses (domain/lifecycle's ACTIVE_STATUSES, in that order; a test keeps them equal)
+ * as literal SQL. The partial index on active tickets is only usable, and INDEXED BY only
+ * accepted, when a query spells this condition the same way, with literals rather than bound
+ * parameters.
+ */
+export const ACTIVE_STATUS_CONDITION = sql.raw(`"tickets"."status" IN ('open', 'pending', 'waiting', 'hold', 'review')`);
 
 /** A human (agent, lead, admin) known to deskops; reachable through one or more platform identities. */
 export const people = sqliteTable('people', {
@@ -102,6 +111,10 @@ export const tickets = sqliteTable(
     index('tickets_assignee').on(t.assigneeId, t.status),
     index('tickets_known_issue').on(t.knownIssueId),
     index('tickets_parent').on(t.parentId),
+    // The ticket list's default page (active tickets, newest first) without sorting every active ticket.
+    index('tickets_active_id').on(t.id).where(sql`"tickets"."status" IN ('open', 'pending', 'waiting', 'hold', 'review')`),
+    // Recent tickets (pattern watch, digest): without it the planner scans through another index.
+    index('tickets_created').on(t.createdAt),
   ],
 );
 

@@ -9,7 +9,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { keyStartsWith } from '../../src/app/outbox-keys.js';
 import type { JobContext } from '../../src/jobs/job.js';
 import { runPatternWatch } from '../../src/jobs/pattern-watch.js';
-import { outbox } from '../../src/store/schema.js';
+import { ACTIVE_STATUSES } from '../../src/domain/lifecycle.js';
+import { ACTIVE_STATUS_CONDITION, outbox, tickets } from '../../src/store/schema.js';
 import { createTestDesk, type TestDesk } from '../doubles/deskops.js';
 
 const opened: TestDesk[] = [];
@@ -73,5 +74,22 @@ describe('pattern watch', () => {
     const query = d.app.store.db.select({ id: outbox.id }).from(outbox).where(keyStartsWith('pattern:a:b:')).toSQL();
     const plan = sqlite.prepare(`EXPLAIN QUERY PLAN ${query.sql}`).all(...query.params) as Array<{ detail: string }>;
     expect(plan.map((p) => p.detail).join(' ')).toMatch(/USING (COVERING )?INDEX outbox_dedupe/);
+  });
+});
+
+describe('the active-tickets index', () => {
+  it('spells the same statuses as the lifecycle, so the list can use it', () => {
+    const d = desk();
+    const { sql: text } = d.app.store.db.select().from(tickets).where(ACTIVE_STATUS_CONDITION).toSQL();
+    const listed = [...text.matchAll(/'([a-z]+)'/g)].map((m) => m[1]);
+    expect(listed).toEqual([...ACTIVE_STATUSES]);
+    for (let n = 1; n <= 12; n++) d.run(`/ticket new "Ticket ${n}"`);
+    d.run('/ticket status 12 resolved');
+    d.run('/ticket status 11 pending');
+    const page = d.say('/ticket list');
+    expect(page).toContain('#11');
+    expect(page).not.toContain('#12 ');
+    const plan = d.app.store.sqlite.prepare(`EXPLAIN QUERY PLAN SELECT id FROM tickets INDEXED BY tickets_active_id WHERE "tickets"."status" IN ('open', 'pending', 'waiting', 'hold', 'review') ORDER BY id DESC LIMIT 10`).all() as Array<{ detail: string }>;
+    expect(plan.map((p) => p.detail).join(' ')).not.toContain('TEMP B-TREE');
   });
 });

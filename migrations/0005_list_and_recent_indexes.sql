@@ -1,0 +1,2 @@
+CREATE INDEX `tickets_active_id` ON `tickets` (`id`) WHERE "tickets"."status" IN ('open', 'pending', 'waiting', 'hold', 'review');--> statement-breakpoint
+CREATE INDEX `tickets_created` ON `tickets` (`created_at`);
