@@ -1,12 +1,13 @@
 /**
  * Once Tuesday has ended (team time), checks DOMAIN's staffing rule for the guard week: when T4
  * missed the green SLA while on-call escalations were running, the leads' channel is told to ask
- * leadership for an extra engineer. Once per week (the dedupe key carries the week); a bot that was
- * down on Wednesday posts when it comes back, until the week is over.
+ * leadership for an extra engineer. Checked once per week, at the first run after Tuesday ends (a
+ * bot that was down then checks when it comes back, until the week is over).
  */
 import { and, count, eq, gte, isNull, lt, or } from 'drizzle-orm';
 import { startOfDay, worstBand } from '../app/digest.js';
 import { slaSetup } from '../app/sla.js';
+import { claimChatEvent } from '../app/chat-messages.js';
 import { enqueue } from '../app/outbox.js';
 import { outboxHasKey } from '../app/outbox-keys.js';
 import { guardWeekStart } from '../domain/guard-week.js';
@@ -40,7 +41,10 @@ export function runStaffingWatch(ctx: JobContext, now: Date): JobReport {
   const zone = ctx.settings.timeZone;
   const week = guardWeekStart(now, zone);
   if (now < startOfDay(staffingCheckDay(week), zone)) return { processed: 0, queued: 0, failed: 0 };
-  if (outboxHasKey(ctx, `staffing:${week}`)) return { processed: 1, queued: 0, failed: 0 };
+  // The rule is about the state at the end of Tuesday: one check per week, the first run after it.
+  if (outboxHasKey(ctx, `staffing:${week}`) || !ctx.store.transaction(() => claimChatEvent(ctx, `staffing-check:${week}`))) {
+    return { processed: 0, queued: 0, failed: 0 };
+  }
   const figures = staffingFigures(ctx, week, now);
   const verdict = staffingVerdict(figures);
   if (!verdict.askForEngineer) return { processed: 1, queued: 0, failed: 0 };
