@@ -1,0 +1,40 @@
+/**
+ * The Slack commands acknowledged before they run (a kill after the ack loses nothing of theirs)
+ * must really only read: each is a real command, and running it changes no row.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { onlyReads, READ_ONLY_COMMANDS } from '../../src/adapters/slack/commands.js';
+import { buildRegistry } from '../../src/commands/index.js';
+import { createTestDesk, type TestDesk } from '../doubles/deskops.js';
+
+let desk: TestDesk | undefined;
+afterEach(() => desk?.dispose());
+
+describe('read-only slash commands', () => {
+  const registry = buildRegistry();
+
+  it('names real commands, recognised with their arguments and aliases', () => {
+    for (const path of READ_ONLY_COMMANDS) expect(registry.match(path.split(' '))?.definition.path.join(' ')).toBe(path);
+    expect(onlyReads(registry, 'ticket list tier:t2')).toBe(true);
+    expect(onlyReads(registry, '/ticket show 12')).toBe(true);
+    expect(onlyReads(registry, 'ki list')).toBe(true);
+    expect(onlyReads(registry, 'ticket new "x"')).toBe(false);
+    expect(onlyReads(registry, 'ticket status 1 resolved')).toBe(false);
+    expect(onlyReads(registry, 'ticket "unbalanced')).toBe(false);
+  });
+
+  it('change no row when they run', () => {
+    desk = createTestDesk();
+    desk.run('/ticket new "Printer on fire"');
+    desk.run('/known-issue new Authentication bug: SSO loop');
+    const examples = ['/ticket list', '/ticket show 1', '/known-issue list', '/known-issue show 1', '/whoami'];
+    expect(examples.every((text) => onlyReads(registry, text))).toBe(true);
+    const { sqlite } = desk.app.store;
+    for (const text of examples) {
+      const before = sqlite.prepare('SELECT total_changes() AS n').get() as { n: number };
+      desk.run(text);
+      const after = sqlite.prepare('SELECT total_changes() AS n').get() as { n: number };
+      expect(after.n - before.n, text).toBe(0);
+    }
+  });
+});
