@@ -8,21 +8,17 @@
  */
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { count } from 'drizzle-orm';
 import pino from 'pino';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { slackDeps, startSlack } from '../../src/adapters/slack/start.js';
-import { loadConfig } from '../../src/config.js';
 import { createRouter, handleRetrying } from '../../src/commands/router.js';
 import type { Invocation } from '../../src/commands/invocation.js';
 import { deliverDue } from '../../src/delivery/worker.js';
 import { forEachIsolated } from '../../src/jobs/job.js';
 import { writeSetting } from '../../src/app/team-settings.js';
 import { actAs } from '../doubles/context.js';
-import { auditEvents, handledInvocations, people, tickets } from '../../src/store/schema.js';
-import { createTestDesk, replyText, type TestDesk } from '../doubles/deskops.js';
+import { createTestDesk, replyText } from '../doubles/deskops.js';
 import { FakeSink, jobContext } from '../doubles/delivery.js';
-import { startSlackApi } from '../doubles/slack-api.js';
+import { startSlackDesk, storeCounts } from '../doubles/slack-desk.js';
 import { postToSlackEndpoint, slashCommandBody } from '../doubles/slack-requests.js';
 
 const LOCK_MS = Number(process.env.DESKOPS_FAULT_LOCK_MS ?? 10_000);
@@ -50,34 +46,13 @@ function holdWriteLock(path: string): { release(): void } {
   return { release };
 }
 
-function counts(desk: TestDesk) {
-  const db = desk.app.store.db;
-  return {
-    tickets: db.select({ n: count() }).from(tickets).get()!.n,
-    people: db.select({ n: count() }).from(people).get()!.n,
-    audit: db.select({ n: count() }).from(auditEvents).get()!.n,
-    handled: db.select({ n: count() }).from(handledInvocations).get()!.n,
-  };
-}
+const counts = storeCounts;
 
 describe('the database locked by another writer', () => {
   it(
     `acks slash commands within 3 s during a ${LOCK_MS / 1000} s lock and runs each once the lock goes`,
     async () => {
-      const api = await startSlackApi();
-      const env = { SLACK_BOT_TOKEN: 'xoxb-test', SLACK_SIGNING_SECRET: SECRET, SLACK_API_URL: api.url, SLACK_BOT_ID: 'BBOT', SLACK_BOT_USER_ID: 'UBOT' };
-      const desk = createTestDesk({ env });
-      const config = loadConfig({ DESKOPS_DB: join(desk.dir, 'deskops.db'), ...env });
-      const log: string[] = [];
-      const logger = pino({ level: 'info' }, { write: (line: string) => void log.push(line) });
-      const slack = await startSlack(config, desk, { port: 0, deps: { ...slackDeps(config, config.slack!, desk), logger }, backoff: { initialMs: 5, maxMs: 20 } });
-      cleanups.push(async () => {
-        await slack.stop();
-        desk.dispose();
-        await api.close();
-      });
-      await slack.ready;
-      const events = `http://127.0.0.1:${slack.port}/slack/events`;
+      const { api, desk, config, log, events } = await startSlackDesk(cleanups, SECRET);
       const before = counts(desk);
 
       const lock = holdWriteLock(config.dbPath);

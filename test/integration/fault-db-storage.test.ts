@@ -9,23 +9,18 @@ import { spawn } from 'node:child_process';
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { count } from 'drizzle-orm';
 import pino from 'pino';
-import { afterEach, describe, expect, it, vi } from 'vitest';
-import { slackDeps, startSlack } from '../../src/adapters/slack/start.js';
+import { afterEach, describe, expect, it } from 'vitest';
 import { enqueue } from '../../src/app/outbox.js';
 import { EXIT_DATABASE } from '../../src/cli.js';
-import { createRouter } from '../../src/commands/router.js';
-import { loadConfig } from '../../src/config.js';
 import { deliverDue } from '../../src/delivery/worker.js';
 import { openStore } from '../../src/store/database.js';
-import { auditEvents, handledInvocations, outbox, tickets } from '../../src/store/schema.js';
+import { outbox } from '../../src/store/schema.js';
 import { notice } from '../doubles/sink-fixtures.js';
 import { ROOT, freePort } from '../doubles/cli.js';
-import { createTestDesk, type TestDesk } from '../doubles/deskops.js';
 import { FakeSink } from '../doubles/delivery.js';
-import { startSlackApi, type SlackApiStandIn, type SlackCall } from '../doubles/slack-api.js';
-import { postToSlackEndpoint, slashCommandBody } from '../doubles/slack-requests.js';
+import type { SlackCall } from '../doubles/slack-api.js';
+import { startSlackDesk, storeCounts } from '../doubles/slack-desk.js';
 
 const SECRET = 'storage-secret';
 const SECOND = 1000;
@@ -35,62 +30,11 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
-interface Harness {
-  api: SlackApiStandIn;
-  desk: TestDesk;
-  log: string[];
-  port: number;
-  command(trigger: string, text: string): Promise<SlackCall>;
-}
-
-/** deskops with the real Slack HTTP adapter in this process, logging into `log`. */
-async function startDesk(): Promise<Harness> {
-  const api = await startSlackApi();
-  const env = { SLACK_BOT_TOKEN: 'xoxb-test', SLACK_SIGNING_SECRET: SECRET, SLACK_API_URL: api.url, SLACK_BOT_ID: 'BBOT', SLACK_BOT_USER_ID: 'UBOT' };
-  const desk = createTestDesk({ env });
-  const config = loadConfig({ DESKOPS_DB: join(desk.dir, 'deskops.db'), ...env });
-  const log: string[] = [];
-  const logger = pino({ level: 'info' }, { write: (line: string) => void log.push(line) });
-  // The same desk, with its router logging where the test can read it.
-  const deskops = { ...desk, logger, router: createRouter({ registry: desk.registry, app: desk.app, logger }) };
-  const slack = await startSlack(config, deskops, { port: 0, deps: { ...slackDeps(config, config.slack!, deskops), logger }, backoff: { initialMs: 5, maxMs: 20 } });
-  cleanups.push(async () => {
-    await slack.stop();
-    desk.dispose();
-    await api.close();
-  });
-  await slack.ready;
-  const events = `http://127.0.0.1:${slack.port}/slack/events`;
-  return {
-    api,
-    desk,
-    log,
-    port: slack.port!,
-    async command(trigger, text) {
-      const ack = await postToSlackEndpoint(events, slashCommandBody({ command: '/ticket', text, trigger_id: trigger, response_url: `${api.url}response/${trigger}` }), { secret: SECRET });
-      expect(ack.status).toBe(200);
-      return vi.waitFor(
-        () => {
-          const call = api.callsTo(`response/${trigger}`)[0];
-          if (!call) throw new Error(`no answer for ${trigger} yet`);
-          return call;
-        },
-        { timeout: 5000, interval: 10 },
-      );
-    },
-  };
-}
+const startDesk = () => startSlackDesk(cleanups, SECRET);
 
 const answerText = (call: SlackCall): string => `${String(call.args.text)} ${JSON.stringify(call.args.blocks)}`;
 
-function counts(desk: TestDesk) {
-  const db = desk.app.store.db;
-  return {
-    tickets: db.select({ n: count() }).from(tickets).get()!.n,
-    audit: db.select({ n: count() }).from(auditEvents).get()!.n,
-    handled: db.select({ n: count() }).from(handledInvocations).get()!.n,
-  };
-}
+const counts = storeCounts;
 
 const errorLines = (log: string[], text: string) => log.filter((line) => line.includes('"level":50') && line.includes(text));
 
