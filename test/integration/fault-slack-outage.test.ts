@@ -36,18 +36,24 @@ afterEach(async () => {
   desk?.dispose();
 });
 
+/** A desk, the Slack workspace stand-in, a logger into `log`, and the Slack deps the sink needs. */
+async function setUp() {
+  const created = (desk = createTestDesk());
+  const ws = (workspace = await startSlackWorkspace());
+  const log: string[] = [];
+  const logger = pino({ level: 'info' }, { write: (line: string) => void log.push(line) });
+  const deps: SlackDeps = {
+    deskops: { ...created, logger },
+    slack: { botToken: 'xoxb-test', signingSecret: 's', appToken: undefined, mode: 'http', prefixCommand: '/desk', botId: 'BBOT', botUserId: 'UBOT' },
+    client: new WebClient('xoxb-test', { slackApiUrl: ws.api.url }),
+    logger,
+  };
+  return { desk: created, ws, log, logger, deps };
+}
+
 describe('Slack failing for a while', () => {
   it('loses nothing, posts nothing twice, honours Retry-After, and pages on-call once Slack recovers', async () => {
-    desk = createTestDesk();
-    const ws = (workspace = await startSlackWorkspace());
-    const log: string[] = [];
-    const logger = pino({ level: 'info' }, { write: (line: string) => void log.push(line) });
-    const deps: SlackDeps = {
-      deskops: { ...desk, logger },
-      slack: { botToken: 'xoxb-test', signingSecret: 's', appToken: undefined, mode: 'http', prefixCommand: '/desk', botId: 'BBOT', botUserId: 'UBOT' },
-      client: new WebClient('xoxb-test', { slackApiUrl: ws.api.url }),
-      logger,
-    };
+    const { desk, ws, log, logger, deps } = await setUp();
     const client = new WebClient('xoxb-test', { slackApiUrl: ws.api.url, ...OUTBOX_CLIENT_OPTIONS, timeout: CLIENT_TIMEOUT_MS, logger: boltLogger(logger) });
     const sink = createPlatformSink(desk.app, { slack: createSlackSink(deps, { minIntervalMs: 0, client }), webhook: createWebhookSink({ url: undefined }) });
     mapChannelsIn(desk.app, { 'tier:triage': 'slack:C0TRIAGE', 'tier:t1': 'slack:C0T1', 'role:oncall': 'slack:C0ONCALL' });
@@ -106,16 +112,7 @@ describe('Slack failing for a while', () => {
   }, 60_000);
 
   it('looks a retried row up before posting it, and posts again (at-least-once, with a warning) where the history cannot be read', async () => {
-    desk = createTestDesk();
-    const ws = (workspace = await startSlackWorkspace());
-    const log: string[] = [];
-    const logger = pino({ level: 'info' }, { write: (line: string) => void log.push(line) });
-    const deps: SlackDeps = {
-      deskops: { ...desk, logger },
-      slack: { botToken: 'xoxb-test', signingSecret: 's', appToken: undefined, mode: 'http', prefixCommand: '/desk', botId: 'BBOT', botUserId: 'UBOT' },
-      client: new WebClient('xoxb-test', { slackApiUrl: ws.api.url }),
-      logger,
-    };
+    const { desk, ws, log, deps } = await setUp();
     const sink = createSlackSink(deps, { minIntervalMs: 0 });
     mapChannelsIn(desk.app, { 'tier:t1': 'slack:C0T1' });
     const now = desk.clock.now();
