@@ -33,18 +33,19 @@ export function actionInvocation(body: BlockAction<ButtonAction>): Invocation | 
 /** Registers the handler for every Reply button. */
 export function registerActions(app: App, deps: SlackDeps): void {
   app.action<BlockAction<ButtonAction>>({ type: 'block_actions', action_id: COMMAND_ACTION }, async ({ ack, body, respond, context }) => {
-    // Ack first: the store work below must not count against Slack's 3-second window.
-    await ack();
     const invocation = actionInvocation(body);
-    if (!invocation) return;
+    if (!invocation) return ack();
     // "Escalate" carries `/escalate <id>` without questions: the form asks for them.
     const route = modalRoute(deps.deskops.registry, invocation.text);
     if (route) {
+      await ack();
       if (context.retryNum) return;
       const origin = { channel: invocation.channel ?? undefined, threadTs: invocation.thread ?? body.message?.ts };
       if (await openModal(deps.client, deps, route, body.trigger_id, origin)) return;
     }
     // Errors and confirmations for a button go to the presser alone, whatever the reply says.
-    await runAndRespond(deps, invocation, (message) => respond(typeof message === 'string' ? message : { ...message, response_type: 'ephemeral' }));
+    // Like a slash command, a press is acknowledged once its change is stored (a crash cannot
+    // lose an acknowledged press), unless the database is locked: then ack first and retry.
+    await runAndRespond(deps, invocation, (message) => respond(typeof message === 'string' ? message : { ...message, response_type: 'ephemeral' }), route ? undefined : ack);
   });
 }

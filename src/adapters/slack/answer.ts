@@ -2,7 +2,7 @@
  * The tail every acknowledged Slack request shares: run the Invocation through the router, render
  * the Reply as Block Kit and answer through the request's response_url.
  */
-import type { AckFn, RespondArguments, RespondFn } from '@slack/bolt';
+import type { RespondFn } from '@slack/bolt';
 import type { Invocation } from '../../commands/invocation.js';
 import { DatabaseBusyError, handleRetrying } from '../../commands/router.js';
 import type { Reply } from '../../views/reply.js';
@@ -39,7 +39,7 @@ export const BEFORE_ACK_BUSY_WAIT_MS = 200;
  * the ack path (handleRetrying): the ack is out already, other requests keep being acknowledged,
  * and after about 20 s the user is told the command was not run, with nothing half written.
  */
-export async function runAndRespond(deps: SlackDeps, invocation: Invocation, respond: RespondFn, ack?: AckFn<string | RespondArguments>): Promise<Reply> {
+export async function runAndRespond(deps: SlackDeps, invocation: Invocation, respond: RespondFn, ack?: () => Promise<void>): Promise<Reply> {
   let reply: Reply | undefined;
   if (ack) {
     try {
