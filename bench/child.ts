@@ -8,21 +8,13 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { get } from 'node:http';
 import { join } from 'node:path';
-import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { benchCacheDir } from './seed.js';
+import { freePort } from '../test/doubles/cli.js';
 
 export const SIGNING_SECRET = 'bench-signing-secret';
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
-/** A loopback port nobody listens on right now. */
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 export interface Child {
   name: string;

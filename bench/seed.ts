@@ -24,6 +24,7 @@ import { LOGICAL_CHANNELS } from '../src/app/channels.js';
 import { startOfDay } from '../src/app/digest.js';
 import { ACTIVE_STATUSES } from '../src/domain/lifecycle.js';
 import { MIGRATIONS_FOLDER, openStore } from '../src/store/database.js';
+import { seededRandom } from '../test/doubles/random.js';
 
 /** Bump when the generated data changes, so cached files are rebuilt. */
 const SEED_VERSION = 4;
@@ -50,17 +51,6 @@ export interface SeedInfo {
   cached: boolean;
 }
 
-/** A small deterministic PRNG (mulberry32), so every seed of the same size is the same data. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** The cache key: the migrations, this seeder's version and the day (the history ends today, so time-window jobs see a live team). */
 function schemaHash(): string {
@@ -131,7 +121,7 @@ export function seedBigDatabase(tickets: number, log: (line: string) => void = (
   const busyTo = startOfDay(addCalendarDays(busyWeek, 7), SEED_ZONE).getTime();
   const events: Record<string, number> = { 'audit events': 0, 'SLA clocks': 0, 'guard entries': 0, 'known-issue changes': 0 };
   const inBusyWeek = (at: number) => at >= busyFrom && at < busyTo;
-  const random = prng(tickets);
+  const random = seededRandom(tickets); // the same size always seeds the same data
   const pick = <T>(list: readonly T[]): T => list[Math.floor(random() * list.length)]!;
 
   // Secondary indexes of the tables we fill: dropped for the load, rebuilt from their SQL after.

@@ -51,7 +51,8 @@ export interface SlackConfig {
   botUserId: string | undefined;
 }
 
-function isTimeZone(zone: string): boolean {
+/** Whether the runtime knows `zone` as an IANA time zone. */
+export function isTimeZone(zone: string): boolean {
   try {
     new Intl.DateTimeFormat('en-US', { timeZone: zone });
     return true;

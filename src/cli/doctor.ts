@@ -10,7 +10,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import Database from 'better-sqlite3';
-import { ConfigError, loadConfig, type Config } from '../config.js';
+import { ConfigError, isTimeZone, loadConfig, type Config } from '../config.js';
 import { appliedTags, readJournal } from './migrate.js';
 
 export type CheckStatus = 'ok' | 'warn' | 'fail' | 'skip';
@@ -87,15 +87,6 @@ function checkConfig(env: Record<string, string | undefined>): { check: Check; c
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     return { check: fail('config', `invalid: ${error.problems.join('; ')}`, 'fix the variable named (see .env.example), then run deskops doctor again') };
-  }
-}
-
-function isTimeZone(zone: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: zone });
-    return true;
-  } catch {
-    return false;
   }
 }
 

@@ -10,6 +10,8 @@ import { join } from 'node:path';
 import { build } from 'esbuild';
 import { ROOT } from './cli.js';
 
+export { seededRandom } from './random.js';
+
 /** The bundled child; `remove()` deletes it. */
 export interface FaultBundle {
   path: string;
@@ -85,14 +87,3 @@ export function startFaultChild(bundle: FaultBundle, env: Record<string, string>
   });
 }
 
-/** A small seeded PRNG (mulberry32), so a failing run can be repeated with its seed. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
