@@ -11,7 +11,7 @@ import { loadConfig } from '../../src/config.js';
 import { startSlack } from '../../src/adapters/slack/start.js';
 import { identities, tickets } from '../../src/store/schema.js';
 import { createTestDesk } from '../doubles/deskops.js';
-import { startSlackApi } from '../doubles/slack-api.js';
+import { startSlackApi, type SlackHandler } from '../doubles/slack-api.js';
 
 const cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
@@ -42,22 +42,32 @@ async function startSocketStandIn(): Promise<{ url: string; sockets: WebSocket[]
   };
 }
 
+/**
+ * deskops in Socket Mode against the Web API stand-in and the socket stand-in; `open` answers the
+ * n-th apps.connections.open (by default: the socket's URL).
+ */
+async function socketDesk(open?: (n: number, socketUrl: string) => ReturnType<SlackHandler>) {
+  const api = await startSlackApi();
+  const socket = await startSocketStandIn();
+  let calls = 0;
+  api.on('apps.connections.open', () => (open ? open(++calls, socket.url) : { ok: true, url: socket.url }));
+  const env = { SLACK_BOT_TOKEN: 'xoxb-test', SLACK_APP_TOKEN: 'xapp-test', SLACK_API_URL: api.url, SLACK_BOT_ID: 'BBOT', SLACK_BOT_USER_ID: 'UBOT' };
+  const desk = createTestDesk({ env });
+  const config = loadConfig({ DESKOPS_DB: join(desk.dir, 'deskops.db'), ...env });
+  const slack = await startSlack(config, desk, { backoff: { initialMs: 5, maxMs: 20 } });
+  cleanups.push(async () => {
+    await slack.stop();
+    desk.dispose();
+    await socket.close();
+    await api.close();
+  });
+  return { api, socket, desk, config, slack, opens: () => calls };
+}
+
 describe('Slack Socket Mode', () => {
   it('opens the connection through SLACK_API_URL, acks a slash_commands envelope and runs the command', async () => {
-    const api = await startSlackApi();
-    const socket = await startSocketStandIn();
-    api.on('apps.connections.open', () => ({ ok: true, url: socket.url }));
-    const env = { SLACK_BOT_TOKEN: 'xoxb-test', SLACK_APP_TOKEN: 'xapp-test', SLACK_API_URL: api.url, SLACK_BOT_ID: 'BBOT', SLACK_BOT_USER_ID: 'UBOT' };
-    const desk = createTestDesk({ env });
-    const config = loadConfig({ DESKOPS_DB: join(desk.dir, 'deskops.db'), ...env });
+    const { api, socket, desk, config, slack } = await socketDesk();
     expect(config.slack?.mode).toBe('socket');
-    const slack = await startSlack(config, desk, { backoff: { initialMs: 5, maxMs: 20 } });
-    cleanups.push(async () => {
-      await slack.stop();
-      desk.dispose();
-      await socket.close();
-      await api.close();
-    });
 
     expect(await slack.ready).toBe(true);
     expect(api.callsTo('apps.connections.open').map((c) => c.token)).toEqual(['xapp-test']);
@@ -116,46 +126,20 @@ describe('Slack Socket Mode', () => {
   });
 
   it('keeps retrying while apps.connections.open fails, then connects', async () => {
-    const api = await startSlackApi();
-    const socket = await startSocketStandIn();
-    let calls = 0;
-    api.on('apps.connections.open', () => (++calls <= 2 ? { status: 503, body: { ok: false } } : { ok: true, url: socket.url }));
-    const env = { SLACK_BOT_TOKEN: 'xoxb-test', SLACK_APP_TOKEN: 'xapp-test', SLACK_API_URL: api.url };
-    const desk = createTestDesk({ env });
-    const config = loadConfig({ DESKOPS_DB: join(desk.dir, 'deskops.db'), ...env });
-    const slack = await startSlack(config, desk, { backoff: { initialMs: 5, maxMs: 20 } });
-    cleanups.push(async () => {
-      await slack.stop();
-      desk.dispose();
-      await socket.close();
-      await api.close();
-    });
+    const { socket, slack, opens } = await socketDesk((n, url) => (n <= 2 ? { status: 503, body: { ok: false } } : { ok: true, url }));
     expect(await slack.ready).toBe(true);
-    expect(calls).toBe(3);
+    expect(opens()).toBe(3);
     await vi.waitFor(() => expect(socket.sockets).toHaveLength(1), { timeout: 3000, interval: 5 });
   });
 
   it('reconnects through its own backoff when the socket drops, even while apps.connections.open fails', async () => {
-    const api = await startSlackApi();
-    const socket = await startSocketStandIn();
-    let calls = 0;
     // First connection works; the first reconnect attempt fails (Slack down), the next one works.
-    api.on('apps.connections.open', () => (++calls === 2 ? { status: 500, body: { ok: false } } : { ok: true, url: socket.url }));
-    const env = { SLACK_BOT_TOKEN: 'xoxb-test', SLACK_APP_TOKEN: 'xapp-test', SLACK_API_URL: api.url, SLACK_BOT_ID: 'BBOT', SLACK_BOT_USER_ID: 'UBOT' };
-    const desk = createTestDesk({ env });
-    const config = loadConfig({ DESKOPS_DB: join(desk.dir, 'deskops.db'), ...env });
-    const slack = await startSlack(config, desk, { backoff: { initialMs: 5, maxMs: 20 } });
-    cleanups.push(async () => {
-      await slack.stop();
-      desk.dispose();
-      await socket.close();
-      await api.close();
-    });
+    const { socket, slack, opens } = await socketDesk((n, url) => (n === 2 ? { status: 500, body: { ok: false } } : { ok: true, url }));
     expect(await slack.ready).toBe(true);
     await vi.waitFor(() => expect(socket.sockets).toHaveLength(1), { timeout: 3000, interval: 5 });
 
     socket.sockets[0]!.terminate();
     await vi.waitFor(() => expect(socket.sockets).toHaveLength(2), { timeout: 5000, interval: 5 });
-    expect(calls).toBe(3);
+    expect(opens()).toBe(3);
   });
 });
