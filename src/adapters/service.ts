@@ -3,6 +3,7 @@
  * process. The outbox goes through one sink that routes each row to the platform it belongs to
  * (delivery/platform-sink.ts), `webhook:*` rows to DESKOPS_PAGE_WEBHOOK. Runs until SIGINT/SIGTERM.
  */
+import { startBackgroundCheckpoints, type BackgroundCheckpoints } from '../store/checkpointer.js';
 import type { Config } from '../config.js';
 import { createPlatformSink } from '../delivery/platform-sink.js';
 import { createWebhookSink } from '../delivery/webhook-sink.js';
@@ -118,6 +119,7 @@ export async function runChatService(config: Config, options: ChatServiceOptions
   const deskops = createDeskops(config, options.logger ? { logger: options.logger } : {});
   const handles: ChatHandles = {};
   let scheduler: Scheduler | undefined;
+  let checkpoints: BackgroundCheckpoints | undefined;
   try {
     const deps = config.slack ? slackDeps(config, config.slack, deskops) : undefined;
     // Rocket.Chat starts after Slack's server; /healthz reads its state once it exists.
@@ -137,6 +139,8 @@ export async function runChatService(config: Config, options: ChatServiceOptions
       ...(handles.rocketChat ? { rocketchat: handles.rocketChat.sink } : {}),
       webhook: createWebhookSink({ url: config.pageWebhookUrl }),
     });
+    // A long-running bot keeps WAL checkpoints off the thread that acknowledges chat requests.
+    checkpoints = startBackgroundCheckpoints(deskops.app.store, deskops.logger);
     scheduler = startScheduler({ ...deskops.app, logger: deskops.logger }, allJobs(), { timeZone: config.settings.timeZone, sink });
     if (config.slack) deskops.logger.info({ mode: config.slack.mode }, 'deskops started with Slack');
     if (config.rocketChat) deskops.logger.info({ url: config.rocketChat.url }, 'deskops started with Rocket.Chat');
@@ -145,6 +149,7 @@ export async function runChatService(config: Config, options: ChatServiceOptions
     deskops.logger.info({ why }, 'deskops stopping');
   } finally {
     await scheduler?.stop();
+    await checkpoints?.stop();
     await handles.slack?.stop();
     await handles.rocketChat?.stop();
     deskops.close();
