@@ -53,10 +53,13 @@ export function startBackgroundCheckpoints(store: Store, logger: Logger, interva
   let runs = 0;
   let lastCopied = 0;
   let stopping = false;
+  let fellBack = false;
+  // A worker error is followed by its exit: give the automatic checkpoint back once, if the store is still open.
   const fallBack = (why: string) => {
-    if (stopping) return;
+    if (stopping || fellBack) return;
+    fellBack = true;
     logger.warn({ why }, 'background WAL checkpoints stopped; SQLite checkpoints in the commit again');
-    store.sqlite.pragma(`wal_autocheckpoint = ${AUTO_CHECKPOINT_PAGES}`);
+    if (store.sqlite.open) store.sqlite.pragma(`wal_autocheckpoint = ${AUTO_CHECKPOINT_PAGES}`);
   };
   worker.on('message', (message: { copied?: number; error?: string }) => {
     if (message.error) return logger.warn({ err: message.error }, 'background WAL checkpoint failed');
@@ -64,24 +67,25 @@ export function startBackgroundCheckpoints(store: Store, logger: Logger, interva
     lastCopied = message.copied ?? 0;
   });
   worker.on('error', (error) => fallBack(String(error)));
-  worker.on('exit', (code) => fallBack(`worker exited with code ${code}`));
+  const exited = new Promise<void>((resolve) =>
+    worker.once('exit', (code) => {
+      fallBack(`worker exited with code ${code}`);
+      resolve();
+    }),
+  );
   store.sqlite.pragma('wal_autocheckpoint = 0');
   return {
     stats: () => ({ runs, lastCopied }),
     async stop() {
       if (stopping) return;
       stopping = true;
-      const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
       worker.postMessage('stop');
       // A worker stuck in I/O must not hold the shutdown.
       const timer = setTimeout(() => void worker.terminate(), 2000);
       await exited;
       clearTimeout(timer);
-      try {
-        store.sqlite.pragma(`wal_autocheckpoint = ${AUTO_CHECKPOINT_PAGES}`);
-      } catch {
-        // The store may be closed already; nothing to give back then.
-      }
+      // The store may be closed already; nothing to give back then.
+      if (store.sqlite.open) store.sqlite.pragma(`wal_autocheckpoint = ${AUTO_CHECKPOINT_PAGES}`);
     },
   };
 }

@@ -58,8 +58,9 @@ describe('background WAL checkpoints', () => {
     const s = store();
     const warnings: string[] = [];
     const logger = pino({ level: 'warn' }, { write: (line: string) => void warnings.push(line) });
-    startBackgroundCheckpoints({ ...s, path: join(s.path, 'not-a-file', 'deskops.db') }, logger, 20);
+    const checkpoints = startBackgroundCheckpoints({ ...s, path: join(s.path, 'not-a-file', 'deskops.db') }, logger, 20);
     await vi.waitFor(() => expect(s.sqlite.pragma('wal_autocheckpoint', { simple: true })).toBe(1000), { timeout: 5000, interval: 10 });
-    expect(warnings.join('\n')).toContain('background WAL checkpoints stopped');
+    expect(warnings.filter((line) => line.includes('background WAL checkpoints stopped'))).toHaveLength(1);
+    await checkpoints.stop();
   });
 });
