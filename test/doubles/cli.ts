@@ -1,5 +1,6 @@
 /** Runs the real `deskops` executable in a temp dir with its own database, environment cleaned. */
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcessByStdio } from 'node:child_process';
+import type { Readable } from 'node:stream';
 import { createServer } from 'node:net';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -24,10 +25,51 @@ export interface CliSandbox {
   deskops(args: string[], options?: { input?: string; env?: Record<string, string> }): Promise<Run>;
 }
 
-/** The parent's environment without deskops settings, so a developer's shell cannot leak in. */
+/** The parent's environment without deskops settings (or loader options), so a developer's shell cannot leak in. */
+function parentEnv(): NodeJS.ProcessEnv {
+  return Object.fromEntries(Object.entries(process.env).filter(([key]) => !/^(DESKOPS_|PORT$|SLACK_|ROCKETCHAT_|FORCE_COLOR$|NODE_OPTIONS$)/.test(key)));
+}
+
 function cleanEnv(db: string, extra: Record<string, string>): NodeJS.ProcessEnv {
-  const env = Object.fromEntries(Object.entries(process.env).filter(([key]) => !/^(DESKOPS_|PORT$|SLACK_|ROCKETCHAT_|FORCE_COLOR$)/.test(key)));
-  return { ...env, DESKOPS_DB: db, DESKOPS_SHELL_USER: 'alice', ...extra };
+  return { ...parentEnv(), DESKOPS_DB: db, DESKOPS_SHELL_USER: 'alice', ...extra };
+}
+
+/** A `deskops start` left running: its output so far, and its exit. */
+export interface RunningDeskops {
+  child: ChildProcessByStdio<null, Readable, Readable>;
+  stdout(): string;
+  stderr(): string;
+  /** stdout and stderr interleaved as they arrived. */
+  output(): string;
+  exited: Promise<number | null>;
+}
+
+/**
+ * Starts `deskops start` in `cwd` with a clean environment plus `env` (which names DESKOPS_DB);
+ * killed, if still running, by `cleanups` after the test.
+ */
+export function startDeskopsProcess(
+  cleanups: Array<() => Promise<void> | void>,
+  options: { cwd: string; env: Record<string, string>; uid?: number; gid?: number },
+): RunningDeskops {
+  const child = spawn(process.execPath, [BIN, 'start'], {
+    cwd: options.cwd,
+    env: { ...parentEnv(), ...options.env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+    ...(options.uid !== undefined ? { uid: options.uid } : {}),
+    ...(options.gid !== undefined ? { gid: options.gid } : {}),
+  });
+  let stdout = '';
+  let stderr = '';
+  let output = '';
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => ((stdout += chunk), (output += chunk)));
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => ((stderr += chunk), (output += chunk)));
+  const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
+  cleanups.push(async () => {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    await exited;
+  });
+  return { child, stdout: () => stdout, stderr: () => stderr, output: () => output, exited };
 }
 
 /** A sandbox removed when the test finishes. */

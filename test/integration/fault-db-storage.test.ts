@@ -5,7 +5,6 @@
  * error line saying what to fix; the process stays up, the outbox worker backs off instead of
  * failing every run, and start-up on a read-only file fails once with exit code 3.
  */
-import { spawn } from 'node:child_process';
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,7 +16,7 @@ import { deliverDue } from '../../src/delivery/worker.js';
 import { openStore } from '../../src/store/database.js';
 import { outbox } from '../../src/store/schema.js';
 import { notice } from '../doubles/sink-fixtures.js';
-import { ROOT, freePort } from '../doubles/cli.js';
+import { freePort, startDeskopsProcess } from '../doubles/cli.js';
 import { FakeSink } from '../doubles/delivery.js';
 import type { SlackCall } from '../doubles/slack-api.js';
 import { startSlackDesk, storeCounts } from '../doubles/slack-desk.js';
@@ -109,21 +108,13 @@ describe('a full or read-only database', () => {
     chmodSync(db, 0o444);
     chmodSync(dataDir, 0o555);
     cleanups.push(() => chmodSync(dataDir, 0o755));
-    const env = Object.fromEntries(Object.entries(process.env).filter(([key]) => !/^(DESKOPS_|PORT$|SLACK_|ROCKETCHAT_|NODE_OPTIONS$)/.test(key)));
-    const child = spawn(process.execPath, [join(ROOT, 'bin', 'deskops.js'), 'start'], {
+    const { stderr: output, exited } = startDeskopsProcess(cleanups, {
       cwd: dir,
-      env: { ...env, DESKOPS_DB: db, PORT: String(await freePort()), SLACK_BOT_TOKEN: 'xoxb-ro', SLACK_SIGNING_SECRET: 'ro-secret', SLACK_API_URL: 'http://127.0.0.1:9/api/' },
-      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { DESKOPS_DB: db, PORT: String(await freePort()), SLACK_BOT_TOKEN: 'xoxb-ro', SLACK_SIGNING_SECRET: 'ro-secret', SLACK_API_URL: 'http://127.0.0.1:9/api/' },
       ...asNobody,
     });
-    let stderr = '';
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-    const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
-    cleanups.push(async () => {
-      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-      await exited;
-    });
     expect(await exited).toBe(EXIT_DATABASE);
+    const stderr = output();
     expect(stderr).toMatch(/^deskops: cannot use the database: the database is read-only \(SQLITE_READONLY\): make DESKOPS_DB and its folder writable/m);
     expect(stderr.match(/cannot use the database/g)).toHaveLength(1);
     expect(stderr).not.toContain('unexpected error');

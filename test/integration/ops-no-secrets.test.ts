@@ -4,14 +4,13 @@
  * refused tokens, bad signatures, 500s, 429s, a revoked login and a failing page webhook; every
  * byte of stdout and stderr (and doctor's and a bad configuration's output) is searched for them.
  */
-import { spawn } from 'node:child_process';
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { WebSocketServer } from 'ws';
 import { openStore } from '../../src/store/database.js';
-import { ROOT, cliSandbox, freePort, type CliSandbox } from '../doubles/cli.js';
+import { cliSandbox, freePort, startDeskopsProcess, type CliSandbox } from '../doubles/cli.js';
 import { rcMessage, startRocketChatServer, type RocketChatStandIn } from '../doubles/rocketchat-server.js';
 import { startSlackApi, type SlackApiStandIn } from '../doubles/slack-api.js';
 import { postToSlackEndpoint, slashCommandBody } from '../doubles/slack-requests.js';
@@ -80,25 +79,12 @@ interface Running {
 
 /** `deskops start` in the sandbox with `env`, stdout and stderr captured together. */
 function startDeskops(sandbox: CliSandbox, env: Record<string, string>): Running {
-  const base = Object.fromEntries(Object.entries(process.env).filter(([key]) => !/^(DESKOPS_|PORT$|SLACK_|ROCKETCHAT_|FORCE_COLOR$)/.test(key)));
-  const child = spawn(process.execPath, [join(ROOT, 'bin', 'deskops.js'), 'start'], {
-    cwd: sandbox.dir,
-    env: { ...base, DESKOPS_DB: join(sandbox.dir, 'data', 'deskops.db'), DESKOPS_LOG_LEVEL: 'trace', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
-  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
-  const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
-  cleanups.push(async () => {
-    if (child.exitCode === null) child.kill('SIGKILL');
-    await exited;
-  });
+  const running = startDeskopsProcess(cleanups, { cwd: sandbox.dir, env: { DESKOPS_DB: join(sandbox.dir, 'data', 'deskops.db'), DESKOPS_LOG_LEVEL: 'trace', ...env } });
   return {
-    output: () => output,
+    output: running.output,
     stop: () => {
-      child.kill('SIGTERM');
-      return exited;
+      running.child.kill('SIGTERM');
+      return running.exited;
     },
   };
 }

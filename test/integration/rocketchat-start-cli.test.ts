@@ -3,12 +3,11 @@
  * it logs in, answers a command in its thread, and on SIGTERM disconnects the SDK and exits 0
  * (the pinned SDK otherwise keeps the process alive), with no secret on stderr at debug level.
  */
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { ROOT, freePort } from '../doubles/cli.js';
+import { freePort, startDeskopsProcess, type RunningDeskops } from '../doubles/cli.js';
 import { rcMessage, startRocketChatServer } from '../doubles/rocketchat-server.js';
 
 const cleanups: (() => Promise<void> | void)[] = [];
@@ -17,22 +16,13 @@ afterEach(async () => {
 });
 
 /** Spawns `deskops start` against `url`; stderr is collected, the process is killed after the test. */
-function startDeskops(url: string, password: string): { child: ChildProcessWithoutNullStreams; stderr: () => string; exited: Promise<number | null> } {
+function startDeskops(url: string, password: string): RunningDeskops {
   const dir = mkdtempSync(join(tmpdir(), 'deskops-rc-cli-'));
-  const env = Object.fromEntries(Object.entries(process.env).filter(([key]) => !/^(DESKOPS_|PORT$|SLACK_|ROCKETCHAT_)/.test(key)));
-  const child = spawn(process.execPath, [join(ROOT, 'bin', 'deskops.js'), 'start'], {
+  cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+  return startDeskopsProcess(cleanups, {
     cwd: dir,
-    env: { ...env, DESKOPS_DB: join(dir, 'deskops.db'), ROCKETCHAT_URL: url, ROCKETCHAT_USER: 'deskops', ROCKETCHAT_PASSWORD: password, DESKOPS_LOG_LEVEL: 'debug' },
+    env: { DESKOPS_DB: join(dir, 'deskops.db'), ROCKETCHAT_URL: url, ROCKETCHAT_USER: 'deskops', ROCKETCHAT_PASSWORD: password, DESKOPS_LOG_LEVEL: 'debug' },
   });
-  let stderr = '';
-  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-  const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
-  cleanups.push(async () => {
-    if (child.exitCode === null) child.kill('SIGKILL');
-    await exited;
-    rmSync(dir, { recursive: true, force: true });
-  });
-  return { child, stderr: () => stderr, exited };
 }
 
 describe('deskops start with Rocket.Chat', () => {

@@ -2,12 +2,11 @@
  * `deskops start` with Slack configured, as a real process: it serves Slack in HTTP mode beside
  * the scheduler, survives a Slack that refuses auth.test at first, and stops cleanly on SIGTERM.
  */
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { ROOT, freePort } from '../doubles/cli.js';
+import { freePort, startDeskopsProcess } from '../doubles/cli.js';
 import { startSlackApi } from '../doubles/slack-api.js';
 import { postToSlackEndpoint, slashCommandBody } from '../doubles/slack-requests.js';
 
@@ -23,20 +22,13 @@ describe('deskops start with Slack', () => {
     api.on('auth.test', () => (++authCalls === 1 ? { ok: false, error: 'invalid_auth' } : { ok: true, user_id: 'UBOT', bot_id: 'BBOT' }));
     const dir = mkdtempSync(join(tmpdir(), 'deskops-slack-cli-'));
     const port = await freePort();
-    const env = Object.fromEntries(Object.entries(process.env).filter(([key]) => !/^(DESKOPS_|PORT$|SLACK_|ROCKETCHAT_)/.test(key)));
-    const child = spawn(process.execPath, [join(ROOT, 'bin', 'deskops.js'), 'start'], {
-      cwd: dir,
-      env: { ...env, DESKOPS_DB: join(dir, 'deskops.db'), SLACK_BOT_TOKEN: 'xoxb-cli', SLACK_SIGNING_SECRET: 'cli-secret', SLACK_API_URL: api.url, PORT: String(port), DESKOPS_LOG_LEVEL: 'info' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stderr = '';
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-    const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
     cleanups.push(async () => {
-      if (child.exitCode === null) child.kill('SIGKILL');
-      await exited;
       await api.close();
       rmSync(dir, { recursive: true, force: true });
+    });
+    const { child, stderr, exited } = startDeskopsProcess(cleanups, {
+      cwd: dir,
+      env: { DESKOPS_DB: join(dir, 'deskops.db'), SLACK_BOT_TOKEN: 'xoxb-cli', SLACK_SIGNING_SECRET: 'cli-secret', SLACK_API_URL: api.url, PORT: String(port), DESKOPS_LOG_LEVEL: 'info' },
     });
 
     await vi.waitFor(
@@ -47,7 +39,7 @@ describe('deskops start with Slack', () => {
       { timeout: 15_000, interval: 50 },
     );
     expect(authCalls).toBe(2);
-    expect(stderr).toContain('Slack refused the token (invalid_auth)');
+    expect(stderr()).toContain('Slack refused the token (invalid_auth)');
 
     const ack = await postToSlackEndpoint(`http://127.0.0.1:${port}/slack/events`, slashCommandBody({ command: '/desk', text: 'ticket new "From the CLI"', response_url: `${api.url}response/cli` }), { secret: 'cli-secret' });
     expect(ack.status).toBe(200);
@@ -55,6 +47,6 @@ describe('deskops start with Slack', () => {
 
     child.kill('SIGTERM');
     expect(await exited).toBe(0);
-    expect(stderr).toContain('deskops stopping');
+    expect(stderr()).toContain('deskops stopping');
   });
 });
