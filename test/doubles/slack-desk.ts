@@ -10,7 +10,7 @@ import { expect, vi } from 'vitest';
 import { slackDeps, startSlack } from '../../src/adapters/slack/start.js';
 import { createRouter } from '../../src/commands/router.js';
 import { loadConfig, type Config } from '../../src/config.js';
-import { auditEvents, handledInvocations, people, tickets } from '../../src/store/schema.js';
+import { auditEvents, handledInvocations, people, seenEvents, tickets } from '../../src/store/schema.js';
 import { createTestDesk, type TestDesk } from './deskops.js';
 import { startSlackApi, type SlackApiStandIn, type SlackCall } from './slack-api.js';
 import { postToSlackEndpoint, slashCommandBody } from './slack-requests.js';
@@ -69,12 +69,13 @@ export async function startSlackDesk(cleanups: Array<() => Promise<void> | void>
 }
 
 /** Rows a half-written command would leave behind. */
-export function storeCounts(desk: TestDesk): { tickets: number; people: number; audit: number; handled: number } {
+export function storeCounts(desk: TestDesk): { tickets: number; people: number; audit: number; handled: number; seen: number } {
   const db = desk.app.store.db;
   return {
     tickets: db.select({ n: count() }).from(tickets).get()!.n,
     people: db.select({ n: count() }).from(people).get()!.n,
     audit: db.select({ n: count() }).from(auditEvents).get()!.n,
     handled: db.select({ n: count() }).from(handledInvocations).get()!.n,
+    seen: db.select({ n: count() }).from(seenEvents).get()!.n,
   };
 }

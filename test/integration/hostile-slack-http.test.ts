@@ -5,14 +5,15 @@
  */
 import { request } from 'node:http';
 import { join } from 'node:path';
-import { count } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { MAX_BODY_BYTES } from '../../src/adapters/slack/http-server.js';
 import { renderBlocks } from '../../src/adapters/slack/render.js';
 import { slackDeps, startSlack, type SlackHandle } from '../../src/adapters/slack/start.js';
 import { loadConfig } from '../../src/config.js';
-import { auditEvents, handledInvocations, people, seenEvents, tickets } from '../../src/store/schema.js';
+import { count } from 'drizzle-orm';
+import { tickets } from '../../src/store/schema.js';
 import { createTestDesk, type TestDesk } from '../doubles/deskops.js';
+import { storeCounts } from '../doubles/slack-desk.js';
 import { startSlackApi, type SlackApiStandIn, type SlackCall } from '../doubles/slack-api.js';
 import { nowSeconds, postToSlackEndpoint, slackSignature, slashCommandBody } from '../doubles/slack-requests.js';
 
@@ -46,16 +47,7 @@ afterAll(async () => {
   expect(rejections).toEqual([]);
 });
 
-function counts() {
-  const db = desk.app.store.db;
-  return {
-    tickets: db.select({ n: count() }).from(tickets).get()!.n,
-    people: db.select({ n: count() }).from(people).get()!.n,
-    audit: db.select({ n: count() }).from(auditEvents).get()!.n,
-    handled: db.select({ n: count() }).from(handledInvocations).get()!.n,
-    seen: db.select({ n: count() }).from(seenEvents).get()!.n,
-  };
-}
+const counts = () => storeCounts(desk);
 
 const responseUrl = (name: string) => `${api.url}response/${name}`;
 const response = (name: string) =>
