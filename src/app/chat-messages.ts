@@ -5,19 +5,12 @@
  */
 import { and, eq, or } from 'drizzle-orm';
 import type { Platform } from '../domain/vocabulary.js';
-import { seenEvents, ticketThreads } from '../store/schema.js';
+import { ticketThreads } from '../store/schema.js';
+import { claimOnce } from './claims.js';
 import { oneLine } from '../views/format.js';
 import type { AppContext, RequestContext } from './context.js';
 import { createTicket, MAX_TITLE_LENGTH, type CreateTicketInput } from './ticket-create.js';
 import type { TicketRow } from './ticket-records.js';
-
-/**
- * Claims `key` in seen_events; false when it was claimed before (a retried, replayed or
- * re-delivered platform event). Inside a transaction, the claim stands or falls with the work.
- */
-export function claimChatEvent(app: AppContext, key: string): boolean {
-  return app.store.db.insert(seenEvents).values({ key, at: app.clock.now() }).onConflictDoNothing().run().changes > 0;
-}
 
 /** A ticket title from a message: its first non-empty line, at most 200 characters. */
 export function titleFromText(text: string): string {
@@ -50,7 +43,7 @@ export interface ChatMessageLink {
  */
 export function openTicketFromChatMessage(ctx: RequestContext, input: CreateTicketInput, link: ChatMessageLink, eventKey: string): TicketRow | undefined {
   return ctx.store.transaction(() => {
-    if (!claimChatEvent(ctx, eventKey)) return undefined;
+    if (!claimOnce(ctx, eventKey)) return undefined;
     const { ticket } = createTicket(ctx, { origin: 'chat', ...input });
     ctx.store.db
       .insert(ticketThreads)

@@ -7,7 +7,7 @@
 import { and, count, eq, gte, isNull, lt, or } from 'drizzle-orm';
 import { startOfDay, worstBand } from '../app/digest.js';
 import { slaSetup } from '../app/sla.js';
-import { claimChatEvent } from '../app/chat-messages.js';
+import { claimOnce } from '../app/claims.js';
 import { enqueue } from '../app/outbox.js';
 import { outboxHasKey } from '../app/outbox-keys.js';
 import { guardWeekStart } from '../domain/guard-week.js';
@@ -42,7 +42,7 @@ export function runStaffingWatch(ctx: JobContext, now: Date): JobReport {
   const week = guardWeekStart(now, zone);
   if (now < startOfDay(staffingCheckDay(week), zone)) return { processed: 0, queued: 0, failed: 0 };
   // The rule is about the state at the end of Tuesday: one check per week, the first run after it.
-  if (outboxHasKey(ctx, `staffing:${week}`) || !ctx.store.transaction(() => claimChatEvent(ctx, `staffing-check:${week}`))) {
+  if (outboxHasKey(ctx, `staffing:${week}`) || !ctx.store.transaction(() => claimOnce(ctx, `staffing-check:${week}`))) {
     return { processed: 0, queued: 0, failed: 0 };
   }
   const figures = staffingFigures(ctx, week, now);

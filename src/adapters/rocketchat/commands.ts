@@ -9,9 +9,7 @@ import type { Invocation } from '../../commands/invocation.js';
 import type { CommandRegistry } from '../../commands/registry.js';
 import type { Logger } from '../../log.js';
 import type { Deskops } from '../../main.js';
-import { eq } from 'drizzle-orm';
-import { claimChatEvent } from '../../app/chat-messages.js';
-import { seenEvents } from '../../store/schema.js';
+import { claimOnce, isClaimed } from '../../app/claims.js';
 import { failure, type Reply } from '../../views/reply.js';
 import { newCorrelationId, withCorrelation } from '../../log.js';
 import { handleReactions, ticketFromArgument, ticketFromLink, type IntakeDeps } from './intake.js';
@@ -84,10 +82,6 @@ export interface CommandHandlerDeps {
 
 const messageKey = (messageId: string) => `rocketchat:msg:${messageId}`;
 
-/** Whether a message id was handled before (claimed in seen_events). */
-function handledBefore(deskops: Deskops, messageId: string): boolean {
-  return deskops.app.store.db.select({ key: seenEvents.key }).from(seenEvents).where(eq(seenEvents.key, messageKey(messageId))).get() !== undefined;
-}
 
 /** How long a room's details (its name, for "#support" intake entries) are trusted. */
 const ROOM_INFO_TTL_MS = 10 * 60_000;
@@ -138,18 +132,18 @@ export function createCommandHandler(deps: CommandHandlerDeps): (message: Rocket
     if (linkArgument !== undefined) {
       // Reading the linked message is asynchronous, so this one is claimed after it; messages are
       // handled one at a time, so no duplicate can slip in between.
-      if (handledBefore(deskops, message._id)) return;
+      if (isClaimed(deskops.app, messageKey(message._id))) return;
       const reply = await ticketFromLink(intake, message, linkArgument).catch((error: unknown) => {
         logger.warn({ err: error, messageId: message._id }, 'Rocket.Chat ticket from link failed');
         return failure('Rocket.Chat did not give me that message just now, so no ticket was opened.', { hint: 'Try the same command again in a minute.' });
       });
-      if (claimChatEvent(deskops.app, messageKey(message._id))) await postReply(message.rid, thread, reply);
+      if (claimOnce(deskops.app, messageKey(message._id))) await postReply(message.rid, thread, reply);
       return;
     }
     // The claim and the command share one transaction: a duplicate of this message (a second
     // subscription, a replay, catch-up overlapping the stream) finds the claim, and a crash before
     // the commit leaves neither, so catch-up after a restart runs it then.
-    const reply = deskops.app.store.transaction(() => (claimChatEvent(deskops.app, messageKey(message._id)) ? deskops.router.handle(toInvocation(message, text)) : undefined));
+    const reply = deskops.app.store.transaction(() => (claimOnce(deskops.app, messageKey(message._id)) ? deskops.router.handle(toInvocation(message, text)) : undefined));
     if (!reply) {
       logger.debug({ messageId: message._id, source }, 'Rocket.Chat message already handled');
       return;

@@ -6,7 +6,8 @@
  * message again whenever its reactions change: each (message, reaction, person) acts once.
  */
 import { withTeamZone } from '../../app/calendar.js';
-import { claimChatEvent, openTicketFromChatMessage, ticketForChatMessage, titleFromText } from '../../app/chat-messages.js';
+import { claimOnce } from '../../app/claims.js';
+import { openTicketFromChatMessage, ticketForChatMessage, titleFromText } from '../../app/chat-messages.js';
 import type { RequestContext } from '../../app/context.js';
 import { isIntakeChannel, reactionAction, reactionName } from '../../app/intake.js';
 import { resolveActor, type PlatformUser } from '../../app/people.js';
@@ -157,7 +158,7 @@ export async function handleReactions(deps: IntakeDeps, message: RocketChatMessa
       const command = action === 'assign' ? `/ticket assign ${ticketId} me` : `/ticket status ${ticketId} resolved`;
       // Claimed with the command, in one transaction: a re-sent message runs and answers nothing twice.
       const reply = app.store.transaction(() =>
-        claimChatEvent(app, key) ? router.handle({ platform: 'rocketchat', user: reactor, channel: message.rid, thread: threadOf(message), text: command }) : undefined,
+        claimOnce(app, key) ? router.handle({ platform: 'rocketchat', user: reactor, channel: message.rid, thread: threadOf(message), text: command }) : undefined,
       );
       if (reply) await deps.reply(message.rid, threadOf(message), reply);
     }

@@ -6,7 +6,7 @@ import { eq, and } from 'drizzle-orm';
 import type { types } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import { withTeamZone } from '../../../app/calendar.js';
-import { claimChatEvent } from '../../../app/chat-messages.js';
+import { claimOnce } from '../../../app/claims.js';
 import type { RequestContext } from '../../../app/context.js';
 import { resolveActor, type PlatformUser } from '../../../app/people.js';
 import { identities, seenEvents } from '../../../store/schema.js';
@@ -82,7 +82,7 @@ export function quoteArg(text: string): string {
  * Claiming before the slow work means a retry that arrives mid-way is already refused.
  */
 export function claimEvent(deps: SlackDeps, key: string): boolean {
-  return claimChatEvent(deps.deskops.app, key);
+  return claimOnce(deps.deskops.app, key);
 }
 
 /** Gives a claim back after a failure, so Slack's retry can do the work. */
