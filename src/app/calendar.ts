@@ -15,6 +15,8 @@ import type { AppContext, RequestContext } from './context.js';
 import { invalid, notFound } from './errors.js';
 import { requireRole } from './people.js';
 import { deepFreeze, readSettingOr, writeSetting } from './team-settings.js';
+import { loadSlaPolicy } from './sla-policy.js';
+import { requireReachableTargets } from './sla-reach.js';
 
 const SETTING_KEY = 'calendar';
 const MAX_INTERVALS_PER_DAY = 12;
@@ -64,6 +66,7 @@ function change(ctx: RequestContext, edit: (current: BusinessCalendar) => Busine
     const parsed = calendarSchema.safeParse(next);
     if (!parsed.success) throw invalid(`That calendar is not valid: ${parsed.error.issues[0]?.message ?? 'unknown problem'}.`, 'Type /calendar show to see the current one.');
     if (JSON.stringify(parsed.data) === JSON.stringify(current)) return { calendar: current, changed: false };
+    requireReachableTargets(ctx, parsed.data, loadSlaPolicy(ctx), 'Keep more working time in the week, or a shorter business day: /calendar day-length default.');
     writeSetting(ctx, SETTING_KEY, parsed.data);
     return { calendar: parsed.data, changed: true };
   });

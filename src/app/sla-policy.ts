@@ -4,6 +4,8 @@ import { DEFAULT_TIMER_POLICY, timerPolicySchema, type TimerPolicy } from '../do
 import type { AppContext, RequestContext } from './context.js';
 import { requireRole } from './people.js';
 import { readSetting, writeSetting } from './team-settings.js';
+import { loadCalendar } from './calendar.js';
+import { requireReachableTargets } from './sla-reach.js';
 
 export function loadSlaPolicy(ctx: AppContext): SlaPolicy {
   return readSetting(ctx, 'sla-policy', slaPolicySchema, DEFAULT_SLA_POLICY);
@@ -17,6 +19,8 @@ export function loadTimerPolicy(ctx: AppContext): TimerPolicy {
 export function saveSlaPolicy(ctx: RequestContext, policy: SlaPolicy): void {
   ctx.store.transaction(() => {
     requireRole(ctx, 'lead', 'change the SLA policy');
-    writeSetting(ctx, 'sla-policy', slaPolicySchema.parse(policy));
+    const parsed = slaPolicySchema.parse(policy);
+    requireReachableTargets(ctx, loadCalendar(ctx), parsed, 'Use shorter thresholds, or more working hours: /calendar hours.');
+    writeSetting(ctx, 'sla-policy', parsed);
   });
 }

@@ -18,9 +18,7 @@ import {
 import { closestMatches } from '../domain/text.js';
 import { formatInstant } from '../views/format.js';
 import { info, success, type Reply } from '../views/reply.js';
-import { loadSlaPolicy } from '../app/sla-policy.js';
 import { choice, type ArgReader } from './args.js';
-import { requireReachableTargets } from './sla-reach.js';
 import type { CommandRegistry } from './registry.js';
 
 const DAY_NAMES: Record<string, Weekday> = {
@@ -142,11 +140,6 @@ function changeReply(ctx: RequestContext, result: CalendarChange, changedTitle: 
 }
 
 /** Registers the /calendar family (alias /cal). */
-/** Refuses (and so rolls back) a calendar change under which an SLA target could never be reached. */
-function reachable(ctx: RequestContext, result: CalendarChange): void {
-  if (result.changed) requireReachableTargets(ctx, result.calendar, loadSlaPolicy(ctx), 'Keep more working time in the week, or a shorter business day: /calendar day-length default.');
-}
-
 export function registerCalendarCommands(registry: CommandRegistry): void {
   registry.family({ name: 'calendar', summary: 'the business calendar SLA clocks run on: hours, holidays, zone', aliases: ['cal'] });
 
@@ -183,7 +176,6 @@ export function registerCalendarCommands(registry: CommandRegistry): void {
       if (!rest) throw new UsageError(`What hours on ${formatWeekdays(days)}? Add ranges like 09:00-17:00, or closed.`, '');
       const intervals = CLOSED_WORDS.has(rest.toLowerCase()) ? [] : parseIntervals(rest);
       const result = setWorkingHours(ctx, days, intervals);
-      reachable(ctx, result);
       const hours = formatIntervals(result.calendar.hours[days[0]!]);
       return changeReply(ctx, result, `Working hours for ${formatWeekdays(days)}: ${hours}`, `${formatWeekdays(days)} already ${hours}; nothing changed.`);
     },
@@ -212,7 +204,6 @@ export function registerCalendarCommands(registry: CommandRegistry): void {
         last = action === 'add' ? addHoliday(ctx, date) : removeHoliday(ctx, date);
         if (last.changed) changed.push(date.trim());
       }
-      reachable(ctx, last!);
       const verb = action === 'add' ? 'added' : 'removed';
       const title = changed.length > 0 ? `Holiday${changed.length === 1 ? '' : 's'} ${verb}: ${changed.join(', ')}` : `${dates.join(', ')} ${dates.length === 1 ? 'is already a holiday' : 'are already holidays'}; nothing changed.`;
       return calendarReply(ctx, title, last!.calendar, changed.length > 0);
@@ -230,7 +221,6 @@ export function registerCalendarCommands(registry: CommandRegistry): void {
       const typed = args.restText();
       if (!typed) throw new UsageError('Which zone? Type an IANA name like Europe/Berlin.', '');
       const result = setCalendarZone(ctx, typed);
-      reachable(ctx, result);
       const zone = result.calendar.timeZone;
       return changeReply(ctx, result, `Calendar zone set to ${zone}`, `The calendar is already in ${zone}; nothing changed.`);
     },
@@ -247,7 +237,6 @@ export function registerCalendarCommands(registry: CommandRegistry): void {
       const typed = args.restText();
       if (!typed) throw new UsageError('How long? Type a length like 8h or 7h30m, or default.', '');
       const result = setBusinessDayLength(ctx, parseDayLength(typed));
-      reachable(ctx, result);
       const minutes = result.calendar.businessDayMinutes;
       const what = minutes === undefined ? 'the usual working day' : formatMinutes(minutes);
       return changeReply(ctx, result, `1 business day is now ${what}`, `1 business day is already ${what}; nothing changed.`);

@@ -15,7 +15,6 @@ import { people } from '../store/schema.js';
 import { truncate } from '../domain/text.js';
 import { info, success } from '../views/reply.js';
 import { choice } from './args.js';
-import { requireReachableTargets } from './sla-reach.js';
 import type { CommandRegistry } from './registry.js';
 
 const tier = choice('tier', TIERS, TIER_ALIASES);
@@ -176,7 +175,6 @@ export function registerSlaCommands(registry: CommandRegistry): void {
         const rest = policy.overrides.filter((o) => !(o.tier === options.tier && o.priority === options.priority && o.department === options.dept));
         next = { ...policy, overrides: [...rest, { ...entry, tier: options.tier, ...(options.priority ? { priority: options.priority } : {}), ...(options.dept ? { department: options.dept } : {}) }] };
       }
-      requireReachableTargets(ctx, calendar, next, 'Use shorter thresholds, or more working hours: /calendar hours.');
       saveSlaPolicy(ctx, next);
       const scope = [TIER_LABELS[options.tier], options.priority ? PRIORITY_LABELS[options.priority] : '', options.dept ?? ''].filter(Boolean).join(' · ');
       return success(`SLA for ${scope}: yellow after ${options.yellow}, red after ${options.red}.`, { text: 'Running clocks use it from their next check.' });

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadCalendar } from '../../src/app/calendar.js';
 import type { RequestContext } from '../../src/app/context.js';
 import { loadSlaPolicy } from '../../src/app/sla-policy.js';
-import { requireReachableTargets } from '../../src/commands/sla-reach.js';
+import { requireReachableTargets } from '../../src/app/sla-reach.js';
 import { allJobs } from '../../src/jobs/index.js';
 import { runJobsOnce } from '../../src/jobs/scheduler.js';
 import { teamSettings } from '../../src/store/schema.js';

@@ -1,18 +1,18 @@
 /**
- * A guard for the commands that change what SLA clocks count in (the calendar, the SLA policy):
- * every threshold must be reachable. Business time is walked day by day for at most a century, so
+ * A guard for every change to what SLA clocks count in (the calendar, the SLA policy): every
+ * threshold must be reachable. Business time is walked day by day for at most a century, so
  * a target beyond that (1 minute of work a week with 24-hour business days, or red after 99999999d)
- * would make every ticket change that starts a clock fail. Such a change is refused instead, and the
- * command's transaction rolls it back.
+ * would make every ticket change that starts a clock fail. Such a change is refused instead, before
+ * it is written.
  */
-import type { RequestContext } from '../app/context.js';
-import { invalid } from '../app/errors.js';
+import type { AppContext } from './context.js';
+import { invalid } from './errors.js';
 import { addBusinessTime, type BusinessCalendar } from '../domain/calendar.js';
 import { thresholdsFor, type SlaPolicy } from '../domain/sla.js';
 import { DEPARTMENTS, LADDER_TIERS, PRIORITIES, TIER_LABELS } from '../domain/vocabulary.js';
 
 /** Throws INVALID when some SLA target of `policy` cannot be reached under `calendar`. */
-export function requireReachableTargets(ctx: RequestContext, calendar: BusinessCalendar, policy: SlaPolicy, hint: string): void {
+export function requireReachableTargets(ctx: Pick<AppContext, 'clock'>, calendar: BusinessCalendar, policy: SlaPolicy, hint: string): void {
   let longest = { ms: 0, what: '' };
   for (const tier of LADDER_TIERS) {
     for (const priority of PRIORITIES) {
