@@ -52,6 +52,7 @@ export function registerKnownIssueCommands(registry: CommandRegistry): void {
 
   registry.define({
     path: ['known-issue', 'list'],
+    readsOnly: true,
     aliases: ['ls'],
     usage: '/known-issue list [all]',
     summary: 'Known issues not yet resolved, newest first, with how many tickets each has; `all` adds resolved ones.',
@@ -67,6 +68,7 @@ export function registerKnownIssueCommands(registry: CommandRegistry): void {
 
   registry.define({
     path: ['known-issue', 'show'],
+    readsOnly: true,
     usage: '/known-issue show <n>',
     summary: 'A known issue: status, tag, bug link and its linked tickets.',
     examples: ['/known-issue show 3', '/ki show KI-3'],

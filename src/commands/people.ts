@@ -79,6 +79,7 @@ export function registerPeopleCommands(registry: CommandRegistry): void {
 
   registry.define({
     path: ['whoami'],
+    readsOnly: true,
     usage: '/whoami',
     summary: 'Your handle, role, tier and platform.',
     run(args, ctx) {

@@ -18,6 +18,12 @@ export interface CommandDefinition {
   examples?: readonly string[];
   /** The least role that may run it (enforced in the use case; shown in help). */
   role?: Role;
+  /**
+   * It changes nothing in the store (beyond the router's own request records), so an adapter may
+   * acknowledge it before it runs: a crash after that ack loses nothing. A command that starts
+   * writing must drop this.
+   */
+  readsOnly?: true;
   /** Runs synchronously inside the request's transaction. */
   run(args: ArgReader, ctx: RequestContext): Reply;
 }

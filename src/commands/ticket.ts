@@ -120,6 +120,7 @@ export function registerTicketCommands(registry: CommandRegistry): void {
 
   registry.define({
     path: ['ticket', 'show'],
+    readsOnly: true,
     aliases: ['view'],
     usage: '/ticket show <id>',
     summary: 'Shows a ticket: fields, tags, known issue and the timeline of replies and internal notes.',
@@ -133,6 +134,7 @@ export function registerTicketCommands(registry: CommandRegistry): void {
 
   registry.define({
     path: ['ticket', 'list'],
+    readsOnly: true,
     aliases: ['ls'],
     usage: '/ticket list [mine|unassigned] [tier:<tier>] [status:<status>|all] [tag:<tag>] [priority:<p>] [team:<team>] [dept:<d>] [known:<n>] [page:<n>]',
     summary: 'Lists tickets, newest first, a page at a time; without status: it shows the ones still being worked on.',

@@ -37,14 +37,7 @@ export function commandInvocation(body: SlashCommand, prefixCommand: string): In
   };
 }
 
-/**
- * Commands that only read the store (the router still records the request's idempotency key, and
- * a first-time user, which a retry simply does again). They are acknowledged before they run;
- * everything else after its commit. A command that starts writing must leave this list.
- */
-export const READ_ONLY_COMMANDS: ReadonlySet<string> = new Set(['ticket list', 'ticket show', 'known-issue list', 'known-issue show', 'whoami']);
-
-/** Whether `text` names a command in READ_ONLY_COMMANDS, read the way the router reads it. */
+/** Whether `text` names a command marked `readsOnly` in the registry, read the way the router reads it. */
 export function onlyReads(registry: CommandRegistry, text: string): boolean {
   let tokens: Token[];
   try {
@@ -55,7 +48,7 @@ export function onlyReads(registry: CommandRegistry, text: string): boolean {
   const firstOther = tokens.findIndex((t) => t.kind !== 'word');
   const words = tokens.slice(0, firstOther === -1 ? tokens.length : firstOther).map((t) => t.value);
   const match = registry.match(words);
-  return match !== undefined && READ_ONLY_COMMANDS.has(match.definition.path.join(' '));
+  return match?.definition.readsOnly === true;
 }
 
 /** Registers every family's slash command and the prefix command on `app`. */
