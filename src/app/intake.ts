@@ -12,8 +12,6 @@ import { requireRole } from './people.js';
 import { readSetting, writeSetting } from './team-settings.js';
 
 export const INTAKE_SETTING = 'intake-channels';
-/** Slack's list from before intake became platform-neutral: bare channel ids, still honoured. */
-export const LEGACY_SLACK_INTAKE_SETTING = 'slack-intake-channels';
 
 const channelListSchema = z.array(z.string());
 
@@ -28,11 +26,7 @@ export function listIntakeChannels(ctx: AppContext): string[] {
  */
 export function isIntakeChannel(ctx: AppContext, platform: Platform, channelId: string, channelName?: string): boolean {
   const listed = listIntakeChannels(ctx);
-  if (listed.includes(`${platform}:${channelId}`)) return true;
-  if (channelName && listed.includes(`#${channelName.toLowerCase()}`)) return true;
-  if (platform !== 'slack') return false;
-  const legacy = readSetting(ctx, LEGACY_SLACK_INTAKE_SETTING, channelListSchema, []);
-  return legacy.some((entry) => normalizeChannel(entry.includes(':') || entry.startsWith('<') ? entry : `slack:${entry.replace(/^#/, '')}`) === `slack:${channelId}`);
+  return listed.includes(`${platform}:${channelId}`) || (channelName !== undefined && listed.includes(`#${channelName.toLowerCase()}`));
 }
 
 /** The change an add or remove made. */

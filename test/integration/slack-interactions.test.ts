@@ -13,7 +13,8 @@ import { and, eq } from 'drizzle-orm';
 import pino from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { SlackDeps } from '../../src/adapters/slack/deps.js';
-import { registerInteractions, openEscalateModal, openHandoffModal, INTAKE_CHANNELS_SETTING } from '../../src/adapters/slack/interactions/index.js';
+import { registerInteractions, openEscalateModal, openHandoffModal } from '../../src/adapters/slack/interactions/index.js';
+import { INTAKE_SETTING } from '../../src/app/intake.js';
 import { listSection } from '../../src/adapters/slack/interactions/home.js';
 import { auditEvents, comments, identities, people, tags, teamSettings, tickets, ticketThreads } from '../../src/store/schema.js';
 import { createTestDesk, type TestDesk } from '../doubles/deskops.js';
@@ -309,7 +310,7 @@ describe('Reactions', () => {
   it(':ticket: opens a ticket from a message in an intake channel only, once however often Slack retries', async () => {
     await event(reaction('ticket', 'UREACTOR', 'COTHER'), 'Ev0');
     expect(allTickets()).toHaveLength(0);
-    setSetting(INTAKE_CHANNELS_SETTING, ['CINTAKE']);
+    setSetting(INTAKE_SETTING, ['slack:CINTAKE']);
     // The retry arrives while the first attempt is still running.
     await Promise.all([event(reaction('ticket', 'UREACTOR'), 'Ev1'), event(reaction('ticket', 'UREACTOR'), 'Ev1', 1)]);
     await event(reaction('ticket', 'UREACTOR'), 'Ev1', 2);
@@ -324,7 +325,7 @@ describe('Reactions', () => {
   });
 
   it(':eyes: assigns the message ticket to the reactor and :white_check_mark: resolves it, each once', async () => {
-    setSetting(INTAKE_CHANNELS_SETTING, ['CINTAKE']);
+    setSetting(INTAKE_SETTING, ['slack:CINTAKE']);
     await event(reaction('ticket', 'UREACTOR'), 'Ev1');
     const id = allTickets()[0]!.id;
     await Promise.all([event(reaction('eyes', 'UREACTOR'), 'Ev3'), event(reaction('eyes', 'UREACTOR'), 'Ev3', 1)]);

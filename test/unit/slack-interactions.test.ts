@@ -4,7 +4,7 @@ import fc from 'fast-check';
 import { quoteArg } from '../../src/adapters/slack/interactions/common.js';
 import { escalateCommand } from '../../src/adapters/slack/interactions/escalate-modal.js';
 import { slackToPlain, titleFromText } from '../../src/adapters/slack/interactions/messages.js';
-import { reactionAction } from '../../src/adapters/slack/interactions/reactions.js';
+import { reactionAction } from '../../src/app/intake.js';
 import { commentFromMessage, ticketNumber } from '../../src/adapters/slack/interactions/shortcuts.js';
 import { normalizeRequester } from '../../src/adapters/slack/interactions/ticket-modal.js';
 import { splitQuestions } from '../../src/domain/escalation.js';

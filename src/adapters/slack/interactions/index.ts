@@ -12,7 +12,6 @@ import { registerTicketModal } from './ticket-modal.js';
 
 export { openNewTicketModal, type NewTicketPrefill } from './ticket-modal.js';
 export { openEscalateModal, openHandoffModal, type ModalOrigin } from './escalate-modal.js';
-export { INTAKE_CHANNELS_SETTING, REACTIONS_SETTING, DEFAULT_REACTIONS } from './reactions.js';
 
 /** Registers every modal, shortcut, reaction and Home listener on `app`; each acknowledges first. */
 export function registerInteractions(app: App, deps: SlackDeps): void {

@@ -4,30 +4,11 @@
  * :white_check_mark: resolves it. Each (message, reaction, person) acts at most once.
  */
 import type { App } from '@slack/bolt';
-import type { AppContext } from '../../../app/context.js';
-import {
-  DEFAULT_REACTIONS,
-  isIntakeChannel as isIntakeRoom,
-  LEGACY_SLACK_INTAKE_SETTING,
-  REACTION_ACTIONS,
-  REACTIONS_SETTING,
-  reactionAction,
-  type ReactionAction,
-} from '../../../app/intake.js';
+import { isIntakeChannel, reactionAction } from '../../../app/intake.js';
 import type { SlackDeps } from '../deps.js';
 import { claimEvent, deliverReply, failureFor, releaseEvent, runAs, slackUser } from './common.js';
 import { fetchMessage, openTicketFromMessage, permalinkOf, slackToPlain, ticketForMessage, titleFromText } from './messages.js';
 import { failure, success } from '../../../views/reply.js';
-
-/** team_settings key of Slack's own intake list (bare channel ids), still honoured beside /channel intake. */
-export const INTAKE_CHANNELS_SETTING = LEGACY_SLACK_INTAKE_SETTING;
-
-export { DEFAULT_REACTIONS, REACTION_ACTIONS, REACTIONS_SETTING, reactionAction, type ReactionAction };
-
-/** Whether :ticket: may open tickets in this channel (the intake channels, /channel intake). */
-export function isIntakeChannel(ctx: AppContext, channel: string): boolean {
-  return isIntakeRoom(ctx, 'slack', channel);
-}
 
 interface Reacted {
   user: string;
@@ -39,7 +20,7 @@ interface Reacted {
 /** Opens a ticket from the reacted message, unless it already has one. */
 async function createFromReaction(deps: SlackDeps, client: App['client'], r: Reacted, key: string): Promise<void> {
   const { app } = deps.deskops;
-  if (!isIntakeChannel(app, r.channel) || ticketForMessage(deps, r.channel, r.ts) !== undefined) return;
+  if (!isIntakeChannel(app, 'slack', r.channel) || ticketForMessage(deps, r.channel, r.ts) !== undefined) return;
   let message;
   try {
     message = await fetchMessage(client, r.channel, r.ts);
