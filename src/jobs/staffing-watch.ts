@@ -9,7 +9,6 @@ import { startOfDay, worstBand } from '../app/digest.js';
 import { slaSetup } from '../app/sla.js';
 import { claimOnce } from '../app/claims.js';
 import { enqueue } from '../app/outbox.js';
-import { outboxHasKey } from '../app/outbox-keys.js';
 import { guardWeekStart } from '../domain/guard-week.js';
 import { staffingCheckDay, staffingVerdict, type StaffingFigures } from '../domain/staffing.js';
 import { oncallEscalations, slaClocks, tickets } from '../store/schema.js';
@@ -42,20 +41,21 @@ export function runStaffingWatch(ctx: JobContext, now: Date): JobReport {
   const week = guardWeekStart(now, zone);
   if (now < startOfDay(staffingCheckDay(week), zone)) return { processed: 0, queued: 0, failed: 0 };
   // The rule is about the state at the end of Tuesday: one check per week, the first run after it.
-  if (outboxHasKey(ctx, `staffing:${week}`) || !ctx.store.transaction(() => claimOnce(ctx, `staffing-check:${week}`))) {
-    return { processed: 0, queued: 0, failed: 0 };
-  }
-  const figures = staffingFigures(ctx, week, now);
-  const verdict = staffingVerdict(figures);
-  if (!verdict.askForEngineer) return { processed: 1, queued: 0, failed: 0 };
-  const reply = warning('T4 missed the green SLA this week: ask leadership for an extra engineer', {
-    text:
-      `${verdict.missed} of ${verdict.total} T4 ticket${verdict.total === 1 ? '' : 's'} this week left green ` +
-      `(${figures.t4.red} red), with ${figures.oncallEscalations} on-call escalation${figures.oncallEscalations === 1 ? '' : 's'} in the same days.`,
-    footer: 'The rule: if on-call load makes T4 miss the green SLA by end of Tuesday, ask leadership for an extra engineer. /sla queue shows the queue now.',
+  // The claim commits with the notice, so a failed run leaves the check to the next one.
+  return ctx.store.transaction(() => {
+    if (!claimOnce(ctx, `staffing-check:${week}`)) return { processed: 0, queued: 0, failed: 0 };
+    const figures = staffingFigures(ctx, week, now);
+    const verdict = staffingVerdict(figures);
+    if (!verdict.askForEngineer) return { processed: 1, queued: 0, failed: 0 };
+    const reply = warning('T4 missed the green SLA this week: ask leadership for an extra engineer', {
+      text:
+        `${verdict.missed} of ${verdict.total} T4 ticket${verdict.total === 1 ? '' : 's'} this week left green ` +
+        `(${figures.t4.red} red), with ${figures.oncallEscalations} on-call escalation${figures.oncallEscalations === 1 ? '' : 's'} in the same days.`,
+      footer: 'The rule: if on-call load makes T4 miss the green SLA by end of Tuesday, ask leadership for an extra engineer. /sla queue shows the queue now.',
+    });
+    const queued = enqueue(ctx, { dedupeKey: `staffing:${week}`, channel: 'role:leads', reply });
+    return { processed: 1, queued: queued ? 1 : 0, failed: 0 };
   });
-  const queued = ctx.store.transaction(() => enqueue(ctx, { dedupeKey: `staffing:${week}`, channel: 'role:leads', reply }));
-  return { processed: 1, queued: queued ? 1 : 0, failed: 0 };
 }
 
 export const staffingWatchJob: Job = { name: STAFFING_WATCH, schedule: '15 * * * *', run: runStaffingWatch };
