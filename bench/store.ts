@@ -53,7 +53,7 @@ export function benchStore(count = 20_000): Record<string, number> {
     const desk = createDeskops(loadConfig({ DESKOPS_DB: join(dir, 'bench.db') }), { clock, logger: pino({ level: 'silent' }) });
     const { app } = desk;
     const { sqlite } = app.store;
-    const actor = app.store.transaction(() => resolveActor(app, 'shell', { externalId: 'bench', handle: 'bench' }, 'admin'));
+    const actor = app.store.transaction(() => resolveActor(app, 'shell', { externalId: 'bench', handle: 'bench' }, { localAdmin: true }));
     if (actor.kind !== 'person') throw new Error('the bench actor is a person');
     const ctx: RequestContext = { ...app, actor, origin: { platform: 'shell', channel: '#bench', thread: null } };
 

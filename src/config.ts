@@ -1,5 +1,6 @@
 /** Environment -> typed Config, validated with zod; a wrong value stops start-up naming the variable. */
 import { z } from 'zod';
+import { parseAdminEntry, parseStaffRule, type AdminEntry, type StaffRule } from './domain/access.js';
 import { DEPARTMENTS, type Department } from './domain/vocabulary.js';
 
 /** Settings the use cases read (as opposed to wiring such as ports and tokens). */
@@ -7,8 +8,10 @@ export interface Settings {
   /** The team's IANA time zone: guard weeks, dates typed by people and shown to them. */
   timeZone: string;
   defaultDepartment: Department;
-  /** Platform identities that are admins: "slack:U123", "shell:alice" or a bare id/handle. */
-  admins: readonly string[];
+  /** Platform users who are admins, by immutable id: "slack:U0123ABC", "rocketchat:<_id>", "shell:alice". */
+  admins: readonly AdminEntry[];
+  /** Who else is staff (DESKOPS_STAFF): a Slack workspace's full members, a Rocket.Chat role's holders. */
+  staffRules: readonly StaffRule[];
   pageSize: number;
 }
 
@@ -21,11 +24,19 @@ export interface Config {
   shellUser: string | undefined;
   /** Where the on-call page is POSTed as JSON (DESKOPS_PAGE_WEBHOOK); none: pages stay in chat. */
   pageWebhookUrl: string | undefined;
+  /** Per-person limits (DESKOPS_COMMAND_LIMIT, DESKOPS_TICKET_LIMIT); null: that limit is off. */
+  rateLimits: { command: RateLimit | null; ticket: RateLimit | null };
   /** Rocket.Chat, when ROCKETCHAT_URL and a bot login (password or personal access token) are set. */
   rocketChat: RocketChatConfig | undefined;
   /** Slack, when SLACK_BOT_TOKEN is set: Socket Mode with SLACK_APP_TOKEN, HTTP mode with SLACK_SIGNING_SECRET. */
   slack: SlackConfig | undefined;
   settings: Settings;
+}
+
+/** A token bucket: `burst` at once, then `perMinute` a minute. */
+export interface RateLimit {
+  burst: number;
+  perMinute: number;
 }
 
 export interface RocketChatConfig {
@@ -67,6 +78,64 @@ const optionalText = z
   .transform((v) => (v === '' ? undefined : v))
   .optional();
 
+/** A comma-separated list, each entry parsed; every refused entry is an issue naming what to write. */
+function entryList<T extends object>(parse: (entry: string) => T | { problem: string }) {
+  return z
+    .string()
+    .default('')
+    .transform((value, ctx) => {
+      const entries: T[] = [];
+      for (const entry of value.split(',').map((s) => s.trim()).filter(Boolean)) {
+        const parsed = parse(entry);
+        if ('problem' in parsed) ctx.addIssue({ code: 'custom', message: parsed.problem });
+        else entries.push(parsed);
+      }
+      return entries;
+    });
+}
+
+/** "<burst>,<per unit>" (e.g. "30,60": 30 at once, then 60 a minute) or "off". */
+function rateLimit(fallback: string, unit: 'minute' | 'hour') {
+  return z
+    .string()
+    .trim()
+    .default(fallback)
+    .transform((value, ctx): RateLimit | null => {
+      if (value.toLowerCase() === 'off') return null;
+      const match = /^(\d{1,6})\s*,\s*(\d{1,6})$/.exec(value);
+      if (!match || Number(match[1]) < 1 || Number(match[2]) < 1) {
+        ctx.addIssue({ code: 'custom', message: `must be "<burst>,<per ${unit}>" such as ${fallback}, or off` });
+        return null;
+      }
+      return { burst: Number(match[1]), perMinute: unit === 'minute' ? Number(match[2]) : Number(match[2]) / 60 };
+    });
+}
+
+/** Credentials written into a URL (user:password@, a token in the query): refused, they would reach logs. */
+function urlCredentials(url: string): string | undefined {
+  try {
+    const parsed = new URL(url);
+    if (parsed.username || parsed.password) return 'a user name or password';
+    if ([...parsed.searchParams.keys()].some((key) => /token|key|secret|pass|auth/i.test(key))) return 'a token in the query string';
+  } catch {
+    return undefined;
+  }
+  return undefined;
+}
+
+/** The URL with whatever could be a secret replaced by ***: safe to print. */
+export function maskUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.username) parsed.username = '***';
+    if (parsed.password) parsed.password = '***';
+    for (const key of [...parsed.searchParams.keys()]) parsed.searchParams.set(key, '***');
+    return parsed.toString();
+  } catch {
+    return '(not a URL)';
+  }
+}
+
 const environmentSchema = z.object({
   DESKOPS_DB: z.string().trim().min(1).default('./data/deskops.db'),
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
@@ -78,15 +147,8 @@ const environmentSchema = z.object({
     .default('UTC')
     .refine(isTimeZone, { message: 'must be an IANA time zone such as Europe/Berlin or America/New_York' }),
   DESKOPS_DEFAULT_DEPARTMENT: z.enum(DEPARTMENTS).default('paid'),
-  DESKOPS_ADMINS: z
-    .string()
-    .default('')
-    .transform((v) =>
-      v
-        .split(',')
-        .map((s) => s.trim())
-        .filter(Boolean),
-    ),
+  DESKOPS_ADMINS: entryList(parseAdminEntry),
+  DESKOPS_STAFF: entryList(parseStaffRule),
   DESKOPS_PAGE_SIZE: z.coerce.number().int().min(1).max(100).default(10),
   DESKOPS_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('warn'),
   DESKOPS_SHELL_USER: optionalText,
@@ -110,9 +172,14 @@ const environmentSchema = z.object({
     .default('/desk')
     .refine((v) => /^\/[a-z0-9_-]{1,31}$/.test(v), { message: 'must be a slash command such as /desk' }),
   DESKOPS_PAGE_WEBHOOK: optionalText.pipe(z.url({ protocol: /^https?$/ }).optional()),
+  DESKOPS_COMMAND_LIMIT: rateLimit('30,60', 'minute'),
+  DESKOPS_TICKET_LIMIT: rateLimit('20,60', 'hour'),
 });
 
 /** Variables whose values are secrets (or may carry one, like a webhook URL with a key): never echoed in errors. */
+/** Variables holding URLs, shown masked in errors (they could carry credentials). */
+const URL_VARIABLES: readonly string[] = ['ROCKETCHAT_URL', 'SLACK_API_URL'];
+
 export const SECRET_VARIABLES: readonly string[] = ['SLACK_BOT_TOKEN', 'SLACK_APP_TOKEN', 'SLACK_SIGNING_SECRET', 'ROCKETCHAT_PASSWORD', 'ROCKETCHAT_AUTH_TOKEN', 'DESKOPS_PAGE_WEBHOOK'];
 
 /** The parts of a URL that may be credentials: the whole URL, its password, its query values and its path. */
@@ -154,12 +221,18 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     throw new ConfigError(
       parsed.error.issues.map((issue) => {
         const variable = issue.path.join('.');
-        const shown = SECRET_VARIABLES.includes(variable) ? '(value hidden)' : JSON.stringify(env[variable] ?? '');
+        const shown = SECRET_VARIABLES.includes(variable) ? '(value hidden)' : URL_VARIABLES.includes(variable) ? JSON.stringify(maskUrl(env[variable] ?? '')) : JSON.stringify(env[variable] ?? '');
         return `${variable}=${shown}: ${issue.message}`;
       }),
     );
   }
   const e = parsed.data;
+  const credentials = e.ROCKETCHAT_URL ? urlCredentials(e.ROCKETCHAT_URL) : undefined;
+  if (credentials) {
+    throw new ConfigError([
+      `ROCKETCHAT_URL=${JSON.stringify(maskUrl(e.ROCKETCHAT_URL!))}: it carries ${credentials}, which would be printed wherever the URL is. Set only the server (https://chat.example.com) and the login in ROCKETCHAT_USER with ROCKETCHAT_PASSWORD, or ROCKETCHAT_AUTH_TOKEN with ROCKETCHAT_USER_ID.`,
+    ]);
+  }
   if (e.ROCKETCHAT_URL && !e.ROCKETCHAT_USER) {
     throw new ConfigError(['ROCKETCHAT_URL is set but ROCKETCHAT_USER is not: set the bot user name']);
   }
@@ -201,10 +274,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
         }
       : undefined,
     pageWebhookUrl: e.DESKOPS_PAGE_WEBHOOK,
+    rateLimits: { command: e.DESKOPS_COMMAND_LIMIT, ticket: e.DESKOPS_TICKET_LIMIT },
     settings: {
       timeZone: e.DESKOPS_TIMEZONE,
       defaultDepartment: e.DESKOPS_DEFAULT_DEPARTMENT,
       admins: e.DESKOPS_ADMINS,
+      staffRules: e.DESKOPS_STAFF,
       pageSize: e.DESKOPS_PAGE_SIZE,
     },
   };

@@ -7,6 +7,7 @@ import type { CommandRegistry } from './commands/registry.js';
 import { createRouter, type Router, type RouterOptions } from './commands/router.js';
 import { createLogger, type Logger } from './log.js';
 import { openStore } from './store/database.js';
+import { createRateLimits } from './app/rate-limits.js';
 
 export interface Deskops {
   app: AppContext;
@@ -19,15 +20,17 @@ export interface Deskops {
 export interface DeskopsOptions {
   clock?: Clock;
   logger?: Logger;
-  minimumRole?: RouterOptions['minimumRole'];
+  localAdmin?: RouterOptions['localAdmin'];
+  /** Per-person rate limits (on by default; tests that flood on purpose set false). */
+  rateLimits?: boolean;
 }
 
 /** Opens the database (applying migrations) and wires the command path. */
 export function createDeskops(config: Config, options: DeskopsOptions = {}): Deskops {
   const logger = options.logger ?? createLogger(config.logLevel, undefined, { secrets: configSecrets(config) });
   const store = openStore(config.dbPath);
-  const app: AppContext = { clock: options.clock ?? systemClock, store, settings: config.settings };
+  const app: AppContext = { clock: options.clock ?? systemClock, store, settings: config.settings, ...(options.rateLimits === false ? {} : { limits: createRateLimits(config.rateLimits) }) };
   const registry = buildRegistry();
-  const router = createRouter({ registry, app, logger, ...(options.minimumRole ? { minimumRole: options.minimumRole } : {}) });
+  const router = createRouter({ registry, app, logger, ...(options.localAdmin ? { localAdmin: options.localAdmin } : {}) });
   return { app, registry, router, logger, close: () => store.close() };
 }

@@ -7,6 +7,7 @@ import { and, eq, or } from 'drizzle-orm';
 import type { Platform } from '../domain/vocabulary.js';
 import { ticketThreads } from '../store/schema.js';
 import { claimOnce } from './claims.js';
+import { requireStaff } from './people.js';
 import { oneLine } from '../views/format.js';
 import type { AppContext, RequestContext } from './context.js';
 import { createTicket, MAX_TITLE_LENGTH, type CreateTicketInput } from './ticket-create.js';
@@ -30,6 +31,17 @@ export function ticketForChatMessage(app: AppContext, platform: Platform, channe
   return (rows.find((r) => r.thread === message) ?? rows[0])?.ticketId;
 }
 
+/** Whether `thread` in `channel` is a requester's conversation (the thread a ticket was opened from). */
+export function isConversationThread(app: AppContext, platform: Platform, channel: string, thread: string): boolean {
+  return (
+    app.store.db
+      .select({ ticketId: ticketThreads.ticketId })
+      .from(ticketThreads)
+      .where(and(eq(ticketThreads.platform, platform), eq(ticketThreads.channel, channel), eq(ticketThreads.thread, thread), eq(ticketThreads.conversation, true)))
+      .get() !== undefined
+  );
+}
+
 /** Where a message lives: its room, and the thread it starts or belongs to. */
 export interface ChatMessageLink {
   channel: string;
@@ -43,11 +55,12 @@ export interface ChatMessageLink {
  */
 export function openTicketFromChatMessage(ctx: RequestContext, input: CreateTicketInput, link: ChatMessageLink, eventKey: string): TicketRow | undefined {
   return ctx.store.transaction(() => {
+    requireStaff(ctx);
     if (!claimOnce(ctx, eventKey)) return undefined;
     const { ticket } = createTicket(ctx, { origin: 'chat', ...input });
     ctx.store.db
       .insert(ticketThreads)
-      .values({ platform: ctx.origin.platform, ticketId: ticket.id, channel: link.channel, thread: link.thread, createdAt: ctx.clock.now() })
+      .values({ platform: ctx.origin.platform, ticketId: ticket.id, channel: link.channel, thread: link.thread, conversation: true, createdAt: ctx.clock.now() })
       .onConflictDoNothing()
       .run();
     return ticket;

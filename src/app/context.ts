@@ -1,8 +1,10 @@
 /** What every use case receives: the clock, the store, configuration and who is acting. */
 import type { Clock } from '../clock.js';
 import type { Store } from '../store/database.js';
-import type { Platform, Role, Tier } from '../domain/vocabulary.js';
+import type { Access } from '../domain/access.js';
+import type { Platform, Tier } from '../domain/vocabulary.js';
 import type { Settings } from '../config.js';
+import type { RateLimits } from './rate-limits.js';
 
 /** A person acting through a platform identity, or a scheduled job acting on its own. */
 export type Actor =
@@ -10,7 +12,8 @@ export type Actor =
       kind: 'person';
       personId: number;
       displayName: string;
-      role: Role;
+      /** What they may do right now: a requester, or staff with their role. */
+      role: Access;
       tier: Tier | null;
       platform: Platform;
       handle: string;
@@ -21,6 +24,8 @@ export interface AppContext {
   clock: Clock;
   store: Store;
   settings: Settings;
+  /** Per-person rate limits on commands and ticket creation; none in tests that build contexts by hand. */
+  limits?: RateLimits;
 }
 
 /** The context of one request: the app context plus the acting person. */

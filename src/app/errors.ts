@@ -18,6 +18,7 @@ export const notFound = (message: string, hint?: string) => new AppError('NOT_FO
 export const conflict = (message: string, hint?: string) => new AppError('CONFLICT', message, hint);
 export const forbidden = (message: string, hint?: string) => new AppError('FORBIDDEN', message, hint);
 export const invalid = (message: string, hint?: string) => new AppError('INVALID', message, hint);
+export const unavailable = (message: string, hint?: string) => new AppError('UNAVAILABLE', message, hint);
 
 /** A mistake in how a command was typed: the reply adds the command's usage line. */
 export class UsageError extends Error {

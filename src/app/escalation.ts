@@ -92,6 +92,7 @@ export function escalateTicket(ctx: RequestContext, ticketId: number, input: Esc
     const ladder = to === 'oncall' ? startOncallLadder(ctx, ticket.id, { major: input.major ?? false, questions }) : null;
     if (!ladder) enqueue(ctx, {
       dedupeKey: `escalated:${ticket.id}:${to}:${now.getTime()}`,
+      audience: 'staff',
       channel: `tier:${to}`,
       reply: warning(`Escalated to ${TIER_LABELS[to]}: #${ticket.id} ${ticket.title}`, {
         visibility: 'channel',
@@ -151,6 +152,7 @@ export function deescalateTicket(ctx: RequestContext, ticketId: number, input: D
     const updated = changeTicket(ctx, requireTicket(ctx, ticket.id), { tier: to, tierEnteredAt: now, assigneeId: null }, 'ticket.deescalated');
     enqueue(ctx, {
       dedupeKey: `deescalated:${ticket.id}:${to}:${now.getTime()}`,
+      audience: 'staff',
       channel: `tier:${to}`,
       reply: info(`Back to ${TIER_LABELS[to]}: #${ticket.id} ${ticket.title}`, {
         visibility: 'channel',

@@ -127,6 +127,7 @@ export function startOncallLadder(ctx: RequestContext, ticketId: number, options
     });
     enqueue(ctx, {
       dedupeKey: `oncall:${row.id}:announce`,
+      audience: 'staff',
       channel: 'role:helpdesk',
       reply: announcementNotice(ticket, row, peopleOf(ctx, row), options.questions ?? [], policy, !who),
       ticketId,
@@ -209,6 +210,7 @@ function queuePage(ctx: RequestContext, row: EscalationRow, ticket: TicketRow, p
   const validWhile = { kind: 'ladder', escalationId: row.id, step: 'paged' } as const;
   const chat = enqueue(ctx, {
     dedupeKey: `oncall:${row.id}:page`,
+    audience: 'staff',
     channel: 'role:support-dev',
     reply: pageNotice(ticket, row, people, policy),
     ticketId: ticket.id,
@@ -239,6 +241,7 @@ function queueCall(ctx: RequestContext, row: EscalationRow, ticket: TicketRow): 
   const people = peopleOf(ctx, row);
   const queued = enqueue(ctx, {
     dedupeKey: `oncall:${row.id}:call`,
+    audience: 'staff',
     channel: 'role:support-dev',
     reply: callNotice(ticket, row, people),
     ticketId: ticket.id,
@@ -284,6 +287,7 @@ export function acknowledge(ctx: RequestContext, ticketId: number): AckResult {
     const afterMs = now.getTime() - latest.escalatedAt.getTime();
     enqueue(ctx, {
       dedupeKey: `oncall:${latest.id}:ack`,
+      audience: 'staff',
       channel: 'role:helpdesk',
       reply: ackNotice(ticket, handle, afterMs),
       ticketId,

@@ -62,5 +62,6 @@ export interface WebhookNotification {
 /** Queues a webhook event in the caller's transaction; false when the dedupe key exists already. */
 export function enqueueWebhook(ctx: Pick<AppContext, 'store' | 'clock'>, notification: WebhookNotification): boolean {
   const { body, ...row } = notification;
-  return insertOutboxRow(ctx, { ...row, payload: body });
+  // A paging relay is the team's own tool: staff.
+  return insertOutboxRow(ctx, { ...row, audience: 'staff', payload: body });
 }

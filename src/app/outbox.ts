@@ -1,6 +1,7 @@
 /** Queues outgoing notifications in the caller's transaction; the dedupe key makes them exactly-once. */
 import { outbox } from '../store/schema.js';
 import { bound, instantValue, jsonValue, preparedQuery } from '../store/prepared.js';
+import type { Audience } from '../domain/vocabulary.js';
 import type { Reply } from '../views/reply.js';
 import type { AppContext } from './context.js';
 
@@ -12,6 +13,11 @@ export interface Notification {
    * (`slack:C123`); adapters map logical channels to real ones.
    */
   channel: string;
+  /**
+   * Who may read it, decided by the use case that queues it: 'staff' never reaches a place a
+   * requester reads (the sinks refuse it there); 'requester' is written for the requester.
+   */
+  audience: Audience;
   reply: Reply;
   /** Not before this instant (defaults to now). */
   notBefore?: Date;
@@ -36,7 +42,8 @@ export type ValidityCondition =
 /** Queues a notification; returns false when one with the same dedupe key exists already. */
 export function enqueue(ctx: Pick<AppContext, 'store' | 'clock'>, notification: Notification): boolean {
   const { reply, ...row } = notification;
-  return insertOutboxRow(ctx, { ...row, payload: reply, ticketId: notification.ticketId ?? reply.ticketId });
+  // The row's audience is the one that counts; the payload carries the same, so a Reply read back is whole.
+  return insertOutboxRow(ctx, { ...row, payload: { ...reply, audience: notification.audience }, ticketId: notification.ticketId ?? reply.ticketId });
 }
 
 const insertRow = preparedQuery((db) =>
@@ -51,6 +58,7 @@ const insertRow = preparedQuery((db) =>
       ticketId: bound('ticketId'),
       validWhile: bound('validWhile'),
       mentions: bound('mentions'),
+      audience: bound('audience'),
     })
     .onConflictDoNothing({ target: outbox.dedupeKey })
     .prepare(),
@@ -71,6 +79,7 @@ export function insertOutboxRow(
     ticketId: row.ticketId ?? null,
     validWhile: jsonValue(row.validWhile),
     mentions: jsonValue(row.mentions),
+    audience: row.audience,
   });
   return result.changes > 0;
 }

@@ -1,10 +1,11 @@
 /** Managing the people deskops knows: list them, change roles (admins) and tiers (leads), and "who am I". */
-import { eq, sql } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
+import type { Access } from '../domain/access.js';
 import type { Platform, Role, Tier } from '../domain/vocabulary.js';
 import { identities, people } from '../store/schema.js';
 import { recordAudit } from './audit.js';
 import type { AppContext, RequestContext } from './context.js';
-import { conflict, invalid } from './errors.js';
+import { conflict, invalid, notFound } from './errors.js';
 import { findMentioned, isConfiguredAdmin, requireRole, type PersonRow } from './people.js';
 
 /** A role or tier change: the person after it, and what they had before (equal when nothing changed). */
@@ -25,7 +26,96 @@ function isPinnedAdmin(ctx: AppContext, personId: number): boolean {
 }
 
 function adminCount(ctx: AppContext): number {
-  return ctx.store.db.select({ n: sql<number>`count(*)` }).from(people).where(eq(people.role, 'admin')).get()?.n ?? 0;
+  return ctx.store.db.select({ n: sql<number>`count(*)` }).from(people).where(and(eq(people.role, 'admin'), eq(people.isStaff, true))).get()?.n ?? 0;
+}
+
+/** A Slack user id as a mention carries it (`<@U0123ABC|name>` reaches the router as U0123ABC). */
+const SLACK_USER_ID = /^[UW][A-Z0-9]{6,}$/;
+
+/**
+ * The person a grant names: someone deskops knows, or a user of the actor's platform it can name
+ * by id before their first message (a Slack mention carries the id; a shell name is one).
+ */
+function personToGrant(ctx: RequestContext, mention: string): PersonRow {
+  try {
+    return findMentioned(ctx, mention);
+  } catch (error) {
+    const id = mention.replace(/^@/, '');
+    const { platform } = ctx.origin;
+    const nameable = (platform === 'slack' && SLACK_USER_ID.test(id)) || (platform === 'shell' && /^[a-z0-9][a-z0-9._-]*$/i.test(id));
+    if (!nameable) {
+      if (platform === 'rocketchat') {
+        throw notFound(`@${id} has not written to deskops yet, so I do not know their Rocket.Chat id.`, `Ask them to send me any message (a direct message saying hi is enough), then run this again.`);
+      }
+      throw error;
+    }
+    const now = ctx.clock.now();
+    const created = ctx.store.db.insert(people).values({ displayName: id, role: 'agent', isStaff: false, createdAt: now }).returning({ id: people.id }).get();
+    ctx.store.db.insert(identities).values({ platform, externalId: platform === 'shell' ? id.toLowerCase() : id, handle: id, personId: created.id }).run();
+    recordAudit(ctx, { entity: 'person', entityId: created.id, action: 'person.created', after: { handle: id, platform, access: 'requester' } });
+    return { id: created.id, displayName: id, role: 'agent', tier: null, handle: id, platform, isStaff: false };
+  }
+}
+
+/** What /people add and /people remove did. */
+export interface StaffChange {
+  person: PersonRow;
+  /** Staff (with `role`) after the change. */
+  staff: boolean;
+  role: Role;
+  changed: boolean;
+  /** /people remove on someone DESKOPS_ADMINS names: the environment decides, nothing changed. */
+  pinnedByEnvironment?: boolean;
+}
+
+/**
+ * Makes someone staff by hand with a role, whatever the DESKOPS_STAFF rules say (leads and admins;
+ * only admins grant admin). Audited as 'person.staff'.
+ */
+export function addStaff(ctx: RequestContext, mention: string, role: Role): StaffChange {
+  return ctx.store.transaction(() => {
+    requireRole(ctx, role === 'admin' ? 'admin' : 'lead', role === 'admin' ? 'make admins' : 'add people to the support team');
+    const person = personToGrant(ctx, mention);
+    const before = ctx.store.db.select({ grant: people.staffGrant }).from(people).where(eq(people.id, person.id)).get()?.grant ?? null;
+    if (before === 'added' && person.isStaff && person.role === role) return { person, staff: true, role, changed: false };
+    ctx.store.db.update(people).set({ staffGrant: 'added', isStaff: true, role }).where(eq(people.id, person.id)).run();
+    recordAudit(ctx, {
+      entity: 'person',
+      entityId: person.id,
+      action: 'person.staff',
+      before: { grant: before, staff: person.isStaff, role: person.role },
+      after: { grant: 'added', staff: true, role },
+    });
+    return { person: { ...person, role, isStaff: true }, staff: true, role, changed: true };
+  });
+}
+
+/**
+ * Takes someone off the support team: not staff from their next request on, even if a rule would
+ * cover them, until /people add brings them back (leads and admins; audited as 'person.staff').
+ * An admin from DESKOPS_ADMINS and the last admin stay.
+ */
+export function removeStaff(ctx: RequestContext, mention: string): StaffChange {
+  return ctx.store.transaction(() => {
+    requireRole(ctx, 'lead', 'remove people from the support team');
+    const person = findMentioned(ctx, mention);
+    if (isPinnedAdmin(ctx, person.id)) return { person, staff: true, role: 'admin', changed: false, pinnedByEnvironment: true };
+    const before = ctx.store.db.select({ grant: people.staffGrant }).from(people).where(eq(people.id, person.id)).get()?.grant ?? null;
+    if (before === 'removed' && !person.isStaff) return { person, staff: false, role: person.role, changed: false };
+    if (person.isStaff && person.role === 'admin') {
+      requireRole(ctx, 'admin', 'remove an admin');
+      if (adminCount(ctx) <= 1) throw conflict(`@${person.handle} is the last admin; deskops needs at least one.`, 'Make someone else an admin first: /people add @someone admin.');
+    }
+    ctx.store.db.update(people).set({ staffGrant: 'removed', isStaff: false }).where(eq(people.id, person.id)).run();
+    recordAudit(ctx, {
+      entity: 'person',
+      entityId: person.id,
+      action: 'person.staff',
+      before: { grant: before, staff: person.isStaff, role: person.role },
+      after: { grant: 'removed', staff: false },
+    });
+    return { person: { ...person, isStaff: false }, staff: false, role: person.role, changed: true };
+  });
 }
 
 /** Sets a person's role (admins only, audited as 'person.role'); the last admin cannot be demoted. */
@@ -33,6 +123,9 @@ export function setPersonRole(ctx: RequestContext, mention: string, role: Role):
   return ctx.store.transaction(() => {
     requireRole(ctx, 'admin', 'change roles');
     const person = findMentioned(ctx, mention);
+    if (!person.isStaff && person.platform !== 'shell') {
+      throw invalid(`@${person.handle} is not on the support team.`, `Add them with a role: /people add @${person.handle} ${role}.`);
+    }
     if (person.role === role) return { person, before: role, changed: false };
     if (person.role === 'admin' && adminCount(ctx) <= 1) {
       throw conflict(
@@ -65,7 +158,7 @@ export function setPersonTier(ctx: RequestContext, mention: string, tier: Tier |
 export interface WhoAmI {
   handle: string;
   displayName: string;
-  role: Role;
+  role: Access;
   tier: Tier | null;
   platform: Platform;
 }
@@ -78,7 +171,8 @@ export function whoAmI(ctx: RequestContext): WhoAmI {
   return {
     handle: actor.handle,
     displayName: row?.displayName ?? actor.displayName,
-    role: row?.role ?? actor.role,
+    // Access is decided per request (rules, grants): the actor has the current answer.
+    role: actor.role,
     tier: row ? row.tier : actor.tier,
     platform: actor.platform,
   };

@@ -2,8 +2,10 @@
 import { and, eq, sql } from 'drizzle-orm';
 import { identities, people } from '../store/schema.js';
 import { preparedStatement } from '../store/prepared.js';
-import { ROLES, type Platform, type Role, type Tier } from '../domain/vocabulary.js';
-import { forbidden, notFound } from './errors.js';
+import { accessFor, hasAccess, isListedAdmin, isStaffAccess, ruleCovers, type Access, type DirectoryFacts } from '../domain/access.js';
+import { ROLES, type Platform, type Role, type StaffGrant, type Tier } from '../domain/vocabulary.js';
+import { forbidden, invalid, notFound, type AppError } from './errors.js';
+import { listIntakeChannels } from './intake.js';
 import type { Actor, AppContext, RequestContext } from './context.js';
 import { recordAudit } from './audit.js';
 
@@ -11,6 +13,12 @@ export interface PlatformUser {
   externalId: string;
   handle: string;
   displayName?: string;
+  /**
+   * What the platform's directory says about the user right now (their own workspace, guest
+   * status, roles), gathered by the adapter before the request runs; DESKOPS_STAFF rules read it.
+   * Absent: no rule can cover them (admins and hand-made grants still count).
+   */
+  facts?: DirectoryFacts;
 }
 
 export interface PersonRow {
@@ -20,30 +28,26 @@ export interface PersonRow {
   tier: Tier | null;
   handle: string;
   platform: Platform;
+  /** Staff when last seen (agents, leads and admins); false for requesters. */
+  isStaff: boolean;
 }
 
-const ROLE_RANK: Record<Role, number> = { agent: 0, lead: 1, admin: 2 };
-
-/** True when `role` is at least `needed` (admin > lead > agent). */
-export function hasRole(role: Role, needed: Role): boolean {
-  return ROLE_RANK[role] >= ROLE_RANK[needed];
+/** True when `role` is at least `needed` (admin > lead > agent > requester). */
+export function hasRole(role: Access, needed: Access): boolean {
+  return hasAccess(role, needed);
 }
 
-/** Whether DESKOPS_ADMINS names this platform user (such admins are re-promoted on every command). */
-export function isConfiguredAdmin(ctx: AppContext, platform: Platform, user: PlatformUser): boolean {
-  return ctx.settings.admins.some((entry) => {
-    const [maybePlatform, id] = entry.includes(':') ? entry.split(':', 2) : [undefined, entry];
-    if (maybePlatform && maybePlatform !== platform) return false;
-    return id === user.externalId || id?.toLowerCase() === user.handle.toLowerCase();
-  });
+/** Whether DESKOPS_ADMINS names this platform user, by immutable id (a handle never counts). */
+export function isConfiguredAdmin(ctx: AppContext, platform: Platform, user: Pick<PlatformUser, 'externalId'>): boolean {
+  return isListedAdmin(ctx.settings.admins, platform, user.externalId);
 }
 
-function toActor(row: PersonRow): Actor {
+function toActor(row: PersonRow, access: Access): Actor {
   return {
     kind: 'person',
     personId: row.id,
     displayName: row.displayName,
-    role: row.role,
+    role: access,
     tier: row.tier,
     platform: row.platform,
     handle: row.handle,
@@ -57,44 +61,54 @@ const personColumns = {
   tier: people.tier,
   handle: identities.handle,
   platform: identities.platform,
+  isStaff: people.isStaff,
 };
 
-/** Every command starts here: prepared once, plain columns only (nothing to decode). */
+/** Every command starts here: prepared once, plain columns only. */
 const personByIdentity = preparedStatement(
-  `SELECT people.id AS id, people.display_name AS displayName, people.role AS role, people.tier AS tier, identities.handle AS handle, identities.platform AS platform
+  `SELECT people.id AS id, people.display_name AS displayName, people.role AS role, people.tier AS tier, identities.handle AS handle, identities.platform AS platform, people.is_staff AS isStaff, people.staff_grant AS grant
    FROM identities JOIN people ON people.id = identities.person_id
    WHERE identities.platform = ? AND identities.external_id = ?`,
 );
 
+interface StoredPerson extends Omit<PersonRow, 'isStaff'> {
+  isStaff: number;
+  grant: StaffGrant | null;
+}
+
+/** How the caller vouches for a platform user beyond the rules. */
+export interface ResolveOptions {
+  /** The shell's local user: always an admin (the operator at their own terminal). */
+  localAdmin?: boolean;
+}
+
 /**
- * The person behind a platform user, created as an agent on first sight (no "account not linked"
- * dead end). Admins listed in DESKOPS_ADMINS are promoted; `minimumRole` lets the shell make its
- * local user an admin. Runs in the caller's transaction.
+ * The person behind a platform user and the access they have right now: staff when DESKOPS_ADMINS,
+ * a hand-made grant (/people add) or a DESKOPS_STAFF rule covers them, a requester otherwise.
+ * Decided again on every request, so someone who leaves the support role, becomes a guest or is
+ * removed stops being staff at once; a change is recorded on the person and audited. A user seen
+ * for the first time gets a person row (as a requester unless covered). Runs in the caller's
+ * transaction.
  */
-export function resolveActor(
-  ctx: AppContext,
-  platform: Platform,
-  user: PlatformUser,
-  minimumRole: Role = 'agent',
-): Actor {
+export function resolveActor(ctx: AppContext, platform: Platform, user: PlatformUser, options: ResolveOptions = {}): Actor {
   const { db } = ctx.store;
   const now = ctx.clock.now();
-  let row = personByIdentity(ctx.store).raw(false).get(platform, user.externalId) as PersonRow | undefined;
-  const wanted: Role = isConfiguredAdmin(ctx, platform, user) ? 'admin' : minimumRole;
-  if (!row) {
+  const stored = storedPerson(ctx, platform, user);
+  const access = currentAccess(ctx, platform, user, stored, options);
+  const staff = isStaffAccess(access);
+  const system: Actor = { kind: 'system', job: `${platform}-directory` };
+  if (!stored) {
+    const role: Role = staff ? access : 'agent';
     const person = db
       .insert(people)
-      .values({ displayName: user.displayName ?? user.handle, role: wanted, createdAt: now })
+      .values({ displayName: user.displayName ?? user.handle, role, isStaff: staff, createdAt: now })
       .returning({ id: people.id })
       .get();
-    db.insert(identities)
-      .values({ platform, externalId: user.externalId, handle: user.handle, personId: person.id })
-      .run();
-    row = { id: person.id, displayName: user.displayName ?? user.handle, role: wanted, tier: null, handle: user.handle, platform };
-    const system: Actor = { kind: 'system', job: `${platform}-directory` };
-    recordAudit({ ...ctx, actor: system }, { entity: 'person', entityId: person.id, action: 'person.created', after: { handle: user.handle, platform, role: wanted } });
-    return toActor(row);
+    db.insert(identities).values({ platform, externalId: user.externalId, handle: user.handle, personId: person.id }).run();
+    recordAudit({ ...ctx, actor: system }, { entity: 'person', entityId: person.id, action: 'person.created', after: { handle: user.handle, platform, access } });
+    return toActor({ id: person.id, displayName: user.displayName ?? user.handle, role, tier: null, handle: user.handle, platform, isStaff: staff }, access);
   }
+  let row: PersonRow = { ...stored, isStaff: stored.isStaff === 1 };
   if (row.handle !== user.handle) {
     db.update(identities)
       .set({ handle: user.handle })
@@ -102,13 +116,55 @@ export function resolveActor(
       .run();
     row = { ...row, handle: user.handle };
   }
-  if (!hasRole(row.role, wanted)) {
-    db.update(people).set({ role: wanted }).where(eq(people.id, row.id)).run();
-    const system: Actor = { kind: 'system', job: 'configured-admins' };
-    recordAudit({ ...ctx, actor: system }, { entity: 'person', entityId: row.id, action: 'person.role', before: { role: row.role }, after: { role: wanted } });
-    row = { ...row, role: wanted };
+  // An admin from the environment (or the shell's local user) is promoted for good: the role sticks.
+  const role: Role = access === 'admin' && row.role !== 'admin' ? 'admin' : row.role;
+  if (row.isStaff !== staff || role !== row.role) {
+    db.update(people).set({ isStaff: staff, role }).where(eq(people.id, row.id)).run();
+    recordAudit(
+      { ...ctx, actor: system },
+      { entity: 'person', entityId: row.id, action: 'person.access', before: { access: row.isStaff ? row.role : 'requester' }, after: { access } },
+    );
+    row = { ...row, isStaff: staff, role };
   }
-  return toActor(row);
+  return toActor(row, access);
+}
+
+/** Whether this platform user is a requester right now, read without writing anything. */
+export function actorIsRequester(ctx: AppContext, platform: Platform, user: PlatformUser, options: ResolveOptions = {}): boolean {
+  return currentAccess(ctx, platform, user, storedPerson(ctx, platform, user), options) === 'requester';
+}
+
+function storedPerson(ctx: AppContext, platform: Platform, user: PlatformUser): StoredPerson | undefined {
+  return personByIdentity(ctx.store).raw(false).get(platform, user.externalId) as StoredPerson | undefined;
+}
+
+/** The access the environment, the person's grant and the rules give this user now. */
+function currentAccess(ctx: AppContext, platform: Platform, user: PlatformUser, stored: StoredPerson | undefined, options: ResolveOptions): Access {
+  return accessFor({
+    platform,
+    admin: options.localAdmin === true || isConfiguredAdmin(ctx, platform, user),
+    grant: stored?.grant ?? null,
+    role: stored?.role ?? 'agent',
+    covered: ruleCovers(ctx.settings.staffRules, platform, user.facts),
+  });
+}
+
+/**
+ * The person behind a platform user who asked for something (the author of a message a ticket is
+ * opened from), created as a requester on first sight. Unlike resolveActor it decides nothing
+ * about their access: they are not acting, and their staff status is checked when they do.
+ */
+export function personForRequester(ctx: AppContext, platform: Platform, user: Omit<PlatformUser, 'facts'>): number {
+  const stored = storedPerson(ctx, platform, user);
+  if (stored) return stored.id;
+  const created = ctx.store.db
+    .insert(people)
+    .values({ displayName: user.displayName ?? user.handle, role: 'agent', isStaff: false, createdAt: ctx.clock.now() })
+    .returning({ id: people.id })
+    .get();
+  ctx.store.db.insert(identities).values({ platform, externalId: user.externalId, handle: user.handle, personId: created.id }).run();
+  recordAudit({ ...ctx, actor: { kind: 'system', job: `${platform}-directory` } }, { entity: 'person', entityId: created.id, action: 'person.created', after: { handle: user.handle, platform, access: 'requester' } });
+  return created.id;
 }
 
 /**
@@ -120,7 +176,16 @@ export function findMentioned(ctx: RequestContext, mention: string): PersonRow {
   const cleaned = mention.replace(/^@/, '');
   if (cleaned.toLowerCase() === 'me') {
     if (actor.kind !== 'person') throw notFound('A scheduled job has no "me".');
-    return { id: actor.personId, displayName: actor.displayName, role: actor.role, tier: actor.tier, handle: actor.handle, platform: actor.platform };
+    const self = ctx.store.db.select({ role: people.role, isStaff: people.isStaff }).from(people).where(eq(people.id, actor.personId)).get();
+    return {
+      id: actor.personId,
+      displayName: actor.displayName,
+      role: self?.role ?? 'agent',
+      tier: actor.tier,
+      handle: actor.handle,
+      platform: actor.platform,
+      isStaff: actor.role !== 'requester',
+    };
   }
   const platform = ctx.origin.platform;
   const row = ctx.store.db
@@ -134,27 +199,38 @@ export function findMentioned(ctx: RequestContext, mention: string): PersonRow {
       ),
     )
     .get();
-  if (row) return row;
-  const known = listPeople(ctx)
+  if (row) return { ...row, isStaff: row.isStaff };
+  const known = listPeople(ctx, { staffOnly: true })
     .filter((p) => p.platform === platform)
     .map((p) => `@${p.handle}`);
   throw notFound(
     `Nobody called @${cleaned} has used deskops yet.`,
     known.length > 0
-      ? `Known agents: ${known.slice(0, 10).join(', ')}${known.length > 10 ? ', …' : ''}. People appear after their first command.`
+      ? `Known staff: ${known.slice(0, 10).join(', ')}${known.length > 10 ? ', …' : ''}. People appear after their first command.`
       : 'People appear after their first command.',
   );
 }
 
-/** Everyone deskops knows, with one handle each (the platform they were first seen on). */
-export function listPeople(ctx: AppContext): PersonRow[] {
-  return ctx.store.db
+/**
+ * The staff member a mention names (someone to assign, page or put on a rotation): like
+ * findMentioned, but a requester is refused, so no ticket or page ever goes to a customer.
+ */
+export function findStaff(ctx: RequestContext, mention: string): PersonRow {
+  const person = findMentioned(ctx, mention);
+  if (person.isStaff || person.platform === 'shell') return person;
+  throw invalid(`@${person.handle} is not on the support team.`, `A lead adds them with /people add @${person.handle} agent.`);
+}
+
+/** Everyone deskops knows (or only staff), with one handle each (the platform they were first seen on). */
+export function listPeople(ctx: AppContext, options: { staffOnly?: boolean } = {}): PersonRow[] {
+  const rows = ctx.store.db
     .select(personColumns)
     .from(people)
     .innerJoin(identities, eq(identities.personId, people.id))
+    .where(options.staffOnly ? eq(people.isStaff, true) : undefined)
     .orderBy(people.id)
-    .all()
-    .filter((row, index, rows) => rows.findIndex((r) => r.id === row.id) === index);
+    .all();
+  return rows.filter((row, index) => index === 0 || rows[index - 1]!.id !== row.id);
 }
 
 /** A person's handle for display ("@alice"), on any platform. */
@@ -166,12 +242,41 @@ export function handleOf(ctx: AppContext, personId: number | null): string | nul
   return row ? `@${row[0]}` : `person ${personId}`;
 }
 
+/** Whether the person is staff as last seen (requesters, and people deskops does not know, are not). */
+export function isStaffPerson(ctx: AppContext, personId: number): boolean {
+  return ctx.store.db.select({ isStaff: people.isStaff }).from(people).where(eq(people.id, personId)).get()?.isStaff === true;
+}
+
 /** Throws FORBIDDEN unless the actor has at least `role`. Jobs may do anything. */
 export function requireRole(ctx: RequestContext, role: Role, what: string): void {
   const { actor } = ctx;
   if (actor.kind === 'system' || hasRole(actor.role, role)) return;
+  if (actor.role === 'requester') throw requesterRefusal(ctx);
   // The router audits the denial after the rollback, so the record survives.
   throw forbidden(`Only ${role === 'admin' ? 'admins' : 'leads and admins'} can ${what}.`, `You are ${actor.role === 'agent' ? 'an agent' : 'a lead'}; ask ${role === 'admin' ? 'an admin' : 'a lead'}.`);
+}
+
+/** Throws the requester's refusal unless the actor is staff (or a job). */
+export function requireStaff(ctx: RequestContext): void {
+  if (ctx.actor.kind === 'person' && ctx.actor.role === 'requester') throw requesterRefusal(ctx);
+}
+
+/**
+ * The one line a requester gets for any staff command: where to ask instead (an intake channel of
+ * their platform when there is one) and what they can do. FORBIDDEN, so the router audits it.
+ */
+export function requesterRefusal(ctx: RequestContext): AppError {
+  const platform = ctx.origin.platform;
+  const intake = listIntakeChannels(ctx).find((channel) => channel.startsWith(`${platform}:`) || channel.startsWith('#'));
+  const where = intake ? `write in ${channelMention(intake)}` : 'write to the support team (a direct message to me works)';
+  return forbidden(`deskops commands are for the support team; to ask for help, ${where}.`, 'To see your own requests: /ticket list.');
+}
+
+/** How a stored channel reads in a message: Slack's <#C123> link, a #name, or the room id. */
+function channelMention(stored: string): string {
+  const slack = /^slack:([A-Z0-9]+)$/.exec(stored);
+  if (slack) return `<#${slack[1]}>`;
+  return stored.startsWith('#') ? stored : 'the support room';
 }
 
 export { ROLES };

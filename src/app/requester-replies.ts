@@ -3,8 +3,26 @@ import type { Status } from '../domain/vocabulary.js';
 import { cleanText } from '../views/format.js';
 import type { RequestContext } from './context.js';
 import { invalid } from './errors.js';
+import { isRequesterOf } from './requester-view.js';
 import { openFollowUp } from './ticket-create.js';
 import { addComment, changeTicket, requireTicket, type TicketRow } from './ticket-records.js';
+
+/** Statuses a requester may close with "it is solved": anything still being worked on. */
+const SOLVABLE_BY_REQUESTER: ReadonlySet<Status> = new Set(['open', 'pending', 'waiting', 'hold', 'review']);
+
+/**
+ * The requester says their ticket is solved (a :white_check_mark: on their own ticket's message):
+ * it moves to Resolved, with a timeline entry saying so. Only the ticket's own requester may; for
+ * anyone else, or a ticket already resolved or closed, nothing happens (undefined).
+ */
+export function markSolvedByRequester(ctx: RequestContext, ticketId: number): TicketRow | undefined {
+  return ctx.store.transaction(() => {
+    const ticket = requireTicket(ctx, ticketId);
+    if (!isRequesterOf(ctx, ticket.id) || !SOLVABLE_BY_REQUESTER.has(ticket.status)) return undefined;
+    addComment(ctx, ticket.id, 'internal', 'The requester marked it solved.');
+    return changeTicket(ctx, requireTicket(ctx, ticket.id), { status: 'resolved', statusChangedAt: ctx.clock.now(), holdUntil: null }, 'ticket.status');
+  });
+}
 
 /** Statuses a requester's message moves back to Open: the ball is in our court again. */
 const REOPENED_BY_REQUESTER: ReadonlySet<Status> = new Set(['pending', 'waiting', 'hold', 'resolved']);

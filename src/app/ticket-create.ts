@@ -14,7 +14,7 @@ import { attachTags, resolveTagRefs, type TagRef, type TagRow } from './tags.js'
 import { derivedFields, syncDerivedState } from './ticket-derived.js';
 import { slaSetup } from './sla.js';
 import { rowInserter } from '../store/prepared.js';
-import { AppError } from './errors.js';
+import { AppError, unavailable } from './errors.js';
 
 /** Titles longer than this are shortened; the full text moves into the description. */
 export const MAX_TITLE_LENGTH = 200;
@@ -72,6 +72,7 @@ const insertTicketRow = rowInserter(tickets);
 /** Creates a ticket in Triage, Open, with its audit event and the triage notification. */
 export function createTicket(ctx: RequestContext, input: CreateTicketInput): CreatedTicket {
   return ctx.store.transaction(() => {
+    limitTicketCreation(ctx);
     const typedTitle = oneLine(input.title);
     if (!typedTitle) throw invalid('A ticket needs a title.', 'Example: /ticket new "Login fails after SSO change" priority:high');
     const { title, shortened } = fitTitle(typedTitle);
@@ -142,6 +143,18 @@ export function createTicket(ctx: RequestContext, input: CreateTicketInput): Cre
   });
 }
 
+/** Refuses a new ticket when its creator has opened too many too fast (the shell, the operator's own terminal, is exempt). */
+function limitTicketCreation(ctx: RequestContext): void {
+  if (ctx.actor.kind !== 'person' || ctx.actor.platform === 'shell') return;
+  const wait = ctx.limits?.ticket(`${ctx.actor.platform}:${ctx.actor.personId}`);
+  if (wait === undefined) return;
+  const minutes = Math.max(1, Math.ceil(wait / 60_000));
+  throw unavailable(
+    `You have opened ${ctx.limits?.ticketBurst ?? 0} tickets in a short time, so this one was not opened.`,
+    `Nothing was changed. Wait ${minutes} min and try again${ctx.actor.role === 'requester' ? '' : ', or add to an existing ticket with /ticket note'}.`,
+  );
+}
+
 /** A ticket typed by an agent for a chat user defaults to that user as requester. */
 function defaultRequester(ctx: RequestContext): { requester: string | null; personId: number | null } {
   return ctx.actor.kind === 'person' ? { requester: actorLabel(ctx.actor), personId: ctx.actor.personId } : { requester: null, personId: null };
@@ -166,6 +179,7 @@ function snapshot(ticket: TicketRow): Record<string, unknown> {
 function announceNewTicket(ctx: RequestContext, ticket: TicketRow): void {
   enqueue(ctx, {
     dedupeKey: `ticket-new:${ticket.id}`,
+    audience: 'staff',
     channel: 'tier:triage',
     reply: success(`New ticket #${ticket.id}: ${ticket.title}`, {
       fields: [

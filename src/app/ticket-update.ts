@@ -36,6 +36,7 @@ export function assignTicket(ctx: RequestContext, ticketId: number, mention: str
     if (!selfAssigned) {
       enqueue(ctx, {
         dedupeKey: `assigned:${ticket.id}:${assignee.id}:${updated.updatedAt.getTime()}`,
+        audience: 'staff',
         channel: `person:${assignee.id}`,
         reply: info(`You were assigned #${ticket.id}: ${ticket.title}`, {
           buttons: [{ label: 'Show ticket', command: `/ticket show ${ticket.id}` }],
@@ -110,6 +111,7 @@ export function handOffTicket(ctx: RequestContext, ticketId: number, team: Hando
     const updated = changeTicket(ctx, requireTicket(ctx, ticket.id), { team, assigneeId: null }, 'ticket.handoff');
     enqueue(ctx, {
       dedupeKey: `handoff:${ticket.id}:${team}:${updated.updatedAt.getTime()}`,
+      audience: 'staff',
       channel: `team:${team}`,
       reply: info(`Handed to ${TEAM_LABELS[team]}: #${ticket.id} ${ticket.title}`, {
         visibility: 'channel',

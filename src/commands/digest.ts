@@ -28,7 +28,7 @@ export function registerDigestCommands(registry: CommandRegistry): void {
       }
       const digest = weeklyDigest(ctx, week, now);
       if (preview) return digestReply(digest, 'ephemeral');
-      enqueue(ctx, { dedupeKey: `digest:${week}:on-demand:${now.getTime()}`, channel: 'role:leads', reply: digestReply(digest, 'channel') });
+      enqueue(ctx, { dedupeKey: `digest:${week}:on-demand:${now.getTime()}`, channel: 'role:leads', audience: 'staff', reply: digestReply(digest, 'channel') });
       return success(`Digest for the week of ${week} queued for the leads' channel.`, { text: digest.summary });
     },
   });

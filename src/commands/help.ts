@@ -17,6 +17,16 @@ export function overviewHelp(registry: CommandRegistry): Reply {
   });
 }
 
+/** What a requester may type: only the commands open to them, each with its usage. */
+export function requesterHelp(registry: CommandRegistry): Reply {
+  const commands = registry.all().filter((c) => c.requesters);
+  return info('What you can do here', {
+    audience: 'requester',
+    text: 'To ask for help, write your question in the support channel or a direct message: the support team answers in its thread.',
+    sections: [{ lines: commands.map((c) => `\`${c.usage.split('\n')[0]}\` — ${c.summary}`) }],
+  });
+}
+
 /** One family, or one command of it when `words` name it. */
 export function familyHelp(registry: CommandRegistry, familyName: string, words: readonly string[] = []): Reply {
   const family = registry.familyOf(familyName);

@@ -1,11 +1,11 @@
 /** /people (alias /agents) and /whoami: who deskops knows, their roles and tiers. */
 import type { RequestContext } from '../app/context.js';
 import { UsageError } from '../app/errors.js';
-import { setPersonRole, setPersonTier, whoAmI } from '../app/people-admin.js';
+import { addStaff, removeStaff, setPersonRole, setPersonTier, whoAmI } from '../app/people-admin.js';
 import { listPeople } from '../app/people.js';
 import { closestMatches } from '../domain/text.js';
 import { ROLES, TIERS, TIER_ALIASES, type Tier } from '../domain/vocabulary.js';
-import { peopleListReply, roleChangedReply, tierChangedReply, whoAmIReply } from '../views/people.js';
+import { peopleListReply, roleChangedReply, staffChangedReply, tierChangedReply, whoAmIReply } from '../views/people.js';
 import { choice, type ArgReader } from './args.js';
 import type { CommandRegistry } from './registry.js';
 
@@ -19,22 +19,26 @@ function person(args: ArgReader): string {
 
 /** Registers the /people and /whoami families. */
 export function registerPeopleCommands(registry: CommandRegistry): void {
-  registry.family({ name: 'people', aliases: ['agents'], summary: 'the people deskops knows: roles and tiers' });
+  registry.family({ name: 'people', aliases: ['agents'], summary: 'the support team: who is staff, roles and tiers' });
   registry.family({ name: 'whoami', summary: 'your handle, role, tier and platform' });
 
   const list = (args: ArgReader, ctx: RequestContext) => {
     args.end();
-    return peopleListReply(listPeople(ctx));
+    const everyone = listPeople(ctx);
+    return peopleListReply(
+      everyone.filter((p) => p.isStaff),
+      everyone.filter((p) => !p.isStaff).length,
+    );
   };
 
   registry.define({
     path: ['people'],
     usage: '/people',
-    summary: 'Everyone deskops knows, with role and tier (same as /people list).',
+    summary: 'The support team, with role and tier (same as /people list).',
     run(args, ctx) {
       const next = args.peek();
       if (next?.kind === 'word') {
-        const near = closestMatches(next.value, ['list', 'role', 'tier'], 1);
+        const near = closestMatches(next.value, ['list', 'add', 'remove', 'role', 'tier'], 1);
         throw new UsageError(`/people has no "${next.value}" command.${near.length > 0 ? ` Did you mean /people ${near[0]}?` : ''}`, '');
       }
       return list(args, ctx);
@@ -45,8 +49,36 @@ export function registerPeopleCommands(registry: CommandRegistry): void {
     path: ['people', 'list'],
     aliases: ['ls'],
     usage: '/people list',
-    summary: 'Everyone deskops knows: handle, name, role and tier.',
+    summary: 'The support team: handle, name, role and tier; and how many requesters deskops knows.',
     run: list,
+  });
+
+  registry.define({
+    path: ['people', 'add'],
+    usage: '/people add @user agent|lead|admin',
+    summary: 'Makes someone staff by hand, whatever the DESKOPS_STAFF rules say (only admins make admins).',
+    role: 'lead',
+    examples: ['/people add @dana agent', '/people add @erin lead'],
+    run(args, ctx) {
+      const who = person(args);
+      const next = args.choice('the role (agent, lead or admin)', role);
+      args.end();
+      return staffChangedReply(addStaff(ctx, who, next));
+    },
+  });
+
+  registry.define({
+    path: ['people', 'remove'],
+    aliases: ['rm'],
+    usage: '/people remove @user',
+    summary: 'Takes someone off the support team at once, even if a DESKOPS_STAFF rule covers them; /people add brings them back.',
+    role: 'lead',
+    examples: ['/people remove @dana'],
+    run(args, ctx) {
+      const who = person(args);
+      args.end();
+      return staffChangedReply(removeStaff(ctx, who));
+    },
   });
 
   registry.define({

@@ -24,6 +24,11 @@ export interface CommandDefinition {
    * writing must drop this.
    */
   readsOnly?: true;
+  /**
+   * A requester may run it too; it then answers with the requester's own view (their tickets,
+   * status and public replies only) as a Reply for the requester. Every other command refuses them.
+   */
+  requesters?: true;
   /** Runs synchronously inside the request's transaction. */
   run(args: ArgReader, ctx: RequestContext): Reply;
 }

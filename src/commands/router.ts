@@ -8,19 +8,21 @@
 import { eq } from 'drizzle-orm';
 import { AppError, UsageError, storeTrouble, storeTroubleAdvice, storeUnavailable, withBusyTimeout } from '../app/errors.js';
 import type { AppContext, RequestContext } from '../app/context.js';
-import { resolveActor } from '../app/people.js';
+import { actorIsRequester, requesterRefusal, resolveActor } from '../app/people.js';
 import { withTeamZone } from '../app/calendar.js';
 import { recordAudit } from '../app/audit.js';
 import { closestMatches } from '../domain/text.js';
-import type { Role } from '../domain/vocabulary.js';
 import { handledInvocations } from '../store/schema.js';
 import { correlationId, type Logger } from '../log.js';
 import { failure, type Reply } from '../views/reply.js';
 import { ArgReader } from './args.js';
-import { commandHelp, familyHelp, overviewHelp } from './help.js';
+import { commandHelp, familyHelp, overviewHelp, requesterHelp } from './help.js';
 import type { Invocation } from './invocation.js';
 import type { CommandDefinition, CommandRegistry } from './registry.js';
 import { LexError, tokenize, type Token } from './tokenize.js';
+
+/** The reply title when a person's commands are over the rate limit (adapters quiet repeats of it). */
+export const RATE_LIMITED_TITLE = 'You are sending commands faster than deskops takes them, so this one was not run.';
 
 /** Longest command text accepted; beyond it nobody is typing, something is flooding. */
 export const MAX_COMMAND_LENGTH = 40_000;
@@ -29,8 +31,8 @@ export interface RouterOptions {
   registry: CommandRegistry;
   app: AppContext;
   logger: Logger;
-  /** The least role a platform's users get on first sight (the shell's local user is admin). */
-  minimumRole?: (invocation: Invocation) => Role;
+  /** Whether the invocation comes from the shell's local user, who is always an admin. */
+  localAdmin?: (invocation: Invocation) => boolean;
 }
 
 /** How one call to Router.handle treats a locked database. */
@@ -81,8 +83,8 @@ function leadingWords(tokens: readonly Token[]): string[] {
 export function createRouter(options: RouterOptions): Router {
   const { registry, app, logger } = options;
 
-  function withUsage(error: UsageError, definition: CommandDefinition | undefined): Reply {
-    return failure(error.message, { usage: error.usage || definition?.usage.split('\n')[0] });
+  function withUsage(error: UsageError, definition: CommandDefinition | undefined, requester: boolean): Reply {
+    return failure(error.message, { usage: error.usage || definition?.usage.split('\n')[0], audience: requester ? 'requester' : 'staff' });
   }
 
   function unknownCommand(words: readonly string[]): Reply {
@@ -105,19 +107,41 @@ export function createRouter(options: RouterOptions): Router {
     });
   }
 
-  function execute(invocation: Invocation, tokens: Token[], text: string): Reply {
-    const words = leadingWords(tokens);
+  /** What a staff member's words run: help, a command, or the closest commands to what they typed. */
+  function staffReply(words: readonly string[], match: ReturnType<CommandRegistry['match']>, reader: () => ArgReader, ctx: RequestContext): Reply {
     if (words.length === 0) return overviewHelp(registry);
     const first = words[0]!.toLowerCase();
     if (first === 'help') return words.length > 1 ? familyHelp(registry, words[1]!, words.slice(2)) : overviewHelp(registry);
     const family = registry.familyOf(first);
     if (family && words[1]?.toLowerCase() === 'help') return familyHelp(registry, family.name, words.slice(2));
-    const match = registry.match(words);
     if (!match) return family && words.length === 1 ? familyHelp(registry, family.name) : unknownCommand(words);
-    const { definition, used } = match;
-    const reader = new ArgReader(text, tokens.slice(used));
+    return match.definition.run(reader(), ctx);
+  }
+
+  /**
+   * What a requester's words run: their help, or a command open to requesters (which answers with
+   * their own view). Anything else is refused with one friendly line, audited as a denial.
+   */
+  function requesterReply(words: readonly string[], match: ReturnType<CommandRegistry['match']>, reader: () => ArgReader, ctx: RequestContext): Reply {
+    const first = words[0]?.toLowerCase();
+    if (first === undefined || first === 'help') return requesterHelp(registry);
+    if (!match?.definition.requesters) throw requesterRefusal(ctx);
+    const reply = match.definition.run(reader(), ctx);
+    if (reply.audience === 'requester') return reply;
+    // A requester command built a reply for staff: fail closed rather than show it.
+    const ref = correlationId();
+    logger.error({ ref, command: match.definition.path.join(' ') }, 'a command open to requesters answered with a staff reply; not shown');
+    return failure(`Sorry, something went wrong on our side (ref ${ref}).`, { hint: 'Nothing was changed.', audience: 'requester' });
+  }
+
+  function execute(invocation: Invocation, tokens: Token[], text: string): { reply: Reply; requester: boolean } {
+    const words = leadingWords(tokens);
+    const match = words.length > 0 ? registry.match(words) : undefined;
+    const definition = match?.definition;
+    const reader = () => new ArgReader(text, tokens.slice(match?.used ?? 0));
+    let requester = false;
     try {
-      return app.store.transaction(() => {
+      const reply = app.store.transaction(() => {
         if (invocation.idempotencyKey) {
           const seen = app.store.db
             .select({ reply: handledInvocations.reply })
@@ -126,24 +150,26 @@ export function createRouter(options: RouterOptions): Router {
             .get();
           if (seen) return seen.reply as Reply;
         }
-        const actor = resolveActor(app, invocation.platform, invocation.user, options.minimumRole?.(invocation));
+        const actor = resolveActor(app, invocation.platform, invocation.user, { localAdmin: options.localAdmin?.(invocation) === true });
+        requester = actor.kind === 'person' && actor.role === 'requester';
         const ctx: RequestContext = {
           ...withTeamZone(app),
           actor,
           origin: { platform: invocation.platform, channel: invocation.channel, thread: invocation.thread },
         };
-        const reply = definition.run(reader, ctx);
-        if (invocation.idempotencyKey) {
-          app.store.db
-            .insert(handledInvocations)
-            .values({ key: invocation.idempotencyKey, reply, at: app.clock.now() })
-            .run();
+        const answer = requester ? requesterReply(words, match, reader, ctx) : staffReply(words, match, reader, ctx);
+        // Only a change needs its reply kept for a retry; a read runs again harmlessly, and its reply
+        // (notes, phone numbers) must not be copied into the database. The prune job removes them later.
+        if (invocation.idempotencyKey && definition && !definition.readsOnly && !requester) {
+          app.store.db.insert(handledInvocations).values({ key: invocation.idempotencyKey, reply: answer, at: app.clock.now() }).run();
         }
-        return reply;
+        return answer;
       });
+      return { reply, requester };
     } catch (error) {
-      if (error instanceof UsageError) return withUsage(error, definition);
-      if (error instanceof AppError && error.code === 'FORBIDDEN') auditDenial(invocation, definition, error);
+      if (error instanceof UsageError) return { reply: withUsage(error, definition, requester), requester };
+      if (error instanceof AppError && error.code === 'FORBIDDEN') auditDenial(invocation, definition?.path.join(' ') ?? words.join(' '), error);
+      if (error instanceof AppError) return { reply: failure(error.message, { ...(error.hint ? { hint: error.hint } : {}), audience: requester ? 'requester' : 'staff' }), requester };
       throw error;
     }
   }
@@ -153,9 +179,9 @@ export function createRouter(options: RouterOptions): Router {
    * actor is resolved again there: on someone's very first command the rollback took their new
    * person record with it.
    */
-  function auditDenial(invocation: Invocation, definition: CommandDefinition, error: AppError): void {
+  function auditDenial(invocation: Invocation, command: string, error: AppError): void {
     app.store.transaction(() => {
-      const actor = resolveActor(app, invocation.platform, invocation.user, options.minimumRole?.(invocation));
+      const actor = resolveActor(app, invocation.platform, invocation.user, { localAdmin: options.localAdmin?.(invocation) === true });
       if (actor.kind !== 'person') return;
       recordAudit(
         { ...app, actor },
@@ -163,10 +189,20 @@ export function createRouter(options: RouterOptions): Router {
           entity: 'person',
           entityId: actor.personId,
           action: 'access.denied',
-          after: { command: definition.path.join(' '), reason: error.message },
+          after: { command: command.slice(0, 200), reason: error.message },
         },
       );
     });
+  }
+
+  /** Whether the invocation's user is a requester, read without writing (for replies made before the command ran). */
+  function isRequester(invocation: Invocation): boolean {
+    try {
+      return app.store.read(() => actorIsRequester(app, invocation.platform, invocation.user, { localAdmin: options.localAdmin?.(invocation) === true }));
+    } catch {
+      // The database cannot say: the reply is generic either way, and a requester must not get staff text.
+      return true;
+    }
   }
 
   /** The reply for a database failure, after an error line that tells the operator what to fix. */
@@ -184,11 +220,31 @@ export function createRouter(options: RouterOptions): Router {
 
   /** One attempt; with `busy: 'throw'`, a locked database throws DatabaseBusy instead of answering. */
   function attempt(invocation: Invocation, busy: 'reply' | 'throw'): Reply {
+    const limited = rateLimited(invocation);
+    if (limited) return limited;
+    const answer = attemptOnce(invocation, busy);
+    // Replies made before the actor was known (a typo in quotes, a crash): generic, and labelled
+    // for whoever asked. A requester never receives a reply labelled for staff.
+    if ('requester' in answer) return answer.reply;
+    return isRequester(invocation) ? { ...answer.reply, audience: 'requester' } : answer.reply;
+  }
+
+  /** A refusal when the person sends commands faster than the limits allow (see rate-limits.ts). */
+  function rateLimited(invocation: Invocation): Reply | undefined {
+    const wait = app.limits?.command(invocation.platform, invocation.user.externalId);
+    if (wait === undefined) return undefined;
+    const seconds = Math.max(1, Math.ceil(wait / 1000));
+    return failure(RATE_LIMITED_TITLE, {
+      hint: `Nothing was changed. Wait ${seconds} s and send it again.`,
+    });
+  }
+
+  function attemptOnce(invocation: Invocation, busy: 'reply' | 'throw'): { reply: Reply; requester?: boolean } {
     const text = invocation.text.trim().replace(/^\//, '');
     if (text.length > MAX_COMMAND_LENGTH) {
-      return failure(`That command is ${text.length.toLocaleString('en-US')} characters long; the limit is ${MAX_COMMAND_LENGTH.toLocaleString('en-US')}.`, {
+      return { reply: failure(`That command is ${text.length.toLocaleString('en-US')} characters long; the limit is ${MAX_COMMAND_LENGTH.toLocaleString('en-US')}.`, {
         hint: 'Put long text in a ticket comment in parts.',
-      });
+      }) };
     }
     let tokens: Token[];
     try {
@@ -196,25 +252,27 @@ export function createRouter(options: RouterOptions): Router {
     } catch (error) {
       if (error instanceof LexError) {
         const match = registry.match(text.split(/\s+/));
-        return failure(`${error.message}.`, {
+        return { reply: failure(`${error.message}.`, {
           hint: 'Close the quote, or put a \\ before a quote that is part of the text.',
           ...(match ? { usage: match.definition.usage.split('\n')[0] } : {}),
-        });
+        }) };
       }
       throw error;
     }
     try {
       return execute(invocation, tokens, text);
     } catch (error) {
-      if (error instanceof AppError) return failure(error.message, error.hint ? { hint: error.hint } : {});
+      if (error instanceof AppError) return { reply: failure(error.message, error.hint ? { hint: error.hint } : {}) };
       if (busy === 'throw' && storeTrouble(error) === 'busy') throw new DatabaseBusyError({ cause: error });
       const trouble = troubleReply(error, invocation, text);
-      if (trouble) return trouble;
+      if (trouble) return { reply: trouble };
       const ref = correlationId();
       logger.error({ err: error, ref, platform: invocation.platform, command: text.slice(0, 200) }, 'command failed');
-      return failure(`Sorry, something went wrong on our side (ref ${ref}).`, {
-        hint: 'Nothing was changed. Try again, and give the ref to your admin if it keeps happening.',
-      });
+      return {
+        reply: failure(`Sorry, something went wrong on our side (ref ${ref}).`, {
+          hint: 'Nothing was changed. Try again, and give the ref to your admin if it keeps happening.',
+        }),
+      };
     }
   }
 

@@ -1,4 +1,7 @@
 /** The /ticket family: open, show, list, assign, move through statuses, comment, split, hand off. */
+import type { RequestContext } from '../app/context.js';
+import { requesterTicket, requesterTickets } from '../app/requester-view.js';
+import { requesterListReply, requesterTicketReply } from '../views/requester.js';
 import { UsageError } from '../app/errors.js';
 import { recordRequesterReply } from '../app/requester-replies.js';
 import { createTicket, splitTicket } from '../app/ticket-create.js';
@@ -50,6 +53,11 @@ const page = wholeNumber('page', 1, 100_000);
 const text = (value: string) => value;
 
 /** Slack sends mentions as <@U123|name>; everywhere else they are @name. */
+/** Whether the request comes from a requester (who gets their own view of a ticket). */
+function isRequester(ctx: RequestContext): boolean {
+  return ctx.actor.kind === 'person' && ctx.actor.role === 'requester';
+}
+
 function normalizeMention(value: string): string {
   return value.replace(/^<@([A-Z0-9]+)(?:\|[^>]*)?>$/i, '@$1');
 }
@@ -121,13 +129,15 @@ export function registerTicketCommands(registry: CommandRegistry): void {
   registry.define({
     path: ['ticket', 'show'],
     readsOnly: true,
+    requesters: true,
     aliases: ['view'],
     usage: '/ticket show <id>',
-    summary: 'Shows a ticket: fields, tags, known issue and the timeline of replies and internal notes.',
+    summary: 'Shows a ticket: fields, tags, known issue and the timeline of replies and internal notes (a requester sees the status and public replies of their own).',
     examples: ['/ticket show 42'],
     run(args, ctx) {
       const id = args.ticketId();
       args.end();
+      if (isRequester(ctx)) return requesterTicketReply(requesterTicket(ctx, id), ctx.settings.timeZone);
       return ticketCard(ctx, ticketDetail(ctx, id));
     },
   });
@@ -135,11 +145,16 @@ export function registerTicketCommands(registry: CommandRegistry): void {
   registry.define({
     path: ['ticket', 'list'],
     readsOnly: true,
+    requesters: true,
     aliases: ['ls'],
     usage: '/ticket list [mine|unassigned] [tier:<tier>] [status:<status>|all] [tag:<tag>] [priority:<p>] [team:<team>] [dept:<d>] [known:<n>] [page:<n>]',
-    summary: 'Lists tickets, newest first, a page at a time; without status: it shows the ones still being worked on.',
+    summary: 'Lists tickets, newest first, a page at a time; without status: it shows the ones still being worked on (a requester sees their own).',
     examples: ['/ticket list mine', '/ticket list unassigned tier:t2 priority:high', '/ticket list tag:area:Authentication status:all page:2'],
     run(args, ctx) {
+      if (isRequester(ctx)) {
+        args.end();
+        return requesterListReply(requesterTickets(ctx), ctx.settings.timeZone);
+      }
       const { options, extra } = args.options({ tier, status: statusOrAll, tag: text, priority, team, dept: department, known: knownIssueOption, page });
       const filter: TicketFilter = {};
       for (const token of extra) {

@@ -4,7 +4,7 @@
  * When the leads' channel is the one failing, the admins get it by direct message instead. At
  * most one notice per channel per hour, and a failed notice never begets another.
  */
-import { eq } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import { enqueue } from '../app/outbox.js';
 import type { AppContext } from '../app/context.js';
 import { people } from '../store/schema.js';
@@ -24,9 +24,9 @@ export function noticeDeliveryFailure(ctx: Pick<AppContext, 'store' | 'clock'>, 
     footer: `${failed.dedupeKeys.length} notification${failed.dedupeKeys.length === 1 ? '' : 's'} gave up (${failed.dedupeKeys.slice(0, 3).join(', ')}${failed.dedupeKeys.length > 3 ? ', …' : ''}). Fix the channel, then check with /channel show; deskops doctor lists failed rows.`,
   });
   if (failed.channel !== LEADS) {
-    enqueue(ctx, { dedupeKey: `${FAILURE_NOTICE_PREFIX}${failed.channel}:${hour}`, channel: LEADS, reply });
+    enqueue(ctx, { dedupeKey: `${FAILURE_NOTICE_PREFIX}${failed.channel}:${hour}`, channel: LEADS, audience: 'staff', reply });
     return;
   }
-  const admins = ctx.store.db.select({ id: people.id }).from(people).where(eq(people.role, 'admin')).all();
-  for (const admin of admins) enqueue(ctx, { dedupeKey: `${FAILURE_NOTICE_PREFIX}${failed.channel}:${hour}:${admin.id}`, channel: `person:${admin.id}`, reply });
+  const admins = ctx.store.db.select({ id: people.id }).from(people).where(and(eq(people.role, 'admin'), eq(people.isStaff, true))).all();
+  for (const admin of admins) enqueue(ctx, { dedupeKey: `${FAILURE_NOTICE_PREFIX}${failed.channel}:${hour}:${admin.id}`, channel: `person:${admin.id}`, audience: 'staff', reply });
 }

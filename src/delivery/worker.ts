@@ -109,24 +109,28 @@ function updateIfUnchanged(ctx: JobContext, row: OutboxRow, set: Partial<OutboxR
 /** Groups claimed rows into posts: webhooks one by one, chat rows coalesced per channel. */
 function composeMessages(ctx: JobContext, rows: readonly OutboxRow[], settings: Required<DeliveryOptions>, report: DeliveryReport): Outgoing[] {
   const outgoing: Outgoing[] = [];
-  const byChannel = new Map<string, { rows: OutboxRow[]; replies: Reply[] }>();
+  const byChannel = new Map<string, { channel: string; rows: OutboxRow[]; replies: Reply[] }>();
   for (const row of rows) {
     if (isWebhookChannel(row.channel)) {
       outgoing.push({ channel: row.channel, message: row.payload, rows: [row] });
       continue;
     }
-    if (!isReply(row.payload)) {
+    // The row's audience decides, whatever the stored payload says (older payloads carry none).
+    const payload = typeof row.payload === 'object' && row.payload !== null ? { ...row.payload, audience: row.audience } : row.payload;
+    if (!isReply(payload)) {
       ctx.store.db.update(outbox).set({ state: 'failed', attempts: row.attempts + 1, lastError: 'payload is not a Reply' }).where(eq(outbox.id, row.id)).run();
       report.failed++;
       ctx.logger.error({ outboxId: row.id, dedupeKey: row.dedupeKey, channel: row.channel }, 'outbox row has a payload that is not a Reply; marked failed');
       continue;
     }
-    const group = byChannel.get(row.channel) ?? { rows: [], replies: [] };
+    // Rows for different audiences never share a message: one staff row would make it all staff.
+    const key = `${row.audience}\u0000${row.channel}`;
+    const group = byChannel.get(key) ?? { channel: row.channel, rows: [], replies: [] };
     group.rows.push(row);
-    group.replies.push(row.payload);
-    byChannel.set(row.channel, group);
+    group.replies.push(payload);
+    byChannel.set(key, group);
   }
-  for (const [channel, group] of byChannel) {
+  for (const { channel, ...group } of byChannel.values()) {
     for (let start = 0; start < group.rows.length; start += settings.maxPerMessage) {
       const end = start + settings.maxPerMessage;
       outgoing.push({ channel, message: coalesceReplies(group.replies.slice(start, end)), rows: group.rows.slice(start, end) });

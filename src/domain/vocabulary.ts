@@ -23,6 +23,14 @@ export type Status = (typeof STATUSES)[number];
 export const ROLES = ['agent', 'lead', 'admin'] as const;
 export type Role = (typeof ROLES)[number];
 
+/** Who may read a reply or a notification: the support team only, or the requester too. */
+export const AUDIENCES = ['staff', 'requester'] as const;
+export type Audience = (typeof AUDIENCES)[number];
+
+/** A decision by hand about someone's staff status, beating the DESKOPS_STAFF rules. */
+export const STAFF_GRANTS = ['added', 'removed'] as const;
+export type StaffGrant = (typeof STAFF_GRANTS)[number];
+
 export const HANDOFF_TEAMS = ['engagement', 'product', 'marketing'] as const;
 export type HandoffTeam = (typeof HANDOFF_TEAMS)[number];
 
@@ -32,7 +40,7 @@ export type KnownIssueStatus = (typeof KNOWN_ISSUE_STATUSES)[number];
 export const GUARD_KINDS = ['hotfix', 'sql', 'known-issue', 'loop'] as const;
 export type GuardKind = (typeof GUARD_KINDS)[number];
 
-export const PLATFORMS = ['shell', 'slack', 'rocketchat', 'system'] as const;
+export const PLATFORMS = ['shell', 'slack', 'rocketchat', 'email', 'system'] as const;
 export type Platform = (typeof PLATFORMS)[number];
 
 export const TIER_LABELS: Record<Tier, string> = {

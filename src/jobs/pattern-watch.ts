@@ -78,6 +78,7 @@ function suggestKnownIssues(ctx: JobContext, now: Date): number {
     const label = `${formatTag(cluster.area)} + ${formatTag(cluster.type)}`;
     const added = enqueue(ctx, {
       dedupeKey: `pattern:${cluster.area.slug}:${cluster.type.slug}:${ids[0]}`,
+      audience: 'staff',
       channel: 'tier:triage',
       reply: warning(`${ids.length} new tickets in 24 h share ${label} and no known issue`, {
         visibility: 'channel',
@@ -103,6 +104,7 @@ function suggestStatusPage(ctx: JobContext): number {
   for (const issue of crowded) {
     const added = enqueue(ctx, {
       dedupeKey: `ki-status-page:${issue.id}`,
+      audience: 'staff',
       channel: 'tier:triage',
       reply: warning(`${knownIssueLabel(issue.id)} ${issue.title} has ${issue.linked} linked tickets: post it on the status page?`, {
         visibility: 'channel',

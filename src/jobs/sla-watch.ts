@@ -50,6 +50,7 @@ function checkClock(ctx: JobContext, setup: SlaSetup, clock: SlaClockRow, now: D
   const used = usedAt(state, setup.calendar, now);
   const queued = enqueue(ctx, {
     dedupeKey: `sla:${ticket.id}:${clock.id}:${due}`,
+    audience: 'staff',
     channel: `tier:${clock.tier}`,
     reply: warningText(ticket, clock, due, setup, used, thresholds.yellowAfterMs - used),
     ticketId: ticket.id,
@@ -65,6 +66,7 @@ function checkReplyDue(ctx: JobContext, ticket: TicketRow, now: Date): number {
   const since = ticket.lastRequesterMessageAt ?? ticket.createdAt;
   const queued = enqueue(ctx, {
     dedupeKey: `reply-due:${ticket.id}:${ticket.replyDueAt.getTime()}`,
+    audience: 'staff',
     channel: `tier:${ticket.tier}`,
     reply: warningReply(`#${ticket.id}: the requester has waited a business day for a reply`, {
       visibility: 'channel',

@@ -53,7 +53,7 @@ export function runStaffingWatch(ctx: JobContext, now: Date): JobReport {
         `(${figures.t4.red} red), with ${figures.oncallEscalations} on-call escalation${figures.oncallEscalations === 1 ? '' : 's'} in the same days.`,
       footer: 'The rule: if on-call load makes T4 miss the green SLA by end of Tuesday, ask leadership for an extra engineer. /sla queue shows the queue now.',
     });
-    const queued = enqueue(ctx, { dedupeKey: `staffing:${week}`, channel: 'role:leads', reply });
+    const queued = enqueue(ctx, { dedupeKey: `staffing:${week}`, channel: 'role:leads', audience: 'staff', reply });
     return { processed: 1, queued: queued ? 1 : 0, failed: 0 };
   });
 }

@@ -29,7 +29,7 @@ function act(ctx: RequestContext, ticket: TicketRow, action: TimerAction, now: D
       addComment(ctx, ticket.id, 'public', REMINDER_TEXT);
       changeTicket(ctx, findTicket(ctx, ticket.id)!, { pendingRemindedAt: now }, 'ticket.reminder');
       // To the requester's conversation (the ticket's thread on its platform).
-      return enqueue(ctx, { dedupeKey: key, channel: `ticket:${ticket.id}`, reply: info(REMINDER_TEXT, { visibility: 'channel', ticketId: ticket.id }), ticketId: ticket.id }) ? 1 : 0;
+      return enqueue(ctx, { dedupeKey: key, channel: `ticket:${ticket.id}`, audience: 'requester', reply: info(REMINDER_TEXT, { visibility: 'channel', ticketId: ticket.id }), ticketId: ticket.id }) ? 1 : 0;
     }
     case 'resolve':
       addComment(ctx, ticket.id, 'internal', `No reply ${policy.pendingResolveDays} days after the reminder: resolved automatically.`);
@@ -48,6 +48,7 @@ function act(ctx: RequestContext, ticket: TicketRow, action: TimerAction, now: D
       changeTicket(ctx, findTicket(ctx, ticket.id)!, { status: 'open', statusChangedAt: now, holdUntil: null }, 'ticket.status');
       return enqueue(ctx, {
         dedupeKey: key,
+        audience: 'staff',
         channel: `tier:${ticket.tier}`,
         reply: info(`#${ticket.id} is back to Open (${STATUS_LABELS[ticket.status]} ended) in ${TIER_LABELS[ticket.tier]}`, {
           visibility: 'channel',

@@ -44,7 +44,7 @@ export function runWeeklyDigest(ctx: JobContext, now: Date): JobReport {
   // A team that started using deskops this week has no last week to report on.
   if (!hadActivityBefore(ctx, startOfDay(addCalendarDays(week, 7), ctx.settings.timeZone))) return { processed: 1, queued: 0, failed: 0 };
   const queued = ctx.store.transaction(() =>
-    enqueue(ctx, { dedupeKey: `digest:${week}`, channel: 'role:leads', reply: digestReply(weeklyDigest(ctx, week, now), 'channel') }),
+    enqueue(ctx, { dedupeKey: `digest:${week}`, channel: 'role:leads', audience: 'staff', reply: digestReply(weeklyDigest(ctx, week, now), 'channel') }),
   );
   return { processed: 1, queued: queued ? 1 : 0, failed: 0 };
 }

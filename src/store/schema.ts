@@ -3,6 +3,7 @@
 import { sql } from 'drizzle-orm';
 import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 import type {
+  Audience,
   Department,
   GuardKind,
   HandoffTeam,
@@ -10,6 +11,7 @@ import type {
   Origin,
   Platform,
   Priority,
+  StaffGrant,
   Role,
   Severity,
   Status,
@@ -26,11 +28,22 @@ const instant = (name: string) => integer(name, { mode: 'timestamp_ms' });
  */
 export const ACTIVE_STATUS_CONDITION = sql.raw(`"tickets"."status" IN ('open', 'pending', 'waiting', 'hold', 'review')`);
 
-/** A human (agent, lead, admin) known to deskops; reachable through one or more platform identities. */
+/**
+ * A human known to deskops: staff (agent, lead, admin) or a requester; reachable through one or
+ * more platform identities (a Slack user, a Rocket.Chat user, an email address).
+ */
 export const people = sqliteTable('people', {
   id: integer('id').primaryKey({ autoIncrement: true }),
   displayName: text('display_name').notNull(),
+  /** The role this person has while they are staff. */
   role: text('role').$type<Role>().notNull().default('agent'),
+  /**
+   * A decision by hand that beats the DESKOPS_STAFF rules: 'added' (/people add: staff whatever the
+   * rules say) or 'removed' (/people remove: never staff through a rule). Null: the rules decide.
+   */
+  staffGrant: text('staff_grant').$type<StaffGrant>(),
+  /** Whether the person was staff when last seen (every command checks again); false for requesters. */
+  isStaff: integer('is_staff', { mode: 'boolean' }).notNull().default(false),
   tier: text('tier').$type<Tier>(),
   /** The person's own IANA zone, for showing deadlines in their local time. */
   timeZone: text('time_zone'),
@@ -212,6 +225,8 @@ export const outbox = sqliteTable(
     validWhile: text('valid_while', { mode: 'json' }),
     /** People this message mentions; nobody is mentioned for an action they took themselves. */
     mentions: text('mentions', { mode: 'json' }).$type<number[]>(),
+    /** Who may read it: 'staff' rows never reach a place a requester reads (the sinks refuse them). */
+    audience: text('audience').$type<Audience>().notNull().default('staff'),
     state: text('state').$type<'queued' | 'sent' | 'failed' | 'dropped'>().notNull().default('queued'),
     attempts: integer('attempts').notNull().default(0),
     nextAttemptAt: instant('next_attempt_at').notNull(),
@@ -381,6 +396,11 @@ export const ticketThreads = sqliteTable(
       .references(() => tickets.id),
     channel: text('channel').notNull(),
     thread: text('thread').notNull(),
+    /**
+     * The requester's conversation (the thread of the message the ticket was opened from), as
+     * opposed to the agents' thread in a tier channel: nothing for staff only is posted in it.
+     */
+    conversation: integer('conversation', { mode: 'boolean' }).notNull().default(false),
     createdAt: instant('created_at').notNull(),
   },
   // One thread per ticket per channel: the tier channel's thread, and the message it was opened from.

@@ -38,6 +38,7 @@ export function isReply(value: unknown): value is Reply {
     isString(candidate.title) &&
     TONES.includes(candidate.tone as Tone) &&
     (candidate.visibility === 'channel' || candidate.visibility === 'ephemeral') &&
+    (candidate.audience === 'staff' || candidate.audience === 'requester') &&
     optional(candidate.text, isString) &&
     optional(candidate.footer, isString) &&
     optional(candidate.ticketId, (id) => typeof id === 'number') &&
@@ -89,6 +90,8 @@ export function coalesceReplies(replies: readonly Reply[]): Reply {
   return {
     tone,
     visibility: 'channel',
+    // For the requester only when every part is: one staff part makes the whole message staff.
+    audience: replies.every((r) => r.audience === 'requester') ? 'requester' : 'staff',
     title: `${replies.length} notifications`,
     sections: replies.map((reply) => ({ heading: markedTitle(reply), lines: replyBodyLines(reply) })),
     ...(buttons.size > 0 ? { buttons: [...buttons.values()].slice(0, MAX_COALESCED_BUTTONS) } : {}),

@@ -1,5 +1,5 @@
 /** Replies about people: the agent list, role and tier changes, and /whoami. */
-import type { PersonChange, WhoAmI } from '../app/people-admin.js';
+import type { PersonChange, StaffChange, WhoAmI } from '../app/people-admin.js';
 import type { PersonRow } from '../app/people.js';
 import { TIER_LABELS, type Role, type Tier } from '../domain/vocabulary.js';
 import { info, success, type Reply } from './reply.js';
@@ -11,18 +11,31 @@ export function tierLabel(tier: Tier | null): string {
   return tier ? TIER_LABELS[tier] : 'no tier';
 }
 
-/** The reply to `/people`: handle, name, role and tier of everyone, admins and leads first. */
-export function peopleListReply(rows: readonly PersonRow[]): Reply {
-  if (rows.length === 0) return info('Nobody has used deskops yet.', { text: 'People appear after their first command.' });
+/** The reply to `/people`: handle, name, role and tier of the support team, admins and leads first. */
+export function peopleListReply(rows: readonly PersonRow[], requesters = 0): Reply {
+  const others = requesters > 0 ? `deskops also knows ${requesters} ${requesters === 1 ? 'requester' : 'requesters'} (not staff).` : undefined;
+  if (rows.length === 0) return info('Nobody is on the support team yet.', { text: ['Add people with /people add @user agent, or set DESKOPS_STAFF.', others].filter(Boolean).join(' ') });
   const rank: Record<Role, number> = { admin: 0, lead: 1, agent: 2 };
   const sorted = [...rows].sort((a, b) => rank[a.role] - rank[b.role] || a.handle.localeCompare(b.handle));
   const lines = sorted.map(
     (p) => `@${p.handle}${p.displayName !== p.handle ? ` (${p.displayName})` : ''} — ${ROLE_LABELS[p.role]}, ${tierLabel(p.tier)}`,
   );
-  return info(`${rows.length} ${rows.length === 1 ? 'person' : 'people'}`, {
+  return info(`${rows.length} ${rows.length === 1 ? 'person' : 'people'} on the support team`, {
     sections: [{ lines }],
-    footer: 'Leads set tiers with /people tier @user <tier>; admins set roles with /people role @user <role>.',
+    ...(others ? { text: others } : {}),
+    footer: 'Leads add people with /people add @user <role> and set tiers with /people tier @user <tier>; admins set roles with /people role @user <role>.',
   });
+}
+
+/** The reply to `/people add` and `/people remove`. */
+export function staffChangedReply(change: StaffChange): Reply {
+  const { person } = change;
+  if (change.pinnedByEnvironment) {
+    return info(`@${person.handle} is an admin through DESKOPS_ADMINS; the environment decides.`, { text: 'Remove them from DESKOPS_ADMINS and restart deskops first.' });
+  }
+  if (!change.changed) return info(change.staff ? `@${person.handle} is already on the support team as ${article(change.role)} ${change.role}.` : `@${person.handle} is already off the support team.`);
+  if (change.staff) return success(`@${person.handle} is on the support team as ${article(change.role)} ${change.role}`, { text: 'Added by hand: no DESKOPS_STAFF rule is needed for them.' });
+  return success(`@${person.handle} is off the support team`, { text: 'From their next message on they are a requester, even where a DESKOPS_STAFF rule would cover them. /people add brings them back.' });
 }
 
 /** The reply to `/people role`. */
@@ -46,7 +59,7 @@ export function whoAmIReply(me: WhoAmI): Reply {
   return info(`You are @${me.handle}`, {
     fields: [
       { label: 'Name', value: me.displayName },
-      { label: 'Role', value: ROLE_LABELS[me.role] },
+      { label: 'Role', value: me.role === 'requester' ? 'requester' : ROLE_LABELS[me.role] },
       { label: 'Tier', value: tierLabel(me.tier) },
       { label: 'Platform', value: me.platform },
     ],

@@ -4,6 +4,8 @@
  * every platform understands: *bold*, _italic_ and `code`.
  */
 
+import type { Audience } from '../domain/vocabulary.js';
+
 export type Tone = 'success' | 'info' | 'warning' | 'error';
 
 export interface ReplyField {
@@ -27,6 +29,12 @@ export interface Reply {
   tone: Tone;
   /** `ephemeral`: only the person who asked sees it (errors, usage, lists); `channel`: everyone. */
   visibility: 'ephemeral' | 'channel';
+  /**
+   * Who may read it, decided where it is built: `staff` (the default, failing closed) never
+   * reaches a place a requester reads; `requester` is written for the requester (their own
+   * ticket's status and public replies, the refusal of a staff command, a public reply).
+   */
+  audience: Audience;
   title: string;
   text?: string;
   fields?: ReplyField[];
@@ -37,29 +45,35 @@ export interface Reply {
   ticketId?: number;
 }
 
-type ReplyExtras = Omit<Reply, 'tone' | 'title' | 'visibility'> & { visibility?: Reply['visibility'] };
+type ReplyExtras = Omit<Reply, 'tone' | 'title' | 'visibility' | 'audience'> & { visibility?: Reply['visibility']; audience?: Audience };
 
 export function success(title: string, extras: ReplyExtras = {}): Reply {
-  return { tone: 'success', visibility: 'channel', title, ...extras };
+  return { tone: 'success', visibility: 'channel', audience: 'staff', title, ...extras };
 }
 
 export function info(title: string, extras: ReplyExtras = {}): Reply {
-  return { tone: 'info', visibility: 'ephemeral', title, ...extras };
+  return { tone: 'info', visibility: 'ephemeral', audience: 'staff', title, ...extras };
 }
 
 export function warning(title: string, extras: ReplyExtras = {}): Reply {
-  return { tone: 'warning', visibility: 'ephemeral', title, ...extras };
+  return { tone: 'warning', visibility: 'ephemeral', audience: 'staff', title, ...extras };
 }
 
 /** A refusal or mistake: the reason, and what to type instead. Always ephemeral. */
-export function failure(reason: string, options: { hint?: string; usage?: string } = {}): Reply {
+export function failure(reason: string, options: { hint?: string; usage?: string; audience?: Audience } = {}): Reply {
   const lines: string[] = [];
   if (options.hint) lines.push(options.hint);
   if (options.usage) lines.push(`Usage: ${options.usage}`);
   return {
     tone: 'error',
     visibility: 'ephemeral',
+    audience: options.audience ?? 'staff',
     title: reason,
     ...(lines.length > 0 ? { text: lines.join('\n') } : {}),
   };
+}
+
+/** The same reply, for the requester to read (built from requester-safe parts only). */
+export function forRequester(reply: Reply): Reply {
+  return { ...reply, audience: 'requester' };
 }

@@ -51,6 +51,7 @@ export function tickReply(result: TickResult, posts: readonly ShellPost[], timeZ
   return {
     tone: troubled ? 'warning' : 'info',
     visibility: 'ephemeral',
+    audience: 'staff',
     title: posts.length > 0 ? `Tick at ${when}: posted ${plural(posts.length, 'message')}` : `Tick at ${when}: nothing due`,
     ...(posts.length > 0 ? { sections: posts.map(postSection) } : {}),
     footer: [

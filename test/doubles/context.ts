@@ -8,6 +8,8 @@ import { resolveActor } from '../../src/app/people.js';
 import type { Settings } from '../../src/config.js';
 import type { Platform, Role } from '../../src/domain/vocabulary.js';
 import { openStore } from '../../src/store/database.js';
+import { identities, people } from '../../src/store/schema.js';
+import { and, eq } from 'drizzle-orm';
 
 /** Monday 2 March 2026, 09:00 UTC: the default "now" of every test app. */
 export const TEST_NOW = new Date('2026-03-02T09:00:00Z');
@@ -24,7 +26,7 @@ export function createTestApp(options: { settings?: Partial<Settings>; now?: Dat
   const dir = mkdtempSync(join(tmpdir(), 'deskops-test-'));
   const store = openStore(join(dir, 'test.db'));
   const clock = new SettableClock(undefined, options.now ?? TEST_NOW);
-  const settings: Settings = { timeZone: 'UTC', defaultDepartment: 'paid', admins: [], pageSize: 10, ...options.settings };
+  const settings: Settings = { timeZone: 'UTC', defaultDepartment: 'paid', admins: [], staffRules: [], pageSize: 10, ...options.settings };
   return {
     app: { clock, store, settings },
     clock,
@@ -35,8 +37,28 @@ export function createTestApp(options: { settings?: Partial<Settings>; now?: Dat
   };
 }
 
-/** A request context acting as `handle` (created on first use with at least `role`). */
-export function actAs(app: AppContext, handle: string, role: Role = 'agent', platform: Platform = 'shell'): RequestContext {
-  const actor = app.store.transaction(() => resolveActor(app, platform, { externalId: handle, handle }, role));
+/**
+ * A request context acting as `handle`, staff with `role` (made so by hand on first use, as
+ * /people add would), or a requester with role 'requester'.
+ */
+export function actAs(app: AppContext, handle: string, role: Role | 'requester' = 'agent', platform: Platform = 'shell'): RequestContext {
+  const actor = app.store.transaction(() => {
+    if (role !== 'requester') grantStaff(app, platform, handle, role);
+    else resolveActor(app, platform, { externalId: handle, handle });
+    return resolveActor(app, platform, { externalId: handle, handle });
+  });
   return { ...app, actor, origin: { platform, channel: null, thread: null } };
+}
+
+/** Makes a platform user staff with `role` by hand (creating them), as /people add does. */
+export function grantStaff(app: AppContext, platform: Platform, externalId: string, role: Role, handle = externalId): number {
+  return app.store.transaction(() => {
+    const existing = app.store.db.select({ personId: identities.personId }).from(identities).where(and(eq(identities.platform, platform), eq(identities.externalId, externalId))).get();
+    const personId =
+      existing?.personId ??
+      app.store.db.insert(people).values({ displayName: handle, role, isStaff: true, createdAt: app.clock.now() }).returning({ id: people.id }).get().id;
+    if (!existing) app.store.db.insert(identities).values({ platform, externalId, handle, personId }).run();
+    app.store.db.update(people).set({ role, isStaff: true, staffGrant: 'added' }).where(eq(people.id, personId)).run();
+    return personId;
+  });
 }

@@ -7,6 +7,7 @@ import { SettableClock } from '../../src/clock.js';
 import { loadConfig } from '../../src/config.js';
 import { createDeskops, type Deskops } from '../../src/main.js';
 import type { Reply } from '../../src/views/reply.js';
+import type { PlatformUser } from '../../src/app/people.js';
 
 export interface TestDesk extends Deskops {
   clock: SettableClock;
@@ -30,11 +31,22 @@ export function replyText(reply: Reply): string {
   ].join('\n');
 }
 
-export function createTestDesk(options: { env?: Record<string, string>; now?: string } = {}): TestDesk {
+/**
+ * Who is staff in the test desks: full members of the Slack workspace T1 (the Slack stand-in says
+ * everyone is, unless a test says otherwise) and Rocket.Chat users with the role "support".
+ */
+export const TEST_STAFF_RULES = 'slack:team:T1,rocketchat:role:support';
+
+/** A Slack user as the adapter hands them to the router: a full member of T1, staff under TEST_STAFF_RULES. */
+export function slackMember(externalId: string, handle: string = externalId.toLowerCase()): PlatformUser {
+  return { externalId, handle, facts: { platform: 'slack', teamId: 'T1', enterpriseId: null, teams: [], guest: false, deleted: false, bot: false } };
+}
+
+export function createTestDesk(options: { env?: Record<string, string>; now?: string; rateLimits?: boolean } = {}): TestDesk {
   const dir = mkdtempSync(join(tmpdir(), 'deskops-test-'));
   const clock = new SettableClock(undefined, new Date(options.now ?? '2026-11-23T10:00:00Z'));
-  const config = loadConfig({ DESKOPS_DB: join(dir, 'deskops.db'), DESKOPS_ADMINS: 'shell:lead', ...options.env });
-  const deskops = createDeskops(config, { clock, logger: pino({ level: 'silent' }) });
+  const config = loadConfig({ DESKOPS_DB: join(dir, 'deskops.db'), DESKOPS_ADMINS: 'shell:lead', DESKOPS_STAFF: TEST_STAFF_RULES, ...options.env });
+  const deskops = createDeskops(config, { clock, logger: pino({ level: 'silent' }), rateLimits: options.rateLimits ?? false });
   const run: TestDesk['run'] = (text, user = 'lead', extra = {}) =>
     deskops.router.handle({
       platform: 'shell',

@@ -11,6 +11,7 @@ import { loadConfig } from '../../src/config.js';
 import { createLogger } from '../../src/log.js';
 import { createDeskops, type Deskops } from '../../src/main.js';
 import { startRocketChat, type RocketChatHandle } from '../../src/adapters/rocketchat/start.js';
+import { TEST_STAFF_RULES } from './deskops.js';
 import { rcMessage, startRocketChatServer, type RcMessage, type RocketChatStandIn } from './rocketchat-server.js';
 
 export const RC_PASSWORD = 'bot-password-123';
@@ -29,7 +30,7 @@ export interface RocketChatRig {
 export type Cleanups = Array<() => Promise<void> | void>;
 
 /** The stand-in with rooms GENERAL (channel), PRIVATE (group) and DM, and deskops connected to it. */
-export async function rocketChatRig(cleanups: Cleanups, options: { level?: string; env?: Record<string, string> } = {}): Promise<RocketChatRig> {
+export async function rocketChatRig(cleanups: Cleanups, options: { level?: string; env?: Record<string, string>; rateLimits?: boolean } = {}): Promise<RocketChatRig> {
   const level = options.level ?? 'debug';
   const server = await startRocketChatServer({ password: RC_PASSWORD });
   server.addRoom('GENERAL', 'c', 'general');
@@ -44,9 +45,10 @@ export async function rocketChatRig(cleanups: Cleanups, options: { level?: strin
       if (line.includes(server.authToken) || line.includes(RC_PASSWORD)) logs.leaks.push(line);
     },
   });
-  const config = loadConfig({ DESKOPS_DB: join(dir, 'deskops.db'), ROCKETCHAT_URL: server.url, ROCKETCHAT_USER: 'deskops', ROCKETCHAT_PASSWORD: RC_PASSWORD, ...options.env });
+  const config = loadConfig({ DESKOPS_DB: join(dir, 'deskops.db'), ROCKETCHAT_URL: server.url, ROCKETCHAT_USER: 'deskops', ROCKETCHAT_PASSWORD: RC_PASSWORD, DESKOPS_STAFF: TEST_STAFF_RULES, ...options.env });
   const start = async () => {
-    const deskops = createDeskops(config, { logger });
+    // Per-person rate limits are off unless a test is about them: most tests send fast on purpose.
+    const deskops = createDeskops(config, { logger, rateLimits: options.rateLimits ?? false });
     const rc = startRocketChat(config, deskops, { healthIntervalMs: 100, healthTimeoutMs: 400, connectTimeoutMs: 300, backoff: { initialMs: 50, maxMs: 200 } });
     expect(await rc.ready).toBe(true);
     return { deskops, rc };

@@ -66,8 +66,10 @@ export interface RocketChatStandIn {
   push(message: RcMessage): void;
   /** Streams `message` right behind the next subscription's `ready`, in the same tick (one TCP read on the client). */
   pushOnSubscribe(message: RcMessage): void;
-  /** Registers a user for users.info (reactions name people by username only). */
-  addUser(id: string, username: string, name?: string): void;
+  /** Registers a user for users.info (reactions name people by username only); roles default to support staff. */
+  addUser(id: string, username: string, name?: string, roles?: string[]): void;
+  /** Sets a room's members (the bot is always one); by default they are the bot and whoever wrote there. */
+  setMembers(rid: string, userIds: string[]): void;
   /** `username` reacts with `emoji` (":ticket:") to a stored message: the server re-streams the message with its reactions. */
   react(messageId: string, emoji: string, username: string): void;
   /** Invalidates the current login token (a new REST login gets a new one), as a server restart or logout would. */
@@ -118,7 +120,8 @@ export async function startRocketChatServer(options: RocketChatServerOptions = {
   const ddp: DdpFrame[] = [];
   const sent: Array<Record<string, unknown>> = [];
   const rooms = new Map<string, { t: 'c' | 'p' | 'd'; name: string }>();
-  const users = new Map<string, { _id: string; username: string; name?: string }>();
+  const users = new Map<string, { _id: string; username: string; name?: string; roles: string[]; active?: boolean }>();
+  const members = new Map<string, string[]>();
   const history = new Map<string, RcMessage[]>();
   const limits = new Map<string, { times: number; resetInMs: number }>();
   const connections = new Set<Connection>();
@@ -139,6 +142,12 @@ export async function startRocketChatServer(options: RocketChatServerOptions = {
   };
 
   const find = (messageId: string) => [...history.values()].flat().find((m) => m._id === messageId);
+
+  // Users no test registered: members of the support team (the test desks' staff rule), as most tests assume.
+  const defaultUser = (id: string) => ({ _id: id, username: id, roles: ['user', 'support'] });
+
+  // A room's members: the ones a test set, else the bot and everyone who wrote there.
+  const membersOf = (roomId: string) => members.get(roomId) ?? [...new Set([botId, ...(history.get(roomId) ?? []).flatMap((m) => (typeof m?.u?._id === 'string' ? [m.u._id] : []))])];
 
   const authorised = (call: RestCall) => call.authToken === authToken && call.userId === botId;
 
@@ -190,15 +199,33 @@ export async function startRocketChatServer(options: RocketChatServerOptions = {
       case 'groups.history':
       case 'im.history':
         return { status: 200, body: historyAnswer(call) };
+      case 'im.create': {
+        const username = String(call.body.username ?? '');
+        const rid = `dm-${username}`;
+        if (!rooms.has(rid)) rooms.set(rid, { t: 'd', name: rid });
+        const user = [...users.values()].find((u) => u.username === username);
+        if (!members.has(rid)) members.set(rid, [botId, user?._id ?? username]);
+        return { status: 200, body: { room: { _id: rid, rid, t: 'd' }, success: true } };
+      }
       case 'chat.getMessage': {
         const message = find(call.query.msgId ?? '');
         if (!message) return { status: 400, body: { success: false, error: 'error-invalid-message' } };
         return { status: 200, body: { message: { ...message, ts: new Date(message.ts.$date).toISOString() }, success: true } };
       }
       case 'users.info': {
-        const user = users.get(call.query.username ?? '');
+        const byId = call.query.userId;
+        const user = byId ? ([...users.values()].find((u) => u._id === byId) ?? defaultUser(byId)) : users.get(call.query.username ?? '');
         if (!user) return { status: 400, body: { success: false, error: 'User not found. [error-invalid-user]' } };
         return { status: 200, body: { user, success: true } };
+      }
+      case 'channels.members':
+      case 'groups.members':
+      case 'im.members': {
+        const roomId = call.query.roomId ?? '';
+        if (!rooms.has(roomId)) return { status: 400, body: { success: false, error: 'error-room-not-found' } };
+        const ids = membersOf(roomId);
+        const list = ids.map((id) => ({ _id: id, username: [...users.values()].find((u) => u._id === id)?.username ?? id }));
+        return { status: 200, body: { members: list.slice(0, Number(call.query.count ?? 50)), total: list.length, success: true } };
       }
       default:
         return { status: 404, body: { success: false, error: `no ${call.endpoint}` } };
@@ -308,8 +335,11 @@ export async function startRocketChatServer(options: RocketChatServerOptions = {
     pushOnSubscribe(message) {
       onSubscribe = message;
     },
-    addUser(id, username, name) {
-      users.set(username, { _id: id, username, ...(name ? { name } : {}) });
+    addUser(id, username, name, roles = ['user', 'support']) {
+      users.set(username, { _id: id, username, ...(name ? { name } : {}), roles });
+    },
+    setMembers(rid, ids) {
+      members.set(rid, [botId, ...ids]);
     },
     react(messageId, emoji, username) {
       const message = find(messageId);

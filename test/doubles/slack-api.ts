@@ -52,6 +52,8 @@ export async function startSlackApi(): Promise<SlackApiStandIn> {
   const calls: SlackCall[] = [];
   const handlers = new Map<string, SlackHandler>();
   handlers.set('auth.test', () => ({ ok: true, user_id: 'UBOT', bot_id: 'BBOT', team_id: 'T1', user: 'deskops', team: 'Test' }));
+  // Everyone is a full member of the test workspace T1 (the staff rule of the test desks) unless a test says otherwise.
+  handlers.set('users.info', (call) => ({ ok: true, user: { id: String(call.args.user), name: String(call.args.user).toLowerCase(), team_id: 'T1' } }));
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
     let raw = '';
     req.setEncoding('utf8');

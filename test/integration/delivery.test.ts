@@ -39,7 +39,7 @@ const exact = { random: () => 0 };
 
 function queue(key: string, extra: Partial<Notification> = {}): void {
   const reply = warning(`Warning ${key}`, { visibility: 'channel', text: `About ${key}` });
-  expect(enqueue(t.app, { dedupeKey: key, channel: 'tier:t2', reply, ...extra })).toBe(true);
+  expect(enqueue(t.app, { audience: 'staff', dedupeKey: key, channel: 'tier:t2', reply, ...extra })).toBe(true);
 }
 
 function row(key: string): OutboxRow {
@@ -67,7 +67,7 @@ describe('deliverDue', () => {
 
   it('never sends a second row with the same dedupe key', async () => {
     queue('once');
-    expect(enqueue(t.app, { dedupeKey: 'once', channel: 'tier:t2', reply: warning('again') })).toBe(false);
+    expect(enqueue(t.app, { audience: 'staff', dedupeKey: 'once', channel: 'tier:t2', reply: warning('again') })).toBe(false);
     await drainOutbox(ctx, TEST_NOW, sink);
     expect(sink.postedKeys()).toEqual(['once']);
   });
@@ -271,7 +271,7 @@ describe('retries', () => {
   it('tells the admins directly when the leads channel itself fails, and never notices a failed notice', async () => {
     const admin = actAs(t.app, 'root', 'admin');
     expect(admin.actor.kind).toBe('person');
-    enqueue(t.app, { dedupeKey: 'for-leads', channel: 'role:leads', reply: warning('x') });
+    enqueue(t.app, { audience: 'staff', dedupeKey: 'for-leads', channel: 'role:leads', reply: warning('x') });
     sink.failNext(new DeliveryError('not_in_channel: /invite @deskops', { permanent: true }));
     expect((await deliverDue(ctx, TEST_NOW, sink)).failed).toBe(1);
     const direct = t.app.store.db.select().from(outbox).all().filter((r) => r.dedupeKey.startsWith('delivery-failed:'));
@@ -344,7 +344,7 @@ describe('catch-up after downtime', () => {
         const due = jobCtx.store.db.select().from(tickets).all().filter((x) => x.status === 'pending' && now.getTime() - x.statusChangedAt.getTime() >= 60 * MINUTE);
         let queued = 0;
         for (const ticket of due) {
-          if (enqueue(jobCtx, { dedupeKey: `reminder:${ticket.id}:${ticket.statusChangedAt.getTime()}`, channel: 'tier:t1', reply: warning(`Remind #${ticket.id}`) })) queued++;
+          if (enqueue(jobCtx, { audience: 'staff', dedupeKey: `reminder:${ticket.id}:${ticket.statusChangedAt.getTime()}`, channel: 'tier:t1', reply: warning(`Remind #${ticket.id}`) })) queued++;
         }
         return { processed: due.length, queued, failed: 0 };
       },

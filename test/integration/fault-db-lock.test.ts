@@ -16,7 +16,7 @@ import { deliverDue } from '../../src/delivery/worker.js';
 import { forEachIsolated } from '../../src/jobs/job.js';
 import { writeSetting } from '../../src/app/team-settings.js';
 import { actAs } from '../doubles/context.js';
-import { createTestDesk, replyText } from '../doubles/deskops.js';
+import { createTestDesk, slackMember, replyText } from '../doubles/deskops.js';
 import { FakeSink, jobContext } from '../doubles/delivery.js';
 import { startSlackDesk, storeCounts } from '../doubles/slack-desk.js';
 import { postToSlackEndpoint, slashCommandBody } from '../doubles/slack-requests.js';
@@ -101,7 +101,7 @@ describe('the database locked by another writer', () => {
     const before = counts(desk);
 
     const lock = holdWriteLock(join(desk.dir, 'deskops.db'));
-    const invocation: Invocation = { platform: 'slack', user: { externalId: 'U0NEW', handle: 'newcomer' }, channel: 'C0HELP', thread: null, text: 'ticket new "During the lock"', idempotencyKey: 'slack:command:trig-lock' };
+    const invocation: Invocation = { platform: 'slack', user: slackMember('U0NEW', 'newcomer'), channel: 'C0HELP', thread: null, text: 'ticket new "During the lock"', idempotencyKey: 'slack:command:trig-lock' };
     const reply = await handleRetrying(router, invocation, { budgetMs: 400, logger });
     expect(reply.tone).toBe('error');
     expect(replyText(reply)).toMatch(/database is busy .*your command was not run/i);

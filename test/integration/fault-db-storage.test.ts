@@ -63,7 +63,7 @@ describe('a full or read-only database', () => {
   it('read-only at run time: commands are refused clearly; the outbox worker logs once, backs off, and resumes when writable', async () => {
     const h = await startDesk();
     const { sqlite } = h.desk.app.store;
-    h.desk.app.store.transaction(() => enqueue(h.desk.app, { dedupeKey: 'sla:1:1:yellow', channel: 'tier:t1', reply: notice('Ticket #1 turned yellow') }));
+    h.desk.app.store.transaction(() => enqueue(h.desk.app, { audience: 'staff', dedupeKey: 'sla:1:1:yellow', channel: 'tier:t1', reply: notice('Ticket #1 turned yellow') }));
     const before = counts(h.desk);
     sqlite.pragma('query_only = ON');
 

@@ -11,6 +11,7 @@
  * process tests running beside it); 300 rounds took about ten minutes. DESKOPS_FAULT_SEED repeats
  * a run; DESKOPS_FAULT_DEBUG prints each round.
  */
+import { TEST_STAFF_RULES } from '../doubles/deskops.js';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -64,6 +65,10 @@ describe('SIGKILL at random points', () => {
         DESKOPS_LOG_LEVEL: 'info',
         DESKOPS_FAULT_DELIVERY_MS: '10',
         DESKOPS_FAULT_LEASE_MS: '300',
+        // The senders are members of the workspace (the stand-in says so), and flood on purpose.
+        DESKOPS_STAFF: TEST_STAFF_RULES,
+        DESKOPS_COMMAND_LIMIT: 'off',
+        DESKOPS_TICKET_LIMIT: 'off',
       });
       const started = performance.now();
       const acked = new Set<string>();

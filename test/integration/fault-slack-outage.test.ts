@@ -8,6 +8,8 @@
  * The worker's clock is the injected one, moved to each next due instant so the 30 s … backoffs
  * after 500s take no real time; Retry-After is real time, kept by the sink's per-channel pacing.
  */
+import { actAs } from '../doubles/context.js';
+import { slackDepsWith } from '../../src/adapters/slack/start.js';
 import { WebClient } from '@slack/web-api';
 import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -15,7 +17,6 @@ import { boltLogger } from '../../src/adapters/slack/bolt-logger.js';
 import type { SlackDeps } from '../../src/adapters/slack/deps.js';
 import { OUTBOX_CLIENT_OPTIONS, createSlackSink } from '../../src/adapters/slack/sink.js';
 import { enqueue } from '../../src/app/outbox.js';
-import { resolveActor } from '../../src/app/people.js';
 import { createPlatformSink } from '../../src/delivery/platform-sink.js';
 import { deliverDue } from '../../src/delivery/worker.js';
 import { createWebhookSink } from '../../src/delivery/webhook-sink.js';
@@ -42,12 +43,12 @@ async function setUp() {
   const ws = (workspace = await startSlackWorkspace());
   const log: string[] = [];
   const logger = pino({ level: 'info' }, { write: (line: string) => void log.push(line) });
-  const deps: SlackDeps = {
-    deskops: { ...created, logger },
-    slack: { botToken: 'xoxb-test', signingSecret: 's', appToken: undefined, mode: 'http', prefixCommand: '/desk', botId: 'BBOT', botUserId: 'UBOT' },
-    client: new WebClient('xoxb-test', { slackApiUrl: ws.api.url }),
+  const deps: SlackDeps = slackDepsWith(
+    { ...created, logger },
+    { botToken: 'xoxb-test', signingSecret: 's', appToken: undefined, mode: 'http', prefixCommand: '/desk', botId: 'BBOT', botUserId: 'UBOT' },
+    new WebClient('xoxb-test', { slackApiUrl: ws.api.url }),
     logger,
-  };
+  );
   return { desk: created, ws, log, logger, deps };
 }
 
@@ -61,8 +62,8 @@ describe('Slack failing for a while', () => {
     // Real notifications from real commands, plus an on-call page, spread over three channels.
     for (let i = 1; i <= 6; i++) expect(desk.run(`ticket new "Outage ${i}"`).tone).toBe('success');
     desk.app.store.transaction(() => {
-      enqueue(desk!.app, { dedupeKey: 'oncall:1:page', channel: 'role:oncall', reply: warning('On-Call paged: production down', { visibility: 'channel', text: 'Ticket #1' }) });
-      for (let i = 1; i <= 3; i++) enqueue(desk!.app, { dedupeKey: `sla:${i}:1:yellow`, channel: 'tier:t1', reply: warning(`Ticket #${i} turned yellow`, { visibility: 'channel' }) });
+      enqueue(desk!.app, { audience: 'staff', dedupeKey: 'oncall:1:page', channel: 'role:oncall', reply: warning('On-Call paged: production down', { visibility: 'channel', text: 'Ticket #1' }) });
+      for (let i = 1; i <= 3; i++) enqueue(desk!.app, { audience: 'staff', dedupeKey: `sla:${i}:1:yellow`, channel: 'tier:t1', reply: warning(`Ticket #${i} turned yellow`, { visibility: 'channel' }) });
     });
 
     // The outage: the first posts meet every kind of failure, then Slack answers normally.
@@ -126,7 +127,7 @@ describe('Slack failing for a while', () => {
     expect(ws.api.callsTo('conversations.history')).toHaveLength(1);
 
     // In a DM: deskops has no im:history, so the retry posts again and says so.
-    const alice = desk.app.store.transaction(() => resolveActor(desk!.app, 'slack', { externalId: 'U0ALICE', handle: 'alice' }));
+    const alice = actAs(desk.app, 'U0ALICE', 'agent', 'slack').actor;
     if (alice.kind !== 'person') throw new Error('expected a person');
     ws.api.on('conversations.open', () => ({ ok: true, channel: { id: 'D0ALICE' } }));
     ws.api.on('conversations.history', () => ({ ok: false, error: 'missing_scope', needed: 'im:history' }));

@@ -32,7 +32,7 @@ function healthyDatabase(dir: string): string {
   const path = join(dir, 'deskops.db');
   const store = openStore(path);
   try {
-    runJobsOnce({ clock: { now: () => NOW }, store, settings: { timeZone: 'UTC', defaultDepartment: 'paid', admins: [], pageSize: 10 }, logger: pino({ level: 'silent' }) }, allJobs(), NOW);
+    runJobsOnce({ clock: { now: () => NOW }, store, settings: { timeZone: 'UTC', defaultDepartment: 'paid', admins: [], staffRules: [], pageSize: 10 }, logger: pino({ level: 'silent' }) }, allJobs(), NOW);
   } finally {
     store.close();
   }

@@ -21,17 +21,22 @@ afterEach(async () => {
 
 const customer = { _id: 'u-carol', username: 'carol', name: 'Carol Customer' };
 const agent = { _id: 'u-alice', username: 'alice', name: 'Alice Agent' };
-const lead = { _id: 'u-lena', username: 'lena', name: 'Lena Lead' };
+// A real Rocket.Chat user id (17 characters): DESKOPS_ADMINS names admins by id, never by username.
+const lead = { _id: 'LenaLeadUser00001', username: 'lena', name: 'Lena Lead' };
 
 /** A rig whose SUPPORT room (#support) is an intake room, set by a lead typing in it. */
 async function intakeRig(): Promise<RocketChatRig> {
-  const rig = await rocketChatRig(cleanups, { env: { DESKOPS_ADMINS: 'rocketchat:lena' } });
+  const rig = await rocketChatRig(cleanups, { env: { DESKOPS_ADMINS: `rocketchat:${lead._id}` } });
   rig.server.addRoom('SUPPORT', 'c', 'support');
   rig.server.addRoom('LOUNGE', 'c', 'lounge');
-  for (const user of [customer, agent, lead]) rig.server.addUser(user._id, user.username, user.name);
+  for (const user of [agent, lead]) rig.server.addUser(user._id, user.username, user.name);
+  // The customer holds no support role: a requester.
+  rig.server.addUser(customer._id, customer.username, customer.name, ['user']);
   rig.server.push(said('!channel intake add here', { rid: 'SUPPORT', u: lead }));
-  await sentCount(rig.server, 1);
-  expect(JSON.stringify(rig.server.sent[0])).toContain('rocketchat:SUPPORT is now an intake channel');
+  // Customers read the room from now on: the lead's answer goes by DM, with a pointer in the thread.
+  await sentCount(rig.server, 2);
+  expect(JSON.stringify(rig.server.sent.find((m) => m.rid === 'dm-lena'))).toContain('rocketchat:SUPPORT is now an intake channel');
+  expect(JSON.stringify(rig.server.sent.find((m) => m.rid === 'SUPPORT'))).toContain('I answered you in a direct message');
   rig.server.clearRecords();
   return rig;
 }
@@ -48,22 +53,26 @@ describe('Rocket.Chat intake rooms', () => {
     expect(allTickets(rig)).toHaveLength(0);
 
     server.react('cust-1', ':ticket:', 'alice');
-    await sentCount(server, 1);
+    // In the customer's thread, for the customer; to alice, who reacted, by DM with a pointer in the thread.
+    await sentCount(server, 3);
     const [ticket] = allTickets(rig);
     expect(ticket).toMatchObject({ title: 'The export button does nothing', requester: '@carol', origin: 'chat', chatPlatform: 'rocketchat' });
+    expect(ticket!.requesterPersonId).not.toBeNull();
     expect(ticket!.description).toContain('Since this morning, on Chrome.');
-    // The ticket was opened by the reactor, and its updates go to the customer message's thread.
-    expect(server.sent[0]).toMatchObject({ rid: 'SUPPORT', tmid: 'cust-1' });
-    expect(JSON.stringify(server.sent[0])).toContain(`Ticket #${ticket!.id} opened from @carol's message`);
+    const inThread = server.sent.filter((m) => m.rid === 'SUPPORT');
+    expect(inThread.every((m) => m.tmid === 'cust-1')).toBe(true);
+    expect(JSON.stringify(inThread)).toContain(`Ticket #${ticket!.id} opened from this message`);
+    expect(JSON.stringify(inThread)).not.toContain("opened from @carol's message");
+    expect(JSON.stringify(server.sent.find((m) => m.rid === 'dm-alice'))).toContain(`Ticket #${ticket!.id} opened from @carol's message`);
     const thread = rig.deskops.app.store.db.select().from(ticketThreads).where(eq(ticketThreads.ticketId, ticket!.id)).all();
-    expect(thread).toContainEqual(expect.objectContaining({ platform: 'rocketchat', channel: 'SUPPORT', thread: 'cust-1' }));
+    expect(thread).toContainEqual(expect.objectContaining({ platform: 'rocketchat', channel: 'SUPPORT', thread: 'cust-1', conversation: true }));
 
     // The server re-streams the message on every reaction change; a second :ticket: adds nothing.
     server.react('cust-1', ':ticket:', 'lena');
     server.push({ ...question, reactions: { ':ticket:': { usernames: ['alice', 'lena'] } } });
     await settle();
     expect(allTickets(rig)).toHaveLength(1);
-    expect(server.sent).toHaveLength(1);
+    expect(server.sent).toHaveLength(3);
   });
 
   it('assigns with :eyes: and resolves with :white_check_mark: on the message, each once', async () => {
@@ -71,20 +80,21 @@ describe('Rocket.Chat intake rooms', () => {
     const { server } = rig;
     server.push(rcMessage({ _id: 'cust-2', rid: 'SUPPORT', msg: 'Invoices show the wrong VAT', u: customer }));
     server.react('cust-2', ':ticket:', 'alice');
-    await sentCount(server, 1);
+    await sentCount(server, 3);
     server.react('cust-2', ':eyes:', 'alice');
-    await sentCount(server, 2);
-    const ticket = allTickets(rig)[0]!;
-    expect(ticket.assigneeId).not.toBeNull();
-    expect(JSON.stringify(server.sent[1])).toMatch(/assign/i);
+    await vi.waitFor(() => expect(allTickets(rig)[0]!.assigneeId).not.toBeNull());
+    await sentCount(server, 5);
+    // The answer to alice is hers alone: a DM, never the customer's thread.
+    expect(JSON.stringify(server.sent.filter((m) => m.rid === 'dm-alice'))).toMatch(/assign/i);
+    expect(JSON.stringify(server.sent.filter((m) => m.rid === 'SUPPORT'))).not.toMatch(/assigned/i);
 
     server.react('cust-2', ':white_check_mark:', 'alice');
-    await sentCount(server, 3);
-    expect(allTickets(rig)[0]!.status).toBe('resolved');
+    await vi.waitFor(() => expect(allTickets(rig)[0]!.status).toBe('resolved'));
+    await sentCount(server, 7);
     // Re-sent with the same reactions: nothing runs or posts again.
     server.react('cust-2', ':eyes:', 'alice');
     await settle();
-    expect(server.sent).toHaveLength(3);
+    expect(server.sent).toHaveLength(7);
   });
 
   it('ignores :ticket: outside intake rooms and everyday reactions on messages without a ticket', async () => {
@@ -176,7 +186,7 @@ describe('Rocket.Chat across a restart of deskops', () => {
 
 describe('Rocket.Chat on-call pages end to end', () => {
   it('pages the on-call person by @username in the support-dev room, once', async () => {
-    const rig = await rocketChatRig(cleanups, { env: { DESKOPS_ADMINS: 'rocketchat:lena' } });
+    const rig = await rocketChatRig(cleanups, { env: { DESKOPS_ADMINS: `rocketchat:${lead._id}` } });
     const { server } = rig;
     const bob = { _id: 'u-bob', username: 'bob', name: 'Bob Oncall' };
     server.addRoom('DEV', 'c', 'support-dev');

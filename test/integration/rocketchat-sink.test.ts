@@ -3,6 +3,8 @@
  * the REST API: attachments, ticket threads (tmid), DMs, pings, rate limits, pacing, mappings,
  * internal notes, login, and the outbox worker end to end.
  */
+import { writeSetting } from '../../src/app/team-settings.js';
+import { createRocketChatPeople } from '../../src/adapters/rocketchat/people.js';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { eq } from 'drizzle-orm';
@@ -80,7 +82,8 @@ const AUTH = { userId: 'UBOT', authToken: 'tok-secret' };
 
 /** A sink without pacing unless a test asks for it, so tests that are not about pacing stay fast. */
 function sink(pacing: PacingOptions = { callsPerWindow: 1000, roomIntervalMs: 0 }): DeliverySink {
-  return createRocketChatSink({ ctx: test.app, rest, logger, prefix: '!', pacing });
+  const people = createRocketChatPeople({ app: test.app, rest, logger, botId: () => AUTH.userId, roomInfo: (rid) => rest.roomInfo(rid) });
+  return createRocketChatSink({ ctx: test.app, rest, logger, prefix: '!', pacing, people });
 }
 
 const mapChannels = (map: Record<string, string>): void => mapChannelsIn(test.app, map);
@@ -90,13 +93,17 @@ const posts = (): Recorded[] => server.calls.filter((c) => c.endpoint === 'chat.
 const message = (call: Recorded | undefined): Record<string, unknown> => call!.body.message as Record<string, unknown>;
 
 beforeEach(async () => {
-  test = createTestApp();
+  // Staff on Rocket.Chat: the role "support" (the agents of these tests have it; see users.info below).
+  test = createTestApp({ settings: { staffRules: [{ platform: 'rocketchat', role: 'support' }] } });
   server = await startRecorder();
   rest = createRocketChatRest(server.url, AUTH);
   sent = 0;
   server.on('chat.sendMessage', (req) => ({ body: { success: true, message: { _id: `m${++sent}`, rid: message(req).rid } } }));
   server.on('rooms.info', (req) => ({ body: { success: true, room: { _id: req.query.get('roomId') ?? `ID-${req.query.get('roomName')}`, t: 'c', name: 'support-t2' } } }));
   server.on('im.create', (req) => ({ body: { success: true, room: { _id: `dm-${String(req.body.username)}`, t: 'd' } } }));
+  // Every room's members: the bot and one agent with the support role, unless a test says otherwise.
+  for (const endpoint of ['channels.members', 'groups.members']) server.on(endpoint, () => ({ body: { success: true, members: [{ _id: 'UBOT', username: 'deskops' }, { _id: 'UAGENT', username: 'agent' }], total: 2 } }));
+  server.on('users.info', (req) => ({ body: { success: true, user: { _id: req.query.get('userId'), username: 'agent', roles: ['user', 'support'] } } }));
   mapChannels({ 'tier:t2': 'rocketchat:ROOMT2', 'role:helpdesk': 'slack:C0HELP' });
 });
 
@@ -133,7 +140,8 @@ describe('posting', () => {
     await rc.post('role:leads', notice('Digest'), [row('digest:1', { channel: 'role:leads' })]);
     await rc.post('role:leads', notice('Digest'), [row('escalated:1:1', { channel: 'role:leads' })]);
     const lookups = server.calls.filter((c) => c.endpoint === 'rooms.info');
-    expect(lookups.map((c) => c.query.get('roomName'))).toEqual(['leads']);
+    // Once by name, once by id for who reads it (members and type); the second post asks nothing again.
+    expect(lookups.map((c) => c.query.get('roomName') ?? c.query.get('roomId'))).toEqual(['leads', 'ID-leads']);
     expect(posts().map((c) => message(c).rid)).toEqual(['ID-leads', 'ID-leads']);
   });
 
@@ -180,7 +188,7 @@ describe('ticket threads', () => {
 
   it("posts ticket:<id> to the ticket's own room and thread", async () => {
     const ticket = insertTicket(test.app, { tier: 't2', chatPlatform: 'rocketchat', chatChannel: 'ROOMCUST', chatThread: 'msg-origin' });
-    await sink().post(`ticket:${ticket.id}`, notice('We replied'), [row(`reply-due:${ticket.id}:1`, { ticketId: ticket.id, channel: `ticket:${ticket.id}` })]);
+    await sink().post(`ticket:${ticket.id}`, notice('We replied'), [row(`reply:${ticket.id}:1`, { ticketId: ticket.id, channel: `ticket:${ticket.id}`, audience: 'requester' })]);
     expect(message(posts()[0])).toMatchObject({ rid: 'ROOMCUST', tmid: 'msg-origin' });
   });
 });
@@ -204,7 +212,7 @@ describe('direct messages', () => {
   });
 });
 
-describe('internal notes', () => {
+describe('rows for staff only', () => {
   it("never posts an escalation note to the requester's conversation", async () => {
     const ticket = insertTicket(test.app, { tier: 't2', chatPlatform: 'rocketchat', chatChannel: 'ROOMCUST' });
     const error = await rejection(sink().post(`ticket:${ticket.id}`, notice('Escalated'), [row(`escalated:${ticket.id}:1`, { ticketId: ticket.id })]));
@@ -224,6 +232,26 @@ describe('internal notes', () => {
   it('posts one to an internal room', async () => {
     await sink().post('tier:t2', notice('Escalated'), [row('escalated:1:1')]);
     expect(posts()).toHaveLength(1);
+  });
+
+  it('never posts one to a room with a member who is not staff, whatever its key; a row for the requester goes there', async () => {
+    for (const endpoint of ['channels.members', 'groups.members']) {
+      server.on(endpoint, () => ({ body: { success: true, members: [{ _id: 'UBOT', username: 'deskops' }, { _id: 'UAGENT', username: 'agent' }, { _id: 'UCUSTOMER', username: 'customer' }], total: 3 } }));
+    }
+    server.on('users.info', (req) => ({ body: { success: true, user: { _id: req.query.get('userId'), username: 'x', roles: req.query.get('userId') === 'UCUSTOMER' ? ['user'] : ['user', 'support'] } } }));
+    const error = await rejection(sink().post('tier:t2', notice('#1 is yellow'), [row('sla:1:1:yellow')]));
+    expect(error.permanent).toBe(true);
+    expect(error.message).toContain('member who is not staff');
+    expect(posts()).toHaveLength(0);
+    await sink().post('tier:t2', notice('Still looking'), [row('still-looking:1', { audience: 'requester' })]);
+    expect(posts()).toHaveLength(1);
+  });
+
+  it('never posts one to an intake room', async () => {
+    test.app.store.transaction(() => writeSetting(actAs(test.app, 'lead', 'lead'), 'intake-channels', ['rocketchat:ROOMT2']));
+    const error = await rejection(sink().post('tier:t2', notice('#1 is red'), [row('sla:1:1:red')]));
+    expect(error.message).toContain('intake');
+    expect(posts()).toHaveLength(0);
   });
 });
 
@@ -341,7 +369,7 @@ describe('with the outbox worker', () => {
   it('delivers an SLA warning exactly once, through a 429 and its retry', async () => {
     const ticket = insertTicket(test.app, { tier: 't2' });
     const ctx = { ...test.app, logger };
-    enqueue(test.app, { dedupeKey: `sla:${ticket.id}:1:red`, channel: 'tier:t2', reply: notice(`#${ticket.id} is red`, { tone: 'error', ticketId: ticket.id }), ticketId: ticket.id });
+    enqueue(test.app, { audience: 'staff', dedupeKey: `sla:${ticket.id}:1:red`, channel: 'tier:t2', reply: notice(`#${ticket.id} is red`, { tone: 'error', ticketId: ticket.id }), ticketId: ticket.id });
     let attempts = 0;
     server.on('chat.sendMessage', (req) =>
       ++attempts === 1

@@ -4,6 +4,8 @@
  * store holds out. The app here is a minimal one of our own, so these tests do not depend on the
  * production app wiring.
  */
+import { refreshDirectory } from '../../src/adapters/slack/app.js';
+import { slackDepsWith } from '../../src/adapters/slack/start.js';
 import { createHmac } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -42,15 +44,11 @@ beforeEach(async () => {
   const desk = createTestDesk();
   const logger = pino({ level: 'silent' });
   const client = new WebClient('xoxb-test', { slackApiUrl: api.url, retryConfig: { retries: 0 } });
-  const deps: SlackDeps = {
-    deskops: desk,
-    slack: { botToken: 'xoxb-test', signingSecret: SECRET, appToken: undefined, mode: 'http', prefixCommand: '/desk', botId: 'B1', botUserId: 'U1' },
-    client,
-    logger,
-  };
+  const deps: SlackDeps = slackDepsWith(desk, { botToken: 'xoxb-test', signingSecret: SECRET, appToken: undefined, mode: 'http', prefixCommand: '/desk', botId: 'B1', botUserId: 'U1' }, client, logger);
   // processBeforeResponse: each request answers once its listener has finished, so assertions need no polling.
   const receiver = new HTTPReceiver({ signingSecret: SECRET, processBeforeResponse: true, logLevel: LogLevel.ERROR });
   const app = new App({ token: 'xoxb-test', botId: 'B1', botUserId: 'U1', receiver, clientOptions: { slackApiUrl: api.url, retryConfig: { retries: 0 } } });
+  app.use(refreshDirectory(deps));
   registerInteractions(app, deps);
   const server = createServer(receiver.requestListener);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

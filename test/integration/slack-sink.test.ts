@@ -2,6 +2,7 @@
  * The Slack delivery sink against a loopback stand-in for Slack's Web API: channel mapping, ticket
  * threads, DMs, mentions, pacing, 429s, joining, internal notes, and the outbox worker end to end.
  */
+import { slackDepsWith } from '../../src/adapters/slack/start.js';
 import { WebClient } from '@slack/web-api';
 import { eq } from 'drizzle-orm';
 import pino from 'pino';
@@ -10,7 +11,6 @@ import type { SlackDeps } from '../../src/adapters/slack/deps.js';
 import { renderBlocks } from '../../src/adapters/slack/render.js';
 import { createSlackSink, type SlackSinkOptions } from '../../src/adapters/slack/sink.js';
 import { enqueue } from '../../src/app/outbox.js';
-import { resolveActor } from '../../src/app/people.js';
 import { type DeliverySink, type OutboxRow } from '../../src/delivery/sink.js';
 import { deliverDue } from '../../src/delivery/worker.js';
 import { outbox, ticketThreads } from '../../src/store/schema.js';
@@ -25,12 +25,12 @@ let api: SlackApiStandIn;
 let posted: number;
 
 function deps(url = api.url): SlackDeps {
-  return {
-    deskops: desk,
-    slack: { botToken: 'xoxb-test', signingSecret: 's', appToken: undefined, mode: 'http', prefixCommand: '/desk', botId: 'BBOT', botUserId: 'UBOT' },
-    client: new WebClient('xoxb-test', { slackApiUrl: url }),
-    logger: pino({ level: 'silent' }),
-  };
+  return slackDepsWith(
+    desk,
+    { botToken: 'xoxb-test', signingSecret: 's', appToken: undefined, mode: 'http', prefixCommand: '/desk', botId: 'BBOT', botUserId: 'UBOT' },
+    new WebClient('xoxb-test', { slackApiUrl: url }),
+    pino({ level: 'silent' }),
+  );
 }
 
 /** A sink without pacing unless a test asks for it, so tests that are not about pacing stay fast. */
@@ -114,16 +114,16 @@ describe('ticket threads', () => {
 
   it("posts ticket:<id> notifications into the requester's conversation, never the tier thread", async () => {
     const ticket = insertTicket(desk.app, { chatPlatform: 'slack', chatChannel: 'C0INTAKE' });
-    desk.app.store.db.insert(ticketThreads).values({ platform: 'slack', ticketId: ticket.id, channel: 'C0INTAKE', thread: '1600000000.000100', createdAt: desk.clock.now() }).run();
+    desk.app.store.db.insert(ticketThreads).values({ platform: 'slack', ticketId: ticket.id, channel: 'C0INTAKE', thread: '1600000000.000100', conversation: true, createdAt: desk.clock.now() }).run();
     desk.app.store.db.insert(ticketThreads).values({ platform: 'slack', ticketId: ticket.id, channel: 'C0TIER', thread: '1600000000.000200', createdAt: desk.clock.now() }).run();
-    await sink().post(`ticket:${ticket.id}`, notice('Just checking in'), [row(`timer:${ticket.id}:remind:1`, { ticketId: ticket.id })]);
+    await sink().post(`ticket:${ticket.id}`, notice('Just checking in'), [row(`timer:${ticket.id}:remind:1`, { ticketId: ticket.id, audience: 'requester' })]);
     expect(posts()[0]!.args).toMatchObject({ channel: 'C0INTAKE', thread_ts: '1600000000.000100' });
   });
 });
 
 describe('people', () => {
   it('sends person:<id> as a DM and pings mentioned people by their Slack id', async () => {
-    const alice = desk.app.store.transaction(() => resolveActor(desk.app, 'slack', { externalId: 'U0ALICE', handle: 'alice' }));
+    const alice = actAs(desk.app, 'U0ALICE', 'agent', 'slack').actor;
     if (alice.kind !== 'person') throw new Error('expected a person');
     api.on('conversations.open', () => ({ ok: true, channel: { id: 'D0ALICE' } }));
     const reply = notice('You were assigned #3');
@@ -184,24 +184,37 @@ describe('failures', () => {
   });
 });
 
-describe('internal notes', () => {
+describe('rows for staff only', () => {
   beforeEach(() => {
     api.on('conversations.info', () => ({ ok: true, channel: { id: 'C0T2', name: 'support-t2', is_ext_shared: true } }));
   });
 
-  it('never posts a notification that quotes internal notes to a shared channel', async () => {
-    const error = await rejection(sink().post('tier:t2', notice('Escalated'), [row('escalated:4:t2:1')]));
-    expect(error.permanent).toBe(true);
-    expect(error.message).toContain('Slack Connect');
+  it('never posts one to a shared channel, whatever its key', async () => {
+    for (const key of ['escalated:4:t2:1', 'sla:4:1:yellow']) {
+      const error = await rejection(sink().post('tier:t2', notice('Escalated'), [row(key)]));
+      expect(error.permanent).toBe(true);
+      expect(error.message).toContain('Slack Connect');
+    }
     expect(posts()).toHaveLength(0);
   });
 
-  it('still posts note-free notifications there, and looks the channel up once', async () => {
+  it('posts rows for the requester there, and looks the channel up once', async () => {
     const slack = sink();
-    await slack.post('tier:t2', notice('SLA'), [row('sla:4:1:yellow')]);
-    await slack.post('tier:t2', notice('SLA'), [row('sla:4:1:red')]);
+    await slack.post('tier:t2', notice('We are on it'), [row('still-looking:4', { audience: 'requester' })]);
+    await slack.post('tier:t2', notice('We are on it'), [row('still-looking:5', { audience: 'requester' })]);
     expect(posts()).toHaveLength(2);
     expect(api.callsTo('conversations.info')).toHaveLength(1);
+  });
+
+  it('never posts one to an intake channel, a DM with a requester, or the thread a ticket was opened from', async () => {
+    api.on('conversations.info', () => ({ ok: true, channel: { id: 'C0T2', name: 'support-t2' } }));
+    desk.run('/channel intake add slack:C0T2');
+    expect((await rejection(sink().post('tier:t2', notice('x'), [row('sla:4:1:red')]))).message).toContain('intake');
+    const customer = actAs(desk.app, 'U0CUSTOMER', 'requester', 'slack').actor;
+    if (customer.kind !== 'person') throw new Error('expected a person');
+    api.on('conversations.open', () => ({ ok: true, channel: { id: 'D0CUSTOMER' } }));
+    expect((await rejection(sink().post(`person:${customer.personId}`, notice('x'), [row('assigned:1:1:1')]))).message).toContain("requester's");
+    expect(posts()).toHaveLength(0);
   });
 });
 
@@ -220,7 +233,7 @@ describe('with the outbox worker', () => {
   it('delivers an SLA warning exactly once, through a 429 and its retry', async () => {
     const ticket = insertTicket(desk.app, { tier: 't2' });
     const ctx = { ...desk.app, logger: pino({ level: 'silent' }) };
-    enqueue(desk.app, { dedupeKey: `sla:${ticket.id}:1:red`, channel: 'tier:t2', reply: notice(`#${ticket.id} is red`, { tone: 'error', ticketId: ticket.id }), ticketId: ticket.id });
+    enqueue(desk.app, { audience: 'staff', dedupeKey: `sla:${ticket.id}:1:red`, channel: 'tier:t2', reply: notice(`#${ticket.id} is red`, { tone: 'error', ticketId: ticket.id }), ticketId: ticket.id });
     const slack = sink({});
     let attempts = 0;
     api.on('chat.postMessage', () => (++attempts === 1 ? { status: 429, headers: { 'retry-after': '1' }, body: { ok: false, error: 'ratelimited' } } : { ok: true, ts: '1700000000.000009' }));

@@ -107,8 +107,8 @@ describe('prepared writes', () => {
     ]);
     expect(t.app.store.db.select().from(auditEvents).where(eq(auditEvents.entityId, '8')).get()).toMatchObject({ before: { a: 1 }, after: [1, 'two'] });
 
-    expect(insertOutboxRow(t.app, { dedupeKey: 'k', channel: 'tier:t1', payload: { text: 'hi' } })).toBe(true);
-    expect(insertOutboxRow(t.app, { dedupeKey: 'k', channel: 'tier:t1', payload: { text: 'again' } })).toBe(false);
+    expect(insertOutboxRow(t.app, { audience: 'staff', dedupeKey: 'k', channel: 'tier:t1', payload: { text: 'hi' } })).toBe(true);
+    expect(insertOutboxRow(t.app, { audience: 'staff', dedupeKey: 'k', channel: 'tier:t1', payload: { text: 'again' } })).toBe(false);
     expect(t.app.store.sqlite.prepare("SELECT payload, ticket_id, valid_while, mentions, state, attempts FROM outbox WHERE dedupe_key = 'k'").get()).toEqual({
       payload: '{"text":"hi"}',
       ticket_id: null,

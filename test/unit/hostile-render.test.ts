@@ -24,6 +24,7 @@ const reply: fc.Arbitrary<Reply> = fc.record(
   {
     tone,
     visibility: fc.constantFrom<Reply['visibility']>('channel', 'ephemeral'),
+    audience: fc.constantFrom<Reply['audience']>('staff', 'requester'),
     title: text,
     text,
     fields: fc.array(fc.record({ label: text, value: text }), { maxLength: 4 }),
@@ -31,7 +32,7 @@ const reply: fc.Arbitrary<Reply> = fc.record(
     buttons: fc.array(fc.record({ label: text, command: text }), { maxLength: 3 }),
     footer: text,
   },
-  { requiredKeys: ['tone', 'visibility', 'title'] },
+  { requiredKeys: ['tone', 'visibility', 'audience', 'title'] },
 );
 
 const SLACK_PING = /<!|@(?:here|channel|everyone)/i;
@@ -79,6 +80,7 @@ describe('hostile replies on every platform', () => {
       {
         tone,
         visibility: fc.constantFrom('channel', 'ephemeral'),
+        audience: or(fc.constantFrom('staff', 'requester')),
         title: or(text),
         text: or(text),
         fields: or(fc.array(fc.record({ label: text, value: or(text) }), { maxLength: 3 })),
@@ -87,7 +89,7 @@ describe('hostile replies on every platform', () => {
         footer: or(text),
         ticketId: or(fc.integer()),
       },
-      { requiredKeys: ['tone', 'visibility'] },
+      { requiredKeys: ['tone', 'visibility', 'audience'] },
     );
     let accepted = 0;
     fc.assert(

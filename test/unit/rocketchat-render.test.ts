@@ -12,7 +12,7 @@ import {
 } from '../../src/adapters/rocketchat/render.js';
 import type { Reply, Tone } from '../../src/views/reply.js';
 
-const reply = (extras: Partial<Reply> = {}): Reply => ({ tone: 'info', visibility: 'channel', title: 'Ticket #42', ...extras });
+const reply = (extras: Partial<Reply> = {}): Reply => ({ tone: 'info', visibility: 'channel', audience: 'staff', title: 'Ticket #42', ...extras });
 
 /** Every string of a message the server shows or sends on a click. */
 function texts(message: RocketChatMessage): string[] {
@@ -126,6 +126,7 @@ describe('size limit', () => {
     {
       tone: fc.constantFrom<Tone>('success', 'info', 'warning', 'error'),
       visibility: fc.constantFrom<Reply['visibility']>('channel', 'ephemeral'),
+    audience: fc.constantFrom<Reply['audience']>('staff', 'requester'),
       title: text,
       text,
       fields: fc.array(fc.record({ label: text, value: text }), { maxLength: 12 }),
@@ -133,7 +134,7 @@ describe('size limit', () => {
       buttons: fc.array(fc.record({ label: text, command: text }), { maxLength: 12 }),
       footer: text,
     },
-    { requiredKeys: ['tone', 'visibility', 'title'] },
+    { requiredKeys: ['tone', 'visibility', 'audience', 'title'] },
   );
 
   it('holds for any Reply up to about 100 kB: within the limit, no live mass mention, no control characters', () => {

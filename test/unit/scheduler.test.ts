@@ -87,7 +87,7 @@ describe('startScheduler', () => {
   it('delivers due outbox rows every 15 seconds and records the delivery runs', async () => {
     const scheduler = startScheduler(ctx, [], { timeZone: 'UTC', sink, catchUpAtStart: false });
     try {
-      enqueue(ctx, { dedupeKey: 'hello', channel: 'tier:t2', reply: warning('Hello') });
+      enqueue(ctx, { audience: 'staff', dedupeKey: 'hello', channel: 'tier:t2', reply: warning('Hello') });
       // 09:00:45 is the next quarter minute; a second more lets the post's own steps run.
       await vi.advanceTimersByTimeAsync(16_000);
       expect(sink.postedKeys()).toEqual(['hello']);
@@ -101,7 +101,7 @@ describe('startScheduler', () => {
 
   it('catches up at start, and stop() waits for a delivery in flight', async () => {
     const seen: Date[] = [];
-    enqueue(ctx, { dedupeKey: 'pending', channel: 'tier:t2', reply: warning('Pending') });
+    enqueue(ctx, { audience: 'staff', dedupeKey: 'pending', channel: 'tier:t2', reply: warning('Pending') });
     sink.hold();
     const scheduler = startScheduler(ctx, [countingJob('catch-up', '0 9 * * 1', seen)], { timeZone: 'UTC', sink });
     expect(seen).toHaveLength(1);

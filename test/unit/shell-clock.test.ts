@@ -6,7 +6,7 @@ import { PassThrough, Readable } from 'node:stream';
 import pino from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createShellTools, type ShellBackground, type ShellTools } from '../../src/adapters/shell/tools.js';
-import { shellMinimumRole } from '../../src/adapters/shell/session.js';
+import { shellLocalAdmin } from '../../src/adapters/shell/session.js';
 import { runShell, type ShellOptions } from '../../src/adapters/shell/shell.js';
 import type { AppContext } from '../../src/app/context.js';
 import { enqueue } from '../../src/app/outbox.js';
@@ -37,7 +37,7 @@ const probe: Job = {
   schedule: '* * * * *',
   run(ctx, now) {
     seen.push(now);
-    const queued = enqueue(ctx, { dedupeKey: `probe:${now.toISOString()}`, channel: 'tier:t2', reply: warning(`Probe at ${now.toISOString()}`, { visibility: 'channel', text: 'Still *yellow*' }) });
+    const queued = enqueue(ctx, { audience: 'staff', dedupeKey: `probe:${now.toISOString()}`, channel: 'tier:t2', reply: warning(`Probe at ${now.toISOString()}`, { visibility: 'channel', text: 'Still *yellow*' }) });
     return { processed: 1, queued: queued ? 1 : 0, failed: 0 };
   },
 };
@@ -50,7 +50,7 @@ function setUp(timeZone = 'UTC'): void {
   registerChannelCommands(registry);
   registry.family({ name: 'now', summary: 'the instant commands see' });
   registry.define({ path: ['now'], usage: '/now', summary: 'now', run: (_args, ctx) => info(`now ${ctx.clock.now().toISOString()}`) });
-  const router = createRouter({ registry, app, logger, minimumRole: shellMinimumRole('alice') });
+  const router = createRouter({ registry, app, logger, localAdmin: shellLocalAdmin('alice') });
   seen = [];
   tools = createShellTools({ deskops: { app, logger }, config: { pageWebhookUrl: undefined, settings: app.settings }, clock, jobs: [probe] });
   options = { deskops: { router, registry, logger }, localUser: 'alice', tools };
@@ -125,7 +125,7 @@ describe(':tick', () => {
   });
 
   it('coalesces what is due for one channel and names the real channel once it is configured', async () => {
-    enqueue(app, { dedupeKey: 'earlier', channel: 'tier:t2', reply: warning('Earlier warning', { visibility: 'channel' }) });
+    enqueue(app, { audience: 'staff', dedupeKey: 'earlier', channel: 'tier:t2', reply: warning('Earlier warning', { visibility: 'channel' }) });
     const blocks = await piped('/channel set t2 #support-t2\n:tick\n');
     expect(blocks[0]).toMatch(/^✓ tier:t2 now posts to #support-t2/);
     expect(blocks[1]).toContain('posted 1 message');

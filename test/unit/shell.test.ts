@@ -11,7 +11,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { actorLabel } from '../../src/app/context.js';
 import { shellCompleter } from '../../src/adapters/shell/completion.js';
 import { historyPathFor, loadHistory, saveHistory } from '../../src/adapters/shell/history.js';
-import { localHandle, shellMinimumRole, toChannel, toHandle } from '../../src/adapters/shell/session.js';
+import { localHandle, shellLocalAdmin, toChannel, toHandle } from '../../src/adapters/shell/session.js';
 import { classifyLine, runShell, type ShellBackend, type ShellOptions } from '../../src/adapters/shell/shell.js';
 import { CommandRegistry } from '../../src/commands/registry.js';
 import { createRouter } from '../../src/commands/router.js';
@@ -48,8 +48,8 @@ let backend: ShellBackend;
 beforeEach(() => {
   store = openStore(':memory:');
   const registry = scratchRegistry();
-  const app = { clock: systemClock, store, settings: { timeZone: 'UTC', defaultDepartment: 'paid' as const, admins: [], pageSize: 10 } };
-  backend = { registry, logger, router: createRouter({ registry, app, logger, minimumRole: shellMinimumRole('alice') }) };
+  const app = { clock: systemClock, store, settings: { timeZone: 'UTC', defaultDepartment: 'paid' as const, admins: [], staffRules: [], pageSize: 10 } };
+  backend = { registry, logger, router: createRouter({ registry, app, logger, localAdmin: shellLocalAdmin('alice') }) };
 });
 
 afterEach(() => store.close());
@@ -107,12 +107,12 @@ describe('names', () => {
     expect(toChannel(name)).toBe(channel);
   });
 
-  it('gives the local shell user admin and everyone else agent', () => {
-    const floor = shellMinimumRole('alice');
-    const as = (externalId: string, platform: 'shell' | 'slack' = 'shell') => floor({ platform, user: { externalId, handle: externalId }, channel: null, thread: null, text: '' });
-    expect(as('alice')).toBe('admin');
-    expect(as('bob')).toBe('agent');
-    expect(as('alice', 'slack')).toBe('agent');
+  it('makes the local shell user, and nobody else, the local admin', () => {
+    const local = shellLocalAdmin('alice');
+    const as = (externalId: string, platform: 'shell' | 'slack' = 'shell') => local({ platform, user: { externalId, handle: externalId }, channel: null, thread: null, text: '' });
+    expect(as('alice')).toBe(true);
+    expect(as('bob')).toBe(false);
+    expect(as('alice', 'slack')).toBe(false);
   });
 });
 

@@ -7,7 +7,7 @@ import type { Reply, Tone } from '../../src/views/reply.js';
 
 type Block = types.KnownBlock;
 
-const reply = (extras: Partial<Reply> = {}): Reply => ({ tone: 'info', visibility: 'channel', title: 'Ticket #42', ...extras });
+const reply = (extras: Partial<Reply> = {}): Reply => ({ tone: 'info', visibility: 'channel', audience: 'staff', title: 'Ticket #42', ...extras });
 
 function sectionText(block: Block | undefined): string {
   if (block?.type !== 'section' || !block.text) throw new Error(`not a section with text: ${JSON.stringify(block)}`);
@@ -207,6 +207,7 @@ describe('renderBlocks: any Reply', () => {
     {
       tone: fc.constantFrom<Tone>('success', 'info', 'warning', 'error'),
       visibility: fc.constantFrom<Reply['visibility']>('channel', 'ephemeral'),
+    audience: fc.constantFrom<Reply['audience']>('staff', 'requester'),
       title: anyText,
       text: anyText,
       fields: fc.array(fc.record({ label: anyText, value: anyText }), { maxLength: 40 }),
@@ -214,7 +215,7 @@ describe('renderBlocks: any Reply', () => {
       buttons: fc.array(fc.record({ label: anyText, command: anyText, style: fc.option(fc.constantFrom<'primary' | 'danger'>('primary', 'danger'), { nil: undefined }) }, { requiredKeys: ['label', 'command'] }), { maxLength: 120 }),
       footer: anyText,
     },
-    { requiredKeys: ['tone', 'visibility', 'title'] },
+    { requiredKeys: ['tone', 'visibility', 'audience', 'title'] },
   );
 
   it('stays within every Block Kit limit and never carries a live mass mention', () => {

@@ -16,6 +16,7 @@ import { createRocketChatRest, RocketChatApiError, type RocketChatAuth, type Roc
 import type { RoomCursors } from './cursors.js';
 import { sdkLogger } from './sdk-logger.js';
 import { pause } from '../pause.js';
+import { FairQueue } from '../fair-queue.js';
 
 /** A chat message as the adapter sees it, from the stream or from history (ts normalised). */
 export interface RocketChatMessage {
@@ -173,8 +174,14 @@ export function startRocketChatBot(options: RocketChatBotOptions): RocketChatBot
   let failedAttempts = 0;
   let lastLoss: string | undefined;
   let waiters: Array<() => void> = [];
-  // Messages are handled one at a time, in order: a stream duplicate then waits for the first copy's claim.
-  let queue: Promise<void> = Promise.resolve();
+  // Messages are handled one at a time, taking turns between authors (one person's flood does not
+  // hold everyone else), in order per author: a stream duplicate then waits for the first copy's claim.
+  const inbound = new FairQueue<{ message: RocketChatMessage; source: MessageSource }>(
+    ({ message, source }) => onMessage(message, source),
+    (error, { message }) => logger.error({ err: error, messageId: message._id }, 'Rocket.Chat message handling failed'),
+  );
+  // Per room, the times of messages queued and not handled yet: the stored cursor never passes them.
+  const unhandled = new Map<string, number[]>();
 
   const secrets = () => [config.password, config.authToken, session?.authToken].filter((s): s is string => Boolean(s));
   const sdkLog = sdkLogger(logger, secrets);
@@ -183,24 +190,29 @@ export function startRocketChatBot(options: RocketChatBotOptions): RocketChatBot
   replaceLog(sdkLog);
 
   function enqueue(message: RocketChatMessage, source: MessageSource): Promise<void> {
+    const at = message.ts.getTime();
     const previous = lastSeen.get(message.rid) ?? 0;
-    if (message.ts.getTime() > previous) lastSeen.set(message.rid, message.ts.getTime());
-    if (message.t) return queue; // system messages
+    if (at > previous) lastSeen.set(message.rid, at);
+    if (message.t) return Promise.resolve(); // system messages
     // The bot's own posts matter only when someone reacted to them (a ticket thread's first post).
-    if (message.u._id === self?.id && !message.reactions) return queue;
-    queue = queue
-      .then(() => onMessage(message, source))
-      .catch((error: unknown) => logger.error({ err: error, messageId: message._id }, 'Rocket.Chat message handling failed'))
-      // Stored only once handled: a restart in between reads the message back instead of losing it.
-      .then(() => advanceCursor(message));
-    return queue;
+    if (message.u._id === self?.id && !message.reactions) return Promise.resolve();
+    const waiting = unhandled.get(message.rid) ?? [];
+    waiting.push(at);
+    unhandled.set(message.rid, waiting);
+    // Stored only once handled: a restart in between reads the message back instead of losing it.
+    return inbound.push(message.u._id, { message, source }).then(() => advanceCursor(message.rid, at));
   }
 
-  function advanceCursor(message: RocketChatMessage): void {
+  /** Moves the room's stored cursor up to `handledAt`, but never past a message still waiting its turn. */
+  function advanceCursor(rid: string, handledAt: number): void {
+    const waiting = unhandled.get(rid) ?? [];
+    waiting.splice(waiting.indexOf(handledAt), 1);
+    if (waiting.length === 0) unhandled.delete(rid);
+    const safe = waiting.length > 0 ? Math.min(...waiting) - 1 : handledAt;
     try {
-      options.cursors?.advance(message.rid, message.ts.getTime());
+      if (safe > 0) options.cursors?.advance(rid, Math.min(safe, handledAt));
     } catch (error) {
-      logger.warn({ err: error, rid: message.rid }, 'Rocket.Chat room cursor not saved');
+      logger.warn({ err: error, rid }, 'Rocket.Chat room cursor not saved');
     }
   }
 
@@ -429,7 +441,7 @@ export function startRocketChatBot(options: RocketChatBotOptions): RocketChatBot
     async stop() {
       stopping.abort();
       await running;
-      await queue;
+      await inbound.idle();
     },
   };
 }

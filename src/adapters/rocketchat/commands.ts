@@ -10,7 +10,12 @@ import type { CommandRegistry } from '../../commands/registry.js';
 import type { Logger } from '../../log.js';
 import type { Deskops } from '../../main.js';
 import { claimOnce, isClaimed } from '../../app/claims.js';
-import { failure, type Reply } from '../../views/reply.js';
+import { failure, info, type Reply } from '../../views/reply.js';
+import { RATE_LIMITED_TITLE } from '../../commands/router.js';
+import type { DirectoryFacts } from '../../domain/access.js';
+import { FairQueue } from '../fair-queue.js';
+import type { RocketChatPeople } from './people.js';
+import { actorIsRequester } from '../../app/people.js';
 import { newCorrelationId, withCorrelation } from '../../log.js';
 import { handleReactions, ticketFromArgument, ticketFromLink, type IntakeDeps } from './intake.js';
 import type { RocketChatRoomInfo } from './rest.js';
@@ -51,11 +56,11 @@ export function commandText(text: string, syntax: CommandSyntax): string | undef
   return rest;
 }
 
-/** The Invocation for a command message: the Rocket.Chat user, the room, the thread it belongs to. */
-export function toInvocation(message: RocketChatMessage, text: string): Invocation {
+/** The Invocation for a command message: the Rocket.Chat user (with what the server says of them), the room, the thread it belongs to. */
+export function toInvocation(message: RocketChatMessage, text: string, facts?: DirectoryFacts): Invocation {
   return {
     platform: 'rocketchat',
-    user: { externalId: message.u._id, handle: message.u.username, ...(message.u.name ? { displayName: message.u.name } : {}) },
+    user: { externalId: message.u._id, handle: message.u.username, ...(message.u.name ? { displayName: message.u.name } : {}), ...(facts ? { facts } : {}) },
     channel: message.rid,
     thread: message.tmid ?? message._id,
     text,
@@ -78,45 +83,96 @@ export interface CommandHandlerDeps {
   signal?: AbortSignal;
   /** The outbox sink's pacer: replies count against the same endpoint limit. */
   pacer?: Pacer;
+  /** Who people are (staff rules) and who reads a room. */
+  people: RocketChatPeople;
+  /** Room details, cached. */
+  roomInfo(rid: string): Promise<RocketChatRoomInfo>;
 }
+
+/** A reply on its way: where the command was typed, who typed it, and what to answer. */
+interface Answer {
+  rid: string;
+  tmid: string;
+  user: { id: string; username: string };
+  reply: Reply;
+  /** Post it where it was asked without checking who reads the room (the requester's own conversation). */
+  inPlace?: boolean;
+}
+
+/** After one "slow down" answer, a flooding person gets no more of them for this long. */
+const LIMIT_NOTICE_QUIET_MS = 60_000;
 
 const messageKey = (messageId: string) => `rocketchat:msg:${messageId}`;
 
 
-/** How long a room's details (its name, for "#support" intake entries) are trusted. */
-const ROOM_INFO_TTL_MS = 10 * 60_000;
-
 /** The handler for incoming messages: reactions, `ticket from`, commands; each answered in its thread. */
 export function createCommandHandler(deps: CommandHandlerDeps): (message: RocketChatMessage, source: MessageSource) => Promise<void> {
-  const { deskops, rest, prefix, logger } = deps;
-  const rooms = new Map<string, { info: RocketChatRoomInfo; at: number }>();
+  const { deskops, rest, prefix, logger, people } = deps;
+  const limitNoticeAt = new Map<string, number>();
 
-  async function postReply(rid: string, tmid: string, reply: Reply): Promise<void> {
+  async function send(rid: string, tmid: string | undefined, reply: Reply): Promise<void> {
     const rendered = renderMessage(reply, { prefix, ...(deps.maxMessageLength ? { maxLength: deps.maxMessageLength } : {}) });
+    await withRateLimitRetry(() => rest.sendMessage({ rid, ...(tmid ? { tmid } : {}), ...rendered }), {
+      maxWaitMs: deps.maxRateLimitWaitMs ?? 60_000,
+      ...(deps.signal ? { signal: deps.signal } : {}),
+    });
+    deps.pacer?.note(rid);
+  }
+
+  /**
+   * Posts an answer in the thread it was asked in when only staff read the room (or it is the
+   * person's own direct message with the bot); anywhere else (an intake room, a room with a member
+   * who is not staff) by direct message, with a one-line pointer in the thread: Rocket.Chat has no
+   * message only one person sees.
+   */
+  async function postAnswer(answer: Answer): Promise<void> {
+    const { rid, tmid, user, reply } = answer;
+    if (answer.inPlace && reply.audience !== 'requester') {
+      logger.error({ rid, title: reply.title }, 'a reply for staff was meant for a requester thread; not posted');
+      return;
+    }
     try {
-      await withRateLimitRetry(() => rest.sendMessage({ rid, tmid, ...rendered }), {
-        maxWaitMs: deps.maxRateLimitWaitMs ?? 60_000,
-        ...(deps.signal ? { signal: deps.signal } : {}),
+      const readers = answer.inPlace ? undefined : await people.readers(rid).catch((error: unknown) => {
+        logger.warn({ err: error, rid }, 'could not tell who reads a Rocket.Chat room; answering by direct message');
+        return { staffOnly: false, memberIds: [] };
       });
-      deps.pacer?.note(rid);
+      const ownRoom = readers !== undefined && readers.memberIds.length === 1 && readers.memberIds[0] === user.id;
+      if (!readers || readers.staffOnly || ownRoom) {
+        await send(rid, tmid, reply);
+        return;
+      }
+      const { rid: direct } = await rest.createDirectMessage(user.username);
+      await send(direct, undefined, reply);
+      await send(rid, tmid, info(`@${user.username}, I answered you in a direct message.`, { audience: 'requester', visibility: 'channel' }));
     } catch (error) {
       // The command has run; running it again to re-send the reply would repeat its effect.
       logger.error({ err: error, rid }, 'Rocket.Chat reply could not be posted');
     }
   }
 
+  // Answers go out on their own, taking turns between people: a reply waiting out a rate limit
+  // holds neither the next command nor anyone else's answer.
+  const answers = new FairQueue<Answer>(postAnswer, (error) => logger.error({ err: error }, 'Rocket.Chat reply failed'));
+
+  /** Queues an answer; a person flooding commands gets one "slow down" a minute, not one per message. */
+  function answer(item: Answer): void {
+    if (item.reply.title === RATE_LIMITED_TITLE) {
+      const last = limitNoticeAt.get(item.user.id) ?? 0;
+      if (Date.now() - last < LIMIT_NOTICE_QUIET_MS) return;
+      limitNoticeAt.set(item.user.id, Date.now());
+    }
+    void answers.push(item.user.id, item);
+  }
+
   const intake: IntakeDeps = {
     deskops,
     rest,
+    people,
     self: deps.self,
-    reply: postReply,
-    async room(rid) {
-      const cached = rooms.get(rid);
-      if (cached && Date.now() - cached.at < ROOM_INFO_TTL_MS) return cached.info;
-      const info = await withRateLimitRetry(() => rest.roomInfo(rid), { maxWaitMs: deps.maxRateLimitWaitMs ?? 60_000, ...(deps.signal ? { signal: deps.signal } : {}) });
-      rooms.set(rid, { info, at: Date.now() });
-      return info;
-    },
+    // Intake confirmations go into the source message's thread: the requester's own conversation.
+    confirm: (rid, tmid, reply) => answer({ rid, tmid, user: { id: `room:${rid}`, username: '' }, reply, inPlace: true }),
+    answer: (rid, tmid, user, reply) => answer({ rid, tmid, user, reply }),
+    room: deps.roomInfo,
   };
 
   async function handle(message: RocketChatMessage, source: MessageSource): Promise<void> {
@@ -128,8 +184,13 @@ export function createCommandHandler(deps: CommandHandlerDeps): (message: Rocket
     const text = commandText(message.msg, { prefix, botUsername: deps.self()?.username, registry: deskops.registry });
     if (text === undefined) return;
     const thread = message.tmid ?? message._id;
+    const asker = { id: message.u._id, username: message.u.username };
+    // The rules are checked on every command: what the server says about this person now.
+    await people.refresh(message.u._id);
     const linkArgument = ticketFromArgument(text);
-    if (linkArgument !== undefined) {
+    const facts = people.facts(message.u._id);
+    // A requester's `ticket from` goes to the router like any other command: refused there, and audited.
+    if (linkArgument !== undefined && !actorIsRequester(deskops.app, 'rocketchat', { externalId: message.u._id, handle: message.u.username, ...(facts ? { facts } : {}) })) {
       // Reading the linked message is asynchronous, so this one is claimed after it; messages are
       // handled one at a time, so no duplicate can slip in between.
       if (isClaimed(deskops.app, messageKey(message._id))) return;
@@ -137,18 +198,18 @@ export function createCommandHandler(deps: CommandHandlerDeps): (message: Rocket
         logger.warn({ err: error, messageId: message._id }, 'Rocket.Chat ticket from link failed');
         return failure('Rocket.Chat did not give me that message just now, so no ticket was opened.', { hint: 'Try the same command again in a minute.' });
       });
-      if (claimOnce(deskops.app, messageKey(message._id))) await postReply(message.rid, thread, reply);
+      if (claimOnce(deskops.app, messageKey(message._id))) answer({ rid: message.rid, tmid: thread, user: asker, reply });
       return;
     }
     // The claim and the command share one transaction: a duplicate of this message (a second
     // subscription, a replay, catch-up overlapping the stream) finds the claim, and a crash before
     // the commit leaves neither, so catch-up after a restart runs it then.
-    const reply = deskops.app.store.transaction(() => (claimOnce(deskops.app, messageKey(message._id)) ? deskops.router.handle(toInvocation(message, text)) : undefined));
+    const reply = deskops.app.store.transaction(() => (claimOnce(deskops.app, messageKey(message._id)) ? deskops.router.handle(toInvocation(message, text, facts)) : undefined));
     if (!reply) {
       logger.debug({ messageId: message._id, source }, 'Rocket.Chat message already handled');
       return;
     }
-    await postReply(message.rid, thread, reply);
+    answer({ rid: message.rid, tmid: thread, user: asker, reply });
   }
 
   return (message, source) => withCorrelation({ requestId: newCorrelationId(), platform: 'rocketchat', messageId: message._id }, () => handle(message, source));

@@ -10,7 +10,10 @@ import { claimOnce } from '../../app/claims.js';
 import { openTicketFromChatMessage, ticketForChatMessage, titleFromText } from '../../app/chat-messages.js';
 import type { RequestContext } from '../../app/context.js';
 import { isIntakeChannel, reactionAction, reactionName } from '../../app/intake.js';
-import { resolveActor, type PlatformUser } from '../../app/people.js';
+import { actorIsRequester, personForRequester, resolveActor, type PlatformUser } from '../../app/people.js';
+import { markSolvedByRequester } from '../../app/requester-replies.js';
+import { LRUCache } from 'lru-cache';
+import type { RocketChatPeople } from './people.js';
 import type { Deskops } from '../../main.js';
 import { failure, info, success, type Reply } from '../../views/reply.js';
 import { normaliseMessage, type RocketChatMessage } from './bot.js';
@@ -22,8 +25,12 @@ export interface IntakeDeps {
   rest: RocketChatRest;
   /** Room details (name for #name intake entries), cached by the caller. */
   room(rid: string): Promise<RocketChatRoomInfo>;
-  /** Posts a reply in a room's thread. */
-  reply(rid: string, tmid: string, reply: Reply): Promise<void>;
+  /** Who people are: the staff rules read what the server says about them. */
+  people: Pick<RocketChatPeople, 'refresh' | 'facts' | 'remember'>;
+  /** Posts a reply for the requester in their conversation (the thread of their message), as it is. */
+  confirm(rid: string, tmid: string, reply: Reply): void;
+  /** Answers a person where they acted: in the thread when only staff read the room, else by direct message. */
+  answer(rid: string, tmid: string, user: { id: string; username: string }, reply: Reply): void;
   self(): { id: string; username: string } | undefined;
 }
 
@@ -54,13 +61,20 @@ export function linkedMessageId(link: string): string | undefined {
 
 const HOW_TO_LINK = 'Copy the link from the message\'s menu ("Copy link") and type !ticket from <link>.';
 
-function userOf(message: RocketChatMessage): PlatformUser {
-  return { externalId: message.u._id, handle: message.u.username, ...(message.u.name ? { displayName: message.u.name } : {}) };
+/** The author of a command, with what the server says about them (refreshed before the command ran). */
+function userOf(deps: IntakeDeps, message: RocketChatMessage): PlatformUser {
+  const facts = deps.people.facts(message.u._id);
+  return { externalId: message.u._id, handle: message.u.username, ...(message.u.name ? { displayName: message.u.name } : {}), ...(facts ? { facts } : {}) };
 }
 
 function contextFor(deps: IntakeDeps, user: PlatformUser, where: { channel: string; thread: string }): RequestContext {
   const { app } = deps.deskops;
   return { ...withTeamZone(app), actor: resolveActor(app, 'rocketchat', user), origin: { platform: 'rocketchat', ...where } };
+}
+
+/** The author of a message as a platform user. */
+function authorOf(message: RocketChatMessage): PlatformUser {
+  return { externalId: message.u._id, handle: message.u.username, ...(message.u.name ? { displayName: message.u.name } : {}) };
 }
 
 async function isIntakeRoom(deps: IntakeDeps, rid: string): Promise<boolean> {
@@ -82,6 +96,8 @@ function openFrom(deps: IntakeDeps, source: RocketChatMessage, by: PlatformUser,
     const existing = ticketForChatMessage(app, 'rocketchat', source.rid, source._id, source.tmid);
     if (existing !== undefined) return { kind: 'exists', ticketId: existing };
     const ctx = contextFor(deps, by, where);
+    // The author is the requester: known to deskops as a person from now on, so their tickets are theirs.
+    personForRequester(ctx, 'rocketchat', authorOf(source));
     // One ticket per source message, whoever asks first; the requester's own request key makes repeats no-ops.
     const ticket = openTicketFromChatMessage(
       ctx,
@@ -91,6 +107,11 @@ function openFrom(deps: IntakeDeps, source: RocketChatMessage, by: PlatformUser,
     );
     return ticket ? { kind: 'opened', ticketId: ticket.id, title: ticket.title } : { kind: 'repeat' };
   });
+}
+
+/** The line in the requester's thread that says their message is a ticket now. */
+function conversationStarted(ticketId: number): Reply {
+  return success(`Ticket #${ticketId} opened from this message`, { text: 'The support team answers in this thread.', ticketId, audience: 'requester' });
 }
 
 function openedReply(ticketId: number, title: string, author: string): Reply {
@@ -110,30 +131,41 @@ export async function ticketFromLink(deps: IntakeDeps, command: RocketChatMessag
   if (!(await isIntakeRoom(deps, source.rid))) {
     return failure('That message is not in an intake room, so it cannot become a ticket.', { hint: 'A lead makes a room an intake room by typing !channel intake add here in it.' });
   }
-  const opened = openFrom(deps, source, userOf(command), { channel: command.rid, thread: threadOf(command) }, `rocketchat:intake:${source._id}`);
+  const opened = openFrom(deps, source, userOf(deps, command), { channel: command.rid, thread: threadOf(command) }, `rocketchat:intake:${source._id}`);
   if (opened.kind !== 'opened') {
     const ticketId = opened.kind === 'exists' ? opened.ticketId : ticketForChatMessage(deps.deskops.app, 'rocketchat', source.rid, source._id, source.tmid);
     return info(`That message is already ticket #${ticketId ?? '?'}.`, { text: `Type !ticket show ${ticketId ?? ''} to see it.`.trim(), ...(ticketId ? { ticketId } : {}) });
   }
-  await deps.reply(source.rid, threadOf(source), success(`Ticket #${opened.ticketId} opened from this message`, { text: 'Updates follow in this thread.', ticketId: opened.ticketId }));
+  deps.confirm(source.rid, threadOf(source), conversationStarted(opened.ticketId));
   return openedReply(opened.ticketId, opened.title, source.u.username);
 }
 
-/** The people behind usernames, looked up once per process (reactions carry only usernames). */
-const knownUsers = new WeakMap<RocketChatRest, Map<string, PlatformUser>>();
+/** Usernames to user ids (reactions carry only usernames); the roles come fresh from the directory. */
+const knownIds = new WeakMap<RocketChatRest, LRUCache<string, PlatformUser>>();
 
+/** The reactor behind a username, with what the server says about them now. */
 async function userByName(deps: IntakeDeps, username: string): Promise<PlatformUser> {
-  const cache = knownUsers.get(deps.rest) ?? new Map<string, PlatformUser>();
-  knownUsers.set(deps.rest, cache);
-  const known = cache.get(username);
-  if (known) return known;
-  const user = await deps.rest.userByUsername(username);
-  const person: PlatformUser = { externalId: user.id, handle: user.username, ...(user.name ? { displayName: user.name } : {}) };
-  cache.set(username, person);
-  return person;
+  let cache = knownIds.get(deps.rest);
+  if (!cache) {
+    cache = new LRUCache<string, PlatformUser>({ max: 5_000, ttl: 10 * 60_000 });
+    knownIds.set(deps.rest, cache);
+  }
+  let person = cache.get(username);
+  if (!person) {
+    const user = await deps.rest.userByUsername(username);
+    deps.people.remember(user);
+    person = { externalId: user.id, handle: user.username || username, ...(user.name ? { displayName: user.name } : {}) };
+    cache.set(username, person);
+  } else await deps.people.refresh(person.externalId);
+  const facts = deps.people.facts(person.externalId);
+  return { ...person, ...(facts ? { facts } : {}) };
 }
 
-/** Acts on the reactions a (re-sent) message carries; each (message, reaction, person) once. */
+/**
+ * Acts on the reactions a (re-sent) message carries; each (message, reaction, person) once. Staff
+ * open, assign and resolve tickets with them; a requester's :white_check_mark: on their own
+ * ticket's message says it is solved, and any other reaction of theirs does nothing.
+ */
 export async function handleReactions(deps: IntakeDeps, message: RocketChatMessage): Promise<void> {
   const { app, router } = deps.deskops;
   for (const [emoji, { usernames = [] }] of Object.entries(message.reactions ?? {})) {
@@ -143,24 +175,34 @@ export async function handleReactions(deps: IntakeDeps, message: RocketChatMessa
     for (const username of usernames) {
       if (username === deps.self()?.username) continue;
       const key = `rocketchat:reaction:${message._id}:${name}:${username}`;
-      if (action === 'create-ticket') {
-        if (message.u._id === deps.self()?.id || ticketForChatMessage(app, 'rocketchat', message.rid, message._id, message.tmid) !== undefined) continue;
-        if (!(await isIntakeRoom(deps, message.rid))) continue;
-        const reactor = await userByName(deps, username);
-        const opened = openFrom(deps, message, reactor, { channel: message.rid, thread: threadOf(message) }, key);
-        if (opened.kind === 'opened') await deps.reply(message.rid, threadOf(message), openedReply(opened.ticketId, opened.title, message.u.username));
+      if (action === 'create-ticket' && (message.u._id === deps.self()?.id || ticketForChatMessage(app, 'rocketchat', message.rid, message._id, message.tmid) !== undefined)) continue;
+      if (action === 'create-ticket' && !(await isIntakeRoom(deps, message.rid))) continue;
+      // :eyes: and :white_check_mark: are everyday reactions: on messages without a ticket they mean nothing.
+      const ticketId = action === 'create-ticket' ? undefined : ticketForChatMessage(app, 'rocketchat', message.rid, message._id, message.tmid);
+      if (action !== 'create-ticket' && ticketId === undefined) continue;
+      const reactor = await userByName(deps, username);
+      const where = { channel: message.rid, thread: threadOf(message) };
+      if (actorIsRequester(app, 'rocketchat', reactor)) {
+        if (action !== 'resolve' || ticketId === undefined) continue;
+        const solved = app.store.transaction(() => (claimOnce(app, key) ? markSolvedByRequester(contextFor(deps, reactor, where), ticketId) : undefined));
+        if (solved) deps.confirm(message.rid, threadOf(message), success(`Thanks: #${ticketId} is marked solved.`, { text: 'Write here if it comes back.', ticketId, audience: 'requester' }));
         continue;
       }
-      // :eyes: and :white_check_mark: are everyday reactions: on messages without a ticket they mean nothing.
-      const ticketId = ticketForChatMessage(app, 'rocketchat', message.rid, message._id, message.tmid);
-      if (ticketId === undefined) continue;
-      const reactor = await userByName(deps, username);
+      const asker = { id: reactor.externalId, username: reactor.handle };
+      if (action === 'create-ticket') {
+        const opened = openFrom(deps, message, reactor, where, key);
+        if (opened.kind === 'opened') {
+          deps.confirm(message.rid, threadOf(message), conversationStarted(opened.ticketId));
+          deps.answer(message.rid, threadOf(message), asker, openedReply(opened.ticketId, opened.title, message.u.username));
+        }
+        continue;
+      }
       const command = action === 'assign' ? `/ticket assign ${ticketId} me` : `/ticket status ${ticketId} resolved`;
       // Claimed with the command, in one transaction: a re-sent message runs and answers nothing twice.
       const reply = app.store.transaction(() =>
         claimOnce(app, key) ? router.handle({ platform: 'rocketchat', user: reactor, channel: message.rid, thread: threadOf(message), text: command }) : undefined,
       );
-      if (reply) await deps.reply(message.rid, threadOf(message), reply);
+      if (reply) deps.answer(message.rid, threadOf(message), asker, reply);
     }
   }
 }

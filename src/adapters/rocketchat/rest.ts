@@ -52,9 +52,30 @@ export interface RocketChatRest {
   createDirectMessage(username: string): Promise<{ rid: string }>;
   /** GET chat.getMessage?msgId=: one message as stored (undefined when the server has none by that id). */
   getMessage(messageId: string): Promise<unknown>;
-  /** GET users.info?username=: a user's id and display name. */
-  userByUsername(username: string): Promise<{ id: string; username: string; name?: string }>;
+  /** GET users.info?username=: a user's id, display name and roles. */
+  userByUsername(username: string): Promise<RocketChatUser>;
+  /** GET users.info?userId=: the same, by id. */
+  userById(userId: string): Promise<RocketChatUser>;
+  /**
+   * GET channels.members / groups.members / im.members: the room's members, at most `limit`
+   * (`total` says how many there are in all).
+   */
+  roomMembers(roomId: string, type: string, limit: number): Promise<{ members: Array<{ id: string; username: string }>; total: number }>;
 }
+
+/** A Rocket.Chat user as users.info gives it. */
+export interface RocketChatUser {
+  id: string;
+  username: string;
+  name?: string;
+  /** Server-wide roles ("user", "admin", "support", ...). */
+  roles: string[];
+  /** False for a deactivated account (absent from the answer: taken as active). */
+  active: boolean;
+}
+
+/** The members endpoint for a room type. */
+const MEMBERS_ENDPOINT: Record<string, string> = { c: 'channels.members', p: 'groups.members', d: 'im.members' };
 
 /** What kind of failure a RocketChatApiError is, for callers that give their own hints. */
 export type RocketChatErrorKind = 'rate-limited' | 'unauthorized' | 'room-not-found' | 'not-allowed' | 'rejected' | 'server' | 'network';
@@ -264,14 +285,35 @@ export function createRocketChatRest(url: string, auth: AuthSource, options: Res
       }
     },
     async userByUsername(username) {
-      const body = await authed(`users.info?username=${encodeURIComponent(username)}`, 'GET');
-      const user = (body.user ?? {}) as { _id?: unknown; username?: unknown; name?: unknown };
-      const id = text(user._id);
-      if (!id) throw new RocketChatApiError(`Rocket.Chat knows no user @${username}`, 'rejected', 'users.info', { permanent: true });
-      const name = text(user.name);
-      return { id, username: text(user.username) ?? username, ...(name ? { name } : {}) };
+      return userFrom(await authed(`users.info?username=${encodeURIComponent(username)}`, 'GET'), `@${username}`);
+    },
+    async userById(userId) {
+      return userFrom(await authed(`users.info?userId=${encodeURIComponent(userId)}`, 'GET'), userId);
+    },
+    async roomMembers(roomId, type, limit) {
+      const endpoint = MEMBERS_ENDPOINT[type];
+      if (!endpoint) throw new RocketChatApiError(`Rocket.Chat rooms of type ${type} have no member list`, 'rejected', 'members', { permanent: true });
+      const body = await authed(`${endpoint}?roomId=${encodeURIComponent(roomId)}&count=${limit}`, 'GET');
+      const members = (Array.isArray(body.members) ? body.members : []) as Array<{ _id?: unknown; username?: unknown }>;
+      return {
+        members: members.flatMap((m) => {
+          const id = text(m._id);
+          return id ? [{ id, username: text(m.username) ?? '' }] : [];
+        }),
+        total: typeof body.total === 'number' ? body.total : members.length,
+      };
     },
   };
+}
+
+/** A users.info answer as a RocketChatUser. */
+function userFrom(body: Record<string, unknown>, asked: string): RocketChatUser {
+  const user = (body.user ?? {}) as { _id?: unknown; username?: unknown; name?: unknown; roles?: unknown; active?: unknown };
+  const id = text(user._id);
+  if (!id) throw new RocketChatApiError(`Rocket.Chat knows no user ${asked}`, 'rejected', 'users.info', { permanent: true });
+  const name = text(user.name);
+  const roles = Array.isArray(user.roles) ? user.roles.filter((role): role is string => typeof role === 'string') : [];
+  return { id, username: text(user.username) ?? '', ...(name ? { name } : {}), roles, active: user.active !== false };
 }
 
 /** The client for the configured bot: its personal access token when set, else a password login. */

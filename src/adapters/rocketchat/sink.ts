@@ -8,15 +8,16 @@
 import { and, eq, inArray } from 'drizzle-orm';
 import type { AppContext } from '../../app/context.js';
 import { channelMap } from '../../app/channels.js';
-import { handleOf } from '../../app/people.js';
+import { handleOf, isStaffPerson } from '../../app/people.js';
 import { DeliveryError, type DeliverySink, type OutboundMessage, type OutboxRow } from '../../delivery/sink.js';
 import type { Logger } from '../../log.js';
 import { identities, ticketThreads, tickets } from '../../store/schema.js';
 import { isReply } from '../../views/delivery.js';
-import { carriesInternalNotes, channelSetCommand, commonTicket, mustBroadcast } from '../slack/sink-policy.js';
+import { channelSetCommand, commonTicket, mustBroadcast } from '../slack/sink-policy.js';
+import type { RocketChatPeople } from './people.js';
 import { createPacer, type Pacer, type PacingOptions } from './pacing.js';
 import { renderMessage } from './render.js';
-import { RocketChatApiError, type RocketChatRest, type RocketChatRoomInfo } from './rest.js';
+import { RocketChatApiError, type RocketChatRest } from './rest.js';
 
 /** What the Rocket.Chat sink needs. */
 export interface RocketChatSinkDeps {
@@ -29,6 +30,8 @@ export interface RocketChatSinkDeps {
   maxMessageLength?: number;
   /** Pacing; the default posts at most 10 messages a minute (the limiter's default for bots). */
   pacing?: PacingOptions | Pacer;
+  /** Who reads a room: staff-only rows go only where nobody else does. */
+  people: Pick<RocketChatPeople, 'readers'>;
 }
 
 /** Where one post goes. */
@@ -41,8 +44,10 @@ interface Target {
   tmid?: string;
   /** The requester reads this room by definition (the ticket's own conversation). */
   requesterReads: boolean;
-  /** A direct message with one agent: no room lookup needed. */
+  /** A direct message with one person: no room lookup needed. */
   direct: boolean;
+  /** The person a direct message goes to. */
+  personId?: number;
 }
 
 const ROOM_ID = /^[A-Za-z0-9_-]{1,64}$/;
@@ -66,17 +71,11 @@ export function unmappedRoomHint(logical: string, prefix: string): string {
   return `No Rocket.Chat room is set for ${logical}. A lead types: ${command} (in Rocket.Chat: ${prefix}${command.slice(1)}); manifests/rocketchat.md shows how to find a room's id.`;
 }
 
-/** Rooms that people outside the agents read: livechat (a visitor), federated, a team's main room. */
-function isExternal(info: RocketChatRoomInfo): boolean {
-  return info.type === 'l' || info.federated || info.teamMain;
-}
-
 /** A DeliverySink that posts Replies to Rocket.Chat (see the module comment for what it guarantees). */
 export function createRocketChatSink(deps: RocketChatSinkDeps): DeliverySink {
   const { ctx, rest, logger, prefix } = deps;
   const { db } = ctx.store;
   const pacer: Pacer = deps.pacing && 'take' in deps.pacing ? deps.pacing : createPacer(deps.pacing);
-  const infoCache = new Map<string, RocketChatRoomInfo>();
   const dmCache = new Map<string, string>();
   const nameCache = new Map<string, string>();
 
@@ -89,19 +88,6 @@ export function createRocketChatSink(deps: RocketChatSinkDeps): DeliverySink {
     const remap = isConfigurable(target.logical) ? `, or map another room with ${channelSetCommand(target.logical, ROOM_PLACEHOLDER)}` : '';
     const fix = target.direct ? 'Check that the user exists and that deskops may create direct messages (create-d).' : `Invite the bot into the room (/invite @<bot user>)${remap}.`;
     return new DeliveryError(`${error.message} (${target.label}). ${fix}`, { permanent: true, cause: error });
-  }
-
-  async function roomInfo(target: Target): Promise<RocketChatRoomInfo> {
-    const cached = infoCache.get(target.rid);
-    if (cached) return cached;
-    let info;
-    try {
-      info = await rest.roomInfo(target.rid);
-    } catch (error) {
-      throw explain(error, target);
-    }
-    infoCache.set(target.rid, info);
-    return info;
   }
 
   async function personTarget(logical: string, personId: number): Promise<Target> {
@@ -122,16 +108,40 @@ export function createRocketChatSink(deps: RocketChatSinkDeps): DeliverySink {
       }
       dmCache.set(identity.username, rid);
     }
-    return { rid, label, logical, requesterReads: false, direct: true };
+    return { rid, label, logical, requesterReads: false, direct: true, personId };
   }
 
-  /** The ticket's thread in `rid`, if one is recorded. */
-  function storedThread(ticketId: number, rid: string): string | undefined {
+  /** The ticket's thread in `rid`, if one is recorded: the requester's conversation, or the agents' thread. */
+  function storedThread(ticketId: number, rid: string, conversation: boolean): string | undefined {
     return db
       .select({ thread: ticketThreads.thread })
       .from(ticketThreads)
-      .where(and(eq(ticketThreads.platform, 'rocketchat'), eq(ticketThreads.ticketId, ticketId), inArray(ticketThreads.channel, [rid, `rocketchat:${rid}`])))
+      .where(
+        and(
+          eq(ticketThreads.platform, 'rocketchat'),
+          eq(ticketThreads.ticketId, ticketId),
+          inArray(ticketThreads.channel, [rid, `rocketchat:${rid}`]),
+          eq(ticketThreads.conversation, conversation),
+        ),
+      )
       .get()?.thread;
+  }
+
+  /**
+   * Why a message for staff only must not go to `target`, or undefined when only staff read it:
+   * the requester's conversation, a requester's DM, or a room anyone but staff reads.
+   */
+  async function requesterReads(target: Target): Promise<string | undefined> {
+    if (target.requesterReads) return `the requester reads ${target.label}`;
+    if (target.direct) return target.personId !== undefined && isStaffPerson(ctx, target.personId) ? undefined : `${target.label} is a requester's`;
+    let readers;
+    try {
+      readers = await deps.people.readers(target.rid);
+    } catch (error) {
+      // Not knowing who reads the room is no reason to post staff text there: retry, or say what is wrong.
+      throw explain(error, target);
+    }
+    return readers.staffOnly ? undefined : `${target.label} is read by people outside the support team (an intake, livechat, federated or team room, or a member who is not staff)`;
   }
 
   /** The requester's conversation about a ticket: its room, in the thread it came from when known. */
@@ -139,7 +149,7 @@ export function createRocketChatSink(deps: RocketChatSinkDeps): DeliverySink {
     const ticket = db.select({ platform: tickets.chatPlatform, channel: tickets.chatChannel, thread: tickets.chatThread }).from(tickets).where(eq(tickets.id, ticketId)).get();
     const rid = ticket?.platform === 'rocketchat' ? roomId(ticket.channel) : undefined;
     if (!ticket || !rid) throw new DeliveryError(`ticket #${ticketId} has no Rocket.Chat room: nothing to deliver to on Rocket.Chat`, { drop: true });
-    const tmid = storedThread(ticketId, rid) ?? ticket.thread ?? undefined;
+    const tmid = storedThread(ticketId, rid, true) ?? ticket.thread ?? undefined;
     return { rid, label: `ticket #${ticketId}'s conversation`, logical, ...(tmid ? { tmid } : {}), requesterReads: true, direct: false };
   }
 
@@ -159,7 +169,7 @@ export function createRocketChatSink(deps: RocketChatSinkDeps): DeliverySink {
     return { rid, label, logical, requesterReads: false, direct: false };
   }
 
-  /** "support-t2" -> its room id, from rooms.info?roomName= (cached, with the room's info). */
+  /** "support-t2" -> its room id, from rooms.info?roomName= (cached). */
   async function ridByName(name: string, logical: string, label: string): Promise<string> {
     const cached = nameCache.get(name);
     if (cached) return cached;
@@ -170,7 +180,6 @@ export function createRocketChatSink(deps: RocketChatSinkDeps): DeliverySink {
       throw explain(error, { rid: name, label, logical, requesterReads: false, direct: false });
     }
     nameCache.set(name, info.id);
-    infoCache.set(info.id, info);
     return info.id;
   }
 
@@ -194,7 +203,7 @@ export function createRocketChatSink(deps: RocketChatSinkDeps): DeliverySink {
   function threadFor(target: Target, ticketId: number | undefined): { tmid?: string; startsThread: boolean } {
     if (target.tmid) return { tmid: target.tmid, startsThread: false };
     if (ticketId === undefined) return { startsThread: false };
-    const tmid = storedThread(ticketId, target.rid);
+    const tmid = storedThread(ticketId, target.rid, false);
     if (tmid) return { tmid, startsThread: false };
     return { startsThread: target.logical.startsWith('tier:') };
   }
@@ -203,14 +212,13 @@ export function createRocketChatSink(deps: RocketChatSinkDeps): DeliverySink {
     async post(logical: string, message: OutboundMessage, rows: readonly OutboxRow[]): Promise<void> {
       if (!isReply(message)) throw new DeliveryError(`not a Reply: the Rocket.Chat sink cannot post it to ${logical}`, { permanent: true });
       const target = await resolveTarget(logical);
-      const internal = rows.filter(carriesInternalNotes);
-      if (internal.length > 0) {
-        // Looked up only when it matters: rooms.info is rate-limited like every other endpoint.
-        const info = target.direct || target.requesterReads ? undefined : await roomInfo(target);
-        if (target.requesterReads || (info && isExternal(info))) {
-          const where = target.requesterReads ? `the requester reads ${target.label}` : `${target.label} is read outside the team (livechat, federated or a team's main room)`;
+      const forStaff = rows.filter((row) => row.audience !== 'requester');
+      if (forStaff.length > 0) {
+        // Looked up only when it matters: the room's members and info are rate-limited like every other endpoint.
+        const where = await requesterReads(target);
+        if (where) {
           const fix = isConfigurable(target.logical) ? ` Map ${target.logical} to an internal room: ${channelSetCommand(target.logical, ROOM_PLACEHOLDER)}.` : '';
-          throw new DeliveryError(`Not posted: ${internal.map((r) => r.dedupeKey).join(', ')} may quote internal notes and ${where}.${fix}`, { permanent: true });
+          throw new DeliveryError(`Not posted: ${forStaff.map((r) => r.dedupeKey).join(', ')} ${forStaff.length === 1 ? 'is' : 'are'} for staff only and ${where}.${fix}`, { permanent: true });
         }
       }
       const ticketId = commonTicket(rows) ?? message.ticketId;

@@ -11,6 +11,10 @@ import { createCommandHandler } from './commands.js';
 import { storedRoomCursors } from './cursors.js';
 import { createPacer } from './pacing.js';
 import { createRocketChatSink } from './sink.js';
+import { LRUCache } from 'lru-cache';
+import { withRateLimitRetry } from './history.js';
+import { createRocketChatPeople } from './people.js';
+import type { RocketChatRest, RocketChatRoomInfo } from './rest.js';
 
 /** A running Rocket.Chat adapter. */
 export interface RocketChatHandle {
@@ -30,6 +34,21 @@ export interface StartRocketChatOptions {
   connectTimeoutMs?: number;
   backoff?: BackoffSettings;
   maxRateLimitWaitMs?: number;
+}
+
+/** How long a room's details (type, name for "#support" intake entries) are trusted. */
+const ROOM_INFO_TTL_MS = 10 * 60_000;
+
+/** rooms.info, cached and retried through the server's rate limit (shared by commands, intake and room checks). */
+function cachedRoomInfo(rest: RocketChatRest, signal: AbortSignal, maxWaitMs = 60_000): (rid: string) => Promise<RocketChatRoomInfo> {
+  const cache = new LRUCache<string, RocketChatRoomInfo>({ max: 2_000, ttl: ROOM_INFO_TTL_MS });
+  return async (rid) => {
+    const cached = cache.get(rid);
+    if (cached) return cached;
+    const info = await withRateLimitRetry(() => rest.roomInfo(rid), { maxWaitMs, signal });
+    cache.set(rid, info);
+    return info;
+  };
 }
 
 /** Starts Rocket.Chat as configured; resolves at once (the connection comes up in the background). */
@@ -52,8 +71,12 @@ export function startRocketChat(config: Config, deskops: Deskops, options: Start
   });
   // One pacer for replies and the outbox: both post to chat.sendMessage, under one server limit.
   const pacer = createPacer();
+  const roomInfo = cachedRoomInfo(bot.rest, stopping.signal, options.maxRateLimitWaitMs);
+  const people = createRocketChatPeople({ app: deskops.app, rest: bot.rest, logger, botId: () => bot.self()?.id, roomInfo });
   route.handle = createCommandHandler({
     pacer,
+    people,
+    roomInfo,
     deskops,
     rest: bot.rest,
     prefix: rocketChat.prefix,
@@ -62,7 +85,7 @@ export function startRocketChat(config: Config, deskops: Deskops, options: Start
     signal: stopping.signal,
     ...(options.maxRateLimitWaitMs !== undefined ? { maxRateLimitWaitMs: options.maxRateLimitWaitMs } : {}),
   });
-  const sink = createRocketChatSink({ ctx: deskops.app, rest: bot.rest, logger, prefix: rocketChat.prefix, pacing: pacer });
+  const sink = createRocketChatSink({ ctx: deskops.app, rest: bot.rest, logger, prefix: rocketChat.prefix, pacing: pacer, people });
   return {
     ready: bot.ready,
     bot,

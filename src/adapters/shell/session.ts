@@ -1,6 +1,5 @@
 /** Who is typing in the shell and where: the local user, the user acted as, the channel. */
 import type { Invocation } from '../../commands/invocation.js';
-import type { Role } from '../../domain/vocabulary.js';
 
 export const DEFAULT_CHANNEL = '#helpdesk';
 
@@ -29,11 +28,12 @@ export function toChannel(name: string): string {
 }
 
 /**
- * The router's role floor for shell users: the person at the keyboard owns the database, so the
- * local user is an admin; anyone switched to with `:as` starts as an agent.
+ * Whether an invocation comes from the shell's local user: the person at the keyboard owns the
+ * database, so they are an admin. Anyone switched to with `:as` is staff (the shell is the team's
+ * own terminal) with the role they were given, an agent at first.
  */
-export function shellMinimumRole(localHandle: string): (invocation: Invocation) => Role {
-  return (invocation) => (invocation.platform === 'shell' && invocation.user.externalId === localHandle ? 'admin' : 'agent');
+export function shellLocalAdmin(localHandle: string): (invocation: Invocation) => boolean {
+  return (invocation) => invocation.platform === 'shell' && invocation.user.externalId === localHandle;
 }
 
 /** The mutable state of one shell: `:as` changes the user, `:in` the channel. */

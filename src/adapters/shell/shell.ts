@@ -27,7 +27,7 @@ export interface ShellOptions {
   interactive: boolean;
   /**
    * The person at the keyboard, sanitized with `localHandle`. They are an admin when `deskops` was
-   * created with `shellMinimumRole` for the same handle (as `startShell` does).
+   * created with `shellLocalAdmin` for the same handle (as `startShell` does).
    */
   localUser: string;
   /** Starting channel; `#helpdesk` unless given. */
@@ -208,7 +208,7 @@ function persistHistory(options: ShellOptions, rl: Interface): void {
 
 function banner(session: ShellSession, style: TextStyle): string {
   const text = `deskops shell · you are @${session.user} (admin) in ${session.channel} · /help for commands, :help for the shell, Ctrl-D to leave`;
-  return `${renderText({ tone: 'info', visibility: 'ephemeral', title: text }, style)}\n\n`;
+  return `${renderText({ tone: 'info', visibility: 'ephemeral', audience: 'staff', title: text }, style)}\n\n`;
 }
 
 /**

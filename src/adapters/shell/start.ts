@@ -8,7 +8,7 @@ import { allJobs } from '../../jobs/index.js';
 import type { Logger } from '../../log.js';
 import { createDeskops } from '../../main.js';
 import { historyPathFor } from './history.js';
-import { localHandle, shellMinimumRole } from './session.js';
+import { localHandle, shellLocalAdmin } from './session.js';
 import { runShell } from './shell.js';
 import { createShellTools, schedulerBackground } from './tools.js';
 
@@ -48,7 +48,7 @@ export async function startShell(config: Config, options: StartShellOptions = {}
   // One clock for the router, the use cases and the jobs, so `:clock` moves all of them at once.
   const clock = new SettableClock(options.clock);
   const deskops = createDeskops(config, {
-    minimumRole: shellMinimumRole(localUser),
+    localAdmin: shellLocalAdmin(localUser),
     clock,
     ...(options.logger ? { logger: options.logger } : {}),
   });

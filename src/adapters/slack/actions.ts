@@ -4,6 +4,8 @@
  */
 import type { App, BlockAction, ButtonAction } from '@slack/bolt';
 import type { Invocation } from '../../commands/invocation.js';
+import type { DirectoryFacts } from '../../domain/access.js';
+import { actorIsRequester } from '../../app/people.js';
 import { runAndRespond } from './answer.js';
 import type { SlackDeps } from './deps.js';
 import { modalRoute, openModal } from './modals.js';
@@ -15,14 +17,14 @@ export const COMMAND_ACTION = /^deskops:cmd:\d+$/;
  * The Invocation for a button press, or undefined for a button with no command. The key is the
  * trigger id, which Slack repeats when it retries the interaction, so a retry runs it once.
  */
-export function actionInvocation(body: BlockAction<ButtonAction>): Invocation | undefined {
+export function actionInvocation(body: BlockAction<ButtonAction>, facts?: DirectoryFacts): Invocation | undefined {
   const action = body.actions[0];
   if (!action?.value) return undefined;
   const container = body.container as { channel_id?: string; thread_ts?: string };
   const thread = (body.message?.thread_ts as string | undefined) ?? container.thread_ts ?? null;
   return {
     platform: 'slack',
-    user: { externalId: body.user.id, handle: body.user.username ?? body.user.name ?? body.user.id },
+    user: { externalId: body.user.id, handle: body.user.username ?? body.user.name ?? body.user.id, ...(facts ? { facts } : {}) },
     channel: body.channel?.id ?? container.channel_id ?? null,
     thread,
     text: action.value,
@@ -33,10 +35,11 @@ export function actionInvocation(body: BlockAction<ButtonAction>): Invocation | 
 /** Registers the handler for every Reply button. */
 export function registerActions(app: App, deps: SlackDeps): void {
   app.action<BlockAction<ButtonAction>>({ type: 'block_actions', action_id: COMMAND_ACTION }, async ({ ack, body, respond, context }) => {
-    const invocation = actionInvocation(body);
+    const invocation = actionInvocation(body, deps.directory.facts(body.user.id));
     if (!invocation) return ack();
-    // "Escalate" carries `/escalate <id>` without questions: the form asks for them.
-    const route = modalRoute(deps.deskops.registry, invocation.text);
+    // "Escalate" carries `/escalate <id>` without questions: the form asks for them (staff only:
+    // a requester's press goes to the router, which refuses it).
+    const route = actorIsRequester(deps.deskops.app, 'slack', invocation.user) ? undefined : modalRoute(deps.deskops.registry, invocation.text);
     if (route) {
       await ack();
       if (context.retryNum) return;

@@ -14,6 +14,16 @@ export function responseType(reply: Reply): 'ephemeral' | 'in_channel' {
   return reply.visibility === 'channel' ? 'in_channel' : 'ephemeral';
 }
 
+/**
+ * Whether a reply meant for the channel may be posted there for everyone: a reply for staff only
+ * where no requester reads (see conversations.ts); anywhere else it goes to the asker alone.
+ */
+export async function mayShowInChannel(deps: Pick<SlackDeps, 'conversations'>, reply: Reply, channel: string | null | undefined, thread?: string | null): Promise<boolean> {
+  if (reply.visibility !== 'channel' || !channel) return false;
+  if (reply.audience === 'requester') return true;
+  return (await deps.conversations.readers(channel, thread)) === 'staff';
+}
+
 /** How long a command may wait for a database lock before its ack; the rest of Slack's 3 s is the network's. */
 export const BEFORE_ACK_BUSY_WAIT_MS = 200;
 
@@ -59,8 +69,9 @@ export async function runAndRespond(deps: SlackDeps, invocation: Invocation, res
     reply = await handleRetrying(deps.deskops.router, invocation, { logger: deps.logger });
   }
   const { text, blocks } = renderBlocks(reply);
+  const inChannel = await mayShowInChannel(deps, reply, invocation.channel, invocation.thread);
   try {
-    await respond({ response_type: responseType(reply), replace_original: false, text, blocks });
+    await respond({ response_type: inChannel ? 'in_channel' : 'ephemeral', replace_original: false, text, blocks });
   } catch (error) {
     deps.logger.warn({ err: error, user: invocation.user.externalId, key: invocation.idempotencyKey }, 'slack response_url refused the reply');
   }

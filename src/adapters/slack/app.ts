@@ -74,6 +74,29 @@ export const correlateSlackRequest: Middleware<AnyMiddlewareArgs> = ({ body, nex
   return withCorrelation({ requestId, platform: 'slack', slack: slackKind(body as Record<string, unknown>) }, () => next());
 };
 
+/** The user a request comes from, and the payload's word on their own workspace when it has one. */
+export function requestUser(body: Record<string, unknown>): { id: string; team?: string } | undefined {
+  if (typeof body.user_id === 'string') return { id: body.user_id };
+  const user = body.user as { id?: unknown; team_id?: unknown } | undefined;
+  if (user && typeof user.id === 'string') return { id: user.id, ...(typeof user.team_id === 'string' ? { team: user.team_id } : {}) };
+  const event = body.event as { user?: unknown; user_team?: unknown } | undefined;
+  if (event && typeof event.user === 'string') return { id: event.user, ...(typeof event.user_team === 'string' ? { team: event.user_team } : {}) };
+  return undefined;
+}
+
+/**
+ * Before any listener: what Slack says about the person (their workspace, guest status) is made
+ * fresh, so the staff rules are checked on every request. Cached for a minute, so this is a map
+ * lookup on most requests.
+ */
+export function refreshDirectory(options: Pick<SlackDeps, 'directory'>): Middleware<AnyMiddlewareArgs> {
+  return async ({ body, next }) => {
+    const user = requestUser(body as Record<string, unknown>);
+    if (user) await options.directory.refresh(user.id, user.team);
+    await next();
+  };
+}
+
 /** Builds the Bolt app for `options.slack.mode`; call `app.init()` (with retries) before use. */
 export function createSlackApp(options: SlackAppOptions): SlackApp {
   const { slack, deskops } = options;
@@ -90,6 +113,7 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
     deferInitialization: true,
   });
   app.use(correlateSlackRequest);
+  app.use(refreshDirectory(options));
   app.error(async (error) => {
     options.logger.error({ err: error, source: 'slack' }, 'slack listener failed');
   });

@@ -6,8 +6,10 @@
  */
 import type { AckFn, App, Context, RespondArguments, RespondFn, SlashCommand } from '@slack/bolt';
 import type { Invocation } from '../../commands/invocation.js';
+import type { DirectoryFacts } from '../../domain/access.js';
 import type { CommandRegistry } from '../../commands/registry.js';
 import { tokenize, type Token } from '../../commands/tokenize.js';
+import { actorIsRequester } from '../../app/people.js';
 import { runAndRespond } from './answer.js';
 import type { SlackDeps } from './deps.js';
 import { modalRoute, openModal } from './modals.js';
@@ -23,12 +25,12 @@ export function slashCommandNames(registry: CommandRegistry, prefixCommand: stri
  * text is passed on unchanged otherwise: Slack's escaped mentions (<@U123|alice>) are tokens the
  * router's lexer reads as mentions of that Slack user id.
  */
-export function commandInvocation(body: SlashCommand, prefixCommand: string): Invocation {
+export function commandInvocation(body: SlashCommand, prefixCommand: string, facts?: DirectoryFacts): Invocation {
   const family = body.command === prefixCommand ? '' : body.command.replace(/^\//, '');
   const text = [family, body.text.trim()].filter(Boolean).join(' ');
   return {
     platform: 'slack',
-    user: { externalId: body.user_id, handle: body.user_name },
+    user: { externalId: body.user_id, handle: body.user_name, ...(facts ? { facts } : {}) },
     channel: body.channel_id || null,
     thread: null,
     text: text === '' ? 'help' : text,
@@ -54,8 +56,9 @@ export function onlyReads(registry: CommandRegistry, text: string): boolean {
 /** Registers every family's slash command and the prefix command on `app`. */
 export function registerCommands(app: App, deps: SlackDeps, registry: CommandRegistry): void {
   const handler = async ({ ack, body, respond, context }: { ack: AckFn<string | RespondArguments>; body: SlashCommand; respond: RespondFn; context: Context }) => {
-    const invocation = commandInvocation(body, deps.slack.prefixCommand);
-    const route = modalRoute(registry, invocation.text);
+    const invocation = commandInvocation(body, deps.slack.prefixCommand, deps.directory.facts(body.user_id));
+    // Forms are for staff: a requester's command goes to the router, which refuses it.
+    const route = actorIsRequester(deps.deskops.app, 'slack', invocation.user) ? undefined : modalRoute(registry, invocation.text);
     if (!route) {
       if (onlyReads(registry, invocation.text)) {
         // Nothing to lose if the process dies after this ack: ack first, so the read's store work

@@ -1,37 +1,9 @@
 /**
- * The Slack sink's decisions that need no network: which outbox rows carry internal notes, which
- * must be broadcast from a ticket thread, and the exact instructions a failure gives a lead.
+ * The Slack sink's decisions that need no network: which outbox rows must be broadcast from a
+ * ticket thread, and the exact instructions a failure gives a lead. (Who may read a row is its
+ * audience, set by the use case that queued it.)
  */
 import type { OutboxRow } from '../../delivery/sink.js';
-
-/**
- * Notifications whose body quotes an internal note (agents only), by dedupe-key prefix:
- * escalation questions, de-escalation and hand-off reasons, the on-call announcement's questions.
- */
-const INTERNAL_NOTE_KEYS = [/^escalated:/, /^deescalated:/, /^handoff:/, /^oncall:\d+:announce$/];
-
-/**
- * Notifications known to quote no internal note. Anything matching neither list counts as
- * internal: a new kind of notification must be classified here before it may reach a channel
- * the requester can read (fail closed, visibly, rather than leak).
- */
-const NOTE_FREE_KEYS = [
-  /^sla:/,
-  /^reply-due:/,
-  /^ticket-new:/,
-  /^assigned:/,
-  /^timer:/,
-  /^digest:/,
-  /^pattern:/,
-  /^ki-status-page:/,
-  /^oncall:\d+:(page|call|ack)$/,
-];
-
-/** True when the row may quote an internal note (see INTERNAL_NOTE_KEYS / NOTE_FREE_KEYS). */
-export function carriesInternalNotes(row: Pick<OutboxRow, 'dedupeKey'>): boolean {
-  if (INTERNAL_NOTE_KEYS.some((key) => key.test(row.dedupeKey))) return true;
-  return !NOTE_FREE_KEYS.some((key) => key.test(row.dedupeKey));
-}
 
 /** A red SLA warning or an on-call page: posted in the ticket's thread and broadcast to the channel. */
 export function mustBroadcast(rows: readonly Pick<OutboxRow, 'dedupeKey'>[]): boolean {

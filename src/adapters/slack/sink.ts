@@ -15,7 +15,7 @@
 import { and, eq, inArray } from 'drizzle-orm';
 import { ErrorCode, WebClient, type ChatPostMessageArguments, type WebClientOptions } from '@slack/web-api';
 import { channelMap } from '../../app/channels.js';
-import { handleOf } from '../../app/people.js';
+import { handleOf, isStaffPerson } from '../../app/people.js';
 import { DeliveryError, type DeliverySink, type OutboundMessage, type OutboxRow } from '../../delivery/sink.js';
 import { identities, ticketThreads, tickets } from '../../store/schema.js';
 import { coalesceReplies, isReply } from '../../views/delivery.js';
@@ -23,7 +23,8 @@ import type { Reply } from '../../views/reply.js';
 import { boltLogger } from './bolt-logger.js';
 import type { SlackDeps } from './deps.js';
 import { renderBlocks } from './render.js';
-import { carriesInternalNotes, channelSetCommand, commonTicket, inviteHint, mustBroadcast, unmappedHint } from './sink-policy.js';
+import { createSlackConversations, type ConversationInfo } from './conversations.js';
+import { channelSetCommand, commonTicket, inviteHint, mustBroadcast, unmappedHint } from './sink-policy.js';
 
 /** Options for the outbox's WebClient: no SDK retries, 429s rejected at once, a bounded wait. */
 export const OUTBOX_CLIENT_OPTIONS = {
@@ -68,14 +69,10 @@ interface Target {
   threadTs?: string;
   /** The requester reads this conversation by definition (the ticket's own conversation). */
   requesterReads: boolean;
+  /** A DM to this person. */
+  personId?: number;
 }
 
-interface ConversationInfo {
-  name?: string;
-  isPrivate: boolean;
-  /** Shared with another workspace or organisation (Slack Connect): treated as external. */
-  shared: boolean;
-}
 
 const CONVERSATION_ID_PATTERN = /^[CGD][A-Z0-9]{2,}$/;
 /** Slack errors that no retry can fix; each needs a person to act. */
@@ -133,11 +130,12 @@ export function createSlackSink(deps: SlackDeps, options: SlackSinkOptions = {})
   const client =
     options.client ??
     new WebClient(deps.client.token ?? deps.slack.botToken, { slackApiUrl: deps.client.slackApiUrl, logger: boltLogger(deps.logger), ...OUTBOX_CLIENT_OPTIONS });
+  // Looked up through the sink's own client too, so no lookup retries silently either.
+  const conversations = createSlackConversations(ctx, client, deps.logger);
   const minIntervalMs = options.minIntervalMs ?? 1000;
   const maxWaitMs = options.maxWaitMs ?? 5000;
   const nextAllowedAt = new Map<string, number>();
   const lastPostAt = new Map<string, number>();
-  const infoCache = new Map<string, ConversationInfo>();
   const nameCache = new Map<string, string>();
   const dmCache = new Map<string, string>();
 
@@ -190,22 +188,23 @@ export function createSlackSink(deps: SlackDeps, options: SlackSinkOptions = {})
   }
 
   async function conversationInfo(target: Target): Promise<ConversationInfo> {
-    const cached = infoCache.get(target.channel);
-    if (cached) return cached;
-    let result;
     try {
-      result = await client.conversations.info({ channel: target.channel });
+      return await conversations.info(target.channel);
     } catch (error) {
       throw failure(error, target, 'looking up');
     }
-    const channel = result.channel ?? {};
-    const info: ConversationInfo = {
-      ...(channel.name ? { name: channel.name } : {}),
-      isPrivate: channel.is_private === true,
-      shared: channel.is_ext_shared === true || channel.is_shared === true || channel.is_pending_ext_shared === true,
-    };
-    infoCache.set(target.channel, info);
-    return info;
+  }
+
+  /**
+   * Why a message for staff only must not go to `target`, or undefined when only staff read it:
+   * the requester's conversation, a requester's DM, an intake, shared or direct conversation.
+   */
+  async function requesterReads(target: Target, info: ConversationInfo, threadTs: string | undefined): Promise<string | undefined> {
+    if (target.requesterReads) return `the requester reads ${target.label}`;
+    if (target.personId !== undefined) return isStaffPerson(ctx, target.personId) ? undefined : `${target.label} is a requester's`;
+    if (info.shared) return `${target.label} is shared outside the workspace (Slack Connect)`;
+    if ((await conversations.readers(target.channel, threadTs)) !== 'staff') return `requesters read ${target.label} (an intake, direct or shared conversation, or a requester's thread)`;
+    return undefined;
   }
 
   /** "#support-t2" -> its id, from conversations.list (cached; Slack's methods take ids, not names). */
@@ -252,7 +251,7 @@ export function createSlackSink(deps: SlackDeps, options: SlackSinkOptions = {})
       if (!channel) throw new DeliveryError(`Slack opened no DM with ${who}`);
       dmCache.set(identity.userId, channel);
     }
-    return { channel, label: `a DM to ${who}`, logical, requesterReads: false };
+    return { channel, label: `a DM to ${who}`, logical, requesterReads: false, personId };
   }
 
   /**
@@ -267,7 +266,14 @@ export function createSlackSink(deps: SlackDeps, options: SlackSinkOptions = {})
     const origin = db
       .select({ thread: ticketThreads.thread })
       .from(ticketThreads)
-      .where(and(eq(ticketThreads.platform, 'slack'), eq(ticketThreads.ticketId, ticketId), inArray(ticketThreads.channel, [channel, `slack:${channel}`])))
+      .where(
+        and(
+          eq(ticketThreads.platform, 'slack'),
+          eq(ticketThreads.ticketId, ticketId),
+          inArray(ticketThreads.channel, [channel, `slack:${channel}`]),
+          eq(ticketThreads.conversation, true),
+        ),
+      )
       .get();
     const threadTs = origin?.thread ?? ticket.thread ?? undefined;
     return { channel, label: `ticket #${ticketId}'s conversation`, logical, ...(threadTs ? { threadTs } : {}), requesterReads: true };
@@ -312,10 +318,18 @@ export function createSlackSink(deps: SlackDeps, options: SlackSinkOptions = {})
   function threadFor(target: Target, ticketId: number | undefined): { threadTs?: string; startsThread: boolean } {
     if (target.threadTs) return { threadTs: target.threadTs, startsThread: false };
     if (ticketId === undefined) return { startsThread: false };
+    // The agents' thread for the ticket in this channel; never the requester's conversation.
     const thread = db
       .select({ thread: ticketThreads.thread })
       .from(ticketThreads)
-      .where(and(eq(ticketThreads.platform, 'slack'), eq(ticketThreads.ticketId, ticketId), inArray(ticketThreads.channel, [target.channel, `slack:${target.channel}`])))
+      .where(
+        and(
+          eq(ticketThreads.platform, 'slack'),
+          eq(ticketThreads.ticketId, ticketId),
+          inArray(ticketThreads.channel, [target.channel, `slack:${target.channel}`]),
+          eq(ticketThreads.conversation, false),
+        ),
+      )
       .get();
     if (thread) return { threadTs: thread.thread, startsThread: false };
     return { startsThread: target.logical.startsWith('tier:') };
@@ -389,14 +403,16 @@ export function createSlackSink(deps: SlackDeps, options: SlackSinkOptions = {})
       if (!isReply(message)) throw new DeliveryError(`not a Reply: the Slack sink cannot post it to ${logical}`, { permanent: true });
       const target = await resolveTarget(logical);
       const info = await conversationInfo(target);
-      const internal = rows.filter(carriesInternalNotes);
-      if (internal.length > 0 && (info.shared || target.requesterReads)) {
-        const where = info.shared ? `${target.label} is shared outside the workspace (Slack Connect)` : `the requester reads ${target.label}`;
-        const fix = isConfigurable(target.logical) ? ` Map ${target.logical} to an internal channel: ${channelSetCommand(target.logical, '#<internal-channel>')}.` : '';
-        throw new DeliveryError(`Not posted: ${internal.map((r) => r.dedupeKey).join(', ')} may quote internal notes and ${where}.${fix}`, { permanent: true });
-      }
       const ticketId = commonTicket(rows) ?? message.ticketId;
       const { threadTs, startsThread } = threadFor(target, ticketId);
+      const forStaff = rows.filter((row) => row.audience !== 'requester');
+      if (forStaff.length > 0) {
+        const where = await requesterReads(target, info, threadTs);
+        if (where) {
+          const fix = isConfigurable(target.logical) ? ` Map ${target.logical} to an internal channel: ${channelSetCommand(target.logical, '#<internal-channel>')}.` : '';
+          throw new DeliveryError(`Not posted: ${forStaff.map((r) => r.dedupeKey).join(', ')} ${forStaff.length === 1 ? 'is' : 'are'} for staff only and ${where}.${fix}`, { permanent: true });
+        }
+      }
       let reply: Reply = message;
       let toPost = rows;
       if (rows.some((row) => row.attempts > 0)) {

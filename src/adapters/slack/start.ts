@@ -7,9 +7,11 @@ import type { RequestListener, Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { WebClient } from '@slack/web-api';
 import type { Config, SlackConfig } from '../../config.js';
-import { newCorrelationId, withCorrelation } from '../../log.js';
+import { newCorrelationId, withCorrelation, type Logger } from '../../log.js';
 import type { Deskops } from '../../main.js';
 import { createSlackApp, type SlackApp } from './app.js';
+import { createSlackConversations } from './conversations.js';
+import { createSlackDirectory } from './directory.js';
 import { boltLogger } from './bolt-logger.js';
 import type { SlackDeps } from './deps.js';
 import { createSlackHttpServer } from './http-server.js';
@@ -51,7 +53,19 @@ export function slackClient(config: Pick<Config, 'slackApiUrl'>, slack: SlackCon
 
 /** The SlackDeps for a configured Slack. */
 export function slackDeps(config: Config, slack: SlackConfig, deskops: Deskops): SlackDeps {
-  return { deskops, slack, client: slackClient(config, slack, deskops), logger: deskops.logger.child({ adapter: 'slack' }) };
+  return slackDepsWith(deskops, slack, slackClient(config, slack, deskops), deskops.logger.child({ adapter: 'slack' }));
+}
+
+/** The SlackDeps around a given Web API client: the staff directory and conversation checks use it too. */
+export function slackDepsWith(deskops: Deskops, slack: SlackConfig, client: WebClient, logger: Logger): SlackDeps {
+  return {
+    deskops,
+    slack,
+    client,
+    logger,
+    directory: createSlackDirectory(client, deskops.app.settings.staffRules, logger),
+    conversations: createSlackConversations(deskops.app, client, logger),
+  };
 }
 
 function listen(server: Server, port: number): Promise<number> {

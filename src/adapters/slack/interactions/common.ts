@@ -8,12 +8,13 @@ import type { WebClient } from '@slack/web-api';
 import { withTeamZone } from '../../../app/calendar.js';
 import { claimOnce } from '../../../app/claims.js';
 import type { RequestContext } from '../../../app/context.js';
-import { resolveActor, type PlatformUser } from '../../../app/people.js';
+import { actorIsRequester, resolveActor, type PlatformUser } from '../../../app/people.js';
 import { identities, seenEvents } from '../../../store/schema.js';
 import { AppError } from '../../../app/errors.js';
 import { correlationId } from '../../../log.js';
 import { failure, type Reply } from '../../../views/reply.js';
 import type { SlackDeps } from '../deps.js';
+import { mayShowInChannel } from '../answer.js';
 import { renderBlocks } from '../render.js';
 
 /** Where an answer goes: the person, and the channel/thread it came from when there is one. */
@@ -29,13 +30,15 @@ export interface ReplyTarget {
  * still a working @mention, since mentions also match platform ids).
  */
 export function slackUser(deps: SlackDeps, userId: string, name?: string): PlatformUser {
-  if (name) return { externalId: userId, handle: name };
+  const facts = deps.directory.facts(userId);
+  const withFacts = facts ? { facts } : {};
+  if (name) return { externalId: userId, handle: name, ...withFacts };
   const known = deps.deskops.app.store.db
     .select({ handle: identities.handle })
     .from(identities)
     .where(and(eq(identities.platform, 'slack'), eq(identities.externalId, userId)))
     .get();
-  return { externalId: userId, handle: known?.handle ?? userId };
+  return { externalId: userId, handle: known?.handle ?? userId, ...withFacts };
 }
 
 /** The person behind an interactive payload's `user` (Slack sends the handle as username, older payloads as name). */
@@ -58,6 +61,19 @@ export function runAs(
     text,
     ...(where.idempotencyKey ? { idempotencyKey: where.idempotencyKey } : {}),
   });
+}
+
+/** Whether this Slack user is a requester right now (the staff rules, read without writing). */
+export function isRequesterUser(deps: SlackDeps, user: PlatformUser): boolean {
+  return actorIsRequester(deps.deskops.app, 'slack', user);
+}
+
+/**
+ * A requester who reached a staff-only surface (a shortcut, a form, a button): the router refuses
+ * `command` for them with its one friendly line, and audits the attempt.
+ */
+export function refusal(deps: SlackDeps, user: PlatformUser, command: string, channel?: string): Reply {
+  return runAs(deps, user, command, { ...(channel ? { channel } : {}) });
 }
 
 /**
@@ -102,16 +118,17 @@ export function cut(text: string, max: number): string {
 
 /**
  * Answers the person: ephemeral replies privately in the channel they came from, channel replies
- * in that channel (in the thread, if any); with no channel, or when posting there fails (the bot
- * is not a member), as a direct message, so no answer is lost.
+ * in that channel (in the thread, if any) when its readers may see them; with no channel, or when
+ * posting there fails (the bot is not a member), as a direct message, so no answer is lost.
  */
 export async function deliverReply(deps: SlackDeps, client: WebClient, target: ReplyTarget, reply: Reply): Promise<void> {
   const { text, blocks } = renderBlocks(reply);
   const thread = target.threadTs ? { thread_ts: target.threadTs } : {};
   if (target.channel) {
     try {
-      if (reply.visibility === 'ephemeral') await client.chat.postEphemeral({ channel: target.channel, user: target.userId, text, blocks, ...thread });
-      else await client.chat.postMessage({ channel: target.channel, text, blocks, ...thread });
+      // Staff text where a requester reads (an intake or shared channel, their thread): to the asker alone.
+      if (await mayShowInChannel(deps, reply, target.channel, target.threadTs)) await client.chat.postMessage({ channel: target.channel, text, blocks, ...thread });
+      else await client.chat.postEphemeral({ channel: target.channel, user: target.userId, text, blocks, ...thread });
       return;
     } catch (error) {
       deps.logger.warn({ err: error, channel: target.channel }, 'slack: answering in the channel failed; sending a direct message');

@@ -19,7 +19,8 @@ import { ticketListLine } from '../../../views/ticket-card.js';
 import { truncate } from '../../../domain/text.js';
 import type { SlackDeps } from '../deps.js';
 import { escapeMrkdwn, truncateForSlack } from '../render.js';
-import { plain, slackContext, slackUser } from './common.js';
+import { isRequesterUser, payloadUser, plain, slackContext, slackUser } from './common.js';
+import { requesterTickets } from '../../../app/requester-view.js';
 import { openNewTicketModal } from './ticket-modal.js';
 
 export const HOME_NEW_TICKET_ACTION = 'deskops_home_new_ticket';
@@ -96,8 +97,22 @@ function knownIssues(ctx: RequestContext): types.SectionBlock {
   return listSection(`Known issues under investigation (${issues.length})`, lines.slice(0, HOME_LIST_LIMIT), issues.length, '/known-issue list', 'None open.');
 }
 
+/** A requester's Home: their own requests, what they can type, no staff lists. */
+export function buildRequesterHome(ctx: RequestContext): types.HomeView {
+  const rows = requesterTickets(ctx);
+  const lines = rows.map((t) => `#${t.id} ${escapeMrkdwn(truncate(t.title, 150))} — ${t.status}`);
+  return {
+    type: 'home',
+    blocks: [
+      { type: 'header', text: plain('Your requests', 150) },
+      listSection(`Your requests (${rows.length})`, lines.slice(0, HOME_LIST_LIMIT), rows.length, '/ticket list', 'None yet: write your question to me in Messages, and the support team answers there.'),
+    ],
+  };
+}
+
 /** The Home view for the person behind `ctx`. */
 export function buildHomeView(ctx: RequestContext): types.HomeView {
+  if (ctx.actor.kind === 'person' && ctx.actor.role === 'requester') return buildRequesterHome(ctx);
   const sections = [myTickets(ctx), tierQueue(ctx), onCall(ctx), knownIssues(ctx)];
   const blocks: types.KnownBlock[] = [
     { type: 'header', text: plain('deskops', 150) },
@@ -121,6 +136,7 @@ export function registerHome(app: App, deps: SlackDeps): void {
   app.action(HOME_NEW_TICKET_ACTION, async ({ ack, body, client }) => {
     await ack();
     if (body.type !== 'block_actions') return;
+    if (isRequesterUser(deps, payloadUser(deps, body.user))) return;
     await openNewTicketModal(client, body.trigger_id, deps);
   });
 }

@@ -9,6 +9,7 @@ import type { TicketRow } from '../../../app/ticket-records.js';
 import type { PlatformUser } from '../../../app/people.js';
 import type { SlackDeps } from '../deps.js';
 import { slackContext } from './common.js';
+import { personForRequester } from '../../../app/people.js';
 
 /** How long a permalink may take before the ticket goes on without one. */
 export const PERMALINK_TIMEOUT_MS = 1_500;
@@ -88,6 +89,8 @@ export interface MessageLink {
   channel: string;
   ts: string;
   threadTs?: string | undefined;
+  /** The message's author (a Slack user id): the ticket's requester. */
+  author?: string | undefined;
 }
 
 /**
@@ -98,7 +101,10 @@ export interface MessageLink {
 export function openTicketFromMessage(deps: SlackDeps, user: PlatformUser, input: CreateTicketInput, link: MessageLink, eventKey: string): TicketRow | undefined {
   // A reply inside a thread belongs to that thread: Slack threads are keyed by the parent ts.
   const thread = link.threadTs ?? link.ts;
-  return deps.deskops.app.store.transaction(() =>
-    openTicketFromChatMessage(slackContext(deps, user, { channel: link.channel, thread }), input, { channel: link.channel, thread }, eventKey),
-  );
+  return deps.deskops.app.store.transaction(() => {
+    const ctx = slackContext(deps, user, { channel: link.channel, thread });
+    // The author is the requester: known to deskops as a person from now on, so their tickets are theirs.
+    if (link.author) personForRequester(ctx, 'slack', { externalId: link.author, handle: link.author });
+    return openTicketFromChatMessage(ctx, input, { channel: link.channel, thread }, eventKey);
+  });
 }

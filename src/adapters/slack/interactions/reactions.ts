@@ -6,7 +6,8 @@
 import type { App } from '@slack/bolt';
 import { isIntakeChannel, reactionAction } from '../../../app/intake.js';
 import type { SlackDeps } from '../deps.js';
-import { claimEvent, deliverReply, failureFor, releaseEvent, runAs, slackUser } from './common.js';
+import { claimEvent, deliverReply, failureFor, isRequesterUser, releaseEvent, runAs, slackContext, slackUser } from './common.js';
+import { markSolvedByRequester } from '../../../app/requester-replies.js';
 import { fetchMessage, openTicketFromMessage, permalinkOf, slackToPlain, ticketForMessage, titleFromText } from './messages.js';
 import { failure, success } from '../../../views/reply.js';
 
@@ -21,6 +22,8 @@ interface Reacted {
 async function createFromReaction(deps: SlackDeps, client: App['client'], r: Reacted, key: string): Promise<void> {
   const { app } = deps.deskops;
   if (!isIntakeChannel(app, 'slack', r.channel) || ticketForMessage(deps, r.channel, r.ts) !== undefined) return;
+  // Only staff turn a message into a ticket with a reaction; a requester's :ticket: does nothing.
+  if (isRequesterUser(deps, slackUser(deps, r.user))) return;
   let message;
   try {
     message = await fetchMessage(client, r.channel, r.ts);
@@ -44,19 +47,36 @@ async function createFromReaction(deps: SlackDeps, client: App['client'], r: Rea
       ...(message.user ? { requester: `@${message.user}` } : {}),
       ...(permalink ? { sourceLink: permalink } : {}),
     },
-    { channel: r.channel, ts: r.ts, threadTs: message.threadTs },
+    { channel: r.channel, ts: r.ts, threadTs: message.threadTs, author: message.user },
     key,
   );
   if (!ticket) return;
-  const confirmation = success(`Ticket #${ticket.id} opened from this message: ${ticket.title}`, { text: 'Updates follow in this thread.', ticketId: ticket.id });
+  // In the requester's thread: for them to read (their own message's title, no internal detail).
+  const confirmation = success(`Ticket #${ticket.id} opened from this message: ${ticket.title}`, { text: 'The support team answers in this thread.', ticketId: ticket.id, audience: 'requester' });
   await deliverReply(deps, client, { userId: r.user, channel: r.channel, threadTs: message.threadTs ?? r.ts }, confirmation);
+}
+
+/**
+ * A requester's :white_check_mark: on their own ticket's message: it is solved. Their other
+ * reactions, and this one on anyone else's ticket, do nothing.
+ */
+async function requesterSolved(deps: SlackDeps, client: App['client'], r: Reacted, ticketId: number, key: string): Promise<void> {
+  const { store } = deps.deskops.app;
+  const solved = store.transaction(() => (claimEvent(deps, key) ? markSolvedByRequester(slackContext(deps, slackUser(deps, r.user), { channel: r.channel, thread: r.ts }), ticketId) : undefined));
+  if (!solved) return;
+  await deliverReply(deps, client, { userId: r.user, channel: r.channel, threadTs: r.ts }, success(`Thanks: #${ticketId} is marked solved.`, { text: 'Write here if it comes back.', ticketId, audience: 'requester' }));
 }
 
 /** Runs the command a reaction stands for on the message's ticket, answering the reactor privately. */
 async function actOnTicket(deps: SlackDeps, client: App['client'], r: Reacted, action: 'assign' | 'resolve', key: string): Promise<void> {
   const ticketId = ticketForMessage(deps, r.channel, r.ts);
   // :eyes: and :white_check_mark: are everyday reactions: on messages without a ticket they mean nothing here.
-  if (ticketId === undefined || !claimEvent(deps, key)) return;
+  if (ticketId === undefined) return;
+  if (isRequesterUser(deps, slackUser(deps, r.user))) {
+    if (action === 'resolve') await requesterSolved(deps, client, r, ticketId, key);
+    return;
+  }
+  if (!claimEvent(deps, key)) return;
   const command = action === 'assign' ? `/ticket assign ${ticketId} me` : `/ticket status ${ticketId} resolved`;
   const reply = runAs(deps, slackUser(deps, r.user), command, { channel: r.channel, thread: r.ts });
   // Ephemeral at channel level: one inside a thread the reactor has not opened would go unseen.

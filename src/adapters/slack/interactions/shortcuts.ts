@@ -6,7 +6,7 @@ import type { App, MessageShortcut, types } from '@slack/bolt';
 import { findTicket } from '../../../app/ticket-records.js';
 import type { SlackDeps } from '../deps.js';
 import { escapeMrkdwn, renderModalTitle, truncateForSlack } from '../render.js';
-import { deliverReply, failureFor, metaString, plain, quoteArg, readMetadata, runAs, payloadUser } from './common.js';
+import { deliverReply, failureFor, isRequesterUser, metaString, plain, quoteArg, readMetadata, refusal, runAs, payloadUser } from './common.js';
 import { fetchMessage, permalinkOf, slackToPlain, titleFromText } from './messages.js';
 import { openNewTicketModal } from './ticket-modal.js';
 import { fieldErrors, selectedValue, textValue, type FieldErrors } from './view-state.js';
@@ -70,6 +70,11 @@ export function registerShortcuts(app: App, deps: SlackDeps): void {
   app.shortcut<MessageShortcut>({ callback_id: CREATE_TICKET_SHORTCUT, type: 'message_action' }, async ({ ack, shortcut, client }) => {
     await ack();
     const { channel, message } = shortcut;
+    const user = payloadUser(deps, shortcut.user);
+    if (isRequesterUser(deps, user)) {
+      await deliverReply(deps, client, { userId: shortcut.user.id, channel: channel.id }, refusal(deps, user, '/ticket new', channel.id));
+      return;
+    }
     const permalink = await permalinkOf(deps, client, channel.id, message.ts);
     const text = slackToPlain(message.text ?? '');
     await openNewTicketModal(client, shortcut.trigger_id, deps, {
@@ -84,6 +89,11 @@ export function registerShortcuts(app: App, deps: SlackDeps): void {
   app.shortcut<MessageShortcut>({ callback_id: ADD_TO_TICKET_SHORTCUT, type: 'message_action' }, async ({ ack, shortcut, client }) => {
     await ack();
     const { channel, message } = shortcut;
+    const user = payloadUser(deps, shortcut.user);
+    if (isRequesterUser(deps, user)) {
+      await deliverReply(deps, client, { userId: shortcut.user.id, channel: channel.id }, refusal(deps, user, '/ticket note', channel.id));
+      return;
+    }
     const permalink = await permalinkOf(deps, client, channel.id, message.ts);
     await client.views.open({
       trigger_id: shortcut.trigger_id,

@@ -232,11 +232,14 @@ export function registerTicketModal(app: App, deps: SlackDeps): void {
     try {
       const description = meta.descriptionCut === true ? await fullDescription(deps, client, source, view, checked.input.description) : checked.input.description;
       const input = { ...checked.input, ...(description ? { description } : {}), ...(source.permalink ? { sourceLink: source.permalink } : {}) };
-      const ticket = openTicketFromMessage(deps, user, input, source, key);
+      const author = /^@([UW][A-Z0-9]{6,})$/.exec(input.requester ?? '')?.[1];
+      const ticket = openTicketFromMessage(deps, user, input, { ...source, author }, key);
       if (!ticket) return;
+      // In the requester's thread: for them to read.
       const confirmation = success(`Ticket #${ticket.id} opened from this message: ${ticket.title}`, {
-        text: `Requester ${ticket.requester ?? '—'}; updates follow in this thread.`,
+        text: 'The support team answers in this thread.',
         ticketId: ticket.id,
+        audience: 'requester',
       });
       await deliverReply(deps, client, { userId: body.user.id, channel: source.channel, threadTs: source.threadTs ?? source.ts }, confirmation);
     } catch (error) {
