@@ -2,6 +2,7 @@ ALTER TABLE `outbox` ADD `audience` text DEFAULT 'staff' NOT NULL;--> statement-
 ALTER TABLE `people` ADD `staff_grant` text;--> statement-breakpoint
 ALTER TABLE `people` ADD `is_staff` integer DEFAULT false NOT NULL;--> statement-breakpoint
 ALTER TABLE `ticket_threads` ADD `conversation` integer DEFAULT false NOT NULL;--> statement-breakpoint
+CREATE INDEX `handled_invocations_at` ON `handled_invocations` (`at`);--> statement-breakpoint
 -- Everyone known before this was an agent: they stay marked staff until their next command checks
 -- them against DESKOPS_STAFF (deskops doctor lists those no rule or /people add covers).
 UPDATE `people` SET `is_staff` = 1;--> statement-breakpoint

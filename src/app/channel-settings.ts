@@ -4,6 +4,7 @@ import type { AppContext, RequestContext } from './context.js';
 import { invalid } from './errors.js';
 import { requireRole } from './people.js';
 import { writeSetting } from './team-settings.js';
+import { listIntakeChannels } from './intake.js';
 import { closestMatches } from '../domain/text.js';
 
 /** The short names people type for each logical channel: "t2", "helpdesk", "engagement". */
@@ -57,12 +58,26 @@ export function setChannel(ctx: RequestContext, input: { name: string; channel: 
     if (!channel) {
       throw invalid(`"${input.channel}" is not a channel.`, 'Type it as #support-t2, or as a platform id such as slack:C0123ABCD or rocketchat:<roomId>.');
     }
+    refuseRequesterPlace(ctx, channel, logical);
     const map = channelMap(ctx);
     const before = map[logical] ?? null;
     if (before === channel) return { logical, channel, before, changed: false };
     writeSetting(ctx, 'channels', { ...map, [logical]: channel });
     return { logical, channel, before, changed: true };
   });
+}
+
+/**
+ * A channel requesters read (an intake channel; one the platform says is shared with another
+ * organisation or has members who are not staff) cannot take staff notifications: refused here,
+ * as the sinks would refuse every message sent there.
+ */
+function refuseRequesterPlace(ctx: RequestContext, channel: string, logical: string): void {
+  const short = logical.split(':')[1];
+  const hint = `Pick a channel only the support team reads: /channel set ${short} #<internal-channel>.`;
+  if (listIntakeChannels(ctx).includes(channel)) throw invalid(`${channel} is an intake channel: requesters read it, and ${logical} carries internal notes.`, hint);
+  const place = ctx.places?.get(channel);
+  if (place?.readers === 'requester') throw invalid(`${channel} is read by people outside the support team${place.why ? ` (${place.why})` : ''}, and ${logical} carries internal notes.`, hint);
 }
 
 /** Every logical channel in a fixed order, with its real channel or null. */

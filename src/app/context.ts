@@ -5,6 +5,7 @@ import type { Access } from '../domain/access.js';
 import type { Platform, Tier } from '../domain/vocabulary.js';
 import type { Settings } from '../config.js';
 import type { RateLimits } from './rate-limits.js';
+import type { PlaceFacts } from '../commands/invocation.js';
 
 /** A person acting through a platform identity, or a scheduled job acting on its own. */
 export type Actor =
@@ -33,6 +34,8 @@ export interface RequestContext extends AppContext {
   actor: Actor;
   /** Where the request came from; notifications about it may go back there. */
   origin: { platform: Platform; channel: string | null; thread: string | null };
+  /** Who reads the channels the request named, as the adapter found out (see Invocation.places). */
+  places?: ReadonlyMap<string, PlaceFacts>;
 }
 
 /** "@alice" for people, "system:sla-watch" for jobs: what audit events and notes show. */

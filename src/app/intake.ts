@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import type { Platform } from '../domain/vocabulary.js';
 import { normalizeChannel } from './channel-settings.js';
+import { channelMap } from './channels.js';
 import type { AppContext, RequestContext } from './context.js';
 import { invalid } from './errors.js';
 import { requireRole } from './people.js';
@@ -58,6 +59,12 @@ export function addIntakeChannel(ctx: RequestContext, raw: string): IntakeChange
     const channel = intakeChannelFrom(ctx, raw);
     const channels = listIntakeChannels(ctx);
     if (channels.includes(channel)) return { channel, changed: false, channels };
+    // A channel for staff notifications (a tier queue, the leads) must not become a room customers write in.
+    const mapped = Object.entries(channelMap(ctx)).find(([, real]) => real === channel);
+    if (mapped) {
+      const short = mapped[0].split(':')[1];
+      throw invalid(`${channel} is where deskops posts ${mapped[0]} notifications, which carry internal notes.`, `Map ${short} to another channel first (/channel set ${short} #<internal-channel>), or pick another room for requesters.`);
+    }
     const next = [...channels, channel];
     writeSetting(ctx, INTAKE_SETTING, next);
     return { channel, changed: true, channels: next };

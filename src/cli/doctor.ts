@@ -2,7 +2,7 @@
  * `deskops doctor`: checks what an operator would check by hand (configuration, the database
  * file, the outbox backlog, the scheduler's last runs, whether Slack and Rocket.Chat accept our
  * credentials) and prints one line per check with what to do, then a verdict. Read-only: the
- * database is opened read-only when SQLite allows it, and nothing is migrated or written.
+ * database is opened read-only, never otherwise, and nothing is migrated or written.
  *
  * Exit codes: 0 healthy (warnings allowed unless --strict), 1 at least one failure (or a warning
  * with --strict). Secrets never appear in the output: only whether they are set and accepted.
@@ -10,13 +10,15 @@
 import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import Database from 'better-sqlite3';
-import { ConfigError, isTimeZone, loadConfig, type Config } from '../config.js';
+import { ConfigError, isTimeZone, loadConfig, maskUrl, type Config } from '../config.js';
+import { hasRuleFor, isListedAdmin } from '../domain/access.js';
+import type { Platform } from '../domain/vocabulary.js';
 import { appliedTags, readJournal } from './migrate.js';
 
 export type CheckStatus = 'ok' | 'warn' | 'fail' | 'skip';
 
 export interface Check {
-  /** Short stable name: config, timezone, database, integrity, foreign-keys, migrations, wal, outbox, jobs, slack, rocketchat. */
+  /** Short stable name: config, timezone, database, file-mode, integrity, foreign-keys, migrations, wal, outbox, jobs, people, slack, rocketchat. */
   name: string;
   status: CheckStatus;
   /** What was found. */
@@ -92,16 +94,62 @@ function checkConfig(env: Record<string, string | undefined>): { check: Check; c
 
 // ---------------------------------------------------------------- database
 
-/** Opens the file read-only when possible (a WAL database in a read-only folder may need write access for its -shm). */
+/** Opens the file read-only, never otherwise: the doctor promises to change nothing. */
 function openReadOnly(path: string): Database.Database {
+  const db = new Database(path, { readonly: true, fileMustExist: true });
   try {
-    const db = new Database(path, { readonly: true, fileMustExist: true });
     db.pragma('schema_version');
     return db;
   } catch (error) {
-    if (/not a database|malformed|corrupt/i.test(errorText(error))) throw error;
-    return new Database(path, { fileMustExist: true });
+    db.close();
+    throw error;
   }
+}
+
+/** What to do when the database cannot be opened: permissions are fixed, damage is restored. */
+function openFailureFix(path: string, error: unknown): string {
+  const text = errorText(error);
+  const code = (error as { code?: unknown }).code;
+  if (/not a database|malformed|corrupt/i.test(text) || code === 'SQLITE_CORRUPT' || code === 'SQLITE_NOTADB') {
+    return 'stop deskops and restore the latest backup (see "Backup and restore" in the README); keep the damaged file for inspection';
+  }
+  if (code === 'EACCES' || /permission|unable to open|readonly|read-only|SQLITE_CANTOPEN|SQLITE_PERM|SQLITE_READONLY/i.test(`${text} ${String(code)}`)) {
+    return `run deskops doctor as the user deskops runs as, or let that user read ${path} and write its folder (a WAL database needs ${path}-shm): check the owner and mode with ls -l (600, owned by deskops' user, is right)`;
+  }
+  return 'check the path, the disk and the file permissions; the log of deskops start says more';
+}
+
+/** World- or group-readable database files (created 0600 by deskops; older installs may be 0644). */
+function checkFileMode(path: string): Check {
+  const exposed = [path, `${path}-wal`, `${path}-shm`].filter((file) => existsSync(file) && (statSync(file).mode & 0o077) !== 0);
+  if (exposed.length === 0) return ok('file-mode', `${path} readable by its owner only`);
+  return warn('file-mode', `${exposed.join(', ')} can be read by other users of this machine (tickets, notes, contacts)`, `chmod 600 ${exposed.join(' ')}`);
+}
+
+/**
+ * People marked staff whom neither DESKOPS_ADMINS, a /people add nor a DESKOPS_STAFF rule of their
+ * platform covers: after an upgrade from a version where everyone was an agent, they become
+ * requesters at their next command.
+ */
+function checkPeople(db: Database.Database, config: Config | undefined): Check {
+  if (!config) return skip('people', 'configuration invalid');
+  const rows = db
+    .prepare(
+      `SELECT people.id AS id, identities.platform AS platform, identities.external_id AS externalId, identities.handle AS handle
+       FROM people JOIN identities ON identities.person_id = people.id
+       WHERE people.is_staff = 1 AND people.staff_grant IS NULL`,
+    )
+    .all() as { id: number; platform: Platform; externalId: string; handle: string }[];
+  const uncovered = rows.filter((row) => row.platform !== 'shell' && !hasRuleFor(config.settings.staffRules, row.platform) && !isListedAdmin(config.settings.admins, row.platform, row.externalId));
+  const ruled = rows.filter((row) => row.platform !== 'shell' && hasRuleFor(config.settings.staffRules, row.platform) && !isListedAdmin(config.settings.admins, row.platform, row.externalId));
+  const note = ruled.length > 0 ? `; ${ruled.length} more stay staff only while their DESKOPS_STAFF rule covers them` : '';
+  if (uncovered.length === 0) return ok('people', `every staff member is covered by DESKOPS_ADMINS, /people add or a rule${note}`);
+  const names = [...new Set(uncovered.map((row) => `@${row.handle} (${row.platform})`))];
+  return warn(
+    'people',
+    `${names.length} marked staff but covered by no rule, admin entry or /people add: ${names.slice(0, 20).join(', ')}${names.length > 20 ? ', …' : ''}; they become requesters at their next command${note}`,
+    'keep each one who is staff with /people add @user agent|lead|admin, or set DESKOPS_STAFF (see "Who can do what" in the README)',
+  );
 }
 
 function checkTimeZone(config: Config | undefined, db: Database.Database | undefined): Check {
@@ -201,7 +249,7 @@ function checkJobs(db: Database.Database, now: Date): Check {
 }
 
 function databaseChecks(dbPath: string, config: Config | undefined, now: Date): Check[] {
-  const dependent = ['integrity', 'foreign-keys', 'migrations', 'wal', 'outbox', 'jobs'];
+  const dependent = ['file-mode', 'integrity', 'foreign-keys', 'migrations', 'wal', 'outbox', 'jobs', 'people'];
   const skipped = (why: string) => dependent.map((name) => skip(name, why));
   if (dbPath === ':memory:') return [checkTimeZone(config, undefined), skip('database', 'DESKOPS_DB is :memory: (nothing to check)'), ...skipped('in-memory database')];
   const path = resolve(dbPath);
@@ -212,10 +260,10 @@ function databaseChecks(dbPath: string, config: Config | undefined, now: Date): 
   try {
     db = openReadOnly(path);
   } catch (error) {
-    return [checkTimeZone(config, undefined), fail('database', `cannot open ${path}: ${errorText(error)}`, 'stop deskops and restore the latest backup (see "Backup and restore" in the README)'), ...skipped('database unreadable')];
+    return [checkTimeZone(config, undefined), fail('database', `cannot open ${path} read-only: ${errorText(error)}`, openFailureFix(path, error)), ...skipped('database unreadable')];
   }
   try {
-    const checks: Check[] = [checkTimeZone(config, db), ok('database', `${path} (${statSync(path).size.toLocaleString('en-US')} bytes), opened ${db.readonly ? 'read-only' : 'read-write (read-only was refused)'}`)];
+    const checks: Check[] = [checkTimeZone(config, db), ok('database', `${path} (${statSync(path).size.toLocaleString('en-US')} bytes), opened read-only`), checkFileMode(path)];
     for (const [name, check] of [
       ['integrity', () => checkIntegrity(db)],
       ['foreign-keys', () => checkForeignKeys(db)],
@@ -223,6 +271,7 @@ function databaseChecks(dbPath: string, config: Config | undefined, now: Date): 
       ['wal', () => checkWal(db)],
       ['outbox', () => checkOutbox(db, now)],
       ['jobs', () => checkJobs(db, now)],
+      ['people', () => checkPeople(db, config)],
     ] as const) {
       try {
         checks.push(check());
@@ -296,12 +345,14 @@ async function checkRocketChat(config: Config | undefined, timeoutMs: number): P
   const rc = config.rocketChat;
   if (!rc) return skip('rocketchat', 'not configured (ROCKETCHAT_URL unset)');
   const base = rc.url.replace(/\/+$/, '');
+  // The URL holds no credentials (the configuration refuses them); masked anyway, as it is printed.
+  const shown = maskUrl(base).replace(/\/+$/, '');
   let version = '';
   try {
     const info = await getJson(`${base}/api/info`, { method: 'GET' }, timeoutMs);
     if (typeof info.body.version === 'string') version = ` ${info.body.version}`;
   } catch (error) {
-    return fail('rocketchat', unreachable('Rocket.Chat', base, error, timeoutMs), 'check ROCKETCHAT_URL (scheme and port), the network and that the server is up');
+    return fail('rocketchat', unreachable('Rocket.Chat', shown, error, timeoutMs), 'check ROCKETCHAT_URL (scheme and port), the network and that the server is up');
   }
   let credentials: { token: string; userId: string };
   let loggedIn = false;
@@ -328,7 +379,7 @@ async function checkRocketChat(config: Config | undefined, timeoutMs: number): P
     }
     return ok('rocketchat', `server${version} reachable; logged in as ${me.body.username} (${loggedIn ? 'password' : 'access token'})`);
   } catch (error) {
-    return fail('rocketchat', unreachable('Rocket.Chat', base, error, timeoutMs), 'check ROCKETCHAT_URL, the network and that the server is up');
+    return fail('rocketchat', unreachable('Rocket.Chat', shown, error, timeoutMs), 'check ROCKETCHAT_URL, the network and that the server is up');
   }
 }
 

@@ -156,6 +156,7 @@ export function createRouter(options: RouterOptions): Router {
           ...withTeamZone(app),
           actor,
           origin: { platform: invocation.platform, channel: invocation.channel, thread: invocation.thread },
+          ...(invocation.places ? { places: invocation.places } : {}),
         };
         const answer = requester ? requesterReply(words, match, reader, ctx) : staffReply(words, match, reader, ctx);
         // Only a change needs its reply kept for a retry; a read runs again harmlessly, and its reply

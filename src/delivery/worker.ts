@@ -254,7 +254,7 @@ function release(ctx: JobContext, item: Outgoing, at: Date, report: DeliveryRepo
 
 /**
  * Delivers the outbox rows due at `now` (one bounded batch): drops stale ones, coalesces the rest
- * per channel, posts through `sink` one message at a time, marks them sent or schedules a retry.
+ * per channel, posts through `sink` (the channels side by side, each in order), marks them sent or schedules a retry.
  */
 export async function deliverDue(ctx: JobContext, now: Date, sink: DeliverySink, options: DeliveryOptions = {}): Promise<DeliveryReport> {
   const settings = { ...DEFAULTS, ...options };
@@ -276,9 +276,18 @@ export async function deliverDue(ctx: JobContext, now: Date, sink: DeliverySink,
     storeBackoff.delete(ctx.store);
     ctx.logger.info({ trouble: backoff.trouble, skippedRuns: backoff.skipped }, 'the database works again; outbox delivery resumed');
   }
-  const waitUntil = new Map<string, Date>();
-  for (const item of outgoing) {
-    const deferredTo = waitUntil.get(item.channel);
+  // Each channel's messages go out in order, the channels side by side: a slow or hung destination
+  // (a paging webhook timing out, a rate-limited room) holds only its own messages.
+  const byChannel = new Map<string, Outgoing[]>();
+  for (const item of outgoing) byChannel.set(item.channel, [...(byChannel.get(item.channel) ?? []), item]);
+  await Promise.all([...byChannel.values()].map((items) => deliverInOrder(ctx, items, now, sink, settings, report)));
+  return report;
+}
+
+/** Posts one channel's messages one after the other; after a Retry-After the rest wait their turn. */
+async function deliverInOrder(ctx: JobContext, items: readonly Outgoing[], now: Date, sink: DeliverySink, settings: Required<DeliveryOptions>, report: DeliveryReport): Promise<void> {
+  let deferredTo: Date | undefined;
+  for (const item of items) {
     if (deferredTo) {
       release(ctx, item, deferredTo, report);
       continue;
@@ -289,13 +298,11 @@ export async function deliverDue(ctx: JobContext, now: Date, sink: DeliverySink,
       // out; the sink then checks for the earlier post before posting (see the module comment).
       await sink.post(item.channel, item.message, item.rows);
     } catch (error) {
-      const retryAt = markFailed(ctx, item, error, now, settings, report);
-      if (retryAt) waitUntil.set(item.channel, retryAt);
+      deferredTo = markFailed(ctx, item, error, now, settings, report);
       continue;
     }
     markSent(ctx, item, now, report);
   }
-  return report;
 }
 
 /**

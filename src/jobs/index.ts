@@ -2,6 +2,7 @@
 import type { Job } from './job.js';
 import { oncallLadderJob } from './oncall-ladder.js';
 import { patternWatchJob } from './pattern-watch.js';
+import { pruneRequestsJob } from './prune-requests.js';
 import { slaWatchJob } from './sla-watch.js';
 import { staffingWatchJob } from './staffing-watch.js';
 import { statusTimersJob } from './status-timers.js';
@@ -12,5 +13,5 @@ import { weeklyDigestJob } from './weekly-digest.js';
  * tickets), then the watchers that read that state, the digest last.
  */
 export function allJobs(): Job[] {
-  return [statusTimersJob, slaWatchJob, oncallLadderJob, patternWatchJob, staffingWatchJob, weeklyDigestJob];
+  return [statusTimersJob, slaWatchJob, oncallLadderJob, patternWatchJob, staffingWatchJob, weeklyDigestJob, pruneRequestsJob];
 }

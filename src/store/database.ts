@@ -1,5 +1,5 @@
 /** Opens the SQLite file with the pragmas deskops relies on and applies pending migrations. */
-import { mkdirSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
@@ -152,7 +152,7 @@ function cachePreparedStatements(sqlite: Database.Database): void {
 
 /** Opens (creating if needed) the database at `path`; ':memory:' works for tests. */
 export function openStore(path: string, options: OpenOptions = {}): Store {
-  if (path !== ':memory:') mkdirSync(dirname(resolve(path)), { recursive: true });
+  if (path !== ':memory:') createPrivately(path);
   const sqlite = new Database(path);
   sqlite.pragma('journal_mode = WAL');
   sqlite.pragma('foreign_keys = ON');
@@ -196,8 +196,19 @@ export function openStore(path: string, options: OpenOptions = {}): Store {
   };
 }
 
-/** Copies the live database to `target` with SQLite's online backup (safe while the bot runs). */
+/**
+ * Creates the file (and its folder) readable by its owner only, unless it exists: tickets, notes
+ * and contacts are nobody else's business. SQLite gives the -wal and -shm files the database
+ * file's mode.
+ */
+function createPrivately(path: string): void {
+  const absolute = resolve(path);
+  mkdirSync(dirname(absolute), { recursive: true, mode: 0o700 });
+  if (!existsSync(absolute)) closeSync(openSync(absolute, 'a', 0o600));
+}
+
+/** Copies the live database to `target` with SQLite's online backup (safe while the bot runs), readable by its owner only. */
 export async function backupStore(store: Store, target: string): Promise<void> {
-  mkdirSync(dirname(resolve(target)), { recursive: true });
+  createPrivately(target);
   await store.sqlite.backup(target);
 }

@@ -238,14 +238,19 @@ export const outbox = sqliteTable(
 );
 
 /**
- * Invocations already handled, keyed by the adapter's idempotency key (a Slack trigger id, a
- * Rocket.Chat message id); a retried request gets the stored reply instead of running again.
+ * Commands that changed something, keyed by the adapter's idempotency key (a Slack trigger id);
+ * a retried request gets the stored reply instead of running again. Reads are not kept (a retry
+ * runs them again harmlessly), and rows are pruned after a day: Slack retries within minutes.
  */
-export const handledInvocations = sqliteTable('handled_invocations', {
-  key: text('key').primaryKey(),
-  reply: text('reply', { mode: 'json' }).notNull(),
-  at: instant('at').notNull(),
-});
+export const handledInvocations = sqliteTable(
+  'handled_invocations',
+  {
+    key: text('key').primaryKey(),
+    reply: text('reply', { mode: 'json' }).notNull(),
+    at: instant('at').notNull(),
+  },
+  (t) => [index('handled_invocations_at').on(t.at)],
+);
 
 
 /**

@@ -1,4 +1,5 @@
 /** How instants, people and ticket numbers look in replies, in the team's time zone. */
+import { stripInvisible } from './inert.js';
 import { TZDate } from '@date-fns/tz';
 import { format, formatDistanceStrict } from 'date-fns';
 
@@ -20,14 +21,14 @@ export function formatWhen(instant: Date, now: Date, timeZone: string): string {
 
 export const ticketRef = (id: number): string => `#${id}`;
 
-/** Single-line text for titles and list rows: control characters and line breaks become spaces. */
+/** Single-line text for titles and list rows: control characters and line breaks become spaces; bidi and zero-width characters go. */
 export function oneLine(text: string): string {
   // eslint-disable-next-line no-control-regex -- stripping control characters is the point
-  return text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g, ' ').replace(/\s+/g, ' ').trim();
+  return stripInvisible(text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g, ' ')).replace(/\s+/g, ' ').trim();
 }
 
-/** Multi-line text with control characters (other than line breaks and tabs) removed. */
+/** Multi-line text with control, bidi and zero-width characters removed (line breaks and tabs kept). */
 export function cleanText(text: string): string {
-  // eslint-disable-next-line no-control-regex -- stripping control characters is the point
-  return text.replace(/\r\n?/g, '\n').replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, '').trim();
+  // Tabs stay (a pasted log or snippet keeps its shape); stripInvisible would make them spaces.
+  return text.split('\t').map(stripInvisible).join('\t').trim();
 }

@@ -6,6 +6,7 @@
  * A rendered reply never contains an empty line, because piped output separates replies with
  * one; the body hangs two spaces under the title's tone icon.
  */
+import { stripInvisible } from './inert.js';
 import { stripVTControlCharacters, styleText } from 'node:util';
 import type { Reply, ReplyButton, ReplyField, ReplySection, Tone } from './reply.js';
 
@@ -199,17 +200,13 @@ function renderButton(button: ReplyButton, textStyle: TextStyle): string {
   return `${INDENT}${style('dim', '→', textStyle)} ${renderInline(button.label, textStyle)}: ${style('cyan', button.command, textStyle)}`;
 }
 
-// C0 controls except newline (tab is handled apart), DEL, C1 controls (ESC and CSI start terminal
-// escape sequences), and lone UTF-16 surrogates. Written with escapes so the source stays readable.
-// eslint-disable-next-line no-control-regex
-const CONTROL = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
-
 /**
  * Reply text is untrusted (titles, comments, names typed by anyone): control characters would let
- * it move the cursor, clear the screen or retitle the terminal, so they go before rendering.
+ * it move the cursor, clear the screen or retitle the terminal, and bidi controls reorder what is
+ * shown, so they go before rendering (views/inert.ts).
  */
 export function cleanTerminalText(text: string): string {
-  return text.replace(/\r\n?/g, '\n').replace(/\t/g, ' ').replace(CONTROL, '');
+  return stripInvisible(text);
 }
 
 function cleanReply(reply: Reply): Reply {

@@ -2,6 +2,7 @@
  * The Slack delivery sink against a loopback stand-in for Slack's Web API: channel mapping, ticket
  * threads, DMs, mentions, pacing, 429s, joining, internal notes, and the outbox worker end to end.
  */
+import { writeSetting } from '../../src/app/team-settings.js';
 import { slackDepsWith } from '../../src/adapters/slack/start.js';
 import { WebClient } from '@slack/web-api';
 import { eq } from 'drizzle-orm';
@@ -208,7 +209,8 @@ describe('rows for staff only', () => {
 
   it('never posts one to an intake channel, a DM with a requester, or the thread a ticket was opened from', async () => {
     api.on('conversations.info', () => ({ ok: true, channel: { id: 'C0T2', name: 'support-t2' } }));
-    desk.run('/channel intake add slack:C0T2');
+    // An install from before the commands refused it: the tier channel is also an intake channel.
+    desk.app.store.transaction(() => writeSetting(actAs(desk.app, 'lead', 'lead'), 'intake-channels', ['slack:C0T2']));
     expect((await rejection(sink().post('tier:t2', notice('x'), [row('sla:4:1:red')]))).message).toContain('intake');
     const customer = actAs(desk.app, 'U0CUSTOMER', 'requester', 'slack').actor;
     if (customer.kind !== 'person') throw new Error('expected a person');

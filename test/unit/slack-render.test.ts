@@ -169,8 +169,12 @@ describe('escaping', () => {
     expect(escapeMrkdwn('<https://evil.example|click>')).toBe('&lt;https://evil.example|click&gt;');
   });
 
-  it('keeps single-person mentions and channel links quoted from Slack', () => {
-    expect(escapeMrkdwn('ask <@U0123ABC> in <#C0456DEF|support> & <@U0123ABC|alice>')).toBe('ask <@U0123ABC> in <#C0456DEF|support> &amp; <@U0123ABC|alice>');
+  it('keeps channel links quoted from Slack, and shows quoted user mentions as text that pings nobody', () => {
+    expect(escapeMrkdwn('ask <@U0123ABC> in <#C0456DEF|support> & <@U0123ABC|alice>')).toBe('ask @U0123ABC in <#C0456DEF|support> &amp; @alice');
+  });
+
+  it('removes bidi overrides and zero-width characters, keeping the joiners inside emoji', () => {
+    expect(escapeMrkdwn('pay‮fdp.exe ​hid⁠den ﻿x 👩‍💻 a‍b')).toBe('payfdp.exe hidden x 👩‍💻 ab');
   });
 
   it('removes control characters and lone surrogates', () => {

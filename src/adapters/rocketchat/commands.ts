@@ -5,7 +5,7 @@
  * run it twice) and is answered in its thread. Rocket.Chat has no ephemeral messages for bots, so
  * replies meant for one person (errors, usage, lists) are posted in the thread like the rest.
  */
-import type { Invocation } from '../../commands/invocation.js';
+import type { Invocation, PlaceFacts } from '../../commands/invocation.js';
 import type { CommandRegistry } from '../../commands/registry.js';
 import type { Logger } from '../../log.js';
 import type { Deskops } from '../../main.js';
@@ -175,6 +175,20 @@ export function createCommandHandler(deps: CommandHandlerDeps): (message: Rocket
     room: deps.roomInfo,
   };
 
+  /** Who reads each room the command names (rocketchat:<roomId>): the use case refuses staff notifications where requesters read. */
+  async function placesOf(text: string): Promise<ReadonlyMap<string, PlaceFacts> | undefined> {
+    const rids = [...new Set([...text.matchAll(/\brocketchat:([A-Za-z0-9_-]{1,64})\b/gi)].map((m) => m[1]!))];
+    if (rids.length === 0) return undefined;
+    const entries = await Promise.all(
+      rids.map(async (rid): Promise<[string, PlaceFacts]> => {
+        const readers = await people.readers(rid).catch(() => undefined);
+        if (!readers) return [`rocketchat:${rid}`, { readers: 'requester', why: 'Rocket.Chat would not say who is in it' }];
+        return [`rocketchat:${rid}`, readers.staffOnly ? { readers: 'staff' } : { readers: 'requester', why: 'an intake, livechat, federated or team room, or a member who is not staff' }];
+      }),
+    );
+    return new Map(entries);
+  }
+
   async function handle(message: RocketChatMessage, source: MessageSource): Promise<void> {
     const own = message.u._id === deps.self()?.id;
     if (message.reactions) {
@@ -204,7 +218,9 @@ export function createCommandHandler(deps: CommandHandlerDeps): (message: Rocket
     // The claim and the command share one transaction: a duplicate of this message (a second
     // subscription, a replay, catch-up overlapping the stream) finds the claim, and a crash before
     // the commit leaves neither, so catch-up after a restart runs it then.
-    const reply = deskops.app.store.transaction(() => (claimOnce(deskops.app, messageKey(message._id)) ? deskops.router.handle(toInvocation(message, text, facts)) : undefined));
+    const places = await placesOf(text);
+    const invocation = { ...toInvocation(message, text, facts), ...(places ? { places } : {}) };
+    const reply = deskops.app.store.transaction(() => (claimOnce(deskops.app, messageKey(message._id)) ? deskops.router.handle(invocation) : undefined));
     if (!reply) {
       logger.debug({ messageId: message._id, source }, 'Rocket.Chat message already handled');
       return;

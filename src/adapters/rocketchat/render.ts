@@ -5,6 +5,7 @@
  * inert, and the whole message stays within the server's size limit with a visible "… more".
  * Rocket.Chat's markdown reads *bold* and _italic_ like the Reply markup, so nothing else is escaped.
  */
+import { stripInvisible } from '../../views/inert.js';
 import type { Reply, ReplyButton, ReplyField, Tone } from '../../views/reply.js';
 
 /** Rocket.Chat's default Message_MaxAllowedSize (Administration → Settings → Message). */
@@ -69,17 +70,20 @@ const FIELD_TITLE_MAX = 100;
 const FIELD_VALUE_MAX = 1000;
 const SHORT_FIELD = 40;
 
-// C0 controls except tab and newline, DEL, C1 controls, and lone UTF-16 surrogates (which would
-// make the JSON body invalid UTF-8).
-// eslint-disable-next-line no-control-regex
-const CONTROL = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+/** A markdown link [text](url) or Slack-style <url|text>: Rocket.Chat shows only the text, hiding where it goes. */
+const MARKDOWN_LINK = /\[([^\]\n]{0,500})\]\(\s*([^)\s]{1,2000})\s*\)/g;
+const ANGLE_LINK = /<((?:https?|mailto|ftp):[^|>\s]{1,2000})\|([^>\n]{0,500})>/gi;
 
 /**
- * Untrusted text made safe to post: controls removed first (so removing one cannot join "@" and
- * "all"), then a zero-width joiner after every mass-mention "@", which keeps it readable but inert.
+ * Untrusted text made safe to post: invisible characters removed first (so removing one cannot
+ * join "@" and "all"), links shown with their target ("text (url)"), then a zero-width joiner
+ * after every mass-mention "@", which keeps it readable but inert.
  */
 export function neutralize(text: string): string {
-  return text.replace(/\r\n?/g, '\n').replace(/\t/g, ' ').replace(CONTROL, '').replace(MASS_MENTION, '@\u200D');
+  return stripInvisible(text)
+    .replace(MARKDOWN_LINK, (_, label: string, url: string) => `${label} (${url})`)
+    .replace(ANGLE_LINK, (_, url: string, label: string) => `${label} (${url})`)
+    .replace(MASS_MENTION, '@\u200D');
 }
 
 function oneLine(text: string): string {

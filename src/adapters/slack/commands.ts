@@ -5,7 +5,7 @@
  * that only read are acknowledged before the router runs them, the rest after their commit.
  */
 import type { AckFn, App, Context, RespondArguments, RespondFn, SlashCommand } from '@slack/bolt';
-import type { Invocation } from '../../commands/invocation.js';
+import type { Invocation, PlaceFacts } from '../../commands/invocation.js';
 import type { DirectoryFacts } from '../../domain/access.js';
 import type { CommandRegistry } from '../../commands/registry.js';
 import { tokenize, type Token } from '../../commands/tokenize.js';
@@ -53,10 +53,24 @@ export function onlyReads(registry: CommandRegistry, text: string): boolean {
   return match?.definition.readsOnly === true;
 }
 
+/** The Slack channels a command's text names (<#C0123|name> links and slack:C0123 ids). */
+export function namedChannels(text: string): string[] {
+  const ids = [...text.matchAll(/<#([CG][A-Z0-9]+)(?:\|[^>]*)?>|\bslack:([CG][A-Z0-9]+)\b/gi)].map((m) => (m[1] ?? m[2]!).toUpperCase());
+  return [...new Set(ids)];
+}
+
+/** Who reads each channel the command names, as Slack says: the use case refuses staff notifications there. */
+export async function placesOf(deps: Pick<SlackDeps, 'conversations'>, text: string): Promise<ReadonlyMap<string, PlaceFacts> | undefined> {
+  const ids = namedChannels(text);
+  if (ids.length === 0) return undefined;
+  return new Map(await Promise.all(ids.map(async (id) => [`slack:${id}`, await deps.conversations.describe(id)] as const)));
+}
+
 /** Registers every family's slash command and the prefix command on `app`. */
 export function registerCommands(app: App, deps: SlackDeps, registry: CommandRegistry): void {
   const handler = async ({ ack, body, respond, context }: { ack: AckFn<string | RespondArguments>; body: SlashCommand; respond: RespondFn; context: Context }) => {
-    const invocation = commandInvocation(body, deps.slack.prefixCommand, deps.directory.facts(body.user_id));
+    const places = await placesOf(deps, body.text);
+    const invocation = { ...commandInvocation(body, deps.slack.prefixCommand, deps.directory.facts(body.user_id)), ...(places ? { places } : {}) };
     // Forms are for staff: a requester's command goes to the router, which refuses it.
     const route = actorIsRequester(deps.deskops.app, 'slack', invocation.user) ? undefined : modalRoute(registry, invocation.text);
     if (!route) {

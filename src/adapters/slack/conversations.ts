@@ -12,6 +12,7 @@ import type { AppContext } from '../../app/context.js';
 import { isIntakeChannel } from '../../app/intake.js';
 import type { Audience } from '../../domain/vocabulary.js';
 import type { Logger } from '../../log.js';
+import type { PlaceFacts } from '../../commands/invocation.js';
 
 export interface ConversationInfo {
   name?: string;
@@ -30,6 +31,8 @@ export interface SlackConversations {
   info(channel: string): Promise<ConversationInfo>;
   /** Who reads `channel` (and `thread` in it): 'staff' only when no requester can. */
   readers(channel: string, thread?: string | null): Promise<Audience>;
+  /** The same, with why requesters read it, in words. */
+  describe(channel: string, thread?: string | null): Promise<PlaceFacts>;
   /** Forgets what is cached about a channel (Slack said it changed). */
   forget(channel: string): void;
 }
@@ -52,20 +55,25 @@ export function createSlackConversations(app: AppContext, client: Pick<WebClient
     return details;
   }
 
+  async function describe(channel: string, thread?: string | null): Promise<PlaceFacts> {
+    if (/^D/.test(channel)) return { readers: 'requester', why: 'a direct message' };
+    if (isIntakeChannel(app, 'slack', channel)) return { readers: 'requester', why: 'an intake channel' };
+    if (thread && isConversationThread(app, 'slack', channel, thread)) return { readers: 'requester', why: "a requester's thread" };
+    try {
+      const details = await info(channel);
+      if (details.shared) return { readers: 'requester', why: 'shared with another organisation (Slack Connect)' };
+      if (details.direct) return { readers: 'requester', why: 'a group direct message' };
+      return { readers: 'staff' };
+    } catch (error) {
+      logger.warn({ err: error, channel }, 'could not tell who reads a Slack conversation; treating it as read by requesters');
+      return { readers: 'requester', why: 'Slack would not say who is in it' };
+    }
+  }
+
   return {
     info,
-    async readers(channel, thread) {
-      if (/^D/.test(channel)) return 'requester';
-      if (isIntakeChannel(app, 'slack', channel)) return 'requester';
-      if (thread && isConversationThread(app, 'slack', channel, thread)) return 'requester';
-      try {
-        const details = await info(channel);
-        return details.shared || details.direct ? 'requester' : 'staff';
-      } catch (error) {
-        logger.warn({ err: error, channel }, 'could not tell who reads a Slack conversation; treating it as read by requesters');
-        return 'requester';
-      }
-    },
+    describe,
+    readers: async (channel, thread) => (await describe(channel, thread)).readers,
     forget: (channel) => void cache.delete(channel),
   };
 }

@@ -18,6 +18,18 @@ export const MAX_CLOCK_SKEW_SECONDS = 5 * 60;
  */
 export const MAX_BODY_BYTES = 1024 * 1024;
 
+/**
+ * Body bytes held at once across all requests not verified yet. A request past it is turned away
+ * with 503 and Retry-After (Slack retries), so many slow or stalled uploads cannot fill memory.
+ */
+export const MAX_PENDING_BODY_BYTES = 16 * 1024 * 1024;
+/** The whole request (headers and body) must arrive within this; Slack sends small bodies at once. */
+export const REQUEST_TIMEOUT_MS = 10_000;
+/** The headers must arrive within this. */
+export const HEADERS_TIMEOUT_MS = 5_000;
+/** An idle keep-alive connection is closed after this. */
+export const KEEP_ALIVE_TIMEOUT_MS = 5_000;
+
 export interface SlackHttpServerOptions {
   /** Bolt's HTTPReceiver.requestListener. */
   listener: RequestListener;
@@ -29,6 +41,16 @@ export interface SlackHttpServerOptions {
   nowSeconds?: () => number;
   /** Overrides MAX_BODY_BYTES (tests). */
   maxBodyBytes?: number;
+  /** Overrides MAX_PENDING_BODY_BYTES (tests). */
+  maxPendingBodyBytes?: number;
+  /** Overrides REQUEST_TIMEOUT_MS (tests). */
+  requestTimeoutMs?: number;
+}
+
+/** Body bytes held for requests still arriving, across the server. */
+interface BodyBudget {
+  held: number;
+  readonly limit: number;
 }
 
 function plain(res: ServerResponse, status: number, body: string): void {
@@ -73,34 +95,55 @@ function drainThen(req: IncomingMessage, res: ServerResponse, limit: number, ans
   req.on('error', () => finish(answer));
 }
 
+/** 503 with Retry-After and close: the server holds too many bodies already; Slack retries. */
+function busy(req: IncomingMessage, res: ServerResponse): void {
+  if (res.headersSent) return;
+  res.writeHead(503, { 'content-type': 'text/plain; charset=utf-8', 'retry-after': '5', connection: 'close' });
+  res.end('too many requests arriving at once; retry shortly', () => req.destroy());
+}
+
 /**
  * Reads the whole body (at most `limit` bytes) and hands it to Bolt as `rawBody`, which Bolt's
- * receiver takes instead of reading the stream itself. Past the limit: 413 at once.
+ * receiver takes instead of reading the stream itself. Past the limit: 413 at once. The bytes
+ * count against the server's `budget` until the request is done; past it: 503.
  */
-function bufferThen(req: IncomingMessage, res: ServerResponse, limit: number, next: () => void): void {
+function bufferThen(req: IncomingMessage, res: ServerResponse, limit: number, budget: BodyBudget, next: () => void): void {
   const chunks: Buffer[] = [];
   let received = 0;
   let done = false;
+  const finish = () => {
+    if (done) return false;
+    done = true;
+    budget.held -= received;
+    return true;
+  };
   req.on('data', (chunk: Buffer) => {
     if (done) return;
-    received += chunk.length;
-    if (received > limit) {
-      done = true;
+    if (received + chunk.length > limit) {
+      finish();
       chunks.length = 0;
       tooLarge(req, res, limit);
       return;
     }
+    if (budget.held + chunk.length > budget.limit) {
+      finish();
+      chunks.length = 0;
+      busy(req, res);
+      return;
+    }
+    received += chunk.length;
+    budget.held += chunk.length;
     chunks.push(chunk);
   });
   req.on('end', () => {
-    if (done) return;
-    done = true;
-    (req as IncomingMessage & { rawBody?: Buffer }).rawBody = Buffer.concat(chunks, received);
+    const body = Buffer.concat(chunks, received);
+    if (!finish()) return;
+    (req as IncomingMessage & { rawBody?: Buffer }).rawBody = body;
     next();
   });
-  req.on('error', () => {
-    done = true;
-  });
+  // A client that goes away (or a timeout that cuts it off) gives its bytes back.
+  req.on('error', finish);
+  req.on('close', finish);
 }
 
 /**
@@ -125,7 +168,9 @@ export function parsesToNull(body: Buffer, contentType: string | undefined): boo
 export function createSlackHttpServer(options: SlackHttpServerOptions): Server {
   const nowSeconds = options.nowSeconds ?? (() => Math.floor(Date.now() / 1000));
   const limit = options.maxBodyBytes ?? MAX_BODY_BYTES;
-  return createServer((req, res) => {
+  const budget: BodyBudget = { held: 0, limit: options.maxPendingBodyBytes ?? MAX_PENDING_BODY_BYTES };
+  // The timeouts below are enforced on this interval (Node's default, 30 s, would let a stalled request live 40 s).
+  const server = createServer({ connectionsCheckingInterval: 1_000 }, (req, res) => {
     const path = new URL(req.url ?? '/', 'http://localhost').pathname;
     if (path === '/healthz' && (req.method === 'GET' || req.method === 'HEAD')) {
       const ready = options.ready();
@@ -153,10 +198,20 @@ export function createSlackHttpServer(options: SlackHttpServerOptions): Server {
       drainThen(req, res, limit, () => plain(res, 503, 'deskops is still connecting to Slack'));
       return;
     }
-    bufferThen(req, res, limit, () => {
+    // Said to be larger than what is left of the budget: refused before a byte of it is read.
+    if (budget.held + (declaredLength(req) ?? 0) > budget.limit) {
+      busy(req, res);
+      return;
+    }
+    bufferThen(req, res, limit, budget, () => {
       const { rawBody } = req as IncomingMessage & { rawBody: Buffer };
       if (parsesToNull(rawBody, req.headers['content-type'])) plain(res, 400, 'malformed request body');
       else options.listener(req, res);
     });
   });
+  // A request that trickles in or stalls is cut off (408) instead of holding its connection and buffer.
+  server.requestTimeout = options.requestTimeoutMs ?? REQUEST_TIMEOUT_MS;
+  server.headersTimeout = Math.min(HEADERS_TIMEOUT_MS, server.requestTimeout);
+  server.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS;
+  return server;
 }

@@ -4,6 +4,7 @@
  * and cut to Block Kit's limits with a visible "… more", so Slack never rejects a message for its
  * content. deskops' own pings go through `cc` (Slack user ids), never through Reply text.
  */
+import { stripInvisible } from '../../views/inert.js';
 import type { types } from '@slack/bolt';
 import type { Reply, ReplyButton, ReplyField, ReplySection, Tone } from '../../views/reply.js';
 
@@ -46,18 +47,20 @@ export interface RenderOptions {
   cc?: readonly string[];
 }
 
-// C0 controls except tab and newline, DEL, C1 controls, and lone UTF-16 surrogates (which would
-// make the JSON body invalid UTF-8). Written with escapes so the source stays readable.
-// eslint-disable-next-line no-control-regex
-const CONTROL = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
-/** Mentions a user may legitimately quote: one person (<@U123>) or a channel link (<#C123|name>). */
-const TARGETED_MENTION = /<(?:@[UW][A-Z0-9]{2,20}|#C[A-Z0-9]{2,20})(?:\|[^<>&|\n]{0,80})?>/g;
+/** A channel link quoted from Slack (<#C123|name>): it pings nobody, so it stays a link. */
+const CHANNEL_LINK = /<#C[A-Z0-9]{2,20}(?:\|[^<>&|\n]{0,80})?>/g;
+/**
+ * A user mention quoted from Slack (<@U123|alice>, <@U123>): shown as "@alice" text. Quoted in a
+ * title it would ping that person in every notification about the ticket; deskops pings the
+ * people it means through the cc line, by id.
+ */
+const USER_MENTION = /<@([UW][A-Z0-9]{2,20})(?:\|([^<>&|\n]{0,80}))?>/g;
 const MASS_MENTION = /@(channel|here|everyone)/gi;
 const USER_ID_PATTERN = /^[UW][A-Z0-9]{2,20}$/;
 
-/** Removes control characters and lone surrogates; tabs become spaces, CRLF becomes LF. */
+/** Removes invisible characters (views/inert.ts) and turns quoted user mentions into plain "@name". */
 function clean(text: string): string {
-  return text.replace(/\r\n?/g, '\n').replace(/\t/g, ' ').replace(CONTROL, '');
+  return stripInvisible(text).replace(USER_MENTION, (_, id: string, name: string | undefined) => `@${name?.trim() || id}`);
 }
 
 /** `@here` -> `@\u200Dhere`: the zero-width joiner keeps it readable but Slack no longer sees a mention. */
@@ -70,14 +73,14 @@ function escapeEntities(text: string): string {
 }
 
 /**
- * User text as safe mrkdwn: cleaned, &<> escaped (so `<!here>` shows as text), except single-user
- * mentions and channel links quoted from Slack, and mass mentions defused.
+ * User text as safe mrkdwn: cleaned, &<> escaped (so `<!here>` shows as text), except channel
+ * links quoted from Slack; quoted user mentions become plain "@name"; mass mentions defused.
  */
 export function escapeMrkdwn(text: string): string {
   const cleaned = clean(text);
   let out = '';
   let last = 0;
-  for (const match of cleaned.matchAll(TARGETED_MENTION)) {
+  for (const match of cleaned.matchAll(CHANNEL_LINK)) {
     out += escapeEntities(cleaned.slice(last, match.index)) + match[0];
     last = match.index + match[0].length;
   }

@@ -1,0 +1,29 @@
+/**
+ * Hourly: forgets the replies of commands older than a day. They are kept only so that a request
+ * the platform retries (Slack does, within minutes) gets the first answer instead of running
+ * again; kept longer they would be copies of notes and contact details nobody needs.
+ */
+import { inArray, lt } from 'drizzle-orm';
+import { handledInvocations } from '../store/schema.js';
+import { emptyReport, type Job } from './job.js';
+
+export const PRUNE_REQUESTS = 'prune-requests';
+/** How long a command's reply is kept for retries of it. */
+export const REQUEST_RECORD_TTL_MS = 24 * 60 * 60_000;
+/** Rows deleted per transaction, so a large backlog never holds the write lock for long. */
+const BATCH = 5_000;
+
+export const pruneRequestsJob: Job = {
+  name: PRUNE_REQUESTS,
+  schedule: '17 * * * *',
+  run(ctx, now) {
+    const report = emptyReport();
+    const before = new Date(now.getTime() - REQUEST_RECORD_TTL_MS);
+    for (;;) {
+      const oldest = ctx.store.db.select({ key: handledInvocations.key }).from(handledInvocations).where(lt(handledInvocations.at, before)).limit(BATCH);
+      const deleted = ctx.store.transaction(() => ctx.store.db.delete(handledInvocations).where(inArray(handledInvocations.key, oldest)).run().changes);
+      report.processed += deleted;
+      if (deleted < BATCH) return report;
+    }
+  },
+};
