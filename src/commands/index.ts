@@ -1,6 +1,8 @@
 /** Every command deskops understands, registered once; adapters, /help and the README read this. */
 import { CommandRegistry } from './registry.js';
 import { registerTicketCommands } from './ticket.js';
+import { registerMacroCommands } from './macro.js';
+import { registerTicketWorkCommands } from './ticket-work.js';
 import { registerTagCommands } from './ticket-tags.js';
 import { registerEscalationCommands } from './escalate.js';
 import { registerKnownIssueCommands } from './known-issue.js';
@@ -17,6 +19,8 @@ export function buildRegistry(): CommandRegistry {
   const registry = new CommandRegistry();
   registerTicketCommands(registry);
   registerTagCommands(registry);
+  registerTicketWorkCommands(registry);
+  registerMacroCommands(registry);
   registerEscalationCommands(registry);
   registerKnownIssueCommands(registry);
   registerGuardCommands(registry);

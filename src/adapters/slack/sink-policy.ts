@@ -25,6 +25,9 @@ const NOTE_FREE_KEYS = [
   /^pattern:/,
   /^ki-status-page:/,
   /^oncall:\d+:(page|call|ack)$/,
+  // Issue 13: the requester's "continues in #n" after a merge; followers' DMs quote public activity only.
+  /^merged:/,
+  /^follow:/,
 ];
 
 /** True when the row may quote an internal note (see INTERNAL_NOTE_KEYS / NOTE_FREE_KEYS). */
