@@ -3,6 +3,7 @@ import { CommandRegistry } from './registry.js';
 import { registerTicketCommands } from './ticket.js';
 import { registerMacroCommands } from './macro.js';
 import { registerTicketWorkCommands } from './ticket-work.js';
+import { registerDuplicateCommands } from './duplicates.js';
 import { registerTagCommands } from './ticket-tags.js';
 import { registerEscalationCommands } from './escalate.js';
 import { registerKnownIssueCommands } from './known-issue.js';
@@ -21,6 +22,7 @@ export function buildRegistry(): CommandRegistry {
   registerTagCommands(registry);
   registerTicketWorkCommands(registry);
   registerMacroCommands(registry);
+  registerDuplicateCommands(registry);
   registerEscalationCommands(registry);
   registerKnownIssueCommands(registry);
   registerGuardCommands(registry);

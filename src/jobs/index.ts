@@ -7,11 +7,12 @@ import { staffingWatchJob } from './staffing-watch.js';
 import { statusTimersJob } from './status-timers.js';
 import { weeklyDigestJob } from './weekly-digest.js';
 import { followerUpdatesJob } from './follower-updates.js';
+import { duplicateAnswersJob } from './duplicate-answers.js';
 
 /**
  * The jobs, in the order a tick runs them: state changes first (status timers reopen or close
  * tickets), then the watchers that read that state, the digest last.
  */
 export function allJobs(): Job[] {
-  return [statusTimersJob, slaWatchJob, oncallLadderJob, patternWatchJob, staffingWatchJob, followerUpdatesJob, weeklyDigestJob];
+  return [statusTimersJob, slaWatchJob, oncallLadderJob, patternWatchJob, duplicateAnswersJob, staffingWatchJob, followerUpdatesJob, weeklyDigestJob];
 }

@@ -28,6 +28,7 @@ const NOTE_FREE_KEYS = [
   // Issue 13: the requester's "continues in #n" after a merge; followers' DMs quote public activity only.
   /^merged:/,
   /^follow:/,
+  /^dup-answers:/,
 ];
 
 /** True when the row may quote an internal note (see INTERNAL_NOTE_KEYS / NOTE_FREE_KEYS). */
