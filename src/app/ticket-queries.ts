@@ -1,5 +1,5 @@
 /** Read models: the ticket list with its filters and pages, and everything a ticket card shows. */
-import { and, count, desc, eq, inArray, isNull, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, count, desc, eq, inArray, isNull, or, sql, type SQL } from 'drizzle-orm';
 import { ACTIVE_STATUS_CONDITION, tags, tickets, ticketTags } from '../store/schema.js';
 import { preparedStatement } from '../store/prepared.js';
 import { slaSetup, ticketSla, type TicketSla } from './sla.js';
@@ -121,7 +121,10 @@ export function listTickets(ctx: RequestContext, filter: TicketFilter): TicketPa
   const page = Math.min(Math.max(1, filter.page ?? 1), pages);
   const offset = (page - 1) * pageSize;
   const rows =
-    filter.status === undefined
+    filter.scope === 'mine'
+      ? // The day's work: what waits on you first (Open), then the longest waiting in its tier.
+        ctx.store.db.select().from(tickets).where(where).orderBy(sql`${tickets.status} <> 'open'`, asc(tickets.tierEnteredAt), asc(tickets.id)).limit(pageSize).offset(offset).all()
+      : filter.status === undefined
       ? activePage(ctx, where!, pageSize, offset)
       : ctx.store.db.select().from(tickets).where(where).orderBy(desc(tickets.id)).limit(pageSize).offset(offset).all();
   return {

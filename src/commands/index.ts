@@ -4,6 +4,8 @@ import { registerTicketCommands } from './ticket.js';
 import { registerMacroCommands } from './macro.js';
 import { registerTicketWorkCommands } from './ticket-work.js';
 import { registerDuplicateCommands } from './duplicates.js';
+import { registerReportCommands } from './report.js';
+import { registerRotationCommands } from './rotation.js';
 import { registerTagCommands } from './ticket-tags.js';
 import { registerEscalationCommands } from './escalate.js';
 import { registerKnownIssueCommands } from './known-issue.js';
@@ -23,6 +25,8 @@ export function buildRegistry(): CommandRegistry {
   registerTicketWorkCommands(registry);
   registerMacroCommands(registry);
   registerDuplicateCommands(registry);
+  registerReportCommands(registry);
+  registerRotationCommands(registry);
   registerEscalationCommands(registry);
   registerKnownIssueCommands(registry);
   registerGuardCommands(registry);

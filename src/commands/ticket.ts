@@ -138,7 +138,7 @@ export function registerTicketCommands(registry: CommandRegistry): void {
     readsOnly: true,
     aliases: ['ls'],
     usage: '/ticket list [mine|unassigned] [tier:<tier>] [status:<status>|all] [tag:<tag>] [priority:<p>] [team:<team>] [dept:<d>] [known:<n>] [requester:<email|@user>] [page:<n>]',
-    summary: 'Lists tickets, newest first, a page at a time; without status: it shows the ones still being worked on.',
+    summary: "Lists tickets, newest first, a page at a time; without status: it shows the ones still being worked on. mine is your day's work: Open ones first, longest waiting first.",
     examples: ['/ticket list mine', '/ticket list unassigned tier:t2 priority:high', '/ticket list tag:area:Authentication status:all page:2', '/ticket list requester:jane@example.com status:all'],
     run(args, ctx) {
       const { options, extra } = args.options({ tier, status: statusOrAll, tag: text, priority, team, dept: department, known: knownIssueOption, requester: text, page });

@@ -17,6 +17,7 @@ import type { RocketChatRoomInfo } from './rest.js';
 import type { MessageSource, RocketChatMessage } from './bot.js';
 import { withRateLimitRetry } from './history.js';
 import { renderMessage } from './render.js';
+import { uploadReplyChart } from './upload.js';
 import type { RocketChatRest } from './rest.js';
 import type { Pacer } from './pacing.js';
 
@@ -99,6 +100,7 @@ export function createCommandHandler(deps: CommandHandlerDeps): (message: Rocket
         ...(deps.signal ? { signal: deps.signal } : {}),
       });
       deps.pacer?.note(rid);
+      await uploadReplyChart(rest, reply, rid, tmid, logger);
     } catch (error) {
       // The command has run; running it again to re-send the reply would repeat its effect.
       logger.error({ err: error, rid }, 'Rocket.Chat reply could not be posted');

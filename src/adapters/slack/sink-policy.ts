@@ -29,6 +29,8 @@ const NOTE_FREE_KEYS = [
   /^merged:/,
   /^follow:/,
   /^dup-answers:/,
+  /^routed:/,
+  /^t1-stuck:/,
 ];
 
 /** True when the row may quote an internal note (see INTERNAL_NOTE_KEYS / NOTE_FREE_KEYS). */
