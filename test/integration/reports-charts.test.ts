@@ -14,7 +14,6 @@ import { createRocketChatRest } from '../../src/adapters/rocketchat/rest.js';
 import { uploadReplyChart as uploadToRocketChat } from '../../src/adapters/rocketchat/upload.js';
 import { createSlackSink } from '../../src/adapters/slack/sink.js';
 import { slaWeeksChart } from '../../src/app/reports.js';
-import { enqueue } from '../../src/app/outbox.js';
 import { CHART_HEIGHT, CHART_WIDTH, renderChartPng } from '../../src/charts/render.js';
 import { deliverDue } from '../../src/delivery/worker.js';
 import { runWeeklyDigest } from '../../src/jobs/weekly-digest.js';
