@@ -20,11 +20,11 @@ export const WINDOW_MS = 30 * 24 * 3_600_000;
 /** Tickets a cluster needs before the leads hear of it. */
 export const CLUSTER_TICKETS = 3;
 /** The rarest terms of a new reply used to find candidates (a twin shares some of them). */
-const PROBE_TERMS = 10;
+const PROBE_TERMS = 6;
 /** Replies read per probe term, newest first. */
-const PER_TERM = 400;
+const PER_TERM = 200;
 /** Candidates scored in full. */
-const CANDIDATES = 60;
+const CANDIDATES = 30;
 /** The row in reply_term_counts that holds the number of indexed replies. */
 const TOTAL = '';
 
