@@ -53,6 +53,29 @@ export function searchTerms(text: string): string[] {
   return [...new Set(words)].slice(0, MAX_SEARCH_TERMS);
 }
 
+/**
+ * The best CANDIDATES documents for `query`, without snippets:
+ * SQLite computes every selected column of every match before sorting, so snippets are made later
+ * for the few shown. The ticket row is joined only when a filter needs it.
+ */
+function rankedMatches(ctx: RequestContext, query: string, where: SQL, joined: boolean, typed: string): { rowid: number; ticketId: number; kind: SearchHit['kind'] }[] {
+  try {
+    return ctx.store.db.all(
+      joined
+        ? sql`SELECT search_docs.rowid AS rowid, search_docs.ticket_id AS ticketId, search_docs.kind AS kind
+              FROM search_docs JOIN ${tickets} ON ${tickets.id} = search_docs.ticket_id
+              WHERE search_docs MATCH ${query}${where} ORDER BY search_docs.rank LIMIT ${CANDIDATES}`
+        : sql`SELECT rowid, ticket_id AS ticketId, kind FROM search_docs WHERE search_docs MATCH ${query} ORDER BY rank LIMIT ${CANDIDATES}`,
+    );
+  } catch (error) {
+    // Terms are quoted, so this should not happen; if FTS5 still refuses, say so kindly.
+    if ((error as { code?: string }).code?.startsWith('SQLITE_ERROR')) {
+      throw invalid(`The search "${typed.slice(0, 80)}" could not be run.`, 'Search for plain words, like /ticket search sso login loop.');
+    }
+    throw error;
+  }
+}
+
 /** Tickets whose title, description or comments hold every word, best match first. */
 export function searchTickets(ctx: RequestContext, input: SearchInput): SearchResult {
   const terms = searchTerms(input.words);
@@ -68,31 +91,27 @@ export function searchTickets(ctx: RequestContext, input: SearchInput): SearchRe
     filters.push(inArray(tickets.id, ctx.store.db.select({ id: ticketTags.ticketId }).from(ticketTags).where(inArray(ticketTags.tagId, ids))));
   }
   const where = filters.length > 0 ? sql` AND ${and(...filters)}` : sql``;
-  let rows: { ticketId: number; kind: SearchHit['kind']; snippet: string }[];
-  try {
-    rows = ctx.store.db.all(sql`
-      SELECT search_docs.ticket_id AS ticketId, search_docs.kind AS kind,
-             snippet(search_docs, -1, '*', '*', '…', 16) AS snippet
-      FROM search_docs JOIN ${tickets} ON ${tickets.id} = search_docs.ticket_id
-      WHERE search_docs MATCH ${query}${where}
-      ORDER BY search_docs.rank LIMIT ${CANDIDATES}`);
-  } catch (error) {
-    // Terms are quoted, so this should not happen; if FTS5 still refuses, say so kindly.
-    if ((error as { code?: string }).code?.startsWith('SQLITE_ERROR')) {
-      throw invalid(`The search "${input.words.slice(0, 80)}" could not be run.`, 'Search for plain words, like /ticket search sso login loop.');
-    }
-    throw error;
-  }
   const limit = input.limit ?? 10;
-  const best = new Map<number, (typeof rows)[number]>();
-  for (const row of rows) if (!best.has(row.ticketId)) best.set(row.ticketId, row);
+  const ranked = rankedMatches(ctx, query, where, filters.length > 0, input.words);
+  const best = new Map<number, (typeof ranked)[number]>();
+  for (const row of ranked) if (!best.has(row.ticketId)) best.set(row.ticketId, row);
   const ids = [...best.keys()].slice(0, limit);
   const found = ids.length > 0 ? ctx.store.db.select().from(tickets).where(inArray(tickets.id, ids)).all() : [];
   const byId = new Map(found.map((t) => [t.id, t]));
+  const rowids = ids.map((id) => best.get(id)!.rowid);
+  const snippets = new Map(
+    rowids.length === 0
+      ? []
+      : ctx.store.db
+          .all<{ rowid: number; snippet: string }>(
+            sql`SELECT rowid, snippet(search_docs, -1, '*', '*', '…', 16) AS snippet FROM search_docs WHERE search_docs MATCH ${query} AND rowid IN (${sql.join(rowids.map((r) => sql`${r}`), sql`, `)})`,
+          )
+          .map((r) => [r.rowid, r.snippet]),
+  );
   const hits = ids.flatMap((id) => {
     const ticket = byId.get(id);
     const row = best.get(id)!;
-    return ticket ? [{ ticket, assignee: handleOf(ctx, ticket.assigneeId), kind: row.kind, snippet: row.snippet }] : [];
+    return ticket ? [{ ticket, assignee: handleOf(ctx, ticket.assigneeId), kind: row.kind, snippet: snippets.get(row.rowid) ?? '' }] : [];
   });
-  return { terms, hits, more: best.size > ids.length || rows.length === CANDIDATES };
+  return { terms, hits, more: best.size > ids.length || ranked.length === CANDIDATES };
 }

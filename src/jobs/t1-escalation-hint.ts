@@ -11,7 +11,7 @@ import { auditEvents, tickets } from '../store/schema.js';
 import { warning } from '../views/reply.js';
 import type { Job, JobContext, JobReport } from './job.js';
 
-export const T1_ESCALATION_HINT = 't1-escalation-hint';
+export const T1_ESCALATION_HINT = 'escalation-hint';
 /** Business time a T1 ticket may sit with its assignee, unanswered, before escalating is suggested. */
 export const T1_LIMIT_MS = 20 * 60_000;
 
