@@ -5,13 +5,16 @@
  * BENCH_SLACK_RATE (200), BENCH_SLACK_LOW_RATE (100, for 5 s), BENCH_SLACK_SEQUENTIAL (300),
  * BENCH_SLACK_CONCURRENCY (32), BENCH_SLACK_MAX_SECONDS (5), BENCH_STARTUP_RUNS (3),
  * BENCH_DIGEST_RUNS (3), BENCH_TICKETS (store, 20,000), BENCH_SWEEP_SIZES (10000,100000,1000000),
- * BENCH_ONLY (comma list of: slack (with memory), digest, startup, store, sla),
+ * BENCH_ONLY (comma list of: slack (with memory), digest, startup, search, store, sla, duplicates),
+ * BENCH_SEARCH_RUNS (200 per kind of query), BENCH_DUP_STORED (100,000), BENCH_DUP_CHECKS (500),
  * BENCH_SLACK_COMPARE_ROOT (another checkout whose deskops runs beside this one's, for an A/B
  * of a change, printed as "compared"). The seeded database is
  * cached in BENCH_CACHE_DIR (default <tmpdir>/deskops-bench).
  */
 import { cpus, loadavg, totalmem } from 'node:os';
 import { benchDigest } from './digest.js';
+import { benchDuplicates } from './duplicates.js';
+import { benchSearch } from './search.js';
 import type { LoadFigures } from './loadgen.js';
 import { removeCopy, seedBigDatabase, workingCopy } from './seed.js';
 import { benchSweep } from './sla.js';
@@ -30,7 +33,7 @@ const machine = `${cpus()[0]?.model ?? 'unknown CPU'} x${cpus().length}, ${(tota
 console.log(`deskops benchmarks on ${machine} (load average at start ${loadavg()[0]!.toFixed(1)})\n`);
 
 const bigTickets = env('BENCH_BIG_TICKETS', 1_000_000);
-const needsBig = ['slack', 'digest', 'startup'].some(wanted);
+const needsBig = ['slack', 'digest', 'startup', 'search'].some(wanted);
 const seed = needsBig ? seedBigDatabase(bigTickets, (line) => console.log(line)) : undefined;
 const dbPath = seed ? workingCopy(seed, `run-${process.pid}`) : undefined;
 if (seed) {
@@ -106,6 +109,13 @@ try {
     console.log(`  two of its queries, raw: tickets opened by tier ${ms(d.openedByTierMs)} ms, top tags ${ms(d.topTagsMs)} ms\n`);
   }
 
+  if (seed && dbPath && wanted('search')) {
+    const f = benchSearch(dbPath, env('BENCH_SEARCH_RUNS', 200));
+    console.log(`Search (/ticket search, FTS5 with bm25 rank and snippets) over ${n(seed.tickets)} tickets and their comments`);
+    for (const k of f.kinds) console.log(`  ${k.kind.padEnd(24)} p50 ${ms(k.p50Ms).padStart(6)} ms  p99 ${ms(k.p99Ms).padStart(6)} ms  max ${ms(k.maxMs).padStart(6)} ms  (${k.runs} searches, ${k.hitsP50} tickets shown at the median)`);
+    console.log(`  all searches p99 ${ms(f.allP99Ms)} ms (target < 50 ms: ${f.allP99Ms < 50 ? 'met' : 'missed'})\n`);
+  }
+
   if (seed && dbPath && wanted('startup')) {
     const startup = await benchStartup(dbPath, seed.tickets, env('BENCH_STARTUP_RUNS', 3));
     console.log(`Start-up, spawn to the first 200 on /healthz (median of the starts shown)`);
@@ -137,6 +147,12 @@ if (wanted('sla')) {
     console.log(`  ${open.toLocaleString('en-US').padStart(12)}  ${f.sweepMs.toFixed(1).padStart(9)}  ${String(f.queued).padStart(6)}  ${f.ladderMs.toFixed(1).padStart(9)}  (${f.ladderDue} escalations advanced)`);
   }
   console.log('');
+}
+
+if (wanted('duplicates')) {
+  const f = await benchDuplicates(env('BENCH_DUP_STORED', 100_000), env('BENCH_DUP_CHECKS', 500));
+  console.log(`Duplicate-answer detector: a new hand-written reply checked against ${n(f.stored)} stored replies (indexed in ${f.indexSeconds.toFixed(1)} s)`);
+  console.log(`  checkReply p50 ${ms(f.p50Ms)} ms  p99 ${ms(f.p99Ms)} ms  max ${ms(f.maxMs)} ms  (${f.checks} replies, ${n(f.twinsFound)} near-duplicates found; target p99 < 20 ms: ${f.p99Ms < 20 ? 'met' : 'missed'})\n`);
 }
 
 console.log(`Done in ${((performance.now() - began) / 1000).toFixed(0)} s (load average now ${loadavg()[0]!.toFixed(1)}).`);

@@ -27,7 +27,7 @@ import { MIGRATIONS_FOLDER, openStore } from '../src/store/database.js';
 import { seededRandom } from '../test/doubles/random.js';
 
 /** Bump when the generated data changes, so cached files are rebuilt. */
-const SEED_VERSION = 4;
+const SEED_VERSION = 5;
 const DAY = 86_400_000;
 const HOUR = 3_600_000;
 /** The team zone the seeded weeks are cut in (the default DESKOPS_TIMEZONE). */
@@ -86,6 +86,9 @@ const TITLES = [
   'Export of audit log times out',
   'Desktop app crashes on wake from sleep',
 ];
+/** Customer organisations named in descriptions (searchable, like real ones). */
+export const ORGS = Array.from({ length: 2_000 }, (_, i) => `${['Acme', 'Globex', 'Initech', 'Umbrella', 'Hooli', 'Stark', 'Wayne', 'Tyrell', 'Cyberdyne', 'Soylent'][i % 10]}${Math.floor(i / 10)}`);
+
 const WORDS = ['since', 'yesterday', 'for some users', 'on 6.5', 'after upgrade', 'in the EU region', 'with LDAP', 'behind a proxy', 'intermittently', 'on Safari'];
 
 /**
@@ -131,6 +134,9 @@ export function seedBigDatabase(tickets: number, log: (line: string) => void = (
     .all(...filled) as { name: string; sql: string }[];
   const uniqueIndexes = indexes.filter((i) => /^CREATE UNIQUE/i.test(i.sql));
   for (const index of indexes) if (!uniqueIndexes.includes(index)) sqlite.exec(`DROP INDEX "${index.name}"`);
+  // The search index's triggers are dropped for the load too; the index is filled in bulk after it.
+  const searchTriggers = sqlite.prepare(`SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'search\\_%' ESCAPE '\\'`).all() as { name: string; sql: string }[];
+  for (const trigger of searchTriggers) sqlite.exec(`DROP TRIGGER "${trigger.name}"`);
 
   const tagRows = sqlite.prepare(`SELECT id, family FROM tags WHERE family IN ('area', 'type')`).all() as { id: number; family: string }[];
   const areaTags = tagRows.filter((t) => t.family === 'area').map((t) => t.id);
@@ -223,7 +229,8 @@ export function seedBigDatabase(tickets: number, log: (line: string) => void = (
       insert.ticket.run(
         id,
         title,
-        random() < 0.5 ? `Customer reports: ${title.toLowerCase()}. Steps and logs in the thread.` : '',
+        // Searchable detail beside the repeated titles: an organisation and an error code.
+        random() < 0.5 ? `${pick(ORGS)} reports: ${title.toLowerCase()}. Error E${1000 + Math.floor(random() * 9000)}. Steps and logs in the thread.` : '',
         `customer${id % 50_000}@example.com`,
         random() < 0.7 ? 'chat' : 'email',
         random() < 0.7 ? 'paid' : random() < 0.6 ? 'community' : 'trials',
@@ -301,6 +308,12 @@ export function seedBigDatabase(tickets: number, log: (line: string) => void = (
   })();
   log('  rebuilding indexes');
   for (const index of indexes) if (!uniqueIndexes.includes(index)) sqlite.exec(index.sql);
+  log('  building the search index');
+  sqlite.exec(`DELETE FROM search_docs`);
+  sqlite.exec(`INSERT INTO search_docs (rowid, title, body, ticket_id, kind) SELECT id * 2, title, description, id, 'ticket' FROM tickets`);
+  sqlite.exec(`INSERT INTO search_docs (rowid, title, body, ticket_id, kind) SELECT id * 2 + 1, '', body, ticket_id, visibility FROM comments`);
+  sqlite.exec(`INSERT INTO search_docs (search_docs) VALUES ('optimize')`);
+  for (const trigger of searchTriggers) sqlite.exec(trigger.sql);
   const rows: Record<string, number> = {};
   for (const table of ['tickets', 'ticket_tags', 'audit_events', 'sla_clocks', 'outbox', 'comments', 'people', 'known_issues', 'guard_entries', 'oncall_escalations']) {
     rows[table] = (sqlite.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n;

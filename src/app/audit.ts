@@ -4,7 +4,7 @@ import { bound, instantValue, jsonValue, preparedQuery } from '../store/prepared
 import { actorLabel, actorPersonId, type RequestContext } from './context.js';
 
 export interface AuditInput {
-  entity: 'ticket' | 'known_issue' | 'tag' | 'person' | 'guard' | 'setting' | 'rotation' | 'oncall';
+  entity: 'ticket' | 'known_issue' | 'tag' | 'person' | 'guard' | 'setting' | 'rotation' | 'oncall' | 'macro' | 'answer_cluster';
   entityId: string | number;
   action: string;
   before?: unknown;

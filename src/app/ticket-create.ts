@@ -113,6 +113,7 @@ export function createTicket(ctx: RequestContext, input: CreateTicketInput): Cre
       team: null,
       knownIssueId: null,
       parentId: null,
+      mergedIntoId: null,
       chatPlatform: ctx.origin.platform,
       chatChannel: ctx.origin.channel,
       chatThread: ctx.origin.thread,

@@ -1,5 +1,5 @@
 /** Read models: the ticket list with its filters and pages, and everything a ticket card shows. */
-import { and, count, desc, eq, inArray, isNull, sql, type SQL } from 'drizzle-orm';
+import { and, asc, count, desc, eq, inArray, isNull, or, sql, type SQL } from 'drizzle-orm';
 import { ACTIVE_STATUS_CONDITION, tags, tickets, ticketTags } from '../store/schema.js';
 import { preparedStatement } from '../store/prepared.js';
 import { slaSetup, ticketSla, type TicketSla } from './sla.js';
@@ -7,8 +7,8 @@ import type { BusinessCalendar } from '../domain/calendar.js';
 import type { Department, HandoffTeam, Priority, Status, Tier } from '../domain/vocabulary.js';
 import { slugify } from '../domain/text.js';
 import type { RequestContext, AppContext } from './context.js';
-import { invalid } from './errors.js';
-import { handleOf } from './people.js';
+import { AppError, invalid } from './errors.js';
+import { findMentioned, handleOf } from './people.js';
 import { commentsOf, requireTicket, type CommentRow, type TicketRow } from './ticket-records.js';
 import { resolveTagRefs, tagsOfTicket, type TagRef, type TagRow } from './tags.js';
 
@@ -23,7 +23,41 @@ export interface TicketFilter {
   team?: HandoffTeam;
   department?: Department;
   knownIssue?: number;
+  /** An email address or @handle, as normalizeRequester gives it. */
+  requester?: RequesterFilter;
   page?: number;
+}
+
+/** A requester to filter on: the stored text, and the person it names when deskops knows them. */
+export interface RequesterFilter {
+  text: string;
+  personId: number | null;
+}
+
+/**
+ * `requester:` as typed (an email address, "@alice" or Slack's <@U123>) -> what tickets store:
+ * emails lower-cased, people by their handle (and id, when they have used deskops).
+ */
+export function normalizeRequester(ctx: RequestContext, raw: string): RequesterFilter {
+  const value = raw.trim().replace(/^<@([A-Z0-9]+)(?:\|[^>]*)?>$/i, '@$1');
+  if (value.startsWith('@')) {
+    try {
+      const person = findMentioned(ctx, value);
+      return { text: `@${person.handle}`, personId: person.id };
+    } catch (error) {
+      if (error instanceof AppError && error.code === 'NOT_FOUND') return { text: value, personId: null };
+      throw error;
+    }
+  }
+  if (/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(value)) return { text: value.toLowerCase(), personId: null };
+  throw invalid(`"${value.slice(0, 80)}" is not an email address or an @mention.`, 'Use requester:jane@example.com or requester:@jane.');
+}
+
+/** The condition for tickets from `requester`, through the requester index. */
+export function requesterCondition(requester: RequesterFilter): SQL {
+  return requester.personId === null
+    ? eq(tickets.requester, requester.text)
+    : or(eq(tickets.requester, requester.text), eq(tickets.requesterPersonId, requester.personId))!;
 }
 
 export interface TicketListRow {
@@ -40,7 +74,7 @@ export interface TicketPage {
 }
 
 /** Tag ids a tag filter stands for; a bare name may match a tag in several families. */
-function tagIdsFor(ctx: AppContext, tag: TagRef | string): number[] {
+export function tagIdsFor(ctx: AppContext, tag: TagRef | string): number[] {
   if (typeof tag !== 'string') return resolveTagRefs(ctx, [tag]).map((t) => t.id);
   const rows = ctx.store.db.select({ id: tags.id }).from(tags).where(eq(tags.slug, slugify(tag))).all();
   if (rows.length === 0) throw invalid(`No tag is called "${tag}".`, 'Use tag:<family>:<name>, e.g. tag:area:Authentication; /ticket tags lists them.');
@@ -74,6 +108,7 @@ export function listTickets(ctx: RequestContext, filter: TicketFilter): TicketPa
   if (filter.team) conditions.push(eq(tickets.team, filter.team));
   if (filter.department) conditions.push(eq(tickets.department, filter.department));
   if (filter.knownIssue !== undefined) conditions.push(eq(tickets.knownIssueId, filter.knownIssue));
+  if (filter.requester !== undefined) conditions.push(requesterCondition(filter.requester));
   if (filter.tag !== undefined) {
     const ids = tagIdsFor(ctx, filter.tag);
     const tagged = ctx.store.db.select({ id: ticketTags.ticketId }).from(ticketTags).where(inArray(ticketTags.tagId, ids));
@@ -86,7 +121,10 @@ export function listTickets(ctx: RequestContext, filter: TicketFilter): TicketPa
   const page = Math.min(Math.max(1, filter.page ?? 1), pages);
   const offset = (page - 1) * pageSize;
   const rows =
-    filter.status === undefined
+    filter.scope === 'mine'
+      ? // The day's work: what waits on you first (Open), then the longest waiting in its tier.
+        ctx.store.db.select().from(tickets).where(where).orderBy(sql`${tickets.status} <> 'open'`, asc(tickets.tierEnteredAt), asc(tickets.id)).limit(pageSize).offset(offset).all()
+      : filter.status === undefined
       ? activePage(ctx, where!, pageSize, offset)
       : ctx.store.db.select().from(tickets).where(where).orderBy(desc(tickets.id)).limit(pageSize).offset(offset).all();
   return {
@@ -113,12 +151,15 @@ export interface TicketDetail {
   calendar: BusinessCalendar;
   /** An on-call escalation is waiting for its acknowledgement. */
   awaitingAck: boolean;
+  /** Tickets the same requester opened before this one. */
+  earlierFromRequester: number;
 }
 
 const knownIssueById = preparedStatement('SELECT id, title, status FROM known_issues WHERE id = ?');
 const ticketTitleById = preparedStatement('SELECT id, title FROM tickets WHERE id = ?');
 const childrenOf = preparedStatement('SELECT id, title, status FROM tickets WHERE parent_id = ? ORDER BY id');
 const openEscalationOf = preparedStatement('SELECT id FROM oncall_escalations WHERE ticket_id = ? AND acknowledged_at IS NULL LIMIT 1');
+const earlierOfRequester = preparedStatement('SELECT count(*) FROM tickets INDEXED BY tickets_requester WHERE requester = ? AND id < ?');
 
 /** Everything `/ticket show` needs about one ticket, read from one snapshot. */
 export function ticketDetail(ctx: AppContext, ticketId: number): TicketDetail {
@@ -145,5 +186,6 @@ function readTicketDetail(ctx: AppContext, ticketId: number): TicketDetail {
     sla: ticketSla(ctx, setup, ticket, ctx.clock.now()),
     calendar: setup.calendar,
     awaitingAck: openEscalationOf(store).raw(false).get(ticket.id) !== undefined,
+    earlierFromRequester: ticket.requester ? ((earlierOfRequester(store).raw(true).get(ticket.requester, ticket.id) as [number])[0] ?? 0) : 0,
   };
 }

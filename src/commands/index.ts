@@ -1,6 +1,11 @@
 /** Every command deskops understands, registered once; adapters, /help and the README read this. */
 import { CommandRegistry } from './registry.js';
 import { registerTicketCommands } from './ticket.js';
+import { registerMacroCommands } from './macro.js';
+import { registerTicketWorkCommands } from './ticket-work.js';
+import { registerDuplicateCommands } from './duplicates.js';
+import { registerReportCommands } from './report.js';
+import { registerRotationCommands } from './rotation.js';
 import { registerTagCommands } from './ticket-tags.js';
 import { registerEscalationCommands } from './escalate.js';
 import { registerKnownIssueCommands } from './known-issue.js';
@@ -17,6 +22,11 @@ export function buildRegistry(): CommandRegistry {
   const registry = new CommandRegistry();
   registerTicketCommands(registry);
   registerTagCommands(registry);
+  registerTicketWorkCommands(registry);
+  registerMacroCommands(registry);
+  registerDuplicateCommands(registry);
+  registerReportCommands(registry);
+  registerRotationCommands(registry);
   registerEscalationCommands(registry);
   registerKnownIssueCommands(registry);
   registerGuardCommands(registry);

@@ -10,6 +10,10 @@ import {
   linkReply,
   unlinkReply,
 } from '../views/known-issues.js';
+import { addKnownIssueNote, knownIssueNotesOf, setKnownIssuePartner } from '../app/known-issue-notes.js';
+import { knownIssueLabel } from '../domain/known-issues.js';
+import { formatInstant } from '../views/format.js';
+import { success } from '../views/reply.js';
 import { choice, joinText, knownIssueOption, urlOption, type ArgReader } from './args.js';
 import type { CommandRegistry } from './registry.js';
 
@@ -39,14 +43,17 @@ export function registerKnownIssueCommands(registry: CommandRegistry): void {
   registry.define({
     path: ['known-issue', 'new'],
     aliases: ['create'],
-    usage: '/known-issue new <title> [bug:<url>]',
+    usage: '/known-issue new <title> [bug:<url>] [partner:<ref>]',
     summary: 'Open a known issue (status Investigating); its tickets get the tag "<n>-<two or three words>".',
     examples: ['/known-issue new "Login loop after SSO update" bug:https://github.com/acme/chat/issues/123'],
     run(args, ctx) {
-      const { options, extra } = args.options({ bug: urlOption }, { unknownAsText: true });
+      const { options, extra } = args.options({ bug: urlOption, partner: (value) => value }, { unknownAsText: true });
       const title = joinText(extra);
       if (!title) throw new UsageError('Give the known issue a short title.', '');
-      return knownIssueCreatedReply(createKnownIssue(ctx, { title, ...(options.bug ? { bugUrl: options.bug } : {}) }));
+      const created = createKnownIssue(ctx, { title, ...(options.bug ? { bugUrl: options.bug } : {}) });
+      if (options.partner !== undefined) setKnownIssuePartner(ctx, created.id, options.partner);
+      const reply = knownIssueCreatedReply(created);
+      return options.partner !== undefined ? { ...reply, fields: [...(reply.fields ?? []), { label: 'Partner ref', value: options.partner }] } : reply;
     },
   });
 
@@ -76,7 +83,16 @@ export function registerKnownIssueCommands(registry: CommandRegistry): void {
       const n = knownIssueNumber(args);
       args.end();
       const { issue, tickets } = showKnownIssue(ctx, n);
-      return knownIssueReply(issue, tickets);
+      const reply = knownIssueReply(issue, tickets);
+      const notes = knownIssueNotesOf(ctx, n);
+      return {
+        ...reply,
+        fields: [...(reply.fields ?? []), ...(issue.partnerRef ? [{ label: 'Partner ref', value: issue.partnerRef }] : [])],
+        sections: [
+          ...(reply.sections ?? []),
+          ...(notes.length > 0 ? [{ heading: 'Status notes (newest first)', lines: notes.map((note) => `${note.author} · ${formatInstant(note.at, ctx.settings.timeZone)}\n${note.body}`) }] : []),
+        ],
+      };
     },
   });
 
@@ -116,6 +132,38 @@ export function registerKnownIssueCommands(registry: CommandRegistry): void {
       const status = args.choice('the new status', knownIssueStatus);
       args.end();
       return knownIssueStatusReply(setKnownIssueStatus(ctx, n, status));
+    },
+  });
+
+  registry.define({
+    path: ['known-issue', 'note'],
+    usage: '/known-issue note <n> <text>',
+    summary: 'Adds a status note (on-call\'s update) to a known issue; the agents of its linked tickets get it by DM, unassigned ones in their queue.',
+    examples: ['/known-issue note 3 Cause identified: the 6.5 token cache. Fix deploys at 14:00 UTC.'],
+    run(args, ctx) {
+      const n = knownIssueNumber(args);
+      const text = args.restText();
+      if (!text) throw new UsageError('Add the note after the known issue number.', '');
+      const result = addKnownIssueNote(ctx, n, text);
+      const told = result.agents.length + result.tiers.length;
+      return success(`Note added to ${knownIssueLabel(n)}`, {
+        visibility: 'ephemeral',
+        text: told === 0 ? 'No linked ticket is active, so nobody was told.' : `Sent to ${result.agents.length} agent${result.agents.length === 1 ? '' : 's'}${result.tiers.length > 0 ? ` and ${result.tiers.length} queue${result.tiers.length === 1 ? '' : 's'}` : ''}.`,
+      });
+    },
+  });
+
+  registry.define({
+    path: ['known-issue', 'partner'],
+    usage: '/known-issue partner <n> <ref>|none',
+    summary: "Records the partner's own reference for the problem (their case or ticket number), or clears it.",
+    examples: ['/known-issue partner 3 ACME-4411', '/known-issue partner 3 none'],
+    run(args, ctx) {
+      const n = knownIssueNumber(args);
+      const ref = args.restText();
+      if (!ref) throw new UsageError("Add the partner's reference, or none.", '');
+      const result = setKnownIssuePartner(ctx, n, ref.toLowerCase() === 'none' ? null : ref);
+      return success(result.after ? `${knownIssueLabel(n)} partner ref is now ${result.after}` : `${knownIssueLabel(n)} has no partner ref now`, { visibility: 'ephemeral' });
     },
   });
 }

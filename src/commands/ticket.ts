@@ -5,7 +5,7 @@ import { requesterListReply, requesterTicketReply } from '../views/requester.js'
 import { UsageError } from '../app/errors.js';
 import { recordRequesterReply } from '../app/requester-replies.js';
 import { createTicket, splitTicket } from '../app/ticket-create.js';
-import { listTickets, ticketDetail, type TicketFilter } from '../app/ticket-queries.js';
+import { listTickets, normalizeRequester, ticketDetail, type TicketFilter } from '../app/ticket-queries.js';
 import {
   assignTicket,
   changePriority,
@@ -36,6 +36,7 @@ import {
   TIERS,
 } from '../domain/vocabulary.js';
 import { ticketButtons, ticketCard, ticketListReply } from '../views/ticket-card.js';
+import { ticketReplyCommand } from './ticket-reply.js';
 import { info, success } from '../views/reply.js';
 import { choice, joinText, knownIssueOption, wholeNumber, type ArgReader } from './args.js';
 import type { CommandRegistry } from './registry.js';
@@ -147,15 +148,15 @@ export function registerTicketCommands(registry: CommandRegistry): void {
     readsOnly: true,
     requesters: true,
     aliases: ['ls'],
-    usage: '/ticket list [mine|unassigned] [tier:<tier>] [status:<status>|all] [tag:<tag>] [priority:<p>] [team:<team>] [dept:<d>] [known:<n>] [page:<n>]',
-    summary: 'Lists tickets, newest first, a page at a time; without status: it shows the ones still being worked on (a requester sees their own).',
-    examples: ['/ticket list mine', '/ticket list unassigned tier:t2 priority:high', '/ticket list tag:area:Authentication status:all page:2'],
+    usage: '/ticket list [mine|unassigned] [tier:<tier>] [status:<status>|all] [tag:<tag>] [priority:<p>] [team:<team>] [dept:<d>] [known:<n>] [requester:<email|@user>] [page:<n>]',
+    summary: "Lists tickets, newest first, a page at a time; without status: it shows the ones still being worked on. mine is your day's work: Open ones first, longest waiting first. A requester sees their own.",
+    examples: ['/ticket list mine', '/ticket list unassigned tier:t2 priority:high', '/ticket list tag:area:Authentication status:all page:2', '/ticket list requester:jane@example.com status:all'],
     run(args, ctx) {
       if (isRequester(ctx)) {
         args.end();
         return requesterListReply(requesterTickets(ctx), ctx.settings.timeZone);
       }
-      const { options, extra } = args.options({ tier, status: statusOrAll, tag: text, priority, team, dept: department, known: knownIssueOption, page });
+      const { options, extra } = args.options({ tier, status: statusOrAll, tag: text, priority, team, dept: department, known: knownIssueOption, requester: text, page });
       const filter: TicketFilter = {};
       for (const token of extra) {
         const word = token.value.toLowerCase();
@@ -171,6 +172,7 @@ export function registerTicketCommands(registry: CommandRegistry): void {
       if (options.dept) filter.department = options.dept;
       if (options.known !== undefined) filter.knownIssue = options.known;
       if (options.page !== undefined) filter.page = options.page;
+      if (options.requester !== undefined) filter.requester = normalizeRequester(ctx, options.requester);
       const result = listTickets(ctx, filter);
       const words = [
         filter.scope === 'mine' ? 'of your' : filter.scope === 'unassigned' ? 'unassigned' : '',
@@ -185,6 +187,7 @@ export function registerTicketCommands(registry: CommandRegistry): void {
       const extras: string[] = [];
       if (filter.tag !== undefined) extras.push(`tagged ${options.tag}`);
       if (filter.knownIssue !== undefined) extras.push(`on ${knownIssueLabel(filter.knownIssue)}`);
+      if (filter.requester !== undefined) extras.push(`from ${filter.requester.text}`);
       return ticketListReply(result, `${describe}${extras.length > 0 ? ` ${extras.join(', ')}` : ''}`, next);
     },
   });
@@ -234,26 +237,21 @@ export function registerTicketCommands(registry: CommandRegistry): void {
     },
   });
 
-  for (const [verb, visibility, summary] of [
-    ['reply', 'public', 'Adds a public reply to the requester.'],
-    ['note', 'internal', 'Adds an internal note, for agents only.'],
-  ] as const) {
-    registry.define({
-      path: ['ticket', verb],
-      usage: `/ticket ${verb} <id> <text>`,
-      summary,
-      examples: [`/ticket ${verb} 42 ${visibility === 'public' ? 'Thanks, we can reproduce it and are on it.' : 'Customer is on 6.4; the fix ships in 6.5.'}`],
-      run(args, ctx) {
-        const id = args.ticketId();
-        const body = args.restText();
-        if (!body) throw new UsageError(`Add the ${verb} text after the ticket number.`, '');
-        const { ticket } = commentOnTicket(ctx, id, visibility, body);
-        const title = visibility === 'public' ? `Reply added to #${id}` : `Internal note added to #${id}`;
-        const buttons = visibility === 'public' && ticket.status === 'open' ? [{ label: 'Mark pending', command: `/ticket status ${id} pending` }] : [];
-        return success(title, { ...(visibility === 'internal' ? { visibility: 'ephemeral' as const } : {}), buttons, ticketId: id });
-      },
-    });
-  }
+  registry.define(ticketReplyCommand);
+
+  registry.define({
+    path: ['ticket', 'note'],
+    usage: '/ticket note <id> <text>',
+    summary: 'Adds an internal note, for agents only.',
+    examples: ['/ticket note 42 Customer is on 6.4; the fix ships in 6.5.'],
+    run(args, ctx) {
+      const id = args.ticketId();
+      const body = args.restText();
+      if (!body) throw new UsageError('Add the note text after the ticket number.', '');
+      commentOnTicket(ctx, id, 'internal', body);
+      return success(`Internal note added to #${id}`, { visibility: 'ephemeral', ticketId: id });
+    },
+  });
 
   registry.define({
     path: ['ticket', 'reply-as-requester'],

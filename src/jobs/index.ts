@@ -7,11 +7,15 @@ import { slaWatchJob } from './sla-watch.js';
 import { staffingWatchJob } from './staffing-watch.js';
 import { statusTimersJob } from './status-timers.js';
 import { weeklyDigestJob } from './weekly-digest.js';
+import { followerUpdatesJob } from './follower-updates.js';
+import { duplicateAnswersJob } from './duplicate-answers.js';
+import { routingJob } from './routing.js';
+import { t1EscalationHintJob } from './t1-escalation-hint.js';
 
 /**
  * The jobs, in the order a tick runs them: state changes first (status timers reopen or close
  * tickets), then the watchers that read that state, the digest last.
  */
 export function allJobs(): Job[] {
-  return [statusTimersJob, slaWatchJob, oncallLadderJob, patternWatchJob, staffingWatchJob, weeklyDigestJob, pruneRequestsJob];
+  return [statusTimersJob, routingJob, slaWatchJob, t1EscalationHintJob, oncallLadderJob, patternWatchJob, duplicateAnswersJob, staffingWatchJob, followerUpdatesJob, weeklyDigestJob, pruneRequestsJob];
 }

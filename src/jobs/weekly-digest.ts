@@ -13,6 +13,7 @@ import { enqueue } from '../app/outbox.js';
 import { outboxHasKey } from '../app/outbox-keys.js';
 import { readSetting } from '../app/team-settings.js';
 import { digestReply } from '../views/digest.js';
+import { slaWeeksChart } from '../app/reports.js';
 import type { Job, JobContext, JobReport } from './job.js';
 
 export const WEEKLY_DIGEST = 'weekly-digest';
@@ -44,7 +45,7 @@ export function runWeeklyDigest(ctx: JobContext, now: Date): JobReport {
   // A team that started using deskops this week has no last week to report on.
   if (!hadActivityBefore(ctx, startOfDay(addCalendarDays(week, 7), ctx.settings.timeZone))) return { processed: 1, queued: 0, failed: 0 };
   const queued = ctx.store.transaction(() =>
-    enqueue(ctx, { dedupeKey: `digest:${week}`, channel: 'role:leads', audience: 'staff', reply: digestReply(weeklyDigest(ctx, week, now), 'channel') }),
+    enqueue(ctx, { dedupeKey: `digest:${week}`, channel: 'role:leads', audience: 'staff', reply: { ...digestReply(weeklyDigest(ctx, week, now), 'channel'), chart: slaWeeksChart(ctx, now, { includeCurrent: false }) } }),
   );
   return { processed: 1, queued: queued ? 1 : 0, failed: 0 };
 }

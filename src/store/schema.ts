@@ -47,6 +47,8 @@ export const people = sqliteTable('people', {
   tier: text('tier').$type<Tier>(),
   /** The person's own IANA zone, for showing deadlines in their local time. */
   timeZone: text('time_zone'),
+  /** On leave until this instant: routing skips them (set with /rotation away). */
+  awayUntil: instant('away_until'),
   createdAt: instant('created_at').notNull(),
 });
 
@@ -74,6 +76,8 @@ export const knownIssues = sqliteTable('known_issues', {
   slug: text('slug').notNull(),
   status: text('status').$type<KnownIssueStatus>().notNull().default('investigating'),
   bugUrl: text('bug_url'),
+  /** The partner's own reference for the problem (their case or ticket number). */
+  partnerRef: text('partner_ref'),
   createdBy: integer('created_by').references(() => people.id),
   createdAt: instant('created_at').notNull(),
   updatedAt: instant('updated_at').notNull(),
@@ -99,6 +103,8 @@ export const tickets = sqliteTable(
     team: text('team').$type<HandoffTeam>(),
     knownIssueId: integer('known_issue_id').references(() => knownIssues.id),
     parentId: integer('parent_id'),
+    /** Set when this ticket was merged into another: the conversation continues there. */
+    mergedIntoId: integer('merged_into_id'),
     chatPlatform: text('chat_platform').$type<Platform>(),
     chatChannel: text('chat_channel'),
     chatThread: text('chat_thread'),
@@ -128,6 +134,8 @@ export const tickets = sqliteTable(
     index('tickets_active_id').on(t.id).where(sql`"tickets"."status" IN ('open', 'pending', 'waiting', 'hold', 'review')`),
     // Recent tickets (pattern watch, digest): without it the planner scans through another index.
     index('tickets_created').on(t.createdAt),
+    // A requester's earlier tickets (the card's history line, requester: filters).
+    index('tickets_requester').on(t.requester, t.id),
   ],
 );
 
@@ -143,6 +151,8 @@ export const comments = sqliteTable(
     body: text('body').notNull(),
     authorId: integer('author_id').references(() => people.id),
     authorLabel: text('author_label').notNull(),
+    /** The macro this reply was written from (null: typed by hand). */
+    macroId: integer('macro_id'),
     createdAt: instant('created_at').notNull(),
   },
   (t) => [index('comments_ticket').on(t.ticketId, t.id)],
@@ -433,4 +443,138 @@ export const chatCursors = sqliteTable(
     lastSeenAt: instant('last_seen_at').notNull(),
   },
   (t) => [primaryKey({ columns: [t.platform, t.room] })],
+);
+
+
+/**
+ * Canned replies: a text with placeholders ({requester.name}, {ticket.id}, {agent.name},
+ * {link:<name>}) and the changes a macro makes beside the reply (status, priority, tags).
+ */
+export const macros = sqliteTable('macros', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  name: text('name').notNull().unique(),
+  body: text('body').notNull(),
+  /** Offered to this department only (null: every department). */
+  department: text('department').$type<Department>(),
+  setStatus: text('set_status').$type<Status>(),
+  holdDays: integer('hold_days'),
+  setPriority: text('set_priority').$type<Priority>(),
+  /** Tags added with the reply: ["type:Question", …]. */
+  addTags: text('add_tags', { mode: 'json' }).$type<string[]>(),
+  createdBy: integer('created_by').references(() => people.id),
+  createdAt: instant('created_at').notNull(),
+  updatedAt: instant('updated_at').notNull(),
+});
+
+/** People who get a DM for each public activity and status change on a ticket. */
+export const ticketFollowers = sqliteTable(
+  'ticket_followers',
+  {
+    ticketId: integer('ticket_id')
+      .notNull()
+      .references(() => tickets.id),
+    personId: integer('person_id')
+      .notNull()
+      .references(() => people.id),
+    addedBy: integer('added_by').references(() => people.id),
+    createdAt: instant('created_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.ticketId, t.personId] }), index('ticket_followers_person').on(t.personId)],
+);
+
+/** Status updates on a known issue (by on-call), sent to the agents of its linked tickets. */
+export const knownIssueNotes = sqliteTable(
+  'known_issue_notes',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    knownIssueId: integer('known_issue_id')
+      .notNull()
+      .references(() => knownIssues.id),
+    body: text('body').notNull(),
+    authorId: integer('author_id').references(() => people.id),
+    createdAt: instant('created_at').notNull(),
+  },
+  (t) => [index('known_issue_notes_issue').on(t.knownIssueId, t.id)],
+);
+
+/** A weekly rotation that staffs a tier (Triage, T3…): new tickets there go to the person on duty. */
+export const tierRotations = sqliteTable('tier_rotations', {
+  tier: text('tier').$type<Tier>().primaryKey(),
+  handoffWeekday: integer('handoff_weekday').notNull().default(1),
+  handoffTime: text('handoff_time').notNull().default('10:00'),
+  anchorAt: instant('anchor_at').notNull(),
+  createdAt: instant('created_at').notNull(),
+});
+
+export const tierRotationMembers = sqliteTable(
+  'tier_rotation_members',
+  {
+    tier: text('tier').$type<Tier>().notNull(),
+    position: integer('position').notNull(),
+    personId: integer('person_id')
+      .notNull()
+      .references(() => people.id),
+  },
+  (t) => [primaryKey({ columns: [t.tier, t.position] })],
+);
+
+/** Where a job that walks an append-only table got to (the follower updates walk audit events). */
+export const jobCursors = sqliteTable('job_cursors', {
+  name: text('name').primaryKey(),
+  position: integer('position').notNull(),
+});
+
+/**
+ * Hand-written public replies as the duplicate-answer detector sees them: their weighted terms,
+ * and an inverted index from term to reply for finding candidates without reading every reply.
+ */
+export const replySignatures = sqliteTable(
+  'reply_signatures',
+  {
+    commentId: integer('comment_id')
+      .primaryKey()
+      .references(() => comments.id),
+    ticketId: integer('ticket_id').notNull(),
+    createdAt: instant('created_at').notNull(),
+    /** Term -> count, after stemming and stop words. */
+    terms: text('terms', { mode: 'json' }).$type<Record<string, number>>().notNull(),
+  },
+  (t) => [index('reply_signatures_created').on(t.createdAt)],
+);
+
+export const replyTerms = sqliteTable(
+  'reply_terms',
+  {
+    term: text('term').notNull(),
+    commentId: integer('comment_id').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.term, t.commentId] })],
+);
+
+/** Document frequency of each term over the indexed replies (for TF-IDF weights). */
+export const replyTermCounts = sqliteTable('reply_term_counts', {
+  term: text('term').primaryKey(),
+  replies: integer('replies').notNull(),
+});
+
+/** A group of near-identical hand-written answers on different tickets, suggested to the leads once. */
+export const answerClusters = sqliteTable('answer_clusters', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  /** suggested -> macro | doc | dismissed */
+  state: text('state').$type<'suggested' | 'macro' | 'doc' | 'dismissed'>().notNull().default('suggested'),
+  createdAt: instant('created_at').notNull(),
+  decidedBy: integer('decided_by').references(() => people.id),
+  decidedAt: instant('decided_at'),
+});
+
+export const answerClusterMembers = sqliteTable(
+  'answer_cluster_members',
+  {
+    clusterId: integer('cluster_id')
+      .notNull()
+      .references(() => answerClusters.id),
+    commentId: integer('comment_id').notNull(),
+    ticketId: integer('ticket_id').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.clusterId, t.commentId] }), uniqueIndex('answer_cluster_members_comment').on(t.commentId)],
 );

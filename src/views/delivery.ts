@@ -25,6 +25,35 @@ function arrayOf(check: (item: Record<string, unknown>) => boolean): (value: unk
 const isField = arrayOf((f) => isString(f.label) && isString(f.value));
 const isSection = arrayOf((s) => optional(s.heading, isString) && Array.isArray(s.lines) && s.lines.every(isString));
 const isButton = arrayOf((b) => isString(b.label) && isString(b.command) && optional(b.style, (style) => style === 'primary' || style === 'danger'));
+const isNumberOrNull = (v: unknown) => v === null || (typeof v === 'number' && Number.isFinite(v));
+const isSeries = arrayOf(
+  (s) =>
+    isString(s.label) &&
+    isString(s.color) &&
+    Array.isArray(s.values) &&
+    s.values.every(isNumberOrNull) &&
+    optional(s.type, (t) => t === 'bar' || t === 'line') &&
+    optional(s.axis, (a) => a === 'left' || a === 'right'),
+);
+/** A chart: every part a renderer reads, with its type; file names without folders. */
+function isChart(value: unknown): boolean {
+  if (typeof value !== 'object' || value === null) return false;
+  const c = value as Record<string, unknown>;
+  return (
+    isString(c.title) &&
+    isString(c.alt) &&
+    isString(c.filename) &&
+    /^[\w.-]{1,80}\.png$/.test(c.filename) &&
+    (c.kind === 'bar' || c.kind === 'line') &&
+    Array.isArray(c.labels) &&
+    c.labels.every(isString) &&
+    isSeries(c.series) &&
+    optional(c.stacked, (v) => typeof v === 'boolean') &&
+    optional(c.horizontal, (v) => typeof v === 'boolean') &&
+    optional(c.leftLabel, isString) &&
+    optional(c.rightLabel, isString)
+  );
+}
 
 /**
  * True for a stored payload that has the shape of a Reply (the outbox keeps JSON), every optional
@@ -44,7 +73,8 @@ export function isReply(value: unknown): value is Reply {
     optional(candidate.ticketId, (id) => typeof id === 'number') &&
     optional(candidate.fields, isField) &&
     optional(candidate.sections, isSection) &&
-    optional(candidate.buttons, isButton)
+    optional(candidate.buttons, isButton) &&
+    optional(candidate.chart, isChart)
   );
 }
 
@@ -96,5 +126,7 @@ export function coalesceReplies(replies: readonly Reply[]): Reply {
     sections: replies.map((reply) => ({ heading: markedTitle(reply), lines: replyBodyLines(reply) })),
     ...(buttons.size > 0 ? { buttons: [...buttons.values()].slice(0, MAX_COALESCED_BUTTONS) } : {}),
     ...(ticketIds.size === 1 && ticketId !== undefined ? { ticketId } : {}),
+    // One image per message: the first chart (the digest's) travels with the coalesced message.
+    ...(replies.find((r) => r.chart) ? { chart: replies.find((r) => r.chart)!.chart! } : {}),
   };
 }

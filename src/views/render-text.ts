@@ -223,6 +223,10 @@ function cleanReply(reply: Reply): Reply {
   };
 }
 
+function oneLineText(text: string): string {
+  return text.replace(/\s+/g, ' ').trim();
+}
+
 /** The reply as lines of terminal text (no trailing newline, no empty lines, no control characters but ours). */
 export function renderText(untrusted: Reply, textStyle: TextStyle = 'plain'): string {
   const reply = cleanReply(untrusted);
@@ -233,6 +237,7 @@ export function renderText(untrusted: Reply, textStyle: TextStyle = 'plain'): st
     ...(reply.sections ?? []).flatMap((section) => renderSection(section, textStyle)),
     ...(reply.buttons ?? []).map((button) => renderButton(button, textStyle)),
     ...nonEmptyLines(reply.footer ?? '').map((line) => INDENT + renderInline(line, textStyle, ['dim'])),
+    ...(reply.chart ? [INDENT + renderInline(`Chart: ${oneLineText(cleanTerminalText(reply.chart.title))} — ${oneLineText(cleanTerminalText(reply.chart.alt))}`, textStyle, ['dim'])] : []),
   ];
   return lines.map((line) => line.trimEnd()).join('\n');
 }

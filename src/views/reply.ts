@@ -25,6 +25,40 @@ export interface ReplyButton {
   style?: 'primary' | 'danger';
 }
 
+/**
+ * A chart a reply carries as data (what to draw, not pixels): each adapter renders it to PNG
+ * (src/charts/render.ts) and shows it its own way (Slack files.uploadV2, Rocket.Chat
+ * rooms.upload, a file in the shell). The outbox keeps it as JSON like the rest of the reply.
+ */
+export interface ReplyChart {
+  title: string;
+  /** What the chart shows, in words: alt text, and the line that stands in where no image can go. */
+  alt: string;
+  /** A file name without folders, ending in .png. */
+  filename: string;
+  kind: 'bar' | 'line';
+  /** Category labels along the x axis (weeks, known issues). */
+  labels: string[];
+  series: ReplyChartSeries[];
+  /** Stack bar series on top of each other. */
+  stacked?: boolean;
+  /** The left axis' label; series with axis 'right' use rightLabel (0–100 %). */
+  leftLabel?: string;
+  rightLabel?: string;
+  /** Horizontal bars (long category names such as known-issue titles). */
+  horizontal?: boolean;
+}
+
+export interface ReplyChartSeries {
+  label: string;
+  values: (number | null)[];
+  /** CSS colour, e.g. #2e7d32. */
+  color: string;
+  /** Draw this series as a line on a chart of bars. */
+  type?: 'bar' | 'line';
+  axis?: 'left' | 'right';
+}
+
 export interface Reply {
   tone: Tone;
   /** `ephemeral`: only the person who asked sees it (errors, usage, lists); `channel`: everyone. */
@@ -43,6 +77,8 @@ export interface Reply {
   footer?: string;
   /** The ticket the reply is about, so adapters can thread it under that ticket. */
   ticketId?: number;
+  /** A chart to show with the reply (rendered to PNG by each adapter). */
+  chart?: ReplyChart;
 }
 
 type ReplyExtras = Omit<Reply, 'tone' | 'title' | 'visibility' | 'audience'> & { visibility?: Reply['visibility']; audience?: Audience };

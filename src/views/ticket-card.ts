@@ -95,10 +95,21 @@ export function ticketCard(ctx: RequestContext, detail: TicketDetail): Reply {
   if (hidden > 0) timeline.unshift(`_${hidden} earlier comment${hidden === 1 ? '' : 's'} not shown_`);
   sections.push({ heading: `Timeline (${detail.comments.length})`, lines: timeline.length > 0 ? timeline : ['_No replies or notes yet._'] });
   const viewerId = ctx.actor.kind === 'person' ? ctx.actor.personId : null;
+  const fields = ticketFields(detail, zone, detail.calendar);
+  // Handbook: "read the ticket history with that person before replying".
+  if (detail.earlierFromRequester > 0) {
+    fields.push({ label: 'History', value: `${detail.earlierFromRequester} earlier ticket${detail.earlierFromRequester === 1 ? '' : 's'} from this requester` });
+  }
+  if (ticket.mergedIntoId !== null) fields.push({ label: 'Merged into', value: `#${ticket.mergedIntoId}` });
+  const buttons = ticketButtons(ticket, viewerId, detail.awaitingAck);
+  if (ticket.status !== 'closed') buttons.push({ label: 'Reply with a macro', command: `/macro pick ${ticket.id}` });
+  if (detail.earlierFromRequester > 0 && ticket.requester) {
+    buttons.push({ label: 'Earlier tickets', command: `/ticket list requester:${ticket.requester} status:all` });
+  }
   return info(`#${ticket.id} ${ticket.title}`, {
-    fields: ticketFields(detail, zone, detail.calendar),
+    fields,
     sections,
-    buttons: ticketButtons(ticket, viewerId, detail.awaitingAck),
+    buttons,
     footer: `Opened ${formatWhen(ticket.createdAt, now, zone)} by ${detail.createdBy ?? 'unknown'} · updated ${formatWhen(ticket.updatedAt, now, zone)}`,
     ticketId: ticket.id,
   });

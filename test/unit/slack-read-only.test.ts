@@ -15,7 +15,23 @@ describe('read-only slash commands', () => {
 
   it('are marked in the registry, and recognised with their arguments and aliases', () => {
     const marked = registry.all().filter((definition) => definition.readsOnly).map((definition) => definition.path.join(' '));
-    expect(marked.sort()).toEqual(['known-issue list', 'known-issue show', 'ticket list', 'ticket show', 'whoami']);
+    expect(marked.sort()).toEqual([
+      'duplicates list',
+      'known-issue list',
+      'known-issue show',
+      'macro links',
+      'macro list',
+      'macro pick',
+      'macro show',
+      'report known-issues',
+      'report sla',
+      'report tags',
+      'rotation show',
+      'ticket list',
+      'ticket search',
+      'ticket show',
+      'whoami',
+    ]);
     expect(onlyReads(registry, 'ticket list tier:t2')).toBe(true);
     expect(onlyReads(registry, '/ticket show 12')).toBe(true);
     expect(onlyReads(registry, 'ki list')).toBe(true);
@@ -28,7 +44,8 @@ describe('read-only slash commands', () => {
     desk = createTestDesk();
     desk.run('/ticket new "Printer on fire"');
     desk.run('/known-issue new Authentication bug: SSO loop');
-    const examples = ['/ticket list', '/ticket show 1', '/known-issue list', '/known-issue show 1', '/whoami'];
+    desk.run('/macro new fr1 Thanks {requester.name}');
+    const examples = ['/ticket list', '/ticket show 1', '/known-issue list', '/known-issue show 1', '/whoami', '/ticket search printer', '/macro list', '/macro show fr1', '/macro pick 1', '/macro links', '/report sla', '/report known-issues', '/report tags', '/rotation show', '/duplicates list'];
     expect(examples.every((text) => onlyReads(registry, text))).toBe(true);
     const { sqlite } = desk.app.store;
     for (const text of examples) {

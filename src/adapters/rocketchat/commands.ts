@@ -22,6 +22,7 @@ import type { RocketChatRoomInfo } from './rest.js';
 import type { MessageSource, RocketChatMessage } from './bot.js';
 import { withRateLimitRetry } from './history.js';
 import { renderMessage } from './render.js';
+import { uploadReplyChart } from './upload.js';
 import type { RocketChatRest } from './rest.js';
 import type { Pacer } from './pacing.js';
 
@@ -139,10 +140,12 @@ export function createCommandHandler(deps: CommandHandlerDeps): (message: Rocket
       const ownRoom = readers !== undefined && readers.memberIds.length === 1 && readers.memberIds[0] === user.id;
       if (!readers || readers.staffOnly || ownRoom) {
         await send(rid, tmid, reply);
+        await uploadReplyChart(rest, reply, rid, tmid, logger);
         return;
       }
       const { rid: direct } = await rest.createDirectMessage(user.username);
       await send(direct, undefined, reply);
+      await uploadReplyChart(rest, reply, direct, undefined, logger);
       await send(rid, tmid, info(`@${user.username}, I answered you in a direct message.`, { audience: 'requester', visibility: 'channel' }));
     } catch (error) {
       // The command has run; running it again to re-send the reply would repeat its effect.

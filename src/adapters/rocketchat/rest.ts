@@ -61,6 +61,17 @@ export interface RocketChatRest {
    * (`total` says how many there are in all).
    */
   roomMembers(roomId: string, type: string, limit: number): Promise<{ members: Array<{ id: string; username: string }>; total: number }>;
+  /** POST rooms.upload/<rid> (multipart): a file into a room, in a thread when `tmid` is set. Optional for stand-ins. */
+  uploadFile?(rid: string, file: RocketChatUpload): Promise<void>;
+}
+
+/** A file for rooms.upload. */
+export interface RocketChatUpload {
+  data: Uint8Array;
+  filename: string;
+  contentType: string;
+  description?: string;
+  tmid?: string;
 }
 
 /** A Rocket.Chat user as users.info gives it. */
@@ -284,6 +295,16 @@ export function createRocketChatRest(url: string, auth: AuthSource, options: Res
         throw error;
       }
     },
+    async uploadFile(rid, file) {
+      const first = await session();
+      try {
+        await upload(url, rid, file, authHeaders(first), options);
+      } catch (error) {
+        if (!(error instanceof RocketChatApiError && error.kind === 'unauthorized' && 'login' in auth)) throw error;
+        current = undefined;
+        await upload(url, rid, file, authHeaders(await session()), options);
+      }
+    },
     async userByUsername(username) {
       return userFrom(await authed(`users.info?username=${encodeURIComponent(username)}`, 'GET'), `@${username}`);
     },
@@ -314,6 +335,34 @@ function userFrom(body: Record<string, unknown>, asked: string): RocketChatUser 
   const name = text(user.name);
   const roles = Array.isArray(user.roles) ? user.roles.filter((role): role is string => typeof role === 'string') : [];
   return { id, username: text(user.username) ?? '', ...(name ? { name } : {}), roles, active: user.active !== false };
+}
+
+/** rooms.upload/<rid>: a multipart POST, so it cannot go through `call`'s JSON body; errors are classified the same way. */
+async function upload(baseUrl: string, rid: string, file: RocketChatUpload, headers: Record<string, string>, options: RestOptions): Promise<void> {
+  const endpoint = 'rooms.upload';
+  const form = new FormData();
+  form.append('file', new Blob([file.data], { type: file.contentType }), file.filename);
+  if (file.description) form.append('description', file.description);
+  if (file.tmid) form.append('tmid', file.tmid);
+  let response: Response;
+  try {
+    response = await (options.fetch ?? fetch)(endpointUrl(baseUrl, `rooms.upload/${encodeURIComponent(rid)}`), {
+      method: 'POST',
+      headers: { accept: 'application/json', ...headers },
+      body: form,
+      signal: AbortSignal.timeout(options.timeoutMs ?? 15_000),
+    });
+  } catch (error) {
+    throw new RocketChatApiError(`Rocket.Chat unreachable for ${endpoint}: ${error instanceof Error ? error.message : String(error)}`, 'network', endpoint);
+  }
+  let body: Record<string, unknown> = {};
+  try {
+    const parsed: unknown = await response.json();
+    if (parsed && typeof parsed === 'object') body = parsed as Record<string, unknown>;
+  } catch {
+    // The status decides.
+  }
+  if (!response.ok || body.success === false) throw classifyFailure(endpoint, response.ok ? 400 : response.status, response.headers, body as ErrorBody, (options.now ?? Date.now)());
 }
 
 /** The client for the configured bot: its personal access token when set, else a password login. */

@@ -13,6 +13,7 @@ import { DeliveryError, type DeliverySink, type OutboundMessage, type OutboxRow 
 import type { Logger } from '../../log.js';
 import { identities, ticketThreads, tickets } from '../../store/schema.js';
 import { isReply } from '../../views/delivery.js';
+import { uploadReplyChart } from './upload.js';
 import { channelSetCommand, commonTicket, mustBroadcast } from '../slack/sink-policy.js';
 import type { RocketChatPeople } from './people.js';
 import { createPacer, type Pacer, type PacingOptions } from './pacing.js';
@@ -233,6 +234,7 @@ export function createRocketChatSink(deps: RocketChatSinkDeps): DeliverySink {
       } catch (error) {
         throw explain(error, target);
       }
+      await uploadReplyChart(rest, reply, target.rid, tmid, logger);
       if (startsThread && ticketId !== undefined) {
         // The first post about a ticket in a room is the ticket's thread there from now on.
         try {

@@ -9,6 +9,7 @@ import type { Readable, Writable } from 'node:stream';
 import type { Deskops } from '../../main.js';
 import { correlationId, newCorrelationId, withCorrelation } from '../../log.js';
 import { renderText, type TextStyle } from '../../views/render-text.js';
+import { chartFolder, withChartFile } from './charts.js';
 import { failure, type Reply } from '../../views/reply.js';
 import { shellCompleter } from './completion.js';
 import { HISTORY_SIZE, loadHistory, saveHistory } from './history.js';
@@ -21,6 +22,8 @@ export type ShellBackend = Pick<Deskops, 'router' | 'registry' | 'logger'>;
 
 export interface ShellOptions {
   deskops: ShellBackend;
+  /** Where charts are written as PNG (default: ./charts). */
+  chartFolder?: string;
   input: Readable;
   output: Writable;
   /** Prompt, banner, history and completion; otherwise the quiet piped mode. */
@@ -81,7 +84,7 @@ function respondInContext(line: string, session: ShellSession, options: ShellOpt
     case 'meta':
       return runMetaCommand(line, session, options.tools);
     case 'command':
-      return { reply: runCommand(line, session, options.deskops), quit: false };
+      return { reply: withChartFile(runCommand(line, session, options.deskops), options.chartFolder ?? chartFolder('deskops.db')), quit: false };
   }
 }
 

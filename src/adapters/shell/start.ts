@@ -10,6 +10,7 @@ import { createDeskops } from '../../main.js';
 import { historyPathFor } from './history.js';
 import { localHandle, shellLocalAdmin } from './session.js';
 import { runShell } from './shell.js';
+import { chartFolder } from './charts.js';
 import { createShellTools, schedulerBackground } from './tools.js';
 
 export interface StartShellOptions {
@@ -62,6 +63,7 @@ export async function startShell(config: Config, options: StartShellOptions = {}
       interactive,
       localUser,
       historyFile: interactive ? historyPathFor(config.dbPath) : undefined,
+      chartFolder: chartFolder(config.dbPath),
       tools: createShellTools(setup),
       // With Slack configured, `deskops start` runs the scheduler and owns delivery: a shell beside
       // it must not deliver the outbox to the terminal (that would mark Slack's messages sent).

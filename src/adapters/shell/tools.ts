@@ -16,6 +16,8 @@ import type { Deskops } from '../../main.js';
 import type { TextStyle } from '../../views/render-text.js';
 import { failure, type Reply } from '../../views/reply.js';
 import { tickReply } from '../../views/tick.js';
+import { isReply } from '../../views/delivery.js';
+import { chartFolder, withChartFile } from './charts.js';
 
 /** What `:clock` and `:tick` act on. */
 export class ShellTools {
@@ -65,7 +67,9 @@ interface ToolsSetup {
 }
 
 function sinkFor(setup: ToolsSetup, emit: (post: ShellPost) => void): DeliverySink {
-  return routeSink({ chat: new ShellSink(setup.deskops.app, emit), webhook: createWebhookSink({ url: setup.config.pageWebhookUrl }) });
+  const folder = chartFolder(setup.deskops.app.store.sqlite.name);
+  const withChart = (post: ShellPost): ShellPost => (isReply(post.message) ? { ...post, message: withChartFile(post.message, folder) } : post);
+  return routeSink({ chat: new ShellSink(setup.deskops.app, (post) => emit(withChart(post))), webhook: createWebhookSink({ url: setup.config.pageWebhookUrl }) });
 }
 
 /** The `:clock` / `:tick` tools over a running deskops whose clock is `setup.clock`. */

@@ -7,6 +7,7 @@ import type { Invocation } from '../../commands/invocation.js';
 import { DatabaseBusyError, handleRetrying } from '../../commands/router.js';
 import type { Reply } from '../../views/reply.js';
 import { renderBlocks } from './render.js';
+import { uploadReplyChart } from './upload.js';
 import type { SlackDeps } from './deps.js';
 
 /** Slack's response_type for a Reply: errors, usage and lists only for the asker, the rest for the channel. */
@@ -75,5 +76,7 @@ export async function runAndRespond(deps: SlackDeps, invocation: Invocation, res
   } catch (error) {
     deps.logger.warn({ err: error, user: invocation.user.externalId, key: invocation.idempotencyKey }, 'slack response_url refused the reply');
   }
+  // A response_url carries no files: the chart goes to the channel the command came from.
+  if (reply.chart && invocation.channel) await uploadReplyChart(deps.client, reply, invocation.channel, invocation.thread ?? undefined, deps.logger);
   return reply;
 }

@@ -23,6 +23,7 @@ import type { Reply } from '../../views/reply.js';
 import { boltLogger } from './bolt-logger.js';
 import type { SlackDeps } from './deps.js';
 import { renderBlocks } from './render.js';
+import { uploadReplyChart } from './upload.js';
 import { createSlackConversations, type ConversationInfo } from './conversations.js';
 import { channelSetCommand, commonTicket, inviteHint, mustBroadcast, unmappedHint } from './sink-policy.js';
 
@@ -450,6 +451,7 @@ export function createSlackSink(deps: SlackDeps, options: SlackSinkOptions = {})
       const args: ChatPostMessageArguments = { ...base, ...thread };
       const ts = await postJoining(target, info, args);
       if (startsThread && ticketId !== undefined) recordThread(ticketId, target.channel, ts);
+      await uploadReplyChart(client, reply, target.channel, threadTs ?? (startsThread ? ts : undefined), deps.logger);
     },
   };
 

@@ -1,0 +1,128 @@
+/**
+ * Status updates on a known issue (on-call's "identified the cause, fix at 14:00"), sent to the
+ * agents working its linked tickets, and the partner's reference for the problem.
+ */
+import { and, desc, eq, inArray, isNotNull } from 'drizzle-orm';
+import { knownIssueLabel } from '../domain/known-issues.js';
+import { ACTIVE_STATUSES } from '../domain/lifecycle.js';
+import { TIER_LABELS, type Tier } from '../domain/vocabulary.js';
+import { knownIssueNotes, knownIssues, tickets } from '../store/schema.js';
+import { cleanText, oneLine } from '../views/format.js';
+import { info } from '../views/reply.js';
+import { recordAudit } from './audit.js';
+import { actorPersonId, type AppContext, type RequestContext } from './context.js';
+import { invalid } from './errors.js';
+import { requireKnownIssue } from './known-issues.js';
+import { enqueue } from './outbox.js';
+import { handleOf } from './people.js';
+
+export const MAX_NOTE_LENGTH = 4_000;
+export const MAX_PARTNER_REF = 120;
+
+export interface KnownIssueNoteResult {
+  noteId: number;
+  /** Agents who get the note by DM (assignees of linked active tickets). */
+  agents: number[];
+  /** Tier queues told about linked active tickets nobody is assigned. */
+  tiers: Tier[];
+}
+
+/**
+ * Adds a status note to known issue `n` (audited as 'known_issue.note') and queues it for the
+ * assignee of every linked active ticket (a DM each) and for the queues of linked active tickets
+ * without one.
+ */
+export function addKnownIssueNote(ctx: RequestContext, n: number, text: string): KnownIssueNoteResult {
+  return ctx.store.transaction(() => {
+    const issue = requireKnownIssue(ctx, n);
+    const body = cleanText(text);
+    if (!body) throw invalid('The note is empty.', `Example: /known-issue note ${n} Cause identified: the 6.5 token cache; fix deploys at 14:00 UTC.`);
+    if (body.length > MAX_NOTE_LENGTH) throw invalid(`That note is ${body.length} characters; the limit is ${MAX_NOTE_LENGTH}.`, 'Keep status notes short; put details in the bug link.');
+    const now = ctx.clock.now();
+    const note = ctx.store.db
+      .insert(knownIssueNotes)
+      .values({ knownIssueId: n, body, authorId: actorPersonId(ctx.actor), createdAt: now })
+      .returning({ id: knownIssueNotes.id })
+      .get();
+    ctx.store.db.update(knownIssues).set({ updatedAt: now }).where(eq(knownIssues.id, n)).run();
+    const linked = ctx.store.db
+      .select({ id: tickets.id, assigneeId: tickets.assigneeId, tier: tickets.tier })
+      .from(tickets)
+      .where(and(eq(tickets.knownIssueId, n), inArray(tickets.status, [...ACTIVE_STATUSES])))
+      .all();
+    const byAgent = new Map<number, number[]>();
+    const byTier = new Map<Tier, number[]>();
+    for (const t of linked) {
+      if (t.assigneeId !== null) byAgent.set(t.assigneeId, [...(byAgent.get(t.assigneeId) ?? []), t.id]);
+      else byTier.set(t.tier, [...(byTier.get(t.tier) ?? []), t.id]);
+    }
+    const label = `${knownIssueLabel(n)} ${issue.title}`;
+    for (const [personId, ids] of byAgent) {
+      if (ctx.actor.kind === 'person' && ctx.actor.personId === personId) continue;
+      enqueue(ctx, {
+        dedupeKey: `ki-note:${note.id}:person:${personId}`,
+        audience: 'staff',
+        channel: `person:${personId}`,
+        reply: info(`Update on ${label}`, {
+          text: body,
+          footer: `Your linked ticket${ids.length === 1 ? '' : 's'}: ${ids.map((id) => `#${id}`).join(', ')}`,
+          buttons: [{ label: 'Show known issue', command: `/known-issue show ${n}` }],
+        }),
+      });
+    }
+    for (const [tier, ids] of byTier) {
+      enqueue(ctx, {
+        dedupeKey: `ki-note:${note.id}:tier:${tier}`,
+        audience: 'staff',
+        channel: `tier:${tier}`,
+        reply: info(`Update on ${label}`, {
+          visibility: 'channel',
+          text: body,
+          footer: `Unassigned linked ticket${ids.length === 1 ? '' : 's'} in ${TIER_LABELS[tier]}: ${ids.map((id) => `#${id}`).join(', ')}`,
+          buttons: [{ label: 'Show known issue', command: `/known-issue show ${n}` }],
+        }),
+      });
+    }
+    recordAudit(ctx, { entity: 'known_issue', entityId: n, action: 'known_issue.note', after: { noteId: note.id, length: body.length, agents: [...byAgent.keys()], tiers: [...byTier.keys()] } });
+    return { noteId: note.id, agents: [...byAgent.keys()], tiers: [...byTier.keys()] };
+  });
+}
+
+/** The latest notes on a known issue, newest first. */
+export function knownIssueNotesOf(ctx: AppContext, n: number, limit = 5): { body: string; author: string; at: Date }[] {
+  return ctx.store.db
+    .select()
+    .from(knownIssueNotes)
+    .where(eq(knownIssueNotes.knownIssueId, n))
+    .orderBy(desc(knownIssueNotes.id))
+    .limit(limit)
+    .all()
+    .map((row) => ({ body: row.body, author: handleOf(ctx, row.authorId) ?? 'system', at: row.createdAt }));
+}
+
+/** Sets (or with null clears) the partner's reference on known issue `n`. Audited as 'known_issue.partner'. */
+export function setKnownIssuePartner(ctx: RequestContext, n: number, ref: string | null): { before: string | null; after: string | null } {
+  return ctx.store.transaction(() => {
+    const issue = requireKnownIssue(ctx, n);
+    const after = ref === null ? null : oneLine(ref);
+    if (after !== null && (!after || after.length > MAX_PARTNER_REF)) {
+      throw invalid(`A partner reference is 1 to ${MAX_PARTNER_REF} characters.`, `Example: /known-issue partner ${n} ACME-4411`);
+    }
+    ctx.store.db.update(knownIssues).set({ partnerRef: after, updatedAt: ctx.clock.now() }).where(eq(knownIssues.id, n)).run();
+    recordAudit(ctx, { entity: 'known_issue', entityId: n, action: 'known_issue.partner', before: { partnerRef: issue.partnerRef }, after: { partnerRef: after } });
+    return { before: issue.partnerRef, after };
+  });
+}
+
+/** Known issues with a partner reference, for reports. */
+export function partnerRefs(ctx: AppContext): Map<number, string> {
+  return new Map(
+    ctx.store.db
+      .select({ id: knownIssues.id, ref: knownIssues.partnerRef })
+      .from(knownIssues)
+      .where(isNotNull(knownIssues.partnerRef))
+      .all()
+      .map((r) => [r.id, r.ref!]),
+  );
+}
+

@@ -1,0 +1,65 @@
+/**
+ * Every 5 minutes: a T1 ticket assigned for 20 business minutes with no public reply since
+ * (handbook: "taking longer than 20 minutes... escalate") gets its assignee a DM suggesting to
+ * escalate, once per assignment.
+ */
+import { and, desc, eq, inArray, isNotNull, sql } from 'drizzle-orm';
+import { businessTimeBetween } from '../domain/calendar.js';
+import { loadCalendar } from '../app/calendar.js';
+import { enqueue } from '../app/outbox.js';
+import { auditEvents, tickets } from '../store/schema.js';
+import { warning } from '../views/reply.js';
+import type { Job, JobContext, JobReport } from './job.js';
+
+export const T1_ESCALATION_HINT = 'escalation-hint';
+/** Business time a T1 ticket may sit with its assignee, unanswered, before escalating is suggested. */
+export const T1_LIMIT_MS = 20 * 60_000;
+
+/** When the ticket got its current assignee (the latest audit event that set it). */
+function assignedAt(ctx: JobContext, ticketId: number, assigneeId: number): Date | null {
+  return (
+    ctx.store.db
+      .select({ at: auditEvents.at })
+      .from(auditEvents)
+      .where(and(eq(auditEvents.entity, 'ticket'), eq(auditEvents.entityId, String(ticketId)), sql`json_extract(${auditEvents.after}, '$.assigneeId') = ${assigneeId}`))
+      .orderBy(desc(auditEvents.id))
+      .limit(1)
+      .get()?.at ?? null
+  );
+}
+
+export function runT1EscalationHint(ctx: JobContext, now: Date): JobReport {
+  return ctx.store.transaction(() => {
+    const candidates = ctx.store.db
+      .select()
+      .from(tickets)
+      .where(and(eq(tickets.tier, 't1'), inArray(tickets.status, ['open']), isNotNull(tickets.assigneeId)))
+      .all();
+    const calendar = loadCalendar(ctx);
+    let queued = 0;
+    for (const ticket of candidates) {
+      const since = assignedAt(ctx, ticket.id, ticket.assigneeId!);
+      if (!since) continue;
+      if (ticket.lastPublicReplyAt && ticket.lastPublicReplyAt.getTime() >= since.getTime()) continue;
+      if (businessTimeBetween(calendar, since, now) < T1_LIMIT_MS) continue;
+      const added = enqueue(ctx, {
+        dedupeKey: `t1-stuck:${ticket.id}:${since.getTime()}`,
+        audience: 'staff',
+        channel: `person:${ticket.assigneeId}`,
+        reply: warning(`#${ticket.id} has been yours for 20 business minutes without a reply: escalate it?`, {
+          text: `T1 answers are documented ones (under 5 minutes to find, 5 to write). Taking longer means it belongs in T2: escalate with your questions.`,
+          buttons: [
+            { label: 'Escalate', command: `/escalate ${ticket.id} `, style: 'primary' },
+            { label: 'Show ticket', command: `/ticket show ${ticket.id}` },
+          ],
+          ticketId: ticket.id,
+        }),
+        validWhile: { kind: 'status', ticketId: ticket.id, status: 'open', statusChangedAt: ticket.statusChangedAt.getTime() },
+      });
+      if (added) queued++;
+    }
+    return { processed: candidates.length, queued, failed: 0 };
+  });
+}
+
+export const t1EscalationHintJob: Job = { name: T1_ESCALATION_HINT, schedule: '*/5 * * * *', run: runT1EscalationHint };
