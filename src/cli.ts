@@ -3,6 +3,7 @@
  * environment, with `.env` filling gaps. Stdout carries only what the command is for (replies,
  * reports); logs and errors go to stderr.
  */
+import { anyPlatformConfigured } from './adapters/registry.js';
 import { readFileSync } from 'node:fs';
 import { inspect } from 'node:util';
 import { Command } from 'commander';
@@ -42,14 +43,14 @@ async function openShell(): Promise<void> {
 }
 
 /**
- * `deskops start`: with Slack and/or Rocket.Chat configured, those adapters and the scheduler in
- * one process until SIGINT/SIGTERM; with no chat platform, the shell as before.
+ * `deskops start`: with Slack, Rocket.Chat and/or email configured, those platforms and the
+ * scheduler in one process until SIGINT/SIGTERM; with none, the shell.
  */
 async function start(): Promise<void> {
   const config = loadConfig();
-  if (!config.slack && !config.rocketChat) return openShell();
+  if (!anyPlatformConfigured(config)) return openShell();
   const service = await import('./adapters/service.js');
-  await service.runChatService(config);
+  await service.runService(config);
 }
 
 function print(text: string): void {

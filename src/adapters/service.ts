@@ -1,8 +1,11 @@
 /**
- * `deskops start` with chat configured: Slack and/or Rocket.Chat, and one scheduler, in one
- * process. The outbox goes through one sink that routes each row to the platform it belongs to
- * (delivery/platform-sink.ts), `webhook:*` rows to DESKOPS_PAGE_WEBHOOK. Runs until SIGINT/SIGTERM.
+ * `deskops start` with a platform configured: Slack, Rocket.Chat and/or email (each an
+ * AdapterModule of adapters/registry.ts), and one scheduler, in one process. The outbox goes
+ * through one sink that routes each row to the platform it belongs to (delivery/platform-sink.ts),
+ * `webhook:*` rows to DESKOPS_PAGE_WEBHOOK. Runs until SIGINT/SIGTERM.
  */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { startBackgroundCheckpoints, type BackgroundCheckpoints } from '../store/checkpointer.js';
 import type { Config } from '../config.js';
 import { createPlatformSink } from '../delivery/platform-sink.js';
@@ -11,54 +14,41 @@ import { allJobs } from '../jobs/index.js';
 import { startScheduler, type Scheduler } from '../jobs/scheduler.js';
 import type { Logger } from '../log.js';
 import { createDeskops, type Deskops } from '../main.js';
-import { startRocketChat, type RocketChatHandle, type StartRocketChatOptions } from './rocketchat/start.js';
-import { createSlackSink } from './slack/sink.js';
-import { slackDeps, startSlack, type SlackHandle } from './slack/start.js';
+import type { AdapterEntry, AdapterHealth, PlatformAdapter, ServicePlatform } from './contract.js';
+import { configuredModules } from './registry.js';
 
-/** The adapters that came up. */
-export interface ChatHandles {
-  slack?: SlackHandle;
-  rocketChat?: RocketChatHandle;
-}
-
-export interface ChatServiceOptions {
+export interface ServiceOptions {
   /** Stops the service like a signal would (tests); SIGINT and SIGTERM always do. */
   signal?: AbortSignal;
   logger?: Logger;
-  /** Called once the adapters and the scheduler are running. */
-  onStarted?: (handles: ChatHandles) => void;
-  /** Overrides config.port for Slack's HTTP mode (0 picks a free port, for tests). */
+  /** Called once the adapters and the scheduler are running, with the port GET /healthz answers on. */
+  onStarted?: (started: { adapters: readonly PlatformAdapter[]; healthPort: number | undefined }) => void;
+  /** Overrides config.port for the HTTP server (0 picks a free port, for tests). */
   port?: number;
-  /** Rocket.Chat timings (tests make them small). */
-  rocketChat?: StartRocketChatOptions;
+  /** The platforms (adapters/registry.ts by default; tests set Rocket.Chat's timings). */
+  entries?: readonly AdapterEntry[];
 }
 
 /** A due outbox row waiting longer than this makes GET /healthz answer 503: delivery is stuck. */
 export const HEALTH_OUTBOX_STALE_MS = 15 * 60_000;
 
-/** What GET /healthz answers (HTTP mode): 200 when `ok`, 503 otherwise. */
+/** What GET /healthz answers: 200 when `ok`, 503 otherwise. */
 export interface HealthReport extends Record<string, unknown> {
   ok: boolean;
   database: 'ok' | 'unreachable';
   outbox: { due: number; oldestDueSeconds: number } | null;
-  slack?: 'ready' | 'connecting';
-  rocketchat?: 'connecting' | 'connected' | 'reconnecting' | 'stopped';
+  /** Each running platform's state (slack, rocketchat, email): ready, connecting, reconnecting or stopped. */
+  platforms: Partial<Record<ServicePlatform, AdapterHealth['state']>>;
   /** Why `ok` is false, in words. */
   problems: string[];
 }
 
-/** The state of each chat adapter, as the health check reads it. */
-export interface ChatStates {
-  slack?: boolean;
-  rocketChat?: { ready: boolean | undefined; stats(): { connects: number; losses: number } };
-}
-
 /**
  * A cheap health check (one indexed query, no integrity check): the database answers, the outbox
- * has no due row older than HEALTH_OUTBOX_STALE_MS, and every configured chat is connected.
+ * has no due row older than HEALTH_OUTBOX_STALE_MS, and every running platform is ready.
  * Never throws.
  */
-export function healthReport(deskops: Pick<Deskops, 'app'>, chats: ChatStates, now: Date = new Date()): HealthReport {
+export function healthReport(deskops: Pick<Deskops, 'app'>, adapters: ReadonlyArray<Pick<PlatformAdapter, 'platform' | 'health'>>, now: Date = new Date()): HealthReport {
   const problems: string[] = [];
   let database: HealthReport['database'] = 'ok';
   let outboxState: HealthReport['outbox'] = null;
@@ -73,25 +63,14 @@ export function healthReport(deskops: Pick<Deskops, 'app'>, chats: ChatStates, n
     database = 'unreachable';
     problems.push('database: the outbox query failed');
   }
-  const report: HealthReport = { ok: false, database, outbox: outboxState, problems };
-  if (chats.slack !== undefined) {
-    report.slack = chats.slack ? 'ready' : 'connecting';
-    if (!chats.slack) problems.push('slack: not connected yet (auth.test)');
+  const platforms: HealthReport['platforms'] = {};
+  for (const adapter of adapters) {
+    if (adapter.platform === 'shell') continue;
+    const health = adapter.health();
+    platforms[adapter.platform] = health.state;
+    if (health.state !== 'ready') problems.push(`${adapter.platform}: ${health.state}${health.detail ? ` (${health.detail})` : ''}`);
   }
-  if (chats.rocketChat) {
-    const { ready } = chats.rocketChat;
-    let state: NonNullable<HealthReport['rocketchat']>;
-    if (ready === false) state = 'stopped';
-    else if (ready === undefined) state = 'connecting';
-    else {
-      const stats = chats.rocketChat.stats();
-      state = stats.connects > stats.losses ? 'connected' : 'reconnecting';
-    }
-    report.rocketchat = state;
-    if (state !== 'connected') problems.push(`rocketchat: ${state}`);
-  }
-  report.ok = problems.length === 0;
-  return report;
+  return { ok: problems.length === 0, database, outbox: outboxState, platforms, problems };
 }
 
 /** Resolves on the first SIGINT/SIGTERM or abort of `signal`. */
@@ -113,45 +92,79 @@ function untilStopped(signal: AbortSignal | undefined): Promise<string> {
   });
 }
 
-/** Runs the configured chat adapters + scheduler until stopped, then stops all of it and closes the store. */
-export async function runChatService(config: Config, options: ChatServiceOptions = {}): Promise<void> {
-  if (!config.slack && !config.rocketChat) throw new Error('No chat platform is configured: set SLACK_BOT_TOKEN or ROCKETCHAT_URL');
+/**
+ * Runs every configured platform (Slack, Rocket.Chat, email) and one scheduler that delivers
+ * through them, until stopped; then stops all of it and closes the store. GET /healthz is served
+ * on PORT: by Slack's HTTP server in HTTP mode, else by a small server of its own.
+ */
+export async function runService(config: Config, options: ServiceOptions = {}): Promise<void> {
+  const modules = await configuredModules(config, options.entries);
+  if (modules.length === 0) throw new Error('No platform is configured: set SLACK_BOT_TOKEN, ROCKETCHAT_URL or DESKOPS_SMTP_URL');
   const deskops = createDeskops(config, options.logger ? { logger: options.logger } : {});
-  const handles: ChatHandles = {};
+  const stopping = new AbortController();
+  const adapters: PlatformAdapter[] = [];
+  const health = () => healthReport(deskops, adapters);
   let scheduler: Scheduler | undefined;
   let checkpoints: BackgroundCheckpoints | undefined;
+  let healthServer: Server | undefined;
   try {
-    const deps = config.slack ? slackDeps(config, config.slack, deskops) : undefined;
-    // Rocket.Chat starts after Slack's server; /healthz reads its state once it exists.
-    let rocketChatReady: boolean | undefined;
-    const health = (slackReady: boolean) =>
-      healthReport(deskops, {
-        slack: slackReady,
-        ...(config.rocketChat ? { rocketChat: { ready: rocketChatReady, stats: () => handles.rocketChat?.bot.stats() ?? { connects: 0, losses: 0 } } } : {}),
-      });
-    if (deps) handles.slack = await startSlack(config, deskops, { deps, health, ...(options.port !== undefined ? { port: options.port } : {}) });
-    if (config.rocketChat) {
-      handles.rocketChat = startRocketChat(config, deskops, options.rocketChat);
-      void handles.rocketChat.ready.then((ready) => (rocketChatReady = ready));
+    const port = options.port ?? config.port;
+    for (const module of modules) adapters.push(module.create({ config, deskops, logger: deskops.logger, port, signal: stopping.signal, health }));
+    for (const adapter of adapters) await adapter.start();
+    let healthPort = adapters.map((adapter) => adapter.httpPort?.()).find((p) => p !== undefined);
+    if (healthPort === undefined) {
+      healthServer = await serveHealth(port, health, deskops.logger);
+      healthPort = (healthServer.address() as AddressInfo).port;
     }
     const sink = createPlatformSink(deskops.app, {
-      ...(deps ? { slack: createSlackSink(deps) } : {}),
-      ...(handles.rocketChat ? { rocketchat: handles.rocketChat.sink } : {}),
+      platforms: adapters.map((adapter) => ({ platform: adapter.platform as ServicePlatform, sink: adapter.sink })),
       webhook: createWebhookSink({ url: config.pageWebhookUrl }),
     });
     // A long-running bot keeps WAL checkpoints off the thread that acknowledges chat requests.
     checkpoints = startBackgroundCheckpoints(deskops.app.store, deskops.logger);
     scheduler = startScheduler({ ...deskops.app, logger: deskops.logger }, allJobs(), { timeZone: config.settings.timeZone, sink });
-    if (config.slack) deskops.logger.info({ mode: config.slack.mode }, 'deskops started with Slack');
-    if (config.rocketChat) deskops.logger.info({ url: config.rocketChat.url }, 'deskops started with Rocket.Chat');
-    options.onStarted?.(handles);
+    options.onStarted?.({ adapters, healthPort });
     const why = await untilStopped(options.signal);
     deskops.logger.info({ why }, 'deskops stopping');
   } finally {
+    stopping.abort();
     await scheduler?.stop();
     await checkpoints?.stop();
-    await handles.slack?.stop();
-    await handles.rocketChat?.stop();
+    for (const adapter of adapters) await adapter.stop();
+    if (healthServer) await closeServer(healthServer);
     deskops.close();
   }
+}
+
+/** GET /healthz on its own, for a service without Slack's HTTP server (Socket Mode, Rocket.Chat, email). */
+async function serveHealth(port: number, health: () => HealthReport, logger: Logger): Promise<Server> {
+  const server = createServer((req, res) => {
+    const path = new URL(req.url ?? '/', 'http://localhost').pathname;
+    if (path !== '/healthz' || (req.method !== 'GET' && req.method !== 'HEAD')) {
+      res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' });
+      res.end('not found');
+      return;
+    }
+    const report = health();
+    res.writeHead(report.ok ? 200 : 503, { 'content-type': 'application/json', 'cache-control': 'no-store' });
+    res.end(JSON.stringify(report));
+  });
+  server.requestTimeout = 10_000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const bound = (server.address() as AddressInfo).port;
+  logger.info({ port: bound }, `GET /healthz on port ${bound}`);
+  return server;
+}
+
+function closeServer(server: Server): Promise<void> {
+  return new Promise((resolve) => {
+    server.close(() => resolve());
+    server.closeAllConnections();
+  });
 }

@@ -28,7 +28,7 @@ export function markSolvedByRequester(ctx: RequestContext, ticketId: number): Ti
 const REOPENED_BY_REQUESTER: ReadonlySet<Status> = new Set(['pending', 'waiting', 'hold', 'resolved']);
 
 export type RequesterReplyResult =
-  | { kind: 'recorded'; ticket: TicketRow; reopenedFrom: Status | null }
+  | { kind: 'recorded'; ticket: TicketRow; reopenedFrom: Status | null; commentId: number }
   | { kind: 'follow-up'; closed: TicketRow; ticket: TicketRow };
 
 /**
@@ -43,11 +43,11 @@ export function recordRequesterReply(ctx: RequestContext, ticketId: number, text
     if (!body) throw invalid('The message is empty.', `Example: /ticket reply-as-requester ${ticketId} It still fails after clearing the cache.`);
     const requester = ticket.requester ?? 'the requester';
     if (ticket.status === 'closed') return { kind: 'follow-up', closed: ticket, ticket: openFollowUp(ctx, ticket, body) };
-    addComment(ctx, ticket.id, 'public', body, { fromRequester: requester });
+    const comment = addComment(ctx, ticket.id, 'public', body, { fromRequester: requester });
     const current = requireTicket(ctx, ticket.id);
-    if (!REOPENED_BY_REQUESTER.has(current.status)) return { kind: 'recorded', ticket: current, reopenedFrom: null };
+    if (!REOPENED_BY_REQUESTER.has(current.status)) return { kind: 'recorded', ticket: current, reopenedFrom: null, commentId: comment.id };
     const now = ctx.clock.now();
     const reopened = changeTicket(ctx, current, { status: 'open', statusChangedAt: now, holdUntil: null }, 'ticket.status');
-    return { kind: 'recorded', ticket: reopened, reopenedFrom: current.status };
+    return { kind: 'recorded', ticket: reopened, reopenedFrom: current.status, commentId: comment.id };
   });
 }

@@ -28,6 +28,8 @@ export interface CreateTicketInput {
   department?: Department;
   /** An email address or a chat mention ("@alice"). */
   requester?: string;
+  /** The requester's person, when the caller knows it (a ticket opened from their own message). */
+  requesterPersonId?: number;
   origin?: Origin;
   tags?: readonly TagRef[];
   /** A link to the chat message the ticket came from. */
@@ -81,7 +83,8 @@ export function createTicket(ctx: RequestContext, input: CreateTicketInput): Cre
       throw invalid(`The description is ${description.length} characters; the limit is ${MAX_BODY_LENGTH}.`, 'Add the rest as comments with /ticket note.');
     }
     const tagRows = resolveTagRefs(ctx, input.tags ?? []);
-    const requester = input.requester ? parseRequester(ctx, input.requester) : defaultRequester(ctx);
+    const parsed = input.requester ? parseRequester(ctx, input.requester) : defaultRequester(ctx);
+    const requester = input.requesterPersonId !== undefined ? { ...parsed, personId: input.requesterPersonId } : parsed;
     const now = ctx.clock.now();
     // The derived columns (reply deadline, status timer) go in with the row; syncDerivedState
     // then opens the SLA clock and finds them in step.

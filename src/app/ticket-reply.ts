@@ -9,6 +9,7 @@ import type { Status } from '../domain/vocabulary.js';
 import { comments } from '../store/schema.js';
 import { recordAudit } from './audit.js';
 import type { RequestContext } from './context.js';
+import type { Conversation } from './conversations.js';
 import { invalid } from './errors.js';
 import { renderMacroFor, requireMacro, type MacroRow } from './macros.js';
 import { attachTags, resolveTagRefs, type TagRow } from './tags.js';
@@ -33,6 +34,8 @@ export interface ReplyOutcome {
   statusSet: { status: Status; holdDays?: number } | null;
   prioritySet: boolean;
   tagsAdded: TagRow[];
+  /** Where the reply goes to the requester ('none': nowhere deskops can reach them). */
+  delivery: Conversation;
 }
 
 function tagRef(typed: string): { family: string; value: string } {
@@ -48,7 +51,7 @@ export function replyToTicket(ctx: RequestContext, input: ReplyInput): ReplyOutc
     const typed = input.text.trim();
     const body = macro ? [renderMacroFor(ctx, macro, ticket), typed].filter(Boolean).join('\n\n') : typed;
     if (!body) throw invalid('The reply is empty.', `Example: /ticket reply ${ticket.id} status:pending We have sent the fix; does it work for you?`);
-    const { commentId } = commentOnTicket(ctx, ticket.id, 'public', body);
+    const { commentId, delivery } = commentOnTicket(ctx, ticket.id, 'public', body);
     if (macro) {
       // The detector of duplicate answers leaves macro replies out: they are duplicates on purpose.
       ctx.store.db.update(comments).set({ macroId: macro.id }).where(eq(comments.id, commentId)).run();
@@ -72,6 +75,6 @@ export function replyToTicket(ctx: RequestContext, input: ReplyInput): ReplyOutc
         recordAudit(ctx, { entity: 'ticket', entityId: ticket.id, action: 'ticket.tags', after: { added: tagsAdded.map((t) => `${t.family}:${t.name}`), macro: macro.name } });
       }
     }
-    return { ticket: requireTicket(ctx, ticket.id), commentId, macro, statusSet, prioritySet, tagsAdded };
+    return { ticket: requireTicket(ctx, ticket.id), commentId, macro, statusSet, prioritySet, tagsAdded, delivery: delivery ?? { kind: 'none', why: 'not sent' } };
   });
 }

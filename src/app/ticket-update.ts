@@ -1,4 +1,7 @@
 /** Changing a ticket's assignee, status, priority, severity and queue, each with its audit event. */
+import type { Conversation } from './conversations.js';
+import { queueForRequester, signatureOf } from './requester-outbox.js';
+import { publicReplyMessage } from '../views/conversation.js';
 import { checkTransition } from '../domain/lifecycle.js';
 import { addLocalDays } from '../domain/status-timers.js';
 import { TEAM_LABELS, type HandoffTeam, type Priority, type Severity, type Status } from '../domain/vocabulary.js';
@@ -130,10 +133,16 @@ export function handOffTicket(ctx: RequestContext, ticketId: number, team: Hando
 export interface CommentResult {
   ticket: TicketRow;
   commentId: number;
+  /** A public reply: where it goes to the requester ('none' when deskops cannot reach them). */
+  delivery?: Conversation;
 }
 
-/** A public reply to the requester, or an internal note for agents. */
-export function commentOnTicket(ctx: RequestContext, ticketId: number, visibility: 'public' | 'internal', text: string): CommentResult {
+/**
+ * A public reply to the requester, or an internal note for agents. A public reply is queued for
+ * the requester's conversation (signed with the agent's name), unless it was written there in the
+ * first place (`writtenInConversation`: a staff member answering in the requester's thread).
+ */
+export function commentOnTicket(ctx: RequestContext, ticketId: number, visibility: 'public' | 'internal', text: string, options: { writtenInConversation?: boolean } = {}): CommentResult {
   return ctx.store.transaction(() => {
     const ticket = requireTicket(ctx, ticketId);
     const body = cleanText(text);
@@ -144,6 +153,8 @@ export function commentOnTicket(ctx: RequestContext, ticketId: number, visibilit
       throw conflict(`Ticket #${ticket.id} is closed; replies go on a new ticket.`, `/ticket split ${ticket.id} <title> opens one linked to it.`);
     }
     const comment = addComment(ctx, ticket.id, visibility, body);
-    return { ticket: requireTicket(ctx, ticket.id), commentId: comment.id };
+    if (visibility === 'internal' || options.writtenInConversation) return { ticket: requireTicket(ctx, ticket.id), commentId: comment.id };
+    const delivery = queueForRequester(ctx, ticket.id, `reply:${comment.id}`, publicReplyMessage(ticket.id, body, signatureOf(ctx)));
+    return { ticket: requireTicket(ctx, ticket.id), commentId: comment.id, delivery };
   });
 }

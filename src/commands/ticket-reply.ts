@@ -1,6 +1,7 @@
 /** /ticket reply: a public reply, from a macro or typed, that can set the status in the same command. */
 import { UsageError } from '../app/errors.js';
 import { replyToTicket } from '../app/ticket-reply.js';
+import { describeConversation } from '../app/conversations.js';
 import { PRIORITY_LABELS, STATUS_LABELS } from '../domain/vocabulary.js';
 import { success } from '../views/reply.js';
 import { macroEffects } from './macro.js';
@@ -40,6 +41,10 @@ export const ticketReplyCommand: CommandDefinition = {
     if (outcome.tagsAdded.length > 0) done.push(`tagged ${outcome.tagsAdded.map((t) => `${t.family}:${t.name}`).join(', ')}`);
     const title = `Reply added to #${id}${outcome.macro ? ` from macro ${outcome.macro.name}` : ''}${done.length > 0 ? `; ${done.join(', ')}` : ''}`;
     const buttons = outcome.ticket.status === 'open' ? [{ label: 'Mark pending', command: `/ticket status ${id} pending` }] : [];
-    return success(title, { buttons, ticketId: id, ...(outcome.macro && macroEffects(outcome.macro) ? { footer: `Macro ${outcome.macro.name}: ${macroEffects(outcome.macro)}` } : {}) });
+    const delivered =
+      outcome.delivery.kind === 'none'
+        ? `Not sent to the requester: ${outcome.delivery.why}. Record an address they read: /ticket edit ${id} requester <email>.`
+        : `Sent to the requester by ${describeConversation(outcome.delivery)}.`;
+    return success(title, { text: delivered, buttons, ticketId: id, ...(outcome.macro && macroEffects(outcome.macro) ? { footer: `Macro ${outcome.macro.name}: ${macroEffects(outcome.macro)}` } : {}) });
   },
 };

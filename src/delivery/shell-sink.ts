@@ -5,6 +5,7 @@
 import { channelMap, type ChannelMap } from '../app/channels.js';
 import type { AppContext } from '../app/context.js';
 import { handleOf } from '../app/people.js';
+import { conversationOf } from '../app/conversations.js';
 import { isReply, withCc } from '../views/delivery.js';
 import { renderText, type TextStyle } from '../views/render-text.js';
 import type { DeliverySink, OutboundMessage, OutboxRow } from './sink.js';
@@ -24,6 +25,24 @@ export function channelLabel(map: ChannelMap, channel: string): string {
   return real && real !== channel ? `${real} (${channel})` : channel;
 }
 
+/** Where a message for a ticket's requester goes: "email:jane@example.com (ticket #5's requester)". */
+export function conversationLabel(ctx: AppContext, channel: string): string | undefined {
+  const ticket = /^ticket:(\d+)$/.exec(channel);
+  if (!ticket) return undefined;
+  const conversation = conversationOf(ctx, Number(ticket[1]));
+  const whose = `ticket #${ticket[1]}'s requester`;
+  switch (conversation.kind) {
+    case 'email':
+      return `email:${conversation.address} (${whose})`;
+    case 'thread':
+      return `${conversation.platform}:${conversation.channel}${conversation.thread ? ` thread ${conversation.thread}` : ''} (${whose})`;
+    case 'direct':
+      return `${conversation.platform}:direct message to ${handleOf(ctx, conversation.personId) ?? conversation.userId} (${whose})`;
+    case 'none':
+      return `${channel}: nowhere (${conversation.why})`;
+  }
+}
+
 /** The post as terminal text: an arrow line naming the channel, then the rendered message. */
 export function postText(post: ShellPost, style: TextStyle): string {
   const body = isReply(post.message) ? renderText(post.message, style) : JSON.stringify(post.message);
@@ -41,6 +60,6 @@ export class ShellSink implements DeliverySink {
     // Mentions are the platform's to render: the terminal shows them as a plain "cc @alice" line.
     const handles = rows.flatMap((row) => (row.mentions ?? []).map((id) => handleOf(this.ctx, id))).filter((h): h is string => h?.startsWith('@') === true);
     const shown = isReply(message) ? withCc(message, handles) : message;
-    this.emit({ channel, label: channelLabel(channelMap(this.ctx), channel), message: shown });
+    this.emit({ channel, label: conversationLabel(this.ctx, channel) ?? channelLabel(channelMap(this.ctx), channel), message: shown });
   }
 }

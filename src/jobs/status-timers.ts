@@ -8,6 +8,8 @@ import { lte } from 'drizzle-orm';
 import { nextStatusTimer, type TimerAction } from '../domain/status-timers.js';
 import { STATUS_LABELS, TIER_LABELS } from '../domain/vocabulary.js';
 import { enqueue } from '../app/outbox.js';
+import { queueForRequester } from '../app/requester-outbox.js';
+import { supportMessage } from '../views/conversation.js';
 import { loadTimerPolicy } from '../app/sla-policy.js';
 import { syncDerivedState } from '../app/ticket-derived.js';
 import { addComment, changeTicket, findTicket, type TicketRow } from '../app/ticket-records.js';
@@ -28,8 +30,8 @@ function act(ctx: RequestContext, ticket: TicketRow, action: TimerAction, now: D
     case 'remind': {
       addComment(ctx, ticket.id, 'public', REMINDER_TEXT);
       changeTicket(ctx, findTicket(ctx, ticket.id)!, { pendingRemindedAt: now }, 'ticket.reminder');
-      // To the requester's conversation (the ticket's thread on its platform).
-      return enqueue(ctx, { dedupeKey: key, channel: `ticket:${ticket.id}`, audience: 'requester', reply: info(REMINDER_TEXT, { visibility: 'channel', ticketId: ticket.id }), ticketId: ticket.id }) ? 1 : 0;
+      // To the requester's conversation (their chat thread, a direct message, or mail).
+      return queueForRequester(ctx, ticket.id, key, supportMessage(ticket.id, REMINDER_TEXT)).kind === 'none' ? 0 : 1;
     }
     case 'resolve':
       addComment(ctx, ticket.id, 'internal', `No reply ${policy.pendingResolveDays} days after the reminder: resolved automatically.`);

@@ -1,7 +1,7 @@
 /** The deskops database schema (drizzle). Instants are UTC milliseconds; change it only through migrations. */
 
 import { sql } from 'drizzle-orm';
-import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import { blob, index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 import type {
   Audience,
   Department,
@@ -578,3 +578,120 @@ export const answerClusterMembers = sqliteTable(
   },
   (t) => [primaryKey({ columns: [t.clusterId, t.commentId] }), uniqueIndex('answer_cluster_members_comment').on(t.commentId)],
 );
+
+/**
+ * Where a ticket's requester is answered: the place they last wrote from (a chat thread, a direct
+ * message, an email thread). Public replies, the Pending reminder and receipts go there.
+ */
+export const ticketConversations = sqliteTable('ticket_conversations', {
+  ticketId: integer('ticket_id')
+    .primaryKey()
+    .references(() => tickets.id),
+  platform: text('platform').$type<Platform>().notNull(),
+  /** Slack channel id, Rocket.Chat room id; null for email. */
+  channel: text('channel'),
+  /** The thread (Slack ts, Rocket.Chat tmid); for email the last Message-ID, answered with In-Reply-To. */
+  thread: text('thread'),
+  /** Email: the requester's address. */
+  address: text('address'),
+  updatedAt: instant('updated_at').notNull(),
+});
+
+/**
+ * The platform message each recorded comment came from (a requester's chat message, a mail), so an
+ * edit or a deletion of it is recorded on the same ticket, and a replayed message never twice.
+ */
+export const commentSources = sqliteTable(
+  'comment_sources',
+  {
+    platform: text('platform').$type<Platform>().notNull(),
+    messageId: text('message_id').notNull(),
+    commentId: integer('comment_id')
+      .notNull()
+      .references(() => comments.id),
+    ticketId: integer('ticket_id')
+      .notNull()
+      .references(() => tickets.id),
+  },
+  (t) => [primaryKey({ columns: [t.platform, t.messageId] })],
+);
+
+/** Every mail deskops sent or took in, by Message-ID: how a reply (In-Reply-To, References) finds its ticket. */
+export const mailMessages = sqliteTable(
+  'mail_messages',
+  {
+    messageId: text('message_id').primaryKey(),
+    ticketId: integer('ticket_id')
+      .notNull()
+      .references(() => tickets.id),
+    direction: text('direction').$type<'in' | 'out'>().notNull(),
+    /** The correspondent: the requester's address for mail in, the recipient for mail out. */
+    address: text('address').notNull(),
+    at: instant('at').notNull(),
+  },
+  (t) => [index('mail_messages_ticket').on(t.ticketId, t.at)],
+);
+
+/**
+ * A requester's new message outside a ticket's thread (a DM, an intake channel, a mail without a
+ * thread) while they have a ticket open there: an agent decides whether it belongs to that ticket
+ * or opens a new one, rather than deskops guessing.
+ */
+export const pendingMessages = sqliteTable(
+  'pending_messages',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    platform: text('platform').$type<Platform>().notNull(),
+    channel: text('channel'),
+    messageId: text('message_id').notNull(),
+    authorId: integer('author_id')
+      .notNull()
+      .references(() => people.id),
+    /** The author's name as they wrote it ("@jane", "jane@example.com"). */
+    author: text('author').notNull(),
+    body: text('body').notNull(),
+    /** The open ticket it probably belongs to. */
+    candidateId: integer('candidate_id').references(() => tickets.id),
+    state: text('state').$type<'pending' | 'added' | 'opened'>().notNull().default('pending'),
+    /** The ticket it ended up on. */
+    ticketId: integer('ticket_id').references(() => tickets.id),
+    createdAt: instant('created_at').notNull(),
+    decidedBy: integer('decided_by').references(() => people.id),
+    decidedAt: instant('decided_at'),
+  },
+  (t) => [uniqueIndex('pending_messages_source').on(t.platform, t.messageId), index('pending_messages_state').on(t.state, t.id)],
+);
+
+/** Files that came with a requester's mail: kept up to a size limit, always listed on the timeline. */
+export const attachments = sqliteTable(
+  'attachments',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    ticketId: integer('ticket_id')
+      .notNull()
+      .references(() => tickets.id),
+    commentId: integer('comment_id').references(() => comments.id),
+    filename: text('filename').notNull(),
+    contentType: text('content_type').notNull(),
+    size: integer('size').notNull(),
+    /** The bytes, or null when the file was over the limit (listed, not kept). */
+    data: blob('data', { mode: 'buffer' }),
+    createdAt: instant('created_at').notNull(),
+  },
+  (t) => [index('attachments_ticket').on(t.ticketId)],
+);
+
+/** Senders whose mail is dropped without a ticket (/requester block): an address, or "@domain". */
+export const blockedSenders = sqliteTable('blocked_senders', {
+  pattern: text('pattern').primaryKey(),
+  createdBy: integer('created_by').references(() => people.id),
+  createdAt: instant('created_at').notNull(),
+});
+
+/** Addresses whose mail bounced (a delivery status notification came back): agents are told, and see it on the card. */
+export const bouncingAddresses = sqliteTable('bouncing_addresses', {
+  address: text('address').primaryKey(),
+  reason: text('reason').notNull(),
+  bounces: integer('bounces').notNull().default(1),
+  lastAt: instant('last_at').notNull(),
+});

@@ -56,7 +56,7 @@ describe('Slack failing for a while', () => {
   it('loses nothing, posts nothing twice, honours Retry-After, and pages on-call once Slack recovers', async () => {
     const { desk, ws, log, logger, deps } = await setUp();
     const client = new WebClient('xoxb-test', { slackApiUrl: ws.api.url, ...OUTBOX_CLIENT_OPTIONS, timeout: CLIENT_TIMEOUT_MS, logger: boltLogger(logger) });
-    const sink = createPlatformSink(desk.app, { slack: createSlackSink(deps, { minIntervalMs: 0, client }), webhook: createWebhookSink({ url: undefined }) });
+    const sink = createPlatformSink(desk.app, { platforms: [{ platform: 'slack', sink: createSlackSink(deps, { minIntervalMs: 0, client }) }], webhook: createWebhookSink({ url: undefined }) });
     mapChannelsIn(desk.app, { 'tier:triage': 'slack:C0TRIAGE', 'tier:t1': 'slack:C0T1', 'role:oncall': 'slack:C0ONCALL' });
 
     // Real notifications from real commands, plus an on-call page, spread over three channels.

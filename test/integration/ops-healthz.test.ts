@@ -7,7 +7,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { healthReport, runChatService, type ChatHandles, type HealthReport } from '../../src/adapters/service.js';
+import { healthReport, runService, type HealthReport } from '../../src/adapters/service.js';
+import { adapterEntries } from '../../src/adapters/registry.js';
 import { loadConfig } from '../../src/config.js';
 import { createDeskops } from '../../src/main.js';
 import { startRocketChatServer } from '../doubles/rocketchat-server.js';
@@ -46,25 +47,24 @@ describe('GET /healthz', { timeout: 45_000 }, () => {
       ROCKETCHAT_PASSWORD: 'bot-password-123',
     });
     const stop = new AbortController();
-    let handles: ChatHandles | undefined;
-    const running = runChatService(config, {
+    let port: number | undefined;
+    const running = runService(config, {
       signal: stop.signal,
       port: 0,
       logger: pino({ level: 'silent' }),
-      onStarted: (started) => (handles = started),
-      rocketChat: { backoff: { initialMs: 1500, maxMs: 1500 } },
+      onStarted: (started) => (port = started.healthPort),
+      entries: adapterEntries({ rocketChat: { backoff: { initialMs: 1500, maxMs: 1500 } } }),
     });
     cleanups.push(async () => {
       stop.abort();
       await running;
     });
-    await vi.waitFor(() => expect(handles?.slack?.port).toBeGreaterThan(0), { timeout: 10_000, interval: 10 });
-    const port = handles!.slack!.port!;
+    await vi.waitFor(() => expect(port).toBeGreaterThan(0), { timeout: 10_000, interval: 10 });
 
     await vi.waitFor(
       async () => {
-        const { status, body } = await health(port);
-        expect(body).toEqual({ ok: true, database: 'ok', outbox: { due: 0, oldestDueSeconds: 0 }, slack: 'ready', rocketchat: 'connected', problems: [] });
+        const { status, body } = await health(port!);
+        expect(body).toEqual({ ok: true, database: 'ok', outbox: { due: 0, oldestDueSeconds: 0 }, platforms: { slack: 'ready', rocketchat: 'ready' }, problems: [] });
         expect(status).toBe(200);
       },
       { timeout: 10_000, interval: 50 },
@@ -73,13 +73,14 @@ describe('GET /healthz', { timeout: 45_000 }, () => {
     rc.dropConnection(4000);
     await vi.waitFor(
       async () => {
-        const { status, body } = await health(port);
+        const { status, body } = await health(port!);
         expect(status).toBe(503);
-        expect(body).toMatchObject({ ok: false, slack: 'ready', rocketchat: 'reconnecting', problems: ['rocketchat: reconnecting'] });
+        expect(body).toMatchObject({ ok: false, platforms: { slack: 'ready', rocketchat: 'reconnecting' } });
+        expect(body.problems).toEqual([expect.stringMatching(/^rocketchat: reconnecting/)]);
       },
       { timeout: 5000, interval: 20 },
     );
-    await vi.waitFor(async () => expect((await health(port)).status).toBe(200), { timeout: 10_000, interval: 50 });
+    await vi.waitFor(async () => expect((await health(port!)).status).toBe(200), { timeout: 10_000, interval: 50 });
   });
 
   it('answers 503 while Slack refuses the token', async () => {
@@ -89,17 +90,17 @@ describe('GET /healthz', { timeout: 45_000 }, () => {
     const dir = tempDir();
     const config = loadConfig({ DESKOPS_DB: join(dir, 'deskops.db'), SLACK_BOT_TOKEN: 'xoxb-healthz-2', SLACK_SIGNING_SECRET: 'healthz-signing-secret', SLACK_API_URL: api.url });
     const stop = new AbortController();
-    let handles: ChatHandles | undefined;
-    const running = runChatService(config, { signal: stop.signal, port: 0, logger: pino({ level: 'silent' }), onStarted: (started) => (handles = started) });
+    let port: number | undefined;
+    const running = runService(config, { signal: stop.signal, port: 0, logger: pino({ level: 'silent' }), onStarted: (started) => (port = started.healthPort) });
     cleanups.push(async () => {
       stop.abort();
       await running;
     });
-    await vi.waitFor(() => expect(handles?.slack?.port).toBeGreaterThan(0), { timeout: 10_000, interval: 10 });
-    const { status, body } = await health(handles!.slack!.port!);
+    await vi.waitFor(() => expect(port).toBeGreaterThan(0), { timeout: 10_000, interval: 10 });
+    const { status, body } = await health(port!);
     expect(status).toBe(503);
-    expect(body).toMatchObject({ ok: false, database: 'ok', slack: 'connecting', problems: ['slack: not connected yet (auth.test)'] });
-    expect(body.rocketchat).toBeUndefined();
+    expect(body).toMatchObject({ ok: false, database: 'ok', platforms: { slack: 'connecting' }, problems: ['slack: connecting (not connected yet (auth.test))'] });
+    expect(body.platforms.rocketchat).toBeUndefined();
   });
 
   it('reports a stuck outbox and an unreachable database (the report itself, without a server)', () => {
@@ -109,11 +110,12 @@ describe('GET /healthz', { timeout: 45_000 }, () => {
     const insert = deskops.app.store.sqlite.prepare('INSERT INTO outbox (dedupe_key, channel, payload, state, attempts, next_attempt_at, created_at) VALUES (?, ?, ?, ?, 0, ?, ?)');
     insert.run('soon', 'triage', '{}', 'queued', now.getTime() + 60_000, now.getTime());
     insert.run('five', 'triage', '{}', 'queued', now.getTime() - 5 * 60_000, now.getTime() - 5 * 60_000);
-    expect(healthReport(deskops, { slack: true }, now)).toEqual({ ok: true, database: 'ok', outbox: { due: 1, oldestDueSeconds: 300 }, slack: 'ready', problems: [] });
+    const slackReady = [{ platform: 'slack' as const, health: () => ({ state: 'ready' as const }) }];
+    expect(healthReport(deskops, slackReady, now)).toEqual({ ok: true, database: 'ok', outbox: { due: 1, oldestDueSeconds: 300 }, platforms: { slack: 'ready' }, problems: [] });
     insert.run('twenty', 'triage', '{}', 'queued', now.getTime() - 20 * 60_000, now.getTime() - 20 * 60_000);
-    const stuck = healthReport(deskops, { slack: true }, now);
+    const stuck = healthReport(deskops, slackReady, now);
     expect(stuck).toMatchObject({ ok: false, outbox: { due: 2, oldestDueSeconds: 1200 }, problems: ['outbox: the oldest due message has waited 20 min'] });
     deskops.close();
-    expect(healthReport(deskops, {}, now)).toEqual({ ok: false, database: 'unreachable', outbox: null, problems: ['database: the outbox query failed'] });
+    expect(healthReport(deskops, [], now)).toEqual({ ok: false, database: 'unreachable', outbox: null, platforms: {}, problems: ['database: the outbox query failed'] });
   });
 });

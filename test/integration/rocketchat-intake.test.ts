@@ -204,7 +204,7 @@ describe('Rocket.Chat on-call pages end to end', () => {
 
     const ctx = { ...rig.deskops.app, logger: rig.deskops.logger };
     // The same routing as `npm start`: chat rows to Rocket.Chat, the page's webhook row to its sink.
-    const sink = createPlatformSink(rig.deskops.app, { rocketchat: rig.rc.sink, webhook: createWebhookSink({ url: undefined }) });
+    const sink = createPlatformSink(rig.deskops.app, { platforms: [{ platform: 'rocketchat', sink: rig.rc.sink }], webhook: createWebhookSink({ url: undefined }) });
     const report = await drainOutbox(ctx, new Date(), sink);
     const rows = rig.deskops.app.store.db.select().from(outbox).all();
     expect(report.failed, JSON.stringify(rows.map((r) => [r.channel, r.state, r.lastError]))).toBe(0);

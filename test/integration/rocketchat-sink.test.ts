@@ -3,6 +3,7 @@
  * the REST API: attachments, ticket threads (tmid), DMs, pings, rate limits, pacing, mappings,
  * internal notes, login, and the outbox worker end to end.
  */
+import { answerThere } from '../../src/app/conversations.js';
 import { writeSetting } from '../../src/app/team-settings.js';
 import { createRocketChatPeople } from '../../src/adapters/rocketchat/people.js';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
@@ -187,7 +188,8 @@ describe('ticket threads', () => {
   });
 
   it("posts ticket:<id> to the ticket's own room and thread", async () => {
-    const ticket = insertTicket(test.app, { tier: 't2', chatPlatform: 'rocketchat', chatChannel: 'ROOMCUST', chatThread: 'msg-origin' });
+    const ticket = insertTicket(test.app, { tier: 't2' });
+    answerThere(test.app, ticket.id, { platform: 'rocketchat', channel: 'ROOMCUST', thread: 'msg-origin' });
     await sink().post(`ticket:${ticket.id}`, notice('We replied'), [row(`reply:${ticket.id}:1`, { ticketId: ticket.id, channel: `ticket:${ticket.id}`, audience: 'requester' })]);
     expect(message(posts()[0])).toMatchObject({ rid: 'ROOMCUST', tmid: 'msg-origin' });
   });
@@ -214,7 +216,8 @@ describe('direct messages', () => {
 
 describe('rows for staff only', () => {
   it("never posts an escalation note to the requester's conversation", async () => {
-    const ticket = insertTicket(test.app, { tier: 't2', chatPlatform: 'rocketchat', chatChannel: 'ROOMCUST' });
+    const ticket = insertTicket(test.app, { tier: 't2' });
+    answerThere(test.app, ticket.id, { platform: 'rocketchat', channel: 'ROOMCUST', thread: 'msg-origin' });
     const error = await rejection(sink().post(`ticket:${ticket.id}`, notice('Escalated'), [row(`escalated:${ticket.id}:1`, { ticketId: ticket.id })]));
     expect(error.permanent).toBe(true);
     expect(posts()).toHaveLength(0);

@@ -2,6 +2,7 @@
  * The Slack delivery sink against a loopback stand-in for Slack's Web API: channel mapping, ticket
  * threads, DMs, mentions, pacing, 429s, joining, internal notes, and the outbox worker end to end.
  */
+import { answerThere } from '../../src/app/conversations.js';
 import { writeSetting } from '../../src/app/team-settings.js';
 import { slackDepsWith } from '../../src/adapters/slack/start.js';
 import { WebClient } from '@slack/web-api';
@@ -115,7 +116,7 @@ describe('ticket threads', () => {
 
   it("posts ticket:<id> notifications into the requester's conversation, never the tier thread", async () => {
     const ticket = insertTicket(desk.app, { chatPlatform: 'slack', chatChannel: 'C0INTAKE' });
-    desk.app.store.db.insert(ticketThreads).values({ platform: 'slack', ticketId: ticket.id, channel: 'C0INTAKE', thread: '1600000000.000100', conversation: true, createdAt: desk.clock.now() }).run();
+    answerThere(desk.app, ticket.id, { platform: 'slack', channel: 'C0INTAKE', thread: '1600000000.000100' });
     desk.app.store.db.insert(ticketThreads).values({ platform: 'slack', ticketId: ticket.id, channel: 'C0TIER', thread: '1600000000.000200', createdAt: desk.clock.now() }).run();
     await sink().post(`ticket:${ticket.id}`, notice('Just checking in'), [row(`timer:${ticket.id}:remind:1`, { ticketId: ticket.id, audience: 'requester' })]);
     expect(posts()[0]!.args).toMatchObject({ channel: 'C0INTAKE', thread_ts: '1600000000.000100' });

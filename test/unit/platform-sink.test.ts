@@ -4,6 +4,7 @@ import { createPlatformSink, platformFor } from '../../src/delivery/platform-sin
 import { DeliveryError, type DeliverySink } from '../../src/delivery/sink.js';
 import { identities, people, tickets } from '../../src/store/schema.js';
 import { createTestDesk, type TestDesk } from '../doubles/deskops.js';
+import { answerThere } from '../../src/app/conversations.js';
 
 let desk: TestDesk;
 afterEach(() => desk?.dispose());
@@ -21,13 +22,17 @@ function person(name: string, platforms: Array<'slack' | 'rocketchat' | 'shell'>
   return id;
 }
 
-function ticket(platform: 'slack' | 'rocketchat' | 'shell' | null): number {
+/** A ticket whose requester wrote from `platform` (a room there), or from nowhere deskops can answer. */
+function ticket(platform: 'slack' | 'rocketchat' | 'email' | null): number {
   const now = desk.clock.now();
-  return desk.app.store.db
+  const id = desk.app.store.db
     .insert(tickets)
-    .values({ title: 't', department: 'paid', chatPlatform: platform, createdAt: now, updatedAt: now, tierEnteredAt: now, statusChangedAt: now })
+    .values({ title: 't', department: 'paid', chatPlatform: platform === 'email' ? null : platform, createdAt: now, updatedAt: now, tierEnteredAt: now, statusChangedAt: now })
     .returning({ id: tickets.id })
     .get().id;
+  if (platform === 'email') answerThere(desk.app, id, { platform, address: 'jane@example.com' });
+  else if (platform) answerThere(desk.app, id, { platform, channel: 'ROOM', thread: 'm1' });
+  return id;
 }
 
 describe('platform sink', () => {
@@ -41,7 +46,8 @@ describe('platform sink', () => {
     const nobody = person('nina', ['shell']);
     const rcTicket = ticket('rocketchat');
     const slackTicket = ticket('slack');
-    const shellTicket = ticket('shell');
+    const shellTicket = ticket(null);
+    const mailTicket = ticket('email');
 
     const available = ['slack', 'rocketchat'] as const;
     const route = (channel: string) => platformFor(desk.app, channel, available);
@@ -58,29 +64,33 @@ describe('platform sink', () => {
     expect(route(`ticket:${rcTicket}`)).toBe('rocketchat');
     expect(route(`ticket:${slackTicket}`)).toBe('slack');
     expect(route(`ticket:${shellTicket}`)).toBeUndefined();
+    expect(route(`ticket:${mailTicket}`)).toBe('email');
+    expect(route('email:jane@example.com')).toBe('email');
 
     const slack = recorder();
     const rocketchat = recorder();
     const webhook = recorder();
-    const sink = createPlatformSink(desk.app, { slack, rocketchat, webhook });
+    const sink = createPlatformSink(desk.app, { platforms: [{ platform: 'slack', sink: slack }, { platform: 'rocketchat', sink: rocketchat }], webhook });
     for (const channel of ['tier:t2', 'tier:t3', 'role:leads', `person:${rcOnly}`, `ticket:${rcTicket}`, `ticket:${shellTicket}`, 'webhook:page']) {
-      await sink.post(channel, { tone: 'info', visibility: 'channel', title: 'x' }, []);
+      await sink.post(channel, { tone: 'info', visibility: 'channel', audience: 'staff', title: 'x' }, []);
     }
     expect(rocketchat.channels).toEqual(['tier:t2', `person:${rcOnly}`, `ticket:${rcTicket}`]);
     expect(slack.channels).toEqual(['tier:t3', 'role:leads', `ticket:${shellTicket}`]);
     expect(webhook.channels).toEqual(['webhook:page']);
   });
 
-  it('sends everything to the only platform configured, and refuses when there is none', async () => {
+  it('sends what names no platform to the only one configured, refuses what names another, and refuses when there is none', async () => {
     desk = createTestDesk();
     desk.run('/channel set t3 slack:C0T3');
     const rocketchat = recorder();
-    const only = createPlatformSink(desk.app, { rocketchat, webhook: recorder() });
-    await only.post('tier:t3', {}, []);
-    await only.post('slack:C01', {}, []);
-    expect(rocketchat.channels).toEqual(['tier:t3', 'slack:C01']);
+    const only = createPlatformSink(desk.app, { platforms: [{ platform: 'rocketchat', sink: rocketchat }], webhook: recorder() });
+    await only.post('tier:t4', {}, []);
+    // Mapped to Slack, or to the requester's mail, with no Slack or mail configured: a failure a lead hears of.
+    await expect(only.post('tier:t3', {}, [])).rejects.toMatchObject({ permanent: true });
+    await expect(only.post(`ticket:${ticket('email')}`, {}, [])).rejects.toThrow(/DESKOPS_SMTP_URL/);
+    expect(rocketchat.channels).toEqual(['tier:t4']);
 
-    const none = createPlatformSink(desk.app, { webhook: recorder() });
+    const none = createPlatformSink(desk.app, { platforms: [], webhook: recorder() });
     await expect(none.post('tier:t2', {}, [])).rejects.toBeInstanceOf(DeliveryError);
   });
 });

@@ -5,13 +5,10 @@
  * a DeliveryError the worker knows how to treat. It posts through the REST client (rest.ts), not
  * the SDK, whose send path leaks a listener per message.
  */
-import { and, eq, inArray } from 'drizzle-orm';
 import type { AppContext } from '../../app/context.js';
-import { channelMap } from '../../app/channels.js';
-import { handleOf, isStaffPerson } from '../../app/people.js';
+import { agentThread, isConfigurable, mentionedOn, recordAgentThread, resolveDestination, staffOnlyRefusal, staffRows } from '../../delivery/destinations.js';
 import { DeliveryError, type DeliverySink, type OutboundMessage, type OutboxRow } from '../../delivery/sink.js';
 import type { Logger } from '../../log.js';
-import { identities, ticketThreads, tickets } from '../../store/schema.js';
 import { isReply } from '../../views/delivery.js';
 import { uploadReplyChart } from './upload.js';
 import { channelSetCommand, commonTicket, mustBroadcast } from '../slack/sink-policy.js';
@@ -54,10 +51,6 @@ interface Target {
 const ROOM_ID = /^[A-Za-z0-9_-]{1,64}$/;
 const ROOM_PLACEHOLDER = 'rocketchat:<roomId>';
 
-/** Logical channels a lead maps with /channel set (not people, tickets or raw platform ids). */
-function isConfigurable(logical: string): boolean {
-  return /^(tier|role|team):/.test(logical);
-}
 
 /** The room id in a stored channel ("rocketchat:abc" or a bare id), or undefined for anything else. */
 function roomId(stored: string | null | undefined): string | undefined {
@@ -75,7 +68,6 @@ export function unmappedRoomHint(logical: string, prefix: string): string {
 /** A DeliverySink that posts Replies to Rocket.Chat (see the module comment for what it guarantees). */
 export function createRocketChatSink(deps: RocketChatSinkDeps): DeliverySink {
   const { ctx, rest, logger, prefix } = deps;
-  const { db } = ctx.store;
   const pacer: Pacer = deps.pacing && 'take' in deps.pacing ? deps.pacing : createPacer(deps.pacing);
   const dmCache = new Map<string, string>();
   const nameCache = new Map<string, string>();
@@ -91,41 +83,18 @@ export function createRocketChatSink(deps: RocketChatSinkDeps): DeliverySink {
     return new DeliveryError(`${error.message} (${target.label}). ${fix}`, { permanent: true, cause: error });
   }
 
-  async function personTarget(logical: string, personId: number): Promise<Target> {
-    const identity = db
-      .select({ username: identities.handle })
-      .from(identities)
-      .where(and(eq(identities.platform, 'rocketchat'), eq(identities.personId, personId)))
-      .get();
-    const who = handleOf(ctx, personId) ?? `person ${personId}`;
-    if (!identity) throw new DeliveryError(`${who} has no Rocket.Chat identity: nothing to deliver to on Rocket.Chat`, { drop: true });
-    const label = `a DM to @${identity.username}`;
-    let rid = dmCache.get(identity.username);
-    if (!rid) {
-      try {
-        rid = (await rest.createDirectMessage(identity.username)).rid;
-      } catch (error) {
-        throw explain(error, { rid: identity.username, label, logical, requesterReads: false, direct: true });
-      }
-      dmCache.set(identity.username, rid);
+  /** The bot's direct-message room with a username (im.create, cached). */
+  async function directRoom(username: string, label: string, logical: string): Promise<string> {
+    const cached = dmCache.get(username);
+    if (cached) return cached;
+    let rid: string;
+    try {
+      rid = (await rest.createDirectMessage(username)).rid;
+    } catch (error) {
+      throw explain(error, { rid: username, label, logical, requesterReads: false, direct: true });
     }
-    return { rid, label, logical, requesterReads: false, direct: true, personId };
-  }
-
-  /** The ticket's thread in `rid`, if one is recorded: the requester's conversation, or the agents' thread. */
-  function storedThread(ticketId: number, rid: string, conversation: boolean): string | undefined {
-    return db
-      .select({ thread: ticketThreads.thread })
-      .from(ticketThreads)
-      .where(
-        and(
-          eq(ticketThreads.platform, 'rocketchat'),
-          eq(ticketThreads.ticketId, ticketId),
-          inArray(ticketThreads.channel, [rid, `rocketchat:${rid}`]),
-          eq(ticketThreads.conversation, conversation),
-        ),
-      )
-      .get()?.thread;
+    dmCache.set(username, rid);
+    return rid;
   }
 
   /**
@@ -133,8 +102,8 @@ export function createRocketChatSink(deps: RocketChatSinkDeps): DeliverySink {
    * the requester's conversation, a requester's DM, or a room anyone but staff reads.
    */
   async function requesterReads(target: Target): Promise<string | undefined> {
-    if (target.requesterReads) return `the requester reads ${target.label}`;
-    if (target.direct) return target.personId !== undefined && isStaffPerson(ctx, target.personId) ? undefined : `${target.label} is a requester's`;
+    if (target.requesterReads) return target.direct ? `${target.label} is a requester's` : `the requester reads ${target.label}`;
+    if (target.direct) return undefined;
     let readers;
     try {
       readers = await deps.people.readers(target.rid);
@@ -145,29 +114,27 @@ export function createRocketChatSink(deps: RocketChatSinkDeps): DeliverySink {
     return readers.staffOnly ? undefined : `${target.label} is read by people outside the support team (an intake, livechat, federated or team room, or a member who is not staff)`;
   }
 
-  /** The requester's conversation about a ticket: its room, in the thread it came from when known. */
-  function ticketTarget(logical: string, ticketId: number): Target {
-    const ticket = db.select({ platform: tickets.chatPlatform, channel: tickets.chatChannel, thread: tickets.chatThread }).from(tickets).where(eq(tickets.id, ticketId)).get();
-    const rid = ticket?.platform === 'rocketchat' ? roomId(ticket.channel) : undefined;
-    if (!ticket || !rid) throw new DeliveryError(`ticket #${ticketId} has no Rocket.Chat room: nothing to deliver to on Rocket.Chat`, { drop: true });
-    const tmid = storedThread(ticketId, rid, true) ?? ticket.thread ?? undefined;
-    return { rid, label: `ticket #${ticketId}'s conversation`, logical, ...(tmid ? { tmid } : {}), requesterReads: true, direct: false };
-  }
-
+  /** The room (and thread) an outbox channel leads to (see delivery/destinations.ts). */
   async function resolveTarget(logical: string): Promise<Target> {
-    const person = /^person:(\d+)$/.exec(logical);
-    if (person) return personTarget(logical, Number(person[1]));
-    const ticket = /^ticket:(\d+)$/.exec(logical);
-    if (ticket) return ticketTarget(logical, Number(ticket[1]));
-    const mapped = logical.startsWith('rocketchat:') ? logical : channelMap(ctx)[logical];
-    if (!mapped) throw new DeliveryError(unmappedRoomHint(logical, prefix), { permanent: true });
-    const label = `${logical} (${mapped})`;
-    // A #name reaches this sink only when Rocket.Chat is the primary platform (see platform-sink).
-    if (mapped.startsWith('#')) return { rid: await ridByName(mapped.slice(1), logical, label), label, logical, requesterReads: false, direct: false };
-    const rid = mapped.startsWith('rocketchat:') ? roomId(mapped) : undefined;
-    // Mapped to Slack (slack:…): the Slack sink delivers it.
-    if (!rid) throw new DeliveryError(`${logical} is mapped to ${mapped}, not to a Rocket.Chat room`, { drop: true });
-    return { rid, label, logical, requesterReads: false, direct: false };
+    const destination = resolveDestination(ctx, 'rocketchat', logical, (unmapped) => unmappedRoomHint(unmapped, prefix));
+    switch (destination.kind) {
+      case 'person': {
+        const rid = await directRoom(destination.username, destination.label, logical);
+        return { rid, label: destination.label, logical, requesterReads: destination.requester, direct: true, personId: destination.personId };
+      }
+      case 'conversation': {
+        const rid = roomId(destination.channel);
+        if (!rid) throw new DeliveryError(`ticket #${destination.ticketId}'s conversation ${destination.channel} is not a Rocket.Chat room`, { drop: true });
+        return { rid, label: destination.label, logical, ...(destination.thread ? { tmid: destination.thread } : {}), requesterReads: true, direct: false };
+      }
+      case 'named':
+        return { rid: await ridByName(destination.name, logical, destination.label), label: destination.label, logical, requesterReads: false, direct: false };
+      case 'room': {
+        const rid = roomId(destination.id);
+        if (!rid) throw new DeliveryError(`${destination.label} is not a Rocket.Chat room id; map ${logical} again with ${channelSetCommand(logical, ROOM_PLACEHOLDER)}`, { permanent: true });
+        return { rid, label: destination.label, logical, requesterReads: false, direct: false };
+      }
+    }
   }
 
   /** "support-t2" -> its room id, from rooms.info?roomName= (cached). */
@@ -189,22 +156,14 @@ export function createRocketChatSink(deps: RocketChatSinkDeps): DeliverySink {
    * pinged: a handle from another platform could ping the wrong person here.
    */
   function mentions(rows: readonly OutboxRow[]): string[] {
-    const ids = [...new Set(rows.flatMap((row) => row.mentions ?? []))];
-    if (ids.length === 0) return [];
-    const usernames = db
-      .select({ personId: identities.personId, username: identities.handle })
-      .from(identities)
-      .where(and(eq(identities.platform, 'rocketchat'), inArray(identities.personId, ids)))
-      .all()
-      .map((r) => r.username);
-    return usernames;
+    return mentionedOn(ctx, 'rocketchat', rows).map((person) => person.username);
   }
 
   /** The ticket's thread in this room, or whether this post starts it (tier rooms only, as in Slack). */
   function threadFor(target: Target, ticketId: number | undefined): { tmid?: string; startsThread: boolean } {
     if (target.tmid) return { tmid: target.tmid, startsThread: false };
     if (ticketId === undefined) return { startsThread: false };
-    const tmid = storedThread(ticketId, target.rid, false);
+    const tmid = agentThread(ctx, 'rocketchat', ticketId, target.rid);
     if (tmid) return { tmid, startsThread: false };
     return { startsThread: target.logical.startsWith('tier:') };
   }
@@ -213,14 +172,11 @@ export function createRocketChatSink(deps: RocketChatSinkDeps): DeliverySink {
     async post(logical: string, message: OutboundMessage, rows: readonly OutboxRow[]): Promise<void> {
       if (!isReply(message)) throw new DeliveryError(`not a Reply: the Rocket.Chat sink cannot post it to ${logical}`, { permanent: true });
       const target = await resolveTarget(logical);
-      const forStaff = rows.filter((row) => row.audience !== 'requester');
+      const forStaff = staffRows(rows);
       if (forStaff.length > 0) {
         // Looked up only when it matters: the room's members and info are rate-limited like every other endpoint.
         const where = await requesterReads(target);
-        if (where) {
-          const fix = isConfigurable(target.logical) ? ` Map ${target.logical} to an internal room: ${channelSetCommand(target.logical, ROOM_PLACEHOLDER)}.` : '';
-          throw new DeliveryError(`Not posted: ${forStaff.map((r) => r.dedupeKey).join(', ')} ${forStaff.length === 1 ? 'is' : 'are'} for staff only and ${where}.${fix}`, { permanent: true });
-        }
+        if (where) throw staffOnlyRefusal(forStaff, target.logical, where, ROOM_PLACEHOLDER);
       }
       const ticketId = commonTicket(rows) ?? message.ticketId;
       const { tmid, startsThread } = threadFor(target, ticketId);
@@ -238,7 +194,7 @@ export function createRocketChatSink(deps: RocketChatSinkDeps): DeliverySink {
       if (startsThread && ticketId !== undefined) {
         // The first post about a ticket in a room is the ticket's thread there from now on.
         try {
-          db.insert(ticketThreads).values({ platform: 'rocketchat', ticketId, channel: target.rid, thread: sent.id, createdAt: ctx.clock.now() }).onConflictDoNothing().run();
+          recordAgentThread(ctx, 'rocketchat', ticketId, target.rid, sent.id);
         } catch (error) {
           // Posted already: throwing would post it again. Later updates just start another thread.
           logger.error({ err: error, ticketId, room: target.rid }, 'posted a Rocket.Chat ticket thread parent but could not record it');

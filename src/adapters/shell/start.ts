@@ -1,4 +1,5 @@
 /** Starts the shell on the process's terminal (or pipes): `deskops start` and `deskops shell`. */
+import { anyPlatformConfigured } from '../registry.js';
 import { userInfo } from 'node:os';
 import type { Readable, Writable } from 'node:stream';
 import { SettableClock, type Clock } from '../../clock.js';
@@ -65,9 +66,9 @@ export async function startShell(config: Config, options: StartShellOptions = {}
       historyFile: interactive ? historyPathFor(config.dbPath) : undefined,
       chartFolder: chartFolder(config.dbPath),
       tools: createShellTools(setup),
-      // With Slack configured, `deskops start` runs the scheduler and owns delivery: a shell beside
-      // it must not deliver the outbox to the terminal (that would mark Slack's messages sent).
-      ...(interactive && options.background !== false && !config.slack ? { background: schedulerBackground(setup) } : {}),
+      // With a platform configured, `deskops start` runs the scheduler and owns delivery: a shell
+      // beside it must not deliver the outbox to the terminal (that would mark those messages sent).
+      ...(interactive && options.background !== false && !anyPlatformConfigured(config) ? { background: schedulerBackground(setup) } : {}),
     });
   } finally {
     deskops.close();

@@ -12,12 +12,9 @@
  * only what Slack does not show yet is posted: exactly-once wherever deskops can read the history
  * (channels:history, groups:history), at-least-once where it cannot (DMs: no im:history).
  */
-import { and, eq, inArray } from 'drizzle-orm';
 import { ErrorCode, WebClient, type ChatPostMessageArguments, type WebClientOptions } from '@slack/web-api';
-import { channelMap } from '../../app/channels.js';
-import { handleOf, isStaffPerson } from '../../app/people.js';
+import { agentThread, isConfigurable, mentionedOn, recordAgentThread, resolveDestination, staffOnlyRefusal, staffRows } from '../../delivery/destinations.js';
 import { DeliveryError, type DeliverySink, type OutboundMessage, type OutboxRow } from '../../delivery/sink.js';
-import { identities, ticketThreads, tickets } from '../../store/schema.js';
 import { coalesceReplies, isReply } from '../../views/delivery.js';
 import type { Reply } from '../../views/reply.js';
 import { boltLogger } from './bolt-logger.js';
@@ -111,10 +108,6 @@ function slackError(error: unknown): string | undefined {
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
-/** Logical channels a lead maps with /channel set (not people, tickets or raw platform ids). */
-function isConfigurable(logical: string): boolean {
-  return /^(tier|role|team):/.test(logical);
-}
 
 /** The real Slack id in a stored channel ("slack:C123" or "C123"), or undefined for anything else. */
 function slackId(stored: string | null | undefined): string | undefined {
@@ -125,7 +118,6 @@ function slackId(stored: string | null | undefined): string | undefined {
 /** A DeliverySink that posts Replies to Slack (see the module comment for what it guarantees). */
 export function createSlackSink(deps: SlackDeps, options: SlackSinkOptions = {}): DeliverySink {
   const ctx = deps.deskops.app;
-  const { db } = ctx.store;
   // A client of its own rather than deps.client: the no-silent-retry guarantee cannot be read off
   // a WebClient (its retry settings are private), so the sink makes sure of it here.
   const client =
@@ -201,8 +193,8 @@ export function createSlackSink(deps: SlackDeps, options: SlackSinkOptions = {})
    * the requester's conversation, a requester's DM, an intake, shared or direct conversation.
    */
   async function requesterReads(target: Target, info: ConversationInfo, threadTs: string | undefined): Promise<string | undefined> {
+    if (target.personId !== undefined) return target.requesterReads ? `${target.label} is a requester's` : undefined;
     if (target.requesterReads) return `the requester reads ${target.label}`;
-    if (target.personId !== undefined) return isStaffPerson(ctx, target.personId) ? undefined : `${target.label} is a requester's`;
     if (info.shared) return `${target.label} is shared outside the workspace (Slack Connect)`;
     if ((await conversations.readers(target.channel, threadTs)) !== 'staff') return `requesters read ${target.label} (an intake, direct or shared conversation, or a requester's thread)`;
     return undefined;
@@ -233,82 +225,47 @@ export function createSlackSink(deps: SlackDeps, options: SlackSinkOptions = {})
     );
   }
 
-  async function personTarget(logical: string, personId: number): Promise<Target> {
-    const identity = db
-      .select({ userId: identities.externalId })
-      .from(identities)
-      .where(and(eq(identities.platform, 'slack'), eq(identities.personId, personId)))
-      .get();
-    const who = handleOf(ctx, personId) ?? `person ${personId}`;
-    if (!identity) throw new DeliveryError(`${who} has no Slack identity: nothing to deliver to on Slack`, { drop: true });
-    let channel = dmCache.get(identity.userId);
-    if (!channel) {
-      const dm: Target = { channel: identity.userId, label: `a DM to ${who}`, logical, requesterReads: false };
-      try {
-        channel = (await client.conversations.open({ users: identity.userId })).channel?.id;
-      } catch (error) {
-        throw failure(error, dm, 'opening');
-      }
-      if (!channel) throw new DeliveryError(`Slack opened no DM with ${who}`);
-      dmCache.set(identity.userId, channel);
+  /** The DM channel with a Slack user (conversations.open, cached). */
+  async function directChannel(userId: string, label: string, logical: string): Promise<string> {
+    const cached = dmCache.get(userId);
+    if (cached) return cached;
+    let channel: string | undefined;
+    try {
+      channel = (await client.conversations.open({ users: userId })).channel?.id;
+    } catch (error) {
+      throw failure(error, { channel: userId, label, logical, requesterReads: false }, 'opening');
     }
-    return { channel, label: `a DM to ${who}`, logical, requesterReads: false, personId };
+    if (!channel) throw new DeliveryError(`Slack opened no ${label}`);
+    dmCache.set(userId, channel);
+    return channel;
   }
 
-  /**
-   * The requester's conversation about a ticket: the chat channel the ticket came from, in the
-   * thread of the message it was opened from when there is one. Never the tier channel's thread,
-   * which is the agents' room.
-   */
-  function ticketTarget(logical: string, ticketId: number): Target {
-    const ticket = db.select({ platform: tickets.chatPlatform, channel: tickets.chatChannel, thread: tickets.chatThread }).from(tickets).where(eq(tickets.id, ticketId)).get();
-    const channel = ticket?.platform === 'slack' ? slackId(ticket.channel) : undefined;
-    if (!ticket || !channel) throw new DeliveryError(`ticket #${ticketId} has no Slack conversation: nothing to deliver to on Slack`, { drop: true });
-    const origin = db
-      .select({ thread: ticketThreads.thread })
-      .from(ticketThreads)
-      .where(
-        and(
-          eq(ticketThreads.platform, 'slack'),
-          eq(ticketThreads.ticketId, ticketId),
-          inArray(ticketThreads.channel, [channel, `slack:${channel}`]),
-          eq(ticketThreads.conversation, true),
-        ),
-      )
-      .get();
-    const threadTs = origin?.thread ?? ticket.thread ?? undefined;
-    return { channel, label: `ticket #${ticketId}'s conversation`, logical, ...(threadTs ? { threadTs } : {}), requesterReads: true };
-  }
-
-
+  /** The Slack conversation (and thread) an outbox channel leads to (see delivery/destinations.ts). */
   async function resolveTarget(logical: string): Promise<Target> {
-    const person = /^person:(\d+)$/.exec(logical);
-    if (person) return personTarget(logical, Number(person[1]));
-    const ticket = /^ticket:(\d+)$/.exec(logical);
-    if (ticket) return ticketTarget(logical, Number(ticket[1]));
-    const mapped = logical.startsWith('slack:') ? logical : channelMap(ctx)[logical];
-    if (!mapped) throw new DeliveryError(unmappedHint(logical, deps.slack.prefixCommand), { permanent: true });
-    const id = slackId(mapped);
-    if (id) return { channel: id, label: `${mapped} (${logical})`, logical, requesterReads: false };
-    if (mapped.startsWith('#')) return { channel: await channelIdByName(mapped, logical, deps.slack.prefixCommand), label: `${mapped} (${logical})`, logical, requesterReads: false };
-    // Mapped to another platform (rocketchat:…): that platform's sink delivers it.
-    throw new DeliveryError(`${logical} is mapped to ${mapped}, not to a Slack channel`, { drop: true });
+    const destination = resolveDestination(ctx, 'slack', logical, (unmapped) => unmappedHint(unmapped, deps.slack.prefixCommand));
+    switch (destination.kind) {
+      case 'person': {
+        const channel = await directChannel(destination.userId, destination.label, logical);
+        return { channel, label: destination.label, logical, requesterReads: destination.requester, personId: destination.personId };
+      }
+      case 'conversation': {
+        const channel = slackId(destination.channel);
+        if (!channel) throw new DeliveryError(`ticket #${destination.ticketId}'s conversation ${destination.channel} is not a Slack channel`, { drop: true });
+        return { channel, label: destination.label, logical, ...(destination.thread ? { threadTs: destination.thread } : {}), requesterReads: true };
+      }
+      case 'named':
+        return { channel: await channelIdByName(`#${destination.name}`, logical, deps.slack.prefixCommand), label: destination.label, logical, requesterReads: false };
+      case 'room': {
+        const channel = slackId(destination.id);
+        if (!channel) throw new DeliveryError(`${destination.label} is not a Slack conversation id; map ${logical} again with ${channelSetCommand(logical)}`, { permanent: true });
+        return { channel, label: destination.label, logical, requesterReads: false };
+      }
+    }
   }
 
-  /** The Slack ids to ping for the rows' mentions; people without a Slack identity stay as handles. */
+  /** The Slack ids to ping for the rows' mentions (people without a Slack identity are not pinged). */
   function mentions(rows: readonly OutboxRow[]): string[] {
-    const ids = [...new Set(rows.flatMap((row) => row.mentions ?? []))];
-    if (ids.length === 0) return [];
-    const slackIds = new Map(
-      db
-        .select({ personId: identities.personId, userId: identities.externalId })
-        .from(identities)
-        .where(and(eq(identities.platform, 'slack'), inArray(identities.personId, ids)))
-        .all()
-        .map((r) => [r.personId, r.userId]),
-    );
-    const cc = ids.map((id) => slackIds.get(id) ?? handleOf(ctx, id)).filter((entry): entry is string => entry !== null && !entry.startsWith('person '));
-    return cc;
+    return mentionedOn(ctx, 'slack', rows).map((person) => person.userId);
   }
 
   /**
@@ -320,19 +277,8 @@ export function createSlackSink(deps: SlackDeps, options: SlackSinkOptions = {})
     if (target.threadTs) return { threadTs: target.threadTs, startsThread: false };
     if (ticketId === undefined) return { startsThread: false };
     // The agents' thread for the ticket in this channel; never the requester's conversation.
-    const thread = db
-      .select({ thread: ticketThreads.thread })
-      .from(ticketThreads)
-      .where(
-        and(
-          eq(ticketThreads.platform, 'slack'),
-          eq(ticketThreads.ticketId, ticketId),
-          inArray(ticketThreads.channel, [target.channel, `slack:${target.channel}`]),
-          eq(ticketThreads.conversation, false),
-        ),
-      )
-      .get();
-    if (thread) return { threadTs: thread.thread, startsThread: false };
+    const thread = agentThread(ctx, 'slack', ticketId, target.channel);
+    if (thread) return { threadTs: thread, startsThread: false };
     return { startsThread: target.logical.startsWith('tier:') };
   }
 
@@ -406,13 +352,10 @@ export function createSlackSink(deps: SlackDeps, options: SlackSinkOptions = {})
       const info = await conversationInfo(target);
       const ticketId = commonTicket(rows) ?? message.ticketId;
       const { threadTs, startsThread } = threadFor(target, ticketId);
-      const forStaff = rows.filter((row) => row.audience !== 'requester');
+      const forStaff = staffRows(rows);
       if (forStaff.length > 0) {
         const where = await requesterReads(target, info, threadTs);
-        if (where) {
-          const fix = isConfigurable(target.logical) ? ` Map ${target.logical} to an internal channel: ${channelSetCommand(target.logical, '#<internal-channel>')}.` : '';
-          throw new DeliveryError(`Not posted: ${forStaff.map((r) => r.dedupeKey).join(', ')} ${forStaff.length === 1 ? 'is' : 'are'} for staff only and ${where}.${fix}`, { permanent: true });
-        }
+        if (where) throw staffOnlyRefusal(forStaff, target.logical, where, '#<internal-channel>');
       }
       let reply: Reply = message;
       let toPost = rows;
@@ -459,7 +402,7 @@ export function createSlackSink(deps: SlackDeps, options: SlackSinkOptions = {})
   function recordThread(ticketId: number, channel: string, ts: string | undefined): void {
     if (!ts) return;
     try {
-      db.insert(ticketThreads).values({ platform: 'slack', ticketId, channel, thread: ts, createdAt: ctx.clock.now() }).onConflictDoNothing().run();
+      recordAgentThread(ctx, 'slack', ticketId, channel, ts);
     } catch (error) {
       // Posted already: throwing would post it again. Later updates just start another thread.
       deps.logger.error({ err: error, ticketId, channel }, 'posted a ticket thread parent but could not record it');

@@ -1,0 +1,32 @@
+/** Slack as a platform of `deskops start`: the Bolt app (HTTP or Socket Mode) and its outbox sink. */
+import type { AdapterModule, PlatformAdapter } from '../contract.js';
+import { renderBlocks } from './render.js';
+import { createSlackSink } from './sink.js';
+import { slackDeps, startSlack, type SlackHandle } from './start.js';
+
+export const slackModule: AdapterModule = {
+  platform: 'slack',
+  configured: (config) => config.slack !== undefined,
+  create({ config, deskops, port, health }): PlatformAdapter {
+    const slack = config.slack!;
+    const deps = slackDeps(config, slack, deskops);
+    let handle: SlackHandle | undefined;
+    let ready = false;
+    return {
+      platform: 'slack',
+      sink: createSlackSink(deps),
+      render: (reply) => renderBlocks(reply),
+      async start() {
+        // HTTP mode serves GET /healthz for the whole service: Slack's own state is one part of it.
+        handle = await startSlack(config, deskops, { deps, ...(health ? { health: () => health() } : {}), ...(port !== undefined ? { port } : {}) });
+        void handle.ready.then((ok) => (ready = ok));
+        deskops.logger.info({ mode: slack.mode }, 'deskops started with Slack');
+      },
+      async stop() {
+        await handle?.stop();
+      },
+      health: () => (ready ? { state: 'ready' } : { state: handle ? 'connecting' : 'stopped', detail: 'not connected yet (auth.test)' }),
+      httpPort: () => handle?.port,
+    };
+  },
+};

@@ -1,0 +1,102 @@
+/**
+ * A ticket's conversation with its requester: where they wrote (a chat thread, a direct message,
+ * an email thread), so public replies go back there. The place they last wrote from wins; a ticket
+ * typed by an agent reaches its requester by their email address, else by a direct message.
+ */
+import { and, eq, inArray } from 'drizzle-orm';
+import { z } from 'zod';
+import type { Platform } from '../domain/vocabulary.js';
+import { identities, ticketConversations, tickets, ticketThreads } from '../store/schema.js';
+import type { AppContext } from './context.js';
+
+/** Platforms a requester can be answered on (the shell stands in for chat when deskops runs without one). */
+export type ConversationPlatform = 'slack' | 'rocketchat' | 'email' | 'shell';
+
+/** Where the requester of a ticket is answered. */
+export type Conversation =
+  | { kind: 'thread'; platform: 'slack' | 'rocketchat'; channel: string; thread: string | null }
+  | { kind: 'direct'; platform: 'slack' | 'rocketchat' | 'shell'; personId: number; userId: string }
+  | { kind: 'email'; platform: 'email'; address: string; inReplyTo: string | null }
+  | { kind: 'none'; why: string };
+
+const email = z.email();
+
+/** A requester written as an email address, lower-cased; undefined for anything else. */
+export function emailAddressOf(requester: string | null | undefined): string | undefined {
+  const value = requester?.trim().toLowerCase();
+  return value && email.safeParse(value).success ? value : undefined;
+}
+
+/** Where `ticketId`'s requester is answered now. */
+export function conversationOf(app: AppContext, ticketId: number): Conversation {
+  const stored = app.store.db.select().from(ticketConversations).where(eq(ticketConversations.ticketId, ticketId)).get();
+  if (stored) {
+    if (stored.platform === 'email' && stored.address) return { kind: 'email', platform: 'email', address: stored.address, inReplyTo: stored.thread };
+    if ((stored.platform === 'slack' || stored.platform === 'rocketchat') && stored.channel) {
+      return { kind: 'thread', platform: stored.platform, channel: stored.channel, thread: stored.thread };
+    }
+  }
+  const ticket = app.store.db.select({ requester: tickets.requester, personId: tickets.requesterPersonId }).from(tickets).where(eq(tickets.id, ticketId)).get();
+  if (!ticket) return { kind: 'none', why: `there is no ticket #${ticketId}` };
+  const address = emailAddressOf(ticket.requester);
+  if (address) return { kind: 'email', platform: 'email', address, inReplyTo: null };
+  if (ticket.personId !== null) {
+    const reachable = app.store.db
+      .select({ platform: identities.platform, externalId: identities.externalId })
+      .from(identities)
+      .where(and(eq(identities.personId, ticket.personId), inArray(identities.platform, ['slack', 'rocketchat', 'email', 'shell'])))
+      .all();
+    const mail = reachable.find((identity) => identity.platform === 'email');
+    if (mail) return { kind: 'email', platform: 'email', address: mail.externalId, inReplyTo: null };
+    const chat = reachable.find((identity) => identity.platform === 'slack' || identity.platform === 'rocketchat') ?? reachable.find((identity) => identity.platform === 'shell');
+    if (chat) return { kind: 'direct', platform: chat.platform as 'slack' | 'rocketchat' | 'shell', personId: ticket.personId, userId: chat.externalId };
+  }
+  return { kind: 'none', why: ticket.requester ? `deskops has no way to reach ${ticket.requester} (no chat thread, email address or chat account)` : 'the ticket has no requester' };
+}
+
+/** Records where the requester wrote from last: the next public reply goes there. */
+export function setConversation(app: Pick<AppContext, 'store' | 'clock'>, ticketId: number, place: ConversationPlace): void {
+  const row = { platform: place.platform, channel: place.channel ?? null, thread: place.thread ?? null, address: place.address ?? null, updatedAt: app.clock.now() };
+  app.store.db
+    .insert(ticketConversations)
+    .values({ ticketId, ...row })
+    .onConflictDoUpdate({ target: ticketConversations.ticketId, set: row })
+    .run();
+}
+
+/** Where a requester wrote from: a chat room and thread, or their mail address (and the mail's Message-ID). */
+export interface ConversationPlace {
+  platform: Platform;
+  channel?: string | null;
+  thread?: string | null;
+  address?: string | null;
+}
+
+/**
+ * The ticket answers its requester there from now on; a chat thread is also recorded as the
+ * ticket's conversation thread, so what they write in it later comes back to the ticket.
+ */
+export function answerThere(app: Pick<AppContext, 'store' | 'clock'>, ticketId: number, place: ConversationPlace): void {
+  setConversation(app, ticketId, place);
+  if (place.platform !== 'email' && place.channel && place.thread) {
+    app.store.db
+      .insert(ticketThreads)
+      .values({ platform: place.platform, ticketId, channel: place.channel, thread: place.thread, conversation: true, createdAt: app.clock.now() })
+      .onConflictDoNothing()
+      .run();
+  }
+}
+
+/** How the conversation reads in a reply to an agent: "the thread in slack:C123", "jane@example.com". */
+export function describeConversation(conversation: Conversation): string {
+  switch (conversation.kind) {
+    case 'thread':
+      return `the requester's thread in ${conversation.platform}:${conversation.channel}`;
+    case 'direct':
+      return `a direct message on ${conversation.platform === 'slack' ? 'Slack' : conversation.platform === 'rocketchat' ? 'Rocket.Chat' : 'the shell'}`;
+    case 'email':
+      return `email to ${conversation.address}`;
+    case 'none':
+      return 'nowhere';
+  }
+}

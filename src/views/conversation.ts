@@ -1,0 +1,12 @@
+/** Messages to a requester in their conversation: a public reply signed by the agent, a reminder, a receipt. */
+import { info, type Reply } from './reply.js';
+
+/** A public reply as the requester reads it: the text, signed with the agent's name (the bot posts it). */
+export function publicReplyMessage(ticketId: number, body: string, signature: string): Reply {
+  return info(signature, { visibility: 'channel', audience: 'requester', text: body, footer: `Request #${ticketId}`, ticketId });
+}
+
+/** A message deskops itself sends the requester (the Pending reminder, a receipt). */
+export function supportMessage(ticketId: number, body: string): Reply {
+  return info('Support team', { visibility: 'channel', audience: 'requester', text: body, footer: `Request #${ticketId}`, ticketId });
+}
