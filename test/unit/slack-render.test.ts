@@ -1,5 +1,6 @@
 /** The Block Kit renderer: layout, escaping, inert mass mentions, and every Block Kit limit for any Reply. */
 import fc from 'fast-check';
+import { checkProperty } from '../doubles/property.js';
 import { describe, expect, it } from 'vitest';
 import type { types } from '@slack/bolt';
 import { escapeMrkdwn, renderBlocks, renderModalTitle, BLOCK_KIT_LIMITS, truncateForSlack, type SlackMessage } from '../../src/adapters/slack/render.js';
@@ -218,7 +219,7 @@ describe('renderBlocks: any Reply', () => {
   );
 
   it('stays within every Block Kit limit and never carries a live mass mention', () => {
-    fc.assert(
+    checkProperty(
       fc.property(anyReply, fc.array(anyText, { maxLength: 4 }), (any, cc) => {
         assertWithinLimits(renderBlocks(any, { cc }));
       }),
