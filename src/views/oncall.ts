@@ -122,6 +122,60 @@ export function ackNotice(ticket: Pick<TicketLike, 'id' | 'title'>, by: string |
   });
 }
 
+/** An open, unacknowledged on-call escalation, as a hand-off lists it. */
+export interface InheritedItem {
+  ticketId: number;
+  title: string;
+  step: 'announced' | 'paged' | 'called';
+  escalatedAt: Date;
+  pagedAt: Date | null;
+}
+
+/** What a hand-off notice needs to say. */
+export interface HandoffNoticeInput {
+  rotation: string;
+  /** "@dave": who is on call from now. */
+  taking: string;
+  /** "@carol", or null when nobody was on call before. */
+  from: string | null;
+  backup: string | null;
+  until: Date;
+  items: readonly InheritedItem[];
+  now: Date;
+  timeZone: string;
+}
+
+/** At most this many Acknowledge buttons on a hand-off (the list names the rest). */
+const HANDOFF_BUTTONS = 3;
+
+function itemLine(item: InheritedItem, now: Date): string {
+  const ago = (at: Date) => `${formatDuration(now.getTime() - at.getTime())} ago`;
+  const where =
+    item.step === 'announced' ? `escalated ${ago(item.escalatedAt)}, not paged yet` : item.step === 'paged' ? `paged ${ago(item.pagedAt ?? item.escalatedAt)}` : `paged and called, escalated ${ago(item.escalatedAt)}`;
+  return `#${item.ticketId} ${oneLine(item.title)} — ${where}`;
+}
+
+/** The support-dev notice of a hand-off: who takes over from whom, and the open items they inherit. */
+export function handoffNotice(input: HandoffNoticeInput): Reply {
+  const { items } = input;
+  const lines =
+    items.length === 0
+      ? ['No open on-call items to take over.']
+      : [`${input.taking} inherits ${items.length} open on-call item${items.length === 1 ? '' : 's'} nobody acknowledged; the next ladder steps go to ${input.taking}:`, ...items.map((item) => `• ${itemLine(item, input.now)}`)];
+  return info(`On-call hand-off: ${input.taking} takes over from ${input.from ?? 'nobody'}`, {
+    visibility: 'channel',
+    text: lines.join('\n'),
+    fields: [
+      { label: 'Until', value: formatInstant(input.until, input.timeZone) },
+      { label: 'Backup', value: input.backup ?? 'none' },
+    ],
+    buttons: [
+      ...items.slice(0, HANDOFF_BUTTONS).map((item) => ({ label: `Acknowledge #${item.ticketId}`, command: `/oncall ack ${item.ticketId}`, style: 'primary' as const })),
+      { label: 'Who is on call', command: `/oncall${input.rotation === 'primary' ? '' : ` rotation:${input.rotation}`}` },
+    ],
+  });
+}
+
 function rotationFooter(now: OnCallNow['rotation'], timeZone: string): string {
   return `Rotation "${now.row.name}": hand-off ${weekdayName(now.row.handoffWeekday)}s at ${now.row.handoffTime}, times in ${timeZone}.`;
 }
@@ -205,13 +259,16 @@ export function contactsReply(handle: string, contacts: readonly Contact[], self
 }
 
 /** The reply to `/oncall ack`. */
-export function ackReply(result: { kind: 'acknowledged'; ticketId: number; afterMs: number; by: string | null; step: string } | { kind: 'already'; ticketId: number; acknowledgedAt: Date; by: string | null }, now: Date): Reply {
+export function ackReply(
+  result: { kind: 'acknowledged'; ticketId: number; afterMs: number; by: string | null; step: string; assigned: boolean } | { kind: 'already'; ticketId: number; acknowledgedAt: Date; by: string | null },
+  now: Date,
+): Reply {
   if (result.kind === 'already') {
     return info(`#${result.ticketId} was already acknowledged by ${result.by ?? 'a scheduled job'} ${formatRelative(result.acknowledgedAt, now)}.`, { ticketId: result.ticketId });
   }
   const stage = result.step === 'announced' ? 'before the page' : result.step === 'paged' ? 'after the page; the call step is off' : 'after the call step';
   return success(`#${result.ticketId} acknowledged by ${result.by ?? 'a scheduled job'} after ${formatDuration(result.afterMs)}`, {
-    text: `The ladder stopped ${stage}. The helpdesk channel is told.`,
+    text: `The ladder stopped ${stage}. The helpdesk channel is told, and an internal note on the ticket says who and when.${result.assigned ? ` #${result.ticketId} is assigned to ${result.by ?? 'you'}.` : ''}`,
     buttons: [{ label: 'Show ticket', command: `/ticket show ${result.ticketId}` }],
     ticketId: result.ticketId,
   });

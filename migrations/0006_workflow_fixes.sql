@@ -1,0 +1,1 @@
+ALTER TABLE `oncall_escalations` ADD `paged_at` integer;
