@@ -6,7 +6,7 @@ import { and, eq, isNull, lte } from 'drizzle-orm';
 import { addBusinessTime, businessDayMs, type BusinessCalendar } from '../domain/calendar.js';
 import {
   bandOf,
-  clockRunsIn,
+  clockRuns,
   nextCheckAt,
   slaStatus,
   thresholdsFor,
@@ -124,7 +124,7 @@ const insertClock = preparedQuery((db) =>
  * check worked out before the insert: the row saveClock would leave, in one statement.
  */
 function openClock(ctx: AppContext, setup: SlaSetup, ticket: TicketRow, now: Date): void {
-  const state: ClockState = { usedMs: 0, runningSince: clockRunsIn(ticket.status) ? now : null, warned: null, snoozedUntil: null };
+  const state: ClockState = { usedMs: 0, runningSince: clockRuns(ticket) ? now : null, warned: null, snoozedUntil: null };
   const thresholds = setup.thresholds(ticket);
   const band = thresholds ? worstBand('green', bandOf(usedAt(state, setup.calendar, now), thresholds)) : 'green';
   const next = thresholds ? nextCheckAt(state, thresholds, setup.calendar, now) : null;
@@ -153,7 +153,7 @@ export function syncSlaClock(ctx: AppContext, before: TicketRow | null, after: T
     openClock(ctx, setup, after, now);
     return;
   }
-  const runs = clockRunsIn(after.status);
+  const runs = clockRuns(after);
   if (runs && !clock.runningSince) {
     saveClock(ctx, setup, after, clock, { runningSince: now }, now);
   } else if (!runs && clock.runningSince) {

@@ -1,19 +1,18 @@
 /**
  * The weekly Changing of the Guard, posted to the leads' channel on the team's digest day and
  * hour (default Monday 10:00 team time). The job runs hourly and posts once per week (the dedupe
- * key carries the week), so a bot that was down at 10:00 posts when it comes back.
+ * key carries the week, shared with a lead's /guard digest), so a bot that was down at 10:00 posts
+ * when it comes back, and a digest a lead posted earlier is not posted again.
  */
 import { TZDate } from '@date-fns/tz';
 import { z } from 'zod';
 import { lt } from 'drizzle-orm';
-import { digestWeek, startOfDay, weeklyDigest } from '../app/digest.js';
+import { digestKey, digestWeek, postWeeklyDigest, startOfDay } from '../app/digest.js';
 import { addCalendarDays } from '../domain/guard-week.js';
 import { auditEvents } from '../store/schema.js';
-import { enqueue } from '../app/outbox.js';
 import { outboxHasKey } from '../app/outbox-keys.js';
 import { readSetting } from '../app/team-settings.js';
-import { digestReply } from '../views/digest.js';
-import type { Job, JobContext, JobReport } from './job.js';
+import { systemContext, type Job, type JobContext, type JobReport } from './job.js';
 
 export const WEEKLY_DIGEST = 'weekly-digest';
 
@@ -40,13 +39,13 @@ export function runWeeklyDigest(ctx: JobContext, now: Date): JobReport {
   if (!digestDue(now, ctx.settings.timeZone, schedule)) return { processed: 0, queued: 0, failed: 0 };
   const week = digestWeek(now, ctx.settings.timeZone);
   // Checked before gathering: the job runs hourly, and gathering a week costs seconds on a big store.
-  if (outboxHasKey(ctx, `digest:${week}`)) return { processed: 1, queued: 0, failed: 0 };
+  if (outboxHasKey(ctx, digestKey(week))) return { processed: 1, queued: 0, failed: 0 };
   // A team that started using deskops this week has no last week to report on.
   if (!hadActivityBefore(ctx, startOfDay(addCalendarDays(week, 7), ctx.settings.timeZone))) return { processed: 1, queued: 0, failed: 0 };
-  const queued = ctx.store.transaction(() =>
-    enqueue(ctx, { dedupeKey: `digest:${week}`, channel: 'role:leads', reply: digestReply(weeklyDigest(ctx, week, now), 'channel') }),
-  );
-  return { processed: 1, queued: queued ? 1 : 0, failed: 0 };
+  // The job acts at `now` (a tick may run "as of" another instant), so its audit and outbox stamps use it.
+  const acting = { ...systemContext(ctx, WEEKLY_DIGEST), clock: { now: () => new Date(now.getTime()) } };
+  const posted = postWeeklyDigest(acting, week, now);
+  return { processed: 1, queued: posted.kind === 'queued' ? 1 : 0, failed: 0 };
 }
 
 export const weeklyDigestJob: Job = { name: WEEKLY_DIGEST, schedule: '5 * * * *', run: runWeeklyDigest };
