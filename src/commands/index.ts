@@ -12,6 +12,7 @@ import { registerChannelCommands } from './channel.js';
 import { registerIntakeCommands } from './intake.js';
 import { registerCalendarCommands } from './calendar.js';
 import { registerDigestCommands } from './digest.js';
+import { registerAuditCommands } from './audit.js';
 
 export function buildRegistry(): CommandRegistry {
   const registry = new CommandRegistry();
@@ -27,5 +28,6 @@ export function buildRegistry(): CommandRegistry {
   registerCalendarCommands(registry);
   registerChannelCommands(registry);
   registerIntakeCommands(registry);
+  registerAuditCommands(registry);
   return registry;
 }

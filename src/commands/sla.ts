@@ -9,7 +9,7 @@ import { recordAudit } from '../app/audit.js';
 import type { RequestContext } from '../app/context.js';
 import { describeCalendar } from '../domain/calendar.js';
 import { businessDurationMs, businessDurationSchema, formatBusinessDuration, type Band, type SlaPolicy } from '../domain/sla.js';
-import { DEPARTMENT_ALIASES, DEPARTMENTS, LADDER_TIERS, PRIORITIES, PRIORITY_LABELS, TIER_ALIASES, TIER_LABELS, TIERS } from '../domain/vocabulary.js';
+import { DEPARTMENT_ALIASES, DEPARTMENTS, LADDER_TIERS, PRIORITIES, PRIORITY_LABELS, STATUS_LABELS, TEAM_LABELS, TIER_ALIASES, TIER_LABELS, TIERS } from '../domain/vocabulary.js';
 import { eq } from 'drizzle-orm';
 import { people } from '../store/schema.js';
 import { truncate } from '../domain/text.js';
@@ -85,7 +85,7 @@ export function registerSlaCommands(registry: CommandRegistry): void {
       const fields = [
         { label: 'Band', value: BAND_LABEL[status.band] },
         { label: 'Used', value: `${formatBusinessDuration(status.usedMs, setup.calendar)} of business time in ${TIER_LABELS[ticket.tier]}` },
-        { label: 'Clock', value: status.running ? 'running' : `paused (${ticket.status})` },
+        { label: 'Clock', value: status.running ? 'running' : ticket.team ? `paused (handed off to ${TEAM_LABELS[ticket.team]}; /ticket handoff ${id} back resumes it)` : `paused (${STATUS_LABELS[ticket.status]})` },
         { label: 'Thresholds', value: `yellow after ${formatBusinessDuration(thresholds.yellowAfterMs, setup.calendar)}, red after ${formatBusinessDuration(thresholds.redAfterMs, setup.calendar)}` },
       ];
       if (status.next) {

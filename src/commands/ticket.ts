@@ -9,14 +9,20 @@ import {
   changeSeverity,
   changeStatus,
   commentOnTicket,
+  editTicket,
+  handBackTicket,
   handOffTicket,
   MAX_HOLD_DAYS,
+  notifyTeam,
   unassignTicket,
+  type EditableField,
 } from '../app/ticket-update.js';
+import { personLabel, ticketHistory } from '../app/audit-log.js';
 import { isTagFamily, type TagRef } from '../app/tags.js';
 import { knownIssueLabel } from '../domain/known-issues.js';
 import {
   DEPARTMENT_ALIASES,
+  DEPARTMENT_LABELS,
   DEPARTMENTS,
   HANDOFF_TEAMS,
   ORIGINS,
@@ -31,7 +37,12 @@ import {
   TIER_ALIASES,
   TIER_LABELS,
   TIERS,
+  type Department,
+  type Status,
 } from '../domain/vocabulary.js';
+import { truncate } from '../domain/text.js';
+import { historyReply } from '../views/audit.js';
+import { oneLine } from '../views/format.js';
 import { ticketButtons, ticketCard, ticketListReply } from '../views/ticket-card.js';
 import { info, success } from '../views/reply.js';
 import { choice, joinText, knownIssueOption, wholeNumber, type ArgReader } from './args.js';
@@ -67,13 +78,86 @@ function holdDays(args: ArgReader): number {
   return wholeNumber('number of days', 1, MAX_HOLD_DAYS)(match[1]!, 'days');
 }
 
+/** Status words typed as if they were commands ("/ticket close 1"), and the status they mean. */
+const STATUS_VERBS: Record<string, string> = {
+  close: 'closed',
+  closed: 'closed',
+  resolve: 'resolved',
+  resolved: 'resolved',
+  reopen: 'open',
+  pending: 'pending',
+  hold: 'hold <N>d',
+  review: 'review',
+  wait: 'waiting',
+  waiting: 'waiting',
+};
+
+/** The words `/ticket edit` takes for each field. */
+const EDIT_FIELDS: Record<string, EditableField> = {
+  title: 'title',
+  description: 'description',
+  desc: 'description',
+  dept: 'department',
+  department: 'department',
+  requester: 'requester',
+};
+
+/** Fields with a command of their own, for the hint when someone tries to edit them. */
+const OTHER_COMMANDS: Record<string, string> = {
+  priority: '/ticket priority <id> high|medium|low',
+  severity: '/ticket severity <id> critical|significant|minor|low|none',
+  status: '/ticket status <id> <status>',
+  tier: '/escalate <id> to:<tier> <question> or /deescalate <id> to:<tier> <comment>',
+  assignee: '/ticket assign <id> @user',
+  tags: '/ticket tag <id> <family>:<tag>',
+  team: '/ticket handoff <id> <team> <reason>',
+};
+
+/** The new value of an edited field, as typed after its name. */
+function editValue(args: ArgReader, field: EditableField): string {
+  if (field === 'department') {
+    const value = department(args.word('the department (paid, community or trials)'), 'dept');
+    args.end();
+    return value;
+  }
+  if (field === 'requester') {
+    const mention = args.optionalMention();
+    if (mention === undefined) return args.restText();
+    args.end();
+    return `@${mention}`;
+  }
+  return args.restText();
+}
+
+/** A status as people say it: one word, or "waiting on customer" spelled out. */
+function statusWords(args: ArgReader): Status {
+  const target = args.choice('status', status);
+  const [on, customer] = [args.peek(), args.peekAt(1)];
+  if (target === 'waiting' && on?.kind === 'word' && on.value.toLowerCase() === 'on' && customer?.kind === 'word' && /^customers?$/i.test(customer.value)) {
+    args.next();
+    args.next();
+  }
+  return target;
+}
+
 function tagFilter(value: string): TagRef | string {
   const separator = value.indexOf(':');
   return separator > 0 ? { family: value.slice(0, separator).toLowerCase(), value: value.slice(separator + 1) } : value;
 }
 
 export function registerTicketCommands(registry: CommandRegistry): void {
-  registry.family({ name: 'ticket', summary: 'tickets: open, find, work and hand over', aliases: ['tickets', 't'] });
+  registry.family({
+    name: 'ticket',
+    summary: 'tickets: open, find, work and hand over',
+    aliases: ['tickets', 't'],
+    // "/ticket close 1", "/ticket resolve 1": statuses are set with /ticket status.
+    suggest(words) {
+      const target = STATUS_VERBS[(words[1] ?? '').toLowerCase()];
+      if (!target) return undefined;
+      const id = /^#?\d+$/.test(words[2] ?? '') ? words[2]!.replace(/^#/, '') : '<id>';
+      return `/ticket status ${id} ${target}`;
+    },
+  });
 
   registry.define({
     path: ['ticket', 'new'],
@@ -206,11 +290,12 @@ export function registerTicketCommands(registry: CommandRegistry): void {
   registry.define({
     path: ['ticket', 'status'],
     usage: '/ticket status <id> open|pending|resolved|closed|waiting|hold <N>d|review',
-    summary: 'Moves a ticket to another status (only the moves the workflow allows; a refusal says why).',
-    examples: ['/ticket status 42 pending', '/ticket status 42 hold 3d', '/ticket status 42 resolved'],
+    summary:
+      'Moves a ticket to another status (only the moves the workflow allows; a refusal says why). waiting is Waiting on Customer ("waiting on customer" works too); staff reopen a Closed ticket with open.',
+    examples: ['/ticket status 42 pending', '/ticket status 42 hold 3d', '/ticket status 42 waiting on customer', '/ticket status 42 open'],
     run(args, ctx) {
       const id = args.ticketId();
-      const target = args.choice('status', status);
+      const target = statusWords(args);
       const days = target === 'hold' ? holdDays(args) : undefined;
       args.end();
       const { ticket } = changeStatus(ctx, id, target, days);
@@ -313,16 +398,83 @@ export function registerTicketCommands(registry: CommandRegistry): void {
   registry.define({
     path: ['ticket', 'handoff'],
     aliases: ['hand-off'],
-    usage: '/ticket handoff <id> engagement|product|marketing <reason>',
-    summary: "Hands a ticket to another team's queue with an internal note saying why.",
-    examples: ['/ticket handoff 42 engagement asks about upgrading to the enterprise plan', '/ticket handoff 42 product Notify Product: wants SAML group sync'],
+    usage: '/ticket handoff <id> engagement|product|marketing|back <reason>',
+    summary:
+      "Hands a ticket to another team with an internal note saying why: it leaves its tier's queue and its SLA clock stops until /ticket handoff <id> back returns it (the reason is optional then). To tell a team without moving the ticket: /ticket notify.",
+    examples: ['/ticket handoff 42 engagement asks about upgrading to the enterprise plan', '/ticket handoff 42 product wants SAML group sync', '/ticket handoff 42 back Product answered: on the roadmap for Q2'],
     run(args, ctx) {
       const id = args.ticketId();
-      const to = args.choice('team', team);
+      const next = args.peek();
+      if (next?.kind === 'word' && next.value.toLowerCase() === 'back') {
+        args.next();
+        const { ticket, from } = handBackTicket(ctx, id, args.restText());
+        return success(`#${id} is back with ${TIER_LABELS[ticket.tier]} from ${TEAM_LABELS[from]}.`, {
+          text: `It is in the ${TIER_LABELS[ticket.tier]} queue again, unassigned, and its SLA clock runs again.`,
+          buttons: [{ label: 'Assign to me', command: `/ticket assign ${id} me`, style: 'primary' }],
+          ticketId: id,
+        });
+      }
+      const to = args.choice('team (engagement, product or marketing) or back', team);
       const reason = args.restText();
       if (!reason) throw new UsageError(`Say why it goes to ${TEAM_LABELS[to]}.`, '');
-      handOffTicket(ctx, id, to, reason);
-      return success(`#${id} handed to ${TEAM_LABELS[to]}.`, { text: reason, ticketId: id });
+      const { ticket } = handOffTicket(ctx, id, to, reason);
+      return success(`#${id} handed to ${TEAM_LABELS[to]}.`, {
+        text: `${reason}\nIt left the ${TIER_LABELS[ticket.tier]} queue; its SLA clock is paused until /ticket handoff ${id} back.`,
+        ticketId: id,
+      });
+    },
+  });
+
+  registry.define({
+    path: ['ticket', 'notify'],
+    usage: '/ticket notify <id> engagement|product|marketing <text>',
+    summary: 'Tells a team about a ticket without moving it (the handbook\'s "Notify Product"): a notice in their channel and an internal note; the ticket stays in its queue.',
+    examples: ['/ticket notify 42 product Customer asks for SAML group sync'],
+    run(args, ctx) {
+      const id = args.ticketId();
+      const to = args.choice('team (engagement, product or marketing)', team);
+      const text = args.restText();
+      if (!text) throw new UsageError(`What should ${TEAM_LABELS[to]} know? Add it after "${to}".`, '');
+      notifyTeam(ctx, id, to, text);
+      return success(`${TEAM_LABELS[to]} notified about #${id}.`, { text, ticketId: id });
+    },
+  });
+
+  registry.define({
+    path: ['ticket', 'edit'],
+    usage: '/ticket edit <id> title|description|dept|requester <value>',
+    summary: 'Corrects a field set at creation (audited). A new department moves the SLA thresholds; a requester is an email address or an @mention.',
+    examples: ['/ticket edit 42 title Login fails after the SSO change', '/ticket edit 42 dept community', '/ticket edit 42 requester jane@example.com'],
+    run(args, ctx) {
+      const id = args.ticketId();
+      const word = args.word('the field (title, description, dept or requester)');
+      const field = EDIT_FIELDS[word.toLowerCase()];
+      if (!field) {
+        const instead = OTHER_COMMANDS[word.toLowerCase()];
+        throw new UsageError(`"${word}" is not a field you can edit: use title, description, dept or requester.${instead ? ` For ${word.toLowerCase()}: ${instead.replace('<id>', String(id))}.` : ''}`, '');
+      }
+      const value = editValue(args, field);
+      if (!value && field !== 'description') throw new UsageError(`Give the new ${field} after "${word}".`, '');
+      const edit = editTicket(ctx, id, field, value);
+      const shown = (v: string | null) => (field === 'department' && v ? DEPARTMENT_LABELS[v as Department] : truncate(oneLine(v ?? ''), 80) || '(empty)');
+      if (!edit.changed) return info(`#${id} ${field} is already ${shown(edit.after)}.`, { ticketId: id });
+      return success(`#${id} ${field} changed from ${shown(edit.before)} to ${shown(edit.after)}.`, { ticketId: id });
+    },
+  });
+
+  registry.define({
+    path: ['ticket', 'history'],
+    readsOnly: true,
+    usage: '/ticket history <id> [page:<n>]',
+    summary: 'What happened to a ticket, oldest first: every change with who made it and when (its audit events and on-call ladder).',
+    role: 'lead',
+    examples: ['/ticket history 42', '/ticket history 42 page:2'],
+    run(args, ctx) {
+      const id = args.ticketId();
+      const { options, extra } = args.options({ page });
+      if (extra[0]) throw new UsageError(`Unexpected "${extra[0].value}": the page goes as page:2.`, '');
+      const history = ticketHistory(ctx, id, options.page ?? 1);
+      return historyReply(history.ticket, history, (personId) => personLabel(ctx, personId), ctx.settings.timeZone);
     },
   });
 }

@@ -86,6 +86,8 @@ export const tickets = sqliteTable(
     team: text('team').$type<HandoffTeam>(),
     knownIssueId: integer('known_issue_id').references(() => knownIssues.id),
     parentId: integer('parent_id'),
+    /** How it came from its parent: split out by an agent, or a follow-up opened by the requester writing on a Closed ticket. */
+    parentKind: text('parent_kind').$type<'split' | 'follow-up'>(),
     chatPlatform: text('chat_platform').$type<Platform>(),
     chatChannel: text('chat_channel'),
     chatThread: text('chat_thread'),

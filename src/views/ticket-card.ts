@@ -33,8 +33,9 @@ export function statusText(ticket: TicketRow, timeZone: string): string {
 
 /** The buttons that make sense for this ticket and this person right now. */
 export function ticketButtons(ticket: TicketRow, viewerId: number | null, awaitingAck = false): ReplyButton[] {
-  if (ticket.status === 'closed') return [];
+  if (ticket.status === 'closed') return [{ label: 'Reopen', command: `/ticket status ${ticket.id} open` }];
   const buttons: ReplyButton[] = [];
+  if (ticket.team) buttons.push({ label: `Back from ${TEAM_LABELS[ticket.team]}`, command: `/ticket handoff ${ticket.id} back` });
   if (awaitingAck) buttons.push({ label: 'Acknowledge', command: `/oncall ack ${ticket.id}`, style: 'danger' });
   if (ticket.assigneeId !== viewerId) buttons.push({ label: 'Assign to me', command: `/ticket assign ${ticket.id} me`, style: 'primary' });
   if (ticket.tier !== 't5' && ticket.tier !== 'oncall') buttons.push({ label: 'Escalate', command: `/escalate ${ticket.id} ` });
@@ -66,7 +67,7 @@ export function ticketFields(
   ];
   if (detail.sla) fields.push({ label: 'SLA', value: slaText(detail.sla, calendar) });
   if (ticket.severity) fields.push({ label: 'Severity', value: SEVERITY_LABELS[ticket.severity] });
-  if (ticket.team) fields.push({ label: 'Team', value: TEAM_LABELS[ticket.team] });
+  if (ticket.team) fields.push({ label: 'Handed off to', value: `${TEAM_LABELS[ticket.team]} (out of the ${TIER_LABELS[ticket.tier]} queue, SLA clock paused)` });
   fields.push({ label: 'Department', value: DEPARTMENT_LABELS[ticket.department] });
   fields.push({ label: 'Requester', value: `${ticket.requester ?? '—'} (via ${ticket.origin})` });
   if (detail.tags.length > 0) fields.push({ label: 'Tags', value: detail.tags.map(formatTag).join(' ') });
@@ -74,8 +75,11 @@ export function ticketFields(
     const status = KNOWN_ISSUE_STATUS_LABELS[detail.knownIssue.status as KnownIssueStatus] ?? detail.knownIssue.status;
     fields.push({ label: 'Known issue', value: `${knownIssueLabel(detail.knownIssue.id)} ${detail.knownIssue.title} (${status})` });
   }
-  if (detail.parent) fields.push({ label: 'Split from', value: `#${detail.parent.id} ${detail.parent.title}` });
-  if (detail.children.length > 0) fields.push({ label: 'Split into', value: detail.children.map((c) => `#${c.id}`).join(', ') });
+  if (detail.parent) fields.push({ label: detail.parent.kind === 'follow-up' ? 'Follow-up of' : 'Split from', value: `#${detail.parent.id} ${detail.parent.title}` });
+  const splits = detail.children.filter((c) => c.kind === 'split');
+  const followUps = detail.children.filter((c) => c.kind === 'follow-up');
+  if (splits.length > 0) fields.push({ label: 'Split into', value: splits.map((c) => `#${c.id}`).join(', ') });
+  if (followUps.length > 0) fields.push({ label: 'Followed up in', value: followUps.map((c) => `#${c.id}`).join(', ') });
   return fields;
 }
 
