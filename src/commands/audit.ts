@@ -5,6 +5,7 @@ import { auditSince, personLabel } from '../app/audit-log.js';
 import { startOfDay } from '../app/digest.js';
 import { UsageError } from '../app/errors.js';
 import { findMentioned } from '../app/people.js';
+import { viewerZone } from '../app/people-admin.js';
 import { addCalendarDays, formatDay, parseTypedDate } from '../domain/guard-week.js';
 import { auditReply } from '../views/audit.js';
 import { wholeNumber } from './args.js';
@@ -40,7 +41,7 @@ export function registerAuditCommands(registry: CommandRegistry): void {
       const result = auditSince(ctx, { ...(who ? { who } : {}), since: startOfDay(day, zone) }, options.page ?? 1);
       const title = `${who ? `What @${who.handle} did` : 'Everything'} since ${formatDay(day)}`;
       const command = `/audit${who ? ` @${who.handle}` : ''} since:${day}`;
-      return auditReply(title, command, result, (id) => personLabel(ctx, id), zone);
+      return auditReply(title, command, result, (id) => personLabel(ctx, id), viewerZone(ctx));
     },
   });
 }

@@ -1,6 +1,7 @@
 /** /guard digest: the weekly Changing of the Guard on demand (preview to you, or posted to the leads once a week). */
 import { postWeeklyDigest, resolveDigestWeek, weeklyDigest } from '../app/digest.js';
 import { UsageError } from '../app/errors.js';
+import { viewerZone } from '../app/people-admin.js';
 import { digestReply } from '../views/digest.js';
 import { formatInstant } from '../views/format.js';
 import { info, success } from '../views/reply.js';
@@ -28,7 +29,7 @@ export function registerDigestCommands(registry: CommandRegistry): void {
       if (preview) return digestReply(weeklyDigest(ctx, week, now), 'ephemeral');
       const posted = postWeeklyDigest(ctx, week, now);
       if (posted.kind === 'already') {
-        return info(`The digest for the week of ${week} was already posted to the leads' channel on ${formatInstant(posted.postedAt, ctx.settings.timeZone)} by ${poster(posted.by)}.`, {
+        return info(`The digest for the week of ${week} was already posted to the leads' channel on ${formatInstant(posted.postedAt, viewerZone(ctx))} by ${poster(posted.by)}.`, {
           text: 'One digest a week reaches the leads. To read it again: /guard digest preview' + (options.week ? ` week:${week}` : '') + '.',
         });
       }

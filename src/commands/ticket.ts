@@ -18,6 +18,7 @@ import {
   type EditableField,
 } from '../app/ticket-update.js';
 import { personLabel, ticketHistory } from '../app/audit-log.js';
+import { viewerZone } from '../app/people-admin.js';
 import { isTagFamily, type TagRef } from '../app/tags.js';
 import { knownIssueLabel } from '../domain/known-issues.js';
 import {
@@ -212,7 +213,7 @@ export function registerTicketCommands(registry: CommandRegistry): void {
     run(args, ctx) {
       const id = args.ticketId();
       args.end();
-      return ticketCard(ctx, ticketDetail(ctx, id));
+      return ticketCard(ctx, ticketDetail(ctx, id), viewerZone(ctx));
     },
   });
 
@@ -474,7 +475,7 @@ export function registerTicketCommands(registry: CommandRegistry): void {
       const { options, extra } = args.options({ page });
       if (extra[0]) throw new UsageError(`Unexpected "${extra[0].value}": the page goes as page:2.`, '');
       const history = ticketHistory(ctx, id, options.page ?? 1);
-      return historyReply(history.ticket, history, (personId) => personLabel(ctx, personId), ctx.settings.timeZone);
+      return historyReply(history.ticket, history, (personId) => personLabel(ctx, personId), viewerZone(ctx));
     },
   });
 }

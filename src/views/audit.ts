@@ -1,11 +1,9 @@
 /** The audit trail as people read it: one line per event, who did what and what changed. */
-import { TZDate } from '@date-fns/tz';
-import { format } from 'date-fns';
 import type { AuditPage, AuditRow } from '../app/audit-log.js';
 import { knownIssueLabel } from '../domain/known-issues.js';
 import { truncate } from '../domain/text.js';
 import { DEPARTMENT_LABELS, PRIORITY_LABELS, SEVERITY_LABELS, STATUS_LABELS, TEAM_LABELS, TIER_LABELS } from '../domain/vocabulary.js';
-import { oneLine } from './format.js';
+import { formatShortInstant, oneLine } from './format.js';
 import { info, type Reply } from './reply.js';
 
 /** Turns a person id into "@alice". */
@@ -59,9 +57,7 @@ const FIELDS: Record<string, { label: string; value: (v: unknown, name: PersonNa
   command: { label: 'command', value: (v) => `/${String(v)}` },
 };
 
-function when(at: Date, timeZone: string): string {
-  return format(new TZDate(at.getTime(), timeZone), 'EEE d MMM HH:mm');
-}
+const when = formatShortInstant;
 
 /** "#42", "KI-3", "on-call escalation 7": what an event is about. */
 function subject(row: AuditRow, name: PersonName): string {

@@ -41,6 +41,16 @@ export function tierChangedReply(change: PersonChange<Tier | null>): Reply {
   });
 }
 
+/** The reply to `/people zone`. */
+export function zoneChangedReply(change: PersonChange<string | null> & { after: string | null }, teamZone: string): Reply {
+  const { person } = change;
+  const shown = (zone: string | null) => zone ?? `team time (${teamZone})`;
+  if (!change.changed) return info(`@${person.handle} already sees ${shown(change.after)}.`);
+  return success(`@${person.handle} now sees instants in ${shown(change.after)}`, {
+    text: `Was ${shown(change.before)}. Times typed in commands are still read in team time (${teamZone}).`,
+  });
+}
+
 /** The reply to `/whoami`. */
 export function whoAmIReply(me: WhoAmI): Reply {
   return info(`You are @${me.handle}`, {
@@ -49,6 +59,7 @@ export function whoAmIReply(me: WhoAmI): Reply {
       { label: 'Role', value: ROLE_LABELS[me.role] },
       { label: 'Tier', value: tierLabel(me.tier) },
       { label: 'Platform', value: me.platform },
+      { label: 'Time zone', value: me.timeZone ?? 'team time' },
     ],
   });
 }

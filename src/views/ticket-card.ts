@@ -83,11 +83,10 @@ export function ticketFields(
   return fields;
 }
 
-/** The full card: fields, description, timeline (newest last) and actions. */
-export function ticketCard(ctx: RequestContext, detail: TicketDetail): Reply {
+/** The full card: fields, description, timeline (newest last) and actions, instants in `zone` (the reader's). */
+export function ticketCard(ctx: RequestContext, detail: TicketDetail, zone: string): Reply {
   const { ticket } = detail;
   const now = ctx.clock.now();
-  const zone = ctx.settings.timeZone;
   const sections = [];
   if (ticket.description) sections.push({ heading: 'Description', lines: [truncate(ticket.description, 2_000)] });
   const shown = detail.comments.slice(-TIMELINE_LIMIT);

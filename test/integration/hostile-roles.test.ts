@@ -50,6 +50,7 @@ function rows(): Row[] {
     { command: '/oncall override @bob 2026-12-01 2026-12-02', path: 'oncall override', least: 'lead' },
     { command: '/oncall ladder ack:30 call:15', path: 'oncall ladder', least: 'lead' },
     { command: '/guard digest', path: 'guard digest', least: 'lead' },
+    { command: '/people zone @carol America/New_York', path: 'people zone', least: 'lead' },
   ];
 }
 

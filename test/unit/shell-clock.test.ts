@@ -17,7 +17,8 @@ import { createRouter } from '../../src/commands/router.js';
 import type { Job } from '../../src/jobs/job.js';
 import { outbox } from '../../src/store/schema.js';
 import { info, warning } from '../../src/views/reply.js';
-import { createTestApp, type TestApp } from '../doubles/context.js';
+import { actAs, createTestApp, type TestApp } from '../doubles/context.js';
+import { setCalendarZone } from '../../src/app/calendar.js';
 import { collector } from '../doubles/streams.js';
 
 const logger = pino({ level: 'silent' });
@@ -85,6 +86,25 @@ describe(':clock', () => {
     setUp('Asia/Kolkata');
     const blocks = await piped(':clock 2026-11-23 10:00\n/now\n');
     expect(blocks[1]).toBe('ℹ now 2026-11-23T04:30:00.000Z');
+  });
+
+  it('reads and shows instants in the zone a lead set with /calendar zone, not only DESKOPS_TIMEZONE', async () => {
+    setCalendarZone(actAs(app, 'lead', 'lead'), 'Europe/Berlin');
+    const blocks = await piped(':clock 2026-11-23 10:00\n/now\n:clock\n:tick\n');
+    expect(blocks[0]).toMatch(/^✓ Clock pinned at Mon 23 Nov 2026 10:00 Europe\/Berlin\n {2}2026-11-23T09:00:00.000Z\./);
+    expect(blocks[1]).toBe('ℹ now 2026-11-23T09:00:00.000Z');
+    expect(blocks[2]).toContain('Clock: Mon 23 Nov 2026 10:00 Europe/Berlin');
+    expect(blocks[3]).toContain('Tick at Mon 23 Nov 2026 10:00 Europe/Berlin');
+  });
+
+  it('shows the UTC offset of an instant in the hour a zone repeats', async () => {
+    t.close();
+    setUp('America/New_York');
+    const blocks = await piped(':clock 2026-11-01T05:30:00Z\n:clock +1h\n:clock +1h\n');
+    expect(blocks[0]).toContain('Clock pinned at Sun 1 Nov 2026 01:30 America/New_York (UTC-04:00)');
+    expect(blocks[1]).toContain('Clock pinned at Sun 1 Nov 2026 01:30 America/New_York (UTC-05:00)');
+    expect(blocks[2]).toContain('Clock pinned at Sun 1 Nov 2026 02:30 America/New_York');
+    expect(blocks[2]).not.toContain('UTC-');
   });
 
   it('refuses what is not an instant, naming the format, and leaves the clock alone', async () => {

@@ -3,6 +3,7 @@
  * read, `:tick` runs the jobs by hand, and on a terminal the scheduler runs in the background,
  * printing what it posts above the prompt.
  */
+import { withTeamZone } from '../../app/calendar.js';
 import type { SettableClock } from '../../clock.js';
 import type { Config } from '../../config.js';
 import { routeSink, type DeliverySink } from '../../delivery/sink.js';
@@ -24,10 +25,15 @@ export class ShellTools {
   constructor(
     /** The clock shared by the whole bot; the shell is the only one that pins it. */
     readonly clock: SettableClock,
-    /** The team's zone, for showing instants and reading ones typed without an offset. */
-    readonly timeZone: string,
+    /** The team's zone, or how to read it now (a lead may change it with /calendar zone at any time). */
+    private readonly zone: string | (() => string),
     private readonly runTick: () => Promise<Reply>,
   ) {}
+
+  /** The team's zone as it is now, for showing instants and reading ones typed without an offset. */
+  get timeZone(): string {
+    return typeof this.zone === 'string' ? this.zone : this.zone();
+  }
 
   /** The pinned instant, or undefined while the clock follows real time. */
   get pinnedAt(): Date | undefined {
@@ -71,8 +77,10 @@ function sinkFor(setup: ToolsSetup, emit: (post: ShellPost) => void): DeliverySi
 /** The `:clock` / `:tick` tools over a running deskops whose clock is `setup.clock`. */
 export function createShellTools(setup: ToolsSetup): ShellTools {
   const ctx: JobContext = { ...setup.deskops.app, logger: setup.deskops.logger };
-  const timeZone = setup.config.settings.timeZone;
-  return new ShellTools(setup.clock, timeZone, async () => {
+  // The team zone of /calendar zone (DESKOPS_TIMEZONE until a lead sets one), read each time.
+  const teamZone = () => withTeamZone(setup.deskops.app).settings.timeZone;
+  return new ShellTools(setup.clock, teamZone, async () => {
+    const timeZone = teamZone();
     const posts: ShellPost[] = [];
     try {
       const now = setup.clock.now();
