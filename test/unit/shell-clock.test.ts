@@ -15,7 +15,8 @@ import { registerChannelCommands } from '../../src/commands/channel.js';
 import { CommandRegistry } from '../../src/commands/registry.js';
 import { createRouter } from '../../src/commands/router.js';
 import type { Job } from '../../src/jobs/job.js';
-import { outbox } from '../../src/store/schema.js';
+import { eq } from 'drizzle-orm';
+import { identities, outbox, people } from '../../src/store/schema.js';
 import { info, warning } from '../../src/views/reply.js';
 import { actAs, createTestApp, type TestApp } from '../doubles/context.js';
 import { setCalendarZone } from '../../src/app/calendar.js';
@@ -120,6 +121,19 @@ describe(':clock', () => {
     const out = collector();
     await runShell({ ...withoutTools, input: Readable.from([':clock\n:tick\n']), output: out.stream, interactive: false });
     expect(out.text()).toMatch(/^✗ This shell has no clock or jobs to drive\./);
+  });
+});
+
+describe(':as', () => {
+  it('makes the person known at once, as an agent, so commands can name them before they type', async () => {
+    const blocks = await piped(':as bob\n:as bob\n:as me\n');
+    expect(blocks[0]).toContain('Now acting as @bob');
+    expect(blocks[0]).toContain('@bob is new to deskops: an agent until an admin changes it with /people role.');
+    expect(blocks[1]).toContain('@bob is an agent.');
+    expect(blocks[2]).toContain('Back to yourself: @alice');
+    const bob = t.app.store.db.select().from(identities).all().filter((row) => row.handle === 'bob');
+    expect(bob).toHaveLength(1);
+    expect(t.app.store.db.select().from(people).where(eq(people.id, bob[0]!.personId)).get()).toMatchObject({ role: 'agent' });
   });
 });
 

@@ -3,7 +3,12 @@
  * read, `:tick` runs the jobs by hand, and on a terminal the scheduler runs in the background,
  * printing what it posts above the prompt.
  */
+import { and, eq } from 'drizzle-orm';
 import { withTeamZone } from '../../app/calendar.js';
+import type { AppContext } from '../../app/context.js';
+import { resolveActor } from '../../app/people.js';
+import type { Role } from '../../domain/vocabulary.js';
+import { identities } from '../../store/schema.js';
 import type { SettableClock } from '../../clock.js';
 import type { Config } from '../../config.js';
 import { routeSink, type DeliverySink } from '../../delivery/sink.js';
@@ -28,7 +33,18 @@ export class ShellTools {
     /** The team's zone, or how to read it now (a lead may change it with /calendar zone at any time). */
     private readonly zone: string | (() => string),
     private readonly runTick: () => Promise<Reply>,
+    /** Makes a shell user known to deskops (an agent on first sight); see `introduce`. */
+    private readonly meet?: (handle: string) => Introduction,
   ) {}
+
+  /**
+   * Makes `handle` a person deskops knows, as their first command would (an agent unless they are
+   * an admin already), so `:as bob` then `/oncall rotation set @bob` works without bob typing first.
+   * Undefined when this shell has no store to write to.
+   */
+  introduce(handle: string): Introduction | undefined {
+    return this.meet?.(handle);
+  }
 
   /** The team's zone as it is now, for showing instants and reading ones typed without an offset. */
   get timeZone(): string {
@@ -56,6 +72,27 @@ export class ShellTools {
   tick(): Promise<Reply> {
     return this.runTick();
   }
+}
+
+/** What `:as` learned about the person it switched to. */
+export interface Introduction {
+  /** True when deskops had not seen them before. */
+  created: boolean;
+  role: Role;
+}
+
+/** Resolves a shell user the way the router does (agents on first sight), in one transaction. */
+function meetShellUser(app: AppContext): (handle: string) => Introduction {
+  return (handle) =>
+    app.store.transaction(() => {
+      const known = app.store.db
+        .select({ id: identities.personId })
+        .from(identities)
+        .where(and(eq(identities.platform, 'shell'), eq(identities.externalId, handle)))
+        .get();
+      const actor = resolveActor(app, 'shell', { externalId: handle, handle });
+      return { created: !known, role: actor.kind === 'person' ? actor.role : 'agent' };
+    });
 }
 
 /** Work beside an interactive shell that prints above the prompt. */
@@ -99,7 +136,7 @@ export function createShellTools(setup: ToolsSetup): ShellTools {
       setup.deskops.logger.error({ err: error, ref }, 'shell tick failed');
       return failure(`Sorry, the tick failed (ref ${ref}).`, { hint: 'Give the ref to your admin if it keeps happening.' });
     }
-  });
+  }, meetShellUser(setup.deskops.app));
 }
 
 /**
