@@ -19,6 +19,8 @@ export interface AuditPage {
   total: number;
   page: number;
   pages: number;
+  /** The page asked for; past the end, the last page is shown. */
+  requested: number;
 }
 
 function paged(ctx: AppContext, where: SQL, page: number, order: 'oldest' | 'newest'): AuditPage {
@@ -33,7 +35,7 @@ function paged(ctx: AppContext, where: SQL, page: number, order: 'oldest' | 'new
     .limit(AUDIT_PAGE_SIZE)
     .offset((shown - 1) * AUDIT_PAGE_SIZE)
     .all();
-  return { rows, total, page: shown, pages };
+  return { rows, total, page: shown, pages, requested: page };
 }
 
 /** A ticket's history, oldest first: its own events and those of its on-call escalations (leads). */

@@ -35,14 +35,18 @@ export function setPersonRole(ctx: RequestContext, mention: string, role: Role):
     requireRole(ctx, 'admin', 'change roles');
     const person = findMentioned(ctx, mention);
     if (person.role === role) return { person, before: role, changed: false };
+    // Checked first: for an admin named in DESKOPS_ADMINS the environment decides, whatever else holds.
+    if (person.role === 'admin' && isPinnedAdmin(ctx, person.id)) {
+      throw conflict(
+        `@${person.handle} is an admin because DESKOPS_ADMINS names them: the environment decides their role, not /people role.`,
+        'To change it, take them out of DESKOPS_ADMINS and restart deskops; then /people role works for them.',
+      );
+    }
     if (person.role === 'admin' && adminCount(ctx) <= 1) {
       throw conflict(
         `@${person.handle} is the last admin; deskops needs at least one.`,
         'Make someone else an admin first: /people role @someone admin.',
       );
-    }
-    if (person.role === 'admin' && isPinnedAdmin(ctx, person.id)) {
-      throw conflict(`@${person.handle} is an admin through DESKOPS_ADMINS.`, 'Remove them from DESKOPS_ADMINS and restart deskops, then change the role.');
     }
     ctx.store.db.update(people).set({ role }).where(eq(people.id, person.id)).run();
     recordAudit(ctx, { entity: 'person', entityId: person.id, action: 'person.role', before: { role: person.role }, after: { role } });

@@ -34,9 +34,12 @@ export interface TicketListRow {
 export interface TicketPage {
   rows: TicketListRow[];
   total: number;
+  /** The page shown: the one asked for, or the last when it asked past the end. */
   page: number;
   pages: number;
   pageSize: number;
+  /** The page asked for (page:5 of a 2-page list shows page 2 and says so). */
+  requested: number;
 }
 
 /** Tag ids a tag filter stands for; a bare name may match a tag in several families. */
@@ -97,6 +100,7 @@ export function listTickets(ctx: RequestContext, filter: TicketFilter): TicketPa
     page,
     pages,
     pageSize,
+    requested: filter.page ?? 1,
   };
 }
 

@@ -118,6 +118,11 @@ export class ArgReader {
     return this.tokens[this.index++];
   }
 
+  /** The remaining tokens, left in place. */
+  remaining(): readonly Token[] {
+    return this.tokens.slice(this.index);
+  }
+
   /** The remaining tokens, consumed. */
   takeAll(): Token[] {
     const rest = this.tokens.slice(this.index);

@@ -26,6 +26,7 @@ import {
   DEPARTMENT_LABELS,
   DEPARTMENTS,
   HANDOFF_TEAMS,
+  ORIGIN_ALIASES,
   ORIGINS,
   PRIORITIES,
   PRIORITY_LABELS,
@@ -47,13 +48,14 @@ import { oneLine } from '../views/format.js';
 import { ticketButtons, ticketCard, ticketListReply } from '../views/ticket-card.js';
 import { info, success } from '../views/reply.js';
 import { choice, joinText, knownIssueOption, wholeNumber, type ArgReader } from './args.js';
+import type { Token } from './tokenize.js';
 import type { CommandRegistry } from './registry.js';
 
 const priority = choice('priority', PRIORITIES);
 const severity = choice('severity', SEVERITIES);
 const severityOrNone = choice('severity', [...SEVERITIES, 'none'] as const);
 const department = choice('department', DEPARTMENTS, DEPARTMENT_ALIASES);
-const origin = choice('channel', ORIGINS);
+const origin = choice('channel', ORIGINS, ORIGIN_ALIASES);
 const tier = choice('tier', TIERS, TIER_ALIASES);
 const status = choice('status', STATUSES, STATUS_ALIASES);
 const statusOrAll = choice('status', [...STATUSES, 'all'] as const, STATUS_ALIASES);
@@ -130,6 +132,32 @@ function editValue(args: ArgReader, field: EditableField): string {
   return args.restText();
 }
 
+/**
+ * The title of `/ticket new` is one run of words, or one "quoted" string, before or after the
+ * options: a word after an option (`dept:Paid Support`) is refused instead of joining the title.
+ */
+function requireOneTitle(tokens: readonly Token[]): void {
+  const isText = (t: Token) => t.kind !== 'option';
+  const first = tokens.findIndex(isText);
+  if (first < 0) return;
+  let last = tokens.length - 1;
+  while (!isText(tokens[last]!)) last--;
+  const between = tokens.slice(first, last + 1);
+  const option = between.find((t): t is Extract<Token, { kind: 'option' }> => t.kind === 'option');
+  const quoted = between.filter((t) => t.kind === 'quoted');
+  if (option) {
+    const stray = tokens[tokens.indexOf(option) + 1]!;
+    throw new UsageError(
+      `"${stray.value}" comes after ${option.key}:${option.value}, so it is not clear whether it belongs to the title. Put a value with spaces in quotes (${option.key}:"${option.value} ${stray.value}"), and the title in one piece before or after the options.`,
+      '',
+    );
+  }
+  if (quoted.length > 0 && between.length > 1) {
+    const other = between.find((t) => t !== quoted[0])!;
+    throw new UsageError(`"${other.value}" stands beside the quoted title "${quoted[0]!.value}": put the whole title in the quotes.`, '');
+  }
+}
+
 /** A status as people say it: one word, or "waiting on customer" spelled out. */
 function statusWords(args: ArgReader): Status {
   const target = args.choice('status', status);
@@ -165,9 +193,11 @@ export function registerTicketCommands(registry: CommandRegistry): void {
     aliases: ['create', 'open'],
     usage:
       '/ticket new <title> [priority:high|medium|low] [severity:critical|significant|minor|low] [dept:paid|community|trials] [requester:<email|@user>] [channel:chat|email|web|phone|social|review] [description:"..."] [<family>:<tag>...]',
-    summary: 'Opens a ticket in Triage (Open, Medium priority unless you say otherwise).',
+    summary:
+      'Opens a ticket in Triage (Open, Medium priority unless you say otherwise). The title is one run of words (or "quoted") before or after the options; put option values with spaces in quotes. Channels also take the handbooks\' words: twitter, facebook (social), livechat (chat).',
     examples: ['/ticket new "Login fails after SSO change" priority:high area:Authentication type:Bug', '/ticket new Invoice shows the wrong VAT requester:jane@example.com channel:email special:billing'],
     run(args, ctx) {
+      requireOneTitle(args.remaining());
       const { options, extra, claimed } = args.options(
         { priority, severity, dept: department, department, requester: text, channel: origin, description: text, desc: text },
         { acceptKey: (key) => isTagFamily(ctx, key) },

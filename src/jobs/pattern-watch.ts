@@ -81,8 +81,9 @@ function suggestKnownIssues(ctx: JobContext, now: Date): number {
       channel: 'tier:triage',
       reply: warning(`${ids.length} new tickets in 24 h share ${label} and no known issue`, {
         visibility: 'channel',
-        text: `${ids.map((id) => `#${id}`).join(', ')}. Three or more on the same problem call for a known issue.`,
-        buttons: [{ label: 'Create known issue', command: `/known-issue new ${cluster.area.name} ${cluster.type.name.toLowerCase()}: ` }],
+        text: `${ids.map((id) => `#${id}`).join(', ')}. Three or more on the same problem call for a known issue: name the problem (like "${cluster.area.name} ${cluster.type.name.toLowerCase()}: <what fails>"), then link them with /known-issue link <n> ${ids.join(' ')}.`,
+        // A template: only a person can name the problem (a prefilled title made "KI-1: Mobile bug:").
+        buttons: [{ label: 'Create known issue', command: '/known-issue new', needs: '<title>' }],
       }),
     });
     if (added) queued++;

@@ -5,6 +5,7 @@ import { truncate } from '../domain/text.js';
 import { DEPARTMENT_LABELS, PRIORITY_LABELS, SEVERITY_LABELS, STATUS_LABELS, TEAM_LABELS, TIER_LABELS } from '../domain/vocabulary.js';
 import { formatShortInstant, oneLine } from './format.js';
 import { info, type Reply } from './reply.js';
+import { pastTheEnd } from './ticket-card.js';
 
 /** Turns a person id into "@alice". */
 export type PersonName = (id: unknown) => string;
@@ -102,7 +103,8 @@ export function auditLine(row: AuditRow, name: PersonName, timeZone: string, opt
 
 function pageFooter(page: AuditPage, command: string, timeZone: string): string {
   const more = page.page < page.pages ? ` Next: ${command} page:${page.page + 1}` : '';
-  return `Page ${page.page} of ${page.pages}, ${page.total} event${page.total === 1 ? '' : 's'}; times in ${timeZone}.${more}`;
+  const past = page.requested > page.pages ? `${pastTheEnd(page.requested, page.pages, page.total)} ` : '';
+  return `${past}Page ${page.page} of ${page.pages}, ${page.total} event${page.total === 1 ? '' : 's'}; times in ${timeZone}.${more}`;
 }
 
 /** The reply to `/ticket history`. */

@@ -41,7 +41,7 @@ export function knownIssueCreatedReply(issue: KnownIssueSummary): Reply {
       ...(issue.bugUrl ? [{ label: 'Bug', value: issue.bugUrl }] : []),
     ],
     buttons: [
-      { label: 'Link a ticket', command: `/known-issue link ${issue.id}` },
+      { label: 'Link a ticket', command: `/known-issue link ${issue.id}`, needs: '<ticket>...' },
       { label: `Show ${issue.label}`, command: `/known-issue show ${issue.id}` },
     ],
   });
@@ -84,7 +84,7 @@ export function knownIssueReply(issue: KnownIssueSummary, linked: readonly Linke
       },
     ],
     buttons: [
-      ...(issue.status === 'resolved' ? [] : [{ label: 'Link a ticket', command: `/known-issue link ${issue.id}` }]),
+      ...(issue.status === 'resolved' ? [] : [{ label: 'Link a ticket', command: `/known-issue link ${issue.id}`, needs: '<ticket>...' }]),
       ...statusButtons(issue),
     ],
   });

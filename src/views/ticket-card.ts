@@ -38,7 +38,7 @@ export function ticketButtons(ticket: TicketRow, viewerId: number | null, awaiti
   if (ticket.team) buttons.push({ label: `Back from ${TEAM_LABELS[ticket.team]}`, command: `/ticket handoff ${ticket.id} back` });
   if (awaitingAck) buttons.push({ label: 'Acknowledge', command: `/oncall ack ${ticket.id}`, style: 'danger' });
   if (ticket.assigneeId !== viewerId) buttons.push({ label: 'Assign to me', command: `/ticket assign ${ticket.id} me`, style: 'primary' });
-  if (ticket.tier !== 't5' && ticket.tier !== 'oncall') buttons.push({ label: 'Escalate', command: `/escalate ${ticket.id} ` });
+  if (ticket.tier !== 't5' && ticket.tier !== 'oncall') buttons.push({ label: 'Escalate', command: `/escalate ${ticket.id}`, needs: '<question>' });
   if (nextStatuses(ticket.status).includes('pending')) buttons.push({ label: 'Mark pending', command: `/ticket status ${ticket.id} pending` });
   if (nextStatuses(ticket.status).includes('resolved')) buttons.push({ label: 'Resolve', command: `/ticket status ${ticket.id} resolved` });
   return buttons;
@@ -113,11 +113,18 @@ export function ticketListLine(row: TicketPage['rows'][number]): string {
   return `*#${ticket.id}* ${PRIORITY_LABELS[ticket.priority]} · ${STATUS_LABELS[ticket.status]} · ${TIER_LABELS[ticket.tier]} · ${row.assignee ?? 'unassigned'} — ${truncate(ticket.title, 120)}`;
 }
 
+/** "There is no page 5: the list has 2 pages; this is page 2." */
+export function pastTheEnd(requested: number, pages: number, total: number): string {
+  if (total === 0) return `There is no page ${requested}: the list is empty.`;
+  return `There is no page ${requested}: the list has ${pages} page${pages === 1 ? '' : 's'}; this is page ${pages}.`;
+}
+
 /** A page of tickets with the total, and how to see the next page. */
 export function ticketListReply(page: TicketPage, describeFilter: string, nextPageCommand: string | null): Reply {
   const noun = page.total === 1 ? 'ticket' : 'tickets';
   const title = page.total === 0 ? `No ${describeFilter} tickets` : `${page.total} ${describeFilter} ${noun}${page.pages > 1 ? ` (page ${page.page} of ${page.pages})` : ''}`;
   return info(title.replace(/\s+/g, ' '), {
+    ...(page.requested > page.pages ? { text: pastTheEnd(page.requested, page.pages, page.total) } : {}),
     sections: page.rows.length > 0 ? [{ lines: page.rows.map(ticketListLine) }] : [],
     ...(nextPageCommand ? { footer: `Next page: ${nextPageCommand}`, buttons: [{ label: 'Next page', command: nextPageCommand }] } : {}),
   });

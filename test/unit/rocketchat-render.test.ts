@@ -79,6 +79,14 @@ describe('buttons', () => {
   });
 });
 
+describe('template buttons', () => {
+  it('are written out to complete and type, never sent half-written by an action', () => {
+    const message = renderMessage(reply({ buttons: [{ label: 'Show', command: '/ticket show 42' }, { label: 'Escalate', command: '/escalate 42', needs: '<question>' }] }));
+    expect(message.attachments[0]!.actions!.map((a) => a.msg)).toEqual(['!ticket show 42']);
+    expect(message.attachments[0]!.text).toContain('Escalate: `!escalate 42 <question>` (fill in <question>)');
+  });
+});
+
 describe('mentions', () => {
   it('pings usernames in msg and leaves out names that are not usernames or are mass words', () => {
     const message = renderMessage(reply(), { mentions: ['alice', '@bob', 'not a name', 'all', 'here', 'alice'] });

@@ -171,9 +171,17 @@ describe(':tick', () => {
   it('drops a page webhook when none is configured, and says so', async () => {
     t.app.store.db.insert(outbox).values({ dedupeKey: 'page', channel: 'webhook:page', payload: { event: 'deskops.page' }, nextAttemptAt: REAL_NOW, createdAt: REAL_NOW }).run();
     const [block] = await piped(':tick\n', { tools: createShellTools({ deskops: { app, logger }, config: { pageWebhookUrl: undefined, settings: app.settings }, clock, jobs: [] }) });
-    expect(block).toContain('nothing due');
+    expect(block).toContain('nothing posted');
     expect(block).toContain('No jobs are registered.');
-    expect(block).toContain('dropped 1 (stale or nowhere to go)');
+    expect(block).toContain('dropped 1 (see below)');
+    expect(block).toContain('Dropped, not sent');
+    expect(block).toContain('webhook:page page — nowhere to deliver it: no webhook configured (DESKOPS_PAGE_WEBHOOK is not set)');
+  });
+
+  it('says which message it dropped as stale, and why', async () => {
+    enqueue(app, { dedupeKey: 'sla:1:1:yellow', channel: 'tier:t2', reply: warning('#1 is yellow'), validWhile: { kind: 'status', ticketId: 999, status: 'open', statusChangedAt: 0 } });
+    const [block] = await piped(':tick\n');
+    expect(block).toContain('tier:t2 sla:1:1:yellow — no longer true: ticket 999 no longer exists');
   });
 
   it('runs the jobs but leaves delivery to the running bot when a chat platform is configured', async () => {

@@ -109,6 +109,14 @@ describe('renderBlocks: layout', () => {
     expect(message.text).toBe('⚠️ SLA *yellow* for #42 — Printer on fire');
   });
 
+  it('gives a template button its own action and the command with its missing part named', () => {
+    const message = renderBlocks(reply({ buttons: [{ label: 'Escalate', command: '/escalate 42', needs: '<question>' }] }));
+    const actions = message.blocks.find((b) => b.type === 'actions')!;
+    expect(actions.type === 'actions' && actions.elements).toEqual([
+      { type: 'button', action_id: 'deskops:tpl:0', text: { type: 'plain_text', text: 'Escalate', emoji: true }, value: '/escalate 42 <question>' },
+    ]);
+  });
+
   it.each<[Tone, string]>([
     ['success', '✅'],
     ['info', 'ℹ️'],
