@@ -13,6 +13,7 @@ import { registerIntakeCommands } from './intake.js';
 import { registerCalendarCommands } from './calendar.js';
 import { registerDigestCommands } from './digest.js';
 import { registerAuditCommands } from './audit.js';
+import { registerSettingsCommands } from './settings.js';
 
 export function buildRegistry(): CommandRegistry {
   const registry = new CommandRegistry();
@@ -28,6 +29,7 @@ export function buildRegistry(): CommandRegistry {
   registerCalendarCommands(registry);
   registerChannelCommands(registry);
   registerIntakeCommands(registry);
+  registerSettingsCommands(registry);
   registerAuditCommands(registry);
   return registry;
 }

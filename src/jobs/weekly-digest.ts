@@ -1,41 +1,26 @@
 /**
  * The weekly Changing of the Guard, posted to the leads' channel on the team's digest day and
- * hour (default Monday 10:00 team time). The job runs hourly and posts once per week (the dedupe
+ * hour (default Monday 10:00 team time; /settings digest changes it). The job runs hourly and posts once per week (the dedupe
  * key carries the week, shared with a lead's /guard digest), so a bot that was down at 10:00 posts
  * when it comes back, and a digest a lead posted earlier is not posted again.
  */
-import { TZDate } from '@date-fns/tz';
-import { z } from 'zod';
 import { lt } from 'drizzle-orm';
 import { digestKey, digestWeek, postWeeklyDigest, startOfDay } from '../app/digest.js';
 import { addCalendarDays } from '../domain/guard-week.js';
 import { auditEvents } from '../store/schema.js';
 import { outboxHasKey } from '../app/outbox-keys.js';
-import { readSetting } from '../app/team-settings.js';
+import { digestSchedule } from '../app/settings-admin.js';
+import { digestDue } from '../domain/digest-schedule.js';
 import { systemContext, type Job, type JobContext, type JobReport } from './job.js';
 
 export const WEEKLY_DIGEST = 'weekly-digest';
-
-export const digestScheduleSchema = z.object({
-  /** ISO weekday, 1 = Monday. */
-  weekday: z.number().int().min(1).max(7),
-  hour: z.number().int().min(0).max(23),
-});
-export const DEFAULT_DIGEST_SCHEDULE = { weekday: 1, hour: 10 };
-
-/** Whether the digest of the past week is due at `now` (on or after the digest hour this week). */
-export function digestDue(now: Date, zone: string, schedule: z.infer<typeof digestScheduleSchema>): boolean {
-  const local = new TZDate(now.getTime(), zone);
-  const weekday = ((local.getDay() + 6) % 7) + 1;
-  return weekday > schedule.weekday || (weekday === schedule.weekday && local.getHours() >= schedule.hour);
-}
 
 function hadActivityBefore(ctx: JobContext, instant: Date): boolean {
   return ctx.store.db.select({ id: auditEvents.id }).from(auditEvents).where(lt(auditEvents.at, instant)).limit(1).get() !== undefined;
 }
 
 export function runWeeklyDigest(ctx: JobContext, now: Date): JobReport {
-  const schedule = readSetting(ctx, 'digest-schedule', digestScheduleSchema, DEFAULT_DIGEST_SCHEDULE);
+  const schedule = digestSchedule(ctx);
   if (!digestDue(now, ctx.settings.timeZone, schedule)) return { processed: 0, queued: 0, failed: 0 };
   const week = digestWeek(now, ctx.settings.timeZone);
   // Checked before gathering: the job runs hourly, and gathering a week costs seconds on a big store.

@@ -57,7 +57,7 @@ function rows(): Row[] {
 describe('lead- and admin-only commands', () => {
   it('cover calendars, schedules, taxonomy, SLA policy, channel and team settings, roles and tiers', () => {
     const paths = rows().map((r) => r.path);
-    for (const family of ['calendar hours', 'calendar holiday', 'calendar zone', 'calendar day-length', 'oncall rotation set', 'oncall override', 'oncall ladder', 'guard digest', 'ticket tags add', 'ticket tags remove', 'sla policy set', 'channel set', 'people role', 'people tier']) {
+    for (const family of ['calendar hours', 'calendar holiday', 'calendar zone', 'calendar day-length', 'oncall rotation set', 'oncall override', 'oncall ladder', 'guard digest', 'settings timers', 'settings digest', 'settings known-issues', 'settings reaction', 'settings reset', 'ticket history', 'audit', 'people zone', 'ticket tags add', 'ticket tags remove', 'sla policy set', 'channel set', 'people role', 'people tier']) {
       expect(paths).toContain(family);
     }
   });

@@ -15,7 +15,7 @@ import { ConfigError, loadConfig } from '../../src/config.js';
 import { calendarSchema, defaultCalendar } from '../../src/domain/calendar.js';
 import { businessDurationSchema, DEFAULT_SLA_POLICY, slaPolicySchema } from '../../src/domain/sla.js';
 import { DEFAULT_TIMER_POLICY, timerPolicySchema } from '../../src/domain/status-timers.js';
-import { digestScheduleSchema } from '../../src/jobs/weekly-digest.js';
+import { digestScheduleSchema } from '../../src/domain/digest-schedule.js';
 import { normalizeRequester } from '../../src/adapters/slack/interactions/ticket-modal.js';
 import { metaString, quoteArg, readMetadata } from '../../src/adapters/slack/interactions/common.js';
 import { selectedValue, selectedValues, textValue, type ViewValues } from '../../src/adapters/slack/interactions/view-state.js';

@@ -15,7 +15,7 @@ describe('read-only slash commands', () => {
 
   it('are marked in the registry, and recognised with their arguments and aliases', () => {
     const marked = registry.all().filter((definition) => definition.readsOnly).map((definition) => definition.path.join(' '));
-    expect(marked.sort()).toEqual(['audit', 'known-issue list', 'known-issue show', 'ticket history', 'ticket list', 'ticket show', 'whoami']);
+    expect(marked.sort()).toEqual(['audit', 'known-issue list', 'known-issue show', 'settings', 'ticket history', 'ticket list', 'ticket show', 'whoami']);
     expect(onlyReads(registry, 'ticket list tier:t2')).toBe(true);
     expect(onlyReads(registry, '/ticket show 12')).toBe(true);
     expect(onlyReads(registry, 'ki list')).toBe(true);
@@ -28,7 +28,7 @@ describe('read-only slash commands', () => {
     desk = createTestDesk();
     desk.run('/ticket new "Printer on fire"');
     desk.run('/known-issue new Authentication bug: SSO loop');
-    const examples = ['/ticket list', '/ticket show 1', '/ticket history 1', '/known-issue list', '/known-issue show 1', '/audit', '/whoami'];
+    const examples = ['/ticket list', '/ticket show 1', '/ticket history 1', '/known-issue list', '/known-issue show 1', '/audit', '/settings', '/whoami'];
     expect(examples.every((text) => onlyReads(registry, text))).toBe(true);
     const { sqlite } = desk.app.store;
     for (const text of examples) {
