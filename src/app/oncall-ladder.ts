@@ -31,7 +31,7 @@ export const ladderPolicySchema = z.object({
   callAfterPageMinutes: z.number().int().min(1).max(24 * 60),
 });
 
-/** The team's ladder timing (DOMAIN.md's 60 and 30 minutes unless a lead changed them). */
+/** The team's ladder timing (docs/workflow.md's 60 and 30 minutes unless a lead changed them). */
 export function ladderPolicy(ctx: AppContext): LadderPolicy {
   return readSetting(ctx, LADDER_SETTING, ladderPolicySchema, DEFAULT_LADDER_POLICY);
 }

@@ -330,7 +330,7 @@ export interface LadderPolicy {
   callAfterPageMinutes: number;
 }
 
-/** DOMAIN.md: acknowledge within an hour; call 30 minutes after the page. */
+/** docs/workflow.md: acknowledge within an hour; call 30 minutes after the page. */
 export const DEFAULT_LADDER_POLICY: LadderPolicy = { ackMinutes: 60, callAfterPageMinutes: 30 };
 
 /** What the ladder does now: the step to take (if one is due) and when to look again. */

@@ -1,5 +1,5 @@
 /**
- * Response-time SLAs in business time (DOMAIN.md's table). Pure: every function takes the clock
+ * Response-time SLAs in business time (docs/workflow.md's table). Pure: every function takes the clock
  * state, the calendar and `now`. A tier entry's clock runs while the ticket is Open or in Review in
  * that tier, and pauses while it waits on the requester (Pending, Waiting on Customer, Hold) or is
  * handed off to another team; Resolved and Closed stop it.
@@ -39,7 +39,7 @@ export const slaPolicySchema = z.object({
 export type SlaPolicy = z.infer<typeof slaPolicySchema>;
 
 /**
- * DOMAIN.md's table. High priority halves every threshold (a T1 High ticket turns yellow after
+ * docs/workflow.md's table. High priority halves every threshold (a T1 High ticket turns yellow after
  * one business hour and red after half a business day); Community, which has no contract, gets
  * twice as long; Low priority keeps the tier's defaults so no requester waits longer than the
  * handbook's worst case.

@@ -22,7 +22,7 @@ const t1 = thresholdsFor(DEFAULT_SLA_POLICY, calendar, { tier: 't1', priority: '
 const running = (since: string, extra: Partial<ClockState> = {}): ClockState => ({ usedMs: 0, runningSince: at(since), warned: null, snoozedUntil: null, ...extra });
 
 describe('SLA thresholds', () => {
-  it("follows DOMAIN.md's table in business time", () => {
+  it("follows docs/workflow.md's table in business time", () => {
     expect(t1).toEqual({ yellowAfterMs: 2 * H, redAfterMs: 8 * H, preYellowMs: 0.5 * H });
     const t4 = thresholdsFor(DEFAULT_SLA_POLICY, calendar, { tier: 't4', priority: 'medium', department: 'paid' })!;
     expect([t4.yellowAfterMs, t4.redAfterMs]).toEqual([16 * H, 24 * H]);
