@@ -8,6 +8,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { cliSandbox, TROUBLE_ON_STDERR } from '../doubles/cli.js';
+import { createTestDesk, replyText } from '../doubles/deskops.js';
 
 const README = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
 
@@ -54,5 +55,23 @@ describe('the README, pasted into the shell', () => {
     expect(errors(run.stdout)).toEqual([]);
     // Each `# "…"` comment quotes what that line shows.
     for (const [, quoted] of script.matchAll(/# .*?"([^"]+)"/g)) expect(run.stdout).toContain(quoted);
+  });
+
+  it('types every example of the command reference as the grammar reads it: no usage errors, no apologies', () => {
+    const reference = README.slice(README.indexOf('<!-- commands:start'), README.indexOf('<!-- commands:end'));
+    const examples = [...reference.matchAll(/^ {2}- e\.g\. `(.+)`$/gm)].map((m) => m[1]!);
+    expect(examples.length).toBeGreaterThan(100);
+    const desk = createTestDesk({ now: '2026-03-02T09:00:00Z' });
+    try {
+      for (const user of ['alice', 'bob', 'carol']) desk.run('/whoami', user);
+      for (let n = 1; n <= 44; n++) desk.run(`/ticket new "Ticket ${n}"`);
+      const misread = examples
+        .map((example) => ({ example, reply: desk.run(example) }))
+        .filter(({ reply }) => /Usage:|something went wrong/.test(replyText(reply)))
+        .map(({ example, reply }) => `${example} -> ${replyText(reply)}`);
+      expect(misread).toEqual([]);
+    } finally {
+      desk.dispose();
+    }
   });
 });
