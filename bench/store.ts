@@ -157,7 +157,7 @@ export function benchStore(count = 20_000): Record<string, number> {
         for (let i = from; i < to; i++) byId.get(created[i]!);
       },
       (from, to) => {
-        for (let i = from; i < to; i++) ticketCard(ctx, ticketDetail(ctx, created[i]!));
+        for (let i = from; i < to; i++) ticketCard(ctx, ticketDetail(ctx, created[i]!), ctx.settings.timeZone);
       },
     ]) as [number, number, number, number];
     desk.close();

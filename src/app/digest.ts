@@ -1,18 +1,22 @@
 /** Gathers the weekly Changing of the Guard from the store, for the digest job and /guard digest. */
+import { slaWeeksChart } from './reports.js';
 import { TZDate } from '@date-fns/tz';
-import { and, count, desc, eq, gte, inArray, isNull, lt, ne, sql } from 'drizzle-orm';
+import { and, asc, count, desc, eq, gte, inArray, lt, ne, sql } from 'drizzle-orm';
 import { buildDigest, type DigestData } from '../domain/digest.js';
-import { addCalendarDays, guardWeekStart, previousWeek, weekEnd } from '../domain/guard-week.js';
+import { addCalendarDays, guardWeekStart, parseTypedDate, previousWeek, weekContaining, weekEnd } from '../domain/guard-week.js';
 import { knownIssueLabel } from '../domain/known-issues.js';
-import { ACTIVE_STATUSES } from '../domain/lifecycle.js';
 import { bandOf, usedAt } from '../domain/sla.js';
-import { TIERS, type Tier } from '../domain/vocabulary.js';
-import { auditEvents, guardEntries, knownIssues, oncallEscalations, people, slaClocks, tags, tickets, ticketTags } from '../store/schema.js';
-import { formatInstant } from '../views/format.js';
-import type { AppContext } from './context.js';
+import type { Tier } from '../domain/vocabulary.js';
+import { auditEvents, guardEntries, knownIssues, outbox, people, type slaClocks, tags, tickets, ticketTags } from '../store/schema.js';
+import { digestReply } from '../views/digest.js';
+import { recordAudit } from './audit.js';
+import type { AppContext, RequestContext } from './context.js';
+import { weekFigures } from './digest-figures.js';
+import { forbidden, invalid } from './errors.js';
 import { currentOnCall } from './oncall.js';
-import { handleOf } from './people.js';
-import { slaSetup } from './sla.js';
+import { enqueue } from './outbox.js';
+import { handleOf, hasRole } from './people.js';
+import { type slaSetup } from './sla.js';
 import { KNOWN_ISSUE_FAMILY, formatTag } from './tags.js';
 
 /** Local midnight of a "YYYY-MM-DD" day in `zone`, as an instant. */
@@ -24,25 +28,6 @@ export function startOfDay(day: string, zone: string): Date {
 /** The week a digest sent at `now` reports on: the one before the current guard week. */
 export function digestWeek(now: Date, zone: string): string {
   return previousWeek(guardWeekStart(now, zone));
-}
-
-function slaByTier(ctx: AppContext, from: Date, to: Date, now: Date): DigestData['sla'] {
-  const setup = slaSetup(ctx);
-  const rows = ctx.store.db
-    .select({ clock: slaClocks, ticket: tickets })
-    .from(slaClocks)
-    .innerJoin(tickets, eq(tickets.id, slaClocks.ticketId))
-    .where(and(gte(slaClocks.enteredAt, from), lt(slaClocks.enteredAt, to)))
-    .all();
-  const byTier = new Map<Tier, { green: number; yellow: number; red: number }>();
-  for (const { clock, ticket } of rows) {
-    const band = worstBand(setup, clock, ticket, now);
-    if (!band) continue;
-    const entry = byTier.get(clock.tier) ?? { green: 0, yellow: 0, red: 0 };
-    entry[band]++;
-    byTier.set(clock.tier, entry);
-  }
-  return [...byTier.entries()].map(([tier, counts]) => ({ tier, ...counts }));
 }
 
 const BANDS = ['green', 'yellow', 'red'] as const;
@@ -61,21 +46,6 @@ export function worstBand(
   if (!thresholds) return undefined;
   const live = bandOf(usedAt(clock, setup.calendar, clock.leftAt ?? now), thresholds);
   return BANDS.indexOf(live) > BANDS.indexOf(clock.band) ? live : clock.band;
-}
-
-function ticketsByTier(ctx: AppContext, from: Date, to: Date): DigestData['tickets'] {
-  const { db } = ctx.store;
-  const opened = db.select({ tier: tickets.tier, n: count() }).from(tickets).where(and(gte(tickets.createdAt, from), lt(tickets.createdAt, to))).groupBy(tickets.tier).all();
-  const resolved = db
-    .select({ tier: tickets.tier, n: sql<number>`count(distinct ${tickets.id})` })
-    .from(auditEvents)
-    .innerJoin(tickets, sql`${tickets.id} = cast(${auditEvents.entityId} as integer)`)
-    .where(and(eq(auditEvents.entity, 'ticket'), eq(auditEvents.action, 'ticket.status'), sql`json_extract(${auditEvents.after}, '$.status') = 'resolved'`, gte(auditEvents.at, from), lt(auditEvents.at, to)))
-    .groupBy(tickets.tier)
-    .all();
-  const open = db.select({ tier: tickets.tier, n: count() }).from(tickets).where(inArray(tickets.status, [...ACTIVE_STATUSES])).groupBy(tickets.tier).all();
-  const find = (rows: { tier: Tier; n: number }[], tier: Tier) => rows.find((r) => r.tier === tier)?.n ?? 0;
-  return TIERS.map((tier) => ({ tier, opened: find(opened, tier), resolved: find(resolved, tier), open: find(open, tier) }));
 }
 
 function knownIssueChanges(ctx: AppContext, from: Date, to: Date): DigestData['knownIssues'] {
@@ -118,18 +88,8 @@ function topTags(ctx: AppContext, from: Date, to: Date): DigestData['topTags'] {
     .map((r) => ({ tag: formatTag(r), count: r.n }));
 }
 
-function openOncall(ctx: AppContext): DigestData['openOncall'] {
-  return ctx.store.db
-    .select({ ticketId: oncallEscalations.ticketId, title: tickets.title, step: oncallEscalations.step, since: oncallEscalations.escalatedAt })
-    .from(oncallEscalations)
-    .innerJoin(tickets, eq(tickets.id, oncallEscalations.ticketId))
-    .where(and(isNull(oncallEscalations.acknowledgedAt), inArray(tickets.status, [...ACTIVE_STATUSES])))
-    .orderBy(oncallEscalations.escalatedAt)
-    .all()
-    .map((r) => ({ ticketId: r.ticketId, title: r.title, step: r.step, since: formatInstant(r.since, ctx.settings.timeZone) }));
-}
-
-function onDuty(ctx: AppContext, lastWeekStart: Date, now: Date): DigestData['people'] {
+/** Who was on call during the week reported on, and who is in the week after it (as of now at the latest). */
+function onDuty(ctx: AppContext, lastWeekStart: Date, thisWeekAt: Date): DigestData['people'] {
   const who = (at: Date) => {
     const oncall = currentOnCall(ctx, at);
     return oncall?.current.personId ? handleOf(ctx, oncall.current.personId) : null;
@@ -144,10 +104,10 @@ function onDuty(ctx: AppContext, lastWeekStart: Date, now: Date): DigestData['pe
       .sort();
   // Mid-week of last week: hand-offs happen early in the week, so the middle names the week's owner.
   const lastWeekMiddle = new Date(lastWeekStart.getTime() + 3.5 * 86_400_000);
-  return { oncallLastWeek: who(lastWeekMiddle), oncallThisWeek: who(now), t3: withTier('t3'), t4: withTier('t4') };
+  return { oncallLastWeek: who(lastWeekMiddle), oncallThisWeek: who(thisWeekAt), t3: withTier('t3'), t4: withTier('t4') };
 }
 
-/** Everything the digest shows for the week starting `weekStart`, as of `now`. */
+/** Everything the digest shows for the week starting `weekStart`: its figures as the week ended, who is on duty as of `now`. */
 export function gatherDigest(ctx: AppContext, weekStart: string, now: Date): DigestData {
   const zone = ctx.settings.timeZone;
   const from = startOfDay(weekStart, zone);
@@ -164,15 +124,84 @@ export function gatherDigest(ctx: AppContext, weekStart: string, now: Date): Dig
     weekEnd: weekEnd(weekStart),
     guard,
     knownIssues: knownIssueChanges(ctx, from, to),
-    sla: slaByTier(ctx, from, to, now),
-    tickets: ticketsByTier(ctx, from, to),
+    ...weekFigures(ctx, from, to),
     topTags: topTags(ctx, from, to),
-    openOncall: openOncall(ctx),
-    people: onDuty(ctx, from, now),
+    // "This week" is the week after the one reported on: mid-week for an old week, now for the last one.
+    people: onDuty(ctx, from, new Date(Math.min(now.getTime(), to.getTime() + 3.5 * 86_400_000))),
   };
 }
 
 /** The digest for `weekStart`, ready to render. */
 export function weeklyDigest(ctx: AppContext, weekStart: string, now: Date) {
   return buildDigest(gatherDigest(ctx, weekStart, now));
+}
+
+/** The dedupe key of a week's digest in the leads' channel: one per week, whoever or whatever posts it. */
+export function digestKey(week: string): string {
+  return `digest:${week}`;
+}
+
+/**
+ * The week `typed` names for a digest: last week by default or for "last", the current one for
+ * "this", else the week holding a YYYY-MM-DD date. A week that has not ended yet is refused: its
+ * figures are not final.
+ */
+export function resolveDigestWeek(ctx: AppContext, typed: string | undefined, now: Date): string {
+  const zone = ctx.settings.timeZone;
+  const word = typed?.trim().toLowerCase();
+  let week: string;
+  if (word === undefined || word === 'last' || word === 'previous') week = digestWeek(now, zone);
+  else if (word === 'this' || word === 'current') week = guardWeekStart(now, zone);
+  else {
+    const parsed = parseTypedDate(typed!);
+    if (!parsed.ok) throw invalid(parsed.reason, 'Name the week as week:last or by a day in it, like week:2026-11-16.');
+    week = weekContaining(parsed.day);
+  }
+  if (startOfDay(addCalendarDays(week, 7), zone).getTime() > now.getTime()) {
+    throw invalid(`The week of ${week} has not ended yet (it ends Sunday ${weekEnd(week)}).`, 'Its digest comes on the Monday after. For last week: /guard digest preview week:last.');
+  }
+  return week;
+}
+
+/** What became of a request to post a week's digest. */
+export type DigestPost =
+  | { kind: 'queued'; week: string; digest: ReturnType<typeof buildDigest> }
+  | { kind: 'already'; week: string; postedAt: Date; by: string };
+
+/** When and by whom a week's digest was queued for the leads, if it was. */
+function digestPosted(ctx: AppContext, week: string): { postedAt: Date; by: string } | undefined {
+  const row = ctx.store.db.select({ createdAt: outbox.createdAt }).from(outbox).where(eq(outbox.dedupeKey, digestKey(week))).get();
+  if (!row) return undefined;
+  const event = ctx.store.db
+    .select({ at: auditEvents.at, by: auditEvents.actorLabel })
+    .from(auditEvents)
+    .where(and(eq(auditEvents.entity, 'guard'), eq(auditEvents.entityId, digestKey(week)), eq(auditEvents.action, 'digest.posted')))
+    .orderBy(asc(auditEvents.id))
+    .get();
+  return { postedAt: event?.at ?? row.createdAt, by: event?.by ?? 'system:weekly-digest' };
+}
+
+/**
+ * Queues a week's digest for the leads' channel, once per week whatever asks: the scheduled job
+ * and `/guard digest` (leads) share one dedupe key, and a second request says when it went.
+ */
+export function postWeeklyDigest(ctx: RequestContext, week: string, now: Date): DigestPost {
+  return ctx.store.transaction(() => {
+    if (ctx.actor.kind === 'person' && !hasRole(ctx.actor.role, 'lead')) {
+      // The router audits the denial after the rollback.
+      throw forbidden("Only leads and admins can post the weekly digest to the leads' channel.", 'You are an agent: /guard digest preview shows it to you alone; ask a lead to post it.');
+    }
+    const posted = digestPosted(ctx, week);
+    if (posted) return { kind: 'already', week, ...posted };
+    const digest = weeklyDigest(ctx, week, now);
+    enqueue(ctx, {
+      dedupeKey: digestKey(week),
+      audience: 'staff',
+      channel: 'role:leads',
+      // The 8 weeks up to the digest's week: measured from the Monday after it (noon UTC is on that Monday's week everywhere).
+      reply: { ...digestReply(digest, 'channel'), chart: slaWeeksChart(ctx, new Date(`${addCalendarDays(week, 7)}T12:00:00Z`), { includeCurrent: false }) },
+    });
+    recordAudit(ctx, { entity: 'guard', entityId: digestKey(week), action: 'digest.posted', after: { week, summary: digest.summary } });
+    return { kind: 'queued', week, digest };
+  });
 }

@@ -45,7 +45,7 @@ export type EscalateResult =
 const CONFIRMING_TIERS: ReadonlySet<Tier> = new Set(['t2', 't3', 't4', 't5', 'oncall']);
 
 /**
- * During work hours a lead or T2 confirms an on-call escalation first (DOMAIN.md); outside them
+ * During work hours a lead or T2 confirms an on-call escalation first (docs/workflow.md); outside them
  * anyone may wake On-Call. Confirming means a lead or T2 and above runs the escalation.
  */
 function requireOncallConfirmation(ctx: RequestContext, ticketId: number): void {
@@ -85,7 +85,8 @@ export function escalateTicket(ctx: RequestContext, ticketId: number, input: Esc
     const now = ctx.clock.now();
     addComment(ctx, ticket.id, 'internal', escalationComment(from, to, actorLabel(ctx.actor), questions));
     const statusPatch = ticket.status === 'open' ? {} : { status: 'open' as const, statusChangedAt: now, holdUntil: null };
-    const updated = changeTicket(ctx, requireTicket(ctx, ticket.id), { tier: to, tierEnteredAt: now, assigneeId: null, ...statusPatch }, 'ticket.escalated');
+    // Moving along the ladder brings a handed-off ticket back to support, in the new tier's queue.
+    const updated = changeTicket(ctx, requireTicket(ctx, ticket.id), { tier: to, tierEnteredAt: now, assigneeId: null, team: null, ...statusPatch }, 'ticket.escalated');
     const lastHeard = ticket.lastPublicReplyAt ?? ticket.createdAt;
     const requesterWaitingSince = now.getTime() - lastHeard.getTime() >= REQUESTER_SILENCE_MS ? lastHeard : null;
     // On-call escalations are announced in the helpdesk channel by the ladder; the rest go to the tier's queue.
@@ -134,7 +135,7 @@ export function deescalateTicket(ctx: RequestContext, ticketId: number, input: D
     if (!comment) throw invalid('Say why it goes down, for the tier that gets it.', `Example: /deescalate ${ticketId} known:12 This is the SSO loop, answer with the workaround.`);
     const from = ticket.tier;
     const to = input.to ?? tierBelow(from);
-    if (!to) throw conflict(`Ticket #${ticket.id} is at ${TIER_LABELS[from]}, the bottom of the ladder.`);
+    if (!to) throw conflict(`Ticket #${ticket.id} is at ${TIER_LABELS[from]}, the bottom of the ladder.`, `To move it up instead: /escalate ${ticket.id} <question>.`);
     if (to === from) throw conflict(`Ticket #${ticket.id} is already at ${TIER_LABELS[to]}.`);
     if (isUpward(from, to)) throw conflict(`${TIER_LABELS[to]} is above ${TIER_LABELS[from]}.`, `Use /escalate ${ticketId} to:${to} <question> to move it up.`);
     const lines = [`De-escalated from ${TIER_LABELS[from]} to ${TIER_LABELS[to]} by ${actorLabel(ctx.actor)}.`, comment];
@@ -149,7 +150,7 @@ export function deescalateTicket(ctx: RequestContext, ticketId: number, input: D
     }
     addComment(ctx, ticket.id, 'internal', lines.join('\n'));
     const now = ctx.clock.now();
-    const updated = changeTicket(ctx, requireTicket(ctx, ticket.id), { tier: to, tierEnteredAt: now, assigneeId: null }, 'ticket.deescalated');
+    const updated = changeTicket(ctx, requireTicket(ctx, ticket.id), { tier: to, tierEnteredAt: now, assigneeId: null, team: null }, 'ticket.deescalated');
     enqueue(ctx, {
       dedupeKey: `deescalated:${ticket.id}:${to}:${now.getTime()}`,
       audience: 'staff',

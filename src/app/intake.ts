@@ -100,8 +100,12 @@ const reactionMapSchema = z.record(z.string(), z.enum(REACTION_ACTIONS));
  * and Slack's skin tones, "thumbsup::skin-tone-2", count as the base reaction).
  */
 export function reactionAction(ctx: AppContext, reaction: string): ReactionAction | undefined {
-  const map = readSetting(ctx, REACTIONS_SETTING, reactionMapSchema, { ...DEFAULT_REACTIONS });
-  return map[reactionName(reaction)];
+  return reactionMap(ctx)[reactionName(reaction)];
+}
+
+/** What each reaction does: the team's map (/settings reaction), or the defaults. */
+export function reactionMap(ctx: AppContext): Readonly<Record<string, ReactionAction>> {
+  return readSetting(ctx, REACTIONS_SETTING, reactionMapSchema, DEFAULT_REACTIONS);
 }
 
 /** A reaction's bare name: ":ticket:" -> "ticket", "thumbsup::skin-tone-2" -> "thumbsup". */

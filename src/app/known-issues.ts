@@ -1,6 +1,8 @@
 /** The known-issue tracker: create, list, show, link tickets (tagging them "<n>-<words>"), status, matching. */
 import { and, desc, eq, inArray, ne, sql } from 'drizzle-orm';
 import {
+  DEFAULT_KNOWN_ISSUE_THRESHOLDS,
+  knownIssueThresholdsSchema,
   PROFILE_FAMILIES,
   knownIssueLabel,
   knownIssueTagName,
@@ -8,6 +10,7 @@ import {
   thresholdCrossed,
   type KnownIssueMilestone,
   type KnownIssueProfile,
+  type KnownIssueThresholds,
 } from '../domain/known-issues.js';
 import { ACTIVE_STATUSES } from '../domain/lifecycle.js';
 import { slugify } from '../domain/text.js';
@@ -18,9 +21,18 @@ import { recordAudit } from './audit.js';
 import { actorPersonId, type AppContext, type RequestContext } from './context.js';
 import { conflict, invalid, notFound } from './errors.js';
 import { KNOWN_ISSUE_FAMILY, attachTags, detachTags, ensureSystemTag, formatTag, tagsOfTicket, type TagRow } from './tags.js';
+import { readSetting } from './team-settings.js';
 import { changeTicket, requireTicket, type TicketRow } from './ticket-records.js';
 
 export type KnownIssueRow = typeof knownIssues.$inferSelect;
+
+/** The team setting holding the known-issue thresholds. */
+export const KNOWN_ISSUE_THRESHOLDS_SETTING = 'known-issue-thresholds';
+
+/** The team's thresholds: tracked at 3 linked tickets and a status-page post at 6 unless a lead moved them. */
+export function knownIssueThresholds(ctx: AppContext): KnownIssueThresholds {
+  return readSetting(ctx, KNOWN_ISSUE_THRESHOLDS_SETTING, knownIssueThresholdsSchema, DEFAULT_KNOWN_ISSUE_THRESHOLDS);
+}
 
 /** A known issue with what every view shows beside it. */
 export interface KnownIssueSummary extends KnownIssueRow {
@@ -154,8 +166,9 @@ export interface LinkResult {
   alreadyLinked: number[];
   before: number;
   after: number;
-  /** The threshold this link crossed, if any (3: tracked, 6: status page). */
+  /** The threshold this link crossed, if any (by default 3: tracked, 6: status page). */
   milestone: KnownIssueMilestone | undefined;
+  thresholds: KnownIssueThresholds;
 }
 
 /** Removes every known-issue tag from a ticket except `keep`. */
@@ -217,7 +230,8 @@ export function linkTickets(ctx: RequestContext, n: number, ticketIds: readonly 
         after: { linkedCount: after, tickets: added },
       });
     }
-    return { issue: summarize(requireKnownIssue(ctx, n), after), ...result, before, after, milestone: thresholdCrossed(before, after) };
+    const thresholds = knownIssueThresholds(ctx);
+    return { issue: summarize(requireKnownIssue(ctx, n), after), ...result, before, after, milestone: thresholdCrossed(before, after, thresholds), thresholds };
   });
 }
 

@@ -149,7 +149,7 @@ export function setHelpLink(ctx: RequestContext, name: string, url: string | nul
   return ctx.store.transaction(() => {
     requireRole(ctx, 'lead', 'change help-centre links');
     const key = name.trim().toLowerCase();
-    if (!LINK_NAME.test(key)) throw invalid(`"${name.slice(0, 40)}" is not a link name: use letters, digits and dashes, like sso-setup.`);
+    if (!LINK_NAME.test(key)) throw invalid(`"${name.slice(0, 40)}" is not a link name: use letters, digits and dashes, like sso-setup.`, 'Example: /macro link sso-setup https://help.example.com/sso');
     if (url !== null && !/^https?:\/\/\S+$/i.test(url)) throw invalid(`"${url.slice(0, 80)}" is not a link.`, 'Give it as https://help.example.com/sso.');
     const links = { ...helpLinks(ctx) };
     const before = links[key] ?? null;

@@ -4,21 +4,23 @@
  * in oncall_escalations is the snapshot; ladderStep decides; every advance is a conditional update,
  * so a stale or concurrent run changes nothing and queues nothing.
  */
+import { TZDate } from '@date-fns/tz';
+import { format } from 'date-fns';
 import { and, asc, desc, eq, isNull, lte } from 'drizzle-orm';
 import { z } from 'zod';
-import { DEFAULT_LADDER_POLICY, ladderStep, pageDueAt, STEP_AFTER, type LadderPolicy, type LadderStepName } from '../domain/oncall.js';
+import { DEFAULT_LADDER_POLICY, ladderStep, pageDueAt, STEP_AFTER, whoIsOnCall, type LadderPolicy, type LadderStepName } from '../domain/oncall.js';
 import { oncallEscalations } from '../store/schema.js';
-import { ackNotice, announcementNotice, callNotice, pageNotice, type LadderPeople } from '../views/oncall.js';
+import { ackNotice, announcementNotice, callNotice, formatDuration, pageNotice, type LadderPeople } from '../views/oncall.js';
 import { recordAudit } from './audit.js';
-import { actorPersonId, type AppContext, type RequestContext } from './context.js';
-import { notFound } from './errors.js';
+import { actorLabel, actorPersonId, type AppContext, type RequestContext } from './context.js';
+import { forbidden, notFound } from './errors.js';
 import { contactsOf } from './oncall-contacts.js';
 import { enqueueWebhook, incidentKey, PAGE_WEBHOOK_CHANNEL, type WebhookPerson } from './oncall-webhook.js';
-import { currentOnCall } from './oncall.js';
+import { currentOnCall, rotationFor } from './oncall.js';
 import { enqueue } from './outbox.js';
-import { handleOf, requireRole } from './people.js';
+import { handleOf, hasRole, requireRole } from './people.js';
 import { readSetting, writeSetting } from './team-settings.js';
-import { findTicket, requireTicket, type TicketRow } from './ticket-records.js';
+import { addComment, changeTicket, findTicket, requireTicket, type TicketRow } from './ticket-records.js';
 
 export type EscalationRow = typeof oncallEscalations.$inferSelect;
 
@@ -29,7 +31,7 @@ export const ladderPolicySchema = z.object({
   callAfterPageMinutes: z.number().int().min(1).max(24 * 60),
 });
 
-/** The team's ladder timing (DOMAIN.md's 60 and 30 minutes unless a lead changed them). */
+/** The team's ladder timing (docs/workflow.md's 60 and 30 minutes unless a lead changed them). */
 export function ladderPolicy(ctx: AppContext): LadderPolicy {
   return readSetting(ctx, LADDER_SETTING, ladderPolicySchema, DEFAULT_LADDER_POLICY);
 }
@@ -165,6 +167,17 @@ function unchanged(row: EscalationRow) {
 }
 
 /**
+ * Who a ladder step firing at `at` goes to: the on-call person and backup of the escalation's
+ * rotation at that instant. Without any rotation, whoever the escalation named (nobody).
+ */
+function onCallAsStepFires(ctx: AppContext, row: EscalationRow, at: Date): Pick<EscalationRow, 'oncallPersonId' | 'backupPersonId'> {
+  const rotation = rotationFor(ctx, row.rotationId, at);
+  if (!rotation) return { oncallPersonId: row.oncallPersonId, backupPersonId: row.backupPersonId };
+  const now = whoIsOnCall(rotation.timing, rotation.members, rotation.overrides, at);
+  return { oncallPersonId: now.personId, backupPersonId: now.backupPersonId };
+}
+
+/**
  * Takes every ladder step due at `now` for one escalation, each once: a tick three hours late pages
  * and calls in one go. Returns the number of outbox rows queued. Call inside a transaction.
  */
@@ -190,10 +203,20 @@ export function advanceLadder(ctx: RequestContext, escalationId: number, now: Da
       break;
     }
     const step: LadderStepName = STEP_AFTER[decision.next];
+    // Each step goes to whoever is on call as it fires: a hand-off or an override since the
+    // escalation (or the step before) changes who is paged and called.
+    const people = onCallAsStepFires(ctx, row, now);
+    const patch = { step, nextStepAt: decision.nextStepAt, ...people, ...(decision.next === 'page' ? { pagedAt: now } : {}) };
     // Conditional on the step we read: a concurrent or repeated run finds no row and queues nothing.
-    const advanced = ctx.store.db.update(oncallEscalations).set({ step, nextStepAt: decision.nextStepAt }).where(unchanged(row)).returning().get();
+    const advanced = ctx.store.db.update(oncallEscalations).set(patch).where(unchanged(row)).returning().get();
     if (!advanced) break;
-    recordAudit(ctx, { entity: 'oncall', entityId: row.id, action: `oncall.${step}`, before: { step: row.step }, after: { step, nextStepAt: decision.nextStepAt } });
+    recordAudit(ctx, {
+      entity: 'oncall',
+      entityId: row.id,
+      action: `oncall.${step}`,
+      before: { step: row.step, oncall: row.oncallPersonId, backup: row.backupPersonId },
+      after: { step, nextStepAt: decision.nextStepAt, oncall: advanced.oncallPersonId, backup: advanced.backupPersonId },
+    });
     queued += decision.next === 'page' ? queuePage(ctx, advanced, ticket, policy) : queueCall(ctx, advanced, ticket);
     row = advanced;
   }
@@ -252,18 +275,62 @@ function queueCall(ctx: RequestContext, row: EscalationRow, ticket: TicketRow): 
 }
 
 export type AckResult =
-  | { kind: 'acknowledged'; escalationId: number; ticketId: number; step: LadderStepName; afterMs: number; by: string | null }
+  | { kind: 'acknowledged'; escalationId: number; ticketId: number; step: LadderStepName; afterMs: number; by: string | null; assigned: boolean }
   | { kind: 'already'; escalationId: number; ticketId: number; acknowledgedAt: Date; by: string | null };
 
 /**
+ * Who may say "seen it, handling it": the person on call now or the backup (of the escalation's
+ * rotation), whoever the ladder last paged or called, and leads. Anyone else is refused; the
+ * router audits the refusal.
+ */
+function requireMayAcknowledge(ctx: RequestContext, ticket: TicketRow, row: EscalationRow, now: Date): void {
+  const { actor } = ctx;
+  if (actor.kind !== 'person' || hasRole(actor.role, 'lead')) return;
+  const current = onCallAsStepFires(ctx, row, now);
+  const allowed = new Set([current.oncallPersonId, current.backupPersonId, row.oncallPersonId, row.backupPersonId]);
+  if (allowed.has(actor.personId)) return;
+  const who = [
+    current.oncallPersonId === null ? null : `the person on call (${handleOf(ctx, current.oncallPersonId)})`,
+    current.backupPersonId === null ? null : `the backup (${handleOf(ctx, current.backupPersonId)})`,
+  ].filter((part): part is string => part !== null);
+  const parties = [...who, 'a lead'];
+  const list = parties.length === 1 ? parties[0]! : `${parties.slice(0, -1).join(', ')} or ${parties.at(-1)!}`;
+  throw forbidden(
+    `Only ${list} can acknowledge #${ticket.id}.`,
+    `Acknowledging says "I am handling it": /oncall shows who is on call; ask them or a lead, or ask a lead to put you on call (/oncall override).`,
+  );
+}
+
+/** The timeline note of an acknowledgement: who, when (team time) and how long after the page. */
+function ackNote(handle: string, now: Date, row: EscalationRow, policy: LadderPolicy, timeZone: string): string {
+  const at = format(new TZDate(now.getTime(), timeZone), 'HH:mm');
+  const pagedAt = row.step === 'announced' ? null : (row.pagedAt ?? pageDueAt(row, policy));
+  const since = pagedAt
+    ? `${formatDuration(now.getTime() - pagedAt.getTime())} after the page`
+    : `${formatDuration(now.getTime() - row.escalatedAt.getTime())} after the escalation (before the page)`;
+  return `On-call: acknowledged by ${handle} at ${at} (${timeZone}), ${since}.`;
+}
+
+/**
  * Acknowledges a ticket's open on-call escalation ("seen it, handling it"): stops the ladder at
- * whatever step it is, tells the helpdesk channel, and tells the webhook when a page went out.
- * A conditional update (acknowledged_at is null) makes a repeat a no-op that says who was first.
+ * whatever step it is, writes who and when on the ticket as an internal note, takes the ticket if
+ * nobody has it, tells the helpdesk channel, and tells the webhook when a page went out. Only the
+ * people requireMayAcknowledge names may. A conditional update (acknowledged_at is null) makes a
+ * repeat a no-op that says who was first.
  */
 export function acknowledge(ctx: RequestContext, ticketId: number): AckResult {
   return ctx.store.transaction(() => {
     const ticket = requireTicket(ctx, ticketId);
     const now = ctx.clock.now();
+    const open = openEscalation(ctx, ticketId);
+    if (!open) {
+      const last = ctx.store.db.select().from(oncallEscalations).where(eq(oncallEscalations.ticketId, ticketId)).orderBy(desc(oncallEscalations.id)).get();
+      if (!last?.acknowledgedAt) {
+        throw notFound(`#${ticketId} has no on-call escalation to acknowledge.`, `Escalate it with /escalate ${ticketId} to:oncall <question>; /oncall shows who is on call.`);
+      }
+      return { kind: 'already', escalationId: last.id, ticketId, acknowledgedAt: last.acknowledgedAt, by: handleOf(ctx, last.acknowledgedBy) };
+    }
+    requireMayAcknowledge(ctx, ticket, open, now);
     const by = actorPersonId(ctx.actor);
     const acked = ctx.store.db
       .update(oncallEscalations)
@@ -272,18 +339,14 @@ export function acknowledge(ctx: RequestContext, ticketId: number): AckResult {
       .returning()
       .all()
       .sort((a, b) => b.id - a.id);
-    const latest = acked[0];
-    if (!latest) {
-      const last = ctx.store.db.select().from(oncallEscalations).where(eq(oncallEscalations.ticketId, ticketId)).orderBy(desc(oncallEscalations.id)).get();
-      if (!last?.acknowledgedAt) {
-        throw notFound(`#${ticketId} has no on-call escalation to acknowledge.`, `Escalate it with /escalate ${ticketId} to:oncall <question>; /oncall shows who is on call.`);
-      }
-      return { kind: 'already', escalationId: last.id, ticketId, acknowledgedAt: last.acknowledgedAt, by: handleOf(ctx, last.acknowledgedBy) };
-    }
+    const latest = acked[0]!;
     const handle = by === null ? null : handleOf(ctx, by);
     for (const row of acked) {
       recordAudit(ctx, { entity: 'oncall', entityId: row.id, action: 'oncall.acknowledged', before: { step: row.step }, after: { afterMs: now.getTime() - row.escalatedAt.getTime() } });
     }
+    addComment(ctx, ticket.id, 'internal', ackNote(handle ?? actorLabel(ctx.actor), now, latest, ladderPolicy(ctx), ctx.settings.timeZone));
+    const assigned = by !== null && ticket.assigneeId === null;
+    if (assigned) changeTicket(ctx, requireTicket(ctx, ticket.id), { assigneeId: by }, 'ticket.assigned');
     const afterMs = now.getTime() - latest.escalatedAt.getTime();
     enqueue(ctx, {
       dedupeKey: `oncall:${latest.id}:ack`,
@@ -300,6 +363,6 @@ export function acknowledge(ctx: RequestContext, ticketId: number): AckResult {
         ticketId,
       });
     }
-    return { kind: 'acknowledged', escalationId: latest.id, ticketId, step: latest.step, afterMs, by: handle };
+    return { kind: 'acknowledged', escalationId: latest.id, ticketId, step: latest.step, afterMs, by: handle, assigned };
   });
 }

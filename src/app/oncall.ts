@@ -4,6 +4,7 @@
  */
 import { and, asc, eq, gt } from 'drizzle-orm';
 import {
+  holdersBetween,
   lastHandoff,
   parseClockTime,
   schedule,
@@ -70,6 +71,15 @@ export function findRotation(ctx: AppContext, name?: string, at: Date = ctx.cloc
     ? ctx.store.db.select().from(rotations).where(eq(rotations.name, name.toLowerCase())).get()
     : (ctx.store.db.select().from(rotations).where(eq(rotations.name, DEFAULT_ROTATION)).get() ?? listRotations(ctx)[0]);
   return row ? load(ctx, row, new Date(at.getTime() - OVERRIDE_LOOKBACK_MS)) : null;
+}
+
+/**
+ * The rotation an on-call escalation belongs to (by id), or the default one when it was escalated
+ * without a rotation or its rotation is gone; null when there is none at all.
+ */
+export function rotationFor(ctx: AppContext, rotationId: number | null, at: Date = ctx.clock.now()): LoadedRotation | null {
+  const row = rotationId === null ? undefined : ctx.store.db.select().from(rotations).where(eq(rotations.id, rotationId)).get();
+  return row ? load(ctx, row, new Date(at.getTime() - OVERRIDE_LOOKBACK_MS)) : findRotation(ctx, undefined, at);
 }
 
 /** Like findRotation, but a missing rotation is a NOT_FOUND that says how to set one up. */
@@ -160,14 +170,37 @@ function typedInstant(ctx: AppContext, text: string, dateMeans: 'start' | 'end',
   return parsed.instant;
 }
 
-/** Puts someone on call for a period (leads, or people covering themselves). The latest override wins. */
+/**
+ * Only a lead, or the person being replaced, changes who is on call: an agent may hand their own
+ * shift to someone (or a part of it), never take or give away someone else's.
+ */
+function requireReplaceable(ctx: RequestContext, rotation: LoadedRotation, startsAt: Date, endsAt: Date, coverId: number): void {
+  const { actor } = ctx;
+  if (actor.kind !== 'person' || hasRole(actor.role, 'lead')) return;
+  const holders = holdersBetween(rotation.timing, rotation.members, rotation.overrides, startsAt, endsAt);
+  // A stretch nobody covers replaces nobody: anyone may fill a gap.
+  const replaced = holders.filter((id): id is number => id !== null && id !== actor.personId);
+  if (replaced.length === 0) {
+    if (coverId === actor.personId && holders.every((id) => id === actor.personId)) {
+      throw invalid('You are on call for that whole period already.', 'To hand it over, name who covers: /oncall override @someone <from> <to>.');
+    }
+    return;
+  }
+  const names = replaced.map((id) => handleOf(ctx, id)!);
+  const who = names.length === 1 ? `${names[0]} is` : `${names.slice(0, -1).join(', ')} and ${names.at(-1)} are`;
+  throw forbidden(
+    `Only leads, or the person on call then, can change who is on call: ${who} on call for that period.`,
+    `Ask ${names.join(' or ')} to hand it over (/oncall override @you <from> <to>), or ask a lead.`,
+  );
+}
+
+/**
+ * Puts someone on call for a period: leads for anyone, anyone else only over their own shift (the
+ * person being replaced). The latest override wins.
+ */
 export function addOverride(ctx: RequestContext, input: AddOverrideInput): AddOverrideResult {
   return ctx.store.transaction(() => {
     const person = findMentioned(ctx, input.mention);
-    const self = ctx.actor.kind === 'person' && ctx.actor.personId === person.id;
-    if (!self && ctx.actor.kind === 'person' && !hasRole(ctx.actor.role, 'lead')) {
-      throw forbidden('Only leads can put someone else on call.', `Cover a period yourself with /oncall override me <from> <to>, or ask a lead.`);
-    }
     const rotation = requireRotation(ctx, input.rotation);
     const startsAt = typedInstant(ctx, input.from, 'start', 'From');
     const endsAt = typedInstant(ctx, input.to, 'end', 'To');
@@ -177,6 +210,7 @@ export function addOverride(ctx: RequestContext, input: AddOverrideInput): AddOv
     }
     const now = ctx.clock.now();
     if (endsAt.getTime() <= now.getTime()) throw invalid('That period is already over.', 'Overrides cover now or the future.');
+    requireReplaceable(ctx, rotation, startsAt, endsAt, person.id);
     const row = ctx.store.db
       .insert(rotationOverrides)
       .values({ rotationId: rotation.row.id, personId: person.id, startsAt, endsAt, createdBy: actorPersonId(ctx.actor), createdAt: now })

@@ -5,8 +5,9 @@ import type { Platform, Role, Tier } from '../domain/vocabulary.js';
 import { identities, people } from '../store/schema.js';
 import { recordAudit } from './audit.js';
 import type { AppContext, RequestContext } from './context.js';
-import { conflict, invalid, notFound } from './errors.js';
-import { findMentioned, isConfiguredAdmin, requireRole, type PersonRow } from './people.js';
+import { conflict, forbidden, invalid, notFound } from './errors.js';
+import { findMentioned, hasRole, isConfiguredAdmin, requireRole, type PersonRow } from './people.js';
+import { resolveTimeZone } from '../domain/calendar.js';
 
 /** A role or tier change: the person after it, and what they had before (equal when nothing changed). */
 export interface PersonChange<T> {
@@ -127,14 +128,18 @@ export function setPersonRole(ctx: RequestContext, mention: string, role: Role):
       throw invalid(`@${person.handle} is not on the support team.`, `Add them with a role: /people add @${person.handle} ${role}.`);
     }
     if (person.role === role) return { person, before: role, changed: false };
+    // Checked first: for an admin named in DESKOPS_ADMINS the environment decides, whatever else holds.
+    if (person.role === 'admin' && isPinnedAdmin(ctx, person.id)) {
+      throw conflict(
+        `@${person.handle} is an admin because DESKOPS_ADMINS names them: the environment decides their role, not /people role.`,
+        'To change it, take them out of DESKOPS_ADMINS and restart deskops; then /people role works for them.',
+      );
+    }
     if (person.role === 'admin' && adminCount(ctx) <= 1) {
       throw conflict(
         `@${person.handle} is the last admin; deskops needs at least one.`,
         'Make someone else an admin first: /people role @someone admin.',
       );
-    }
-    if (person.role === 'admin' && isPinnedAdmin(ctx, person.id)) {
-      throw conflict(`@${person.handle} is an admin through DESKOPS_ADMINS.`, 'Remove them from DESKOPS_ADMINS and restart deskops, then change the role.');
     }
     ctx.store.db.update(people).set({ role }).where(eq(people.id, person.id)).run();
     recordAudit(ctx, { entity: 'person', entityId: person.id, action: 'person.role', before: { role: person.role }, after: { role } });
@@ -154,6 +159,46 @@ export function setPersonTier(ctx: RequestContext, mention: string, tier: Tier |
   });
 }
 
+/**
+ * The zone instants are shown in to the person acting: their own (set with /people zone), else the
+ * team's. Only for showing: typed times are read in team time, as the help says.
+ */
+export function viewerZone(ctx: RequestContext): string {
+  if (ctx.actor.kind !== 'person') return ctx.settings.timeZone;
+  const row = ctx.store.db.select({ zone: people.timeZone }).from(people).where(eq(people.id, ctx.actor.personId)).get();
+  return row?.zone ?? ctx.settings.timeZone;
+}
+
+/**
+ * Sets a person's own time zone (an IANA name), or clears it with null so they see team time. Anyone
+ * sets their own; leads and admins anyone's (audited as 'person.zone').
+ */
+export function setPersonZone(ctx: RequestContext, mention: string, zone: string | null): PersonChange<string | null> & { after: string | null } {
+  return ctx.store.transaction(() => {
+    const person = findMentioned(ctx, mention);
+    const self = ctx.actor.kind === 'person' && ctx.actor.personId === person.id;
+    if (!self && ctx.actor.kind === 'person' && !hasRole(ctx.actor.role, 'lead')) {
+      // The router audits the denial after the rollback.
+      throw forbidden("Only leads and admins can set someone else's time zone.", `Set your own with /people zone me <zone>; @${person.handle} can set theirs.`);
+    }
+    let value: string | null = null;
+    if (zone !== null) {
+      const resolved = resolveTimeZone(zone);
+      if (!resolved.ok) {
+        const near = resolved.suggestions.length > 0 ? `Did you mean ${resolved.suggestions.join(' or ')}?` : 'Use an IANA zone name like Europe/Berlin, America/New_York or Asia/Kolkata.';
+        throw invalid(`"${zone}" is not a time zone I know.`, near);
+      }
+      value = resolved.zone;
+    }
+    const row = ctx.store.db.select({ zone: people.timeZone }).from(people).where(eq(people.id, person.id)).get();
+    const before = row?.zone ?? null;
+    if (before === value) return { person, before, after: value, changed: false };
+    ctx.store.db.update(people).set({ timeZone: value }).where(eq(people.id, person.id)).run();
+    recordAudit(ctx, { entity: 'person', entityId: person.id, action: 'person.zone', before: { timeZone: before }, after: { timeZone: value } });
+    return { person, before, after: value, changed: true };
+  });
+}
+
 /** Who the actor is, as deskops sees them right now. */
 export interface WhoAmI {
   handle: string;
@@ -161,13 +206,15 @@ export interface WhoAmI {
   role: Access;
   tier: Tier | null;
   platform: Platform;
+  /** Their own zone, or null when they see team time. */
+  timeZone: string | null;
 }
 
 /** The acting person's handle, role, tier and platform (read fresh, so a change shows at once). */
 export function whoAmI(ctx: RequestContext): WhoAmI {
   const { actor } = ctx;
   if (actor.kind !== 'person') throw invalid(`This request comes from the scheduled job ${actor.job}, not a person.`);
-  const row = ctx.store.db.select({ role: people.role, tier: people.tier, displayName: people.displayName }).from(people).where(eq(people.id, actor.personId)).get();
+  const row = ctx.store.db.select({ role: people.role, tier: people.tier, displayName: people.displayName, timeZone: people.timeZone }).from(people).where(eq(people.id, actor.personId)).get();
   return {
     handle: actor.handle,
     displayName: row?.displayName ?? actor.displayName,
@@ -175,5 +222,6 @@ export function whoAmI(ctx: RequestContext): WhoAmI {
     role: actor.role,
     tier: row ? row.tier : actor.tier,
     platform: actor.platform,
+    timeZone: row?.timeZone ?? null,
   };
 }

@@ -11,8 +11,11 @@ export function loadSlaPolicy(ctx: AppContext): SlaPolicy {
   return readSetting(ctx, 'sla-policy', slaPolicySchema, DEFAULT_SLA_POLICY);
 }
 
+/** The team setting holding the status timers' days (/settings timers). */
+export const TIMER_SETTING = 'status-timers';
+
 export function loadTimerPolicy(ctx: AppContext): TimerPolicy {
-  return readSetting(ctx, 'status-timers', timerPolicySchema, DEFAULT_TIMER_POLICY);
+  return readSetting(ctx, TIMER_SETTING, timerPolicySchema, DEFAULT_TIMER_POLICY);
 }
 
 /** Replaces the SLA policy (leads); the new thresholds apply to running clocks at their next check. */

@@ -2,11 +2,11 @@
  * SLA clocks in the store: one per ticket per tier entry, kept in step with every tier and status
  * change, plus the requester-reply deadline. The sweep reads only clocks whose next check is due.
  */
-import { and, eq, isNull, lte } from 'drizzle-orm';
+import { and, eq, inArray, isNull, lte } from 'drizzle-orm';
 import { addBusinessTime, businessDayMs, type BusinessCalendar } from '../domain/calendar.js';
 import {
   bandOf,
-  clockRunsIn,
+  clockRuns,
   nextCheckAt,
   slaStatus,
   thresholdsFor,
@@ -124,7 +124,7 @@ const insertClock = preparedQuery((db) =>
  * check worked out before the insert: the row saveClock would leave, in one statement.
  */
 function openClock(ctx: AppContext, setup: SlaSetup, ticket: TicketRow, now: Date): void {
-  const state: ClockState = { usedMs: 0, runningSince: clockRunsIn(ticket.status) ? now : null, warned: null, snoozedUntil: null };
+  const state: ClockState = { usedMs: 0, runningSince: clockRuns(ticket) ? now : null, warned: null, snoozedUntil: null };
   const thresholds = setup.thresholds(ticket);
   const band = thresholds ? worstBand('green', bandOf(usedAt(state, setup.calendar, now), thresholds)) : 'green';
   const next = thresholds ? nextCheckAt(state, thresholds, setup.calendar, now) : null;
@@ -153,7 +153,7 @@ export function syncSlaClock(ctx: AppContext, before: TicketRow | null, after: T
     openClock(ctx, setup, after, now);
     return;
   }
-  const runs = clockRunsIn(after.status);
+  const runs = clockRuns(after);
   if (runs && !clock.runningSince) {
     saveClock(ctx, setup, after, clock, { runningSince: now }, now);
   } else if (!runs && clock.runningSince) {
@@ -199,14 +199,15 @@ export function ticketSla(ctx: AppContext, setup: SlaSetup, ticket: TicketRow, n
   return { clock, thresholds, status: slaStatus(stateOf(clock), thresholds, setup.calendar, now) };
 }
 
-/** Open tickets in a tier (or all tiers) with their SLA, worst first: least business time left to red. */
+/** Tickets whose clock runs in a tier (or all tiers) with their SLA, worst first: least business time left to red. */
 export function slaQueue(ctx: AppContext, now: Date, tier?: TicketRow['tier']): (TicketSla & { ticket: TicketRow })[] {
   const setup = slaSetup(ctx);
   const rows = ctx.store.db
     .select({ ticket: tickets, clock: slaClocks })
     .from(slaClocks)
     .innerJoin(tickets, eq(tickets.id, slaClocks.ticketId))
-    .where(and(isNull(slaClocks.leftAt), eq(tickets.status, 'open'), tier ? eq(tickets.tier, tier) : undefined))
+    // The clocks that run (see clockRuns): Open or in Review, not handed off to another team.
+    .where(and(isNull(slaClocks.leftAt), inArray(tickets.status, ['open', 'review']), isNull(tickets.team), tier ? eq(tickets.tier, tier) : undefined))
     .all();
   const result: (TicketSla & { ticket: TicketRow })[] = [];
   for (const { ticket, clock } of rows) {

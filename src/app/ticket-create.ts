@@ -45,7 +45,7 @@ export interface CreatedTicket {
 const emailSchema = z.email();
 
 /** Normalises a requester: "@alice" (a chat user) or an email address. */
-function parseRequester(ctx: RequestContext, raw: string): { requester: string; personId: number | null } {
+export function parseRequester(ctx: RequestContext, raw: string): { requester: string; personId: number | null } {
   const value = raw.trim();
   if (value.startsWith('@')) {
     try {
@@ -117,6 +117,7 @@ export function createTicket(ctx: RequestContext, input: CreateTicketInput): Cre
       knownIssueId: null,
       parentId: null,
       mergedIntoId: null,
+      parentKind: null,
       chatPlatform: ctx.origin.platform,
       chatChannel: ctx.origin.channel,
       chatThread: ctx.origin.thread,
@@ -202,6 +203,7 @@ export interface SplitResult {
 }
 
 interface LinkedTicketSpec {
+  kind: 'split' | 'follow-up';
   title: string;
   description?: string;
   audit: Record<string, unknown>;
@@ -227,6 +229,7 @@ function openLinkedTicket(ctx: RequestContext, parent: TicketRow, spec: LinkedTi
       tier: 'triage',
       status: 'open',
       parentId: parent.id,
+      parentKind: spec.kind,
       chatPlatform: parent.chatPlatform,
       chatChannel: parent.chatChannel,
       createdBy: actorPersonId(ctx.actor),
@@ -257,6 +260,7 @@ export function splitTicket(ctx: RequestContext, parentId: number, title: string
     if (!oneLine(title)) throw invalid('The new ticket needs a title.', `Example: /ticket split ${parentId} "Question about invoices"`);
     const by = actorLabel(ctx.actor);
     const child = openLinkedTicket(ctx, parent, {
+      kind: 'split',
       title,
       audit: { splitFrom: parent.id },
       childNote: `Split from #${parent.id} ("${parent.title}") by ${by}: an unrelated question, back to Triage.`,
@@ -268,12 +272,14 @@ export function splitTicket(ctx: RequestContext, parentId: number, title: string
 }
 
 /**
- * A requester wrote again on a Closed ticket: closed stays closed, so their message opens a new
- * ticket linked to the old one (DOMAIN.md), with the message as its description.
+ * A requester wrote again on a Closed ticket: closed stays closed for them, so their message opens
+ * a follow-up ticket linked to the old one (docs/workflow.md), with the message as its description.
+ * (Staff may reopen the Closed ticket itself with /ticket status <id> open.)
  */
 export function openFollowUp(ctx: RequestContext, closed: TicketRow, message: string): TicketRow {
   const requester = closed.requester ?? 'the requester';
   return openLinkedTicket(ctx, closed, {
+    kind: 'follow-up',
     title: closed.title.startsWith('Re: ') ? closed.title : `Re: ${closed.title}`,
     description: message,
     audit: { followUpOf: closed.id },

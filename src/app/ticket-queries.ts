@@ -68,9 +68,12 @@ export interface TicketListRow {
 export interface TicketPage {
   rows: TicketListRow[];
   total: number;
+  /** The page shown: the one asked for, or the last when it asked past the end. */
   page: number;
   pages: number;
   pageSize: number;
+  /** The page asked for (page:5 of a 2-page list shows page 2 and says so). */
+  requested: number;
 }
 
 /** Tag ids a tag filter stands for; a bare name may match a tag in several families. */
@@ -102,6 +105,8 @@ export function listTickets(ctx: RequestContext, filter: TicketFilter): TicketPa
   }
   if (filter.scope === 'unassigned') conditions.push(isNull(tickets.assigneeId));
   if (filter.tier) conditions.push(eq(tickets.tier, filter.tier));
+  // A tier's queue holds what the tier works on: tickets handed off to a team are in that team's.
+  if (filter.tier && !filter.team) conditions.push(isNull(tickets.team));
   if (filter.status === undefined) conditions.push(ACTIVE_STATUS_CONDITION);
   else if (filter.status !== 'all') conditions.push(eq(tickets.status, filter.status));
   if (filter.priority) conditions.push(eq(tickets.priority, filter.priority));
@@ -133,6 +138,7 @@ export function listTickets(ctx: RequestContext, filter: TicketFilter): TicketPa
     page,
     pages,
     pageSize,
+    requested: filter.page ?? 1,
   };
 }
 
@@ -142,8 +148,9 @@ export interface TicketDetail {
   createdBy: string | null;
   tags: TagRow[];
   knownIssue: { id: number; title: string; status: string } | null;
-  parent: { id: number; title: string } | null;
-  children: { id: number; title: string; status: Status }[];
+  /** The ticket it came from: split out of it, or a follow-up of it after it was closed. */
+  parent: { id: number; title: string; kind: 'split' | 'follow-up' } | null;
+  children: { id: number; title: string; status: Status; kind: 'split' | 'follow-up' }[];
   comments: (CommentRow & { author: string })[];
   /** The SLA of its current tier entry (null for On-Call, which has the ladder instead). */
   sla: TicketSla | null;
@@ -157,7 +164,7 @@ export interface TicketDetail {
 
 const knownIssueById = preparedStatement('SELECT id, title, status FROM known_issues WHERE id = ?');
 const ticketTitleById = preparedStatement('SELECT id, title FROM tickets WHERE id = ?');
-const childrenOf = preparedStatement('SELECT id, title, status FROM tickets WHERE parent_id = ? ORDER BY id');
+const childrenOf = preparedStatement("SELECT id, title, status, coalesce(parent_kind, 'split') AS kind FROM tickets WHERE parent_id = ? ORDER BY id");
 const openEscalationOf = preparedStatement('SELECT id FROM oncall_escalations WHERE ticket_id = ? AND acknowledged_at IS NULL LIMIT 1');
 const earlierOfRequester = preparedStatement('SELECT count(*) FROM tickets INDEXED BY tickets_requester WHERE requester = ? AND id < ?');
 
@@ -171,7 +178,8 @@ function readTicketDetail(ctx: AppContext, ticketId: number): TicketDetail {
   const { store } = ctx;
   // Plain columns only (no instants or JSON): the rows need no decoding.
   const knownIssue = ticket.knownIssueId ? ((knownIssueById(store).raw(false).get(ticket.knownIssueId) as TicketDetail['knownIssue'] | undefined) ?? null) : null;
-  const parent = ticket.parentId ? ((ticketTitleById(store).raw(false).get(ticket.parentId) as TicketDetail['parent'] | undefined) ?? null) : null;
+  const parentRow = ticket.parentId ? (ticketTitleById(store).raw(false).get(ticket.parentId) as { id: number; title: string } | undefined) : undefined;
+  const parent = parentRow ? { ...parentRow, kind: ticket.parentKind ?? 'split' } : null;
   const children = childrenOf(store).raw(false).all(ticket.id) as TicketDetail['children'];
   const setup = slaSetup(ctx);
   return {

@@ -4,13 +4,15 @@ import { queueForRequester, signatureOf } from './requester-outbox.js';
 import { publicReplyMessage } from '../views/conversation.js';
 import { checkTransition } from '../domain/lifecycle.js';
 import { addLocalDays } from '../domain/status-timers.js';
-import { TEAM_LABELS, type HandoffTeam, type Priority, type Severity, type Status } from '../domain/vocabulary.js';
-import { cleanText } from '../views/format.js';
+import { DEPARTMENTS, TEAM_LABELS, TIER_LABELS, type Department, type HandoffTeam, type Priority, type Severity, type Status } from '../domain/vocabulary.js';
+import { cleanText, oneLine } from '../views/format.js';
 import { info } from '../views/reply.js';
+import { recordAudit } from './audit.js';
 import type { RequestContext } from './context.js';
 import { conflict, invalid } from './errors.js';
 import { enqueue } from './outbox.js';
 import { findMentioned, type PersonRow } from './people.js';
+import { MAX_BODY_LENGTH, MAX_TITLE_LENGTH, parseRequester } from './ticket-create.js';
 import { addComment, changeTicket, requireTicket, type TicketRow } from './ticket-records.js';
 
 /** The outcome of a change: the ticket after it, and whether anything changed at all. */
@@ -23,7 +25,7 @@ export const MAX_HOLD_DAYS = 365;
 
 function requireNotClosed(ticket: TicketRow, what: string): void {
   if (ticket.status === 'closed') {
-    throw conflict(`Ticket #${ticket.id} is closed, so it cannot be ${what}.`, `A new request becomes a new ticket: /ticket split ${ticket.id} <title> keeps the link.`);
+    throw conflict(`Ticket #${ticket.id} is closed, so it cannot be ${what}.`, `Reopen it first with /ticket status ${ticket.id} open, or start a linked ticket with /ticket split ${ticket.id} <title>.`);
   }
 }
 
@@ -60,8 +62,8 @@ export function unassignTicket(ctx: RequestContext, ticketId: number): TicketCha
 }
 
 /**
- * Moves a ticket to another status if DOMAIN.md allows it; a refusal says why. Hold needs a
- * number of days and parks the ticket until then.
+ * Moves a ticket to another status if the workflow allows it (staff may reopen a Closed ticket);
+ * a refusal says why. Hold needs a number of days and parks the ticket until then.
  */
 export function changeStatus(ctx: RequestContext, ticketId: number, status: Status, holdDays?: number): TicketChange {
   return ctx.store.transaction(() => {
@@ -102,12 +104,14 @@ export function changeSeverity(ctx: RequestContext, ticketId: number, severity: 
 
 /**
  * Hands a ticket to another team: an internal note that starts with the team's name in bold, the
- * ticket routed to that team's queue (unassigned), and a notice in the team's channel.
+ * ticket out of its tier's queue (unassigned, its tier clock paused) and in the team's, and a
+ * notice in the team's channel. It stays there until `/ticket handoff <id> back`.
  */
 export function handOffTicket(ctx: RequestContext, ticketId: number, team: HandoffTeam, reason: string): TicketChange {
   return ctx.store.transaction(() => {
     const ticket = requireTicket(ctx, ticketId);
     requireNotClosed(ticket, 'handed off');
+    if (ticket.team === team) throw conflict(`#${ticket.id} is with ${TEAM_LABELS[team]} already.`, `When ${TEAM_LABELS[team]} is done: /ticket handoff ${ticket.id} back.`);
     const why = cleanText(reason);
     if (!why) throw invalid(`Say why it goes to ${TEAM_LABELS[team]}.`, `Example: /ticket handoff ${ticketId} ${team} asks about an enterprise plan`);
     addComment(ctx, ticket.id, 'internal', `*${TEAM_LABELS[team]}* — ${why}`);
@@ -118,16 +122,129 @@ export function handOffTicket(ctx: RequestContext, ticketId: number, team: Hando
       channel: `team:${team}`,
       reply: info(`Handed to ${TEAM_LABELS[team]}: #${ticket.id} ${ticket.title}`, {
         visibility: 'channel',
-        text: why,
+        text: `${why}\nIt left the ${TIER_LABELS[ticket.tier]} queue and its SLA clock is paused; /ticket handoff ${ticket.id} back returns it.`,
         buttons: [
           { label: 'Show ticket', command: `/ticket show ${ticket.id}` },
           { label: 'Assign to me', command: `/ticket assign ${ticket.id} me`, style: 'primary' },
+          { label: `Back to ${TIER_LABELS[ticket.tier]}`, command: `/ticket handoff ${ticket.id} back` },
         ],
         ticketId: ticket.id,
       }),
     });
     return { ticket: updated, changed: true };
   });
+}
+
+/**
+ * A handed-off ticket comes back to its tier's queue (unassigned, its clock running again), with an
+ * internal note and a notice in the tier's channel. `note` says what the team decided, if anything.
+ */
+export function handBackTicket(ctx: RequestContext, ticketId: number, note: string): TicketChange & { from: HandoffTeam } {
+  return ctx.store.transaction(() => {
+    const ticket = requireTicket(ctx, ticketId);
+    requireNotClosed(ticket, 'handed back');
+    const from = ticket.team;
+    if (!from) throw conflict(`#${ticket.id} is not handed off: it is in the ${TIER_LABELS[ticket.tier]} queue.`, `Hand it to a team with /ticket handoff ${ticket.id} engagement|product|marketing <reason>.`);
+    const said = cleanText(note);
+    addComment(ctx, ticket.id, 'internal', `*Back from ${TEAM_LABELS[from]}*${said ? ` — ${said}` : ''}`);
+    const updated = changeTicket(ctx, requireTicket(ctx, ticket.id), { team: null, assigneeId: null }, 'ticket.handoff.back');
+    enqueue(ctx, {
+      dedupeKey: `handoff-back:${ticket.id}:${updated.updatedAt.getTime()}`,
+      audience: 'staff',
+      channel: `tier:${ticket.tier}`,
+      reply: info(`Back from ${TEAM_LABELS[from]}: #${ticket.id} ${ticket.title}`, {
+        visibility: 'channel',
+        text: said || `${TEAM_LABELS[from]} handed it back to the ${TIER_LABELS[ticket.tier]} queue.`,
+        buttons: [
+          { label: 'Assign to me', command: `/ticket assign ${ticket.id} me`, style: 'primary' },
+          { label: 'Show ticket', command: `/ticket show ${ticket.id}` },
+        ],
+        ticketId: ticket.id,
+      }),
+    });
+    return { ticket: updated, changed: true, from };
+  });
+}
+
+/**
+ * Tells a team about a ticket without moving it (the handbook's "Notify Product"): a notice in the
+ * team's channel and an internal note saying so. The ticket stays in its queue with its clock.
+ */
+export function notifyTeam(ctx: RequestContext, ticketId: number, team: HandoffTeam, text: string): TicketChange {
+  return ctx.store.transaction(() => {
+    const ticket = requireTicket(ctx, ticketId);
+    const message = cleanText(text);
+    if (!message) throw invalid(`What should ${TEAM_LABELS[team]} know?`, `Example: /ticket notify ${ticketId} ${team} Customer asks for SAML group sync`);
+    if (message.length > 2000) throw invalid(`That note is ${message.length} characters; a team notice holds at most 2000.`, 'Summarise it; the ticket has the details.');
+    const comment = addComment(ctx, ticket.id, 'internal', `*Notified ${TEAM_LABELS[team]}* — ${message}`);
+    recordAudit(ctx, { entity: 'ticket', entityId: ticket.id, action: 'ticket.notified', after: { team, commentId: comment.id } });
+    enqueue(ctx, {
+      dedupeKey: `notify:${ticket.id}:${team}:${comment.id}`,
+      audience: 'staff',
+      channel: `team:${team}`,
+      reply: info(`For ${TEAM_LABELS[team]}: #${ticket.id} ${ticket.title}`, {
+        visibility: 'channel',
+        text: message,
+        fields: [{ label: 'Stays with', value: ticket.team ? TEAM_LABELS[ticket.team] : `${TIER_LABELS[ticket.tier]} (nothing to do unless you take it)` }],
+        buttons: [{ label: 'Show ticket', command: `/ticket show ${ticket.id}` }],
+        ticketId: ticket.id,
+      }),
+    });
+    return { ticket: requireTicket(ctx, ticket.id), changed: true };
+  });
+}
+
+/** The fields `/ticket edit` changes. */
+export const EDITABLE_FIELDS = ['title', 'description', 'department', 'requester'] as const;
+export type EditableField = (typeof EDITABLE_FIELDS)[number];
+
+/** An edit: the field, and its value before and after (equal when nothing changed). */
+export interface TicketEdit extends TicketChange {
+  field: EditableField;
+  before: string | null;
+  after: string | null;
+}
+
+/**
+ * Corrects a field set at creation (audited as 'ticket.edited' with before and after). A new
+ * department moves the SLA thresholds (the clock keeps its time); a requester is an email address
+ * or an @mention, as at creation.
+ */
+export function editTicket(ctx: RequestContext, ticketId: number, field: EditableField, value: string): TicketEdit {
+  return ctx.store.transaction(() => {
+    const ticket = requireTicket(ctx, ticketId);
+    requireNotClosed(ticket, 'edited');
+    const patch = editPatch(ctx, ticket, field, value);
+    const key = Object.keys(patch)[0] as keyof TicketRow;
+    const before = ticket[key] as string | null;
+    const after = patch[key] as string | null;
+    if (before === after) return { ticket, changed: false, field, before, after };
+    return { ticket: changeTicket(ctx, ticket, patch, 'ticket.edited'), changed: true, field, before, after };
+  });
+}
+
+function editPatch(ctx: RequestContext, ticket: TicketRow, field: EditableField, value: string): Partial<TicketRow> {
+  switch (field) {
+    case 'title': {
+      const title = oneLine(value);
+      if (!title) throw invalid('The new title is empty.', `Example: /ticket edit ${ticket.id} title Login fails after SSO change`);
+      if (title.length > MAX_TITLE_LENGTH) throw invalid(`Titles are at most ${MAX_TITLE_LENGTH} characters (this one has ${title.length}).`, `Put the rest in the description: /ticket edit ${ticket.id} description "..."`);
+      return { title };
+    }
+    case 'description': {
+      const description = cleanText(value);
+      if (description.length > MAX_BODY_LENGTH) throw invalid(`The description is ${description.length} characters; the limit is ${MAX_BODY_LENGTH}.`, 'Add the rest as comments with /ticket note.');
+      return { description };
+    }
+    case 'department': {
+      if (!(DEPARTMENTS as readonly string[]).includes(value)) throw invalid(`"${value}" is not a department: use ${DEPARTMENTS.join(', ')}.`);
+      return { department: value as Department };
+    }
+    case 'requester': {
+      const requester = parseRequester(ctx, value);
+      return { requester: requester.requester, requesterPersonId: requester.personId };
+    }
+  }
 }
 
 export interface CommentResult {

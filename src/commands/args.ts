@@ -109,8 +109,18 @@ export class ArgReader {
     return this.tokens[this.index];
   }
 
+  /** The token `ahead` places after the cursor (0 is peek()), without consuming anything. */
+  peekAt(ahead: number): Token | undefined {
+    return this.tokens[this.index + ahead];
+  }
+
   next(): Token | undefined {
     return this.tokens[this.index++];
+  }
+
+  /** The remaining tokens, left in place. */
+  remaining(): readonly Token[] {
+    return this.tokens.slice(this.index);
   }
 
   /** The remaining tokens, consumed. */

@@ -1,6 +1,7 @@
 /** /guard: the on-call / T4 running log for the weekly Changing of the Guard. */
 import { UsageError } from '../app/errors.js';
 import { closeGuardLoop, logGuardEntry, showGuardWeek, type GuardWeekChoice } from '../app/guard.js';
+import { viewerZone } from '../app/people-admin.js';
 import { GUARD_KINDS, type GuardKind } from '../domain/vocabulary.js';
 import { guardClosedReply, guardLoggedReply, guardWeekReply } from '../views/guard.js';
 import { choice, parseNumberRef } from './args.js';
@@ -51,7 +52,7 @@ export function registerGuardCommands(registry: CommandRegistry): void {
         else if (lowered !== 'this' && lowered !== 'current') pick = { date: raw };
       }
       args.end();
-      return guardWeekReply(showGuardWeek(ctx, pick), ctx.settings.timeZone);
+      return guardWeekReply(showGuardWeek(ctx, pick), viewerZone(ctx));
     },
   });
 

@@ -17,6 +17,8 @@ import { registerChannelCommands } from './channel.js';
 import { registerIntakeCommands } from './intake.js';
 import { registerCalendarCommands } from './calendar.js';
 import { registerDigestCommands } from './digest.js';
+import { registerAuditCommands } from './audit.js';
+import { registerSettingsCommands } from './settings.js';
 
 export function buildRegistry(): CommandRegistry {
   const registry = new CommandRegistry();
@@ -37,5 +39,7 @@ export function buildRegistry(): CommandRegistry {
   registerCalendarCommands(registry);
   registerChannelCommands(registry);
   registerIntakeCommands(registry);
+  registerSettingsCommands(registry);
+  registerAuditCommands(registry);
   return registry;
 }

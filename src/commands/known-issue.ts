@@ -99,7 +99,7 @@ export function registerKnownIssueCommands(registry: CommandRegistry): void {
   registry.define({
     path: ['known-issue', 'link'],
     usage: '/known-issue link <n> <ticket>...',
-    summary: 'Link tickets to a known issue and tag them; the reply says when it reaches 3 (tracked) or 6 (status page).',
+    summary: 'Link tickets to a known issue and tag them; the reply says when it reaches 3 (tracked) or 6 (status page), or the thresholds /settings known-issues set.',
     examples: ['/known-issue link 3 42', '/ki link 3 #42 #43 44'],
     run(args, ctx) {
       const n = knownIssueNumber(args);

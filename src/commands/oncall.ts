@@ -6,8 +6,9 @@ import { CONTACT_KINDS, contactsOf, removeContact, setContact } from '../app/onc
 import { acknowledge, ladderPolicy, setLadderPolicy } from '../app/oncall-ladder.js';
 import { addOverride, currentOnCall, removeOverride, rotationSchedule, setRotation } from '../app/oncall.js';
 import { findMentioned, handleOf } from '../app/people.js';
+import { viewerZone } from '../app/people-admin.js';
 import { parseWeekday } from '../domain/oncall.js';
-import { ackReply, contactsReply, onCallNowReply, overrideRemovedReply, overrideReply, rotationSetReply, scheduleReply, type NameOf } from '../views/oncall.js';
+import { ackReply, contactsReply, onCallNowReply, overrideRemovedReply, overrideReply, rotationSetReply, scheduleReply, type NameOf, type Zones } from '../views/oncall.js';
 import { oneLine } from '../views/format.js';
 import { info, success, warning } from '../views/reply.js';
 import { choice, wholeNumber, type ArgReader, type OptionParser } from './args.js';
@@ -39,6 +40,11 @@ const clockTime: OptionParser<string> = (value) => {
   return value;
 };
 
+/** The zone instants are shown in to this reader (their own, or team time) and the team's, which hand-off times are set in. */
+function zones(ctx: RequestContext): Zones {
+  return { shown: viewerZone(ctx), team: ctx.settings.timeZone };
+}
+
 function namer(ctx: RequestContext): NameOf {
   return (id) => (id === null ? 'nobody' : (handleOf(ctx, id) ?? 'nobody'));
 }
@@ -61,7 +67,7 @@ export function registerOncallCommands(registry: CommandRegistry): void {
       const [stray] = extra;
       if (stray) throw new UsageError(`/oncall has no "${stray.value}" command: try /oncall help.`, '');
       const now = ctx.clock.now();
-      return onCallNowReply(currentOnCall(ctx, now, options.rotation), now, ctx.settings.timeZone, namer(ctx));
+      return onCallNowReply(currentOnCall(ctx, now, options.rotation), now, zones(ctx), namer(ctx));
     },
   });
 
@@ -74,7 +80,7 @@ export function registerOncallCommands(registry: CommandRegistry): void {
       const { options, extra } = args.options({ weeks, rotation: text });
       if (extra[0]) throw new UsageError(`Unexpected "${extra[0].value}": the number of weeks goes as weeks:8.`, '');
       const { rotation, segments } = rotationSchedule(ctx, options.weeks ?? 4, options.rotation);
-      return scheduleReply(rotation, segments, ctx.settings.timeZone, namer(ctx));
+      return scheduleReply(rotation, segments, zones(ctx), namer(ctx));
     },
   });
 
@@ -97,7 +103,7 @@ export function registerOncallCommands(registry: CommandRegistry): void {
         ...(options.handoff !== undefined ? { handoffWeekday: options.handoff } : {}),
         ...(options.at ? { handoffTime: options.at } : {}),
       });
-      return rotationSetReply(result, ctx.settings.timeZone, namer(ctx));
+      return rotationSetReply(result, zones(ctx), namer(ctx));
     },
   });
 
@@ -106,7 +112,7 @@ export function registerOncallCommands(registry: CommandRegistry): void {
     aliases: ['cover'],
     usage: '/oncall override @user|me <from> <to> [rotation:<name>]',
     summary:
-      'Puts someone on call for a period (leads, or yourself). Dates are YYYY-MM-DD (a whole day; the end date is included) or YYYY-MM-DDTHH:mm in team time, or ISO instants; from can be now. At most 90 days.',
+      'Puts someone on call for a period: leads for anyone; anyone else only hands over their own shift (or part of it). Dates are YYYY-MM-DD (a whole day; the end date is included) or YYYY-MM-DDTHH:mm in team time, or ISO instants; from can be now. At most 90 days.',
     examples: ['/oncall override @bob 2026-03-09 2026-03-13', '/oncall override me now 2026-03-03T08:00'],
     run(args, ctx) {
       const mention = person(args, '@user or me');
@@ -115,7 +121,7 @@ export function registerOncallCommands(registry: CommandRegistry): void {
       if (words.length !== 2) throw new UsageError('Give the start and the end of the override, like 2026-03-09 2026-03-13.', '');
       const result = addOverride(ctx, { mention, from: words[0]!, to: words[1]!, ...(options.rotation ? { rotation: options.rotation } : {}) });
       const { override } = result;
-      return overrideReply(override.id, override.personId, override.startsAt, override.endsAt, ctx.settings.timeZone, namer(ctx));
+      return overrideReply(override.id, override.personId, override.startsAt, override.endsAt, zones(ctx).shown, namer(ctx));
     },
   });
 
@@ -128,7 +134,7 @@ export function registerOncallCommands(registry: CommandRegistry): void {
     run(args, ctx) {
       const id = wholeNumber('override number', 1, 1_000_000_000)(args.word('the override number (see /oncall schedule)').replace(/^#/, ''), 'override');
       args.end();
-      return overrideRemovedReply(removeOverride(ctx, id), ctx.settings.timeZone, namer(ctx));
+      return overrideRemovedReply(removeOverride(ctx, id), zones(ctx).shown, namer(ctx));
     },
   });
 
@@ -178,7 +184,8 @@ export function registerOncallCommands(registry: CommandRegistry): void {
     path: ['oncall', 'ack'],
     aliases: ['acknowledge'],
     usage: '/oncall ack <id>',
-    summary: '"Seen it, handling it": acknowledges the on-call escalation of a ticket and stops the ladder (page, call).',
+    summary:
+      '"Seen it, handling it": acknowledges the on-call escalation of a ticket and stops the ladder (page, call); for the person on call, the backup or a lead. It notes who and when on the ticket and assigns it to you if nobody has it.',
     examples: ['/oncall ack 42'],
     run(args, ctx) {
       const id = args.ticketId();

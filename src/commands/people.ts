@@ -1,11 +1,11 @@
 /** /people (alias /agents) and /whoami: who deskops knows, their roles and tiers. */
 import type { RequestContext } from '../app/context.js';
 import { UsageError } from '../app/errors.js';
-import { addStaff, removeStaff, setPersonRole, setPersonTier, whoAmI } from '../app/people-admin.js';
+import { addStaff, removeStaff, setPersonRole, setPersonTier, setPersonZone, whoAmI } from '../app/people-admin.js';
 import { listPeople } from '../app/people.js';
 import { closestMatches } from '../domain/text.js';
 import { ROLES, TIERS, TIER_ALIASES, type Tier } from '../domain/vocabulary.js';
-import { peopleListReply, roleChangedReply, staffChangedReply, tierChangedReply, whoAmIReply } from '../views/people.js';
+import { peopleListReply, roleChangedReply, staffChangedReply, tierChangedReply, whoAmIReply, zoneChangedReply } from '../views/people.js';
 import { choice, type ArgReader } from './args.js';
 import type { CommandRegistry } from './registry.js';
 
@@ -19,7 +19,7 @@ function person(args: ArgReader): string {
 
 /** Registers the /people and /whoami families. */
 export function registerPeopleCommands(registry: CommandRegistry): void {
-  registry.family({ name: 'people', aliases: ['agents'], summary: 'the support team: who is staff, roles and tiers' });
+  registry.family({ name: 'people', aliases: ['agents'], summary: 'the support team: who is staff, roles, tiers and time zones' });
   registry.family({ name: 'whoami', summary: 'your handle, role, tier and platform' });
 
   const list = (args: ArgReader, ctx: RequestContext) => {
@@ -38,7 +38,7 @@ export function registerPeopleCommands(registry: CommandRegistry): void {
     run(args, ctx) {
       const next = args.peek();
       if (next?.kind === 'word') {
-        const near = closestMatches(next.value, ['list', 'add', 'remove', 'role', 'tier'], 1);
+        const near = closestMatches(next.value, ['list', 'add', 'remove', 'role', 'tier', 'zone'], 1);
         throw new UsageError(`/people has no "${next.value}" command.${near.length > 0 ? ` Did you mean /people ${near[0]}?` : ''}`, '');
       }
       return list(args, ctx);
@@ -106,6 +106,21 @@ export function registerPeopleCommands(registry: CommandRegistry): void {
       const picked = args.choice('the tier', tierOrNone);
       args.end();
       return tierChangedReply(setPersonTier(ctx, who, picked === 'none' ? null : (picked satisfies Tier)));
+    },
+  });
+
+  registry.define({
+    path: ['people', 'zone'],
+    aliases: ['tz', 'timezone'],
+    usage: '/people zone @user|me <IANA zone>|none',
+    summary: "Sets the time zone someone's replies show instants in (/sla, /oncall, ticket cards, history); none goes back to team time. Your own, or as a lead anyone's. Times you type stay in team time.",
+    examples: ['/people zone me America/New_York', '/people zone @bob Asia/Kolkata', '/people zone me none'],
+    run(args, ctx) {
+      const who = person(args);
+      const zone = args.word('the time zone (an IANA name like Europe/Berlin, or none)');
+      args.end();
+      const cleared = ['none', 'team', 'default', '-'].includes(zone.toLowerCase());
+      return zoneChangedReply(setPersonZone(ctx, who, cleared ? null : zone), ctx.settings.timeZone);
     },
   });
 

@@ -37,6 +37,11 @@ export interface CommandFamily {
   name: string;
   summary: string;
   aliases?: readonly string[];
+  /**
+   * For a subcommand the family does not have: the command someone typing these words most likely
+   * wants (`/ticket close 1` -> `/ticket status 1 closed`), if the family knows one.
+   */
+  suggest?(words: readonly string[]): string | undefined;
 }
 
 export class CommandRegistry {

@@ -97,6 +97,8 @@ export function createRouter(options: RouterOptions): Router {
         hint: `${near.length > 0 ? `Did you mean ${near.map((n) => `/${n}`).join(' or ')}? ` : ''}Type /help for the list.`,
       });
     }
+    const meant = family.suggest?.(words);
+    if (meant) return failure(`/${family.name} has no "${words[1] ?? ''}" command.`, { hint: `Did you mean ${meant}? Try /${family.name} help.` });
     const subcommands = registry
       .commandsOf(family.name)
       .map((c) => c.path.slice(1).join(' '))

@@ -1,19 +1,16 @@
 /** /sla: a ticket's SLA band and time left, the queue ordered by time left, snoozing, the policy. */
-import { TZDate } from '@date-fns/tz';
-import { format } from 'date-fns';
 import { UsageError } from '../app/errors.js';
 import { loadSlaPolicy, saveSlaPolicy } from '../app/sla-policy.js';
 import { slaQueue, slaSetup, snoozeClock, ticketSla } from '../app/sla.js';
 import { requireTicket } from '../app/ticket-records.js';
 import { recordAudit } from '../app/audit.js';
-import type { RequestContext } from '../app/context.js';
 import { describeCalendar } from '../domain/calendar.js';
 import { businessDurationMs, businessDurationSchema, formatBusinessDuration, type Band, type SlaPolicy } from '../domain/sla.js';
-import { DEPARTMENT_ALIASES, DEPARTMENTS, LADDER_TIERS, PRIORITIES, PRIORITY_LABELS, TIER_ALIASES, TIER_LABELS, TIERS } from '../domain/vocabulary.js';
-import { eq } from 'drizzle-orm';
-import { people } from '../store/schema.js';
+import { DEPARTMENT_ALIASES, DEPARTMENTS, LADDER_TIERS, PRIORITIES, PRIORITY_LABELS, STATUS_LABELS, TEAM_LABELS, TIER_ALIASES, TIER_LABELS, TIERS } from '../domain/vocabulary.js';
 import { truncate } from '../domain/text.js';
 import { info, success } from '../views/reply.js';
+import { formatShortInstant } from '../views/format.js';
+import { viewerZone } from '../app/people-admin.js';
 import { choice } from './args.js';
 import type { CommandRegistry } from './registry.js';
 
@@ -42,15 +39,9 @@ function snoozeMs(text: string): number {
   return ms;
 }
 
-/** The viewer's own zone when they set one, else the team's. */
-function viewerZone(ctx: RequestContext): string {
-  if (ctx.actor.kind !== 'person') return ctx.settings.timeZone;
-  const row = ctx.store.db.select({ zone: people.timeZone }).from(people).where(eq(people.id, ctx.actor.personId)).get();
-  return row?.zone ?? ctx.settings.timeZone;
-}
-
+/** "Mon 23 Nov 10:50 America/New_York": in the reader's own zone (/people zone), named. */
 function localTime(instant: Date, zone: string): string {
-  return `${format(new TZDate(instant.getTime(), zone), 'EEE d MMM HH:mm')} ${zone}`;
+  return `${formatShortInstant(instant, zone)} ${zone}`;
 }
 
 function policyLines(policy: SlaPolicy): string[] {
@@ -85,7 +76,7 @@ export function registerSlaCommands(registry: CommandRegistry): void {
       const fields = [
         { label: 'Band', value: BAND_LABEL[status.band] },
         { label: 'Used', value: `${formatBusinessDuration(status.usedMs, setup.calendar)} of business time in ${TIER_LABELS[ticket.tier]}` },
-        { label: 'Clock', value: status.running ? 'running' : `paused (${ticket.status})` },
+        { label: 'Clock', value: status.running ? 'running' : ticket.team ? `paused (handed off to ${TEAM_LABELS[ticket.team]}; /ticket handoff ${id} back resumes it)` : `paused (${STATUS_LABELS[ticket.status]})` },
         { label: 'Thresholds', value: `yellow after ${formatBusinessDuration(thresholds.yellowAfterMs, setup.calendar)}, red after ${formatBusinessDuration(thresholds.redAfterMs, setup.calendar)}` },
       ];
       if (status.next) {

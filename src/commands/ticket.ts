@@ -12,16 +12,17 @@ import {
   changeSeverity,
   changeStatus,
   commentOnTicket,
-  handOffTicket,
   MAX_HOLD_DAYS,
   unassignTicket,
 } from '../app/ticket-update.js';
+import { viewerZone } from '../app/people-admin.js';
 import { isTagFamily, type TagRef } from '../app/tags.js';
 import { knownIssueLabel } from '../domain/known-issues.js';
 import {
   DEPARTMENT_ALIASES,
   DEPARTMENTS,
   HANDOFF_TEAMS,
+  ORIGIN_ALIASES,
   ORIGINS,
   PRIORITIES,
   PRIORITY_LABELS,
@@ -34,18 +35,21 @@ import {
   TIER_ALIASES,
   TIER_LABELS,
   TIERS,
+  type Status,
 } from '../domain/vocabulary.js';
 import { ticketButtons, ticketCard, ticketListReply } from '../views/ticket-card.js';
 import { ticketReplyCommand } from './ticket-reply.js';
 import { info, success } from '../views/reply.js';
 import { choice, joinText, knownIssueOption, wholeNumber, type ArgReader } from './args.js';
+import type { Token } from './tokenize.js';
+import { registerTicketHandoverCommands } from './ticket-handover.js';
 import type { CommandRegistry } from './registry.js';
 
 const priority = choice('priority', PRIORITIES);
 const severity = choice('severity', SEVERITIES);
 const severityOrNone = choice('severity', [...SEVERITIES, 'none'] as const);
 const department = choice('department', DEPARTMENTS, DEPARTMENT_ALIASES);
-const origin = choice('channel', ORIGINS);
+const origin = choice('channel', ORIGINS, ORIGIN_ALIASES);
 const tier = choice('tier', TIERS, TIER_ALIASES);
 const status = choice('status', STATUSES, STATUS_ALIASES);
 const statusOrAll = choice('status', [...STATUSES, 'all'] as const, STATUS_ALIASES);
@@ -76,22 +80,81 @@ function holdDays(args: ArgReader): number {
   return wholeNumber('number of days', 1, MAX_HOLD_DAYS)(match[1]!, 'days');
 }
 
+/** Status words typed as if they were commands ("/ticket close 1"), and the status they mean. */
+const STATUS_VERBS: Record<string, string> = {
+  close: 'closed',
+  closed: 'closed',
+  resolve: 'resolved',
+  resolved: 'resolved',
+  reopen: 'open',
+  pending: 'pending',
+  hold: 'hold <N>d',
+  review: 'review',
+  wait: 'waiting',
+  waiting: 'waiting',
+};
+
+/**
+ * The title of `/ticket new` is one run of words and "quoted" strings, before or after the options:
+ * a word after an option (`dept:Paid Support`) is refused instead of joining the title.
+ */
+function requireOneTitle(tokens: readonly Token[]): void {
+  const isText = (t: Token) => t.kind !== 'option';
+  const first = tokens.findIndex(isText);
+  if (first < 0) return;
+  let last = tokens.length - 1;
+  while (!isText(tokens[last]!)) last--;
+  const between = tokens.slice(first, last + 1);
+  const option = between.find((t): t is Extract<Token, { kind: 'option' }> => t.kind === 'option');
+  if (option) {
+    const stray = tokens[tokens.indexOf(option) + 1]!;
+    throw new UsageError(
+      `"${stray.value}" comes after ${option.key}:${option.value}, so it is not clear whether it belongs to the title. Put a value with spaces in quotes (${option.key}:"${option.value} ${stray.value}"), and the title in one piece before or after the options.`,
+      '',
+    );
+  }
+}
+
+/** A status as people say it: one word, or "waiting on customer" spelled out. */
+function statusWords(args: ArgReader): Status {
+  const target = args.choice('status', status);
+  const [on, customer] = [args.peek(), args.peekAt(1)];
+  if (target === 'waiting' && on?.kind === 'word' && on.value.toLowerCase() === 'on' && customer?.kind === 'word' && /^customers?$/i.test(customer.value)) {
+    args.next();
+    args.next();
+  }
+  return target;
+}
+
 function tagFilter(value: string): TagRef | string {
   const separator = value.indexOf(':');
   return separator > 0 ? { family: value.slice(0, separator).toLowerCase(), value: value.slice(separator + 1) } : value;
 }
 
 export function registerTicketCommands(registry: CommandRegistry): void {
-  registry.family({ name: 'ticket', summary: 'tickets: open, find, work and hand over', aliases: ['tickets', 't'] });
+  registry.family({
+    name: 'ticket',
+    summary: 'tickets: open, find, work and hand over',
+    aliases: ['tickets', 't'],
+    // "/ticket close 1", "/ticket resolve 1": statuses are set with /ticket status.
+    suggest(words) {
+      const target = STATUS_VERBS[(words[1] ?? '').toLowerCase()];
+      if (!target) return undefined;
+      const id = /^#?\d+$/.test(words[2] ?? '') ? words[2]!.replace(/^#/, '') : '<id>';
+      return `/ticket status ${id} ${target}`;
+    },
+  });
 
   registry.define({
     path: ['ticket', 'new'],
     aliases: ['create', 'open'],
     usage:
       '/ticket new <title> [priority:high|medium|low] [severity:critical|significant|minor|low] [dept:paid|community|trials] [requester:<email|@user>] [channel:chat|email|web|phone|social|review] [description:"..."] [<family>:<tag>...]',
-    summary: 'Opens a ticket in Triage (Open, Medium priority unless you say otherwise).',
+    summary:
+      'Opens a ticket in Triage (Open, Medium priority unless you say otherwise). The title is one run of words (or "quoted") before or after the options; put option values with spaces in quotes. Channels also take the handbooks\' words: twitter, facebook (social), livechat (chat).',
     examples: ['/ticket new "Login fails after SSO change" priority:high area:Authentication type:Bug', '/ticket new Invoice shows the wrong VAT requester:jane@example.com channel:email special:billing'],
     run(args, ctx) {
+      requireOneTitle(args.remaining());
       const { options, extra, claimed } = args.options(
         { priority, severity, dept: department, department, requester: text, channel: origin, description: text, desc: text },
         { acceptKey: (key) => isTagFamily(ctx, key) },
@@ -139,7 +202,7 @@ export function registerTicketCommands(registry: CommandRegistry): void {
       const id = args.ticketId();
       args.end();
       if (isRequester(ctx)) return requesterTicketReply(requesterTicket(ctx, id), ctx.settings.timeZone);
-      return ticketCard(ctx, ticketDetail(ctx, id));
+      return ticketCard(ctx, ticketDetail(ctx, id), viewerZone(ctx));
     },
   });
 
@@ -224,11 +287,12 @@ export function registerTicketCommands(registry: CommandRegistry): void {
   registry.define({
     path: ['ticket', 'status'],
     usage: '/ticket status <id> open|pending|resolved|closed|waiting|hold <N>d|review',
-    summary: 'Moves a ticket to another status (only the moves the workflow allows; a refusal says why).',
-    examples: ['/ticket status 42 pending', '/ticket status 42 hold 3d', '/ticket status 42 resolved'],
+    summary:
+      'Moves a ticket to another status (only the moves the workflow allows; a refusal says why). waiting is Waiting on Customer ("waiting on customer" works too); staff reopen a Closed ticket with open.',
+    examples: ['/ticket status 42 pending', '/ticket status 42 hold 3d', '/ticket status 42 waiting on customer', '/ticket status 42 open'],
     run(args, ctx) {
       const id = args.ticketId();
-      const target = args.choice('status', status);
+      const target = statusWords(args);
       const days = target === 'hold' ? holdDays(args) : undefined;
       args.end();
       const { ticket } = changeStatus(ctx, id, target, days);
@@ -323,20 +387,5 @@ export function registerTicketCommands(registry: CommandRegistry): void {
     },
   });
 
-  registry.define({
-    path: ['ticket', 'handoff'],
-    aliases: ['hand-off'],
-    usage: '/ticket handoff <id> engagement|product|marketing <reason>',
-    summary: "Hands a ticket to another team's queue with an internal note saying why.",
-    examples: ['/ticket handoff 42 engagement asks about upgrading to the enterprise plan', '/ticket handoff 42 product Notify Product: wants SAML group sync'],
-    run(args, ctx) {
-      const id = args.ticketId();
-      const to = args.choice('team', team);
-      const reason = args.restText();
-      if (!reason) throw new UsageError(`Say why it goes to ${TEAM_LABELS[to]}.`, '');
-      handOffTicket(ctx, id, to, reason);
-      return success(`#${id} handed to ${TEAM_LABELS[to]}.`, { text: reason, ticketId: id });
-    },
-  });
+  registerTicketHandoverCommands(registry);
 }
-

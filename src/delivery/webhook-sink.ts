@@ -56,7 +56,7 @@ async function send(options: WebhookSinkOptions, url: string, body: unknown, row
 export function createWebhookSink(options: WebhookSinkOptions): DeliverySink {
   return {
     async post(_channel, message, rows) {
-      if (!options.url) throw new DeliveryError('no webhook configured', { drop: true });
+      if (!options.url) throw new DeliveryError('no webhook configured (DESKOPS_PAGE_WEBHOOK is not set)', { drop: true });
       await send(options, options.url, message, rows);
     },
   };

@@ -45,6 +45,8 @@ export interface DeliveryReport {
   sent: number;
   /** Stale (their condition no longer held), or with nowhere to go. */
   dropped: number;
+  /** What was dropped and why, row by row (present when something was). */
+  drops?: DroppedRow[];
   /** Failed this time, scheduled again. */
   retrying: number;
   /** Gave up: too many attempts, a permanent error or a payload that is not a message. */
@@ -53,6 +55,18 @@ export interface DeliveryReport {
   more: boolean;
   /** The run could not read or claim the outbox (a locked, full, read-only or failing database), or skipped while backing off from that. */
   storeTrouble?: StoreTrouble;
+}
+
+/** One dropped outbox row: which, where it was going, and why it was not sent. */
+export interface DroppedRow {
+  dedupeKey: string;
+  channel: string;
+  reason: string;
+}
+
+function noteDrop(report: DeliveryReport, row: Pick<OutboxRow, 'dedupeKey' | 'channel'>, reason: string): void {
+  report.dropped++;
+  (report.drops ??= []).push({ dedupeKey: row.dedupeKey, channel: row.channel, reason });
 }
 
 const DEFAULTS: Required<DeliveryOptions> = { batchSize: 100, maxAttempts: 8, leaseMs: 5 * 60_000, maxPerMessage: 20, random: Math.random };
@@ -159,7 +173,7 @@ function claimDue(ctx: JobContext, now: Date, settings: Required<DeliveryOptions
     const problem = validityProblem(ctx, row.validWhile, now);
     if (problem) {
       if (updateIfUnchanged(ctx, row, { state: 'dropped', lastError: `stale: ${problem}` })) {
-        report.dropped++;
+        noteDrop(report, row, `no longer true: ${problem}`);
         ctx.logger.info({ outboxId: row.id, dedupeKey: row.dedupeKey, reason: problem }, 'outbox row dropped as stale');
       }
       continue;
@@ -199,7 +213,7 @@ function markFailed(ctx: JobContext, item: Outgoing, error: unknown, now: Date, 
     ctx.store.transaction(() => {
       for (const row of item.rows) ctx.store.db.update(outbox).set({ state: 'dropped', attempts: row.attempts + 1, lastError }).where(eq(outbox.id, row.id)).run();
     });
-    report.dropped += item.rows.length;
+    for (const row of item.rows) noteDrop(report, row, `nowhere to deliver it: ${lastError}`);
     ctx.logger.info(log, 'outbox rows dropped: nowhere to deliver them');
     return undefined;
   }
@@ -334,6 +348,7 @@ export async function drainOutbox(ctx: JobContext, now: Date, sink: DeliverySink
     total.messages += report.messages;
     total.sent += report.sent;
     total.dropped += report.dropped;
+    if (report.drops) (total.drops ??= []).push(...report.drops);
     total.retrying += report.retrying;
     total.failed += report.failed;
     total.more = report.more;

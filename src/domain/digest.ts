@@ -10,10 +10,13 @@ export interface DigestData {
   weekEnd: string;
   guard: { id: number; kind: GuardKind; body: string; closed: boolean }[];
   knownIssues: { label: string; title: string; status: string; change: 'opened' | 'changed' | 'resolved'; linked: number }[];
+  /** The week's tier entries by the band each had reached at the week's end. */
   sla: { tier: Tier; green: number; yellow: number; red: number }[];
+  /** Opened by the tier a ticket was opened in, resolved by its tier then, open at the week's end. */
   tickets: { tier: Tier; opened: number; resolved: number; open: number }[];
   topTags: { tag: string; count: number }[];
-  openOncall: { ticketId: number; title: string; step: string; since: string }[];
+  /** On-call escalations still open at the week's end, acknowledged or not ("acknowledged by @x" / "not acknowledged"). */
+  openOncall: { ticketId: number; title: string; state: string; since: string }[];
   people: { oncallLastWeek: string | null; oncallThisWeek: string | null; t3: string[]; t4: string[] };
 }
 
@@ -85,9 +88,9 @@ export function buildDigest(data: DigestData): { title: string; summary: string;
     summary,
     sections: [
       { heading: 'Who is on duty', lines: peopleLines },
-      { heading: 'SLA by tier (tier entries last week)', lines: slaLines.length > 0 ? slaLines : ['No tickets entered a tier with an SLA.'] },
-      { heading: 'Tickets by tier', lines: ticketLines.length > 0 ? ticketLines : ['No ticket activity.'] },
-      { heading: 'Open on-call items', lines: data.openOncall.length > 0 ? data.openOncall.map((o) => `• #${o.ticketId} ${o.title} — ${o.step} since ${o.since}`) : ['None.'] },
+      { heading: 'SLA by tier (tier entries that week, bands at its end)', lines: slaLines.length > 0 ? slaLines : ['No tickets entered a tier with an SLA.'] },
+      { heading: 'Tickets by tier (open: at the end of the week)', lines: ticketLines.length > 0 ? ticketLines : ['No ticket activity.'] },
+      { heading: 'Open on-call items (at the end of the week)', lines: data.openOncall.length > 0 ? data.openOncall.map((o) => `• #${o.ticketId} ${o.title} — ${o.state}, escalated ${o.since}`) : ['None.'] },
       { heading: 'Guard log', lines: guardLines },
       { heading: 'Known issues', lines: kiLines },
       { heading: 'Top tags', lines: data.topTags.length > 0 ? [data.topTags.map((t) => `${t.tag} (${t.count})`).join(', ')] : ['No tagged tickets.'] },

@@ -1,11 +1,20 @@
 /** Known issues as the handbook tracks them: "KI-n" labels, "<n>-<words>" tags, link thresholds, matching. */
+import { z } from 'zod';
 import { slugify } from './text.js';
 
-/** Linked tickets that make a problem "a tracked known issue" (DOMAIN.md: 3+ tickets). */
+/** Linked tickets that make a problem "a tracked known issue" (docs/workflow.md: 3+ tickets), by default. */
 export const TRACKED_THRESHOLD = 3;
 
-/** Linked tickets at which a public status-page post is worth considering (DOMAIN.md: about 6). */
+/** Linked tickets at which a public status-page post is worth considering (docs/workflow.md: about 6), by default. */
 export const STATUS_PAGE_THRESHOLD = 6;
+
+/** The two thresholds a team may move (/settings known-issues): tracked, and worth a status-page post. */
+export const knownIssueThresholdsSchema = z
+  .object({ tracked: z.number().int().min(2).max(1000), statusPage: z.number().int().min(3).max(1000) })
+  .refine((t) => t.statusPage > t.tracked, { message: 'the status-page threshold must be above the tracked one' });
+export type KnownIssueThresholds = z.infer<typeof knownIssueThresholdsSchema>;
+
+export const DEFAULT_KNOWN_ISSUE_THRESHOLDS: KnownIssueThresholds = { tracked: TRACKED_THRESHOLD, statusPage: STATUS_PAGE_THRESHOLD };
 
 /** A threshold a link can cross: the reply says what it means. */
 export type KnownIssueMilestone = 'tracked' | 'status-page';
@@ -45,9 +54,9 @@ export function knownIssueTagName(n: number, title: string): string {
  * The highest threshold that going from `before` to `after` linked tickets crosses, if any.
  * Only a link that crosses it counts: going from 3 to 4 says nothing new.
  */
-export function thresholdCrossed(before: number, after: number): KnownIssueMilestone | undefined {
-  if (before < STATUS_PAGE_THRESHOLD && after >= STATUS_PAGE_THRESHOLD) return 'status-page';
-  if (before < TRACKED_THRESHOLD && after >= TRACKED_THRESHOLD) return 'tracked';
+export function thresholdCrossed(before: number, after: number, thresholds: KnownIssueThresholds = DEFAULT_KNOWN_ISSUE_THRESHOLDS): KnownIssueMilestone | undefined {
+  if (before < thresholds.statusPage && after >= thresholds.statusPage) return 'status-page';
+  if (before < thresholds.tracked && after >= thresholds.tracked) return 'tracked';
   return undefined;
 }
 

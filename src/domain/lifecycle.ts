@@ -1,4 +1,4 @@
-/** Ticket statuses and the transitions DOMAIN.md allows, with the reason for each refusal. */
+/** Ticket statuses and the transitions the workflow allows (docs/workflow.md), with the reason for each refusal. */
 import { STATUS_LABELS, type Status } from './vocabulary.js';
 
 /** Statuses in which the ticket waits on the requester, so SLA clocks pause. */
@@ -14,7 +14,8 @@ const ALLOWED: Record<Status, readonly Status[]> = {
   hold: ['open', 'pending', 'waiting', 'resolved'],
   review: ['open', 'resolved'],
   resolved: ['open', 'closed'],
-  closed: [],
+  // Staff reopen a Closed ticket; a requester writing on one opens a follow-up ticket instead.
+  closed: ['open'],
 };
 
 export type TransitionCheck = { allowed: true } | { allowed: false; reason: string; hint?: string };
@@ -29,8 +30,8 @@ export function checkTransition(from: Status, to: Status): TransitionCheck {
   if (from === 'closed') {
     return {
       allowed: false,
-      reason: 'Closed tickets stay closed.',
-      hint: 'A new request on a closed ticket becomes a new ticket: /ticket new <title>, or /ticket split <id> <title> to link it.',
+      reason: 'A Closed ticket can only be reopened.',
+      hint: 'Reopen it with /ticket status <id> open, then move it on from Open.',
     };
   }
   if (to === 'closed') {

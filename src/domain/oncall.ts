@@ -242,6 +242,21 @@ export function schedule(rotation: RotationTiming, members: readonly number[], o
   return segments;
 }
 
+/**
+ * Everyone on call at some point in [from, to), overrides applied, in order of appearance (null:
+ * a stretch nobody covers). The people an override for that period would replace.
+ */
+export function holdersBetween(rotation: RotationTiming, members: readonly number[], overrides: readonly RotationOverride[], from: Date, to: Date): (number | null)[] {
+  const holders: (number | null)[] = [];
+  for (let shift = shiftAt(rotation, from); shift.start.getTime() < to.getTime(); shift = nextShift(rotation, shift)) {
+    for (const segment of segmentsOf(shift, members, overrides)) {
+      const overlaps = segment.start.getTime() < to.getTime() && segment.end.getTime() > from.getTime();
+      if (overlaps && !holders.includes(segment.personId)) holders.push(segment.personId);
+    }
+  }
+  return holders;
+}
+
 /** Something `/oncall check` should warn about in a rotation. */
 export type RotationProblem =
   | { kind: 'no-members' }
@@ -315,7 +330,7 @@ export interface LadderPolicy {
   callAfterPageMinutes: number;
 }
 
-/** DOMAIN.md: acknowledge within an hour; call 30 minutes after the page. */
+/** docs/workflow.md: acknowledge within an hour; call 30 minutes after the page. */
 export const DEFAULT_LADDER_POLICY: LadderPolicy = { ackMinutes: 60, callAfterPageMinutes: 30 };
 
 /** What the ladder does now: the step to take (if one is due) and when to look again. */

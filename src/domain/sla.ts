@@ -1,12 +1,12 @@
 /**
- * Response-time SLAs in business time (DOMAIN.md's table). Pure: every function takes the clock
- * state, the calendar and `now`. A tier entry's clock runs while the ticket is Open in that tier
- * and pauses while it waits on the requester (Pending, Waiting on Customer, Hold) or is in Review;
- * Resolved and Closed stop it.
+ * Response-time SLAs in business time (docs/workflow.md's table). Pure: every function takes the clock
+ * state, the calendar and `now`. A tier entry's clock runs while the ticket is Open or in Review in
+ * that tier, and pauses while it waits on the requester (Pending, Waiting on Customer, Hold) or is
+ * handed off to another team; Resolved and Closed stop it.
  */
 import { z } from 'zod';
 import { addBusinessTime, businessDayMs, businessTimeBetween, type BusinessCalendar } from './calendar.js';
-import { DEPARTMENTS, LADDER_TIERS, PRIORITIES, type Department, type Priority, type Status, type Tier } from './vocabulary.js';
+import { DEPARTMENTS, LADDER_TIERS, PRIORITIES, type Department, type HandoffTeam, type Priority, type Status, type Tier } from './vocabulary.js';
 
 export type Band = 'green' | 'yellow' | 'red';
 export type SlaWarning = 'pre-yellow' | 'yellow' | 'red';
@@ -39,7 +39,7 @@ export const slaPolicySchema = z.object({
 export type SlaPolicy = z.infer<typeof slaPolicySchema>;
 
 /**
- * DOMAIN.md's table. High priority halves every threshold (a T1 High ticket turns yellow after
+ * docs/workflow.md's table. High priority halves every threshold (a T1 High ticket turns yellow after
  * one business hour and red after half a business day); Community, which has no contract, gets
  * twice as long; Low priority keeps the tier's defaults so no requester waits longer than the
  * handbook's worst case.
@@ -104,9 +104,39 @@ function specificity(o: { tier?: unknown; priority?: unknown; department?: unkno
   return (o.tier ? 4 : 0) + (o.department ? 2 : 0) + (o.priority ? 1 : 0);
 }
 
-/** Whether the clock runs in this status (only while the ticket is Open: waiting on us). */
-export function clockRunsIn(status: Status): boolean {
-  return status === 'open';
+/**
+ * Whether a tier entry's clock runs: while the ticket waits on us in its tier's queue, that is Open
+ * or in Review (an agent still owes the review, so it counts like Open), and not handed off to
+ * another team (Engagement, Product, Marketing have it until it comes back).
+ */
+export function clockRuns(ticket: { status: Status; team: HandoffTeam | null }): boolean {
+  return (ticket.status === 'open' || ticket.status === 'review') && ticket.team === null;
+}
+
+/** When a clock started or stopped running, as a ticket's history shows it. */
+export interface RunningChange {
+  at: Date;
+  running: boolean;
+}
+
+/**
+ * The business time a clock used from `from` (running then if `runningAtStart`) to `end`, switching
+ * at each change in order. For a clock as of an instant its stored state no longer tells, because
+ * it was paused or resumed since (the digest's bands as of a week's end).
+ */
+export function usedOverTimeline(calendar: BusinessCalendar, from: Date, runningAtStart: boolean, changes: readonly RunningChange[], end: Date): number {
+  let used = 0;
+  let running = runningAtStart;
+  let since = from;
+  for (const change of changes) {
+    if (change.at.getTime() >= end.getTime()) break;
+    if (change.running === running) continue;
+    if (running) used += businessTimeBetween(calendar, since, change.at);
+    running = change.running;
+    since = change.at;
+  }
+  if (running && end.getTime() > since.getTime()) used += businessTimeBetween(calendar, since, end);
+  return used;
 }
 
 /** The stored state of one tier entry's clock. */

@@ -1,5 +1,5 @@
 /**
- * DOMAIN's staffing rule: "If on-call load makes T4 miss the green SLA by end of Tuesday, ask
+ * The staffing rule of docs/workflow.md: "If on-call load makes T4 miss the green SLA by end of Tuesday, ask
  * leadership for an extra engineer." Pure: whether the check is due, and the verdict on a week's
  * figures (the worst SLA band of each ticket in T4 at any time since Monday, and on-call escalations since Monday).
  */

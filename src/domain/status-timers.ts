@@ -1,5 +1,5 @@
 /**
- * The automatic status transitions of DOMAIN.md, as a pure function of the ticket's status
+ * The automatic status transitions of docs/workflow.md, as a pure function of the ticket's status
  * fields and `now`. Days are calendar days in the team's zone, so "3 days" after Monday 15:00 is
  * Thursday 15:00 local time even across a DST change.
  */

@@ -1,4 +1,4 @@
-/** The fixed vocabularies of the support workflow (DOMAIN.md), as data with display labels. */
+/** The fixed vocabularies of the support workflow (docs/workflow.md), as data with display labels. */
 
 export const PRIORITIES = ['high', 'medium', 'low'] as const;
 export type Priority = (typeof PRIORITIES)[number];
@@ -120,9 +120,32 @@ export const STATUS_ALIASES: Record<string, Status> = {
   review: 'review',
 };
 
+/** The handbooks' words for where a request came from, as the channel of origin they mean. */
+export const ORIGIN_ALIASES: Record<string, Origin> = {
+  twitter: 'social',
+  x: 'social',
+  facebook: 'social',
+  instagram: 'social',
+  linkedin: 'social',
+  livechat: 'chat',
+  'live-chat': 'chat',
+  slack: 'chat',
+  rocketchat: 'chat',
+  mail: 'email',
+  'e-mail': 'email',
+  website: 'web',
+  form: 'web',
+  call: 'phone',
+  'app-store': 'review',
+  'play-store': 'review',
+  g2: 'review',
+  capterra: 'review',
+};
+
 export const DEPARTMENT_ALIASES: Record<string, Department> = {
   paid: 'paid',
   'paid-support': 'paid',
+  'paid support': 'paid',
   community: 'community',
   trials: 'trials',
   trial: 'trials',

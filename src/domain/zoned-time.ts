@@ -118,3 +118,29 @@ export function parseTypedInstant(text: string, timeZone: string, dateMeans: 'st
   if (hours > 23 || minutes > 59) return { ok: false, reason: `"${trimmed}" has no time ${withTime[2]}:${withTime[3]}: use 00:00 to 23:59.` };
   return { ok: true, instant: new Date(zonedInstant(day, hours, minutes, timeZone)), dateOnly: false };
 }
+
+/** "UTC+05:30", "UTC-04:00", "UTC+00:00" for an offset in milliseconds. */
+export function formatUtcOffset(offsetMs: number): string {
+  const minutes = Math.round(offsetMs / MINUTE_MS);
+  const sign = minutes < 0 ? '-' : '+';
+  const abs = Math.abs(minutes);
+  return `UTC${sign}${String(Math.floor(abs / 60)).padStart(2, '0')}:${String(abs % 60).padStart(2, '0')}`;
+}
+
+/**
+ * The UTC offset of `instant` when its wall-clock time in `timeZone` happens twice (the repeated
+ * hour when clocks go back: "01:30 America/New_York" is both UTC-04:00 and UTC-05:00), so a
+ * reader can tell which; null when the wall time names one instant only.
+ */
+export function ambiguousOffset(instant: number, timeZone: string): string | null {
+  const offset = offsetAt(instant, timeZone);
+  const wall = instant + offset;
+  // The offsets a day either side cover any transition near this instant (zones change at most once a day).
+  for (const probe of [instant - DAY_MS, instant + DAY_MS]) {
+    const other = offsetAt(probe, timeZone);
+    if (other === offset) continue;
+    const twin = wall - other;
+    if (offsetAt(twin, timeZone) === other) return formatUtcOffset(offset);
+  }
+  return null;
+}

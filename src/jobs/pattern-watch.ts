@@ -1,12 +1,14 @@
 /**
  * Every 15 minutes: 3+ new tickets within 24 hours sharing an area and a type tag and not linked
  * to a known issue → suggest a known issue in the triage channel (once per cluster); a known
- * issue with 6+ linked tickets → suggest a status-page post (once per known issue).
+ * issue with 6+ linked tickets → suggest a status-page post (once per known issue). The 3 and the 6
+ * are the team's known-issue thresholds (/settings known-issues).
  */
 import { and, count, eq, gte, inArray, isNull, ne, sql, type SQL } from 'drizzle-orm';
 import { enqueue } from '../app/outbox.js';
 import { keyStartsWith } from '../app/outbox-keys.js';
-import { knownIssueLabel, STATUS_PAGE_THRESHOLD } from '../domain/known-issues.js';
+import { knownIssueLabel } from '../domain/known-issues.js';
+import { knownIssueThresholds } from '../app/known-issues.js';
 import { ACTIVE_STATUSES } from '../domain/lifecycle.js';
 import { formatTag } from '../app/tags.js';
 import { knownIssues, outbox, tags, tickets, ticketTags } from '../store/schema.js';
@@ -14,7 +16,6 @@ import { warning } from '../views/reply.js';
 import type { Job, JobContext, JobReport } from './job.js';
 
 export const PATTERN_WATCH = 'pattern-watch';
-export const CLUSTER_SIZE = 3;
 const WINDOW_MS = 24 * 3_600_000;
 
 interface Cluster {
@@ -31,8 +32,8 @@ function createdSince(since: Date): SQL {
   return sql`(SELECT ${tickets.id} FROM ${tickets} INDEXED BY tickets_created WHERE ${tickets.createdAt} >= ${since.getTime()})`;
 }
 
-/** Groups recent unlinked tickets by every (area, type) pair they carry. */
-function recentClusters(ctx: JobContext, now: Date): Cluster[] {
+/** Groups recent unlinked tickets by every (area, type) pair they carry; clusters of at least `size`. */
+function recentClusters(ctx: JobContext, now: Date, size: number): Cluster[] {
   const rows = ctx.store.db
     .select({ ticketId: tickets.id, family: tags.family, name: tags.name, slug: tags.slug })
     .from(tickets)
@@ -57,7 +58,7 @@ function recentClusters(ctx: JobContext, now: Date): Cluster[] {
       }
     }
   }
-  return [...clusters.values()].filter((c) => c.ticketIds.length >= CLUSTER_SIZE);
+  return [...clusters.values()].filter((c) => c.ticketIds.length >= size);
 }
 
 function alreadySuggested(ctx: JobContext, cluster: Cluster, now: Date): boolean {
@@ -72,7 +73,8 @@ function alreadySuggested(ctx: JobContext, cluster: Cluster, now: Date): boolean
 
 function suggestKnownIssues(ctx: JobContext, now: Date): number {
   let queued = 0;
-  for (const cluster of recentClusters(ctx, now)) {
+  const { tracked } = knownIssueThresholds(ctx);
+  for (const cluster of recentClusters(ctx, now, tracked)) {
     if (alreadySuggested(ctx, cluster, now)) continue;
     const ids = cluster.ticketIds.sort((a, b) => a - b);
     const label = `${formatTag(cluster.area)} + ${formatTag(cluster.type)}`;
@@ -82,8 +84,9 @@ function suggestKnownIssues(ctx: JobContext, now: Date): number {
       channel: 'tier:triage',
       reply: warning(`${ids.length} new tickets in 24 h share ${label} and no known issue`, {
         visibility: 'channel',
-        text: `${ids.map((id) => `#${id}`).join(', ')}. Three or more on the same problem call for a known issue.`,
-        buttons: [{ label: 'Create known issue', command: `/known-issue new ${cluster.area.name} ${cluster.type.name.toLowerCase()}: ` }],
+        text: `${ids.map((id) => `#${id}`).join(', ')}. ${tracked} or more on the same problem call for a known issue: name the problem (like "${cluster.area.name} ${cluster.type.name.toLowerCase()}: <what fails>"), then link them with /known-issue link <n> ${ids.join(' ')}.`,
+        // A template: only a person can name the problem (a prefilled title made "KI-1: Mobile bug:").
+        buttons: [{ label: 'Create known issue', command: '/known-issue new', needs: '<title>' }],
       }),
     });
     if (added) queued++;
@@ -99,7 +102,7 @@ function suggestStatusPage(ctx: JobContext): number {
     .where(ne(knownIssues.status, 'resolved'))
     .groupBy(knownIssues.id)
     .all()
-    .filter((k) => k.linked >= STATUS_PAGE_THRESHOLD);
+    .filter((k) => k.linked >= knownIssueThresholds(ctx).statusPage);
   let queued = 0;
   for (const issue of crowded) {
     const added = enqueue(ctx, {

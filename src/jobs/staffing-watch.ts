@@ -1,5 +1,5 @@
 /**
- * Once Tuesday has ended (team time), checks DOMAIN's staffing rule for the guard week: when T4
+ * Once Tuesday has ended (team time), checks the staffing rule (docs/workflow.md) for the guard week: when T4
  * missed the green SLA while on-call escalations were running, the leads' channel is told to ask
  * leadership for an extra engineer. Checked once per week, at the first run after Tuesday ends (a
  * bot that was down then checks when it comes back, until the week is over).

@@ -1,53 +1,36 @@
 /**
  * The weekly Changing of the Guard, posted to the leads' channel on the team's digest day and
- * hour (default Monday 10:00 team time). The job runs hourly and posts once per week (the dedupe
- * key carries the week), so a bot that was down at 10:00 posts when it comes back.
+ * hour (default Monday 10:00 team time; /settings digest changes it). The job runs hourly and posts once per week (the dedupe
+ * key carries the week, shared with a lead's /guard digest), so a bot that was down at 10:00 posts
+ * when it comes back, and a digest a lead posted earlier is not posted again.
  */
-import { TZDate } from '@date-fns/tz';
-import { z } from 'zod';
 import { lt } from 'drizzle-orm';
-import { digestWeek, startOfDay, weeklyDigest } from '../app/digest.js';
+import { digestKey, digestWeek, postWeeklyDigest, startOfDay } from '../app/digest.js';
 import { addCalendarDays } from '../domain/guard-week.js';
 import { auditEvents } from '../store/schema.js';
-import { enqueue } from '../app/outbox.js';
 import { outboxHasKey } from '../app/outbox-keys.js';
-import { readSetting } from '../app/team-settings.js';
-import { digestReply } from '../views/digest.js';
-import { slaWeeksChart } from '../app/reports.js';
-import type { Job, JobContext, JobReport } from './job.js';
+import { digestSchedule } from '../app/settings-admin.js';
+import { digestDue } from '../domain/digest-schedule.js';
+import { systemContext, type Job, type JobContext, type JobReport } from './job.js';
 
 export const WEEKLY_DIGEST = 'weekly-digest';
-
-export const digestScheduleSchema = z.object({
-  /** ISO weekday, 1 = Monday. */
-  weekday: z.number().int().min(1).max(7),
-  hour: z.number().int().min(0).max(23),
-});
-export const DEFAULT_DIGEST_SCHEDULE = { weekday: 1, hour: 10 };
-
-/** Whether the digest of the past week is due at `now` (on or after the digest hour this week). */
-export function digestDue(now: Date, zone: string, schedule: z.infer<typeof digestScheduleSchema>): boolean {
-  const local = new TZDate(now.getTime(), zone);
-  const weekday = ((local.getDay() + 6) % 7) + 1;
-  return weekday > schedule.weekday || (weekday === schedule.weekday && local.getHours() >= schedule.hour);
-}
 
 function hadActivityBefore(ctx: JobContext, instant: Date): boolean {
   return ctx.store.db.select({ id: auditEvents.id }).from(auditEvents).where(lt(auditEvents.at, instant)).limit(1).get() !== undefined;
 }
 
 export function runWeeklyDigest(ctx: JobContext, now: Date): JobReport {
-  const schedule = readSetting(ctx, 'digest-schedule', digestScheduleSchema, DEFAULT_DIGEST_SCHEDULE);
+  const schedule = digestSchedule(ctx);
   if (!digestDue(now, ctx.settings.timeZone, schedule)) return { processed: 0, queued: 0, failed: 0 };
   const week = digestWeek(now, ctx.settings.timeZone);
   // Checked before gathering: the job runs hourly, and gathering a week costs seconds on a big store.
-  if (outboxHasKey(ctx, `digest:${week}`)) return { processed: 1, queued: 0, failed: 0 };
+  if (outboxHasKey(ctx, digestKey(week))) return { processed: 1, queued: 0, failed: 0 };
   // A team that started using deskops this week has no last week to report on.
   if (!hadActivityBefore(ctx, startOfDay(addCalendarDays(week, 7), ctx.settings.timeZone))) return { processed: 1, queued: 0, failed: 0 };
-  const queued = ctx.store.transaction(() =>
-    enqueue(ctx, { dedupeKey: `digest:${week}`, channel: 'role:leads', audience: 'staff', reply: { ...digestReply(weeklyDigest(ctx, week, now), 'channel'), chart: slaWeeksChart(ctx, now, { includeCurrent: false }) } }),
-  );
-  return { processed: 1, queued: queued ? 1 : 0, failed: 0 };
+  // The job acts at `now` (a tick may run "as of" another instant), so its audit and outbox stamps use it.
+  const acting = { ...systemContext(ctx, WEEKLY_DIGEST), clock: { now: () => new Date(now.getTime()) } };
+  const posted = postWeeklyDigest(acting, week, now);
+  return { processed: 1, queued: posted.kind === 'queued' ? 1 : 0, failed: 0 };
 }
 
 export const weeklyDigestJob: Job = { name: WEEKLY_DIGEST, schedule: '5 * * * *', run: runWeeklyDigest };

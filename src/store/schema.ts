@@ -105,6 +105,8 @@ export const tickets = sqliteTable(
     parentId: integer('parent_id'),
     /** Set when this ticket was merged into another: the conversation continues there. */
     mergedIntoId: integer('merged_into_id'),
+    /** How it came from its parent: split out by an agent, or a follow-up opened by the requester writing on a Closed ticket. */
+    parentKind: text('parent_kind').$type<'split' | 'follow-up'>(),
     chatPlatform: text('chat_platform').$type<Platform>(),
     chatChannel: text('chat_channel'),
     chatThread: text('chat_thread'),
@@ -376,11 +378,14 @@ export const oncallEscalations = sqliteTable(
     major: integer('major', { mode: 'boolean' }).notNull().default(false),
     escalatedAt: instant('escalated_at').notNull(),
     escalatedBy: integer('escalated_by').references(() => people.id),
+    /** Who the latest step went to: on call at the escalation, then whoever was on call when each step fired. */
     oncallPersonId: integer('oncall_person_id').references(() => people.id),
     backupPersonId: integer('backup_person_id').references(() => people.id),
     /** announced -> paged -> called */
     step: text('step').$type<'announced' | 'paged' | 'called'>().notNull().default('announced'),
     nextStepAt: instant('next_step_at'),
+    /** When the page went out (the tick that sent it); null before the page. */
+    pagedAt: instant('paged_at'),
     acknowledgedAt: instant('acknowledged_at'),
     acknowledgedBy: integer('acknowledged_by').references(() => people.id),
   },

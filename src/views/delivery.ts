@@ -2,7 +2,7 @@
  * Replies as delivery sends them: several notifications for one channel coalesced into one
  * message, and "cc @handle" lines for the people a notification mentions.
  */
-import type { Reply, ReplyButton, Tone } from './reply.js';
+import { buttonTemplate, type Reply, type ReplyButton, type Tone } from './reply.js';
 
 const TONES: readonly Tone[] = ['success', 'info', 'warning', 'error'];
 /** Worst first: a coalesced message takes the tone of its most urgent part. */
@@ -24,7 +24,7 @@ function arrayOf(check: (item: Record<string, unknown>) => boolean): (value: unk
 
 const isField = arrayOf((f) => isString(f.label) && isString(f.value));
 const isSection = arrayOf((s) => optional(s.heading, isString) && Array.isArray(s.lines) && s.lines.every(isString));
-const isButton = arrayOf((b) => isString(b.label) && isString(b.command) && optional(b.style, (style) => style === 'primary' || style === 'danger'));
+const isButton = arrayOf((b) => isString(b.label) && isString(b.command) && optional(b.style, (style) => style === 'primary' || style === 'danger') && optional(b.needs, isString));
 const isNumberOrNull = (v: unknown) => v === null || (typeof v === 'number' && Number.isFinite(v));
 const isSeries = arrayOf(
   (s) =>
@@ -96,7 +96,7 @@ export function replyBodyLines(reply: Reply): string[] {
       lines.push(...section.lines.map((line) => `  ${line}`));
     } else lines.push(...section.lines);
   }
-  for (const button of reply.buttons ?? []) lines.push(`→ ${button.label}: \`${button.command}\``);
+  for (const button of reply.buttons ?? []) lines.push(`→ ${button.label}: \`${buttonTemplate(button)}\`${button.needs ? ` (fill in ${button.needs})` : ''}`);
   if (reply.footer) lines.push(...reply.footer.split(/\r?\n/).map((line) => `_${line}_`));
   return lines.filter((line) => line.trim() !== '');
 }

@@ -2,10 +2,26 @@
 import { stripInvisible } from './inert.js';
 import { TZDate } from '@date-fns/tz';
 import { format, formatDistanceStrict } from 'date-fns';
+import { ambiguousOffset } from '../domain/zoned-time.js';
 
-/** "Mon 23 Nov 2026 10:50 Europe/Berlin": unambiguous in chat, where people sit in many zones. */
+/** " (UTC-04:00)" when the wall time happens twice in the zone (the repeated autumn hour), else "". */
+function offsetIfAmbiguous(instant: Date, timeZone: string): string {
+  const offset = ambiguousOffset(instant.getTime(), timeZone);
+  return offset ? ` (${offset})` : '';
+}
+
+/**
+ * "Mon 23 Nov 2026 10:50 Europe/Berlin": unambiguous in chat, where people sit in many zones. In
+ * the hour a zone repeats when clocks go back, the UTC offset says which of the two is meant:
+ * "Sun 1 Nov 2026 01:30 America/New_York (UTC-04:00)".
+ */
 export function formatInstant(instant: Date, timeZone: string): string {
-  return `${format(new TZDate(instant.getTime(), timeZone), 'EEE d MMM yyyy HH:mm')} ${timeZone}`;
+  return `${format(new TZDate(instant.getTime(), timeZone), 'EEE d MMM yyyy HH:mm')} ${timeZone}${offsetIfAmbiguous(instant, timeZone)}`;
+}
+
+/** "Mon 23 Nov 10:50" in `timeZone` (the zone named elsewhere in the reply), with the UTC offset in a repeated hour. */
+export function formatShortInstant(instant: Date, timeZone: string): string {
+  return `${format(new TZDate(instant.getTime(), timeZone), 'EEE d MMM HH:mm')}${offsetIfAmbiguous(instant, timeZone)}`;
 }
 
 /** "3 hours ago" / "in 2 days". */

@@ -2,6 +2,7 @@
 import type { GuardEntry, GuardWeek } from '../app/guard.js';
 import { formatDay } from '../domain/guard-week.js';
 import type { GuardKind } from '../domain/vocabulary.js';
+import { formatShortInstant } from './format.js';
 import { info, success, type Reply, type ReplySection } from './reply.js';
 
 const KIND_NOUNS: Record<GuardKind, [string, string]> = {
@@ -36,7 +37,7 @@ export function guardSummary(week: Pick<GuardWeek, 'byKind'>): string {
 
 /** "[12] Restarted the push gateway — @alice, Tue 3 Mar 2026" */
 function entryLine(entry: GuardEntry, timeZone: string): string {
-  const when = new Intl.DateTimeFormat('en-GB', { timeZone, weekday: 'short', day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit' }).format(entry.createdAt);
+  const when = formatShortInstant(entry.createdAt, timeZone);
   const closed = entry.kind === 'loop' && entry.closedAt ? ' ✓ closed' : '';
   return `\`${entry.id}\` ${entry.body} — ${entry.author ?? 'someone'}, ${when}${closed}`;
 }

@@ -1,6 +1,6 @@
 /** Replies about known issues: the tracker list, one issue, links and thresholds, and match suggestions. */
 import type { KnownIssueMatch, KnownIssueStatusResult, KnownIssueSummary, LinkResult, LinkedTicket } from '../app/known-issues.js';
-import { STATUS_PAGE_THRESHOLD, TRACKED_THRESHOLD, knownIssueLabel, type KnownIssueMilestone } from '../domain/known-issues.js';
+import { DEFAULT_KNOWN_ISSUE_THRESHOLDS, knownIssueLabel, type KnownIssueMilestone, type KnownIssueThresholds } from '../domain/known-issues.js';
 import { truncate } from '../domain/text.js';
 import { KNOWN_ISSUE_STATUSES, KNOWN_ISSUE_STATUS_LABELS, PRIORITY_LABELS, STATUS_LABELS, TIER_LABELS } from '../domain/vocabulary.js';
 import { info, success, type Reply, type ReplyButton, type ReplySection } from './reply.js';
@@ -14,10 +14,10 @@ export function knownIssueHeadline(issue: Pick<KnownIssueSummary, 'label' | 'tit
 }
 
 /** What crossing a threshold means, in the handbook's words. */
-export function milestoneLine(milestone: KnownIssueMilestone, count: number): string {
+export function milestoneLine(milestone: KnownIssueMilestone, count: number, thresholds: KnownIssueThresholds = DEFAULT_KNOWN_ISSUE_THRESHOLDS): string {
   return milestone === 'status-page'
-    ? `${count} linked (${STATUS_PAGE_THRESHOLD}+): consider a status-page post.`
-    : `Now ${count} linked: that makes it a tracked known issue (${TRACKED_THRESHOLD}+ tickets).`;
+    ? `${count} linked (${thresholds.statusPage}+): consider a status-page post.`
+    : `Now ${count} linked: that makes it a tracked known issue (${thresholds.tracked}+ tickets).`;
 }
 
 /** The status moves that make sense from where an issue stands, as buttons. */
@@ -41,7 +41,7 @@ export function knownIssueCreatedReply(issue: KnownIssueSummary): Reply {
       ...(issue.bugUrl ? [{ label: 'Bug', value: issue.bugUrl }] : []),
     ],
     buttons: [
-      { label: 'Link a ticket', command: `/known-issue link ${issue.id}` },
+      { label: 'Link a ticket', command: `/known-issue link ${issue.id}`, needs: '<ticket>...' },
       { label: `Show ${issue.label}`, command: `/known-issue show ${issue.id}` },
     ],
   });
@@ -84,7 +84,7 @@ export function knownIssueReply(issue: KnownIssueSummary, linked: readonly Linke
       },
     ],
     buttons: [
-      ...(issue.status === 'resolved' ? [] : [{ label: 'Link a ticket', command: `/known-issue link ${issue.id}` }]),
+      ...(issue.status === 'resolved' ? [] : [{ label: 'Link a ticket', command: `/known-issue link ${issue.id}`, needs: '<ticket>...' }]),
       ...statusButtons(issue),
     ],
   });
@@ -99,7 +99,7 @@ export function linkReply(result: LinkResult): Reply {
   const already = `${tickets(result.alreadyLinked)} ${result.alreadyLinked.length === 1 ? 'was' : 'were'} already linked`;
   if (result.alreadyLinked.length > 0) lines.push(`${already}.`);
   const changed = result.linked.length + result.moved.length;
-  if (result.milestone) lines.push(`*${milestoneLine(result.milestone, result.after)}*`);
+  if (result.milestone) lines.push(`*${milestoneLine(result.milestone, result.after, result.thresholds)}*`);
   const title =
     changed > 0
       ? `${issue.label} (${truncate(issue.title, 60)}): ${plural(result.after, 'linked ticket')}`

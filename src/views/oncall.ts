@@ -1,11 +1,9 @@
 /** Replies for /oncall and the messages the acknowledgement ladder posts (announce, page, call, ack). */
-import { TZDate } from '@date-fns/tz';
-import { format } from 'date-fns';
 import type { Contact } from '../app/oncall-contacts.js';
 import type { OnCallNow } from '../app/oncall.js';
 import { weekdayName, type LadderPolicy, type OnCallAt, type Segment } from '../domain/oncall.js';
 import { PRIORITY_LABELS, SEVERITY_LABELS, type Priority, type Severity } from '../domain/vocabulary.js';
-import { formatInstant, formatRelative, oneLine } from './format.js';
+import { formatInstant, formatRelative, formatShortInstant, oneLine } from './format.js';
 import { info, success, warning, type Reply, type ReplyButton, type ReplySection } from './reply.js';
 
 /** Turns a person id into "@alice" (or "nobody"). */
@@ -45,10 +43,8 @@ export function formatDuration(ms: number): string {
   return `${Math.floor(minutes / (24 * 60))} days`;
 }
 
-/** "Mon 2 Mar 10:00" in the team zone (the zone is named once, in the reply's footer). */
-function shortInstant(instant: Date, timeZone: string): string {
-  return format(new TZDate(instant.getTime(), timeZone), 'EEE d MMM HH:mm');
-}
+/** "Mon 2 Mar 10:00" in the reader's zone (the zone is named once, in the reply's footer). */
+const shortInstant = formatShortInstant;
 
 function ladderButtons(ticketId: number): ReplyButton[] {
   return [
@@ -122,8 +118,71 @@ export function ackNotice(ticket: Pick<TicketLike, 'id' | 'title'>, by: string |
   });
 }
 
-function rotationFooter(now: OnCallNow['rotation'], timeZone: string): string {
-  return `Rotation "${now.row.name}": hand-off ${weekdayName(now.row.handoffWeekday)}s at ${now.row.handoffTime}, times in ${timeZone}.`;
+/** An open, unacknowledged on-call escalation, as a hand-off lists it. */
+export interface InheritedItem {
+  ticketId: number;
+  title: string;
+  step: 'announced' | 'paged' | 'called';
+  escalatedAt: Date;
+  pagedAt: Date | null;
+}
+
+/** What a hand-off notice needs to say. */
+export interface HandoffNoticeInput {
+  rotation: string;
+  /** "@dave": who is on call from now. */
+  taking: string;
+  /** "@carol", or null when nobody was on call before. */
+  from: string | null;
+  backup: string | null;
+  until: Date;
+  items: readonly InheritedItem[];
+  now: Date;
+  timeZone: string;
+}
+
+/** At most this many Acknowledge buttons on a hand-off (the list names the rest). */
+const HANDOFF_BUTTONS = 3;
+
+function itemLine(item: InheritedItem, now: Date): string {
+  const ago = (at: Date) => `${formatDuration(now.getTime() - at.getTime())} ago`;
+  const where =
+    item.step === 'announced' ? `escalated ${ago(item.escalatedAt)}, not paged yet` : item.step === 'paged' ? `paged ${ago(item.pagedAt ?? item.escalatedAt)}` : `paged and called, escalated ${ago(item.escalatedAt)}`;
+  return `#${item.ticketId} ${oneLine(item.title)} — ${where}`;
+}
+
+/** The support-dev notice of a hand-off: who takes over from whom, and the open items they inherit. */
+export function handoffNotice(input: HandoffNoticeInput): Reply {
+  const { items } = input;
+  const lines =
+    items.length === 0
+      ? ['No open on-call items to take over.']
+      : [`${input.taking} inherits ${items.length} open on-call item${items.length === 1 ? '' : 's'} nobody acknowledged; the next ladder steps go to ${input.taking}:`, ...items.map((item) => `• ${itemLine(item, input.now)}`)];
+  return info(`On-call hand-off: ${input.taking} takes over from ${input.from ?? 'nobody'}`, {
+    visibility: 'channel',
+    text: lines.join('\n'),
+    fields: [
+      { label: 'Until', value: formatInstant(input.until, input.timeZone) },
+      { label: 'Backup', value: input.backup ?? 'none' },
+    ],
+    buttons: [
+      ...items.slice(0, HANDOFF_BUTTONS).map((item) => ({ label: `Acknowledge #${item.ticketId}`, command: `/oncall ack ${item.ticketId}`, style: 'primary' as const })),
+      { label: 'Who is on call', command: `/oncall${input.rotation === 'primary' ? '' : ` rotation:${input.rotation}`}` },
+    ],
+  });
+}
+
+/** Where a reply shows instants (the reader's zone) and the team zone hand-offs are set in. */
+export interface Zones {
+  shown: string;
+  team: string;
+}
+
+function rotationFooter(now: OnCallNow['rotation'], zones: Zones): string {
+  const handoff = `hand-off ${weekdayName(now.row.handoffWeekday)}s at ${now.row.handoffTime}`;
+  return zones.shown === zones.team
+    ? `Rotation "${now.row.name}": ${handoff}, times in ${zones.team}.`
+    : `Rotation "${now.row.name}": ${handoff} team time (${zones.team}); times shown in ${zones.shown}, your zone.`;
 }
 
 function coverLine(at: OnCallAt, nameOf: NameOf): string {
@@ -133,7 +192,8 @@ function coverLine(at: OnCallAt, nameOf: NameOf): string {
 }
 
 /** The reply to bare `/oncall`: who is on call, backup, until when, and who is next. */
-export function onCallNowReply(now: OnCallNow | null, instant: Date, timeZone: string, nameOf: NameOf): Reply {
+export function onCallNowReply(now: OnCallNow | null, instant: Date, zones: Zones, nameOf: NameOf): Reply {
+  const timeZone = zones.shown;
   if (!now) {
     return warning('There is no on-call rotation yet.', { text: 'A lead sets one up with `/oncall rotation set @alice @bob @carol [handoff:mon] [at:10:00]`.' });
   }
@@ -145,13 +205,14 @@ export function onCallNowReply(now: OnCallNow | null, instant: Date, timeZone: s
   if (next) fields.push({ label: 'Next', value: `${coverLine(next, nameOf)} from ${shortInstant(next.from, timeZone)}, backup ${nameOf(next.backupPersonId)}` });
   return info(current.personId === null ? 'Nobody is on call right now' : `On call now: ${coverLine(current, nameOf)}`, {
     fields,
-    footer: rotationFooter(now.rotation, timeZone),
+    footer: rotationFooter(now.rotation, zones),
     buttons: [{ label: 'Schedule', command: '/oncall schedule' }],
   });
 }
 
 /** The reply to `/oncall schedule`: one line per shift, and per part of a shift an override splits off. */
-export function scheduleReply(rotation: OnCallNow['rotation'], segments: readonly Segment[], timeZone: string, nameOf: NameOf): Reply {
+export function scheduleReply(rotation: OnCallNow['rotation'], segments: readonly Segment[], zones: Zones, nameOf: NameOf): Reply {
+  const timeZone = zones.shown;
   const lines = segments.map((s) => {
     const who =
       s.overrideId !== null
@@ -162,16 +223,17 @@ export function scheduleReply(rotation: OnCallNow['rotation'], segments: readonl
   const weeks = new Set(segments.map((s) => s.shift.index)).size;
   return info(`On-call schedule, next ${weeks} week${weeks === 1 ? '' : 's'}`, {
     sections: [{ lines }],
-    footer: rotationFooter(rotation, timeZone),
+    footer: rotationFooter(rotation, zones),
   });
 }
 
 /** The reply to `/oncall rotation set`. */
-export function rotationSetReply(result: { rotation: OnCallNow['rotation']; created: boolean; now: OnCallAt }, timeZone: string, nameOf: NameOf): Reply {
+export function rotationSetReply(result: { rotation: OnCallNow['rotation']; created: boolean; now: OnCallAt }, zones: Zones, nameOf: NameOf): Reply {
+  const timeZone = zones.shown;
   const { rotation, now } = result;
   return success(`${result.created ? 'Rotation' : 'Rotation updated'}: ${rotation.members.map(nameOf).join(' → ')}`, {
     text: `${nameOf(now.personId)} is on call now until ${formatInstant(now.until, timeZone)}; backup ${nameOf(now.backupPersonId)}.`,
-    footer: rotationFooter(rotation, timeZone),
+    footer: rotationFooter(rotation, zones),
     buttons: [{ label: 'Schedule', command: '/oncall schedule' }],
   });
 }
@@ -205,13 +267,16 @@ export function contactsReply(handle: string, contacts: readonly Contact[], self
 }
 
 /** The reply to `/oncall ack`. */
-export function ackReply(result: { kind: 'acknowledged'; ticketId: number; afterMs: number; by: string | null; step: string } | { kind: 'already'; ticketId: number; acknowledgedAt: Date; by: string | null }, now: Date): Reply {
+export function ackReply(
+  result: { kind: 'acknowledged'; ticketId: number; afterMs: number; by: string | null; step: string; assigned: boolean } | { kind: 'already'; ticketId: number; acknowledgedAt: Date; by: string | null },
+  now: Date,
+): Reply {
   if (result.kind === 'already') {
     return info(`#${result.ticketId} was already acknowledged by ${result.by ?? 'a scheduled job'} ${formatRelative(result.acknowledgedAt, now)}.`, { ticketId: result.ticketId });
   }
   const stage = result.step === 'announced' ? 'before the page' : result.step === 'paged' ? 'after the page; the call step is off' : 'after the call step';
   return success(`#${result.ticketId} acknowledged by ${result.by ?? 'a scheduled job'} after ${formatDuration(result.afterMs)}`, {
-    text: `The ladder stopped ${stage}. The helpdesk channel is told.`,
+    text: `The ladder stopped ${stage}. The helpdesk channel is told, and an internal note on the ticket says who and when.${result.assigned ? ` #${result.ticketId} is assigned to ${result.by ?? 'you'}.` : ''}`,
     buttons: [{ label: 'Show ticket', command: `/ticket show ${result.ticketId}` }],
     ticketId: result.ticketId,
   });

@@ -54,6 +54,16 @@ export function tierChangedReply(change: PersonChange<Tier | null>): Reply {
   });
 }
 
+/** The reply to `/people zone`. */
+export function zoneChangedReply(change: PersonChange<string | null> & { after: string | null }, teamZone: string): Reply {
+  const { person } = change;
+  const shown = (zone: string | null) => zone ?? `team time (${teamZone})`;
+  if (!change.changed) return info(`@${person.handle} already sees ${shown(change.after)}.`);
+  return success(`@${person.handle} now sees instants in ${shown(change.after)}`, {
+    text: `Was ${shown(change.before)}. Times typed in commands are still read in team time (${teamZone}).`,
+  });
+}
+
 /** The reply to `/whoami`. */
 export function whoAmIReply(me: WhoAmI): Reply {
   return info(`You are @${me.handle}`, {
@@ -62,6 +72,7 @@ export function whoAmIReply(me: WhoAmI): Reply {
       { label: 'Role', value: me.role === 'requester' ? 'requester' : ROLE_LABELS[me.role] },
       { label: 'Tier', value: tierLabel(me.tier) },
       { label: 'Platform', value: me.platform },
+      { label: 'Time zone', value: me.timeZone ?? 'team time' },
     ],
   });
 }

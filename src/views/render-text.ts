@@ -8,7 +8,7 @@
  */
 import { stripInvisible } from './inert.js';
 import { stripVTControlCharacters, styleText } from 'node:util';
-import type { Reply, ReplyButton, ReplyField, ReplySection, Tone } from './reply.js';
+import { buttonTemplate, type Reply, type ReplyButton, type ReplyField, type ReplySection, type Tone } from './reply.js';
 
 export type TextStyle = 'plain' | 'color';
 
@@ -196,8 +196,9 @@ function renderSection(section: ReplySection, textStyle: TextStyle): string[] {
 }
 
 function renderButton(button: ReplyButton, textStyle: TextStyle): string {
-  // The command stays raw text: it is meant to be copied and typed back.
-  return `${INDENT}${style('dim', '→', textStyle)} ${renderInline(button.label, textStyle)}: ${style('cyan', button.command, textStyle)}`;
+  // The command stays raw text: it is meant to be copied and typed back (a template, completed first).
+  const template = button.needs ? ` ${style('dim', `(fill in ${button.needs})`, textStyle)}` : '';
+  return `${INDENT}${style('dim', '→', textStyle)} ${renderInline(button.label, textStyle)}: ${style('cyan', buttonTemplate(button), textStyle)}${template}`;
 }
 
 /**
@@ -218,7 +219,7 @@ function cleanReply(reply: Reply): Reply {
     ...(reply.sections
       ? { sections: reply.sections.map((s) => ({ ...(s.heading !== undefined ? { heading: cleanTerminalText(s.heading) } : {}), lines: s.lines.map(cleanTerminalText) })) }
       : {}),
-    ...(reply.buttons ? { buttons: reply.buttons.map((b) => ({ ...b, label: cleanTerminalText(b.label), command: cleanTerminalText(b.command) })) } : {}),
+    ...(reply.buttons ? { buttons: reply.buttons.map((b) => ({ ...b, label: cleanTerminalText(b.label), command: cleanTerminalText(b.command), ...(b.needs !== undefined ? { needs: cleanTerminalText(b.needs) } : {}) })) } : {}),
     ...(reply.footer !== undefined ? { footer: cleanTerminalText(reply.footer) } : {}),
   };
 }

@@ -18,11 +18,22 @@ export interface ReplySection {
   lines: string[];
 }
 
-/** A button runs a command exactly as if the person had typed it. */
+/**
+ * A button runs a command exactly as if the person had typed it. One with `needs` is a template:
+ * the command lacks a part only the person can give (`/escalate 42` needs `<question>`), so it is
+ * shown as the command to complete (Slack opens a form where it has one) and never run as is.
+ */
 export interface ReplyButton {
   label: string;
   command: string;
   style?: 'primary' | 'danger';
+  /** What the command still lacks, as it would be typed after it: '<question>', '<ticket>...'. */
+  needs?: string;
+}
+
+/** The command to type: the button's command, with the missing part named when it is a template. */
+export function buttonTemplate(button: Pick<ReplyButton, 'command' | 'needs'>): string {
+  return button.needs ? `${button.command.trimEnd()} ${button.needs}` : button.command;
 }
 
 /**

@@ -33,11 +33,12 @@ export function statusText(ticket: TicketRow, timeZone: string): string {
 
 /** The buttons that make sense for this ticket and this person right now. */
 export function ticketButtons(ticket: TicketRow, viewerId: number | null, awaitingAck = false): ReplyButton[] {
-  if (ticket.status === 'closed') return [];
+  if (ticket.status === 'closed') return [{ label: 'Reopen', command: `/ticket status ${ticket.id} open` }];
   const buttons: ReplyButton[] = [];
+  if (ticket.team) buttons.push({ label: `Back from ${TEAM_LABELS[ticket.team]}`, command: `/ticket handoff ${ticket.id} back` });
   if (awaitingAck) buttons.push({ label: 'Acknowledge', command: `/oncall ack ${ticket.id}`, style: 'danger' });
   if (ticket.assigneeId !== viewerId) buttons.push({ label: 'Assign to me', command: `/ticket assign ${ticket.id} me`, style: 'primary' });
-  if (ticket.tier !== 't5' && ticket.tier !== 'oncall') buttons.push({ label: 'Escalate', command: `/escalate ${ticket.id} ` });
+  if (ticket.tier !== 't5' && ticket.tier !== 'oncall') buttons.push({ label: 'Escalate', command: `/escalate ${ticket.id}`, needs: '<question>' });
   if (nextStatuses(ticket.status).includes('pending')) buttons.push({ label: 'Mark pending', command: `/ticket status ${ticket.id} pending` });
   if (nextStatuses(ticket.status).includes('resolved')) buttons.push({ label: 'Resolve', command: `/ticket status ${ticket.id} resolved` });
   return buttons;
@@ -66,7 +67,7 @@ export function ticketFields(
   ];
   if (detail.sla) fields.push({ label: 'SLA', value: slaText(detail.sla, calendar) });
   if (ticket.severity) fields.push({ label: 'Severity', value: SEVERITY_LABELS[ticket.severity] });
-  if (ticket.team) fields.push({ label: 'Team', value: TEAM_LABELS[ticket.team] });
+  if (ticket.team) fields.push({ label: 'Handed off to', value: `${TEAM_LABELS[ticket.team]} (out of the ${TIER_LABELS[ticket.tier]} queue, SLA clock paused)` });
   fields.push({ label: 'Department', value: DEPARTMENT_LABELS[ticket.department] });
   fields.push({ label: 'Requester', value: `${ticket.requester ?? '—'} (via ${ticket.origin})` });
   if (detail.tags.length > 0) fields.push({ label: 'Tags', value: detail.tags.map(formatTag).join(' ') });
@@ -74,16 +75,18 @@ export function ticketFields(
     const status = KNOWN_ISSUE_STATUS_LABELS[detail.knownIssue.status as KnownIssueStatus] ?? detail.knownIssue.status;
     fields.push({ label: 'Known issue', value: `${knownIssueLabel(detail.knownIssue.id)} ${detail.knownIssue.title} (${status})` });
   }
-  if (detail.parent) fields.push({ label: 'Split from', value: `#${detail.parent.id} ${detail.parent.title}` });
-  if (detail.children.length > 0) fields.push({ label: 'Split into', value: detail.children.map((c) => `#${c.id}`).join(', ') });
+  if (detail.parent) fields.push({ label: detail.parent.kind === 'follow-up' ? 'Follow-up of' : 'Split from', value: `#${detail.parent.id} ${detail.parent.title}` });
+  const splits = detail.children.filter((c) => c.kind === 'split');
+  const followUps = detail.children.filter((c) => c.kind === 'follow-up');
+  if (splits.length > 0) fields.push({ label: 'Split into', value: splits.map((c) => `#${c.id}`).join(', ') });
+  if (followUps.length > 0) fields.push({ label: 'Followed up in', value: followUps.map((c) => `#${c.id}`).join(', ') });
   return fields;
 }
 
-/** The full card: fields, description, timeline (newest last) and actions. */
-export function ticketCard(ctx: RequestContext, detail: TicketDetail): Reply {
+/** The full card: fields, description, timeline (newest last) and actions, instants in `zone` (the reader's). */
+export function ticketCard(ctx: RequestContext, detail: TicketDetail, zone: string): Reply {
   const { ticket } = detail;
   const now = ctx.clock.now();
-  const zone = ctx.settings.timeZone;
   const sections = [];
   if (ticket.description) sections.push({ heading: 'Description', lines: [truncate(ticket.description, 2_000)] });
   const shown = detail.comments.slice(-TIMELINE_LIMIT);
@@ -121,11 +124,18 @@ export function ticketListLine(row: TicketPage['rows'][number]): string {
   return `*#${ticket.id}* ${PRIORITY_LABELS[ticket.priority]} · ${STATUS_LABELS[ticket.status]} · ${TIER_LABELS[ticket.tier]} · ${row.assignee ?? 'unassigned'} — ${truncate(ticket.title, 120)}`;
 }
 
+/** "There is no page 5: the list has 2 pages; this is page 2." */
+export function pastTheEnd(requested: number, pages: number, total: number): string {
+  if (total === 0) return `There is no page ${requested}: the list is empty.`;
+  return `There is no page ${requested}: the list has ${pages} page${pages === 1 ? '' : 's'}; this is page ${pages}.`;
+}
+
 /** A page of tickets with the total, and how to see the next page. */
 export function ticketListReply(page: TicketPage, describeFilter: string, nextPageCommand: string | null): Reply {
   const noun = page.total === 1 ? 'ticket' : 'tickets';
   const title = page.total === 0 ? `No ${describeFilter} tickets` : `${page.total} ${describeFilter} ${noun}${page.pages > 1 ? ` (page ${page.page} of ${page.pages})` : ''}`;
   return info(title.replace(/\s+/g, ' '), {
+    ...(page.requested > page.pages ? { text: pastTheEnd(page.requested, page.pages, page.total) } : {}),
     sections: page.rows.length > 0 ? [{ lines: page.rows.map(ticketListLine) }] : [],
     ...(nextPageCommand ? { footer: `Next page: ${nextPageCommand}`, buttons: [{ label: 'Next page', command: nextPageCommand }] } : {}),
   });

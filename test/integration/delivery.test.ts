@@ -178,7 +178,7 @@ describe('coalescing and mentions', () => {
     queue('chat');
     const report = await deliverDue(ctx, TEST_NOW, routeSink({ chat: sink, webhook: createWebhookSink({ url: undefined }) }));
     expect(report).toMatchObject({ sent: 1, dropped: 1 });
-    expect(row('page')).toMatchObject({ state: 'dropped', lastError: 'no webhook configured' });
+    expect(row('page')).toMatchObject({ state: 'dropped', lastError: 'no webhook configured (DESKOPS_PAGE_WEBHOOK is not set)' });
     expect(sink.postedKeys()).toEqual(['chat']);
   });
 

@@ -50,13 +50,15 @@ function rows(): Row[] {
     ...fromRegistry,
     { command: '/oncall override @bob 2026-12-01 2026-12-02', path: 'oncall override', least: 'lead' },
     { command: '/oncall ladder ack:30 call:15', path: 'oncall ladder', least: 'lead' },
+    { command: '/guard digest', path: 'guard digest', least: 'lead' },
+    { command: '/people zone @carol America/New_York', path: 'people zone', least: 'lead' },
   ];
 }
 
 describe('lead- and admin-only commands', () => {
   it('cover calendars, schedules, taxonomy, SLA policy, channel and team settings, roles and tiers', () => {
     const paths = rows().map((r) => r.path);
-    for (const family of ['calendar hours', 'calendar holiday', 'calendar zone', 'calendar day-length', 'oncall rotation set', 'oncall override', 'oncall ladder', 'ticket tags add', 'ticket tags remove', 'sla policy set', 'channel set', 'people role', 'people tier']) {
+    for (const family of ['calendar hours', 'calendar holiday', 'calendar zone', 'calendar day-length', 'oncall rotation set', 'oncall override', 'oncall ladder', 'guard digest', 'settings timers', 'settings digest', 'settings known-issues', 'settings reaction', 'settings reset', 'ticket history', 'audit', 'people zone', 'ticket tags add', 'ticket tags remove', 'sla policy set', 'channel set', 'people role', 'people tier']) {
       expect(paths).toContain(family);
     }
   });

@@ -6,12 +6,14 @@
  * database passes SQLite's integrity and foreign-key checks afterwards.
  */
 import fc from 'fast-check';
+import { checkProperty } from '../doubles/property.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { messageLength, renderMessage } from '../../src/adapters/rocketchat/render.js';
 import { renderBlocks } from '../../src/adapters/slack/render.js';
 import { renderText } from '../../src/views/render-text.js';
 import type { Reply } from '../../src/views/reply.js';
 import { createTestDesk, replyText, type TestDesk } from '../doubles/deskops.js';
+import { LIVE_ROCKETCHAT_MASS_MENTION } from '../doubles/mentions.js';
 
 /** Fixed seed: a failure reproduces; change it to explore further. */
 const SEED = 20261123;
@@ -92,7 +94,6 @@ const argument = (keys: readonly string[]) =>
 const TERMINAL_CONTROL = /[\u0000-\u0009\u000B-\u001F\u007F-\u009F]/;
 /** A mass mention Slack would act on: <!here>, <!channel>, <!everyone>, <!subteam^…>, or a bare @here… */
 const SLACK_PING = /<!|@(?:here|channel|everyone)/i;
-const ROCKETCHAT_PING = /@(?:all|here|channel|everyone)/i;
 
 /** Every platform's rendering of the reply: no terminal controls, no live mass mention, within limits. */
 function expectSafelyRendered(line: string, reply: Reply): void {
@@ -103,8 +104,8 @@ function expectSafelyRendered(line: string, reply: Reply): void {
   expect(slack.blocks.length, line).toBeLessThanOrEqual(50);
   const rocket = renderMessage(reply);
   expect(messageLength(rocket), line).toBeLessThanOrEqual(5000);
-  expect(rocket.msg, line).not.toMatch(ROCKETCHAT_PING);
-  for (const a of rocket.attachments) expect(JSON.stringify([a.title, a.text, a.fields, a.actions?.map((b) => b.text)]), line).not.toMatch(ROCKETCHAT_PING);
+  expect(rocket.msg, line).not.toMatch(LIVE_ROCKETCHAT_MASS_MENTION);
+  for (const a of rocket.attachments) expect(JSON.stringify([a.title, a.text, a.fields, a.actions?.map((b) => b.text)]), line).not.toMatch(LIVE_ROCKETCHAT_MASS_MENTION);
 }
 
 /** A friendly reply: any success, or a failure that says what went wrong (never the apology). */
@@ -139,7 +140,7 @@ describe('the router under random command lines', () => {
       )
       .map(([path, args, lead]) => `${lead}${path} ${args.join(' ')}`);
     let ran = 0;
-    fc.assert(
+    checkProperty(
       fc.property(line, fc.constantFrom('lead', 'bob', 'alice', 'newcomer'), fc.constantFrom(...PLATFORMS), (text, user, platform) => {
         // The same people typing in the shell, and strangers on the chat platforms (first sight: agents).
         const reply =
@@ -151,7 +152,8 @@ describe('the router under random command lines', () => {
       }),
       { numRuns: RUNS, seed: SEED },
     );
-    expect(ran).toBe(RUNS);
+    // The fixed run's cases all ran (the random run adds its own after them).
+    expect(ran).toBeGreaterThanOrEqual(RUNS);
     expectHealthyDatabase();
   });
 
@@ -165,7 +167,7 @@ describe('the router under random command lines', () => {
       fc.record({ kind: fc.constant('drop' as const), at: fc.nat() }),
       fc.record({ kind: fc.constant('append' as const), arg: fc.oneof(nastyText, mentions) }),
     );
-    fc.assert(
+    checkProperty(
       fc.property(fc.constantFrom(...examples), fc.array(mutation, { maxLength: 3 }), fc.constantFrom('lead', 'bob', 'alice'), (example, mutations, user) => {
         const parts = example.split(' ');
         for (const m of mutations) {
@@ -185,7 +187,7 @@ describe('the router under random command lines', () => {
   });
 
   it('answers raw random text (any unicode, control characters, unbalanced quotes) without a crash', () => {
-    fc.assert(
+    checkProperty(
       fc.property(fc.oneof(fc.string({ maxLength: 200, unit: 'binary' }), fc.string({ maxLength: 200, unit: 'grapheme' }), nastyText), (text) => {
         expectFriendly(text, desk.run(text, 'alice'));
       }),

@@ -5,6 +5,7 @@
  * state where SLA targets are never reached (which made every escalation fail).
  */
 import fc from 'fast-check';
+import { checkProperty } from '../doubles/property.js';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadCalendar } from '../../src/app/calendar.js';
@@ -118,7 +119,7 @@ describe('stored settings of any shape', () => {
     const value = fc.constantFrom(...keys).chain((key) => fc.tuple(fc.constant(key), fc.oneof({ weight: 3, arbitrary: SETTINGS[key]! }, { weight: 1, arbitrary: fc.jsonValue({ maxDepth: 3 }) })));
     const jobs = allJobs();
     const logger = pino({ level: 'silent' });
-    fc.assert(
+    checkProperty(
       fc.property(value, fc.constantFrom(...READERS), ([key, stored], command) => {
         desk.app.store.db.delete(teamSettings).run();
         store(key, stored);

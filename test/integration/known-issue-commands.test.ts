@@ -131,9 +131,13 @@ describe('/people and /whoami', () => {
 
   it('refuses agents and protects the last admin', () => {
     expect(desk.run('/people tier @amy t2', 'amy').title).toBe('Only leads and admins can change tiers.');
-    expect(desk.run('/people role @lead agent').title).toContain('last admin');
+    // @lead is an admin through DESKOPS_ADMINS: the environment decides, before any other rule.
+    const pinned = '@lead is an admin because DESKOPS_ADMINS names them: the environment decides their role, not /people role.';
+    expect(desk.run('/people role @lead agent').title).toBe(pinned);
     desk.run('/people role @amy admin');
-    expect(desk.run('/people role @lead agent').title).toBe('@lead is an admin through DESKOPS_ADMINS.');
+    expect(desk.run('/people role @lead agent').title).toBe(pinned);
+    desk.run('/people role @amy agent');
+    expect(desk.run('/people role @amy agent').title).toContain('already an agent');
     expect(desk.run('/people role @amy boss').title).toContain('is not a role');
     expect(desk.run('/people lst').title).toContain('Did you mean /people list?');
   });

@@ -11,6 +11,7 @@ import {
   unlinkTicket,
 } from '../../src/app/known-issues.js';
 import { KNOWN_ISSUE_FAMILY, listTaxonomy, tagsOfTicket } from '../../src/app/tags.js';
+import { tagTaxonomy, tagTicket } from '../../src/app/ticket-tagging.js';
 import { knownIssues, tags, tickets } from '../../src/store/schema.js';
 import { auditActions, auditTrail } from '../doubles/audit.js';
 import { actAs, createTestApp, type TestApp } from '../doubles/context.js';
@@ -217,8 +218,18 @@ describe('setKnownIssueStatus', () => {
 
   it('keeps known-issue tags out of the taxonomy agents pick from', () => {
     createKnownIssue(ctx, { title: 'Login loop' });
-    linkTickets(ctx, 1, newTickets(1));
-    expect(listTaxonomy(t.app).some((x) => x.family === KNOWN_ISSUE_FAMILY)).toBe(true); // listTaxonomy is raw
+    const [linked, other] = newTickets(2);
+    linkTickets(ctx, 1, [linked!]);
+    // The tag exists (linking made it), so leaving it out below is a choice, not an empty table.
+    expect(listTaxonomy(t.app).map((tag) => `${tag.family}:${tag.name}`)).toContain(`${KNOWN_ISSUE_FAMILY}:1-login-loop`);
+    // What agents pick from (/ticket tags, by family or whole) does not offer it...
+    expect(tagTaxonomy(t.app).map((group) => group.family)).not.toContain(KNOWN_ISSUE_FAMILY);
+    expect(tagTaxonomy(t.app).flatMap((group) => group.tags).map((tag) => tag.name)).not.toContain('1-login-loop');
+    expect(thrown(() => tagTaxonomy(t.app, KNOWN_ISSUE_FAMILY)).code).toBe('INVALID');
+    // ...and typing it by hand is refused with the command that does it.
+    const typed = thrown(() => tagTicket(ctx, other!, [{ family: KNOWN_ISSUE_FAMILY, value: '1-login-loop' }]));
+    expect(typed.hint).toContain(`/known-issue link <n> ${other}`);
+    expect(knownTagsOf(other!)).toEqual([]);
   });
 });
 

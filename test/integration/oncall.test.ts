@@ -7,12 +7,12 @@ import { acknowledge, advanceLadder, startOncallLadder } from '../../src/app/onc
 import { addOverride, currentOnCall, removeOverride, setRotation } from '../../src/app/oncall.js';
 import { writeSetting } from '../../src/app/team-settings.js';
 import { buildRegistry } from '../../src/commands/index.js';
-import { registerOncallCommands } from '../../src/commands/oncall.js';
 import { createRouter, type Router } from '../../src/commands/router.js';
+import { oncallHandoffJob } from '../../src/jobs/oncall-handoff.js';
 import { oncallLadderJob } from '../../src/jobs/oncall-ladder.js';
 import type { JobContext } from '../../src/jobs/job.js';
-import { oncallEscalations, outbox } from '../../src/store/schema.js';
-import { auditActions } from '../doubles/audit.js';
+import { comments, oncallEscalations, outbox, tickets } from '../../src/store/schema.js';
+import { auditActions, auditTrail } from '../doubles/audit.js';
 import { actAs, createTestApp, type TestApp } from '../doubles/context.js';
 import { replyText } from '../doubles/deskops.js';
 import { insertTicket } from '../doubles/tickets.js';
@@ -72,11 +72,11 @@ describe('rotations, overrides and contacts', () => {
     expect(thrown(() => setRotation(lead, { members: ['@alice'], handoffTime: '25:00' })).code).toBe('INVALID');
   });
 
-  it('lets leads and the person themselves add overrides, whole days included', () => {
+  it('lets leads and the person on call add overrides, whole days included', () => {
     setRotation(lead, { members: ['@alice', '@bob'] });
-    const { override } = addOverride(bob, { mention: 'me', from: '2026-03-04', to: '2026-03-05' });
+    const { override } = addOverride(alice, { mention: '@bob', from: '2026-03-04', to: '2026-03-05' });
     expect(override).toMatchObject({ startsAt: new Date('2026-03-03T23:00:00Z'), endsAt: new Date('2026-03-05T23:00:00Z') });
-    expect(thrown(() => addOverride(bob, { mention: '@alice', from: '2026-03-10', to: '2026-03-11' })).code).toBe('FORBIDDEN');
+    expect(thrown(() => addOverride(alice, { mention: '@dave', from: '2026-03-10', to: '2026-03-11' })).code).toBe('FORBIDDEN');
     addOverride(lead, { mention: '@dave', from: 'now', to: '2026-03-02T18:00' });
     at(60);
     expect(currentOnCall(t.app)!.current).toMatchObject({ personId: personId(dave), viaOverride: true, until: new Date('2026-03-02T17:00:00Z') });
@@ -88,8 +88,8 @@ describe('rotations, overrides and contacts', () => {
   it('removes an override for its person, its creator or a lead; never one that is over', () => {
     setRotation(lead, { members: ['@alice', '@bob'] });
     const byLead = addOverride(lead, { mention: '@dave', from: 'now', to: '2026-03-02T18:00' }).override;
-    const own = addOverride(bob, { mention: 'me', from: '2026-03-04', to: '2026-03-05' }).override;
-    expect(thrown(() => removeOverride(alice, own.id)).code).toBe('FORBIDDEN');
+    const own = addOverride(alice, { mention: '@bob', from: '2026-03-04', to: '2026-03-05' }).override;
+    expect(thrown(() => removeOverride(dave, own.id)).code).toBe('FORBIDDEN');
     expect(removeOverride(bob, own.id)).toMatchObject({ id: own.id, personId: personId(bob) });
     expect(thrown(() => removeOverride(bob, own.id)).code).toBe('NOT_FOUND');
     at(60);
@@ -184,7 +184,7 @@ describe('the acknowledgement ladder', () => {
     expect(tickAt(120).queued).toBe(0);
 
     at(95);
-    expect(acknowledge(alice, ticketId)).toEqual({ kind: 'acknowledged', escalationId: started.escalationId, ticketId, step: 'called', afterMs: 95 * MINUTE, by: '@alice' });
+    expect(acknowledge(alice, ticketId)).toEqual({ kind: 'acknowledged', escalationId: started.escalationId, ticketId, step: 'called', afterMs: 95 * MINUTE, by: '@alice', assigned: true });
     const [ackNotice, ackHook] = outboxRows().slice(4);
     expect(ackNotice).toMatchObject({ channel: 'role:helpdesk', dedupeKey: `oncall:${started.escalationId}:ack` });
     expect(replyText(ackNotice!.payload as never)).toContain('acknowledged by @alice after 1 h 35 min');
@@ -282,10 +282,7 @@ describe('/oncall commands', () => {
 
   beforeEach(() => {
     setUp();
-    const registry = buildRegistry();
-    // Until src/commands/index.ts registers /oncall, add it here.
-    if (!registry.familyOf('oncall')) registerOncallCommands(registry);
-    router = createRouter({ registry, app: t.app, logger: pino({ level: 'silent' }) });
+    router = createRouter({ registry: buildRegistry(), app: t.app, logger: pino({ level: 'silent' }) });
   });
 
   it('walks a team through setting up on-call', () => {
@@ -343,5 +340,182 @@ describe('/oncall commands', () => {
     expect(say('/oncall ladder')).toContain('Page after 60 min');
     expect(say('/oncall ladder ack:30', 'alice')).toContain('Only leads and admins');
     expect(say('/oncall ladder ack:30 call:15')).toContain('Page after 30 min without an acknowledgement (major outages at once); call 15 min after the page.');
+  });
+});
+
+describe('the ladder follows whoever is on call when each step fires', () => {
+  /** Monday 9 March 2026, 10:00 in Berlin: carol hands the week to dave. */
+  const HANDOFF = new Date('2026-03-09T09:00:00Z');
+  const atOffset = (minutes: number) => new Date(HANDOFF.getTime() + minutes * MINUTE);
+  const tickHandoffAt = (minutes: number) => {
+    t.clock.set(atOffset(minutes));
+    const job = { ...jobContext() };
+    return { ladder: oncallLadderJob.run(job, atOffset(minutes)), handoff: oncallHandoffJob.run(job, atOffset(minutes)) };
+  };
+  let carol: RequestContext;
+  let ticketId: number;
+  beforeEach(() => {
+    setUp();
+    carol = actAs(t.app, 'carol');
+    setRotation(lead, { members: ['@carol', '@dave'] });
+    setContact(carol, 'phone', '+49 30 111');
+    setContact(dave, 'phone', '+49 30 222');
+    ticketId = insertTicket(t.app, { title: 'Checkout is down', tier: 'oncall', priority: 'high' }).id;
+    t.clock.set(atOffset(-10)); // 09:50 Berlin, carol on call
+  });
+
+  it('pages and calls the person who took over at the hand-off, not the one stored at escalation', () => {
+    const started = startOncallLadder(bob, ticketId, { major: false });
+    expect(started.oncall).toBe(personId(carol));
+    tickHandoffAt(50); // 10:50: the page is due
+    const page = outboxRows().find((r) => r.dedupeKey === `oncall:${started.escalationId}:page`)!;
+    expect(replyText(page.payload as never)).toContain(`@dave, please acknowledge #${ticketId}`);
+    expect(page.mentions).toEqual([personId(dave)]);
+    expect(outboxRows().find((r) => r.dedupeKey.endsWith(':page:webhook'))!.payload).toMatchObject({ oncall: { handle: 'dave' }, backup: { handle: 'carol' } });
+    tickHandoffAt(80); // 11:20: the call step
+    const call = outboxRows().find((r) => r.dedupeKey === `oncall:${started.escalationId}:call`)!;
+    const text = replyText(call.payload as never);
+    expect(text).toContain('On call: @dave');
+    expect(text).toContain('phone: +49 30 222');
+    expect(text).toContain('Backup: @carol');
+    expect(call.mentions).toEqual([personId(dave), personId(carol)]);
+    expect(escalation(started.escalationId)).toMatchObject({ oncallPersonId: personId(dave), backupPersonId: personId(carol) });
+  });
+
+  it('pages whoever an override put on call in between', () => {
+    startOncallLadder(bob, ticketId, { major: false });
+    t.clock.set(atOffset(20));
+    addOverride(lead, { mention: '@alice', from: 'now', to: '2026-03-09T18:00' });
+    tickHandoffAt(50);
+    const page = outboxRows().find((r) => r.dedupeKey.endsWith(':page'))!;
+    expect(replyText(page.payload as never)).toContain(`@alice, please acknowledge #${ticketId}`);
+  });
+
+  it('tells the new on-call person at the hand-off which open items they inherit, once', () => {
+    const open = startOncallLadder(bob, ticketId, { major: false });
+    const otherId = insertTicket(t.app, { title: 'Search is slow', tier: 'oncall' }).id;
+    startOncallLadder(bob, otherId, { major: false });
+    t.clock.set(atOffset(-5));
+    acknowledge(carol, otherId);
+    expect(tickHandoffAt(-1).handoff.queued).toBe(0);
+    expect(tickHandoffAt(0).handoff.queued).toBe(1);
+    const notice = outboxRows().find((r) => r.dedupeKey.startsWith('oncall:handoff:'))!;
+    expect(notice).toMatchObject({ channel: 'role:support-dev', mentions: [personId(dave)] });
+    const text = replyText(notice.payload as never);
+    expect(text).toContain('On-call hand-off: @dave takes over from @carol');
+    expect(text).toContain(`#${ticketId} Checkout is down`);
+    expect(text).not.toContain('Search is slow');
+    expect(text).toContain(`[Acknowledge #${ticketId}] /oncall ack ${ticketId}`);
+    expect(tickHandoffAt(1).handoff.queued).toBe(0);
+    expect(escalation(open.escalationId).acknowledgedAt).toBeNull();
+  });
+
+  it('says so when the new person inherits nothing, and announces hand-backs after an override', () => {
+    t.clock.set(atOffset(-120));
+    addOverride(lead, { mention: '@alice', from: '2026-03-09T08:00', to: '2026-03-09T09:00' });
+    expect(tickHandoffAt(-120).handoff.queued).toBe(1); // 08:00 Berlin: alice covers for carol
+    expect(tickHandoffAt(-60).handoff.queued).toBe(1); // 09:00: back to carol
+    expect(tickHandoffAt(0).handoff.queued).toBe(1); // 10:00: dave's week
+    const notices = outboxRows().filter((r) => r.dedupeKey.startsWith('oncall:handoff:')).map((r) => replyText(r.payload as never));
+    expect(notices[0]).toContain('@alice takes over from @carol');
+    expect(notices[1]).toContain('@carol takes over from @alice');
+    expect(notices[2]).toContain('No open on-call items to take over.');
+  });
+
+  it('posts no hand-off for the shift a rotation starts with', () => {
+    t.clock.set(START);
+    const fresh = createTestApp({ now: START, settings: { timeZone: 'Europe/Berlin' } });
+    try {
+      const boss = actAs(fresh.app, 'lead', 'lead');
+      actAs(fresh.app, 'carol');
+      setRotation(boss, { members: ['@carol'] });
+      expect(oncallHandoffJob.run({ ...fresh.app, logger: pino({ level: 'silent' }) }, new Date(START.getTime() + MINUTE)).queued).toBe(0);
+    } finally {
+      fresh.close();
+    }
+  });
+});
+
+describe('acknowledging', () => {
+  let carol: RequestContext;
+  let ticketId: number;
+  beforeEach(() => {
+    setUp();
+    carol = actAs(t.app, 'carol');
+    setRotation(lead, { members: ['@alice', '@bob', '@carol'] });
+    ticketId = insertTicket(t.app, { title: 'Checkout is down', tier: 'oncall' }).id;
+  });
+
+  it('is for the person on call, the backup or a lead; anyone else is refused and nothing stops', () => {
+    const { escalationId } = startOncallLadder(dave, ticketId, { major: false });
+    const refusal = thrown(() => acknowledge(carol, ticketId));
+    expect(refusal.code).toBe('FORBIDDEN');
+    expect(refusal.message).toBe(`Only the person on call (@alice), the backup (@bob) or a lead can acknowledge #${ticketId}.`);
+    expect(refusal.hint).toContain('/oncall');
+    expect(escalation(escalationId).acknowledgedAt).toBeNull();
+    expect(acknowledge(bob, ticketId)).toMatchObject({ kind: 'acknowledged', by: '@bob' });
+    const second = insertTicket(t.app, { title: 'Login is down', tier: 'oncall' }).id;
+    startOncallLadder(dave, second, { major: false });
+    expect(acknowledge(lead, second)).toMatchObject({ kind: 'acknowledged', by: '@lead' });
+  });
+
+  it('writes who acknowledged and how long after the page as an internal note, and takes the unassigned ticket', () => {
+    startOncallLadder(dave, ticketId, { major: false });
+    tickAt(60);
+    at(82);
+    acknowledge(alice, ticketId);
+    const notes = t.app.store.db.select().from(comments).where(eq(comments.ticketId, ticketId)).all();
+    expect(notes.map((n) => [n.visibility, n.body])).toContainEqual(['internal', 'On-call: acknowledged by @alice at 11:22 (Europe/Berlin), 22 min after the page.']);
+    const ticket = t.app.store.db.select().from(tickets).where(eq(tickets.id, ticketId)).get()!;
+    expect(ticket.assigneeId).toBe(personId(alice));
+    expect(auditActions(t.app, 'ticket', ticketId)).toEqual(expect.arrayContaining(['comment.note', 'ticket.assigned']));
+  });
+
+  it('says "after the escalation" before any page, and leaves an assigned ticket with its assignee', () => {
+    t.app.store.db.update(tickets).set({ assigneeId: personId(dave) }).where(eq(tickets.id, ticketId)).run();
+    startOncallLadder(dave, ticketId, { major: false });
+    at(5);
+    acknowledge(alice, ticketId);
+    const body = t.app.store.db.select().from(comments).where(eq(comments.ticketId, ticketId)).get()!.body;
+    expect(body).toBe('On-call: acknowledged by @alice at 10:05 (Europe/Berlin), 5 min after the escalation (before the page).');
+    expect(t.app.store.db.select().from(tickets).where(eq(tickets.id, ticketId)).get()!.assigneeId).toBe(personId(dave));
+  });
+});
+
+describe('overrides: who may put whom on call', () => {
+  beforeEach(() => {
+    setUp();
+    setRotation(lead, { members: ['@alice', '@bob'] }); // alice this week, bob next week
+  });
+
+  it('lets the person on call hand their own shift to someone', () => {
+    expect(addOverride(alice, { mention: '@dave', from: '2026-03-04', to: '2026-03-05' }).override.personId).toBe(personId(dave));
+  });
+
+  it("refuses an agent who puts themselves, or someone else, over another person's shift", () => {
+    const self = thrown(() => addOverride(bob, { mention: 'me', from: '2026-03-04', to: '2026-03-05' }));
+    expect(self.code).toBe('FORBIDDEN');
+    expect(self.message).toBe('Only leads, or the person on call then, can change who is on call: @alice is on call for that period.');
+    expect(self.hint).toContain('Ask @alice');
+    expect(thrown(() => addOverride(dave, { mention: '@bob', from: '2026-03-04', to: '2026-03-05' })).code).toBe('FORBIDDEN');
+    // Over a period that is partly alice's and partly bob's, bob is not the only one replaced.
+    expect(thrown(() => addOverride(bob, { mention: '@dave', from: '2026-03-08', to: '2026-03-10' })).message).toContain('@alice');
+  });
+
+  it('lets a lead put anyone on call at any time', () => {
+    expect(addOverride(lead, { mention: '@dave', from: '2026-03-04', to: '2026-03-12' }).override.personId).toBe(personId(dave));
+  });
+
+  it('audits the refusals of /oncall override and /oncall ack as access.denied', () => {
+    const registry = buildRegistry();
+    const router = createRouter({ registry, app: t.app, logger: pino({ level: 'silent' }) });
+    const reply = router.handle({ platform: 'shell', user: { externalId: 'bob', handle: 'bob' }, channel: null, thread: null, text: '/oncall override me 2026-03-04 2026-03-05' });
+    expect(reply.tone).toBe('error');
+    expect(auditTrail(t.app, 'person', personId(bob)).at(-1)).toMatchObject({ action: 'access.denied', after: { command: 'oncall override' } });
+    const ackTicket = insertTicket(t.app, { tier: 'oncall' }).id;
+    startOncallLadder(lead, ackTicket, { major: false });
+    const ack = router.handle({ platform: 'shell', user: { externalId: 'dave', handle: 'dave' }, channel: null, thread: null, text: `/oncall ack ${ackTicket}` });
+    expect(ack.title).toMatch(/^Only the person on call \(@alice\)/);
+    expect(auditTrail(t.app, 'person', personId(dave)).at(-1)).toMatchObject({ action: 'access.denied', after: { command: 'oncall ack' } });
   });
 });

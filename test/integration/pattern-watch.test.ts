@@ -12,6 +12,7 @@ import { runPatternWatch } from '../../src/jobs/pattern-watch.js';
 import { ACTIVE_STATUSES } from '../../src/domain/lifecycle.js';
 import { ACTIVE_STATUS_CONDITION, outbox, tickets } from '../../src/store/schema.js';
 import { createTestDesk, type TestDesk } from '../doubles/deskops.js';
+import type { Reply } from '../../src/views/reply.js';
 
 const opened: TestDesk[] = [];
 afterEach(() => opened.splice(0).forEach((d) => d.dispose()));
@@ -45,6 +46,10 @@ describe('pattern watch', () => {
     expect(runPatternWatch(jobs(d), d.clock.now())).toMatchObject({ queued: 1 });
     const [key] = keysLike(d, 'pattern:');
     expect(key).toMatch(/^pattern:authentication:bug:1$/);
+    // The button is a template: only a person can name the problem ("KI-1: Authentication bug:" otherwise).
+    const suggestion = d.app.store.db.select().from(outbox).all().find((row) => row.dedupeKey === key)!.payload as Reply;
+    expect(suggestion.buttons).toEqual([{ label: 'Create known issue', command: '/known-issue new', needs: '<title>' }]);
+    expect(suggestion.text).toContain('/known-issue link <n> 1 2 3');
     // A fourth one in the same day, and later runs: the cluster was already suggested.
     authBug(d, 'Login broken after update');
     d.clock.set(new Date(d.clock.now().getTime() + 15 * 60_000));

@@ -74,7 +74,7 @@ describe('setPersonTier', () => {
 
 describe('whoAmI', () => {
   it('reads the acting person fresh', () => {
-    expect(whoAmI(agent)).toEqual({ handle: 'amy', displayName: 'amy', role: 'agent', tier: null, platform: 'shell' });
+    expect(whoAmI(agent)).toEqual({ handle: 'amy', displayName: 'amy', role: 'agent', tier: null, platform: 'shell', timeZone: null });
     setPersonTier(lead, '@amy', 't1');
     expect(whoAmI(agent).tier).toBe('t1');
   });

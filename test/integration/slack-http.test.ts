@@ -193,6 +193,22 @@ describe('Slack HTTP mode', () => {
     expect(h.api.callsTo('response/esc')).toHaveLength(0);
   });
 
+  it('answers a template button without a form with what to type, and runs nothing', async () => {
+    const h = await start();
+    await h.slack.ready;
+    await postToSlackEndpoint(h.events, slashCommandBody({ command: '/known-issue', text: 'new "Login loop"', response_url: h.responseUrl('ki'), trigger_id: 'trig-ki' }), { secret: SECRET });
+    const created = await h.response('ki');
+    const link = (created.args.blocks as { type: string; elements?: { action_id: string; value: string }[] }[])
+      .flatMap((b) => (b.type === 'actions' ? (b.elements ?? []) : []))
+      .find((e) => e.value.startsWith('/known-issue link'));
+    expect(link).toMatchObject({ action_id: expect.stringMatching(/^deskops:tpl:\d+$/), value: '/known-issue link 1 <ticket>...' });
+    const press = blockActionsBody({ action_id: link!.action_id, value: link!.value, user_id: 'U0ALICE', user_name: 'alice', trigger_id: 'trig-link', response_url: h.responseUrl('link') });
+    expect((await postToSlackEndpoint(h.events, press, { secret: SECRET })).status).toBe(200);
+    const answer = await h.response('link');
+    expect(answer.args).toMatchObject({ response_type: 'ephemeral', text: 'Finish this command and send it: `/known-issue link 1 <ticket>...`' });
+    expect(h.api.callsTo('views.open')).toHaveLength(0);
+  });
+
   describe('rejects with 401 and changes nothing', () => {
     const body = (h: Harness) => slashCommandBody({ command: '/ticket', text: 'new "Forged"', response_url: h.responseUrl('forged'), trigger_id: 'trig-forged' });
     const cases: [string, (h: Harness) => Parameters<typeof postToSlackEndpoint>[2]][] = [

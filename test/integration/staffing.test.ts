@@ -1,5 +1,5 @@
 /**
- * DOMAIN's staffing rule, automated: once Tuesday has ended, if T4 missed the green SLA this week
+ * The staffing rule of docs/workflow.md, automated: once Tuesday has ended, if T4 missed the green SLA this week
  * while on-call escalations ran, the leads' channel is told to ask leadership for an extra
  * engineer, once per week.
  */

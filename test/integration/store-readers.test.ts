@@ -73,10 +73,10 @@ describe('prepared reads', () => {
     const parent = insertTicket(t.app, { title: 'Parent', createdBy: 1 });
     const child = insertTicket(t.app, { title: 'Child', parentId: parent.id, assigneeId: 1 });
     const card = ticketDetail(t.app, child.id);
-    expect(card.parent).toEqual({ id: parent.id, title: 'Parent' });
+    expect(card.parent).toEqual({ id: parent.id, title: 'Parent', kind: 'split' });
     expect(card.assignee).toBe('@alice');
     expect(card.createdBy).toBeNull();
-    expect(ticketDetail(t.app, parent.id).children).toEqual([{ id: child.id, title: 'Child', status: 'open' }]);
+    expect(ticketDetail(t.app, parent.id).children).toEqual([{ id: child.id, title: 'Child', status: 'open', kind: 'split' }]);
     expect(ticketDetail(t.app, parent.id).createdBy).toBe('@alice');
     expect(card.awaitingAck).toBe(false);
   });

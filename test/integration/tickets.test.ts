@@ -240,6 +240,10 @@ describe('split and hand-off', () => {
 describe('escalation', () => {
   beforeEach(() => desk.run('/ticket new "SSO loop" area:Authentication type:Bug'));
 
+  it('offers Escalate on the card as a template that names the missing question', () => {
+    expect(desk.run('/ticket show 1').buttons).toContainEqual({ label: 'Escalate', command: '/escalate 1', needs: '<question>' });
+  });
+
   it('moves up one tier, clears the assignee and writes the questions as headers', () => {
     desk.run('/ticket assign 1 @alice');
     const reply = desk.run('/escalate 1 Why does SSO loop? | Which log shows it?', 'alice');
@@ -255,6 +259,7 @@ describe('escalation', () => {
     desk.run('/escalate 1 to:oncall Everything is down');
     expect(ticket(1).tier).toBe('oncall');
     expect(desk.app.store.db.select().from(outbox).all().some((n) => n.channel === 'role:helpdesk')).toBe(true);
+    expect(desk.run('/ticket show 1').buttons?.find((b) => b.label === 'Escalate')).toBeUndefined();
     const card = desk.say('/ticket show 1');
     expect(card).toContain('[Acknowledge] /oncall ack 1');
     expect(card).not.toContain('SLA:');

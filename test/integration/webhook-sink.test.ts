@@ -78,7 +78,7 @@ describe('webhook sink', () => {
   });
 
   it('drops the rows when no webhook is configured', async () => {
-    expect(await failureOf(createWebhookSink({ url: undefined }).post('webhook:page', page, rows))).toMatchObject({ drop: true, message: 'no webhook configured' });
+    expect(await failureOf(createWebhookSink({ url: undefined }).post('webhook:page', page, rows))).toMatchObject({ drop: true, message: 'no webhook configured (DESKOPS_PAGE_WEBHOOK is not set)' });
   });
 
   it('reads Retry-After as seconds or as an HTTP date', () => {

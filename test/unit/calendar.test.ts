@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import { checkProperty } from '../doubles/property.js';
 import { describe, expect, it } from 'vitest';
 import {
   addBusinessTime,
@@ -360,7 +361,7 @@ const describeCase = (c: Case) => `${c.cal.timeZone} ${iso(new Date(c.from))} ->
 
 describe('against the minute-by-minute oracle', () => {
   it('generates only valid calendars', () => {
-    fc.assert(
+    checkProperty(
       fc.property(caseArb(10), ({ cal }) => {
         expect(calendarSchema.safeParse(cal).success).toBe(true);
       }),
@@ -392,15 +393,15 @@ describe('against the minute-by-minute oracle', () => {
   };
 
   it('agrees on spans up to 2 days (between, add, isWorking, nextWorking)', () => {
-    fc.assert(fc.property(caseArb(2), agreesWithOracle), { numRuns: 700 });
+    checkProperty(fc.property(caseArb(2), agreesWithOracle), { numRuns: 700 });
   });
 
   it('agrees on spans up to 10 days (between, add, isWorking, nextWorking)', () => {
-    fc.assert(fc.property(caseArb(10), agreesWithOracle), { numRuns: 150 });
+    checkProperty(fc.property(caseArb(10), agreesWithOracle), { numRuns: 150 });
   });
 
   it('isWorkingInstant matches the oracle at single minutes', () => {
-    fc.assert(
+    checkProperty(
       fc.property(caseArb(0), ({ cal, from }) => {
         expect(isWorkingInstant(cal, new Date(from))).toBe(oracleWorking(cal, from));
       }),
@@ -414,7 +415,7 @@ describe('algebraic properties', () => {
   const instantArb = (c: Case) => fc.integer({ min: c.from, max: c.to });
 
   it('is additive: between(a, b) + between(b, c) = between(a, c)', () => {
-    fc.assert(
+    checkProperty(
       fc.property(
         caseArb(30).chain((c) => fc.tuple(fc.constant(c), instantArb(c), instantArb(c), instantArb(c))),
         ([{ cal }, x, y, z]) => {
@@ -429,7 +430,7 @@ describe('algebraic properties', () => {
   });
 
   it('is monotonic in both arguments', () => {
-    fc.assert(
+    checkProperty(
       fc.property(
         caseArb(30).chain((c) => fc.tuple(fc.constant(c), instantArb(c), instantArb(c))),
         ([{ cal, from, to }, x, y]) => {
@@ -443,7 +444,7 @@ describe('algebraic properties', () => {
   });
 
   it('addBusinessTime inverts businessTimeBetween and lands on the first instant with that much time', () => {
-    fc.assert(
+    checkProperty(
       fc.property(
         caseArb(30).chain((c) => fc.tuple(fc.constant(c), instantArb(c), instantArb(c))),
         ([{ cal }, x, y]) => {
@@ -460,7 +461,7 @@ describe('algebraic properties', () => {
   });
 
   it('addBusinessTime is monotonic in the amount', () => {
-    fc.assert(
+    checkProperty(
       fc.property(caseArb(0), fc.double({ min: 0, max: 1, noNaN: true }), fc.double({ min: 0, max: 1, noNaN: true }), ({ cal, from }, x, y) => {
         // Up to three weeks' worth of working time, so sparse calendars stay within reach.
         const weekly = Object.values(cal.hours).reduce((sum, day) => sum + day.reduce((s, i) => s + (clockMinutes(i.end) - clockMinutes(i.start)) * MIN, 0), 0);

@@ -4,6 +4,7 @@
  * of them may throw anything but its own refusal, and every refusal names what was wrong.
  */
 import fc from 'fast-check';
+import { checkProperty } from '../doubles/property.js';
 import { describe, expect, it } from 'vitest';
 import type { z } from 'zod';
 import { UsageError } from '../../src/app/errors.js';
@@ -14,7 +15,7 @@ import { ConfigError, loadConfig } from '../../src/config.js';
 import { calendarSchema, defaultCalendar } from '../../src/domain/calendar.js';
 import { businessDurationSchema, DEFAULT_SLA_POLICY, slaPolicySchema } from '../../src/domain/sla.js';
 import { DEFAULT_TIMER_POLICY, timerPolicySchema } from '../../src/domain/status-timers.js';
-import { digestScheduleSchema } from '../../src/jobs/weekly-digest.js';
+import { digestScheduleSchema } from '../../src/domain/digest-schedule.js';
 import { normalizeRequester } from '../../src/adapters/slack/interactions/ticket-modal.js';
 import { metaString, quoteArg, readMetadata } from '../../src/adapters/slack/interactions/common.js';
 import { selectedValue, selectedValues, textValue, type ViewValues } from '../../src/adapters/slack/interactions/view-state.js';
@@ -57,7 +58,7 @@ describe('stored-setting schemas', () => {
   for (const [name, schema, valid] of SCHEMAS) {
     it(`${name}: accepts its default, and refuses anything else with named issues, never a throw`, () => {
       expect(schema.safeParse(valid).success).toBe(true);
-      fc.assert(
+      checkProperty(
         fc.property(fc.oneof(anyValue, mutated(valid)), (value) => {
           const parsed = schema.safeParse(value);
           if (!parsed.success) {
@@ -86,7 +87,7 @@ describe('the environment schema', () => {
   const env = fc.dictionary(fc.constantFrom(...VARIABLES), fc.oneof(plausible, fc.string({ maxLength: 40, unit: 'binary' })), { maxKeys: 8 });
 
   it('turns any environment into a Config or a ConfigError naming each bad variable', () => {
-    fc.assert(
+    checkProperty(
       fc.property(env, (vars) => {
         try {
           const config = loadConfig({ DESKOPS_DB: '/tmp/never-opened.db', ...vars });
@@ -117,7 +118,7 @@ describe('Slack payload readers', () => {
   );
 
   it('read text, selects and multi-selects from any view state without throwing, and only ever return strings', () => {
-    fc.assert(
+    checkProperty(
       fc.property(viewValues, fc.constantFrom('title', 'priority', 'tags', 'missing'), (values, block) => {
         const state = values as ViewValues;
         const text = textValue(state, block);
@@ -132,7 +133,7 @@ describe('Slack payload readers', () => {
   });
 
   it('read private_metadata of any shape as an object, and its strings as strings', () => {
-    fc.assert(
+    checkProperty(
       fc.property(fc.oneof(fc.string({ unit: 'binary' }), anyValue.map((v) => { try { return JSON.stringify(v); } catch { return '{'; } })), (raw) => {
         const meta = readMetadata(raw);
         expect(typeof meta).toBe('object');
@@ -147,7 +148,7 @@ describe('Slack payload readers', () => {
   });
 
   it('normalize any requester text to an @handle, an email address or nothing', () => {
-    fc.assert(
+    checkProperty(
       fc.property(fc.oneof(fc.string({ unit: 'binary', maxLength: 100 }), fc.emailAddress(), fc.constantFrom('@jane', '<@U123|jane>', '<!here>', '@here', 'a@b')), (raw) => {
         const value = normalizeRequester(raw);
         if (value !== undefined) expect(value.startsWith('@') || value.includes('@')).toBe(true);
@@ -157,7 +158,7 @@ describe('Slack payload readers', () => {
   });
 
   it('quote any free text so the lexer reads it back as exactly one argument, unchanged', () => {
-    fc.assert(
+    checkProperty(
       fc.property(fc.string({ unit: 'binary', maxLength: 200 }), (text) => {
         const tokens = tokenize(quoteArg(text));
         expect(tokens).toHaveLength(1);
@@ -179,7 +180,7 @@ describe('command-argument parsers', () => {
   ];
   for (const [name, parse] of parsers) {
     it(`${name}: a value, or a UsageError with a reason`, () => {
-      fc.assert(
+      checkProperty(
         fc.property(raw, (value) => {
           try {
             parse(value);

@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import { checkProperty } from '../doubles/property.js';
 import { describe, expect, it } from 'vitest';
 import {
   STATUS_PAGE_THRESHOLD,
@@ -27,11 +28,12 @@ describe('knownIssueTagName', () => {
   });
 
   it('always yields a slug that starts with the number', () => {
-    fc.assert(
+    checkProperty(
       fc.property(fc.integer({ min: 1, max: 1_000_000 }), fc.string({ maxLength: 300 }), (n, title) => {
         const tag = knownIssueTagName(n, title);
         expect(tag).toMatch(new RegExp(`^${n}-[a-z0-9]+(-[a-z0-9]+){0,2}$`));
       }),
+      { numRuns: 100 },
     );
   });
 });
@@ -67,19 +69,21 @@ describe('thresholdCrossed', () => {
   });
 
   it('fires each threshold exactly once when tickets are linked one by one', () => {
-    fc.assert(
+    checkProperty(
       fc.property(fc.integer({ min: 7, max: 50 }), (total) => {
         const crossed = Array.from({ length: total }, (_, i) => thresholdCrossed(i, i + 1)).filter(Boolean);
         expect(crossed).toEqual(['tracked', 'status-page']);
       }),
+      { numRuns: 100 },
     );
   });
 
   it('never fires when the count does not grow', () => {
-    fc.assert(
+    checkProperty(
       fc.property(fc.nat(100), fc.nat(100), (a, b) => {
         expect(thresholdCrossed(Math.max(a, b), Math.min(a, b))).toBeUndefined();
       }),
+      { numRuns: 100 },
     );
   });
 });

@@ -1,7 +1,9 @@
 import fc from 'fast-check';
+import { checkProperty } from '../doubles/property.js';
 import { describe, expect, it } from 'vitest';
 import {
   DEFAULT_LADDER_POLICY,
+  holdersBetween,
   ladderStep,
   lastHandoff,
   parseClockTime,
@@ -103,7 +105,7 @@ describe('weekly shifts in the team zone', () => {
 
   it('holds for random instants: the shift contains the instant and starts at the hand-off wall time', () => {
     const zones = ['Europe/Berlin', 'America/New_York', 'Australia/Lord_Howe', 'Pacific/Chatham', 'America/St_Johns', 'UTC'];
-    fc.assert(
+    checkProperty(
       fc.property(
         fc.constantFrom(...zones),
         fc.integer({ min: 1, max: 7 }),
@@ -189,6 +191,21 @@ describe('who is on call', () => {
     const overrides = [override(10, 9, '2026-03-03T00:00:00Z', '2026-03-04T00:00:00Z')];
     expect(whoIsOnCall(rotation, [], overrides, at('2026-03-02T12:00:00Z'))).toMatchObject({ personId: null, backupPersonId: null });
     expect(whoIsOnCall(rotation, [], overrides, at('2026-03-03T12:00:00Z'))).toMatchObject({ personId: 9, backupPersonId: null });
+  });
+});
+
+describe('who an override would replace', () => {
+  const berlin = mondayTen('Europe/Berlin', '2026-03-02T09:00:00Z');
+
+  it('names everyone on call at some point of the period, overrides applied, nobody for gaps', () => {
+    expect(holdersBetween(berlin, [1, 2], [], at('2026-03-03T00:00:00Z'), at('2026-03-04T00:00:00Z'))).toEqual([1]);
+    // Across the Monday hand-off: both.
+    expect(holdersBetween(berlin, [1, 2], [], at('2026-03-08T00:00:00Z'), at('2026-03-10T00:00:00Z'))).toEqual([1, 2]);
+    // An override in the middle of 1's week replaces 1 there, and is replaced in turn.
+    const cover = [override(7, 3, '2026-03-04T00:00:00Z', '2026-03-05T00:00:00Z')];
+    expect(holdersBetween(berlin, [1, 2], cover, at('2026-03-04T06:00:00Z'), at('2026-03-04T07:00:00Z'))).toEqual([3]);
+    expect(holdersBetween(berlin, [1, 2], cover, at('2026-03-03T23:00:00Z'), at('2026-03-04T01:00:00Z'))).toEqual([1, 3]);
+    expect(holdersBetween(berlin, [], [], at('2026-03-03T00:00:00Z'), at('2026-03-04T00:00:00Z'))).toEqual([null]);
   });
 });
 

@@ -169,6 +169,11 @@ describe('renderText (plain)', () => {
     expect(renderText(reply)).toBe('ℹ Next\n  → Escalate: /escalate 1 "why *this*?"');
   });
 
+  it('shows a template button as the command to complete, naming the missing part', () => {
+    const reply = info('Next', { buttons: [{ label: 'Escalate', command: '/escalate 42', needs: '<question>' }] });
+    expect(renderText(reply)).toBe('ℹ Next\n  → Escalate: /escalate 42 <question> (fill in <question>)');
+  });
+
   it('contains no ANSI escape codes', () => {
     const reply = success('*a*', { text: '_b_', fields: [{ label: 'L', value: '`v`' }], footer: 'f', buttons: [{ label: 'x', command: '/y' }] });
     expect(renderText(reply, 'plain')).not.toContain('\u001b');

@@ -1,5 +1,6 @@
 /** The Rocket.Chat renderer: layout, colours, buttons, pings, inert mass mentions and the size limit for any Reply. */
 import fc from 'fast-check';
+import { checkProperty } from '../doubles/property.js';
 import { describe, expect, it } from 'vitest';
 import {
   commandText,
@@ -11,6 +12,7 @@ import {
   type RocketChatMessage,
 } from '../../src/adapters/rocketchat/render.js';
 import type { Reply, Tone } from '../../src/views/reply.js';
+import { LIVE_ROCKETCHAT_MASS_MENTION } from '../doubles/mentions.js';
 
 const reply = (extras: Partial<Reply> = {}): Reply => ({ tone: 'info', visibility: 'channel', audience: 'staff', title: 'Ticket #42', ...extras });
 
@@ -25,8 +27,6 @@ function texts(message: RocketChatMessage): string[] {
   return out;
 }
 
-/** A mass mention that would ping: "@" directly followed by one of the words. */
-const LIVE_MASS_MENTION = /@(?:all|here|channel|everyone)/i;
 // eslint-disable-next-line no-control-regex
 const FORBIDDEN_CHARS = /[\u0000-\u0008\u000B-\u001F\u007F]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
@@ -79,6 +79,14 @@ describe('buttons', () => {
   });
 });
 
+describe('template buttons', () => {
+  it('are written out to complete and type, never sent half-written by an action', () => {
+    const message = renderMessage(reply({ buttons: [{ label: 'Show', command: '/ticket show 42' }, { label: 'Escalate', command: '/escalate 42', needs: '<question>' }] }));
+    expect(message.attachments[0]!.actions!.map((a) => a.msg)).toEqual(['!ticket show 42']);
+    expect(message.attachments[0]!.text).toContain('Escalate: `!escalate 42 <question>` (fill in <question>)');
+  });
+});
+
 describe('mentions', () => {
   it('pings usernames in msg and leaves out names that are not usernames or are mass words', () => {
     const message = renderMessage(reply(), { mentions: ['alice', '@bob', 'not a name', 'all', 'here', 'alice'] });
@@ -94,6 +102,18 @@ describe('mentions', () => {
 
   it('does not let a removed control character join "@" and "all"', () => {
     expect(renderMessage(reply({ title: '@\u0000all' })).msg).toContain('@\u200Dall');
+  });
+
+  it('pings people whose usernames start with a mass word (ALLA, here.ford): real people, not mass mentions', () => {
+    // fast-check once found mentions: ["ALLA"]; the test's own pattern called "@ALLA" a mass mention.
+    const message = renderMessage(reply(), { mentions: ['ALLA', 'here.ford', 'channel-ops'] });
+    expect(message.msg).toBe(':information_source: *Ticket #42*\ncc @ALLA @here.ford @channel-ops');
+    expect(message.msg).not.toMatch(LIVE_ROCKETCHAT_MASS_MENTION);
+  });
+
+  it('tells a live mass mention from a username that starts like one', () => {
+    for (const live of ['@all', '@ALL!', '@here.', 'hi @channel,', '(@everyone)']) expect(live).toMatch(LIVE_ROCKETCHAT_MASS_MENTION);
+    for (const person of ['@ALLA', '@allan', '@here.ford', '@channel-ops', '@everyone_', '@\u200Dall']) expect(person).not.toMatch(LIVE_ROCKETCHAT_MASS_MENTION);
   });
 });
 
@@ -138,12 +158,12 @@ describe('size limit', () => {
   );
 
   it('holds for any Reply up to about 100 kB: within the limit, no live mass mention, no control characters', () => {
-    fc.assert(
+    checkProperty(
       fc.property(anyReply, fc.integer({ min: 0, max: 12_000 }), fc.array(fc.string({ maxLength: 70 }), { maxLength: 30 }), (r, maxLength, mentions) => {
         const message = renderMessage(r, { maxLength, mentions });
         expect(messageLength(message)).toBeLessThanOrEqual(maxLength);
         for (const t of texts(message)) {
-          expect(t).not.toMatch(LIVE_MASS_MENTION);
+          expect(t).not.toMatch(LIVE_ROCKETCHAT_MASS_MENTION);
           expect(t).not.toMatch(FORBIDDEN_CHARS);
         }
       }),

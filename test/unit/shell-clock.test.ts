@@ -15,9 +15,11 @@ import { registerChannelCommands } from '../../src/commands/channel.js';
 import { CommandRegistry } from '../../src/commands/registry.js';
 import { createRouter } from '../../src/commands/router.js';
 import type { Job } from '../../src/jobs/job.js';
-import { outbox } from '../../src/store/schema.js';
+import { eq } from 'drizzle-orm';
+import { identities, outbox, people } from '../../src/store/schema.js';
 import { info, warning } from '../../src/views/reply.js';
-import { createTestApp, type TestApp } from '../doubles/context.js';
+import { actAs, createTestApp, type TestApp } from '../doubles/context.js';
+import { setCalendarZone } from '../../src/app/calendar.js';
 import { collector } from '../doubles/streams.js';
 
 const logger = pino({ level: 'silent' });
@@ -87,6 +89,25 @@ describe(':clock', () => {
     expect(blocks[1]).toBe('ℹ now 2026-11-23T04:30:00.000Z');
   });
 
+  it('reads and shows instants in the zone a lead set with /calendar zone, not only DESKOPS_TIMEZONE', async () => {
+    setCalendarZone(actAs(app, 'lead', 'lead'), 'Europe/Berlin');
+    const blocks = await piped(':clock 2026-11-23 10:00\n/now\n:clock\n:tick\n');
+    expect(blocks[0]).toMatch(/^✓ Clock pinned at Mon 23 Nov 2026 10:00 Europe\/Berlin\n {2}2026-11-23T09:00:00.000Z\./);
+    expect(blocks[1]).toBe('ℹ now 2026-11-23T09:00:00.000Z');
+    expect(blocks[2]).toContain('Clock: Mon 23 Nov 2026 10:00 Europe/Berlin');
+    expect(blocks[3]).toContain('Tick at Mon 23 Nov 2026 10:00 Europe/Berlin');
+  });
+
+  it('shows the UTC offset of an instant in the hour a zone repeats', async () => {
+    t.close();
+    setUp('America/New_York');
+    const blocks = await piped(':clock 2026-11-01T05:30:00Z\n:clock +1h\n:clock +1h\n');
+    expect(blocks[0]).toContain('Clock pinned at Sun 1 Nov 2026 01:30 America/New_York (UTC-04:00)');
+    expect(blocks[1]).toContain('Clock pinned at Sun 1 Nov 2026 01:30 America/New_York (UTC-05:00)');
+    expect(blocks[2]).toContain('Clock pinned at Sun 1 Nov 2026 02:30 America/New_York');
+    expect(blocks[2]).not.toContain('UTC-');
+  });
+
   it('refuses what is not an instant, naming the format, and leaves the clock alone', async () => {
     const blocks = await piped(':clock 2026-11-23T10:00Z\n:clock yesterday\n:clock 2026-02-30T10:00:00Z\n/now\n');
     expect(blocks[1]).toMatch(/^✗ "yesterday" is not an instant\.\n {2}Use an ISO 8601 instant such as 2026-11-23T10:00:00Z/);
@@ -100,6 +121,19 @@ describe(':clock', () => {
     const out = collector();
     await runShell({ ...withoutTools, input: Readable.from([':clock\n:tick\n']), output: out.stream, interactive: false });
     expect(out.text()).toMatch(/^✗ This shell has no clock or jobs to drive\./);
+  });
+});
+
+describe(':as', () => {
+  it('makes the person known at once, as an agent, so commands can name them before they type', async () => {
+    const blocks = await piped(':as bob\n:as bob\n:as me\n');
+    expect(blocks[0]).toContain('Now acting as @bob');
+    expect(blocks[0]).toContain('@bob is new to deskops: an agent until an admin changes it with /people role.');
+    expect(blocks[1]).toContain('@bob is an agent.');
+    expect(blocks[2]).toContain('Back to yourself: @alice');
+    const bob = t.app.store.db.select().from(identities).all().filter((row) => row.handle === 'bob');
+    expect(bob).toHaveLength(1);
+    expect(t.app.store.db.select().from(people).where(eq(people.id, bob[0]!.personId)).get()).toMatchObject({ role: 'agent' });
   });
 });
 
@@ -137,9 +171,17 @@ describe(':tick', () => {
   it('drops a page webhook when none is configured, and says so', async () => {
     t.app.store.db.insert(outbox).values({ dedupeKey: 'page', channel: 'webhook:page', payload: { event: 'deskops.page' }, nextAttemptAt: REAL_NOW, createdAt: REAL_NOW }).run();
     const [block] = await piped(':tick\n', { tools: createShellTools({ deskops: { app, logger }, config: { pageWebhookUrl: undefined, settings: app.settings }, clock, jobs: [] }) });
-    expect(block).toContain('nothing due');
+    expect(block).toContain('nothing posted');
     expect(block).toContain('No jobs are registered.');
-    expect(block).toContain('dropped 1 (stale or nowhere to go)');
+    expect(block).toContain('dropped 1 (see below)');
+    expect(block).toContain('Dropped, not sent');
+    expect(block).toContain('webhook:page page — nowhere to deliver it: no webhook configured (DESKOPS_PAGE_WEBHOOK is not set)');
+  });
+
+  it('says which message it dropped as stale, and why', async () => {
+    enqueue(app, { audience: 'staff', dedupeKey: 'sla:1:1:yellow', channel: 'tier:t2', reply: warning('#1 is yellow'), validWhile: { kind: 'status', ticketId: 999, status: 'open', statusChangedAt: 0 } });
+    const [block] = await piped(':tick\n');
+    expect(block).toContain('tier:t2 sla:1:1:yellow — no longer true: ticket 999 no longer exists');
   });
 
   it('runs the jobs but leaves delivery to the running bot when a chat platform is configured', async () => {

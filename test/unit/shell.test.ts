@@ -12,7 +12,7 @@ import { actorLabel } from '../../src/app/context.js';
 import { shellCompleter } from '../../src/adapters/shell/completion.js';
 import { historyPathFor, loadHistory, saveHistory } from '../../src/adapters/shell/history.js';
 import { localHandle, shellLocalAdmin, toChannel, toHandle } from '../../src/adapters/shell/session.js';
-import { classifyLine, runShell, type ShellBackend, type ShellOptions } from '../../src/adapters/shell/shell.js';
+import { classifyLine, runShell, stripTrailingComment, type ShellBackend, type ShellOptions } from '../../src/adapters/shell/shell.js';
 import { CommandRegistry } from '../../src/commands/registry.js';
 import { createRouter } from '../../src/commands/router.js';
 import { openStore, type Store } from '../../src/store/database.js';
@@ -78,6 +78,27 @@ describe('classifyLine', () => {
     ['  :quit', 'meta'],
   ] as const)('%j is %s', (line, kind) => {
     expect(classifyLine(line)).toBe(kind);
+  });
+});
+
+describe('stripTrailingComment (piped scripts)', () => {
+  it.each([
+    [':tick                                # "#1 is yellow: 1 h of business time in Triage"', ':tick'],
+    ['/ticket new "Login # 3 fails" priority:high # the title keeps its #', '/ticket new "Login # 3 fails" priority:high'],
+    ['/ticket show #42', '/ticket show #42'],
+    [':in #helpdesk', ':in #helpdesk'],
+    ['/ticket note 1 see issue#12 #', '/ticket note 1 see issue#12'],
+    ['/ticket note 1 "a \\" # quoted" # comment', '/ticket note 1 "a \\" # quoted"'],
+    ['/ticket note 1 a#b c', '/ticket note 1 a#b c'],
+  ] as const)('%j -> %j', (line, expected) => {
+    expect(stripTrailingComment(line)).toBe(expected);
+  });
+
+  it('applies to piped scripts, meta-commands included', async () => {
+    const out = await piped(':whoami   # who am I?\n/echo hello # not part of the text\n');
+    const blocks = out.trimEnd().split('\n\n');
+    expect(blocks[0]).toContain('You are @alice');
+    expect(blocks[1]).toBe('ℹ @alice (admin) in #helpdesk\n  hello');
   });
 });
 
@@ -160,6 +181,9 @@ describe('runShell (piped)', () => {
     expect(out).toContain('ℹ @carol (agent) in #helpdesk');
     expect(out).toContain('ℹ Back to yourself: @alice');
     expect(out).toContain('ℹ @alice (admin) in #helpdesk');
+    const back = await piped(':as bob\n:as me\n/echo z\n');
+    expect(back).toContain('ℹ Back to yourself: @alice');
+    expect(back).toContain('ℹ @alice (admin) in #helpdesk');
   });
 
   it(':in changes the channel, with or without #', async () => {
@@ -193,8 +217,8 @@ describe('runShell (piped)', () => {
     const blocks = out.trimEnd().split('\n\n');
     expect(blocks[0]).toMatch(/^✗ There is no :who shell command\.\n {2}Did you mean :whoami\? Shell commands: :as, :in, :whoami, :clock, :tick, :help, :quit, :exit\./);
     expect(blocks[1]).toMatch(/^✗ A shell command needs a name/);
-    expect(blocks[2]).toBe('✗ :as needs a user name.\n  Usage: :as <user>');
-    expect(blocks[3]).toBe('✗ :as takes one user name, not 2.\n  Usage: :as <user>');
+    expect(blocks[2]).toBe('✗ :as needs a user name.\n  Usage: :as <user>|me');
+    expect(blocks[3]).toBe('✗ :as takes one user name, not 2.\n  Usage: :as <user>|me');
     expect(blocks[4]).toBe('✗ :in needs a channel.\n  Usage: :in <#channel>');
   });
 

@@ -3,12 +3,14 @@ import { defaultCalendar } from '../../src/domain/calendar.js';
 import {
   DEFAULT_SLA_POLICY,
   bandOf,
+  clockRuns,
   dueWarning,
   formatBusinessDuration,
   nextCheckAt,
   slaStatus,
   thresholdsFor,
   usedAt,
+  usedOverTimeline,
   type ClockState,
 } from '../../src/domain/sla.js';
 
@@ -20,7 +22,7 @@ const t1 = thresholdsFor(DEFAULT_SLA_POLICY, calendar, { tier: 't1', priority: '
 const running = (since: string, extra: Partial<ClockState> = {}): ClockState => ({ usedMs: 0, runningSince: at(since), warned: null, snoozedUntil: null, ...extra });
 
 describe('SLA thresholds', () => {
-  it("follows DOMAIN.md's table in business time", () => {
+  it("follows docs/workflow.md's table in business time", () => {
     expect(t1).toEqual({ yellowAfterMs: 2 * H, redAfterMs: 8 * H, preYellowMs: 0.5 * H });
     const t4 = thresholdsFor(DEFAULT_SLA_POLICY, calendar, { tier: 't4', priority: 'medium', department: 'paid' })!;
     expect([t4.yellowAfterMs, t4.redAfterMs]).toEqual([16 * H, 24 * H]);
@@ -102,5 +104,28 @@ describe('SLA clock', () => {
     expect(formatBusinessDuration(8 * H + 90 * 60_000, calendar)).toBe('1 d 1 h 30 min');
     expect(formatBusinessDuration(0, calendar)).toBe('0 min');
     expect(formatBusinessDuration(-2 * H, calendar)).toBe('-2 h');
+  });
+});
+
+describe('when a clock runs', () => {
+  it('runs while the ticket waits on us in its queue: Open or Review, not handed off', () => {
+    expect(clockRuns({ status: 'open', team: null })).toBe(true);
+    expect(clockRuns({ status: 'review', team: null })).toBe(true);
+    for (const status of ['pending', 'waiting', 'hold', 'resolved', 'closed'] as const) expect(clockRuns({ status, team: null }), status).toBe(false);
+    expect(clockRuns({ status: 'open', team: 'product' })).toBe(false);
+  });
+
+  it('adds up the business time of the stretches it ran, up to an end instant', () => {
+    // Runs Mon 09:00–11:00, paused to Tue 10:00, runs on; the end falls on Tue 12:00.
+    const changes = [
+      { at: at('2026-11-23T11:00:00Z'), running: false },
+      { at: at('2026-11-23T12:00:00Z'), running: false },
+      { at: at('2026-11-24T10:00:00Z'), running: true },
+      { at: at('2026-11-24T15:00:00Z'), running: false },
+    ];
+    expect(usedOverTimeline(calendar, at('2026-11-23T09:00:00Z'), true, changes, at('2026-11-24T12:00:00Z'))).toBe(4 * H);
+    expect(usedOverTimeline(calendar, at('2026-11-23T09:00:00Z'), false, changes.slice(2), at('2026-11-24T12:00:00Z'))).toBe(2 * H);
+    // Running at the end with no change: everything from the start, in business hours only.
+    expect(usedOverTimeline(calendar, at('2026-11-27T15:30:00Z'), true, [], at('2026-11-30T00:00:00Z'))).toBe(1.5 * H);
   });
 });

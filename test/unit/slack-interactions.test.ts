@@ -1,6 +1,7 @@
 /** The pure parts of the Slack interactive surfaces: quoting for the lexer, message text, requesters. */
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
+import { checkProperty } from '../doubles/property.js';
 import { quoteArg } from '../../src/adapters/slack/interactions/common.js';
 import { escalateCommand } from '../../src/adapters/slack/interactions/escalate-modal.js';
 import { slackToPlain, titleFromText } from '../../src/adapters/slack/interactions/messages.js';
@@ -14,12 +15,13 @@ import { createTestDesk } from '../doubles/deskops.js';
 
 describe('quoteArg', () => {
   it('survives the lexer as one token with the text unchanged, whatever the text', () => {
-    fc.assert(
+    checkProperty(
       fc.property(fc.string({ unit: fc.constantFrom('a', ' ', '"', '“', '”', '„', '\\', ':', '@', '\n', '|', 'x') }), (text) => {
         const tokens = tokenize(quoteArg(text));
         expect(tokens).toHaveLength(1);
         expect(tokens[0]).toMatchObject({ kind: 'quoted', value: text });
       }),
+      { numRuns: 100 },
     );
   });
 

@@ -16,6 +16,7 @@ describe('read-only slash commands', () => {
   it('are marked in the registry, and recognised with their arguments and aliases', () => {
     const marked = registry.all().filter((definition) => definition.readsOnly).map((definition) => definition.path.join(' '));
     expect(marked.sort()).toEqual([
+      'audit',
       'duplicates list',
       'known-issue list',
       'known-issue show',
@@ -27,6 +28,8 @@ describe('read-only slash commands', () => {
       'report sla',
       'report tags',
       'rotation show',
+      'settings',
+      'ticket history',
       'ticket list',
       'ticket search',
       'ticket show',
@@ -45,7 +48,7 @@ describe('read-only slash commands', () => {
     desk.run('/ticket new "Printer on fire"');
     desk.run('/known-issue new Authentication bug: SSO loop');
     desk.run('/macro new fr1 Thanks {requester.name}');
-    const examples = ['/ticket list', '/ticket show 1', '/known-issue list', '/known-issue show 1', '/whoami', '/ticket search printer', '/macro list', '/macro show fr1', '/macro pick 1', '/macro links', '/report sla', '/report known-issues', '/report tags', '/rotation show', '/duplicates list'];
+    const examples = ['/ticket list', '/ticket show 1', '/ticket history 1', '/known-issue list', '/known-issue show 1', '/audit', '/settings', '/whoami', '/ticket search printer', '/macro list', '/macro show fr1', '/macro pick 1', '/macro links', '/report sla', '/report known-issues', '/report tags', '/rotation show', '/duplicates list'];
     expect(examples.every((text) => onlyReads(registry, text))).toBe(true);
     const { sqlite } = desk.app.store;
     for (const text of examples) {

@@ -1,5 +1,6 @@
 /** The Block Kit renderer: layout, escaping, inert mass mentions, and every Block Kit limit for any Reply. */
 import fc from 'fast-check';
+import { checkProperty } from '../doubles/property.js';
 import { describe, expect, it } from 'vitest';
 import type { types } from '@slack/bolt';
 import { escapeMrkdwn, renderBlocks, renderModalTitle, BLOCK_KIT_LIMITS, truncateForSlack, type SlackMessage } from '../../src/adapters/slack/render.js';
@@ -106,6 +107,14 @@ describe('renderBlocks: layout', () => {
     ]);
     expect(message.blocks[5]).toEqual({ type: 'context', elements: [{ type: 'mrkdwn', text: 'deskops · T2' }] });
     expect(message.text).toBe('⚠️ SLA *yellow* for #42 — Printer on fire');
+  });
+
+  it('gives a template button its own action and the command with its missing part named', () => {
+    const message = renderBlocks(reply({ buttons: [{ label: 'Escalate', command: '/escalate 42', needs: '<question>' }] }));
+    const actions = message.blocks.find((b) => b.type === 'actions')!;
+    expect(actions.type === 'actions' && actions.elements).toEqual([
+      { type: 'button', action_id: 'deskops:tpl:0', text: { type: 'plain_text', text: 'Escalate', emoji: true }, value: '/escalate 42 <question>' },
+    ]);
   });
 
   it.each<[Tone, string]>([
@@ -223,7 +232,7 @@ describe('renderBlocks: any Reply', () => {
   );
 
   it('stays within every Block Kit limit and never carries a live mass mention', () => {
-    fc.assert(
+    checkProperty(
       fc.property(anyReply, fc.array(anyText, { maxLength: 4 }), (any, cc) => {
         assertWithinLimits(renderBlocks(any, { cc }));
       }),

@@ -6,7 +6,7 @@
  * Rocket.Chat's markdown reads *bold* and _italic_ like the Reply markup, so nothing else is escaped.
  */
 import { stripInvisible } from '../../views/inert.js';
-import type { Reply, ReplyButton, ReplyField, Tone } from '../../views/reply.js';
+import { buttonTemplate, type Reply, type ReplyButton, type ReplyField, type Tone } from '../../views/reply.js';
 
 /** Rocket.Chat's default Message_MaxAllowedSize (Administration → Settings → Message). */
 export const DEFAULT_MAX_MESSAGE_LENGTH = 5000;
@@ -136,7 +136,7 @@ function titleText(reply: Reply, max: number): string {
 function actions(buttons: readonly ReplyButton[], prefix: string, max: number): RocketChatAction[] {
   const rendered: RocketChatAction[] = [];
   let used = 0;
-  for (const button of buttons.slice(0, MAX_BUTTONS)) {
+  for (const button of buttons.filter((b) => !b.needs).slice(0, MAX_BUTTONS)) {
     const msg = commandText(button.command, prefix);
     if (!msg || msg.length > BUTTON_MSG_MAX) continue;
     const text = truncateForRocketChat(oneLine(neutralize(button.label)) || msg, BUTTON_TEXT_MAX);
@@ -163,14 +163,19 @@ function fields(items: readonly ReplyField[], max: number): { fields: RocketChat
   return { fields: out, omitted: 0 };
 }
 
-/** The attachment body: text, sections (bold headings) and the footer in italics. */
-function bodyText(reply: Reply): string {
+/**
+ * The attachment body: text, sections (bold headings), the commands to complete and type (template
+ * buttons: an action would send them half-written) and the footer in italics.
+ */
+function bodyText(reply: Reply, prefix: string): string {
   const parts = [reply.text ?? ''];
   for (const section of reply.sections ?? []) {
     const heading = section.heading ? oneLine(neutralize(section.heading)) : '';
     const lines = section.lines.map(neutralize).join('\n').split('\n').filter(nonEmpty);
     parts.push([heading ? `*${heading}*` : '', ...lines].filter(nonEmpty).join('\n'));
   }
+  const templates = (reply.buttons ?? []).filter((b) => b.needs).map((b) => `${oneLine(neutralize(b.label))}: \`${commandText(buttonTemplate(b), prefix)}\` (fill in ${oneLine(neutralize(b.needs!))})`);
+  parts.push(templates.join('\n'));
   const footer = neutralize(reply.footer ?? '').split('\n').filter(nonEmpty).map((line) => `_${line.trim()}_`);
   parts.push(footer.join('\n'));
   return parts.map((part) => neutralize(part).trim()).filter(nonEmpty).join('\n\n');
@@ -201,7 +206,7 @@ export function renderMessage(reply: Reply, options: RocketChatRenderOptions = {
   let left = max - msg.length;
   const buttons = actions(reply.buttons ?? [], options.prefix ?? '!', Math.floor(left / 4));
   left -= buttons.reduce((sum, b) => sum + b.text.length + b.msg.length, 0);
-  const body = bodyText(reply);
+  const body = bodyText(reply, options.prefix ?? '!');
   const shown = fields(reply.fields ?? [], body ? Math.floor(left / 2) : left);
   left -= shown.fields.reduce((sum, f) => sum + f.title.length + f.value.length, 0);
   // The note about omitted fields is kept whole; the body gives way to it.

@@ -8,7 +8,7 @@ import { INSTANT_FORMAT, parseInstant } from '../../jobs/tick.js';
 import { formatInstant } from '../../views/format.js';
 import { failure, info, success, type Reply } from '../../views/reply.js';
 import { toChannel, toHandle, type ShellSession } from './session.js';
-import type { ShellTools } from './tools.js';
+import type { Introduction, ShellTools } from './tools.js';
 
 interface MetaCommand {
   names: readonly string[];
@@ -81,16 +81,26 @@ function setClock(text: string, tools: ShellTools, usage: string): Reply {
 const META_COMMANDS: readonly MetaCommand[] = [
   {
     names: ['as'],
-    usage: ':as <user>',
-    summary: 'act as another agent (@bob or bob)',
-    run(args, session) {
+    usage: ':as <user>|me',
+    summary: 'act as another person (@bob or bob), created as an agent on first use; :as me switches back to you',
+    run(args, session, tools) {
       const problem = needsOneArgument(this, args, 'user name');
       if (problem) return reply(problem);
-      const handle = toHandle(args[0]!);
+      const handle = args[0]!.replace(/^@/, '').toLowerCase() === 'me' ? session.localUser : toHandle(args[0]!);
       if (!handle) return reply(failure(`"${args[0]}" is not a user name: use letters, digits, '.', '-' or '_'.`, { usage: this.usage }));
+      if (handle === session.localUser) {
+        session.user = handle;
+        return reply(info(`Back to yourself: @${handle}`, { text: 'You act as the local user again, an admin.' }));
+      }
+      let met: Introduction | undefined;
+      try {
+        met = tools?.introduce(handle);
+      } catch (error) {
+        return reply(failure(`Could not make @${handle} known to deskops: ${(error as Error).message}`, { hint: 'Nothing changed; you still act as before.' }));
+      }
       session.user = handle;
-      if (handle === session.localUser) return reply(info(`Back to yourself: @${handle}`, { text: 'You act as the local user again, an admin.' }));
-      return reply(info(`Now acting as @${handle}`, { text: `New people start as agents. \`:as ${session.localUser}\` switches back to you.` }));
+      const who = met?.created ? `@${handle} is new to deskops: an agent until an admin changes it with /people role.` : met ? `@${handle} is ${met.role === 'agent' ? 'an agent' : `a${met.role === 'admin' ? 'n' : ''} ${met.role}`}.` : 'New people start as agents.';
+      return reply(info(`Now acting as @${handle}`, { text: `${who} \`:as me\` switches back to you.` }));
     },
   },
   {
@@ -151,7 +161,7 @@ export const META_COMMAND_NAMES: readonly string[] = META_COMMANDS.flatMap((m) =
 /** The list of meta-commands, pointing at /help for deskops' own commands. */
 export function metaHelp(): Reply {
   return info('Shell commands', {
-    text: 'Anything else you type is a deskops command, with or without the leading slash: `/help` lists them. Lines starting with `# ` are comments.',
+    text: 'Anything else you type is a deskops command, with or without the leading slash: `/help` lists them. Lines starting with `# ` are comments, and in piped scripts so is the end of a line from ` # ` on (outside quotes).',
     sections: [{ lines: META_COMMANDS.map((m) => `\`${m.usage}\` — ${m.summary}`) }],
   });
 }

@@ -55,6 +55,29 @@ export function classifyLine(line: string): LineKind {
   return isMetaCommand(trimmed) ? 'meta' : 'command';
 }
 
+const OPENING_QUOTES = new Set(['"', '“', '”', '„']);
+const CLOSING_QUOTES = new Set(['"', '”', '“']);
+
+/**
+ * A script line without its trailing comment: a '#' with whitespace before it and whitespace or
+ * the end after it, outside quotes (`:tick   # "#1 turns yellow"`). `#42`, `#helpdesk` and a '#'
+ * inside "quotes" stay. Piped scripts only: typed at a prompt, everything is the command.
+ */
+export function stripTrailingComment(line: string): string {
+  let quoted = false;
+  for (let i = 0; i < line.length; i++) {
+    const ch = line[i]!;
+    if (quoted) {
+      if (ch === '\\' && i + 1 < line.length) i++;
+      else if (CLOSING_QUOTES.has(ch)) quoted = false;
+      continue;
+    }
+    if (OPENING_QUOTES.has(ch)) quoted = true;
+    else if (ch === '#' && i > 0 && /\s/.test(line[i - 1]!) && (i + 1 === line.length || /\s/.test(line[i + 1]!))) return line.slice(0, i).trimEnd();
+  }
+  return line;
+}
+
 /** Colour when `output` is a terminal that supports it (honours NO_COLOR, FORCE_COLOR, TERM=dumb). */
 export function textStyleFor(output: Writable): TextStyle {
   const tty = output as Writable & { isTTY?: boolean; hasColors?: () => boolean };
@@ -168,7 +191,7 @@ async function runPiped(options: ShellOptions, session: ShellSession, style: Tex
   try {
     for await (const raw of lines) {
       // Editors on Windows start files with a byte-order mark; it is not part of the command.
-      const line = first ? raw.replace(/^\uFEFF/, '') : raw;
+      const line = stripTrailingComment(first ? raw.replace(/^\uFEFF/, '') : raw);
       first = false;
       const outcome = await respond(line, session, options);
       if (outcome.reply) {

@@ -3,6 +3,12 @@
  * read, `:tick` runs the jobs by hand, and on a terminal the scheduler runs in the background,
  * printing what it posts above the prompt.
  */
+import type { Access } from '../../domain/access.js';
+import { and, eq } from 'drizzle-orm';
+import { withTeamZone } from '../../app/calendar.js';
+import type { AppContext } from '../../app/context.js';
+import { resolveActor } from '../../app/people.js';
+import { identities } from '../../store/schema.js';
 import type { SettableClock } from '../../clock.js';
 import type { Config } from '../../config.js';
 import { routeSink, type DeliverySink } from '../../delivery/sink.js';
@@ -26,10 +32,26 @@ export class ShellTools {
   constructor(
     /** The clock shared by the whole bot; the shell is the only one that pins it. */
     readonly clock: SettableClock,
-    /** The team's zone, for showing instants and reading ones typed without an offset. */
-    readonly timeZone: string,
+    /** The team's zone, or how to read it now (a lead may change it with /calendar zone at any time). */
+    private readonly zone: string | (() => string),
     private readonly runTick: () => Promise<Reply>,
+    /** Makes a shell user known to deskops (an agent on first sight); see `introduce`. */
+    private readonly meet?: (handle: string) => Introduction,
   ) {}
+
+  /**
+   * Makes `handle` a person deskops knows, as their first command would (an agent unless they are
+   * an admin already), so `:as bob` then `/oncall rotation set @bob` works without bob typing first.
+   * Undefined when this shell has no store to write to.
+   */
+  introduce(handle: string): Introduction | undefined {
+    return this.meet?.(handle);
+  }
+
+  /** The team's zone as it is now, for showing instants and reading ones typed without an offset. */
+  get timeZone(): string {
+    return typeof this.zone === 'string' ? this.zone : this.zone();
+  }
 
   /** The pinned instant, or undefined while the clock follows real time. */
   get pinnedAt(): Date | undefined {
@@ -54,6 +76,27 @@ export class ShellTools {
   }
 }
 
+/** What `:as` learned about the person it switched to. */
+export interface Introduction {
+  /** True when deskops had not seen them before. */
+  created: boolean;
+  role: Access;
+}
+
+/** Resolves a shell user the way the router does (agents on first sight), in one transaction. */
+function meetShellUser(app: AppContext): (handle: string) => Introduction {
+  return (handle) =>
+    app.store.transaction(() => {
+      const known = app.store.db
+        .select({ id: identities.personId })
+        .from(identities)
+        .where(and(eq(identities.platform, 'shell'), eq(identities.externalId, handle)))
+        .get();
+      const actor = resolveActor(app, 'shell', { externalId: handle, handle });
+      return { created: !known, role: actor.kind === 'person' ? actor.role : 'agent' };
+    });
+}
+
 /** Work beside an interactive shell that prints above the prompt. */
 export interface ShellBackground {
   start(print: (text: string) => void, style: TextStyle): Scheduler;
@@ -75,8 +118,10 @@ function sinkFor(setup: ToolsSetup, emit: (post: ShellPost) => void): DeliverySi
 /** The `:clock` / `:tick` tools over a running deskops whose clock is `setup.clock`. */
 export function createShellTools(setup: ToolsSetup): ShellTools {
   const ctx: JobContext = { ...setup.deskops.app, logger: setup.deskops.logger };
-  const timeZone = setup.config.settings.timeZone;
-  return new ShellTools(setup.clock, timeZone, async () => {
+  // The team zone of /calendar zone (DESKOPS_TIMEZONE until a lead sets one), read each time.
+  const teamZone = () => withTeamZone(setup.deskops.app).settings.timeZone;
+  return new ShellTools(setup.clock, teamZone, async () => {
+    const timeZone = teamZone();
     const posts: ShellPost[] = [];
     try {
       const now = setup.clock.now();
@@ -95,7 +140,7 @@ export function createShellTools(setup: ToolsSetup): ShellTools {
       setup.deskops.logger.error({ err: error, ref }, 'shell tick failed');
       return failure(`Sorry, the tick failed (ref ${ref}).`, { hint: 'Give the ref to your admin if it keeps happening.' });
     }
-  });
+  }, meetShellUser(setup.deskops.app));
 }
 
 /**

@@ -12,6 +12,14 @@ import { modalRoute, openModal } from './modals.js';
 
 /** The action_id pattern of every Reply button. */
 export const COMMAND_ACTION = /^deskops:cmd:\d+$/;
+/** The action_id pattern of template buttons: commands with a part only the presser can give. */
+export const TEMPLATE_ACTION = /^deskops:tpl:\d+$/;
+
+/** A template's runnable part: the command before its first `<placeholder>`. */
+export function templateCommand(template: string): string {
+  const at = template.search(/\s<[^>]*>/);
+  return (at < 0 ? template : template.slice(0, at)).trim();
+}
 
 /**
  * The Invocation for a button press, or undefined for a button with no command. The key is the
@@ -32,8 +40,20 @@ export function actionInvocation(body: BlockAction<ButtonAction>, facts?: Direct
   };
 }
 
-/** Registers the handler for every Reply button. */
+/** Registers the handlers for every Reply button and template button. */
 export function registerActions(app: App, deps: SlackDeps): void {
+  // A template opens the form its command has (Escalate: the questions), else shows what to type.
+  app.action<BlockAction<ButtonAction>>({ type: 'block_actions', action_id: TEMPLATE_ACTION }, async ({ ack, body, respond, context }) => {
+    await ack();
+    const template = body.actions[0]?.value;
+    if (!template || context.retryNum) return;
+    const route = modalRoute(deps.deskops.registry, templateCommand(template));
+    const container = body.container as { channel_id?: string; thread_ts?: string };
+    const origin = { channel: body.channel?.id ?? container.channel_id, threadTs: (body.message?.thread_ts as string | undefined) ?? container.thread_ts ?? body.message?.ts };
+    if (route && (await openModal(deps.client, deps, route, body.trigger_id, origin))) return;
+    await respond({ response_type: 'ephemeral', replace_original: false, text: `Finish this command and send it: \`${template}\`` });
+  });
+
   app.action<BlockAction<ButtonAction>>({ type: 'block_actions', action_id: COMMAND_ACTION }, async ({ ack, body, respond, context }) => {
     const invocation = actionInvocation(body, deps.directory.facts(body.user.id));
     if (!invocation) return ack();

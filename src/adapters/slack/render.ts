@@ -6,7 +6,7 @@
  */
 import { stripInvisible } from '../../views/inert.js';
 import type { types } from '@slack/bolt';
-import type { Reply, ReplyButton, ReplyField, ReplySection, Tone } from '../../views/reply.js';
+import { buttonTemplate, type Reply, type ReplyButton, type ReplyField, type ReplySection, type Tone } from '../../views/reply.js';
 
 type KnownBlock = types.KnownBlock;
 type SectionBlock = types.SectionBlock;
@@ -181,14 +181,18 @@ function sectionBlock(part: ReplySection): SectionBlock | undefined {
   return nonEmpty(text) ? section(text) : undefined;
 }
 
-/** A button, or undefined when its command cannot be carried whole (a cut command would run something else). */
+/**
+ * A button, or undefined when its command cannot be carried whole (a cut command would run
+ * something else). A template button (`needs`) carries the command with its missing part named and
+ * its own action id: pressing it opens the command's form, or shows what to type, never runs it.
+ */
 function button(item: ReplyButton, index: number): Button | undefined {
-  const value = clean(item.command).trim();
+  const value = clean(buttonTemplate(item)).trim();
   if (!value || value.length > BLOCK_KIT_LIMITS.buttonValue) return undefined;
   const label = plain(item.label).trim() || plain(value);
   const rendered: Button = {
     type: 'button',
-    action_id: `deskops:cmd:${index}`,
+    action_id: item.needs ? `deskops:tpl:${index}` : `deskops:cmd:${index}`,
     text: { type: 'plain_text', text: truncatePlain(label, BLOCK_KIT_LIMITS.buttonText), emoji: true },
     value,
   };

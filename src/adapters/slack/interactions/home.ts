@@ -9,6 +9,7 @@ import type { RequestContext } from '../../../app/context.js';
 import { listKnownIssues } from '../../../app/known-issues.js';
 import { currentOnCall } from '../../../app/oncall.js';
 import { handleOf } from '../../../app/people.js';
+import { viewerZone } from '../../../app/people-admin.js';
 import { slaQueue } from '../../../app/sla.js';
 import { listTickets } from '../../../app/ticket-queries.js';
 import { formatBusinessDuration } from '../../../domain/sla.js';
@@ -86,7 +87,7 @@ function tierQueue(ctx: RequestContext): types.SectionBlock {
 }
 
 function onCall(ctx: RequestContext): types.SectionBlock {
-  const reply = onCallNowReply(currentOnCall(ctx), ctx.clock.now(), ctx.settings.timeZone, (id) => slackName(ctx, id));
+  const reply = onCallNowReply(currentOnCall(ctx), ctx.clock.now(), { shown: viewerZone(ctx), team: ctx.settings.timeZone }, (id) => slackName(ctx, id));
   const lines = [reply.text ?? '', ...(reply.fields ?? []).map((f) => `${f.label}: ${f.value}`)].filter(Boolean);
   return listSection(reply.title, lines, lines.length, '/oncall', '');
 }
