@@ -87,15 +87,15 @@ export function answerThere(app: Pick<AppContext, 'store' | 'clock'>, ticketId: 
   }
 }
 
-/** How the conversation reads in a reply to an agent: "the thread in slack:C123", "jane@example.com". */
+/** Where a message to the requester goes, as an agent reads it: "in their thread (slack:C123)", "by email to jane@example.com". */
 export function describeConversation(conversation: Conversation): string {
   switch (conversation.kind) {
     case 'thread':
-      return `the requester's thread in ${conversation.platform}:${conversation.channel}`;
+      return `in their thread (${conversation.platform}:${conversation.channel})`;
     case 'direct':
-      return `a direct message on ${conversation.platform === 'slack' ? 'Slack' : conversation.platform === 'rocketchat' ? 'Rocket.Chat' : 'the shell'}`;
+      return `by direct message on ${conversation.platform === 'slack' ? 'Slack' : conversation.platform === 'rocketchat' ? 'Rocket.Chat' : 'the shell'}`;
     case 'email':
-      return `email to ${conversation.address}`;
+      return `by email to ${conversation.address}`;
     case 'none':
       return 'nowhere';
   }

@@ -27,7 +27,7 @@ const EXCERPT = 300;
 /** Records the message as pending and asks the candidate ticket's tier; undefined when it was offered before. */
 export function offerPendingMessage(
   ctx: RequestContext,
-  message: Pick<RequesterMessage, 'platform' | 'channel' | 'messageId' | 'text' | 'author' | 'thread'> & { authorId: number; candidateId: number },
+  message: Pick<RequesterMessage, 'platform' | 'channel' | 'messageId' | 'root' | 'text' | 'author' | 'thread'> & { authorId: number; candidateId: number },
 ): number | undefined {
   const author = message.platform === 'email' ? message.author.externalId : `@${message.author.handle}`;
   const inserted = ctx.store.db
@@ -36,6 +36,7 @@ export function offerPendingMessage(
       platform: message.platform,
       channel: message.channel,
       messageId: message.messageId,
+      root: message.root ?? message.messageId,
       authorId: message.authorId,
       author,
       body: message.text,
@@ -129,5 +130,5 @@ export function openPendingAsTicket(ctx: RequestContext, id: number): { ticketId
 /** Where the requester of a pending message is answered: the thread of that message, or their mail. */
 function conversationPlace(row: PendingRow): ConversationPlace {
   if (row.platform === 'email') return { platform: 'email', address: row.author, thread: row.messageId };
-  return { platform: row.platform, channel: row.channel, thread: row.messageId };
+  return { platform: row.platform, channel: row.channel, thread: row.root ?? row.messageId };
 }

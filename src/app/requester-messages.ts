@@ -20,6 +20,8 @@ import { AppError } from './errors.js';
 import { resolveActor, type PlatformUser } from './people.js';
 import { offerPendingMessage } from './pending-messages.js';
 import { recordRequesterReply } from './requester-replies.js';
+import { queueForRequester } from './requester-outbox.js';
+import { supportMessage } from '../views/conversation.js';
 import { createTicket, MAX_TITLE_LENGTH } from './ticket-create.js';
 import { addComment, findTicket } from './ticket-records.js';
 import { commentOnTicket } from './ticket-update.js';
@@ -30,8 +32,10 @@ export interface RequesterMessage {
   platform: 'slack' | 'rocketchat' | 'email';
   /** Who wrote it (a chat user with what the platform says of them; for mail, the address as id and handle). */
   author: PlatformUser;
-  /** The platform's id of the message (Slack ts, Rocket.Chat _id, the mail's Message-ID). */
+  /** A unique id of the message on its platform (Slack "<channel>:<ts>", Rocket.Chat _id, the mail's Message-ID). */
   messageId: string;
+  /** What a reply in this message's thread names as its thread (Slack ts, Rocket.Chat _id); messageId when absent. */
+  root?: string;
   /** The room it was written in (chat); null for mail. */
   channel: string | null;
   /** The thread it belongs to (Slack thread_ts, Rocket.Chat tmid); null for a new message. */
@@ -51,6 +55,8 @@ export interface RequesterMessage {
   tags?: readonly TagRef[];
   /** Change of an earlier message: its new text, or its deletion. */
   change?: 'edited' | 'deleted';
+  /** Tell the requester their message is a ticket now (chat always; mail when receipts are on). */
+  acknowledge?: boolean;
   /** Called in the transaction that records the message, with the ticket and the comment (if any) it became. */
   onRecorded?: (ctx: RequestContext, ticketId: number, commentId: number | null) => void;
 }
@@ -62,6 +68,9 @@ export type RequesterMessageOutcome =
   | { kind: 'offered'; pendingId: number; candidateId: number }
   | { kind: 'changed'; ticketId: number }
   | { kind: 'ignored'; why: string };
+
+/** What a requester reads when their message became a ticket. */
+export const RECEIVED_TEXT = (ticketId: number): string => `Thanks, we got your request (#${ticketId}). The support team will answer here.`;
 
 const ORIGIN: Record<RequesterMessage['platform'], Origin> = { slack: 'chat', rocketchat: 'chat', email: 'email' };
 
@@ -96,7 +105,7 @@ function titleOf(message: RequesterMessage): string {
 /** Where the requester is answered from now on: the thread of this message, or their mail. */
 function placeOf(message: RequesterMessage): ConversationPlace {
   if (message.platform === 'email') return { platform: 'email', address: message.author.externalId, thread: message.messageId };
-  return { platform: message.platform, channel: message.channel, thread: message.thread ?? message.messageId };
+  return { platform: message.platform, channel: message.channel, thread: message.thread ?? message.root ?? message.messageId };
 }
 
 /** Remembers which platform message a comment came from (for its edits and deletion). */
@@ -107,7 +116,7 @@ function rememberSource(ctx: RequestContext, message: RequesterMessage, ticketId
 /** An edit or a deletion of a message deskops recorded: a note on its ticket. */
 function recordChange(ctx: RequestContext, message: RequesterMessage): RequesterMessageOutcome {
   const source = ctx.store.db.select().from(commentSources).where(and(eq(commentSources.platform, message.platform), eq(commentSources.messageId, message.messageId))).get();
-  const ticketId = source?.ticketId ?? (message.channel ? ticketOfConversationThread(ctx, message.platform, message.channel, message.messageId) : undefined);
+  const ticketId = source?.ticketId ?? (message.channel ? ticketOfConversationThread(ctx, message.platform, message.channel, message.root ?? message.messageId) : undefined);
   if (ticketId === undefined) return { kind: 'ignored', why: 'the message is on no ticket' };
   const who = message.author.handle.startsWith('@') || message.platform === 'email' ? message.author.handle : `@${message.author.handle}`;
   const note = message.change === 'deleted' ? `${who} deleted their message${source ? ` (comment ${source.commentId})` : ' the ticket was opened from'}.` : `${who} edited their message${source ? ` (comment ${source.commentId})` : ' the ticket was opened from'}; it now reads:\n\n${message.text}`;
@@ -153,6 +162,10 @@ export function receiveRequesterMessage(app: AppContext, message: RequesterMessa
         message.onRecorded?.(ctx, ticketId, result.commentId);
         return { kind: 'recorded', ticketId, reopenedFrom: result.reopenedFrom, byStaff: false };
       }
+      // The message a ticket was opened from (a :ticket: reaction, a shortcut) is that ticket already.
+      if (message.channel && !message.thread && ticketOfConversationThread(app, message.platform, message.channel, message.root ?? message.messageId) !== undefined) {
+        return { kind: 'ignored', why: 'the message is a ticket already' };
+      }
       if (staff) return { kind: 'ignored', why: 'a staff message outside any ticket conversation' };
       if (message.place === 'other') return { kind: 'ignored', why: 'ordinary chat outside an intake channel' };
       const candidate = openTicketThere(app, actor.personId, message);
@@ -170,6 +183,7 @@ export function receiveRequesterMessage(app: AppContext, message: RequesterMessa
         ...(message.tags ? { tags: message.tags } : {}),
       });
       answerThere(ctx, ticket.id, placeOf(message));
+      if (message.acknowledge) queueForRequester(ctx, ticket.id, `received:${ticket.id}`, supportMessage(ticket.id, RECEIVED_TEXT(ticket.id)));
       message.onRecorded?.(ctx, ticket.id, null);
       return { kind: 'opened', ticketId: ticket.id, title: ticket.title };
     });

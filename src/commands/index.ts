@@ -1,6 +1,7 @@
 /** Every command deskops understands, registered once; adapters, /help and the README read this. */
 import { CommandRegistry } from './registry.js';
 import { registerTicketCommands } from './ticket.js';
+import { registerInboxCommands } from './ticket-inbox.js';
 import { registerMacroCommands } from './macro.js';
 import { registerTicketWorkCommands } from './ticket-work.js';
 import { registerDuplicateCommands } from './duplicates.js';
@@ -23,6 +24,7 @@ import { registerSettingsCommands } from './settings.js';
 export function buildRegistry(): CommandRegistry {
   const registry = new CommandRegistry();
   registerTicketCommands(registry);
+  registerInboxCommands(registry);
   registerTagCommands(registry);
   registerTicketWorkCommands(registry);
   registerMacroCommands(registry);

@@ -44,7 +44,7 @@ export const ticketReplyCommand: CommandDefinition = {
     const delivered =
       outcome.delivery.kind === 'none'
         ? `Not sent to the requester: ${outcome.delivery.why}. Record an address they read: /ticket edit ${id} requester <email>.`
-        : `Sent to the requester by ${describeConversation(outcome.delivery)}.`;
+        : `Sent to the requester ${describeConversation(outcome.delivery)}.`;
     return success(title, { text: delivered, buttons, ticketId: id, ...(outcome.macro && macroEffects(outcome.macro) ? { footer: `Macro ${outcome.macro.name}: ${macroEffects(outcome.macro)}` } : {}) });
   },
 };

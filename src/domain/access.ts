@@ -44,6 +44,9 @@ export type DirectoryFacts =
       guest: boolean;
       deleted: boolean;
       bot: boolean;
+      /** The user's handle and name as Slack shows them (for people deskops meets in events, which carry only an id). */
+      handle?: string;
+      name?: string;
     }
   | { platform: 'rocketchat'; roles: readonly string[]; active: boolean }
   | { platform: 'unavailable'; reason: string };

@@ -649,6 +649,8 @@ export const pendingMessages = sqliteTable(
     platform: text('platform').$type<Platform>().notNull(),
     channel: text('channel'),
     messageId: text('message_id').notNull(),
+    /** What a reply in the message's thread names as its thread (Slack ts, Rocket.Chat id): the new ticket's conversation. */
+    root: text('root'),
     authorId: integer('author_id')
       .notNull()
       .references(() => people.id),

@@ -1,13 +1,13 @@
 /**
- * Rocket.Chat intake and restarts, with the real SDK against the loopback stand-in: a customer's
- * message in an intake room becomes a ticket by a :ticket: reaction or `!ticket from <link>` (the
- * author as requester, updates in the message's thread), :eyes: and :white_check_mark: act on it,
- * each once however often the server re-sends the message; and commands typed while deskops itself
- * was stopped run after it starts again, once.
+ * Rocket.Chat intake, conversations and restarts, with the real SDK against the loopback
+ * stand-in: a customer's message in an intake room becomes a ticket by itself (or by `!ticket from
+ * <link>` for one written earlier), answered in its thread; what they answer there comes back;
+ * :eyes: and :white_check_mark: act on it, each once however often the server re-sends the
+ * message; and commands typed while deskops itself was stopped run after it starts again, once.
  */
 import { eq } from 'drizzle-orm';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { auditEvents, chatCursors, outbox, ticketThreads, tickets } from '../../src/store/schema.js';
+import { auditEvents, chatCursors, comments, outbox, pendingMessages, ticketThreads, tickets } from '../../src/store/schema.js';
 import { rocketChatRig, said, sentCount, settle, type Cleanups, type RocketChatRig } from '../doubles/rocketchat-rig.js';
 import { rcMessage } from '../doubles/rocketchat-server.js';
 import { createPlatformSink } from '../../src/delivery/platform-sink.js';
@@ -43,58 +43,118 @@ async function intakeRig(): Promise<RocketChatRig> {
 
 const allTickets = (rig: RocketChatRig) => rig.deskops.app.store.db.select().from(tickets).all();
 
+/** Delivers the outbox through the rig's Rocket.Chat sink, as the scheduler would. */
+async function drain(rig: RocketChatRig): Promise<void> {
+  const sink = createPlatformSink(rig.deskops.app, { platforms: [{ platform: 'rocketchat', sink: rig.rc.sink }], webhook: createWebhookSink({ url: undefined }) });
+  await drainOutbox({ ...rig.deskops.app, logger: rig.deskops.logger }, new Date(), sink);
+}
+
 describe('Rocket.Chat intake rooms', () => {
-  it('opens a ticket from a :ticket: reaction, the author as requester, once however often the message is re-sent', async () => {
+  it("opens a ticket from a requester's message in an intake room, answered in its thread; a :ticket: on it, or the message re-sent, adds nothing", async () => {
     const rig = await intakeRig();
     const { server } = rig;
     const question = rcMessage({ _id: 'cust-1', rid: 'SUPPORT', msg: 'The export button does nothing\nSince this morning, on Chrome.', u: customer });
     server.push(question);
-    await settle();
-    expect(allTickets(rig)).toHaveLength(0);
-
-    server.react('cust-1', ':ticket:', 'alice');
-    // In the customer's thread, for the customer; to alice, who reacted, by DM with a pointer in the thread.
-    await sentCount(server, 3);
+    await vi.waitFor(() => expect(allTickets(rig)).toHaveLength(1));
     const [ticket] = allTickets(rig);
-    expect(ticket).toMatchObject({ title: 'The export button does nothing', requester: '@carol', origin: 'chat', chatPlatform: 'rocketchat' });
+    expect(ticket).toMatchObject({ title: 'The export button does nothing', requester: '@carol', origin: 'chat' });
     expect(ticket!.requesterPersonId).not.toBeNull();
     expect(ticket!.description).toContain('Since this morning, on Chrome.');
-    const inThread = server.sent.filter((m) => m.rid === 'SUPPORT');
-    expect(inThread.every((m) => m.tmid === 'cust-1')).toBe(true);
-    expect(JSON.stringify(inThread)).toContain(`Ticket #${ticket!.id} opened from this message`);
-    expect(JSON.stringify(inThread)).not.toContain("opened from @carol's message");
-    expect(JSON.stringify(server.sent.find((m) => m.rid === 'dm-alice'))).toContain(`Ticket #${ticket!.id} opened from @carol's message`);
     const thread = rig.deskops.app.store.db.select().from(ticketThreads).where(eq(ticketThreads.ticketId, ticket!.id)).all();
     expect(thread).toContainEqual(expect.objectContaining({ platform: 'rocketchat', channel: 'SUPPORT', thread: 'cust-1', conversation: true }));
 
-    // The server re-streams the message on every reaction change; a second :ticket: adds nothing.
-    server.react('cust-1', ':ticket:', 'lena');
+    // The customer is told, in their message's thread, by the outbox.
+    await drain(rig);
+    const told = server.sent.filter((m) => m.rid === 'SUPPORT');
+    expect(told).toHaveLength(1);
+    expect(told[0]).toMatchObject({ tmid: 'cust-1' });
+    expect(JSON.stringify(told[0])).toContain(`we got your request (#${ticket!.id})`);
+
+    // A :ticket: on it, and the server re-streaming the message with its reactions, add nothing.
+    server.react('cust-1', ':ticket:', 'alice');
     server.push({ ...question, reactions: { ':ticket:': { usernames: ['alice', 'lena'] } } });
     await settle();
+    await drain(rig);
     expect(allTickets(rig)).toHaveLength(1);
-    expect(server.sent).toHaveLength(3);
+    expect(server.sent).toHaveLength(1);
+    expect(rig.deskops.app.store.db.select().from(pendingMessages).all()).toHaveLength(0);
   });
 
-  it('assigns with :eyes: and resolves with :white_check_mark: on the message, each once', async () => {
+  it('assigns with :eyes: and resolves with :white_check_mark: for staff, each once; the requester\'s own :white_check_mark: marks it solved', async () => {
     const rig = await intakeRig();
     const { server } = rig;
     server.push(rcMessage({ _id: 'cust-2', rid: 'SUPPORT', msg: 'Invoices show the wrong VAT', u: customer }));
-    server.react('cust-2', ':ticket:', 'alice');
-    await sentCount(server, 3);
+    await vi.waitFor(() => expect(allTickets(rig)).toHaveLength(1));
     server.react('cust-2', ':eyes:', 'alice');
     await vi.waitFor(() => expect(allTickets(rig)[0]!.assigneeId).not.toBeNull());
-    await sentCount(server, 5);
+    await sentCount(server, 2);
     // The answer to alice is hers alone: a DM, never the customer's thread.
     expect(JSON.stringify(server.sent.filter((m) => m.rid === 'dm-alice'))).toMatch(/assign/i);
     expect(JSON.stringify(server.sent.filter((m) => m.rid === 'SUPPORT'))).not.toMatch(/assigned/i);
-
     server.react('cust-2', ':white_check_mark:', 'alice');
     await vi.waitFor(() => expect(allTickets(rig)[0]!.status).toBe('resolved'));
-    await sentCount(server, 7);
+    const sent = server.sent.length;
     // Re-sent with the same reactions: nothing runs or posts again.
     server.react('cust-2', ':eyes:', 'alice');
     await settle();
-    expect(server.sent).toHaveLength(7);
+    expect(server.sent).toHaveLength(sent);
+
+    server.push(rcMessage({ _id: 'cust-3', rid: 'SUPPORT', msg: 'The PDF export is blank', u: customer }));
+    await vi.waitFor(() => expect(allTickets(rig)).toHaveLength(2));
+    // The requester's :eyes: means nothing; their :white_check_mark: on their own ticket says it is solved.
+    server.react('cust-3', ':eyes:', 'carol');
+    await settle();
+    expect(allTickets(rig)[1]).toMatchObject({ assigneeId: null, status: 'open' });
+    server.react('cust-3', ':white_check_mark:', 'carol');
+    await vi.waitFor(() => expect(allTickets(rig)[1]!.status).toBe('resolved'));
+    const notes = rig.deskops.app.store.db.select().from(comments).where(eq(comments.ticketId, allTickets(rig)[1]!.id)).all();
+    expect(notes.map((c) => c.body)).toContain('The requester marked it solved.');
+  });
+
+  it('carries the conversation both ways: replies reach the thread, answers come back, edits are noted, a new message is offered', async () => {
+    const rig = await intakeRig();
+    const { server } = rig;
+    server.push(rcMessage({ _id: 'cust-4', rid: 'SUPPORT', msg: 'Password reset mail never arrives', u: customer }));
+    await vi.waitFor(() => expect(allTickets(rig)).toHaveLength(1));
+    const id = allTickets(rig)[0]!.id;
+    await drain(rig);
+    server.clearRecords();
+
+    // An agent answers from the agents' room; the reply reaches the customer's thread, signed.
+    server.push(said(`!ticket reply ${id} status:pending Check the spam folder, then try again.`, { rid: 'PRIVATE', u: lead }));
+    await sentCount(server, 1);
+    expect(JSON.stringify(server.sent[0])).toContain('Sent to the requester');
+    await drain(rig);
+    const reply = server.sent.find((m) => m.rid === 'SUPPORT');
+    expect(reply).toMatchObject({ tmid: 'cust-4' });
+    expect(JSON.stringify(reply)).toContain('Check the spam folder');
+    expect(JSON.stringify(reply)).toContain('Lena Lead (support team)');
+    expect(allTickets(rig)[0]!.status).toBe('pending');
+
+    // The customer answers in the thread: their reply, and the ticket is Open again.
+    server.push(rcMessage({ _id: 'cust-5', rid: 'SUPPORT', tmid: 'cust-4', msg: 'Not in spam either.', u: customer }));
+    await vi.waitFor(() => expect(allTickets(rig)[0]!.status).toBe('open'));
+    const timeline = () => rig.deskops.app.store.db.select().from(comments).where(eq(comments.ticketId, id)).all();
+    expect(timeline().at(-1)).toMatchObject({ visibility: 'public', body: 'Not in spam either.', authorLabel: '@carol (requester)' });
+    // An agent writing in the thread: a public reply, recorded, not posted again.
+    const queued = rig.deskops.app.store.db.select().from(outbox).all().length;
+    server.push(rcMessage({ _id: 'agent-1', rid: 'SUPPORT', tmid: 'cust-4', msg: 'Checking the mail logs now.', u: agent }));
+    await vi.waitFor(() => expect(timeline().at(-1)).toMatchObject({ visibility: 'public', body: 'Checking the mail logs now.', authorLabel: '@alice' }));
+    expect(rig.deskops.app.store.db.select().from(outbox).all()).toHaveLength(queued);
+    // The customer edits their answer: noted for the agents.
+    server.push(rcMessage({ _id: 'cust-5', rid: 'SUPPORT', tmid: 'cust-4', msg: 'Not in spam, nor in trash.', u: customer, editedAt: { $date: Date.now() } } as never));
+    await vi.waitFor(() => expect(timeline().at(-1)).toMatchObject({ visibility: 'internal' }));
+    expect(timeline().at(-1)!.body).toContain('Not in spam, nor in trash.');
+
+    // A new message outside the thread while the ticket is open: offered to an agent, not guessed.
+    server.push(rcMessage({ _id: 'cust-6', rid: 'SUPPORT', msg: 'Also, can I change my login email?', u: customer }));
+    await vi.waitFor(() => expect(rig.deskops.app.store.db.select().from(pendingMessages).all()).toHaveLength(1));
+    expect(allTickets(rig)).toHaveLength(1);
+    const offer = rig.deskops.app.store.db.select().from(outbox).all().find((row) => row.dedupeKey === 'pending-message:1');
+    expect(offer).toMatchObject({ audience: 'staff', channel: 'tier:triage' });
+    server.push(said('!ticket inbox new 1', { rid: 'PRIVATE', u: lead }));
+    await vi.waitFor(() => expect(allTickets(rig)).toHaveLength(2));
+    expect(allTickets(rig)[1]).toMatchObject({ title: 'Also, can I change my login email?', requester: '@carol' });
   });
 
   it('ignores :ticket: outside intake rooms and everyday reactions on messages without a ticket', async () => {

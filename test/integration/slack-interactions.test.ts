@@ -4,6 +4,9 @@
  * store holds out. The app here is a minimal one of our own, so these tests do not depend on the
  * production app wiring.
  */
+import { createSlackSink } from '../../src/adapters/slack/sink.js';
+import { catchUpConversations } from '../../src/adapters/slack/interactions/conversations.js';
+import { drainOutbox } from '../../src/delivery/worker.js';
 import { refreshDirectory } from '../../src/adapters/slack/app.js';
 import { slackDepsWith } from '../../src/adapters/slack/start.js';
 import { createHmac } from 'node:crypto';
@@ -437,3 +440,109 @@ describe('App Home', () => {
   });
 });
 
+
+describe("The requester's conversation", () => {
+  /** UCUST belongs to another organisation (a requester); everyone else is a member of the workspace T1. */
+  beforeEach(() => {
+    h.api.on('users.info', (call) => ({ ok: true, user: { id: String(call.args.user), name: String(call.args.user).toLowerCase(), team_id: call.args.user === 'UCUST' ? 'T0OTHER' : 'T1' } }));
+    h.api.on('conversations.info', (call) => ({ ok: true, channel: { id: String(call.args.channel), is_im: String(call.args.channel).startsWith('D') } }));
+  });
+
+  const said = (channel: string, user: string, text: string, ts: string, extra: Record<string, unknown> = {}) => ({
+    type: 'message',
+    channel,
+    channel_type: channel.startsWith('D') ? 'im' : 'channel',
+    user,
+    text,
+    ts,
+    ...extra,
+  });
+  const timeline = (id: number) => h.desk.app.store.db.select().from(comments).where(eq(comments.ticketId, id)).all();
+  const ticket = (id: number) => h.desk.app.store.db.select().from(tickets).where(eq(tickets.id, id)).get()!;
+  /** Delivers the outbox through the real Slack sink, as the scheduler would; returns the posts it made. */
+  async function deliver(): Promise<Array<Record<string, unknown>>> {
+    const before = h.api.callsTo('chat.postMessage').length;
+    const sink = createSlackSink(h.deps, { minIntervalMs: 0 });
+    await drainOutbox({ ...h.desk.app, logger: pino({ level: 'silent' }) }, h.desk.clock.now(), sink);
+    return h.api.callsTo('chat.postMessage').slice(before).map((call) => call.args);
+  }
+
+  it("opens a ticket from a requester's DM, answers in its thread, and takes back what they write there, once", async () => {
+    const ROOT = '1700000100.000100';
+    await event(said('D0CUST', 'UCUST', 'My invoice shows the wrong VAT', ROOT), 'EvDm1');
+    // Slack retries the event: still one ticket.
+    await event(said('D0CUST', 'UCUST', 'My invoice shows the wrong VAT', ROOT), 'EvDm1', 1);
+    expect(allTickets()).toHaveLength(1);
+    const id = allTickets()[0]!.id;
+    expect(ticket(id)).toMatchObject({ title: 'My invoice shows the wrong VAT', requester: '@ucust', requesterPersonId: personOf('UCUST') });
+    const told = await deliver();
+    expect(told).toEqual([expect.objectContaining({ channel: 'D0CUST', thread_ts: ROOT })]);
+    expect(JSON.stringify(told[0])).toContain(`we got your request (#${id})`);
+
+    // An agent's public reply goes into the thread, signed; their internal note goes nowhere near it.
+    h.desk.run(`/ticket note ${id} Customer is on the old price list.`);
+    expect(JSON.stringify(h.desk.run(`/ticket reply ${id} status:pending The VAT rate was fixed; here is the corrected invoice.`))).toContain('Sent to the requester in their thread (slack:D0CUST)');
+    const replies = await deliver();
+    expect(replies).toHaveLength(1);
+    expect(replies[0]).toMatchObject({ channel: 'D0CUST', thread_ts: ROOT });
+    expect(JSON.stringify(replies[0])).toContain('The VAT rate was fixed');
+    expect(JSON.stringify(replies[0])).not.toContain('old price list');
+    expect(ticket(id).status).toBe('pending');
+
+    // The requester answers in the thread: their reply, and the ticket is Open again.
+    await event(said('D0CUST', 'UCUST', 'Thanks, but the total is still off.', '1700000200.000100', { thread_ts: ROOT }), 'EvDm2');
+    expect(ticket(id).status).toBe('open');
+    expect(timeline(id).at(-1)).toMatchObject({ visibility: 'public', body: 'Thanks, but the total is still off.', authorLabel: '@ucust (requester)' });
+    // An agent writing in the thread is a public reply, recorded and not posted again.
+    await event(said('D0CUST', 'UAGENT', 'Looking at the total now.', '1700000300.000100', { thread_ts: ROOT }), 'EvDm3');
+    expect(timeline(id).at(-1)).toMatchObject({ visibility: 'public', body: 'Looking at the total now.' });
+    expect(await deliver()).toHaveLength(0);
+
+    // Edits and deletions of the requester's answer are noted for the agents.
+    const edited = { type: 'message', subtype: 'message_changed', channel: 'D0CUST', channel_type: 'im', ts: '1700000400.000100', message: { user: 'UCUST', text: 'The total is off by 19%.', ts: '1700000200.000100', thread_ts: ROOT }, previous_message: { user: 'UCUST', text: 'Thanks, but the total is still off.', ts: '1700000200.000100' } };
+    await event(edited, 'EvDm4');
+    expect(timeline(id).at(-1)).toMatchObject({ visibility: 'internal' });
+    expect(timeline(id).at(-1)!.body).toContain('The total is off by 19%.');
+    await event({ type: 'message', subtype: 'message_deleted', channel: 'D0CUST', channel_type: 'im', deleted_ts: '1700000200.000100', ts: '1700000500.000100', previous_message: { user: 'UCUST', text: 'The total is off by 19%.', ts: '1700000200.000100' } }, 'EvDm5');
+    expect(timeline(id).at(-1)!.body).toMatch(/deleted their message/);
+    // The bot's own posts are never taken for someone's message.
+    await event(said('D0CUST', 'UBOT', 'The VAT rate was fixed', '1700000600.000100', { thread_ts: ROOT, bot_id: 'B1' }), 'EvDm6');
+    expect(timeline(id).filter((c) => c.body === 'The VAT rate was fixed')).toHaveLength(0);
+  });
+
+  it('opens tickets from requesters in intake channels only, offers a second message while one is open, and leaves staff and other chat alone', async () => {
+    setSetting(INTAKE_SETTING, ['slack:CINTAKE']);
+    await event(said('COTHER', 'UCUST', 'Random chatter', '1700000700.000100'), 'EvIn1');
+    await event(said('CINTAKE', 'UAGENT', 'Morning all', '1700000710.000100'), 'EvIn2');
+    expect(allTickets()).toHaveLength(0);
+    await event(said('CINTAKE', 'UCUST', 'Exports are empty since yesterday', '1700000720.000100'), 'EvIn3');
+    expect(allTickets()).toHaveLength(1);
+    await event(said('CINTAKE', 'UCUST', 'Also: can I get a refund?', '1700000730.000100'), 'EvIn4');
+    expect(allTickets()).toHaveLength(1);
+    const waiting = h.desk.say('/ticket inbox');
+    expect(waiting).toContain('Also: can I get a refund?');
+    expect(h.desk.say('/ticket inbox new 1')).toMatch(/#2 opened from @ucust's message/);
+    expect(allTickets()).toHaveLength(2);
+    // The new ticket answers in that message's thread.
+    h.desk.run('/ticket reply 2 Refunds go through billing; I have asked them.');
+    const posts = await deliver();
+    expect(posts.find((post) => JSON.stringify(post).includes('Refunds go through billing'))).toMatchObject({ channel: 'CINTAKE', thread_ts: '1700000730.000100' });
+  });
+
+  it('reads back what a requester wrote in an open ticket thread while deskops was away, once', async () => {
+    const ROOT = '1700000800.000100';
+    await event(said('D0CUST', 'UCUST', 'The app crashes on start', ROOT), 'EvCu1');
+    const id = allTickets()[0]!.id;
+    h.api.on('conversations.replies', () => ({
+      ok: true,
+      messages: [
+        { user: 'UCUST', text: 'The app crashes on start', ts: ROOT },
+        { user: 'UCUST', text: 'It also crashes after a reinstall.', ts: '1700000900.000100', thread_ts: ROOT },
+        { bot_id: 'B1', user: 'UBOT', text: 'Thanks, we got your request', ts: '1700000850.000100', thread_ts: ROOT },
+      ],
+    }));
+    expect(await catchUpConversations(h.deps, h.deps.client, 'UBOT', 1700000950_000)).toBe(1);
+    expect(await catchUpConversations(h.deps, h.deps.client, 'UBOT', 1700000950_000)).toBe(1);
+    expect(timeline(id).filter((c) => c.body === 'It also crashes after a reinstall.')).toHaveLength(1);
+  });
+});

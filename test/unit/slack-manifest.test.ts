@@ -47,7 +47,7 @@ describe('manifests/slack-app.yaml', () => {
     const block = manifest.slice(manifest.indexOf('    bot:'), manifest.indexOf('settings:'));
     const lines = block.split('\n');
     const scopes = lines.flatMap((line, i) => (/^\s*- [a-z:._]+$/.test(line) ? [{ scope: line.trim().slice(2), above: lines[i - 1] ?? '' }] : []));
-    expect(scopes.map((s) => s.scope)).toEqual(['commands', 'chat:write', 'chat:write.public', 'channels:join', 'channels:read', 'groups:read', 'users:read', 'reactions:read', 'channels:history', 'groups:history', 'im:write', 'files:write']);
+    expect(scopes.map((s) => s.scope)).toEqual(['commands', 'chat:write', 'chat:write.public', 'channels:join', 'channels:read', 'groups:read', 'users:read', 'reactions:read', 'channels:history', 'groups:history', 'im:write', 'im:history', 'im:read', 'files:write']);
     for (const { scope, above } of scopes) expect(above, scope).toMatch(/^\s*#/);
   });
 });

@@ -30,6 +30,7 @@ describe('read-only slash commands', () => {
       'rotation show',
       'settings',
       'ticket history',
+      'ticket inbox',
       'ticket list',
       'ticket search',
       'ticket show',
@@ -48,7 +49,7 @@ describe('read-only slash commands', () => {
     desk.run('/ticket new "Printer on fire"');
     desk.run('/known-issue new Authentication bug: SSO loop');
     desk.run('/macro new fr1 Thanks {requester.name}');
-    const examples = ['/ticket list', '/ticket show 1', '/ticket history 1', '/known-issue list', '/known-issue show 1', '/audit', '/settings', '/whoami', '/ticket search printer', '/macro list', '/macro show fr1', '/macro pick 1', '/macro links', '/report sla', '/report known-issues', '/report tags', '/rotation show', '/duplicates list'];
+    const examples = ['/ticket list', '/ticket show 1', '/ticket history 1', '/ticket inbox', '/known-issue list', '/known-issue show 1', '/audit', '/settings', '/whoami', '/ticket search printer', '/macro list', '/macro show fr1', '/macro pick 1', '/macro links', '/report sla', '/report known-issues', '/report tags', '/rotation show', '/duplicates list'];
     expect(examples.every((text) => onlyReads(registry, text))).toBe(true);
     const { sqlite } = desk.app.store;
     for (const text of examples) {

@@ -193,7 +193,8 @@ export function startRocketChatBot(options: RocketChatBotOptions): RocketChatBot
     const at = message.ts.getTime();
     const previous = lastSeen.get(message.rid) ?? 0;
     if (at > previous) lastSeen.set(message.rid, at);
-    if (message.t) return Promise.resolve(); // system messages
+    // System messages (joins, topic changes) mean nothing here; a removed message ('rm') is recorded.
+    if (message.t && message.t !== 'rm') return Promise.resolve();
     // The bot's own posts matter only when someone reacted to them (a ticket thread's first post).
     if (message.u._id === self?.id && !message.reactions) return Promise.resolve();
     const waiting = unhandled.get(message.rid) ?? [];

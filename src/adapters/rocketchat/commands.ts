@@ -5,6 +5,8 @@
  * run it twice) and is answered in its thread. Rocket.Chat has no ephemeral messages for bots, so
  * replies meant for one person (errors, usage, lists) are posted in the thread like the rest.
  */
+import { receiveRequesterMessage, ticketOfConversationThread, type RequesterMessage } from '../../app/requester-messages.js';
+import { isIntakeChannel } from '../../app/intake.js';
 import type { Invocation, PlaceFacts } from '../../commands/invocation.js';
 import type { CommandRegistry } from '../../commands/registry.js';
 import type { Logger } from '../../log.js';
@@ -192,14 +194,50 @@ export function createCommandHandler(deps: CommandHandlerDeps): (message: Rocket
     return new Map(entries);
   }
 
+  /**
+   * A message that is no command: in a ticket's conversation thread it is the requester's reply
+   * (or a staff member's public reply there); a new message in a DM to the bot or an intake room
+   * is a new request; edits and deletions are recorded. Ordinary chat elsewhere is left alone,
+   * without asking the server anything.
+   */
+  async function takeRequesterMessage(message: RocketChatMessage): Promise<void> {
+    const { app } = deskops;
+    const inConversation = message.tmid !== undefined && ticketOfConversationThread(app, 'rocketchat', message.rid, message.tmid) !== undefined;
+    let place: RequesterMessage['place'] = 'other';
+    if (!message.tmid) {
+      const info = await deps.roomInfo(message.rid).catch(() => undefined);
+      if (info?.type === 'd') place = 'direct';
+      else if (isIntakeChannel(app, 'rocketchat', message.rid, info?.slug)) place = 'intake';
+    }
+    const change = message.t === 'rm' ? 'deleted' : message.editedAt ? 'edited' : undefined;
+    if (!inConversation && place === 'other' && !change) return;
+    await people.refresh(message.u._id);
+    const facts = people.facts(message.u._id);
+    const outcome = receiveRequesterMessage(app, {
+      platform: 'rocketchat',
+      author: { externalId: message.u._id, handle: message.u.username, ...(message.u.name ? { displayName: message.u.name } : {}), ...(facts ? { facts } : {}) },
+      messageId: message._id,
+      root: message._id,
+      channel: message.rid,
+      thread: message.tmid ?? null,
+      place,
+      text: change === 'deleted' ? '' : message.msg,
+      ...(change ? { change } : { acknowledge: true }),
+    });
+    logger.debug({ messageId: message._id, outcome: outcome.kind, ...(outcome.kind === 'ignored' ? { why: outcome.why } : {}) }, 'Rocket.Chat message from the requester side');
+  }
+
   async function handle(message: RocketChatMessage, source: MessageSource): Promise<void> {
     const own = message.u._id === deps.self()?.id;
     if (message.reactions) {
       await handleReactions(intake, message).catch((error: unknown) => logger.error({ err: error, messageId: message._id }, 'Rocket.Chat reaction could not be handled'));
     }
     if (own) return;
-    const text = commandText(message.msg, { prefix, botUsername: deps.self()?.username, registry: deskops.registry });
-    if (text === undefined) return;
+    const text = message.t === 'rm' ? undefined : commandText(message.msg, { prefix, botUsername: deps.self()?.username, registry: deskops.registry });
+    if (text === undefined) {
+      await takeRequesterMessage(message);
+      return;
+    }
     const thread = message.tmid ?? message._id;
     const asker = { id: message.u._id, username: message.u.username };
     // The rules are checked on every command: what the server says about this person now.

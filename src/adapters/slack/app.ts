@@ -79,8 +79,11 @@ export function requestUser(body: Record<string, unknown>): { id: string; team?:
   if (typeof body.user_id === 'string') return { id: body.user_id };
   const user = body.user as { id?: unknown; team_id?: unknown } | undefined;
   if (user && typeof user.id === 'string') return { id: user.id, ...(typeof user.team_id === 'string' ? { team: user.team_id } : {}) };
-  const event = body.event as { user?: unknown; user_team?: unknown } | undefined;
+  const event = body.event as { user?: unknown; user_team?: unknown; message?: { user?: unknown; user_team?: unknown } } | undefined;
   if (event && typeof event.user === 'string') return { id: event.user, ...(typeof event.user_team === 'string' ? { team: event.user_team } : {}) };
+  // An edited message (message_changed) names its author inside.
+  const edited = event?.message;
+  if (edited && typeof edited.user === 'string') return { id: edited.user, ...(typeof edited.user_team === 'string' ? { team: edited.user_team } : {}) };
   return undefined;
 }
 

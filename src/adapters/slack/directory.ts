@@ -11,6 +11,9 @@ import { createDirectoryCache, type DirectoryCache } from '../directory-cache.js
 
 interface SlackUserInfo {
   id?: string;
+  name?: string;
+  real_name?: string;
+  profile?: { display_name?: string; real_name?: string };
   team_id?: string;
   deleted?: boolean;
   is_bot?: boolean;
@@ -30,6 +33,8 @@ export function slackFacts(user: SlackUserInfo): DirectoryFacts {
     guest: user.is_restricted === true || user.is_ultra_restricted === true,
     deleted: user.deleted === true,
     bot: user.is_bot === true || user.is_app_user === true,
+    ...(user.name ? { handle: user.name } : {}),
+    ...((user.profile?.real_name || user.real_name) ? { name: (user.profile?.real_name || user.real_name)! } : {}),
   };
 }
 

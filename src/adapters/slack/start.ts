@@ -3,6 +3,7 @@
  * never fails on Slack itself: auth.test and the Socket Mode connection are retried with backoff
  * in the background while the rest of deskops (scheduler, shell) goes on.
  */
+import { catchUpConversations } from './interactions/conversations.js';
 import type { RequestListener, Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { WebClient } from '@slack/web-api';
@@ -68,6 +69,16 @@ export function slackDepsWith(deskops: Deskops, slack: SlackConfig, client: WebC
   };
 }
 
+/** Reads back what requesters wrote in open tickets' threads while deskops was away (never throws). */
+async function catchUp(deps: SlackDeps): Promise<void> {
+  try {
+    // The bot's own posts carry a bot_id, which is how catch-up skips them; the user id is a second check.
+    await catchUpConversations(deps, deps.client, deps.slack.botUserId);
+  } catch (error) {
+    deps.logger.warn({ err: error }, 'slack catch-up of conversations failed; live messages still arrive');
+  }
+}
+
 function listen(server: Server, port: number): Promise<number> {
   return new Promise((resolve, reject) => {
     server.once('error', reject);
@@ -97,7 +108,10 @@ async function startHttp(slack: SlackApp, deps: SlackDeps, port: number, backoff
   deps.logger.info({ port: bound }, `Slack HTTP mode: listening on port ${bound}`);
   const ready = keepTrying('Slack start-up (auth.test)', () => slack.app.init(), { ...backoff, signal: stopping.signal, logger: deps.logger }).then((ok) => {
     initialised = ok;
-    if (ok) deps.logger.info('Slack HTTP mode: ready');
+    if (ok) {
+      deps.logger.info('Slack HTTP mode: ready');
+      void catchUp(deps);
+    }
     return ok;
   });
   return {
@@ -128,7 +142,11 @@ async function startSocket(slack: SlackApp, deps: SlackDeps, backoff: BackoffOpt
       { ...backoff, signal: stopping.signal, logger: deps.logger },
     ).then((ok) => {
       connected = ok;
-      if (ok) deps.logger.info('Slack Socket Mode: connected');
+      if (ok) {
+        deps.logger.info('Slack Socket Mode: connected');
+        // After every (re)connection: what requesters wrote meanwhile, read back once.
+        void catchUp(deps);
+      }
       return ok;
     });
   let current = connect();

@@ -33,6 +33,8 @@ export function slackUser(deps: SlackDeps, userId: string, name?: string): Platf
   const facts = deps.directory.facts(userId);
   const withFacts = facts ? { facts } : {};
   if (name) return { externalId: userId, handle: name, ...withFacts };
+  // Events carry only the id: Slack's directory answer names them, when deskops asked it.
+  if (facts?.platform === 'slack' && facts.handle) return { externalId: userId, handle: facts.handle, ...(facts.name ? { displayName: facts.name } : {}), ...withFacts };
   const known = deps.deskops.app.store.db
     .select({ handle: identities.handle })
     .from(identities)

@@ -1,9 +1,10 @@
 /**
  * Slack's interactive surfaces: the New ticket, escalation, hand-off and Add to ticket modals,
- * the message shortcuts, reactions as actions and the App Home tab.
+ * the message shortcuts, reactions as actions, the App Home tab, and the requester's messages.
  */
 import type { App } from '@slack/bolt';
 import type { SlackDeps } from '../deps.js';
+import { registerConversations } from './conversations.js';
 import { registerEscalationModals } from './escalate-modal.js';
 import { registerHome } from './home.js';
 import { registerReactions } from './reactions.js';
@@ -20,4 +21,5 @@ export function registerInteractions(app: App, deps: SlackDeps): void {
   registerShortcuts(app, deps);
   registerReactions(app, deps);
   registerHome(app, deps);
+  registerConversations(app, deps);
 }

@@ -1,0 +1,1 @@
+ALTER TABLE `pending_messages` ADD `root` text;
