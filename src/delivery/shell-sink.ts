@@ -6,6 +6,7 @@ import { channelMap, type ChannelMap } from '../app/channels.js';
 import type { AppContext } from '../app/context.js';
 import { handleOf } from '../app/people.js';
 import { conversationOf } from '../app/conversations.js';
+import { staffOnlyRefusal, staffRows } from './destinations.js';
 import { isReply, withCc } from '../views/delivery.js';
 import { renderText, type TextStyle } from '../views/render-text.js';
 import type { DeliverySink, OutboundMessage, OutboxRow } from './sink.js';
@@ -57,6 +58,9 @@ export class ShellSink implements DeliverySink {
   ) {}
 
   async post(channel: string, message: OutboundMessage, rows: readonly OutboxRow[] = []): Promise<void> {
+    // The requester reads their conversation: staff-only rows never go there, on any platform, the shell's stand-in included.
+    const forStaff = staffRows(rows);
+    if (forStaff.length > 0 && /^(ticket|email):/.test(channel)) throw staffOnlyRefusal(forStaff, channel, `the requester reads ${channel}`, '#<internal-channel>');
     // Mentions are the platform's to render: the terminal shows them as a plain "cc @alice" line.
     const handles = rows.flatMap((row) => (row.mentions ?? []).map((id) => handleOf(this.ctx, id))).filter((h): h is string => h?.startsWith('@') === true);
     const shown = isReply(message) ? withCc(message, handles) : message;

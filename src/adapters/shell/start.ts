@@ -10,7 +10,7 @@ import type { Logger } from '../../log.js';
 import { createDeskops } from '../../main.js';
 import { historyPathFor } from './history.js';
 import { localHandle, shellLocalAdmin } from './session.js';
-import { runShell } from './shell.js';
+import { createShellAdapter } from './module.js';
 import { chartFolder } from './charts.js';
 import { createShellTools, schedulerBackground } from './tools.js';
 
@@ -57,7 +57,7 @@ export async function startShell(config: Config, options: StartShellOptions = {}
   const interactive = input.isTTY === true;
   const setup = { deskops, config, clock, jobs: options.jobs ?? allJobs() };
   try {
-    await runShell({
+    const shell = createShellAdapter(deskops.app, {
       deskops,
       input,
       output: options.output ?? process.stdout,
@@ -70,6 +70,8 @@ export async function startShell(config: Config, options: StartShellOptions = {}
       // beside it must not deliver the outbox to the terminal (that would mark those messages sent).
       ...(interactive && options.background !== false && !anyPlatformConfigured(config) ? { background: schedulerBackground(setup) } : {}),
     });
+    await shell.start();
+    await shell.finished;
   } finally {
     deskops.close();
   }
