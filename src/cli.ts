@@ -5,6 +5,9 @@
  */
 import { anyPlatformConfigured } from './adapters/registry.js';
 import { readFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { findUp } from './store/find-up.js';
 import { inspect } from 'node:util';
 import { Command } from 'commander';
 import dotenv from 'dotenv';
@@ -31,7 +34,8 @@ class CommandFailed extends Error {
 }
 
 function packageVersion(): string {
-  const manifest = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version?: unknown };
+  // Found upwards: src/cli.ts sits one level below the root, its bundle deeper (bin/bundle.js).
+  const manifest = JSON.parse(readFileSync(findUp(dirname(fileURLToPath(import.meta.url)), 'package.json') ?? 'package.json', 'utf8')) as { version?: unknown };
   return typeof manifest.version === 'string' ? manifest.version : '0.0.0';
 }
 

@@ -2,13 +2,14 @@
  * The one contract every platform deskops talks on implements (the shell, Slack, Rocket.Chat,
  * email): it is started and stopped, says how healthy it is, delivers the outbox rows routed to
  * it through its sink, renders a Reply its own way, and turns what arrives (commands, requesters'
- * messages) into the shared command path and requester-message use case. Adding a platform is a
- * folder under src/adapters/ with a module, registered in adapters/registry.ts.
+ * messages) into the shared command path and requester-message use case, through the engine's
+ * asynchronous port (src/engine/port.ts): an adapter never touches the database itself. Adding a
+ * platform is a folder under src/adapters/ with a module, registered in adapters/registry.ts.
  */
 import type { Config } from '../config.js';
 import type { DeliverySink } from '../delivery/sink.js';
 import type { Logger } from '../log.js';
-import type { Deskops } from '../main.js';
+import type { Engine } from '../engine/port.js';
 import type { Reply } from '../views/reply.js';
 
 /** The platforms a running deskops (`deskops start`) can talk on. */
@@ -37,17 +38,17 @@ export interface PlatformAdapter {
   httpPort?(): number | undefined;
 }
 
-/** What building an adapter needs: the configuration, the running deskops, a logger. */
+/** What building an adapter needs: the configuration, the engine (the port to the database and use cases), a logger. */
 export interface AdapterDeps {
   config: Config;
-  deskops: Deskops;
+  engine: Engine;
   logger: Logger;
   /** HTTP port for platforms that listen on one (Slack HTTP mode); 0 picks a free one (tests). */
   port?: number;
   /** Aborted when deskops stops: long waits (rate limits, reconnects) give up. */
   signal?: AbortSignal;
   /** The service's health report, for an adapter that serves GET /healthz (200 when `ok`). */
-  health?: () => { ok: boolean } & Record<string, unknown>;
+  health?: () => Promise<{ ok: boolean } & Record<string, unknown>>;
 }
 
 /** A platform deskops can run on: whether the configuration asks for it, and how to build it. */

@@ -1,21 +1,25 @@
 /**
  * `deskops start` with a platform configured: Slack, Rocket.Chat and/or email (each an
- * AdapterModule of adapters/registry.ts), and one scheduler, in one process. The outbox goes
- * through one sink that routes each row to the platform it belongs to (delivery/platform-sink.ts),
- * `webhook:*` rows to DESKOPS_PAGE_WEBHOOK. Runs until SIGINT/SIGTERM.
+ * AdapterModule of adapters/registry.ts), one scheduler and the engine, in one process. This
+ * thread only does I/O (HTTP, sockets, timers, posting); the engine's worker threads own the
+ * database and run every command, job and outbox step (src/engine/worker-engine.ts). The outbox
+ * goes through one sink that routes each row to the platform it belongs to
+ * (delivery/platform-sink.ts), `webhook:*` rows to DESKOPS_PAGE_WEBHOOK. Runs until SIGINT/SIGTERM.
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { startBackgroundCheckpoints, type BackgroundCheckpoints } from '../store/checkpointer.js';
-import type { Config } from '../config.js';
+import { configSecrets, type Config } from '../config.js';
 import { createPlatformSink } from '../delivery/platform-sink.js';
 import { createWebhookSink } from '../delivery/webhook-sink.js';
-import { allJobs } from '../jobs/index.js';
+import type { Engine } from '../engine/port.js';
+import { startWorkerEngine, type WorkerEngineOptions } from '../engine/worker-engine.js';
 import { startScheduler, type Scheduler } from '../jobs/scheduler.js';
-import type { Logger } from '../log.js';
-import { createDeskops, type Deskops } from '../main.js';
-import type { AdapterEntry, AdapterHealth, PlatformAdapter, ServicePlatform } from './contract.js';
+import { createLogger, type Logger } from '../log.js';
+import type { AdapterEntry, PlatformAdapter, ServicePlatform } from './contract.js';
+import { healthReport, monitorEventLoop, type HealthReport } from './health.js';
 import { configuredModules } from './registry.js';
+
+export { HEALTH_OUTBOX_STALE_MS, healthReport, type HealthReport } from './health.js';
 
 export interface ServiceOptions {
   /** Stops the service like a signal would (tests); SIGINT and SIGTERM always do. */
@@ -27,50 +31,8 @@ export interface ServiceOptions {
   port?: number;
   /** The platforms (adapters/registry.ts by default; tests set Rocket.Chat's timings). */
   entries?: readonly AdapterEntry[];
-}
-
-/** A due outbox row waiting longer than this makes GET /healthz answer 503: delivery is stuck. */
-export const HEALTH_OUTBOX_STALE_MS = 15 * 60_000;
-
-/** What GET /healthz answers: 200 when `ok`, 503 otherwise. */
-export interface HealthReport extends Record<string, unknown> {
-  ok: boolean;
-  database: 'ok' | 'unreachable';
-  outbox: { due: number; oldestDueSeconds: number } | null;
-  /** Each running platform's state (slack, rocketchat, email): ready, connecting, reconnecting or stopped. */
-  platforms: Partial<Record<ServicePlatform, AdapterHealth['state']>>;
-  /** Why `ok` is false, in words. */
-  problems: string[];
-}
-
-/**
- * A cheap health check (one indexed query, no integrity check): the database answers, the outbox
- * has no due row older than HEALTH_OUTBOX_STALE_MS, and every running platform is ready.
- * Never throws.
- */
-export function healthReport(deskops: Pick<Deskops, 'app'>, adapters: ReadonlyArray<Pick<PlatformAdapter, 'platform' | 'health'>>, now: Date = new Date()): HealthReport {
-  const problems: string[] = [];
-  let database: HealthReport['database'] = 'ok';
-  let outboxState: HealthReport['outbox'] = null;
-  try {
-    const row = deskops.app.store.sqlite
-      .prepare("SELECT count(*) AS n, min(next_attempt_at) AS oldest FROM outbox WHERE state = 'queued' AND next_attempt_at <= ?")
-      .get(now.getTime()) as { n: number; oldest: number | null };
-    const oldestDueSeconds = row.oldest === null ? 0 : Math.max(0, Math.round((now.getTime() - row.oldest) / 1000));
-    outboxState = { due: row.n, oldestDueSeconds };
-    if (oldestDueSeconds * 1000 >= HEALTH_OUTBOX_STALE_MS) problems.push(`outbox: the oldest due message has waited ${Math.round(oldestDueSeconds / 60)} min`);
-  } catch {
-    database = 'unreachable';
-    problems.push('database: the outbox query failed');
-  }
-  const platforms: HealthReport['platforms'] = {};
-  for (const adapter of adapters) {
-    if (adapter.platform === 'shell') continue;
-    const health = adapter.health();
-    platforms[adapter.platform] = health.state;
-    if (health.state !== 'ready') problems.push(`${adapter.platform}: ${health.state}${health.detail ? ` (${health.detail})` : ''}`);
-  }
-  return { ok: problems.length === 0, database, outbox: outboxState, platforms, problems };
+  /** How the engine runs (its script, its lanes); worker threads as in production by default. */
+  engine?: Omit<WorkerEngineOptions, 'logger'>;
 }
 
 /** Resolves on the first SIGINT/SIGTERM or abort of `signal`. */
@@ -100,52 +62,58 @@ function untilStopped(signal: AbortSignal | undefined): Promise<string> {
 export async function runService(config: Config, options: ServiceOptions = {}): Promise<void> {
   const modules = await configuredModules(config, options.entries);
   if (modules.length === 0) throw new Error('No platform is configured: set SLACK_BOT_TOKEN, ROCKETCHAT_URL or DESKOPS_SMTP_URL');
-  const deskops = createDeskops(config, options.logger ? { logger: options.logger } : {});
+  const logger = options.logger ?? createLogger(config.logLevel, undefined, { secrets: configSecrets(config) });
+  const loop = monitorEventLoop();
+  // Rejects (a read-only or damaged database) before anything listens: the CLI exits with its code.
+  let engine: Engine;
+  try {
+    engine = await startWorkerEngine(config, { logger, ...options.engine });
+  } catch (error) {
+    loop.stop();
+    throw error;
+  }
   const stopping = new AbortController();
   const adapters: PlatformAdapter[] = [];
-  const health = () => healthReport(deskops, adapters);
+  const health = (): Promise<HealthReport> => healthReport(engine, adapters, loop);
   let scheduler: Scheduler | undefined;
-  let checkpoints: BackgroundCheckpoints | undefined;
   let healthServer: Server | undefined;
   try {
     const port = options.port ?? config.port;
-    for (const module of modules) adapters.push(module.create({ config, deskops, logger: deskops.logger, port, signal: stopping.signal, health }));
+    for (const module of modules) adapters.push(module.create({ config, engine, logger, port, signal: stopping.signal, health }));
     for (const adapter of adapters) await adapter.start();
     let healthPort = adapters.map((adapter) => adapter.httpPort?.()).find((p) => p !== undefined);
     if (healthPort === undefined) {
-      healthServer = await serveHealth(port, health, deskops.logger);
+      healthServer = await serveHealth(port, health, logger);
       healthPort = (healthServer.address() as AddressInfo).port;
     }
-    const sink = createPlatformSink(deskops.app, {
+    const sink = createPlatformSink(engine, {
       platforms: adapters.map((adapter) => ({ platform: adapter.platform as ServicePlatform, sink: adapter.sink })),
       webhook: createWebhookSink({ url: config.pageWebhookUrl }),
     });
-    // A long-running bot keeps WAL checkpoints off the thread that acknowledges chat requests.
-    checkpoints = startBackgroundCheckpoints(deskops.app.store, deskops.logger);
-    scheduler = startScheduler({ ...deskops.app, logger: deskops.logger }, allJobs(), { timeZone: config.settings.timeZone, sink });
+    scheduler = startScheduler(engine, engine.info.jobs, { timeZone: config.settings.timeZone, sink, logger });
     options.onStarted?.({ adapters, healthPort });
     const why = await untilStopped(options.signal);
-    deskops.logger.info({ why }, 'deskops stopping');
+    logger.info({ why }, 'deskops stopping');
   } finally {
     stopping.abort();
     await scheduler?.stop();
-    await checkpoints?.stop();
     for (const adapter of adapters) await adapter.stop();
     if (healthServer) await closeServer(healthServer);
-    deskops.close();
+    await engine.close();
+    loop.stop();
   }
 }
 
 /** GET /healthz on its own, for a service without Slack's HTTP server (Socket Mode, Rocket.Chat, email). */
-async function serveHealth(port: number, health: () => HealthReport, logger: Logger): Promise<Server> {
-  const server = createServer((req, res) => {
+async function serveHealth(port: number, health: () => Promise<HealthReport>, logger: Logger): Promise<Server> {
+  const server = createServer(async (req, res) => {
     const path = new URL(req.url ?? '/', 'http://localhost').pathname;
     if (path !== '/healthz' || (req.method !== 'GET' && req.method !== 'HEAD')) {
       res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' });
       res.end('not found');
       return;
     }
-    const report = health();
+    const report = await health();
     res.writeHead(report.ok ? 200 : 503, { 'content-type': 'application/json', 'cache-control': 'no-store' });
     res.end(JSON.stringify(report));
   });

@@ -32,6 +32,17 @@ export class UsageError extends Error {
   }
 }
 
+/**
+ * A command met a database locked by another writer and was not run (nothing was written); thrown
+ * only to callers that asked for it (`onBusy: 'throw'`), so they can acknowledge first and retry.
+ */
+export class DatabaseBusyError extends Error {
+  constructor(options: { cause: unknown }) {
+    super('the database is locked by another writer', options);
+    this.name = 'DatabaseBusyError';
+  }
+}
+
 /** What went wrong with the database, by SQLite's primary result code. */
 export type StoreTrouble = 'busy' | 'full' | 'readonly' | 'io';
 

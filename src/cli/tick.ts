@@ -8,6 +8,7 @@ import { routeSink } from '../delivery/sink.js';
 import { postText, ShellSink, type ShellPost } from '../delivery/shell-sink.js';
 import { createWebhookSink } from '../delivery/webhook-sink.js';
 import { allJobs } from '../jobs/index.js';
+import { createInProcessEngine } from '../engine/in-process.js';
 import { INSTANT_FORMAT, parseInstant, runTick, tickHadJobErrors } from '../jobs/tick.js';
 import { createDeskops } from '../main.js';
 import { tickReportText } from '../views/tick.js';
@@ -41,16 +42,18 @@ export async function tickCommand(config: Config, options: { at?: string }, writ
   const at = tickInstant(options.at, config.settings.timeZone);
   // The whole bot sees the chosen instant: jobs, and the use cases they call through ctx.clock.
   const deskops = createDeskops(config, { clock: new SettableClock(undefined, at) });
+  // In this process: a one-off run has no requests to keep answering meanwhile.
+  const engine = createInProcessEngine({ ...deskops, jobs: allJobs() }, { onClose: () => deskops.close() });
   try {
     const posts: ShellPost[] = [];
-    const sink = routeSink({ chat: new ShellSink(deskops.app, (post) => posts.push(post)), webhook: createWebhookSink({ url: config.pageWebhookUrl }) });
-    const result = await runTick({ ...deskops.app, logger: deskops.logger }, allJobs(), at, sink);
+    const sink = routeSink({ chat: new ShellSink(engine, (post) => void posts.push(post)), webhook: createWebhookSink({ url: config.pageWebhookUrl }) });
+    const result = await runTick(engine, at, sink);
     write(`${tickReportText(result, config.settings.timeZone)}\n`);
     for (const post of posts) write(`\n${postText(post, 'plain')}\n`);
     if (tickHadJobErrors(result)) {
       throw new TickJobsFailed(Object.entries(result.jobs).filter(([, report]) => report.error !== undefined).map(([name]) => name));
     }
   } finally {
-    deskops.close();
+    await engine.close();
   }
 }

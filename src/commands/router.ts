@@ -6,11 +6,13 @@
  * apology carrying it. Either way the transaction rolled back: nothing is half written.
  */
 import { eq } from 'drizzle-orm';
-import { AppError, UsageError, storeTrouble, storeTroubleAdvice, storeUnavailable, withBusyTimeout } from '../app/errors.js';
+import { AppError, DatabaseBusyError, UsageError, storeTrouble, storeTroubleAdvice, storeUnavailable, withBusyTimeout } from '../app/errors.js';
 import type { AppContext, RequestContext } from '../app/context.js';
 import { actorIsRequester, requesterRefusal, resolveActor } from '../app/people.js';
 import { withTeamZone } from '../app/calendar.js';
 import { recordAudit } from '../app/audit.js';
+import { claimOnce } from '../app/claims.js';
+import type { Platform } from '../domain/vocabulary.js';
 import { closestMatches } from '../domain/text.js';
 import { handledInvocations } from '../store/schema.js';
 import { correlationId, type Logger } from '../log.js';
@@ -19,13 +21,13 @@ import { ArgReader } from './args.js';
 import { commandHelp, familyHelp, overviewHelp, requesterHelp } from './help.js';
 import type { Invocation } from './invocation.js';
 import type { CommandDefinition, CommandRegistry } from './registry.js';
-import { LexError, tokenize, type Token } from './tokenize.js';
+import type { Token } from './tokenize.js';
+import type { PlaceFacts } from './invocation.js';
+import type { PlatformUser } from '../app/people.js';
+import { leadingWords, prepareText, type PreparedText } from './prepare.js';
+import { MAX_COMMAND_LENGTH, RATE_LIMITED_TITLE } from './limits.js';
 
-/** The reply title when a person's commands are over the rate limit (adapters quiet repeats of it). */
-export const RATE_LIMITED_TITLE = 'You are sending commands faster than deskops takes them, so this one was not run.';
-
-/** Longest command text accepted; beyond it nobody is typing, something is flooding. */
-export const MAX_COMMAND_LENGTH = 40_000;
+export { MAX_COMMAND_LENGTH, RATE_LIMITED_TITLE } from './limits.js';
 
 export interface RouterOptions {
   registry: CommandRegistry;
@@ -39,46 +41,50 @@ export interface RouterOptions {
 export interface HandleOptions {
   /** 'reply' (the default): answer that the database is busy. 'throw': throw DatabaseBusyError, for a caller that retries. */
   onBusy?: 'reply' | 'throw';
-  /** Wait at most this long for the lock (it blocks the process) instead of the connection's busy timeout. */
+  /** Wait at most this long for the lock (it blocks the engine's thread) instead of the connection's busy timeout. */
   busyWaitMs?: number;
+  /**
+   * The text as the adapter already read it (prepare.ts): tokenized once, on the way in, where the
+   * adapter needed to know the command before running it (whether it only reads, opens a form).
+   */
+  prepared?: PreparedText;
 }
 
 export interface Router {
   handle(invocation: Invocation, options?: HandleOptions): Reply;
+  /**
+   * Runs the invocation once per `claim` (a chat message id, a reaction): the claim and the command
+   * share one transaction, so a duplicate (a replay, a second subscription, catch-up) finds the
+   * claim and gets undefined, and a crash before the commit leaves neither.
+   */
+  handleOnce(invocation: Invocation, claim: string, options?: HandleOptions): Reply | undefined;
+}
+
+/** Where a request comes from, for its context. */
+export interface RequestOrigin {
+  channel: string | null;
+  thread: string | null;
+}
+
+/**
+ * The context of one request, built the same way for every inbound interaction (a command, a
+ * button, a reaction, a form, a requester's message): the acting person as the platform and the
+ * staff rules make them now (a first-time user is created), the team's zone, where it came from.
+ * Call inside the request's transaction.
+ */
+export function requestContext(
+  app: AppContext,
+  platform: Platform,
+  user: PlatformUser,
+  origin: RequestOrigin,
+  extra: { localAdmin?: boolean; places?: ReadonlyMap<string, PlaceFacts> } = {},
+): RequestContext {
+  const actor = resolveActor(app, platform, user, { localAdmin: extra.localAdmin === true });
+  return { ...withTeamZone(app), actor, origin: { platform, ...origin }, ...(extra.places ? { places: extra.places } : {}) };
 }
 
 /** Thrown by Router.handle with `onBusy: 'throw'` when the database was locked; nothing was written. */
-export class DatabaseBusyError extends Error {
-  constructor(options: { cause: unknown }) {
-    super('the database is locked by another writer', options);
-    this.name = 'DatabaseBusyError';
-  }
-}
-
-export interface RetryOptions {
-  /** How long the first attempt may wait for the lock, blocking the process (default 200 ms). */
-  busyWaitMs?: number;
-  /** How long to keep retrying before answering that the database is busy (default 20 s). */
-  budgetMs?: number;
-  logger?: Logger;
-}
-
-/** First wait between attempts on a locked database; it doubles up to BUSY_RETRY_MAX_MS. */
-const BUSY_RETRY_FIRST_MS = 100;
-const BUSY_RETRY_MAX_MS = 1000;
-/** How long a retry may block for the lock: enough to get past another writer's short transaction. */
-const BUSY_RETRY_WAIT_MS = 20;
-
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-
-function leadingWords(tokens: readonly Token[]): string[] {
-  const words: string[] = [];
-  for (const token of tokens) {
-    if (token.kind !== 'word') break;
-    words.push(token.value);
-  }
-  return words;
-}
+export { DatabaseBusyError };
 
 export function createRouter(options: RouterOptions): Router {
   const { registry, app, logger } = options;
@@ -152,14 +158,15 @@ export function createRouter(options: RouterOptions): Router {
             .get();
           if (seen) return seen.reply as Reply;
         }
-        const actor = resolveActor(app, invocation.platform, invocation.user, { localAdmin: options.localAdmin?.(invocation) === true });
+        const ctx = requestContext(
+          app,
+          invocation.platform,
+          invocation.user,
+          { channel: invocation.channel, thread: invocation.thread },
+          { localAdmin: options.localAdmin?.(invocation) === true, ...(invocation.places ? { places: invocation.places } : {}) },
+        );
+        const { actor } = ctx;
         requester = actor.kind === 'person' && actor.role === 'requester';
-        const ctx: RequestContext = {
-          ...withTeamZone(app),
-          actor,
-          origin: { platform: invocation.platform, channel: invocation.channel, thread: invocation.thread },
-          ...(invocation.places ? { places: invocation.places } : {}),
-        };
         const answer = requester ? requesterReply(words, match, reader, ctx) : staffReply(words, match, reader, ctx);
         // Only a change needs its reply kept for a retry; a read runs again harmlessly, and its reply
         // (notes, phone numbers) must not be copied into the database. The prune job removes them later.
@@ -222,10 +229,10 @@ export function createRouter(options: RouterOptions): Router {
   }
 
   /** One attempt; with `busy: 'throw'`, a locked database throws DatabaseBusy instead of answering. */
-  function attempt(invocation: Invocation, busy: 'reply' | 'throw'): Reply {
+  function attempt(invocation: Invocation, busy: 'reply' | 'throw', prepared: PreparedText | undefined): Reply {
     const limited = rateLimited(invocation);
     if (limited) return limited;
-    const answer = attemptOnce(invocation, busy);
+    const answer = attemptOnce(invocation, busy, prepared);
     // Replies made before the actor was known (a typo in quotes, a crash): generic, and labelled
     // for whoever asked. A requester never receives a reply labelled for staff.
     if ('requester' in answer) return answer.reply;
@@ -242,28 +249,24 @@ export function createRouter(options: RouterOptions): Router {
     });
   }
 
-  function attemptOnce(invocation: Invocation, busy: 'reply' | 'throw'): { reply: Reply; requester?: boolean } {
-    const text = invocation.text.trim().replace(/^\//, '');
-    if (text.length > MAX_COMMAND_LENGTH) {
+  function attemptOnce(invocation: Invocation, busy: 'reply' | 'throw', given: PreparedText | undefined): { reply: Reply; requester?: boolean } {
+    // Tokenized once: by the adapter when it had to know the command first, else here.
+    const prepared = given ?? prepareText(registry, invocation.text);
+    const { text } = prepared;
+    if (prepared.tooLong) {
       return { reply: failure(`That command is ${text.length.toLocaleString('en-US')} characters long; the limit is ${MAX_COMMAND_LENGTH.toLocaleString('en-US')}.`, {
         hint: 'Put long text in a ticket comment in parts.',
       }) };
     }
-    let tokens: Token[];
-    try {
-      tokens = tokenize(text);
-    } catch (error) {
-      if (error instanceof LexError) {
-        const match = registry.match(text.split(/\s+/));
-        return { reply: failure(`${error.message}.`, {
-          hint: 'Close the quote, or put a \\ before a quote that is part of the text.',
-          ...(match ? { usage: match.definition.usage.split('\n')[0] } : {}),
-        }) };
-      }
-      throw error;
+    if (!prepared.tokens) {
+      const match = registry.match(text.split(/\s+/));
+      return { reply: failure(`${prepared.lexError ?? 'The command could not be read'}.`, {
+        hint: 'Close the quote, or put a \\ before a quote that is part of the text.',
+        ...(match ? { usage: match.definition.usage.split('\n')[0] } : {}),
+      }) };
     }
     try {
-      return execute(invocation, tokens, text);
+      return execute(invocation, prepared.tokens, text);
     } catch (error) {
       if (error instanceof AppError) return { reply: failure(error.message, error.hint ? { hint: error.hint } : {}) };
       if (busy === 'throw' && storeTrouble(error) === 'busy') throw new DatabaseBusyError({ cause: error });
@@ -279,38 +282,19 @@ export function createRouter(options: RouterOptions): Router {
     }
   }
 
-  return {
-    handle(invocation: Invocation, handleOptions: HandleOptions = {}): Reply {
-      const run = () => attempt(invocation, handleOptions.onBusy ?? 'reply');
-      return handleOptions.busyWaitMs === undefined ? run() : withBusyTimeout(app.store.sqlite, handleOptions.busyWaitMs, run);
-    },
-  };
-}
-
-/**
- * Runs the invocation, retrying while the database is locked by another writer. The first attempt
- * blocks the process for at most `busyWaitMs` and each retry for a few milliseconds; the waits in
- * between are timers, so other requests (a chat platform's acks) go on meanwhile. After `budgetMs`
- * a last attempt answers that the database is busy and the command was not run. For adapters that
- * have acknowledged the request already and answer later (Slack's response_url).
- */
-export async function handleRetrying(router: Router, invocation: Invocation, options: RetryOptions = {}): Promise<Reply> {
-  const budgetMs = options.budgetMs ?? 20_000;
-  const started = Date.now();
-  let delay = BUSY_RETRY_FIRST_MS;
-  for (let tries = 0; ; tries++) {
-    try {
-      const reply = router.handle(invocation, { onBusy: 'throw', busyWaitMs: tries === 0 ? (options.busyWaitMs ?? 200) : BUSY_RETRY_WAIT_MS });
-      if (tries > 0) options.logger?.info({ tries: tries + 1, waitedMs: Date.now() - started, platform: invocation.platform }, 'command ran once the database was free again');
-      return reply;
-    } catch (error) {
-      if (!(error instanceof DatabaseBusyError)) throw error;
-      if (tries === 0) options.logger?.warn({ platform: invocation.platform, budgetMs }, 'database locked by another writer; retrying the command');
-      if (Date.now() - started + delay > budgetMs) return router.handle(invocation, { onBusy: 'reply', busyWaitMs: BUSY_RETRY_WAIT_MS });
-      await sleep(delay);
-      delay = Math.min(BUSY_RETRY_MAX_MS, delay * 2);
-    }
+  function withBusyWait<T>(handleOptions: HandleOptions, work: () => T): T {
+    return handleOptions.busyWaitMs === undefined ? work() : withBusyTimeout(app.store.sqlite, handleOptions.busyWaitMs, work);
   }
+
+  return {
+    handle: (invocation, handleOptions = {}) => withBusyWait(handleOptions, () => attempt(invocation, handleOptions.onBusy ?? 'reply', handleOptions.prepared)),
+    // The claim's transaction holds the command's (a savepoint): a refusal or an apology still
+    // commits the claim, so a duplicate of a refused command is not answered twice.
+    handleOnce: (invocation, claim, handleOptions = {}) =>
+      withBusyWait(handleOptions, () =>
+        app.store.transaction(() => (claimOnce(app, claim) ? attempt(invocation, handleOptions.onBusy ?? 'reply', handleOptions.prepared) : undefined)),
+      ),
+  };
 }
 
 export { commandHelp };

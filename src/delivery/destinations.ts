@@ -12,37 +12,11 @@ import { conversationOf } from '../app/conversations.js';
 import { handleOf, isStaffPerson } from '../app/people.js';
 import type { Platform } from '../domain/vocabulary.js';
 import { identities, ticketThreads } from '../store/schema.js';
-import { DeliveryError, type OutboxRow } from './sink.js';
+import type { ServicePlatform } from '../adapters/contract.js';
+import { DeliveryError } from './sink.js';
+import { platformName, prefixedPlatform, UNMAPPED, type ChatPlatform, type Destination, type DestinationAnswer } from './rules.js';
 
-/** Where one message goes on a platform, before the platform's own lookups. */
-export type Destination =
-  /** A room of the platform by id ("C0123" on Slack, a room id on Rocket.Chat). */
-  | { kind: 'room'; id: string; logical: string; label: string }
-  /** A room the team mapped by name ("#support-t2"): the sink finds its id. */
-  | { kind: 'named'; name: string; logical: string; label: string }
-  /**
-   * A person's direct messages: `requester` when they are not staff (then only messages for the
-   * requester may go there).
-   */
-  | { kind: 'person'; personId: number; userId: string; username: string; logical: string; label: string; requester: boolean }
-  /** The requester's thread (a chat thread they wrote in, or the message a ticket came from). */
-  | { kind: 'conversation'; channel: string; thread: string | null; ticketId: number; logical: string; label: string };
-
-/** The chat platforms with rooms and threads. */
-export type ChatPlatform = 'slack' | 'rocketchat';
-
-const PLATFORM_PREFIX = /^(slack|rocketchat|email):/i;
-
-/** Logical channels a lead maps with /channel set (not people, tickets or raw platform ids). */
-export function isConfigurable(logical: string): boolean {
-  return /^(tier|role|team):/.test(logical);
-}
-
-/** The platform a channel string names by its prefix ("slack:C1", "email:a@b"), if any. */
-export function prefixedPlatform(channel: string | null | undefined): 'slack' | 'rocketchat' | 'email' | undefined {
-  const match = channel ? PLATFORM_PREFIX.exec(channel) : null;
-  return match ? (match[1]!.toLowerCase() as 'slack' | 'rocketchat' | 'email') : undefined;
-}
+export { isConfigurable, mentionedIds, prefixedPlatform, staffOnlyRefusal, staffRows, UNMAPPED, type ChatPlatform, type Destination, type DestinationAnswer } from './rules.js';
 
 /** The person's identity on `platform` (their user id and username there), if they have one. */
 export function identityOn(ctx: AppContext, platform: Platform, personId: number): { userId: string; username: string } | undefined {
@@ -55,11 +29,11 @@ export function identityOn(ctx: AppContext, platform: Platform, personId: number
 }
 
 /**
- * The destination of `logical` on `platform`. Throws a DeliveryError with `drop` when the message
- * belongs to another platform (or to nobody reachable here), and a permanent one when a lead must
- * map a channel (`unmapped` says what to type).
+ * The destination of `logical` on `platform`, or UNMAPPED when a lead must map the channel (each
+ * sink's error says what to type on its platform). Throws a DeliveryError with `drop` when the
+ * message belongs to another platform (or to nobody reachable here).
  */
-export function resolveDestination(ctx: AppContext, platform: ChatPlatform, logical: string, unmapped: (logical: string) => string): Destination {
+export function resolveDestination(ctx: AppContext, platform: ChatPlatform, logical: string): DestinationAnswer {
   const person = /^person:(\d+)$/.exec(logical);
   if (person) {
     const personId = Number(person[1]);
@@ -72,7 +46,7 @@ export function resolveDestination(ctx: AppContext, platform: ChatPlatform, logi
   if (ticket) return conversationDestination(ctx, platform, Number(ticket[1]), logical);
   const direct = prefixedPlatform(logical);
   const mapped = direct ? logical : channelMap(ctx)[logical];
-  if (!mapped) throw new DeliveryError(unmapped(logical), { permanent: true });
+  if (!mapped) return { kind: UNMAPPED, logical };
   const label = mapped === logical ? mapped : `${mapped} (${logical})`;
   if (mapped.startsWith('#')) return { kind: 'named', name: mapped.slice(1), logical, label };
   const target = prefixedPlatform(mapped);
@@ -118,9 +92,10 @@ export function recordAgentThread(ctx: AppContext, platform: ChatPlatform, ticke
   ctx.store.db.insert(ticketThreads).values({ platform, ticketId, channel, thread, createdAt: ctx.clock.now() }).onConflictDoNothing().run();
 }
 
-/** The people the rows mention who have an identity on `platform`: their user ids and usernames there. */
-export function mentionedOn(ctx: AppContext, platform: Platform, rows: readonly OutboxRow[]): Array<{ personId: number; userId: string; username: string }> {
-  const ids = [...new Set(rows.flatMap((row) => row.mentions ?? []))];
+
+/** The people among `personIds` who have an identity on `platform`: their user ids and usernames there. */
+export function mentionedOn(ctx: AppContext, platform: Platform, personIds: readonly number[]): Array<{ personId: number; userId: string; username: string }> {
+  const ids = [...new Set(personIds)];
   if (ids.length === 0) return [];
   return ctx.store.db
     .select({ personId: identities.personId, userId: identities.externalId, username: identities.handle })
@@ -129,17 +104,32 @@ export function mentionedOn(ctx: AppContext, platform: Platform, rows: readonly 
     .all();
 }
 
-/** The rows that are for staff only (any row not written for the requester). */
-export function staffRows(rows: readonly OutboxRow[]): OutboxRow[] {
-  return rows.filter((row) => row.audience !== 'requester');
-}
-
-/** The refusal when staff rows would reach a place requesters read; the fix names the mapping to change. */
-export function staffOnlyRefusal(rows: readonly OutboxRow[], logical: string, where: string, internalPlaceholder: string): DeliveryError {
-  const fix = isConfigurable(logical) ? ` Map ${logical} to an internal channel: /channel set ${logical.split(':')[1]} ${internalPlaceholder}.` : '';
-  return new DeliveryError(`Not posted: ${rows.map((r) => r.dedupeKey).join(', ')} ${rows.length === 1 ? 'is' : 'are'} for staff only and ${where}.${fix}`, { permanent: true });
-}
-
-function platformName(platform: Platform): string {
-  return platform === 'slack' ? 'Slack' : platform === 'rocketchat' ? 'Rocket.Chat' : platform;
+/**
+ * The platform a channel belongs to, or undefined when it names none (a "#name" mapping, an
+ * unmapped channel, a person with no identity on an available platform): the caller then uses its
+ * primary platform. `available` lists the platforms with a sink, in order of preference.
+ */
+export function platformFor(ctx: AppContext, channel: string, available: readonly ServicePlatform[]): ServicePlatform | undefined {
+  const direct = prefixedPlatform(channel);
+  if (direct) return direct;
+  const person = /^person:(\d+)$/.exec(channel);
+  if (person) {
+    const held = new Set(
+      ctx.store.db
+        .select({ platform: identities.platform })
+        .from(identities)
+        .where(eq(identities.personId, Number(person[1])))
+        .all()
+        .map((row) => row.platform),
+    );
+    // Chat before mail: a staff notice is read sooner in chat.
+    return [...available].sort((a, b) => Number(a === 'email') - Number(b === 'email')).find((platform) => held.has(platform));
+  }
+  const ticket = /^ticket:(\d+)$/.exec(channel);
+  if (ticket) {
+    // The requester's conversation: wherever they last wrote from.
+    const conversation = conversationOf(ctx, Number(ticket[1]));
+    return conversation.kind === 'none' || conversation.platform === 'shell' ? undefined : conversation.platform;
+  }
+  return prefixedPlatform(channelMap(ctx)[channel]);
 }

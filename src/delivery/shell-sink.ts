@@ -1,12 +1,10 @@
 /**
  * The terminal's stand-in for a chat platform: each posted message is handed on as text-ready
- * data, headed by the real channel it would go to ("→ #support-t2 (tier:t2)").
+ * data, headed by the real channel it would go to ("→ #support-t2 (tier:t2)", looked up in the
+ * engine: delivery/shell-labels.ts).
  */
-import { channelMap, type ChannelMap } from '../app/channels.js';
-import type { AppContext } from '../app/context.js';
-import { handleOf } from '../app/people.js';
-import { conversationOf } from '../app/conversations.js';
-import { staffOnlyRefusal, staffRows } from './destinations.js';
+import type { EnginePort } from '../engine/port.js';
+import { mentionedIds, staffOnlyRefusal, staffRows } from './rules.js';
 import { isReply, withCc } from '../views/delivery.js';
 import { renderText, type TextStyle } from '../views/render-text.js';
 import type { DeliverySink, OutboundMessage, OutboxRow } from './sink.js';
@@ -20,30 +18,6 @@ export interface ShellPost {
   message: OutboundMessage;
 }
 
-/** "#support-t2 (tier:t2)" when the team mapped the channel, else the logical name itself. */
-export function channelLabel(map: ChannelMap, channel: string): string {
-  const real = map[channel];
-  return real && real !== channel ? `${real} (${channel})` : channel;
-}
-
-/** Where a message for a ticket's requester goes: "email:jane@example.com (ticket #5's requester)". */
-export function conversationLabel(ctx: AppContext, channel: string): string | undefined {
-  const ticket = /^ticket:(\d+)$/.exec(channel);
-  if (!ticket) return undefined;
-  const conversation = conversationOf(ctx, Number(ticket[1]));
-  const whose = `ticket #${ticket[1]}'s requester`;
-  switch (conversation.kind) {
-    case 'email':
-      return `email:${conversation.address} (${whose})`;
-    case 'thread':
-      return `${conversation.platform}:${conversation.channel}${conversation.thread ? ` thread ${conversation.thread}` : ''} (${whose})`;
-    case 'direct':
-      return `${conversation.platform}:direct message to ${handleOf(ctx, conversation.personId) ?? conversation.userId} (${whose})`;
-    case 'none':
-      return `${channel}: nowhere (${conversation.why})`;
-  }
-}
-
 /** The post as terminal text: an arrow line naming the channel, then the rendered message. */
 export function postText(post: ShellPost, style: TextStyle): string {
   const body = isReply(post.message) ? renderText(post.message, style) : JSON.stringify(post.message);
@@ -53,8 +27,9 @@ export function postText(post: ShellPost, style: TextStyle): string {
 /** A sink that hands every post to `emit` (print it, or collect it for one reply). Never fails. */
 export class ShellSink implements DeliverySink {
   constructor(
-    private readonly ctx: AppContext,
-    private readonly emit: (post: ShellPost) => void,
+    private readonly engine: Pick<EnginePort, 'shellPost'>,
+    /** Prints or collects the post; the post is done when what it returns is. */
+    private readonly emit: (post: ShellPost) => void | Promise<void>,
   ) {}
 
   async post(channel: string, message: OutboundMessage, rows: readonly OutboxRow[] = []): Promise<void> {
@@ -62,8 +37,8 @@ export class ShellSink implements DeliverySink {
     const forStaff = staffRows(rows);
     if (forStaff.length > 0 && /^(ticket|email):/.test(channel)) throw staffOnlyRefusal(forStaff, channel, `the requester reads ${channel}`, '#<internal-channel>');
     // Mentions are the platform's to render: the terminal shows them as a plain "cc @alice" line.
-    const handles = rows.flatMap((row) => (row.mentions ?? []).map((id) => handleOf(this.ctx, id))).filter((h): h is string => h?.startsWith('@') === true);
+    const { label, handles } = await this.engine.shellPost(channel, mentionedIds(rows));
     const shown = isReply(message) ? withCc(message, handles) : message;
-    this.emit({ channel, label: conversationLabel(this.ctx, channel) ?? channelLabel(channelMap(this.ctx), channel), message: shown });
+    await this.emit({ channel, label, message: shown });
   }
 }

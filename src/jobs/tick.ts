@@ -5,8 +5,8 @@
 import { TZDate } from '@date-fns/tz';
 import { drainOutbox, type DeliveryOptions, type DeliveryReport } from '../delivery/worker.js';
 import type { DeliverySink } from '../delivery/sink.js';
-import type { Job, JobContext } from './job.js';
-import { asJobRun, DELIVERY_JOB, runJobsOnce, type JobRunReport } from './scheduler.js';
+import type { EnginePort } from '../engine/port.js';
+import { asJobRun, DELIVERY_JOB, type JobRunReport } from './runs.js';
 
 /** How `--at` and `:clock` want an instant, for error messages. */
 export const INSTANT_FORMAT =
@@ -44,11 +44,20 @@ export interface TickResult {
   delivery: DeliveryReport;
 }
 
-/** Runs every job once as of `now`, then delivers everything due at `now` through `sink`. */
-export async function runTick(ctx: JobContext, jobs: readonly Job[], now: Date, sink: DeliverySink, options?: DeliveryOptions): Promise<TickResult> {
-  const reports = runJobsOnce(ctx, jobs, now);
-  const delivery = await asJobRun(DELIVERY_JOB, () => drainOutbox(ctx, now, sink, options));
-  return { at: now, jobs: reports, delivery };
+/** The engine calls a tick makes. */
+export type TickEngine = Pick<EnginePort, 'runJobs' | 'deliveryClaim' | 'deliverySent' | 'deliveryFailed' | 'deliveryRelease'>;
+
+/** Runs every job once as of `now` (in the engine), then delivers everything due at `now` through `sink`. */
+export async function runTick(engine: TickEngine, now: Date, sink: DeliverySink, options?: DeliveryOptions): Promise<TickResult> {
+  const { jobs } = await engine.runJobs(now);
+  const delivery = await asJobRun(DELIVERY_JOB, () => drainOutbox(engine, now, sink, options));
+  return { at: now, jobs, delivery };
+}
+
+/** A tick that only runs the jobs: chat is configured, so the running bot delivers what they queued. */
+export async function runJobsTick(engine: Pick<EnginePort, 'runJobs'>, now: Date): Promise<TickResult> {
+  const { jobs } = await engine.runJobs(now);
+  return { at: now, jobs, delivery: { messages: 0, sent: 0, dropped: 0, retrying: 0, failed: 0, more: false } };
 }
 
 /** True when a job threw as a whole (item failures are counted, not fatal). */

@@ -1,6 +1,7 @@
 /** Opens the SQLite file with the pragmas deskops relies on and applies pending migrations. */
 import { closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
+import { findUp } from './find-up.js';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
@@ -117,7 +118,8 @@ function watchTables(sqlite: Database.Database, tables: readonly string[]): Tabl
   };
 }
 
-export const MIGRATIONS_FOLDER = resolve(dirname(fileURLToPath(import.meta.url)), '../../migrations');
+/** The migrations drizzle-kit wrote, found upwards from this module (the sources or a bundle of them). */
+export const MIGRATIONS_FOLDER = resolve(findUp(dirname(fileURLToPath(import.meta.url)), 'migrations/meta/_journal.json') ?? resolve(dirname(fileURLToPath(import.meta.url)), '../../migrations/meta/_journal.json'), '../..');
 
 export interface OpenOptions {
   /** Apply pending migrations (the default); `deskops migrate` and start-up both do. */

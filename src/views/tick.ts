@@ -1,7 +1,7 @@
 /** What a tick by hand shows: `deskops tick` prints a report, the shell's `:tick` answers with one reply. */
 import type { ShellPost } from '../delivery/shell-sink.js';
 import type { DeliveryReport } from '../delivery/worker.js';
-import type { JobRunReport } from '../jobs/scheduler.js';
+import type { JobRunReport } from '../jobs/runs.js';
 import type { TickResult } from '../jobs/tick.js';
 import { isReply, markedTitle, replyBodyLines } from './delivery.js';
 import { formatInstant } from './format.js';

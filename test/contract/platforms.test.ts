@@ -15,6 +15,7 @@ import { answerThere } from '../../src/app/conversations.js';
 import { personForRequester } from '../../src/app/people.js';
 import { loadConfig } from '../../src/config.js';
 import { createDeskops } from '../../src/main.js';
+import { createInProcessEngine } from '../../src/engine/in-process.js';
 import { tickets } from '../../src/store/schema.js';
 import { eq } from 'drizzle-orm';
 import { createTestDesk, TEST_STAFF_RULES } from '../doubles/deskops.js';
@@ -35,7 +36,7 @@ platformContract({
     const output = new PassThrough();
     let printed = '';
     output.on('data', (chunk: Buffer) => (printed += chunk.toString()));
-    const adapter = createShellAdapter(desk.app, { deskops: desk, input, output, interactive: false, localUser: 'lead', style: 'plain' });
+    const adapter = createShellAdapter(desk.engine, { engine: desk.engine, logger: desk.logger, input, output, interactive: false, localUser: 'lead', style: 'plain' });
     await adapter.start();
     return {
       adapter,
@@ -83,7 +84,7 @@ platformContract({
     const logger = pino({ level: 'silent' });
     const deskops = createDeskops(config, { logger, rateLimits: false });
     const module = await adapterEntries().find((entry) => entry.platform === 'slack')!.load();
-    const adapter = module.create({ config, deskops, logger, port: 0 });
+    const adapter = module.create({ config, engine: createInProcessEngine(deskops), logger, port: 0 });
     await adapter.start();
     await vi.waitFor(() => expect(adapter.health().state).toBe('ready'), { timeout: 5000, interval: 10 });
     const events = `http://127.0.0.1:${adapter.httpPort!()!}/slack/events`;
@@ -141,8 +142,9 @@ platformContract({
     const config = loadConfig({ DESKOPS_DB: join(dir, 'deskops.db'), DESKOPS_STAFF: TEST_STAFF_RULES, ROCKETCHAT_URL: server.url, ROCKETCHAT_USER: 'deskops', ROCKETCHAT_PASSWORD: 'bot-password-123' });
     const logger = pino({ level: 'silent' });
     const deskops = createDeskops(config, { logger, rateLimits: false });
+    const engine = createInProcessEngine(deskops);
     const entry = adapterEntries({ rocketChat: { healthIntervalMs: 100, healthTimeoutMs: 400, connectTimeoutMs: 300, backoff: { initialMs: 50, maxMs: 200 } } }).find((e) => e.platform === 'rocketchat')!;
-    const adapter = (await entry.load()).create({ config, deskops, logger });
+    const adapter = (await entry.load()).create({ config, engine, logger });
     await adapter.start();
     await vi.waitFor(() => expect(adapter.health().state).toBe('ready'), { timeout: 5000, interval: 10 });
     let next = 0;

@@ -3,6 +3,8 @@ import type { AppContext } from '../../src/app/context.js';
 import type { DeliverySink, OutboundMessage, OutboxRow } from '../../src/delivery/sink.js';
 import type { JobContext } from '../../src/jobs/job.js';
 import { createLogger } from '../../src/log.js';
+import { createInProcessEngine } from '../../src/engine/in-process.js';
+import type { Engine } from '../../src/engine/port.js';
 
 /** One post the fake sink accepted. */
 export interface RecordedPost {
@@ -58,4 +60,9 @@ export function jobContext(app: AppContext): { ctx: JobContext; logLines: () => 
   const lines: string[] = [];
   const logger = createLogger('debug', { write: (msg: string) => void lines.push(msg) });
   return { ctx: { ...app, logger }, logLines: () => lines.join('').split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>) };
+}
+
+/** An in-process engine over a job context: what the delivery worker and the sinks talk to. */
+export function engineOver(ctx: JobContext): Engine {
+  return createInProcessEngine({ app: ctx, logger: ctx.logger });
 }

@@ -4,14 +4,21 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
 import { SettableClock } from '../../src/clock.js';
-import { loadConfig } from '../../src/config.js';
+import { loadConfig, type Config } from '../../src/config.js';
 import { createDeskops, type Deskops } from '../../src/main.js';
+import { createInProcessEngine } from '../../src/engine/in-process.js';
+import type { Engine } from '../../src/engine/port.js';
+import type { Job } from '../../src/jobs/job.js';
 import type { Reply } from '../../src/views/reply.js';
 import type { PlatformUser } from '../../src/app/people.js';
 
 export interface TestDesk extends Deskops {
   clock: SettableClock;
   dir: string;
+  /** The same deskops behind the engine port, in this thread (adapters and delivery take this). */
+  engine: Engine;
+  /** The configuration it was made from (adapters read the staff rules and platform settings here). */
+  config: Config;
   /** Runs a command as `user` (default "lead", an admin) on the shell platform. */
   run(text: string, user?: string, extra?: { idempotencyKey?: string; channel?: string }): Reply;
   /** The reply as one string (title, text, fields, sections), for loose assertions. */
@@ -42,11 +49,12 @@ export function slackMember(externalId: string, handle: string = externalId.toLo
   return { externalId, handle, facts: { platform: 'slack', teamId: 'T1', enterpriseId: null, teams: [], guest: false, deleted: false, bot: false } };
 }
 
-export function createTestDesk(options: { env?: Record<string, string>; now?: string; rateLimits?: boolean } = {}): TestDesk {
+export function createTestDesk(options: { env?: Record<string, string>; now?: string; rateLimits?: boolean; jobs?: readonly Job[] } = {}): TestDesk {
   const dir = mkdtempSync(join(tmpdir(), 'deskops-test-'));
   const clock = new SettableClock(undefined, new Date(options.now ?? '2026-11-23T10:00:00Z'));
   const config = loadConfig({ DESKOPS_DB: join(dir, 'deskops.db'), DESKOPS_ADMINS: 'shell:lead', DESKOPS_STAFF: TEST_STAFF_RULES, ...options.env });
   const deskops = createDeskops(config, { clock, logger: pino({ level: 'silent' }), rateLimits: options.rateLimits ?? false });
+  const engine = createInProcessEngine({ ...deskops, ...(options.jobs ? { jobs: options.jobs } : {}) });
   const run: TestDesk['run'] = (text, user = 'lead', extra = {}) =>
     deskops.router.handle({
       platform: 'shell',
@@ -60,6 +68,8 @@ export function createTestDesk(options: { env?: Record<string, string>; now?: st
     ...deskops,
     clock,
     dir,
+    engine,
+    config,
     run,
     say: (text, user) => replyText(run(text, user)),
     dispose() {

@@ -1,8 +1,8 @@
 /**
- * Runs test/doubles/fault-child.ts as a real process, for tests that kill it. The child is bundled
- * once with esbuild (tsx's own compiler) into node_modules/.cache, two levels below the project
- * root like src/store/, so the migrations folder and the packages resolve as from the sources;
- * node then starts it in about a second instead of tsx's two to four on this machine.
+ * Runs test/doubles/fault-child.ts as a real process, for tests that kill it. The child and the
+ * engine's worker thread (src/engine/worker.ts) are bundled once with esbuild (tsx's own compiler)
+ * into node_modules/.cache, where the migrations folder and the packages resolve as from the
+ * sources; node then starts it in about a second instead of tsx's two to four on this machine.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, rmSync } from 'node:fs';
@@ -12,27 +12,39 @@ import { ROOT } from './cli.js';
 
 export { seededRandom } from './random.js';
 
-/** The bundled child; `remove()` deletes it. */
+/** The bundled child and its engine; `remove()` deletes them. */
 export interface FaultBundle {
   path: string;
+  /** The engine's worker script the child starts (DESKOPS_FAULT_ENGINE). */
+  engine: string;
   remove(): void;
 }
 
 export async function buildFaultChild(): Promise<FaultBundle> {
   const dir = join(ROOT, 'node_modules', '.cache');
   mkdirSync(dir, { recursive: true });
-  const path = join(dir, `deskops-fault-child-${process.pid}-${Math.random().toString(16).slice(2, 10)}.mjs`);
+  const tag = `${process.pid}-${Math.random().toString(16).slice(2, 10)}`;
   await build({
-    entryPoints: [join(ROOT, 'test', 'doubles', 'fault-child.ts')],
+    entryPoints: { [`deskops-fault-child-${tag}`]: join(ROOT, 'test', 'doubles', 'fault-child.ts'), [`deskops-fault-engine-${tag}`]: join(ROOT, 'src', 'engine', 'worker.ts') },
     bundle: true,
     platform: 'node',
     format: 'esm',
     target: 'node20',
     packages: 'external',
-    outfile: path,
+    outdir: dir,
+    outExtension: { '.js': '.mjs' },
     logLevel: 'warning',
   });
-  return { path, remove: () => rmSync(path, { force: true }) };
+  const path = join(dir, `deskops-fault-child-${tag}.mjs`);
+  const engine = join(dir, `deskops-fault-engine-${tag}.mjs`);
+  return {
+    path,
+    engine,
+    remove: () => {
+      rmSync(path, { force: true });
+      rmSync(engine, { force: true });
+    },
+  };
 }
 
 /** A running child. */
@@ -58,7 +70,7 @@ function cleanEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
  * kills it) if it exits first or is not ready within `timeoutMs`.
  */
 export function startFaultChild(bundle: FaultBundle, env: Record<string, string>, timeoutMs = 20_000): Promise<FaultChild> {
-  const child = spawn(process.execPath, [bundle.path], { cwd: ROOT, env: cleanEnv(env), stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [bundle.path], { cwd: ROOT, env: cleanEnv({ ...env, DESKOPS_FAULT_ENGINE: bundle.engine }), stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));

@@ -10,6 +10,8 @@ import { expect, vi } from 'vitest';
 import { loadConfig } from '../../src/config.js';
 import { createLogger } from '../../src/log.js';
 import { createDeskops, type Deskops } from '../../src/main.js';
+import { createInProcessEngine } from '../../src/engine/in-process.js';
+import type { Engine } from '../../src/engine/port.js';
 import { startRocketChat, type RocketChatHandle } from '../../src/adapters/rocketchat/start.js';
 import { TEST_STAFF_RULES } from './deskops.js';
 import { rcMessage, startRocketChatServer, type RcMessage, type RocketChatStandIn } from './rocketchat-server.js';
@@ -19,6 +21,8 @@ export const RC_PASSWORD = 'bot-password-123';
 export interface RocketChatRig {
   server: RocketChatStandIn;
   deskops: Deskops;
+  /** The same deskops behind the engine port (the adapter talks to this). */
+  engine: Engine;
   rc: RocketChatHandle;
   /** Every log line; kept as a count plus the lines that leaked a secret, so long runs stay small. */
   logs: { lines: number; redacted: number; leaks: string[] };
@@ -49,9 +53,10 @@ export async function rocketChatRig(cleanups: Cleanups, options: { level?: strin
   const start = async () => {
     // Per-person rate limits are off unless a test is about them: most tests send fast on purpose.
     const deskops = createDeskops(config, { logger, rateLimits: options.rateLimits ?? false });
-    const rc = startRocketChat(config, deskops, { healthIntervalMs: 100, healthTimeoutMs: 400, connectTimeoutMs: 300, backoff: { initialMs: 50, maxMs: 200 } });
+    const engine = createInProcessEngine(deskops);
+    const rc = startRocketChat(config, engine, logger, { healthIntervalMs: 100, healthTimeoutMs: 400, connectTimeoutMs: 300, backoff: { initialMs: 50, maxMs: 200 } });
     expect(await rc.ready).toBe(true);
-    return { deskops, rc };
+    return { deskops, engine, rc };
   };
   const rig = { server, logs, ...(await start()) } as RocketChatRig;
   const stop = async () => {

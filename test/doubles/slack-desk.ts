@@ -3,13 +3,13 @@
  * file, against the Slack Web API stand-in, logging into an array the test reads; plus the row
  * counts the fault tests compare before and after.
  */
-import { join } from 'node:path';
 import { count } from 'drizzle-orm';
 import pino from 'pino';
 import { expect, vi } from 'vitest';
 import { slackDeps, startSlack } from '../../src/adapters/slack/start.js';
 import { createRouter } from '../../src/commands/router.js';
-import { loadConfig, type Config } from '../../src/config.js';
+import { createInProcessEngine } from '../../src/engine/in-process.js';
+import type { Config } from '../../src/config.js';
 import { auditEvents, handledInvocations, people, seenEvents, tickets } from '../../src/store/schema.js';
 import { createTestDesk, type TestDesk } from './deskops.js';
 import { startSlackApi, type SlackApiStandIn, type SlackCall } from './slack-api.js';
@@ -33,12 +33,13 @@ export async function startSlackDesk(cleanups: Array<() => Promise<void> | void>
   const api = await startSlackApi();
   const env = { SLACK_BOT_TOKEN: 'xoxb-test', SLACK_SIGNING_SECRET: secret, SLACK_API_URL: api.url, SLACK_BOT_ID: 'BBOT', SLACK_BOT_USER_ID: 'UBOT' };
   const desk = createTestDesk({ env });
-  const config = loadConfig({ DESKOPS_DB: join(desk.dir, 'deskops.db'), ...env });
+  // The desk's own configuration: its staff rules decide who is a requester.
+  const config = desk.config;
   const log: string[] = [];
   const logger = pino({ level: 'info' }, { write: (line: string) => void log.push(line) });
   // The same desk, with its router logging where the test can read it.
-  const deskops = { ...desk, logger, router: createRouter({ registry: desk.registry, app: desk.app, logger }) };
-  const slack = await startSlack(config, deskops, { port: 0, deps: { ...slackDeps(config, config.slack!, deskops), logger }, backoff: { initialMs: 5, maxMs: 20 } });
+  const engine = createInProcessEngine({ ...desk, logger, router: createRouter({ registry: desk.registry, app: desk.app, logger }) });
+  const slack = await startSlack(config, engine, logger, { port: 0, deps: { ...slackDeps(config, config.slack!, engine, logger), logger }, backoff: { initialMs: 5, maxMs: 20 } });
   cleanups.push(async () => {
     await slack.stop();
     desk.dispose();

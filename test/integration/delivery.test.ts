@@ -16,17 +16,20 @@ import { oncallEscalations, outbox, people, slaClocks, tickets } from '../../src
 import type { Reply } from '../../src/views/reply.js';
 import { warning } from '../../src/views/reply.js';
 import { actAs, createTestApp, TEST_NOW, type TestApp } from '../doubles/context.js';
-import { FakeSink, jobContext } from '../doubles/delivery.js';
+import { engineOver, FakeSink, jobContext } from '../doubles/delivery.js';
+import type { Engine } from '../../src/engine/port.js';
 import { insertTicket } from '../doubles/tickets.js';
 
 let t: TestApp;
 let ctx: JobContext;
+let engine: Engine;
 let logLines: () => Array<Record<string, unknown>>;
 let sink: FakeSink;
 
 beforeEach(() => {
   t = createTestApp();
   ({ ctx, logLines } = jobContext(t.app));
+  engine = engineOver(ctx);
   sink = new FakeSink();
 });
 afterEach(() => t.close());
@@ -35,7 +38,7 @@ const at = (ms: number) => new Date(TEST_NOW.getTime() + ms);
 const SECOND = 1000;
 const MINUTE = 60 * SECOND;
 /** No jitter, so retry instants are exact. */
-const exact = { random: () => 0 };
+const exact = { jitter: 0 };
 
 function queue(key: string, extra: Partial<Notification> = {}): void {
   const reply = warning(`Warning ${key}`, { visibility: 'channel', text: `About ${key}` });
@@ -54,21 +57,21 @@ describe('deliverDue', () => {
   it('sends a due row once, marks it sent, and leaves rows that are not due yet', async () => {
     queue('now');
     queue('later', { notBefore: at(10 * MINUTE) });
-    const report = await deliverDue(ctx, TEST_NOW, sink);
+    const report = await deliverDue(engine, TEST_NOW, sink);
     expect(report).toMatchObject({ messages: 1, sent: 1, dropped: 0, retrying: 0, failed: 0 });
     expect(sink.postedKeys()).toEqual(['now']);
     expect(row('now')).toMatchObject({ state: 'sent', attempts: 1, sentAt: TEST_NOW });
     expect(row('later').state).toBe('queued');
 
-    expect((await deliverDue(ctx, at(MINUTE), sink)).sent).toBe(0);
-    await deliverDue(ctx, at(10 * MINUTE), sink);
+    expect((await deliverDue(engine, at(MINUTE), sink)).sent).toBe(0);
+    await deliverDue(engine, at(10 * MINUTE), sink);
     expect(sink.postedKeys()).toEqual(['now', 'later']);
   });
 
   it('never sends a second row with the same dedupe key', async () => {
     queue('once');
     expect(enqueue(t.app, { audience: 'staff', dedupeKey: 'once', channel: 'tier:t2', reply: warning('again') })).toBe(false);
-    await drainOutbox(ctx, TEST_NOW, sink);
+    await drainOutbox(engine, TEST_NOW, sink);
     expect(sink.postedKeys()).toEqual(['once']);
   });
 });
@@ -108,7 +111,7 @@ describe('stale rows', () => {
   ] as const)('drops the row when %s', async (_case, kind, makeStale, reason) => {
     queue('stale', { validWhile: conditions[kind]() });
     makeStale();
-    const report = await deliverDue(ctx, at(2 * MINUTE), sink);
+    const report = await deliverDue(engine, at(2 * MINUTE), sink);
     expect(report).toMatchObject({ sent: 0, dropped: 1 });
     expect(sink.calls).toBe(0);
     expect(row('stale').state).toBe('dropped');
@@ -117,20 +120,20 @@ describe('stale rows', () => {
 
   it.each(['sla', 'reply', 'ladder', 'status'] as const)('sends the %s row while its condition holds', async (kind) => {
     queue('fresh', { validWhile: conditions[kind]() });
-    expect((await deliverDue(ctx, at(MINUTE), sink)).sent).toBe(1);
+    expect((await deliverDue(engine, at(MINUTE), sink)).sent).toBe(1);
   });
 
   it('still sends a page after the ladder moved on to the call step (a late tick queues both)', async () => {
     queue('page', { validWhile: conditions.ladder() });
     setEscalation({ step: 'called' });
-    expect((await deliverDue(ctx, at(MINUTE), sink)).sent).toBe(1);
+    expect((await deliverDue(engine, at(MINUTE), sink)).sent).toBe(1);
   });
 
   it('sends once a snooze has run out, and sends rows with conditions it does not know', async () => {
     setClock({ snoozedUntil: at(30 * MINUTE) });
     queue('after-snooze', { validWhile: conditions.sla(), notBefore: at(30 * MINUTE) });
     queue('unknown', { validWhile: { kind: 'from-the-future', x: 1 } as unknown as ValidityCondition });
-    await deliverDue(ctx, at(30 * MINUTE), sink);
+    await deliverDue(engine, at(30 * MINUTE), sink);
     expect(sink.postedKeys().sort()).toEqual(['after-snooze', 'unknown']);
   });
 });
@@ -141,7 +144,7 @@ describe('coalescing and mentions', () => {
     queue('b');
     queue('c', { channel: 'tier:t3' });
     queue('d');
-    const report = await deliverDue(ctx, TEST_NOW, sink);
+    const report = await deliverDue(engine, TEST_NOW, sink);
     expect(report).toMatchObject({ messages: 2, sent: 4 });
     expect(sink.posts.map((p) => [p.channel, p.rows.map((r) => r.dedupeKey)])).toEqual([
       ['tier:t2', ['a', 'b', 'd']],
@@ -158,7 +161,7 @@ describe('coalescing and mentions', () => {
 
   it('splits a long run for one channel into messages of at most maxPerMessage notifications', async () => {
     for (const key of ['1', '2', '3', '4', '5']) queue(key);
-    await deliverDue(ctx, TEST_NOW, sink, { maxPerMessage: 2 });
+    await deliverDue(engine, TEST_NOW, sink, { maxPerMessage: 2 });
     expect(sink.posts.map((p) => p.rows.length)).toEqual([2, 2, 1]);
   });
 
@@ -166,7 +169,7 @@ describe('coalescing and mentions', () => {
     for (const key of ['page-1', 'page-2']) {
       t.app.store.db.insert(outbox).values({ dedupeKey: key, channel: 'webhook:page', payload: { event: 'deskops.page', dedupe_key: key }, nextAttemptAt: TEST_NOW, createdAt: TEST_NOW }).run();
     }
-    await deliverDue(ctx, TEST_NOW, sink);
+    await deliverDue(engine, TEST_NOW, sink);
     expect(sink.posts.map((p) => p.message)).toEqual([
       { event: 'deskops.page', dedupe_key: 'page-1' },
       { event: 'deskops.page', dedupe_key: 'page-2' },
@@ -176,7 +179,7 @@ describe('coalescing and mentions', () => {
   it('drops webhook rows when no webhook is configured, without bothering the chat sink', async () => {
     t.app.store.db.insert(outbox).values({ dedupeKey: 'page', channel: 'webhook:page', payload: { event: 'deskops.page' }, nextAttemptAt: TEST_NOW, createdAt: TEST_NOW }).run();
     queue('chat');
-    const report = await deliverDue(ctx, TEST_NOW, routeSink({ chat: sink, webhook: createWebhookSink({ url: undefined }) }));
+    const report = await deliverDue(engine, TEST_NOW, routeSink({ chat: sink, webhook: createWebhookSink({ url: undefined }) }));
     expect(report).toMatchObject({ sent: 1, dropped: 1 });
     expect(row('page')).toMatchObject({ state: 'dropped', lastError: 'no webhook configured (DESKOPS_PAGE_WEBHOOK is not set)' });
     expect(sink.postedKeys()).toEqual(['chat']);
@@ -187,16 +190,16 @@ describe('coalescing and mentions', () => {
     const carol = actAs(t.app, 'carol');
     if (bob.actor.kind !== 'person' || carol.actor.kind !== 'person') throw new Error('people expected');
     queue('mention', { mentions: [bob.actor.personId, carol.actor.personId, bob.actor.personId] });
-    await deliverDue(ctx, TEST_NOW, sink);
+    await deliverDue(engine, TEST_NOW, sink);
     expect(JSON.stringify(messageOf(0))).not.toContain('cc @');
     const shown: ShellPost[] = [];
-    await new ShellSink(t.app, (post) => shown.push(post)).post('tier:t2', messageOf(0), [row('mention')]);
+    await new ShellSink(engine, (post) => void shown.push(post)).post('tier:t2', messageOf(0), [row('mention')]);
     expect((shown[0]!.message as Reply).sections?.at(-1)?.lines).toEqual(['cc @bob @carol']);
   });
 
   it('marks a chat row whose payload is not a Reply failed, visibly', async () => {
     t.app.store.db.insert(outbox).values({ dedupeKey: 'junk', channel: 'tier:t2', payload: { hello: 'world' }, nextAttemptAt: TEST_NOW, createdAt: TEST_NOW }).run();
-    expect((await deliverDue(ctx, TEST_NOW, sink)).failed).toBe(1);
+    expect((await deliverDue(engine, TEST_NOW, sink)).failed).toBe(1);
     expect(row('junk')).toMatchObject({ state: 'failed', lastError: 'payload is not a Reply' });
     expect(logLines().some((l) => l.level === 50 && l.dedupeKey === 'junk')).toBe(true);
   });
@@ -212,12 +215,12 @@ describe('retries', () => {
   it('does not retry a failed row before its backoff has passed, then sends it', async () => {
     queue('flaky');
     sink.failNext(new Error('socket hang up'));
-    expect(await deliverDue(ctx, TEST_NOW, sink, exact)).toMatchObject({ sent: 0, retrying: 1 });
+    expect(await deliverDue(engine, TEST_NOW, sink, exact)).toMatchObject({ sent: 0, retrying: 1 });
     expect(row('flaky')).toMatchObject({ state: 'queued', attempts: 1, lastError: 'socket hang up', nextAttemptAt: at(30 * SECOND) });
 
-    await deliverDue(ctx, at(29 * SECOND), sink, exact);
+    await deliverDue(engine, at(29 * SECOND), sink, exact);
     expect(sink.calls).toBe(1);
-    await deliverDue(ctx, at(30 * SECOND), sink, exact);
+    await deliverDue(engine, at(30 * SECOND), sink, exact);
     expect(sink.postedKeys()).toEqual(['flaky']);
     expect(row('flaky')).toMatchObject({ state: 'sent', attempts: 2, lastError: null });
   });
@@ -225,25 +228,25 @@ describe('retries', () => {
   it("honours the platform's Retry-After, for every message to that channel in the run", async () => {
     for (const key of ['a', 'b', 'c']) queue(key);
     sink.failNext(new DeliveryError('rate limited', { retryAfterMs: 2 * MINUTE }));
-    const report = await deliverDue(ctx, TEST_NOW, sink, { ...exact, maxPerMessage: 1 });
+    const report = await deliverDue(engine, TEST_NOW, sink, { ...exact, maxPerMessage: 1 });
     // The first message failed; the other two were not even tried against a rate-limited channel.
     expect(sink.calls).toBe(1);
     expect(report).toMatchObject({ sent: 0, retrying: 3 });
     expect(['a', 'b', 'c'].map((k) => row(k).nextAttemptAt)).toEqual([at(2 * MINUTE), at(2 * MINUTE), at(2 * MINUTE)]);
     expect(['a', 'b', 'c'].map((k) => row(k).attempts)).toEqual([1, 0, 0]);
 
-    await deliverDue(ctx, at(2 * MINUTE - SECOND), sink, exact);
+    await deliverDue(engine, at(2 * MINUTE - SECOND), sink, exact);
     expect(sink.calls).toBe(1);
-    await deliverDue(ctx, at(2 * MINUTE), sink, exact);
+    await deliverDue(engine, at(2 * MINUTE), sink, exact);
     expect(sink.postedKeys()).toEqual(['a', 'b', 'c']);
   });
 
   it('does not count a sink pacing itself as a failed attempt', async () => {
     queue('paced');
     sink.failNext(new DeliveryError('pacing', { retryAfterMs: 3 * SECOND, deferred: true }));
-    expect(await deliverDue(ctx, TEST_NOW, sink, exact)).toMatchObject({ sent: 0, failed: 0, retrying: 1 });
+    expect(await deliverDue(engine, TEST_NOW, sink, exact)).toMatchObject({ sent: 0, failed: 0, retrying: 1 });
     expect(row('paced')).toMatchObject({ state: 'queued', attempts: 0, nextAttemptAt: at(3 * SECOND) });
-    await deliverDue(ctx, at(3 * SECOND), sink, exact);
+    await deliverDue(engine, at(3 * SECOND), sink, exact);
     expect(row('paced')).toMatchObject({ state: 'sent', attempts: 1 });
   });
 
@@ -252,7 +255,7 @@ describe('retries', () => {
     sink.failNext(new Error('HTTP 502'), 3);
     let now = TEST_NOW;
     for (let attempt = 1; attempt <= 3; attempt++) {
-      const report = await deliverDue(ctx, now, sink, { ...exact, maxAttempts: 3 });
+      const report = await deliverDue(engine, now, sink, { ...exact, maxAttempts: 3 });
       expect(report.failed).toBe(attempt === 3 ? 1 : 0);
       now = row('doomed').nextAttemptAt;
     }
@@ -261,11 +264,11 @@ describe('retries', () => {
     expect(errors).toHaveLength(1);
     expect(errors[0]).toMatchObject({ msg: expect.stringMatching(/failed for good/), dedupeKeys: ['doomed'] });
     // A failed row is never picked up again; the leads hear about it, once.
-    expect((await deliverDue(ctx, at(24 * 60 * MINUTE), sink)).sent).toBe(1);
+    expect((await deliverDue(engine, at(24 * 60 * MINUTE), sink)).sent).toBe(1);
     const notice = sink.posts.at(-1)!;
     expect(notice.channel).toBe('role:leads');
     expect(JSON.stringify(notice.message)).toContain('HTTP 502');
-    expect((await deliverDue(ctx, at(25 * 60 * MINUTE), sink)).sent).toBe(0);
+    expect((await deliverDue(engine, at(25 * 60 * MINUTE), sink)).sent).toBe(0);
   });
 
   it('tells the admins directly when the leads channel itself fails, and never notices a failed notice', async () => {
@@ -273,18 +276,18 @@ describe('retries', () => {
     expect(admin.actor.kind).toBe('person');
     enqueue(t.app, { audience: 'staff', dedupeKey: 'for-leads', channel: 'role:leads', reply: warning('x') });
     sink.failNext(new DeliveryError('not_in_channel: /invite @deskops', { permanent: true }));
-    expect((await deliverDue(ctx, TEST_NOW, sink)).failed).toBe(1);
+    expect((await deliverDue(engine, TEST_NOW, sink)).failed).toBe(1);
     const direct = t.app.store.db.select().from(outbox).all().filter((r) => r.dedupeKey.startsWith('delivery-failed:'));
     expect(direct.map((r) => r.channel)).toEqual([`person:${admin.actor.kind === 'person' ? admin.actor.personId : 0}`]);
     sink.failNext(new DeliveryError('cannot_dm_bot', { permanent: true }));
-    expect((await deliverDue(ctx, at(MINUTE), sink)).failed).toBe(1);
+    expect((await deliverDue(engine, at(MINUTE), sink)).failed).toBe(1);
     expect(t.app.store.db.select().from(outbox).all().filter((r) => r.dedupeKey.startsWith('delivery-failed:'))).toHaveLength(1);
   });
 
   it('fails a row at once on a permanent error', async () => {
     queue('bad-channel');
     sink.failNext(new DeliveryError('channel_not_found', { permanent: true }));
-    expect((await deliverDue(ctx, TEST_NOW, sink)).failed).toBe(1);
+    expect((await deliverDue(engine, TEST_NOW, sink)).failed).toBe(1);
     expect(row('bad-channel')).toMatchObject({ state: 'failed', attempts: 1, lastError: 'channel_not_found' });
   });
 });
@@ -295,7 +298,7 @@ describe('two workers', () => {
     const other = openStore(t.app.store.path);
     try {
       const second = jobContext({ ...t.app, store: other }).ctx;
-      const reports = await Promise.all([deliverDue(ctx, TEST_NOW, sink, { batchSize: 10 }), deliverDue(second, TEST_NOW, sink, { batchSize: 10 }), drainOutbox(ctx, TEST_NOW, sink)]);
+      const reports = await Promise.all([deliverDue(engine, TEST_NOW, sink, { batchSize: 10 }), deliverDue(engineOver(second), TEST_NOW, sink, { batchSize: 10 }), drainOutbox(engine, TEST_NOW, sink)]);
       const keys = sink.postedKeys();
       expect(keys).toHaveLength(30);
       expect(new Set(keys).size).toBe(30);
@@ -308,9 +311,9 @@ describe('two workers', () => {
   it('leave a row alone while another holds its claim, and retry it once that lease has run out', async () => {
     queue('held');
     sink.hold();
-    const first = deliverDue(ctx, TEST_NOW, sink, { leaseMs: 5 * MINUTE });
+    const first = deliverDue(engine, TEST_NOW, sink, { leaseMs: 5 * MINUTE });
     // The first worker has claimed the row and is waiting on the platform.
-    await deliverDue(ctx, at(4 * MINUTE), sink);
+    await deliverDue(engine, at(4 * MINUTE), sink);
     expect(sink.calls).toBe(1);
     // A worker that died mid-post never marks the row; after the lease it is due again. This is the
     // at-least-once window the worker documents: post succeeded, crash before marking it sent.
@@ -318,7 +321,7 @@ describe('two workers', () => {
     sink.release();
     await first;
     expect(row('held').state).toBe('sent');
-    expect((await deliverDue(ctx, at(6 * MINUTE), sink)).sent).toBe(0);
+    expect((await deliverDue(engine, at(6 * MINUTE), sink)).sent).toBe(0);
   });
 });
 
@@ -329,9 +332,9 @@ describe('catch-up after downtime', () => {
     queue('at-10');
     queue('reminder-11', { notBefore: at(120 * MINUTE) });
     // The bot was down from 09:00 to 14:00; the first run after it sends everything once.
-    await drainOutbox(ctx, at(5 * 60 * MINUTE), sink);
+    await drainOutbox(engine, at(5 * 60 * MINUTE), sink);
     expect(sink.postedKeys()).toEqual(['at-9', 'at-10', 'reminder-11']);
-    await drainOutbox(ctx, at(5 * 60 * MINUTE + 15 * SECOND), sink);
+    await drainOutbox(engine, at(5 * 60 * MINUTE + 15 * SECOND), sink);
     expect(sink.posts).toHaveLength(1);
   });
 
@@ -352,8 +355,8 @@ describe('catch-up after downtime', () => {
     // Three ticks after a long outage, as a restarted scheduler and two operators might run them.
     const reports = [at(5 * 60 * MINUTE), at(5 * 60 * MINUTE), at(6 * 60 * MINUTE)].map((now) => runJobsOnce(ctx, [reminders], now).reminders!);
     expect(reports.map((r) => r.queued)).toEqual([1, 0, 0]);
-    await drainOutbox(ctx, at(6 * 60 * MINUTE), sink);
-    await drainOutbox(ctx, at(7 * 60 * MINUTE), sink);
+    await drainOutbox(engine, at(6 * 60 * MINUTE), sink);
+    await drainOutbox(engine, at(7 * 60 * MINUTE), sink);
     expect(sink.posts.map((p) => (p.message as Reply).title)).toEqual(['Remind #1']);
   });
 });

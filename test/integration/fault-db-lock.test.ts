@@ -10,14 +10,16 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import pino from 'pino';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { createRouter, handleRetrying } from '../../src/commands/router.js';
+import { createRouter } from '../../src/commands/router.js';
+import { handleRetrying } from '../../src/commands/retry.js';
+import { createInProcessEngine } from '../../src/engine/in-process.js';
 import type { Invocation } from '../../src/commands/invocation.js';
 import { deliverDue } from '../../src/delivery/worker.js';
 import { forEachIsolated } from '../../src/jobs/job.js';
 import { writeSetting } from '../../src/app/team-settings.js';
 import { actAs } from '../doubles/context.js';
 import { createTestDesk, slackMember, replyText } from '../doubles/deskops.js';
-import { FakeSink, jobContext } from '../doubles/delivery.js';
+import { engineOver, FakeSink, jobContext } from '../doubles/delivery.js';
 import { startSlackDesk, storeCounts } from '../doubles/slack-desk.js';
 import { postToSlackEndpoint, slashCommandBody } from '../doubles/slack-requests.js';
 
@@ -97,12 +99,13 @@ describe('the database locked by another writer', () => {
     const log: string[] = [];
     const logger = pino({ level: 'info' }, { write: (line: string) => void log.push(line) });
     const router = createRouter({ registry: desk.registry, app: desk.app, logger });
+    const engine = createInProcessEngine({ app: desk.app, registry: desk.registry, router, logger });
     desk.run('ticket new "Before the lock"');
     const before = counts(desk);
 
     const lock = holdWriteLock(join(desk.dir, 'deskops.db'));
     const invocation: Invocation = { platform: 'slack', user: slackMember('U0NEW', 'newcomer'), channel: 'C0HELP', thread: null, text: 'ticket new "During the lock"', idempotencyKey: 'slack:command:trig-lock' };
-    const reply = await handleRetrying(router, invocation, { budgetMs: 400, logger });
+    const reply = await handleRetrying(engine, invocation, { budgetMs: 400, logger });
     expect(reply.tone).toBe('error');
     expect(replyText(reply)).toMatch(/database is busy .*your command was not run/i);
     expect(replyText(reply)).toMatch(/Nothing was changed\. Try again in a minute/);
@@ -111,13 +114,13 @@ describe('the database locked by another writer', () => {
     expect(replyText(router.handle({ ...invocation, platform: 'shell', idempotencyKey: undefined }, { busyWaitMs: 50 }))).toMatch(/database is busy/);
 
     const { ctx } = jobContext(desk.app);
-    expect(await deliverDue(ctx, desk.clock.now(), new FakeSink())).toMatchObject({ sent: 0, storeTrouble: 'busy' });
+    expect(await deliverDue(engineOver(ctx), desk.clock.now(), new FakeSink())).toMatchObject({ sent: 0, storeTrouble: 'busy' });
 
     lock.release();
     expect(counts(desk)).toEqual(before);
     expect(log.some((line) => line.includes('"level":50') && line.includes('the database stayed locked by another connection'))).toBe(true);
     // The same command, retried once the lock is gone, runs once.
-    expect((await handleRetrying(router, invocation, { budgetMs: 400 })).tone).toBe('success');
+    expect((await handleRetrying(engine, invocation, { budgetMs: 400 })).tone).toBe('success');
     expect(counts(desk).tickets).toBe(before.tickets + 1);
   }, 20_000);
 

@@ -17,7 +17,7 @@ import { openStore } from '../../src/store/database.js';
 import { outbox } from '../../src/store/schema.js';
 import { notice } from '../doubles/sink-fixtures.js';
 import { freePort, startDeskopsProcess } from '../doubles/cli.js';
-import { FakeSink } from '../doubles/delivery.js';
+import { engineOver, FakeSink } from '../doubles/delivery.js';
 import type { SlackCall } from '../doubles/slack-api.js';
 import { startSlackDesk, storeCounts } from '../doubles/slack-desk.js';
 
@@ -73,7 +73,7 @@ describe('a full or read-only database', () => {
     expect(errorLines(h.log, 'the database is read-only (SQLITE_READONLY)')).toHaveLength(1);
 
     const sink = new FakeSink();
-    const job = { ...h.desk.app, logger: pino({ level: 'info' }, { write: (line: string) => void h.log.push(line) }) };
+    const job = engineOver({ ...h.desk.app, logger: pino({ level: 'info' }, { write: (line: string) => void h.log.push(line) }) });
     const start = h.desk.clock.now().getTime();
     const at = (ms: number) => new Date(start + ms);
     // First run: one error line saying what to fix; then runs are skipped for 15 s, then 30 s.

@@ -23,7 +23,7 @@ import { createWebhookSink } from '../../src/delivery/webhook-sink.js';
 import { outbox } from '../../src/store/schema.js';
 import { warning } from '../../src/views/reply.js';
 import { createTestDesk, type TestDesk } from '../doubles/deskops.js';
-import { jobContext } from '../doubles/delivery.js';
+import { engineOver } from '../doubles/delivery.js';
 import { startSlackWorkspace, type PostFault, type SlackWorkspace } from '../doubles/fault-slack.js';
 import { mapChannelsIn, notice, outboxRow } from '../doubles/sink-fixtures.js';
 
@@ -44,10 +44,11 @@ async function setUp() {
   const log: string[] = [];
   const logger = pino({ level: 'info' }, { write: (line: string) => void log.push(line) });
   const deps: SlackDeps = slackDepsWith(
-    { ...created, logger },
+    engineOver({ ...created.app, logger }),
     { botToken: 'xoxb-test', signingSecret: 's', appToken: undefined, mode: 'http', prefixCommand: '/desk', botId: 'BBOT', botUserId: 'UBOT' },
     new WebClient('xoxb-test', { slackApiUrl: ws.api.url }),
     logger,
+    created.app.settings,
   );
   return { desk: created, ws, log, logger, deps };
 }
@@ -56,7 +57,7 @@ describe('Slack failing for a while', () => {
   it('loses nothing, posts nothing twice, honours Retry-After, and pages on-call once Slack recovers', async () => {
     const { desk, ws, log, logger, deps } = await setUp();
     const client = new WebClient('xoxb-test', { slackApiUrl: ws.api.url, ...OUTBOX_CLIENT_OPTIONS, timeout: CLIENT_TIMEOUT_MS, logger: boltLogger(logger) });
-    const sink = createPlatformSink(desk.app, { platforms: [{ platform: 'slack', sink: createSlackSink(deps, { minIntervalMs: 0, client }) }], webhook: createWebhookSink({ url: undefined }) });
+    const sink = createPlatformSink(deps.engine, { platforms: [{ platform: 'slack', sink: createSlackSink(deps, { minIntervalMs: 0, client }) }], webhook: createWebhookSink({ url: undefined }) });
     mapChannelsIn(desk.app, { 'tier:triage': 'slack:C0TRIAGE', 'tier:t1': 'slack:C0T1', 'role:oncall': 'slack:C0ONCALL' });
 
     // Real notifications from real commands, plus an on-call page, spread over three channels.
@@ -85,11 +86,10 @@ describe('Slack failing for a while', () => {
       return fault;
     };
 
-    const { ctx } = jobContext(desk.app);
-    const job = { ...ctx, logger };
+    const job = deps.engine;
     const queued = () => desk!.app.store.db.select().from(outbox).all().filter((row) => row.state === 'queued');
     for (let run = 0; run < 60 && queued().length > 0; run++) {
-      await deliverDue(job, desk.clock.now(), sink, { random: () => 0 });
+      await deliverDue(job, desk.clock.now(), sink, { jitter: 0 });
       const next = Math.min(...queued().map((row) => row.nextAttemptAt.getTime()));
       if (Number.isFinite(next) && next > desk.clock.now().getTime()) desk.clock.set(new Date(next));
     }

@@ -5,7 +5,6 @@
  * shortened and kept whole in the description; text beyond the command limit is refused whole, with
  * the limit, rather than cut).
  */
-import pino from 'pino';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { DEFAULT_MAX_MESSAGE_LENGTH, messageLength, type RocketChatMessage } from '../../src/adapters/rocketchat/render.js';
 import { MAX_COMMAND_LENGTH } from '../../src/commands/router.js';
@@ -53,7 +52,7 @@ describe('Rocket.Chat messages of the maximum size', () => {
   });
 
   it('a 5000-character note is stored whole, and its notification to a Rocket.Chat room stays within the limit', async () => {
-    const { server, deskops, rc } = await rocketChatRig(cleanups, { level: 'warn', env: { DESKOPS_ADMINS: 'shell:lead' } });
+    const { server, deskops, engine, rc } = await rocketChatRig(cleanups, { level: 'warn', env: { DESKOPS_ADMINS: 'shell:lead' } });
     server.push(said('!ticket new "Short title"'));
     await sentCount(server, 1);
     const head = '!ticket note 1 ';
@@ -69,7 +68,7 @@ describe('Rocket.Chat messages of the maximum size', () => {
     server.push(said(`!ticket new "${words(4000, '@here @all ')}"`));
     await sentCount(server, 3);
     const before = server.sent.length;
-    await drainOutbox({ ...deskops.app, logger: pino({ level: 'silent' }) }, deskops.app.clock.now(), rc.sink);
+    await drainOutbox(engine, deskops.app.clock.now(), rc.sink);
     expect(server.sent.length).toBeGreaterThan(before);
     for (const message of server.sent.slice(before)) expectWithinRocketChat(message);
   });

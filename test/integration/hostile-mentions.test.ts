@@ -93,7 +93,7 @@ async function tick(): Promise<void> {
   const now = desk.clock.now();
   runJobsOnce(ctx, allJobs(), now);
   posts.length = 0;
-  await drainOutbox(ctx, now, new ShellSink(desk.app, (post) => posts.push(post)));
+  await drainOutbox(desk.engine, now, new ShellSink(desk.engine, (post) => void posts.push(post)));
   for (const post of posts) {
     expect(postText(post, 'plain'), post.channel).not.toMatch(TERMINAL_CONTROL);
     if (!isReply(post.message)) continue;

@@ -4,12 +4,10 @@
  * people, audit events and handled invocations stay as they were.
  */
 import { request } from 'node:http';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { MAX_BODY_BYTES } from '../../src/adapters/slack/http-server.js';
 import { renderBlocks } from '../../src/adapters/slack/render.js';
 import { slackDeps, startSlack, type SlackHandle } from '../../src/adapters/slack/start.js';
-import { loadConfig } from '../../src/config.js';
 import { count } from 'drizzle-orm';
 import { tickets } from '../../src/store/schema.js';
 import { createTestDesk, type TestDesk } from '../doubles/deskops.js';
@@ -32,8 +30,9 @@ beforeAll(async () => {
   api = await startSlackApi();
   const env = { SLACK_BOT_TOKEN: 'xoxb-test', SLACK_SIGNING_SECRET: SECRET, SLACK_API_URL: api.url, SLACK_BOT_ID: 'BBOT', SLACK_BOT_USER_ID: 'UBOT' };
   desk = createTestDesk({ env });
-  const config = loadConfig({ DESKOPS_DB: join(desk.dir, 'deskops.db'), ...env });
-  slack = await startSlack(config, desk, { port: 0, deps: slackDeps(config, config.slack!, desk), backoff: { initialMs: 5, maxMs: 20 } });
+  // The desk's own configuration: its staff rules decide who is a requester.
+  const config = desk.config;
+  slack = await startSlack(config, desk.engine, desk.logger, { port: 0, deps: slackDeps(config, config.slack!, desk.engine, desk.logger), backoff: { initialMs: 5, maxMs: 20 } });
   expect(await slack.ready).toBe(true);
   port = slack.port!;
   events = `http://127.0.0.1:${port}/slack/events`;

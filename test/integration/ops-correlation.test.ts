@@ -17,6 +17,8 @@ import { emptyReport } from '../../src/jobs/job.js';
 import { runTick } from '../../src/jobs/tick.js';
 import { createLogger, withCorrelation } from '../../src/log.js';
 import { createDeskops } from '../../src/main.js';
+import { createInProcessEngine } from '../../src/engine/in-process.js';
+import { startWorkerEngine } from '../../src/engine/worker-engine.js';
 import { startSlackApi } from '../doubles/slack-api.js';
 import { postToSlackEndpoint, slashCommandBody } from '../doubles/slack-requests.js';
 
@@ -64,8 +66,12 @@ describe('correlation ids', () => {
     const api = await startSlackApi();
     cleanups.push(() => api.close());
     const env = { SLACK_BOT_TOKEN: 'xoxb-ops-corr', SLACK_SIGNING_SECRET: SECRET, SLACK_API_URL: api.url, SLACK_BOT_ID: 'BBOT', SLACK_BOT_USER_ID: 'UBOT' };
-    const { config, deskops, lines } = capturingDeskops(env);
-    const slack = await startSlack(config, deskops, { port: 0, deps: slackDeps(config, config.slack!, deskops), backoff: { initialMs: 5, maxMs: 20 } });
+    const { config, lines } = capturingDeskops(env);
+    // The engine on its worker threads, as `deskops start` runs it: its lines carry the request's id too.
+    const logger = createLogger('debug', { write: (line: string) => void lines.push(JSON.parse(line) as Line) });
+    const engine = await startWorkerEngine(config, { logger });
+    cleanups.push(() => engine.close());
+    const slack = await startSlack(config, engine, logger, { port: 0, deps: slackDeps(config, config.slack!, engine, logger), backoff: { initialMs: 5, maxMs: 20 } });
     cleanups.push(() => slack.stop());
     await slack.ready;
     const responses = await refusingResponseUrls(300);
@@ -113,8 +119,8 @@ describe('correlation ids', () => {
       },
     });
     const sink: DeliverySink = { post: () => Promise.resolve() };
-    await runTick({ ...deskops.app, logger: deskops.logger }, [noisy('first'), noisy('second')], new Date('2026-11-23T10:00:00Z'), sink);
-    await runTick({ ...deskops.app, logger: deskops.logger }, [noisy('first')], new Date('2026-11-23T10:01:00Z'), sink);
+    await runTick(createInProcessEngine({ ...deskops, jobs: [noisy('first'), noisy('second')] }), new Date('2026-11-23T10:00:00Z'), sink);
+    await runTick(createInProcessEngine({ ...deskops, jobs: [noisy('first')] }), new Date('2026-11-23T10:01:00Z'), sink);
     const working = lines.filter((line) => line.msg === 'working');
     expect(working.map((line) => [line.job, line.note])).toEqual([
       ['first', 'first'],

@@ -8,6 +8,8 @@ import { join } from 'node:path';
 import pino from 'pino';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { healthReport, runService, type HealthReport } from '../../src/adapters/service.js';
+import { monitorEventLoop } from '../../src/adapters/health.js';
+import { createInProcessEngine } from '../../src/engine/in-process.js';
 import { adapterEntries } from '../../src/adapters/registry.js';
 import { loadConfig } from '../../src/config.js';
 import { createDeskops } from '../../src/main.js';
@@ -64,11 +66,23 @@ describe('GET /healthz', { timeout: 45_000 }, () => {
     await vi.waitFor(
       async () => {
         const { status, body } = await health(port!);
-        expect(body).toEqual({ ok: true, database: 'ok', outbox: { due: 0, oldestDueSeconds: 0 }, platforms: { slack: 'ready', rocketchat: 'ready' }, problems: [] });
+        expect(body).toMatchObject({ ok: true, database: 'ok', outbox: { due: 0, oldestDueSeconds: 0 }, platforms: { slack: 'ready', rocketchat: 'ready' }, problems: [] });
         expect(status).toBe(200);
       },
       { timeout: 10_000, interval: 50 },
     );
+    // The engine's threads (the background one opens right after start-up) and the I/O thread's
+    // event-loop delay, since start and over the last minute.
+    const body = await vi.waitFor(async () => {
+      const { body: report } = await health(port!);
+      expect(report.engine.lanes.map((lane) => lane.state)).toEqual(['ready', 'ready']);
+      return report;
+    });
+    expect(body.engine).toMatchObject({ kind: 'worker', lanes: [{ name: 'commands', state: 'ready' }, { name: 'background', state: 'ready' }] });
+    for (const figures of [body.eventLoop.sinceStart, body.eventLoop.recent]) {
+      expect(figures.p99Ms).toBeGreaterThan(0);
+      expect(figures.maxMs).toBeGreaterThanOrEqual(figures.p99Ms);
+    }
 
     rc.dropConnection(4000);
     await vi.waitFor(
@@ -103,19 +117,37 @@ describe('GET /healthz', { timeout: 45_000 }, () => {
     expect(body.platforms.rocketchat).toBeUndefined();
   });
 
-  it('reports a stuck outbox and an unreachable database (the report itself, without a server)', () => {
+  it('reports a stuck outbox and an unreachable database (the report itself, without a server)', async () => {
     const dir = tempDir();
     const deskops = createDeskops(loadConfig({ DESKOPS_DB: join(dir, 'deskops.db') }), { logger: pino({ level: 'silent' }) });
+    const engine = createInProcessEngine(deskops);
     const now = new Date('2026-11-23T10:00:00Z');
     const insert = deskops.app.store.sqlite.prepare('INSERT INTO outbox (dedupe_key, channel, payload, state, attempts, next_attempt_at, created_at) VALUES (?, ?, ?, ?, 0, ?, ?)');
     insert.run('soon', 'triage', '{}', 'queued', now.getTime() + 60_000, now.getTime());
     insert.run('five', 'triage', '{}', 'queued', now.getTime() - 5 * 60_000, now.getTime() - 5 * 60_000);
     const slackReady = [{ platform: 'slack' as const, health: () => ({ state: 'ready' as const }) }];
-    expect(healthReport(deskops, slackReady, now)).toEqual({ ok: true, database: 'ok', outbox: { due: 1, oldestDueSeconds: 300 }, platforms: { slack: 'ready' }, problems: [] });
+    expect(await healthReport(engine, slackReady, undefined, now)).toMatchObject({ ok: true, database: 'ok', outbox: { due: 1, oldestDueSeconds: 300 }, platforms: { slack: 'ready' }, problems: [] });
     insert.run('twenty', 'triage', '{}', 'queued', now.getTime() - 20 * 60_000, now.getTime() - 20 * 60_000);
-    const stuck = healthReport(deskops, slackReady, now);
+    const stuck = await healthReport(engine, slackReady, undefined, now);
     expect(stuck).toMatchObject({ ok: false, outbox: { due: 2, oldestDueSeconds: 1200 }, problems: ['outbox: the oldest due message has waited 20 min'] });
     deskops.close();
-    expect(healthReport(deskops, [], now)).toEqual({ ok: false, database: 'unreachable', outbox: null, platforms: {}, problems: ['database: the outbox query failed'] });
+    expect(await healthReport(engine, [], undefined, now)).toMatchObject({ ok: false, database: 'unreachable', outbox: null, platforms: {}, problems: [expect.stringMatching(/^database: the outbox query failed \(.*not open/)] });
+  });
+
+  it('reports an engine thread that is down, and the event-loop delay it measured', async () => {
+    const loop = monitorEventLoop(50);
+    try {
+      // Hold this thread for 120 ms (once the monitor's timer runs): the monitor must see it.
+      await new Promise((resolve) => setTimeout(resolve, 30));
+      const until = Date.now() + 120;
+      while (Date.now() < until);
+      await new Promise((resolve) => setTimeout(resolve, 120));
+      const down = { outboxHealth: async () => ({ due: 0, oldestDueSeconds: 0 }), state: () => ({ kind: 'worker' as const, lanes: [{ name: 'background', state: 'restarting' as const, inFlight: 0, served: 3, oldestWaitMs: 0, restarts: 1, lastError: 'exit code 1' }] }) };
+      const report = await healthReport(down, [], loop);
+      expect(report).toMatchObject({ ok: false, problems: ['engine: the background thread is restarting (exit code 1)'] });
+      expect(report.eventLoop.sinceStart.maxMs).toBeGreaterThanOrEqual(100);
+    } finally {
+      loop.stop();
+    }
   });
 });

@@ -111,9 +111,9 @@ describe('/report known-issues and /report tags', () => {
 });
 
 describe('charts on every platform', () => {
-  it('the shell writes the PNG beside the database and prints its path', () => {
+  it('the shell writes the PNG beside the database and prints its path', async () => {
     history();
-    const reply = withChartFile(ok('/report sla'), join(desk.dir, 'charts'));
+    const reply = await withChartFile(desk.engine, ok('/report sla'), join(desk.dir, 'charts'));
     const path = /Chart written to (\S+\.png)/.exec(reply.footer ?? '')?.[1];
     expect(path && existsSync(path)).toBe(true);
     expect(readFileSync(path!).subarray(1, 4).toString()).toBe('PNG');
@@ -136,10 +136,10 @@ describe('charts on every platform', () => {
       const row = desk.app.store.db.select().from(outbox).all().find((r) => r.dedupeKey.startsWith('digest:'))!;
       expect((row.payload as Reply).chart?.title).toMatch(/SLA bands/);
       const sink = createSlackSink(
-        slackDepsWith(desk, { botToken: 'xoxb-test', signingSecret: 's', appToken: undefined, mode: 'http', prefixCommand: '/desk', botId: 'BBOT', botUserId: 'UBOT' }, new WebClient('xoxb-test', { slackApiUrl: api.url }), pino({ level: 'silent' })),
+        slackDepsWith(desk.engine, { botToken: 'xoxb-test', signingSecret: 's', appToken: undefined, mode: 'http', prefixCommand: '/desk', botId: 'BBOT', botUserId: 'UBOT' }, new WebClient('xoxb-test', { slackApiUrl: api.url }), pino({ level: 'silent' }), desk.app.settings),
         { minIntervalMs: 0 },
       );
-      await deliverDue(ctx, desk.clock.now(), sink);
+      await deliverDue(desk.engine, desk.clock.now(), sink);
       const [urlCall] = api.callsTo('files.getUploadURLExternal');
       expect(urlCall?.args.filename).toMatch(/^sla-8-weeks-.*\.png$/);
       expect(Number(urlCall?.args.length)).toBeGreaterThan(5_000);
@@ -160,7 +160,7 @@ describe('charts on every platform', () => {
     const rest = createRocketChatRest('http://rc.invalid', { userId: 'u', authToken: 't' }, { fetch: fetchStub });
     history();
     const reply = ok('/report sla');
-    expect(await uploadToRocketChat(rest, reply, 'ROOM1', 'MSG1', pino({ level: 'silent' }))).toBe(true);
+    expect(await uploadToRocketChat(rest, desk.engine, reply, 'ROOM1', 'MSG1', pino({ level: 'silent' }))).toBe(true);
     expect(seen[0]!.url).toBe('http://rc.invalid/api/v1/rooms.upload/ROOM1');
     const file = seen[0]!.form.get('file') as File;
     expect(file.name).toMatch(/\.png$/);

@@ -45,8 +45,8 @@ const allTickets = (rig: RocketChatRig) => rig.deskops.app.store.db.select().fro
 
 /** Delivers the outbox through the rig's Rocket.Chat sink, as the scheduler would. */
 async function drain(rig: RocketChatRig): Promise<void> {
-  const sink = createPlatformSink(rig.deskops.app, { platforms: [{ platform: 'rocketchat', sink: rig.rc.sink }], webhook: createWebhookSink({ url: undefined }) });
-  await drainOutbox({ ...rig.deskops.app, logger: rig.deskops.logger }, new Date(), sink);
+  const sink = createPlatformSink(rig.engine, { platforms: [{ platform: 'rocketchat', sink: rig.rc.sink }], webhook: createWebhookSink({ url: undefined }) });
+  await drainOutbox(rig.engine, new Date(), sink);
 }
 
 describe('Rocket.Chat intake rooms', () => {
@@ -262,9 +262,9 @@ describe('Rocket.Chat on-call pages end to end', () => {
     expect(JSON.stringify(server.sent)).not.toContain('✗');
     server.clearRecords();
 
-    const ctx = { ...rig.deskops.app, logger: rig.deskops.logger };
+    const ctx = rig.engine;
     // The same routing as `npm start`: chat rows to Rocket.Chat, the page's webhook row to its sink.
-    const sink = createPlatformSink(rig.deskops.app, { platforms: [{ platform: 'rocketchat', sink: rig.rc.sink }], webhook: createWebhookSink({ url: undefined }) });
+    const sink = createPlatformSink(rig.engine, { platforms: [{ platform: 'rocketchat', sink: rig.rc.sink }], webhook: createWebhookSink({ url: undefined }) });
     const report = await drainOutbox(ctx, new Date(), sink);
     const rows = rig.deskops.app.store.db.select().from(outbox).all();
     expect(report.failed, JSON.stringify(rows.map((r) => [r.channel, r.state, r.lastError]))).toBe(0);

@@ -19,6 +19,7 @@ import { enqueue } from '../../src/app/outbox.js';
 import { type DeliverySink, type OutboxRow } from '../../src/delivery/sink.js';
 import { deliverDue } from '../../src/delivery/worker.js';
 import { outbox, ticketThreads } from '../../src/store/schema.js';
+import { engineOver } from '../doubles/delivery.js';
 import { actAs, createTestApp, type TestApp } from '../doubles/context.js';
 import { insertTicket } from '../doubles/tickets.js';
 import { mapChannelsIn, notice, outboxRow, rejection } from '../doubles/sink-fixtures.js';
@@ -83,8 +84,9 @@ const AUTH = { userId: 'UBOT', authToken: 'tok-secret' };
 
 /** A sink without pacing unless a test asks for it, so tests that are not about pacing stay fast. */
 function sink(pacing: PacingOptions = { callsPerWindow: 1000, roomIntervalMs: 0 }): DeliverySink {
-  const people = createRocketChatPeople({ app: test.app, rest, logger, botId: () => AUTH.userId, roomInfo: (rid) => rest.roomInfo(rid) });
-  return createRocketChatSink({ ctx: test.app, rest, logger, prefix: '!', pacing, people });
+  const engine = engineOver({ ...test.app, logger });
+  const people = createRocketChatPeople({ engine, settings: test.app.settings, rest, logger, botId: () => AUTH.userId, roomInfo: (rid) => rest.roomInfo(rid) });
+  return createRocketChatSink({ engine, rest, logger, prefix: '!', pacing, people });
 }
 
 const mapChannels = (map: Record<string, string>): void => mapChannelsIn(test.app, map);
@@ -371,7 +373,7 @@ describe('the REST client', () => {
 describe('with the outbox worker', () => {
   it('delivers an SLA warning exactly once, through a 429 and its retry', async () => {
     const ticket = insertTicket(test.app, { tier: 't2' });
-    const ctx = { ...test.app, logger };
+    const ctx = engineOver({ ...test.app, logger });
     enqueue(test.app, { audience: 'staff', dedupeKey: `sla:${ticket.id}:1:red`, channel: 'tier:t2', reply: notice(`#${ticket.id} is red`, { tone: 'error', ticketId: ticket.id }), ticketId: ticket.id });
     let attempts = 0;
     server.on('chat.sendMessage', (req) =>

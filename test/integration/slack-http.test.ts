@@ -2,11 +2,9 @@
  * The real Bolt app in HTTP mode on loopback: signed Slack requests in, acks and response_url
  * answers out, Slack's Web API played by a local stand-in.
  */
-import { join } from 'node:path';
 import { count, eq } from 'drizzle-orm';
 import pino from 'pino';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { loadConfig } from '../../src/config.js';
 import type { BackoffOptions } from '../../src/adapters/slack/keep-trying.js';
 import { slackDeps, startSlack, type SlackHandle } from '../../src/adapters/slack/start.js';
 import { auditEvents, handledInvocations, identities, people, tickets } from '../../src/store/schema.js';
@@ -36,11 +34,12 @@ async function start(options: { api?: SlackApiStandIn; env?: Record<string, stri
   const api = options.api ?? (await startSlackApi());
   const env = { SLACK_BOT_TOKEN: 'xoxb-test', SLACK_SIGNING_SECRET: SECRET, SLACK_API_URL: api.url, SLACK_BOT_ID: 'BBOT', SLACK_BOT_USER_ID: 'UBOT', ...options.env };
   const desk = createTestDesk({ env });
-  const config = loadConfig({ DESKOPS_DB: join(desk.dir, 'deskops.db'), ...env });
-  const deps = slackDeps(config, config.slack!, desk);
+  // The desk's own configuration: its staff rules decide who is a requester.
+  const config = desk.config;
   const log = options.log;
-  const logger = log ? pino({ level: 'info' }, { write: (line: string) => void log.push(line) }) : deps.logger;
-  const slack = await startSlack(config, desk, { port: 0, deps: { ...deps, logger }, backoff: options.backoff ?? { initialMs: 5, maxMs: 20 } });
+  const logger = log ? pino({ level: 'info' }, { write: (line: string) => void log.push(line) }) : desk.logger;
+  const deps = slackDeps(config, config.slack!, desk.engine, logger);
+  const slack = await startSlack(config, desk.engine, logger, { port: 0, deps: { ...deps, logger }, backoff: options.backoff ?? { initialMs: 5, maxMs: 20 } });
   cleanups.push(async () => {
     await slack.stop();
     desk.dispose();

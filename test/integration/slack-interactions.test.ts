@@ -20,7 +20,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { SlackDeps } from '../../src/adapters/slack/deps.js';
 import { registerInteractions, openEscalateModal, openHandoffModal } from '../../src/adapters/slack/interactions/index.js';
 import { INTAKE_SETTING } from '../../src/app/intake.js';
-import { listSection } from '../../src/adapters/slack/interactions/home.js';
+import { listSection } from '../../src/adapters/slack/interactions/home-view.js';
 import { auditEvents, comments, identities, people, tags, teamSettings, tickets, ticketThreads } from '../../src/store/schema.js';
 import { createTestDesk, type TestDesk } from '../doubles/deskops.js';
 import { startSlackApi, type SlackApiStandIn } from '../doubles/slack-api.js';
@@ -47,7 +47,7 @@ beforeEach(async () => {
   const desk = createTestDesk();
   const logger = pino({ level: 'silent' });
   const client = new WebClient('xoxb-test', { slackApiUrl: api.url, retryConfig: { retries: 0 } });
-  const deps: SlackDeps = slackDepsWith(desk, { botToken: 'xoxb-test', signingSecret: SECRET, appToken: undefined, mode: 'http', prefixCommand: '/desk', botId: 'B1', botUserId: 'U1' }, client, logger);
+  const deps: SlackDeps = slackDepsWith(desk.engine, { botToken: 'xoxb-test', signingSecret: SECRET, appToken: undefined, mode: 'http', prefixCommand: '/desk', botId: 'B1', botUserId: 'U1' }, client, logger, desk.app.settings);
   // processBeforeResponse: each request answers once its listener has finished, so assertions need no polling.
   const receiver = new HTTPReceiver({ signingSecret: SECRET, processBeforeResponse: true, logLevel: LogLevel.ERROR });
   const app = new App({ token: 'xoxb-test', botId: 'B1', botUserId: 'U1', receiver, clientOptions: { slackApiUrl: api.url, retryConfig: { retries: 0 } } });
@@ -463,7 +463,7 @@ describe("The requester's conversation", () => {
   async function deliver(): Promise<Array<Record<string, unknown>>> {
     const before = h.api.callsTo('chat.postMessage').length;
     const sink = createSlackSink(h.deps, { minIntervalMs: 0 });
-    await drainOutbox({ ...h.desk.app, logger: pino({ level: 'silent' }) }, h.desk.clock.now(), sink);
+    await drainOutbox(h.desk.engine, h.desk.clock.now(), sink);
     return h.api.callsTo('chat.postMessage').slice(before).map((call) => call.args);
   }
 

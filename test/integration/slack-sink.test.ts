@@ -28,10 +28,11 @@ let posted: number;
 
 function deps(url = api.url): SlackDeps {
   return slackDepsWith(
-    desk,
+    desk.engine,
     { botToken: 'xoxb-test', signingSecret: 's', appToken: undefined, mode: 'http', prefixCommand: '/desk', botId: 'BBOT', botUserId: 'UBOT' },
     new WebClient('xoxb-test', { slackApiUrl: url }),
     pino({ level: 'silent' }),
+    desk.app.settings,
   );
 }
 
@@ -235,7 +236,7 @@ describe('pacing', () => {
 describe('with the outbox worker', () => {
   it('delivers an SLA warning exactly once, through a 429 and its retry', async () => {
     const ticket = insertTicket(desk.app, { tier: 't2' });
-    const ctx = { ...desk.app, logger: pino({ level: 'silent' }) };
+    const ctx = desk.engine;
     enqueue(desk.app, { audience: 'staff', dedupeKey: `sla:${ticket.id}:1:red`, channel: 'tier:t2', reply: notice(`#${ticket.id} is red`, { tone: 'error', ticketId: ticket.id }), ticketId: ticket.id });
     const slack = sink({});
     let attempts = 0;

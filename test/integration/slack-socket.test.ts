@@ -2,12 +2,10 @@
  * The real Bolt app in Socket Mode against loopback stand-ins: apps.connections.open on the Web
  * API stand-in hands out a ws:// URL to a local WebSocket server playing Slack's side.
  */
-import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { eq } from 'drizzle-orm';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { loadConfig } from '../../src/config.js';
 import { startSlack } from '../../src/adapters/slack/start.js';
 import { identities, tickets } from '../../src/store/schema.js';
 import { createTestDesk } from '../doubles/deskops.js';
@@ -53,8 +51,9 @@ async function socketDesk(open?: (n: number, socketUrl: string) => ReturnType<Sl
   api.on('apps.connections.open', () => (open ? open(++calls, socket.url) : { ok: true, url: socket.url }));
   const env = { SLACK_BOT_TOKEN: 'xoxb-test', SLACK_APP_TOKEN: 'xapp-test', SLACK_API_URL: api.url, SLACK_BOT_ID: 'BBOT', SLACK_BOT_USER_ID: 'UBOT' };
   const desk = createTestDesk({ env });
-  const config = loadConfig({ DESKOPS_DB: join(desk.dir, 'deskops.db'), ...env });
-  const slack = await startSlack(config, desk, { backoff: { initialMs: 5, maxMs: 20 } });
+  // The desk's own configuration: its staff rules decide who is a requester.
+  const config = desk.config;
+  const slack = await startSlack(config, desk.engine, desk.logger, { backoff: { initialMs: 5, maxMs: 20 } });
   cleanups.push(async () => {
     await slack.stop();
     desk.dispose();

@@ -1,6 +1,7 @@
 /** The platform router for outbox rows: prefixes, channel mappings, people by identity, tickets by origin, webhooks. */
 import { afterEach, describe, expect, it } from 'vitest';
-import { createPlatformSink, platformFor } from '../../src/delivery/platform-sink.js';
+import { createPlatformSink } from '../../src/delivery/platform-sink.js';
+import { platformFor } from '../../src/delivery/destinations.js';
 import { DeliveryError, type DeliverySink } from '../../src/delivery/sink.js';
 import { identities, people, tickets } from '../../src/store/schema.js';
 import { createTestDesk, type TestDesk } from '../doubles/deskops.js';
@@ -70,7 +71,7 @@ describe('platform sink', () => {
     const slack = recorder();
     const rocketchat = recorder();
     const webhook = recorder();
-    const sink = createPlatformSink(desk.app, { platforms: [{ platform: 'slack', sink: slack }, { platform: 'rocketchat', sink: rocketchat }], webhook });
+    const sink = createPlatformSink(desk.engine, { platforms: [{ platform: 'slack', sink: slack }, { platform: 'rocketchat', sink: rocketchat }], webhook });
     for (const channel of ['tier:t2', 'tier:t3', 'role:leads', `person:${rcOnly}`, `ticket:${rcTicket}`, `ticket:${shellTicket}`, 'webhook:page']) {
       await sink.post(channel, { tone: 'info', visibility: 'channel', audience: 'staff', title: 'x' }, []);
     }
@@ -83,14 +84,14 @@ describe('platform sink', () => {
     desk = createTestDesk();
     desk.run('/channel set t3 slack:C0T3');
     const rocketchat = recorder();
-    const only = createPlatformSink(desk.app, { platforms: [{ platform: 'rocketchat', sink: rocketchat }], webhook: recorder() });
+    const only = createPlatformSink(desk.engine, { platforms: [{ platform: 'rocketchat', sink: rocketchat }], webhook: recorder() });
     await only.post('tier:t4', {}, []);
     // Mapped to Slack, or to the requester's mail, with no Slack or mail configured: a failure a lead hears of.
     await expect(only.post('tier:t3', {}, [])).rejects.toMatchObject({ permanent: true });
     await expect(only.post(`ticket:${ticket('email')}`, {}, [])).rejects.toThrow(/DESKOPS_SMTP_URL/);
     expect(rocketchat.channels).toEqual(['tier:t4']);
 
-    const none = createPlatformSink(desk.app, { platforms: [], webhook: recorder() });
+    const none = createPlatformSink(desk.engine, { platforms: [], webhook: recorder() });
     await expect(none.post('tier:t2', {}, [])).rejects.toBeInstanceOf(DeliveryError);
   });
 });

@@ -8,7 +8,8 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { systemClock } from '../../src/clock.js';
 import { enqueue } from '../../src/app/outbox.js';
 import type { Job, JobContext } from '../../src/jobs/job.js';
-import { DELIVERY_JOB, runJobsOnce, startScheduler } from '../../src/jobs/scheduler.js';
+import { DELIVERY_JOB, runJobsOnce, startScheduler, type SchedulerOptions } from '../../src/jobs/scheduler.js';
+import { createInProcessEngine } from '../../src/engine/in-process.js';
 import { jobRuns } from '../../src/store/schema.js';
 import { warning } from '../../src/views/reply.js';
 import { createTestApp, type TestApp } from '../doubles/context.js';
@@ -31,6 +32,12 @@ afterEach(() => {
   t.close();
   vi.useRealTimers();
 });
+
+/** The scheduler over an in-process engine that runs `jobs` (the engine runs them; the scheduler decides when). */
+function schedule(jobs: Job[], options: Omit<SchedulerOptions, 'logger'>) {
+  const engine = createInProcessEngine({ app: ctx, logger: ctx.logger, jobs });
+  return startScheduler(engine, engine.info.jobs, { ...options, logger: ctx.logger });
+}
 
 function runRecord(job: string) {
   return t.app.store.db.select().from(jobRuns).where(eq(jobRuns.job, job)).get();
@@ -60,7 +67,7 @@ describe('startScheduler', () => {
     const minutely: Date[] = [];
     const hourly: Date[] = [];
     const errors: string[] = [];
-    const scheduler = startScheduler(ctx, [broken, countingJob('minutely', '* * * * *', minutely), countingJob('hourly', '0 * * * *', hourly)], {
+    const scheduler = schedule([broken, countingJob('minutely', '* * * * *', minutely), countingJob('hourly', '0 * * * *', hourly)], {
       timeZone: 'Europe/Berlin',
       sink,
       catchUpAtStart: false,
@@ -85,7 +92,7 @@ describe('startScheduler', () => {
   });
 
   it('delivers due outbox rows every 15 seconds and records the delivery runs', async () => {
-    const scheduler = startScheduler(ctx, [], { timeZone: 'UTC', sink, catchUpAtStart: false });
+    const scheduler = schedule([], { timeZone: 'UTC', sink, catchUpAtStart: false });
     try {
       enqueue(ctx, { audience: 'staff', dedupeKey: 'hello', channel: 'tier:t2', reply: warning('Hello') });
       // 09:00:45 is the next quarter minute; a second more lets the post's own steps run.
@@ -103,7 +110,7 @@ describe('startScheduler', () => {
     const seen: Date[] = [];
     enqueue(ctx, { audience: 'staff', dedupeKey: 'pending', channel: 'tier:t2', reply: warning('Pending') });
     sink.hold();
-    const scheduler = startScheduler(ctx, [countingJob('catch-up', '0 9 * * 1', seen)], { timeZone: 'UTC', sink });
+    const scheduler = schedule([countingJob('catch-up', '0 9 * * 1', seen)], { timeZone: 'UTC', sink });
     expect(seen).toHaveLength(1);
     await vi.advanceTimersByTimeAsync(0);
     let stopped = false;

@@ -8,6 +8,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createShellTools, type ShellBackground, type ShellTools } from '../../src/adapters/shell/tools.js';
 import { shellLocalAdmin } from '../../src/adapters/shell/session.js';
 import { runShell, type ShellOptions } from '../../src/adapters/shell/shell.js';
+import { createInProcessEngine } from '../../src/engine/in-process.js';
 import type { AppContext } from '../../src/app/context.js';
 import { enqueue } from '../../src/app/outbox.js';
 import { SettableClock } from '../../src/clock.js';
@@ -15,6 +16,7 @@ import { registerChannelCommands } from '../../src/commands/channel.js';
 import { CommandRegistry } from '../../src/commands/registry.js';
 import { createRouter } from '../../src/commands/router.js';
 import type { Job } from '../../src/jobs/job.js';
+import type { Engine } from '../../src/engine/port.js';
 import { eq } from 'drizzle-orm';
 import { identities, outbox, people } from '../../src/store/schema.js';
 import { info, warning } from '../../src/views/reply.js';
@@ -30,6 +32,7 @@ let t: TestApp;
 let app: AppContext;
 let clock: SettableClock;
 let tools: ShellTools;
+let engine: Engine;
 let seen: Date[];
 let options: Omit<ShellOptions, 'input' | 'output' | 'interactive'>;
 
@@ -54,8 +57,9 @@ function setUp(timeZone = 'UTC'): void {
   registry.define({ path: ['now'], usage: '/now', summary: 'now', run: (_args, ctx) => info(`now ${ctx.clock.now().toISOString()}`) });
   const router = createRouter({ registry, app, logger, localAdmin: shellLocalAdmin('alice') });
   seen = [];
-  tools = createShellTools({ deskops: { app, logger }, config: { pageWebhookUrl: undefined, settings: app.settings }, clock, jobs: [probe] });
-  options = { deskops: { router, registry, logger }, localUser: 'alice', tools };
+  engine = createInProcessEngine({ app, logger, registry, router, jobs: [probe] });
+  tools = createShellTools({ engine, logger, config: { pageWebhookUrl: undefined, settings: app.settings, dbPath: t.app.store.path } });
+  options = { engine, logger, localUser: 'alice', tools };
 }
 
 beforeEach(() => setUp());
@@ -170,7 +174,8 @@ describe(':tick', () => {
 
   it('drops a page webhook when none is configured, and says so', async () => {
     t.app.store.db.insert(outbox).values({ dedupeKey: 'page', channel: 'webhook:page', payload: { event: 'deskops.page' }, nextAttemptAt: REAL_NOW, createdAt: REAL_NOW }).run();
-    const [block] = await piped(':tick\n', { tools: createShellTools({ deskops: { app, logger }, config: { pageWebhookUrl: undefined, settings: app.settings }, clock, jobs: [] }) });
+    const bare = createInProcessEngine({ app, logger, jobs: [] });
+    const [block] = await piped(':tick\n', { tools: createShellTools({ engine: bare, logger, config: { pageWebhookUrl: undefined, settings: app.settings, dbPath: t.app.store.path } }) });
     expect(block).toContain('nothing posted');
     expect(block).toContain('No jobs are registered.');
     expect(block).toContain('dropped 1 (see below)');
@@ -185,7 +190,7 @@ describe(':tick', () => {
   });
 
   it('runs the jobs but leaves delivery to the running bot when a chat platform is configured', async () => {
-    const tools = createShellTools({ deskops: { app, logger }, config: { pageWebhookUrl: undefined, settings: app.settings, slack: {} }, clock, jobs: [probe] });
+    const tools = createShellTools({ engine, logger, config: { pageWebhookUrl: undefined, settings: app.settings, slack: {}, dbPath: t.app.store.path } });
     const [, block] = await piped(':clock 2026-11-23T10:00:00Z\n:tick\n', { tools });
     expect(block).toContain('probe looked at 1, queued 1');
     expect(block).toContain('delivered there by the running bot');

@@ -18,6 +18,7 @@ import { createRouter } from '../../src/commands/router.js';
 import { openStore, type Store } from '../../src/store/database.js';
 import { info } from '../../src/views/reply.js';
 import { systemClock } from '../../src/clock.js';
+import { createInProcessEngine } from '../../src/engine/in-process.js';
 import { collector } from '../doubles/streams.js';
 
 const logger = pino({ level: 'silent' });
@@ -49,7 +50,7 @@ beforeEach(() => {
   store = openStore(':memory:');
   const registry = scratchRegistry();
   const app = { clock: systemClock, store, settings: { timeZone: 'UTC', defaultDepartment: 'paid' as const, admins: [], staffRules: [], pageSize: 10 } };
-  backend = { registry, logger, router: createRouter({ registry, app, logger, localAdmin: shellLocalAdmin('alice') }) };
+  backend = createInProcessEngine({ app, registry, logger, router: createRouter({ registry, app, logger, localAdmin: shellLocalAdmin('alice') }) });
 });
 
 afterEach(() => store.close());
@@ -57,7 +58,7 @@ afterEach(() => store.close());
 /** Pipes `script` through a non-interactive shell as @alice and returns what it printed. */
 async function piped(script: string | string[], options: Partial<ShellOptions> = {}): Promise<string> {
   const out = collector();
-  await runShell({ deskops: backend, input: Readable.from(Array.isArray(script) ? script : [script]), output: out.stream, interactive: false, localUser: 'alice', ...options });
+  await runShell({ engine: backend, logger, input: Readable.from(Array.isArray(script) ? script : [script]), output: out.stream, interactive: false, localUser: 'alice', ...options });
   return out.text();
 }
 
@@ -228,7 +229,7 @@ describe('runShell (piped)', () => {
   });
 
   it('keeps going with an apology when the router itself throws', async () => {
-    backend = { ...backend, router: { handle: () => { throw new Error('disk on fire'); } } };
+    backend = { catalog: backend.catalog, renderChart: backend.renderChart, handle: () => Promise.reject(new Error('disk on fire')) };
     const out = await piped('/echo a\n/echo b\n');
     const blocks = out.trimEnd().split('\n\n');
     expect(blocks).toHaveLength(2);
@@ -249,7 +250,7 @@ describe('runShell (piped)', () => {
       },
     });
     const script = Array.from({ length: 50 }, () => '/echo x\n').join('');
-    await runShell({ deskops: backend, input: Readable.from([script]), output, interactive: false, localUser: 'alice' });
+    await runShell({ engine: backend, logger, input: Readable.from([script]), output, interactive: false, localUser: 'alice' });
     expect(writes).toBeLessThan(50);
   });
 });
@@ -264,7 +265,7 @@ describe('runShell (interactive)', () => {
   async function interactive(lines: string, historyFile?: string): Promise<string> {
     const input = new PassThrough();
     const out = collector();
-    const done = runShell({ deskops: backend, input, output: out.stream, interactive: true, localUser: 'alice', style: 'plain', ...(historyFile ? { historyFile } : {}) });
+    const done = runShell({ engine: backend, logger, input, output: out.stream, interactive: true, localUser: 'alice', style: 'plain', ...(historyFile ? { historyFile } : {}) });
     input.end(lines);
     await done;
     return out.text();

@@ -3,12 +3,16 @@
  * loses nothing of theirs), must really only read: running each changes no row.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { onlyReads } from '../../src/adapters/slack/commands.js';
+import { prepareText } from '../../src/commands/prepare.js';
+import type { CommandIndex } from '../../src/commands/registry.js';
 import { buildRegistry } from '../../src/commands/index.js';
 import { createTestDesk, type TestDesk } from '../doubles/deskops.js';
 
 let desk: TestDesk | undefined;
 afterEach(() => desk?.dispose());
+
+/** Whether Slack acknowledges `text` before it runs: what the text, read once on the way in, names. */
+const onlyReads = (registry: CommandIndex, text: string) => prepareText(registry, text).command?.readsOnly === true;
 
 describe('read-only slash commands', () => {
   const registry = buildRegistry();

@@ -163,8 +163,8 @@ export function startRocketChatBot(options: RocketChatBotOptions): RocketChatBot
   const connectTimeoutMs = options.connectTimeoutMs ?? 30_000;
   const stopping = new AbortController();
   const maxCatchUpAgeMs = options.maxCatchUpAgeMs ?? 86_400_000;
-  // Seeded from the store: the rooms heard from in earlier runs are caught up on the first connection too.
-  const lastSeen = options.cursors?.load() ?? new Map<string, number>();
+  // Seeded from the store before the first connection (run()): the rooms heard from in earlier runs are caught up on it too.
+  const lastSeen = new Map<string, number>();
   const roomTypes = new Map<string, string>();
   let session: RocketChatAuth | undefined;
   let self: { id: string; username: string } | undefined;
@@ -210,10 +210,16 @@ export function startRocketChatBot(options: RocketChatBotOptions): RocketChatBot
     waiting.splice(waiting.indexOf(handledAt), 1);
     if (waiting.length === 0) unhandled.delete(rid);
     const safe = waiting.length > 0 ? Math.min(...waiting) - 1 : handledAt;
+    if (safe > 0) options.cursors?.advance(rid, Math.min(safe, handledAt)).catch((error: unknown) => logger.warn({ err: error, rid }, 'Rocket.Chat room cursor not saved'));
+  }
+
+  /** The rooms earlier runs heard from, and how far: catch-up starts there. */
+  async function loadCursors(): Promise<void> {
+    if (!options.cursors) return;
     try {
-      if (safe > 0) options.cursors?.advance(rid, Math.min(safe, handledAt));
+      for (const [rid, at] of await options.cursors.load()) if (at > (lastSeen.get(rid) ?? 0)) lastSeen.set(rid, at);
     } catch (error) {
-      logger.warn({ err: error, rid }, 'Rocket.Chat room cursor not saved');
+      logger.warn({ err: error }, 'Rocket.Chat room cursors could not be read; catching up from live messages only');
     }
   }
 
@@ -394,6 +400,7 @@ export function startRocketChatBot(options: RocketChatBotOptions): RocketChatBot
 
   async function run(): Promise<void> {
     let delay = initialBackoff;
+    await loadCursors();
     while (!stopping.signal.aborted) {
       try {
         live = await connectOnce();

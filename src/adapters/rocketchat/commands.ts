@@ -5,19 +5,16 @@
  * run it twice) and is answered in its thread. Rocket.Chat has no ephemeral messages for bots, so
  * replies meant for one person (errors, usage, lists) are posted in the thread like the rest.
  */
-import { receiveRequesterMessage, ticketOfConversationThread, type RequesterMessage } from '../../app/requester-messages.js';
-import { isIntakeChannel } from '../../app/intake.js';
 import type { Invocation, PlaceFacts } from '../../commands/invocation.js';
-import type { CommandRegistry } from '../../commands/registry.js';
+import type { CommandIndex } from '../../commands/registry.js';
+import type { Engine } from '../../engine/port.js';
+import type { ChatMessageIn } from '../../engine/ops/chat.js';
 import type { Logger } from '../../log.js';
-import type { Deskops } from '../../main.js';
-import { claimOnce, isClaimed } from '../../app/claims.js';
 import { failure, info, type Reply } from '../../views/reply.js';
-import { RATE_LIMITED_TITLE } from '../../commands/router.js';
+import { RATE_LIMITED_TITLE } from '../../commands/limits.js';
 import type { DirectoryFacts } from '../../domain/access.js';
 import { FairQueue } from '../fair-queue.js';
 import type { RocketChatPeople } from './people.js';
-import { actorIsRequester } from '../../app/people.js';
 import { newCorrelationId, withCorrelation } from '../../log.js';
 import { handleReactions, ticketFromArgument, ticketFromLink, type IntakeDeps } from './intake.js';
 import type { RocketChatRoomInfo } from './rest.js';
@@ -34,7 +31,7 @@ export interface CommandSyntax {
   prefix: string;
   /** The bot's username, for `@deskops …` mentions (unknown before login). */
   botUsername: string | undefined;
-  registry: CommandRegistry;
+  registry: Pick<CommandIndex, 'familyOf'>;
 }
 
 function escapeRegExp(text: string): string {
@@ -72,7 +69,8 @@ export function toInvocation(message: RocketChatMessage, text: string, facts?: D
 
 /** What the message handler needs. */
 export interface CommandHandlerDeps {
-  deskops: Deskops;
+  /** The engine: commands, requesters' messages, claims, every lookup in the store. */
+  engine: Engine;
   rest: RocketChatRest;
   prefix: string;
   /** The bot's own user once logged in. */
@@ -110,7 +108,7 @@ const messageKey = (messageId: string) => `rocketchat:msg:${messageId}`;
 
 /** The handler for incoming messages: reactions, `ticket from`, commands; each answered in its thread. */
 export function createCommandHandler(deps: CommandHandlerDeps): (message: RocketChatMessage, source: MessageSource) => Promise<void> {
-  const { deskops, rest, prefix, logger, people } = deps;
+  const { engine, rest, prefix, logger, people } = deps;
   const limitNoticeAt = new Map<string, number>();
 
   async function send(rid: string, tmid: string | undefined, reply: Reply): Promise<void> {
@@ -142,12 +140,12 @@ export function createCommandHandler(deps: CommandHandlerDeps): (message: Rocket
       const ownRoom = readers !== undefined && readers.memberIds.length === 1 && readers.memberIds[0] === user.id;
       if (!readers || readers.staffOnly || ownRoom) {
         await send(rid, tmid, reply);
-        await uploadReplyChart(rest, reply, rid, tmid, logger);
+        await uploadReplyChart(rest, engine, reply, rid, tmid, logger);
         return;
       }
       const { rid: direct } = await rest.createDirectMessage(user.username);
       await send(direct, undefined, reply);
-      await uploadReplyChart(rest, reply, direct, undefined, logger);
+      await uploadReplyChart(rest, engine, reply, direct, undefined, logger);
       await send(rid, tmid, info(`@${user.username}, I answered you in a direct message.`, { audience: 'requester', visibility: 'channel' }));
     } catch (error) {
       // The command has run; running it again to re-send the reply would repeat its effect.
@@ -170,7 +168,7 @@ export function createCommandHandler(deps: CommandHandlerDeps): (message: Rocket
   }
 
   const intake: IntakeDeps = {
-    deskops,
+    engine,
     rest,
     people,
     self: deps.self,
@@ -201,19 +199,18 @@ export function createCommandHandler(deps: CommandHandlerDeps): (message: Rocket
    * without asking the server anything.
    */
   async function takeRequesterMessage(message: RocketChatMessage): Promise<void> {
-    const { app } = deskops;
-    const inConversation = message.tmid !== undefined && ticketOfConversationThread(app, 'rocketchat', message.rid, message.tmid) !== undefined;
-    let place: RequesterMessage['place'] = 'other';
+    const inConversation = message.tmid !== undefined && (await engine.roomFacts('rocketchat', message.rid, message.tmid)).conversationTicket !== null;
+    let place: ChatMessageIn['place'] = 'other';
     if (!message.tmid) {
       const info = await deps.roomInfo(message.rid).catch(() => undefined);
       if (info?.type === 'd') place = 'direct';
-      else if (isIntakeChannel(app, 'rocketchat', message.rid, info?.slug)) place = 'intake';
+      else if ((await engine.roomFacts('rocketchat', message.rid, null, info?.slug ?? null)).intake) place = 'intake';
     }
     const change = message.t === 'rm' ? 'deleted' : message.editedAt ? 'edited' : undefined;
     if (!inConversation && place === 'other' && !change) return;
     await people.refresh(message.u._id);
     const facts = people.facts(message.u._id);
-    const outcome = receiveRequesterMessage(app, {
+    const outcome = await engine.receiveMessage({
       platform: 'rocketchat',
       author: { externalId: message.u._id, handle: message.u.username, ...(message.u.name ? { displayName: message.u.name } : {}), ...(facts ? { facts } : {}) },
       messageId: message._id,
@@ -233,7 +230,7 @@ export function createCommandHandler(deps: CommandHandlerDeps): (message: Rocket
       await handleReactions(intake, message).catch((error: unknown) => logger.error({ err: error, messageId: message._id }, 'Rocket.Chat reaction could not be handled'));
     }
     if (own) return;
-    const text = message.t === 'rm' ? undefined : commandText(message.msg, { prefix, botUsername: deps.self()?.username, registry: deskops.registry });
+    const text = message.t === 'rm' ? undefined : commandText(message.msg, { prefix, botUsername: deps.self()?.username, registry: engine.catalog });
     if (text === undefined) {
       await takeRequesterMessage(message);
       return;
@@ -245,15 +242,15 @@ export function createCommandHandler(deps: CommandHandlerDeps): (message: Rocket
     const linkArgument = ticketFromArgument(text);
     const facts = people.facts(message.u._id);
     // A requester's `ticket from` goes to the router like any other command: refused there, and audited.
-    if (linkArgument !== undefined && !actorIsRequester(deskops.app, 'rocketchat', { externalId: message.u._id, handle: message.u.username, ...(facts ? { facts } : {}) })) {
+    if (linkArgument !== undefined && !(await engine.isRequester('rocketchat', { externalId: message.u._id, handle: message.u.username, ...(facts ? { facts } : {}) }))) {
       // Reading the linked message is asynchronous, so this one is claimed after it; messages are
       // handled one at a time, so no duplicate can slip in between.
-      if (isClaimed(deskops.app, messageKey(message._id))) return;
+      if (await engine.isClaimed(messageKey(message._id))) return;
       const reply = await ticketFromLink(intake, message, linkArgument).catch((error: unknown) => {
         logger.warn({ err: error, messageId: message._id }, 'Rocket.Chat ticket from link failed');
         return failure('Rocket.Chat did not give me that message just now, so no ticket was opened.', { hint: 'Try the same command again in a minute.' });
       });
-      if (claimOnce(deskops.app, messageKey(message._id))) answer({ rid: message.rid, tmid: thread, user: asker, reply });
+      if (await engine.claim(messageKey(message._id))) answer({ rid: message.rid, tmid: thread, user: asker, reply });
       return;
     }
     // The claim and the command share one transaction: a duplicate of this message (a second
@@ -261,7 +258,7 @@ export function createCommandHandler(deps: CommandHandlerDeps): (message: Rocket
     // the commit leaves neither, so catch-up after a restart runs it then.
     const places = await placesOf(text);
     const invocation = { ...toInvocation(message, text, facts), ...(places ? { places } : {}) };
-    const reply = deskops.app.store.transaction(() => (claimOnce(deskops.app, messageKey(message._id)) ? deskops.router.handle(invocation) : undefined));
+    const reply = await engine.handleOnce(invocation, messageKey(message._id));
     if (!reply) {
       logger.debug({ messageId: message._id, source }, 'Rocket.Chat message already handled');
       return;

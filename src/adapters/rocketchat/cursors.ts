@@ -1,33 +1,20 @@
 /**
- * The newest message time seen per Rocket.Chat room, kept in the store (chat_cursors) so catch-up
- * after a restart of deskops starts where the last run stopped, not only after a reconnect.
+ * The newest message time seen per Rocket.Chat room, kept in the store (chat_cursors, through the
+ * engine) so catch-up after a restart of deskops starts where the last run stopped, not only after
+ * a reconnect.
  */
-import { eq, sql } from 'drizzle-orm';
-import type { AppContext } from '../../app/context.js';
-import { chatCursors } from '../../store/schema.js';
+import type { EnginePort } from '../../engine/port.js';
 
 export interface RoomCursors {
   /** Every room with a cursor: room id -> the newest message time seen there (UTC ms). */
-  load(): Map<string, number>;
+  load(): Promise<Map<string, number>>;
   /** Moves a room's cursor forward (never back). */
-  advance(room: string, seenAt: number): void;
+  advance(room: string, seenAt: number): Promise<void>;
 }
 
-export function storedRoomCursors(app: AppContext): RoomCursors {
-  const { db } = app.store;
+export function storedRoomCursors(engine: Pick<EnginePort, 'roomCursors' | 'advanceRoomCursor'>): RoomCursors {
   return {
-    load() {
-      const rows = db.select().from(chatCursors).where(eq(chatCursors.platform, 'rocketchat')).all();
-      return new Map(rows.map((row) => [row.room, row.lastSeenAt.getTime()]));
-    },
-    advance(room, seenAt) {
-      db.insert(chatCursors)
-        .values({ platform: 'rocketchat', room, lastSeenAt: new Date(seenAt) })
-        .onConflictDoUpdate({
-          target: [chatCursors.platform, chatCursors.room],
-          set: { lastSeenAt: sql`max(${chatCursors.lastSeenAt}, excluded.last_seen_at)` },
-        })
-        .run();
-    },
+    load: () => engine.roomCursors('rocketchat'),
+    advance: (room, seenAt) => engine.advanceRoomCursor('rocketchat', room, new Date(seenAt)),
   };
 }

@@ -5,23 +5,19 @@
  * and resolve it (the reaction mapping is the team's, shared with Slack). The server sends a
  * message again whenever its reactions change: each (message, reaction, person) acts once.
  */
-import { withTeamZone } from '../../app/calendar.js';
-import { claimOnce } from '../../app/claims.js';
-import { openTicketFromChatMessage, ticketForChatMessage, titleFromText } from '../../app/chat-messages.js';
-import type { RequestContext } from '../../app/context.js';
-import { isIntakeChannel, reactionAction, reactionName } from '../../app/intake.js';
-import { actorIsRequester, personForRequester, resolveActor, type PlatformUser } from '../../app/people.js';
-import { markSolvedByRequester } from '../../app/requester-replies.js';
+import type { PlatformUser } from '../../app/people.js';
+import type { Engine } from '../../engine/port.js';
+import type { OpenedFromMessage } from '../../engine/ops/chat.js';
 import { LRUCache } from 'lru-cache';
 import type { RocketChatPeople } from './people.js';
-import type { Deskops } from '../../main.js';
 import { failure, info, success, type Reply } from '../../views/reply.js';
 import { normaliseMessage, type RocketChatMessage } from './bot.js';
 import type { RocketChatRest, RocketChatRoomInfo } from './rest.js';
 
 /** What opening tickets from messages needs from the adapter. */
 export interface IntakeDeps {
-  deskops: Deskops;
+  /** The engine: opening tickets, claims, the intake rooms and reactions of the team. */
+  engine: Engine;
   rest: RocketChatRest;
   /** Room details (name for #name intake entries), cached by the caller. */
   room(rid: string): Promise<RocketChatRoomInfo>;
@@ -67,45 +63,37 @@ function userOf(deps: IntakeDeps, message: RocketChatMessage): PlatformUser {
   return { externalId: message.u._id, handle: message.u.username, ...(message.u.name ? { displayName: message.u.name } : {}), ...(facts ? { facts } : {}) };
 }
 
-function contextFor(deps: IntakeDeps, user: PlatformUser, where: { channel: string; thread: string }): RequestContext {
-  const { app } = deps.deskops;
-  return { ...withTeamZone(app), actor: resolveActor(app, 'rocketchat', user), origin: { platform: 'rocketchat', ...where } };
-}
-
 /** The author of a message as a platform user. */
 function authorOf(message: RocketChatMessage): PlatformUser {
   return { externalId: message.u._id, handle: message.u.username, ...(message.u.name ? { displayName: message.u.name } : {}) };
 }
 
 async function isIntakeRoom(deps: IntakeDeps, rid: string): Promise<boolean> {
-  const { app } = deps.deskops;
-  if (isIntakeChannel(app, 'rocketchat', rid)) return true;
+  if ((await deps.engine.roomFacts('rocketchat', rid)).intake) return true;
   const room = await deps.room(rid).catch(() => undefined);
-  return room?.slug !== undefined && isIntakeChannel(app, 'rocketchat', rid, room.slug);
+  return room?.slug !== undefined && (await deps.engine.roomFacts('rocketchat', rid, null, room.slug)).intake;
 }
 
 /** Where a message's ticket thread is: the thread it belongs to, or the message itself. */
 const threadOf = (message: RocketChatMessage) => message.tmid ?? message._id;
 
-type Opened = { kind: 'opened'; ticketId: number; title: string } | { kind: 'exists'; ticketId: number } | { kind: 'repeat' };
-
-/** Opens the ticket for `source` as `by`, unless the message (or its thread) already has one. */
-function openFrom(deps: IntakeDeps, source: RocketChatMessage, by: PlatformUser, where: { channel: string; thread: string }, claimKey: string): Opened {
-  const { app } = deps.deskops;
-  return app.store.transaction(() => {
-    const existing = ticketForChatMessage(app, 'rocketchat', source.rid, source._id, source.tmid);
-    if (existing !== undefined) return { kind: 'exists', ticketId: existing };
-    const ctx = contextFor(deps, by, where);
+/**
+ * Opens the ticket for `source` as `by`, unless the message (or its thread) already has one: one
+ * transaction in the engine. One ticket per source message, whoever asks first; the request's own
+ * claim key makes repeats no-ops.
+ */
+function openFrom(deps: IntakeDeps, source: RocketChatMessage, by: PlatformUser, where: { channel: string; thread: string }, claimKey: string): Promise<OpenedFromMessage> {
+  return deps.engine.openFromMessage({
+    platform: 'rocketchat',
+    by,
+    where,
+    source: { channel: source.rid, message: source._id, ...(source.tmid ? { threadParent: source.tmid } : {}) },
     // The author is the requester: known to deskops as a person from now on, so their tickets are theirs.
-    personForRequester(ctx, 'rocketchat', authorOf(source));
-    // One ticket per source message, whoever asks first; the requester's own request key makes repeats no-ops.
-    const ticket = openTicketFromChatMessage(
-      ctx,
-      { title: titleFromText(source.msg) || 'Rocket.Chat message', description: source.msg, requester: `@${source.u.username}` },
-      { channel: source.rid, thread: threadOf(source) },
-      claimKey,
-    );
-    return ticket ? { kind: 'opened', ticketId: ticket.id, title: ticket.title } : { kind: 'repeat' };
+    author: authorOf(source),
+    // The engine makes the title from the message's first line.
+    input: { title: '', description: source.msg, requester: `@${source.u.username}` },
+    untitled: 'Rocket.Chat message',
+    claim: claimKey,
   });
 }
 
@@ -131,9 +119,9 @@ export async function ticketFromLink(deps: IntakeDeps, command: RocketChatMessag
   if (!(await isIntakeRoom(deps, source.rid))) {
     return failure('That message is not in an intake room, so it cannot become a ticket.', { hint: 'A lead makes a room an intake room by typing !channel intake add here in it.' });
   }
-  const opened = openFrom(deps, source, userOf(deps, command), { channel: command.rid, thread: threadOf(command) }, `rocketchat:intake:${source._id}`);
+  const opened = await openFrom(deps, source, userOf(deps, command), { channel: command.rid, thread: threadOf(command) }, `rocketchat:intake:${source._id}`);
   if (opened.kind !== 'opened') {
-    const ticketId = opened.kind === 'exists' ? opened.ticketId : ticketForChatMessage(deps.deskops.app, 'rocketchat', source.rid, source._id, source.tmid);
+    const ticketId = opened.kind === 'exists' ? opened.ticketId : ((await deps.engine.ticketForMessage('rocketchat', source.rid, source._id, source.tmid ?? null)) ?? undefined);
     return info(`That message is already ticket #${ticketId ?? '?'}.`, { text: `Type !ticket show ${ticketId ?? ''} to see it.`.trim(), ...(ticketId ? { ticketId } : {}) });
   }
   deps.confirm(source.rid, threadOf(source), conversationStarted(opened.ticketId));
@@ -167,30 +155,32 @@ async function userByName(deps: IntakeDeps, username: string): Promise<PlatformU
  * ticket's message says it is solved, and any other reaction of theirs does nothing.
  */
 export async function handleReactions(deps: IntakeDeps, message: RocketChatMessage): Promise<void> {
-  const { app, router } = deps.deskops;
+  const { engine } = deps;
+  const ticketOf = async () => (await engine.ticketForMessage('rocketchat', message.rid, message._id, message.tmid ?? null)) ?? undefined;
   for (const [emoji, { usernames = [] }] of Object.entries(message.reactions ?? {})) {
-    const action = reactionAction(app, emoji);
-    if (!action) continue;
-    const name = reactionName(emoji);
+    const known = await engine.reaction(emoji);
+    if (!known) continue;
+    const { action, name } = known;
     for (const username of usernames) {
       if (username === deps.self()?.username) continue;
       const key = `rocketchat:reaction:${message._id}:${name}:${username}`;
-      if (action === 'create-ticket' && (message.u._id === deps.self()?.id || ticketForChatMessage(app, 'rocketchat', message.rid, message._id, message.tmid) !== undefined)) continue;
+      if (action === 'create-ticket' && (message.u._id === deps.self()?.id || (await ticketOf()) !== undefined)) continue;
       if (action === 'create-ticket' && !(await isIntakeRoom(deps, message.rid))) continue;
       // :eyes: and :white_check_mark: are everyday reactions: on messages without a ticket they mean nothing.
-      const ticketId = action === 'create-ticket' ? undefined : ticketForChatMessage(app, 'rocketchat', message.rid, message._id, message.tmid);
+      const ticketId = action === 'create-ticket' ? undefined : await ticketOf();
       if (action !== 'create-ticket' && ticketId === undefined) continue;
       const reactor = await userByName(deps, username);
       const where = { channel: message.rid, thread: threadOf(message) };
-      if (actorIsRequester(app, 'rocketchat', reactor)) {
+      if (await engine.isRequester('rocketchat', reactor)) {
         if (action !== 'resolve' || ticketId === undefined) continue;
-        const solved = app.store.transaction(() => (claimOnce(app, key) ? markSolvedByRequester(contextFor(deps, reactor, where), ticketId) : undefined));
+        // The claim and the change share one transaction in the engine.
+        const solved = await engine.solvedByRequester('rocketchat', reactor, where, ticketId, key);
         if (solved) deps.confirm(message.rid, threadOf(message), success(`Thanks: #${ticketId} is marked solved.`, { text: 'Write here if it comes back.', ticketId, audience: 'requester' }));
         continue;
       }
       const asker = { id: reactor.externalId, username: reactor.handle };
       if (action === 'create-ticket') {
-        const opened = openFrom(deps, message, reactor, where, key);
+        const opened = await openFrom(deps, message, reactor, where, key);
         if (opened.kind === 'opened') {
           deps.confirm(message.rid, threadOf(message), conversationStarted(opened.ticketId));
           deps.answer(message.rid, threadOf(message), asker, openedReply(opened.ticketId, opened.title, message.u.username));
@@ -199,9 +189,7 @@ export async function handleReactions(deps: IntakeDeps, message: RocketChatMessa
       }
       const command = action === 'assign' ? `/ticket assign ${ticketId} me` : `/ticket status ${ticketId} resolved`;
       // Claimed with the command, in one transaction: a re-sent message runs and answers nothing twice.
-      const reply = app.store.transaction(() =>
-        claimOnce(app, key) ? router.handle({ platform: 'rocketchat', user: reactor, channel: message.rid, thread: threadOf(message), text: command }) : undefined,
-      );
+      const reply = await engine.handleOnce({ platform: 'rocketchat', user: reactor, channel: message.rid, thread: threadOf(message), text: command }, key);
       if (reply) deps.answer(message.rid, threadOf(message), asker, reply);
     }
   }

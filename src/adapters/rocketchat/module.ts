@@ -8,13 +8,13 @@ export function rocketChatModule(options: StartRocketChatOptions = {}): AdapterM
   return {
     platform: 'rocketchat',
     configured: (config) => config.rocketChat !== undefined,
-    create({ config, deskops }): PlatformAdapter {
+    create({ config, engine, logger }): PlatformAdapter {
       // Started at once: the sink must exist before the scheduler delivers, and the connection comes up in the background.
       let handle: RocketChatHandle | undefined;
       let ready: boolean | undefined;
       const started = (): RocketChatHandle => {
         if (!handle) {
-          handle = startRocketChat(config, deskops, options);
+          handle = startRocketChat(config, engine, logger, options);
           void handle.ready.then((ok) => (ready = ok));
         }
         return handle;
@@ -27,7 +27,7 @@ export function rocketChatModule(options: StartRocketChatOptions = {}): AdapterM
         render: (reply) => renderMessage(reply, { prefix: config.rocketChat!.prefix }),
         async start() {
           started();
-          deskops.logger.info({ url: config.rocketChat!.url }, 'deskops started with Rocket.Chat');
+          logger.info({ url: config.rocketChat!.url }, 'deskops started with Rocket.Chat');
         },
         async stop() {
           await handle?.stop();

@@ -6,9 +6,8 @@
  * never get staff-only text.
  */
 import { LRUCache } from 'lru-cache';
-import type { AppContext } from '../../app/context.js';
-import { isIntakeChannel } from '../../app/intake.js';
-import { actorIsRequester } from '../../app/people.js';
+import type { Settings } from '../../config.js';
+import type { EnginePort } from '../../engine/port.js';
 import { hasRuleFor, type DirectoryFacts } from '../../domain/access.js';
 import type { Logger } from '../../log.js';
 import { createDirectoryCache, type DirectoryCache } from '../directory-cache.js';
@@ -47,7 +46,10 @@ export function isExternalRoom(info: RocketChatRoomInfo): boolean {
 }
 
 export interface RocketChatPeopleDeps {
-  app: AppContext;
+  /** The engine: who is staff (the stored grants), which rooms are intake rooms. */
+  engine: Pick<EnginePort, 'isRequester' | 'roomFacts'>;
+  /** The staff rules (DESKOPS_STAFF): whether Rocket.Chat's roles matter at all. */
+  settings: Pick<Settings, 'staffRules'>;
   rest: RocketChatRest;
   logger: Logger;
   /** The bot's own user id, once logged in. */
@@ -57,8 +59,8 @@ export interface RocketChatPeopleDeps {
 }
 
 export function createRocketChatPeople(deps: RocketChatPeopleDeps, ttlMs?: number): RocketChatPeople {
-  const { app, rest, logger } = deps;
-  const relevant = hasRuleFor(app.settings.staffRules, 'rocketchat');
+  const { engine, rest, logger } = deps;
+  const relevant = hasRuleFor(deps.settings.staffRules, 'rocketchat');
   const directory: DirectoryCache = createDirectoryCache(async (userId) => rocketChatFacts(await rest.userById(userId)), logger, ttlMs);
   const rooms = new LRUCache<string, RoomReaders>({ max: 2_000, ttl: ROOM_TTL_MS });
 
@@ -68,13 +70,13 @@ export function createRocketChatPeople(deps: RocketChatPeopleDeps, ttlMs?: numbe
       budget.left--;
       await directory.lookup(userId);
     }
-    return !actorIsRequester(app, 'rocketchat', { externalId: userId, handle: userId, ...(relevant ? withFacts(directory.cached(userId)) : {}) });
+    return !(await engine.isRequester('rocketchat', { externalId: userId, handle: userId, ...(relevant ? withFacts(directory.cached(userId)) : {}) }));
   }
 
   async function check(rid: string): Promise<RoomReaders> {
-    if (isIntakeChannel(app, 'rocketchat', rid)) return { staffOnly: false, memberIds: [] };
+    if ((await engine.roomFacts('rocketchat', rid)).intake) return { staffOnly: false, memberIds: [] };
     const info = await deps.roomInfo(rid);
-    if ((info.slug && isIntakeChannel(app, 'rocketchat', rid, info.slug)) || isExternalRoom(info)) return { staffOnly: false, memberIds: [] };
+    if ((info.slug && (await engine.roomFacts('rocketchat', rid, null, info.slug)).intake) || isExternalRoom(info)) return { staffOnly: false, memberIds: [] };
     const { members, total } = await rest.roomMembers(rid, info.type, MAX_CHECKED_MEMBERS + 1);
     const bot = deps.botId();
     const memberIds = members.map((m) => m.id).filter((id) => id !== bot);

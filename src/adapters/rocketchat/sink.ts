@@ -5,8 +5,8 @@
  * a DeliveryError the worker knows how to treat. It posts through the REST client (rest.ts), not
  * the SDK, whose send path leaks a listener per message.
  */
-import type { AppContext } from '../../app/context.js';
-import { agentThread, isConfigurable, mentionedOn, recordAgentThread, resolveDestination, staffOnlyRefusal, staffRows } from '../../delivery/destinations.js';
+import { isConfigurable, mentionedIds, staffOnlyRefusal, staffRows, UNMAPPED } from '../../delivery/rules.js';
+import type { EnginePort } from '../../engine/port.js';
 import { DeliveryError, type DeliverySink, type OutboundMessage, type OutboxRow } from '../../delivery/sink.js';
 import type { Logger } from '../../log.js';
 import { isReply } from '../../views/delivery.js';
@@ -19,7 +19,8 @@ import { RocketChatApiError, type RocketChatRest } from './rest.js';
 
 /** What the Rocket.Chat sink needs. */
 export interface RocketChatSinkDeps {
-  ctx: AppContext;
+  /** Where logical channels lead, the ticket threads, whom to mention, charts: the engine's lookups. */
+  engine: Pick<EnginePort, 'destination' | 'agentThread' | 'recordAgentThread' | 'mentionedOn' | 'renderChart'>;
   rest: RocketChatRest;
   logger: Logger;
   /** The command prefix (DESKOPS_ROCKETCHAT_PREFIX), for buttons and hints. */
@@ -67,7 +68,7 @@ export function unmappedRoomHint(logical: string, prefix: string): string {
 
 /** A DeliverySink that posts Replies to Rocket.Chat (see the module comment for what it guarantees). */
 export function createRocketChatSink(deps: RocketChatSinkDeps): DeliverySink {
-  const { ctx, rest, logger, prefix } = deps;
+  const { engine, rest, logger, prefix } = deps;
   const pacer: Pacer = deps.pacing && 'take' in deps.pacing ? deps.pacing : createPacer(deps.pacing);
   const dmCache = new Map<string, string>();
   const nameCache = new Map<string, string>();
@@ -116,8 +117,10 @@ export function createRocketChatSink(deps: RocketChatSinkDeps): DeliverySink {
 
   /** The room (and thread) an outbox channel leads to (see delivery/destinations.ts). */
   async function resolveTarget(logical: string): Promise<Target> {
-    const destination = resolveDestination(ctx, 'rocketchat', logical, (unmapped) => unmappedRoomHint(unmapped, prefix));
+    const destination = await engine.destination('rocketchat', logical);
     switch (destination.kind) {
+      case UNMAPPED:
+        throw new DeliveryError(unmappedRoomHint(logical, prefix), { permanent: true });
       case 'person': {
         const rid = await directRoom(destination.username, destination.label, logical);
         return { rid, label: destination.label, logical, requesterReads: destination.requester, direct: true, personId: destination.personId };
@@ -155,15 +158,16 @@ export function createRocketChatSink(deps: RocketChatSinkDeps): DeliverySink {
    * The usernames to ping for the rows' mentions. People without a Rocket.Chat identity are not
    * pinged: a handle from another platform could ping the wrong person here.
    */
-  function mentions(rows: readonly OutboxRow[]): string[] {
-    return mentionedOn(ctx, 'rocketchat', rows).map((person) => person.username);
+  async function mentions(rows: readonly OutboxRow[]): Promise<string[]> {
+    const ids = mentionedIds(rows);
+    return ids.length === 0 ? [] : (await engine.mentionedOn('rocketchat', ids)).map((person) => person.username);
   }
 
   /** The ticket's thread in this room, or whether this post starts it (tier rooms only, as in Slack). */
-  function threadFor(target: Target, ticketId: number | undefined): { tmid?: string; startsThread: boolean } {
+  async function threadFor(target: Target, ticketId: number | undefined): Promise<{ tmid?: string; startsThread: boolean }> {
     if (target.tmid) return { tmid: target.tmid, startsThread: false };
     if (ticketId === undefined) return { startsThread: false };
-    const tmid = agentThread(ctx, 'rocketchat', ticketId, target.rid);
+    const tmid = await engine.agentThread('rocketchat', ticketId, target.rid);
     if (tmid) return { tmid, startsThread: false };
     return { startsThread: target.logical.startsWith('tier:') };
   }
@@ -179,9 +183,9 @@ export function createRocketChatSink(deps: RocketChatSinkDeps): DeliverySink {
         if (where) throw staffOnlyRefusal(forStaff, target.logical, where, ROOM_PLACEHOLDER);
       }
       const ticketId = commonTicket(rows) ?? message.ticketId;
-      const { tmid, startsThread } = threadFor(target, ticketId);
+      const { tmid, startsThread } = await threadFor(target, ticketId);
       const reply = message;
-      const usernames = mentions(rows);
+      const usernames = await mentions(rows);
       const rendered = renderMessage(reply, { mentions: usernames, prefix, ...(deps.maxMessageLength ? { maxLength: deps.maxMessageLength } : {}) });
       await pacer.take(target.rid);
       let sent;
@@ -190,11 +194,11 @@ export function createRocketChatSink(deps: RocketChatSinkDeps): DeliverySink {
       } catch (error) {
         throw explain(error, target);
       }
-      await uploadReplyChart(rest, reply, target.rid, tmid, logger);
+      await uploadReplyChart(rest, engine, reply, target.rid, tmid, logger);
       if (startsThread && ticketId !== undefined) {
         // The first post about a ticket in a room is the ticket's thread there from now on.
         try {
-          recordAgentThread(ctx, 'rocketchat', ticketId, target.rid, sent.id);
+          await engine.recordAgentThread('rocketchat', ticketId, target.rid, sent.id);
         } catch (error) {
           // Posted already: throwing would post it again. Later updates just start another thread.
           logger.error({ err: error, ticketId, room: target.rid }, 'posted a Rocket.Chat ticket thread parent but could not record it');

@@ -5,7 +5,8 @@
  */
 import type { Config } from '../../config.js';
 import type { DeliverySink } from '../../delivery/sink.js';
-import type { Deskops } from '../../main.js';
+import type { Engine } from '../../engine/port.js';
+import type { Logger } from '../../log.js';
 import { startRocketChatBot, type BackoffSettings, type RocketChatBot } from './bot.js';
 import { createCommandHandler } from './commands.js';
 import { storedRoomCursors } from './cursors.js';
@@ -52,18 +53,18 @@ function cachedRoomInfo(rest: RocketChatRest, signal: AbortSignal, maxWaitMs = 6
 }
 
 /** Starts Rocket.Chat as configured; resolves at once (the connection comes up in the background). */
-export function startRocketChat(config: Config, deskops: Deskops, options: StartRocketChatOptions = {}): RocketChatHandle {
+export function startRocketChat(config: Config, engine: Engine, baseLogger: Logger, options: StartRocketChatOptions = {}): RocketChatHandle {
   const rocketChat = config.rocketChat;
   if (!rocketChat) throw new Error('Rocket.Chat is not configured: set ROCKETCHAT_URL and ROCKETCHAT_USER');
-  const logger = deskops.logger.child({ adapter: 'rocketchat' });
+  const logger = baseLogger.child({ adapter: 'rocketchat' });
   const stopping = new AbortController();
   // Set right below: the first message can only arrive after an asynchronous login.
   const route: { handle?: ReturnType<typeof createCommandHandler> } = {};
   const bot = startRocketChatBot({
     config: rocketChat,
-    logger: deskops.logger,
+    logger: baseLogger,
     onMessage: (message, source) => route.handle!(message, source),
-    cursors: storedRoomCursors(deskops.app),
+    cursors: storedRoomCursors(engine),
     ...(options.healthIntervalMs !== undefined ? { healthIntervalMs: options.healthIntervalMs } : {}),
     ...(options.healthTimeoutMs !== undefined ? { healthTimeoutMs: options.healthTimeoutMs } : {}),
     ...(options.connectTimeoutMs !== undefined ? { connectTimeoutMs: options.connectTimeoutMs } : {}),
@@ -72,12 +73,12 @@ export function startRocketChat(config: Config, deskops: Deskops, options: Start
   // One pacer for replies and the outbox: both post to chat.sendMessage, under one server limit.
   const pacer = createPacer();
   const roomInfo = cachedRoomInfo(bot.rest, stopping.signal, options.maxRateLimitWaitMs);
-  const people = createRocketChatPeople({ app: deskops.app, rest: bot.rest, logger, botId: () => bot.self()?.id, roomInfo });
+  const people = createRocketChatPeople({ engine, settings: config.settings, rest: bot.rest, logger, botId: () => bot.self()?.id, roomInfo });
   route.handle = createCommandHandler({
     pacer,
     people,
     roomInfo,
-    deskops,
+    engine,
     rest: bot.rest,
     prefix: rocketChat.prefix,
     self: () => bot.self(),
@@ -85,7 +86,7 @@ export function startRocketChat(config: Config, deskops: Deskops, options: Start
     signal: stopping.signal,
     ...(options.maxRateLimitWaitMs !== undefined ? { maxRateLimitWaitMs: options.maxRateLimitWaitMs } : {}),
   });
-  const sink = createRocketChatSink({ ctx: deskops.app, rest: bot.rest, logger, prefix: rocketChat.prefix, pacing: pacer, people });
+  const sink = createRocketChatSink({ engine, rest: bot.rest, logger, prefix: rocketChat.prefix, pacing: pacer, people });
   return {
     ready: bot.ready,
     bot,

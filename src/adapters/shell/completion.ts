@@ -1,6 +1,6 @@
 /** Tab completion for the interactive shell: command families, their subcommands, meta-commands. */
 import type { Completer } from 'node:readline';
-import type { CommandRegistry } from '../../commands/registry.js';
+import type { CommandIndex } from '../../commands/registry.js';
 import { META_COMMAND_NAMES } from './meta-commands.js';
 
 function startingWith(candidates: Iterable<string>, prefix: string): string[] {
@@ -9,7 +9,7 @@ function startingWith(candidates: Iterable<string>, prefix: string): string[] {
 }
 
 /** A readline completer over the registry: `/tic` -> `/ticket`, `/ticket as` -> `assign`, `:w` -> `:whoami`. */
-export function shellCompleter(registry: CommandRegistry): Completer {
+export function shellCompleter(registry: CommandIndex): Completer {
   return (line) => {
     const typed = line.trimStart();
     const words = typed.split(/\s+/);

@@ -50,9 +50,9 @@ const STEP = /^\+(\d{1,6})([mhd])$/i;
 const STEP_MS: Record<string, number> = { m: 60_000, h: 3_600_000, d: 86_400_000 };
 
 /** `:clock` alone: the instant the bot sees, and whether it is pinned. */
-function clockShown(tools: ShellTools): Reply {
-  const now = tools.clock.now();
-  return info(`Clock: ${formatInstant(now, tools.timeZone)}`, {
+async function clockShown(tools: ShellTools): Promise<Reply> {
+  const now = await tools.now();
+  return info(`Clock: ${formatInstant(now, await tools.timeZone())}`, {
     fields: [
       { label: 'Instant', value: now.toISOString() },
       { label: 'Mode', value: tools.pinnedAt ? 'pinned (`:clock now` follows real time again)' : 'real time' },
@@ -61,18 +61,19 @@ function clockShown(tools: ShellTools): Reply {
 }
 
 /** `:clock <instant>`, `:clock +2h` or `:clock now`. */
-function setClock(text: string, tools: ShellTools, usage: string): Reply {
+async function setClock(text: string, tools: ShellTools, usage: string): Promise<Reply> {
+  const timeZone = await tools.timeZone();
   if (text.toLowerCase() === 'now') {
-    tools.unpin();
-    return info('Clock follows real time again', { text: `It is ${formatInstant(tools.clock.now(), tools.timeZone)}.` });
+    await tools.unpin();
+    return info('Clock follows real time again', { text: `It is ${formatInstant(await tools.now(), timeZone)}.` });
   }
   const step = STEP.exec(text);
-  const instant = step ? new Date(tools.clock.now().getTime() + Number(step[1]) * STEP_MS[step[2]!.toLowerCase()]!) : parseInstant(text, tools.timeZone);
+  const instant = step ? new Date((await tools.now()).getTime() + Number(step[1]) * STEP_MS[step[2]!.toLowerCase()]!) : parseInstant(text, timeZone);
   if (!instant) {
     return failure(`"${text}" is not an instant.`, { hint: `Use ${INSTANT_FORMAT}; or +30m, +2h, +1d to move on; or now for real time.`, usage });
   }
-  tools.pin(instant);
-  return success(`Clock pinned at ${formatInstant(instant, tools.timeZone)}`, {
+  await tools.pin(instant);
+  return success(`Clock pinned at ${formatInstant(instant, timeZone)}`, {
     visibility: 'ephemeral',
     text: `${instant.toISOString()}. Commands, SLA clocks and jobs all see this instant now; \`:tick\` runs the jobs, \`:clock now\` goes back to real time.`,
   });
@@ -83,7 +84,7 @@ const META_COMMANDS: readonly MetaCommand[] = [
     names: ['as'],
     usage: ':as <user>|me',
     summary: 'act as another person (@bob or bob), created as an agent on first use; :as me switches back to you',
-    run(args, session, tools) {
+    async run(args, session, tools) {
       const problem = needsOneArgument(this, args, 'user name');
       if (problem) return reply(problem);
       const handle = args[0]!.replace(/^@/, '').toLowerCase() === 'me' ? session.localUser : toHandle(args[0]!);
@@ -94,7 +95,7 @@ const META_COMMANDS: readonly MetaCommand[] = [
       }
       let met: Introduction | undefined;
       try {
-        met = tools?.introduce(handle);
+        met = await tools?.introduce(handle);
       } catch (error) {
         return reply(failure(`Could not make @${handle} known to deskops: ${(error as Error).message}`, { hint: 'Nothing changed; you still act as before.' }));
       }
@@ -126,9 +127,9 @@ const META_COMMANDS: readonly MetaCommand[] = [
     names: ['clock'],
     usage: ':clock [<instant>|+30m|+2h|+1d|now]',
     summary: 'show the clock; pin the instant the whole bot sees (2026-11-23T10:00Z), move it on, or go back to real time',
-    run(args, _session, tools) {
+    async run(args, _session, tools) {
       if (!tools) return reply(NO_TOOLS);
-      return reply(args.length === 0 ? clockShown(tools) : setClock(args.join(' '), tools, this.usage));
+      return reply(args.length === 0 ? await clockShown(tools) : await setClock(args.join(' '), tools, this.usage));
     },
   },
   {

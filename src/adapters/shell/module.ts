@@ -3,8 +3,8 @@
  * line by line and prints each reply, and its sink prints what deskops would post, headed by
  * where it would go (`:tick` delivers through it). It stands in for chat when none is configured.
  */
-import type { AppContext } from '../../app/context.js';
 import { ShellSink, postText } from '../../delivery/shell-sink.js';
+import type { EnginePort } from '../../engine/port.js';
 import { renderText } from '../../views/render-text.js';
 import type { PlatformAdapter } from '../contract.js';
 import { runShell, textStyleFor, type ShellOptions } from './shell.js';
@@ -14,14 +14,14 @@ export interface ShellAdapter extends PlatformAdapter {
   readonly finished: Promise<void>;
 }
 
-export function createShellAdapter(app: AppContext, options: ShellOptions): ShellAdapter {
+export function createShellAdapter(engine: Pick<EnginePort, 'shellPost'>, options: ShellOptions): ShellAdapter {
   let running: Promise<void> | undefined;
   let stopped = false;
   const style = options.style ?? textStyleFor(options.output);
   return {
     platform: 'shell',
     // What deskops posts shows up in the terminal, headed by where it would go.
-    sink: new ShellSink(app, (post) => options.output.write(`${postText(post, style)}\n\n`)),
+    sink: new ShellSink(engine, (post) => void options.output.write(`${postText(post, style)}\n\n`)),
     render: (reply) => renderText(reply, style),
     async start() {
       running ??= runShell(options).finally(() => {

@@ -6,8 +6,8 @@
 import { once } from 'node:events';
 import { clearScreenDown, createInterface, cursorTo, moveCursor, type Interface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
-import type { Deskops } from '../../main.js';
-import { correlationId, newCorrelationId, withCorrelation } from '../../log.js';
+import type { Engine } from '../../engine/port.js';
+import { correlationId, newCorrelationId, withCorrelation, type Logger } from '../../log.js';
 import { renderText, type TextStyle } from '../../views/render-text.js';
 import { chartFolder, withChartFile } from './charts.js';
 import { failure, type Reply } from '../../views/reply.js';
@@ -17,11 +17,13 @@ import { isMetaCommand, runMetaCommand, type MetaOutcome } from './meta-commands
 import { DEFAULT_CHANNEL, localHandle, ShellSession } from './session.js';
 import type { ShellBackground, ShellTools } from './tools.js';
 
-/** The parts of a running deskops the shell uses. */
-export type ShellBackend = Pick<Deskops, 'router' | 'registry' | 'logger'>;
+/** The parts of the engine the shell uses: commands, the catalog for completion, charts. */
+export type ShellBackend = Pick<Engine, 'handle' | 'catalog' | 'renderChart'>;
 
 export interface ShellOptions {
-  deskops: ShellBackend;
+  /** The engine every command goes through (in-process: the shell is one person at a terminal). */
+  engine: ShellBackend;
+  logger: Logger;
   /** Where charts are written as PNG (default: ./charts). */
   chartFolder?: string;
   input: Readable;
@@ -84,13 +86,13 @@ export function textStyleFor(output: Writable): TextStyle {
   return tty.isTTY === true && tty.hasColors?.() === true ? 'color' : 'plain';
 }
 
-function runCommand(line: string, session: ShellSession, deskops: ShellBackend): Reply {
+async function runCommand(line: string, session: ShellSession, options: ShellOptions): Promise<Reply> {
   try {
-    return deskops.router.handle(session.invocation(line.trim()));
+    return await options.engine.handle(session.invocation(line.trim()));
   } catch (error) {
     // The router already turns failures into replies; this keeps the shell alive if that fails.
     const ref = correlationId();
-    deskops.logger.error({ err: error, ref, command: line.slice(0, 200) }, 'shell command failed');
+    options.logger.error({ err: error, ref, command: line.slice(0, 200) }, 'shell command failed');
     return failure(`Sorry, something went wrong on our side (ref ${ref}).`, { hint: 'Give the ref to your admin if it keeps happening.' });
   }
 }
@@ -107,14 +109,14 @@ function respondInContext(line: string, session: ShellSession, options: ShellOpt
     case 'meta':
       return runMetaCommand(line, session, options.tools);
     case 'command':
-      return { reply: withChartFile(runCommand(line, session, options.deskops), options.chartFolder ?? chartFolder('deskops.db')), quit: false };
+      return runCommand(line, session, options).then(async (reply) => ({ reply: await withChartFile(options.engine, reply, options.chartFolder ?? chartFolder('deskops.db')), quit: false }));
   }
 }
 
 /**
- * Runs line handlers one after another. Most lines answer synchronously and run at once, as
- * before; one that answers later (`:tick`) holds the lines typed after it until it is done, so
- * replies never come out of order.
+ * Runs line handlers one after another. A line that answers at once runs at once; one that answers
+ * later (a command, which the engine runs, or `:tick`) holds the lines typed after it until it is
+ * done, so replies never come out of order.
  */
 class LineQueue {
   private tail: Promise<void> | undefined;
@@ -212,7 +214,7 @@ function restoreHistory(options: ShellOptions): string[] {
   try {
     return loadHistory(options.historyFile);
   } catch (error) {
-    options.deskops.logger.warn({ err: error, file: options.historyFile }, 'could not read shell history');
+    options.logger.warn({ err: error, file: options.historyFile }, 'could not read shell history');
     return [];
   }
 }
@@ -226,7 +228,7 @@ function persistHistory(options: ShellOptions, rl: Interface): void {
       saveHistory(file, history);
     } catch (error) {
       // One warning is enough; the shell keeps working without a history file.
-      if (!warned) options.deskops.logger.warn({ err: error, file }, 'could not save shell history');
+      if (!warned) options.logger.warn({ err: error, file }, 'could not save shell history');
       warned = true;
     }
   });
@@ -251,7 +253,7 @@ function printAbovePrompt(rl: Interface, output: Writable, text: string): void {
 }
 
 function runInteractive(options: ShellOptions, session: ShellSession, style: TextStyle): Promise<void> {
-  const { output, deskops } = options;
+  const { output, engine, logger } = options;
   const rl = createInterface({
     input: options.input,
     output,
@@ -260,12 +262,12 @@ function runInteractive(options: ShellOptions, session: ShellSession, style: Tex
     history: restoreHistory(options),
     historySize: HISTORY_SIZE,
     removeHistoryDuplicates: true,
-    completer: shellCompleter(deskops.registry),
+    completer: shellCompleter(engine.catalog),
   });
   persistHistory(options, rl);
   let quitByCommand = false;
   let closed = false;
-  const queue = new LineQueue((error) => deskops.logger.error({ err: error }, 'shell line failed'));
+  const queue = new LineQueue((error) => logger.error({ err: error }, 'shell line failed'));
 
   const show = (reply: Reply) => output.write(`${renderText(reply, style)}\n\n`);
   const finish = (outcome: MetaOutcome) => {
@@ -313,8 +315,8 @@ function runInteractive(options: ShellOptions, session: ShellSession, style: Tex
 }
 
 /**
- * Runs the shell until the input ends or `:quit`. Each command goes through `deskops.router`
- * as the session's user (`localUser` until `:as`) in the session's channel.
+ * Runs the shell until the input ends or `:quit`. Each command goes through the engine as the
+ * session's user (`localUser` until `:as`) in the session's channel.
  */
 export async function runShell(options: ShellOptions): Promise<void> {
   const session = new ShellSession(localHandle(options.localUser), options.channel ?? DEFAULT_CHANNEL);

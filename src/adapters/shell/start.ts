@@ -4,6 +4,7 @@ import { userInfo } from 'node:os';
 import type { Readable, Writable } from 'node:stream';
 import { SettableClock, type Clock } from '../../clock.js';
 import type { Config } from '../../config.js';
+import { createInProcessEngine } from '../../engine/in-process.js';
 import type { Job } from '../../jobs/job.js';
 import { allJobs } from '../../jobs/index.js';
 import type { Logger } from '../../log.js';
@@ -43,7 +44,10 @@ export function shellUserFor(config: Config): string {
   return localHandle(config.shellUser ?? loginName());
 }
 
-/** Opens the store, runs the shell until end of input or `:quit`, then closes the store. */
+/**
+ * Opens the store, runs the shell until end of input or `:quit`, then closes the store. The engine
+ * runs in this thread: one person at a terminal has nothing to keep responsive beside it.
+ */
 export async function startShell(config: Config, options: StartShellOptions = {}): Promise<void> {
   const input = options.input ?? process.stdin;
   const localUser = shellUserFor(config);
@@ -54,11 +58,13 @@ export async function startShell(config: Config, options: StartShellOptions = {}
     clock,
     ...(options.logger ? { logger: options.logger } : {}),
   });
+  const engine = createInProcessEngine({ ...deskops, jobs: options.jobs ?? allJobs() }, { onClose: () => deskops.close() });
   const interactive = input.isTTY === true;
-  const setup = { deskops, config, clock, jobs: options.jobs ?? allJobs() };
+  const setup = { engine, logger: deskops.logger, config };
   try {
-    const shell = createShellAdapter(deskops.app, {
-      deskops,
+    const shell = createShellAdapter(engine, {
+      engine,
+      logger: deskops.logger,
       input,
       output: options.output ?? process.stdout,
       interactive,
@@ -73,6 +79,6 @@ export async function startShell(config: Config, options: StartShellOptions = {}
     await shell.start();
     await shell.finished;
   } finally {
-    deskops.close();
+    await engine.close();
   }
 }

@@ -5,7 +5,7 @@
 import type { App, BlockAction, ButtonAction } from '@slack/bolt';
 import type { Invocation } from '../../commands/invocation.js';
 import type { DirectoryFacts } from '../../domain/access.js';
-import { actorIsRequester } from '../../app/people.js';
+import { prepareText } from '../../commands/prepare.js';
 import { runAndRespond } from './answer.js';
 import type { SlackDeps } from './deps.js';
 import { modalRoute, openModal } from './modals.js';
@@ -47,7 +47,7 @@ export function registerActions(app: App, deps: SlackDeps): void {
     await ack();
     const template = body.actions[0]?.value;
     if (!template || context.retryNum) return;
-    const route = modalRoute(deps.deskops.registry, templateCommand(template));
+    const route = modalRoute(deps.engine.catalog, templateCommand(template));
     const container = body.container as { channel_id?: string; thread_ts?: string };
     const origin = { channel: body.channel?.id ?? container.channel_id, threadTs: (body.message?.thread_ts as string | undefined) ?? container.thread_ts ?? body.message?.ts };
     if (route && (await openModal(deps.client, deps, route, body.trigger_id, origin))) return;
@@ -58,8 +58,9 @@ export function registerActions(app: App, deps: SlackDeps): void {
     const invocation = actionInvocation(body, deps.directory.facts(body.user.id));
     if (!invocation) return ack();
     // "Escalate" carries `/escalate <id>` without questions: the form asks for them (staff only:
-    // a requester's press goes to the router, which refuses it).
-    const route = actorIsRequester(deps.deskops.app, 'slack', invocation.user) ? undefined : modalRoute(deps.deskops.registry, invocation.text);
+    // a requester's press goes to the engine, which refuses it).
+    const prepared = prepareText(deps.engine.catalog, invocation.text);
+    const route = prepared.form && !(await deps.engine.isRequester('slack', invocation.user)) ? prepared.form : undefined;
     if (route) {
       await ack();
       if (context.retryNum) return;
@@ -69,6 +70,6 @@ export function registerActions(app: App, deps: SlackDeps): void {
     // Errors and confirmations for a button go to the presser alone, whatever the reply says.
     // Like a slash command, a press is acknowledged once its change is stored (a crash cannot
     // lose an acknowledged press), unless the database is locked: then ack first and retry.
-    await runAndRespond(deps, invocation, (message) => respond(typeof message === 'string' ? message : { ...message, response_type: 'ephemeral' }), route ? undefined : ack);
+    await runAndRespond(deps, invocation, (message) => respond(typeof message === 'string' ? message : { ...message, response_type: 'ephemeral' }), route ? undefined : ack, prepared);
   });
 }

@@ -3,8 +3,10 @@
  * the Reply as Block Kit and answer through the request's response_url.
  */
 import type { RespondFn } from '@slack/bolt';
+import { DatabaseBusyError } from '../../app/errors.js';
 import type { Invocation } from '../../commands/invocation.js';
-import { DatabaseBusyError, handleRetrying } from '../../commands/router.js';
+import type { PreparedText } from '../../commands/prepare.js';
+import { handleRetrying } from '../../commands/retry.js';
 import type { Reply } from '../../views/reply.js';
 import { renderBlocks } from './render.js';
 import { uploadReplyChart } from './upload.js';
@@ -41,20 +43,21 @@ export const BEFORE_ACK_BUSY_WAIT_MS = 200;
  * A response_url that refuses the answer is logged, never thrown: the command has taken effect.
  *
  * Retries: the router checks and records the idempotencyKey (handled_invocations) inside the
- * command's own transaction, and router.handle is synchronous, so a retry that arrives while the
- * first attempt is still in flight (awaiting its ack or its response_url) cannot interleave with
- * it: one process runs one synchronous handle() at a time, and whichever runs second finds the
- * committed row and gets the stored reply. That holds for one deskops process per database.
+ * command's own transaction, and the engine runs one command at a time on its commands thread, so
+ * a retry that arrives while the first attempt is still in flight (awaiting its ack or its
+ * response_url) cannot interleave with it: whichever runs second finds the committed row and gets
+ * the stored reply. That holds for one deskops process per database.
  *
  * A database locked by another writer (a backup, a shell, a script) is retried with backoff off
  * the ack path (handleRetrying): the ack is out already, other requests keep being acknowledged,
  * and after about 20 s the user is told the command was not run, with nothing half written.
  */
-export async function runAndRespond(deps: SlackDeps, invocation: Invocation, respond: RespondFn, ack?: () => Promise<void>): Promise<Reply> {
+export async function runAndRespond(deps: SlackDeps, invocation: Invocation, respond: RespondFn, ack?: () => Promise<void>, prepared?: PreparedText): Promise<Reply> {
   let reply: Reply | undefined;
+  const read = prepared ? { prepared } : {};
   if (ack) {
     try {
-      reply = deps.deskops.router.handle(invocation, { onBusy: 'throw', busyWaitMs: BEFORE_ACK_BUSY_WAIT_MS });
+      reply = await deps.engine.handle(invocation, { onBusy: 'throw', busyWaitMs: BEFORE_ACK_BUSY_WAIT_MS, ...read });
     } catch (error) {
       if (!(error instanceof DatabaseBusyError)) {
         await ack();
@@ -63,12 +66,7 @@ export async function runAndRespond(deps: SlackDeps, invocation: Invocation, res
     }
     await ack();
   }
-  if (!reply) {
-    // ack() only queued the 200; yield one turn of the event loop so it reaches the socket before
-    // the synchronous store work below holds the loop (otherwise the ack waits for the command).
-    await new Promise((resolve) => setImmediate(resolve));
-    reply = await handleRetrying(deps.deskops.router, invocation, { logger: deps.logger });
-  }
+  reply ??= await handleRetrying(deps.engine, invocation, { logger: deps.logger, ...read });
   const { text, blocks } = renderBlocks(reply);
   const inChannel = await mayShowInChannel(deps, reply, invocation.channel, invocation.thread);
   try {
@@ -77,6 +75,6 @@ export async function runAndRespond(deps: SlackDeps, invocation: Invocation, res
     deps.logger.warn({ err: error, user: invocation.user.externalId, key: invocation.idempotencyKey }, 'slack response_url refused the reply');
   }
   // A response_url carries no files: the chart goes to the channel the command came from.
-  if (reply.chart && invocation.channel) await uploadReplyChart(deps.client, reply, invocation.channel, invocation.thread ?? undefined, deps.logger);
+  if (reply.chart && invocation.channel) await uploadReplyChart(deps.client, deps.engine, reply, invocation.channel, invocation.thread ?? undefined, deps.logger);
   return reply;
 }

@@ -102,7 +102,7 @@ export function refreshDirectory(options: Pick<SlackDeps, 'directory'>): Middlew
 
 /** Builds the Bolt app for `options.slack.mode`; call `app.init()` (with retries) before use. */
 export function createSlackApp(options: SlackAppOptions): SlackApp {
-  const { slack, deskops } = options;
+  const { slack, engine } = options;
   const { receiver, http, socket } = receiverFor(options);
   const app = new App({
     token: slack.botToken,
@@ -120,7 +120,7 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
   app.error(async (error) => {
     options.logger.error({ err: error, source: 'slack' }, 'slack listener failed');
   });
-  registerCommands(app, options, deskops.registry);
+  registerCommands(app, options, engine.catalog);
   registerActions(app, options);
   registerInteractions(app, options);
   return { app, mode: slack.mode, ...(http ? { http } : {}), ...(socket ? { socket } : {}) };

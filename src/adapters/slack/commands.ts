@@ -1,21 +1,21 @@
 /**
  * Slash commands: one per registry family (/ticket, /escalate, …) and the prefix command under
  * which every family also works (/desk ticket new …), for workspaces where another app already
- * owns /ticket. All of them take the same road: Invocation, router, ack, response_url; commands
- * that only read are acknowledged before the router runs them, the rest after their commit.
+ * owns /ticket. All of them take the same road: Invocation, the text read once (prepare.ts), the
+ * engine, ack, response_url; commands that only read are acknowledged before the engine runs
+ * them, the rest after their commit.
  */
 import type { AckFn, App, Context, RespondArguments, RespondFn, SlashCommand } from '@slack/bolt';
 import type { Invocation, PlaceFacts } from '../../commands/invocation.js';
 import type { DirectoryFacts } from '../../domain/access.js';
-import type { CommandRegistry } from '../../commands/registry.js';
-import { tokenize, type Token } from '../../commands/tokenize.js';
-import { actorIsRequester } from '../../app/people.js';
+import type { CommandIndex } from '../../commands/registry.js';
+import { prepareText } from '../../commands/prepare.js';
 import { runAndRespond } from './answer.js';
 import type { SlackDeps } from './deps.js';
-import { modalRoute, openModal } from './modals.js';
+import { openModal } from './modals.js';
 
 /** The slash command names Slack must know: every family as "/<family>", then the prefix command. */
-export function slashCommandNames(registry: CommandRegistry, prefixCommand: string): string[] {
+export function slashCommandNames(registry: Pick<CommandIndex, 'allFamilies'>, prefixCommand: string): string[] {
   return [...registry.allFamilies().map((family) => `/${family.name}`), prefixCommand];
 }
 
@@ -39,20 +39,6 @@ export function commandInvocation(body: SlashCommand, prefixCommand: string, fac
   };
 }
 
-/** Whether `text` names a command marked `readsOnly` in the registry, read the way the router reads it. */
-export function onlyReads(registry: CommandRegistry, text: string): boolean {
-  let tokens: Token[];
-  try {
-    tokens = tokenize(text.trim().replace(/^\//, ''));
-  } catch {
-    return false;
-  }
-  const firstOther = tokens.findIndex((t) => t.kind !== 'word');
-  const words = tokens.slice(0, firstOther === -1 ? tokens.length : firstOther).map((t) => t.value);
-  const match = registry.match(words);
-  return match?.definition.readsOnly === true;
-}
-
 /** The Slack channels a command's text names (<#C0123|name> links and slack:C0123 ids). */
 export function namedChannels(text: string): string[] {
   const ids = [...text.matchAll(/<#([CG][A-Z0-9]+)(?:\|[^>]*)?>|\bslack:([CG][A-Z0-9]+)\b/gi)].map((m) => (m[1] ?? m[2]!).toUpperCase());
@@ -67,22 +53,24 @@ export async function placesOf(deps: Pick<SlackDeps, 'conversations'>, text: str
 }
 
 /** Registers every family's slash command and the prefix command on `app`. */
-export function registerCommands(app: App, deps: SlackDeps, registry: CommandRegistry): void {
+export function registerCommands(app: App, deps: SlackDeps, catalog: CommandIndex): void {
   const handler = async ({ ack, body, respond, context }: { ack: AckFn<string | RespondArguments>; body: SlashCommand; respond: RespondFn; context: Context }) => {
     const places = await placesOf(deps, body.text);
     const invocation = { ...commandInvocation(body, deps.slack.prefixCommand, deps.directory.facts(body.user_id)), ...(places ? { places } : {}) };
-    // Forms are for staff: a requester's command goes to the router, which refuses it.
-    const route = actorIsRequester(deps.deskops.app, 'slack', invocation.user) ? undefined : modalRoute(registry, invocation.text);
+    // Read once, here: whether it only reads, whether it asks for a form; the engine reuses the tokens.
+    const prepared = prepareText(catalog, invocation.text);
+    // Forms are for staff: a requester's command goes to the engine, which refuses it.
+    const route = prepared.form && !(await deps.engine.isRequester('slack', invocation.user)) ? prepared.form : undefined;
     if (!route) {
-      if (onlyReads(registry, invocation.text)) {
+      if (prepared.command?.readsOnly) {
         // Nothing to lose if the process dies after this ack: ack first, so the read's store work
         // (a page of /ticket list over a million tickets) does not hold it.
         await ack();
-        await runAndRespond(deps, invocation, respond);
+        await runAndRespond(deps, invocation, respond, undefined, prepared);
         return;
       }
       // Acked once the command is stored (see runAndRespond): a 200 means it happened.
-      await runAndRespond(deps, invocation, respond, ack);
+      await runAndRespond(deps, invocation, respond, ack, prepared);
       return;
     }
     // A form is acked before it opens; its trigger_id is only good for 3 seconds.
@@ -90,7 +78,7 @@ export function registerCommands(app: App, deps: SlackDeps, registry: CommandReg
     // A retry's trigger_id was used (or has expired) by the first attempt, which opened the form.
     if (context.retryNum) return;
     if (await openModal(deps.client, deps, route, body.trigger_id, { channel: body.channel_id })) return;
-    await runAndRespond(deps, invocation, respond);
+    await runAndRespond(deps, invocation, respond, undefined, prepared);
   };
-  for (const name of slashCommandNames(registry, deps.slack.prefixCommand)) app.command(name, handler);
+  for (const name of slashCommandNames(catalog, deps.slack.prefixCommand)) app.command(name, handler);
 }

@@ -7,9 +7,7 @@
  */
 import type { WebClient } from '@slack/web-api';
 import { LRUCache } from 'lru-cache';
-import { isConversationThread } from '../../app/chat-messages.js';
-import type { AppContext } from '../../app/context.js';
-import { isIntakeChannel } from '../../app/intake.js';
+import type { EnginePort } from '../../engine/port.js';
 import type { Audience } from '../../domain/vocabulary.js';
 import type { Logger } from '../../log.js';
 import type { PlaceFacts } from '../../commands/invocation.js';
@@ -37,7 +35,7 @@ export interface SlackConversations {
   forget(channel: string): void;
 }
 
-export function createSlackConversations(app: AppContext, client: Pick<WebClient, 'conversations'>, logger: Logger): SlackConversations {
+export function createSlackConversations(engine: Pick<EnginePort, 'roomFacts'>, client: Pick<WebClient, 'conversations'>, logger: Logger): SlackConversations {
   const cache = new LRUCache<string, ConversationInfo>({ max: 5_000, ttl: INFO_TTL_MS });
 
   async function info(channel: string): Promise<ConversationInfo> {
@@ -57,8 +55,9 @@ export function createSlackConversations(app: AppContext, client: Pick<WebClient
 
   async function describe(channel: string, thread?: string | null): Promise<PlaceFacts> {
     if (/^D/.test(channel)) return { readers: 'requester', why: 'a direct message' };
-    if (isIntakeChannel(app, 'slack', channel)) return { readers: 'requester', why: 'an intake channel' };
-    if (thread && isConversationThread(app, 'slack', channel, thread)) return { readers: 'requester', why: "a requester's thread" };
+    const facts = await engine.roomFacts('slack', channel, thread ?? null);
+    if (facts.intake) return { readers: 'requester', why: 'an intake channel' };
+    if (facts.conversationTicket !== null) return { readers: 'requester', why: "a requester's thread" };
     try {
       const details = await info(channel);
       if (details.shared) return { readers: 'requester', why: 'shared with another organisation (Slack Connect)' };

@@ -36,7 +36,7 @@ export interface SlackHttpServerOptions {
   /** Whether Bolt is initialised (auth.test passed): until then requests get 503, which Slack retries. */
   ready: () => boolean;
   /** GET /healthz's body (200 when `ok`, else 503); by default only whether Slack is ready. */
-  health?: () => { ok: boolean } & Record<string, unknown>;
+  health?: () => Promise<{ ok: boolean } & Record<string, unknown>>;
   /** Seconds since the epoch; the real time by default. */
   nowSeconds?: () => number;
   /** Overrides MAX_BODY_BYTES (tests). */
@@ -174,9 +174,10 @@ export function createSlackHttpServer(options: SlackHttpServerOptions): Server {
     const path = new URL(req.url ?? '/', 'http://localhost').pathname;
     if (path === '/healthz' && (req.method === 'GET' || req.method === 'HEAD')) {
       const ready = options.ready();
-      const health = options.health?.() ?? { ok: ready, slack: ready ? 'ready' : 'connecting' };
-      res.writeHead(health.ok ? 200 : 503, { 'content-type': 'application/json', 'cache-control': 'no-store' });
-      res.end(JSON.stringify(health));
+      void (options.health?.() ?? Promise.resolve({ ok: ready, slack: ready ? 'ready' : 'connecting' })).then((health) => {
+        res.writeHead(health.ok ? 200 : 503, { 'content-type': 'application/json', 'cache-control': 'no-store' });
+        res.end(JSON.stringify(health));
+      });
       return;
     }
     // Said to be too large: refused before a byte of the body is read.

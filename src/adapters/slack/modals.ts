@@ -4,35 +4,17 @@
  * `/ticket handoff <id>` without a team. The modals themselves live in interactions/.
  */
 import type { WebClient } from '@slack/web-api';
-import type { CommandRegistry } from '../../commands/registry.js';
-import { tokenize, type Token } from '../../commands/tokenize.js';
+import { prepareText, type FormRoute } from '../../commands/prepare.js';
+import type { CommandIndex } from '../../commands/registry.js';
 import type { SlackDeps } from './deps.js';
 import { openEscalateModal, openHandoffModal, openNewTicketModal, type ModalOrigin } from './interactions/index.js';
 
-/** Which modal a command text asks for, if any. */
-export type ModalRoute = { kind: 'new-ticket' } | { kind: 'escalate'; ticketId: number } | { kind: 'handoff'; ticketId: number };
+/** Which modal a command text asks for, if any (the forms prepare.ts knows of). */
+export type ModalRoute = FormRoute;
 
 /** The modal `text` (a command without its slash) should open instead of running, or undefined. */
-export function modalRoute(registry: CommandRegistry, text: string): ModalRoute | undefined {
-  let tokens: Token[];
-  try {
-    tokens = tokenize(text.trim().replace(/^\//, ''));
-  } catch {
-    return undefined;
-  }
-  // The command's name is its leading bare words, as the router reads it.
-  const firstOther = tokens.findIndex((t) => t.kind !== 'word');
-  const words = tokens.slice(0, firstOther === -1 ? tokens.length : firstOther).map((t) => t.value);
-  const match = registry.match(words);
-  if (!match) return undefined;
-  const key = match.definition.path.join(' ');
-  const rest = tokens.slice(match.used);
-  if (key === 'ticket new' && rest.length === 0) return { kind: 'new-ticket' };
-  const id = rest.length === 1 && rest[0]!.kind === 'word' ? /^#?(\d+)$/.exec(rest[0]!.value)?.[1] : undefined;
-  if (id === undefined) return undefined;
-  if (key === 'escalate') return { kind: 'escalate', ticketId: Number(id) };
-  if (key === 'ticket handoff') return { kind: 'handoff', ticketId: Number(id) };
-  return undefined;
+export function modalRoute(catalog: CommandIndex, text: string): ModalRoute | undefined {
+  return prepareText(catalog, text).form;
 }
 
 /**

@@ -7,9 +7,9 @@ import { slackDeps, startSlack, type SlackHandle } from './start.js';
 export const slackModule: AdapterModule = {
   platform: 'slack',
   configured: (config) => config.slack !== undefined,
-  create({ config, deskops, port, health }): PlatformAdapter {
+  create({ config, engine, logger, port, health }): PlatformAdapter {
     const slack = config.slack!;
-    const deps = slackDeps(config, slack, deskops);
+    const deps = slackDeps(config, slack, engine, logger);
     let handle: SlackHandle | undefined;
     let ready = false;
     return {
@@ -18,9 +18,9 @@ export const slackModule: AdapterModule = {
       render: (reply) => renderBlocks(reply),
       async start() {
         // HTTP mode serves GET /healthz for the whole service: Slack's own state is one part of it.
-        handle = await startSlack(config, deskops, { deps, ...(health ? { health: () => health() } : {}), ...(port !== undefined ? { port } : {}) });
+        handle = await startSlack(config, engine, logger, { deps, ...(health ? { health: () => health() } : {}), ...(port !== undefined ? { port } : {}) });
         void handle.ready.then((ok) => (ready = ok));
-        deskops.logger.info({ mode: slack.mode }, 'deskops started with Slack');
+        logger.info({ mode: slack.mode }, 'deskops started with Slack');
       },
       async stop() {
         await handle?.stop();

@@ -13,7 +13,7 @@
  * (channels:history, groups:history), at-least-once where it cannot (DMs: no im:history).
  */
 import { ErrorCode, WebClient, type ChatPostMessageArguments, type WebClientOptions } from '@slack/web-api';
-import { agentThread, isConfigurable, mentionedOn, recordAgentThread, resolveDestination, staffOnlyRefusal, staffRows } from '../../delivery/destinations.js';
+import { isConfigurable, mentionedIds, staffOnlyRefusal, staffRows, UNMAPPED } from '../../delivery/rules.js';
 import { DeliveryError, type DeliverySink, type OutboundMessage, type OutboxRow } from '../../delivery/sink.js';
 import { coalesceReplies, isReply } from '../../views/delivery.js';
 import type { Reply } from '../../views/reply.js';
@@ -117,14 +117,14 @@ function slackId(stored: string | null | undefined): string | undefined {
 
 /** A DeliverySink that posts Replies to Slack (see the module comment for what it guarantees). */
 export function createSlackSink(deps: SlackDeps, options: SlackSinkOptions = {}): DeliverySink {
-  const ctx = deps.deskops.app;
+  const { engine } = deps;
   // A client of its own rather than deps.client: the no-silent-retry guarantee cannot be read off
   // a WebClient (its retry settings are private), so the sink makes sure of it here.
   const client =
     options.client ??
     new WebClient(deps.client.token ?? deps.slack.botToken, { slackApiUrl: deps.client.slackApiUrl, logger: boltLogger(deps.logger), ...OUTBOX_CLIENT_OPTIONS });
   // Looked up through the sink's own client too, so no lookup retries silently either.
-  const conversations = createSlackConversations(ctx, client, deps.logger);
+  const conversations = createSlackConversations(engine, client, deps.logger);
   const minIntervalMs = options.minIntervalMs ?? 1000;
   const maxWaitMs = options.maxWaitMs ?? 5000;
   const nextAllowedAt = new Map<string, number>();
@@ -242,8 +242,10 @@ export function createSlackSink(deps: SlackDeps, options: SlackSinkOptions = {})
 
   /** The Slack conversation (and thread) an outbox channel leads to (see delivery/destinations.ts). */
   async function resolveTarget(logical: string): Promise<Target> {
-    const destination = resolveDestination(ctx, 'slack', logical, (unmapped) => unmappedHint(unmapped, deps.slack.prefixCommand));
+    const destination = await engine.destination('slack', logical);
     switch (destination.kind) {
+      case UNMAPPED:
+        throw new DeliveryError(unmappedHint(logical, deps.slack.prefixCommand), { permanent: true });
       case 'person': {
         const channel = await directChannel(destination.userId, destination.label, logical);
         return { channel, label: destination.label, logical, requesterReads: destination.requester, personId: destination.personId };
@@ -264,8 +266,9 @@ export function createSlackSink(deps: SlackDeps, options: SlackSinkOptions = {})
   }
 
   /** The Slack ids to ping for the rows' mentions (people without a Slack identity are not pinged). */
-  function mentions(rows: readonly OutboxRow[]): string[] {
-    return mentionedOn(ctx, 'slack', rows).map((person) => person.userId);
+  async function mentions(rows: readonly OutboxRow[]): Promise<string[]> {
+    const ids = mentionedIds(rows);
+    return ids.length === 0 ? [] : (await engine.mentionedOn('slack', ids)).map((person) => person.userId);
   }
 
   /**
@@ -273,11 +276,11 @@ export function createSlackSink(deps: SlackDeps, options: SlackSinkOptions = {})
    * Looked up per channel: a ticket opened from a message already has a thread where that message
    * is, and a thread_ts from another channel would be rejected.
    */
-  function threadFor(target: Target, ticketId: number | undefined): { threadTs?: string; startsThread: boolean } {
+  async function threadFor(target: Target, ticketId: number | undefined): Promise<{ threadTs?: string; startsThread: boolean }> {
     if (target.threadTs) return { threadTs: target.threadTs, startsThread: false };
     if (ticketId === undefined) return { startsThread: false };
     // The agents' thread for the ticket in this channel; never the requester's conversation.
-    const thread = agentThread(ctx, 'slack', ticketId, target.channel);
+    const thread = await engine.agentThread('slack', ticketId, target.channel);
     if (thread) return { threadTs: thread, startsThread: false };
     return { startsThread: target.logical.startsWith('tier:') };
   }
@@ -351,7 +354,7 @@ export function createSlackSink(deps: SlackDeps, options: SlackSinkOptions = {})
       const target = await resolveTarget(logical);
       const info = await conversationInfo(target);
       const ticketId = commonTicket(rows) ?? message.ticketId;
-      const { threadTs, startsThread } = threadFor(target, ticketId);
+      const { threadTs, startsThread } = await threadFor(target, ticketId);
       const forStaff = staffRows(rows);
       if (forStaff.length > 0) {
         const where = await requesterReads(target, info, threadTs);
@@ -370,13 +373,13 @@ export function createSlackSink(deps: SlackDeps, options: SlackSinkOptions = {})
             deps.logger.info({ channel: target.channel, dedupeKeys: rows.filter((row) => posted.has(row.dedupeKey)).map((row) => row.dedupeKey) }, 'found an earlier post of outbox rows; not posting them again');
           }
           if (toPost.length === 0) {
-            if (startsThread && ticketId !== undefined) recordThread(ticketId, target.channel, posted.get(rows[0]!.dedupeKey));
+            if (startsThread && ticketId !== undefined) await recordThread(ticketId, target.channel, posted.get(rows[0]!.dedupeKey));
             return;
           }
           if (toPost.length < rows.length) reply = coalesceReplies(toPost.map((row) => row.payload).filter(isReply));
         }
       }
-      const cc = mentions(toPost);
+      const cc = await mentions(toPost);
       const rendered = renderBlocks(reply, { cc });
       const base = {
         channel: target.channel,
@@ -393,16 +396,16 @@ export function createSlackSink(deps: SlackDeps, options: SlackSinkOptions = {})
       const thread = threadTs ? (mustBroadcast(toPost) ? { thread_ts: threadTs, reply_broadcast: true } : { thread_ts: threadTs }) : {};
       const args: ChatPostMessageArguments = { ...base, ...thread };
       const ts = await postJoining(target, info, args);
-      if (startsThread && ticketId !== undefined) recordThread(ticketId, target.channel, ts);
-      await uploadReplyChart(client, reply, target.channel, threadTs ?? (startsThread ? ts : undefined), deps.logger);
+      if (startsThread && ticketId !== undefined) await recordThread(ticketId, target.channel, ts);
+      await uploadReplyChart(client, engine, reply, target.channel, threadTs ?? (startsThread ? ts : undefined), deps.logger);
     },
   };
 
   /** The first post about a ticket in a channel is the ticket's thread there from now on. */
-  function recordThread(ticketId: number, channel: string, ts: string | undefined): void {
+  async function recordThread(ticketId: number, channel: string, ts: string | undefined): Promise<void> {
     if (!ts) return;
     try {
-      recordAgentThread(ctx, 'slack', ticketId, channel, ts);
+      await engine.recordAgentThread('slack', ticketId, channel, ts);
     } catch (error) {
       // Posted already: throwing would post it again. Later updates just start another thread.
       deps.logger.error({ err: error, ticketId, channel }, 'posted a ticket thread parent but could not record it');

@@ -7,9 +7,9 @@ import { catchUpConversations } from './interactions/conversations.js';
 import type { RequestListener, Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { WebClient } from '@slack/web-api';
-import type { Config, SlackConfig } from '../../config.js';
+import type { Config, Settings, SlackConfig } from '../../config.js';
+import type { Engine } from '../../engine/port.js';
 import { newCorrelationId, withCorrelation, type Logger } from '../../log.js';
-import type { Deskops } from '../../main.js';
 import { createSlackApp, type SlackApp } from './app.js';
 import { createSlackConversations } from './conversations.js';
 import { createSlackDirectory } from './directory.js';
@@ -38,34 +38,35 @@ export interface StartSlackOptions {
    * HTTP mode: the body of GET /healthz (200 when `ok`, else 503) given whether Slack is ready;
    * by default it reports only that. The chat service adds the database, outbox and Rocket.Chat.
    */
-  health?: (slackReady: boolean) => { ok: boolean } & Record<string, unknown>;
+  health?: (slackReady: boolean) => Promise<{ ok: boolean } & Record<string, unknown>>;
 }
 
 /** The Web API client every Slack module posts with: SLACK_API_URL, no silent retries, 429s thrown to the outbox. */
-export function slackClient(config: Pick<Config, 'slackApiUrl'>, slack: SlackConfig, deskops: Pick<Deskops, 'logger'>): WebClient {
+export function slackClient(config: Pick<Config, 'slackApiUrl'>, slack: SlackConfig, logger: Logger): WebClient {
   return new WebClient(slack.botToken, {
     slackApiUrl: config.slackApiUrl,
     retryConfig: { retries: 0 },
     rejectRateLimitedCalls: true,
     timeout: 15_000,
-    logger: boltLogger(deskops.logger),
+    logger: boltLogger(logger),
   });
 }
 
 /** The SlackDeps for a configured Slack. */
-export function slackDeps(config: Config, slack: SlackConfig, deskops: Deskops): SlackDeps {
-  return slackDepsWith(deskops, slack, slackClient(config, slack, deskops), deskops.logger.child({ adapter: 'slack' }));
+export function slackDeps(config: Config, slack: SlackConfig, engine: Engine, logger: Logger): SlackDeps {
+  return slackDepsWith(engine, slack, slackClient(config, slack, logger), logger.child({ adapter: 'slack' }), config.settings);
 }
 
 /** The SlackDeps around a given Web API client: the staff directory and conversation checks use it too. */
-export function slackDepsWith(deskops: Deskops, slack: SlackConfig, client: WebClient, logger: Logger): SlackDeps {
+export function slackDepsWith(engine: Engine, slack: SlackConfig, client: WebClient, logger: Logger, settings: Settings): SlackDeps {
   return {
-    deskops,
+    engine,
     slack,
+    settings,
     client,
     logger,
-    directory: createSlackDirectory(client, deskops.app.settings.staffRules, logger),
-    conversations: createSlackConversations(deskops.app, client, logger),
+    directory: createSlackDirectory(client, settings.staffRules, logger),
+    conversations: createSlackConversations(engine, client, logger),
   };
 }
 
@@ -174,9 +175,9 @@ async function startSocket(slack: SlackApp, deps: SlackDeps, backoff: BackoffOpt
  * once (Socket Mode); Slack itself is reached in the background (`ready`). Rejects only when the
  * port cannot be bound.
  */
-export async function startSlack(config: Config, deskops: Deskops, options: StartSlackOptions = {}): Promise<SlackHandle> {
+export async function startSlack(config: Config, engine: Engine, logger: Logger, options: StartSlackOptions = {}): Promise<SlackHandle> {
   if (!config.slack) throw new Error('Slack is not configured: set SLACK_BOT_TOKEN');
-  const deps = options.deps ?? slackDeps(config, config.slack, deskops);
+  const deps = options.deps ?? slackDeps(config, config.slack, engine, logger);
   const slack = createSlackApp({ ...deps, slackApiUrl: config.slackApiUrl });
   const backoff = options.backoff ?? {};
   return slack.mode === 'http' ? startHttp(slack, deps, options.port ?? config.port, backoff, options.health) : startSocket(slack, deps, backoff);

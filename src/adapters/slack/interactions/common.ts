@@ -1,15 +1,10 @@
 /**
  * What the interactive surfaces share: who the Slack user is to deskops, running a command as
  * them, quoting free text for the command lexer, the seen-events claim, and answering in Slack.
+ * Everything that needs the database asks the engine (deps.engine).
  */
-import { eq, and } from 'drizzle-orm';
-import type { types } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
-import { withTeamZone } from '../../../app/calendar.js';
-import { claimOnce } from '../../../app/claims.js';
-import type { RequestContext } from '../../../app/context.js';
-import { actorIsRequester, resolveActor, type PlatformUser } from '../../../app/people.js';
-import { identities, seenEvents } from '../../../store/schema.js';
+import type { PlatformUser } from '../../../app/people.js';
 import { AppError } from '../../../app/errors.js';
 import { correlationId } from '../../../log.js';
 import { failure, type Reply } from '../../../views/reply.js';
@@ -29,33 +24,29 @@ export interface ReplyTarget {
  * identity deskops already has, then from the payload's name; the id is the last resort (it is
  * still a working @mention, since mentions also match platform ids).
  */
-export function slackUser(deps: SlackDeps, userId: string, name?: string): PlatformUser {
+export async function slackUser(deps: SlackDeps, userId: string, name?: string): Promise<PlatformUser> {
   const facts = deps.directory.facts(userId);
   const withFacts = facts ? { facts } : {};
   if (name) return { externalId: userId, handle: name, ...withFacts };
   // Events carry only the id: Slack's directory answer names them, when deskops asked it.
   if (facts?.platform === 'slack' && facts.handle) return { externalId: userId, handle: facts.handle, ...(facts.name ? { displayName: facts.name } : {}), ...withFacts };
-  const known = deps.deskops.app.store.db
-    .select({ handle: identities.handle })
-    .from(identities)
-    .where(and(eq(identities.platform, 'slack'), eq(identities.externalId, userId)))
-    .get();
-  return { externalId: userId, handle: known?.handle ?? userId, ...withFacts };
+  const known = await deps.engine.knownHandle('slack', userId);
+  return { externalId: userId, handle: known ?? userId, ...withFacts };
 }
 
 /** The person behind an interactive payload's `user` (Slack sends the handle as username, older payloads as name). */
-export function payloadUser(deps: SlackDeps, user: { id: string; name?: string; username?: string }): PlatformUser {
+export function payloadUser(deps: SlackDeps, user: { id: string; name?: string; username?: string }): Promise<PlatformUser> {
   return slackUser(deps, user.id, user.username ?? user.name);
 }
 
-/** Runs a command through the router as a Slack user, exactly as if they had typed it. */
+/** Runs a command through the engine as a Slack user, exactly as if they had typed it. */
 export function runAs(
   deps: SlackDeps,
   user: PlatformUser,
   text: string,
   where: { channel?: string | undefined; thread?: string | undefined; idempotencyKey?: string } = {},
-): Reply {
-  return deps.deskops.router.handle({
+): Promise<Reply> {
+  return deps.engine.handle({
     platform: 'slack',
     user,
     channel: where.channel ?? null,
@@ -66,25 +57,16 @@ export function runAs(
 }
 
 /** Whether this Slack user is a requester right now (the staff rules, read without writing). */
-export function isRequesterUser(deps: SlackDeps, user: PlatformUser): boolean {
-  return actorIsRequester(deps.deskops.app, 'slack', user);
+export function isRequesterUser(deps: SlackDeps, user: PlatformUser): Promise<boolean> {
+  return deps.engine.isRequester('slack', user);
 }
 
 /**
  * A requester who reached a staff-only surface (a shortcut, a form, a button): the router refuses
  * `command` for them with its one friendly line, and audits the attempt.
  */
-export function refusal(deps: SlackDeps, user: PlatformUser, command: string, channel?: string): Reply {
+export function refusal(deps: SlackDeps, user: PlatformUser, command: string, channel?: string): Promise<Reply> {
   return runAs(deps, user, command, { ...(channel ? { channel } : {}) });
-}
-
-/**
- * A request context for a use case no command covers, built the way the router builds it.
- * Call inside a store transaction: resolving a first-time user inserts them.
- */
-export function slackContext(deps: SlackDeps, user: PlatformUser, origin: { channel: string | null; thread: string | null }): RequestContext {
-  const { app } = deps.deskops;
-  return { ...withTeamZone(app), actor: resolveActor(app, 'slack', user), origin: { platform: 'slack', ...origin } };
 }
 
 // The lexer's closing quotes: each needs a backslash inside a quoted argument.
@@ -99,24 +81,16 @@ export function quoteArg(text: string): string {
  * Claims `key` in seen_events; false when it was claimed before (a retried or replayed event).
  * Claiming before the slow work means a retry that arrives mid-way is already refused.
  */
-export function claimEvent(deps: SlackDeps, key: string): boolean {
-  return claimOnce(deps.deskops.app, key);
+export function claimEvent(deps: SlackDeps, key: string): Promise<boolean> {
+  return deps.engine.claim(key);
 }
 
 /** Gives a claim back after a failure, so Slack's retry can do the work. */
-export function releaseEvent(deps: SlackDeps, key: string): void {
-  deps.deskops.app.store.db.delete(seenEvents).where(eq(seenEvents.key, key)).run();
+export function releaseEvent(deps: SlackDeps, key: string): Promise<void> {
+  return deps.engine.release(key);
 }
 
-/** A Block Kit plain_text object, cut to `max` characters (Slack rejects longer ones). */
-export function plain(text: string, max = 3000): types.PlainTextElement {
-  return { type: 'plain_text', text: cut(text, max), emoji: true };
-}
-
-/** `text` cut to `max` characters with a trailing ellipsis. */
-export function cut(text: string, max: number): string {
-  return text.length <= max ? text : `${text.slice(0, Math.max(0, max - 1))}…`;
-}
+export { cut, plain } from './blocks.js';
 
 /**
  * Answers the person: ephemeral replies privately in the channel they came from, channel replies

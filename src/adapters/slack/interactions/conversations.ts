@@ -7,11 +7,8 @@
  */
 import type { App } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
-import { and, desc, eq, inArray } from 'drizzle-orm';
-import { isIntakeChannel } from '../../../app/intake.js';
-import { receiveRequesterMessage, type RequesterMessage, type RequesterMessageOutcome } from '../../../app/requester-messages.js';
-import { ACTIVE_STATUSES } from '../../../domain/lifecycle.js';
-import { chatCursors, ticketConversations, tickets } from '../../../store/schema.js';
+import type { RequesterMessageOutcome } from '../../../app/requester-messages.js';
+import type { ChatMessageIn } from '../../../engine/ops/chat.js';
 import type { SlackDeps } from '../deps.js';
 import { slackUser } from './common.js';
 import { slackToPlain } from './messages.js';
@@ -40,19 +37,22 @@ export const CATCH_UP_MAX_THREADS = 200;
 /** Subtypes that are a person's message (others are joins, topic changes, bot posts...). */
 const PERSON_SUBTYPES = new Set([undefined, 'file_share', 'thread_broadcast', 'me_message']);
 
-/** A message event as a RequesterMessage, or undefined for what is not a person's message (bots, joins, our own posts). */
-export function toRequesterMessage(deps: SlackDeps, event: SlackMessageEvent, botUserId: string | undefined): RequesterMessage | undefined {
+/**
+ * A message event as the engine takes it, or undefined for what is not a person's message (bots,
+ * joins, our own posts). A new message in a channel is `place: 'room'`: the engine knows whether the
+ * channel is an intake channel.
+ */
+export async function toRequesterMessage(deps: SlackDeps, event: SlackMessageEvent, botUserId: string | undefined): Promise<ChatMessageIn | undefined> {
   const channel = event.channel;
   if (!channel) return undefined;
   const own = (m: { user?: string; bot_id?: string } | undefined) => !m?.user || m.bot_id !== undefined || m.user === botUserId;
-  const place = (thread: string | undefined, ts: string): RequesterMessage['place'] =>
-    thread && thread !== ts ? 'other' : event.channel_type === 'im' || /^D/.test(channel) ? 'direct' : isIntakeChannel(deps.deskops.app, 'slack', channel) ? 'intake' : 'other';
+  const place = (thread: string | undefined, ts: string): ChatMessageIn['place'] => (thread && thread !== ts ? 'other' : event.channel_type === 'im' || /^D/.test(channel) ? 'direct' : 'room');
   if (event.subtype === 'message_changed') {
     const now = event.message;
     if (!now?.ts || own(now) || now.text === event.previous_message?.text) return undefined;
     return {
       platform: 'slack',
-      author: slackUser(deps, now.user!),
+      author: await slackUser(deps, now.user!),
       messageId: `${channel}:${now.ts}`,
       root: now.ts,
       channel,
@@ -66,32 +66,30 @@ export function toRequesterMessage(deps: SlackDeps, event: SlackMessageEvent, bo
     const was = event.previous_message;
     const ts = event.deleted_ts ?? was?.ts;
     if (!ts || own(was)) return undefined;
-    return { platform: 'slack', author: slackUser(deps, was!.user!), messageId: `${channel}:${ts}`, root: ts, channel, thread: was?.thread_ts ?? null, place: 'other', text: '', change: 'deleted' };
+    return { platform: 'slack', author: await slackUser(deps, was!.user!), messageId: `${channel}:${ts}`, root: ts, channel, thread: was?.thread_ts ?? null, place: 'other', text: '', change: 'deleted' };
   }
   if (!PERSON_SUBTYPES.has(event.subtype) || !event.ts || own(event)) return undefined;
   const thread = event.thread_ts && event.thread_ts !== event.ts ? event.thread_ts : null;
   const text = slackToPlain(event.text ?? '').trim();
   if (!text) return undefined;
-  return { platform: 'slack', author: slackUser(deps, event.user!), messageId: `${channel}:${event.ts}`, root: event.ts, channel, thread, place: place(event.thread_ts, event.ts), text, acknowledge: true };
+  return { platform: 'slack', author: await slackUser(deps, event.user!), messageId: `${channel}:${event.ts}`, root: event.ts, channel, thread, place: place(event.thread_ts, event.ts), text, acknowledge: true };
 }
 
-/** Keeps the newest message time handled in a channel (Slack ts are seconds with microseconds). */
-function advanceCursor(deps: SlackDeps, channel: string, ts: string): void {
-  const at = new Date(Math.floor(Number(ts) * 1000));
-  if (!Number.isFinite(at.getTime())) return;
-  const { db } = deps.deskops.app.store;
-  const current = db.select({ at: chatCursors.lastSeenAt }).from(chatCursors).where(and(eq(chatCursors.platform, 'slack'), eq(chatCursors.room, channel))).get();
-  if (current && current.at.getTime() >= at.getTime()) return;
-  db.insert(chatCursors).values({ platform: 'slack', room: channel, lastSeenAt: at }).onConflictDoUpdate({ target: [chatCursors.platform, chatCursors.room], set: { lastSeenAt: at } }).run();
+/** The instant of a Slack ts (seconds with microseconds), or undefined for one that is not a time. */
+function tsInstant(ts: string | undefined): Date | undefined {
+  const at = ts === undefined ? Number.NaN : Math.floor(Number(ts) * 1000);
+  return Number.isFinite(at) ? new Date(at) : undefined;
 }
 
-/** Hands one message event to the use case; logs what it meant. */
-export function handleMessageEvent(deps: SlackDeps, event: SlackMessageEvent, botUserId: string | undefined): RequesterMessageOutcome | undefined {
-  const message = toRequesterMessage(deps, event, botUserId);
+/**
+ * Hands one message event to the requester-message use case, in one call to the engine that also
+ * keeps the newest message time handled in its channel (for catch-up); logs what it meant.
+ */
+export async function handleMessageEvent(deps: SlackDeps, event: SlackMessageEvent, botUserId: string | undefined): Promise<RequesterMessageOutcome | undefined> {
+  const message = await toRequesterMessage(deps, event, botUserId);
   if (!message) return undefined;
-  const outcome = receiveRequesterMessage(deps.deskops.app, message);
-  const ts = event.message?.ts ?? event.ts;
-  if (event.channel && ts && !message.change) advanceCursor(deps, event.channel, ts);
+  const at = message.change ? undefined : tsInstant(event.message?.ts ?? event.ts);
+  const outcome = await deps.engine.receiveMessage(message, event.channel && at ? { room: event.channel, at } : null);
   deps.logger.debug({ channel: event.channel, outcome: outcome.kind, ...(outcome.kind === 'ignored' ? { why: outcome.why } : {}) }, 'slack message from the requester side');
   return outcome;
 }
@@ -99,7 +97,7 @@ export function handleMessageEvent(deps: SlackDeps, event: SlackMessageEvent, bo
 /** Registers the message listener (Bolt acknowledges events before listeners run). */
 export function registerConversations(app: App, deps: SlackDeps): void {
   app.event('message', async ({ event, context }) => {
-    handleMessageEvent(deps, event as SlackMessageEvent, context.botUserId);
+    await handleMessageEvent(deps, event as SlackMessageEvent, context.botUserId);
   });
 }
 
@@ -118,24 +116,8 @@ interface HistoryMessage {
  * CATCH_UP_MAX_THREADS threads), and hands each message on once (the use case dedupes by message).
  */
 export async function catchUpConversations(deps: SlackDeps, client: WebClient, botUserId: string | undefined, now = Date.now()): Promise<number> {
-  const { db } = deps.deskops.app.store;
-  const open = db
-    .select({ channel: ticketConversations.channel, thread: ticketConversations.thread })
-    .from(ticketConversations)
-    .innerJoin(tickets, eq(tickets.id, ticketConversations.ticketId))
-    .where(and(eq(ticketConversations.platform, 'slack'), inArray(tickets.status, [...ACTIVE_STATUSES])))
-    .orderBy(desc(tickets.updatedAt))
-    .limit(CATCH_UP_MAX_THREADS)
-    .all()
-    .filter((row): row is { channel: string; thread: string } => row.channel !== null && row.thread !== null);
-  const cursors = new Map(
-    db
-      .select()
-      .from(chatCursors)
-      .where(eq(chatCursors.platform, 'slack'))
-      .all()
-      .map((row) => [row.room, row.lastSeenAt.getTime()]),
-  );
+  const open = await deps.engine.openConversationThreads('slack', CATCH_UP_MAX_THREADS);
+  const cursors = await deps.engine.roomCursors('slack');
   let handled = 0;
   for (const { channel, thread } of open) {
     const since = Math.max(cursors.get(channel) ?? now - CATCH_UP_MAX_AGE_MS, now - CATCH_UP_MAX_AGE_MS);
@@ -152,7 +134,7 @@ export async function catchUpConversations(deps: SlackDeps, client: WebClient, b
       if (reply.ts === thread || !reply.ts || Number(reply.ts) * 1000 <= since) continue;
       // What Slack says of the author now decides whether the message is the requester's or staff's.
       if (reply.user) await deps.directory.refresh(reply.user);
-      if (handleMessageEvent(deps, { type: 'message', channel, ...reply, thread_ts: reply.thread_ts ?? thread }, botUserId)) handled++;
+      if (await handleMessageEvent(deps, { type: 'message', channel, ...reply, thread_ts: reply.thread_ts ?? thread }, botUserId)) handled++;
     }
   }
   if (handled > 0) deps.logger.info({ handled }, 'slack catch-up: took in messages written while deskops was away');

@@ -4,7 +4,7 @@
  */
 import type { App, BlockAction, types } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
-import { findTicket } from '../../../app/ticket-records.js';
+import type { TicketBrief } from '../../../engine/ops/chat.js';
 import { isUpward, tierAbove } from '../../../domain/escalation.js';
 import { HANDOFF_TEAMS, TEAM_LABELS, TIER_LABELS, TIERS, type Tier } from '../../../domain/vocabulary.js';
 import type { SlackDeps } from '../deps.js';
@@ -34,9 +34,8 @@ function tierOption(tier: Tier): types.PlainTextOption {
   return { text: plain(TIER_LABELS[tier], 75), value: tier };
 }
 
-/** The escalation view with `meta.questions` inputs; `values` carries what was typed across an update. */
-export function buildEscalateView(deps: SlackDeps, meta: EscalateMeta, values: ViewValues = {}): types.ModalView {
-  const ticket = findTicket(deps.deskops.app, meta.ticketId);
+/** The escalation view with `meta.questions` inputs for `ticket` (when it exists); `values` carries what was typed across an update. */
+export function buildEscalateView(ticket: TicketBrief | undefined, meta: EscalateMeta, values: ViewValues = {}): types.ModalView {
   const options = TIERS.filter((t) => t !== 'triage').map(tierOption);
   const initialTier = selectedValue(values, 'tier') ?? (ticket ? tierAbove(ticket.tier) : undefined);
   const initialOption = options.find((o) => o.value === initialTier);
@@ -88,7 +87,8 @@ export function buildEscalateView(deps: SlackDeps, meta: EscalateMeta, values: V
 
 /** Opens the escalation modal for a ticket (the card's Escalate button when no question was typed). */
 export async function openEscalateModal(client: WebClient, triggerId: string, deps: SlackDeps, ticketId: number, origin: ModalOrigin = {}): Promise<void> {
-  await client.views.open({ trigger_id: triggerId, view: buildEscalateView(deps, { ticketId, questions: 1, ...origin }) });
+  const ticket = (await deps.engine.ticketBrief(ticketId)) ?? undefined;
+  await client.views.open({ trigger_id: triggerId, view: buildEscalateView(ticket, { ticketId, questions: 1, ...origin }) });
 }
 
 /** The hand-off view: which team, and why (both required). */
@@ -131,10 +131,9 @@ function escalateMeta(raw: string | undefined): EscalateMeta | undefined {
 }
 
 /** The questions typed, in order, or the errors to show. */
-export function validateEscalation(deps: SlackDeps, meta: EscalateMeta, values: ViewValues): { tier: Tier; questions: string[]; major: boolean } | { errors: FieldErrors } {
+export function validateEscalation(ticket: TicketBrief | undefined, meta: EscalateMeta, values: ViewValues): { tier: Tier; questions: string[]; major: boolean } | { errors: FieldErrors } {
   const errors: FieldErrors = {};
   const tier = selectedValue(values, 'tier') as Tier | undefined;
-  const ticket = findTicket(deps.deskops.app, meta.ticketId);
   if (!tier) errors.tier = 'Pick the tier it goes to.';
   else if (ticket && !isUpward(ticket.tier, tier)) errors.tier = `${TIER_LABELS[tier]} is not above ${TIER_LABELS[ticket.tier]}, where the ticket is now.`;
   const questions: string[] = [];
@@ -162,7 +161,8 @@ export function registerEscalationModals(app: App, deps: SlackDeps): void {
     if (!view || !meta) return;
     const next = { ...meta, questions: Math.min(meta.questions + 1, MAX_QUESTIONS) };
     // The hash makes Slack refuse an update based on a stale view (a double click).
-    await client.views.update({ view_id: view.id, hash: view.hash, view: buildEscalateView(deps, next, view.state.values) });
+    const ticket = (await deps.engine.ticketBrief(meta.ticketId)) ?? undefined;
+    await client.views.update({ view_id: view.id, hash: view.hash, view: buildEscalateView(ticket, next, view.state.values) });
   });
 
   app.view({ callback_id: ESCALATE_CALLBACK, type: 'view_submission' }, async ({ ack, body, view, client }) => {
@@ -171,14 +171,14 @@ export function registerEscalationModals(app: App, deps: SlackDeps): void {
       await ack();
       return;
     }
-    const checked = validateEscalation(deps, meta, view.state.values);
+    const checked = validateEscalation((await deps.engine.ticketBrief(meta.ticketId)) ?? undefined, meta, view.state.values);
     if ('errors' in checked) {
       await ack(fieldErrors(checked.errors));
       return;
     }
     await ack();
-    const user = payloadUser(deps, body.user);
-    const reply = runAs(deps, user, escalateCommand(meta.ticketId, checked.tier, checked.questions, checked.major), {
+    const user = await payloadUser(deps, body.user);
+    const reply = await runAs(deps, user, escalateCommand(meta.ticketId, checked.tier, checked.questions, checked.major), {
       channel: meta.channel,
       thread: meta.threadTs,
       idempotencyKey: `slack:view:${view.id}`,
@@ -200,7 +200,7 @@ export function registerEscalationModals(app: App, deps: SlackDeps): void {
     }
     await ack();
     const where = { channel: metaString(meta, 'channel'), threadTs: metaString(meta, 'threadTs') };
-    const reply = runAs(deps, payloadUser(deps, body.user), `/ticket handoff ${ticketId} ${team} ${quoteArg(reason!)}`, {
+    const reply = await runAs(deps, await payloadUser(deps, body.user), `/ticket handoff ${ticketId} ${team} ${quoteArg(reason!)}`, {
       channel: where.channel,
       thread: where.threadTs,
       idempotencyKey: `slack:view:${view.id}`,

@@ -1,143 +1,29 @@
 /**
- * The App Home tab: my open tickets, my tier's queue by SLA time left, who is on call now and
- * next, and the known issues still open. Published fresh each time the person opens the tab.
+ * The App Home tab: published fresh each time the person opens it (the view is built in the
+ * engine, where the data is: home-view.ts), and its New ticket button.
  */
-import type { App, types } from '@slack/bolt';
-import { and, eq } from 'drizzle-orm';
-import { loadCalendar } from '../../../app/calendar.js';
-import type { RequestContext } from '../../../app/context.js';
-import { listKnownIssues } from '../../../app/known-issues.js';
-import { currentOnCall } from '../../../app/oncall.js';
-import { handleOf } from '../../../app/people.js';
-import { viewerZone } from '../../../app/people-admin.js';
-import { slaQueue } from '../../../app/sla.js';
-import { listTickets } from '../../../app/ticket-queries.js';
-import { formatBusinessDuration } from '../../../domain/sla.js';
-import { KNOWN_ISSUE_STATUS_LABELS, TIER_LABELS } from '../../../domain/vocabulary.js';
-import { identities } from '../../../store/schema.js';
-import { onCallNowReply } from '../../../views/oncall.js';
-import { ticketListLine } from '../../../views/ticket-card.js';
-import { truncate } from '../../../domain/text.js';
+import type { App } from '@slack/bolt';
 import type { SlackDeps } from '../deps.js';
-import { escapeMrkdwn, truncateForSlack } from '../render.js';
-import { isRequesterUser, payloadUser, plain, slackContext, slackUser } from './common.js';
-import { requesterTickets } from '../../../app/requester-view.js';
+import { isRequesterUser, payloadUser, slackUser } from './common.js';
+import { HOME_NEW_TICKET_ACTION } from './home-constants.js';
 import { openNewTicketModal } from './ticket-modal.js';
 
-export const HOME_NEW_TICKET_ACTION = 'deskops_home_new_ticket';
-
-/** Rows per list: the Home tab is a glance, the commands page through the rest. */
-export const HOME_LIST_LIMIT = 10;
-/** Slack's limits: 100 blocks in a Home view, 3000 characters of section text. */
-const MAX_BLOCKS = 100;
-const MAX_SECTION_TEXT = 3000;
-
-const BAND_ICONS = { green: '🟢', yellow: '🟡', red: '🔴' } as const;
-
-/**
- * One section of lines under a bold heading, cut at a line boundary with "… N more" (and where
- * to see them) so Slack never rejects the view.
- */
-export function listSection(heading: string, lines: readonly string[], total: number, more: string, empty: string): types.SectionBlock {
-  const head = `*${escapeMrkdwn(heading)}*`;
-  if (lines.length === 0) return { type: 'section', text: { type: 'mrkdwn', text: truncateForSlack(`${head}\n_${empty}_`, MAX_SECTION_TEXT) } };
-  const moreLine = (n: number) => `_… ${n} more: ${more}_`;
-  let text = head;
-  let shown = 0;
-  // Titles are user text: escaped, so a "<!here>" in one is shown, not sent.
-  for (const line of lines.map(escapeMrkdwn)) {
-    const hidden = total - shown - 1;
-    const tail = hidden > 0 ? `\n${moreLine(hidden)}` : '';
-    if (`${text}\n${line}${tail}`.length > MAX_SECTION_TEXT) break;
-    text += `\n${line}`;
-    shown++;
-  }
-  if (shown < total) text += `\n${moreLine(total - shown)}`;
-  return { type: 'section', text: { type: 'mrkdwn', text: truncateForSlack(text, MAX_SECTION_TEXT) } };
-}
-
-/** "<@U123>" for people with a Slack identity (Slack shows their name), "@alice" otherwise. */
-function slackName(ctx: RequestContext, personId: number | null): string {
-  if (personId === null) return 'nobody';
-  const slack = ctx.store.db
-    .select({ id: identities.externalId })
-    .from(identities)
-    .where(and(eq(identities.personId, personId), eq(identities.platform, 'slack')))
-    .get();
-  return slack ? `<@${slack.id}>` : (handleOf(ctx, personId) ?? 'nobody');
-}
-
-function myTickets(ctx: RequestContext): types.SectionBlock {
-  const page = listTickets(ctx, { scope: 'mine' });
-  const rows = page.rows.slice(0, HOME_LIST_LIMIT);
-  return listSection(`Your open tickets (${page.total})`, rows.map(ticketListLine), page.total, '/ticket list mine', 'Nothing assigned to you.');
-}
-
-function tierQueue(ctx: RequestContext): types.SectionBlock {
-  const tier = (ctx.actor.kind === 'person' && ctx.actor.tier) || 'triage';
-  const now = ctx.clock.now();
-  const calendar = loadCalendar(ctx);
-  const queue = slaQueue(ctx, now, tier);
-  const lines = queue.slice(0, HOME_LIST_LIMIT).map(({ ticket, status }) => {
-    const left = status.next ? `${formatBusinessDuration(status.next.leftMs, calendar)} to ${status.next.band}` : 'past red';
-    const paused = status.running ? '' : ' (paused)';
-    return `${BAND_ICONS[status.band]} *#${ticket.id}* ${left}${paused} — ${truncate(ticket.title, 120)}`;
-  });
-  return listSection(`${TIER_LABELS[tier]} queue by SLA time left (${queue.length})`, lines, queue.length, `/sla queue tier:${tier}`, 'The queue is empty.');
-}
-
-function onCall(ctx: RequestContext): types.SectionBlock {
-  const reply = onCallNowReply(currentOnCall(ctx), ctx.clock.now(), { shown: viewerZone(ctx), team: ctx.settings.timeZone }, (id) => slackName(ctx, id));
-  const lines = [reply.text ?? '', ...(reply.fields ?? []).map((f) => `${f.label}: ${f.value}`)].filter(Boolean);
-  return listSection(reply.title, lines, lines.length, '/oncall', '');
-}
-
-function knownIssues(ctx: RequestContext): types.SectionBlock {
-  const issues = listKnownIssues(ctx);
-  const lines = issues.map((i) => `*${i.label}* ${truncate(i.title, 150)} — ${KNOWN_ISSUE_STATUS_LABELS[i.status]}, ${i.linkedCount} ticket${i.linkedCount === 1 ? '' : 's'}`);
-  return listSection(`Known issues under investigation (${issues.length})`, lines.slice(0, HOME_LIST_LIMIT), issues.length, '/known-issue list', 'None open.');
-}
-
-/** A requester's Home: their own requests, what they can type, no staff lists. */
-export function buildRequesterHome(ctx: RequestContext): types.HomeView {
-  const rows = requesterTickets(ctx);
-  const lines = rows.map((t) => `#${t.id} ${escapeMrkdwn(truncate(t.title, 150))} — ${t.status}`);
-  return {
-    type: 'home',
-    blocks: [
-      { type: 'header', text: plain('Your requests', 150) },
-      listSection(`Your requests (${rows.length})`, lines.slice(0, HOME_LIST_LIMIT), rows.length, '/ticket list', 'None yet: write your question to me in Messages, and the support team answers there.'),
-    ],
-  };
-}
-
-/** The Home view for the person behind `ctx`. */
-export function buildHomeView(ctx: RequestContext): types.HomeView {
-  if (ctx.actor.kind === 'person' && ctx.actor.role === 'requester') return buildRequesterHome(ctx);
-  const sections = [myTickets(ctx), tierQueue(ctx), onCall(ctx), knownIssues(ctx)];
-  const blocks: types.KnownBlock[] = [
-    { type: 'header', text: plain('deskops', 150) },
-    { type: 'actions', elements: [{ type: 'button', action_id: HOME_NEW_TICKET_ACTION, text: plain('New ticket', 75), style: 'primary' }] },
-    ...sections.flatMap((section): types.KnownBlock[] => [{ type: 'divider' }, section]),
-  ];
-  return { type: 'home', blocks: blocks.slice(0, MAX_BLOCKS) };
-}
+export { HOME_LIST_LIMIT, HOME_NEW_TICKET_ACTION } from './home-constants.js';
 
 /** Registers app_home_opened (publishes the Home tab) and its New ticket button. */
 export function registerHome(app: App, deps: SlackDeps): void {
   app.event('app_home_opened', async ({ event, client }) => {
     // The same event fires for the Messages tab; only Home has a view to publish.
     if (event.tab !== 'home') return;
-    const { store } = deps.deskops.app;
-    // A transaction: a first-time visitor becomes a person (added as an agent) right here.
-    const view = store.transaction(() => buildHomeView(slackContext(deps, slackUser(deps, event.user), { channel: null, thread: null })));
+    // One transaction in the engine: a first-time visitor becomes a person right there.
+    const view = await deps.engine.slackHome(await slackUser(deps, event.user));
     await client.views.publish({ user_id: event.user, view });
   });
 
   app.action(HOME_NEW_TICKET_ACTION, async ({ ack, body, client }) => {
     await ack();
     if (body.type !== 'block_actions') return;
-    if (isRequesterUser(deps, payloadUser(deps, body.user))) return;
+    if (await isRequesterUser(deps, await payloadUser(deps, body.user))) return;
     await openNewTicketModal(client, body.trigger_id, deps);
   });
 }

@@ -3,13 +3,9 @@
  * markup, the ticket that carries it, and opening a ticket that links back to it.
  */
 import type { WebClient } from '@slack/web-api';
-import { openTicketFromChatMessage, ticketForChatMessage, titleFromText } from '../../../app/chat-messages.js';
 import type { CreateTicketInput } from '../../../app/ticket-create.js';
-import type { TicketRow } from '../../../app/ticket-records.js';
 import type { PlatformUser } from '../../../app/people.js';
 import type { SlackDeps } from '../deps.js';
-import { slackContext } from './common.js';
-import { personForRequester } from '../../../app/people.js';
 
 /** How long a permalink may take before the ticket goes on without one. */
 export const PERMALINK_TIMEOUT_MS = 1_500;
@@ -77,11 +73,10 @@ export function slackToPlain(text: string): string {
     .replace(/&amp;/g, '&');
 }
 
-export { titleFromText };
 
 /** The ticket whose Slack thread is this message (the message itself, or its thread's parent). */
-export function ticketForMessage(deps: SlackDeps, channel: string, ts: string, threadTs?: string): number | undefined {
-  return ticketForChatMessage(deps.deskops.app, 'slack', channel, ts, threadTs);
+export async function ticketForMessage(deps: SlackDeps, channel: string, ts: string, threadTs?: string): Promise<number | undefined> {
+  return (await deps.engine.ticketForMessage('slack', channel, ts, threadTs ?? null)) ?? undefined;
 }
 
 /** Where a ticket opened from a message lives in Slack. */
@@ -95,16 +90,22 @@ export interface MessageLink {
 
 /**
  * Opens a ticket from a Slack message as `user`, with the message as its ticket thread so updates
- * post under it. `eventKey` is claimed in the same transaction: a retried request returns
- * undefined and creates nothing.
+ * post under it (one transaction in the engine). `eventKey` is claimed in the same transaction: a
+ * retried request returns undefined and creates nothing, as does a message that has a ticket.
  */
-export function openTicketFromMessage(deps: SlackDeps, user: PlatformUser, input: CreateTicketInput, link: MessageLink, eventKey: string): TicketRow | undefined {
+export async function openTicketFromMessage(deps: SlackDeps, user: PlatformUser, input: CreateTicketInput, link: MessageLink, eventKey: string, untitled = 'Slack message'): Promise<{ id: number; title: string } | undefined> {
   // A reply inside a thread belongs to that thread: Slack threads are keyed by the parent ts.
   const thread = link.threadTs ?? link.ts;
-  return deps.deskops.app.store.transaction(() => {
-    const ctx = slackContext(deps, user, { channel: link.channel, thread });
+  const opened = await deps.engine.openFromMessage({
+    platform: 'slack',
+    by: user,
+    where: { channel: link.channel, thread },
+    source: { channel: link.channel, message: link.ts, ...(link.threadTs ? { threadParent: link.threadTs } : {}) },
     // The author is the requester: known to deskops as a person from now on, so their tickets are theirs.
-    if (link.author) personForRequester(ctx, 'slack', { externalId: link.author, handle: link.author });
-    return openTicketFromChatMessage(ctx, input, { channel: link.channel, thread }, eventKey);
+    ...(link.author ? { author: { externalId: link.author, handle: link.author } } : {}),
+    input,
+    untitled,
+    claim: eventKey,
   });
+  return opened.kind === 'opened' ? { id: opened.ticketId, title: opened.title } : undefined;
 }

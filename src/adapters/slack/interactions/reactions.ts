@@ -4,11 +4,9 @@
  * :white_check_mark: resolves it. Each (message, reaction, person) acts at most once.
  */
 import type { App } from '@slack/bolt';
-import { isIntakeChannel, reactionAction } from '../../../app/intake.js';
 import type { SlackDeps } from '../deps.js';
-import { claimEvent, deliverReply, failureFor, isRequesterUser, releaseEvent, runAs, slackContext, slackUser } from './common.js';
-import { markSolvedByRequester } from '../../../app/requester-replies.js';
-import { fetchMessage, openTicketFromMessage, permalinkOf, slackToPlain, ticketForMessage, titleFromText } from './messages.js';
+import { claimEvent, deliverReply, failureFor, isRequesterUser, releaseEvent, runAs, slackUser } from './common.js';
+import { fetchMessage, openTicketFromMessage, permalinkOf, slackToPlain, ticketForMessage } from './messages.js';
 import { failure, success } from '../../../views/reply.js';
 
 interface Reacted {
@@ -20,10 +18,10 @@ interface Reacted {
 
 /** Opens a ticket from the reacted message, unless it already has one. */
 async function createFromReaction(deps: SlackDeps, client: App['client'], r: Reacted, key: string): Promise<void> {
-  const { app } = deps.deskops;
-  if (!isIntakeChannel(app, 'slack', r.channel) || ticketForMessage(deps, r.channel, r.ts) !== undefined) return;
+  if (!(await deps.engine.roomFacts('slack', r.channel)).intake || (await ticketForMessage(deps, r.channel, r.ts)) !== undefined) return;
   // Only staff turn a message into a ticket with a reaction; a requester's :ticket: does nothing.
-  if (isRequesterUser(deps, slackUser(deps, r.user))) return;
+  const reactor = await slackUser(deps, r.user);
+  if (await isRequesterUser(deps, reactor)) return;
   let message;
   try {
     message = await fetchMessage(client, r.channel, r.ts);
@@ -35,14 +33,15 @@ async function createFromReaction(deps: SlackDeps, client: App['client'], r: Rea
     return;
   }
   // A reply in a thread that already carries a ticket belongs to that ticket.
-  if (!message || ticketForMessage(deps, r.channel, r.ts, message.threadTs) !== undefined) return;
+  if (!message || (await ticketForMessage(deps, r.channel, r.ts, message.threadTs)) !== undefined) return;
   const text = slackToPlain(message.text);
   const permalink = await permalinkOf(deps, client, r.channel, r.ts);
-  const ticket = openTicketFromMessage(
+  const ticket = await openTicketFromMessage(
     deps,
-    slackUser(deps, r.user),
+    reactor,
     {
-      title: titleFromText(text) || 'Slack message',
+      // The engine makes the title from the message's first line.
+      title: '',
       description: text,
       ...(message.user ? { requester: `@${message.user}` } : {}),
       ...(permalink ? { sourceLink: permalink } : {}),
@@ -61,24 +60,25 @@ async function createFromReaction(deps: SlackDeps, client: App['client'], r: Rea
  * reactions, and this one on anyone else's ticket, do nothing.
  */
 async function requesterSolved(deps: SlackDeps, client: App['client'], r: Reacted, ticketId: number, key: string): Promise<void> {
-  const { store } = deps.deskops.app;
-  const solved = store.transaction(() => (claimEvent(deps, key) ? markSolvedByRequester(slackContext(deps, slackUser(deps, r.user), { channel: r.channel, thread: r.ts }), ticketId) : undefined));
+  // The claim and the change share one transaction in the engine.
+  const solved = await deps.engine.solvedByRequester('slack', await slackUser(deps, r.user), { channel: r.channel, thread: r.ts }, ticketId, key);
   if (!solved) return;
   await deliverReply(deps, client, { userId: r.user, channel: r.channel, threadTs: r.ts }, success(`Thanks: #${ticketId} is marked solved.`, { text: 'Write here if it comes back.', ticketId, audience: 'requester' }));
 }
 
 /** Runs the command a reaction stands for on the message's ticket, answering the reactor privately. */
 async function actOnTicket(deps: SlackDeps, client: App['client'], r: Reacted, action: 'assign' | 'resolve', key: string): Promise<void> {
-  const ticketId = ticketForMessage(deps, r.channel, r.ts);
+  const ticketId = await ticketForMessage(deps, r.channel, r.ts);
   // :eyes: and :white_check_mark: are everyday reactions: on messages without a ticket they mean nothing here.
   if (ticketId === undefined) return;
-  if (isRequesterUser(deps, slackUser(deps, r.user))) {
+  const reactor = await slackUser(deps, r.user);
+  if (await isRequesterUser(deps, reactor)) {
     if (action === 'resolve') await requesterSolved(deps, client, r, ticketId, key);
     return;
   }
-  if (!claimEvent(deps, key)) return;
+  if (!(await claimEvent(deps, key))) return;
   const command = action === 'assign' ? `/ticket assign ${ticketId} me` : `/ticket status ${ticketId} resolved`;
-  const reply = runAs(deps, slackUser(deps, r.user), command, { channel: r.channel, thread: r.ts });
+  const reply = await runAs(deps, reactor, command, { channel: r.channel, thread: r.ts });
   // Ephemeral at channel level: one inside a thread the reactor has not opened would go unseen.
   await deliverReply(deps, client, { userId: r.user, channel: r.channel }, { ...reply, visibility: 'ephemeral' });
 }
@@ -87,8 +87,9 @@ async function actOnTicket(deps: SlackDeps, client: App['client'], r: Reacted, a
 export function registerReactions(app: App, deps: SlackDeps): void {
   app.event('reaction_added', async ({ event, client, context }) => {
     if (event.item.type !== 'message' || event.user === context.botUserId) return;
-    const action = reactionAction(deps.deskops.app, event.reaction);
-    if (!action) return;
+    const known = await deps.engine.reaction(event.reaction);
+    if (!known) return;
+    const { action } = known;
     const r: Reacted = { user: event.user, reaction: event.reaction.split('::')[0]!, channel: event.item.channel, ts: event.item.ts };
     // Not the event id: a reaction removed and added again is a new event but the same request.
     const key = `slack:reaction:${r.channel}:${r.ts}:${r.reaction}:${r.user}`;
@@ -96,7 +97,7 @@ export function registerReactions(app: App, deps: SlackDeps): void {
       if (action === 'create-ticket') await createFromReaction(deps, client, r, key);
       else await actOnTicket(deps, client, r, action, key);
     } catch (error) {
-      if (action !== 'create-ticket') releaseEvent(deps, key);
+      if (action !== 'create-ticket') await releaseEvent(deps, key).catch(() => undefined);
       await deliverReply(deps, client, { userId: r.user }, failureFor(deps, error, `the :${r.reaction}: reaction`));
     }
   });

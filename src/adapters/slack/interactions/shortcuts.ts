@@ -3,11 +3,10 @@
  * message) and "Add to ticket" (the message as a public reply or internal note on a ticket).
  */
 import type { App, MessageShortcut, types } from '@slack/bolt';
-import { findTicket } from '../../../app/ticket-records.js';
 import type { SlackDeps } from '../deps.js';
 import { escapeMrkdwn, renderModalTitle, truncateForSlack } from '../render.js';
 import { deliverReply, failureFor, isRequesterUser, metaString, plain, quoteArg, readMetadata, refusal, runAs, payloadUser } from './common.js';
-import { fetchMessage, permalinkOf, slackToPlain, titleFromText } from './messages.js';
+import { fetchMessage, permalinkOf, slackToPlain } from './messages.js';
 import { openNewTicketModal } from './ticket-modal.js';
 import { fieldErrors, selectedValue, textValue, type FieldErrors } from './view-state.js';
 
@@ -70,15 +69,16 @@ export function registerShortcuts(app: App, deps: SlackDeps): void {
   app.shortcut<MessageShortcut>({ callback_id: CREATE_TICKET_SHORTCUT, type: 'message_action' }, async ({ ack, shortcut, client }) => {
     await ack();
     const { channel, message } = shortcut;
-    const user = payloadUser(deps, shortcut.user);
-    if (isRequesterUser(deps, user)) {
-      await deliverReply(deps, client, { userId: shortcut.user.id, channel: channel.id }, refusal(deps, user, '/ticket new', channel.id));
+    const user = await payloadUser(deps, shortcut.user);
+    if (await isRequesterUser(deps, user)) {
+      await deliverReply(deps, client, { userId: shortcut.user.id, channel: channel.id }, await refusal(deps, user, '/ticket new', channel.id));
       return;
     }
     const permalink = await permalinkOf(deps, client, channel.id, message.ts);
     const text = slackToPlain(message.text ?? '');
     await openNewTicketModal(client, shortcut.trigger_id, deps, {
-      title: titleFromText(text),
+      // The engine makes the title from the message's first line.
+      titleFrom: text,
       description: text,
       ...(message.user ? { requester: `@${message.user}` } : {}),
       source: { channel: channel.id, ts: message.ts, threadTs: message.thread_ts as string | undefined, permalink },
@@ -89,9 +89,9 @@ export function registerShortcuts(app: App, deps: SlackDeps): void {
   app.shortcut<MessageShortcut>({ callback_id: ADD_TO_TICKET_SHORTCUT, type: 'message_action' }, async ({ ack, shortcut, client }) => {
     await ack();
     const { channel, message } = shortcut;
-    const user = payloadUser(deps, shortcut.user);
-    if (isRequesterUser(deps, user)) {
-      await deliverReply(deps, client, { userId: shortcut.user.id, channel: channel.id }, refusal(deps, user, '/ticket note', channel.id));
+    const user = await payloadUser(deps, shortcut.user);
+    if (await isRequesterUser(deps, user)) {
+      await deliverReply(deps, client, { userId: shortcut.user.id, channel: channel.id }, await refusal(deps, user, '/ticket note', channel.id));
       return;
     }
     const permalink = await permalinkOf(deps, client, channel.id, message.ts);
@@ -114,7 +114,7 @@ export function registerShortcuts(app: App, deps: SlackDeps): void {
     const rawId = textValue(values, 'ticket') ?? '';
     const ticketId = ticketNumber(rawId);
     const visibility = selectedValue(values, 'visibility') === 'public' ? 'public' : 'internal';
-    const ticket = ticketId === undefined ? undefined : findTicket(deps.deskops.app, ticketId);
+    const ticket = ticketId === undefined ? undefined : ((await deps.engine.ticketBrief(ticketId)) ?? undefined);
     if (ticketId === undefined) errors.ticket = 'Type the ticket number, like 42 or #42.';
     else if (!ticket) errors.ticket = `There is no ticket #${ticketId}.`;
     else if (visibility === 'public' && ticket.status === 'closed') errors.visibility = `#${ticketId} is closed: add it as an internal note, or split a new ticket off.`;
@@ -135,7 +135,7 @@ export function registerShortcuts(app: App, deps: SlackDeps): void {
       if (!text) throw new Error('the message text could not be read back');
       const verb = visibility === 'public' ? 'reply' : 'note';
       const commentBody = commentFromMessage(text, metaString(meta, 'user'), metaString(meta, 'permalink'));
-      const reply = runAs(deps, payloadUser(deps, body.user), `/ticket ${verb} ${ticketId} ${quoteArg(commentBody)}`, {
+      const reply = await runAs(deps, await payloadUser(deps, body.user), `/ticket ${verb} ${ticketId} ${quoteArg(commentBody)}`, {
         channel,
         idempotencyKey: `slack:view:${view.id}`,
       });

@@ -5,8 +5,8 @@
 import type { App, ViewOutput, types } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import { z } from 'zod';
-import { KNOWN_ISSUE_FAMILY, listTaxonomy, type TagRef, type TagRow } from '../../../app/tags.js';
-import { MAX_BODY_LENGTH, MAX_TITLE_LENGTH, type CreateTicketInput } from '../../../app/ticket-create.js';
+import type { TagRef, TagRow } from '../../../app/tags.js';
+import type { CreateTicketInput } from '../../../app/ticket-create.js';
 import {
   DEPARTMENT_LABELS,
   DEPARTMENTS,
@@ -35,6 +35,8 @@ const MAX_OPTIONS = 100;
 /** What the modal starts with; `source` is the message a shortcut opened it from. */
 export interface NewTicketPrefill {
   title?: string;
+  /** A message to make the title from (its first line, as the engine makes ticket titles). */
+  titleFrom?: string;
   description?: string;
   requester?: string;
   /** The message the ticket comes from: linked as its source and as its Slack thread. */
@@ -58,11 +60,10 @@ function selectBlock(blockId: string, label: string, options: types.PlainTextOpt
   };
 }
 
-/** The taxonomy as option groups by family (known-issue tags are managed by deskops, not picked). */
+/** The taxonomy as option groups by family. */
 function tagOptionGroups(tags: readonly TagRow[]): { label: types.PlainTextElement; options: types.PlainTextOption[] }[] {
   const families = new Map<string, types.PlainTextOption[]>();
   for (const tag of tags) {
-    if (tag.family === KNOWN_ISSUE_FAMILY) continue;
     const group = families.get(tag.family) ?? [];
     if (group.length < MAX_OPTIONS) group.push(option(tag.name, String(tag.id)));
     families.set(tag.family, group);
@@ -70,10 +71,16 @@ function tagOptionGroups(tags: readonly TagRow[]): { label: types.PlainTextEleme
   return [...families].slice(0, MAX_OPTIONS).map(([family, options]) => ({ label: plain(family, 75), options }));
 }
 
+/** What the form offers: the tags people pick (the engine leaves out known-issue tags), the department it starts with, the limits of a ticket. */
+export interface TicketFormData {
+  tags: readonly TagRow[];
+  defaultDepartment: Department;
+  limits: { title: number; body: number };
+}
+
 /** The modal view, prefilled; the source message travels in private_metadata. */
-export function buildNewTicketView(deps: SlackDeps, prefill: NewTicketPrefill = {}): types.ModalView {
-  const { app } = deps.deskops;
-  const groups = tagOptionGroups(listTaxonomy(app));
+export function buildNewTicketView(form: TicketFormData, prefill: NewTicketPrefill = {}): types.ModalView {
+  const groups = tagOptionGroups(form.tags);
   const textInput = (blockId: string, label: string, initial: string | undefined, extra: { multiline?: boolean; optional?: boolean; max: number; placeholder?: string }): types.InputBlock => ({
     type: 'input',
     block_id: blockId,
@@ -90,11 +97,11 @@ export function buildNewTicketView(deps: SlackDeps, prefill: NewTicketPrefill = 
     },
   });
   const blocks: types.KnownBlock[] = [
-    textInput('title', 'Title', prefill.title, { optional: false, max: MAX_TITLE_LENGTH }),
+    textInput('title', 'Title', prefill.title, { optional: false, max: form.limits.title }),
     textInput('description', 'Description', prefill.description, { multiline: true, max: MAX_INPUT }),
     selectBlock('priority', 'Priority', PRIORITIES.map((p) => option(PRIORITY_LABELS[p], p)), 'medium', false),
     selectBlock('severity', 'Severity (product issues)', SEVERITIES.map((s) => option(SEVERITY_LABELS[s], s)), undefined, true),
-    selectBlock('department', 'Department', DEPARTMENTS.map((d) => option(DEPARTMENT_LABELS[d], d)), app.settings.defaultDepartment, false),
+    selectBlock('department', 'Department', DEPARTMENTS.map((d) => option(DEPARTMENT_LABELS[d], d)), form.defaultDepartment, false),
     textInput('requester', 'Requester', prefill.requester, { max: 200, placeholder: 'jane@example.com or @jane' }),
   ];
   if (groups.length > 0) {
@@ -123,7 +130,10 @@ export function buildNewTicketView(deps: SlackDeps, prefill: NewTicketPrefill = 
 
 /** Opens the New ticket modal for a trigger (a slash command, a shortcut, a button). */
 export async function openNewTicketModal(client: WebClient, triggerId: string, deps: SlackDeps, prefill: NewTicketPrefill = {}): Promise<void> {
-  await client.views.open({ trigger_id: triggerId, view: buildNewTicketView(deps, prefill) });
+  const { title, ...form } = await deps.engine.ticketForm(prefill.titleFrom ?? null);
+  const { titleFrom, ...rest } = prefill;
+  const filled = titleFrom !== undefined && rest.title === undefined ? { ...rest, title } : rest;
+  await client.views.open({ trigger_id: triggerId, view: buildNewTicketView({ ...form, defaultDepartment: deps.settings.defaultDepartment }, filled) });
 }
 
 const email = z.email();
@@ -138,14 +148,14 @@ export function normalizeRequester(raw: string): string | undefined {
 }
 
 /** The submitted form, checked: the ticket input, or the errors to show on the fields. */
-export function validateNewTicket(deps: SlackDeps, values: ViewValues): { input: CreateTicketInput; errors: null } | { input: null; errors: FieldErrors } {
+export function validateNewTicket(form: TicketFormData, values: ViewValues): { input: CreateTicketInput; errors: null } | { input: null; errors: FieldErrors } {
   const errors: FieldErrors = {};
   const title = textValue(values, 'title');
   if (!title) errors.title = 'A ticket needs a title.';
   const rawRequester = textValue(values, 'requester');
   const requester = rawRequester ? normalizeRequester(rawRequester) : undefined;
   if (rawRequester && !requester) errors.requester = 'Write an email address (jane@example.com) or an @mention (@jane).';
-  const byId = new Map(listTaxonomy(deps.deskops.app).map((t) => [String(t.id), t]));
+  const byId = new Map(form.tags.map((t) => [String(t.id), t]));
   const tagIds = selectedValues(values, 'tags');
   const missing = tagIds.filter((id) => !byId.has(id));
   // A tag retired while the modal was open.
@@ -158,7 +168,7 @@ export function validateNewTicket(deps: SlackDeps, values: ViewValues): { input:
     input: {
       title: title!,
       priority: (selectedValue(values, 'priority') as Priority | undefined) ?? 'medium',
-      department: (selectedValue(values, 'department') as Department | undefined) ?? deps.deskops.app.settings.defaultDepartment,
+      department: (selectedValue(values, 'department') as Department | undefined) ?? form.defaultDepartment,
       ...(description ? { description } : {}),
       ...(severity ? { severity } : {}),
       ...(requester ? { requester } : {}),
@@ -199,11 +209,11 @@ function prefilled(view: ViewOutput, blockId: string): string | undefined {
  * The description to keep for a message longer than the input holds: when the person left the cut
  * prefill as it was, the whole message is read back; an edited description is theirs to keep.
  */
-async function fullDescription(deps: SlackDeps, client: WebClient, source: NonNullable<NewTicketPrefill['source']>, view: ViewOutput, typed: string | undefined): Promise<string | undefined> {
+async function fullDescription(deps: SlackDeps, client: WebClient, source: NonNullable<NewTicketPrefill['source']>, view: ViewOutput, typed: string | undefined, maxBody: number): Promise<string | undefined> {
   if (typed === undefined || typed !== prefilled(view, 'description')?.trim()) return typed;
   try {
     const message = await fetchMessage(client, source.channel, source.ts);
-    return message ? cut(slackToPlain(message.text).trim(), MAX_BODY_LENGTH) : typed;
+    return message ? cut(slackToPlain(message.text).trim(), maxBody) : typed;
   } catch (error) {
     deps.logger.warn({ err: error, channel: source.channel }, 'slack: could not read back a long message; keeping the cut description');
     return typed;
@@ -213,7 +223,8 @@ async function fullDescription(deps: SlackDeps, client: WebClient, source: NonNu
 /** Registers the modal's submission handler. */
 export function registerTicketModal(app: App, deps: SlackDeps): void {
   app.view({ callback_id: NEW_TICKET_CALLBACK, type: 'view_submission' }, async ({ ack, body, view, client }) => {
-    const checked = validateNewTicket(deps, view.state.values);
+    const form = { ...(await deps.engine.ticketForm(null)), defaultDepartment: deps.settings.defaultDepartment };
+    const checked = validateNewTicket(form, view.state.values);
     if (checked.errors) {
       await ack(fieldErrors(checked.errors));
       return;
@@ -221,19 +232,19 @@ export function registerTicketModal(app: App, deps: SlackDeps): void {
     await ack();
     const meta = readMetadata(view.private_metadata);
     const source = sourceOf(meta);
-    const user = payloadUser(deps, body.user);
+    const user = await payloadUser(deps, body.user);
     // The view id is the same on a retried submission: the retry finds the first result.
     const key = `slack:view:${view.id}`;
     if (!source) {
-      const reply = runAs(deps, user, newTicketCommand(checked.input), { channel: metaString(meta, 'channel'), idempotencyKey: key });
+      const reply = await runAs(deps, user, newTicketCommand(checked.input), { channel: metaString(meta, 'channel'), idempotencyKey: key });
       await deliverReply(deps, client, { userId: body.user.id, channel: metaString(meta, 'channel') }, reply);
       return;
     }
     try {
-      const description = meta.descriptionCut === true ? await fullDescription(deps, client, source, view, checked.input.description) : checked.input.description;
+      const description = meta.descriptionCut === true ? await fullDescription(deps, client, source, view, checked.input.description, form.limits.body) : checked.input.description;
       const input = { ...checked.input, ...(description ? { description } : {}), ...(source.permalink ? { sourceLink: source.permalink } : {}) };
       const author = /^@([UW][A-Z0-9]{6,})$/.exec(input.requester ?? '')?.[1];
-      const ticket = openTicketFromMessage(deps, user, input, { ...source, author }, key);
+      const ticket = await openTicketFromMessage(deps, user, input, { ...source, author }, key);
       if (!ticket) return;
       // In the requester's thread: for them to read.
       const confirmation = success(`Ticket #${ticket.id} opened from this message: ${ticket.title}`, {

@@ -1,0 +1,173 @@
+/**
+ * The engine port's one contract, run against both implementations: in-process (the shell, most
+ * tests) and worker threads (`deskops start`). Commands commit and answer, retries and claims are
+ * exactly-once, errors come back as the classes they were thrown as (so the busy retry, the
+ * refusals and the sinks' drops keep working), Dates and Maps survive the trip, arguments that are
+ * not plain data are refused, jobs and delivery steps run and are recorded, the engine's log lines
+ * carry the caller's correlation fields, and the clock pins on every thread.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { eq } from 'drizzle-orm';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { AppError, DatabaseBusyError, storeTrouble } from '../../src/app/errors.js';
+import { enqueue } from '../../src/app/outbox.js';
+import { DeliveryError } from '../../src/delivery/sink.js';
+import { withCorrelation } from '../../src/log.js';
+import { jobRuns, outbox, tickets } from '../../src/store/schema.js';
+import { warning } from '../../src/views/reply.js';
+import { crashingEngineScript, startEngineRig, type EngineKind, type EngineRig } from '../doubles/engines.js';
+
+const rigs: EngineRig[] = [];
+afterEach(async () => {
+  for (const rig of rigs.splice(0)) await rig.close();
+});
+
+async function rigFor(kind: EngineKind, options: Parameters<typeof startEngineRig>[1] = {}): Promise<EngineRig> {
+  const rig = await startEngineRig(kind, options);
+  rigs.push(rig);
+  return rig;
+}
+
+const lead = { externalId: 'lead', handle: 'lead' };
+const shell = (text: string, extra: { idempotencyKey?: string } = {}) => ({ platform: 'shell' as const, user: lead, channel: '#helpdesk', thread: null, text, ...extra });
+
+describe.each(['in-process', 'worker'] as const)('the engine port, %s', (kind) => {
+  it('runs a command in its transaction and answers with its Reply; a retry with the same key changes nothing', async () => {
+    const { engine, store } = await rigFor(kind);
+    const first = await engine.handle(shell('ticket new "Printer on fire" priority:high', { idempotencyKey: 'k1' }));
+    expect(first.title).toMatch(/#1 opened/);
+    const again = await engine.handle(shell('ticket new "Printer on fire" priority:high', { idempotencyKey: 'k1' }));
+    expect(again).toEqual(first);
+    expect(store.db.select().from(tickets).all()).toHaveLength(1);
+    expect(await engine.ticketBrief(1)).toEqual({ id: 1, title: 'Printer on fire', tier: 'triage', status: 'open' });
+    expect(await engine.ticketBrief(2)).toBeNull();
+  });
+
+  it('runs a claimed command once: a duplicate of the same message gets null', async () => {
+    const { engine, store } = await rigFor(kind);
+    expect((await engine.handleOnce(shell('ticket new "Once"'), 'msg:1'))?.title).toMatch(/opened/);
+    expect(await engine.handleOnce(shell('ticket new "Once"'), 'msg:1')).toBeNull();
+    expect(store.db.select().from(tickets).all()).toHaveLength(1);
+    expect(await engine.isClaimed('msg:1')).toBe(true);
+  });
+
+  it('says "busy" as DatabaseBusyError while another writer holds the lock, and runs the command once it is free', async () => {
+    const { engine, store } = await rigFor(kind);
+    store.sqlite.exec('BEGIN IMMEDIATE');
+    let error: unknown;
+    try {
+      await engine.handle(shell('ticket new "Locked out"'), { onBusy: 'throw', busyWaitMs: 20 });
+    } catch (caught) {
+      error = caught;
+    } finally {
+      store.sqlite.exec('COMMIT');
+    }
+    expect(error).toBeInstanceOf(DatabaseBusyError);
+    expect(storeTrouble((error as Error).cause)).toBe('busy');
+    expect((await engine.handle(shell('ticket new "Locked out"'), { onBusy: 'throw', busyWaitMs: 20 })).title).toMatch(/opened/);
+  });
+
+  it('brings errors back as their classes: refusals with code and hint, a sink drop as a DeliveryError', async () => {
+    const { engine } = await rigFor(kind);
+    const refused = await engine
+      .openFromMessage({
+        platform: 'slack',
+        by: { externalId: 'UCUST', handle: 'customer' },
+        where: { channel: 'C1', thread: '1.1' },
+        source: { channel: 'C1', message: '1.1' },
+        input: { title: 'Not staff' },
+        claim: 'c1',
+      })
+      .catch((caught: unknown) => caught);
+    expect(refused).toBeInstanceOf(AppError);
+    expect((refused as AppError).code).toBe('FORBIDDEN');
+    const dropped = await engine.destination('slack', 'person:999').catch((caught: unknown) => caught);
+    expect(dropped).toBeInstanceOf(DeliveryError);
+    expect((dropped as DeliveryError).drop).toBe(true);
+    expect(await engine.destination('slack', 'tier:t2')).toEqual({ kind: 'unmapped', logical: 'tier:t2' });
+  });
+
+  it('keeps Dates and Maps across, and refuses an argument that is not plain data', async () => {
+    const { engine } = await rigFor(kind);
+    await engine.advanceRoomCursor('rocketchat', 'ROOM1', new Date('2026-11-23T10:00:00Z'));
+    const cursors = await engine.roomCursors('rocketchat');
+    expect(cursors).toBeInstanceOf(Map);
+    expect(cursors.get('ROOM1')).toBe(Date.parse('2026-11-23T10:00:00Z'));
+    expect(await engine.now()).toBeInstanceOf(Date);
+    const notData = { ...shell('help'), user: { ...lead, toString: () => 'x' } };
+    await expect(engine.handle(notData)).rejects.toThrow(/could not be cloned/);
+  });
+
+  it('runs a job and records it; an unknown job is an error', async () => {
+    const { engine, store } = await rigFor(kind);
+    const report = await engine.runJob('sla-watch', new Date('2026-11-23T10:00:00Z'));
+    expect(report).toMatchObject({ failed: 0, at: new Date('2026-11-23T10:00:00Z') });
+    expect(store.db.select().from(jobRuns).where(eq(jobRuns.job, 'sla-watch')).get()).toMatchObject({ runs: 1 });
+    await expect(engine.runJob('no-such-job')).rejects.toThrow('no job named no-such-job');
+    expect(engine.info.jobs.map((job) => job.name)).toContain('weekly-digest');
+  });
+
+  it('claims due outbox rows and records the outcome of each post', async () => {
+    const { engine, store } = await rigFor(kind);
+    const now = new Date();
+    enqueue({ store, clock: { now: () => now } }, { audience: 'staff', dedupeKey: 'hello', channel: 'tier:t2', reply: warning('Hello') });
+    const claimed = await engine.deliveryClaim(now, {});
+    expect(claimed.outgoing).toHaveLength(1);
+    const [item] = claimed.outgoing;
+    expect(item!.rows[0]!.createdAt).toBeInstanceOf(Date);
+    expect(await engine.deliverySent(item!, now)).toMatchObject({ messages: 1, sent: 1 });
+    expect(store.db.select().from(outbox).where(eq(outbox.dedupeKey, 'hello')).get()).toMatchObject({ state: 'sent', attempts: 1 });
+  });
+
+  it("writes the engine's log lines with the caller's correlation fields", async () => {
+    const rig = await rigFor(kind);
+    const now = new Date();
+    // A row whose payload is not a Reply is failed at claim time, with an error line.
+    rig.store.db.insert(outbox).values({ dedupeKey: 'bad', channel: 'tier:t2', payload: 'not a reply', audience: 'staff', state: 'queued', attempts: 0, nextAttemptAt: now, createdAt: now }).run();
+    await withCorrelation({ job: 'delivery', runId: 'run12345' }, () => rig.engine.deliveryClaim(now, {}));
+    await vi.waitFor(() => expect(rig.log().find((line) => line.msg === 'outbox row has a payload that is not a Reply; marked failed')).toMatchObject({ runId: 'run12345', job: 'delivery', dedupeKey: 'bad' }));
+  });
+
+  it('pins the clock for every part of the engine: commands and jobs see the same instant', async () => {
+    const { engine } = await rigFor(kind);
+    const pinned = new Date('2026-03-02T09:00:00Z');
+    await engine.pinClock(pinned);
+    expect(await engine.now()).toEqual(pinned);
+    expect((await engine.runJob('sla-watch')).at).toEqual(pinned);
+    await engine.pinClock(null);
+    expect((await engine.now()).getTime()).toBeGreaterThan(pinned.getTime());
+  });
+
+  it('reports its state and refuses calls once closed', async () => {
+    const rig = await rigFor(kind);
+    // The commands lane is ready when the engine starts; the background lane opens right after it.
+    await vi.waitFor(() => expect(rig.engine.state().lanes.every((lane) => lane.state === 'ready')).toBe(true));
+    await rig.engine.close();
+    await expect(rig.engine.now()).rejects.toThrow(/closed/);
+  });
+});
+
+describe('the worker engine', () => {
+  it('starts a thread that died again; what it had in flight fails, later calls work', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'deskops-crash-'));
+    try {
+      const { engine } = await rigFor('worker', { script: await crashingEngineScript(dir) });
+      await expect(engine.knownHandle('shell', 'crash-now')).rejects.toThrow(/commands thread stopped \(exit code 3\)/);
+      await vi.waitFor(() => expect(engine.state().lanes[0]).toMatchObject({ name: 'commands', state: 'ready', restarts: 1 }), { timeout: 5000 });
+      expect((await engine.handle(shell('ticket new "After the crash"'))).title).toMatch(/opened/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('runs jobs on a thread of their own: a command is answered while a job holds the background thread', async () => {
+    const { engine } = await rigFor('worker');
+    // renderChart and runJob share the background lane; a command never waits behind them.
+    const job = engine.runJobs(new Date());
+    const answered = await engine.handle(shell('help'));
+    expect(answered.title).toBe('deskops commands');
+    await job;
+  });
+});
