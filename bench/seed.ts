@@ -27,7 +27,7 @@ import { MIGRATIONS_FOLDER, openStore } from '../src/store/database.js';
 import { seededRandom } from '../test/doubles/random.js';
 
 /** Bump when the generated data changes, so cached files are rebuilt. */
-const SEED_VERSION = 5;
+const SEED_VERSION = 6;
 const DAY = 86_400_000;
 const HOUR = 3_600_000;
 /** The team zone the seeded weeks are cut in (the default DESKOPS_TIMEZONE). */
@@ -143,7 +143,9 @@ export function seedBigDatabase(tickets: number, log: (line: string) => void = (
   const typeTags = tagRows.filter((t) => t.family === 'type').map((t) => t.id);
 
   const insert = {
-    person: sqlite.prepare(`INSERT INTO people (display_name, role, tier, created_at) VALUES (?, ?, ?, ?)`),
+    // Staff by hand (/people add), as a team sets itself up: nobody is staff by assumption, and the
+    // commands the benchmarks send must run as an agent's, not be refused as a requester's.
+    person: sqlite.prepare(`INSERT INTO people (display_name, role, tier, created_at, is_staff, staff_grant) VALUES (?, ?, ?, ?, 1, 'added')`),
     identity: sqlite.prepare(`INSERT INTO identities (platform, external_id, handle, person_id) VALUES ('slack', ?, ?, ?)`),
     knownIssue: sqlite.prepare(`INSERT INTO known_issues (title, slug, status, bug_url, created_by, created_at, updated_at) VALUES (?, ?, ?, NULL, ?, ?, ?)`),
     ticket: sqlite.prepare(
