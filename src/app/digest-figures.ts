@@ -8,11 +8,12 @@
 import { and, eq, gte, inArray, lt, sql } from 'drizzle-orm';
 import { ACTIVE_STATUSES } from '../domain/lifecycle.js';
 import { bandOf, clockRuns, usedOverTimeline, type Band, type RunningChange } from '../domain/sla.js';
-import { TIERS, type HandoffTeam, type Status, type Tier } from '../domain/vocabulary.js';
+import { TIERS, type Department, type HandoffTeam, type Priority, type Status, type Tier } from '../domain/vocabulary.js';
 import type { DigestData } from '../domain/digest.js';
 import { auditEvents, oncallEscalations, slaClocks, tickets } from '../store/schema.js';
 import { formatInstant } from '../views/format.js';
 import type { AppContext } from './context.js';
+import { preparedStatement } from '../store/prepared.js';
 import { handleOf } from './people.js';
 import { slaSetup, type SlaSetup } from './sla.js';
 
@@ -51,14 +52,9 @@ class StateAtEnd {
     private readonly ctx: AppContext,
     readonly end: Date,
   ) {
-    const rows = ctx.store.db
-      .select({ entityId: auditEvents.entityId, before: auditEvents.before })
-      .from(auditEvents)
-      .where(and(gte(auditEvents.at, end), eq(auditEvents.entity, 'ticket'), sql`${auditEvents.before} IS NOT NULL`))
-      .orderBy(auditEvents.id)
-      .all();
+    const rows = ticketChangesSince(ctx.store).raw(false).all(end.getTime()) as { entityId: string; before: string }[];
     for (const row of rows) {
-      const before = row.before as Partial<Record<(typeof TRACKED)[number], unknown>> | null;
+      const before = JSON.parse(row.before) as Partial<Record<(typeof TRACKED)[number], unknown>> | null;
       if (!before) continue;
       const id = Number(row.entityId);
       const known = this.before.get(id) ?? {};
@@ -96,7 +92,8 @@ function ticketsByTier(ctx: AppContext, from: Date, to: Date, state: StateAtEnd)
   const resolved = db
     .select({ tier: tierThen, n: sql<number>`count(distinct ${auditEvents.entityId})` })
     .from(auditEvents)
-    .where(and(gte(auditEvents.at, from), lt(auditEvents.at, to), eq(auditEvents.entity, 'ticket'), sql`json_extract(${auditEvents.after}, '$.status') = 'resolved'`))
+    // The week's events by time (see StateAtEnd on `+entity`).
+    .where(and(gte(auditEvents.at, from), lt(auditEvents.at, to), sql`+${auditEvents.entity} = 'ticket'`, sql`json_extract(${auditEvents.after}, '$.status') = 'resolved'`))
     .groupBy(tierThen)
     .all();
   // Open at the end: those active now, corrected for every ticket changed since.
@@ -114,20 +111,56 @@ function ticketsByTier(ctx: AppContext, from: Date, to: Date, state: StateAtEnd)
 }
 
 /**
- * When a tier entry's clock ran between its entry and `end`, from the ticket's audit trail: the
- * status and team at entry (before the first change that names them), then each change.
+ * Every ticket change from an instant on, oldest first, read by time: without statistics SQLite
+ * would scan all two million events (to skip sorting by id) or take the entity index (all ticket
+ * events); the time index reads only the events since (15 ms instead of 450 on the benchmark).
  */
-function runningTimeline(ctx: AppContext, clock: SlaClockRow, current: TrackedFields, end: Date): { runningAtStart: boolean; changes: RunningChange[] } {
-  const events = ctx.store.db
-    .select({ at: auditEvents.at, before: auditEvents.before, after: auditEvents.after })
-    .from(auditEvents)
-    .where(and(eq(auditEvents.entity, 'ticket'), eq(auditEvents.entityId, String(clock.ticketId)), gte(auditEvents.at, clock.enteredAt)))
-    .orderBy(auditEvents.id)
-    .all();
+const ticketChangesSince = preparedStatement(
+  `SELECT ENTITY_ID AS "entityId", BEFORE AS "before" FROM AUDIT_EVENTS INDEXED BY AUDIT_AT WHERE AT >= ? AND ENTITY = 'ticket' AND BEFORE IS NOT NULL ORDER BY ID`,
+);
+
+/** What the bands read of a tier entry's clock. */
+type ClockFacts = Pick<SlaClockRow, 'ticketId' | 'tier' | 'enteredAt' | 'leftAt' | 'usedMs' | 'runningSince' | 'band'>;
+
+/** A ticket change as the replay reads it: when, and its before and after (parsed JSON). */
+interface TicketChange {
+  at: Date;
+  before: Record<string, unknown> | null;
+  after: Record<string, unknown> | null;
+}
+
+/**
+ * The audit events of many tickets, oldest first per ticket, from `since` on: one statement per
+ * 500 tickets instead of one per tier entry (the week's digest replays 15,000 of them).
+ */
+const ticketsEventsSince = (count: number) =>
+  `SELECT ENTITY_ID AS "entityId", AT AS "at", BEFORE AS "before", AFTER AS "after" FROM AUDIT_EVENTS WHERE ENTITY = 'ticket' AND ENTITY_ID IN (${Array(count).fill('?').join(', ')}) AND AT >= ? ORDER BY ENTITY_ID, ID`;
+
+function changesOf(ctx: AppContext, ticketIds: readonly number[], since: Date): Map<number, TicketChange[]> {
+  const byTicket = new Map<number, TicketChange[]>();
+  for (const part of chunks(ticketIds)) {
+    const rows = ctx.store.sqlite.prepare(ticketsEventsSince(part.length)).raw(false).all(...part.map(String), since.getTime()) as { entityId: string; at: number; before: string | null; after: string | null }[];
+    for (const row of rows) {
+      const id = Number(row.entityId);
+      const list = byTicket.get(id) ?? [];
+      list.push({ at: new Date(row.at), before: row.before === null ? null : (JSON.parse(row.before) as Record<string, unknown>), after: row.after === null ? null : (JSON.parse(row.after) as Record<string, unknown>) });
+      byTicket.set(id, list);
+    }
+  }
+  return byTicket;
+}
+
+/**
+ * When a tier entry's clock ran between its entry and `end`, from the ticket's changes (its audit
+ * trail from before the entry on): the status and team at entry (before the first change since
+ * that names them), then each change.
+ */
+function runningTimeline(clock: ClockFacts, current: TrackedFields, ticketChanges: readonly TicketChange[], end: Date): { runningAtStart: boolean; changes: RunningChange[] } {
+  const events = ticketChanges.filter((event) => event.at.getTime() >= clock.enteredAt.getTime());
   const fields: Pick<TrackedFields, 'status' | 'team'> = { status: current.status, team: current.team };
   const seen = new Set<string>();
   for (const event of events) {
-    const before = (event.before ?? {}) as Record<string, unknown>;
+    const before = event.before ?? {};
     for (const field of ['status', 'team'] as const) {
       if (field in before && !seen.has(field)) {
         (fields as Record<string, unknown>)[field] = before[field];
@@ -139,7 +172,7 @@ function runningTimeline(ctx: AppContext, clock: SlaClockRow, current: TrackedFi
   const changes: RunningChange[] = [];
   for (const event of events) {
     if (event.at.getTime() >= end.getTime()) break;
-    const after = (event.after ?? {}) as Record<string, unknown>;
+    const after = event.after ?? {};
     let touched = false;
     for (const field of ['status', 'team'] as const) {
       if (field in after) {
@@ -152,8 +185,11 @@ function runningTimeline(ctx: AppContext, clock: SlaClockRow, current: TrackedFi
   return { runningAtStart, changes };
 }
 
-/** The band a tier entry had reached by `end` (undefined when its tier has no SLA). */
-function bandAtEnd(ctx: AppContext, setup: SlaSetup, clock: SlaClockRow, ticket: Parameters<SlaSetup['thresholds']>[0] & TrackedFields, end: Date): Band | undefined {
+/**
+ * The band a tier entry had reached by `end` when its stored state tells (undefined when its tier
+ * has no SLA), or 'replay' when its running and pausing since the entry must be replayed.
+ */
+function bandFromState(setup: SlaSetup, clock: ClockFacts, ticket: Parameters<SlaSetup['thresholds']>[0], end: Date): Band | undefined | 'replay' {
   const thresholds = setup.thresholds({ ...ticket, tier: clock.tier });
   if (!thresholds) return undefined;
   // Left the tier before the end: its time is frozen, and the worst band it reached is stored.
@@ -162,27 +198,47 @@ function bandAtEnd(ctx: AppContext, setup: SlaSetup, clock: SlaClockRow, ticket:
   if (!clock.leftAt && clock.runningSince && clock.runningSince.getTime() <= end.getTime()) {
     return bandOf(clock.usedMs + usedOverTimeline(setup.calendar, clock.runningSince, true, [], end), thresholds);
   }
-  // Paused, resumed or gone since: replay its running and pausing up to the end.
-  const { runningAtStart, changes } = runningTimeline(ctx, clock, ticket, end);
-  return bandOf(usedOverTimeline(setup.calendar, clock.enteredAt, runningAtStart, changes, end), thresholds);
+  // Paused, resumed or gone since.
+  return 'replay';
 }
+
+/** A tier entry of the week with what its band depends on, as the digest reads it. */
+type EntryRow = ClockFacts & { priority: Priority; department: Department; status: Status; ticketTier: Tier; team: HandoffTeam | null };
+
+/** The week's tier entries, with only the ticket columns the bands need (whole rows cost three times as much to read). */
+const weekEntries = preparedStatement(
+  `SELECT SLA_CLOCKS.TICKET_ID AS "ticketId", SLA_CLOCKS.TIER AS "tier", SLA_CLOCKS.ENTERED_AT AS "enteredAt", SLA_CLOCKS.LEFT_AT AS "leftAt", SLA_CLOCKS.USED_MS AS "usedMs",
+     SLA_CLOCKS.RUNNING_SINCE AS "runningSince", SLA_CLOCKS.BAND AS "band", TICKETS.PRIORITY AS "priority", TICKETS.DEPARTMENT AS "department", TICKETS.STATUS AS "status",
+     TICKETS.TIER AS "ticketTier", TICKETS.TEAM AS "team"
+   FROM SLA_CLOCKS JOIN TICKETS ON TICKETS.ID = SLA_CLOCKS.TICKET_ID WHERE SLA_CLOCKS.ENTERED_AT >= ? AND SLA_CLOCKS.ENTERED_AT < ?`,
+);
 
 /** Tier entries of the week by the band they had at its end. */
 function slaByTier(ctx: AppContext, from: Date, to: Date): DigestData['sla'] {
   const setup = slaSetup(ctx);
-  const rows = ctx.store.db
-    .select({ clock: slaClocks, ticket: tickets })
-    .from(slaClocks)
-    .innerJoin(tickets, eq(tickets.id, slaClocks.ticketId))
-    .where(and(gte(slaClocks.enteredAt, from), lt(slaClocks.enteredAt, to)))
-    .all();
+  const instant = (ms: number | null) => (ms === null ? null : new Date(ms));
+  const rows = (weekEntries(ctx.store).raw(false).all(from.getTime(), to.getTime()) as (Omit<EntryRow, 'enteredAt' | 'leftAt' | 'runningSince'> & { enteredAt: number; leftAt: number | null; runningSince: number | null })[]).map(
+    (row): EntryRow => ({ ...row, enteredAt: new Date(row.enteredAt), leftAt: instant(row.leftAt), runningSince: instant(row.runningSince) }),
+  );
   const byTier = new Map<Tier, { green: number; yellow: number; red: number }>();
-  for (const { clock, ticket } of rows) {
-    const band = bandAtEnd(ctx, setup, clock, ticket, to);
-    if (!band) continue;
-    const entry = byTier.get(clock.tier) ?? { green: 0, yellow: 0, red: 0 };
+  const count = (tier: Tier, band: Band) => {
+    const entry = byTier.get(tier) ?? { green: 0, yellow: 0, red: 0 };
     entry[band]++;
-    byTier.set(clock.tier, entry);
+    byTier.set(tier, entry);
+  };
+  const replays: EntryRow[] = [];
+  for (const row of rows) {
+    const band = bandFromState(setup, row, row, to);
+    if (band === 'replay') replays.push(row);
+    else if (band) count(row.tier, band);
+  }
+  // The entries paused, resumed or gone since: their tickets' changes read in one pass, then replayed.
+  const since = new Date(Math.min(...replays.map((row) => row.enteredAt.getTime())));
+  const changes = replays.length > 0 ? changesOf(ctx, [...new Set(replays.map((row) => row.ticketId))], since) : new Map<number, TicketChange[]>();
+  for (const row of replays) {
+    const thresholds = setup.thresholds({ ...row, tier: row.tier })!;
+    const { runningAtStart, changes: timeline } = runningTimeline(row, { status: row.status, tier: row.ticketTier, team: row.team }, changes.get(row.ticketId) ?? [], to);
+    count(row.tier, bandOf(usedOverTimeline(setup.calendar, row.enteredAt, runningAtStart, timeline, to), thresholds));
   }
   return [...byTier.entries()].map(([tier, counts]) => ({ tier, ...counts }));
 }
