@@ -14,7 +14,7 @@ import { performance } from 'node:perf_hooks';
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const CACHE = join(ROOT, 'node_modules', '.cache', 'deskops');
 /** Bump when the build options change. */
-const BUILD_VERSION = 1;
+const BUILD_VERSION = 2;
 /** Bundles of older source versions kept besides the newest (a running process may still use one). */
 const KEEP = 3;
 
@@ -75,6 +75,10 @@ export async function ensureBundle() {
     outdir: temporary,
     outExtension: { '.js': '.mjs' },
     bundle: true,
+    // Shared code in chunks, each dynamic import its own: a package is loaded when the code that
+    // imports it is (an ESM bundle hoists package imports, so one file would load them all at start).
+    splitting: true,
+    chunkNames: 'chunks/[name]-[hash]',
     platform: 'node',
     format: 'esm',
     target: 'node20',

@@ -12,8 +12,6 @@ import { inspect } from 'node:util';
 import { Command } from 'commander';
 import dotenv from 'dotenv';
 import { storeTrouble, storeTroubleAdvice } from './app/errors.js';
-import { BackupRefused, backupDatabase } from './cli/backup.js';
-import { formatMigrationReport, migrateDatabase } from './cli/migrate.js';
 import { ConfigError, loadConfig, SECRET_VARIABLES } from './config.js';
 import { scrubSecrets } from './log.js';
 
@@ -81,7 +79,9 @@ export function buildProgram(): Command {
   program
     .command('migrate')
     .description('apply pending database migrations and show the schema state')
-    .action(() => {
+    .action(async () => {
+      // Loaded on demand, like every subcommand's code: `deskops start` never needs the store here.
+      const { formatMigrationReport, migrateDatabase } = await import('./cli/migrate.js');
       print(formatMigrationReport(migrateDatabase(loadConfig().dbPath)));
     });
 
@@ -92,8 +92,14 @@ export function buildProgram(): Command {
     .option('-f, --force', 'replace the file if it exists')
     .action(async (file: string, options: { force?: boolean }) => {
       const { dbPath } = loadConfig();
-      const result = await backupDatabase({ dbPath, target: file, force: options.force === true });
-      print(`Backed up ${dbPath} to ${result.path} (${result.bytes.toLocaleString('en-US')} bytes)`);
+      const { BackupRefused, backupDatabase } = await import('./cli/backup.js');
+      try {
+        const result = await backupDatabase({ dbPath, target: file, force: options.force === true });
+        print(`Backed up ${dbPath} to ${result.path} (${result.bytes.toLocaleString('en-US')} bytes)`);
+      } catch (error) {
+        if (error instanceof BackupRefused) throw new CommandFailed(`deskops backup: ${error.message}`, 1);
+        throw error;
+      }
     });
 
   program
@@ -166,10 +172,6 @@ export async function runCli(argv: readonly string[] = process.argv): Promise<nu
     if (error instanceof CommandFailed) {
       if (error.message !== '') console.error(error.message);
       return error.exitCode;
-    }
-    if (error instanceof BackupRefused) {
-      console.error(`deskops backup: ${error.message}`);
-      return 1;
     }
     const trouble = storeTrouble(error);
     if (trouble) {

@@ -42,6 +42,8 @@ export interface HealthReport extends Record<string, unknown> {
   /** The engine's threads: each one's state, requests in flight and the longest wait among them. */
   engine: EngineState;
   eventLoop: EventLoopReport;
+  /** The process's resident memory and this (I/O) thread's V8 heap, in MiB; each engine thread's heap is in `engine`. */
+  memory: { rssMiB: number; heapUsedMiB: number; heapTotalMiB: number; externalMiB: number };
   /** Why `ok` is false, in words. */
   problems: string[];
 }
@@ -124,5 +126,8 @@ export async function healthReport(engine: HealthEngine, adapters: ReadonlyArray
   }
   const zero = { p50Ms: 0, p99Ms: 0, maxMs: 0 };
   const eventLoop = loop?.report() ?? { sinceStart: zero, recent: { ...zero, windowSeconds: 0 } };
-  return { ok: problems.length === 0, database, outbox, platforms, engine: state, eventLoop, problems };
+  const usage = process.memoryUsage();
+  const mib = (bytes: number) => Math.round(bytes / 2 ** 20);
+  const memory = { rssMiB: mib(usage.rss), heapUsedMiB: mib(usage.heapUsed), heapTotalMiB: mib(usage.heapTotal), externalMiB: mib(usage.external) };
+  return { ok: problems.length === 0, database, outbox, platforms, engine: state, eventLoop, memory, problems };
 }

@@ -18,6 +18,9 @@ import { coalesceReplies, isReply } from '../views/delivery.js';
 import type { Reply } from '../views/reply.js';
 import { isWebhookChannel, type OutboundMessage, type OutboxRow } from './sink.js';
 import { noticeDeliveryFailure } from './failure-notice.js';
+import { emptyDeliveryReport, type DeliveryReport } from './report.js';
+
+export { addDeliveryReport, emptyDeliveryReport, type DeliveryReport, type DroppedRow } from './report.js';
 import { validityProblem } from './validity.js';
 
 /** How delivery behaves; plain data, so it crosses to the engine as it is. */
@@ -32,32 +35,6 @@ export interface DeliveryOptions {
   maxPerMessage?: number;
   /** A fixed jitter in [0, 1) for retry delays (tests pin it); random by default. */
   jitter?: number;
-}
-
-/** What one run did. Counts are rows, except `messages`. */
-export interface DeliveryReport {
-  /** Messages posted (several coalesced rows make one message). */
-  messages: number;
-  sent: number;
-  /** Stale (their condition no longer held), or with nowhere to go. */
-  dropped: number;
-  /** What was dropped and why, row by row (present when something was). */
-  drops?: DroppedRow[];
-  /** Failed this time, scheduled again. */
-  retrying: number;
-  /** Gave up: too many attempts, a permanent error or a payload that is not a message. */
-  failed: number;
-  /** A full batch was read, so more rows may be due now. */
-  more: boolean;
-  /** The run could not read or claim the outbox (a locked, full, read-only or failing database), or skipped while backing off from that. */
-  storeTrouble?: StoreTrouble;
-}
-
-/** One dropped outbox row: which, where it was going, and why it was not sent. */
-export interface DroppedRow {
-  dedupeKey: string;
-  channel: string;
-  reason: string;
 }
 
 /** One post: a channel, the message and the rows it carries. */
@@ -114,21 +91,6 @@ const STORE_BACKOFF_MAX_MS = 15 * 60_000;
 
 /** Per database: the worker backs off from trouble it cannot fix (a full disk), so the log is not flooded. */
 const storeBackoff = new WeakMap<Store, { until: number; delayMs: number; skipped: number; trouble: StoreTrouble }>();
-
-/** An empty report, to add runs into. */
-export const emptyDeliveryReport = (): DeliveryReport => ({ messages: 0, sent: 0, dropped: 0, retrying: 0, failed: 0, more: false });
-
-/** Adds `part` into `total` (counts, drops, the last run's `more` and store trouble). */
-export function addDeliveryReport(total: DeliveryReport, part: DeliveryReport): void {
-  total.messages += part.messages;
-  total.sent += part.sent;
-  total.dropped += part.dropped;
-  if (part.drops) (total.drops ??= []).push(...part.drops);
-  total.retrying += part.retrying;
-  total.failed += part.failed;
-  total.more = part.more;
-  if (part.storeTrouble) total.storeTrouble = part.storeTrouble;
-}
 
 /**
  * The wait after the `attempts`-th failed attempt: 30 s, 1 m, 2 m … capped at 30 m, plus up to 20%

@@ -12,11 +12,13 @@
  * receiver to dedupe; other sinks post again.
  */
 import type { DeliveryPort } from '../engine/port.js';
-import { addDeliveryReport, emptyDeliveryReport, type DeliveryFailure, type DeliveryOptions, type DeliveryReport, type Outgoing } from './claims.js';
+import type { DeliveryFailure, DeliveryOptions, Outgoing } from './claims.js';
+import { addDeliveryReport, emptyDeliveryReport, type DeliveryReport } from './report.js';
 import { DeliveryError, type DeliverySink } from './sink.js';
 
 export { DeliveryError, type DeliverySink, type OutboxRow } from './sink.js';
-export { emptyDeliveryReport, retryDelayMs, type DeliveryOptions, type DeliveryReport, type DroppedRow } from './claims.js';
+export { emptyDeliveryReport, type DeliveryReport, type DroppedRow } from './report.js';
+export type { DeliveryOptions } from './claims.js';
 
 const ERROR_TEXT_MAX = 500;
 

@@ -48,6 +48,8 @@ export interface LaneState {
   restarts: number;
   /** Why it last failed, if it did. */
   lastError?: string;
+  /** Its V8 heap as last reported (MiB): in use, and reserved. */
+  heapMiB?: { used: number; total: number };
 }
 
 /** How the engine is doing, for GET /healthz. */

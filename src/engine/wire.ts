@@ -106,5 +106,7 @@ export type EngineMessage =
   | { type: 'log'; line: string }
   /** The engine opened its database and can take requests: what it runs, and its operations' names. */
   | { type: 'ready'; info: EngineInfo; operations: string[] }
+  /** The thread's V8 heap now: used, and reserved (what it holds of the process's memory). */
+  | { type: 'heap'; usedBytes: number; totalBytes: number }
   /** The engine could not start (the database cannot be opened, a migration failed). */
   | { type: 'failed'; error: WireError };

@@ -14,7 +14,7 @@
  * with an error, as a crash of the old single-threaded process would have lost them.
  */
 import { Worker } from 'node:worker_threads';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pino from 'pino';
 import { ensureBundle } from '../../bin/bundle.js';
@@ -24,6 +24,7 @@ import { correlationFields, type Logger } from '../log.js';
 import type { OperationName } from './operations.js';
 import { BACKGROUND_OPERATIONS, EVERY_LANE_OPERATIONS, type Engine, type EngineInfo, type EngineState, type LaneState } from './port.js';
 import type { WorkerSetup } from './worker.js';
+import { findUp } from '../store/find-up.js';
 import { decodeError, type EngineMessage, type EngineRequest } from './wire.js';
 
 export interface WorkerEngineOptions {
@@ -37,7 +38,16 @@ export interface WorkerEngineOptions {
   checkpointEveryMs?: number;
   /** First wait before starting a dead lane again (default 100 ms; doubles up to 5 s). */
   restartDelayMs?: number;
+  /** Each thread's V8 young generation (MiB; see DEFAULT_YOUNG_GENERATION_MB). */
+  youngGenerationMb?: number;
 }
+
+/**
+ * An engine thread's V8 young generation, in MiB. V8's default lets it grow to 48 MiB per thread
+ * under load (three semi-spaces of 16); the engine's allocations are short-lived rows and replies,
+ * so a small one costs a few more scavenges and saves tens of MiB per thread (bench/memory.ts).
+ */
+export const DEFAULT_YOUNG_GENERATION_MB = 8;
 
 interface Pending {
   resolve(value: unknown): void;
@@ -68,10 +78,13 @@ const MAX_RESTART_DELAY_MS = 5_000;
 /** How long close() waits for a lane to finish its work and close its database before ending it. */
 const CLOSE_TIMEOUT_MS = 5_000;
 
-/** The engine script for this checkout: the bundle next to this module when it runs bundled, else a fresh bundle. */
+/**
+ * The engine script for this checkout: when this module runs from the bundle (bin/deskops.js), the
+ * engine.mjs of the same build, above its chunk; from the sources (tests, tsx), a fresh bundle.
+ */
 async function engineScript(): Promise<string> {
-  if (import.meta.url.endsWith('/cli.mjs')) return fileURLToPath(new URL('./engine.mjs', import.meta.url));
-  return join((await ensureBundle()).dir, 'engine.mjs');
+  const bundled = import.meta.url.endsWith('.mjs') ? findUp(dirname(fileURLToPath(import.meta.url)), 'engine.mjs') : undefined;
+  return bundled ?? join((await ensureBundle()).dir, 'engine.mjs');
 }
 
 /** Writes a finished JSON line to `logger`'s destination as it is (its own scrubbing still applies). */
@@ -114,7 +127,7 @@ export async function startWorkerEngine(config: Config, options: WorkerEngineOpt
 
   /** Starts `lane`'s thread; `lane.ready` resolves once it opened the database, rejects when it could not. */
   function spawn(lane: Lane): void {
-    const worker = new Worker(script, { workerData: lane.setup, name: `deskops-${lane.state.name}` });
+    const worker = new Worker(script, { workerData: lane.setup, name: `deskops-${lane.state.name}`, resourceLimits: { maxYoungGenerationSizeMb: options.youngGenerationMb ?? DEFAULT_YOUNG_GENERATION_MB } });
     lane.worker = worker;
     let failure: Error | undefined;
     lane.ready = new Promise<Started>((resolve, reject) => {
@@ -131,6 +144,9 @@ export async function startWorkerEngine(config: Config, options: WorkerEngineOpt
           }
           case 'log':
             writeLine(message.line);
+            return;
+          case 'heap':
+            lane.state.heapMiB = { used: Math.round(message.usedBytes / 2 ** 20), total: Math.round(message.totalBytes / 2 ** 20) };
             return;
           case 'ready':
             lane.state.state = 'ready';
@@ -190,7 +206,7 @@ export async function startWorkerEngine(config: Config, options: WorkerEngineOpt
   // After the commands lane has migrated the database: the background lane opens it as it is.
   let background = commands;
   if (split) {
-    background = makeLane('background', { ...base, lane: 'background', checkpoints: 'run', niceness: 10 });
+    background = makeLane('background', { ...base, lane: 'background', checkpoints: 'run', niceness: 10, compactAfter: ['runJob', 'runJobs', 'renderChart'] });
     // Its own start-up failure is not deskops' (the commands lane opened the same file): keep trying.
     background.restartable = true;
     spawn(background);

@@ -7,6 +7,8 @@
  */
 import { readlinkSync } from 'node:fs';
 import { setPriority } from 'node:os';
+import { getHeapStatistics, setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { parentPort, workerData } from 'node:worker_threads';
 import { SettableClock } from '../clock.js';
 import type { Config } from '../config.js';
@@ -33,12 +35,33 @@ export interface WorkerSetup {
   checkpointEveryMs?: number;
   /** Added to this thread's nice value (Linux): background work yields the CPU to the I/O thread and commands. */
   niceness?: number;
+  /** Operations after which the heap is collected when it grew large (see heapCompactor). */
+  compactAfter?: string[];
 }
 
 if (!parentPort) throw new Error('src/engine/worker.ts runs as a worker thread (see worker-engine.ts)');
 const port = parentPort;
 const setup = workerData as WorkerSetup;
 const send = (message: EngineMessage) => port.postMessage(message);
+
+/**
+ * After an operation that builds a large working set and then sits idle (a job: the weekly digest
+ * holds 100k events), V8 keeps the garbage, and its pages, until the next collection, which an
+ * idle thread never triggers. This collects right after such an operation when the heap has grown
+ * past COMPACT_ABOVE_BYTES, so the memory goes back to the process instead of waiting a week.
+ */
+function heapCompactor(operations: readonly string[]): (op: string) => void {
+  if (operations.length === 0) return () => undefined;
+  setFlagsFromString('--expose-gc');
+  const collect = runInNewContext('gc') as () => void;
+  const after = new Set(operations);
+  return (op) => {
+    if (after.has(op) && getHeapStatistics().used_heap_size > COMPACT_ABOVE_BYTES) setImmediate(collect);
+  };
+}
+
+/** A background heap above this after a job is collected at once (the engine's own working set is about 20 MiB). */
+const COMPACT_ABOVE_BYTES = 48 * 2 ** 20;
 
 /** Lowers this thread's priority: setpriority() on Linux takes a thread id, found through /proc/thread-self. */
 function lowerPriority(niceness: number): void {
@@ -94,6 +117,7 @@ function start(): void {
     else settle(value);
   };
 
+  const compact = heapCompactor(setup.compactAfter ?? []);
   port.on('message', (message: EngineRequest | { type: 'close' }) => {
     if (!('op' in message)) {
       if (checkpoints) clearInterval(checkpoints);
@@ -103,8 +127,19 @@ function start(): void {
       return;
     }
     withCorrelation({ ...message.correlation }, () => answer(message.id, () => runOperation(env, message.op, message.args)));
+    compact(message.op);
   });
   send({ type: 'ready', info: engineInfo(env), operations: Object.keys(operations) });
+  // This thread's heap, every few seconds, for GET /healthz (process.memoryUsage() would count the whole process).
+  const heap = () => {
+    const stats = getHeapStatistics();
+    send({ type: 'heap', usedBytes: stats.used_heap_size, totalBytes: stats.total_heap_size });
+  };
+  heap();
+  setInterval(heap, HEAP_REPORT_MS).unref();
 }
+
+/** How often a thread reports its heap. */
+const HEAP_REPORT_MS = 5_000;
 
 start();

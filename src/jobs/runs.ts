@@ -7,20 +7,15 @@
 import { performance } from 'node:perf_hooks';
 import { sql } from 'drizzle-orm';
 import { withTeamZone } from '../app/calendar.js';
-import { newCorrelationId, withCorrelation } from '../log.js';
 import { jobRuns } from '../store/schema.js';
 import { emptyReport, type Job, type JobContext, type JobReport } from './job.js';
+import { asJobRun, errorText } from './run-context.js';
+
+export { asJobRun, DELIVERY_JOB, errorText } from './run-context.js';
 
 /** A job's report, with the error when the job as a whole threw. */
 export interface JobRunReport extends JobReport {
   error?: string;
-}
-
-/** The name the delivery worker's runs are recorded under in job_runs. */
-export const DELIVERY_JOB = 'delivery';
-
-export function errorText(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }
 
 /** Records that `name` started at `at` (before the work, so a crash mid-run stays visible). */
@@ -57,14 +52,6 @@ export function recordJobStart(ctx: JobContext, name: string, now: Date): void {
 /** Records the end of a run of `name` that started at `now` and took `durationMs` (never throws). */
 export function recordJobFinish(ctx: JobContext, name: string, now: Date, durationMs: number, error: string | null): void {
   safely(ctx, name, 'could not record the job run', () => recordFinish(ctx, name, new Date(now.getTime() + durationMs), durationMs, error));
-}
-
-/**
- * Runs `fn` as one run of `job`: every log line inside carries `{ job, runId }` (a fresh runId per
- * run, unless the caller's context has one), so the lines of one run can be found together.
- */
-export function asJobRun<T>(job: string, fn: () => T): T {
-  return withCorrelation({ job, runId: newCorrelationId() }, fn);
 }
 
 /** Runs one job as of `now`, timed and recorded; a throw is logged and reported, never rethrown. */

@@ -9,9 +9,10 @@ import { deliverDue, type DeliveryOptions, type DeliveryReport } from '../delive
 import type { DeliverySink } from '../delivery/sink.js';
 import type { EnginePort, JobSchedule } from '../engine/port.js';
 import type { Logger } from '../log.js';
-import { asJobRun, DELIVERY_JOB, errorText } from './runs.js';
+import { asJobRun, DELIVERY_JOB, errorText } from './run-context.js';
 
-export { DELIVERY_JOB, runJobsOnce, type JobRunReport } from './runs.js';
+export { DELIVERY_JOB } from './run-context.js';
+export type { JobRunReport } from './runs.js';
 
 export interface SchedulerOptions {
   /** The team's IANA zone, in which the cron expressions are read. */

@@ -6,7 +6,8 @@ import { TZDate } from '@date-fns/tz';
 import { drainOutbox, type DeliveryOptions, type DeliveryReport } from '../delivery/worker.js';
 import type { DeliverySink } from '../delivery/sink.js';
 import type { EnginePort } from '../engine/port.js';
-import { asJobRun, DELIVERY_JOB, type JobRunReport } from './runs.js';
+import { asJobRun, DELIVERY_JOB } from './run-context.js';
+import type { JobRunReport } from './runs.js';
 
 /** How `--at` and `:clock` want an instant, for error messages. */
 export const INSTANT_FORMAT =

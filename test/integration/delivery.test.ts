@@ -8,9 +8,10 @@ import { enqueue, type Notification, type ValidityCondition } from '../../src/ap
 import { DeliveryError, routeSink, type OutboxRow } from '../../src/delivery/sink.js';
 import { ShellSink, type ShellPost } from '../../src/delivery/shell-sink.js';
 import { createWebhookSink } from '../../src/delivery/webhook-sink.js';
-import { deliverDue, drainOutbox, retryDelayMs } from '../../src/delivery/worker.js';
+import { deliverDue, drainOutbox } from '../../src/delivery/worker.js';
+import { retryDelayMs } from '../../src/delivery/claims.js';
 import type { Job, JobContext } from '../../src/jobs/job.js';
-import { runJobsOnce } from '../../src/jobs/scheduler.js';
+import { runJobsOnce } from '../../src/jobs/runs.js';
 import { openStore } from '../../src/store/database.js';
 import { oncallEscalations, outbox, people, slaClocks, tickets } from '../../src/store/schema.js';
 import type { Reply } from '../../src/views/reply.js';

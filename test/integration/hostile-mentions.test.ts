@@ -14,7 +14,7 @@ import { renderBlocks, type SlackMessage } from '../../src/adapters/slack/render
 import { drainOutbox } from '../../src/delivery/worker.js';
 import { ShellSink, postText, type ShellPost } from '../../src/delivery/shell-sink.js';
 import { allJobs } from '../../src/jobs/index.js';
-import { runJobsOnce } from '../../src/jobs/scheduler.js';
+import { runJobsOnce } from '../../src/jobs/runs.js';
 import { isReply } from '../../src/views/delivery.js';
 import { renderText } from '../../src/views/render-text.js';
 import type { Reply } from '../../src/views/reply.js';

@@ -13,7 +13,7 @@ import type { RequestContext } from '../../src/app/context.js';
 import { loadSlaPolicy } from '../../src/app/sla-policy.js';
 import { requireReachableTargets } from '../../src/app/sla-reach.js';
 import { allJobs } from '../../src/jobs/index.js';
-import { runJobsOnce } from '../../src/jobs/scheduler.js';
+import { runJobsOnce } from '../../src/jobs/runs.js';
 import { teamSettings } from '../../src/store/schema.js';
 import { createTestDesk, replyText, type TestDesk } from '../doubles/deskops.js';
 

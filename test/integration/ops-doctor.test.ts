@@ -9,7 +9,7 @@ import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runDoctor, formatDoctorReport, doctorExitCode, type DoctorReport } from '../../src/cli/doctor.js';
 import { allJobs } from '../../src/jobs/index.js';
-import { runJobsOnce } from '../../src/jobs/scheduler.js';
+import { runJobsOnce } from '../../src/jobs/runs.js';
 import { openStore } from '../../src/store/database.js';
 import { cliSandbox, freePort } from '../doubles/cli.js';
 import { startRocketChatServer } from '../doubles/rocketchat-server.js';
