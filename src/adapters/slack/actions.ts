@@ -9,6 +9,7 @@ import { prepareText } from '../../commands/prepare.js';
 import { runAndRespond } from './answer.js';
 import type { SlackDeps } from './deps.js';
 import { modalRoute, openModal } from './modals.js';
+import { responder } from './response-url.js';
 
 /** The action_id pattern of every Reply button. */
 export const COMMAND_ACTION = /^deskops:cmd:\d+$/;
@@ -70,6 +71,7 @@ export function registerActions(app: App, deps: SlackDeps): void {
     // Errors and confirmations for a button go to the presser alone, whatever the reply says.
     // Like a slash command, a press is acknowledged once its change is stored (a crash cannot
     // lose an acknowledged press), unless the database is locked: then ack first and retry.
-    await runAndRespond(deps, invocation, (message) => respond(typeof message === 'string' ? message : { ...message, response_type: 'ephemeral' }), route ? undefined : ack, prepared);
+    const answer = responder(body.response_url, respond);
+    await runAndRespond(deps, invocation, (message) => answer(typeof message === 'string' ? message : { ...message, response_type: 'ephemeral' }), route ? undefined : ack, prepared);
   });
 }

@@ -2,7 +2,7 @@
  * The tail every acknowledged Slack request shares: run the Invocation through the router, render
  * the Reply as Block Kit and answer through the request's response_url.
  */
-import type { RespondFn } from '@slack/bolt';
+import type { RespondArguments } from '@slack/bolt';
 import { DatabaseBusyError } from '../../app/errors.js';
 import type { Invocation } from '../../commands/invocation.js';
 import type { PreparedText } from '../../commands/prepare.js';
@@ -26,6 +26,9 @@ export async function mayShowInChannel(deps: Pick<SlackDeps, 'conversations'>, r
   if (reply.audience === 'requester') return true;
   return (await deps.conversations.readers(channel, thread)) === 'staff';
 }
+
+/** Posts an answer to the person (a request's response_url: see response-url.ts). */
+export type Answer = (message: string | RespondArguments) => Promise<unknown>;
 
 /** How long a command may wait for a database lock before its ack; the rest of Slack's 3 s is the network's. */
 export const BEFORE_ACK_BUSY_WAIT_MS = 200;
@@ -52,7 +55,7 @@ export const BEFORE_ACK_BUSY_WAIT_MS = 200;
  * the ack path (handleRetrying): the ack is out already, other requests keep being acknowledged,
  * and after about 20 s the user is told the command was not run, with nothing half written.
  */
-export async function runAndRespond(deps: SlackDeps, invocation: Invocation, respond: RespondFn, ack?: () => Promise<void>, prepared?: PreparedText): Promise<Reply> {
+export async function runAndRespond(deps: SlackDeps, invocation: Invocation, respond: Answer, ack?: () => Promise<void>, prepared?: PreparedText): Promise<Reply> {
   let reply: Reply | undefined;
   const read = prepared ? { prepared } : {};
   if (ack) {

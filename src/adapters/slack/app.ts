@@ -114,6 +114,8 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
     ...(slack.botId ? { botId: slack.botId } : {}),
     ...(slack.botUserId ? { botUserId: slack.botUserId } : {}),
     deferInitialization: true,
+    // Bolt's conversation store keeps per-conversation state deskops never reads; it cost a lookup per request.
+    convoStore: false,
   });
   app.use(correlateSlackRequest);
   app.use(refreshDirectory(options));

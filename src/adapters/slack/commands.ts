@@ -13,6 +13,7 @@ import { prepareText } from '../../commands/prepare.js';
 import { runAndRespond } from './answer.js';
 import type { SlackDeps } from './deps.js';
 import { openModal } from './modals.js';
+import { responder } from './response-url.js';
 
 /** The slash command names Slack must know: every family as "/<family>", then the prefix command. */
 export function slashCommandNames(registry: Pick<CommandIndex, 'allFamilies'>, prefixCommand: string): string[] {
@@ -55,6 +56,7 @@ export async function placesOf(deps: Pick<SlackDeps, 'conversations'>, text: str
 /** Registers every family's slash command and the prefix command on `app`. */
 export function registerCommands(app: App, deps: SlackDeps, catalog: CommandIndex): void {
   const handler = async ({ ack, body, respond, context }: { ack: AckFn<string | RespondArguments>; body: SlashCommand; respond: RespondFn; context: Context }) => {
+    const answer = responder(body.response_url, respond);
     const places = await placesOf(deps, body.text);
     const invocation = { ...commandInvocation(body, deps.slack.prefixCommand, deps.directory.facts(body.user_id)), ...(places ? { places } : {}) };
     // Read once, here: whether it only reads, whether it asks for a form; the engine reuses the tokens.
@@ -66,11 +68,11 @@ export function registerCommands(app: App, deps: SlackDeps, catalog: CommandInde
         // Nothing to lose if the process dies after this ack: ack first, so the read's store work
         // (a page of /ticket list over a million tickets) does not hold it.
         await ack();
-        await runAndRespond(deps, invocation, respond, undefined, prepared);
+        await runAndRespond(deps, invocation, answer, undefined, prepared);
         return;
       }
       // Acked once the command is stored (see runAndRespond): a 200 means it happened.
-      await runAndRespond(deps, invocation, respond, ack, prepared);
+      await runAndRespond(deps, invocation, answer, ack, prepared);
       return;
     }
     // A form is acked before it opens; its trigger_id is only good for 3 seconds.
@@ -78,7 +80,7 @@ export function registerCommands(app: App, deps: SlackDeps, catalog: CommandInde
     // A retry's trigger_id was used (or has expired) by the first attempt, which opened the form.
     if (context.retryNum) return;
     if (await openModal(deps.client, deps, route, body.trigger_id, { channel: body.channel_id })) return;
-    await runAndRespond(deps, invocation, respond, undefined, prepared);
+    await runAndRespond(deps, invocation, answer, undefined, prepared);
   };
   for (const name of slashCommandNames(catalog, deps.slack.prefixCommand)) app.command(name, handler);
 }
