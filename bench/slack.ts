@@ -21,6 +21,7 @@ import { loadConfig } from '../src/config.js';
 import { createDeskops } from '../src/main.js';
 import { startBareBolt, startDeskops, type Child } from './child.js';
 import { closedLoop, openLoop, percentile, sequential, startStandIn, type Command, type LoadFigures, type SlackStandIn } from './loadgen.js';
+import { startCpuHog } from './hog.js';
 import { memoryAfterBurst, memoryAfterStart, type MemoryFigures } from './memory.js';
 import { SEED_AGENTS, removeCopy } from './seed.js';
 
@@ -34,6 +35,15 @@ export interface SlackBenchOptions {
   closedSeconds: number;
   /** Another checkout of deskops (e.g. a change to compare) to run beside this one, on its own copy of the data. */
   compareRoot?: string;
+  /** Run the fixed rate and the closed loop again with a CPU hog beside the apps (bench/hog.ts). */
+  hog: boolean;
+}
+
+/** The loads run again with a busy process per core beside the apps. */
+export interface HogRoundTrip {
+  processes: number;
+  fixedRate: LoadFigures;
+  closedLoop: LoadFigures;
 }
 
 export interface AppRoundTrip {
@@ -41,6 +51,8 @@ export interface AppRoundTrip {
   lowRate: LoadFigures;
   fixedRate: LoadFigures;
   closedLoop: LoadFigures;
+  /** The fixed rate and closed loop again, with the CPU hog running (when asked for). */
+  hog?: HogRoundTrip;
   memory: MemoryFigures;
 }
 
@@ -86,26 +98,48 @@ interface Subject {
 
 /**
  * Each load runs on one app, then at once on the next, so the two meet the same machine (a busy
- * one shifts both); order: sequential, low rate, fixed rate, closed loop.
+ * one shifts both); order: sequential, low rate, fixed rate, closed loop; then, with a CPU hog
+ * beside them, the fixed rate and the closed loop again.
  */
 async function driveBoth(subjects: Subject[], standIn: SlackStandIn, tickets: number, options: SlackBenchOptions): Promise<AppRoundTrip[]> {
+  const fixedRate = (tag: string) => (s: Subject) => openLoop(s.child.url, options.rate, options.seconds, mix(`${s.tag}${tag}`, tickets), standIn, s.answers);
+  const closed = (tag: string) => (s: Subject) => closedLoop(s.child.url, options.concurrency, options.closedSeconds, mix(`${s.tag}${tag}`, tickets), standIn, s.answers);
   const loads: ((s: Subject) => Promise<LoadFigures>)[] = [
     // Warm-up: JIT, statement caches, keep-alive connections.
     (s) => closedLoop(s.child.url, 4, 1, mix(`${s.tag}warm`, tickets), standIn, false),
     (s) => sequential(s.child.url, options.sequential, mix(`${s.tag}seq`, tickets), standIn, s.answers),
     (s) => openLoop(s.child.url, options.lowRate, 5, mix(`${s.tag}low`, tickets), standIn, s.answers),
-    (s) => openLoop(s.child.url, options.rate, options.seconds, mix(`${s.tag}rate`, tickets), standIn, s.answers),
-    (s) => closedLoop(s.child.url, options.concurrency, options.closedSeconds, mix(`${s.tag}max`, tickets), standIn, s.answers),
+    fixedRate('rate'),
+    closed('max'),
   ];
   const results: LoadFigures[][] = subjects.map(() => []);
-  for (const load of loads) {
+  const runEach = async (load: (s: Subject) => Promise<LoadFigures>) => {
     for (const [i, subject] of subjects.entries()) results[i]!.push(await load(subject));
+  };
+  for (const load of loads) await runEach(load);
+  let hogProcesses = 0;
+  if (options.hog) {
+    const hog = await startCpuHog();
+    hogProcesses = hog.processes;
+    try {
+      await runEach(fixedRate('hograte'));
+      await runEach(closed('hogmax'));
+    } finally {
+      await hog.stop();
+    }
   }
   return Promise.all(
     subjects.map(async (subject, i) => {
-      const [, seq, lowRate, fixedRate, closed] = results[i]! as [LoadFigures, LoadFigures, LoadFigures, LoadFigures, LoadFigures];
+      const [, seq, lowRate, rate, max, hogRate, hogMax] = results[i]! as LoadFigures[];
       const commands = results[i]!.reduce((sum, f) => sum + f.sent, 0);
-      return { sequential: seq, lowRate, fixedRate, closedLoop: closed, memory: await memoryAfterBurst(subject.child, subject.afterStartMiB, commands) };
+      return {
+        sequential: seq!,
+        lowRate: lowRate!,
+        fixedRate: rate!,
+        closedLoop: max!,
+        ...(hogRate && hogMax ? { hog: { processes: hogProcesses, fixedRate: hogRate, closedLoop: hogMax } } : {}),
+        memory: await memoryAfterBurst(subject.child, subject.afterStartMiB, commands),
+      };
     }),
   );
 }

@@ -26,7 +26,7 @@ export interface LoopDelay {
 }
 
 export interface EventLoopReport {
-  /** Since the service started. */
+  /** Since the service started serving (its start-up, which loads code on this thread, not included). */
   sinceStart: LoopDelay;
   /** Over the last full window (EVENT_LOOP_WINDOW_MS), or since start while the first one runs. */
   recent: LoopDelay & { windowSeconds: number };

@@ -16,7 +16,7 @@ import { startWorkerEngine, type WorkerEngineOptions } from '../engine/worker-en
 import { startScheduler, type Scheduler } from '../jobs/scheduler.js';
 import { createLogger, type Logger } from '../log.js';
 import type { AdapterEntry, PlatformAdapter, ServicePlatform } from './contract.js';
-import { healthReport, monitorEventLoop, type HealthReport } from './health.js';
+import { healthReport, monitorEventLoop, type HealthReport, type LoopMonitor } from './health.js';
 import { configuredModules } from './registry.js';
 
 export { HEALTH_OUTBOX_STALE_MS, healthReport, type HealthReport } from './health.js';
@@ -63,17 +63,12 @@ export async function runService(config: Config, options: ServiceOptions = {}): 
   const modules = await configuredModules(config, options.entries);
   if (modules.length === 0) throw new Error('No platform is configured: set SLACK_BOT_TOKEN, ROCKETCHAT_URL or DESKOPS_SMTP_URL');
   const logger = options.logger ?? createLogger(config.logLevel, undefined, { secrets: configSecrets(config) });
-  const loop = monitorEventLoop();
   // Rejects (a read-only or damaged database) before anything listens: the CLI exits with its code.
-  let engine: Engine;
-  try {
-    engine = await startWorkerEngine(config, { logger, ...options.engine });
-  } catch (error) {
-    loop.stop();
-    throw error;
-  }
+  const engine: Engine = await startWorkerEngine(config, { logger, ...options.engine });
   const stopping = new AbortController();
   const adapters: PlatformAdapter[] = [];
+  // Measured from the moment deskops serves (start-up itself loads code on this thread by design).
+  let loop: LoopMonitor | undefined;
   const health = (): Promise<HealthReport> => healthReport(engine, adapters, loop);
   let scheduler: Scheduler | undefined;
   let healthServer: Server | undefined;
@@ -90,6 +85,7 @@ export async function runService(config: Config, options: ServiceOptions = {}): 
       platforms: adapters.map((adapter) => ({ platform: adapter.platform as ServicePlatform, sink: adapter.sink })),
       webhook: createWebhookSink({ url: config.pageWebhookUrl }),
     });
+    loop = monitorEventLoop();
     scheduler = startScheduler(engine, engine.info.jobs, { timeZone: config.settings.timeZone, sink, logger });
     options.onStarted?.({ adapters, healthPort });
     const why = await untilStopped(options.signal);
@@ -100,7 +96,7 @@ export async function runService(config: Config, options: ServiceOptions = {}): 
     for (const adapter of adapters) await adapter.stop();
     if (healthServer) await closeServer(healthServer);
     await engine.close();
-    loop.stop();
+    loop?.stop();
   }
 }
 

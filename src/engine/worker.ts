@@ -60,8 +60,8 @@ function heapCompactor(operations: readonly string[]): (op: string) => void {
   };
 }
 
-/** A background heap above this after a job is collected at once (the engine's own working set is about 20 MiB). */
-const COMPACT_ABOVE_BYTES = 48 * 2 ** 20;
+/** A background heap above this after a job is collected at once (the engine's own working set is about 18 MiB). */
+const COMPACT_ABOVE_BYTES = 24 * 2 ** 20;
 
 /** Lowers this thread's priority: setpriority() on Linux takes a thread id, found through /proc/thread-self. */
 function lowerPriority(niceness: number): void {
