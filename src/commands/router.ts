@@ -125,6 +125,8 @@ export function createRouter(options: RouterOptions): Router {
   function requesterReply(words: readonly string[], match: ReturnType<CommandRegistry['match']>, reader: () => ArgReader, ctx: RequestContext): Reply {
     const first = words[0]?.toLowerCase();
     if (first === undefined || first === 'help') return requesterHelp(registry);
+    // "/ticket help" or a bare "/ticket" (Slack sends the family alone) asks what they can do, like help.
+    if (registry.familyOf(first) && (words[1]?.toLowerCase() === 'help' || (words.length === 1 && !match))) return requesterHelp(registry);
     if (!match?.definition.requesters) throw requesterRefusal(ctx);
     const reply = match.definition.run(reader(), ctx);
     if (reply.audience === 'requester') return reply;
