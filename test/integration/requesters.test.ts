@@ -166,6 +166,20 @@ describe.each(Object.entries(REQUESTER_SOURCES))('%s', (name, source) => {
   });
 });
 
+describe('a look-alike sees nothing of a requester', () => {
+  it("registering a requester's handle or id as a username shows none of their tickets, nor lets the look-alike mark them solved", () => {
+    const name = 'a Slack Connect user (users.info: another organisation)';
+    const id = own.get(name)!;
+    for (const username of ['connie', 'U0CONNECT']) {
+      const lookalike: Source = { platform: 'rocketchat', user: { externalId: `rcLookalike${username}`.padEnd(17, 'x'), handle: username, facts: { platform: 'rocketchat', roles: ['user'], active: true } } };
+      expect(as(lookalike, '/ticket list').title, username).toBe('You have no requests yet.');
+      expect(as(lookalike, `/ticket show ${id}`).title, username).toBe(`You have no request #${id}.`);
+    }
+    // The real one still sees it.
+    expect(as(REQUESTER_SOURCES[name]!, `/ticket show ${id}`).title).toBe(`#${id} Printer on fire for connie`);
+  });
+});
+
 describe('replies to requesters are never kept', () => {
   it('stores no reply of a requester command for retries (their own view included)', () => {
     const source = REQUESTER_SOURCES['a Slack Connect user (users.info: another organisation)']!;
