@@ -424,3 +424,25 @@ describe('a staff member who becomes a guest', () => {
     expect(String((await slash(amy, '/sla', 'queue'))!.args.text)).not.toMatch(REFUSAL);
   });
 });
+
+describe('charts of staff replies', () => {
+  it('upload where only staff read; in an intake or shared channel they go to the asker alone, never into the channel', async () => {
+    const base = h.api.url.replace(/\/api\/$/, '');
+    h.api.on('files.getUploadURLExternal', () => ({ ok: true, upload_url: `${base}/upload/F1`, file_id: 'F1' }));
+    h.api.on('files.completeUploadExternal', () => ({ ok: true, files: [{ id: 'F1', title: 'chart' }] }));
+    h.api.on('conversations.open', (call) => ({ ok: true, channel: { id: `D${String(call.args.users)}` } }));
+    const agent = { id: 'U0AGENT', name: 'agent' };
+    const uploadsTo = async (channel: string): Promise<unknown[]> => {
+      const from = h.api.calls.length;
+      const answer = await slash(agent, '/report', 'known-issues', channel);
+      expect(String(answer!.args.text)).toMatch(/unresolved known issue/);
+      return h.api.calls.slice(from).filter((c) => c.method === 'files.completeUploadExternal').map((c) => c.args.channel_id);
+    };
+    expect(await uploadsTo('C0HELP')).toEqual(['C0HELP']);
+    for (const channel of ['C0INTAKE', 'C0SHARED']) {
+      const places = await uploadsTo(channel);
+      expect(places, channel).not.toContain(channel);
+      expect(places, channel).toEqual(['DU0AGENT']);
+    }
+  });
+});
