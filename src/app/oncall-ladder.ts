@@ -11,12 +11,12 @@ import { oncallEscalations } from '../store/schema.js';
 import { ackNotice, announcementNotice, callNotice, pageNotice, type LadderPeople } from '../views/oncall.js';
 import { recordAudit } from './audit.js';
 import { actorPersonId, type AppContext, type RequestContext } from './context.js';
-import { notFound } from './errors.js';
+import { forbidden, notFound } from './errors.js';
 import { contactsOf } from './oncall-contacts.js';
 import { enqueueWebhook, incidentKey, PAGE_WEBHOOK_CHANNEL, type WebhookPerson } from './oncall-webhook.js';
 import { currentOnCall } from './oncall.js';
 import { enqueue } from './outbox.js';
-import { handleOf, requireRole } from './people.js';
+import { handleOf, hasRole, requireRole } from './people.js';
 import { readSetting, writeSetting } from './team-settings.js';
 import { findTicket, requireTicket, type TicketRow } from './ticket-records.js';
 
@@ -256,6 +256,25 @@ export type AckResult =
   | { kind: 'already'; escalationId: number; ticketId: number; acknowledgedAt: Date; by: string | null };
 
 /**
+ * Only the person paged, the backup or a lead may acknowledge: acknowledging stops the ladder (the
+ * call step) and tells the paging relay to stop, so nobody else may silence a page.
+ */
+function requirePagedOrLead(ctx: RequestContext, ticketId: number): void {
+  const { actor } = ctx;
+  if (actor.kind !== 'person' || hasRole(actor.role, 'lead')) return;
+  const open = ctx.store.db
+    .select({ oncall: oncallEscalations.oncallPersonId, backup: oncallEscalations.backupPersonId })
+    .from(oncallEscalations)
+    .where(and(eq(oncallEscalations.ticketId, ticketId), isNull(oncallEscalations.acknowledgedAt)))
+    .all();
+  if (open.length === 0 || open.some((row) => row.oncall === actor.personId || row.backup === actor.personId)) return;
+  const paged = open.map((row) => row.oncall).find((id) => id !== null) ?? null;
+  const backup = open.map((row) => row.backup).find((id) => id !== null) ?? null;
+  const who = [paged === null ? null : `the person paged (${handleOf(ctx, paged)})`, backup === null ? null : `the backup (${handleOf(ctx, backup)})`].filter(Boolean).join(', ');
+  throw forbidden(`Only ${who ? `${who} or ` : ''}a lead can acknowledge #${ticketId}.`, 'Acknowledging stops the page and the call step; ask them, or a lead, if they cannot.');
+}
+
+/**
  * Acknowledges a ticket's open on-call escalation ("seen it, handling it"): stops the ladder at
  * whatever step it is, tells the helpdesk channel, and tells the webhook when a page went out.
  * A conditional update (acknowledged_at is null) makes a repeat a no-op that says who was first.
@@ -265,6 +284,7 @@ export function acknowledge(ctx: RequestContext, ticketId: number): AckResult {
     const ticket = requireTicket(ctx, ticketId);
     const now = ctx.clock.now();
     const by = actorPersonId(ctx.actor);
+    requirePagedOrLead(ctx, ticketId);
     const acked = ctx.store.db
       .update(oncallEscalations)
       .set({ acknowledgedAt: now, acknowledgedBy: by, nextStepAt: null })

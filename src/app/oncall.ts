@@ -160,14 +160,31 @@ function typedInstant(ctx: AppContext, text: string, dateMeans: 'start' | 'end',
   return parsed.instant;
 }
 
-/** Puts someone on call for a period (leads, or people covering themselves). The latest override wins. */
+/**
+ * An override takes the period from whoever is on call in it. Below a lead, only the person being
+ * replaced may give their shift away (to anyone), and someone may cover a period themselves only
+ * where nobody else is on call: nobody puts themselves on call over another's shift.
+ */
+function requireReplacedOrLead(ctx: RequestContext, actorId: number, personId: number, rotation: LoadedRotation, startsAt: Date, endsAt: Date): void {
+  const weeks = Math.ceil((endsAt.getTime() - startsAt.getTime()) / (7 * DAY_MS)) + 1;
+  const covering = schedule(rotation.timing, rotation.members, rotation.overrides, startsAt, weeks)
+    .filter((segment) => segment.start.getTime() < endsAt.getTime() && segment.end.getTime() > startsAt.getTime())
+    .map((segment) => segment.personId);
+  const others = [...new Set(covering.filter((id): id is number => id !== null && id !== actorId && id !== personId))];
+  if (personId === actorId) {
+    if (others.length === 0) return;
+    const names = others.map((id) => handleOf(ctx, id)).join(', ');
+    throw forbidden(`${names} ${others.length === 1 ? 'is' : 'are'} on call in that period: only a lead or the person being replaced can hand it to you.`, `Ask ${names} to run /oncall override @you <from> <to>, or ask a lead.`);
+  }
+  // For someone else: only the person on call for all of the period (the one being replaced), or a lead.
+  if (covering.length > 0 && covering.every((id) => id === actorId || id === personId) && covering.includes(actorId)) return;
+  throw forbidden('Only leads, or the person on call in that period, can put someone else on call.', 'Cover a period nobody else holds with /oncall override me <from> <to>, hand over your own shift with /oncall override @someone <from> <to>, or ask a lead.');
+}
+
+/** Puts someone on call for a period (leads; the person on call handing over; anyone covering a gap themselves). The latest override wins. */
 export function addOverride(ctx: RequestContext, input: AddOverrideInput): AddOverrideResult {
   return ctx.store.transaction(() => {
     const person = findMentioned(ctx, input.mention);
-    const self = ctx.actor.kind === 'person' && ctx.actor.personId === person.id;
-    if (!self && ctx.actor.kind === 'person' && !hasRole(ctx.actor.role, 'lead')) {
-      throw forbidden('Only leads can put someone else on call.', `Cover a period yourself with /oncall override me <from> <to>, or ask a lead.`);
-    }
     const rotation = requireRotation(ctx, input.rotation);
     const startsAt = typedInstant(ctx, input.from, 'start', 'From');
     const endsAt = typedInstant(ctx, input.to, 'end', 'To');
@@ -177,6 +194,7 @@ export function addOverride(ctx: RequestContext, input: AddOverrideInput): AddOv
     }
     const now = ctx.clock.now();
     if (endsAt.getTime() <= now.getTime()) throw invalid('That period is already over.', 'Overrides cover now or the future.');
+    if (ctx.actor.kind === 'person' && !hasRole(ctx.actor.role, 'lead')) requireReplacedOrLead(ctx, ctx.actor.personId, person.id, rotation, startsAt, endsAt);
     const row = ctx.store.db
       .insert(rotationOverrides)
       .values({ rotationId: rotation.row.id, personId: person.id, startsAt, endsAt, createdBy: actorPersonId(ctx.actor), createdAt: now })

@@ -108,7 +108,7 @@ export function registerOncallCommands(registry: CommandRegistry): void {
     aliases: ['cover'],
     usage: '/oncall override @user|me <from> <to> [rotation:<name>]',
     summary:
-      'Puts someone on call for a period (leads, or yourself). Dates are YYYY-MM-DD (a whole day; the end date is included) or YYYY-MM-DDTHH:mm in team time, or ISO instants; from can be now. At most 90 days.',
+      'Puts someone on call for a period: a lead anyone, the person on call their own shift to someone, anyone themselves where nobody else is on call. Dates are YYYY-MM-DD (a whole day; the end date is included) or YYYY-MM-DDTHH:mm in team time, or ISO instants; from can be now. At most 90 days.',
     examples: ['/oncall override @bob 2026-03-09 2026-03-13', '/oncall override me now 2026-03-03T08:00'],
     run(args, ctx) {
       const mention = person(args, '@user or me');
@@ -181,7 +181,7 @@ export function registerOncallCommands(registry: CommandRegistry): void {
     path: ['oncall', 'ack'],
     aliases: ['acknowledge'],
     usage: '/oncall ack <id>',
-    summary: '"Seen it, handling it": acknowledges the on-call escalation of a ticket and stops the ladder (page, call).',
+    summary: '"Seen it, handling it": acknowledges the on-call escalation of a ticket and stops the ladder (page, call). The person paged, the backup or a lead.',
     examples: ['/oncall ack 42'],
     run(args, ctx) {
       const id = args.ticketId();

@@ -72,11 +72,16 @@ describe('rotations, overrides and contacts', () => {
     expect(thrown(() => setRotation(lead, { members: ['@alice'], handoffTime: '25:00' })).code).toBe('INVALID');
   });
 
-  it('lets leads and the person themselves add overrides, whole days included', () => {
+  it('lets leads and the person being replaced add overrides, whole days included', () => {
     setRotation(lead, { members: ['@alice', '@bob'] });
-    const { override } = addOverride(bob, { mention: 'me', from: '2026-03-04', to: '2026-03-05' });
+    // Alice's week: bob may not take it himself, nor give it to someone; alice may hand it to him.
+    expect(thrown(() => addOverride(bob, { mention: 'me', from: '2026-03-04', to: '2026-03-05' })).message).toContain('@alice is on call in that period');
+    expect(thrown(() => addOverride(bob, { mention: '@dave', from: '2026-03-04', to: '2026-03-05' })).code).toBe('FORBIDDEN');
+    const { override } = addOverride(alice, { mention: '@bob', from: '2026-03-04', to: '2026-03-05' });
     expect(override).toMatchObject({ startsAt: new Date('2026-03-03T23:00:00Z'), endsAt: new Date('2026-03-05T23:00:00Z') });
-    expect(thrown(() => addOverride(bob, { mention: '@alice', from: '2026-03-10', to: '2026-03-11' })).code).toBe('FORBIDDEN');
+    // Bob's own week (from 9 March): his to hand over, never alice's to take.
+    expect(thrown(() => addOverride(alice, { mention: 'me', from: '2026-03-10', to: '2026-03-11' })).code).toBe('FORBIDDEN');
+    expect(thrown(() => addOverride(alice, { mention: '@dave', from: '2026-03-10', to: '2026-03-11' })).code).toBe('FORBIDDEN');
     addOverride(lead, { mention: '@dave', from: 'now', to: '2026-03-02T18:00' });
     at(60);
     expect(currentOnCall(t.app)!.current).toMatchObject({ personId: personId(dave), viaOverride: true, until: new Date('2026-03-02T17:00:00Z') });
@@ -88,8 +93,8 @@ describe('rotations, overrides and contacts', () => {
   it('removes an override for its person, its creator or a lead; never one that is over', () => {
     setRotation(lead, { members: ['@alice', '@bob'] });
     const byLead = addOverride(lead, { mention: '@dave', from: 'now', to: '2026-03-02T18:00' }).override;
-    const own = addOverride(bob, { mention: 'me', from: '2026-03-04', to: '2026-03-05' }).override;
-    expect(thrown(() => removeOverride(alice, own.id)).code).toBe('FORBIDDEN');
+    const own = addOverride(alice, { mention: '@bob', from: '2026-03-04', to: '2026-03-05' }).override;
+    expect(thrown(() => removeOverride(dave, own.id)).code).toBe('FORBIDDEN');
     expect(removeOverride(bob, own.id)).toMatchObject({ id: own.id, personId: personId(bob) });
     expect(thrown(() => removeOverride(bob, own.id)).code).toBe('NOT_FOUND');
     at(60);
