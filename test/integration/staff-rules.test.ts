@@ -166,6 +166,29 @@ describe('admins', () => {
   });
 });
 
+describe('DESKOPS_STAFF rules', () => {
+  it('takes DESKOPS_STAFF rules for a workspace, a Grid org, a built-in role and a custom role by its id', () => {
+    const config = loadConfig({ DESKOPS_DB: ':memory:', DESKOPS_STAFF: 'slack:team:T0123ABC,slack:team:E0123ABC,rocketchat:role:livechat-agent,rocketchat:role:63444b374684a412adb6c4f9' });
+    expect(config.settings.staffRules).toEqual([
+      { platform: 'slack', team: 'T0123ABC' },
+      { platform: 'slack', team: 'E0123ABC' },
+      { platform: 'rocketchat', role: 'livechat-agent' },
+      { platform: 'rocketchat', role: '63444b374684a412adb6c4f9' },
+    ]);
+    for (const bad of ['slack:T0123ABC', 'slack:team:acme', 'rocketchat:support', 'rocketchat:role:', 'support']) {
+      expect(() => loadConfig({ DESKOPS_DB: ':memory:', DESKOPS_STAFF: bad }), bad).toThrow(/DESKOPS_STAFF/);
+    }
+    desk.dispose();
+    desk = createTestDesk({ env: { DESKOPS_STAFF: 'rocketchat:role:63444b374684a412adb6c4f9,slack:team:E0GRID' } });
+    // users.info lists a custom role by its id.
+    expect(whoami('rocketchat', rcUser('rcSupportSam00001', 'sam', ['user', '63444b374684a412adb6c4f9']))).toBe('agent');
+    expect(whoami('rocketchat', rcUser('rcNamedOnly000001', 'nemo', ['user', 'support']))).toBe('requester');
+    // A Grid org rule covers members of any of its workspaces, whatever their own workspace.
+    expect(whoami('slack', { externalId: 'U0GRID', handle: 'gina', facts: slackFacts({ teamId: 'T0SOMEWS', enterpriseId: 'E0GRID', teams: ['T0SOMEWS', 'T0OTHERWS'] }) })).toBe('agent');
+    expect(whoami('slack', { externalId: 'U0NOGRID', handle: 'ned', facts: slackFacts({ teamId: 'T0SOMEWS', enterpriseId: 'E0ELSE' }) })).toBe('requester');
+  });
+});
+
 describe('the admin-by-handle and bare-entry attacks of issue 10', () => {
   it.each([
     ['lead_bob', /"lead_bob" names no platform/],
