@@ -224,7 +224,8 @@ export function createRouter(options: RouterOptions): Router {
   /** One attempt; with `busy: 'throw'`, a locked database throws DatabaseBusy instead of answering. */
   function attempt(invocation: Invocation, busy: 'reply' | 'throw'): Reply {
     const limited = rateLimited(invocation);
-    if (limited) return limited;
+    // Like every reply to a requester, labelled for them (fail closed).
+    if (limited) return isRequester(invocation) ? { ...limited, audience: 'requester' } : limited;
     const answer = attemptOnce(invocation, busy);
     // Replies made before the actor was known (a typo in quotes, a crash): generic, and labelled
     // for whoever asked. A requester never receives a reply labelled for staff.

@@ -72,6 +72,18 @@ describe('per-person rate limits on Slack', () => {
   }, 120_000);
 });
 
+describe('per-person rate limits for requesters', () => {
+  it("refuse a requester's flood too, labelled for the requester like every reply to them", () => {
+    const desk = createTestDesk({ rateLimits: true });
+    cleanups.push(() => desk.dispose());
+    const connie = { externalId: 'U0CONNECT', handle: 'connie', facts: { platform: 'slack' as const, teamId: 'T0OTHER', enterpriseId: null, teams: [], guest: false, deleted: false, bot: false } };
+    const replies = Array.from({ length: 60 }, () => desk.router.handle({ platform: 'slack', user: connie, channel: 'C0HELP', thread: null, text: 'ticket list' }));
+    const limited = replies.filter((r) => r.title === RATE_LIMITED_TITLE);
+    expect(limited.length).toBeGreaterThan(20);
+    expect(replies.every((r) => r.audience === 'requester')).toBe(true);
+  });
+});
+
 describe("Rocket.Chat's fair queues", () => {
   const flooder = { _id: 'FloodFrankUser001', username: 'frank', name: 'Frank Flood' };
   const other = { _id: 'OtherOliviaUser01', username: 'olivia', name: 'Olivia Other' };
