@@ -61,7 +61,8 @@ export type RequesterMessageOutcome =
   | { kind: 'opened'; ticketId: number; title: string }
   | { kind: 'offered'; pendingId: number; candidateId: number }
   | { kind: 'changed'; ticketId: number }
-  | { kind: 'ignored'; why: string };
+  /** `code`: the refusal's code when a use case refused it (UNAVAILABLE: a rate limit, worth trying later). */
+  | { kind: 'ignored'; why: string; code?: AppError['code'] };
 
 const ORIGIN: Record<RequesterMessage['platform'], Origin> = { slack: 'chat', rocketchat: 'chat', email: 'email' };
 
@@ -175,7 +176,7 @@ export function receiveRequesterMessage(app: AppContext, message: RequesterMessa
     });
   } catch (error) {
     // Over the requester's ticket limit, or a message deskops cannot take: nothing recorded, the claim rolled back.
-    if (error instanceof AppError) return { kind: 'ignored', why: error.message };
+    if (error instanceof AppError) return { kind: 'ignored', why: error.message, code: error.code };
     throw error;
   }
 }
