@@ -50,7 +50,9 @@ export function imapClient(imap: ImapConfig, connectionTimeoutMs = 30_000): Imap
     logger: false,
     connectionTimeout: connectionTimeoutMs,
     greetingTimeout: Math.min(connectionTimeoutMs, 16_000),
-    // The server's NOOP-free IDLE is restarted every few minutes so a silently dead link is noticed.
+    // IDLE starts a second after the last command (imapflow waits 15 s by default), so new mail is
+    // announced at once; it is restarted every few minutes so a silently dead link is noticed.
+    autoIdleDelay: 1000,
     maxIdleTime: 5 * 60_000,
   });
 }
@@ -137,9 +139,10 @@ export function startImapReader(deps: ImapReaderDeps): ImapReader {
   };
 
   const scheduleReconnect = (why: string) => {
-    if (stopped || reconnectTimer) return;
-    failures++;
+    if (stopped) return;
     state = { state: 'reconnecting', detail: why };
+    if (reconnectTimer) return;
+    failures++;
     reconnectTimer = setTimeout(() => {
       reconnectTimer = undefined;
       void connect();
@@ -151,9 +154,11 @@ export function startImapReader(deps: ImapReaderDeps): ImapReader {
     if (stopped) return;
     const flow = imapClient(imap, deps.connectionTimeoutMs);
     client = flow;
+    let opened = false;
     flow.on('error', (error: Error) => logger.warn({ err: error }, 'IMAP connection error'));
     flow.on('close', () => {
-      if (client === flow) scheduleReconnect('the IMAP connection closed');
+      // Before the mailbox opened, the failed connect says why (a refused login) and reconnects.
+      if (client === flow && opened) scheduleReconnect('the IMAP connection closed');
     });
     flow.on('exists', () => void sweep());
     try {
@@ -167,6 +172,7 @@ export function startImapReader(deps: ImapReaderDeps): ImapReader {
         }
       }
       await flow.mailboxOpen(imap.mailbox);
+      opened = true;
       failures = 0;
       state = { state: 'ready' };
       logger.info({ host: imap.host, mailbox: imap.mailbox }, `reading mail from ${imap.mailbox}`);
