@@ -18,9 +18,12 @@ export interface EmailModuleOptions {
   onMail?: (outcome: MailOutcome) => void;
 }
 
-/** The SMTP transport for DESKOPS_SMTP_URL: plain smtp://host:port works for a local relay (no TLS, no login). */
+/**
+ * The SMTP transport for DESKOPS_SMTP_URL: plain smtp://host:port works for a local relay (no TLS,
+ * no login). Pooled: the outbox worker sends a batch over a few connections instead of one each.
+ */
 export function smtpTransport(smtpUrl: string, timeoutMs = 30_000): Transporter {
-  return nodemailer.createTransport(smtpUrl, { connectionTimeout: timeoutMs, greetingTimeout: timeoutMs, socketTimeout: Math.max(timeoutMs, 60_000), logger: false, debug: false } as never);
+  return nodemailer.createTransport({ url: smtpUrl, pool: true, maxConnections: 3, maxMessages: 500, connectionTimeout: timeoutMs, greetingTimeout: timeoutMs, socketTimeout: Math.max(timeoutMs, 60_000), logger: false, debug: false });
 }
 
 /** Email's module. */
