@@ -66,7 +66,7 @@ export function buildProgram(): Command {
 
   program
     .command('start')
-    .description('start deskops: Slack and/or Rocket.Chat with the scheduler when configured, else the terminal shell')
+    .description('start deskops: Slack, Rocket.Chat and/or email with the scheduler when configured, else the terminal shell')
     .action(start);
 
   program
@@ -110,7 +110,7 @@ export function buildProgram(): Command {
 
   program
     .command('doctor')
-    .description('check configuration, database, outbox, job runs and chat connectivity; one line per check and a verdict')
+    .description('check configuration, database, outbox, job runs, chat connectivity and the mail servers; one line per check and a verdict')
     .option('--json', 'print the report as JSON (for scripts and monitoring)')
     .option('--strict', 'exit 1 on warnings too, not only on failures')
     .option('--timeout <ms>', 'longest wait for one chat API call', '5000')
