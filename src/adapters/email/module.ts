@@ -9,8 +9,7 @@ import { DeliveryError, type DeliverySink } from '../../delivery/sink.js';
 import type { AdapterHealth, AdapterModule, PlatformAdapter } from '../contract.js';
 import type { MailOutcome } from './inbound.js';
 import { startImapReader, type ImapReader } from './imap-reader.js';
-import { renderMail } from './render.js';
-import { createEmailSink } from './sink.js';
+import { createEmailSink, previewMail } from './sink.js';
 import { startSmtpListener, type SmtpListener } from './smtp-listener.js';
 
 /** Options for tests: see each mail's outcome. */
@@ -55,7 +54,7 @@ export function emailModule(options: EmailModuleOptions = {}): AdapterModule {
       return {
         platform: 'email',
         sink,
-        render: (reply) => renderMail(reply),
+        render: (reply) => previewMail(deskops.app, reply),
         async start() {
           running = true;
           if (transport) {

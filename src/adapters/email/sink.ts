@@ -77,6 +77,12 @@ export function composeMail(app: AppContext, email: Pick<EmailConfig, 'from'>, r
   };
 }
 
+/** The mail a Reply becomes, as `render` shows it: subject ("[#12] <the ticket's title>"), text and HTML. */
+export function previewMail(app: AppContext, reply: Reply): { subject: string; text: string; html: string } {
+  const title = reply.ticketId === undefined ? undefined : app.store.db.select({ title: tickets.title }).from(tickets).where(eq(tickets.id, reply.ticketId)).get()?.title;
+  return { subject: title === undefined ? ticketSubject(null, reply.title) : ticketSubject(reply.ticketId!, title), ...renderMail(reply) };
+}
+
 /** The SMTP server's answer as a DeliveryError: 4xx and network trouble retried, 5xx permanent. */
 export function smtpFailure(error: unknown): DeliveryError {
   const detail = error as { responseCode?: number; response?: string; code?: string; message?: string };
