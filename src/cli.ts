@@ -12,6 +12,7 @@ import { storeTrouble, storeTroubleAdvice } from './app/errors.js';
 import { BackupRefused, backupDatabase } from './cli/backup.js';
 import { formatMigrationReport, migrateDatabase } from './cli/migrate.js';
 import { ConfigError, loadConfig, SECRET_VARIABLES } from './config.js';
+import { emailUrlSecrets } from './config-email.js';
 import { scrubSecrets } from './log.js';
 
 /** Exit code for a configuration the environment got wrong. */
@@ -131,7 +132,7 @@ export function buildProgram(): Command {
 /** Runs the CLI on `argv` and returns the exit code (commander exits by itself for --help and usage errors). */
 /** The configured secret values, for scrubbing text printed outside the logger. */
 function secretValues(): string[] {
-  return SECRET_VARIABLES.map((name) => process.env[name]?.trim() ?? '').filter((value) => value.length >= 6);
+  return [...SECRET_VARIABLES.map((name) => process.env[name]?.trim() ?? ''), ...emailUrlSecrets(process.env)].filter((value) => value.length >= 6);
 }
 
 /**

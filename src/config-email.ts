@@ -163,6 +163,22 @@ export function emailConfig(e: EmailEnvironment): EmailConfig | undefined | { pr
   };
 }
 
+/** The passwords in the email URL variables of `env` (and those URLs whole), for scrubbing text printed outside the logger. */
+export function emailUrlSecrets(env: Record<string, string | undefined>): string[] {
+  const values: string[] = [];
+  for (const name of EMAIL_URL_VARIABLES) {
+    const url = env[name]?.trim();
+    if (!url) continue;
+    try {
+      const parsed = new URL(url);
+      if (parsed.password) values.push(url, parsed.password, decodeURIComponent(parsed.password));
+    } catch {
+      values.push(url);
+    }
+  }
+  return values;
+}
+
 /** The secret parts of the email configuration: the URLs with a password, whole, and the passwords. */
 export function emailSecrets(email: EmailConfig | undefined): string[] {
   if (!email) return [];

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { renderMail } from '../../src/adapters/email/render.js';
 import { newText } from '../../src/adapters/email/parse.js';
 import { ConfigError, configSecrets, loadConfig } from '../../src/config.js';
+import { emailUrlSecrets } from '../../src/config-email.js';
 import { automaticReason, blockingPattern, blockPattern, isRobotAddress, messageIdsIn, outboundMessageId, referencesChain, ticketInSubject, ticketSubject } from '../../src/domain/mail.js';
 import { scrubSecrets } from '../../src/log.js';
 import { publicReplyMessage } from '../../src/views/conversation.js';
@@ -138,5 +139,9 @@ describe('email configuration', () => {
     const line = `connecting to smtps://user:smtp-secret-99@mail.test:465 and imaps://user:imap%2Fsecret-77@mail.test/INBOX with imap/secret-77`;
     const scrubbed = scrubSecrets(line, secrets);
     expect(scrubbed).not.toMatch(/smtp-secret-99|secret-77/);
+    // What the CLI prints outside the logger (a crash) is scrubbed with the same passwords, read from the environment.
+    const fromEnv = emailUrlSecrets({ DESKOPS_SMTP_URL: 'smtps://user:smtp-secret-99@mail.test:465', DESKOPS_IMAP_URL: 'imaps://user:imap%2Fsecret-77@mail.test/INBOX' });
+    expect(scrubSecrets(line, fromEnv)).not.toMatch(/smtp-secret-99|secret-77/);
+    expect(emailUrlSecrets({ DESKOPS_SMTP_URL: 'smtp://127.0.0.1:25' })).toEqual([]);
   });
 });
