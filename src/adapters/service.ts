@@ -99,7 +99,7 @@ function untilStopped(signal: AbortSignal | undefined): Promise<string> {
  */
 export async function runService(config: Config, options: ServiceOptions = {}): Promise<void> {
   const modules = await configuredModules(config, options.entries);
-  if (modules.length === 0) throw new Error('No platform is configured: set SLACK_BOT_TOKEN, ROCKETCHAT_URL or DESKOPS_SMTP_URL');
+  if (modules.length === 0) throw new Error('No platform is configured: set SLACK_BOT_TOKEN, ROCKETCHAT_URL, DESKOPS_SMTP_URL, DESKOPS_IMAP_URL or DESKOPS_SMTP_LISTEN');
   const deskops = createDeskops(config, options.logger ? { logger: options.logger } : {});
   const stopping = new AbortController();
   const adapters: PlatformAdapter[] = [];

@@ -1,13 +1,16 @@
 /**
  * `deskops tick [--at <instant>]`: every scheduled job once as of that instant (default now), then
- * whatever is due delivered to stdout as the shell would show it. For operators and for tests.
+ * whatever is due delivered to stdout as the shell would show it (only with no platform configured:
+ * otherwise the running bot delivers). For operators and for tests.
  */
 import { SettableClock } from '../clock.js';
 import type { Config } from '../config.js';
 import { routeSink } from '../delivery/sink.js';
 import { postText, ShellSink, type ShellPost } from '../delivery/shell-sink.js';
 import { createWebhookSink } from '../delivery/webhook-sink.js';
+import { anyPlatformConfigured } from '../adapters/registry.js';
 import { allJobs } from '../jobs/index.js';
+import { runJobsOnce } from '../jobs/scheduler.js';
 import { INSTANT_FORMAT, parseInstant, runTick, tickHadJobErrors } from '../jobs/tick.js';
 import { createDeskops } from '../main.js';
 import { tickReportText } from '../views/tick.js';
@@ -43,6 +46,16 @@ export async function tickCommand(config: Config, options: { at?: string }, writ
   const deskops = createDeskops(config, { clock: new SettableClock(undefined, at) });
   try {
     const posts: ShellPost[] = [];
+    if (anyPlatformConfigured(config)) {
+      // The running bot (deskops start) delivers the outbox to the platform: printing the rows here
+      // would mark them sent without anyone, requesters included, receiving them.
+      const jobs = runJobsOnce({ ...deskops.app, logger: deskops.logger }, allJobs(), at);
+      const result = { at, jobs, delivery: { messages: 0, sent: 0, dropped: 0, retrying: 0, failed: 0, more: false } };
+      write(`${tickReportText(result, config.settings.timeZone)}\n`);
+      write('A platform is configured (chat or email): what the jobs queued is delivered there by the running bot (deskops start), not printed here.\n');
+      if (tickHadJobErrors(result)) throw new TickJobsFailed(Object.entries(result.jobs).filter(([, report]) => report.error !== undefined).map(([name]) => name));
+      return;
+    }
     const sink = routeSink({ chat: new ShellSink(deskops.app, (post) => posts.push(post)), webhook: createWebhookSink({ url: config.pageWebhookUrl }) });
     const result = await runTick({ ...deskops.app, logger: deskops.logger }, allJobs(), at, sink);
     write(`${tickReportText(result, config.settings.timeZone)}\n`);

@@ -104,7 +104,8 @@ export interface ShellBackground {
 
 interface ToolsSetup {
   deskops: Pick<Deskops, 'app' | 'logger'>;
-  config: Pick<Config, 'pageWebhookUrl' | 'settings'> & { slack?: unknown };
+  /** The platforms' sections (config.slack, config.rocketChat, config.email): any one set means `deskops start` delivers. */
+  config: Pick<Config, 'pageWebhookUrl' | 'settings'> & { slack?: unknown; rocketChat?: unknown; email?: unknown };
   clock: SettableClock;
   jobs: readonly Job[];
 }
@@ -125,12 +126,12 @@ export function createShellTools(setup: ToolsSetup): ShellTools {
     const posts: ShellPost[] = [];
     try {
       const now = setup.clock.now();
-      if (setup.config.slack) {
-        // A chat platform is configured: the bot delivers the outbox there; the shell must not
-        // print those messages and mark them sent.
+      if (setup.config.slack || setup.config.rocketChat || setup.config.email) {
+        // A platform is configured (chat or email): the bot delivers the outbox there; the shell
+        // must not print those messages and mark them sent.
         const result = { at: now, jobs: runJobsOnce(ctx, setup.jobs, now), delivery: { messages: 0, sent: 0, dropped: 0, retrying: 0, failed: 0, more: false } };
         const reply = tickReply(result, posts, timeZone);
-        const note = 'Chat is configured: what the jobs queued is delivered there by the running bot, not printed here.';
+        const note = 'A platform is configured (chat or email): what the jobs queued is delivered there by the running bot (deskops start), not printed here.';
         return { ...reply, footer: reply.footer ? `${reply.footer}\n${note}` : note };
       }
       const result = await runTick(ctx, setup.jobs, now, sinkFor(setup, (post) => posts.push(post)));
