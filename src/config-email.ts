@@ -163,11 +163,14 @@ export function emailConfig(e: EmailEnvironment): EmailConfig | undefined | { pr
   };
 }
 
-/** The passwords in the email URL variables of `env` (and those URLs whole), for scrubbing text printed outside the logger. */
-export function emailUrlSecrets(env: Record<string, string | undefined>): string[] {
+/**
+ * The secret parts of mail URLs: each URL with a password, whole, and its password (raw and
+ * decoded). The user name is not secret (often the support address itself, which logs must show);
+ * a URL that does not parse is secret whole.
+ */
+function urlSecrets(urls: ReadonlyArray<string | undefined>): string[] {
   const values: string[] = [];
-  for (const name of EMAIL_URL_VARIABLES) {
-    const url = env[name]?.trim();
+  for (const url of urls) {
     if (!url) continue;
     try {
       const parsed = new URL(url);
@@ -179,20 +182,15 @@ export function emailUrlSecrets(env: Record<string, string | undefined>): string
   return values;
 }
 
+/** The passwords in the email URL variables of `env` (and those URLs whole), for scrubbing text printed outside the logger. */
+export function emailUrlSecrets(env: Record<string, string | undefined>): string[] {
+  return urlSecrets(EMAIL_URL_VARIABLES.map((name) => env[name]?.trim()));
+}
+
 /** The secret parts of the email configuration: the URLs with a password, whole, and the passwords. */
 export function emailSecrets(email: EmailConfig | undefined): string[] {
   if (!email) return [];
-  const values: string[] = [];
-  for (const url of [email.smtpUrl, email.imap?.url]) {
-    if (!url) continue;
-    try {
-      const parsed = new URL(url);
-      // The user name is not secret (often the support address itself, which logs must show).
-      if (parsed.password) values.push(url, parsed.password, decodeURIComponent(parsed.password));
-    } catch {
-      values.push(url);
-    }
-  }
+  const values = urlSecrets([email.smtpUrl, email.imap?.url]);
   if (email.imap) values.push(email.imap.password);
   return values;
 }
