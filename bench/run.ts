@@ -8,7 +8,8 @@
  * BENCH_DIGEST_RUNS (3), BENCH_TICKETS (store, 20,000), BENCH_SWEEP_SIZES (10000,100000,1000000),
  * BENCH_LOOP_RATE (20 commands/s beside the catch-up),
  * BENCH_ONLY (comma list of: slack (with memory), loop (event-loop delay while the catch-up's jobs
- * run), digest, startup, search, store, sla, duplicates),
+ * run), digest, startup, search, store, sla, duplicates, mail),
+ * BENCH_MAIL_IN (inbound mails, 500), BENCH_MAIL_OUT (outbound mails, 500),
  * BENCH_SEARCH_RUNS (200 per kind of query), BENCH_DUP_STORED (100,000), BENCH_DUP_CHECKS (500),
  * BENCH_SLACK_COMPARE_ROOT (another checkout whose deskops runs beside this one's, for an A/B
  * of a change, printed as "compared"). The seeded database is
@@ -19,6 +20,7 @@ import { benchDigest } from './digest.js';
 import { benchEventLoop } from './event-loop.js';
 import { allJobs } from '../src/jobs/index.js';
 import { benchDuplicates } from './duplicates.js';
+import { benchMail } from './mail.js';
 import { benchSearch } from './search.js';
 import type { LoadFigures } from './loadgen.js';
 import { removeCopy, seedBigDatabase, workingCopy } from './seed.js';
@@ -189,6 +191,17 @@ if (wanted('duplicates')) {
   const f = await benchDuplicates(env('BENCH_DUP_STORED', 100_000), env('BENCH_DUP_CHECKS', 500));
   console.log(`Duplicate-answer detector: a new hand-written reply checked against ${n(f.stored)} stored replies (indexed in ${f.indexSeconds.toFixed(1)} s)`);
   console.log(`  checkReply p50 ${ms(f.p50Ms)} ms  p99 ${ms(f.p99Ms)} ms  max ${ms(f.maxMs)} ms  (${f.checks} replies, ${n(f.twinsFound)} near-duplicates found; target p99 < 20 ms: ${f.p99Ms < 20 ? 'met' : 'missed'})\n`);
+}
+
+if (wanted('mail')) {
+  const f = await benchMail(env('BENCH_MAIL_IN', 500), env('BENCH_MAIL_OUT', 500));
+  console.log(`Email, over loopback SMTP (nodemailer, pooled)`);
+  console.log(`  inbound mail -> ticket through the SMTP listener (${n(f.inbound.mails)} mails, one at a time, time to the 250)`);
+  console.log(`    deskops listener   p50 ${ms(f.inbound.p50Ms).padStart(6)} ms  p99 ${ms(f.inbound.p99Ms).padStart(6)} ms`);
+  console.log(`    bare smtp-server   p50 ${ms(f.inbound.bareP50Ms).padStart(6)} ms  p99 ${ms(f.inbound.bareP99Ms).padStart(6)} ms  (reads the mail, stores nothing)`);
+  console.log(`  outbound public replies through the email sink (${n(f.outbound.mails)} mails, ${f.outbound.inFlight} channels in flight)`);
+  console.log(`    deskops sink       ${n(f.outbound.perSecond).padStart(6)} mails/s`);
+  console.log(`    nodemailer alone   ${n(f.outbound.barePerSecond).padStart(6)} mails/s  ratio ${(f.outbound.perSecond / f.outbound.barePerSecond).toFixed(2)}\n`);
 }
 
 console.log(`Done in ${((performance.now() - began) / 1000).toFixed(0)} s (load average now ${loadavg()[0]!.toFixed(1)}).`);

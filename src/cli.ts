@@ -13,6 +13,7 @@ import { Command } from 'commander';
 import dotenv from 'dotenv';
 import { storeTrouble, storeTroubleAdvice } from './app/errors.js';
 import { ConfigError, loadConfig, SECRET_VARIABLES } from './config.js';
+import { emailUrlSecrets } from './config-email.js';
 import { scrubSecrets } from './log.js';
 
 /** Exit code for a configuration the environment got wrong. */
@@ -68,7 +69,7 @@ export function buildProgram(): Command {
 
   program
     .command('start')
-    .description('start deskops: Slack and/or Rocket.Chat with the scheduler when configured, else the terminal shell')
+    .description('start deskops: Slack, Rocket.Chat and/or email with the scheduler when configured, else the terminal shell')
     .action(start);
 
   program
@@ -120,7 +121,7 @@ export function buildProgram(): Command {
 
   program
     .command('doctor')
-    .description('check configuration, database, outbox, job runs and chat connectivity; one line per check and a verdict')
+    .description('check configuration, database, outbox, job runs, chat connectivity and the mail servers; one line per check and a verdict')
     .option('--json', 'print the report as JSON (for scripts and monitoring)')
     .option('--strict', 'exit 1 on warnings too, not only on failures')
     .option('--timeout <ms>', 'longest wait for one chat API call', '5000')
@@ -141,7 +142,7 @@ export function buildProgram(): Command {
 /** Runs the CLI on `argv` and returns the exit code (commander exits by itself for --help and usage errors). */
 /** The configured secret values, for scrubbing text printed outside the logger. */
 function secretValues(): string[] {
-  return SECRET_VARIABLES.map((name) => process.env[name]?.trim() ?? '').filter((value) => value.length >= 6);
+  return [...SECRET_VARIABLES.map((name) => process.env[name]?.trim() ?? ''), ...emailUrlSecrets(process.env)].filter((value) => value.length >= 6);
 }
 
 /**

@@ -2,6 +2,9 @@
 import { z } from 'zod';
 import { parseAdminEntry, parseStaffRule, type AdminEntry, type StaffRule } from './domain/access.js';
 import { DEPARTMENTS, type Department } from './domain/vocabulary.js';
+import { EMAIL_URL_VARIABLES, emailConfig, emailEnvironment, emailSecrets, type EmailConfig } from './config-email.js';
+
+export type { EmailConfig } from './config-email.js';
 
 /** Settings the use cases read (as opposed to wiring such as ports and tokens). */
 export interface Settings {
@@ -24,8 +27,10 @@ export interface Config {
   shellUser: string | undefined;
   /** Where the on-call page is POSTed as JSON (DESKOPS_PAGE_WEBHOOK); none: pages stay in chat. */
   pageWebhookUrl: string | undefined;
-  /** Per-person limits (DESKOPS_COMMAND_LIMIT, DESKOPS_TICKET_LIMIT); null: that limit is off. */
-  rateLimits: { command: RateLimit | null; ticket: RateLimit | null };
+  /** Per-person limits (DESKOPS_COMMAND_LIMIT, DESKOPS_TICKET_LIMIT), per-sender mail (DESKOPS_MAIL_SENDER_LIMIT); null: that limit is off. */
+  rateLimits: { command: RateLimit | null; ticket: RateLimit | null; mail?: RateLimit | null };
+  /** Email, when DESKOPS_SMTP_URL, DESKOPS_IMAP_URL or DESKOPS_SMTP_LISTEN is set (config-email.ts). */
+  email: EmailConfig | undefined;
   /** Rocket.Chat, when ROCKETCHAT_URL and a bot login (password or personal access token) are set. */
   rocketChat: RocketChatConfig | undefined;
   /** Slack, when SLACK_BOT_TOKEN is set: Socket Mode with SLACK_APP_TOKEN, HTTP mode with SLACK_SIGNING_SECRET. */
@@ -174,11 +179,13 @@ const environmentSchema = z.object({
   DESKOPS_PAGE_WEBHOOK: optionalText.pipe(z.url({ protocol: /^https?$/ }).optional()),
   DESKOPS_COMMAND_LIMIT: rateLimit('30,60', 'minute'),
   DESKOPS_TICKET_LIMIT: rateLimit('20,60', 'hour'),
+  DESKOPS_MAIL_SENDER_LIMIT: rateLimit('10,30', 'hour'),
+  ...emailEnvironment,
 });
 
 /** Variables whose values are secrets (or may carry one, like a webhook URL with a key): never echoed in errors. */
 /** Variables holding URLs, shown masked in errors (they could carry credentials). */
-const URL_VARIABLES: readonly string[] = ['ROCKETCHAT_URL', 'SLACK_API_URL'];
+const URL_VARIABLES: readonly string[] = ['ROCKETCHAT_URL', 'SLACK_API_URL', ...EMAIL_URL_VARIABLES];
 
 export const SECRET_VARIABLES: readonly string[] = ['SLACK_BOT_TOKEN', 'SLACK_APP_TOKEN', 'SLACK_SIGNING_SECRET', 'ROCKETCHAT_PASSWORD', 'ROCKETCHAT_AUTH_TOKEN', 'DESKOPS_PAGE_WEBHOOK'];
 
@@ -193,7 +200,7 @@ function urlSecrets(url: string): string[] {
 }
 
 /** Every secret value in `config`, for the logger to scrub wherever it turns up (in messages, URLs, errors). */
-export function configSecrets(config: Pick<Config, 'slack' | 'rocketChat' | 'pageWebhookUrl'>): string[] {
+export function configSecrets(config: Pick<Config, 'slack' | 'rocketChat' | 'pageWebhookUrl'> & { email?: EmailConfig | undefined }): string[] {
   const values = [
     config.slack?.botToken,
     config.slack?.appToken,
@@ -201,6 +208,7 @@ export function configSecrets(config: Pick<Config, 'slack' | 'rocketChat' | 'pag
     config.rocketChat?.password,
     config.rocketChat?.authToken,
     ...(config.pageWebhookUrl ? urlSecrets(config.pageWebhookUrl) : []),
+    ...emailSecrets(config.email),
   ];
   // Short values ("/", "?a=1") would scrub ordinary text; a real secret is longer.
   return values.filter((value): value is string => typeof value === 'string' && value.length >= 8);
@@ -244,6 +252,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       'SLACK_BOT_TOKEN is set but neither SLACK_APP_TOKEN (Socket Mode) nor SLACK_SIGNING_SECRET (HTTP mode) is: set one of them',
     ]);
   }
+  const email = emailConfig(e);
+  if (email && 'problems' in email) throw new ConfigError(email.problems);
   return {
     dbPath: e.DESKOPS_DB,
     port: e.PORT,
@@ -274,7 +284,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
         }
       : undefined,
     pageWebhookUrl: e.DESKOPS_PAGE_WEBHOOK,
-    rateLimits: { command: e.DESKOPS_COMMAND_LIMIT, ticket: e.DESKOPS_TICKET_LIMIT },
+    rateLimits: { command: e.DESKOPS_COMMAND_LIMIT, ticket: e.DESKOPS_TICKET_LIMIT, mail: e.DESKOPS_MAIL_SENDER_LIMIT },
+    email,
     settings: {
       timeZone: e.DESKOPS_TIMEZONE,
       defaultDepartment: e.DESKOPS_DEFAULT_DEPARTMENT,

@@ -41,6 +41,8 @@ export function createDirectoryCache(ask: (userId: string) => Promise<DirectoryF
         .catch((error: unknown): DirectoryFacts => {
           logger.warn({ err: error, userId }, 'could not ask the directory about a user; using the last answer if there is one');
           if (known && Date.now() - known.at < STALE_LIMIT_MS) return known.facts;
+          // Too old to stand in: forgotten, so what the request reads (cached) covers them by no rule either.
+          answers.delete(userId);
           return { platform: 'unavailable', reason: error instanceof Error ? error.message : String(error) };
         })
         .finally(() => inFlight.delete(userId));

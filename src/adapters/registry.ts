@@ -5,16 +5,23 @@
  */
 import type { Config } from '../config.js';
 import type { AdapterEntry, AdapterModule } from './contract.js';
+import type { EmailModuleOptions } from './email/module.js';
 import type { StartRocketChatOptions } from './rocketchat/start.js';
 
-/** Every platform; Rocket.Chat's timings can be set (tests make them small). */
-export function adapterEntries(options: { rocketChat?: StartRocketChatOptions } = {}): AdapterEntry[] {
+/** Every platform; Rocket.Chat's timings can be set (tests make them small), email's outcomes watched. */
+export function adapterEntries(options: { rocketChat?: StartRocketChatOptions; email?: EmailModuleOptions } = {}): AdapterEntry[] {
   return [
     { platform: 'slack', configured: (config) => config.slack !== undefined, load: async () => (await import('./slack/module.js')).slackModule },
     {
       platform: 'rocketchat',
       configured: (config) => config.rocketChat !== undefined,
       load: async () => (await import('./rocketchat/module.js')).rocketChatModule(options.rocketChat),
+    },
+    {
+      // DESKOPS_SMTP_URL, DESKOPS_IMAP_URL or DESKOPS_SMTP_LISTEN (config.email is set when one is).
+      platform: 'email',
+      configured: (config) => config.email !== undefined,
+      load: async () => (await import('./email/module.js')).emailModule(options.email),
     },
   ];
 }

@@ -61,7 +61,7 @@ function untilStopped(signal: AbortSignal | undefined): Promise<string> {
  */
 export async function runService(config: Config, options: ServiceOptions = {}): Promise<void> {
   const modules = await configuredModules(config, options.entries);
-  if (modules.length === 0) throw new Error('No platform is configured: set SLACK_BOT_TOKEN, ROCKETCHAT_URL or DESKOPS_SMTP_URL');
+  if (modules.length === 0) throw new Error('No platform is configured: set SLACK_BOT_TOKEN, ROCKETCHAT_URL, DESKOPS_SMTP_URL, DESKOPS_IMAP_URL or DESKOPS_SMTP_LISTEN');
   const logger = options.logger ?? createLogger(config.logLevel, undefined, { secrets: configSecrets(config) });
   // Rejects (a read-only or damaged database) before anything listens: the CLI exits with its code.
   const engine: Engine = await startWorkerEngine(config, { logger, ...options.engine });

@@ -79,6 +79,13 @@ export function addStaff(ctx: RequestContext, mention: string, role: Role): Staf
     const person = personToGrant(ctx, mention);
     const before = ctx.store.db.select({ grant: people.staffGrant }).from(people).where(eq(people.id, person.id)).get()?.grant ?? null;
     if (before === 'added' && person.isStaff && person.role === role) return { person, staff: true, role, changed: false };
+    // Adding an admin with a lower role demotes them: the same rules as /people role (admins only,
+    // never the last admin, never one DESKOPS_ADMINS names).
+    if (person.isStaff && person.role === 'admin' && role !== 'admin') {
+      if (isPinnedAdmin(ctx, person.id)) return { person, staff: true, role: 'admin', changed: false, pinnedByEnvironment: true };
+      requireRole(ctx, 'admin', 'change the role of an admin');
+      if (adminCount(ctx) <= 1) throw conflict(`@${person.handle} is the last admin; deskops needs at least one.`, 'Make someone else an admin first: /people add @someone admin.');
+    }
     ctx.store.db.update(people).set({ staffGrant: 'added', isStaff: true, role }).where(eq(people.id, person.id)).run();
     recordAudit(ctx, {
       entity: 'person',

@@ -1,7 +1,8 @@
 /**
  * Per-person rate limits, so one person (or a script with their token) cannot flood deskops: a
  * token bucket per person for commands (default: 30 at once, then 60 a minute), and another for
- * opening tickets (20 at once, then 60 an hour). Held in memory per process: they stop floods,
+ * opening tickets (20 at once, then 60 an hour), and one per mail sender for inbound mail (10 at
+ * once, then 30 an hour), so a mail loop or a flood is held back. Held in memory per process: they stop floods,
  * not a determined attacker with many accounts. The shell, the operator's terminal, has none.
  */
 import { TokenBucket } from 'limiter';
@@ -19,6 +20,8 @@ export interface RateLimits {
   ticket(personKey: string): number | undefined;
   /** The ticket limit's burst, for the refusal's words. */
   readonly ticketBurst: number;
+  /** Takes one inbound mail from the sender's bucket (by address): undefined when allowed, else the ms to wait. */
+  mail(address: string): number | undefined;
 }
 
 function buckets(limit: RateLimit | null): (key: string) => number | undefined {
@@ -36,12 +39,14 @@ function buckets(limit: RateLimit | null): (key: string) => number | undefined {
 }
 
 /** The limits of one deskops process (DESKOPS_COMMAND_LIMIT, DESKOPS_TICKET_LIMIT; null turns one off). */
-export function createRateLimits(limits: { command: RateLimit | null; ticket: RateLimit | null }): RateLimits {
+export function createRateLimits(limits: { command: RateLimit | null; ticket: RateLimit | null; mail?: RateLimit | null }): RateLimits {
   const command = buckets(limits.command);
   const ticket = buckets(limits.ticket);
+  const mail = buckets(limits.mail ?? null);
   return {
     command: (platform, externalId) => (platform === 'shell' ? undefined : command(`${platform}:${externalId}`)),
     ticket,
     ticketBurst: limits.ticket?.burst ?? 0,
+    mail: (address) => mail(address.toLowerCase()),
   };
 }

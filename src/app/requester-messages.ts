@@ -67,7 +67,8 @@ export type RequesterMessageOutcome =
   | { kind: 'opened'; ticketId: number; title: string }
   | { kind: 'offered'; pendingId: number; candidateId: number }
   | { kind: 'changed'; ticketId: number }
-  | { kind: 'ignored'; why: string };
+  /** `code`: the refusal's code when a use case refused it (UNAVAILABLE: a rate limit, worth trying later). */
+  | { kind: 'ignored'; why: string; code?: AppError['code'] };
 
 /** What a requester reads when their message became a ticket. */
 export const RECEIVED_TEXT = (ticketId: number): string => `Thanks, we got your request (#${ticketId}). The support team will answer here.`;
@@ -189,7 +190,7 @@ export function receiveRequesterMessage(app: AppContext, message: RequesterMessa
     });
   } catch (error) {
     // Over the requester's ticket limit, or a message deskops cannot take: nothing recorded, the claim rolled back.
-    if (error instanceof AppError) return { kind: 'ignored', why: error.message };
+    if (error instanceof AppError) return { kind: 'ignored', why: error.message, code: error.code };
     throw error;
   }
 }

@@ -2,7 +2,7 @@
  * What a requester may see of deskops: their own tickets, each with its status and the public
  * replies, never internal notes, assignees, tiers or anyone else's tickets.
  */
-import { and, desc, eq, inArray, or } from 'drizzle-orm';
+import { and, desc, eq, inArray, isNull, or } from 'drizzle-orm';
 import type { Status } from '../domain/vocabulary.js';
 import { comments, identities, tickets } from '../store/schema.js';
 import type { RequestContext } from './context.js';
@@ -27,7 +27,7 @@ const LIST_LIMIT = 20;
 /** Public replies shown on one ticket, the latest ones. */
 const REPLY_LIMIT = 20;
 
-/** The condition "this ticket's requester is the acting person", by person or by the handles they wrote under. */
+/** The condition "this ticket's requester is the acting person": by person, or (for a ticket with no person) by a handle or address of theirs. */
 function ownedBy(ctx: RequestContext) {
   const { actor } = ctx;
   if (actor.kind !== 'person') throw notFound('A scheduled job has no tickets of its own.');
@@ -38,7 +38,12 @@ function ownedBy(ctx: RequestContext) {
     .all()
     // Tickets opened for a chat user name them as @handle (or @<Slack id>); mail ones by address.
     .flatMap((identity) => (identity.platform === 'email' ? [identity.externalId] : [`@${identity.handle}`, `@${identity.externalId}`]));
-  return names.length > 0 ? or(eq(tickets.requesterPersonId, actor.personId), inArray(tickets.requester, names)) : eq(tickets.requesterPersonId, actor.personId);
+  // A ticket that names its requester's person belongs to that person only: a handle is anyone's to
+  // take (a Rocket.Chat user can register "connie", or a Slack id as a username). The names count
+  // only for tickets typed for someone deskops did not know yet.
+  return names.length > 0
+    ? or(eq(tickets.requesterPersonId, actor.personId), and(isNull(tickets.requesterPersonId), inArray(tickets.requester, names)))
+    : eq(tickets.requesterPersonId, actor.personId);
 }
 
 const columns = { id: tickets.id, title: tickets.title, status: tickets.status, createdAt: tickets.createdAt, updatedAt: tickets.updatedAt };

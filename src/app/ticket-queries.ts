@@ -1,4 +1,6 @@
 /** Read models: the ticket list with its filters and pages, and everything a ticket card shows. */
+import { conversationOf } from './conversations.js';
+import { bouncing } from './mail-senders.js';
 import { and, asc, count, desc, eq, inArray, isNull, or, sql, type SQL } from 'drizzle-orm';
 import { ACTIVE_STATUS_CONDITION, tags, tickets, ticketTags } from '../store/schema.js';
 import { preparedStatement } from '../store/prepared.js';
@@ -160,6 +162,8 @@ export interface TicketDetail {
   awaitingAck: boolean;
   /** Tickets the same requester opened before this one. */
   earlierFromRequester: number;
+  /** The address the requester is answered at, when their conversation is by mail, and whether mail to it bounces. */
+  mail?: { address: string; bouncing: { reason: string; bounces: number } | null };
 }
 
 const knownIssueById = preparedStatement('SELECT id, title, status FROM known_issues WHERE id = ?');
@@ -195,5 +199,14 @@ function readTicketDetail(ctx: AppContext, ticketId: number): TicketDetail {
     calendar: setup.calendar,
     awaitingAck: openEscalationOf(store).raw(false).get(ticket.id) !== undefined,
     earlierFromRequester: ticket.requester ? ((earlierOfRequester(store).raw(true).get(ticket.requester, ticket.id) as [number])[0] ?? 0) : 0,
+    ...mailOf(ctx, ticket.id),
   };
+}
+
+/** The requester's mail address (by the conversation) and its bounces, for the card. */
+function mailOf(ctx: AppContext, ticketId: number): Pick<TicketDetail, 'mail'> {
+  const conversation = conversationOf(ctx, ticketId);
+  if (conversation.kind !== 'email') return {};
+  const bounce = bouncing(ctx, conversation.address);
+  return { mail: { address: conversation.address, bouncing: bounce ? { reason: bounce.reason, bounces: bounce.bounces } : null } };
 }

@@ -1,7 +1,7 @@
 /**
  * `deskops doctor`: checks what an operator would check by hand (configuration, the database
  * file, the outbox backlog, the scheduler's last runs, whether Slack and Rocket.Chat accept our
- * credentials) and prints one line per check with what to do, then a verdict. Read-only: the
+ * credentials, whether the IMAP and SMTP servers of email answer and accept the login) and prints one line per check with what to do, then a verdict. Read-only: the
  * database is opened read-only, never otherwise, and nothing is migrated or written.
  *
  * Exit codes: 0 healthy (warnings allowed unless --strict), 1 at least one failure (or a warning
@@ -18,7 +18,7 @@ import { appliedTags, readJournal } from './migrate.js';
 export type CheckStatus = 'ok' | 'warn' | 'fail' | 'skip';
 
 export interface Check {
-  /** Short stable name: config, timezone, database, file-mode, integrity, foreign-keys, migrations, wal, outbox, jobs, people, slack, rocketchat. */
+  /** Short stable name: config, timezone, database, file-mode, integrity, foreign-keys, migrations, wal, outbox, jobs, people, slack, rocketchat, imap, smtp. */
   name: string;
   status: CheckStatus;
   /** What was found. */
@@ -83,6 +83,7 @@ function checkConfig(env: Record<string, string | undefined>): { check: Check; c
     const chats: string[] = [];
     if (config.slack) chats.push(`Slack (${config.slack.mode === 'socket' ? 'Socket Mode' : 'HTTP mode'})`);
     if (config.rocketChat) chats.push(`Rocket.Chat (${config.rocketChat.password ? 'password login' : 'access token'})`);
+    if (config.email) chats.push(`email (${[config.email.imap ? 'IMAP' : '', config.email.listen ? `SMTP listener on ${config.email.listen.host}:${config.email.listen.port}` : '', config.email.smtpUrl ? 'SMTP out' : ''].filter(Boolean).join(', ')})`);
     const chat = chats.length > 0 ? `${chats.join(' and ')} configured` : 'no chat configured (deskops start opens the shell)';
     const webhook = config.pageWebhookUrl ? '; page webhook set' : '';
     return { check: ok('config', `${chat}${webhook}; log level ${config.logLevel}`), config };
@@ -398,8 +399,9 @@ export async function runDoctor(options: DoctorOptions = {}): Promise<DoctorRepo
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const { check: configCheck, config } = checkConfig(env);
   const dbPath = config?.dbPath ?? (env.DESKOPS_DB?.trim() || './data/deskops.db');
-  const [slack, rocketChat] = await Promise.all([checkSlack(config, timeoutMs), checkRocketChat(config, timeoutMs)]);
-  const checks = [configCheck, ...databaseChecks(dbPath, config, now), slack, rocketChat];
+  const { checkImap, checkSmtp } = await import('./doctor-email.js');
+  const [slack, rocketChat, imap, smtp] = await Promise.all([checkSlack(config, timeoutMs), checkRocketChat(config, timeoutMs), checkImap(config, timeoutMs), checkSmtp(config, timeoutMs)]);
+  const checks = [configCheck, ...databaseChecks(dbPath, config, now), slack, rocketChat, imap, smtp];
   return { verdict: verdictOf(checks), checks };
 }
 

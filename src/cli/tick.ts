@@ -1,15 +1,17 @@
 /**
  * `deskops tick [--at <instant>]`: every scheduled job once as of that instant (default now), then
- * whatever is due delivered to stdout as the shell would show it. For operators and for tests.
+ * whatever is due delivered to stdout as the shell would show it (only with no platform configured:
+ * otherwise the running bot delivers). For operators and for tests.
  */
 import { SettableClock } from '../clock.js';
 import type { Config } from '../config.js';
 import { routeSink } from '../delivery/sink.js';
 import { postText, ShellSink, type ShellPost } from '../delivery/shell-sink.js';
 import { createWebhookSink } from '../delivery/webhook-sink.js';
+import { anyPlatformConfigured } from '../adapters/registry.js';
 import { allJobs } from '../jobs/index.js';
 import { createInProcessEngine } from '../engine/in-process.js';
-import { INSTANT_FORMAT, parseInstant, runTick, tickHadJobErrors } from '../jobs/tick.js';
+import { INSTANT_FORMAT, parseInstant, runJobsTick, runTick, tickHadJobErrors } from '../jobs/tick.js';
 import { createDeskops } from '../main.js';
 import { tickReportText } from '../views/tick.js';
 
@@ -46,6 +48,15 @@ export async function tickCommand(config: Config, options: { at?: string }, writ
   const engine = createInProcessEngine({ ...deskops, jobs: allJobs() }, { onClose: () => deskops.close() });
   try {
     const posts: ShellPost[] = [];
+    if (anyPlatformConfigured(config)) {
+      // The running bot (deskops start) delivers the outbox to the platform: printing the rows here
+      // would mark them sent without anyone, requesters included, receiving them.
+      const result = await runJobsTick(engine, at);
+      write(`${tickReportText(result, config.settings.timeZone)}\n`);
+      write('A platform is configured (chat or email): what the jobs queued is delivered there by the running bot (deskops start), not printed here.\n');
+      if (tickHadJobErrors(result)) throw new TickJobsFailed(Object.entries(result.jobs).filter(([, report]) => report.error !== undefined).map(([name]) => name));
+      return;
+    }
     const sink = routeSink({ chat: new ShellSink(engine, (post) => void posts.push(post)), webhook: createWebhookSink({ url: config.pageWebhookUrl }) });
     const result = await runTick(engine, at, sink);
     write(`${tickReportText(result, config.settings.timeZone)}\n`);

@@ -145,6 +145,7 @@ export function registerCalendarCommands(registry: CommandRegistry): void {
 
   registry.define({
     path: ['calendar'],
+    readsOnly: true,
     usage: '/calendar [show]',
     summary: 'Shows the working hours, holidays, time zone and business day length, and whether we are open now.',
     examples: ['/calendar', '/cal show'],

@@ -33,6 +33,7 @@ export function registerChannelCommands(registry: CommandRegistry): void {
 
   registry.define({
     path: ['channel', 'show'],
+    readsOnly: true,
     aliases: ['list', 'ls'],
     usage: '/channel show',
     summary: 'Every logical channel and the real channel it posts to; unconfigured ones are flagged.',

@@ -40,6 +40,7 @@ export function registerGuardCommands(registry: CommandRegistry): void {
 
   registry.define({
     path: ['guard', 'show'],
+    readsOnly: true,
     usage: '/guard show [last|<YYYY-MM-DD>]',
     summary: 'The log of this week (or last week, or the week holding a date), grouped by kind.',
     examples: ['/guard show', '/guard show last', '/guard show 2026-03-02'],

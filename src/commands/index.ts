@@ -20,6 +20,7 @@ import { registerCalendarCommands } from './calendar.js';
 import { registerDigestCommands } from './digest.js';
 import { registerAuditCommands } from './audit.js';
 import { registerSettingsCommands } from './settings.js';
+import { registerMailCommands } from './mail.js';
 
 export function buildRegistry(): CommandRegistry {
   const registry = new CommandRegistry();
@@ -43,5 +44,6 @@ export function buildRegistry(): CommandRegistry {
   registerIntakeCommands(registry);
   registerSettingsCommands(registry);
   registerAuditCommands(registry);
+  registerMailCommands(registry);
   return registry;
 }

@@ -17,6 +17,7 @@ function channelArgument(args: ArgReader): string {
 export function registerIntakeCommands(registry: CommandRegistry): void {
   registry.define({
     path: ['channel', 'intake', 'list'],
+    readsOnly: true,
     usage: '/channel intake list',
     summary: 'The intake channels: rooms where a :ticket: reaction or !ticket from <link> turns a message into a ticket.',
     run(args, ctx) {

@@ -60,6 +60,7 @@ export function registerOncallCommands(registry: CommandRegistry): void {
 
   registry.define({
     path: ['oncall'],
+    readsOnly: true,
     usage: '/oncall [rotation:<name>]',
     summary: 'Who is on call now, the backup, until when, and who is next (team time).',
     run(args, ctx) {
@@ -73,6 +74,7 @@ export function registerOncallCommands(registry: CommandRegistry): void {
 
   registry.define({
     path: ['oncall', 'schedule'],
+    readsOnly: true,
     usage: '/oncall schedule [weeks:4] [rotation:<name>]',
     summary: 'The coming shifts with who is on call and the backup; overrides show as their own lines.',
     examples: ['/oncall schedule', '/oncall schedule weeks:8'],
@@ -140,6 +142,7 @@ export function registerOncallCommands(registry: CommandRegistry): void {
 
   registry.define({
     path: ['oncall', 'contacts'],
+    readsOnly: true,
     aliases: ['contact'],
     usage: '/oncall contacts [@user]',
     summary: "Someone's emergency contacts (yours by default): what the call step shows.",
@@ -213,6 +216,7 @@ export function registerOncallCommands(registry: CommandRegistry): void {
 
   registry.define({
     path: ['oncall', 'check'],
+    readsOnly: true,
     aliases: ['doctor'],
     usage: '/oncall check',
     summary: 'Checks the on-call setup: rotation gaps, missing backup or contacts, unmapped channels, stuck ladders.',

@@ -33,6 +33,7 @@ export function registerPeopleCommands(registry: CommandRegistry): void {
 
   registry.define({
     path: ['people'],
+    readsOnly: true,
     usage: '/people',
     summary: 'The support team, with role and tier (same as /people list).',
     run(args, ctx) {
@@ -47,6 +48,7 @@ export function registerPeopleCommands(registry: CommandRegistry): void {
 
   registry.define({
     path: ['people', 'list'],
+    readsOnly: true,
     aliases: ['ls'],
     usage: '/people list',
     summary: 'The support team: handle, name, role and tier; and how many requesters deskops knows.',

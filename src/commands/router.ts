@@ -133,6 +133,8 @@ export function createRouter(options: RouterOptions): Router {
   function requesterReply(words: readonly string[], match: ReturnType<CommandRegistry['match']>, reader: () => ArgReader, ctx: RequestContext): Reply {
     const first = words[0]?.toLowerCase();
     if (first === undefined || first === 'help') return requesterHelp(registry);
+    // "/ticket help" or a bare "/ticket" (Slack sends the family alone) asks what they can do, like help.
+    if (registry.familyOf(first) && (words[1]?.toLowerCase() === 'help' || (words.length === 1 && !match))) return requesterHelp(registry);
     if (!match?.definition.requesters) throw requesterRefusal(ctx);
     const reply = match.definition.run(reader(), ctx);
     if (reply.audience === 'requester') return reply;
@@ -231,7 +233,8 @@ export function createRouter(options: RouterOptions): Router {
   /** One attempt; with `busy: 'throw'`, a locked database throws DatabaseBusy instead of answering. */
   function attempt(invocation: Invocation, busy: 'reply' | 'throw', prepared: PreparedText | undefined): Reply {
     const limited = rateLimited(invocation);
-    if (limited) return limited;
+    // Like every reply to a requester, labelled for them (fail closed).
+    if (limited) return isRequester(invocation) ? { ...limited, audience: 'requester' } : limited;
     const answer = attemptOnce(invocation, busy, prepared);
     // Replies made before the actor was known (a typo in quotes, a crash): generic, and labelled
     // for whoever asked. A requester never receives a reply labelled for staff.

@@ -60,6 +60,7 @@ export function registerSlaCommands(registry: CommandRegistry): void {
 
   registry.define({
     path: ['sla'],
+    readsOnly: true,
     usage: '/sla <id>',
     summary: "A ticket's SLA in its current tier: band, business time used and left, and when the next band starts in your time.",
     examples: ['/sla 42', '/sla #42'],
@@ -90,6 +91,7 @@ export function registerSlaCommands(registry: CommandRegistry): void {
 
   registry.define({
     path: ['sla', 'queue'],
+    readsOnly: true,
     usage: '/sla queue [tier:<tier>]',
     summary: 'Open tickets ordered by business time left before red, worst first.',
     examples: ['/sla queue', '/sla queue tier:t2'],
@@ -133,6 +135,7 @@ export function registerSlaCommands(registry: CommandRegistry): void {
 
   registry.define({
     path: ['sla', 'policy'],
+    readsOnly: true,
     usage: '/sla policy',
     summary: 'The SLA policy: thresholds per tier in business time, priority and department factors, overrides, and the calendar they count in.',
     run(args, ctx) {

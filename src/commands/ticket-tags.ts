@@ -70,6 +70,7 @@ export function registerTagCommands(registry: CommandRegistry): void {
 
   registry.define({
     path: ['ticket', 'tags'],
+    readsOnly: true,
     usage: '/ticket tags [family]',
     summary: 'The tag taxonomy, by family (area, type, special, process...).',
     examples: ['/ticket tags', '/ticket tags area'],

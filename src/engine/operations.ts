@@ -9,9 +9,10 @@ import type { EngineEnv } from './env.js';
 import { backgroundOps } from './ops/background.js';
 import { chatOps } from './ops/chat.js';
 import { commandOps } from './ops/commands.js';
+import { emailOps } from './ops/email.js';
 import { slackOps } from './ops/slack.js';
 
-export const operations = { ...commandOps, ...chatOps, ...slackOps, ...backgroundOps };
+export const operations = { ...commandOps, ...chatOps, ...slackOps, ...emailOps, ...backgroundOps };
 
 export type Operations = typeof operations;
 export type OperationName = keyof Operations;

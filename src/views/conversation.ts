@@ -6,7 +6,7 @@ export function publicReplyMessage(ticketId: number, body: string, signature: st
   return info(signature, { visibility: 'channel', audience: 'requester', text: body, footer: `Request #${ticketId}`, ticketId });
 }
 
-/** A message deskops itself sends the requester (the Pending reminder, a receipt). */
+/** A message deskops itself sends the requester (the Pending reminder, a receipt): marked automatic. */
 export function supportMessage(ticketId: number, body: string): Reply {
-  return info('Support team', { visibility: 'channel', audience: 'requester', text: body, footer: `Request #${ticketId}`, ticketId });
+  return info('Support team', { visibility: 'channel', audience: 'requester', text: body, footer: `Request #${ticketId}`, ticketId, automatic: true });
 }

@@ -90,6 +90,11 @@ export interface Reply {
   ticketId?: number;
   /** A chart to show with the reply (rendered to PNG by each adapter). */
   chart?: ReplyChart;
+  /**
+   * Sent by deskops itself rather than written by a person (the Pending reminder, a receipt):
+   * mail carries `Auto-Submitted: auto-replied`, so the other side's robots do not answer it.
+   */
+  automatic?: true;
 }
 
 type ReplyExtras = Omit<Reply, 'tone' | 'title' | 'visibility' | 'audience'> & { visibility?: Reply['visibility']; audience?: Audience };

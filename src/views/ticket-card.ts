@@ -54,7 +54,7 @@ export function slaText(sla: TicketSla, calendar: BusinessCalendar): string {
 }
 
 export function ticketFields(
-  detail: Pick<TicketDetail, 'ticket' | 'assignee' | 'tags' | 'knownIssue' | 'parent' | 'children' | 'sla'>,
+  detail: Pick<TicketDetail, 'ticket' | 'assignee' | 'tags' | 'knownIssue' | 'parent' | 'children' | 'sla' | 'mail'>,
   timeZone: string,
   calendar: BusinessCalendar,
 ): ReplyField[] {
@@ -70,6 +70,10 @@ export function ticketFields(
   if (ticket.team) fields.push({ label: 'Handed off to', value: `${TEAM_LABELS[ticket.team]} (out of the ${TIER_LABELS[ticket.tier]} queue, SLA clock paused)` });
   fields.push({ label: 'Department', value: DEPARTMENT_LABELS[ticket.department] });
   fields.push({ label: 'Requester', value: `${ticket.requester ?? '—'} (via ${ticket.origin})` });
+  if (detail.mail) {
+    const { address, bouncing } = detail.mail;
+    fields.push({ label: 'Mail', value: bouncing ? `${address}: bounces (${bouncing.reason}; ${bouncing.bounces} time${bouncing.bounces === 1 ? '' : 's'}); our replies may not arrive` : `${address} (replies go out by mail)` });
+  }
   if (detail.tags.length > 0) fields.push({ label: 'Tags', value: detail.tags.map(formatTag).join(' ') });
   if (detail.knownIssue) {
     const status = KNOWN_ISSUE_STATUS_LABELS[detail.knownIssue.status as KnownIssueStatus] ?? detail.knownIssue.status;

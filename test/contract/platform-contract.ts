@@ -24,6 +24,8 @@ export interface ContractRig {
   conversationTicket(): number;
   /** Everything the platform's stand-in received, as text. */
   delivered(): string;
+  /** What a message in the ticket's conversation carries there: its recipient, room, thread or subject. */
+  where: string[];
   /** Runs a command as a staff member the way the platform sends it; resolves with the answer's text. */
   command?(text: string): Promise<string>;
   /** A requester's new message, the way the platform sends it (a DM, an intake channel, a mail). */
@@ -60,11 +62,13 @@ export function platformContract(subject: ContractSubject): void {
       withRig(async ({ adapter }) => {
         expect(['ready', 'connecting', 'reconnecting']).toContain(adapter.health().state);
         await expect(adapter.stop()).resolves.toBeUndefined();
+        expect(adapter.health().state).toBe('stopped');
+        await expect(adapter.stop(), 'a second stop').resolves.toBeUndefined();
       }));
 
     it("renders a reply for the requester whole: the agent's signature and text, no bidi controls, no live mass mention", () =>
       withRig(async ({ adapter }) => {
-        const rendered = JSON.stringify(adapter.render(publicReplyMessage(7, `Try the export again ${BIDI}today @here`, 'Alice Agent (support team)')));
+        const rendered = JSON.stringify(await adapter.render(publicReplyMessage(7, `Try the export again ${BIDI}today @here`, 'Alice Agent (support team)')));
         expect(rendered).toContain('Alice Agent (support team)');
         expect(rendered).toContain('Try the export again');
         expect(rendered).not.toContain(BIDI);
@@ -72,11 +76,12 @@ export function platformContract(subject: ContractSubject): void {
       }));
 
     it("delivers a message for the requester into their conversation, and refuses a staff-only one there", () =>
-      withRig(async ({ adapter, app, conversationTicket, delivered }) => {
+      withRig(async ({ adapter, app, conversationTicket, delivered, where }) => {
         const id = conversationTicket();
         const reply = publicReplyMessage(id, 'The corrected invoice is attached.', 'Alice Agent (support team)');
         await adapter.sink.post(`ticket:${id}`, reply, [rowFor(app, id, { audience: 'requester', payload: reply })]);
         expect(delivered()).toContain('The corrected invoice is attached.');
+        for (const mark of where) expect(delivered(), mark).toContain(mark);
         const note = warning('Escalated: customer is on the old price list', { visibility: 'channel', ticketId: id });
         const refused = await adapter.sink.post(`ticket:${id}`, note, [rowFor(app, id, { audience: 'staff', payload: note })]).then(
           () => undefined,

@@ -1,15 +1,18 @@
 /**
  * Every platform deskops runs on passes the one platform contract (platform-contract.ts): the
  * shell, Slack (the real Bolt receiver against the Web API stand-in) and Rocket.Chat (the real SDK
- * against the server stand-in). Email runs it in its own file.
+ * against the server stand-in) and email (the SMTP listener, and the sink against a real SMTP server
+ * on loopback). Every module of the registry is configured by its own variables only, and reports
+ * itself stopped before it starts.
  */
 import { PassThrough } from 'node:stream';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
-import { expect, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { adapterEntries } from '../../src/adapters/registry.js';
+import { emailModule } from '../../src/adapters/email/module.js';
 import { createShellAdapter } from '../../src/adapters/shell/module.js';
 import { answerThere } from '../../src/app/conversations.js';
 import { personForRequester } from '../../src/app/people.js';
@@ -23,6 +26,7 @@ import { startRocketChatServer, rcMessage } from '../doubles/rocketchat-server.j
 import { startSlackApi } from '../doubles/slack-api.js';
 import { postToSlackEndpoint, slashCommandBody } from '../doubles/slack-requests.js';
 import { insertTicket } from '../doubles/tickets.js';
+import { sendMail, startMailCatcher, type EmailAdapter } from '../doubles/mail.js';
 import { platformContract } from './platform-contract.js';
 
 const SECRET = 'contract-signing-secret';
@@ -49,6 +53,7 @@ platformContract({
         return ticket.id;
       },
       delivered: () => printed,
+      where: ['@dana'],
       async command(text) {
         const before = printed.length;
         input.write(`${text}\n`);
@@ -98,6 +103,7 @@ platformContract({
         return ticket.id;
       },
       delivered: () => JSON.stringify(api.callsTo('chat.postMessage').map((call) => call.args)),
+      where: ['"channel":"C0CUST"', '"thread_ts":"1700000000.000100"'],
       async command(text) {
         const id = `contract-${++trigger}`;
         const response = await postToSlackEndpoint(events, slashCommandBody({ command: '/ticket', text: text.replace(/^ticket\s+/, ''), trigger_id: id, user_id: 'UAGENT', user_name: 'agent', response_url: `${api.url}response/${id}` }), { secret: SECRET });
@@ -157,6 +163,7 @@ platformContract({
         return ticket.id;
       },
       delivered: () => JSON.stringify(server.sent),
+      where: ['"rid":"SUPPORT"', '"tmid":"root-1"'],
       async command(text) {
         const before = server.sent.length;
         server.push(rcMessage({ _id: `contract-${++next}`, rid: 'GENERAL', msg: `!${text}`, u: { _id: 'u-alice', username: 'alice' } }));
@@ -176,4 +183,76 @@ platformContract({
       },
     };
   },
+});
+
+platformContract({
+  platform: 'email',
+  massMentions: false,
+  async start() {
+    const catcher = await startMailCatcher();
+    const dir = mkdtempSync(join(tmpdir(), 'deskops-contract-'));
+    const config = loadConfig({ DESKOPS_DB: join(dir, 'deskops.db'), DESKOPS_STAFF: TEST_STAFF_RULES, DESKOPS_MAIL_FROM: 'Desk Support <support@desk.test>', DESKOPS_SMTP_URL: catcher.url, DESKOPS_SMTP_LISTEN: '127.0.0.1:0' });
+    const logger = pino({ level: 'silent' });
+    const deskops = createDeskops(config, { logger, rateLimits: false });
+    const adapter = emailModule().create({ config, engine: createInProcessEngine(deskops), logger }) as EmailAdapter;
+    await adapter.start();
+    await vi.waitFor(() => expect(adapter.health().state).toBe('ready'), { timeout: 5000, interval: 10 });
+    const received = () => catcher.mails.map((mail) => `To: ${mail.to.join(',')}\nIn-Reply-To: ${mail.mail.inReplyTo ?? ''}\nSubject: ${mail.mail.subject ?? ''}\n${mail.mail.text ?? ''}`).join('\n');
+    let next = 0;
+    return {
+      adapter,
+      app: deskops.app,
+      conversationTicket() {
+        const ticket = insertTicket(deskops.app, { title: 'Invoice question' });
+        answerThere(deskops.app, ticket.id, { platform: 'email', address: 'jane@customer.test', thread: '<q1@customer.test>' });
+        return ticket.id;
+      },
+      delivered: received,
+      where: ['To: jane@customer.test', 'In-Reply-To: <q1@customer.test>', 'Subject: [#1] Invoice question'],
+      async requesterWrites(text) {
+        const before = deskops.app.store.db.select().from(tickets).all().length;
+        await sendMail(adapter.smtpPort()!, { from: 'Jane <jane@customer.test>', to: 'support@desk.test', subject: text, text: `${text}\n\nJane`, messageId: `<contract-${++next}@customer.test>` });
+        expect(deskops.app.store.db.select().from(tickets).all().length).toBeGreaterThan(before);
+      },
+      async close() {
+        await adapter.stop();
+        deskops.close();
+        await catcher.close();
+        rmSync(dir, { recursive: true, force: true });
+      },
+    };
+  },
+});
+
+describe('the platform modules of the registry', () => {
+  it('are each configured by their own variables only, and stopped until they start', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'deskops-contract-'));
+    try {
+      const bare = loadConfig({ DESKOPS_DB: join(dir, 'd.db') });
+      const own: Record<string, Record<string, string>> = {
+        slack: { SLACK_BOT_TOKEN: 'xoxb-1', SLACK_SIGNING_SECRET: 'secret' },
+        rocketchat: { ROCKETCHAT_URL: 'http://127.0.0.1:9', ROCKETCHAT_USER: 'deskops', ROCKETCHAT_PASSWORD: 'pw' },
+        email: { DESKOPS_MAIL_FROM: 'support@desk.test', DESKOPS_SMTP_URL: 'smtp://127.0.0.1:9' },
+      };
+      const entries = adapterEntries();
+      expect(entries.map((entry) => entry.platform).sort()).toEqual(Object.keys(own).sort());
+      for (const entry of entries) {
+        expect(entry.configured(bare), entry.platform).toBe(false);
+        const config = loadConfig({ DESKOPS_DB: join(dir, 'd.db'), ...own[entry.platform] });
+        for (const other of entries) expect(other.configured(config), `${other.platform} with ${entry.platform}'s variables`).toBe(other === entry);
+        const module = await entry.load();
+        expect(module.platform).toBe(entry.platform);
+        const deskops = createDeskops(config, { logger: pino({ level: 'silent' }), rateLimits: false });
+        try {
+          const adapter = module.create({ config, engine: createInProcessEngine(deskops), logger: deskops.logger, port: 0 });
+          expect(adapter.health().state, entry.platform).toBe('stopped');
+          await adapter.stop();
+        } finally {
+          deskops.close();
+        }
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });

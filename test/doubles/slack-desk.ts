@@ -28,11 +28,11 @@ export interface SlackDesk {
   command(trigger: string, text: string): Promise<SlackCall>;
 }
 
-/** Starts it; `cleanups` (drained by the caller's afterEach) stops it. */
-export async function startSlackDesk(cleanups: Array<() => Promise<void> | void>, secret: string): Promise<SlackDesk> {
+/** Starts it; `cleanups` (drained by the caller's afterEach) stops it. Per-person rate limits are off unless `rateLimits`. */
+export async function startSlackDesk(cleanups: Array<() => Promise<void> | void>, secret: string, options: { rateLimits?: boolean } = {}): Promise<SlackDesk> {
   const api = await startSlackApi();
   const env = { SLACK_BOT_TOKEN: 'xoxb-test', SLACK_SIGNING_SECRET: secret, SLACK_API_URL: api.url, SLACK_BOT_ID: 'BBOT', SLACK_BOT_USER_ID: 'UBOT' };
-  const desk = createTestDesk({ env });
+  const desk = createTestDesk({ env, ...(options.rateLimits ? { rateLimits: true } : {}) });
   // The desk's own configuration: its staff rules decide who is a requester.
   const config = desk.config;
   const log: string[] = [];

@@ -1,26 +1,47 @@
 /**
  * Hostile input through the whole command path: random command lines built from the registry's
  * real command paths and random arguments (ids, dates, durations, mentions, options, quotes,
- * unicode, control characters), run as an admin, a lead and an agent. Every reply is a success
- * or a friendly failure (never the "something went wrong" apology, never a throw), and the
- * database passes SQLite's integrity and foreign-key checks afterwards.
+ * unicode, control characters), run as an admin, a lead and an agent, and as requesters from
+ * every source (a Slack Connect user, a Slack guest, a Rocket.Chat user without the staff role, a
+ * Slack user the directory did not describe). Every reply is a success or a friendly failure
+ * (never the "something went wrong" apology, never a throw), a requester's is labelled for them,
+ * refuses anything but their own view and shows no staff text, and nothing of theirs is stored
+ * but their person row and the audit; the database passes SQLite's integrity and foreign-key
+ * checks afterwards.
  */
 import fc from 'fast-check';
 import { checkProperty } from '../doubles/property.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { messageLength, renderMessage } from '../../src/adapters/rocketchat/render.js';
 import { renderBlocks } from '../../src/adapters/slack/render.js';
+import { tokenize } from '../../src/commands/tokenize.js';
 import { renderText } from '../../src/views/render-text.js';
 import type { Reply } from '../../src/views/reply.js';
+import type { PlatformUser } from '../../src/app/people.js';
+import type { Platform } from '../../src/domain/vocabulary.js';
 import { createTestDesk, replyText, type TestDesk } from '../doubles/deskops.js';
 import { LIVE_ROCKETCHAT_MASS_MENTION } from '../doubles/mentions.js';
+import { expectOnlyRequesterTraces, snapshotStore } from '../doubles/store-snapshot.js';
 
 /** Fixed seed: a failure reproduces; change it to explore further. */
 const SEED = 20261123;
 const PLATFORMS = ['shell', 'shell', 'slack', 'rocketchat'] as const;
 
-/** Cases per property (three properties: 2 × RUNS + 300 command lines in all). */
+/** Cases per property (four properties: 2 × RUNS + REQUESTER_RUNS + 300 command lines in all). */
 const RUNS = 800;
+const REQUESTER_RUNS = 500;
+
+const T1_MEMBER = { platform: 'slack', teamId: 'T1', enterpriseId: null, teams: [], guest: false, deleted: false, bot: false } as const;
+/** People who are not staff under the test desk's rules (slack:team:T1, rocketchat:role:support). */
+const REQUESTERS: ReadonlyArray<{ platform: Platform; user: PlatformUser }> = [
+  { platform: 'slack', user: { externalId: 'U0CONNECT', handle: 'connie', facts: { ...T1_MEMBER, teamId: 'T0OTHER' } } },
+  { platform: 'slack', user: { externalId: 'U0GUEST', handle: 'gus', facts: { ...T1_MEMBER, guest: true } } },
+  { platform: 'rocketchat', user: { externalId: 'rcRequesterRita01', handle: 'rita', facts: { platform: 'rocketchat', roles: ['user'], active: true } } },
+  { platform: 'slack', user: { externalId: 'U0NOFACTS', handle: 'nora' } },
+];
+/** Text only staff may read: an internal note, a phone number, other people's tickets and addresses. */
+const STAFF_ONLY = ['NOTE-SECRET', '5550199', 'Login fails after SSO change', 'Invoice shows the wrong VAT', 'Push notifications arrive late', 'jane@example.com', 'Login loop after SSO update'];
+const REFUSAL = /^deskops commands are for the support team; to ask for help, /;
 const APOLOGY = /something went wrong/i;
 
 let desk: TestDesk;
@@ -37,6 +58,9 @@ beforeAll(() => {
     '/ticket new "Push notifications arrive late"',
     '/known-issue new "Login loop after SSO update"',
     '/oncall rotation set @alice @bob',
+    // Staff-only text a requester must never read back.
+    '/ticket note 1 NOTE-SECRET the customer runs 6.4 on a patched build',
+    '/oncall contacts set phone +49 30 5550199',
   ]) {
     const reply = desk.run(line);
     expect(reply.tone, `${line}: ${replyText(reply)}`).not.toBe('error');
@@ -69,6 +93,17 @@ const words = fc.constantFrom(
   'help', 'https://example.com/a:b', 'javascript:alert(1)', "Robert'); DROP TABLE tickets;--", '|', '||', '\\', '"', '“', '„', '""',
 );
 const flags = fc.constantFrom('--force', '--new-family', '--x', '--', '---', '--FORCE');
+
+/** The leading bare words of a command line, as the router reads them; undefined when the lexer refuses it. */
+function leadingWords(text: string): string[] | undefined {
+  try {
+    const tokens = tokenize(text.trim().replace(/^\//, ''));
+    const end = tokens.findIndex((t) => t.kind !== 'word');
+    return tokens.slice(0, end === -1 ? tokens.length : end).map((t) => t.value);
+  } catch {
+    return undefined;
+  }
+}
 
 function quoted(text: string): string {
   return `"${text.replace(/["“”\\]/g, (ch) => `\\${ch}`)}"`;
@@ -142,7 +177,7 @@ describe('the router under random command lines', () => {
     let ran = 0;
     checkProperty(
       fc.property(line, fc.constantFrom('lead', 'bob', 'alice', 'newcomer'), fc.constantFrom(...PLATFORMS), (text, user, platform) => {
-        // The same people typing in the shell, and strangers on the chat platforms (first sight: agents).
+        // The same people typing in the shell, and strangers on the chat platforms (no directory facts: requesters).
         const reply =
           platform === 'shell'
             ? desk.run(text, user)
@@ -183,6 +218,42 @@ describe('the router under random command lines', () => {
       }),
       { numRuns: RUNS, seed: SEED + 1 },
     );
+    expectHealthyDatabase();
+  });
+
+  it('answers requesters from every source with their refusal, help or own view only, keeping nothing of theirs but the person and the audit', () => {
+    const keys = optionKeys();
+    const paths = desk.registry.all().map((d) => d.path.join(' '));
+    const families = desk.registry.allFamilies().flatMap((f) => [f.name, ...(f.aliases ?? [])]);
+    const line = fc
+      .tuple(
+        fc.oneof({ weight: 6, arbitrary: fc.constantFrom(...paths) }, { weight: 1, arbitrary: fc.constantFrom(...families, 'help', '') }),
+        fc.array(argument(keys), { maxLength: 6 }),
+        fc.constantFrom('', '/'),
+      )
+      .map(([path, args, lead]) => `${lead}${path} ${args.join(' ')}`);
+    let refused = 0;
+    checkProperty(
+      fc.property(line, fc.constantFrom(...REQUESTERS), fc.boolean(), (text, { platform, user }, keyed) => {
+        const before = snapshotStore(desk.app);
+        const reply = desk.router.handle({ platform, user, channel: platform === 'slack' ? 'C0HELP' : 'GENERAL', thread: null, text, ...(keyed ? { idempotencyKey: `${platform}:${user.externalId}:${text.slice(0, 60)}` } : {}) });
+        const label = `${user.handle}: ${text}`;
+        expectFriendly(label, reply);
+        expect(reply.audience, label).toBe('requester');
+        const shown = replyText(reply);
+        for (const secret of STAFF_ONLY) if (!text.includes(secret)) expect(shown, `${label} shows ${secret}`).not.toContain(secret);
+        const words = leadingWords(text);
+        const match = words && desk.registry.match(words);
+        // A line the lexer refuses (an open quote) gets the lexer's reason, before anyone is looked up.
+        if (match && !match.definition.requesters && words[1]?.toLowerCase() !== 'help') {
+          expect(reply.title, label).toMatch(REFUSAL);
+          refused++;
+        }
+        expectOnlyRequesterTraces(before, snapshotStore(desk.app), label);
+      }),
+      { numRuns: REQUESTER_RUNS, seed: SEED + 2 },
+    );
+    expect(refused).toBeGreaterThan(REQUESTER_RUNS / 2);
     expectHealthyDatabase();
   });
 

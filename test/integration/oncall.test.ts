@@ -74,8 +74,13 @@ describe('rotations, overrides and contacts', () => {
 
   it('lets leads and the person on call add overrides, whole days included', () => {
     setRotation(lead, { members: ['@alice', '@bob'] });
+    // Alice's week: bob may not take it himself, nor give it to someone; alice may hand it to him.
+    expect(thrown(() => addOverride(bob, { mention: 'me', from: '2026-03-04', to: '2026-03-05' })).message).toContain('@alice is on call for that period');
+    expect(thrown(() => addOverride(bob, { mention: '@dave', from: '2026-03-04', to: '2026-03-05' })).code).toBe('FORBIDDEN');
     const { override } = addOverride(alice, { mention: '@bob', from: '2026-03-04', to: '2026-03-05' });
     expect(override).toMatchObject({ startsAt: new Date('2026-03-03T23:00:00Z'), endsAt: new Date('2026-03-05T23:00:00Z') });
+    // Bob's own week (from 9 March): his to hand over, never alice's to take.
+    expect(thrown(() => addOverride(alice, { mention: 'me', from: '2026-03-10', to: '2026-03-11' })).code).toBe('FORBIDDEN');
     expect(thrown(() => addOverride(alice, { mention: '@dave', from: '2026-03-10', to: '2026-03-11' })).code).toBe('FORBIDDEN');
     addOverride(lead, { mention: '@dave', from: 'now', to: '2026-03-02T18:00' });
     at(60);

@@ -34,6 +34,20 @@ describe.concurrent('deskops tick', PROCESSES, () => {
     expect(second.stdout).not.toContain('→');
   });
 
+  it('leaves the outbox to the running bot when a platform is configured: nothing printed, nothing marked sent', async ({ expect, onTestFinished }) => {
+    const box = cliSandbox(onTestFinished);
+    // Email configured (its SMTP server need not answer: tick must not try it).
+    const env = { DESKOPS_MAIL_FROM: 'support@desk.test', DESKOPS_SMTP_URL: 'smtp://127.0.0.1:9' };
+    expect((await box.deskops(['shell'], { env, input: ':clock 2026-11-23T09:00:00Z\n/ticket new "Printer on fire"\n' })).code).toBe(0);
+    const withPlatform = await box.deskops(['tick', '--at', '2026-11-23T09:00:05Z'], { env });
+    expect(withPlatform.code).toBe(0);
+    expect(withPlatform.stdout).toContain('delivered there by the running bot (deskops start), not printed here');
+    expect(withPlatform.stdout).not.toContain('→');
+    // The row is still due: without the platform, the tick prints it.
+    const without = await box.deskops(['tick', '--at', '2026-11-23T09:00:20Z']);
+    expect(without.stdout).toMatch(/^Delivery: posted 1 message$/m);
+  });
+
   it('refuses an --at that is not an instant with exit code 2, naming the format', async ({ expect, onTestFinished }) => {
     const box = cliSandbox(onTestFinished);
     for (const at of ['yesterday', '2026-02-30T10:00:00Z']) {

@@ -21,23 +21,40 @@ describe('read-only slash commands', () => {
     const marked = registry.all().filter((definition) => definition.readsOnly).map((definition) => definition.path.join(' '));
     expect(marked.sort()).toEqual([
       'audit',
+      'calendar',
+      'channel intake list',
+      'channel show',
       'duplicates list',
+      'guard show',
       'known-issue list',
       'known-issue show',
       'macro links',
       'macro list',
       'macro pick',
       'macro show',
+      'mail address list',
+      'mail addresses',
+      'oncall',
+      'oncall check',
+      'oncall contacts',
+      'oncall schedule',
+      'people',
+      'people list',
       'report known-issues',
       'report sla',
       'report tags',
+      'requester blocked',
       'rotation show',
       'settings',
+      'sla',
+      'sla policy',
+      'sla queue',
       'ticket history',
       'ticket inbox',
       'ticket list',
       'ticket search',
       'ticket show',
+      'ticket tags',
       'whoami',
     ]);
     expect(onlyReads(registry, 'ticket list tier:t2')).toBe(true);
@@ -53,7 +70,7 @@ describe('read-only slash commands', () => {
     desk.run('/ticket new "Printer on fire"');
     desk.run('/known-issue new Authentication bug: SSO loop');
     desk.run('/macro new fr1 Thanks {requester.name}');
-    const examples = ['/ticket list', '/ticket show 1', '/ticket history 1', '/ticket inbox', '/known-issue list', '/known-issue show 1', '/audit', '/settings', '/whoami', '/ticket search printer', '/macro list', '/macro show fr1', '/macro pick 1', '/macro links', '/report sla', '/report known-issues', '/report tags', '/rotation show', '/duplicates list'];
+    const examples = ['/ticket list', '/ticket show 1', '/ticket history 1', '/ticket inbox', '/known-issue list', '/known-issue show 1', '/audit', '/settings', '/whoami', '/ticket search printer', '/macro list', '/macro show fr1', '/macro pick 1', '/macro links', '/report sla', '/report known-issues', '/report tags', '/rotation show', '/duplicates list', '/calendar', '/channel show', '/channel intake list', '/guard show', '/oncall', '/oncall check', '/oncall contacts', '/oncall schedule', '/people', '/people list', '/sla 1', '/sla policy', '/sla queue', '/ticket tags area'];
     expect(examples.every((text) => onlyReads(registry, text))).toBe(true);
     const { sqlite } = desk.app.store;
     for (const text of examples) {

@@ -12,6 +12,7 @@ export function rocketChatModule(options: StartRocketChatOptions = {}): AdapterM
       // Started at once: the sink must exist before the scheduler delivers, and the connection comes up in the background.
       let handle: RocketChatHandle | undefined;
       let ready: boolean | undefined;
+      let stopped = false;
       const started = (): RocketChatHandle => {
         if (!handle) {
           handle = startRocketChat(config, engine, logger, options);
@@ -30,10 +31,11 @@ export function rocketChatModule(options: StartRocketChatOptions = {}): AdapterM
           logger.info({ url: config.rocketChat!.url }, 'deskops started with Rocket.Chat');
         },
         async stop() {
+          stopped = true;
           await handle?.stop();
         },
         health() {
-          if (ready === false) return { state: 'stopped' };
+          if (stopped || !handle || ready === false) return { state: 'stopped' };
           if (ready === undefined) return { state: 'connecting' };
           const stats = started().bot.stats();
           return stats.connects > stats.losses ? { state: 'ready' } : { state: 'reconnecting', detail: stats.lastLoss ?? 'the connection was lost' };

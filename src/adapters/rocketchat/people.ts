@@ -62,7 +62,11 @@ export function createRocketChatPeople(deps: RocketChatPeopleDeps, ttlMs?: numbe
   const { engine, rest, logger } = deps;
   const relevant = hasRuleFor(deps.settings.staffRules, 'rocketchat');
   const directory: DirectoryCache = createDirectoryCache(async (userId) => rocketChatFacts(await rest.userById(userId)), logger, ttlMs);
-  const rooms = new LRUCache<string, RoomReaders>({ max: 2_000, ttl: ROOM_TTL_MS });
+  // A room's members, cached with its slug; whether it is an intake room is read fresh every time
+  // (a lead's /channel intake add applies at once, even to a room checked a moment before).
+  const rooms = new LRUCache<string, { readers: RoomReaders; slug?: string }>({ max: 2_000, ttl: ROOM_TTL_MS });
+  const outsiders: RoomReaders = { staffOnly: false, memberIds: [] };
+  const isIntake = async (rid: string, slug?: string) => (await engine.roomFacts('rocketchat', rid, null, slug ?? null)).intake;
 
   /** Whether a member is staff as far as deskops can tell (admins, grants, the rule), asking the server within `budget`. */
   async function isStaffMember(userId: string, budget: { left: number }): Promise<boolean> {
@@ -73,17 +77,17 @@ export function createRocketChatPeople(deps: RocketChatPeopleDeps, ttlMs?: numbe
     return !(await engine.isRequester('rocketchat', { externalId: userId, handle: userId, ...(relevant ? withFacts(directory.cached(userId)) : {}) }));
   }
 
-  async function check(rid: string): Promise<RoomReaders> {
-    if ((await engine.roomFacts('rocketchat', rid)).intake) return { staffOnly: false, memberIds: [] };
+  async function check(rid: string): Promise<{ readers: RoomReaders; slug?: string }> {
     const info = await deps.roomInfo(rid);
-    if ((info.slug && (await engine.roomFacts('rocketchat', rid, null, info.slug)).intake) || isExternalRoom(info)) return { staffOnly: false, memberIds: [] };
+    const slug = info.slug ? { slug: info.slug } : {};
+    if (isExternalRoom(info)) return { readers: outsiders, ...slug };
     const { members, total } = await rest.roomMembers(rid, info.type, MAX_CHECKED_MEMBERS + 1);
     const bot = deps.botId();
     const memberIds = members.map((m) => m.id).filter((id) => id !== bot);
-    if (total > MAX_CHECKED_MEMBERS) return { staffOnly: false, memberIds };
+    if (total > MAX_CHECKED_MEMBERS) return { readers: { staffOnly: false, memberIds }, ...slug };
     const budget = { left: LOOKUPS_PER_CHECK };
-    for (const id of memberIds) if (!(await isStaffMember(id, budget))) return { staffOnly: false, memberIds };
-    return { staffOnly: true, memberIds };
+    for (const id of memberIds) if (!(await isStaffMember(id, budget))) return { readers: { staffOnly: false, memberIds }, ...slug };
+    return { readers: { staffOnly: true, memberIds }, ...slug };
   }
 
   return {
@@ -95,11 +99,13 @@ export function createRocketChatPeople(deps: RocketChatPeopleDeps, ttlMs?: numbe
       directory.remember(user.id, rocketChatFacts(user));
     },
     async readers(rid) {
-      const cached = rooms.get(rid);
-      if (cached) return cached;
-      const answer = await check(rid);
-      rooms.set(rid, answer);
-      return answer;
+      if (await isIntake(rid)) return outsiders;
+      let answer = rooms.get(rid);
+      if (!answer) {
+        answer = await check(rid);
+        rooms.set(rid, answer);
+      }
+      return (await isIntake(rid, answer.slug)) ? outsiders : answer.readers;
     },
   };
 }

@@ -184,18 +184,14 @@ interface CallOptions extends RestOptions {
   headers?: Record<string, string>;
 }
 
-/** One REST call; resolves with the JSON body of a 2xx answer that does not say success: false. */
-async function call(baseUrl: string, path: string, options: CallOptions): Promise<Record<string, unknown>> {
-  const endpoint = path.split('?')[0]!;
-  const doFetch = options.fetch ?? fetch;
+/**
+ * Sends one request and reads its JSON answer; resolves with the body of a 2xx answer that does
+ * not say success: false, else throws the classified failure.
+ */
+async function exchange(endpoint: string, url: string, init: RequestInit, options: RestOptions): Promise<Record<string, unknown>> {
   let response: Response;
   try {
-    response = await doFetch(endpointUrl(baseUrl, path), {
-      method: options.method,
-      headers: { accept: 'application/json', ...(options.body === undefined ? {} : { 'content-type': 'application/json' }), ...options.headers },
-      ...(options.body === undefined ? {} : { body: JSON.stringify(options.body) }),
-      signal: AbortSignal.timeout(options.timeoutMs ?? 15_000),
-    });
+    response = await (options.fetch ?? fetch)(url, { ...init, signal: AbortSignal.timeout(options.timeoutMs ?? 15_000) });
   } catch (error) {
     // Only the cause's message: the request (and its headers) stay out of the error.
     throw new RocketChatApiError(`Rocket.Chat unreachable for ${endpoint}: ${error instanceof Error ? error.message : String(error)}`, 'network', endpoint);
@@ -207,11 +203,19 @@ async function call(baseUrl: string, path: string, options: CallOptions): Promis
   } catch {
     // A proxy's HTML error page: the status decides.
   }
-  const now = (options.now ?? Date.now)();
   if (!response.ok || body.success === false || body.status === 'error') {
-    throw classifyFailure(endpoint, response.ok ? 400 : response.status, response.headers, body as ErrorBody, now);
+    throw classifyFailure(endpoint, response.ok ? 400 : response.status, response.headers, body as ErrorBody, (options.now ?? Date.now)());
   }
   return body;
+}
+
+/** One JSON REST call. */
+function call(baseUrl: string, path: string, options: CallOptions): Promise<Record<string, unknown>> {
+  return exchange(path.split('?')[0]!, endpointUrl(baseUrl, path), {
+    method: options.method,
+    headers: { accept: 'application/json', ...(options.body === undefined ? {} : { 'content-type': 'application/json' }), ...options.headers },
+    ...(options.body === undefined ? {} : { body: JSON.stringify(options.body) }),
+  }, options);
 }
 
 /** A rooms.info answer as RocketChatRoomInfo; `fallbackId` when the answer carries no id. */
@@ -344,25 +348,7 @@ async function upload(baseUrl: string, rid: string, file: RocketChatUpload, head
   form.append('file', new Blob([file.data], { type: file.contentType }), file.filename);
   if (file.description) form.append('description', file.description);
   if (file.tmid) form.append('tmid', file.tmid);
-  let response: Response;
-  try {
-    response = await (options.fetch ?? fetch)(endpointUrl(baseUrl, `rooms.upload/${encodeURIComponent(rid)}`), {
-      method: 'POST',
-      headers: { accept: 'application/json', ...headers },
-      body: form,
-      signal: AbortSignal.timeout(options.timeoutMs ?? 15_000),
-    });
-  } catch (error) {
-    throw new RocketChatApiError(`Rocket.Chat unreachable for ${endpoint}: ${error instanceof Error ? error.message : String(error)}`, 'network', endpoint);
-  }
-  let body: Record<string, unknown> = {};
-  try {
-    const parsed: unknown = await response.json();
-    if (parsed && typeof parsed === 'object') body = parsed as Record<string, unknown>;
-  } catch {
-    // The status decides.
-  }
-  if (!response.ok || body.success === false) throw classifyFailure(endpoint, response.ok ? 400 : response.status, response.headers, body as ErrorBody, (options.now ?? Date.now)());
+  await exchange(endpoint, endpointUrl(baseUrl, `rooms.upload/${encodeURIComponent(rid)}`), { method: 'POST', headers: { accept: 'application/json', ...headers }, body: form }, options);
 }
 
 /** The client for the configured bot: its personal access token when set, else a password login. */

@@ -82,7 +82,8 @@ export interface ShellBackground {
 interface ToolsSetup {
   engine: Engine;
   logger: Logger;
-  config: Pick<Config, 'pageWebhookUrl' | 'settings' | 'dbPath'> & { slack?: unknown };
+  /** The platforms' sections (config.slack, config.rocketChat, config.email): any one set means `deskops start` delivers. */
+  config: Pick<Config, 'pageWebhookUrl' | 'settings' | 'dbPath'> & { slack?: unknown; rocketChat?: unknown; email?: unknown };
 }
 
 function sinkFor(setup: ToolsSetup, emit: (post: ShellPost) => void): DeliverySink {
@@ -99,11 +100,11 @@ export function createShellTools(setup: ToolsSetup): ShellTools {
     try {
       const timeZone = await engine.teamZone();
       const now = await engine.now();
-      if (setup.config.slack) {
-        // A chat platform is configured: the bot delivers the outbox there; the shell must not
-        // print those messages and mark them sent.
+      if (setup.config.slack || setup.config.rocketChat || setup.config.email) {
+        // A platform is configured (chat or email): the bot delivers the outbox there; the shell
+        // must not print those messages and mark them sent.
         const reply = tickReply(await runJobsTick(engine, now), posts, timeZone);
-        const note = 'Chat is configured: what the jobs queued is delivered there by the running bot, not printed here.';
+        const note = 'A platform is configured (chat or email): what the jobs queued is delivered there by the running bot (deskops start), not printed here.';
         return { ...reply, footer: reply.footer ? `${reply.footer}\n${note}` : note };
       }
       const result = await runTick(engine, now, sinkFor(setup, (post) => posts.push(post)));

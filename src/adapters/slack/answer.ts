@@ -77,7 +77,23 @@ export async function runAndRespond(deps: SlackDeps, invocation: Invocation, res
   } catch (error) {
     deps.logger.warn({ err: error, user: invocation.user.externalId, key: invocation.idempotencyKey }, 'slack response_url refused the reply');
   }
-  // A response_url carries no files: the chart goes to the channel the command came from.
-  if (reply.chart && invocation.channel) await uploadReplyChart(deps.client, deps.engine, reply, invocation.channel, invocation.thread ?? undefined, deps.logger);
+  // A response_url carries no files: the chart goes to the channel the command came from when the
+  // reply may be read there (the answer was ephemeral for staff alone, the channel only staff read),
+  // and to the asker's direct message where requesters read (a known issue's title is staff text).
+  if (reply.chart && invocation.channel) {
+    const here = inChannel || reply.audience === 'requester' || (await deps.conversations.readers(invocation.channel, invocation.thread)) === 'staff';
+    const target = here ? invocation.channel : await directMessage(deps, invocation.user.externalId);
+    if (target) await uploadReplyChart(deps.client, deps.engine, reply, target, here ? (invocation.thread ?? undefined) : undefined, deps.logger);
+  }
   return reply;
+}
+
+/** The id of the bot's direct message with `user`, or undefined (logged) when Slack will not open it. */
+async function directMessage(deps: Pick<SlackDeps, 'client' | 'logger'>, user: string): Promise<string | undefined> {
+  try {
+    return (await deps.client.conversations.open({ users: user })).channel?.id;
+  } catch (error) {
+    deps.logger.warn({ err: error, user }, 'slack: no direct message for the chart; the answer went out without it');
+    return undefined;
+  }
 }

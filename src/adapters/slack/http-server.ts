@@ -23,6 +23,12 @@ export const MAX_BODY_BYTES = 1024 * 1024;
  * with 503 and Retry-After (Slack retries), so many slow or stalled uploads cannot fill memory.
  */
 export const MAX_PENDING_BODY_BYTES = 16 * 1024 * 1024;
+/**
+ * When the budget is full, a request whose body has been arriving for this long is cut off (oldest
+ * first) to make room: Slack sends a body at once, so only a stalled or trickling upload is that slow,
+ * and a budget filled by those must not turn Slack's own requests away until they time out.
+ */
+export const SLOW_BODY_MS = 1_000;
 /** The whole request (headers and body) must arrive within this; Slack sends small bodies at once. */
 export const REQUEST_TIMEOUT_MS = 10_000;
 /** The headers must arrive within this. */
@@ -51,6 +57,23 @@ export interface SlackHttpServerOptions {
 interface BodyBudget {
   held: number;
   readonly limit: number;
+  /** The requests whose bodies are still arriving: when each started, and how to cut it off. */
+  readonly pending: Set<{ startedAt: number; cut: () => void }>;
+}
+
+/**
+ * Whether `needed` more bytes fit the budget, cutting off slow bodies (SLOW_BODY_MS), oldest first,
+ * until they do.
+ */
+function makeRoom(budget: BodyBudget, needed: number): boolean {
+  if (budget.held + needed <= budget.limit) return true;
+  const now = Date.now();
+  const slow = [...budget.pending].filter((p) => now - p.startedAt >= SLOW_BODY_MS).sort((a, b) => a.startedAt - b.startedAt);
+  for (const request of slow) {
+    if (budget.held + needed <= budget.limit) break;
+    request.cut();
+  }
+  return budget.held + needed <= budget.limit;
 }
 
 function plain(res: ServerResponse, status: number, body: string): void {
@@ -105,16 +128,32 @@ function busy(req: IncomingMessage, res: ServerResponse): void {
 /**
  * Reads the whole body (at most `limit` bytes) and hands it to Bolt as `rawBody`, which Bolt's
  * receiver takes instead of reading the stream itself. Past the limit: 413 at once. The bytes
- * count against the server's `budget` until the request is done; past it: 503.
+ * count against the server's `budget` until the request is done; past it, slow bodies are cut off
+ * (408) to make room, and when that is not enough: 503.
  */
 function bufferThen(req: IncomingMessage, res: ServerResponse, limit: number, budget: BodyBudget, next: () => void): void {
   const chunks: Buffer[] = [];
   let received = 0;
   let done = false;
+  const entry = {
+    startedAt: Date.now(),
+    cut: () => {
+      if (!finish()) return;
+      chunks.length = 0;
+      if (res.headersSent) {
+        req.destroy();
+        return;
+      }
+      res.writeHead(408, { 'content-type': 'text/plain; charset=utf-8', connection: 'close' });
+      res.end('request body too slow', () => req.destroy());
+    },
+  };
+  budget.pending.add(entry);
   const finish = () => {
     if (done) return false;
     done = true;
     budget.held -= received;
+    budget.pending.delete(entry);
     return true;
   };
   req.on('data', (chunk: Buffer) => {
@@ -125,7 +164,7 @@ function bufferThen(req: IncomingMessage, res: ServerResponse, limit: number, bu
       tooLarge(req, res, limit);
       return;
     }
-    if (budget.held + chunk.length > budget.limit) {
+    if (!makeRoom(budget, chunk.length)) {
       finish();
       chunks.length = 0;
       busy(req, res);
@@ -168,7 +207,7 @@ export function parsesToNull(body: Buffer, contentType: string | undefined): boo
 export function createSlackHttpServer(options: SlackHttpServerOptions): Server {
   const nowSeconds = options.nowSeconds ?? (() => Math.floor(Date.now() / 1000));
   const limit = options.maxBodyBytes ?? MAX_BODY_BYTES;
-  const budget: BodyBudget = { held: 0, limit: options.maxPendingBodyBytes ?? MAX_PENDING_BODY_BYTES };
+  const budget: BodyBudget = { held: 0, limit: options.maxPendingBodyBytes ?? MAX_PENDING_BODY_BYTES, pending: new Set() };
   // The timeouts below are enforced on this interval (Node's default, 30 s, would let a stalled request live 40 s).
   const server = createServer({ connectionsCheckingInterval: 1_000 }, (req, res) => {
     const path = new URL(req.url ?? '/', 'http://localhost').pathname;
@@ -199,8 +238,8 @@ export function createSlackHttpServer(options: SlackHttpServerOptions): Server {
       drainThen(req, res, limit, () => plain(res, 503, 'deskops is still connecting to Slack'));
       return;
     }
-    // Said to be larger than what is left of the budget: refused before a byte of it is read.
-    if (budget.held + (declaredLength(req) ?? 0) > budget.limit) {
+    // Said to be larger than what is left of the budget (after cutting off slow bodies): refused before a byte of it is read.
+    if (!makeRoom(budget, declaredLength(req) ?? 0)) {
       busy(req, res);
       return;
     }

@@ -19,13 +19,17 @@ export const slackModule: AdapterModule = {
       async start() {
         // HTTP mode serves GET /healthz for the whole service: Slack's own state is one part of it.
         handle = await startSlack(config, engine, logger, { deps, ...(health ? { health: () => health() } : {}), ...(port !== undefined ? { port } : {}) });
-        void handle.ready.then((ok) => (ready = ok));
+        const starting = handle;
+        void starting.ready.then((ok) => (ready = ok && handle === starting));
         logger.info({ mode: slack.mode }, 'deskops started with Slack');
       },
       async stop() {
-        await handle?.stop();
+        const stopping = handle;
+        handle = undefined;
+        ready = false;
+        await stopping?.stop();
       },
-      health: () => (ready ? { state: 'ready' } : { state: handle ? 'connecting' : 'stopped', detail: 'not connected yet (auth.test)' }),
+      health: () => (!handle ? { state: 'stopped' } : ready ? { state: 'ready' } : { state: 'connecting', detail: 'not connected yet (auth.test)' }),
       httpPort: () => handle?.port,
     };
   },

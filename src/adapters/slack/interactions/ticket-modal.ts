@@ -21,7 +21,7 @@ import {
 import { success } from '../../../views/reply.js';
 import type { SlackDeps } from '../deps.js';
 import { renderModalTitle } from '../render.js';
-import { cut, deliverReply, failureFor, metaString, plain, quoteArg, readMetadata, runAs, payloadUser } from './common.js';
+import { cut, deliverReply, failureFor, isRequesterUser, metaString, plain, quoteArg, readMetadata, refusal, runAs, payloadUser } from './common.js';
 import { fetchMessage, openTicketFromMessage, slackToPlain } from './messages.js';
 import { fieldErrors, selectedValue, selectedValues, textValue, type FieldErrors, type ViewValues } from './view-state.js';
 
@@ -238,6 +238,11 @@ export function registerTicketModal(app: App, deps: SlackDeps): void {
     if (!source) {
       const reply = await runAs(deps, user, newTicketCommand(checked.input), { channel: metaString(meta, 'channel'), idempotencyKey: key });
       await deliverReply(deps, client, { userId: body.user.id, channel: metaString(meta, 'channel') }, reply);
+      return;
+    }
+    // A form kept open by someone who has since lost staff: refused by the router (one line, audited), as a command would be.
+    if (await isRequesterUser(deps, user)) {
+      await deliverReply(deps, client, { userId: body.user.id, channel: source.channel }, await refusal(deps, user, '/ticket new', source.channel));
       return;
     }
     try {
