@@ -200,7 +200,8 @@ export const auditEvents = sqliteTable(
     after: text('after', { mode: 'json' }),
     at: instant('at').notNull(),
   },
-  (t) => [index('audit_entity').on(t.entity, t.entityId, t.id), index('audit_at').on(t.at)],
+  // audit_action: "the latest event of this kind" (routing's round robin asks when each agent was last given a ticket).
+  (t) => [index('audit_entity').on(t.entity, t.entityId, t.id), index('audit_at').on(t.at), index('audit_action').on(t.action, t.id)],
 );
 
 /** The on-call / T4 running log for the weekly Changing of the Guard digest. */

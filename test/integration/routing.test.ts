@@ -2,6 +2,7 @@
 import { eq } from 'drizzle-orm';
 import pino from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { lastRoutedQuery } from '../../src/app/routing.js';
 import { runRouting } from '../../src/jobs/routing.js';
 import { runT1EscalationHint } from '../../src/jobs/t1-escalation-hint.js';
 import { pickAssignee } from '../../src/domain/routing.js';
@@ -125,5 +126,15 @@ describe('pickAssignee', () => {
     expect(pickAssignee({ original: { personId: 9, away: true }, onDuty: { personId: 7, away: false, active: 0 }, candidates, working: false, cap: 5 })).toEqual({ personId: 7, reason: 'on-duty' });
     expect(pickAssignee({ original: null, onDuty: { personId: 7, away: false, active: 5 }, candidates, working: true, cap: 5 })).toEqual({ personId: 3, reason: 'round-robin' });
     expect(pickAssignee({ original: null, onDuty: null, candidates, working: true, cap: 1 })).toBeNull();
+  });
+});
+
+describe("routing's round robin on a long audit trail", () => {
+  it("finds each agent's last routed ticket through the audit_action index, not a scan of every ticket event", () => {
+    const query = lastRoutedQuery(desk.app, 1).toSQL();
+    const plan = desk.app.store.sqlite.prepare(`EXPLAIN QUERY PLAN ${query.sql}`).all(...query.params) as Array<{ detail: string }>;
+    const steps = plan.map((p) => p.detail).join(' ');
+    expect(steps).toMatch(/USING INDEX audit_action \(action=\?\)/);
+    expect(steps).not.toContain('TEMP B-TREE');
   });
 });
