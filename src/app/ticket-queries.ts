@@ -160,7 +160,7 @@ export interface TicketDetail {
   calendar: BusinessCalendar;
   /** An on-call escalation is waiting for its acknowledgement. */
   awaitingAck: boolean;
-  /** Tickets the same requester opened before this one. */
+  /** Tickets the same requester opened before this one, counted up to EARLIER_TICKETS_COUNTED (a robot's address may have thousands). */
   earlierFromRequester: number;
   /** The address the requester is answered at, when their conversation is by mail, and whether mail to it bounces. */
   mail?: { address: string; bouncing: { reason: string; bounces: number } | null };
@@ -170,7 +170,9 @@ const knownIssueById = preparedStatement('SELECT id, title, status FROM known_is
 const ticketTitleById = preparedStatement('SELECT id, title FROM tickets WHERE id = ?');
 const childrenOf = preparedStatement("SELECT id, title, status, coalesce(parent_kind, 'split') AS kind FROM tickets WHERE parent_id = ? ORDER BY id");
 const openEscalationOf = preparedStatement('SELECT id FROM oncall_escalations WHERE ticket_id = ? AND acknowledged_at IS NULL LIMIT 1');
-const earlierOfRequester = preparedStatement('SELECT count(*) FROM tickets INDEXED BY tickets_requester WHERE requester = ? AND id < ?');
+/** The card counts a requester's earlier tickets up to this many ("100+"): counting all of a monitoring address's thousands would cost every card a millisecond. */
+export const EARLIER_TICKETS_COUNTED = 100;
+const earlierOfRequester = preparedStatement(`SELECT count(*) FROM (SELECT 1 FROM tickets INDEXED BY tickets_requester WHERE requester = ? AND id < ? LIMIT ${EARLIER_TICKETS_COUNTED})`);
 
 /** Everything `/ticket show` needs about one ticket, read from one snapshot. */
 export function ticketDetail(ctx: AppContext, ticketId: number): TicketDetail {

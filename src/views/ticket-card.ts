@@ -1,7 +1,7 @@
 /** Reply builders for tickets: the card, the timeline and list rows, shared by every adapter. */
 import type { RequestContext } from '../app/context.js';
 import type { TicketSla } from '../app/sla.js';
-import type { TicketDetail, TicketPage } from '../app/ticket-queries.js';
+import { EARLIER_TICKETS_COUNTED, type TicketDetail, type TicketPage } from '../app/ticket-queries.js';
 import type { BusinessCalendar } from '../domain/calendar.js';
 import { formatBusinessDuration } from '../domain/sla.js';
 import type { TicketRow } from '../app/ticket-records.js';
@@ -105,7 +105,8 @@ export function ticketCard(ctx: RequestContext, detail: TicketDetail, zone: stri
   const fields = ticketFields(detail, zone, detail.calendar);
   // Handbook: "read the ticket history with that person before replying".
   if (detail.earlierFromRequester > 0) {
-    fields.push({ label: 'History', value: `${detail.earlierFromRequester} earlier ticket${detail.earlierFromRequester === 1 ? '' : 's'} from this requester` });
+    const earlier = detail.earlierFromRequester >= EARLIER_TICKETS_COUNTED ? `${EARLIER_TICKETS_COUNTED}+` : String(detail.earlierFromRequester);
+    fields.push({ label: 'History', value: `${earlier} earlier ticket${detail.earlierFromRequester === 1 ? '' : 's'} from this requester` });
   }
   if (ticket.mergedIntoId !== null) fields.push({ label: 'Merged into', value: `#${ticket.mergedIntoId}` });
   const buttons = ticketButtons(ticket, viewerId, detail.awaitingAck);

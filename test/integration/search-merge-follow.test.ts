@@ -3,7 +3,9 @@ import { eq } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runFollowerUpdates } from '../../src/jobs/follower-updates.js';
 import { comments, outbox, tickets } from '../../src/store/schema.js';
+import { EARLIER_TICKETS_COUNTED } from '../../src/app/ticket-queries.js';
 import { auditActions } from '../doubles/audit.js';
+import { insertTicket } from '../doubles/tickets.js';
 import { createTestDesk, replyText, type TestDesk } from '../doubles/deskops.js';
 import pino from 'pino';
 
@@ -79,6 +81,13 @@ describe('requester history', () => {
     expect(card.buttons?.map((b) => b.command)).toContain('/ticket list requester:jane@example.com status:all');
     expect(replyText(desk.run('/ticket show 1'))).not.toContain('earlier ticket');
     expect(desk.run('/ticket list requester:not-an-address').tone).toBe('error');
+  });
+
+  it('counts a requester\'s earlier tickets up to 100 ("100+"): a monitoring address with thousands costs the card no more', () => {
+    for (let i = 0; i < EARLIER_TICKETS_COUNTED + 5; i++) insertTicket(desk.app, { title: `Alert ${i}`, requester: 'alerts@example.com' });
+    const last = EARLIER_TICKETS_COUNTED + 5;
+    expect(replyText(desk.run(`/ticket show ${last}`))).toContain(`${EARLIER_TICKETS_COUNTED}+ earlier tickets from this requester`);
+    expect(replyText(desk.run(`/ticket show ${EARLIER_TICKETS_COUNTED}`))).toContain(`${EARLIER_TICKETS_COUNTED - 1} earlier tickets from this requester`);
   });
 });
 
