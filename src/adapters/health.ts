@@ -50,10 +50,19 @@ export interface HealthReport extends Record<string, unknown> {
 
 const round = (ms: number) => Math.round(ms * 100) / 100;
 
+/** The sampling timer's period (ms): Node recommends 10 or more in production. */
+const RESOLUTION_MS = 10;
+
+/**
+ * The histogram holds the time between two firings of a timer set every RESOLUTION_MS (an idle
+ * loop reads about 10 ms), so the delay, how late the timer fired, is that minus the resolution.
+ */
+const lateness = (nanoseconds: number) => round(Math.max(0, nanoseconds / 1e6 - RESOLUTION_MS));
+
 function figures(histogram: IntervalHistogram): LoopDelay {
   // Nanoseconds; an empty histogram has no samples yet.
   if (histogram.count === 0) return { p50Ms: 0, p99Ms: 0, maxMs: 0 };
-  return { p50Ms: round(histogram.percentile(50) / 1e6), p99Ms: round(histogram.percentile(99) / 1e6), maxMs: round(histogram.max / 1e6) };
+  return { p50Ms: lateness(histogram.percentile(50)), p99Ms: lateness(histogram.percentile(99)), maxMs: lateness(histogram.max) };
 }
 
 /** Measures the I/O thread's event-loop delay; `stop()` ends the measuring. */
@@ -62,10 +71,10 @@ export interface LoopMonitor {
   stop(): void;
 }
 
-/** Starts measuring this thread's event-loop delay (10 ms resolution, as Node recommends for production). */
+/** Starts measuring this thread's event-loop delay. */
 export function monitorEventLoop(windowMs = EVENT_LOOP_WINDOW_MS): LoopMonitor {
-  const sinceStart = monitorEventLoopDelay({ resolution: 10 });
-  const current = monitorEventLoopDelay({ resolution: 10 });
+  const sinceStart = monitorEventLoopDelay({ resolution: RESOLUTION_MS });
+  const current = monitorEventLoopDelay({ resolution: RESOLUTION_MS });
   sinceStart.enable();
   current.enable();
   const started = performance.now();

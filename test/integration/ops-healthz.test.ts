@@ -80,7 +80,8 @@ describe('GET /healthz', { timeout: 45_000 }, () => {
     });
     expect(body.engine).toMatchObject({ kind: 'worker', lanes: [{ name: 'commands', state: 'ready' }, { name: 'background', state: 'ready' }] });
     for (const figures of [body.eventLoop.sinceStart, body.eventLoop.recent]) {
-      expect(figures.p99Ms).toBeGreaterThan(0);
+      // How late the sampling timer fired (its period taken off): an idle loop may read 0.
+      expect(figures.p99Ms).toBeGreaterThanOrEqual(0);
       expect(figures.maxMs).toBeGreaterThanOrEqual(figures.p99Ms);
     }
 
