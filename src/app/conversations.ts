@@ -3,9 +3,10 @@
  * an email thread), so public replies go back there. The place they last wrote from wins; a ticket
  * typed by an agent reaches its requester by their email address, else by a direct message.
  */
-import { and, eq, inArray } from 'drizzle-orm';
+import { and, eq, inArray, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Platform } from '../domain/vocabulary.js';
+import { preparedQuery } from '../store/prepared.js';
 import { identities, ticketConversations, tickets, ticketThreads } from '../store/schema.js';
 import type { AppContext } from './context.js';
 
@@ -28,24 +29,32 @@ export function emailAddressOf(requester: string | null | undefined): string | u
 }
 
 /** Where `ticketId`'s requester is answered now. */
+/** Read for every card and every public reply: prepared once per store (see store/prepared.ts). */
+const storedConversation = preparedQuery((db) => db.select().from(ticketConversations).where(eq(ticketConversations.ticketId, sql.placeholder('ticketId'))).prepare());
+const ticketRequester = preparedQuery((db) => db.select({ requester: tickets.requester, personId: tickets.requesterPersonId }).from(tickets).where(eq(tickets.id, sql.placeholder('ticketId'))).prepare());
+
+const personIdentities = preparedQuery((db) =>
+  db
+    .select({ platform: identities.platform, externalId: identities.externalId })
+    .from(identities)
+    .where(and(eq(identities.personId, sql.placeholder('personId')), inArray(identities.platform, ['slack', 'rocketchat', 'email', 'shell'])))
+    .prepare(),
+);
+
 export function conversationOf(app: AppContext, ticketId: number): Conversation {
-  const stored = app.store.db.select().from(ticketConversations).where(eq(ticketConversations.ticketId, ticketId)).get();
+  const stored = storedConversation(app.store).get({ ticketId });
   if (stored) {
     if (stored.platform === 'email' && stored.address) return { kind: 'email', platform: 'email', address: stored.address, inReplyTo: stored.thread };
     if ((stored.platform === 'slack' || stored.platform === 'rocketchat') && stored.channel) {
       return { kind: 'thread', platform: stored.platform, channel: stored.channel, thread: stored.thread };
     }
   }
-  const ticket = app.store.db.select({ requester: tickets.requester, personId: tickets.requesterPersonId }).from(tickets).where(eq(tickets.id, ticketId)).get();
+  const ticket = ticketRequester(app.store).get({ ticketId });
   if (!ticket) return { kind: 'none', why: `there is no ticket #${ticketId}` };
   const address = emailAddressOf(ticket.requester);
   if (address) return { kind: 'email', platform: 'email', address, inReplyTo: null };
   if (ticket.personId !== null) {
-    const reachable = app.store.db
-      .select({ platform: identities.platform, externalId: identities.externalId })
-      .from(identities)
-      .where(and(eq(identities.personId, ticket.personId), inArray(identities.platform, ['slack', 'rocketchat', 'email', 'shell'])))
-      .all();
+    const reachable = personIdentities(app.store).all({ personId: ticket.personId });
     const mail = reachable.find((identity) => identity.platform === 'email');
     if (mail) return { kind: 'email', platform: 'email', address: mail.externalId, inReplyTo: null };
     const chat = reachable.find((identity) => identity.platform === 'slack' || identity.platform === 'rocketchat') ?? reachable.find((identity) => identity.platform === 'shell');

@@ -137,8 +137,9 @@ export function pastTheEnd(requested: number, pages: number, total: number): str
 
 /** A page of tickets with the total, and how to see the next page. */
 export function ticketListReply(page: TicketPage, describeFilter: string, nextPageCommand: string | null): Reply {
-  const noun = page.total === 1 ? 'ticket' : 'tickets';
-  const title = page.total === 0 ? `No ${describeFilter} tickets` : `${page.total} ${describeFilter} ${noun}${page.pages > 1 ? ` (page ${page.page} of ${page.pages})` : ''}`;
+  const noun = page.total === 1 && !page.more ? 'ticket' : 'tickets';
+  const plus = page.more ? '+' : '';
+  const title = page.total === 0 ? `No ${describeFilter} tickets` : `${page.total}${plus} ${describeFilter} ${noun}${page.pages > 1 ? ` (page ${page.page} of ${page.pages}${plus})` : ''}`;
   return info(title.replace(/\s+/g, ' '), {
     ...(page.requested > page.pages ? { text: pastTheEnd(page.requested, page.pages, page.total) } : {}),
     sections: page.rows.length > 0 ? [{ lines: page.rows.map(ticketListLine) }] : [],

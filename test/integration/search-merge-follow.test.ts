@@ -3,7 +3,7 @@ import { eq } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runFollowerUpdates } from '../../src/jobs/follower-updates.js';
 import { comments, outbox, tickets } from '../../src/store/schema.js';
-import { EARLIER_TICKETS_COUNTED } from '../../src/app/ticket-queries.js';
+import { EARLIER_TICKETS_COUNTED, LIST_COUNTED_AHEAD } from '../../src/app/ticket-queries.js';
 import { auditActions } from '../doubles/audit.js';
 import { insertTicket } from '../doubles/tickets.js';
 import { createTestDesk, replyText, type TestDesk } from '../doubles/deskops.js';
@@ -180,5 +180,23 @@ describe('known-issue notes and partner refs', () => {
     ok('/known-issue partner 1 none');
     expect(desk.say('/known-issue show 1')).not.toContain('ACME-4411');
     expect(auditActions(desk.app, 'known_issue', 1)).toEqual(expect.arrayContaining(['known_issue.note', 'known_issue.partner']));
+  });
+});
+
+describe('long lists', () => {
+  it('count up to 1,000 tickets past the page asked for ("1000+"), and every page stays reachable', () => {
+    const desk = createTestDesk();
+    try {
+      for (let i = 0; i < LIST_COUNTED_AHEAD + 30; i++) insertTicket(desk.app, { title: `Queue ${i}` });
+      const first = desk.run('/ticket list');
+      expect(first.title).toBe(`${LIST_COUNTED_AHEAD}+ active tickets (page 1 of ${LIST_COUNTED_AHEAD / 10}+)`);
+      // Past the counted pages: counted again from there, to the real end.
+      const last = desk.run(`/ticket list page:${LIST_COUNTED_AHEAD / 10 + 3}`);
+      expect(last.title).toBe(`${LIST_COUNTED_AHEAD + 30} active tickets (page ${LIST_COUNTED_AHEAD / 10 + 3} of ${LIST_COUNTED_AHEAD / 10 + 3})`);
+      expect(replyText(last)).toContain('*#1*');
+      expect(desk.run('/ticket list page:200').text).toContain(`the list has ${LIST_COUNTED_AHEAD / 10 + 3} pages`);
+    } finally {
+      desk.dispose();
+    }
   });
 });

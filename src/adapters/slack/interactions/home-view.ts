@@ -66,7 +66,7 @@ function slackName(ctx: RequestContext, personId: number | null): string {
 function myTickets(ctx: RequestContext): types.SectionBlock {
   const page = listTickets(ctx, { scope: 'mine' });
   const rows = page.rows.slice(0, HOME_LIST_LIMIT);
-  return listSection(`Your open tickets (${page.total})`, rows.map(ticketListLine), page.total, '/ticket list mine', 'Nothing assigned to you.');
+  return listSection(`Your open tickets (${page.total}${page.more ? '+' : ''})`, rows.map(ticketListLine), page.total, '/ticket list mine', 'Nothing assigned to you.');
 }
 
 function tierQueue(ctx: RequestContext): types.SectionBlock {
