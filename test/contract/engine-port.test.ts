@@ -17,6 +17,7 @@ import { DeliveryError } from '../../src/delivery/sink.js';
 import { withCorrelation } from '../../src/log.js';
 import { jobRuns, outbox, tickets } from '../../src/store/schema.js';
 import { warning } from '../../src/views/reply.js';
+import { holdWriteLock } from '../doubles/db.js';
 import { crashingEngineScript, startEngineRig, type EngineKind, type EngineRig } from '../doubles/engines.js';
 
 const rigs: EngineRig[] = [];
@@ -55,14 +56,14 @@ describe.each(['in-process', 'worker'] as const)('the engine port, %s', (kind) =
 
   it('says "busy" as DatabaseBusyError while another writer holds the lock, and runs the command once it is free', async () => {
     const { engine, store } = await rigFor(kind);
-    store.sqlite.exec('BEGIN IMMEDIATE');
+    const release = holdWriteLock(store);
     let error: unknown;
     try {
       await engine.handle(shell('ticket new "Locked out"'), { onBusy: 'throw', busyWaitMs: 20 });
     } catch (caught) {
       error = caught;
     } finally {
-      store.sqlite.exec('COMMIT');
+      release();
     }
     expect(error).toBeInstanceOf(DatabaseBusyError);
     expect(storeTrouble((error as Error).cause)).toBe('busy');

@@ -1,16 +1,19 @@
 /**
  * Whole-store snapshots for "nothing changed" checks: every table's rows, and what a requester's
  * attempt may leave behind (their own person row, its audit events, a dedupe claim) told apart from
- * anything else.
+ * anything else. The tables are listed from SQLite's catalogue (sqlite_master), so the search
+ * index, SQLite's sequences and drizzle's migration log are compared too: another engine would
+ * list its own tables here.
  */
 import { expect } from 'vitest';
 import type { AppContext } from '../../src/app/context.js';
+import { rawSqlite } from './sqlite.js';
 
 /** Every table's rows as JSON lines, by table name. */
 export type StoreSnapshot = Map<string, string[]>;
 
 export function snapshotStore(app: Pick<AppContext, 'store'>): StoreSnapshot {
-  const { sqlite } = app.store;
+  const sqlite = rawSqlite(app.store);
   const tables = sqlite.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").all() as Array<{ name: string }>;
   const snapshot: StoreSnapshot = new Map();
   for (const { name } of tables) {
@@ -21,6 +24,17 @@ export function snapshotStore(app: Pick<AppContext, 'store'>): StoreSnapshot {
     );
   }
   return snapshot;
+}
+
+/**
+ * Every table but the audit trail as one JSON text, rows in rowid order: what a refused command
+ * must leave untouched. SQLite's sequences, drizzle's own tables (__…) and the search index's
+ * shadow tables (search_docs_data, …: FTS5's own storage) are left out; the index itself is compared.
+ */
+export function storeJsonWithoutAudit(app: Pick<AppContext, 'store'>): string {
+  const sqlite = rawSqlite(app.store);
+  const tables = sqlite.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT IN ('audit_events', 'sqlite_sequence') AND name NOT LIKE '\\_\\_%' ESCAPE '\\' AND name NOT LIKE 'search\\_docs\\_%' ESCAPE '\\' ORDER BY name").all() as { name: string }[];
+  return JSON.stringify(tables.map(({ name }) => [name, sqlite.prepare(`SELECT * FROM "${name}" ORDER BY rowid`).all()]));
 }
 
 /** Rows in `after` that were not in `before`, and rows of `before` gone or changed in `after`, per table. */

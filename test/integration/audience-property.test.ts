@@ -40,6 +40,7 @@ import type { Audience } from '../../src/domain/vocabulary.js';
 import { outbox, ticketThreads, tickets } from '../../src/store/schema.js';
 import { warning } from '../../src/views/reply.js';
 import { actAs, grantStaff } from '../doubles/context.js';
+import { personIdOf } from '../doubles/db.js';
 import { FakeSink } from '../doubles/delivery.js';
 import { createTestDesk, replyText, type TestDesk } from '../doubles/deskops.js';
 import { checkAsyncProperty } from '../doubles/property.js';
@@ -90,12 +91,12 @@ beforeAll(async () => {
   person.rcAgent = grantStaff(desk.app, 'rocketchat', RC_AGENT.id, 'agent', RC_AGENT.username);
   person.slackRequester = desk.app.store.transaction(() => {
     desk.router.handle({ platform: 'slack', user: { externalId: 'U0REQ', handle: 'req' }, channel: null, thread: null, text: 'help' });
-    return desk.app.store.sqlite.prepare("SELECT person_id AS id FROM identities WHERE external_id = 'U0REQ'").get() as { id: number };
-  }).id;
+    return personIdOf(desk.app.store, 'U0REQ');
+  });
   person.rcRequester = desk.app.store.transaction(() => {
     desk.router.handle({ platform: 'rocketchat', user: { externalId: RC_REQUESTER.id, handle: RC_REQUESTER.username }, channel: null, thread: null, text: 'help' });
-    return desk.app.store.sqlite.prepare('SELECT person_id AS id FROM identities WHERE external_id = ?').get(RC_REQUESTER.id) as { id: number };
-  }).id;
+    return personIdOf(desk.app.store, RC_REQUESTER.id);
+  });
 });
 
 afterAll(async () => {

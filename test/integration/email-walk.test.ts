@@ -6,7 +6,8 @@
  */
 import { eq } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { mailMessages, tickets } from '../../src/store/schema.js';
+import { mailMessages, outbox, tickets } from '../../src/store/schema.js';
+import { updateRows } from '../doubles/db.js';
 import { createEmailDesk, sendMail, startMailCatcher, SUPPORT, type EmailDesk, type MailCatcher } from '../doubles/mail.js';
 
 describe('email, both ways (the walk)', () => {
@@ -88,7 +89,7 @@ describe('email, both ways (the walk)', () => {
     expect(mails[1]!.mail.subject).toBe('[#1] Question');
 
     // A crash after the send and before the row was marked: the row comes back, the mail is known.
-    desk.app.store.sqlite.prepare("UPDATE outbox SET state = 'queued', next_attempt_at = 0 WHERE channel = 'ticket:1'").run();
+    updateRows(desk.app.store, outbox, { state: 'queued', nextAttemptAt: new Date(0) }, eq(outbox.channel, 'ticket:1'));
     const again = await desk.deliver();
     expect(again.sent).toBe(2);
     await new Promise((resolve) => setTimeout(resolve, 200));

@@ -1,13 +1,12 @@
 /**
- * Fault: another writer (a second better-sqlite3 connection in BEGIN IMMEDIATE: a backup, a shell,
- * a script) holds the database. Slash commands through the real Bolt receiver are still acked
+ * Fault: another writer (a second connection in BEGIN IMMEDIATE: a backup, a shell, a script)
+ * holds the database. Slash commands through the real Bolt receiver are still acked
  * within Slack's 3 seconds and run once the lock goes; a lock that outlasts the retries gets a
  * clear "not run, try again" answer, and nothing is half written.
  *
  * DESKOPS_FAULT_LOCK_MS sets how long the lock is held in the first test (default 10 s).
  */
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
 import pino from 'pino';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createRouter } from '../../src/commands/router.js';
@@ -17,7 +16,9 @@ import type { Invocation } from '../../src/commands/invocation.js';
 import { deliverDue } from '../../src/delivery/worker.js';
 import { forEachIsolated } from '../../src/jobs/job.js';
 import { writeSetting } from '../../src/app/team-settings.js';
+import { openStore } from '../../src/store/database.js';
 import { actAs } from '../doubles/context.js';
+import { holdWriteLock as lockForWriting } from '../doubles/db.js';
 import { createTestDesk, slackMember, replyText } from '../doubles/deskops.js';
 import { engineOver, FakeSink, jobContext } from '../doubles/delivery.js';
 import { startSlackDesk, storeCounts } from '../doubles/slack-desk.js';
@@ -35,13 +36,13 @@ afterEach(async () => {
 
 /** Another connection holding the write lock until `release()`. */
 function holdWriteLock(path: string): { release(): void } {
-  const other = new Database(path);
-  other.exec('BEGIN IMMEDIATE');
+  const other = openStore(path, { migrate: false });
+  const unlock = lockForWriting(other);
   let held = true;
   const release = () => {
     if (!held) return;
     held = false;
-    other.exec('ROLLBACK');
+    unlock();
     other.close();
   };
   cleanups.push(release);

@@ -20,6 +20,7 @@ import { freePort, startDeskopsProcess } from '../doubles/cli.js';
 import { engineOver, FakeSink } from '../doubles/delivery.js';
 import type { SlackCall } from '../doubles/slack-api.js';
 import { startSlackDesk, storeCounts } from '../doubles/slack-desk.js';
+import { rawSqlite } from '../doubles/sqlite.js';
 
 const SECRET = 'storage-secret';
 const SECOND = 1000;
@@ -40,7 +41,7 @@ const errorLines = (log: string[], text: string) => log.filter((line) => line.in
 describe('a full or read-only database', () => {
   it('disk full: the command is refused with what to do, the operator is told, and deskops works again once there is room', async () => {
     const h = await startDesk();
-    const { sqlite } = h.desk.app.store;
+    const sqlite = rawSqlite(h.desk.app.store);
     expect(answerText(await h.command('full-0', 'new "Before the disk filled"'))).toContain('Before the disk filled');
     const before = counts(h.desk);
     const roomy = Number(sqlite.pragma('max_page_count', { simple: true }));
@@ -62,7 +63,7 @@ describe('a full or read-only database', () => {
 
   it('read-only at run time: commands are refused clearly; the outbox worker logs once, backs off, and resumes when writable', async () => {
     const h = await startDesk();
-    const { sqlite } = h.desk.app.store;
+    const sqlite = rawSqlite(h.desk.app.store);
     h.desk.app.store.transaction(() => enqueue(h.desk.app, { audience: 'staff', dedupeKey: 'sla:1:1:yellow', channel: 'tier:t1', reply: notice('Ticket #1 turned yellow') }));
     const before = counts(h.desk);
     sqlite.pragma('query_only = ON');

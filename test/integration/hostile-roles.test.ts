@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Role } from '../../src/domain/vocabulary.js';
 import { auditEvents } from '../../src/store/schema.js';
 import { createTestDesk, replyText, type TestDesk } from '../doubles/deskops.js';
+import { storeJsonWithoutAudit } from '../doubles/store-snapshot.js';
 
 let desk: TestDesk;
 beforeAll(() => {
@@ -21,12 +22,7 @@ beforeAll(() => {
 afterAll(() => desk.dispose());
 
 /** Every table but the audit trail, as JSON: what a refused command must leave untouched. */
-function snapshot(): string {
-  const { sqlite } = desk.app.store;
-  // The search index's shadow tables (search_docs_data, …) are FTS5's own storage: the index itself is compared.
-  const tables = sqlite.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT IN ('audit_events', 'sqlite_sequence') AND name NOT LIKE '\\_\\_%' ESCAPE '\\' AND name NOT LIKE 'search\\_docs\\_%' ESCAPE '\\' ORDER BY name").all() as { name: string }[];
-  return JSON.stringify(tables.map(({ name }) => [name, sqlite.prepare(`SELECT * FROM "${name}" ORDER BY rowid`).all()]));
-}
+const snapshot = (): string => storeJsonWithoutAudit(desk.app);
 
 const RANK: Record<Role, number> = { agent: 0, lead: 1, admin: 2 };
 

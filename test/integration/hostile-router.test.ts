@@ -21,6 +21,7 @@ import type { PlatformUser } from '../../src/app/people.js';
 import type { Platform } from '../../src/domain/vocabulary.js';
 import { createTestDesk, replyText, type TestDesk } from '../doubles/deskops.js';
 import { LIVE_ROCKETCHAT_MASS_MENTION } from '../doubles/mentions.js';
+import { rawSqlite } from '../doubles/sqlite.js';
 import { expectOnlyRequesterTraces, snapshotStore } from '../doubles/store-snapshot.js';
 
 /** Fixed seed: a failure reproduces; change it to explore further. */
@@ -156,8 +157,9 @@ function expectFriendly(line: string, reply: Reply): void {
   }
 }
 
+/** SQLite's own checks of its file and of every foreign key. */
 function expectHealthyDatabase(): void {
-  const { sqlite } = desk.app.store;
+  const sqlite = rawSqlite(desk.app.store);
   expect(sqlite.pragma('integrity_check')).toEqual([{ integrity_check: 'ok' }]);
   expect(sqlite.pragma('foreign_key_check')).toEqual([]);
 }

@@ -13,6 +13,7 @@
  * and /channel set took any channel.
  */
 import { WebClient } from '@slack/web-api';
+import { eq } from 'drizzle-orm';
 import fc from 'fast-check';
 import pino from 'pino';
 import { afterEach, describe, expect, it, vi } from 'vitest';
@@ -26,7 +27,9 @@ import { drainOutbox } from '../../src/delivery/worker.js';
 import { stripInvisible } from '../../src/views/inert.js';
 import { renderText } from '../../src/views/render-text.js';
 import type { Reply, Tone } from '../../src/views/reply.js';
+import { teamSettings } from '../../src/store/schema.js';
 import { grantStaff } from '../doubles/context.js';
+import { storedRows } from '../doubles/db.js';
 import { createTestDesk, replyText, slackMember, type TestDesk } from '../doubles/deskops.js';
 import { mapChannelsIn } from '../doubles/sink-fixtures.js';
 import { checkProperty } from '../doubles/property.js';
@@ -35,6 +38,8 @@ import { startSlackDesk } from '../doubles/slack-desk.js';
 import { postToSlackEndpoint, slashCommandBody } from '../doubles/slack-requests.js';
 
 const SEED = 20261211;
+/** The channels setting as stored (its JSON text), for checking what a refused /channel set left out. */
+const storedChannels = (d: TestDesk) => JSON.stringify(storedRows(d.app.store, teamSettings, [teamSettings.value], eq(teamSettings.key, 'channels'))[0]);
 /** Bidi embeddings, overrides, isolates and marks; zero-width space, non-joiner, word joiner, BOM… */
 const INVISIBLE = ['\u202E', '\u202D', '\u202A', '\u202B', '\u202C', '\u2066', '\u2067', '\u2068', '\u2069', '\u200E', '\u200F', '\u061C', '\u200B', '\u200C', '\u2060', '\u2063', '\uFEFF', '\u180E'];
 const INVISIBLE_RE = /[\u202A-\u202E\u2066-\u2069\u200E\u200F\u061C\u200B\u200C\u2060-\u2064\uFEFF\u180E]/;
@@ -182,7 +187,7 @@ describe('where staff notifications may go', () => {
     const room = set('channel set leads rocketchat:GENERAL', { 'rocketchat:GENERAL': { readers: 'requester', why: 'a member who is not staff' } }, 'rocketchat');
     expect(room).toMatchObject({ tone: 'error', title: expect.stringContaining('read by people outside the support team') });
     expect(set('channel set t2 <#C0T2|support-t2>', { 'slack:C0T2': { readers: 'staff' } })).toMatchObject({ tone: 'success' });
-    expect(JSON.stringify(desk.app.store.sqlite.prepare("SELECT value FROM team_settings WHERE key = 'channels'").get())).not.toMatch(/C0INTAKE|C0SHARED|GENERAL/);
+    expect(storedChannels(desk)).not.toMatch(/C0INTAKE|C0SHARED|GENERAL/);
   });
 
   it('/channel intake add refuses a channel staff notifications are mapped to', () => {
@@ -212,8 +217,8 @@ describe('where staff notifications may go', () => {
       grantStaff(h.desk.app, 'slack', 'U0BOSS', 'lead', 'boss');
       expect(await ask('g1', 'set t2 <#C0SHARED|partners>')).toMatch(/shared with another organisation \(Slack Connect\)/);
       expect(await ask('g2', 'set t2 <#C0T2|support-t2>')).toMatch(/t2/);
-      expect(JSON.stringify(h.desk.app.store.sqlite.prepare("SELECT value FROM team_settings WHERE key = 'channels'").get())).toContain('C0T2');
-      expect(JSON.stringify(h.desk.app.store.sqlite.prepare("SELECT value FROM team_settings WHERE key = 'channels'").get())).not.toContain('C0SHARED');
+      expect(storedChannels(h.desk)).toContain('C0T2');
+      expect(storedChannels(h.desk)).not.toContain('C0SHARED');
     } finally {
       for (const cleanup of cleanups.reverse()) await cleanup();
     }

@@ -11,9 +11,10 @@ import { createRouter, type Router } from '../../src/commands/router.js';
 import { oncallHandoffJob } from '../../src/jobs/oncall-handoff.js';
 import { oncallLadderJob } from '../../src/jobs/oncall-ladder.js';
 import type { JobContext } from '../../src/jobs/job.js';
-import { comments, oncallEscalations, outbox, tickets } from '../../src/store/schema.js';
+import { comments, oncallEscalations, outbox, rotationMembers, tickets } from '../../src/store/schema.js';
 import { auditActions, auditTrail } from '../doubles/audit.js';
 import { actAs, createTestApp, type TestApp } from '../doubles/context.js';
+import { deleteRows, updateRows } from '../doubles/db.js';
 import { replyText } from '../doubles/deskops.js';
 import { insertTicket } from '../doubles/tickets.js';
 import { thrown } from '../doubles/errors.js';
@@ -256,7 +257,7 @@ describe('the acknowledgement ladder', () => {
   });
 
   it('pages support-dev and the webhook even when nobody is on call', () => {
-    t.app.store.sqlite.exec('DELETE FROM rotation_members');
+    deleteRows(t.app.store, rotationMembers);
     const started = startOncallLadder(dave, ticketId, { major: false });
     expect(started).toMatchObject({ oncall: null, backup: null });
     expect(replyText(outboxRows()[0]!.payload as never)).toContain('Nobody is on call');
@@ -269,7 +270,7 @@ describe('the acknowledgement ladder', () => {
 
   it('stops quietly when the ticket is resolved before the page', () => {
     const { escalationId } = startOncallLadder(dave, ticketId, { major: false });
-    t.app.store.sqlite.prepare("UPDATE tickets SET status = 'resolved' WHERE id = ?").run(ticketId);
+    updateRows(t.app.store, tickets, { status: 'resolved' }, eq(tickets.id, ticketId));
     expect(tickAt(60)).toEqual({ processed: 1, queued: 0, failed: 0 });
     expect(escalation(escalationId)).toMatchObject({ step: 'announced', nextStepAt: null });
     expect(auditActions(t.app, 'oncall', escalationId)).toEqual(['oncall.escalated', 'oncall.stopped']);

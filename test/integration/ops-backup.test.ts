@@ -4,13 +4,13 @@
  * whose tickets read back whole (a consistent snapshot: numbers 1..n with no gap).
  */
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
 import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SettableClock } from '../../src/clock.js';
 import { loadConfig } from '../../src/config.js';
 import { createDeskops } from '../../src/main.js';
 import { cliSandbox } from '../doubles/cli.js';
+import { openSqliteFile } from '../doubles/sqlite.js';
 
 const cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
@@ -42,7 +42,7 @@ describe('backup and restore', { timeout: 60_000 }, () => {
     expect(written).toBeGreaterThan(0);
 
     // The file on its own: integrity, and a snapshot with no hole in the ticket numbers.
-    const copy = new Database(target, { readonly: true });
+    const copy = openSqliteFile(target, { readonly: true });
     try {
       expect(copy.pragma('integrity_check', { simple: true })).toBe('ok');
       expect(copy.pragma('foreign_key_check')).toEqual([]);

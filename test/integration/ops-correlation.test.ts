@@ -135,7 +135,7 @@ describe('correlation ids', () => {
   it('puts the request id in the apology a user sees, the same id its log line carries', () => {
     const { deskops, lines } = capturingDeskops();
     // A database that went away mid-flight: an unexpected error, not a refusal.
-    deskops.app.store.sqlite.close();
+    deskops.app.store.close();
     const reply = withCorrelation({ requestId: 'feedc0de', platform: 'test' }, () =>
       deskops.router.handle({ platform: 'shell', user: { externalId: 'alice', handle: 'alice' }, channel: '#helpdesk', thread: null, text: 'ticket list' }),
     );

@@ -5,15 +5,19 @@
 import { mkdtempSync, openSync, rmSync, statSync, writeFileSync, writeSync, closeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { eq } from 'drizzle-orm';
 import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runDoctor, formatDoctorReport, doctorExitCode, type DoctorReport } from '../../src/cli/doctor.js';
 import { allJobs } from '../../src/jobs/index.js';
 import { runJobsOnce } from '../../src/jobs/runs.js';
 import { openStore } from '../../src/store/database.js';
+import { jobRuns, outbox } from '../../src/store/schema.js';
 import { cliSandbox, freePort } from '../doubles/cli.js';
+import { insertRows, updateRows } from '../doubles/db.js';
 import { startRocketChatServer } from '../doubles/rocketchat-server.js';
 import { startSlackApi } from '../doubles/slack-api.js';
+import { rawSqlite } from '../doubles/sqlite.js';
 
 const NOW = new Date('2026-11-23T10:00:00Z');
 const cleanups: (() => Promise<void> | void)[] = [];
@@ -45,12 +49,10 @@ function status(report: DoctorReport, name: string) {
   return check;
 }
 
-function addOutboxRow(path: string, row: { key: string; state: string; nextAttemptAt: Date; createdAt: Date }): void {
+function addOutboxRow(path: string, row: { key: string; state: 'queued' | 'failed'; nextAttemptAt: Date; createdAt: Date }): void {
   const store = openStore(path, { migrate: false });
   try {
-    store.sqlite
-      .prepare('INSERT INTO outbox (dedupe_key, channel, payload, state, attempts, next_attempt_at, created_at) VALUES (?, ?, ?, ?, 0, ?, ?)')
-      .run(row.key, 'triage', JSON.stringify({ title: 'x' }), row.state, row.nextAttemptAt.getTime(), row.createdAt.getTime());
+    insertRows(store, outbox, [{ dedupeKey: row.key, channel: 'triage', payload: { title: 'x' }, state: row.state, attempts: 0, nextAttemptAt: row.nextAttemptAt, createdAt: row.createdAt }]);
   } finally {
     store.close();
   }
@@ -93,7 +95,7 @@ describe('deskops doctor (checks)', () => {
     const dir = tempDir();
     const path = healthyDatabase(dir);
     const store = openStore(path, { migrate: false });
-    store.sqlite.pragma('wal_checkpoint(TRUNCATE)');
+    rawSqlite(store).pragma('wal_checkpoint(TRUNCATE)');
     store.close();
     // Scribble over the middle of the file, leaving the header (page 1) intact.
     const size = statSync(path).size;
@@ -136,7 +138,7 @@ describe('deskops doctor (checks)', () => {
     expect(status(stale, 'jobs').summary).toMatch(/last run 1 h ago: the scheduler is not running/);
 
     const store = openStore(path, { migrate: false });
-    store.sqlite.prepare("UPDATE job_runs SET last_error = 'database is locked' WHERE job = 'sla-watch'").run();
+    updateRows(store, jobRuns, { lastError: 'database is locked' }, eq(jobRuns.job, 'sla-watch'));
     store.close();
     const failed = await runDoctor({ env: { DESKOPS_DB: path }, now: NOW });
     expect(status(failed, 'jobs').summary).toMatch(/last run failed: sla-watch \(sla-watch: database is locked\)/);

@@ -13,6 +13,8 @@ import { createInProcessEngine } from '../../src/engine/in-process.js';
 import { adapterEntries } from '../../src/adapters/registry.js';
 import { loadConfig } from '../../src/config.js';
 import { createDeskops } from '../../src/main.js';
+import { outbox } from '../../src/store/schema.js';
+import { insertRows } from '../doubles/db.js';
 import { startRocketChatServer } from '../doubles/rocketchat-server.js';
 import { startSlackApi } from '../doubles/slack-api.js';
 
@@ -123,12 +125,13 @@ describe('GET /healthz', { timeout: 45_000 }, () => {
     const deskops = createDeskops(loadConfig({ DESKOPS_DB: join(dir, 'deskops.db') }), { logger: pino({ level: 'silent' }) });
     const engine = createInProcessEngine(deskops);
     const now = new Date('2026-11-23T10:00:00Z');
-    const insert = deskops.app.store.sqlite.prepare('INSERT INTO outbox (dedupe_key, channel, payload, state, attempts, next_attempt_at, created_at) VALUES (?, ?, ?, ?, 0, ?, ?)');
-    insert.run('soon', 'triage', '{}', 'queued', now.getTime() + 60_000, now.getTime());
-    insert.run('five', 'triage', '{}', 'queued', now.getTime() - 5 * 60_000, now.getTime() - 5 * 60_000);
+    const insert = (dedupeKey: string, nextAttemptAt: number, createdAt: number) =>
+      insertRows(deskops.app.store, outbox, [{ dedupeKey, channel: 'triage', payload: {}, state: 'queued', attempts: 0, nextAttemptAt: new Date(nextAttemptAt), createdAt: new Date(createdAt) }]);
+    insert('soon', now.getTime() + 60_000, now.getTime());
+    insert('five', now.getTime() - 5 * 60_000, now.getTime() - 5 * 60_000);
     const slackReady = [{ platform: 'slack' as const, health: () => ({ state: 'ready' as const }) }];
     expect(await healthReport(engine, slackReady, undefined, now)).toMatchObject({ ok: true, database: 'ok', outbox: { due: 1, oldestDueSeconds: 300 }, platforms: { slack: 'ready' }, problems: [] });
-    insert.run('twenty', 'triage', '{}', 'queued', now.getTime() - 20 * 60_000, now.getTime() - 20 * 60_000);
+    insert('twenty', now.getTime() - 20 * 60_000, now.getTime() - 20 * 60_000);
     const stuck = await healthReport(engine, slackReady, undefined, now);
     expect(stuck).toMatchObject({ ok: false, outbox: { due: 2, oldestDueSeconds: 1200 }, problems: ['outbox: the oldest due message has waited 20 min'] });
     deskops.close();

@@ -10,7 +10,9 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { WebSocketServer } from 'ws';
 import { openStore } from '../../src/store/database.js';
+import { outbox } from '../../src/store/schema.js';
 import { cliSandbox, freePort, startDeskopsProcess, type CliSandbox } from '../doubles/cli.js';
+import { insertRows } from '../doubles/db.js';
 import { rcMessage, startRocketChatServer, type RocketChatStandIn } from '../doubles/rocketchat-server.js';
 import { startSlackApi, type SlackApiStandIn } from '../doubles/slack-api.js';
 import { postToSlackEndpoint, slashCommandBody } from '../doubles/slack-requests.js';
@@ -116,9 +118,9 @@ async function seed(sandbox: CliSandbox): Promise<void> {
   const store = openStore(join(sandbox.dir, 'data', 'deskops.db'));
   try {
     const now = Date.now();
-    store.sqlite
-      .prepare('INSERT INTO outbox (dedupe_key, channel, payload, state, attempts, next_attempt_at, created_at) VALUES (?, ?, ?, ?, 0, ?, ?)')
-      .run('page:test:1', 'webhook:page', JSON.stringify({ event: 'page', ticket: 1, summary: 'Checkout is down' }), 'queued', now - 1000, now - 1000);
+    insertRows(store, outbox, [
+      { dedupeKey: 'page:test:1', channel: 'webhook:page', payload: { event: 'page', ticket: 1, summary: 'Checkout is down' }, state: 'queued', attempts: 0, nextAttemptAt: new Date(now - 1000), createdAt: new Date(now - 1000) },
+    ]);
   } finally {
     store.close();
   }

@@ -10,12 +10,9 @@
  * and every reply (reads included) was kept forever.
  */
 import { spawn } from 'node:child_process';
-import { chmodSync, cpSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
-import { drizzle } from 'drizzle-orm/better-sqlite3';
-import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import { count } from 'drizzle-orm';
 import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -24,9 +21,11 @@ import { runDoctor, type DoctorReport } from '../../src/cli/doctor.js';
 import { ConfigError, loadConfig } from '../../src/config.js';
 import { pruneRequestsJob, REQUEST_RECORD_TTL_MS } from '../../src/jobs/prune-requests.js';
 import { openStore } from '../../src/store/database.js';
-import { handledInvocations } from '../../src/store/schema.js';
+import { handledInvocations, teamSettings } from '../../src/store/schema.js';
 import { cliSandbox, ROOT } from '../doubles/cli.js';
+import { insertRows } from '../doubles/db.js';
 import { createTestDesk, slackMember } from '../doubles/deskops.js';
+import { sqliteAtMigration } from '../doubles/sqlite.js';
 import { snapshotStore, storeChanges } from '../doubles/store-snapshot.js';
 
 const cleanups: Array<() => void> = [];
@@ -64,7 +63,7 @@ describe('files readable by their owner only', () => {
     const path = join(dir, 'data', 'deskops.db');
     const store = withUmask(0o000, () => openStore(path));
     try {
-      store.sqlite.prepare("INSERT INTO team_settings (key, value, updated_at) VALUES ('x', '1', 0)").run();
+      insertRows(store, teamSettings, [{ key: 'x', value: 1, updatedAt: new Date(0) }]);
       expect(mode(path)).toBe(0o600);
       for (const file of [`${path}-wal`, `${path}-shm`]) if (existsSync(file)) expect(mode(file), file).toBe(0o600);
       expect(mode(join(dir, 'data'))).toBe(0o700);
@@ -132,14 +131,9 @@ describe('moving an existing install', () => {
   /** A database as deskops left it before issue 10 (migrations up to 0005), with three agents. */
   function oldInstall(): string {
     const dir = tempDir();
-    const migrations = join(dir, 'migrations');
-    cpSync(join(ROOT, 'migrations'), migrations, { recursive: true });
-    const journal = JSON.parse(readFileSync(join(migrations, 'meta', '_journal.json'), 'utf8')) as { entries: Array<{ idx: number }> };
-    journal.entries = journal.entries.filter((entry) => entry.idx <= 5);
-    writeFileSync(join(migrations, 'meta', '_journal.json'), JSON.stringify(journal));
     const path = join(dir, 'deskops.db');
-    const sqlite = new Database(path);
-    migrate(drizzle(sqlite), { migrationsFolder: migrations });
+    // The schema of migration 0005 (no is_staff, no staff_grant): the current one cannot write it.
+    const sqlite = sqliteAtMigration(path, join(ROOT, 'migrations'), dir, 5);
     const person = sqlite.prepare("INSERT INTO people (display_name, role, created_at) VALUES (?, 'agent', 0) RETURNING id");
     const identity = sqlite.prepare('INSERT INTO identities (platform, external_id, handle, person_id) VALUES (?, ?, ?, ?)');
     for (const [platform, id, handle] of [['slack', 'U0AMY', 'amy'], ['slack', 'U0CONNECT', 'connie'], ['rocketchat', 'rcSomeoneRegister', 'randomuser'], ['shell', 'ops', 'ops']] as const) {
@@ -256,11 +250,8 @@ describe('command replies kept for retries only', () => {
   it('prunes a large backlog in batches, all of it', async () => {
     const desk = createTestDesk();
     cleanups.push(() => desk.dispose());
-    const insert = desk.app.store.sqlite.prepare('INSERT INTO handled_invocations (key, reply, at) VALUES (?, ?, ?)');
-    const old = desk.clock.now().getTime() - 2 * REQUEST_RECORD_TTL_MS;
-    desk.app.store.sqlite.transaction(() => {
-      for (let i = 0; i < 12_345; i++) insert.run(`old-${i}`, JSON.stringify({ title: 'x' }), old);
-    })();
+    const old = new Date(desk.clock.now().getTime() - 2 * REQUEST_RECORD_TTL_MS);
+    insertRows(desk.app.store, handledInvocations, Array.from({ length: 12_345 }, (_, i) => ({ key: `old-${i}`, reply: { title: 'x' }, at: old })));
     const report = await pruneRequestsJob.run({ ...desk.app, logger: pino({ level: 'silent' }) }, desk.clock.now());
     expect(report.processed).toBe(12_345);
     expect(desk.app.store.db.select({ n: count() }).from(handledInvocations).get()!.n).toBe(0);

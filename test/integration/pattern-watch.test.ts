@@ -11,7 +11,9 @@ import type { JobContext } from '../../src/jobs/job.js';
 import { runPatternWatch } from '../../src/jobs/pattern-watch.js';
 import { ACTIVE_STATUSES } from '../../src/domain/lifecycle.js';
 import { ACTIVE_STATUS_CONDITION, outbox, tickets } from '../../src/store/schema.js';
+import { insertRows } from '../doubles/db.js';
 import { createTestDesk, type TestDesk } from '../doubles/deskops.js';
+import { queryPlan } from '../doubles/sqlite.js';
 import type { Reply } from '../../src/views/reply.js';
 
 const opened: TestDesk[] = [];
@@ -71,14 +73,12 @@ describe('pattern watch', () => {
 
   it('looks keys up by prefix through the unique index, without matching neighbours', () => {
     const d = desk();
-    const { sqlite } = d.app.store;
-    const insert = sqlite.prepare("INSERT INTO outbox (dedupe_key, channel, payload, state, attempts, next_attempt_at, created_at) VALUES (?, 'tier:triage', '{}', 'sent', 1, 0, 0)");
-    for (const key of ['pattern:a:b:1', 'pattern:a:b:9', 'pattern:a:bc:1', 'pattern:a:b;x', 'pattern:a:a:1']) insert.run(key);
+    const keys = ['pattern:a:b:1', 'pattern:a:b:9', 'pattern:a:bc:1', 'pattern:a:b;x', 'pattern:a:a:1'];
+    insertRows(d.app.store, outbox, keys.map((dedupeKey) => ({ dedupeKey, channel: 'tier:triage', payload: {}, state: 'sent' as const, attempts: 1, nextAttemptAt: new Date(0), createdAt: new Date(0) })));
     const found = d.app.store.db.select({ key: outbox.dedupeKey }).from(outbox).where(keyStartsWith('pattern:a:b:')).all();
     expect(found.map((r) => r.key).sort()).toEqual(['pattern:a:b:1', 'pattern:a:b:9']);
     const query = d.app.store.db.select({ id: outbox.id }).from(outbox).where(keyStartsWith('pattern:a:b:')).toSQL();
-    const plan = sqlite.prepare(`EXPLAIN QUERY PLAN ${query.sql}`).all(...query.params) as Array<{ detail: string }>;
-    expect(plan.map((p) => p.detail).join(' ')).toMatch(/USING (COVERING )?INDEX outbox_dedupe/);
+    expect(queryPlan(d.app.store, query)).toMatch(/USING (COVERING )?INDEX outbox_dedupe/);
   });
 });
 
@@ -94,7 +94,7 @@ describe('the active-tickets index', () => {
     const page = d.say('/ticket list');
     expect(page).toContain('#11');
     expect(page).not.toContain('#12 ');
-    const plan = d.app.store.sqlite.prepare(`EXPLAIN QUERY PLAN SELECT id FROM tickets INDEXED BY tickets_active_id WHERE "tickets"."status" IN ('open', 'pending', 'waiting', 'hold', 'review') ORDER BY id DESC LIMIT 10`).all() as Array<{ detail: string }>;
-    expect(plan.map((p) => p.detail).join(' ')).not.toContain('TEMP B-TREE');
+    const plan = queryPlan(d.app.store, { sql: `SELECT id FROM tickets INDEXED BY tickets_active_id WHERE "tickets"."status" IN ('open', 'pending', 'waiting', 'hold', 'review') ORDER BY id DESC LIMIT 10` });
+    expect(plan).not.toContain('TEMP B-TREE');
   });
 });

@@ -7,8 +7,8 @@ import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import Database from 'better-sqlite3';
 import { describe, it } from 'vitest';
+import { openSqliteFile } from '../doubles/sqlite.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const BIN = join(ROOT, 'bin', 'deskops.js');
@@ -212,7 +212,7 @@ describe.concurrent('deskops backup', PROCESSES, () => {
     expect(result.stdout).toContain(target);
     expect(result.stdout).toContain(`${statSync(target).size.toLocaleString('en-US')} bytes`);
 
-    const copy = new Database(target, { readonly: true });
+    const copy = openSqliteFile(target, { readonly: true });
     try {
       expect(copy.pragma('integrity_check', { simple: true })).toBe('ok');
       expect(copy.prepare('SELECT title FROM tickets').pluck().all()).toEqual(['Back me up']);

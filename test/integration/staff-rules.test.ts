@@ -22,6 +22,7 @@ import { people } from '../../src/store/schema.js';
 import type { Reply } from '../../src/views/reply.js';
 import { auditActions } from '../doubles/audit.js';
 import { grantStaff } from '../doubles/context.js';
+import { storedStaffFlag } from '../doubles/db.js';
 import { createTestDesk, replyText, slackMember, type TestDesk } from '../doubles/deskops.js';
 
 const REFUSAL = /^deskops commands are for the support team/;
@@ -52,8 +53,7 @@ function whoami(platform: Platform, user: PlatformUser): string {
 }
 
 function isStaffStored(handle: string): boolean {
-  const rows = desk.app.store.sqlite.prepare('SELECT people.is_staff AS s FROM people JOIN identities ON identities.person_id = people.id WHERE identities.handle = ?').all(handle) as Array<{ s: number }>;
-  return rows[0]?.s === 1;
+  return storedStaffFlag(desk.app.store, handle) === true;
 }
 
 describe('staff status is checked on every command', () => {

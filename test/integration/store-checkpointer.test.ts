@@ -10,6 +10,7 @@ import pino from 'pino';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { startBackgroundCheckpoints } from '../../src/store/checkpointer.js';
 import { openStore, type Store } from '../../src/store/database.js';
+import { rawSqlite } from '../doubles/sqlite.js';
 
 const cleanups: Array<() => void> = [];
 afterEach(() => cleanups.splice(0).forEach((cleanup) => cleanup()));
@@ -21,13 +22,13 @@ function store(): Store {
     opened.close();
     rmSync(dir, { recursive: true, force: true });
   });
-  opened.sqlite.exec('CREATE TABLE filler (id INTEGER PRIMARY KEY, body TEXT)');
+  rawSqlite(opened).exec('CREATE TABLE filler (id INTEGER PRIMARY KEY, body TEXT)');
   return opened;
 }
 
 const walBytes = (s: Store) => statSync(`${s.path}-wal`).size;
 const fill = (s: Store, rows: number) => {
-  const insert = s.sqlite.prepare('INSERT INTO filler (body) VALUES (?)');
+  const insert = rawSqlite(s).prepare('INSERT INTO filler (body) VALUES (?)');
   for (let i = 0; i < rows; i++) s.transaction(() => insert.run('x'.repeat(2000)));
 };
 
@@ -35,7 +36,7 @@ describe('background WAL checkpoints', () => {
   it('keeps the WAL bounded from a worker thread, and gives the automatic checkpoint back on stop', async () => {
     const s = store();
     const checkpoints = startBackgroundCheckpoints(s, pino({ level: 'silent' }), 20);
-    expect(s.sqlite.pragma('wal_autocheckpoint', { simple: true })).toBe(0);
+    expect(rawSqlite(s).pragma('wal_autocheckpoint', { simple: true })).toBe(0);
     for (let round = 0; round < 8; round++) {
       fill(s, 400);
       const runs = checkpoints.stats().runs;
@@ -45,13 +46,13 @@ describe('background WAL checkpoints', () => {
     // 3,200 commits of a 2 kB row went through, at least one 4 kB page each: without checkpoints
     // the WAL would hold all of them (the control below); it was restarted from its start instead.
     expect(walBytes(s)).toBeLessThan(3200 * 2000);
-    expect(s.sqlite.prepare('SELECT count(*) AS n FROM filler').get()).toEqual({ n: 3200 });
+    expect(rawSqlite(s).prepare('SELECT count(*) AS n FROM filler').get()).toEqual({ n: 3200 });
     const control = store();
-    control.sqlite.pragma('wal_autocheckpoint = 0');
+    rawSqlite(control).pragma('wal_autocheckpoint = 0');
     fill(control, 3200);
     expect(walBytes(control)).toBeGreaterThan(3200 * 4096);
     await checkpoints.stop();
-    expect(s.sqlite.pragma('wal_autocheckpoint', { simple: true })).toBe(1000);
+    expect(rawSqlite(s).pragma('wal_autocheckpoint', { simple: true })).toBe(1000);
   });
 
   it('falls back to the automatic checkpoint when the worker dies', async () => {
@@ -59,7 +60,7 @@ describe('background WAL checkpoints', () => {
     const warnings: string[] = [];
     const logger = pino({ level: 'warn' }, { write: (line: string) => void warnings.push(line) });
     const checkpoints = startBackgroundCheckpoints({ ...s, path: join(s.path, 'not-a-file', 'deskops.db') }, logger, 20);
-    await vi.waitFor(() => expect(s.sqlite.pragma('wal_autocheckpoint', { simple: true })).toBe(1000), { timeout: 5000, interval: 10 });
+    await vi.waitFor(() => expect(rawSqlite(s).pragma('wal_autocheckpoint', { simple: true })).toBe(1000), { timeout: 5000, interval: 10 });
     expect(warnings.filter((line) => line.includes('background WAL checkpoints stopped'))).toHaveLength(1);
     await checkpoints.stop();
   });

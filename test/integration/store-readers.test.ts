@@ -12,6 +12,7 @@ import { addComment, commentsOf, findTicket } from '../../src/app/ticket-records
 import { ticketDetail } from '../../src/app/ticket-queries.js';
 import { auditEvents, comments, outbox, slaClocks, tickets } from '../../src/store/schema.js';
 import { actAs, createTestApp, type TestApp } from '../doubles/context.js';
+import { inTransaction, storedRows } from '../doubles/db.js';
 import { insertTicket } from '../doubles/tickets.js';
 import type { RequestContext } from '../../src/app/context.js';
 
@@ -83,16 +84,16 @@ describe('prepared reads', () => {
 
   it('read a card in one read transaction of its own, or in the one of the caller', () => {
     const ticket = insertTicket(t.app, { title: 'Snapshot' });
-    const { sqlite } = t.app.store;
-    expect(t.app.store.read(() => sqlite.inTransaction)).toBe(true);
+    const { store } = t.app;
+    expect(store.read(() => inTransaction(store))).toBe(true);
     expect(ticketDetail(t.app, ticket.id).ticket.title).toBe('Snapshot');
-    expect(sqlite.inTransaction).toBe(false);
-    t.app.store.transaction(() => {
+    expect(inTransaction(store)).toBe(false);
+    store.transaction(() => {
       expect(ticketDetail(t.app, ticket.id).ticket.title).toBe('Snapshot');
-      expect(sqlite.inTransaction).toBe(true);
+      expect(inTransaction(store)).toBe(true);
     });
     expect(() => ticketDetail(t.app, 999)).toThrow('There is no ticket #999.');
-    expect(sqlite.inTransaction).toBe(false);
+    expect(inTransaction(store)).toBe(false);
   });
 });
 
@@ -100,7 +101,7 @@ describe('prepared writes', () => {
   it('store NULL, not the text "null", for absent JSON and instants', () => {
     recordAudit(alice, { entity: 'ticket', entityId: 7, action: 'probe' });
     recordAudit(alice, { entity: 'ticket', entityId: 8, action: 'probe', before: { a: 1 }, after: [1, 'two'] });
-    const raw = t.app.store.sqlite.prepare("SELECT entity_id, before, after, at FROM audit_events WHERE action = 'probe' ORDER BY id").all();
+    const raw = storedRows(t.app.store, auditEvents, [auditEvents.entityId, auditEvents.before, auditEvents.after, auditEvents.at], eq(auditEvents.action, 'probe'), auditEvents.id);
     expect(raw).toEqual([
       { entity_id: '7', before: null, after: null, at: t.clock.now().getTime() },
       { entity_id: '8', before: '{"a":1}', after: '[1,"two"]', at: t.clock.now().getTime() },
@@ -109,14 +110,14 @@ describe('prepared writes', () => {
 
     expect(insertOutboxRow(t.app, { audience: 'staff', dedupeKey: 'k', channel: 'tier:t1', payload: { text: 'hi' } })).toBe(true);
     expect(insertOutboxRow(t.app, { audience: 'staff', dedupeKey: 'k', channel: 'tier:t1', payload: { text: 'again' } })).toBe(false);
-    expect(t.app.store.sqlite.prepare("SELECT payload, ticket_id, valid_while, mentions, state, attempts FROM outbox WHERE dedupe_key = 'k'").get()).toEqual({
+    expect(storedRows(t.app.store, outbox, [outbox.payload, outbox.ticketId, outbox.validWhile, outbox.mentions, outbox.state, outbox.attempts], eq(outbox.dedupeKey, 'k'))).toEqual([{
       payload: '{"text":"hi"}',
       ticket_id: null,
       valid_while: null,
       mentions: null,
       state: 'queued',
       attempts: 0,
-    });
+    }]);
     expect(t.app.store.db.select().from(outbox).where(eq(outbox.dedupeKey, 'k')).get()?.nextAttemptAt).toEqual(t.clock.now());
   });
 

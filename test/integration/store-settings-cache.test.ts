@@ -2,6 +2,7 @@
  * Team settings are cached per store and parsed once; the cache must never serve a value the
  * database no longer holds: after a write here, a rollback, a raw write, or another process.
  */
+import { eq } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { readSetting, writeSetting } from '../../src/app/team-settings.js';
@@ -10,6 +11,7 @@ import { slaSetup } from '../../src/app/sla.js';
 import { openStore } from '../../src/store/database.js';
 import { teamSettings } from '../../src/store/schema.js';
 import { actAs, createTestApp, type TestApp } from '../doubles/context.js';
+import { deleteRows } from '../doubles/db.js';
 import type { RequestContext } from '../../src/app/context.js';
 
 const schema = z.object({ n: z.number() });
@@ -64,7 +66,7 @@ describe('the team settings cache', () => {
     expect(read(t)).toEqual({ n: 0 });
     t.app.store.db.insert(teamSettings).values({ key: 'probe', value: { n: 3 }, updatedAt: new Date() }).run();
     expect(read(t)).toEqual({ n: 3 });
-    t.app.store.sqlite.prepare("DELETE FROM team_settings WHERE key = 'probe'").run();
+    deleteRows(t.app.store, teamSettings, eq(teamSettings.key, 'probe'));
     expect(read(t)).toEqual({ n: 0 });
   });
 

@@ -1,6 +1,7 @@
 import { and, eq } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { auditEvents, comments, outbox, tickets } from '../../src/store/schema.js';
+import { auditEvents, comments, outbox, slaClocks, tickets } from '../../src/store/schema.js';
+import { deleteRows } from '../doubles/db.js';
 import { createTestDesk, replyText, type TestDesk } from '../doubles/deskops.js';
 
 let desk: TestDesk;
@@ -44,10 +45,11 @@ describe('/ticket new', () => {
   it('never reuses a number', () => {
     desk.run('/ticket new one');
     desk.run('/ticket new two');
-    desk.app.store.sqlite.prepare('DELETE FROM audit_events WHERE entity_id = ?').run('2');
-    desk.app.store.sqlite.prepare('DELETE FROM outbox').run();
-    desk.app.store.sqlite.prepare('DELETE FROM sla_clocks WHERE ticket_id = 2').run();
-    desk.app.store.sqlite.prepare('DELETE FROM tickets WHERE id = 2').run();
+    const { store } = desk.app;
+    deleteRows(store, auditEvents, eq(auditEvents.entityId, '2'));
+    deleteRows(store, outbox);
+    deleteRows(store, slaClocks, eq(slaClocks.ticketId, 2));
+    deleteRows(store, tickets, eq(tickets.id, 2));
     expect(desk.run('/ticket new three').title).toMatch(/^Ticket #3 /);
   });
 

@@ -6,6 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { prepareText } from '../../src/commands/prepare.js';
 import type { CommandIndex } from '../../src/commands/registry.js';
 import { buildRegistry } from '../../src/commands/index.js';
+import { rowsChanged } from '../doubles/db.js';
 import { createTestDesk, type TestDesk } from '../doubles/deskops.js';
 
 let desk: TestDesk | undefined;
@@ -72,12 +73,11 @@ describe('read-only slash commands', () => {
     desk.run('/macro new fr1 Thanks {requester.name}');
     const examples = ['/ticket list', '/ticket show 1', '/ticket history 1', '/ticket inbox', '/known-issue list', '/known-issue show 1', '/audit', '/settings', '/whoami', '/ticket search printer', '/macro list', '/macro show fr1', '/macro pick 1', '/macro links', '/report sla', '/report known-issues', '/report tags', '/rotation show', '/duplicates list', '/calendar', '/channel show', '/channel intake list', '/guard show', '/oncall', '/oncall check', '/oncall contacts', '/oncall schedule', '/people', '/people list', '/sla 1', '/sla policy', '/sla queue', '/ticket tags area'];
     expect(examples.every((text) => onlyReads(registry, text))).toBe(true);
-    const { sqlite } = desk.app.store;
     for (const text of examples) {
-      const before = sqlite.prepare('SELECT total_changes() AS n').get() as { n: number };
+      const before = rowsChanged(desk.app.store);
       desk.run(text);
-      const after = sqlite.prepare('SELECT total_changes() AS n').get() as { n: number };
-      expect(after.n - before.n, text).toBe(0);
+      const after = rowsChanged(desk.app.store);
+      expect(after - before, text).toBe(0);
     }
   });
 });
