@@ -8,6 +8,7 @@ import { runT1EscalationHint } from '../../src/jobs/t1-escalation-hint.js';
 import { pickAssignee } from '../../src/domain/routing.js';
 import { outbox, tickets } from '../../src/store/schema.js';
 import { auditActions } from '../doubles/audit.js';
+import { queryPlan } from '../doubles/sqlite.js';
 import { createTestDesk, replyText, type TestDesk } from '../doubles/deskops.js';
 
 let desk: TestDesk;
@@ -131,9 +132,7 @@ describe('pickAssignee', () => {
 
 describe("routing's round robin on a long audit trail", () => {
   it("finds each agent's last routed ticket through the audit_action index, not a scan of every ticket event", () => {
-    const query = lastRoutedQuery(desk.app, 1).toSQL();
-    const plan = desk.app.store.sqlite.prepare(`EXPLAIN QUERY PLAN ${query.sql}`).all(...query.params) as Array<{ detail: string }>;
-    const steps = plan.map((p) => p.detail).join(' ');
+    const steps = queryPlan(desk.app.store, lastRoutedQuery(desk.app, 1).toSQL());
     expect(steps).toMatch(/USING INDEX audit_action \(action=\?\)/);
     expect(steps).not.toContain('TEMP B-TREE');
   });
