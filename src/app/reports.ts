@@ -5,7 +5,7 @@
  */
 import { and, eq, gte, inArray, isNotNull, lt, ne, sql } from 'drizzle-orm';
 import { businessTimeBetween } from '../domain/calendar.js';
-import { addCalendarDays, guardWeekStart } from '../domain/guard-week.js';
+import { addCalendarDays, guardWeekStart, startOfDay } from '../domain/guard-week.js';
 import { knownIssueLabel } from '../domain/known-issues.js';
 import { ACTIVE_STATUSES } from '../domain/lifecycle.js';
 import { spread } from '../domain/report-stats.js';
@@ -13,9 +13,8 @@ import { TIERS, TIER_LABELS, type Tier } from '../domain/vocabulary.js';
 import { auditEvents, comments, knownIssues, slaClocks, tags, tickets, ticketTags } from '../store/schema.js';
 import type { ReplyChart } from '../views/reply.js';
 import type { AppContext } from './context.js';
-import { startOfDay, worstBand } from './digest.js';
 import { knownIssueNotesOf } from './known-issue-notes.js';
-import { slaSetup } from './sla.js';
+import { slaSetup, worstBand } from './sla.js';
 import { formatTag, KNOWN_ISSUE_FAMILY } from './tags.js';
 
 const BANDS = ['green', 'yellow', 'red'] as const;

@@ -1,9 +1,8 @@
 /** /report: SLA compliance per tier for any period, known issues and tags, with charts. */
 import { UsageError } from '../app/errors.js';
-import { startOfDay } from '../app/digest.js';
 import { knownIssuesChart, knownIssuesReport, slaReport, slaWeeksChart, tagsReport } from '../app/reports.js';
 import { slaSetup } from '../app/sla.js';
-import { addCalendarDays, parseTypedDate } from '../domain/guard-week.js';
+import { addCalendarDays, parseTypedDate, startOfDay } from '../domain/guard-week.js';
 import { TIER_ALIASES, TIER_LABELS, TIERS } from '../domain/vocabulary.js';
 import { TZDate } from '@date-fns/tz';
 import { format } from 'date-fns';
