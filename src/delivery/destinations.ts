@@ -10,9 +10,8 @@ import { channelMap } from '../app/channels.js';
 import type { AppContext } from '../app/context.js';
 import { conversationOf } from '../app/conversations.js';
 import { handleOf, isStaffPerson } from '../app/people.js';
-import type { Platform } from '../domain/vocabulary.js';
+import type { Platform, ServicePlatform } from '../domain/vocabulary.js';
 import { identities, ticketThreads } from '../store/schema.js';
-import type { ServicePlatform } from '../adapters/contract.js';
 import { DeliveryError } from './sink.js';
 import { platformName, prefixedPlatform, UNMAPPED, type ChatPlatform, type Destination, type DestinationAnswer } from './rules.js';
 
