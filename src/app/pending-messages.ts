@@ -4,7 +4,7 @@
  * same conversation). The offer goes to the candidate ticket's tier channel, with both choices.
  */
 import { and, asc, eq } from 'drizzle-orm';
-import type { Department } from '../domain/vocabulary.js';
+import type { Department, ServicePlatform } from '../domain/vocabulary.js';
 import { pendingMessages, tickets } from '../store/schema.js';
 import { oneLine } from '../views/format.js';
 import { warning } from '../views/reply.js';
@@ -12,8 +12,7 @@ import { recordAudit } from './audit.js';
 import { actorPersonId, type RequestContext } from './context.js';
 import { conflict, notFound } from './errors.js';
 import { enqueue } from './outbox.js';
-import { requireStaff } from './people.js';
-import type { RequesterMessage } from './requester-messages.js';
+import { requireStaff, type PlatformUser } from './people.js';
 import { recordRequesterReply } from './requester-replies.js';
 import { answerThere, type ConversationPlace } from './conversations.js';
 import { createTicket, MAX_TITLE_LENGTH } from './ticket-create.js';
@@ -24,11 +23,21 @@ export type PendingRow = typeof pendingMessages.$inferSelect;
 /** Characters of the message shown in the offer. */
 const EXCERPT = 300;
 
+/** A requester's message to offer (the parts of a RequesterMessage kept), with its author's person and the open ticket it may belong to. */
+export interface PendingOffer {
+  platform: ServicePlatform;
+  channel: string | null;
+  messageId: string;
+  /** What a reply in the message's thread names as its thread; messageId when absent. */
+  root?: string;
+  text: string;
+  author: Pick<PlatformUser, 'externalId' | 'handle'>;
+  authorId: number;
+  candidateId: number;
+}
+
 /** Records the message as pending and asks the candidate ticket's tier; undefined when it was offered before. */
-export function offerPendingMessage(
-  ctx: RequestContext,
-  message: Pick<RequesterMessage, 'platform' | 'channel' | 'messageId' | 'root' | 'text' | 'author' | 'thread'> & { authorId: number; candidateId: number },
-): number | undefined {
+export function offerPendingMessage(ctx: RequestContext, message: PendingOffer): number | undefined {
   const author = message.platform === 'email' ? message.author.externalId : `@${message.author.handle}`;
   const inserted = ctx.store.db
     .insert(pendingMessages)
