@@ -5,13 +5,12 @@
  */
 import { and, eq, or } from 'drizzle-orm';
 import type { Platform } from '../domain/vocabulary.js';
-import { ticketThreads } from '../store/schema.js';
+import { ticketThreads, type TicketRow } from '../store/schema.js';
 import { claimOnce } from './claims.js';
 import { requireStaff } from './people.js';
 import { oneLine } from '../views/format.js';
 import type { AppContext, RequestContext } from './context.js';
 import { createTicket, MAX_TITLE_LENGTH, type CreateTicketInput } from './ticket-create.js';
-import type { TicketRow } from './ticket-records.js';
 
 /** A ticket title from a message: its first non-empty line, at most 200 characters. */
 export function titleFromText(text: string): string {

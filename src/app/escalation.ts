@@ -13,7 +13,8 @@ import { hasRole } from './people.js';
 import { findMatchingKnownIssues, linkTickets } from './known-issues.js';
 import { startOncallLadder, type StartLadderResult } from './oncall-ladder.js';
 import { enqueue } from './outbox.js';
-import { addComment, changeTicket, requireTicket, type TicketRow } from './ticket-records.js';
+import type { TicketRow } from '../store/schema.js';
+import { addComment, changeTicket, requireTicket } from './ticket-records.js';
 import { attachTags, resolveTagRefs } from './tags.js';
 
 /** Requesters should hear from us at least once a business day; this is the calendar-day proxy until SLAs land. */

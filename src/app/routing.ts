@@ -10,7 +10,7 @@ import { lastHandoff, parseClockTime, whoIsOnCall } from '../domain/oncall.js';
 import { ACTIVE_STATUSES } from '../domain/lifecycle.js';
 import { pickAssignee, type RoutingChoice } from '../domain/routing.js';
 import { TIERS, TIER_LABELS, type Tier } from '../domain/vocabulary.js';
-import { auditEvents, people, tickets, tierRotationMembers, tierRotations } from '../store/schema.js';
+import { auditEvents, people, tickets, tierRotationMembers, tierRotations, type TicketRow } from '../store/schema.js';
 import { info } from '../views/reply.js';
 import { recordAudit } from './audit.js';
 import type { AppContext, RequestContext } from './context.js';
@@ -19,7 +19,7 @@ import { loadCalendar } from './calendar.js';
 import { enqueue } from './outbox.js';
 import { findMentioned, handleOf, hasRole, requireRole } from './people.js';
 import { readSetting, writeSetting } from './team-settings.js';
-import { changeTicket, type TicketRow } from './ticket-records.js';
+import { changeTicket } from './ticket-records.js';
 
 export const routingSchema = z.object({
   /** Tiers whose new tickets go round-robin to the tier's agents (tiers with a rotation go to the person on duty). */

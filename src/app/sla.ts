@@ -16,12 +16,11 @@ import {
   type SlaStatus,
   type Thresholds,
 } from '../domain/sla.js';
-import { slaClocks, tickets } from '../store/schema.js';
+import { slaClocks, tickets, type TicketRow } from '../store/schema.js';
 import { bound, instantValue, preparedQuery, preparedStatement, rowReader } from '../store/prepared.js';
 import type { AppContext } from './context.js';
 import { loadCalendar } from './calendar.js';
 import { loadSlaPolicy } from './sla-policy.js';
-import type { TicketRow } from './ticket-records.js';
 
 export type SlaClockRow = typeof slaClocks.$inferSelect;
 

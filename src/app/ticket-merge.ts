@@ -4,14 +4,14 @@
  * requester is told once where the conversation continues.
  */
 import { and, eq, notInArray, sql } from 'drizzle-orm';
-import { answerClusterMembers, comments, replySignatures, ticketFollowers, tickets } from '../store/schema.js';
+import { answerClusterMembers, comments, replySignatures, ticketFollowers, tickets, type TicketRow } from '../store/schema.js';
 import { info } from '../views/reply.js';
 import { recordAudit } from './audit.js';
 import { actorLabel, type RequestContext } from './context.js';
 import { conflict, invalid } from './errors.js';
 import { enqueue } from './outbox.js';
 import { attachTags, detachTags, tagsOfTicket } from './tags.js';
-import { addComment, changeTicket, requireTicket, type TicketRow } from './ticket-records.js';
+import { addComment, changeTicket, requireTicket } from './ticket-records.js';
 
 export interface MergeResult {
   from: TicketRow;

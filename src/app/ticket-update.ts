@@ -13,7 +13,8 @@ import { conflict, invalid } from './errors.js';
 import { enqueue } from './outbox.js';
 import { findMentioned, type PersonRow } from './people.js';
 import { MAX_BODY_LENGTH, MAX_TITLE_LENGTH, parseRequester } from './ticket-create.js';
-import { addComment, changeTicket, requireTicket, type TicketRow } from './ticket-records.js';
+import type { TicketRow } from '../store/schema.js';
+import { addComment, changeTicket, requireTicket } from './ticket-records.js';
 
 /** The outcome of a change: the ticket after it, and whether anything changed at all. */
 export interface TicketChange {
