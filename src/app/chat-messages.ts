@@ -30,17 +30,6 @@ export function ticketForChatMessage(app: AppContext, platform: Platform, channe
   return (rows.find((r) => r.thread === message) ?? rows[0])?.ticketId;
 }
 
-/** Whether `thread` in `channel` is a requester's conversation (the thread a ticket was opened from). */
-export function isConversationThread(app: AppContext, platform: Platform, channel: string, thread: string): boolean {
-  return (
-    app.store.db
-      .select({ ticketId: ticketThreads.ticketId })
-      .from(ticketThreads)
-      .where(and(eq(ticketThreads.platform, platform), eq(ticketThreads.channel, channel), eq(ticketThreads.thread, thread), eq(ticketThreads.conversation, true)))
-      .get() !== undefined
-  );
-}
-
 /** Where a message lives: its room, and the thread it starts or belongs to. */
 export interface ChatMessageLink {
   channel: string;

@@ -6,10 +6,10 @@
  * different tickets make a cluster, suggested to the leads once; later look-alikes join the
  * cluster quietly, and a dismissed cluster stays quiet.
  */
-import { eq, gte, inArray, sql } from 'drizzle-orm';
+import { eq, inArray, sql } from 'drizzle-orm';
 import { DUPLICATE_THRESHOLD, answerTerms, idf, mainlyDocLink, similarity, type Terms } from '../domain/answer-similarity.js';
 import { truncate } from '../domain/text.js';
-import { answerClusterMembers, answerClusters, comments, replySignatures } from '../store/schema.js';
+import { answerClusterMembers, answerClusters, comments } from '../store/schema.js';
 import { preparedStatement } from '../store/prepared.js';
 import { warning } from '../views/reply.js';
 import type { AppContext } from './context.js';
@@ -193,9 +193,3 @@ export function clustersByState(ctx: AppContext, state?: 'suggested' | 'macro' |
     .limit(20)
     .all();
 }
-
-/** The number of replies in the index from the last 30 days. */
-export function indexedSince(ctx: AppContext, now: Date): number {
-  return ctx.store.db.select({ n: sql<number>`count(*)` }).from(replySignatures).where(gte(replySignatures.createdAt, new Date(now.getTime() - WINDOW_MS))).get()?.n ?? 0;
-}
-

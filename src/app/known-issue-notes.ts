@@ -2,7 +2,7 @@
  * Status updates on a known issue (on-call's "identified the cause, fix at 14:00"), sent to the
  * agents working its linked tickets, and the partner's reference for the problem.
  */
-import { and, desc, eq, inArray, isNotNull } from 'drizzle-orm';
+import { and, desc, eq, inArray } from 'drizzle-orm';
 import { knownIssueLabel } from '../domain/known-issues.js';
 import { ACTIVE_STATUSES } from '../domain/lifecycle.js';
 import { TIER_LABELS, type Tier } from '../domain/vocabulary.js';
@@ -113,16 +113,3 @@ export function setKnownIssuePartner(ctx: RequestContext, n: number, ref: string
     return { before: issue.partnerRef, after };
   });
 }
-
-/** Known issues with a partner reference, for reports. */
-export function partnerRefs(ctx: AppContext): Map<number, string> {
-  return new Map(
-    ctx.store.db
-      .select({ id: knownIssues.id, ref: knownIssues.partnerRef })
-      .from(knownIssues)
-      .where(isNotNull(knownIssues.partnerRef))
-      .all()
-      .map((r) => [r.id, r.ref!]),
-  );
-}
-

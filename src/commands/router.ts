@@ -18,7 +18,7 @@ import { handledInvocations } from '../store/schema.js';
 import { correlationId, type Logger } from '../log.js';
 import { failure, type Reply } from '../views/reply.js';
 import { ArgReader } from './args.js';
-import { commandHelp, familyHelp, overviewHelp, requesterHelp } from './help.js';
+import { familyHelp, overviewHelp, requesterHelp } from './help.js';
 import type { Invocation } from './invocation.js';
 import type { CommandDefinition, CommandRegistry } from './registry.js';
 import type { Token } from './tokenize.js';
@@ -82,9 +82,6 @@ export function requestContext(
   const actor = resolveActor(app, platform, user, { localAdmin: extra.localAdmin === true });
   return { ...withTeamZone(app), actor, origin: { platform, ...origin }, ...(extra.places ? { places: extra.places } : {}) };
 }
-
-/** Thrown by Router.handle with `onBusy: 'throw'` when the database was locked; nothing was written. */
-export { DatabaseBusyError };
 
 export function createRouter(options: RouterOptions): Router {
   const { registry, app, logger } = options;
@@ -299,5 +296,3 @@ export function createRouter(options: RouterOptions): Router {
       ),
   };
 }
-
-export { commandHelp };

@@ -124,8 +124,3 @@ export function failure(reason: string, options: { hint?: string; usage?: string
     ...(lines.length > 0 ? { text: lines.join('\n') } : {}),
   };
 }
-
-/** The same reply, for the requester to read (built from requester-safe parts only). */
-export function forRequester(reply: Reply): Reply {
-  return { ...reply, audience: 'requester' };
-}
