@@ -20,7 +20,7 @@ import type { AdapterEntry, PlatformAdapter } from './contract.js';
 import { healthReport, monitorEventLoop, type HealthReport, type LoopMonitor } from './health.js';
 import { configuredModules } from './registry.js';
 
-export { HEALTH_OUTBOX_STALE_MS, healthReport, type HealthReport } from './health.js';
+export { healthReport, type HealthReport } from './health.js';
 
 export interface ServiceOptions {
   /** Stops the service like a signal would (tests); SIGINT and SIGTERM always do. */

@@ -20,7 +20,7 @@ import { isWebhookChannel, type OutboundMessage, type OutboxRow } from './sink.j
 import { noticeDeliveryFailure } from './failure-notice.js';
 import { emptyDeliveryReport, type DeliveryReport } from './report.js';
 
-export { addDeliveryReport, emptyDeliveryReport, type DeliveryReport, type DroppedRow } from './report.js';
+export type { DeliveryReport } from './report.js';
 import { validityProblem } from './validity.js';
 
 /** How delivery behaves; plain data, so it crosses to the engine as it is. */

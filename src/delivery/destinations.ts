@@ -15,7 +15,7 @@ import { identities, ticketThreads } from '../store/schema.js';
 import { DeliveryError } from './sink.js';
 import { platformName, prefixedPlatform, UNMAPPED, type ChatPlatform, type Destination, type DestinationAnswer } from './rules.js';
 
-export { isConfigurable, mentionedIds, prefixedPlatform, staffOnlyRefusal, staffRows, UNMAPPED, type ChatPlatform, type Destination, type DestinationAnswer } from './rules.js';
+export { staffOnlyRefusal, staffRows, type ChatPlatform, type DestinationAnswer } from './rules.js';
 
 /** The person's identity on `platform` (their user id and username there), if they have one. */
 export function identityOn(ctx: AppContext, platform: Platform, personId: number): { userId: string; username: string } | undefined {
