@@ -7,7 +7,7 @@ import { and, asc, eq } from 'drizzle-orm';
 import type { Department, ServicePlatform } from '../domain/vocabulary.js';
 import { pendingMessages, tickets } from '../store/schema.js';
 import { oneLine } from '../views/format.js';
-import { warning } from '../views/reply.js';
+import { pendingMessageOffer } from '../views/ticket-notices.js';
 import { recordAudit } from './audit.js';
 import { actorPersonId, type RequestContext } from './context.js';
 import { conflict, notFound } from './errors.js';
@@ -19,9 +19,6 @@ import { createTicket, MAX_TITLE_LENGTH } from './ticket-create.js';
 import { requireTicket } from './ticket-records.js';
 
 export type PendingRow = typeof pendingMessages.$inferSelect;
-
-/** Characters of the message shown in the offer. */
-const EXCERPT = 300;
 
 /** A requester's message to offer (the parts of a RequesterMessage kept), with its author's person and the open ticket it may belong to. */
 export interface PendingOffer {
@@ -57,21 +54,11 @@ export function offerPendingMessage(ctx: RequestContext, message: PendingOffer):
     .get();
   if (!inserted) return undefined;
   const candidate = requireTicket(ctx, message.candidateId);
-  const excerpt = oneLine(message.text);
   enqueue(ctx, {
     dedupeKey: `pending-message:${inserted.id}`,
     channel: `tier:${candidate.tier}`,
     audience: 'staff',
-    reply: warning(`${author} wrote again while #${candidate.id} is open: same request, or a new one?`, {
-      visibility: 'channel',
-      text: excerpt.length > EXCERPT ? `${excerpt.slice(0, EXCERPT - 1)}…` : excerpt,
-      fields: [{ label: 'Open ticket', value: `#${candidate.id} ${candidate.title}` }],
-      buttons: [
-        { label: `Add to #${candidate.id}`, command: `/ticket inbox add ${inserted.id}`, style: 'primary' },
-        { label: 'Open a new ticket', command: `/ticket inbox new ${inserted.id}` },
-      ],
-      ticketId: candidate.id,
-    }),
+    reply: pendingMessageOffer(inserted.id, author, message.text, candidate),
     ticketId: candidate.id,
   });
   return inserted.id;

@@ -11,7 +11,7 @@ import { ACTIVE_STATUSES } from '../domain/lifecycle.js';
 import { pickAssignee, type RoutingChoice } from '../domain/routing.js';
 import { TIERS, TIER_LABELS, type Tier } from '../domain/vocabulary.js';
 import { auditEvents, people, tickets, tierRotationMembers, tierRotations, type TicketRow } from '../store/schema.js';
-import { info } from '../views/reply.js';
+import { routedNotice } from '../views/ticket-notices.js';
 import { recordAudit } from './audit.js';
 import type { AppContext, RequestContext } from './context.js';
 import { forbidden, invalid, notFound } from './errors.js';
@@ -214,8 +214,6 @@ export function routeFor(ctx: AppContext, ticket: TicketRow, now: Date): Routing
   });
 }
 
-const REASONS = { original: 'you escalated it from this tier', 'on-duty': `you are on duty in this tier's rotation`, 'round-robin': 'it was your turn' } as const;
-
 /** Assigns `ticket` where routing sends it (audited 'ticket.routed', the assignee told by DM); false when nobody fits. */
 export function routeTicket(ctx: RequestContext, ticket: TicketRow, now: Date): boolean {
   const choice = routeFor(ctx, ticket, now);
@@ -225,11 +223,7 @@ export function routeTicket(ctx: RequestContext, ticket: TicketRow, now: Date): 
     dedupeKey: `routed:${ticket.id}:${ticket.tierEnteredAt.getTime()}`,
     audience: 'staff',
     channel: `person:${choice.personId}`,
-    reply: info(`#${ticket.id} is yours: ${ticket.title}`, {
-      text: `Assigned in ${TIER_LABELS[ticket.tier]} because ${REASONS[choice.reason]}.`,
-      buttons: [{ label: 'Show ticket', command: `/ticket show ${ticket.id}` }],
-      ticketId: ticket.id,
-    }),
+    reply: routedNotice(ticket, choice.reason),
   });
   return true;
 }

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { tickets, type TicketRow } from '../store/schema.js';
 import type { Department, Origin, Priority, Severity } from '../domain/vocabulary.js';
 import { cleanText, oneLine } from '../views/format.js';
-import { success } from '../views/reply.js';
+import { newTicketNotice } from '../views/ticket-notices.js';
 import { recordAudit } from './audit.js';
 import { actorLabel, actorPersonId, type RequestContext } from './context.js';
 import { invalid } from './errors.js';
@@ -186,14 +186,7 @@ function announceNewTicket(ctx: RequestContext, ticket: TicketRow): void {
     dedupeKey: `ticket-new:${ticket.id}`,
     audience: 'staff',
     channel: 'tier:triage',
-    reply: success(`New ticket #${ticket.id}: ${ticket.title}`, {
-      fields: [
-        { label: 'Priority', value: ticket.priority },
-        { label: 'Requester', value: ticket.requester ?? '—' },
-      ],
-      buttons: [{ label: 'Assign to me', command: `/ticket assign ${ticket.id} me`, style: 'primary' }],
-      ticketId: ticket.id,
-    }),
+    reply: newTicketNotice(ticket),
   });
 }
 
