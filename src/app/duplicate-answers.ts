@@ -8,10 +8,9 @@
  */
 import { eq, inArray, sql } from 'drizzle-orm';
 import { DUPLICATE_THRESHOLD, answerTerms, idf, mainlyDocLink, similarity, type Terms } from '../domain/answer-similarity.js';
-import { truncate } from '../domain/text.js';
 import { answerClusterMembers, answerClusters, comments } from '../store/schema.js';
 import { preparedStatement } from '../store/prepared.js';
-import { warning } from '../views/reply.js';
+import { duplicateAnswersNotice } from '../views/duplicates.js';
 import type { AppContext } from './context.js';
 import { enqueue } from './outbox.js';
 
@@ -164,22 +163,11 @@ export function clusterMembers(ctx: AppContext, clusterId: number): ClusterMembe
 
 /** Queues the one suggestion for a new cluster in the leads' channel. */
 function suggestCluster(ctx: AppContext, clusterId: number): void {
-  const members = clusterMembers(ctx, clusterId);
-  const tickets = [...new Set(members.map((m) => m.ticketId))];
   enqueue(ctx, {
     dedupeKey: `dup-answers:${clusterId}`,
     audience: 'staff',
     channel: 'role:leads',
-    reply: warning(`${members.length} hand-written answers on ${tickets.length} tickets say the same thing`, {
-      visibility: 'channel',
-      text: 'Three near-identical answers on different tickets mean a macro or a doc is missing.',
-      sections: members.map((m) => ({ heading: `#${m.ticketId} · ${m.author}`, lines: [`“${truncate(m.body.replace(/\s+/g, ' '), 280)}”`] })),
-      buttons: [
-        { label: 'Make a macro', command: `/duplicates macro ${clusterId}`, style: 'primary' },
-        { label: 'Needs a doc', command: `/duplicates doc ${clusterId}` },
-        { label: 'Not the same', command: `/duplicates dismiss ${clusterId}`, style: 'danger' },
-      ],
-    }),
+    reply: duplicateAnswersNotice(clusterId, clusterMembers(ctx, clusterId)),
   });
 }
 

@@ -5,7 +5,7 @@
  */
 import { and, eq, notInArray, sql } from 'drizzle-orm';
 import { answerClusterMembers, comments, replySignatures, ticketFollowers, tickets, type TicketRow } from '../store/schema.js';
-import { info } from '../views/reply.js';
+import { mergedRequestNotice } from '../views/conversation.js';
 import { recordAudit } from './audit.js';
 import { actorLabel, type RequestContext } from './context.js';
 import { conflict, invalid } from './errors.js';
@@ -98,10 +98,7 @@ export function mergeTickets(ctx: RequestContext, fromId: number, intoId: number
       dedupeKey: `merged:${from.id}`,
       audience: 'requester',
       channel: `ticket:${from.id}`,
-      reply: info(`Your request #${from.id} continues in #${into.id}`, {
-        visibility: 'channel',
-        text: `We are handling "${from.title}" together with "${into.title}" as ticket #${into.id}. You will hear from us there; nothing you sent is lost.`,
-      }),
+      reply: mergedRequestNotice(from, into),
       ticketId: from.id,
     });
     return {
