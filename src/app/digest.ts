@@ -1,5 +1,4 @@
 /** Gathers the weekly Changing of the Guard from the store, for the digest job and /guard digest. */
-import { slaWeeksChart } from './reports.js';
 import { and, asc, count, desc, eq, gte, inArray, lt, ne, sql } from 'drizzle-orm';
 import { buildDigest, type DigestData } from '../domain/digest.js';
 import { addCalendarDays, guardWeekStart, parseTypedDate, previousWeek, startOfDay, weekContaining, weekEnd } from '../domain/guard-week.js';
@@ -7,9 +6,11 @@ import { knownIssueLabel } from '../domain/known-issues.js';
 import type { Tier } from '../domain/vocabulary.js';
 import { auditEvents, guardEntries, knownIssues, outbox, people, tags, tickets, ticketTags } from '../store/schema.js';
 import { digestReply } from '../views/digest.js';
+import { slaWeeksChart } from '../views/reports.js';
 import { recordAudit } from './audit.js';
 import type { AppContext, RequestContext } from './context.js';
 import { weekFigures } from './digest-figures.js';
+import { slaWeeks } from './reports.js';
 import { forbidden, invalid } from './errors.js';
 import { currentOnCall } from './oncall.js';
 import { enqueue } from './outbox.js';
@@ -172,7 +173,7 @@ export function postWeeklyDigest(ctx: RequestContext, week: string, now: Date): 
       audience: 'staff',
       channel: 'role:leads',
       // The 8 weeks up to the digest's week: measured from the Monday after it (noon UTC is on that Monday's week everywhere).
-      reply: { ...digestReply(digest, 'channel'), chart: slaWeeksChart(ctx, new Date(`${addCalendarDays(week, 7)}T12:00:00Z`), { includeCurrent: false }) },
+      reply: digestReply(digest, 'channel', slaWeeksChart(slaWeeks(ctx, new Date(`${addCalendarDays(week, 7)}T12:00:00Z`), { includeCurrent: false }))),
     });
     recordAudit(ctx, { entity: 'guard', entityId: digestKey(week), action: 'digest.posted', after: { week, summary: digest.summary } });
     return { kind: 'queued', week, digest };
