@@ -19,9 +19,8 @@ import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameS
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { addCalendarDays, guardWeekStart, previousWeek } from '../src/domain/guard-week.js';
+import { addCalendarDays, guardWeekStart, previousWeek, startOfDay } from '../src/domain/guard-week.js';
 import { LOGICAL_CHANNELS } from '../src/app/channels.js';
-import { startOfDay } from '../src/app/digest.js';
 import { ACTIVE_STATUSES } from '../src/domain/lifecycle.js';
 import { MIGRATIONS_FOLDER, openStore } from '../src/store/database.js';
 import { seededRandom } from '../test/doubles/random.js';

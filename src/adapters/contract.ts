@@ -10,10 +10,8 @@ import type { Config } from '../config.js';
 import type { DeliverySink } from '../delivery/sink.js';
 import type { Logger } from '../log.js';
 import type { Engine } from '../engine/port.js';
+import type { ServicePlatform } from '../domain/vocabulary.js';
 import type { Reply } from '../views/reply.js';
-
-/** The platforms a running deskops (`deskops start`) can talk on. */
-export type ServicePlatform = 'slack' | 'rocketchat' | 'email';
 
 /** How an adapter is doing, for GET /healthz and deskops doctor. */
 export interface AdapterHealth {

@@ -7,7 +7,8 @@
 import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
 import type { EngineState } from '../engine/port.js';
 import type { Engine } from '../engine/port.js';
-import type { AdapterHealth, PlatformAdapter, ServicePlatform } from './contract.js';
+import type { ServicePlatform } from '../domain/vocabulary.js';
+import type { AdapterHealth, PlatformAdapter } from './contract.js';
 
 /** A due outbox row waiting longer than this makes GET /healthz answer 503: delivery is stuck. */
 export const HEALTH_OUTBOX_STALE_MS = 15 * 60_000;

@@ -15,11 +15,12 @@ import type { Engine } from '../engine/port.js';
 import { startWorkerEngine, type WorkerEngineOptions } from '../engine/worker-engine.js';
 import { startScheduler, type Scheduler } from '../jobs/scheduler.js';
 import { createLogger, type Logger } from '../log.js';
-import type { AdapterEntry, PlatformAdapter, ServicePlatform } from './contract.js';
+import type { ServicePlatform } from '../domain/vocabulary.js';
+import type { AdapterEntry, PlatformAdapter } from './contract.js';
 import { healthReport, monitorEventLoop, type HealthReport, type LoopMonitor } from './health.js';
 import { configuredModules } from './registry.js';
 
-export { HEALTH_OUTBOX_STALE_MS, healthReport, type HealthReport } from './health.js';
+export { healthReport, type HealthReport } from './health.js';
 
 export interface ServiceOptions {
   /** Stops the service like a signal would (tests); SIGINT and SIGTERM always do. */

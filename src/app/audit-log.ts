@@ -3,10 +3,10 @@
  * and those of its on-call escalations), and what one person (or everyone) did since a date.
  */
 import { and, desc, eq, gte, inArray, or, sql, type SQL } from 'drizzle-orm';
-import { auditEvents, oncallEscalations } from '../store/schema.js';
+import { auditEvents, oncallEscalations, type TicketRow } from '../store/schema.js';
 import type { AppContext, RequestContext } from './context.js';
 import { handleOf, requireRole, type PersonRow } from './people.js';
-import { requireTicket, type TicketRow } from './ticket-records.js';
+import { requireTicket } from './ticket-records.js';
 
 export type AuditRow = typeof auditEvents.$inferSelect;
 

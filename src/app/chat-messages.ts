@@ -5,13 +5,12 @@
  */
 import { and, eq, or } from 'drizzle-orm';
 import type { Platform } from '../domain/vocabulary.js';
-import { ticketThreads } from '../store/schema.js';
+import { ticketThreads, type TicketRow } from '../store/schema.js';
 import { claimOnce } from './claims.js';
 import { requireStaff } from './people.js';
 import { oneLine } from '../views/format.js';
 import type { AppContext, RequestContext } from './context.js';
 import { createTicket, MAX_TITLE_LENGTH, type CreateTicketInput } from './ticket-create.js';
-import type { TicketRow } from './ticket-records.js';
 
 /** A ticket title from a message: its first non-empty line, at most 200 characters. */
 export function titleFromText(text: string): string {
@@ -29,17 +28,6 @@ export function ticketForChatMessage(app: AppContext, platform: Platform, channe
     .all();
   // The message's own ticket wins over its thread parent's.
   return (rows.find((r) => r.thread === message) ?? rows[0])?.ticketId;
-}
-
-/** Whether `thread` in `channel` is a requester's conversation (the thread a ticket was opened from). */
-export function isConversationThread(app: AppContext, platform: Platform, channel: string, thread: string): boolean {
-  return (
-    app.store.db
-      .select({ ticketId: ticketThreads.ticketId })
-      .from(ticketThreads)
-      .where(and(eq(ticketThreads.platform, platform), eq(ticketThreads.channel, channel), eq(ticketThreads.thread, thread), eq(ticketThreads.conversation, true)))
-      .get() !== undefined
-  );
 }
 
 /** Where a message lives: its room, and the thread it starts or belongs to. */

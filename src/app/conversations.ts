@@ -10,9 +10,6 @@ import { preparedQuery } from '../store/prepared.js';
 import { identities, ticketConversations, tickets, ticketThreads } from '../store/schema.js';
 import type { AppContext } from './context.js';
 
-/** Platforms a requester can be answered on (the shell stands in for chat when deskops runs without one). */
-export type ConversationPlatform = 'slack' | 'rocketchat' | 'email' | 'shell';
-
 /** Where the requester of a ticket is answered. */
 export type Conversation =
   | { kind: 'thread'; platform: 'slack' | 'rocketchat'; channel: string; thread: string | null }

@@ -10,6 +10,7 @@ import { ACTIVE_STATUSES } from '../domain/lifecycle.js';
 import { bandOf, clockRuns, usedOverTimeline, type Band, type RunningChange } from '../domain/sla.js';
 import { TIERS, type Department, type HandoffTeam, type Priority, type Status, type Tier } from '../domain/vocabulary.js';
 import type { DigestData } from '../domain/digest.js';
+import { statusOrTeamEventsSince } from '../store/audit-queries.js';
 import { auditEvents, oncallEscalations, slaClocks, tickets } from '../store/schema.js';
 import { formatInstant } from '../views/format.js';
 import type { AppContext } from './context.js';
@@ -135,15 +136,10 @@ interface TicketChange {
  * statement per 500 tickets instead of one per tier entry (the week's digest replays 15,000 of
  * them), and no JSON parsed for the events that cannot matter.
  */
-const ticketsEventsSince = (count: number) =>
-  `SELECT ENTITY_ID AS "entityId", AT AS "at", BEFORE AS "before", AFTER AS "after" FROM AUDIT_EVENTS WHERE ENTITY = 'ticket' AND ENTITY_ID IN (${Array(count).fill('?').join(', ')}) AND AT >= ?
-     AND (instr(BEFORE, '"status"') OR instr(BEFORE, '"team"') OR instr(AFTER, '"status"') OR instr(AFTER, '"team"')) ORDER BY ENTITY_ID, ID`;
-
 function changesOf(ctx: AppContext, ticketIds: readonly number[], since: Date): Map<number, TicketChange[]> {
   const byTicket = new Map<number, TicketChange[]>();
   for (const part of chunks(ticketIds)) {
-    const rows = ctx.store.sqlite.prepare(ticketsEventsSince(part.length)).raw(false).all(...part.map(String), since.getTime()) as { entityId: string; at: number; before: string | null; after: string | null }[];
-    for (const row of rows) {
+    for (const row of statusOrTeamEventsSince(ctx.store, part, since)) {
       const id = Number(row.entityId);
       const list = byTicket.get(id) ?? [];
       list.push({ at: new Date(row.at), before: row.before === null ? null : (JSON.parse(row.before) as Record<string, unknown>), after: row.after === null ? null : (JSON.parse(row.after) as Record<string, unknown>) });

@@ -1,51 +1,25 @@
 /** Gathers the weekly Changing of the Guard from the store, for the digest job and /guard digest. */
-import { slaWeeksChart } from './reports.js';
-import { TZDate } from '@date-fns/tz';
 import { and, asc, count, desc, eq, gte, inArray, lt, ne, sql } from 'drizzle-orm';
 import { buildDigest, type DigestData } from '../domain/digest.js';
-import { addCalendarDays, guardWeekStart, parseTypedDate, previousWeek, weekContaining, weekEnd } from '../domain/guard-week.js';
+import { addCalendarDays, guardWeekStart, parseTypedDate, previousWeek, startOfDay, weekContaining, weekEnd } from '../domain/guard-week.js';
 import { knownIssueLabel } from '../domain/known-issues.js';
-import { bandOf, usedAt } from '../domain/sla.js';
 import type { Tier } from '../domain/vocabulary.js';
-import { auditEvents, guardEntries, knownIssues, outbox, people, type slaClocks, tags, tickets, ticketTags } from '../store/schema.js';
+import { auditEvents, guardEntries, knownIssues, outbox, people, tags, tickets, ticketTags } from '../store/schema.js';
 import { digestReply } from '../views/digest.js';
+import { slaWeeksChart } from '../views/reports.js';
 import { recordAudit } from './audit.js';
 import type { AppContext, RequestContext } from './context.js';
 import { weekFigures } from './digest-figures.js';
+import { slaWeeks } from './reports.js';
 import { forbidden, invalid } from './errors.js';
 import { currentOnCall } from './oncall.js';
 import { enqueue } from './outbox.js';
 import { handleOf, hasRole } from './people.js';
-import { type slaSetup } from './sla.js';
 import { KNOWN_ISSUE_FAMILY, formatTag } from './tags.js';
-
-/** Local midnight of a "YYYY-MM-DD" day in `zone`, as an instant. */
-export function startOfDay(day: string, zone: string): Date {
-  const [y, m, d] = day.split('-').map(Number) as [number, number, number];
-  return new Date(new TZDate(y, m - 1, d, 0, 0, 0, zone).getTime());
-}
 
 /** The week a digest sent at `now` reports on: the one before the current guard week. */
 export function digestWeek(now: Date, zone: string): string {
   return previousWeek(guardWeekStart(now, zone));
-}
-
-const BANDS = ['green', 'yellow', 'red'] as const;
-
-/**
- * The worst band an SLA clock reached by `now` (or when it stopped), undefined when its tier has no
- * SLA. A clock not swept since its last change may be worse than stored: the worse of the two.
- */
-export function worstBand(
-  setup: ReturnType<typeof slaSetup>,
-  clock: typeof slaClocks.$inferSelect,
-  ticket: Pick<typeof tickets.$inferSelect, 'priority' | 'department'>,
-  now: Date,
-): (typeof BANDS)[number] | undefined {
-  const thresholds = setup.thresholds({ tier: clock.tier, priority: ticket.priority, department: ticket.department });
-  if (!thresholds) return undefined;
-  const live = bandOf(usedAt(clock, setup.calendar, clock.leftAt ?? now), thresholds);
-  return BANDS.indexOf(live) > BANDS.indexOf(clock.band) ? live : clock.band;
 }
 
 function knownIssueChanges(ctx: AppContext, from: Date, to: Date): DigestData['knownIssues'] {
@@ -199,7 +173,7 @@ export function postWeeklyDigest(ctx: RequestContext, week: string, now: Date): 
       audience: 'staff',
       channel: 'role:leads',
       // The 8 weeks up to the digest's week: measured from the Monday after it (noon UTC is on that Monday's week everywhere).
-      reply: { ...digestReply(digest, 'channel'), chart: slaWeeksChart(ctx, new Date(`${addCalendarDays(week, 7)}T12:00:00Z`), { includeCurrent: false }) },
+      reply: digestReply(digest, 'channel', slaWeeksChart(slaWeeks(ctx, new Date(`${addCalendarDays(week, 7)}T12:00:00Z`), { includeCurrent: false }))),
     });
     recordAudit(ctx, { entity: 'guard', entityId: digestKey(week), action: 'digest.posted', after: { week, summary: digest.summary } });
     return { kind: 'queued', week, digest };

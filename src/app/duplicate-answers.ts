@@ -6,12 +6,11 @@
  * different tickets make a cluster, suggested to the leads once; later look-alikes join the
  * cluster quietly, and a dismissed cluster stays quiet.
  */
-import { eq, gte, inArray, sql } from 'drizzle-orm';
+import { eq, inArray, sql } from 'drizzle-orm';
 import { DUPLICATE_THRESHOLD, answerTerms, idf, mainlyDocLink, similarity, type Terms } from '../domain/answer-similarity.js';
-import { truncate } from '../domain/text.js';
-import { answerClusterMembers, answerClusters, comments, replySignatures } from '../store/schema.js';
+import { answerClusterMembers, answerClusters, comments } from '../store/schema.js';
 import { preparedStatement } from '../store/prepared.js';
-import { warning } from '../views/reply.js';
+import { duplicateAnswersNotice } from '../views/duplicates.js';
 import type { AppContext } from './context.js';
 import { enqueue } from './outbox.js';
 
@@ -164,22 +163,11 @@ export function clusterMembers(ctx: AppContext, clusterId: number): ClusterMembe
 
 /** Queues the one suggestion for a new cluster in the leads' channel. */
 function suggestCluster(ctx: AppContext, clusterId: number): void {
-  const members = clusterMembers(ctx, clusterId);
-  const tickets = [...new Set(members.map((m) => m.ticketId))];
   enqueue(ctx, {
     dedupeKey: `dup-answers:${clusterId}`,
     audience: 'staff',
     channel: 'role:leads',
-    reply: warning(`${members.length} hand-written answers on ${tickets.length} tickets say the same thing`, {
-      visibility: 'channel',
-      text: 'Three near-identical answers on different tickets mean a macro or a doc is missing.',
-      sections: members.map((m) => ({ heading: `#${m.ticketId} · ${m.author}`, lines: [`“${truncate(m.body.replace(/\s+/g, ' '), 280)}”`] })),
-      buttons: [
-        { label: 'Make a macro', command: `/duplicates macro ${clusterId}`, style: 'primary' },
-        { label: 'Needs a doc', command: `/duplicates doc ${clusterId}` },
-        { label: 'Not the same', command: `/duplicates dismiss ${clusterId}`, style: 'danger' },
-      ],
-    }),
+    reply: duplicateAnswersNotice(clusterId, clusterMembers(ctx, clusterId)),
   });
 }
 
@@ -193,9 +181,3 @@ export function clustersByState(ctx: AppContext, state?: 'suggested' | 'macro' |
     .limit(20)
     .all();
 }
-
-/** The number of replies in the index from the last 30 days. */
-export function indexedSince(ctx: AppContext, now: Date): number {
-  return ctx.store.db.select({ n: sql<number>`count(*)` }).from(replySignatures).where(gte(replySignatures.createdAt, new Date(now.getTime() - WINDOW_MS))).get()?.n ?? 0;
-}
-

@@ -3,7 +3,7 @@ import { escalationComment, isUpward, tierAbove, tierBelow } from '../domain/esc
 import { knownIssueLabel } from '../domain/known-issues.js';
 import { TIER_LABELS, type Tier } from '../domain/vocabulary.js';
 import { cleanText } from '../views/format.js';
-import { info, warning } from '../views/reply.js';
+import { deescalatedNotice, escalatedNotice } from '../views/ticket-notices.js';
 import { recordAudit } from './audit.js';
 import { actorLabel, type RequestContext } from './context.js';
 import { conflict, forbidden, invalid } from './errors.js';
@@ -13,7 +13,8 @@ import { hasRole } from './people.js';
 import { findMatchingKnownIssues, linkTickets } from './known-issues.js';
 import { startOncallLadder, type StartLadderResult } from './oncall-ladder.js';
 import { enqueue } from './outbox.js';
-import { addComment, changeTicket, requireTicket, type TicketRow } from './ticket-records.js';
+import type { TicketRow } from '../store/schema.js';
+import { addComment, changeTicket, requireTicket } from './ticket-records.js';
 import { attachTags, resolveTagRefs } from './tags.js';
 
 /** Requesters should hear from us at least once a business day; this is the calendar-day proxy until SLAs land. */
@@ -95,15 +96,7 @@ export function escalateTicket(ctx: RequestContext, ticketId: number, input: Esc
       dedupeKey: `escalated:${ticket.id}:${to}:${now.getTime()}`,
       audience: 'staff',
       channel: `tier:${to}`,
-      reply: warning(`Escalated to ${TIER_LABELS[to]}: #${ticket.id} ${ticket.title}`, {
-        visibility: 'channel',
-        text: questions.map((q, i) => `*ESCALATED QUESTION ${i + 1}*\n${q}`).join('\n'),
-        buttons: [
-          { label: 'Assign to me', command: `/ticket assign ${ticket.id} me`, style: 'primary' },
-          { label: 'Show ticket', command: `/ticket show ${ticket.id}` },
-        ],
-        ticketId: ticket.id,
-      }),
+      reply: escalatedNotice(ticket, to, questions),
     });
     return { kind: 'escalated', ticket: updated, from, to, requesterWaitingSince, ladder };
   });
@@ -155,12 +148,7 @@ export function deescalateTicket(ctx: RequestContext, ticketId: number, input: D
       dedupeKey: `deescalated:${ticket.id}:${to}:${now.getTime()}`,
       audience: 'staff',
       channel: `tier:${to}`,
-      reply: info(`Back to ${TIER_LABELS[to]}: #${ticket.id} ${ticket.title}`, {
-        visibility: 'channel',
-        text: comment,
-        buttons: [{ label: 'Assign to me', command: `/ticket assign ${ticket.id} me`, style: 'primary' }],
-        ticketId: ticket.id,
-      }),
+      reply: deescalatedNotice(ticket, to, comment),
     });
     return { ticket: updated, from, to, linkedKnownIssue: input.knownIssue ?? null };
   });

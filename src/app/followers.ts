@@ -1,11 +1,11 @@
 /** Followers and watchers of a ticket: people who get a DM for each public activity and status change. */
 import { and, asc, eq, max } from 'drizzle-orm';
-import { auditEvents, jobCursors, ticketFollowers } from '../store/schema.js';
+import { auditEvents, jobCursors, ticketFollowers, type TicketRow } from '../store/schema.js';
 import { recordAudit } from './audit.js';
 import { actorPersonId, type AppContext, type RequestContext } from './context.js';
 import { conflict, invalid } from './errors.js';
 import { findMentioned, handleOf, type PersonRow } from './people.js';
-import { requireTicket, type TicketRow } from './ticket-records.js';
+import { requireTicket } from './ticket-records.js';
 
 /** The cursor the follower-updates job keeps over the audit trail. */
 export const FOLLOWER_CURSOR = 'follower-updates';

@@ -2,13 +2,12 @@
  * Status updates on a known issue (on-call's "identified the cause, fix at 14:00"), sent to the
  * agents working its linked tickets, and the partner's reference for the problem.
  */
-import { and, desc, eq, inArray, isNotNull } from 'drizzle-orm';
-import { knownIssueLabel } from '../domain/known-issues.js';
+import { and, desc, eq, inArray } from 'drizzle-orm';
 import { ACTIVE_STATUSES } from '../domain/lifecycle.js';
-import { TIER_LABELS, type Tier } from '../domain/vocabulary.js';
+import type { Tier } from '../domain/vocabulary.js';
 import { knownIssueNotes, knownIssues, tickets } from '../store/schema.js';
 import { cleanText, oneLine } from '../views/format.js';
-import { info } from '../views/reply.js';
+import { knownIssueUpdateNotice } from '../views/known-issues.js';
 import { recordAudit } from './audit.js';
 import { actorPersonId, type AppContext, type RequestContext } from './context.js';
 import { invalid } from './errors.js';
@@ -56,18 +55,13 @@ export function addKnownIssueNote(ctx: RequestContext, n: number, text: string):
       if (t.assigneeId !== null) byAgent.set(t.assigneeId, [...(byAgent.get(t.assigneeId) ?? []), t.id]);
       else byTier.set(t.tier, [...(byTier.get(t.tier) ?? []), t.id]);
     }
-    const label = `${knownIssueLabel(n)} ${issue.title}`;
     for (const [personId, ids] of byAgent) {
       if (ctx.actor.kind === 'person' && ctx.actor.personId === personId) continue;
       enqueue(ctx, {
         dedupeKey: `ki-note:${note.id}:person:${personId}`,
         audience: 'staff',
         channel: `person:${personId}`,
-        reply: info(`Update on ${label}`, {
-          text: body,
-          footer: `Your linked ticket${ids.length === 1 ? '' : 's'}: ${ids.map((id) => `#${id}`).join(', ')}`,
-          buttons: [{ label: 'Show known issue', command: `/known-issue show ${n}` }],
-        }),
+        reply: knownIssueUpdateNotice(issue, body, { ticketIds: ids }),
       });
     }
     for (const [tier, ids] of byTier) {
@@ -75,12 +69,7 @@ export function addKnownIssueNote(ctx: RequestContext, n: number, text: string):
         dedupeKey: `ki-note:${note.id}:tier:${tier}`,
         audience: 'staff',
         channel: `tier:${tier}`,
-        reply: info(`Update on ${label}`, {
-          visibility: 'channel',
-          text: body,
-          footer: `Unassigned linked ticket${ids.length === 1 ? '' : 's'} in ${TIER_LABELS[tier]}: ${ids.map((id) => `#${id}`).join(', ')}`,
-          buttons: [{ label: 'Show known issue', command: `/known-issue show ${n}` }],
-        }),
+        reply: knownIssueUpdateNotice(issue, body, { tier, ticketIds: ids }),
       });
     }
     recordAudit(ctx, { entity: 'known_issue', entityId: n, action: 'known_issue.note', after: { noteId: note.id, length: body.length, agents: [...byAgent.keys()], tiers: [...byTier.keys()] } });
@@ -113,16 +102,3 @@ export function setKnownIssuePartner(ctx: RequestContext, n: number, ref: string
     return { before: issue.partnerRef, after };
   });
 }
-
-/** Known issues with a partner reference, for reports. */
-export function partnerRefs(ctx: AppContext): Map<number, string> {
-  return new Map(
-    ctx.store.db
-      .select({ id: knownIssues.id, ref: knownIssues.partnerRef })
-      .from(knownIssues)
-      .where(isNotNull(knownIssues.partnerRef))
-      .all()
-      .map((r) => [r.id, r.ref!]),
-  );
-}
-

@@ -16,13 +16,13 @@ import { ACTIVE_STATUSES } from '../domain/lifecycle.js';
 import { slugify } from '../domain/text.js';
 import type { KnownIssueStatus, Priority, Status, Tier } from '../domain/vocabulary.js';
 import { KNOWN_ISSUE_STATUS_LABELS } from '../domain/vocabulary.js';
-import { knownIssues, tags, tickets, ticketTags } from '../store/schema.js';
+import { knownIssues, tags, tickets, ticketTags, type TicketRow } from '../store/schema.js';
 import { recordAudit } from './audit.js';
 import { actorPersonId, type AppContext, type RequestContext } from './context.js';
 import { conflict, invalid, notFound } from './errors.js';
 import { KNOWN_ISSUE_FAMILY, attachTags, detachTags, ensureSystemTag, formatTag, tagsOfTicket, type TagRow } from './tags.js';
 import { readSetting } from './team-settings.js';
-import { changeTicket, requireTicket, type TicketRow } from './ticket-records.js';
+import { changeTicket, requireTicket } from './ticket-records.js';
 
 export type KnownIssueRow = typeof knownIssues.$inferSelect;
 

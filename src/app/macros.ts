@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { LINK_NAME, MACRO_NAME, MAX_MACRO_LENGTH, fillMacro, parseMacro, type MacroValues, type PlaceholderName } from '../domain/macros.js';
 import { closestMatches } from '../domain/text.js';
 import type { Department, Priority, Status } from '../domain/vocabulary.js';
-import { macros, people } from '../store/schema.js';
+import { macros, people, type TicketRow } from '../store/schema.js';
 import { cleanText } from '../views/format.js';
 import { recordAudit } from './audit.js';
 import { actorPersonId, type AppContext, type RequestContext } from './context.js';
@@ -12,7 +12,6 @@ import { conflict, invalid, notFound } from './errors.js';
 import { requireRole } from './people.js';
 import { formatTag, resolveTagRefs, type TagRef } from './tags.js';
 import { readSetting, writeSetting } from './team-settings.js';
-import type { TicketRow } from './ticket-records.js';
 import { MAX_HOLD_DAYS } from './ticket-update.js';
 
 export type MacroRow = typeof macros.$inferSelect;

@@ -7,7 +7,7 @@
 import { and, desc, eq } from 'drizzle-orm';
 import { blockingPattern, blockPattern } from '../domain/mail.js';
 import { blockedSenders, bouncingAddresses, identities, mailMessages, people, tickets } from '../store/schema.js';
-import { info } from '../views/reply.js';
+import { bounceNotice } from '../views/ticket-notices.js';
 import { recordAudit } from './audit.js';
 import type { AppContext, RequestContext } from './context.js';
 import { emailAddressOf } from './conversations.js';
@@ -146,7 +146,7 @@ export function recordBounce(ctx: RequestContext, bounce: { address: string; rea
       dedupeKey: `mail-bounce:${ticket.id}:${bounce.reportId}`,
       channel: ticket.assigneeId !== null ? `person:${ticket.assigneeId}` : `tier:${ticket.tier}`,
       audience: 'staff',
-      reply: info(`Mail to the requester of #${ticket.id} bounced`, { visibility: 'channel', text, ticketId: ticket.id, buttons: [{ label: 'Show ticket', command: `/ticket show ${ticket.id}` }] }),
+      reply: bounceNotice(ticket.id, text),
       ticketId: ticket.id,
     });
   });

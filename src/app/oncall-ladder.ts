@@ -9,7 +9,7 @@ import { format } from 'date-fns';
 import { and, asc, desc, eq, isNull, lte } from 'drizzle-orm';
 import { z } from 'zod';
 import { DEFAULT_LADDER_POLICY, ladderStep, pageDueAt, STEP_AFTER, whoIsOnCall, type LadderPolicy, type LadderStepName } from '../domain/oncall.js';
-import { oncallEscalations } from '../store/schema.js';
+import { oncallEscalations, type TicketRow } from '../store/schema.js';
 import { ackNotice, announcementNotice, callNotice, formatDuration, pageNotice, type LadderPeople } from '../views/oncall.js';
 import { recordAudit } from './audit.js';
 import { actorLabel, actorPersonId, type AppContext, type RequestContext } from './context.js';
@@ -20,7 +20,7 @@ import { currentOnCall, rotationFor } from './oncall.js';
 import { enqueue } from './outbox.js';
 import { handleOf, hasRole, requireRole } from './people.js';
 import { readSetting, writeSetting } from './team-settings.js';
-import { addComment, changeTicket, findTicket, requireTicket, type TicketRow } from './ticket-records.js';
+import { addComment, changeTicket, findTicket, requireTicket } from './ticket-records.js';
 
 export type EscalationRow = typeof oncallEscalations.$inferSelect;
 

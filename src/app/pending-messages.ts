@@ -4,16 +4,15 @@
  * same conversation). The offer goes to the candidate ticket's tier channel, with both choices.
  */
 import { and, asc, eq } from 'drizzle-orm';
-import type { Department } from '../domain/vocabulary.js';
+import type { Department, ServicePlatform } from '../domain/vocabulary.js';
 import { pendingMessages, tickets } from '../store/schema.js';
 import { oneLine } from '../views/format.js';
-import { warning } from '../views/reply.js';
+import { pendingMessageOffer } from '../views/ticket-notices.js';
 import { recordAudit } from './audit.js';
 import { actorPersonId, type RequestContext } from './context.js';
 import { conflict, notFound } from './errors.js';
 import { enqueue } from './outbox.js';
-import { requireStaff } from './people.js';
-import type { RequesterMessage } from './requester-messages.js';
+import { requireStaff, type PlatformUser } from './people.js';
 import { recordRequesterReply } from './requester-replies.js';
 import { answerThere, type ConversationPlace } from './conversations.js';
 import { createTicket, MAX_TITLE_LENGTH } from './ticket-create.js';
@@ -21,14 +20,21 @@ import { requireTicket } from './ticket-records.js';
 
 export type PendingRow = typeof pendingMessages.$inferSelect;
 
-/** Characters of the message shown in the offer. */
-const EXCERPT = 300;
+/** A requester's message to offer (the parts of a RequesterMessage kept), with its author's person and the open ticket it may belong to. */
+export interface PendingOffer {
+  platform: ServicePlatform;
+  channel: string | null;
+  messageId: string;
+  /** What a reply in the message's thread names as its thread; messageId when absent. */
+  root?: string;
+  text: string;
+  author: Pick<PlatformUser, 'externalId' | 'handle'>;
+  authorId: number;
+  candidateId: number;
+}
 
 /** Records the message as pending and asks the candidate ticket's tier; undefined when it was offered before. */
-export function offerPendingMessage(
-  ctx: RequestContext,
-  message: Pick<RequesterMessage, 'platform' | 'channel' | 'messageId' | 'root' | 'text' | 'author' | 'thread'> & { authorId: number; candidateId: number },
-): number | undefined {
+export function offerPendingMessage(ctx: RequestContext, message: PendingOffer): number | undefined {
   const author = message.platform === 'email' ? message.author.externalId : `@${message.author.handle}`;
   const inserted = ctx.store.db
     .insert(pendingMessages)
@@ -48,21 +54,11 @@ export function offerPendingMessage(
     .get();
   if (!inserted) return undefined;
   const candidate = requireTicket(ctx, message.candidateId);
-  const excerpt = oneLine(message.text);
   enqueue(ctx, {
     dedupeKey: `pending-message:${inserted.id}`,
     channel: `tier:${candidate.tier}`,
     audience: 'staff',
-    reply: warning(`${author} wrote again while #${candidate.id} is open: same request, or a new one?`, {
-      visibility: 'channel',
-      text: excerpt.length > EXCERPT ? `${excerpt.slice(0, EXCERPT - 1)}…` : excerpt,
-      fields: [{ label: 'Open ticket', value: `#${candidate.id} ${candidate.title}` }],
-      buttons: [
-        { label: `Add to #${candidate.id}`, command: `/ticket inbox add ${inserted.id}`, style: 'primary' },
-        { label: 'Open a new ticket', command: `/ticket inbox new ${inserted.id}` },
-      ],
-      ticketId: candidate.id,
-    }),
+    reply: pendingMessageOffer(inserted.id, author, message.text, candidate),
     ticketId: candidate.id,
   });
   return inserted.id;

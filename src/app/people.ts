@@ -3,7 +3,7 @@ import { and, eq, sql } from 'drizzle-orm';
 import { identities, people } from '../store/schema.js';
 import { preparedStatement } from '../store/prepared.js';
 import { accessFor, hasAccess, isListedAdmin, isStaffAccess, ruleCovers, type Access, type DirectoryFacts } from '../domain/access.js';
-import { ROLES, type Platform, type Role, type StaffGrant, type Tier } from '../domain/vocabulary.js';
+import type { Platform, Role, StaffGrant, Tier } from '../domain/vocabulary.js';
 import { forbidden, invalid, notFound, type AppError } from './errors.js';
 import { listIntakeChannels } from './intake.js';
 import type { Actor, AppContext, RequestContext } from './context.js';
@@ -278,5 +278,3 @@ function channelMention(stored: string): string {
   if (slack) return `<#${slack[1]}>`;
   return stored.startsWith('#') ? stored : 'the support room';
 }
-
-export { ROLES };

@@ -1,26 +1,22 @@
 /**
  * /report: SLA compliance per tier for any period (bands, first-response and resolution times),
  * the known issues with their ticket counts, and the tags of the week's process review; and the
- * charts the digest and /report carry.
+ * figures of the charts the digest and /report carry (views/reports.ts draws them).
  */
 import { and, eq, gte, inArray, isNotNull, lt, ne, sql } from 'drizzle-orm';
 import { businessTimeBetween } from '../domain/calendar.js';
-import { addCalendarDays, guardWeekStart } from '../domain/guard-week.js';
+import { addCalendarDays, guardWeekStart, startOfDay } from '../domain/guard-week.js';
 import { knownIssueLabel } from '../domain/known-issues.js';
 import { ACTIVE_STATUSES } from '../domain/lifecycle.js';
 import { spread } from '../domain/report-stats.js';
-import { TIERS, TIER_LABELS, type Tier } from '../domain/vocabulary.js';
+import { TIERS, type Tier } from '../domain/vocabulary.js';
 import { auditEvents, comments, knownIssues, slaClocks, tags, tickets, ticketTags } from '../store/schema.js';
-import type { ReplyChart } from '../views/reply.js';
 import type { AppContext } from './context.js';
-import { startOfDay, worstBand } from './digest.js';
 import { knownIssueNotesOf } from './known-issue-notes.js';
-import { slaSetup } from './sla.js';
+import { slaSetup, worstBand } from './sla.js';
 import { formatTag, KNOWN_ISSUE_FAMILY } from './tags.js';
 
 const BANDS = ['green', 'yellow', 'red'] as const;
-export const BAND_COLORS = { green: '#2e7d32', yellow: '#f9a825', red: '#c62828' } as const;
-const TIER_COLORS: Record<Tier, string> = { triage: '#6a1b9a', t1: '#1565c0', t2: '#00838f', t3: '#ef6c00', t4: '#4e342e', t5: '#37474f', oncall: '#ad1457' };
 /** Tickets per IN (...) list: SQLite's variable limit is far above, this keeps statements small. */
 const CHUNK = 500;
 
@@ -110,12 +106,26 @@ export function lastWeeks(now: Date, zone: string, weeks = 8, includeCurrent = t
   return Array.from({ length: weeks }, (_, i) => addCalendarDays(last, -7 * (weeks - 1 - i)));
 }
 
+/** Tier entries per guard week by the SLA band they reached (the stored worst band of each clock). */
+export interface SlaWeeks {
+  /** The one tier counted, or undefined for all of them. */
+  tier?: Tier;
+  /** The weeks' local start dates ('YYYY-MM-DD'), oldest first. */
+  weeks: string[];
+  /** Entries per week, by band. */
+  bands: Record<(typeof BANDS)[number], number[]>;
+  /** Per tier with entries, in ladder order: entries per week, and how many of them stayed green. */
+  tiers: { tier: Tier; green: number[]; total: number[] }[];
+  /** Entries in all the weeks. */
+  total: number;
+}
+
 /**
- * The SLA bands of the last 8 weeks (this one so far included, unless not `includeCurrent`) as a chart: tier entries per week stacked by band (all tiers,
- * or one), and per tier the share that stayed green, as lines. Bands are the stored worst band of
- * each clock (the sweep keeps it), so the chart costs one grouped query.
+ * The SLA bands of the last 8 weeks (this one so far included, unless not `includeCurrent`): tier
+ * entries per week by band (all tiers, or one), and per tier. Bands are the stored worst band of
+ * each clock (the sweep keeps it), so this costs one grouped query.
  */
-export function slaWeeksChart(ctx: AppContext, now: Date, options: { tier?: Tier; includeCurrent?: boolean } = {}): ReplyChart {
+export function slaWeeks(ctx: AppContext, now: Date, options: { tier?: Tier; includeCurrent?: boolean } = {}): SlaWeeks {
   const { tier } = options;
   const zone = ctx.settings.timeZone;
   const weeks = lastWeeks(now, zone, 8, options.includeCurrent ?? true);
@@ -144,31 +154,7 @@ export function slaWeeksChart(ctx: AppContext, now: Date, options: { tier?: Tier
     if (row.band === 'green') t.green[w]! += row.n;
     perTier.set(row.tier, t);
   }
-  const lines = TIERS.filter((t) => perTier.has(t)).map((t) => {
-    const counts = perTier.get(t)!;
-    return {
-      label: `${TIER_LABELS[t]} % green`,
-      values: counts.total.map((total, i) => (total === 0 ? null : Math.round((counts.green[i]! / total) * 100))),
-      color: TIER_COLORS[t],
-      type: 'line' as const,
-      axis: 'right' as const,
-    };
-  });
-  const green = bands.green.reduce((a, b) => a + b, 0);
-  return {
-    title: `SLA bands${tier ? ` in ${TIER_LABELS[tier]}` : ' per tier'}, last 8 weeks`,
-    alt: total === 0 ? 'No ticket entered a tier with an SLA in the last 8 weeks.' : `${total} tier entries in 8 weeks, ${Math.round((green / total) * 100)}% green; bars: entries per week by band; lines: share green per tier.`,
-    filename: `sla-8-weeks${tier ? `-${tier}` : ''}-${weeks.at(-1)}.png`,
-    kind: 'bar',
-    stacked: true,
-    labels: weeks.map((w) => `wk ${w.slice(5)}`),
-    leftLabel: 'tier entries',
-    rightLabel: '% green',
-    series: [
-      ...BANDS.map((band) => ({ label: band, values: bands[band], color: BAND_COLORS[band] })),
-      ...lines,
-    ],
-  };
+  return { tier, weeks, bands, tiers: TIERS.filter((t) => perTier.has(t)).map((t) => ({ tier: t, ...perTier.get(t)! })), total };
 }
 
 export interface KnownIssueReportRow {
@@ -201,24 +187,6 @@ export function knownIssuesReport(ctx: AppContext): KnownIssueReportRow[] {
   return rows
     .map((r) => ({ ...r, label: knownIssueLabel(r.id), lastNote: knownIssueNotesOf(ctx, r.id, 1)[0]?.body ?? null }))
     .sort((a, b) => b.active - a.active || b.total - a.total || b.id - a.id);
-}
-
-/** Known-issue ticket counts as a horizontal bar chart (the 15 with most active tickets). */
-export function knownIssuesChart(rows: readonly KnownIssueReportRow[]): ReplyChart {
-  const shown = rows.slice(0, 15);
-  return {
-    title: 'Tickets per known issue (unresolved)',
-    alt: shown.length === 0 ? 'No unresolved known issues.' : shown.map((r) => `${r.label} ${r.active} active of ${r.total}`).join('; '),
-    filename: 'known-issues.png',
-    kind: 'bar',
-    horizontal: true,
-    labels: shown.map((r) => `${r.label} ${r.title.length > 40 ? `${r.title.slice(0, 39)}…` : r.title}`),
-    leftLabel: 'tickets',
-    series: [
-      { label: 'active', values: shown.map((r) => r.active), color: '#c62828' },
-      { label: 'all linked', values: shown.map((r) => r.total), color: '#90a4ae' },
-    ],
-  };
 }
 
 export interface TagsReport {

@@ -5,7 +5,8 @@ import type { RequestContext } from './context.js';
 import { invalid } from './errors.js';
 import { isRequesterOf } from './requester-view.js';
 import { openFollowUp } from './ticket-create.js';
-import { addComment, changeTicket, requireTicket, type TicketRow } from './ticket-records.js';
+import type { TicketRow } from '../store/schema.js';
+import { addComment, changeTicket, requireTicket } from './ticket-records.js';
 
 /** Statuses a requester may close with "it is solved": anything still being worked on. */
 const SOLVABLE_BY_REQUESTER: ReadonlySet<Status> = new Set(['open', 'pending', 'waiting', 'hold', 'review']);

@@ -10,8 +10,8 @@ import { lastHandoff, parseClockTime, whoIsOnCall } from '../domain/oncall.js';
 import { ACTIVE_STATUSES } from '../domain/lifecycle.js';
 import { pickAssignee, type RoutingChoice } from '../domain/routing.js';
 import { TIERS, TIER_LABELS, type Tier } from '../domain/vocabulary.js';
-import { auditEvents, people, tickets, tierRotationMembers, tierRotations } from '../store/schema.js';
-import { info } from '../views/reply.js';
+import { auditEvents, people, tickets, tierRotationMembers, tierRotations, type TicketRow } from '../store/schema.js';
+import { routedNotice } from '../views/ticket-notices.js';
 import { recordAudit } from './audit.js';
 import type { AppContext, RequestContext } from './context.js';
 import { forbidden, invalid, notFound } from './errors.js';
@@ -19,7 +19,7 @@ import { loadCalendar } from './calendar.js';
 import { enqueue } from './outbox.js';
 import { findMentioned, handleOf, hasRole, requireRole } from './people.js';
 import { readSetting, writeSetting } from './team-settings.js';
-import { changeTicket, type TicketRow } from './ticket-records.js';
+import { changeTicket } from './ticket-records.js';
 
 export const routingSchema = z.object({
   /** Tiers whose new tickets go round-robin to the tier's agents (tiers with a rotation go to the person on duty). */
@@ -218,8 +218,6 @@ export function routeFor(ctx: AppContext, ticket: TicketRow, now: Date): Routing
   });
 }
 
-const REASONS = { original: 'you escalated it from this tier', 'on-duty': `you are on duty in this tier's rotation`, 'round-robin': 'it was your turn' } as const;
-
 /** Assigns `ticket` where routing sends it (audited 'ticket.routed', the assignee told by DM); false when nobody fits. */
 export function routeTicket(ctx: RequestContext, ticket: TicketRow, now: Date): boolean {
   const choice = routeFor(ctx, ticket, now);
@@ -229,11 +227,7 @@ export function routeTicket(ctx: RequestContext, ticket: TicketRow, now: Date): 
     dedupeKey: `routed:${ticket.id}:${ticket.tierEnteredAt.getTime()}`,
     audience: 'staff',
     channel: `person:${choice.personId}`,
-    reply: info(`#${ticket.id} is yours: ${ticket.title}`, {
-      text: `Assigned in ${TIER_LABELS[ticket.tier]} because ${REASONS[choice.reason]}.`,
-      buttons: [{ label: 'Show ticket', command: `/ticket show ${ticket.id}` }],
-      ticketId: ticket.id,
-    }),
+    reply: routedNotice(ticket, choice.reason),
   });
   return true;
 }

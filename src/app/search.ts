@@ -6,13 +6,12 @@
  */
 import { and, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import type { Status } from '../domain/vocabulary.js';
-import { tickets, ticketTags } from '../store/schema.js';
+import { tickets, ticketTags, type TicketRow } from '../store/schema.js';
 import type { RequestContext } from './context.js';
 import { invalid } from './errors.js';
 import { handleOf } from './people.js';
 import { requesterCondition, tagIdsFor, type RequesterFilter } from './ticket-queries.js';
 import type { TagRef } from './tags.js';
-import type { TicketRow } from './ticket-records.js';
 
 export interface SearchInput {
   words: string;

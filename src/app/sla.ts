@@ -16,12 +16,11 @@ import {
   type SlaStatus,
   type Thresholds,
 } from '../domain/sla.js';
-import { slaClocks, tickets } from '../store/schema.js';
+import { slaClocks, tickets, type TicketRow } from '../store/schema.js';
 import { bound, instantValue, preparedQuery, preparedStatement, rowReader } from '../store/prepared.js';
 import type { AppContext } from './context.js';
 import { loadCalendar } from './calendar.js';
 import { loadSlaPolicy } from './sla-policy.js';
-import type { TicketRow } from './ticket-records.js';
 
 export type SlaClockRow = typeof slaClocks.$inferSelect;
 
@@ -84,7 +83,7 @@ function saveClock(ctx: AppContext, setup: SlaSetup, ticket: TicketRow, clock: S
   const merged = { ...clock, ...patch };
   const thresholds = setup.thresholds(ticket);
   const state = stateOf(merged);
-  const band = thresholds ? worstBand(merged.band, bandOf(usedAt(state, setup.calendar, now), thresholds)) : merged.band;
+  const band = thresholds ? worseBand(merged.band, bandOf(usedAt(state, setup.calendar, now), thresholds)) : merged.band;
   const next = thresholds && merged.leftAt === null ? nextCheckAt(state, thresholds, setup.calendar, now) : null;
   return ctx.store.db
     .update(slaClocks)
@@ -95,8 +94,19 @@ function saveClock(ctx: AppContext, setup: SlaSetup, ticket: TicketRow, clock: S
 }
 
 const BAND_ORDER = ['green', 'yellow', 'red'] as const;
-function worstBand(a: SlaClockRow['band'], b: SlaClockRow['band']): SlaClockRow['band'] {
+function worseBand(a: SlaClockRow['band'], b: SlaClockRow['band']): SlaClockRow['band'] {
   return BAND_ORDER.indexOf(a) >= BAND_ORDER.indexOf(b) ? a : b;
+}
+
+/**
+ * The worst band an SLA clock reached by `now` (or when it stopped), undefined when its tier has no
+ * SLA. A clock not swept since its last change may be worse than stored: the worse of the two.
+ */
+export function worstBand(setup: SlaSetup, clock: SlaClockRow, ticket: Pick<TicketRow, 'priority' | 'department'>, now: Date): SlaClockRow['band'] | undefined {
+  const thresholds = setup.thresholds({ tier: clock.tier, priority: ticket.priority, department: ticket.department });
+  if (!thresholds) return undefined;
+  const live = bandOf(usedAt(clock, setup.calendar, clock.leftAt ?? now), thresholds);
+  return BAND_ORDER.indexOf(live) > BAND_ORDER.indexOf(clock.band) ? live : clock.band;
 }
 
 /** Stops a clock for good (the ticket left the tier), freezing the business time it used. */
@@ -126,7 +136,7 @@ const insertClock = preparedQuery((db) =>
 function openClock(ctx: AppContext, setup: SlaSetup, ticket: TicketRow, now: Date): void {
   const state: ClockState = { usedMs: 0, runningSince: clockRuns(ticket) ? now : null, warned: null, snoozedUntil: null };
   const thresholds = setup.thresholds(ticket);
-  const band = thresholds ? worstBand('green', bandOf(usedAt(state, setup.calendar, now), thresholds)) : 'green';
+  const band = thresholds ? worseBand('green', bandOf(usedAt(state, setup.calendar, now), thresholds)) : 'green';
   const next = thresholds ? nextCheckAt(state, thresholds, setup.calendar, now) : null;
   insertClock(ctx.store).run({
     ticketId: ticket.id,

@@ -1,15 +1,15 @@
 /** Opening tickets: from a command or a message, and by splitting an unrelated question out. */
 import { z } from 'zod';
-import { tickets } from '../store/schema.js';
+import { tickets, type TicketRow } from '../store/schema.js';
 import type { Department, Origin, Priority, Severity } from '../domain/vocabulary.js';
 import { cleanText, oneLine } from '../views/format.js';
-import { success } from '../views/reply.js';
+import { newTicketNotice } from '../views/ticket-notices.js';
 import { recordAudit } from './audit.js';
 import { actorLabel, actorPersonId, type RequestContext } from './context.js';
 import { invalid } from './errors.js';
 import { enqueue } from './outbox.js';
 import { findMentioned } from './people.js';
-import { addComment, requireTicket, type TicketRow } from './ticket-records.js';
+import { addComment, requireTicket } from './ticket-records.js';
 import { attachTags, resolveTagRefs, type TagRef, type TagRow } from './tags.js';
 import { derivedFields, syncDerivedState } from './ticket-derived.js';
 import { slaSetup } from './sla.js';
@@ -186,14 +186,7 @@ function announceNewTicket(ctx: RequestContext, ticket: TicketRow): void {
     dedupeKey: `ticket-new:${ticket.id}`,
     audience: 'staff',
     channel: 'tier:triage',
-    reply: success(`New ticket #${ticket.id}: ${ticket.title}`, {
-      fields: [
-        { label: 'Priority', value: ticket.priority },
-        { label: 'Requester', value: ticket.requester ?? '—' },
-      ],
-      buttons: [{ label: 'Assign to me', command: `/ticket assign ${ticket.id} me`, style: 'primary' }],
-      ticketId: ticket.id,
-    }),
+    reply: newTicketNotice(ticket),
   });
 }
 

@@ -5,12 +5,11 @@
  */
 import { eq } from 'drizzle-orm';
 import { nextStatusTimer } from '../domain/status-timers.js';
-import { tickets } from '../store/schema.js';
+import { tickets, type TicketRow } from '../store/schema.js';
 import type { AppContext } from './context.js';
 import { replyDeadline, slaSetup, syncSlaClock, type SlaSetup } from './sla.js';
 import type { BusinessCalendar } from '../domain/calendar.js';
 import { loadTimerPolicy } from './sla-policy.js';
-import type { TicketRow } from './ticket-records.js';
 
 const sameInstant = (a: Date | null, b: Date | null) => (a?.getTime() ?? null) === (b?.getTime() ?? null);
 

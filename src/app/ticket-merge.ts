@@ -4,14 +4,14 @@
  * requester is told once where the conversation continues.
  */
 import { and, eq, notInArray, sql } from 'drizzle-orm';
-import { answerClusterMembers, comments, replySignatures, ticketFollowers, tickets } from '../store/schema.js';
-import { info } from '../views/reply.js';
+import { answerClusterMembers, comments, replySignatures, ticketFollowers, tickets, type TicketRow } from '../store/schema.js';
+import { mergedRequestNotice } from '../views/conversation.js';
 import { recordAudit } from './audit.js';
 import { actorLabel, type RequestContext } from './context.js';
 import { conflict, invalid } from './errors.js';
 import { enqueue } from './outbox.js';
 import { attachTags, detachTags, tagsOfTicket } from './tags.js';
-import { addComment, changeTicket, requireTicket, type TicketRow } from './ticket-records.js';
+import { addComment, changeTicket, requireTicket } from './ticket-records.js';
 
 export interface MergeResult {
   from: TicketRow;
@@ -98,10 +98,7 @@ export function mergeTickets(ctx: RequestContext, fromId: number, intoId: number
       dedupeKey: `merged:${from.id}`,
       audience: 'requester',
       channel: `ticket:${from.id}`,
-      reply: info(`Your request #${from.id} continues in #${into.id}`, {
-        visibility: 'channel',
-        text: `We are handling "${from.title}" together with "${into.title}" as ticket #${into.id}. You will hear from us there; nothing you sent is lost.`,
-      }),
+      reply: mergedRequestNotice(from, into),
       ticketId: from.id,
     });
     return {

@@ -2,7 +2,7 @@
 import { conversationOf } from './conversations.js';
 import { bouncing } from './mail-senders.js';
 import { and, asc, count, desc, eq, inArray, isNull, or, sql, type SQL } from 'drizzle-orm';
-import { ACTIVE_STATUS_CONDITION, tags, tickets, ticketTags } from '../store/schema.js';
+import { ACTIVE_STATUS_CONDITION, tags, tickets, ticketTags, type TicketRow } from '../store/schema.js';
 import { preparedStatement } from '../store/prepared.js';
 import { slaSetup, ticketSla, type TicketSla } from './sla.js';
 import type { BusinessCalendar } from '../domain/calendar.js';
@@ -11,7 +11,7 @@ import { slugify } from '../domain/text.js';
 import type { RequestContext, AppContext } from './context.js';
 import { AppError, invalid } from './errors.js';
 import { findMentioned, handleOf } from './people.js';
-import { commentsOf, findTicket, requireTicket, type CommentRow, type TicketRow } from './ticket-records.js';
+import { commentsOf, findTicket, requireTicket, type CommentRow } from './ticket-records.js';
 import { resolveTagRefs, tagsOfTicket, type TagRef, type TagRow } from './tags.js';
 
 export interface TicketFilter {

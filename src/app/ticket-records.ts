@@ -1,6 +1,6 @@
 /** Reading and changing ticket rows, with the audit event every change needs. */
 import { eq, sql } from 'drizzle-orm';
-import { comments, tickets } from '../store/schema.js';
+import { comments, tickets, type TicketRow } from '../store/schema.js';
 import { preparedStatement, rowReader } from '../store/prepared.js';
 import { recordAudit } from './audit.js';
 import { actorLabel, actorPersonId, type RequestContext } from './context.js';
@@ -8,7 +8,6 @@ import { notFound } from './errors.js';
 import { syncDerivedState } from './ticket-derived.js';
 import type { AppContext } from './context.js';
 
-export type TicketRow = typeof tickets.$inferSelect;
 export type CommentRow = typeof comments.$inferSelect;
 export type TicketPatch = Partial<Omit<TicketRow, 'id' | 'createdAt' | 'createdBy'>>;
 

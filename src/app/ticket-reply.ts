@@ -6,14 +6,14 @@
  */
 import { eq } from 'drizzle-orm';
 import type { Status } from '../domain/vocabulary.js';
-import { comments } from '../store/schema.js';
+import { comments, type TicketRow } from '../store/schema.js';
 import { recordAudit } from './audit.js';
 import type { RequestContext } from './context.js';
 import type { Conversation } from './conversations.js';
 import { invalid } from './errors.js';
 import { renderMacroFor, requireMacro, type MacroRow } from './macros.js';
 import { attachTags, resolveTagRefs, type TagRow } from './tags.js';
-import { requireTicket, type TicketRow } from './ticket-records.js';
+import { requireTicket } from './ticket-records.js';
 import { changePriority, changeStatus, commentOnTicket } from './ticket-update.js';
 
 export interface ReplyInput {

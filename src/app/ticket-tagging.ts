@@ -1,7 +1,7 @@
 /** Tagging tickets, and the taxonomy leads edit: tag, untag, list families, add and retire tags. */
 import { and, eq, sql } from 'drizzle-orm';
 import { closestMatches, slugify } from '../domain/text.js';
-import { tags, tickets, ticketTags } from '../store/schema.js';
+import { tags, tickets, ticketTags, type TicketRow } from '../store/schema.js';
 import { recordAudit } from './audit.js';
 import type { AppContext, RequestContext } from './context.js';
 import { invalid } from './errors.js';
@@ -19,7 +19,7 @@ import {
   type TagRef,
   type TagRow,
 } from './tags.js';
-import { requireTicket, type TicketRow } from './ticket-records.js';
+import { requireTicket } from './ticket-records.js';
 
 /** How audit events and replies name a tag: "area:Data Import / Export". */
 const plainTag = (tag: Pick<TagRow, 'family' | 'name'>): string => `${tag.family}:${tag.name}`;

@@ -6,14 +6,15 @@ import { checkTransition } from '../domain/lifecycle.js';
 import { addLocalDays } from '../domain/status-timers.js';
 import { DEPARTMENTS, TEAM_LABELS, TIER_LABELS, type Department, type HandoffTeam, type Priority, type Severity, type Status } from '../domain/vocabulary.js';
 import { cleanText, oneLine } from '../views/format.js';
-import { info } from '../views/reply.js';
+import { assignedNotice, handedBackNotice, handedOffNotice, teamNotice } from '../views/ticket-notices.js';
 import { recordAudit } from './audit.js';
 import type { RequestContext } from './context.js';
 import { conflict, invalid } from './errors.js';
 import { enqueue } from './outbox.js';
 import { findMentioned, type PersonRow } from './people.js';
 import { MAX_BODY_LENGTH, MAX_TITLE_LENGTH, parseRequester } from './ticket-create.js';
-import { addComment, changeTicket, requireTicket, type TicketRow } from './ticket-records.js';
+import type { TicketRow } from '../store/schema.js';
+import { addComment, changeTicket, requireTicket } from './ticket-records.js';
 
 /** The outcome of a change: the ticket after it, and whether anything changed at all. */
 export interface TicketChange {
@@ -43,10 +44,7 @@ export function assignTicket(ctx: RequestContext, ticketId: number, mention: str
         dedupeKey: `assigned:${ticket.id}:${assignee.id}:${updated.updatedAt.getTime()}`,
         audience: 'staff',
         channel: `person:${assignee.id}`,
-        reply: info(`You were assigned #${ticket.id}: ${ticket.title}`, {
-          buttons: [{ label: 'Show ticket', command: `/ticket show ${ticket.id}` }],
-          ticketId: ticket.id,
-        }),
+        reply: assignedNotice(ticket),
       });
     }
     return { ticket: updated, changed: true, assignee };
@@ -120,16 +118,7 @@ export function handOffTicket(ctx: RequestContext, ticketId: number, team: Hando
       dedupeKey: `handoff:${ticket.id}:${team}:${updated.updatedAt.getTime()}`,
       audience: 'staff',
       channel: `team:${team}`,
-      reply: info(`Handed to ${TEAM_LABELS[team]}: #${ticket.id} ${ticket.title}`, {
-        visibility: 'channel',
-        text: `${why}\nIt left the ${TIER_LABELS[ticket.tier]} queue and its SLA clock is paused; /ticket handoff ${ticket.id} back returns it.`,
-        buttons: [
-          { label: 'Show ticket', command: `/ticket show ${ticket.id}` },
-          { label: 'Assign to me', command: `/ticket assign ${ticket.id} me`, style: 'primary' },
-          { label: `Back to ${TIER_LABELS[ticket.tier]}`, command: `/ticket handoff ${ticket.id} back` },
-        ],
-        ticketId: ticket.id,
-      }),
+      reply: handedOffNotice(ticket, team, why),
     });
     return { ticket: updated, changed: true };
   });
@@ -152,15 +141,7 @@ export function handBackTicket(ctx: RequestContext, ticketId: number, note: stri
       dedupeKey: `handoff-back:${ticket.id}:${updated.updatedAt.getTime()}`,
       audience: 'staff',
       channel: `tier:${ticket.tier}`,
-      reply: info(`Back from ${TEAM_LABELS[from]}: #${ticket.id} ${ticket.title}`, {
-        visibility: 'channel',
-        text: said || `${TEAM_LABELS[from]} handed it back to the ${TIER_LABELS[ticket.tier]} queue.`,
-        buttons: [
-          { label: 'Assign to me', command: `/ticket assign ${ticket.id} me`, style: 'primary' },
-          { label: 'Show ticket', command: `/ticket show ${ticket.id}` },
-        ],
-        ticketId: ticket.id,
-      }),
+      reply: handedBackNotice(ticket, from, said),
     });
     return { ticket: updated, changed: true, from };
   });
@@ -182,13 +163,7 @@ export function notifyTeam(ctx: RequestContext, ticketId: number, team: HandoffT
       dedupeKey: `notify:${ticket.id}:${team}:${comment.id}`,
       audience: 'staff',
       channel: `team:${team}`,
-      reply: info(`For ${TEAM_LABELS[team]}: #${ticket.id} ${ticket.title}`, {
-        visibility: 'channel',
-        text: message,
-        fields: [{ label: 'Stays with', value: ticket.team ? TEAM_LABELS[ticket.team] : `${TIER_LABELS[ticket.tier]} (nothing to do unless you take it)` }],
-        buttons: [{ label: 'Show ticket', command: `/ticket show ${ticket.id}` }],
-        ticketId: ticket.id,
-      }),
+      reply: teamNotice(ticket, team, message),
     });
     return { ticket: requireTicket(ctx, ticket.id), changed: true };
   });

@@ -13,7 +13,7 @@ import Database from 'better-sqlite3';
 import { ConfigError, isTimeZone, loadConfig, maskUrl, type Config } from '../config.js';
 import { hasRuleFor, isListedAdmin } from '../domain/access.js';
 import type { Platform } from '../domain/vocabulary.js';
-import { appliedTags, readJournal } from './migrate.js';
+import { appliedTags, readJournal } from '../store/migrations.js';
 
 export type CheckStatus = 'ok' | 'warn' | 'fail' | 'skip';
 

@@ -2,11 +2,10 @@
 import { TZDate } from '@date-fns/tz';
 import { format } from 'date-fns';
 import { auditSince, personLabel } from '../app/audit-log.js';
-import { startOfDay } from '../app/digest.js';
 import { UsageError } from '../app/errors.js';
 import { findMentioned } from '../app/people.js';
 import { viewerZone } from '../app/people-admin.js';
-import { addCalendarDays, formatDay, parseTypedDate } from '../domain/guard-week.js';
+import { addCalendarDays, formatDay, parseTypedDate, startOfDay } from '../domain/guard-week.js';
 import { auditReply } from '../views/audit.js';
 import { wholeNumber } from './args.js';
 import type { CommandRegistry } from './registry.js';

@@ -1,5 +1,6 @@
 /** /channel intake list|add|remove: the rooms whose messages become tickets. */
-import { addIntakeChannel, listIntakeChannels, removeIntakeChannel } from '../app/intake.js';
+import { addIntakeChannel, removeIntakeChannel } from '../app/intake-admin.js';
+import { listIntakeChannels } from '../app/intake.js';
 import { UsageError } from '../app/errors.js';
 import { intakeChangeReply, intakeListReply } from '../views/intake.js';
 import type { ArgReader } from './args.js';

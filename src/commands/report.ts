@@ -1,13 +1,12 @@
 /** /report: SLA compliance per tier for any period, known issues and tags, with charts. */
 import { UsageError } from '../app/errors.js';
-import { startOfDay } from '../app/digest.js';
-import { knownIssuesChart, knownIssuesReport, slaReport, slaWeeksChart, tagsReport } from '../app/reports.js';
+import { knownIssuesReport, slaReport, slaWeeks, tagsReport } from '../app/reports.js';
 import { slaSetup } from '../app/sla.js';
-import { addCalendarDays, parseTypedDate } from '../domain/guard-week.js';
+import { addCalendarDays, parseTypedDate, startOfDay } from '../domain/guard-week.js';
 import { TIER_ALIASES, TIER_LABELS, TIERS } from '../domain/vocabulary.js';
 import { TZDate } from '@date-fns/tz';
 import { format } from 'date-fns';
-import { knownIssuesReportReply, slaReportReply, tagsReportReply } from '../views/reports.js';
+import { knownIssuesChart, knownIssuesReportReply, slaReportReply, slaWeeksChart, tagsReportReply } from '../views/reports.js';
 import { choice, type ArgReader } from './args.js';
 import type { RequestContext } from '../app/context.js';
 import type { CommandRegistry } from './registry.js';
@@ -46,7 +45,7 @@ export function registerReportCommands(registry: CommandRegistry): void {
     run(args, ctx) {
       const { days, range, tier: only } = period(args, ctx, { tier: true });
       const rows = slaReport(ctx, { ...range, ...(only ? { tier: only } : {}) }, ctx.clock.now());
-      return slaReportReply(rows, { ...days, ...(only ? { tier: TIER_LABELS[only] } : {}) }, slaSetup(ctx).calendar, slaWeeksChart(ctx, ctx.clock.now(), only ? { tier: only } : {}));
+      return slaReportReply(rows, { ...days, ...(only ? { tier: TIER_LABELS[only] } : {}) }, slaSetup(ctx).calendar, slaWeeksChart(slaWeeks(ctx, ctx.clock.now(), only ? { tier: only } : {})));
     },
   });
 

@@ -1,9 +1,8 @@
 /** /rotation: who staffs each tier (weekly rotations, round-robin with a cap) and who is away. */
 import { UsageError } from '../app/errors.js';
-import { startOfDay } from '../app/digest.js';
 import { handleOf } from '../app/people.js';
 import { changeRouting, clearTierRotation, onDuty, routingSettings, setAway, setTierRotation, tierRotation } from '../app/routing.js';
-import { parseTypedDate } from '../domain/guard-week.js';
+import { parseTypedDate, startOfDay } from '../domain/guard-week.js';
 import { parseWeekday, weekdayName } from '../domain/oncall.js';
 import { TIER_ALIASES, TIER_LABELS, TIERS, type Tier } from '../domain/vocabulary.js';
 import { people } from '../store/schema.js';

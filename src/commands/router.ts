@@ -6,7 +6,7 @@
  * apology carrying it. Either way the transaction rolled back: nothing is half written.
  */
 import { eq } from 'drizzle-orm';
-import { AppError, DatabaseBusyError, UsageError, storeTrouble, storeTroubleAdvice, storeUnavailable, withBusyTimeout } from '../app/errors.js';
+import { AppError, DatabaseBusyError, UsageError, storeTrouble, storeTroubleAdvice, storeUnavailable } from '../app/errors.js';
 import type { AppContext, RequestContext } from '../app/context.js';
 import { actorIsRequester, requesterRefusal, resolveActor } from '../app/people.js';
 import { withTeamZone } from '../app/calendar.js';
@@ -15,10 +15,11 @@ import { claimOnce } from '../app/claims.js';
 import type { Platform } from '../domain/vocabulary.js';
 import { closestMatches } from '../domain/text.js';
 import { handledInvocations } from '../store/schema.js';
+import { withBusyTimeout } from '../store/sqlite-errors.js';
 import { correlationId, type Logger } from '../log.js';
 import { failure, type Reply } from '../views/reply.js';
 import { ArgReader } from './args.js';
-import { commandHelp, familyHelp, overviewHelp, requesterHelp } from './help.js';
+import { familyHelp, overviewHelp, requesterHelp } from './help.js';
 import type { Invocation } from './invocation.js';
 import type { CommandDefinition, CommandRegistry } from './registry.js';
 import type { Token } from './tokenize.js';
@@ -82,9 +83,6 @@ export function requestContext(
   const actor = resolveActor(app, platform, user, { localAdmin: extra.localAdmin === true });
   return { ...withTeamZone(app), actor, origin: { platform, ...origin }, ...(extra.places ? { places: extra.places } : {}) };
 }
-
-/** Thrown by Router.handle with `onBusy: 'throw'` when the database was locked; nothing was written. */
-export { DatabaseBusyError };
 
 export function createRouter(options: RouterOptions): Router {
   const { registry, app, logger } = options;
@@ -286,7 +284,7 @@ export function createRouter(options: RouterOptions): Router {
   }
 
   function withBusyWait<T>(handleOptions: HandleOptions, work: () => T): T {
-    return handleOptions.busyWaitMs === undefined ? work() : withBusyTimeout(app.store.sqlite, handleOptions.busyWaitMs, work);
+    return handleOptions.busyWaitMs === undefined ? work() : withBusyTimeout(app.store, handleOptions.busyWaitMs, work);
   }
 
   return {
@@ -299,5 +297,3 @@ export function createRouter(options: RouterOptions): Router {
       ),
   };
 }
-
-export { commandHelp };

@@ -1,6 +1,7 @@
 /** /sla: a ticket's SLA band and time left, the queue ordered by time left, snoozing, the policy. */
 import { UsageError } from '../app/errors.js';
-import { loadSlaPolicy, saveSlaPolicy } from '../app/sla-policy.js';
+import { loadSlaPolicy } from '../app/sla-policy.js';
+import { saveSlaPolicy } from '../app/sla-policy-admin.js';
 import { slaQueue, slaSetup, snoozeClock, ticketSla } from '../app/sla.js';
 import { requireTicket } from '../app/ticket-records.js';
 import { recordAudit } from '../app/audit.js';

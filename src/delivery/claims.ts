@@ -10,17 +10,18 @@
  * counted the attempt (attempts > 0), so the sink knows a row may have gone out already.
  */
 import { and, asc, eq, lte } from 'drizzle-orm';
-import { storeTrouble, storeTroubleAdvice, withBusyTimeout, type StoreTrouble } from '../app/errors.js';
+import { storeTrouble, storeTroubleAdvice, type StoreTrouble } from '../app/errors.js';
 import type { JobContext } from '../jobs/job.js';
 import type { Store } from '../store/database.js';
 import { outbox } from '../store/schema.js';
+import { withBusyTimeout } from '../store/sqlite-errors.js';
 import { coalesceReplies, isReply } from '../views/delivery.js';
 import type { Reply } from '../views/reply.js';
 import { isWebhookChannel, type OutboundMessage, type OutboxRow } from './sink.js';
 import { noticeDeliveryFailure } from './failure-notice.js';
 import { emptyDeliveryReport, type DeliveryReport } from './report.js';
 
-export { addDeliveryReport, emptyDeliveryReport, type DeliveryReport, type DroppedRow } from './report.js';
+export type { DeliveryReport } from './report.js';
 import { validityProblem } from './validity.js';
 
 /** How delivery behaves; plain data, so it crosses to the engine as it is. */
@@ -191,7 +192,7 @@ export function claimDeliveries(ctx: JobContext, now: Date, options: DeliveryOpt
   }
   let outgoing: Outgoing[];
   try {
-    outgoing = withBusyTimeout(ctx.store.sqlite, CLAIM_BUSY_WAIT_MS, () => ctx.store.transaction(() => claimDue(ctx, now, settings, report)));
+    outgoing = withBusyTimeout(ctx.store, CLAIM_BUSY_WAIT_MS, () => ctx.store.transaction(() => claimDue(ctx, now, settings, report)));
   } catch (error) {
     const trouble = storeTrouble(error);
     if (!trouble) throw error;

@@ -10,13 +10,12 @@ import { channelMap } from '../app/channels.js';
 import type { AppContext } from '../app/context.js';
 import { conversationOf } from '../app/conversations.js';
 import { handleOf, isStaffPerson } from '../app/people.js';
-import type { Platform } from '../domain/vocabulary.js';
+import type { Platform, ServicePlatform } from '../domain/vocabulary.js';
 import { identities, ticketThreads } from '../store/schema.js';
-import type { ServicePlatform } from '../adapters/contract.js';
 import { DeliveryError } from './sink.js';
 import { platformName, prefixedPlatform, UNMAPPED, type ChatPlatform, type Destination, type DestinationAnswer } from './rules.js';
 
-export { isConfigurable, mentionedIds, prefixedPlatform, staffOnlyRefusal, staffRows, UNMAPPED, type ChatPlatform, type Destination, type DestinationAnswer } from './rules.js';
+export { staffOnlyRefusal, staffRows, type ChatPlatform, type DestinationAnswer } from './rules.js';
 
 /** The person's identity on `platform` (their user id and username there), if they have one. */
 export function identityOn(ctx: AppContext, platform: Platform, personId: number): { userId: string; username: string } | undefined {

@@ -6,7 +6,7 @@
  * platform of the requester's conversation; `webhook:*` to the webhook sink. Whatever names no
  * platform goes to the primary (first) one.
  */
-import type { ServicePlatform } from '../adapters/contract.js';
+import type { ServicePlatform } from '../domain/vocabulary.js';
 import type { EnginePort } from '../engine/port.js';
 import { prefixedPlatform } from './rules.js';
 import { DeliveryError, isWebhookChannel, type DeliverySink } from './sink.js';

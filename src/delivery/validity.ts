@@ -101,8 +101,3 @@ export function validityProblem(ctx: AppContext, condition: unknown, now: Date):
       return statusProblem(ctx, known, now);
   }
 }
-
-/** True while the message guarded by `condition` is still worth sending as of `now`. */
-export function isStillValid(ctx: AppContext, condition: unknown, now: Date): boolean {
-  return validityProblem(ctx, condition, now) === undefined;
-}

@@ -16,8 +16,7 @@ import type { DeliveryFailure, DeliveryOptions, Outgoing } from './claims.js';
 import { addDeliveryReport, emptyDeliveryReport, type DeliveryReport } from './report.js';
 import { DeliveryError, type DeliverySink } from './sink.js';
 
-export { DeliveryError, type DeliverySink, type OutboxRow } from './sink.js';
-export { emptyDeliveryReport, type DeliveryReport, type DroppedRow } from './report.js';
+export type { DeliveryReport } from './report.js';
 export type { DeliveryOptions } from './claims.js';
 
 const ERROR_TEXT_MAX = 500;

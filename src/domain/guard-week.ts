@@ -17,6 +17,12 @@ export function addCalendarDays(day: string, days: number): string {
   return new Date(Date.UTC(year, month - 1, date) + days * DAY_MS).toISOString().slice(0, 10);
 }
 
+/** Local midnight of a "YYYY-MM-DD" day in `zone`, as an instant. */
+export function startOfDay(day: string, zone: string): Date {
+  const [y, m, d] = day.split('-').map(Number) as [number, number, number];
+  return new Date(new TZDate(y, m - 1, d, 0, 0, 0, zone).getTime());
+}
+
 /** The week before the one starting on `weekStart`. */
 export function previousWeek(weekStart: string): string {
   return addCalendarDays(weekStart, -7);

@@ -1,9 +1,6 @@
 /** Ticket statuses and the transitions the workflow allows (docs/workflow.md), with the reason for each refusal. */
 import { STATUS_LABELS, type Status } from './vocabulary.js';
 
-/** Statuses in which the ticket waits on the requester, so SLA clocks pause. */
-export const PAUSED_STATUSES: ReadonlySet<Status> = new Set(['pending', 'waiting', 'hold']);
-
 /** Statuses that count as work still to do (lists show these by default). */
 export const ACTIVE_STATUSES: readonly Status[] = ['open', 'pending', 'waiting', 'hold', 'review'];
 

@@ -43,6 +43,9 @@ export type GuardKind = (typeof GUARD_KINDS)[number];
 export const PLATFORMS = ['shell', 'slack', 'rocketchat', 'email', 'system'] as const;
 export type Platform = (typeof PLATFORMS)[number];
 
+/** The platforms a running deskops (`deskops start`) can talk on. */
+export type ServicePlatform = 'slack' | 'rocketchat' | 'email';
+
 export const TIER_LABELS: Record<Tier, string> = {
   triage: 'Triage',
   t1: 'T1',

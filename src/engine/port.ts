@@ -11,7 +11,6 @@
  * thread pool (`deskops start`). This module is types and constants only: importing it loads none
  * of the engine.
  */
-import type { DeliveryFailure, DeliveryOptions, DeliveryReport, Claimed, FailureRecorded, Outgoing } from '../delivery/claims.js';
 import type { CatalogData, CommandCatalog } from '../commands/registry.js';
 import type { EngineEnv } from './env.js';
 import type { OperationName, Operations } from './operations.js';
@@ -90,5 +89,3 @@ export const BACKGROUND_OPERATIONS: ReadonlySet<OperationName> = new Set<Operati
 
 /** Operations every lane runs (each has its own clock): pinning the clock moves all of them at once. */
 export const EVERY_LANE_OPERATIONS: ReadonlySet<OperationName> = new Set<OperationName>(['pinClock']);
-
-export type { Claimed, DeliveryFailure, DeliveryOptions, DeliveryReport, FailureRecorded, Outgoing };

@@ -18,6 +18,7 @@ import { engineEnv } from './env.js';
 import { engineInfo } from './in-process.js';
 import { operations, runOperation } from './operations.js';
 import { encodeError, type EngineMessage, type EngineRequest } from './wire.js';
+import { checkpointPassively, turnOffAutomaticCheckpoints } from '../store/checkpointer.js';
 
 /** What the I/O thread tells a new engine thread. */
 export interface WorkerSetup {
@@ -84,12 +85,12 @@ function start(): void {
     return;
   }
   const env = engineEnv(deskops);
-  const { sqlite } = deskops.app.store;
+  const { store } = deskops.app;
   let checkpoints: NodeJS.Timeout | undefined;
-  if (setup.checkpoints !== 'auto') sqlite.pragma('wal_autocheckpoint = 0');
+  if (setup.checkpoints !== 'auto') turnOffAutomaticCheckpoints(store);
   const checkpoint = () => {
     try {
-      sqlite.pragma('wal_checkpoint(PASSIVE)');
+      checkpointPassively(store);
     } catch (error) {
       logger.warn({ err: error }, 'background WAL checkpoint failed');
     }

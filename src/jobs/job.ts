@@ -3,7 +3,8 @@
  * `deskops tick --at` / the shell's `:tick` all call `run` the same way.
  */
 import type { AppContext, RequestContext } from '../app/context.js';
-import { storeTrouble, withBusyTimeout } from '../app/errors.js';
+import { storeTrouble } from '../app/errors.js';
+import { withBusyTimeout } from '../store/sqlite-errors.js';
 import type { Logger } from '../log.js';
 
 export interface JobContext extends AppContext {
@@ -48,7 +49,7 @@ export function forEachIsolated<T>(ctx: JobContext, job: string, items: readonly
   for (const [index, item] of items.entries()) {
     report.processed++;
     try {
-      report.queued += withBusyTimeout(ctx.store.sqlite, ITEM_BUSY_WAIT_MS, () => ctx.store.transaction(() => work(item)));
+      report.queued += withBusyTimeout(ctx.store, ITEM_BUSY_WAIT_MS, () => ctx.store.transaction(() => work(item)));
     } catch (error) {
       report.failed++;
       if (storeTrouble(error) === 'busy') {

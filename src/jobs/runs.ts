@@ -11,7 +11,7 @@ import { jobRuns } from '../store/schema.js';
 import { emptyReport, type Job, type JobContext, type JobReport } from './job.js';
 import { asJobRun, errorText } from './run-context.js';
 
-export { asJobRun, DELIVERY_JOB, errorText } from './run-context.js';
+export { asJobRun } from './run-context.js';
 
 /** A job's report, with the error when the job as a whole threw. */
 export interface JobRunReport extends JobReport {

@@ -12,7 +12,6 @@ import type { Logger } from '../log.js';
 import { asJobRun, DELIVERY_JOB, errorText } from './run-context.js';
 
 export { DELIVERY_JOB } from './run-context.js';
-export type { JobRunReport } from './runs.js';
 
 export interface SchedulerOptions {
   /** The team's IANA zone, in which the cron expressions are read. */

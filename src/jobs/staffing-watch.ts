@@ -5,11 +5,10 @@
  * bot that was down then checks when it comes back, until the week is over).
  */
 import { and, count, eq, gte, isNull, lt, or } from 'drizzle-orm';
-import { startOfDay, worstBand } from '../app/digest.js';
-import { slaSetup } from '../app/sla.js';
+import { slaSetup, worstBand } from '../app/sla.js';
 import { claimOnce } from '../app/claims.js';
 import { enqueue } from '../app/outbox.js';
-import { guardWeekStart } from '../domain/guard-week.js';
+import { guardWeekStart, startOfDay } from '../domain/guard-week.js';
 import { staffingCheckDay, staffingVerdict, type StaffingFigures } from '../domain/staffing.js';
 import { oncallEscalations, slaClocks, tickets } from '../store/schema.js';
 import { warning } from '../views/reply.js';

@@ -12,9 +12,9 @@ import { queueForRequester } from '../app/requester-outbox.js';
 import { supportMessage } from '../views/conversation.js';
 import { loadTimerPolicy } from '../app/sla-policy.js';
 import { syncDerivedState } from '../app/ticket-derived.js';
-import { addComment, changeTicket, findTicket, type TicketRow } from '../app/ticket-records.js';
+import { addComment, changeTicket, findTicket } from '../app/ticket-records.js';
 import type { RequestContext } from '../app/context.js';
-import { tickets } from '../store/schema.js';
+import { tickets, type TicketRow } from '../store/schema.js';
 import { info } from '../views/reply.js';
 import { forEachIsolated, systemContext, type Job, type JobContext, type JobReport } from './job.js';
 

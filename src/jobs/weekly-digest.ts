@@ -5,8 +5,8 @@
  * when it comes back, and a digest a lead posted earlier is not posted again.
  */
 import { lt } from 'drizzle-orm';
-import { digestKey, digestWeek, postWeeklyDigest, startOfDay } from '../app/digest.js';
-import { addCalendarDays } from '../domain/guard-week.js';
+import { digestKey, digestWeek, postWeeklyDigest } from '../app/digest.js';
+import { addCalendarDays, startOfDay } from '../domain/guard-week.js';
 import { auditEvents } from '../store/schema.js';
 import { outboxHasKey } from '../app/outbox-keys.js';
 import { digestSchedule } from '../app/settings-admin.js';

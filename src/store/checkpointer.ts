@@ -45,6 +45,16 @@ parentPort.on('message', (message) => {
 });
 `;
 
+/** Turns off the checkpoint SQLite runs inside the commit that crosses AUTO_CHECKPOINT_PAGES: whoever calls this checkpoints instead. */
+export function turnOffAutomaticCheckpoints(store: Store): void {
+  store.sqlite.pragma('wal_autocheckpoint = 0');
+}
+
+/** One PASSIVE checkpoint on the store's own connection: copies what it can of the WAL, never blocking a writer or a reader. */
+export function checkpointPassively(store: Store): void {
+  store.sqlite.pragma('wal_checkpoint(PASSIVE)');
+}
+
 /** Starts background checkpoints for `store` (a file, not ':memory:'), every `intervalMs`. */
 export function startBackgroundCheckpoints(store: Store, logger: Logger, intervalMs = 1000): BackgroundCheckpoints {
   const driver = createRequire(import.meta.url).resolve('better-sqlite3');
@@ -73,7 +83,7 @@ export function startBackgroundCheckpoints(store: Store, logger: Logger, interva
       resolve();
     }),
   );
-  store.sqlite.pragma('wal_autocheckpoint = 0');
+  turnOffAutomaticCheckpoints(store);
   return {
     stats: () => ({ runs, lastCopied }),
     async stop() {

@@ -141,6 +141,9 @@ export const tickets = sqliteTable(
   ],
 );
 
+/** A ticket as stored. Beside its table because the SLA clocks and derived state, which ticket-records.ts writes through, read it too. */
+export type TicketRow = typeof tickets.$inferSelect;
+
 /** The ticket timeline: public replies (to the requester) and internal notes (agents only). */
 export const comments = sqliteTable(
   'comments',

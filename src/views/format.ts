@@ -35,8 +35,6 @@ export function formatWhen(instant: Date, now: Date, timeZone: string): string {
   return `${formatInstant(instant, timeZone)} (${formatRelative(instant, now)})`;
 }
 
-export const ticketRef = (id: number): string => `#${id}`;
-
 /** Single-line text for titles and list rows: control characters and line breaks become spaces; bidi and zero-width characters go. */
 export function oneLine(text: string): string {
   // eslint-disable-next-line no-control-regex -- stripping control characters is the point

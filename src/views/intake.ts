@@ -1,5 +1,5 @@
 /** Replies about intake channels: /channel intake list|add|remove. */
-import type { IntakeChange } from '../app/intake.js';
+import type { IntakeChange } from '../app/intake-admin.js';
 import { info, success, type Reply } from './reply.js';
 
 const HOW = 'A :ticket: reaction on a message there opens a ticket with its author as requester; in Rocket.Chat, so does !ticket from <message link>.';

@@ -2,7 +2,7 @@
 import type { KnownIssueMatch, KnownIssueStatusResult, KnownIssueSummary, LinkResult, LinkedTicket } from '../app/known-issues.js';
 import { DEFAULT_KNOWN_ISSUE_THRESHOLDS, knownIssueLabel, type KnownIssueMilestone, type KnownIssueThresholds } from '../domain/known-issues.js';
 import { truncate } from '../domain/text.js';
-import { KNOWN_ISSUE_STATUSES, KNOWN_ISSUE_STATUS_LABELS, PRIORITY_LABELS, STATUS_LABELS, TIER_LABELS } from '../domain/vocabulary.js';
+import { KNOWN_ISSUE_STATUSES, KNOWN_ISSUE_STATUS_LABELS, PRIORITY_LABELS, STATUS_LABELS, TIER_LABELS, type Tier } from '../domain/vocabulary.js';
 import { info, success, type Reply, type ReplyButton, type ReplySection } from './reply.js';
 
 const tickets = (ids: readonly number[]): string => ids.map((id) => `#${id}`).join(', ');
@@ -161,4 +161,18 @@ export function knownIssueSuggestion(ticketId: number, matches: readonly KnownIs
     },
     buttons: shown.map((m) => ({ label: `Link to ${m.label}`, command: `/known-issue link ${m.id} ${ticketId}` })),
   };
+}
+
+/**
+ * A status note on known issue `issue`, for those working its linked active tickets: an agent (a DM
+ * naming their tickets) or, for tickets nobody is assigned, the tier's channel.
+ */
+export function knownIssueUpdateNotice(issue: { id: number; title: string }, body: string, to: { tier?: Tier; ticketIds: readonly number[] }): Reply {
+  const { tier, ticketIds } = to;
+  const plural = ticketIds.length === 1 ? '' : 's';
+  const list = ticketIds.map((id) => `#${id}`).join(', ');
+  const buttons = [{ label: 'Show known issue', command: `/known-issue show ${issue.id}` }];
+  const title = `Update on ${knownIssueLabel(issue.id)} ${issue.title}`;
+  if (tier === undefined) return info(title, { text: body, footer: `Your linked ticket${plural}: ${list}`, buttons });
+  return info(title, { visibility: 'channel', text: body, footer: `Unassigned linked ticket${plural} in ${TIER_LABELS[tier]}: ${list}`, buttons });
 }

@@ -1,7 +1,8 @@
 /**
- * The platform-neutral reply model. Use cases and commands build these; each adapter renders
- * them (terminal text, Block Kit, Rocket.Chat attachments). Inline text uses a tiny markup
- * every platform understands: *bold*, _italic_ and `code`.
+ * The platform-neutral reply model. The view modules beside this one build these, for commands'
+ * answers and for the notices use cases queue in the outbox; each adapter renders them (terminal
+ * text, Block Kit, Rocket.Chat attachments). Inline text uses a tiny markup every platform
+ * understands: *bold*, _italic_ and `code`.
  */
 
 import type { Audience } from '../domain/vocabulary.js';
@@ -123,9 +124,4 @@ export function failure(reason: string, options: { hint?: string; usage?: string
     title: reason,
     ...(lines.length > 0 ? { text: lines.join('\n') } : {}),
   };
-}
-
-/** The same reply, for the requester to read (built from requester-safe parts only). */
-export function forRequester(reply: Reply): Reply {
-  return { ...reply, audience: 'requester' };
 }

@@ -1,8 +1,7 @@
 /** Inserts tickets straight into the store, so tests of other use cases do not depend on createTicket. */
-import { tickets } from '../../src/store/schema.js';
+import { tickets, type TicketRow } from '../../src/store/schema.js';
 import type { AppContext } from '../../src/app/context.js';
 import { attachTags, resolveTagRefs, type TagRef } from '../../src/app/tags.js';
-import type { TicketRow } from '../../src/app/ticket-records.js';
 
 export type TicketSeed = Partial<Omit<TicketRow, 'id'>> & {
   /** Tags as typed: "area:Authentication", 'area:Data Import / Export'. */

@@ -14,7 +14,8 @@ import { withChartFile } from '../../src/adapters/shell/charts.js';
 import { createRocketChatRest } from '../../src/adapters/rocketchat/rest.js';
 import { uploadReplyChart as uploadToRocketChat } from '../../src/adapters/rocketchat/upload.js';
 import { createSlackSink } from '../../src/adapters/slack/sink.js';
-import { slaWeeksChart } from '../../src/app/reports.js';
+import { slaWeeks } from '../../src/app/reports.js';
+import { slaWeeksChart } from '../../src/views/reports.js';
 import { CHART_HEIGHT, CHART_WIDTH, renderChartPng } from '../../src/charts/render.js';
 import { deliverDue } from '../../src/delivery/worker.js';
 import { runWeeklyDigest } from '../../src/jobs/weekly-digest.js';
@@ -82,7 +83,7 @@ describe('/report sla', () => {
 
   it('renders the chart to a PNG of the right size that decodes and shows the band colours', async () => {
     history();
-    const chart = slaWeeksChart(desk.app, desk.clock.now());
+    const chart = slaWeeksChart(slaWeeks(desk.app, desk.clock.now()));
     const png = renderChartPng(chart);
     expect(png.subarray(0, 8).toString('hex')).toBe('89504e470d0a1a0a');
     expect(png.length).toBeGreaterThan(5_000);

@@ -11,7 +11,6 @@ import { convert } from 'html-to-text';
 import { simpleParser, type AddressObject, type Attachment, type ParsedMail } from 'mailparser';
 import { messageIdsIn, type BounceReport, type InboundMail } from '../../domain/mail.js';
 
-export type { BounceReport, InboundMail, MailAttachment } from '../../domain/mail.js';
 
 const replyParser = new EmailReplyParser();
 

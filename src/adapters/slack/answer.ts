@@ -12,11 +12,6 @@ import { renderBlocks } from './render.js';
 import { uploadReplyChart } from './upload.js';
 import type { SlackDeps } from './deps.js';
 
-/** Slack's response_type for a Reply: errors, usage and lists only for the asker, the rest for the channel. */
-export function responseType(reply: Reply): 'ephemeral' | 'in_channel' {
-  return reply.visibility === 'channel' ? 'in_channel' : 'ephemeral';
-}
-
 /**
  * Whether a reply meant for the channel may be posted there for everyone: a reply for staff only
  * where no requester reads (see conversations.ts); anywhere else it goes to the asker alone.

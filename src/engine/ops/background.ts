@@ -6,7 +6,7 @@
  */
 import { claimDeliveries, recordFailed, recordSent, releaseClaim, type Claimed, type DeliveryFailure, type DeliveryOptions, type DeliveryReport, type FailureRecorded, type Outgoing } from '../../delivery/claims.js';
 import { platformFor } from '../../delivery/destinations.js';
-import type { ServicePlatform } from '../../adapters/contract.js';
+import type { ServicePlatform } from '../../domain/vocabulary.js';
 import { asJobRun, recordJobFinish, recordJobStart, runJobsOnce, runRecorded, type JobRunReport } from '../../jobs/runs.js';
 import { correlationFields } from '../../log.js';
 import type { ReplyChart } from '../../views/reply.js';

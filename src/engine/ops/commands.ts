@@ -11,6 +11,7 @@ import { actorIsRequester, resolveActor, type PlatformUser } from '../../app/peo
 import type { Invocation } from '../../commands/invocation.js';
 import type { HandleOptions } from '../../commands/router.js';
 import type { Platform } from '../../domain/vocabulary.js';
+import { dueOutbox } from '../../store/outbox-queries.js';
 import { identities, seenEvents } from '../../store/schema.js';
 import type { Reply } from '../../views/reply.js';
 import type { EngineEnv } from '../env.js';
@@ -103,9 +104,7 @@ export const commandOps = {
 
   /** One indexed query for GET /healthz: the due outbox rows and the oldest one's wait. Throws when the database does not answer. */
   outboxHealth(env: EngineEnv, now: Date): OutboxHealth {
-    const row = env.app.store.sqlite
-      .prepare("SELECT count(*) AS n, min(next_attempt_at) AS oldest FROM outbox WHERE state = 'queued' AND next_attempt_at <= ?")
-      .get(now.getTime()) as { n: number; oldest: number | null };
-    return { due: row.n, oldestDueSeconds: row.oldest === null ? 0 : Math.max(0, Math.round((now.getTime() - row.oldest) / 1000)) };
+    const { count, oldestDueAt } = dueOutbox(env.app.store, now);
+    return { due: count, oldestDueSeconds: oldestDueAt === null ? 0 : Math.max(0, Math.round((now.getTime() - oldestDueAt.getTime()) / 1000)) };
   },
 };

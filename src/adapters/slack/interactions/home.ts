@@ -8,7 +8,6 @@ import { isRequesterUser, payloadUser, slackUser } from './common.js';
 import { HOME_NEW_TICKET_ACTION } from './home-constants.js';
 import { openNewTicketModal } from './ticket-modal.js';
 
-export { HOME_LIST_LIMIT, HOME_NEW_TICKET_ACTION } from './home-constants.js';
 
 /** Registers app_home_opened (publishes the Home tab) and its New ticket button. */
 export function registerHome(app: App, deps: SlackDeps): void {

@@ -11,7 +11,7 @@ import { registerReactions } from './reactions.js';
 import { registerShortcuts } from './shortcuts.js';
 import { registerTicketModal } from './ticket-modal.js';
 
-export { openNewTicketModal, type NewTicketPrefill } from './ticket-modal.js';
+export { openNewTicketModal } from './ticket-modal.js';
 export { openEscalateModal, openHandoffModal, type ModalOrigin } from './escalate-modal.js';
 
 /** Registers every modal, shortcut, reaction and Home listener on `app`; each acknowledges first. */
