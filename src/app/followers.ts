@@ -4,7 +4,7 @@ import { auditEvents, jobCursors, ticketFollowers, type TicketRow } from '../sto
 import { recordAudit } from './audit.js';
 import { actorPersonId, type AppContext, type RequestContext } from './context.js';
 import { conflict, invalid } from './errors.js';
-import { findMentioned, handleOf, type PersonRow } from './people.js';
+import { findMentioned, findStaff, handleOf, type PersonRow } from './people.js';
 import { requireTicket } from './ticket-records.js';
 
 /** The cursor the follower-updates job keeps over the audit trail. */
@@ -32,7 +32,8 @@ export function followTicket(ctx: RequestContext, ticketId: number, mention = 'm
     if (ticket.status === 'closed') {
       throw conflict(`#${ticket.id} is closed; there is nothing left to follow.`, ticket.mergedIntoId ? `It continues in #${ticket.mergedIntoId}: /ticket follow ${ticket.mergedIntoId}` : undefined);
     }
-    const person = findMentioned(ctx, mention);
+    // Followers get a DM of every public activity on the ticket: staff only (a requester follows their own conversation).
+    const person = findStaff(ctx, mention);
     const existing = ctx.store.db.select().from(ticketFollowers).where(and(eq(ticketFollowers.ticketId, ticket.id), eq(ticketFollowers.personId, person.id))).get();
     if (existing) return { ticket, person, changed: false };
     ensureCursor(ctx);

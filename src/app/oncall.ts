@@ -19,7 +19,7 @@ import { rotationMembers, rotationOverrides, rotations } from '../store/schema.j
 import { recordAudit } from './audit.js';
 import { actorPersonId, type AppContext, type RequestContext } from './context.js';
 import { forbidden, invalid, notFound } from './errors.js';
-import { findMentioned, handleOf, hasRole, requireRole } from './people.js';
+import { findStaff, handleOf, hasRole, requireRole } from './people.js';
 
 export type RotationRow = typeof rotations.$inferSelect;
 
@@ -121,7 +121,7 @@ export function setRotation(ctx: RequestContext, input: SetRotationInput): SetRo
     if (!/^[a-z0-9][a-z0-9_-]{0,39}$/.test(name)) throw invalid(`"${input.name}" is not a rotation name: use letters, digits and dashes, like primary or db-oncall.`);
     if (input.members.length === 0) throw invalid('A rotation needs at least one person.', 'Example: /oncall rotation set @alice @bob @carol');
     if (input.members.length > 52) throw invalid('A rotation has at most 52 people (one year of weekly shifts).');
-    const memberIds = input.members.map((m) => (typeof m === 'number' ? m : findMentioned(ctx, m).id));
+    const memberIds = input.members.map((m) => (typeof m === 'number' ? m : findStaff(ctx, m).id));
     const repeated = memberIds.find((id, i) => memberIds.indexOf(id) !== i);
     if (repeated !== undefined) throw invalid(`${handleOf(ctx, repeated)} is listed twice.`, 'List each person once, in the order they take the week.');
     const existing = ctx.store.db.select().from(rotations).where(eq(rotations.name, name)).get();
@@ -200,7 +200,7 @@ function requireReplaceable(ctx: RequestContext, rotation: LoadedRotation, start
  */
 export function addOverride(ctx: RequestContext, input: AddOverrideInput): AddOverrideResult {
   return ctx.store.transaction(() => {
-    const person = findMentioned(ctx, input.mention);
+    const person = findStaff(ctx, input.mention);
     const rotation = requireRotation(ctx, input.rotation);
     const startsAt = typedInstant(ctx, input.from, 'start', 'From');
     const endsAt = typedInstant(ctx, input.to, 'end', 'To');

@@ -17,7 +17,7 @@ import type { AppContext, RequestContext } from './context.js';
 import { forbidden, invalid, notFound } from './errors.js';
 import { loadCalendar } from './calendar.js';
 import { enqueue } from './outbox.js';
-import { findMentioned, handleOf, hasRole, requireRole } from './people.js';
+import { findMentioned, findStaff, handleOf, hasRole, requireRole } from './people.js';
 import { readSetting, writeSetting } from './team-settings.js';
 import { changeTicket } from './ticket-records.js';
 
@@ -71,7 +71,7 @@ export function setTierRotation(ctx: RequestContext, input: { tier: Tier; member
     if (input.tier === 'oncall') throw invalid('On-call has its own rotation with the acknowledgement ladder.', 'Use /oncall rotation set @a @b ….');
     if (input.members.length === 0) throw invalid('A rotation needs at least one person.', `Example: /rotation set ${input.tier} @alice @bob`);
     if (input.members.length > 52) throw invalid('A rotation has at most 52 people (one year of weekly shifts).');
-    const ids = input.members.map((m) => findMentioned(ctx, m).id);
+    const ids = input.members.map((m) => findStaff(ctx, m).id);
     const twice = ids.find((id, i) => ids.indexOf(id) !== i);
     if (twice !== undefined) throw invalid(`${handleOf(ctx, twice)} is listed twice.`, 'List each person once, in the order they take the week.');
     const existing = ctx.store.db.select().from(tierRotations).where(eq(tierRotations.tier, input.tier)).get();

@@ -11,7 +11,7 @@ import { recordAudit } from './audit.js';
 import type { RequestContext } from './context.js';
 import { conflict, invalid } from './errors.js';
 import { enqueue } from './outbox.js';
-import { findMentioned, type PersonRow } from './people.js';
+import { findStaff, type PersonRow } from './people.js';
 import { MAX_BODY_LENGTH, MAX_TITLE_LENGTH, parseRequester } from './ticket-create.js';
 import type { TicketRow } from '../store/schema.js';
 import { addComment, changeTicket, requireTicket } from './ticket-records.js';
@@ -35,7 +35,8 @@ export function assignTicket(ctx: RequestContext, ticketId: number, mention: str
   return ctx.store.transaction(() => {
     const ticket = requireTicket(ctx, ticketId);
     requireNotClosed(ticket, 'assigned');
-    const assignee = findMentioned(ctx, mention);
+    // A ticket is assigned to the support team only: a requester would be given staff notices.
+    const assignee = findStaff(ctx, mention);
     if (ticket.assigneeId === assignee.id) return { ticket, changed: false, assignee };
     const updated = changeTicket(ctx, ticket, { assigneeId: assignee.id }, 'ticket.assigned');
     const selfAssigned = ctx.actor.kind === 'person' && ctx.actor.personId === assignee.id;

@@ -248,3 +248,22 @@ describe('the admin-by-handle and bare-entry attacks of issue 10', () => {
     expect(auditActions(desk.app, 'person').filter((a) => a === 'person.role')).toEqual([]);
   });
 });
+
+describe('work goes to the support team only', () => {
+  it('refuses to assign a ticket to a requester, put one on a rotation or on call, or make one a follower; a staff member is taken', () => {
+    const agent = slackMember('U0AGENT', 'agent');
+    const customer: PlatformUser = { externalId: 'U0CUST', handle: 'cust', facts: { ...slackFacts({ teamId: 'T9' }) } };
+    // Known to deskops (their first message made them a person), as a requester.
+    expect(whoami('slack', customer)).toBe('requester');
+    expect(slack(agent, 'ticket new "Printer jam"').tone).toBe('success');
+    const refusals = ['ticket assign 1 @cust', 'oncall rotation set @agent @cust', 'oncall override @cust now 2026-11-25', 'rotation set triage @cust', 'ticket watch 1 @cust'];
+    for (const text of refusals) {
+      const reply = slack(slackMember('U0BOSS', 'boss'), text);
+      expect(reply.tone, `${text}: ${replyText(reply)}`).toBe('error');
+      expect(replyText(reply), text).toContain('@cust is not on the support team');
+      expect(replyText(reply), text).toContain('/people add @cust agent');
+    }
+    expect(slack(slackMember('U0BOSS', 'boss'), 'ticket assign 1 @agent').tone).toBe('success');
+    expect(slack(slackMember('U0BOSS', 'boss'), 'oncall rotation set @agent').tone).toBe('success');
+  });
+});
