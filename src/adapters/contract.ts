@@ -30,7 +30,7 @@ export interface PlatformAdapter {
   health(): AdapterHealth;
   /** Delivers the outbox rows routed to this platform. */
   readonly sink: DeliverySink;
-  /** The Reply as this platform shows it (Block Kit, a Rocket.Chat message, terminal text, a mail). */
+  /** The Reply as this platform shows it (Block Kit, a Rocket.Chat message, terminal text, a mail: the mail's subject asks the engine for the ticket's title, so it may resolve later). */
   render(reply: Reply): unknown;
   /** The HTTP port it listens on, when it serves one (Slack HTTP mode serves GET /healthz there). */
   httpPort?(): number | undefined;
