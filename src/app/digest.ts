@@ -160,20 +160,28 @@ function digestPosted(ctx: AppContext, week: string): { postedAt: Date; by: stri
  * and `/guard digest` (leads) share one dedupe key, and a second request says when it went.
  */
 export function postWeeklyDigest(ctx: RequestContext, week: string, now: Date): DigestPost {
+  if (ctx.actor.kind === 'person' && !hasRole(ctx.actor.role, 'lead')) {
+    // The router audits the denial after the rollback.
+    throw forbidden("Only leads and admins can post the weekly digest to the leads' channel.", 'You are an agent: /guard digest preview shows it to you alone; ask a lead to post it.');
+  }
+  // Gathered from a read snapshot before the write transaction (about a second on a million
+  // tickets): the scheduled run then holds no command's commit that long. A command's own
+  // transaction (/guard digest) is already open, so there it reads inside it.
+  const gather = () => ({
+    digest: weeklyDigest(ctx, week, now),
+    // The 8 weeks up to the digest's week: measured from the Monday after it (noon UTC is on that Monday's week everywhere).
+    weeks: slaWeeks(ctx, new Date(`${addCalendarDays(week, 7)}T12:00:00Z`), { includeCurrent: false }),
+  });
+  const gathered = ctx.store.read(() => (digestPosted(ctx, week) ? undefined : gather()));
   return ctx.store.transaction(() => {
-    if (ctx.actor.kind === 'person' && !hasRole(ctx.actor.role, 'lead')) {
-      // The router audits the denial after the rollback.
-      throw forbidden("Only leads and admins can post the weekly digest to the leads' channel.", 'You are an agent: /guard digest preview shows it to you alone; ask a lead to post it.');
-    }
     const posted = digestPosted(ctx, week);
     if (posted) return { kind: 'already', week, ...posted };
-    const digest = weeklyDigest(ctx, week, now);
+    const { digest, weeks } = gathered ?? gather();
     enqueue(ctx, {
       dedupeKey: digestKey(week),
       audience: 'staff',
       channel: 'role:leads',
-      // The 8 weeks up to the digest's week: measured from the Monday after it (noon UTC is on that Monday's week everywhere).
-      reply: digestReply(digest, 'channel', slaWeeksChart(slaWeeks(ctx, new Date(`${addCalendarDays(week, 7)}T12:00:00Z`), { includeCurrent: false }))),
+      reply: digestReply(digest, 'channel', slaWeeksChart(weeks)),
     });
     recordAudit(ctx, { entity: 'guard', entityId: digestKey(week), action: 'digest.posted', after: { week, summary: digest.summary } });
     return { kind: 'queued', week, digest };

@@ -6,7 +6,7 @@
  */
 import { and, count, eq, gte, isNull, lt, or } from 'drizzle-orm';
 import { slaSetup, worstBand } from '../app/sla.js';
-import { claimOnce } from '../app/claims.js';
+import { claimOnce, isClaimed } from '../app/claims.js';
 import { enqueue } from '../app/outbox.js';
 import { guardWeekStart, startOfDay } from '../domain/guard-week.js';
 import { staffingCheckDay, staffingVerdict, type StaffingFigures } from '../domain/staffing.js';
@@ -41,9 +41,13 @@ export function runStaffingWatch(ctx: JobContext, now: Date): JobReport {
   if (now < startOfDay(staffingCheckDay(week), zone)) return { processed: 0, queued: 0, failed: 0 };
   // The rule is about the state at the end of Tuesday: one check per week, the first run after it.
   // The claim commits with the notice, so a failed run leaves the check to the next one.
+  const key = `staffing-check:${week}`;
+  if (isClaimed(ctx, key)) return { processed: 0, queued: 0, failed: 0 };
+  // Gathered from a read snapshot before the write transaction: the figures take most of a second
+  // on a big install, and a write transaction would hold every command's commit that long.
+  const figures = ctx.store.read(() => staffingFigures(ctx, week, now));
   return ctx.store.transaction(() => {
-    if (!claimOnce(ctx, `staffing-check:${week}`)) return { processed: 0, queued: 0, failed: 0 };
-    const figures = staffingFigures(ctx, week, now);
+    if (!claimOnce(ctx, key)) return { processed: 0, queued: 0, failed: 0 };
     const verdict = staffingVerdict(figures);
     if (!verdict.askForEngineer) return { processed: 1, queued: 0, failed: 0 };
     const reply = warning('T4 missed the green SLA this week: ask leadership for an extra engineer', {

@@ -29,19 +29,30 @@ function assignedAt(ctx: JobContext, ticketId: number, assigneeId: number): Date
 }
 
 export function runT1EscalationHint(ctx: JobContext, now: Date): JobReport {
-  return ctx.store.transaction(() => {
+  // Which tickets are stuck is read from a snapshot first (an audit lookup per T1 ticket: a third of
+  // a second on a big install); only the notices are written, in one short transaction. Each is
+  // checked again before it is sent (validWhile), and its dedupe key makes a repeat a no-op.
+  const { candidates, stuck } = ctx.store.read(() => {
     const candidates = ctx.store.db
       .select()
       .from(tickets)
       .where(and(eq(tickets.tier, 't1'), inArray(tickets.status, ['open']), isNotNull(tickets.assigneeId)))
       .all();
     const calendar = loadCalendar(ctx);
-    let queued = 0;
+    const stuck: { ticket: (typeof candidates)[number]; since: Date }[] = [];
     for (const ticket of candidates) {
       const since = assignedAt(ctx, ticket.id, ticket.assigneeId!);
       if (!since) continue;
       if (ticket.lastPublicReplyAt && ticket.lastPublicReplyAt.getTime() >= since.getTime()) continue;
       if (businessTimeBetween(calendar, since, now) < T1_LIMIT_MS) continue;
+      stuck.push({ ticket, since });
+    }
+    return { candidates, stuck };
+  });
+  if (stuck.length === 0) return { processed: candidates.length, queued: 0, failed: 0 };
+  return ctx.store.transaction(() => {
+    let queued = 0;
+    for (const { ticket, since } of stuck) {
       const added = enqueue(ctx, {
         dedupeKey: `t1-stuck:${ticket.id}:${since.getTime()}`,
         audience: 'staff',
