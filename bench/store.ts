@@ -129,8 +129,14 @@ export function benchStore(count = 20_000): Record<string, number> {
     const commentsOf = sqlite.prepare('select * from comments where ticket_id = ? order by id');
     const clockOf = sqlite.prepare('select * from sla_clocks where ticket_id = ? and left_at is null order by id desc limit 1');
     const awaitingAck = sqlite.prepare('select id from oncall_escalations where ticket_id = ? and acknowledged_at is null limit 1');
+    // Where the requester is answered (the card shows a mail address and its bounces), and how many
+    // tickets they opened before: what the card reads since issues 11 and 13.
+    const conversation = sqlite.prepare('select * from ticket_conversations where ticket_id = ?');
+    const requesterOf = sqlite.prepare('select requester, requester_person_id from tickets where id = ?');
+    const reachableBy = sqlite.prepare("select platform, external_id from identities where person_id = ? and platform in ('slack', 'rocketchat', 'email', 'shell')");
+    const earlier = sqlite.prepare('select count(*) from (select 1 from tickets where requester = ? and id < ? limit 100)');
     const rawCardReads = (id: number) => {
-      const t = byId.get(id) as { id: number; assignee_id: number | null; created_by: number | null; known_issue_id: number | null; parent_id: number | null };
+      const t = byId.get(id) as { id: number; assignee_id: number | null; created_by: number | null; known_issue_id: number | null; parent_id: number | null; requester: string | null; requester_person_id: number | null };
       return {
         t,
         assignee: t.assignee_id === null ? null : handle.get(t.assignee_id),
@@ -142,6 +148,9 @@ export function benchStore(count = 20_000): Record<string, number> {
         comments: commentsOf.all(t.id),
         clock: clockOf.get(t.id),
         ack: awaitingAck.get(t.id),
+        conversation: conversation.get(t.id) ?? (requesterOf.get(t.id) as { requester_person_id: number | null } | undefined),
+        reachable: t.requester_person_id === null ? [] : reachableBy.all(t.requester_person_id),
+        earlier: t.requester === null ? 0 : earlier.get(t.requester, t.id),
       };
     };
     // The same read transaction per card as the use case (Store.read: one snapshot for the card).

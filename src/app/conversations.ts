@@ -3,11 +3,10 @@
  * an email thread), so public replies go back there. The place they last wrote from wins; a ticket
  * typed by an agent reaches its requester by their email address, else by a direct message.
  */
-import { and, eq, inArray, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Platform } from '../domain/vocabulary.js';
-import { preparedQuery } from '../store/prepared.js';
-import { identities, ticketConversations, tickets, ticketThreads } from '../store/schema.js';
+import { preparedStatement } from '../store/prepared.js';
+import { ticketConversations, ticketThreads } from '../store/schema.js';
 import type { AppContext } from './context.js';
 
 /** Where the requester of a ticket is answered. */
@@ -25,33 +24,26 @@ export function emailAddressOf(requester: string | null | undefined): string | u
   return value && email.safeParse(value).success ? value : undefined;
 }
 
-/** Where `ticketId`'s requester is answered now. */
 /** Read for every card and every public reply: prepared once per store (see store/prepared.ts). */
-const storedConversation = preparedQuery((db) => db.select().from(ticketConversations).where(eq(ticketConversations.ticketId, sql.placeholder('ticketId'))).prepare());
-const ticketRequester = preparedQuery((db) => db.select({ requester: tickets.requester, personId: tickets.requesterPersonId }).from(tickets).where(eq(tickets.id, sql.placeholder('ticketId'))).prepare());
+const storedConversation = preparedStatement('SELECT PLATFORM AS "platform", CHANNEL AS "channel", THREAD AS "thread", ADDRESS AS "address" FROM TICKET_CONVERSATIONS WHERE TICKET_ID = ?');
+const ticketRequester = preparedStatement('SELECT REQUESTER AS "requester", REQUESTER_PERSON_ID AS "personId" FROM TICKETS WHERE ID = ?');
+const personIdentities = preparedStatement(`SELECT PLATFORM AS "platform", EXTERNAL_ID AS "externalId" FROM IDENTITIES WHERE PERSON_ID = ? AND PLATFORM IN ('slack', 'rocketchat', 'email', 'shell')`);
 
-const personIdentities = preparedQuery((db) =>
-  db
-    .select({ platform: identities.platform, externalId: identities.externalId })
-    .from(identities)
-    .where(and(eq(identities.personId, sql.placeholder('personId')), inArray(identities.platform, ['slack', 'rocketchat', 'email', 'shell'])))
-    .prepare(),
-);
-
+/** Where `ticketId`'s requester is answered now. */
 export function conversationOf(app: AppContext, ticketId: number): Conversation {
-  const stored = storedConversation(app.store).get({ ticketId });
+  const stored = storedConversation(app.store).raw(false).get(ticketId) as { platform: Platform; channel: string | null; thread: string | null; address: string | null } | undefined;
   if (stored) {
     if (stored.platform === 'email' && stored.address) return { kind: 'email', platform: 'email', address: stored.address, inReplyTo: stored.thread };
     if ((stored.platform === 'slack' || stored.platform === 'rocketchat') && stored.channel) {
       return { kind: 'thread', platform: stored.platform, channel: stored.channel, thread: stored.thread };
     }
   }
-  const ticket = ticketRequester(app.store).get({ ticketId });
+  const ticket = ticketRequester(app.store).raw(false).get(ticketId) as { requester: string | null; personId: number | null } | undefined;
   if (!ticket) return { kind: 'none', why: `there is no ticket #${ticketId}` };
   const address = emailAddressOf(ticket.requester);
   if (address) return { kind: 'email', platform: 'email', address, inReplyTo: null };
   if (ticket.personId !== null) {
-    const reachable = personIdentities(app.store).all({ personId: ticket.personId });
+    const reachable = personIdentities(app.store).raw(false).all(ticket.personId) as { platform: Platform; externalId: string }[];
     const mail = reachable.find((identity) => identity.platform === 'email');
     if (mail) return { kind: 'email', platform: 'email', address: mail.externalId, inReplyTo: null };
     const chat = reachable.find((identity) => identity.platform === 'slack' || identity.platform === 'rocketchat') ?? reachable.find((identity) => identity.platform === 'shell');
