@@ -67,19 +67,15 @@ export function answeredTicket(app: AppContext, mail: Pick<InboundMail, 'answers
   return undefined;
 }
 
-/** The bytes as the database driver binds them (a Buffer; structured clone delivers a Uint8Array). */
-function asBuffer(bytes: Uint8Array): Buffer {
-  return Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-}
-
 /** Stores the mail's files (the bytes up to the limit) and its Message-ID, in the recording transaction. */
 function storeMail(ctx: RequestContext, mail: InboundMail, sender: string, ticketId: number, commentId: number | null, maxAttachmentBytes: number): void {
   const now = ctx.clock.now();
   ctx.store.db.insert(mailMessages).values({ messageId: mail.messageId, ticketId, direction: 'in', address: sender, at: now }).onConflictDoNothing().run();
+  // The bytes arrive as a Uint8Array from the I/O thread; the column is a Buffer (a view, no copy).
   for (const file of mail.attachments) {
     ctx.store.db
       .insert(attachments)
-      .values({ ticketId, commentId, filename: oneLineName(file.filename), contentType: file.contentType.slice(0, 200), size: file.size, data: file.size <= maxAttachmentBytes ? asBuffer(file.content) : null, createdAt: now })
+      .values({ ticketId, commentId, filename: oneLineName(file.filename), contentType: file.contentType.slice(0, 200), size: file.size, data: file.size <= maxAttachmentBytes ? Buffer.from(file.content.buffer, file.content.byteOffset, file.content.byteLength) : null, createdAt: now })
       .run();
   }
 }

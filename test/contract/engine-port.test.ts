@@ -15,7 +15,7 @@ import { AppError, DatabaseBusyError, storeTrouble } from '../../src/app/errors.
 import { enqueue } from '../../src/app/outbox.js';
 import { DeliveryError } from '../../src/delivery/sink.js';
 import { withCorrelation } from '../../src/log.js';
-import { jobRuns, outbox, tickets } from '../../src/store/schema.js';
+import { attachments, jobRuns, outbox, tickets } from '../../src/store/schema.js';
 import { warning } from '../../src/views/reply.js';
 import { holdWriteLock } from '../doubles/db.js';
 import { crashingEngineScript, startEngineRig, type EngineKind, type EngineRig } from '../doubles/engines.js';
@@ -99,6 +99,22 @@ describe.each(['in-process', 'worker'] as const)('the engine port, %s', (kind) =
     expect(await engine.now()).toBeInstanceOf(Date);
     const notData = { ...shell('help'), user: { ...lead, toString: () => 'x' } };
     await expect(engine.handle(notData)).rejects.toThrow(/could not be cloned/);
+  });
+
+  it("takes a mail in with its attachment's bytes (a Buffer arrives as a Uint8Array on a thread) and threads the reply's plan to it", async () => {
+    const { engine, store } = await rigFor(kind, { env: { DESKOPS_MAIL_FROM: 'support@desk.test' } });
+    const content = Buffer.from('%PDF-1.4 report bytes');
+    const outcome = await engine.takeInMail(
+      { from: { address: 'support@desk.test', name: undefined }, maxAttachmentBytes: 1_000 },
+      { messageId: '<m1@example.com>', from: 'jane@example.com', fromName: 'Jane', recipients: ['support@desk.test'], subject: 'Export fails', text: 'The export fails.', attachments: [{ filename: 'report.pdf', contentType: 'application/pdf', size: content.length, content }], answers: [], autoSubmitted: undefined, precedence: undefined, report: undefined },
+      [],
+    );
+    expect(outcome).toMatchObject({ kind: 'taken', outcome: { kind: 'opened', ticketId: 1 } });
+    const stored = store.db.select({ filename: attachments.filename, data: attachments.data }).from(attachments).all();
+    expect(stored.map((row) => [row.filename, Buffer.from(row.data as Uint8Array).toString()])).toEqual([['report.pdf', '%PDF-1.4 report bytes']]);
+    const plan = await engine.planMails('support@desk.test', 'ticket:1', [{ dedupeKey: 'reply:1', ticketId: 1 }]);
+    expect(plan.recipient).toEqual({ address: 'jane@example.com', ticketId: 1, inReplyTo: '<m1@example.com>' });
+    expect(plan.mails[0]).toMatchObject({ title: 'Export fails', thread: ['<m1@example.com>'], alreadySent: false });
   });
 
   it('runs a job and records it; an unknown job is an error', async () => {
