@@ -1,6 +1,6 @@
 /** Managing the people deskops knows: list them, change roles (admins) and tiers (leads), and "who am I". */
 import { and, eq, sql } from 'drizzle-orm';
-import type { Access } from '../domain/access.js';
+import { isSlackUserId, type Access } from '../domain/access.js';
 import type { Platform, Role, Tier } from '../domain/vocabulary.js';
 import { identities, people } from '../store/schema.js';
 import { recordAudit } from './audit.js';
@@ -30,9 +30,6 @@ function adminCount(ctx: AppContext): number {
   return ctx.store.db.select({ n: sql<number>`count(*)` }).from(people).where(and(eq(people.role, 'admin'), eq(people.isStaff, true))).get()?.n ?? 0;
 }
 
-/** A Slack user id as a mention carries it (`<@U0123ABC|name>` reaches the router as U0123ABC). */
-const SLACK_USER_ID = /^[UW][A-Z0-9]{6,}$/;
-
 /**
  * The person a grant names: someone deskops knows, or a user of the actor's platform it can name
  * by id before their first message (a Slack mention carries the id; a shell name is one).
@@ -43,7 +40,7 @@ function personToGrant(ctx: RequestContext, mention: string): PersonRow {
   } catch (error) {
     const id = mention.replace(/^@/, '');
     const { platform } = ctx.origin;
-    const nameable = (platform === 'slack' && SLACK_USER_ID.test(id)) || (platform === 'shell' && /^[a-z0-9][a-z0-9._-]*$/i.test(id));
+    const nameable = (platform === 'slack' && isSlackUserId(id)) || (platform === 'shell' && /^[a-z0-9][a-z0-9._-]*$/i.test(id));
     if (!nameable) {
       if (platform === 'rocketchat') {
         throw notFound(`@${id} has not written to deskops yet, so I do not know their Rocket.Chat id.`, `Ask them to send me any message (a direct message saying hi is enough), then run this again.`);

@@ -52,12 +52,17 @@ export type DirectoryFacts =
   | { platform: 'unavailable'; reason: string };
 
 /** Slack ids are upper-case letters and digits after their kind's letter (U/W users, T workspaces, E orgs); handles are lower-case. */
-const SLACK_USER_ID = /^[UW][A-Z0-9]{2,}$/;
-const SLACK_TEAM_ID = /^[TE][A-Z0-9]+$/;
+const USER_ID_ON_SLACK = /^[UW][A-Z0-9]{2,}$/;
+const TEAM_ID_ON_SLACK = /^[TE][A-Z0-9]+$/;
 /** Rocket.Chat user ids are Meteor ids: 17 characters of an unambiguous alphabet (digits and letters). */
 const ROCKETCHAT_USER_ID = /^[A-Za-z0-9]{17,32}$/;
 const SHELL_NAME = /^[a-z0-9][a-z0-9._-]{0,63}$/i;
-const ROCKETCHAT_ROLE = /^[A-Za-z0-9._-]{1,64}$/;
+const ROLE_ON_ROCKETCHAT = /^[A-Za-z0-9._-]{1,64}$/;
+
+/** Whether `id` has the form of a Slack user id (U… or W…), as a mention or a DESKOPS_ADMINS entry carries it. */
+export function isSlackUserId(id: string): boolean {
+  return USER_ID_ON_SLACK.test(id);
+}
 
 /** A DESKOPS_ADMINS entry, or why it is refused and what to write instead. */
 export function parseAdminEntry(entry: string): AdminEntry | { problem: string } {
@@ -71,7 +76,7 @@ export function parseAdminEntry(entry: string): AdminEntry | { problem: string }
   const platform = text.slice(0, colon).toLowerCase();
   const id = text.slice(colon + 1);
   if (platform === 'slack') {
-    if (SLACK_USER_ID.test(id)) return { platform, id };
+    if (isSlackUserId(id)) return { platform, id };
     return { problem: `"${text}" is not a Slack user id. Write the member id (like slack:U0123ABC: profile > ⋮ > Copy member ID), never a handle, which anyone can take.` };
   }
   if (platform === 'rocketchat') {
@@ -93,13 +98,13 @@ export function parseStaffRule(entry: string): StaffRule | { problem: string } {
   const slack = /^slack:team:(.+)$/i.exec(text);
   if (slack) {
     const team = slack[1]!;
-    if (SLACK_TEAM_ID.test(team)) return { platform: 'slack', team };
+    if (TEAM_ID_ON_SLACK.test(team)) return { platform: 'slack', team };
     return { problem: `"${text}": a Slack workspace id starts with T (or E for an Enterprise Grid org), like slack:team:T0123ABC.` };
   }
   const role = /^rocketchat:role:(.+)$/i.exec(text);
   if (role) {
     const name = role[1]!;
-    if (ROCKETCHAT_ROLE.test(name)) return { platform: 'rocketchat', role: name };
+    if (ROLE_ON_ROCKETCHAT.test(name)) return { platform: 'rocketchat', role: name };
     return { problem: `"${text}": a Rocket.Chat role is a name like support (letters, digits, . _ -).` };
   }
   return { problem: `"${text}" is not a staff rule. Write slack:team:<T… or E… id> or rocketchat:role:<role>.` };
