@@ -4,38 +4,27 @@ import { dirname, resolve } from 'node:path';
 import { findUp } from './find-up.js';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
-import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
+import { drizzle } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import * as schema from './schema.js';
+import type { SqliteHandles } from './sqlite/handles.js';
+import { sqliteRepositories } from './sqlite/repositories.js';
+import type { Storage } from './storage.js';
 
-export type Db = BetterSQLite3Database<typeof schema>;
+export type { Db } from './sqlite/handles.js';
 
-/** The open database: drizzle for queries, the raw handle for transactions, pragmas and backup. */
-export interface Store {
-  readonly db: Db;
-  readonly sqlite: Database.Database;
+/**
+ * The open SQLite database: the storage port (its repositories and transaction boundary), and for
+ * src/store's own use, drizzle for queries and the raw handle for pragmas and backup.
+ *
+ * `transaction` must be given synchronous work: an `await` inside would commit early and never roll
+ * back (drizzle-orm #1472). `read` runs in one deferred transaction, so SQLite takes its read lock
+ * once, not per statement. `tableVersion` watches WATCHED_TABLES: a write on this connection (a
+ * temporary trigger), a commit by another connection or process (`PRAGMA data_version`), and the
+ * end of a transaction that wrote it (a rollback may have undone the write) all move it.
+ */
+export interface Store extends Storage, SqliteHandles {
   readonly path: string;
-  /**
-   * Runs `work` in one transaction (a savepoint when nested). It must be synchronous: an
-   * `await` inside would commit early and never roll back (drizzle-orm #1472).
-   */
-  transaction<T>(work: () => T): T;
-  /**
-   * Runs `work`, which only reads, in one deferred transaction, so every read in it sees the same
-   * snapshot (and SQLite takes its read lock once, not per statement). Inside an open transaction
-   * it just runs `work`: that transaction already gives it one snapshot.
-   */
-  read<T>(work: () => T): T;
-  /**
-   * A version of a watched table (see WATCHED_TABLES), for caches of small, rarely written tables.
-   * It moves whenever the table may have changed: a write on this connection (a temporary
-   * trigger), a commit by another connection or process (`PRAGMA data_version`), and the end of a
-   * transaction that wrote it (a rollback may have undone the write). It is null while the
-   * current transaction has written the table, and for tables that are not watched: read them
-   * from the database then, and cache nothing.
-   */
-  tableVersion(table: string): number | null;
-  close(): void;
 }
 
 /** The tables `Store.tableVersion` watches: team settings are read by nearly every command. */
@@ -174,6 +163,7 @@ export function openStore(path: string, options: OpenOptions = {}): Store {
     db,
     sqlite,
     path,
+    ...sqliteRepositories({ db, sqlite }),
     transaction<T>(work: () => T): T {
       // better-sqlite3 turns a nested call into a savepoint.
       if (sqlite.inTransaction) return inTransaction.immediate(work) as T;

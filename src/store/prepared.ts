@@ -5,7 +5,7 @@
  */
 import type Database from 'better-sqlite3';
 import { getTableColumns, getTableName, sql, type InferSelectModel, type SQL, type Table } from 'drizzle-orm';
-import type { Db, Store } from './database.js';
+import type { SqliteHandles } from './sqlite/handles.js';
 
 /**
  * `build` runs once per store, on first use; later calls return the same prepared query.
@@ -15,8 +15,8 @@ import type { Db, Store } from './database.js';
  * ticketById(ctx.store).get({ id: 42 });
  * ```
  */
-export function preparedQuery<Q>(build: (db: Db) => Q): (store: Store) => Q {
-  const byDb = new WeakMap<Db, Q>();
+export function preparedQuery<Q>(build: (db: SqliteHandles['db']) => Q): (store: Pick<SqliteHandles, 'db'>) => Q {
+  const byDb = new WeakMap<SqliteHandles['db'], Q>();
   return (store) => {
     let query = byDb.get(store.db);
     if (query === undefined) {
@@ -56,7 +56,7 @@ export function jsonValue(value: unknown): string | null {
  * call (`raw(true)` with `rowReader`, `raw(false)` for objects) and leave `pluck` alone: the
  * store's statement cache resets only the raw mode when it hands a statement out again.
  */
-export function preparedStatement(source: string): (store: Store) => Database.Statement {
+export function preparedStatement(source: string): (store: Pick<SqliteHandles, 'sqlite'>) => Database.Statement {
   const byDb = new WeakMap<Database.Database, Database.Statement>();
   return (store) => {
     let statement = byDb.get(store.sqlite);
@@ -99,7 +99,7 @@ export function rowReader<T extends Table>(table: T, qualifier?: string): RowRea
  * complete row, so it needs no RETURNING (which costs about as much as the insert) and no read
  * back: the stored row is `{ id, ...row }`. Returns the new id.
  */
-export function rowInserter<T extends Table>(table: T): (store: Store, row: Omit<InferSelectModel<T>, 'id'>) => number {
+export function rowInserter<T extends Table>(table: T): (store: Pick<SqliteHandles, 'sqlite'>, row: Omit<InferSelectModel<T>, 'id'>) => number {
   const entries = Object.entries(getTableColumns(table)).filter(([key]) => key !== 'id');
   const insert = preparedStatement(
     `INSERT INTO "${getTableName(table)}" (${entries.map(([, column]) => `"${column.name}"`).join(', ')}) VALUES (${entries.map(() => '?').join(', ')})`,

@@ -1,0 +1,4 @@
+/** The weekly digest's reads of the week. */
+
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type -- filled in as storage moves behind the port
+export interface DigestRepository {}

@@ -1,0 +1,4 @@
+/** Scheduled jobs' runs and cursors. */
+
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type -- filled in as storage moves behind the port
+export interface JobRunRepository {}

@@ -1,0 +1,4 @@
+/** Macros (saved replies). */
+
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type -- filled in as storage moves behind the port
+export interface MacroRepository {}

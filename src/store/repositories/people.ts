@@ -1,0 +1,4 @@
+/** People and their platform identities. */
+
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type -- filled in as storage moves behind the port
+export interface PeopleRepository {}

@@ -1,0 +1,4 @@
+/** Full-text search over tickets and their comments. */
+
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type -- filled in as storage moves behind the port
+export interface SearchRepository {}

@@ -1,0 +1,27 @@
+/**
+ * The storage port: what the use cases, jobs and delivery know of the database. Repositories by
+ * aggregate (repositories.ts) and one transaction boundary. Nothing here names the engine; the
+ * SQLite store (database.ts) implements it, and outside src/store no code reaches past it (a test
+ * holds that line).
+ */
+import type { Repositories } from './repositories.js';
+
+export interface Storage extends Repositories {
+  /**
+   * Runs `work` in one transaction (a savepoint when nested). It must be synchronous: the engine
+   * thread runs one operation at a time, and an `await` inside would let the transaction end early.
+   */
+  transaction<T>(work: () => T): T;
+  /**
+   * Runs `work`, which only reads, on one snapshot (one deferred transaction). Inside an open
+   * transaction it just runs `work`: that transaction already gives it one snapshot.
+   */
+  read<T>(work: () => T): T;
+  /**
+   * A version of a watched table, for caches of small, rarely written tables: it moves whenever the
+   * table may have changed (by this connection or another process); null while the current
+   * transaction has written it, and for tables not watched: read them then, and cache nothing.
+   */
+  tableVersion(table: string): number | null;
+  close(): void;
+}
