@@ -46,7 +46,6 @@ const PENDING: ReadonlySet<string> = new Set([
   'src/app/requester-replies.ts',
   'src/app/requester-view.ts',
   'src/app/routing.ts',
-  'src/app/search.ts',
   'src/app/settings-admin.ts',
   'src/app/sla.ts',
   'src/app/tags.ts',
