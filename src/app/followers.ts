@@ -1,6 +1,5 @@
 /** Followers and watchers of a ticket: people who get a DM for each public activity and status change. */
-import { and, asc, eq, max } from 'drizzle-orm';
-import { auditEvents, jobCursors, ticketFollowers, type TicketRow } from '../store/schema.js';
+import type { TicketRow } from '../store/repositories/search.js';
 import { recordAudit } from './audit.js';
 import { actorPersonId, type AppContext, type RequestContext } from './context.js';
 import { conflict, invalid } from './errors.js';
@@ -12,8 +11,7 @@ export const FOLLOWER_CURSOR = 'follower-updates';
 
 /** Starts the job's cursor at the newest audit event if it has none, so a first follower hears from now on. */
 function ensureCursor(ctx: AppContext): void {
-  const newest = ctx.store.db.select({ id: max(auditEvents.id) }).from(auditEvents).get()?.id ?? 0;
-  ctx.store.db.insert(jobCursors).values({ name: FOLLOWER_CURSOR, position: newest }).onConflictDoNothing().run();
+  ctx.store.followers.startCursorAtNewestEvent(FOLLOWER_CURSOR);
 }
 
 export interface FollowResult {
@@ -34,10 +32,9 @@ export function followTicket(ctx: RequestContext, ticketId: number, mention = 'm
     }
     // Followers get a DM of every public activity on the ticket: staff only (a requester follows their own conversation).
     const person = findStaff(ctx, mention);
-    const existing = ctx.store.db.select().from(ticketFollowers).where(and(eq(ticketFollowers.ticketId, ticket.id), eq(ticketFollowers.personId, person.id))).get();
-    if (existing) return { ticket, person, changed: false };
+    if (ctx.store.followers.isFollowing(ticket.id, person.id)) return { ticket, person, changed: false };
     ensureCursor(ctx);
-    ctx.store.db.insert(ticketFollowers).values({ ticketId: ticket.id, personId: person.id, addedBy: actorPersonId(ctx.actor), createdAt: ctx.clock.now() }).run();
+    ctx.store.followers.insertFollower({ ticketId: ticket.id, personId: person.id, addedBy: actorPersonId(ctx.actor), createdAt: ctx.clock.now() });
     recordAudit(ctx, { entity: 'ticket', entityId: ticket.id, action: 'ticket.followed', after: { personId: person.id, handle: person.handle } });
     return { ticket, person, changed: true };
   });
@@ -48,7 +45,7 @@ export function unfollowTicket(ctx: RequestContext, ticketId: number, mention = 
   return ctx.store.transaction(() => {
     const ticket = requireTicket(ctx, ticketId);
     const person = findMentioned(ctx, mention);
-    const removed = ctx.store.db.delete(ticketFollowers).where(and(eq(ticketFollowers.ticketId, ticket.id), eq(ticketFollowers.personId, person.id))).run().changes;
+    const removed = ctx.store.followers.removeFollower(ticket.id, person.id);
     if (removed === 0) {
       if (mention === 'me') return { ticket, person, changed: false };
       throw invalid(`@${person.handle} does not follow #${ticket.id}.`, `/ticket show ${ticket.id} lists its followers.`);
@@ -60,11 +57,5 @@ export function unfollowTicket(ctx: RequestContext, ticketId: number, mention = 
 
 /** The handles following a ticket, oldest first. */
 export function followersOf(ctx: AppContext, ticketId: number): string[] {
-  return ctx.store.db
-    .select({ personId: ticketFollowers.personId })
-    .from(ticketFollowers)
-    .where(eq(ticketFollowers.ticketId, ticketId))
-    .orderBy(asc(ticketFollowers.createdAt))
-    .all()
-    .map((row) => handleOf(ctx, row.personId) ?? `person ${row.personId}`);
+  return ctx.store.followers.followerIdsOf(ticketId).map((personId) => handleOf(ctx, personId) ?? `person ${personId}`);
 }

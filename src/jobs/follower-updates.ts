@@ -3,12 +3,11 @@
  * followed tickets since the last run, read from the audit trail, one DM per follower with every
  * ticket they follow that moved (coalesced), never for their own actions.
  */
-import { and, eq, gt, inArray } from 'drizzle-orm';
 import { FOLLOWER_CURSOR } from '../app/followers.js';
 import { enqueue } from '../app/outbox.js';
 import { truncate } from '../domain/text.js';
 import { STATUS_LABELS, type Status } from '../domain/vocabulary.js';
-import { auditEvents, comments, jobCursors, ticketFollowers, tickets } from '../store/schema.js';
+import type { AuditEventRow } from '../store/repositories/followers.js';
 import { info } from '../views/reply.js';
 import type { Job, JobContext, JobReport } from './job.js';
 
@@ -28,12 +27,12 @@ function statusLabel(value: unknown): string | undefined {
 }
 
 /** The line a follower reads for one audit event, or undefined when it is not public activity. */
-function describe(ctx: JobContext, event: typeof auditEvents.$inferSelect): string | undefined {
+function describe(ctx: JobContext, event: AuditEventRow): string | undefined {
   const after = (event.after ?? {}) as Record<string, unknown>;
   const before = (event.before ?? {}) as Record<string, unknown>;
   if (event.action === 'comment.reply' || event.action === 'comment.requester') {
     const commentId = typeof after.commentId === 'number' ? after.commentId : undefined;
-    const comment = commentId === undefined ? undefined : ctx.store.db.select({ body: comments.body, author: comments.authorLabel }).from(comments).where(eq(comments.id, commentId)).get();
+    const comment = commentId === undefined ? undefined : ctx.store.followers.commentExcerpt(commentId);
     if (!comment) return undefined;
     const who = event.action === 'comment.reply' ? `Reply by ${event.actorLabel}` : `${comment.author} wrote`;
     return `${who}: ${truncate(comment.body.replace(/\s+/g, ' '), EXCERPT)}`;
@@ -47,19 +46,13 @@ function describe(ctx: JobContext, event: typeof auditEvents.$inferSelect): stri
 export function runFollowerUpdates(ctx: JobContext, now: Date): JobReport {
   void now;
   return ctx.store.transaction(() => {
-    const cursor = ctx.store.db.select({ position: jobCursors.position }).from(jobCursors).where(eq(jobCursors.name, FOLLOWER_CURSOR)).get();
+    const position = ctx.store.followers.cursorPosition(FOLLOWER_CURSOR);
     // No cursor: nobody has ever followed a ticket.
-    if (!cursor) return { processed: 0, queued: 0, failed: 0 };
-    const events = ctx.store.db
-      .select()
-      .from(auditEvents)
-      .where(and(gt(auditEvents.id, cursor.position), eq(auditEvents.entity, 'ticket')))
-      .orderBy(auditEvents.id)
-      .limit(BATCH)
-      .all();
+    if (position === undefined) return { processed: 0, queued: 0, failed: 0 };
+    const events = ctx.store.followers.ticketEventsAfter(position, BATCH);
     if (events.length === 0) return { processed: 0, queued: 0, failed: 0 };
     const last = events.at(-1)!.id;
-    ctx.store.db.update(jobCursors).set({ position: last }).where(eq(jobCursors.name, FOLLOWER_CURSOR)).run();
+    ctx.store.followers.moveCursor(FOLLOWER_CURSOR, last);
     const updates: Update[] = [];
     for (const event of events) {
       const line = describe(ctx, event);
@@ -67,8 +60,8 @@ export function runFollowerUpdates(ctx: JobContext, now: Date): JobReport {
     }
     const ticketIds = [...new Set(updates.map((u) => u.ticketId))];
     if (ticketIds.length === 0) return { processed: events.length, queued: 0, failed: 0 };
-    const follows = ctx.store.db.select().from(ticketFollowers).where(inArray(ticketFollowers.ticketId, ticketIds)).all();
-    const titles = new Map(ctx.store.db.select({ id: tickets.id, title: tickets.title }).from(tickets).where(inArray(tickets.id, ticketIds)).all().map((t) => [t.id, t.title]));
+    const follows = ctx.store.followers.followersOfTickets(ticketIds);
+    const titles = ctx.store.followers.ticketTitles(ticketIds);
     const byPerson = new Map<number, Map<number, string[]>>();
     for (const follow of follows) {
       const lines = updates.filter((u) => u.ticketId === follow.ticketId && u.actorId !== follow.personId).map((u) => u.line);

@@ -1,4 +1,33 @@
 /** Who follows or watches a ticket. */
+import type { auditEvents, ticketFollowers } from '../schema.js';
 
-// eslint-disable-next-line @typescript-eslint/no-empty-object-type -- filled in as storage moves behind the port
-export interface FollowerRepository {}
+/** A person following a ticket. */
+export type FollowerRow = typeof ticketFollowers.$inferSelect;
+/** An audit event, as the follower updates read the trail. */
+export type AuditEventRow = typeof auditEvents.$inferSelect;
+
+export interface FollowerRepository {
+  /** Whether `personId` follows `ticketId`. */
+  isFollowing(ticketId: number, personId: number): boolean;
+  /** Adds a follower (who is not one yet). */
+  insertFollower(row: FollowerRow): void;
+  /** Removes `personId` from `ticketId`'s followers; how many rows went (0: they did not follow it). */
+  removeFollower(ticketId: number, personId: number): number;
+  /** The people following a ticket, oldest follow first. */
+  followerIdsOf(ticketId: number): number[];
+  /** Every follow of any of `ticketIds`. */
+  followersOfTickets(ticketIds: readonly number[]): FollowerRow[];
+
+  /** Starts the cursor `name` at the newest audit event (0 when there is none), unless it has a position already. */
+  startCursorAtNewestEvent(name: string): void;
+  /** Where the cursor `name` is (an audit event id); undefined when it was never started. */
+  cursorPosition(name: string): number | undefined;
+  /** Moves the cursor `name` to `position`. */
+  moveCursor(name: string, position: number): void;
+  /** The audit events on tickets after `position`, oldest first, at most `limit`. */
+  ticketEventsAfter(position: number, limit: number): AuditEventRow[];
+  /** A comment's body and author label (for a follower's excerpt), if it exists. */
+  commentExcerpt(commentId: number): { body: string; author: string } | undefined;
+  /** The titles of these tickets, by id. */
+  ticketTitles(ticketIds: readonly number[]): Map<number, string>;
+}
