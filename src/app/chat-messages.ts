@@ -3,9 +3,8 @@
  * and opening a ticket from a message with the message as one of its threads, so updates post under
  * it. Adapters fetch the message; this is what happens to it.
  */
-import { and, eq, or } from 'drizzle-orm';
 import type { Platform } from '../domain/vocabulary.js';
-import { ticketThreads, type TicketRow } from '../store/schema.js';
+import type { TicketRow } from '../store/repositories/search.js';
 import { claimOnce } from './claims.js';
 import { requireStaff } from './people.js';
 import { oneLine } from '../views/format.js';
@@ -21,11 +20,7 @@ export function titleFromText(text: string): string {
 /** The ticket whose thread is this message (the message itself, or its thread's parent). */
 export function ticketForChatMessage(app: AppContext, platform: Platform, channel: string, message: string, threadParent?: string): number | undefined {
   const threads = threadParent && threadParent !== message ? [message, threadParent] : [message];
-  const rows = app.store.db
-    .select({ ticketId: ticketThreads.ticketId, thread: ticketThreads.thread })
-    .from(ticketThreads)
-    .where(and(eq(ticketThreads.platform, platform), eq(ticketThreads.channel, channel), or(...threads.map((t) => eq(ticketThreads.thread, t)))))
-    .all();
+  const rows = app.store.conversations.ticketsOfThreads(platform, channel, threads);
   // The message's own ticket wins over its thread parent's.
   return (rows.find((r) => r.thread === message) ?? rows[0])?.ticketId;
 }
@@ -46,11 +41,7 @@ export function openTicketFromChatMessage(ctx: RequestContext, input: CreateTick
     requireStaff(ctx);
     if (!claimOnce(ctx, eventKey)) return undefined;
     const { ticket } = createTicket(ctx, { origin: 'chat', ...input });
-    ctx.store.db
-      .insert(ticketThreads)
-      .values({ platform: ctx.origin.platform, ticketId: ticket.id, channel: link.channel, thread: link.thread, conversation: true, createdAt: ctx.clock.now() })
-      .onConflictDoNothing()
-      .run();
+    ctx.store.conversations.addThread({ platform: ctx.origin.platform, ticketId: ticket.id, channel: link.channel, thread: link.thread, conversation: true, createdAt: ctx.clock.now() });
     return ticket;
   });
 }

@@ -5,8 +5,6 @@
  */
 import { z } from 'zod';
 import type { Platform } from '../domain/vocabulary.js';
-import { preparedStatement } from '../store/prepared.js';
-import { ticketConversations, ticketThreads } from '../store/schema.js';
 import type { AppContext } from './context.js';
 
 /** Where the requester of a ticket is answered. */
@@ -24,26 +22,21 @@ export function emailAddressOf(requester: string | null | undefined): string | u
   return value && email.safeParse(value).success ? value : undefined;
 }
 
-/** Read for every card and every public reply: prepared once per store (see store/prepared.ts). */
-const storedConversation = preparedStatement('SELECT PLATFORM AS "platform", CHANNEL AS "channel", THREAD AS "thread", ADDRESS AS "address" FROM TICKET_CONVERSATIONS WHERE TICKET_ID = ?');
-const ticketRequester = preparedStatement('SELECT REQUESTER AS "requester", REQUESTER_PERSON_ID AS "personId" FROM TICKETS WHERE ID = ?');
-const personIdentities = preparedStatement(`SELECT PLATFORM AS "platform", EXTERNAL_ID AS "externalId" FROM IDENTITIES WHERE PERSON_ID = ? AND PLATFORM IN ('slack', 'rocketchat', 'email', 'shell')`);
-
 /** Where `ticketId`'s requester is answered now. */
 export function conversationOf(app: AppContext, ticketId: number): Conversation {
-  const stored = storedConversation(app.store).raw(false).get(ticketId) as { platform: Platform; channel: string | null; thread: string | null; address: string | null } | undefined;
+  const stored = app.store.conversations.storedPlace(ticketId);
   if (stored) {
     if (stored.platform === 'email' && stored.address) return { kind: 'email', platform: 'email', address: stored.address, inReplyTo: stored.thread };
     if ((stored.platform === 'slack' || stored.platform === 'rocketchat') && stored.channel) {
       return { kind: 'thread', platform: stored.platform, channel: stored.channel, thread: stored.thread };
     }
   }
-  const ticket = ticketRequester(app.store).raw(false).get(ticketId) as { requester: string | null; personId: number | null } | undefined;
+  const ticket = app.store.conversations.ticketRequester(ticketId);
   if (!ticket) return { kind: 'none', why: `there is no ticket #${ticketId}` };
   const address = emailAddressOf(ticket.requester);
   if (address) return { kind: 'email', platform: 'email', address, inReplyTo: null };
   if (ticket.personId !== null) {
-    const reachable = personIdentities(app.store).raw(false).all(ticket.personId) as { platform: Platform; externalId: string }[];
+    const reachable = app.store.conversations.reachableIdentities(ticket.personId);
     const mail = reachable.find((identity) => identity.platform === 'email');
     if (mail) return { kind: 'email', platform: 'email', address: mail.externalId, inReplyTo: null };
     const chat = reachable.find((identity) => identity.platform === 'slack' || identity.platform === 'rocketchat') ?? reachable.find((identity) => identity.platform === 'shell');
@@ -55,11 +48,7 @@ export function conversationOf(app: AppContext, ticketId: number): Conversation 
 /** Records where the requester wrote from last: the next public reply goes there. */
 export function setConversation(app: Pick<AppContext, 'store' | 'clock'>, ticketId: number, place: ConversationPlace): void {
   const row = { platform: place.platform, channel: place.channel ?? null, thread: place.thread ?? null, address: place.address ?? null, updatedAt: app.clock.now() };
-  app.store.db
-    .insert(ticketConversations)
-    .values({ ticketId, ...row })
-    .onConflictDoUpdate({ target: ticketConversations.ticketId, set: row })
-    .run();
+  app.store.conversations.savePlace(ticketId, row);
 }
 
 /** Where a requester wrote from: a chat room and thread, or their mail address (and the mail's Message-ID). */
@@ -77,11 +66,7 @@ export interface ConversationPlace {
 export function answerThere(app: Pick<AppContext, 'store' | 'clock'>, ticketId: number, place: ConversationPlace): void {
   setConversation(app, ticketId, place);
   if (place.platform !== 'email' && place.channel && place.thread) {
-    app.store.db
-      .insert(ticketThreads)
-      .values({ platform: place.platform, ticketId, channel: place.channel, thread: place.thread, conversation: true, createdAt: app.clock.now() })
-      .onConflictDoNothing()
-      .run();
+    app.store.conversations.addThread({ platform: place.platform, ticketId, channel: place.channel, thread: place.thread, conversation: true, createdAt: app.clock.now() });
   }
 }
 

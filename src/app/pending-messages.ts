@@ -3,9 +3,8 @@
  * whether it belongs to that ticket (a requester reply) or is a new request (a new ticket in the
  * same conversation). The offer goes to the candidate ticket's tier channel, with both choices.
  */
-import { and, asc, eq } from 'drizzle-orm';
-import type { Department, ServicePlatform } from '../domain/vocabulary.js';
-import { pendingMessages, tickets } from '../store/schema.js';
+import type { ServicePlatform } from '../domain/vocabulary.js';
+import type { PendingRow } from '../store/repositories/conversations.js';
 import { oneLine } from '../views/format.js';
 import { pendingMessageOffer } from '../views/ticket-notices.js';
 import { recordAudit } from './audit.js';
@@ -18,7 +17,7 @@ import { answerThere, type ConversationPlace } from './conversations.js';
 import { createTicket, MAX_TITLE_LENGTH } from './ticket-create.js';
 import { requireTicket } from './ticket-records.js';
 
-export type PendingRow = typeof pendingMessages.$inferSelect;
+export type { PendingRow };
 
 /** A requester's message to offer (the parts of a RequesterMessage kept), with its author's person and the open ticket it may belong to. */
 export interface PendingOffer {
@@ -36,53 +35,44 @@ export interface PendingOffer {
 /** Records the message as pending and asks the candidate ticket's tier; undefined when it was offered before. */
 export function offerPendingMessage(ctx: RequestContext, message: PendingOffer): number | undefined {
   const author = message.platform === 'email' ? message.author.externalId : `@${message.author.handle}`;
-  const inserted = ctx.store.db
-    .insert(pendingMessages)
-    .values({
-      platform: message.platform,
-      channel: message.channel,
-      messageId: message.messageId,
-      root: message.root ?? message.messageId,
-      authorId: message.authorId,
-      author,
-      body: message.text,
-      candidateId: message.candidateId,
-      createdAt: ctx.clock.now(),
-    })
-    .onConflictDoNothing()
-    .returning({ id: pendingMessages.id })
-    .get();
-  if (!inserted) return undefined;
+  const insertedId = ctx.store.conversations.insertPendingMessage({
+    platform: message.platform,
+    channel: message.channel,
+    messageId: message.messageId,
+    root: message.root ?? message.messageId,
+    authorId: message.authorId,
+    author,
+    body: message.text,
+    candidateId: message.candidateId,
+    createdAt: ctx.clock.now(),
+  });
+  if (insertedId === undefined) return undefined;
   const candidate = requireTicket(ctx, message.candidateId);
   enqueue(ctx, {
-    dedupeKey: `pending-message:${inserted.id}`,
+    dedupeKey: `pending-message:${insertedId}`,
     channel: `tier:${candidate.tier}`,
     audience: 'staff',
-    reply: pendingMessageOffer(inserted.id, author, message.text, candidate),
+    reply: pendingMessageOffer(insertedId, author, message.text, candidate),
     ticketId: candidate.id,
   });
-  return inserted.id;
+  return insertedId;
 }
 
 /** Messages still waiting for an agent's decision, oldest first. */
 export function listPendingMessages(ctx: RequestContext): PendingRow[] {
   requireStaff(ctx);
-  return ctx.store.db.select().from(pendingMessages).where(eq(pendingMessages.state, 'pending')).orderBy(asc(pendingMessages.id)).all();
+  return ctx.store.conversations.waitingPendingMessages();
 }
 
 function requirePending(ctx: RequestContext, id: number): PendingRow {
-  const row = ctx.store.db.select().from(pendingMessages).where(eq(pendingMessages.id, id)).get();
+  const row = ctx.store.conversations.pendingMessage(id);
   if (!row) throw notFound(`There is no waiting message ${id}.`, 'Type /ticket inbox to see the ones waiting.');
   if (row.state !== 'pending') throw conflict(`Message ${id} was already ${row.state === 'added' ? 'added to' : 'opened as'} #${row.ticketId ?? '?'}.`, `Type /ticket show ${row.ticketId ?? ''} to see it.`.trim());
   return row;
 }
 
 function decide(ctx: RequestContext, row: PendingRow, state: 'added' | 'opened', ticketId: number): void {
-  ctx.store.db
-    .update(pendingMessages)
-    .set({ state, ticketId, decidedBy: actorPersonId(ctx.actor), decidedAt: ctx.clock.now() })
-    .where(and(eq(pendingMessages.id, row.id), eq(pendingMessages.state, 'pending')))
-    .run();
+  ctx.store.conversations.decidePendingMessage(row.id, { state, ticketId, decidedBy: actorPersonId(ctx.actor), decidedAt: ctx.clock.now() });
   recordAudit(ctx, { entity: 'ticket', entityId: ticketId, action: state === 'added' ? 'message.added' : 'message.opened', after: { pendingMessage: row.id, from: row.author } });
 }
 
@@ -107,7 +97,7 @@ export function openPendingAsTicket(ctx: RequestContext, id: number): { ticketId
   return ctx.store.transaction(() => {
     requireStaff(ctx);
     const row = requirePending(ctx, id);
-    const candidate = row.candidateId === null ? undefined : ctx.store.db.select({ department: tickets.department }).from(tickets).where(eq(tickets.id, row.candidateId)).get();
+    const department = row.candidateId === null ? undefined : ctx.store.conversations.departmentOf(row.candidateId);
     const line = oneLine(row.body.split('\n').find((l) => l.trim() !== '') ?? 'Message');
     const { ticket } = createTicket(ctx, {
       title: line.length <= MAX_TITLE_LENGTH ? line : `${line.slice(0, MAX_TITLE_LENGTH - 1)}…`,
@@ -115,7 +105,7 @@ export function openPendingAsTicket(ctx: RequestContext, id: number): { ticketId
       origin: row.platform === 'email' ? 'email' : 'chat',
       requester: row.author,
       requesterPersonId: row.authorId,
-      ...(candidate ? { department: candidate.department as Department } : {}),
+      ...(department !== undefined ? { department } : {}),
     });
     answerThere(ctx, ticket.id, conversationPlace(row));
     decide(ctx, row, 'opened', ticket.id);

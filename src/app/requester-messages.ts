@@ -7,10 +7,7 @@
  * than guessed. Edits and deletions are recorded on the ticket. Each message counts once.
  */
 import { createHash } from 'node:crypto';
-import { and, desc, eq, inArray } from 'drizzle-orm';
-import { ACTIVE_STATUSES } from '../domain/lifecycle.js';
 import type { Department, Origin } from '../domain/vocabulary.js';
-import { commentSources, ticketConversations, tickets, ticketThreads } from '../store/schema.js';
 import { oneLine } from '../views/format.js';
 import { withTeamZone } from './calendar.js';
 import { claimOnce } from './claims.js';
@@ -77,23 +74,13 @@ const ORIGIN: Record<RequesterMessage['platform'], Origin> = { slack: 'chat', ro
 
 /** The ticket whose conversation thread `thread` is, on `platform` in `channel`. */
 export function ticketOfConversationThread(app: AppContext, platform: string, channel: string, thread: string): number | undefined {
-  return app.store.db
-    .select({ ticketId: ticketThreads.ticketId })
-    .from(ticketThreads)
-    .where(and(eq(ticketThreads.platform, platform as 'slack'), eq(ticketThreads.channel, channel), eq(ticketThreads.thread, thread), eq(ticketThreads.conversation, true)))
-    .get()?.ticketId;
+  return app.store.conversations.ticketOfConversationThread(platform, channel, thread);
 }
 
 /** The requester's most recent ticket still being worked on whose conversation is `where` (a room, or their mail). */
 function openTicketThere(app: AppContext, personId: number, message: RequesterMessage): number | undefined {
-  const place = message.platform === 'email' ? eq(ticketConversations.address, message.author.externalId) : eq(ticketConversations.channel, message.channel ?? '');
-  return app.store.db
-    .select({ id: tickets.id })
-    .from(tickets)
-    .innerJoin(ticketConversations, eq(ticketConversations.ticketId, tickets.id))
-    .where(and(eq(tickets.requesterPersonId, personId), inArray(tickets.status, [...ACTIVE_STATUSES]), eq(ticketConversations.platform, message.platform), place))
-    .orderBy(desc(tickets.id))
-    .get()?.id;
+  const place = message.platform === 'email' ? { address: message.author.externalId } : { channel: message.channel ?? '' };
+  return app.store.conversations.newestActiveTicketThere(personId, message.platform, place);
 }
 
 /** A ticket title from a message: the subject, else the first non-empty line, at most 200 characters. */
@@ -111,12 +98,12 @@ function placeOf(message: RequesterMessage): ConversationPlace {
 
 /** Remembers which platform message a comment came from (for its edits and deletion). */
 function rememberSource(ctx: RequestContext, message: RequesterMessage, ticketId: number, commentId: number): void {
-  ctx.store.db.insert(commentSources).values({ platform: message.platform, messageId: message.messageId, commentId, ticketId }).onConflictDoNothing().run();
+  ctx.store.conversations.addCommentSource({ platform: message.platform, messageId: message.messageId, commentId, ticketId });
 }
 
 /** An edit or a deletion of a message deskops recorded: a note on its ticket. */
 function recordChange(ctx: RequestContext, message: RequesterMessage): RequesterMessageOutcome {
-  const source = ctx.store.db.select().from(commentSources).where(and(eq(commentSources.platform, message.platform), eq(commentSources.messageId, message.messageId))).get();
+  const source = ctx.store.conversations.commentSource(message.platform, message.messageId);
   const ticketId = source?.ticketId ?? (message.channel ? ticketOfConversationThread(ctx, message.platform, message.channel, message.root ?? message.messageId) : undefined);
   if (ticketId === undefined) return { kind: 'ignored', why: 'the message is on no ticket' };
   const who = message.author.handle.startsWith('@') || message.platform === 'email' ? message.author.handle : `@${message.author.handle}`;

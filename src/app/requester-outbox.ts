@@ -8,8 +8,6 @@ import type { Reply } from '../views/reply.js';
 import { actorLabel, type RequestContext } from './context.js';
 import { conversationOf, type Conversation } from './conversations.js';
 import { enqueue } from './outbox.js';
-import { people } from '../store/schema.js';
-import { eq } from 'drizzle-orm';
 
 /** Queues `reply` for the requester of `ticketId`; returns where it will go ('none': nowhere, nothing queued). */
 export function queueForRequester(ctx: RequestContext, ticketId: number, dedupeKey: string, reply: Reply): Conversation {
@@ -23,6 +21,6 @@ export function queueForRequester(ctx: RequestContext, ticketId: number, dedupeK
 export function signatureOf(ctx: RequestContext): string {
   const { actor } = ctx;
   if (actor.kind !== 'person') return 'Support team';
-  const name = ctx.store.db.select({ name: people.displayName }).from(people).where(eq(people.id, actor.personId)).get()?.name ?? actorLabel(actor);
+  const name = ctx.store.conversations.displayNameOf(actor.personId) ?? actorLabel(actor);
   return `${name} (support team)`;
 }

@@ -2,9 +2,8 @@
  * What a requester may see of deskops: their own tickets, each with its status and the public
  * replies, never internal notes, assignees, tiers or anyone else's tickets.
  */
-import { and, desc, eq, inArray, isNull, or } from 'drizzle-orm';
 import type { Status } from '../domain/vocabulary.js';
-import { comments, identities, tickets } from '../store/schema.js';
+import type { RequesterOwner } from '../store/repositories/conversations.js';
 import type { RequestContext } from './context.js';
 import { notFound } from './errors.js';
 
@@ -27,35 +26,28 @@ const LIST_LIMIT = 20;
 /** Public replies shown on one ticket, the latest ones. */
 const REPLY_LIMIT = 20;
 
-/** The condition "this ticket's requester is the acting person": by person, or (for a ticket with no person) by a handle or address of theirs. */
-function ownedBy(ctx: RequestContext) {
+/**
+ * The acting person as the requester of tickets: by person, or (for a ticket with no person) by a
+ * handle or address of theirs (the repository's `ownsTicket` says how the two combine).
+ */
+function ownedBy(ctx: RequestContext): RequesterOwner {
   const { actor } = ctx;
   if (actor.kind !== 'person') throw notFound('A scheduled job has no tickets of its own.');
-  const names = ctx.store.db
-    .select({ handle: identities.handle, externalId: identities.externalId, platform: identities.platform })
-    .from(identities)
-    .where(eq(identities.personId, actor.personId))
-    .all()
+  const names = ctx.store.conversations
+    .identitiesOf(actor.personId)
     // Tickets opened for a chat user name them as @handle (or @<Slack id>); mail ones by address.
     .flatMap((identity) => (identity.platform === 'email' ? [identity.externalId] : [`@${identity.handle}`, `@${identity.externalId}`]));
-  // A ticket that names its requester's person belongs to that person only: a handle is anyone's to
-  // take (a Rocket.Chat user can register "connie", or a Slack id as a username). The names count
-  // only for tickets typed for someone deskops did not know yet.
-  return names.length > 0
-    ? or(eq(tickets.requesterPersonId, actor.personId), and(isNull(tickets.requesterPersonId), inArray(tickets.requester, names)))
-    : eq(tickets.requesterPersonId, actor.personId);
+  return { personId: actor.personId, names };
 }
-
-const columns = { id: tickets.id, title: tickets.title, status: tickets.status, createdAt: tickets.createdAt, updatedAt: tickets.updatedAt };
 
 /** Whether the acting person is the ticket's requester (by person, or by a handle or address of theirs). */
 export function isRequesterOf(ctx: RequestContext, ticketId: number): boolean {
-  return ctx.store.db.select({ id: tickets.id }).from(tickets).where(and(eq(tickets.id, ticketId), ownedBy(ctx))).get() !== undefined;
+  return ctx.store.conversations.ownsTicket(ownedBy(ctx), ticketId);
 }
 
 /** The acting requester's tickets, newest first. */
 export function requesterTickets(ctx: RequestContext): RequesterTicket[] {
-  return ctx.store.db.select(columns).from(tickets).where(ownedBy(ctx)).orderBy(desc(tickets.id)).limit(LIST_LIMIT).all();
+  return ctx.store.conversations.ownedTickets(ownedBy(ctx), LIST_LIMIT);
 }
 
 /**
@@ -63,15 +55,8 @@ export function requesterTickets(ctx: RequestContext): RequesterTicket[] {
  * found", exactly like a number that does not exist: a requester learns nothing about it.
  */
 export function requesterTicket(ctx: RequestContext, id: number): RequesterTicketDetail {
-  const ticket = ctx.store.db.select(columns).from(tickets).where(and(eq(tickets.id, id), ownedBy(ctx))).get();
+  const ticket = ctx.store.conversations.ownedTicket(ownedBy(ctx), id);
   if (!ticket) throw notFound(`You have no request #${id}.`, 'Type /ticket list to see yours.');
-  const replies = ctx.store.db
-    .select({ author: comments.authorLabel, body: comments.body, at: comments.createdAt })
-    .from(comments)
-    .where(and(eq(comments.ticketId, id), eq(comments.visibility, 'public')))
-    .orderBy(desc(comments.id))
-    .limit(REPLY_LIMIT)
-    .all()
-    .reverse();
+  const replies = ctx.store.conversations.latestPublicReplies(id, REPLY_LIMIT);
   return { ...ticket, replies };
 }
