@@ -10,7 +10,8 @@ import { tickets, ticketTags, type TicketRow } from '../store/schema.js';
 import type { RequestContext } from './context.js';
 import { invalid } from './errors.js';
 import { handleOf } from './people.js';
-import { requesterCondition, tagIdsFor, type RequesterFilter } from './ticket-queries.js';
+import { requesterCondition } from '../store/sqlite/tickets.js';
+import { tagIdsFor, type RequesterFilter } from './ticket-queries.js';
 import type { TagRef } from './tags.js';
 
 export interface SearchInput {
