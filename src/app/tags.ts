@@ -85,10 +85,7 @@ export function attachTags(ctx: AppContext, ticketId: number, toAdd: readonly Ta
   const present = new Set(tagsOfTicket(ctx, ticketId).map((t) => t.id));
   const added = toAdd.filter((t) => !present.has(t.id));
   if (added.length > 0) {
-    ctx.store.tags.attach(
-      ticketId,
-      added.map((t) => t.id),
-    );
+    ctx.store.tags.attach(ticketId, added.map((t) => t.id));
   }
   return added;
 }
@@ -98,10 +95,7 @@ export function detachTags(ctx: AppContext, ticketId: number, toRemove: readonly
   const present = new Set(tagsOfTicket(ctx, ticketId).map((t) => t.id));
   const removed = toRemove.filter((t) => present.has(t.id));
   if (removed.length > 0) {
-    ctx.store.tags.detach(
-      ticketId,
-      removed.map((t) => t.id),
-    );
+    ctx.store.tags.detach(ticketId, removed.map((t) => t.id));
   }
   return removed;
 }

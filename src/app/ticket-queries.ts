@@ -114,7 +114,7 @@ export function listTickets(ctx: RequestContext, filter: TicketFilter): TicketPa
       ? // The day's work: what waits on you first (Open), then the longest waiting in its tier.
         ctx.store.tickets.workQueuePage(criteria, pageSize, offset)
       : filter.status === undefined
-      ? // Newest first through the partial index of active tickets (see activePage).
+      ? // Newest first through the partial index of active tickets (TicketRepository.activePage says why).
         ctx.store.tickets.activePage(criteria, pageSize, offset)
       : ctx.store.tickets.newestPage(criteria, pageSize, offset);
   return {
