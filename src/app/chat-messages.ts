@@ -4,7 +4,7 @@
  * it. Adapters fetch the message; this is what happens to it.
  */
 import type { Platform } from '../domain/vocabulary.js';
-import type { TicketRow } from '../store/repositories/search.js';
+import type { TicketRow } from '../store/repositories/tickets.js';
 import { claimOnce } from './claims.js';
 import { requireStaff } from './people.js';
 import { oneLine } from '../views/format.js';

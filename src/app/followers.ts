@@ -1,5 +1,5 @@
 /** Followers and watchers of a ticket: people who get a DM for each public activity and status change. */
-import type { TicketRow } from '../store/repositories/search.js';
+import type { TicketRow } from '../store/repositories/tickets.js';
 import { recordAudit } from './audit.js';
 import { actorPersonId, type AppContext, type RequestContext } from './context.js';
 import { conflict, invalid } from './errors.js';

@@ -5,7 +5,7 @@ import type { RequestContext } from './context.js';
 import { invalid } from './errors.js';
 import { isRequesterOf } from './requester-view.js';
 import { openFollowUp } from './ticket-create.js';
-import type { TicketRow } from '../store/repositories/search.js';
+import type { TicketRow } from '../store/repositories/tickets.js';
 import { addComment, changeTicket, requireTicket } from './ticket-records.js';
 
 /** Statuses a requester may close with "it is solved": anything still being worked on. */

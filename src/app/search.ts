@@ -4,7 +4,8 @@
  * snippet of the best match, filtered by requester, status and tag.
  */
 import type { Status } from '../domain/vocabulary.js';
-import type { SearchDocument, SearchFilter, TicketRow } from '../store/repositories/search.js';
+import type { SearchDocument, SearchFilter } from '../store/repositories/search.js';
+import type { TicketRow } from '../store/repositories/tickets.js';
 import type { RequestContext } from './context.js';
 import { invalid } from './errors.js';
 import { handleOf } from './people.js';

@@ -2,7 +2,6 @@
  * SLA clocks in the store: one per ticket per tier entry, kept in step with every tier and status
  * change, plus the requester-reply deadline. The sweep reads only clocks whose next check is due.
  */
-import { and, eq, inArray, isNull, lte } from 'drizzle-orm';
 import { addBusinessTime, businessDayMs, type BusinessCalendar } from '../domain/calendar.js';
 import {
   bandOf,
@@ -16,13 +15,13 @@ import {
   type SlaStatus,
   type Thresholds,
 } from '../domain/sla.js';
-import { slaClocks, tickets, type TicketRow } from '../store/schema.js';
-import { bound, instantValue, preparedQuery, preparedStatement, rowReader } from '../store/prepared.js';
+import type { SlaClockRow } from '../store/repositories/clocks.js';
+import type { TicketRow } from '../store/repositories/tickets.js';
 import type { AppContext } from './context.js';
 import { loadCalendar } from './calendar.js';
 import { loadSlaPolicy } from './sla-policy.js';
 
-export type SlaClockRow = typeof slaClocks.$inferSelect;
+export type { SlaClockRow } from '../store/repositories/clocks.js';
 
 /** The calendar and policy a computation needs, read once per request or job run. */
 export interface SlaSetup {
@@ -65,13 +64,9 @@ export function slaSetup(ctx: AppContext): SlaSetup {
   return setup;
 }
 
-const clockRows = rowReader(slaClocks);
-const clockOfTicket = preparedStatement(`SELECT ${clockRows.columns} FROM sla_clocks WHERE ticket_id = ? AND left_at IS NULL ORDER BY id DESC LIMIT 1`);
-
 /** The clock of the ticket's current tier entry, if it has one. */
 export function currentClock(ctx: AppContext, ticketId: number): SlaClockRow | undefined {
-  const row = clockOfTicket(ctx.store).raw(true).get(ticketId) as unknown[] | undefined;
-  return row && clockRows.decode(row);
+  return ctx.store.clocks.currentOf(ticketId);
 }
 
 function stateOf(clock: SlaClockRow): ClockState {
@@ -85,12 +80,7 @@ function saveClock(ctx: AppContext, setup: SlaSetup, ticket: TicketRow, clock: S
   const state = stateOf(merged);
   const band = thresholds ? worseBand(merged.band, bandOf(usedAt(state, setup.calendar, now), thresholds)) : merged.band;
   const next = thresholds && merged.leftAt === null ? nextCheckAt(state, thresholds, setup.calendar, now) : null;
-  return ctx.store.db
-    .update(slaClocks)
-    .set({ ...patch, band, nextCheckAt: next })
-    .where(eq(slaClocks.id, clock.id))
-    .returning()
-    .get();
+  return ctx.store.clocks.update(clock.id, { ...patch, band, nextCheckAt: next });
 }
 
 const BAND_ORDER = ['green', 'yellow', 'red'] as const;
@@ -115,20 +105,6 @@ function closeClock(ctx: AppContext, setup: SlaSetup, ticket: TicketRow, clock: 
   saveClock(ctx, setup, ticket, clock, { usedMs: used, runningSince: null, leftAt: now }, now);
 }
 
-const insertClock = preparedQuery((db) =>
-  db
-    .insert(slaClocks)
-    .values({
-      ticketId: bound('ticketId'),
-      tier: bound('tier'),
-      enteredAt: bound('enteredAt'),
-      runningSince: bound('runningSince'),
-      band: bound('band'),
-      nextCheckAt: bound('nextCheckAt'),
-    })
-    .prepare(),
-);
-
 /**
  * Starts the clock of a new tier entry (running if the ticket is Open), with its band and next
  * check worked out before the insert: the row saveClock would leave, in one statement.
@@ -138,13 +114,13 @@ function openClock(ctx: AppContext, setup: SlaSetup, ticket: TicketRow, now: Dat
   const thresholds = setup.thresholds(ticket);
   const band = thresholds ? worseBand('green', bandOf(usedAt(state, setup.calendar, now), thresholds)) : 'green';
   const next = thresholds ? nextCheckAt(state, thresholds, setup.calendar, now) : null;
-  insertClock(ctx.store).run({
+  ctx.store.clocks.open({
     ticketId: ticket.id,
     tier: ticket.tier,
-    enteredAt: instantValue(ticket.tierEnteredAt),
-    runningSince: instantValue(state.runningSince),
+    enteredAt: ticket.tierEnteredAt,
+    runningSince: state.runningSince,
     band,
-    nextCheckAt: instantValue(next),
+    nextCheckAt: next,
   });
 }
 
@@ -192,7 +168,7 @@ export function refreshClock(ctx: AppContext, setup: SlaSetup, ticket: TicketRow
 
 /** Clocks whose next check is due, oldest first (the index on next_check_at keeps this cheap). */
 export function dueClocks(ctx: AppContext, now: Date, limit = 5_000): SlaClockRow[] {
-  return ctx.store.db.select().from(slaClocks).where(lte(slaClocks.nextCheckAt, now)).orderBy(slaClocks.nextCheckAt).limit(limit).all();
+  return ctx.store.clocks.due(now, limit);
 }
 
 export interface TicketSla {
@@ -212,13 +188,7 @@ export function ticketSla(ctx: AppContext, setup: SlaSetup, ticket: TicketRow, n
 /** Tickets whose clock runs in a tier (or all tiers) with their SLA, worst first: least business time left to red. */
 export function slaQueue(ctx: AppContext, now: Date, tier?: TicketRow['tier']): (TicketSla & { ticket: TicketRow })[] {
   const setup = slaSetup(ctx);
-  const rows = ctx.store.db
-    .select({ ticket: tickets, clock: slaClocks })
-    .from(slaClocks)
-    .innerJoin(tickets, eq(tickets.id, slaClocks.ticketId))
-    // The clocks that run (see clockRuns): Open or in Review, not handed off to another team.
-    .where(and(isNull(slaClocks.leftAt), inArray(tickets.status, ['open', 'review']), isNull(tickets.team), tier ? eq(tickets.tier, tier) : undefined))
-    .all();
+  const rows = ctx.store.clocks.runningWithTickets(tier);
   const result: (TicketSla & { ticket: TicketRow })[] = [];
   for (const { ticket, clock } of rows) {
     const thresholds = setup.thresholds(ticket);

@@ -1,18 +1,10 @@
 /** The tag taxonomy (data, edited by leads) and the tags on tickets. */
-import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
-import { tags, ticketTags } from '../store/schema.js';
-import { preparedQuery } from '../store/prepared.js';
+import type { TagRow } from '../store/repositories/tags.js';
 import { closestMatches, slugify } from '../domain/text.js';
 import type { AppContext } from './context.js';
 import { invalid } from './errors.js';
 
-export interface TagRow {
-  id: number;
-  family: string;
-  name: string;
-  slug: string;
-  retiredAt: Date | null;
-}
+export type { TagRow } from '../store/repositories/tags.js';
 
 /** A tag as typed: `area:Authentication`, `area:"Data Import / Export"`. */
 export interface TagRef {
@@ -30,35 +22,22 @@ export function formatTag(tag: Pick<TagRow, 'family' | 'name'>): string {
 
 /** The tag families in use (taxonomy is data, so families come from the table). */
 export function tagFamilies(ctx: AppContext): string[] {
-  return ctx.store.db
-    .selectDistinct({ family: tags.family })
-    .from(tags)
-    .all()
-    .map((r) => r.family);
+  return ctx.store.tags.families();
 }
 
 export function isTagFamily(ctx: AppContext, key: string): boolean {
-  return ctx.store.db.select({ id: tags.id }).from(tags).where(eq(tags.family, key.toLowerCase())).limit(1).get() !== undefined;
+  return ctx.store.tags.familyExists(key.toLowerCase());
 }
 
 /** Active (not retired) tags, by family then name. */
 export function listTaxonomy(ctx: AppContext, family?: string): TagRow[] {
-  const rows = ctx.store.db
-    .select()
-    .from(tags)
-    .where(family ? and(isNull(tags.retiredAt), eq(tags.family, family)) : isNull(tags.retiredAt))
-    .all();
+  const rows = ctx.store.tags.active(family);
   return rows.sort((a, b) => a.family.localeCompare(b.family) || a.name.localeCompare(b.name));
 }
 
 /** Matches a typed value against a family's tags by slug ("data-import" finds "Data Import / Export" only if exact). */
 function findTag(ctx: AppContext, family: string, value: string): TagRow | undefined {
-  const slug = slugify(value);
-  return ctx.store.db
-    .select()
-    .from(tags)
-    .where(and(eq(tags.family, family), eq(tags.slug, slug)))
-    .get();
+  return ctx.store.tags.bySlug(family, slugify(value));
 }
 
 /**
@@ -95,18 +74,9 @@ export function resolveTagRefs(ctx: AppContext, refs: readonly TagRef[]): TagRow
   return resolved;
 }
 
-const tagsOfTicketQuery = preparedQuery((db) =>
-  db
-    .select({ id: tags.id, family: tags.family, name: tags.name, slug: tags.slug, retiredAt: tags.retiredAt })
-    .from(ticketTags)
-    .innerJoin(tags, eq(tags.id, ticketTags.tagId))
-    .where(eq(ticketTags.ticketId, sql.placeholder('ticketId')))
-    .prepare(),
-);
-
 export function tagsOfTicket(ctx: AppContext, ticketId: number): TagRow[] {
-  return tagsOfTicketQuery(ctx.store)
-    .all({ ticketId })
+  return ctx.store.tags
+    .ofTicket(ticketId)
     .sort((a, b) => a.family.localeCompare(b.family) || a.name.localeCompare(b.name));
 }
 
@@ -115,10 +85,7 @@ export function attachTags(ctx: AppContext, ticketId: number, toAdd: readonly Ta
   const present = new Set(tagsOfTicket(ctx, ticketId).map((t) => t.id));
   const added = toAdd.filter((t) => !present.has(t.id));
   if (added.length > 0) {
-    ctx.store.db
-      .insert(ticketTags)
-      .values(added.map((t) => ({ ticketId, tagId: t.id })))
-      .run();
+    ctx.store.tags.attach(ticketId, added.map((t) => t.id));
   }
   return added;
 }
@@ -128,18 +95,7 @@ export function detachTags(ctx: AppContext, ticketId: number, toRemove: readonly
   const present = new Set(tagsOfTicket(ctx, ticketId).map((t) => t.id));
   const removed = toRemove.filter((t) => present.has(t.id));
   if (removed.length > 0) {
-    ctx.store.db
-      .delete(ticketTags)
-      .where(
-        and(
-          eq(ticketTags.ticketId, ticketId),
-          inArray(
-            ticketTags.tagId,
-            removed.map((t) => t.id),
-          ),
-        ),
-      )
-      .run();
+    ctx.store.tags.detach(ticketId, removed.map((t) => t.id));
   }
   return removed;
 }
@@ -149,7 +105,7 @@ export function ensureSystemTag(ctx: AppContext, family: string, name: string): 
   const slug = slugify(name);
   const existing = findTag(ctx, family, name);
   if (existing) return existing;
-  return ctx.store.db.insert(tags).values({ family, name, slug }).returning().get();
+  return ctx.store.tags.insert({ family, name, slug });
 }
 
 /** Adds a tag to the taxonomy (or brings a retired one back). Returns the row and whether it changed. */
@@ -162,10 +118,10 @@ export function addTaxonomyTag(ctx: AppContext, family: string, name: string): {
   const existing = findTag(ctx, cleanFamily, cleanName);
   if (existing && !existing.retiredAt) return { tag: existing, changed: false };
   if (existing) {
-    const tag = ctx.store.db.update(tags).set({ retiredAt: null }).where(eq(tags.id, existing.id)).returning().get();
+    const tag = ctx.store.tags.restore(existing.id);
     return { tag, changed: true };
   }
-  const tag = ctx.store.db.insert(tags).values({ family: cleanFamily, name: cleanName, slug: slugify(cleanName) }).returning().get();
+  const tag = ctx.store.tags.insert({ family: cleanFamily, name: cleanName, slug: slugify(cleanName) });
   return { tag, changed: true };
 }
 
@@ -173,5 +129,5 @@ export function addTaxonomyTag(ctx: AppContext, family: string, name: string): {
 export function retireTaxonomyTag(ctx: AppContext, ref: TagRef): TagRow {
   const [tag] = resolveTagRefs(ctx, [ref]);
   if (tag!.family === KNOWN_ISSUE_FAMILY) throw invalid('Known-issue tags go away with /known-issue status <n> resolved, not by hand.');
-  return ctx.store.db.update(tags).set({ retiredAt: ctx.clock.now() }).where(eq(tags.id, tag!.id)).returning().get();
+  return ctx.store.tags.retire(tag!.id, ctx.clock.now());
 }

@@ -1,6 +1,6 @@
 /** Opening tickets: from a command or a message, and by splitting an unrelated question out. */
 import { z } from 'zod';
-import { tickets, type TicketRow } from '../store/schema.js';
+import type { CompleteTicketRow, TicketRow } from '../store/repositories/tickets.js';
 import type { Department, Origin, Priority, Severity } from '../domain/vocabulary.js';
 import { cleanText, oneLine } from '../views/format.js';
 import { newTicketNotice } from '../views/ticket-notices.js';
@@ -13,7 +13,6 @@ import { addComment, requireTicket } from './ticket-records.js';
 import { attachTags, resolveTagRefs, type TagRef, type TagRow } from './tags.js';
 import { derivedFields, syncDerivedState } from './ticket-derived.js';
 import { slaSetup } from './sla.js';
-import { rowInserter } from '../store/prepared.js';
 import { AppError, unavailable } from './errors.js';
 
 /** Titles longer than this are shortened; the full text moves into the description. */
@@ -69,8 +68,6 @@ function fitTitle(title: string): { title: string; shortened: boolean } {
   return { title: `${space > MAX_TITLE_LENGTH / 2 ? cut.slice(0, space) : cut}…`, shortened: true };
 }
 
-const insertTicketRow = rowInserter(tickets);
-
 /** Creates a ticket in Triage, Open, with its audit event and the triage notification. */
 export function createTicket(ctx: RequestContext, input: CreateTicketInput): CreatedTicket {
   return ctx.store.transaction(() => {
@@ -99,7 +96,7 @@ export function createTicket(ctx: RequestContext, input: CreateTicketInput): Cre
       replyWarnedAt: null,
     });
     // The whole row is written, so the stored ticket is known without reading it back.
-    const row: Omit<TicketRow, 'id'> = {
+    const row: CompleteTicketRow = {
       title,
       description,
       requester: requester.requester,
@@ -134,7 +131,7 @@ export function createTicket(ctx: RequestContext, input: CreateTicketInput): Cre
       replyDueAt: derived.replyDueAt,
       replyWarnedAt: derived.replyWarnedAt,
     };
-    const ticket: TicketRow = { id: insertTicketRow(ctx.store, row), ...row };
+    const ticket: TicketRow = { id: ctx.store.tickets.insertComplete(row), ...row };
     syncDerivedState(ctx, null, ticket, derived);
     if (tagRows.length > 0) attachTags(ctx, ticket.id, tagRows);
     recordAudit(ctx, {
@@ -209,31 +206,27 @@ interface LinkedTicketSpec {
 function openLinkedTicket(ctx: RequestContext, parent: TicketRow, spec: LinkedTicketSpec): TicketRow {
   const { title, shortened } = fitTitle(oneLine(spec.title));
   const now = ctx.clock.now();
-  const child = ctx.store.db
-    .insert(tickets)
-    .values({
-      title,
-      description: cleanText([shortened ? oneLine(spec.title) : '', spec.description ?? ''].filter(Boolean).join('\n\n')),
-      requester: parent.requester,
-      requesterPersonId: parent.requesterPersonId,
-      origin: parent.origin,
-      department: parent.department,
-      priority: parent.priority,
-      tier: 'triage',
-      status: 'open',
-      parentId: parent.id,
-      parentKind: spec.kind,
-      chatPlatform: parent.chatPlatform,
-      chatChannel: parent.chatChannel,
-      createdBy: actorPersonId(ctx.actor),
-      createdAt: now,
-      updatedAt: now,
-      tierEnteredAt: now,
-      statusChangedAt: now,
-      lastRequesterMessageAt: parent.lastRequesterMessageAt ?? now,
-    })
-    .returning()
-    .get();
+  const child = ctx.store.tickets.insert({
+    title,
+    description: cleanText([shortened ? oneLine(spec.title) : '', spec.description ?? ''].filter(Boolean).join('\n\n')),
+    requester: parent.requester,
+    requesterPersonId: parent.requesterPersonId,
+    origin: parent.origin,
+    department: parent.department,
+    priority: parent.priority,
+    tier: 'triage',
+    status: 'open',
+    parentId: parent.id,
+    parentKind: spec.kind,
+    chatPlatform: parent.chatPlatform,
+    chatChannel: parent.chatChannel,
+    createdBy: actorPersonId(ctx.actor),
+    createdAt: now,
+    updatedAt: now,
+    tierEnteredAt: now,
+    statusChangedAt: now,
+    lastRequesterMessageAt: parent.lastRequesterMessageAt ?? now,
+  });
   syncDerivedState(ctx, null, child);
   recordAudit(ctx, { entity: 'ticket', entityId: child.id, action: 'ticket.created', after: { ...snapshot(child), ...spec.audit } });
   recordAudit(ctx, { entity: 'ticket', entityId: parent.id, action: spec.parentAction, after: { childId: child.id } });

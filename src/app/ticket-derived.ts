@@ -3,9 +3,8 @@
  * the SLA clock of its tier entry, the next status-timer instant, and when the requester is owed
  * a reply. Every write to a ticket goes through here, so the three can never drift.
  */
-import { eq } from 'drizzle-orm';
 import { nextStatusTimer } from '../domain/status-timers.js';
-import { tickets, type TicketRow } from '../store/schema.js';
+import type { TicketRow } from '../store/repositories/tickets.js';
 import type { AppContext } from './context.js';
 import { replyDeadline, slaSetup, syncSlaClock, type SlaSetup } from './sla.js';
 import type { BusinessCalendar } from '../domain/calendar.js';
@@ -57,5 +56,5 @@ export function syncDerivedState(ctx: AppContext, before: TicketRow | null, afte
   syncSlaClock(ctx, before, after, now, setup);
   const { statusTimerAt, replyDueAt, replyWarnedAt } = derived ?? derivedFields(ctx, setup, before, after);
   if (sameInstant(statusTimerAt, after.statusTimerAt) && sameInstant(replyDueAt, after.replyDueAt) && sameInstant(replyWarnedAt, after.replyWarnedAt)) return after;
-  return ctx.store.db.update(tickets).set({ statusTimerAt, replyDueAt, replyWarnedAt }).where(eq(tickets.id, after.id)).returning().get();
+  return ctx.store.tickets.update(after.id, { statusTimerAt, replyDueAt, replyWarnedAt });
 }

@@ -3,8 +3,7 @@
  * known issue) move to the surviving ticket; the merged one closes with a link to it, and its
  * requester is told once where the conversation continues.
  */
-import { and, eq, notInArray, sql } from 'drizzle-orm';
-import { answerClusterMembers, comments, replySignatures, ticketFollowers, tickets, type TicketRow } from '../store/schema.js';
+import type { TicketRow } from '../store/repositories/tickets.js';
 import { mergedRequestNotice } from '../views/conversation.js';
 import { recordAudit } from './audit.js';
 import { actorLabel, type RequestContext } from './context.js';
@@ -54,27 +53,14 @@ export function mergeTickets(ctx: RequestContext, fromId: number, intoId: number
     const by = actorLabel(ctx.actor);
     const now = ctx.clock.now();
 
-    const movedComments = ctx.store.db.update(comments).set({ ticketId: into.id }).where(eq(comments.ticketId, from.id)).run().changes;
+    const movedComments = ctx.store.comments.moveToTicket(from.id, into.id);
     // The duplicate-answer detector counts tickets: the moved replies are the survivor's now.
-    ctx.store.db.update(replySignatures).set({ ticketId: into.id }).where(eq(replySignatures.ticketId, from.id)).run();
-    ctx.store.db.update(answerClusterMembers).set({ ticketId: into.id }).where(eq(answerClusterMembers.ticketId, from.id)).run();
+    ctx.store.tickets.moveAnswerRecords(from.id, into.id);
     const fromTags = tagsOfTicket(ctx, from.id);
     const added = attachTags(ctx, into.id, fromTags);
     detachTags(ctx, from.id, fromTags);
-    const movedChildren = ctx.store.db
-      .update(tickets)
-      .set({ parentId: into.id })
-      .where(and(eq(tickets.parentId, from.id), sql`${tickets.id} <> ${into.id}`))
-      .returning({ id: tickets.id })
-      .all()
-      .map((r) => r.id);
-    const already = ctx.store.db.select({ id: ticketFollowers.personId }).from(ticketFollowers).where(eq(ticketFollowers.ticketId, into.id)).all().map((r) => r.id);
-    const movedFollowers = ctx.store.db
-      .update(ticketFollowers)
-      .set({ ticketId: into.id })
-      .where(and(eq(ticketFollowers.ticketId, from.id), already.length > 0 ? notInArray(ticketFollowers.personId, already) : undefined))
-      .run().changes;
-    ctx.store.db.delete(ticketFollowers).where(eq(ticketFollowers.ticketId, from.id)).run();
+    const movedChildren = ctx.store.tickets.reparentChildren(from.id, into.id);
+    const movedFollowers = ctx.store.tickets.moveFollowers(from.id, into.id);
 
     let survivorRow = requireTicket(ctx, into.id);
     const knownIssueMoved = from.knownIssueId !== null && survivorRow.knownIssueId === null;

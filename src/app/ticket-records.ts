@@ -1,29 +1,24 @@
 /** Reading and changing ticket rows, with the audit event every change needs. */
-import { eq, sql } from 'drizzle-orm';
-import { comments, tickets, type TicketRow } from '../store/schema.js';
-import { preparedStatement, rowReader } from '../store/prepared.js';
+import type { CommentRow } from '../store/repositories/comments.js';
+import type { TicketRow } from '../store/repositories/tickets.js';
 import { recordAudit } from './audit.js';
 import { actorLabel, actorPersonId, type RequestContext } from './context.js';
 import { notFound } from './errors.js';
 import { syncDerivedState } from './ticket-derived.js';
 import type { AppContext } from './context.js';
 
-export type CommentRow = typeof comments.$inferSelect;
+export type { CommentRow } from '../store/repositories/comments.js';
 export type TicketPatch = Partial<Omit<TicketRow, 'id' | 'createdAt' | 'createdBy'>>;
 
-const ticketRows = rowReader(tickets);
-const ticketById = preparedStatement(`SELECT ${ticketRows.columns} FROM tickets WHERE id = ?`);
-
 export function findTicket(ctx: AppContext, id: number): TicketRow | undefined {
-  const row = ticketById(ctx.store).raw(true).get(id) as unknown[] | undefined;
-  return row && ticketRows.decode(row);
+  return ctx.store.tickets.byId(id);
 }
 
 /** The ticket, or a NOT_FOUND that says which numbers exist. */
 export function requireTicket(ctx: AppContext, id: number): TicketRow {
   const ticket = findTicket(ctx, id);
   if (ticket) return ticket;
-  const highest = ctx.store.db.select({ max: sql<number | null>`max(${tickets.id})` }).from(tickets).get()?.max ?? null;
+  const highest = ctx.store.tickets.highestId();
   throw notFound(
     `There is no ticket #${id}.`,
     highest === null ? 'No tickets yet: create one with /ticket new <title>.' : `Tickets go from #1 to #${highest}; /ticket list shows the open ones.`,
@@ -45,12 +40,7 @@ export function changeTicket(ctx: RequestContext, ticket: TicketRow, patch: Tick
       after[key] = value;
     }
   }
-  const updated = ctx.store.db
-    .update(tickets)
-    .set({ ...patch, updatedAt: ctx.clock.now() })
-    .where(eq(tickets.id, ticket.id))
-    .returning()
-    .get();
+  const updated = ctx.store.tickets.update(ticket.id, { ...patch, updatedAt: ctx.clock.now() });
   recordAudit(ctx, { entity: 'ticket', entityId: ticket.id, action, before, after });
   return syncDerivedState(ctx, ticket, updated);
 }
@@ -69,25 +59,21 @@ export function addComment(
 ): CommentRow {
   const now = ctx.clock.now();
   const fromRequester = options.fromRequester !== undefined;
-  const comment = ctx.store.db
-    .insert(comments)
-    .values({
-      ticketId,
-      visibility,
-      body,
-      authorId: fromRequester ? null : actorPersonId(ctx.actor),
-      authorLabel: fromRequester ? `${options.fromRequester} (requester)` : actorLabel(ctx.actor),
-      createdAt: now,
-    })
-    .returning()
-    .get();
+  const comment = ctx.store.comments.insert({
+    ticketId,
+    visibility,
+    body,
+    authorId: fromRequester ? null : actorPersonId(ctx.actor),
+    authorLabel: fromRequester ? `${options.fromRequester} (requester)` : actorLabel(ctx.actor),
+    createdAt: now,
+  });
   const stamp = fromRequester
     ? { lastRequesterMessageAt: now, updatedAt: now }
     : visibility === 'public'
       ? { lastPublicReplyAt: now, updatedAt: now }
       : { updatedAt: now };
   const before = findTicket(ctx, ticketId);
-  const after = ctx.store.db.update(tickets).set(stamp).where(eq(tickets.id, ticketId)).returning().get();
+  const after = ctx.store.tickets.update(ticketId, stamp);
   if (before && visibility === 'public') syncDerivedState(ctx, before, after);
   recordAudit(ctx, {
     entity: 'ticket',
@@ -98,10 +84,7 @@ export function addComment(
   return comment;
 }
 
-const commentRows = rowReader(comments);
-const commentsOfTicket = preparedStatement(`SELECT ${commentRows.columns} FROM comments WHERE ticket_id = ? ORDER BY id`);
-
 /** The timeline, oldest first. */
 export function commentsOf(ctx: AppContext, ticketId: number): CommentRow[] {
-  return (commentsOfTicket(ctx.store).raw(true).all(ticketId) as unknown[][]).map(commentRows.decode);
+  return ctx.store.comments.ofTicket(ticketId);
 }

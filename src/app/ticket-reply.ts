@@ -4,9 +4,8 @@
  * transaction: a refused status change takes the reply back with it. It builds on the reply use
  * case (commentOnTicket) and the status, priority and tag use cases, unchanged.
  */
-import { eq } from 'drizzle-orm';
 import type { Status } from '../domain/vocabulary.js';
-import { comments, type TicketRow } from '../store/schema.js';
+import type { TicketRow } from '../store/repositories/tickets.js';
 import { recordAudit } from './audit.js';
 import type { RequestContext } from './context.js';
 import type { Conversation } from './conversations.js';
@@ -54,7 +53,7 @@ export function replyToTicket(ctx: RequestContext, input: ReplyInput): ReplyOutc
     const { commentId, delivery } = commentOnTicket(ctx, ticket.id, 'public', body);
     if (macro) {
       // The detector of duplicate answers leaves macro replies out: they are duplicates on purpose.
-      ctx.store.db.update(comments).set({ macroId: macro.id }).where(eq(comments.id, commentId)).run();
+      ctx.store.comments.setMacro(commentId, macro.id);
       recordAudit(ctx, { entity: 'ticket', entityId: ticket.id, action: 'ticket.macro', after: { macro: macro.name, commentId, extraText: typed.length > 0 } });
     }
     const status = input.status ?? macro?.setStatus ?? undefined;

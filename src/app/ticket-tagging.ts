@@ -1,7 +1,6 @@
 /** Tagging tickets, and the taxonomy leads edit: tag, untag, list families, add and retire tags. */
-import { and, eq, sql } from 'drizzle-orm';
 import { closestMatches, slugify } from '../domain/text.js';
-import { tags, tickets, ticketTags, type TicketRow } from '../store/schema.js';
+import type { TicketRow } from '../store/repositories/tickets.js';
 import { recordAudit } from './audit.js';
 import type { AppContext, RequestContext } from './context.js';
 import { invalid } from './errors.js';
@@ -46,7 +45,7 @@ function refuseKnownIssueFamily(refs: readonly TagRef[], ticketId: number, verb:
 
 /** Records the 'ticket.tags' audit event and bumps the ticket's updatedAt. */
 function recordTagChange(ctx: RequestContext, ticketId: number, before: readonly TagRow[], after: readonly TagRow[]): void {
-  ctx.store.db.update(tickets).set({ updatedAt: ctx.clock.now() }).where(eq(tickets.id, ticketId)).run();
+  ctx.store.tickets.setUpdatedAt(ticketId, ctx.clock.now());
   recordAudit(ctx, { entity: 'ticket', entityId: ticketId, action: 'ticket.tags', before: { tags: before.map(plainTag) }, after: { tags: after.map(plainTag) } });
 }
 
@@ -123,11 +122,7 @@ export function addTag(ctx: RequestContext, ref: TagRef, options: { newFamily?: 
           : `Families: ${families.join(', ')}. To start a new family, add --new-family.`,
       );
     }
-    const existing = ctx.store.db
-      .select({ retiredAt: tags.retiredAt })
-      .from(tags)
-      .where(and(eq(tags.family, family), eq(tags.slug, slugify(ref.value))))
-      .get();
+    const existing = ctx.store.tags.retiredAtOf(family, slugify(ref.value));
     const { tag, changed } = addTaxonomyTag(ctx, family, ref.value);
     const restored = changed && Boolean(existing?.retiredAt);
     if (changed) {
@@ -149,7 +144,7 @@ export function removeTag(ctx: RequestContext, ref: TagRef): { tag: TagRow; stil
     requireRole(ctx, 'lead', 'edit the tag taxonomy');
     const tag = retireTaxonomyTag(ctx, ref);
     recordAudit(ctx, { entity: 'tag', entityId: tag.id, action: 'tag.retired', before: { tag: plainTag(tag), retiredAt: null }, after: { retiredAt: tag.retiredAt?.toISOString() ?? null } });
-    const stillOnTickets = ctx.store.db.select({ n: sql<number>`count(*)` }).from(ticketTags).where(eq(ticketTags.tagId, tag.id)).get()?.n ?? 0;
+    const stillOnTickets = ctx.store.tags.ticketCount(tag.id);
     return { tag, stillOnTickets };
   });
 }

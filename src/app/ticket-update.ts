@@ -13,7 +13,7 @@ import { conflict, invalid } from './errors.js';
 import { enqueue } from './outbox.js';
 import { findStaff, type PersonRow } from './people.js';
 import { MAX_BODY_LENGTH, MAX_TITLE_LENGTH, parseRequester } from './ticket-create.js';
-import type { TicketRow } from '../store/schema.js';
+import type { TicketRow } from '../store/repositories/tickets.js';
 import { addComment, changeTicket, requireTicket } from './ticket-records.js';
 
 /** The outcome of a change: the ticket after it, and whether anything changed at all. */

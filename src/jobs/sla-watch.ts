@@ -3,13 +3,12 @@
  * yellow, red — each once per ticket, tier entry and band), and a warning for requesters left
  * without a reply for a business day. Reads only due rows, so its cost follows what is due.
  */
-import { and, eq, isNull, lte } from 'drizzle-orm';
 import { TIER_LABELS, PRIORITY_LABELS } from '../domain/vocabulary.js';
 import { dueWarning, formatBusinessDuration, usedAt, type SlaWarning } from '../domain/sla.js';
 import { enqueue } from '../app/outbox.js';
 import { dueClocks, markWarned, refreshClock, slaSetup, type SlaClockRow, type SlaSetup } from '../app/sla.js';
 import { findTicket } from '../app/ticket-records.js';
-import { tickets, type TicketRow } from '../store/schema.js';
+import type { TicketRow } from '../store/repositories/tickets.js';
 import { formatInstant } from '../views/format.js';
 import { warning as warningReply, type Reply } from '../views/reply.js';
 import { forEachIsolated, type Job, type JobContext, type JobReport } from './job.js';
@@ -62,7 +61,7 @@ function checkClock(ctx: JobContext, setup: SlaSetup, clock: SlaClockRow, now: D
 
 function checkReplyDue(ctx: JobContext, ticket: TicketRow, now: Date): number {
   if (!ticket.replyDueAt || ticket.replyWarnedAt) return 0;
-  ctx.store.db.update(tickets).set({ replyWarnedAt: now }).where(eq(tickets.id, ticket.id)).run();
+  ctx.store.tickets.markReplyWarned(ticket.id, now);
   const since = ticket.lastRequesterMessageAt ?? ticket.createdAt;
   const queued = enqueue(ctx, {
     dedupeKey: `reply-due:${ticket.id}:${ticket.replyDueAt.getTime()}`,
@@ -85,12 +84,7 @@ function checkReplyDue(ctx: JobContext, ticket: TicketRow, now: Date): number {
 export function runSlaWatch(ctx: JobContext, now: Date): JobReport {
   const setup = slaSetup(ctx);
   const clocks = forEachIsolated(ctx, SLA_WATCH, dueClocks(ctx, now), (c) => `clock ${c.id} of #${c.ticketId}`, (clock) => checkClock(ctx, setup, clock, now));
-  const owed = ctx.store.db
-    .select()
-    .from(tickets)
-    .where(and(isNull(tickets.replyWarnedAt), lte(tickets.replyDueAt, now)))
-    .limit(5_000)
-    .all();
+  const owed = ctx.store.tickets.repliesOverdue(now, 5_000);
   const replies = forEachIsolated(ctx, SLA_WATCH, owed, (t) => `reply due on #${t.id}`, (ticket) => checkReplyDue(ctx, ticket, now));
   return { processed: clocks.processed + replies.processed, queued: clocks.queued + replies.queued, failed: clocks.failed + replies.failed };
 }

@@ -4,7 +4,6 @@
  * after downtime each due step happens once, and a Pending ticket still gets its reminder before
  * the countdown to Resolved starts.
  */
-import { lte } from 'drizzle-orm';
 import { nextStatusTimer, type TimerAction } from '../domain/status-timers.js';
 import { STATUS_LABELS, TIER_LABELS } from '../domain/vocabulary.js';
 import { enqueue } from '../app/outbox.js';
@@ -14,7 +13,7 @@ import { loadTimerPolicy } from '../app/sla-policy.js';
 import { syncDerivedState } from '../app/ticket-derived.js';
 import { addComment, changeTicket, findTicket } from '../app/ticket-records.js';
 import type { RequestContext } from '../app/context.js';
-import { tickets, type TicketRow } from '../store/schema.js';
+import type { TicketRow } from '../store/repositories/tickets.js';
 import { info } from '../views/reply.js';
 import { forEachIsolated, systemContext, type Job, type JobContext, type JobReport } from './job.js';
 
@@ -71,7 +70,7 @@ function act(ctx: RequestContext, ticket: TicketRow, action: TimerAction, now: D
 export function runStatusTimers(ctx: JobContext, now: Date): JobReport {
   const system = systemContext(ctx, STATUS_TIMERS);
   const policy = loadTimerPolicy(ctx);
-  const due = ctx.store.db.select().from(tickets).where(lte(tickets.statusTimerAt, now)).orderBy(tickets.statusTimerAt).limit(5_000).all();
+  const due = ctx.store.tickets.statusTimersDue(now, 5_000);
   return forEachIsolated(ctx, STATUS_TIMERS, due, (t) => `#${t.id}`, (ticket) => {
     const timer = nextStatusTimer(ticket, policy, ctx.settings.timeZone);
     if (!timer || timer.at > now) {

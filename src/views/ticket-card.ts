@@ -4,7 +4,7 @@ import type { TicketSla } from '../app/sla.js';
 import { EARLIER_TICKETS_COUNTED, type TicketDetail, type TicketPage } from '../app/ticket-queries.js';
 import type { BusinessCalendar } from '../domain/calendar.js';
 import { formatBusinessDuration } from '../domain/sla.js';
-import type { TicketRow } from '../store/schema.js';
+import type { TicketRow } from '../store/repositories/tickets.js';
 import { formatTag } from '../app/tags.js';
 import { knownIssueLabel } from '../domain/known-issues.js';
 import { nextStatuses } from '../domain/lifecycle.js';

@@ -5,7 +5,7 @@
  */
 import type { RoutingChoice } from '../domain/routing.js';
 import { TEAM_LABELS, TIER_LABELS, type HandoffTeam, type Tier } from '../domain/vocabulary.js';
-import type { TicketRow } from '../store/schema.js';
+import type { TicketRow } from '../store/repositories/tickets.js';
 import { oneLine } from './format.js';
 import { info, success, warning, type Reply } from './reply.js';
 

@@ -1,15 +1,12 @@
 /** Full-text search over tickets and their comments. */
 import type { Status } from '../../domain/vocabulary.js';
-import type { tickets } from '../schema.js';
-
-/** A ticket as stored (the same row the tickets repository reads). */
-export type TicketRow = typeof tickets.$inferSelect;
+import type { RequesterFilter, TicketRow } from './tickets.js';
 
 /** What narrows a search besides its words; every filter given must hold. */
 export interface SearchFilter {
   status?: Status;
   /** Tickets from this requester: the stored requester text, or (when deskops knows them) their person. */
-  requester?: { text: string; personId: number | null };
+  requester?: RequesterFilter;
   /** Tickets carrying any of these tags. */
   tagIds?: readonly number[];
 }

@@ -1,8 +1,27 @@
 /** The CommentRepository on SQLite. */
+import { eq } from 'drizzle-orm';
 import type { CommentRepository } from '../repositories/comments.js';
+import { comments } from '../schema.js';
+import { preparedStatement, rowReader } from '../prepared.js';
 import type { SqliteHandles } from './handles.js';
 
-// eslint-disable-next-line @typescript-eslint/no-unused-vars -- filled in as storage moves behind the port
+const commentRows = rowReader(comments);
+const commentsOfTicket = preparedStatement(`SELECT ${commentRows.columns} FROM comments WHERE ticket_id = ? ORDER BY id`);
+
 export function sqliteComment(handles: SqliteHandles): CommentRepository {
-  return {};
+  const { db } = handles;
+  return {
+    insert(comment) {
+      return db.insert(comments).values(comment).returning().get();
+    },
+    ofTicket(ticketId) {
+      return (commentsOfTicket(handles).raw(true).all(ticketId) as unknown[][]).map(commentRows.decode);
+    },
+    moveToTicket(fromId, intoId) {
+      return db.update(comments).set({ ticketId: intoId }).where(eq(comments.ticketId, fromId)).run().changes;
+    },
+    setMacro(commentId, macroId) {
+      db.update(comments).set({ macroId }).where(eq(comments.id, commentId)).run();
+    },
+  };
 }

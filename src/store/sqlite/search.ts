@@ -3,10 +3,11 @@
  * internal notes (the search_docs index, kept in step by triggers in every write's transaction),
  * ranked by bm25 (among the newest RANK_WINDOW matches when nothing filters).
  */
-import { and, eq, inArray, or, sql, type SQL } from 'drizzle-orm';
-import type { SearchDocument, SearchFilter, SearchRepository } from '../repositories/search.js';
+import { and, eq, inArray, sql, type SQL } from 'drizzle-orm';
+import type { SearchDocument, SearchRepository } from '../repositories/search.js';
 import { tickets, ticketTags } from '../schema.js';
 import type { SqliteHandles } from './handles.js';
+import { requesterCondition } from './tickets.js';
 
 /**
  * Without filters, bm25 ranks only the newest RANK_WINDOW matching documents: FTS5 must score
@@ -19,13 +20,6 @@ export const RANK_WINDOW = 3_000;
 /** The FTS5 query for `terms`: each quoted, so nothing typed (quotes, *, OR, NEAR, column filters, "1=1") is ever FTS syntax. */
 function matchQuery(terms: readonly string[]): string {
   return terms.map((t) => `"${t}"`).join(' ');
-}
-
-/** The condition for tickets from `requester`, through the requester index (as the ticket list's requester filter). */
-function requesterCondition(requester: NonNullable<SearchFilter['requester']>): SQL {
-  return requester.personId === null
-    ? eq(tickets.requester, requester.text)
-    : or(eq(tickets.requester, requester.text), eq(tickets.requesterPersonId, requester.personId))!;
 }
 
 export function sqliteSearch(handles: SqliteHandles): SearchRepository {

@@ -1,8 +1,85 @@
 /** The TagRepository on SQLite. */
+import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
 import type { TagRepository } from '../repositories/tags.js';
+import { tags, ticketTags } from '../schema.js';
+import { preparedQuery } from '../prepared.js';
 import type { SqliteHandles } from './handles.js';
 
-// eslint-disable-next-line @typescript-eslint/no-unused-vars -- filled in as storage moves behind the port
+const tagsOfTicketQuery = preparedQuery((db) =>
+  db
+    .select({ id: tags.id, family: tags.family, name: tags.name, slug: tags.slug, retiredAt: tags.retiredAt })
+    .from(ticketTags)
+    .innerJoin(tags, eq(tags.id, ticketTags.tagId))
+    .where(eq(ticketTags.ticketId, sql.placeholder('ticketId')))
+    .prepare(),
+);
+
 export function sqliteTag(handles: SqliteHandles): TagRepository {
-  return {};
+  const { db } = handles;
+  return {
+    families() {
+      return db
+        .selectDistinct({ family: tags.family })
+        .from(tags)
+        .all()
+        .map((r) => r.family);
+    },
+    familyExists(family) {
+      return db.select({ id: tags.id }).from(tags).where(eq(tags.family, family)).limit(1).get() !== undefined;
+    },
+    active(family) {
+      return db
+        .select()
+        .from(tags)
+        .where(family ? and(isNull(tags.retiredAt), eq(tags.family, family)) : isNull(tags.retiredAt))
+        .all();
+    },
+    bySlug(family, slug) {
+      return db
+        .select()
+        .from(tags)
+        .where(and(eq(tags.family, family), eq(tags.slug, slug)))
+        .get();
+    },
+    retiredAtOf(family, slug) {
+      return db
+        .select({ retiredAt: tags.retiredAt })
+        .from(tags)
+        .where(and(eq(tags.family, family), eq(tags.slug, slug)))
+        .get();
+    },
+    idsWithSlug(slug) {
+      return db
+        .select({ id: tags.id })
+        .from(tags)
+        .where(eq(tags.slug, slug))
+        .all()
+        .map((r) => r.id);
+    },
+    ofTicket(ticketId) {
+      return tagsOfTicketQuery(handles).all({ ticketId });
+    },
+    attach(ticketId, tagIds) {
+      db.insert(ticketTags)
+        .values(tagIds.map((tagId) => ({ ticketId, tagId })))
+        .run();
+    },
+    detach(ticketId, tagIds) {
+      db.delete(ticketTags)
+        .where(and(eq(ticketTags.ticketId, ticketId), inArray(ticketTags.tagId, [...tagIds])))
+        .run();
+    },
+    insert(tag) {
+      return db.insert(tags).values(tag).returning().get();
+    },
+    restore(tagId) {
+      return db.update(tags).set({ retiredAt: null }).where(eq(tags.id, tagId)).returning().get();
+    },
+    retire(tagId, at) {
+      return db.update(tags).set({ retiredAt: at }).where(eq(tags.id, tagId)).returning().get();
+    },
+    ticketCount(tagId) {
+      return db.select({ n: sql<number>`count(*)` }).from(ticketTags).where(eq(ticketTags.tagId, tagId)).get()?.n ?? 0;
+    },
+  };
 }

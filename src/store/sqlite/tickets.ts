@@ -1,8 +1,152 @@
 /** The TicketRepository on SQLite. */
-import type { TicketRepository } from '../repositories/tickets.js';
-import type { SqliteHandles } from './handles.js';
+import { and, asc, count, desc, eq, inArray, isNull, lte, notInArray, or, sql, type SQL } from 'drizzle-orm';
+import { EARLIER_TICKETS_COUNTED, type RequesterFilter, type TicketCriteria, type TicketRepository } from '../repositories/tickets.js';
+import { ACTIVE_STATUS_CONDITION, answerClusterMembers, replySignatures, ticketFollowers, tickets, ticketTags } from '../schema.js';
+import { preparedStatement, rowInserter, rowReader } from '../prepared.js';
+import type { Db, SqliteHandles } from './handles.js';
 
-// eslint-disable-next-line @typescript-eslint/no-unused-vars -- filled in as storage moves behind the port
+const ticketRows = rowReader(tickets);
+const ticketById = preparedStatement(`SELECT ${ticketRows.columns} FROM tickets WHERE id = ?`);
+const insertTicketRow = rowInserter(tickets);
+
+const knownIssueById = preparedStatement('SELECT id, title, status FROM known_issues WHERE id = ?');
+const ticketTitleById = preparedStatement('SELECT id, title FROM tickets WHERE id = ?');
+const childrenOf = preparedStatement("SELECT id, title, status, coalesce(parent_kind, 'split') AS kind FROM tickets WHERE parent_id = ? ORDER BY id");
+const openEscalationOf = preparedStatement('SELECT id FROM oncall_escalations WHERE ticket_id = ? AND acknowledged_at IS NULL LIMIT 1');
+const earlierOfRequester = preparedStatement(`SELECT count(*) FROM (SELECT 1 FROM tickets INDEXED BY tickets_requester WHERE requester = ? AND id < ? LIMIT ${EARLIER_TICKETS_COUNTED})`);
+
+/** The condition for tickets from `requester`, through the requester index. */
+export function requesterCondition(requester: RequesterFilter): SQL {
+  return requester.personId === null
+    ? eq(tickets.requester, requester.text)
+    : or(eq(tickets.requester, requester.text), eq(tickets.requesterPersonId, requester.personId))!;
+}
+
+/** The WHERE clause of a ticket list (undefined: every ticket). */
+function criteriaCondition(db: Db, criteria: TicketCriteria): SQL | undefined {
+  const conditions: SQL[] = [];
+  if (criteria.assigneeId !== undefined) conditions.push(eq(tickets.assigneeId, criteria.assigneeId));
+  if (criteria.unassigned) conditions.push(isNull(tickets.assigneeId));
+  if (criteria.tier) conditions.push(eq(tickets.tier, criteria.tier));
+  if (criteria.withoutTeam) conditions.push(isNull(tickets.team));
+  if (criteria.status === 'active') conditions.push(ACTIVE_STATUS_CONDITION);
+  else if (criteria.status !== undefined) conditions.push(eq(tickets.status, criteria.status));
+  if (criteria.priority) conditions.push(eq(tickets.priority, criteria.priority));
+  if (criteria.team) conditions.push(eq(tickets.team, criteria.team));
+  if (criteria.department) conditions.push(eq(tickets.department, criteria.department));
+  if (criteria.knownIssueId !== undefined) conditions.push(eq(tickets.knownIssueId, criteria.knownIssueId));
+  if (criteria.requester !== undefined) conditions.push(requesterCondition(criteria.requester));
+  if (criteria.tagIds !== undefined) {
+    const tagged = db.select({ id: ticketTags.ticketId }).from(ticketTags).where(inArray(ticketTags.tagId, [...criteria.tagIds]));
+    conditions.push(inArray(tickets.id, tagged));
+  }
+  return conditions.length > 0 ? and(...conditions) : undefined;
+}
+
 export function sqliteTicket(handles: SqliteHandles): TicketRepository {
-  return {};
+  const { db } = handles;
+  const byId = (id: number) => {
+    const row = ticketById(handles).raw(true).get(id) as unknown[] | undefined;
+    return row && ticketRows.decode(row);
+  };
+  return {
+    byId,
+    highestId() {
+      return db.select({ max: sql<number | null>`max(${tickets.id})` }).from(tickets).get()?.max ?? null;
+    },
+    insertComplete(row) {
+      return insertTicketRow(handles, row);
+    },
+    insert(row) {
+      return db.insert(tickets).values(row).returning().get();
+    },
+    update(id, patch) {
+      return db.update(tickets).set(patch).where(eq(tickets.id, id)).returning().get();
+    },
+    setUpdatedAt(id, at) {
+      db.update(tickets).set({ updatedAt: at }).where(eq(tickets.id, id)).run();
+    },
+    markReplyWarned(id, at) {
+      db.update(tickets).set({ replyWarnedAt: at }).where(eq(tickets.id, id)).run();
+    },
+    countMatching(criteria, atMost) {
+      const matching = db.select({ one: sql`1` }).from(tickets).where(criteriaCondition(db, criteria)).limit(atMost).as('matching');
+      return db.select({ n: count() }).from(matching).get()?.n ?? 0;
+    },
+    workQueuePage(criteria, limit, offset) {
+      return db
+        .select()
+        .from(tickets)
+        .where(criteriaCondition(db, criteria))
+        .orderBy(sql`${tickets.status} <> 'open'`, asc(tickets.tierEnteredAt), asc(tickets.id))
+        .limit(limit)
+        .offset(offset)
+        .all();
+    },
+    /**
+     * Walks the partial index of active tickets in id order (the planner would rather sort every
+     * active ticket: milliseconds per list at a million tickets).
+     */
+    activePage(criteria, limit, offset) {
+      const where = criteriaCondition(db, criteria)!;
+      const ids = db
+        .all<{ id: number }>(sql`SELECT ${tickets.id} AS id FROM ${tickets} INDEXED BY tickets_active_id WHERE ${where} ORDER BY ${tickets.id} DESC LIMIT ${limit} OFFSET ${offset}`)
+        .map((row) => row.id);
+      // A page is ten or so point reads through one prepared statement (building an IN query cost more).
+      return ids.map(byId).filter((ticket) => ticket !== undefined);
+    },
+    newestPage(criteria, limit, offset) {
+      return db.select().from(tickets).where(criteriaCondition(db, criteria)).orderBy(desc(tickets.id)).limit(limit).offset(offset).all();
+    },
+    // Plain columns only (no instants or JSON): the rows of these four need no decoding.
+    titleById(id) {
+      return ticketTitleById(handles).raw(false).get(id) as { id: number; title: string } | undefined;
+    },
+    childrenOf(id) {
+      return childrenOf(handles).raw(false).all(id) as ReturnType<TicketRepository['childrenOf']>;
+    },
+    knownIssueSummary(knownIssueId) {
+      return knownIssueById(handles).raw(false).get(knownIssueId) as ReturnType<TicketRepository['knownIssueSummary']>;
+    },
+    awaitingAcknowledgement(ticketId) {
+      return openEscalationOf(handles).raw(false).get(ticketId) !== undefined;
+    },
+    earlierFromRequester(requester, beforeId) {
+      return (earlierOfRequester(handles).raw(true).get(requester, beforeId) as [number])[0] ?? 0;
+    },
+    statusTimersDue(now, limit) {
+      return db.select().from(tickets).where(lte(tickets.statusTimerAt, now)).orderBy(tickets.statusTimerAt).limit(limit).all();
+    },
+    repliesOverdue(now, limit) {
+      return db
+        .select()
+        .from(tickets)
+        .where(and(isNull(tickets.replyWarnedAt), lte(tickets.replyDueAt, now)))
+        .limit(limit)
+        .all();
+    },
+    reparentChildren(fromId, intoId) {
+      return db
+        .update(tickets)
+        .set({ parentId: intoId })
+        .where(and(eq(tickets.parentId, fromId), sql`${tickets.id} <> ${intoId}`))
+        .returning({ id: tickets.id })
+        .all()
+        .map((r) => r.id);
+    },
+    moveAnswerRecords(fromId, intoId) {
+      db.update(replySignatures).set({ ticketId: intoId }).where(eq(replySignatures.ticketId, fromId)).run();
+      db.update(answerClusterMembers).set({ ticketId: intoId }).where(eq(answerClusterMembers.ticketId, fromId)).run();
+    },
+    moveFollowers(fromId, intoId) {
+      const already = db.select({ id: ticketFollowers.personId }).from(ticketFollowers).where(eq(ticketFollowers.ticketId, intoId)).all().map((r) => r.id);
+      const moved = db
+        .update(ticketFollowers)
+        .set({ ticketId: intoId })
+        .where(and(eq(ticketFollowers.ticketId, fromId), already.length > 0 ? notInArray(ticketFollowers.personId, already) : undefined))
+        .run().changes;
+      db.delete(ticketFollowers).where(eq(ticketFollowers.ticketId, fromId)).run();
+      return moved;
+    },
+  };
 }
