@@ -13,9 +13,10 @@ import { hasRole } from './people.js';
 import { findMatchingKnownIssues, linkTickets } from './known-issues.js';
 import { startOncallLadder, type StartLadderResult } from './oncall-ladder.js';
 import { enqueue } from './outbox.js';
-import type { TicketRow } from '../store/schema.js';
 import { addComment, changeTicket, requireTicket } from './ticket-records.js';
 import { attachTags, resolveTagRefs } from './tags.js';
+import type { TicketRow } from '../store/repositories/tickets.js';
+
 
 /** Requesters should hear from us at least once a business day; this is the calendar-day proxy until SLAs land. */
 const REQUESTER_SILENCE_MS = 24 * 60 * 60 * 1000;

@@ -1,14 +1,13 @@
 /** The on-call / T4 running log ("Changing of the Guard"): log entries, show a week, close open loops. */
-import { and, eq, isNull, lt } from 'drizzle-orm';
 import { guardWeekStart, parseTypedDate, previousWeek, weekContaining, weekEnd } from '../domain/guard-week.js';
 import { GUARD_KINDS, type GuardKind } from '../domain/vocabulary.js';
-import { guardEntries } from '../store/schema.js';
+import type { GuardEntryRow } from '../store/repositories/oncall.js';
 import { recordAudit } from './audit.js';
 import { actorPersonId, type AppContext, type RequestContext } from './context.js';
 import { conflict, invalid, notFound } from './errors.js';
 import { handleOf } from './people.js';
 
-export type GuardEntryRow = typeof guardEntries.$inferSelect;
+export type { GuardEntryRow } from '../store/repositories/oncall.js';
 
 /** An entry as views show it: who wrote it, by handle. */
 export interface GuardEntry extends GuardEntryRow {
@@ -34,11 +33,7 @@ export function logGuardEntry(ctx: RequestContext, input: { kind: GuardKind; tex
     if (body.length > BODY_MAX) {
       throw invalid(`Guard log entries are at most ${BODY_MAX} characters (this one has ${body.length}).`, 'Summarise, and link to the details.');
     }
-    const row = ctx.store.db
-      .insert(guardEntries)
-      .values({ weekStart: currentGuardWeek(ctx), kind: input.kind, body, authorId: actorPersonId(ctx.actor), createdAt: ctx.clock.now() })
-      .returning()
-      .get();
+    const row = ctx.store.oncall.insertGuardEntry({ weekStart: currentGuardWeek(ctx), kind: input.kind, body, authorId: actorPersonId(ctx.actor), createdAt: ctx.clock.now() });
     recordAudit(ctx, { entity: 'guard', entityId: row.id, action: 'guard.logged', after: { weekStart: row.weekStart, kind: row.kind, body } });
     return withAuthor(ctx, row);
   });
@@ -71,33 +66,25 @@ export function resolveGuardWeek(ctx: AppContext, choice: GuardWeekChoice): stri
 /** The log of one week, entries oldest first within each kind. */
 export function showGuardWeek(ctx: AppContext, choice: GuardWeekChoice = { week: 'current' }): GuardWeek {
   const weekStart = resolveGuardWeek(ctx, choice);
-  const rows = ctx.store.db.select().from(guardEntries).where(eq(guardEntries.weekStart, weekStart)).orderBy(guardEntries.id).all();
+  const rows = ctx.store.oncall.guardEntriesOfWeek(weekStart);
   const byKind = Object.fromEntries(GUARD_KINDS.map((kind) => [kind, [] as GuardEntry[]])) as Record<GuardKind, GuardEntry[]>;
   for (const row of rows) byKind[row.kind].push(withAuthor(ctx, row));
   const isCurrent = weekStart === currentGuardWeek(ctx);
-  const carriedOver = !isCurrent
-    ? []
-    : ctx.store.db
-    .select()
-    .from(guardEntries)
-    .where(and(eq(guardEntries.kind, 'loop'), isNull(guardEntries.closedAt), lt(guardEntries.weekStart, weekStart)))
-    .orderBy(guardEntries.id)
-    .all()
-    .map((row) => withAuthor(ctx, row));
+  const carriedOver = !isCurrent ? [] : ctx.store.oncall.openLoopsBefore(weekStart).map((row) => withAuthor(ctx, row));
   return { weekStart, weekEnd: weekEnd(weekStart), isCurrent, byKind, carriedOver };
 }
 
 /** Closes an open loop (audited as 'guard.closed'); other kinds of entry cannot be closed. */
 export function closeGuardLoop(ctx: RequestContext, entryId: number): GuardEntry {
   return ctx.store.transaction(() => {
-    const entry = ctx.store.db.select().from(guardEntries).where(eq(guardEntries.id, entryId)).get();
+    const entry = ctx.store.oncall.guardEntryById(entryId);
     if (!entry) throw notFound(`There is no guard log entry ${entryId}.`, '/guard show lists this week\'s entries with their numbers.');
     if (entry.kind !== 'loop') {
       throw invalid(`Entry ${entryId} is a ${entry.kind} entry; only open loops can be closed.`, '/guard show lists the open loops.');
     }
     if (entry.closedAt) throw conflict(`Loop ${entryId} is closed already.`, '/guard show lists the loops still open.');
     const now = ctx.clock.now();
-    const closed = ctx.store.db.update(guardEntries).set({ closedAt: now }).where(eq(guardEntries.id, entryId)).returning().get();
+    const closed = ctx.store.oncall.closeGuardEntry(entryId, now);
     recordAudit(ctx, { entity: 'guard', entityId: entryId, action: 'guard.closed', before: { closedAt: null }, after: { closedAt: now.toISOString() } });
     return withAuthor(ctx, closed);
   });

@@ -2,10 +2,7 @@
  * Status updates on a known issue (on-call's "identified the cause, fix at 14:00"), sent to the
  * agents working its linked tickets, and the partner's reference for the problem.
  */
-import { and, desc, eq, inArray } from 'drizzle-orm';
-import { ACTIVE_STATUSES } from '../domain/lifecycle.js';
 import type { Tier } from '../domain/vocabulary.js';
-import { knownIssueNotes, knownIssues, tickets } from '../store/schema.js';
 import { cleanText, oneLine } from '../views/format.js';
 import { knownIssueUpdateNotice } from '../views/known-issues.js';
 import { recordAudit } from './audit.js';
@@ -38,17 +35,9 @@ export function addKnownIssueNote(ctx: RequestContext, n: number, text: string):
     if (!body) throw invalid('The note is empty.', `Example: /known-issue note ${n} Cause identified: the 6.5 token cache; fix deploys at 14:00 UTC.`);
     if (body.length > MAX_NOTE_LENGTH) throw invalid(`That note is ${body.length} characters; the limit is ${MAX_NOTE_LENGTH}.`, 'Keep status notes short; put details in the bug link.');
     const now = ctx.clock.now();
-    const note = ctx.store.db
-      .insert(knownIssueNotes)
-      .values({ knownIssueId: n, body, authorId: actorPersonId(ctx.actor), createdAt: now })
-      .returning({ id: knownIssueNotes.id })
-      .get();
-    ctx.store.db.update(knownIssues).set({ updatedAt: now }).where(eq(knownIssues.id, n)).run();
-    const linked = ctx.store.db
-      .select({ id: tickets.id, assigneeId: tickets.assigneeId, tier: tickets.tier })
-      .from(tickets)
-      .where(and(eq(tickets.knownIssueId, n), inArray(tickets.status, [...ACTIVE_STATUSES])))
-      .all();
+    const noteId = ctx.store.knownIssues.insertNote({ knownIssueId: n, body, authorId: actorPersonId(ctx.actor), createdAt: now });
+    ctx.store.knownIssues.touch(n, now);
+    const linked = ctx.store.knownIssues.activeLinkedTicketOwners(n);
     const byAgent = new Map<number, number[]>();
     const byTier = new Map<Tier, number[]>();
     for (const t of linked) {
@@ -58,7 +47,7 @@ export function addKnownIssueNote(ctx: RequestContext, n: number, text: string):
     for (const [personId, ids] of byAgent) {
       if (ctx.actor.kind === 'person' && ctx.actor.personId === personId) continue;
       enqueue(ctx, {
-        dedupeKey: `ki-note:${note.id}:person:${personId}`,
+        dedupeKey: `ki-note:${noteId}:person:${personId}`,
         audience: 'staff',
         channel: `person:${personId}`,
         reply: knownIssueUpdateNotice(issue, body, { ticketIds: ids }),
@@ -66,26 +55,21 @@ export function addKnownIssueNote(ctx: RequestContext, n: number, text: string):
     }
     for (const [tier, ids] of byTier) {
       enqueue(ctx, {
-        dedupeKey: `ki-note:${note.id}:tier:${tier}`,
+        dedupeKey: `ki-note:${noteId}:tier:${tier}`,
         audience: 'staff',
         channel: `tier:${tier}`,
         reply: knownIssueUpdateNotice(issue, body, { tier, ticketIds: ids }),
       });
     }
-    recordAudit(ctx, { entity: 'known_issue', entityId: n, action: 'known_issue.note', after: { noteId: note.id, length: body.length, agents: [...byAgent.keys()], tiers: [...byTier.keys()] } });
-    return { noteId: note.id, agents: [...byAgent.keys()], tiers: [...byTier.keys()] };
+    recordAudit(ctx, { entity: 'known_issue', entityId: n, action: 'known_issue.note', after: { noteId, length: body.length, agents: [...byAgent.keys()], tiers: [...byTier.keys()] } });
+    return { noteId, agents: [...byAgent.keys()], tiers: [...byTier.keys()] };
   });
 }
 
 /** The latest notes on a known issue, newest first. */
 export function knownIssueNotesOf(ctx: AppContext, n: number, limit = 5): { body: string; author: string; at: Date }[] {
-  return ctx.store.db
-    .select()
-    .from(knownIssueNotes)
-    .where(eq(knownIssueNotes.knownIssueId, n))
-    .orderBy(desc(knownIssueNotes.id))
-    .limit(limit)
-    .all()
+  return ctx.store.knownIssues
+    .latestNotes(n, limit)
     .map((row) => ({ body: row.body, author: handleOf(ctx, row.authorId) ?? 'system', at: row.createdAt }));
 }
 
@@ -97,7 +81,7 @@ export function setKnownIssuePartner(ctx: RequestContext, n: number, ref: string
     if (after !== null && (!after || after.length > MAX_PARTNER_REF)) {
       throw invalid(`A partner reference is 1 to ${MAX_PARTNER_REF} characters.`, `Example: /known-issue partner ${n} ACME-4411`);
     }
-    ctx.store.db.update(knownIssues).set({ partnerRef: after, updatedAt: ctx.clock.now() }).where(eq(knownIssues.id, n)).run();
+    ctx.store.knownIssues.setPartnerRef(n, after, ctx.clock.now());
     recordAudit(ctx, { entity: 'known_issue', entityId: n, action: 'known_issue.partner', before: { partnerRef: issue.partnerRef }, after: { partnerRef: after } });
     return { before: issue.partnerRef, after };
   });

@@ -1,5 +1,4 @@
 /** The known-issue tracker: create, list, show, link tickets (tagging them "<n>-<words>"), status, matching. */
-import { and, desc, eq, inArray, ne, sql } from 'drizzle-orm';
 import {
   DEFAULT_KNOWN_ISSUE_THRESHOLDS,
   knownIssueThresholdsSchema,
@@ -12,19 +11,20 @@ import {
   type KnownIssueProfile,
   type KnownIssueThresholds,
 } from '../domain/known-issues.js';
-import { ACTIVE_STATUSES } from '../domain/lifecycle.js';
 import { slugify } from '../domain/text.js';
 import type { KnownIssueStatus, Priority, Status, Tier } from '../domain/vocabulary.js';
 import { KNOWN_ISSUE_STATUS_LABELS } from '../domain/vocabulary.js';
-import { knownIssues, tags, tickets, ticketTags, type TicketRow } from '../store/schema.js';
+import type { KnownIssueRow } from '../store/repositories/known-issues.js';
 import { recordAudit } from './audit.js';
 import { actorPersonId, type AppContext, type RequestContext } from './context.js';
 import { conflict, invalid, notFound } from './errors.js';
 import { KNOWN_ISSUE_FAMILY, attachTags, detachTags, ensureSystemTag, formatTag, tagsOfTicket, type TagRow } from './tags.js';
 import { readSetting } from './team-settings.js';
 import { changeTicket, requireTicket } from './ticket-records.js';
+import type { TicketRow } from '../store/repositories/tickets.js';
 
-export type KnownIssueRow = typeof knownIssues.$inferSelect;
+export type { KnownIssueRow } from '../store/repositories/known-issues.js';
+
 
 /** The team setting holding the known-issue thresholds. */
 export const KNOWN_ISSUE_THRESHOLDS_SETTING = 'known-issue-thresholds';
@@ -55,13 +55,7 @@ export interface LinkedTicket {
 const TITLE_MAX = 200;
 
 function linkedCountOf(ctx: AppContext, id: number): number {
-  return (
-    ctx.store.db
-      .select({ n: sql<number>`count(*)` })
-      .from(tickets)
-      .where(eq(tickets.knownIssueId, id))
-      .get()?.n ?? 0
-  );
+  return ctx.store.knownIssues.linkedCount(id);
 }
 
 function summarize(issue: KnownIssueRow, linkedCount: number): KnownIssueSummary {
@@ -70,9 +64,9 @@ function summarize(issue: KnownIssueRow, linkedCount: number): KnownIssueSummary
 
 /** The known issue numbered `n`, or a NOT_FOUND that says which numbers exist. */
 export function requireKnownIssue(ctx: AppContext, n: number): KnownIssueRow {
-  const issue = ctx.store.db.select().from(knownIssues).where(eq(knownIssues.id, n)).get();
+  const issue = ctx.store.knownIssues.byId(n);
   if (issue) return issue;
-  const highest = ctx.store.db.select({ max: sql<number | null>`max(${knownIssues.id})` }).from(knownIssues).get()?.max ?? null;
+  const highest = ctx.store.knownIssues.highestId();
   throw notFound(
     `There is no known issue ${knownIssueLabel(n)}.`,
     highest === null
@@ -103,11 +97,7 @@ export function createKnownIssue(ctx: RequestContext, input: { title: string; bu
       throw invalid(`"${bugUrl}" is not a link.`, 'Give the bug as bug:https://github.com/org/repo/issues/123.');
     }
     const slug = slugify(title);
-    const twin = ctx.store.db
-      .select()
-      .from(knownIssues)
-      .where(and(eq(knownIssues.slug, slug), ne(knownIssues.status, 'resolved')))
-      .get();
+    const twin = ctx.store.knownIssues.unresolvedBySlug(slug);
     if (twin) {
       throw conflict(
         `${knownIssueLabel(twin.id)} already tracks "${twin.title}".`,
@@ -115,11 +105,7 @@ export function createKnownIssue(ctx: RequestContext, input: { title: string; bu
       );
     }
     const now = ctx.clock.now();
-    const issue = ctx.store.db
-      .insert(knownIssues)
-      .values({ title, slug, bugUrl, status: 'investigating', createdBy: actorPersonId(ctx.actor), createdAt: now, updatedAt: now })
-      .returning()
-      .get();
+    const issue = ctx.store.knownIssues.insertIssue({ title, slug, bugUrl, status: 'investigating', createdBy: actorPersonId(ctx.actor), createdAt: now, updatedAt: now });
     recordAudit(ctx, {
       entity: 'known_issue',
       entityId: issue.id,
@@ -132,26 +118,14 @@ export function createKnownIssue(ctx: RequestContext, input: { title: string; bu
 
 /** Known issues, newest first, with their linked-ticket counts; resolved ones only when `all`. */
 export function listKnownIssues(ctx: AppContext, options: { all?: boolean } = {}): KnownIssueSummary[] {
-  const rows = ctx.store.db
-    .select({ issue: knownIssues, linkedCount: sql<number>`count(${tickets.id})` })
-    .from(knownIssues)
-    .leftJoin(tickets, eq(tickets.knownIssueId, knownIssues.id))
-    .where(options.all ? undefined : ne(knownIssues.status, 'resolved'))
-    .groupBy(knownIssues.id)
-    .orderBy(desc(knownIssues.id))
-    .all();
+  const rows = ctx.store.knownIssues.listWithLinkedCounts(options.all ?? false);
   return rows.map((row) => summarize(row.issue, row.linkedCount));
 }
 
 /** One known issue with its linked tickets (oldest first). */
 export function showKnownIssue(ctx: AppContext, n: number): { issue: KnownIssueSummary; tickets: LinkedTicket[] } {
   const issue = requireKnownIssue(ctx, n);
-  const linked = ctx.store.db
-    .select({ id: tickets.id, title: tickets.title, status: tickets.status, priority: tickets.priority, tier: tickets.tier })
-    .from(tickets)
-    .where(eq(tickets.knownIssueId, n))
-    .orderBy(tickets.id)
-    .all();
+  const linked = ctx.store.knownIssues.linkedTickets(n);
   return { issue: summarize(issue, linked.length), tickets: linked };
 }
 
@@ -192,7 +166,7 @@ export function linkTickets(ctx: RequestContext, n: number, ticketIds: readonly 
       );
     }
     const ids = [...new Set(ticketIds)];
-    const found = ids.length > 0 ? ctx.store.db.select().from(tickets).where(inArray(tickets.id, ids)).all() : [];
+    const found = ctx.store.knownIssues.ticketsToLink(ids);
     const byId = new Map(found.map((t) => [t.id, t]));
     const missing = ids.filter((id) => !byId.has(id));
     if (missing.length > 0) {
@@ -221,7 +195,7 @@ export function linkTickets(ctx: RequestContext, n: number, ticketIds: readonly 
     const after = linkedCountOf(ctx, n);
     const added = [...result.linked, ...result.moved.map((m) => m.ticketId)];
     if (added.length > 0) {
-      ctx.store.db.update(knownIssues).set({ updatedAt: ctx.clock.now() }).where(eq(knownIssues.id, n)).run();
+      ctx.store.knownIssues.touch(n, ctx.clock.now());
       recordAudit(ctx, {
         entity: 'known_issue',
         entityId: n,
@@ -251,7 +225,7 @@ export function unlinkTicket(ctx: RequestContext, n: number, ticketId: number): 
     const before = linkedCountOf(ctx, n);
     const updated = changeTicket(ctx, ticket, { knownIssueId: null }, 'ticket.known_issue');
     dropOtherKnownIssueTags(ctx, ticketId, undefined);
-    ctx.store.db.update(knownIssues).set({ updatedAt: ctx.clock.now() }).where(eq(knownIssues.id, n)).run();
+    ctx.store.knownIssues.touch(n, ctx.clock.now());
     recordAudit(ctx, {
       entity: 'known_issue',
       entityId: n,
@@ -282,28 +256,13 @@ export function setKnownIssueStatus(ctx: RequestContext, n: number, status: Know
       throw conflict(`${knownIssueLabel(n)} is already ${KNOWN_ISSUE_STATUS_LABELS[status]}.`, `/known-issue show ${n} shows where it stands.`);
     }
     const now = ctx.clock.now();
-    const updated = ctx.store.db
-      .update(knownIssues)
-      .set({ status, updatedAt: now })
-      .where(eq(knownIssues.id, n))
-      .returning()
-      .get();
+    const updated = ctx.store.knownIssues.updateStatus(n, status, now);
     if (status === 'resolved' || issue.status === 'resolved') {
       const tag = knownIssueTag(ctx, issue);
-      ctx.store.db
-        .update(tags)
-        .set({ retiredAt: status === 'resolved' ? now : null })
-        .where(eq(tags.id, tag.id))
-        .run();
+      ctx.store.knownIssues.setIssueTagRetired(tag.id, status === 'resolved' ? now : null);
     }
     recordAudit(ctx, { entity: 'known_issue', entityId: n, action: 'known_issue.status', before: { status: issue.status }, after: { status } });
-    const active = ctx.store.db
-      .select({ id: tickets.id })
-      .from(tickets)
-      .where(and(eq(tickets.knownIssueId, n), inArray(tickets.status, [...ACTIVE_STATUSES])))
-      .orderBy(tickets.id)
-      .all()
-      .map((r) => r.id);
+    const active = ctx.store.knownIssues.activeLinkedTicketIds(n);
     return { issue: summarize(updated, linkedCountOf(ctx, n)), before: issue.status, activeTickets: active };
   });
 }
@@ -325,13 +284,7 @@ export function findMatchingKnownIssues(ctx: AppContext, ticketId: number): Know
   if (!own.some((t) => t.family === 'area')) return [];
   const open = listKnownIssues(ctx).filter((issue) => issue.id !== ticket.knownIssueId && issue.linkedCount > 0);
   if (open.length === 0) return [];
-  const rows = ctx.store.db
-    .selectDistinct({ issueId: tickets.knownIssueId, family: tags.family, slug: tags.slug })
-    .from(tickets)
-    .innerJoin(ticketTags, eq(ticketTags.ticketId, tickets.id))
-    .innerJoin(tags, eq(tags.id, ticketTags.tagId))
-    .where(and(inArray(tickets.knownIssueId, open.map((i) => i.id)), inArray(tags.family, [...PROFILE_FAMILIES])))
-    .all();
+  const rows = ctx.store.knownIssues.tagsOfLinkedTickets(open.map((i) => i.id), [...PROFILE_FAMILIES]);
   const profiles = new Map<number, KnownIssueProfile & { tags: Set<string> }>(
     open.map((issue) => [issue.id, { id: issue.id, linkedCount: issue.linkedCount, tags: new Set<string>() }]),
   );

@@ -2,9 +2,7 @@
  * `/oncall check` (and `deskops doctor`): what would make the on-call ladder fail when it is needed:
  * no rotation, gaps, no backup, people without contacts, channels nobody mapped, stuck ladders.
  */
-import { and, isNull, lt } from 'drizzle-orm';
 import { rotationGaps, whoIsOnCall, type RotationProblem } from '../domain/oncall.js';
-import { oncallEscalations } from '../store/schema.js';
 import { formatInstant } from '../views/format.js';
 import { formatDuration } from '../views/oncall.js';
 import type { AppContext } from './context.js';
@@ -94,11 +92,7 @@ export function checkOncall(ctx: AppContext, now: Date, weeks = 8): OncallCheck 
     warnings.push({ text: `Channel ${channel} is not configured: ${purpose} go to a channel nobody reads.`, hint: `A lead maps it with /channel set ${channel.split(':')[1]} #<channel>.` });
   }
   if (unmapped.length === 0) checked.push(`Channels ${LADDER_CHANNELS.join(' and ')} are configured.`);
-  const overdue = ctx.store.db
-    .select({ id: oncallEscalations.id, ticketId: oncallEscalations.ticketId, nextStepAt: oncallEscalations.nextStepAt })
-    .from(oncallEscalations)
-    .where(and(lt(oncallEscalations.nextStepAt, new Date(now.getTime() - OVERDUE_MS)), isNull(oncallEscalations.acknowledgedAt)))
-    .all();
+  const overdue = ctx.store.oncall.overdueEscalations(new Date(now.getTime() - OVERDUE_MS));
   for (const e of overdue) {
     warnings.push({ text: `The ladder of #${e.ticketId} is ${formatDuration(now.getTime() - e.nextStepAt!.getTime())} overdue: is the scheduler running?`, hint: 'Start deskops with its scheduler, or run deskops tick.' });
   }

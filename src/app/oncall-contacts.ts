@@ -1,6 +1,4 @@
 /** Emergency contacts: how to reach someone when a page goes unanswered (the ladder's call step). */
-import { and, eq } from 'drizzle-orm';
-import { contacts } from '../store/schema.js';
 import { recordAudit } from './audit.js';
 import type { AppContext, RequestContext } from './context.js';
 import { invalid } from './errors.js';
@@ -34,10 +32,10 @@ export function setContact(ctx: RequestContext, kind: ContactKind, rawValue: str
     if (!value) throw invalid(`Add the ${kind} after the kind.`, `Example: /oncall contacts set ${kind} ${kind === 'email' ? 'alice@example.com' : '+49 30 1234567'}`);
     const problem = checkContact(kind, value);
     if (problem) throw invalid(`"${value}" ${problem}.`);
-    const before = ctx.store.db.select({ value: contacts.value }).from(contacts).where(and(eq(contacts.personId, personId), eq(contacts.kind, kind))).get();
-    if (before?.value === value) return { contact: { kind, value }, changed: false };
-    ctx.store.db.insert(contacts).values({ personId, kind, value }).onConflictDoUpdate({ target: [contacts.personId, contacts.kind], set: { value } }).run();
-    recordAudit(ctx, { entity: 'person', entityId: personId, action: 'contact.set', before: before ? { [kind]: before.value } : null, after: { [kind]: value } });
+    const before = ctx.store.oncall.contactValue(personId, kind);
+    if (before === value) return { contact: { kind, value }, changed: false };
+    ctx.store.oncall.upsertContact({ personId, kind, value });
+    recordAudit(ctx, { entity: 'person', entityId: personId, action: 'contact.set', before: before !== undefined ? { [kind]: before } : null, after: { [kind]: value } });
     return { contact: { kind, value }, changed: true };
   });
 }
@@ -46,18 +44,17 @@ export function setContact(ctx: RequestContext, kind: ContactKind, rawValue: str
 export function removeContact(ctx: RequestContext, kind: ContactKind): boolean {
   return ctx.store.transaction(() => {
     if (ctx.actor.kind !== 'person') return false;
-    const where = and(eq(contacts.personId, ctx.actor.personId), eq(contacts.kind, kind));
-    const before = ctx.store.db.select({ value: contacts.value }).from(contacts).where(where).get();
-    if (!before) return false;
-    ctx.store.db.delete(contacts).where(where).run();
-    recordAudit(ctx, { entity: 'person', entityId: ctx.actor.personId, action: 'contact.removed', before: { [kind]: before.value } });
+    const before = ctx.store.oncall.contactValue(ctx.actor.personId, kind);
+    if (before === undefined) return false;
+    ctx.store.oncall.deleteContact(ctx.actor.personId, kind);
+    recordAudit(ctx, { entity: 'person', entityId: ctx.actor.personId, action: 'contact.removed', before: { [kind]: before } });
     return true;
   });
 }
 
 /** A person's emergency contacts in a fixed order (phone first). */
 export function contactsOf(ctx: AppContext, personId: number): Contact[] {
-  const rows = ctx.store.db.select({ kind: contacts.kind, value: contacts.value }).from(contacts).where(eq(contacts.personId, personId)).all();
+  const rows = ctx.store.oncall.contactsOf(personId);
   const order = (kind: string) => {
     const index = (CONTACT_KINDS as readonly string[]).indexOf(kind);
     return index < 0 ? CONTACT_KINDS.length : index;

@@ -3,10 +3,7 @@
  * ending), the person taking over is told in support-dev which open, unacknowledged escalations
  * they inherit. Every ladder step after that goes to them (see oncall-ladder.ts).
  */
-import { and, eq, inArray, isNull, or } from 'drizzle-orm';
 import { whoIsOnCall } from '../domain/oncall.js';
-import { ACTIVE_STATUSES } from '../domain/lifecycle.js';
-import { oncallEscalations, tickets } from '../store/schema.js';
 import { handoffNotice, type InheritedItem } from '../views/oncall.js';
 import type { AppContext } from './context.js';
 import { findRotation, rotationFor, type RotationRow } from './oncall.js';
@@ -16,14 +13,7 @@ import { handleOf } from './people.js';
 
 /** Open escalations of a rotation not acknowledged yet, oldest first (the default rotation also holds those escalated without one). */
 export function unacknowledgedItems(ctx: AppContext, rotation: RotationRow, isDefault: boolean): InheritedItem[] {
-  const ofRotation = isDefault ? or(eq(oncallEscalations.rotationId, rotation.id), isNull(oncallEscalations.rotationId)) : eq(oncallEscalations.rotationId, rotation.id);
-  return ctx.store.db
-    .select({ ticketId: tickets.id, title: tickets.title, step: oncallEscalations.step, escalatedAt: oncallEscalations.escalatedAt, pagedAt: oncallEscalations.pagedAt })
-    .from(oncallEscalations)
-    .innerJoin(tickets, eq(tickets.id, oncallEscalations.ticketId))
-    .where(and(ofRotation, isNull(oncallEscalations.acknowledgedAt), eq(tickets.tier, 'oncall'), inArray(tickets.status, [...ACTIVE_STATUSES])))
-    .orderBy(oncallEscalations.escalatedAt)
-    .all();
+  return ctx.store.oncall.unacknowledgedEscalations(rotation.id, isDefault);
 }
 
 /**

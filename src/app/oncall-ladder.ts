@@ -6,10 +6,9 @@
  */
 import { TZDate } from '@date-fns/tz';
 import { format } from 'date-fns';
-import { and, asc, desc, eq, isNull, lte } from 'drizzle-orm';
 import { z } from 'zod';
 import { DEFAULT_LADDER_POLICY, ladderStep, pageDueAt, STEP_AFTER, whoIsOnCall, type LadderPolicy, type LadderStepName } from '../domain/oncall.js';
-import { oncallEscalations, type TicketRow } from '../store/schema.js';
+import type { EscalationRow } from '../store/repositories/oncall.js';
 import { ackNotice, announcementNotice, callNotice, formatDuration, pageNotice, type LadderPeople } from '../views/oncall.js';
 import { recordAudit } from './audit.js';
 import { actorLabel, actorPersonId, type AppContext, type RequestContext } from './context.js';
@@ -21,8 +20,10 @@ import { enqueue } from './outbox.js';
 import { handleOf, hasRole, requireRole } from './people.js';
 import { readSetting, writeSetting } from './team-settings.js';
 import { addComment, changeTicket, findTicket, requireTicket } from './ticket-records.js';
+import type { TicketRow } from '../store/repositories/tickets.js';
 
-export type EscalationRow = typeof oncallEscalations.$inferSelect;
+export type { EscalationRow } from '../store/repositories/oncall.js';
+
 
 /** The team setting holding the ladder's timing (minutes). */
 export const LADDER_SETTING = 'oncall-ladder';
@@ -65,12 +66,7 @@ export interface StartLadderResult {
 }
 
 function openEscalation(ctx: AppContext, ticketId: number): EscalationRow | undefined {
-  return ctx.store.db
-    .select()
-    .from(oncallEscalations)
-    .where(and(eq(oncallEscalations.ticketId, ticketId), isNull(oncallEscalations.acknowledgedAt)))
-    .orderBy(desc(oncallEscalations.id))
-    .get();
+  return ctx.store.oncall.openEscalationOf(ticketId);
 }
 
 function peopleOf(ctx: AppContext, row: Pick<EscalationRow, 'oncallPersonId' | 'backupPersonId'>): LadderPeople {
@@ -94,33 +90,25 @@ export function startOncallLadder(ctx: RequestContext, ticketId: number, options
     if (open) {
       if (options.major && !open.major) {
         const nextStepAt = open.step === 'announced' ? pageDueAt({ escalatedAt: open.escalatedAt, major: true }, policy) : open.nextStepAt;
-        ctx.store.db
-          .update(oncallEscalations)
-          .set({ major: true, nextStepAt })
-          .where(and(eq(oncallEscalations.id, open.id), isNull(oncallEscalations.acknowledgedAt)))
-          .run();
+        ctx.store.oncall.makeEscalationMajor(open.id, nextStepAt);
         recordAudit(ctx, { entity: 'oncall', entityId: open.id, action: 'oncall.major', before: { major: false }, after: { major: true } });
       }
       advanceLadder(ctx, open.id, now);
-      const after = ctx.store.db.select().from(oncallEscalations).where(eq(oncallEscalations.id, open.id)).get()!;
+      const after = ctx.store.oncall.escalationById(open.id)!;
       return { escalationId: open.id, oncall: open.oncallPersonId, backup: open.backupPersonId, paged: after.step !== 'announced', existing: true };
     }
     const who = currentOnCall(ctx, now, options.rotation);
-    const row = ctx.store.db
-      .insert(oncallEscalations)
-      .values({
-        ticketId,
-        rotationId: who?.rotation.row.id ?? null,
-        major: options.major,
-        escalatedAt: now,
-        escalatedBy: actorPersonId(ctx.actor),
-        oncallPersonId: who?.current.personId ?? null,
-        backupPersonId: who?.current.backupPersonId ?? null,
-        step: 'announced',
-        nextStepAt: pageDueAt({ escalatedAt: now, major: options.major }, policy),
-      })
-      .returning()
-      .get();
+    const row = ctx.store.oncall.insertEscalation({
+      ticketId,
+      rotationId: who?.rotation.row.id ?? null,
+      major: options.major,
+      escalatedAt: now,
+      escalatedBy: actorPersonId(ctx.actor),
+      oncallPersonId: who?.current.personId ?? null,
+      backupPersonId: who?.current.backupPersonId ?? null,
+      step: 'announced',
+      nextStepAt: pageDueAt({ escalatedAt: now, major: options.major }, policy),
+    });
     recordAudit(ctx, {
       entity: 'oncall',
       entityId: row.id,
@@ -137,20 +125,14 @@ export function startOncallLadder(ctx: RequestContext, ticketId: number, options
       mentions: row.oncallPersonId === null || row.oncallPersonId === row.escalatedBy ? [] : [row.oncallPersonId],
     });
     advanceLadder(ctx, row.id, now);
-    const after = ctx.store.db.select().from(oncallEscalations).where(eq(oncallEscalations.id, row.id)).get()!;
+    const after = ctx.store.oncall.escalationById(row.id)!;
     return { escalationId: row.id, oncall: row.oncallPersonId, backup: row.backupPersonId, paged: after.step !== 'announced', existing: false };
   });
 }
 
 /** Escalations whose next step is due at `now`, most overdue first (reads the next_step_at index). */
 export function dueEscalations(ctx: AppContext, now: Date, limit = 500): Pick<EscalationRow, 'id' | 'ticketId'>[] {
-  return ctx.store.db
-    .select({ id: oncallEscalations.id, ticketId: oncallEscalations.ticketId })
-    .from(oncallEscalations)
-    .where(and(lte(oncallEscalations.nextStepAt, now), isNull(oncallEscalations.acknowledgedAt)))
-    .orderBy(asc(oncallEscalations.nextStepAt))
-    .limit(limit)
-    .all();
+  return ctx.store.oncall.dueEscalations(now, limit);
 }
 
 /** Why a ladder stops on its own: the ticket was settled or moved off On-Call since the escalation. */
@@ -159,11 +141,6 @@ function settledReason(ticket: TicketRow | undefined, row: EscalationRow): strin
   if (ticket.status === 'resolved' || ticket.status === 'closed') return `ticket ${ticket.status}`;
   if (ticket.tier !== 'oncall' && ticket.tierEnteredAt.getTime() > row.escalatedAt.getTime()) return `ticket moved to ${ticket.tier}`;
   return null;
-}
-
-/** The guard of every ladder write: this escalation, still at the step we read, not acknowledged. */
-function unchanged(row: EscalationRow) {
-  return and(eq(oncallEscalations.id, row.id), eq(oncallEscalations.step, row.step), isNull(oncallEscalations.acknowledgedAt));
 }
 
 /**
@@ -182,13 +159,13 @@ function onCallAsStepFires(ctx: AppContext, row: EscalationRow, at: Date): Pick<
  * and calls in one go. Returns the number of outbox rows queued. Call inside a transaction.
  */
 export function advanceLadder(ctx: RequestContext, escalationId: number, now: Date): number {
-  let row = ctx.store.db.select().from(oncallEscalations).where(eq(oncallEscalations.id, escalationId)).get();
+  let row = ctx.store.oncall.escalationById(escalationId);
   if (!row || row.acknowledgedAt !== null || row.nextStepAt === null || row.nextStepAt.getTime() > now.getTime()) return 0;
   const ticket = findTicket(ctx, row.ticketId);
   const reason = settledReason(ticket, row);
   if (reason || !ticket) {
-    const stopped = ctx.store.db.update(oncallEscalations).set({ nextStepAt: null }).where(unchanged(row)).run();
-    if (stopped.changes > 0) recordAudit(ctx, { entity: 'oncall', entityId: row.id, action: 'oncall.stopped', before: { step: row.step }, after: { reason } });
+    const stopped = ctx.store.oncall.updateIfUnchanged(row, { nextStepAt: null });
+    if (stopped) recordAudit(ctx, { entity: 'oncall', entityId: row.id, action: 'oncall.stopped', before: { step: row.step }, after: { reason } });
     return 0;
   }
   const policy = ladderPolicy(ctx);
@@ -198,7 +175,7 @@ export function advanceLadder(ctx: RequestContext, escalationId: number, now: Da
     const decision = ladderStep({ step: row.step, escalatedAt: row.escalatedAt, major: row.major, acknowledgedAt: row.acknowledgedAt }, now, policy);
     if (!decision.next) {
       if (decision.nextStepAt?.getTime() !== row.nextStepAt?.getTime()) {
-        ctx.store.db.update(oncallEscalations).set({ nextStepAt: decision.nextStepAt }).where(unchanged(row)).run();
+        ctx.store.oncall.updateIfUnchanged(row, { nextStepAt: decision.nextStepAt });
       }
       break;
     }
@@ -208,7 +185,7 @@ export function advanceLadder(ctx: RequestContext, escalationId: number, now: Da
     const people = onCallAsStepFires(ctx, row, now);
     const patch = { step, nextStepAt: decision.nextStepAt, ...people, ...(decision.next === 'page' ? { pagedAt: now } : {}) };
     // Conditional on the step we read: a concurrent or repeated run finds no row and queues nothing.
-    const advanced = ctx.store.db.update(oncallEscalations).set(patch).where(unchanged(row)).returning().get();
+    const advanced = ctx.store.oncall.advanceIfUnchanged(row, patch);
     if (!advanced) break;
     recordAudit(ctx, {
       entity: 'oncall',
@@ -324,7 +301,7 @@ export function acknowledge(ctx: RequestContext, ticketId: number): AckResult {
     const now = ctx.clock.now();
     const open = openEscalation(ctx, ticketId);
     if (!open) {
-      const last = ctx.store.db.select().from(oncallEscalations).where(eq(oncallEscalations.ticketId, ticketId)).orderBy(desc(oncallEscalations.id)).get();
+      const last = ctx.store.oncall.latestEscalationOf(ticketId);
       if (!last?.acknowledgedAt) {
         throw notFound(`#${ticketId} has no on-call escalation to acknowledge.`, `Escalate it with /escalate ${ticketId} to:oncall <question>; /oncall shows who is on call.`);
       }
@@ -332,13 +309,7 @@ export function acknowledge(ctx: RequestContext, ticketId: number): AckResult {
     }
     requireMayAcknowledge(ctx, ticket, open, now);
     const by = actorPersonId(ctx.actor);
-    const acked = ctx.store.db
-      .update(oncallEscalations)
-      .set({ acknowledgedAt: now, acknowledgedBy: by, nextStepAt: null })
-      .where(and(eq(oncallEscalations.ticketId, ticketId), isNull(oncallEscalations.acknowledgedAt)))
-      .returning()
-      .all()
-      .sort((a, b) => b.id - a.id);
+    const acked = ctx.store.oncall.acknowledgeOpenEscalations(ticketId, now, by);
     const latest = acked[0]!;
     const handle = by === null ? null : handleOf(ctx, by);
     for (const row of acked) {

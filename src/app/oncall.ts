@@ -2,7 +2,6 @@
  * On-call rotations: set one up, cover it with overrides, ask who is on call and when. Contacts
  * live in ./oncall-contacts.ts, the acknowledgement ladder in ./oncall-ladder.ts.
  */
-import { and, asc, eq, gt } from 'drizzle-orm';
 import {
   holdersBetween,
   lastHandoff,
@@ -15,13 +14,13 @@ import {
   type Segment,
 } from '../domain/oncall.js';
 import { parseTypedInstant } from '../domain/zoned-time.js';
-import { rotationMembers, rotationOverrides, rotations } from '../store/schema.js';
+import type { RotationRow } from '../store/repositories/oncall.js';
 import { recordAudit } from './audit.js';
 import { actorPersonId, type AppContext, type RequestContext } from './context.js';
 import { forbidden, invalid, notFound } from './errors.js';
 import { findStaff, handleOf, hasRole, requireRole } from './people.js';
 
-export type RotationRow = typeof rotations.$inferSelect;
+export type { RotationRow } from '../store/repositories/oncall.js';
 
 /** The rotation `/oncall` means when none is named. */
 export const DEFAULT_ROTATION = 'primary';
@@ -41,25 +40,15 @@ export interface LoadedRotation {
 }
 
 function load(ctx: AppContext, row: RotationRow, overridesFrom: Date): LoadedRotation {
-  const members = ctx.store.db
-    .select({ personId: rotationMembers.personId })
-    .from(rotationMembers)
-    .where(eq(rotationMembers.rotationId, row.id))
-    .orderBy(asc(rotationMembers.position))
-    .all()
-    .map((m) => m.personId);
-  const overrides = ctx.store.db
-    .select({ id: rotationOverrides.id, personId: rotationOverrides.personId, startsAt: rotationOverrides.startsAt, endsAt: rotationOverrides.endsAt })
-    .from(rotationOverrides)
-    .where(and(eq(rotationOverrides.rotationId, row.id), gt(rotationOverrides.endsAt, overridesFrom)))
-    .all();
+  const members = ctx.store.oncall.rotationMemberIds(row.id);
+  const overrides = ctx.store.oncall.overridesEndingAfter(row.id, overridesFrom);
   const timing = { handoffWeekday: row.handoffWeekday, handoffTime: row.handoffTime, anchorAt: row.anchorAt, timeZone: ctx.settings.timeZone };
   return { row, timing, members, overrides };
 }
 
 /** All rotations, oldest first. */
 export function listRotations(ctx: AppContext): RotationRow[] {
-  return ctx.store.db.select().from(rotations).orderBy(asc(rotations.id)).all();
+  return ctx.store.oncall.rotations();
 }
 
 /**
@@ -68,8 +57,8 @@ export function listRotations(ctx: AppContext): RotationRow[] {
  */
 export function findRotation(ctx: AppContext, name?: string, at: Date = ctx.clock.now()): LoadedRotation | null {
   const row = name
-    ? ctx.store.db.select().from(rotations).where(eq(rotations.name, name.toLowerCase())).get()
-    : (ctx.store.db.select().from(rotations).where(eq(rotations.name, DEFAULT_ROTATION)).get() ?? listRotations(ctx)[0]);
+    ? ctx.store.oncall.rotationByName(name.toLowerCase())
+    : (ctx.store.oncall.rotationByName(DEFAULT_ROTATION) ?? listRotations(ctx)[0]);
   return row ? load(ctx, row, new Date(at.getTime() - OVERRIDE_LOOKBACK_MS)) : null;
 }
 
@@ -78,7 +67,7 @@ export function findRotation(ctx: AppContext, name?: string, at: Date = ctx.cloc
  * without a rotation or its rotation is gone; null when there is none at all.
  */
 export function rotationFor(ctx: AppContext, rotationId: number | null, at: Date = ctx.clock.now()): LoadedRotation | null {
-  const row = rotationId === null ? undefined : ctx.store.db.select().from(rotations).where(eq(rotations.id, rotationId)).get();
+  const row = rotationId === null ? undefined : ctx.store.oncall.rotationById(rotationId);
   return row ? load(ctx, row, new Date(at.getTime() - OVERRIDE_LOOKBACK_MS)) : findRotation(ctx, undefined, at);
 }
 
@@ -124,7 +113,7 @@ export function setRotation(ctx: RequestContext, input: SetRotationInput): SetRo
     const memberIds = input.members.map((m) => (typeof m === 'number' ? m : findStaff(ctx, m).id));
     const repeated = memberIds.find((id, i) => memberIds.indexOf(id) !== i);
     if (repeated !== undefined) throw invalid(`${handleOf(ctx, repeated)} is listed twice.`, 'List each person once, in the order they take the week.');
-    const existing = ctx.store.db.select().from(rotations).where(eq(rotations.name, name)).get();
+    const existing = ctx.store.oncall.rotationByName(name);
     const weekday = input.handoffWeekday ?? existing?.handoffWeekday ?? 1;
     const time = input.handoffTime ?? existing?.handoffTime ?? '10:00';
     if (!Number.isInteger(weekday) || weekday < 1 || weekday > 7) throw invalid(`Hand-off weekday ${weekday} does not exist: use mon … sun.`);
@@ -135,13 +124,9 @@ export function setRotation(ctx: RequestContext, input: SetRotationInput): SetRo
     const anchorAt = lastHandoff({ handoffWeekday: weekday, handoffTime, timeZone: ctx.settings.timeZone }, now);
     const before = existing ? { handoffWeekday: existing.handoffWeekday, handoffTime: existing.handoffTime, anchorAt: existing.anchorAt, members: load(ctx, existing, now).members } : null;
     const row = existing
-      ? ctx.store.db.update(rotations).set({ handoffWeekday: weekday, handoffTime, anchorAt }).where(eq(rotations.id, existing.id)).returning().get()
-      : ctx.store.db.insert(rotations).values({ name, handoffWeekday: weekday, handoffTime, anchorAt, createdAt: now }).returning().get();
-    ctx.store.db.delete(rotationMembers).where(eq(rotationMembers.rotationId, row.id)).run();
-    ctx.store.db
-      .insert(rotationMembers)
-      .values(memberIds.map((personId, position) => ({ rotationId: row.id, position, personId })))
-      .run();
+      ? ctx.store.oncall.updateRotationTiming(existing.id, { handoffWeekday: weekday, handoffTime, anchorAt })
+      : ctx.store.oncall.insertRotation({ name, handoffWeekday: weekday, handoffTime, anchorAt, createdAt: now });
+    ctx.store.oncall.replaceRotationMembers(row.id, memberIds);
     recordAudit(ctx, { entity: 'rotation', entityId: row.id, action: existing ? 'rotation.changed' : 'rotation.created', before, after: { name, handoffWeekday: weekday, handoffTime, anchorAt, members: memberIds } });
     const rotation = load(ctx, row, new Date(now.getTime() - OVERRIDE_LOOKBACK_MS));
     return { rotation, created: !existing, now: whoIsOnCall(rotation.timing, rotation.members, rotation.overrides, now) };
@@ -211,11 +196,7 @@ export function addOverride(ctx: RequestContext, input: AddOverrideInput): AddOv
     const now = ctx.clock.now();
     if (endsAt.getTime() <= now.getTime()) throw invalid('That period is already over.', 'Overrides cover now or the future.');
     requireReplaceable(ctx, rotation, startsAt, endsAt, person.id);
-    const row = ctx.store.db
-      .insert(rotationOverrides)
-      .values({ rotationId: rotation.row.id, personId: person.id, startsAt, endsAt, createdBy: actorPersonId(ctx.actor), createdAt: now })
-      .returning()
-      .get();
+    const row = ctx.store.oncall.insertOverride({ rotationId: rotation.row.id, personId: person.id, startsAt, endsAt, createdBy: actorPersonId(ctx.actor), createdAt: now });
     recordAudit(ctx, { entity: 'rotation', entityId: rotation.row.id, action: 'rotation.override', after: { overrideId: row.id, personId: person.id, startsAt, endsAt } });
     const override = { id: row.id, personId: row.personId, startsAt: row.startsAt, endsAt: row.endsAt };
     return { override, rotation: { ...rotation, overrides: [...rotation.overrides, override] } };
@@ -236,7 +217,7 @@ export interface RemovedOverride {
  */
 export function removeOverride(ctx: RequestContext, id: number): RemovedOverride {
   return ctx.store.transaction(() => {
-    const row = ctx.store.db.select().from(rotationOverrides).where(eq(rotationOverrides.id, id)).get();
+    const row = ctx.store.oncall.overrideById(id);
     if (!row) throw notFound(`There is no override #${id}.`, 'The override numbers are in /oncall schedule.');
     const actorId = actorPersonId(ctx.actor);
     const own = actorId !== null && (actorId === row.personId || actorId === row.createdBy);
@@ -244,7 +225,7 @@ export function removeOverride(ctx: RequestContext, id: number): RemovedOverride
       throw forbidden("Only leads can remove someone else's override.", 'Ask a lead, or the person it puts on call.');
     }
     if (row.endsAt.getTime() <= ctx.clock.now().getTime()) throw invalid(`Override #${id} is already over.`, 'Only current and future overrides can be removed.');
-    ctx.store.db.delete(rotationOverrides).where(eq(rotationOverrides.id, id)).run();
+    ctx.store.oncall.deleteOverride(id);
     recordAudit(ctx, {
       entity: 'rotation',
       entityId: row.rotationId,

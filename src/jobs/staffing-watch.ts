@@ -4,13 +4,11 @@
  * leadership for an extra engineer. Checked once per week, at the first run after Tuesday ends (a
  * bot that was down then checks when it comes back, until the week is over).
  */
-import { and, count, eq, gte, isNull, lt, or } from 'drizzle-orm';
 import { slaSetup, worstBand } from '../app/sla.js';
 import { claimOnce, isClaimed } from '../app/claims.js';
 import { enqueue } from '../app/outbox.js';
 import { guardWeekStart, startOfDay } from '../domain/guard-week.js';
 import { staffingCheckDay, staffingVerdict, type StaffingFigures } from '../domain/staffing.js';
-import { oncallEscalations, slaClocks, tickets } from '../store/schema.js';
 import { warning } from '../views/reply.js';
 import type { Job, JobContext, JobReport } from './job.js';
 
@@ -20,18 +18,13 @@ export const STAFFING_WATCH = 'staffing-watch';
 export function staffingFigures(ctx: JobContext, weekStart: string, now: Date): StaffingFigures {
   const from = startOfDay(weekStart, ctx.settings.timeZone);
   const setup = slaSetup(ctx);
-  const rows = ctx.store.db
-    .select({ clock: slaClocks, ticket: { priority: tickets.priority, department: tickets.department } })
-    .from(slaClocks)
-    .innerJoin(tickets, eq(tickets.id, slaClocks.ticketId))
-    .where(and(eq(slaClocks.tier, 't4'), lt(slaClocks.enteredAt, now), or(isNull(slaClocks.leftAt), gte(slaClocks.leftAt, from))))
-    .all();
+  const rows = ctx.store.oncall.t4ClocksRunningBetween(from, now);
   const t4 = { green: 0, yellow: 0, red: 0 };
   for (const { clock, ticket } of rows) {
     const band = worstBand(setup, clock, ticket, now);
     if (band) t4[band]++;
   }
-  const escalations = ctx.store.db.select({ n: count() }).from(oncallEscalations).where(gte(oncallEscalations.escalatedAt, from)).get()?.n ?? 0;
+  const escalations = ctx.store.oncall.escalationCountSince(from);
   return { t4, oncallEscalations: escalations };
 }
 

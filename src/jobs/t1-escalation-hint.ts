@@ -3,11 +3,9 @@
  * (handbook: "taking longer than 20 minutes... escalate") gets its assignee a DM suggesting to
  * escalate, once per assignment.
  */
-import { and, desc, eq, inArray, isNotNull, sql } from 'drizzle-orm';
 import { businessTimeBetween } from '../domain/calendar.js';
 import { loadCalendar } from '../app/calendar.js';
 import { enqueue } from '../app/outbox.js';
-import { auditEvents, tickets } from '../store/schema.js';
 import { warning } from '../views/reply.js';
 import type { Job, JobContext, JobReport } from './job.js';
 
@@ -15,33 +13,17 @@ export const T1_ESCALATION_HINT = 'escalation-hint';
 /** Business time a T1 ticket may sit with its assignee, unanswered, before escalating is suggested. */
 export const T1_LIMIT_MS = 20 * 60_000;
 
-/** When the ticket got its current assignee (the latest audit event that set it). */
-function assignedAt(ctx: JobContext, ticketId: number, assigneeId: number): Date | null {
-  return (
-    ctx.store.db
-      .select({ at: auditEvents.at })
-      .from(auditEvents)
-      .where(and(eq(auditEvents.entity, 'ticket'), eq(auditEvents.entityId, String(ticketId)), sql`json_extract(${auditEvents.after}, '$.assigneeId') = ${assigneeId}`))
-      .orderBy(desc(auditEvents.id))
-      .limit(1)
-      .get()?.at ?? null
-  );
-}
-
 export function runT1EscalationHint(ctx: JobContext, now: Date): JobReport {
   // Which tickets are stuck is read from a snapshot first (an audit lookup per T1 ticket: a third of
   // a second on a big install); only the notices are written, in one short transaction. Each is
   // checked again before it is sent (validWhile), and its dedupe key makes a repeat a no-op.
   const { candidates, stuck } = ctx.store.read(() => {
-    const candidates = ctx.store.db
-      .select()
-      .from(tickets)
-      .where(and(eq(tickets.tier, 't1'), inArray(tickets.status, ['open']), isNotNull(tickets.assigneeId)))
-      .all();
+    const candidates = ctx.store.oncall.assignedOpenT1Tickets();
     const calendar = loadCalendar(ctx);
     const stuck: { ticket: (typeof candidates)[number]; since: Date }[] = [];
     for (const ticket of candidates) {
-      const since = assignedAt(ctx, ticket.id, ticket.assigneeId!);
+      // When the ticket got its current assignee (the latest audit event that set it).
+      const since = ctx.store.oncall.assignedAt(ticket.id, ticket.assigneeId!);
       if (!since) continue;
       if (ticket.lastPublicReplyAt && ticket.lastPublicReplyAt.getTime() >= since.getTime()) continue;
       if (businessTimeBetween(calendar, since, now) < T1_LIMIT_MS) continue;
