@@ -17,8 +17,6 @@ const PENDING: ReadonlySet<string> = new Set([
   'src/app/chat-messages.ts',
   'src/app/claims.ts',
   'src/app/conversations.ts',
-  'src/app/digest-figures.ts',
-  'src/app/digest.ts',
   'src/app/duplicate-answers.ts',
   'src/app/duplicate-decisions.ts',
   'src/app/escalation.ts',
@@ -79,7 +77,6 @@ const PENDING: ReadonlySet<string> = new Set([
   'src/jobs/staffing-watch.ts',
   'src/jobs/status-timers.ts',
   'src/jobs/t1-escalation-hint.ts',
-  'src/jobs/weekly-digest.ts',
   'src/views/ticket-card.ts',
   'src/views/ticket-notices.ts',
 ]);
