@@ -5,20 +5,15 @@
  * still open then. A ticket's state at the week's end is read back from its audit trail: its
  * first change after the end carries, in `before`, what it was.
  */
-import { and, eq, gte, inArray, lt, sql } from 'drizzle-orm';
 import { ACTIVE_STATUSES } from '../domain/lifecycle.js';
 import { bandOf, clockRuns, usedOverTimeline, type Band, type RunningChange } from '../domain/sla.js';
-import { TIERS, type Department, type HandoffTeam, type Priority, type Status, type Tier } from '../domain/vocabulary.js';
+import { TIERS, type HandoffTeam, type Status, type Tier } from '../domain/vocabulary.js';
 import type { DigestData } from '../domain/digest.js';
-import { statusOrTeamEventsSince } from '../store/audit-queries.js';
-import { auditEvents, oncallEscalations, slaClocks, tickets } from '../store/schema.js';
+import type { ClockFacts, TierCount, WeekEntry } from '../store/repositories/digest.js';
 import { formatInstant } from '../views/format.js';
 import type { AppContext } from './context.js';
-import { preparedStatement } from '../store/prepared.js';
 import { handleOf } from './people.js';
 import { slaSetup, type SlaSetup } from './sla.js';
-
-type SlaClockRow = typeof slaClocks.$inferSelect;
 
 /** The ticket fields whose value at an instant the digest needs. */
 interface TrackedFields {
@@ -53,8 +48,7 @@ class StateAtEnd {
     private readonly ctx: AppContext,
     readonly end: Date,
   ) {
-    const rows = ticketChangesSince(ctx.store).raw(false).all(end.getTime()) as { entityId: string; before: string }[];
-    for (const row of rows) {
+    for (const row of ctx.store.digest.ticketChangesSince(end)) {
       const before = JSON.parse(row.before) as Partial<Record<(typeof TRACKED)[number], unknown>> | null;
       if (!before) continue;
       const id = Number(row.entityId);
@@ -76,52 +70,27 @@ class StateAtEnd {
 
   /** Current rows of these tickets. */
   rows(ids: readonly number[]): (TrackedFields & { id: number; createdAt: Date })[] {
-    return chunks(ids).flatMap((part) =>
-      this.ctx.store.db.select({ id: tickets.id, status: tickets.status, tier: tickets.tier, team: tickets.team, createdAt: tickets.createdAt }).from(tickets).where(inArray(tickets.id, part)).all(),
-    );
+    return chunks(ids).flatMap((part) => this.ctx.store.digest.trackedFieldsOf(part));
   }
 }
 
 /** Opened (by the tier a ticket was opened in), resolved (by its tier then) and open at the end, per tier. */
 function ticketsByTier(ctx: AppContext, from: Date, to: Date, state: StateAtEnd): DigestData['tickets'] {
-  const { db } = ctx.store;
-  const openedTier = sql<Tier>`coalesce((SELECT ${slaClocks.tier} FROM ${slaClocks} WHERE ${slaClocks.ticketId} = ${tickets.id} ORDER BY ${slaClocks.id} LIMIT 1), ${tickets.tier})`;
-  const opened = db.select({ tier: openedTier, n: sql<number>`count(*)` }).from(tickets).where(and(gte(tickets.createdAt, from), lt(tickets.createdAt, to))).groupBy(openedTier).all();
-  // The tier a ticket was in when it was resolved: the tier entry open at that instant.
-  const ticketId = sql`cast(${auditEvents.entityId} as integer)`;
-  const tierThen = sql<Tier>`coalesce((SELECT ${slaClocks.tier} FROM ${slaClocks} WHERE ${slaClocks.ticketId} = ${ticketId} AND ${slaClocks.enteredAt} <= ${auditEvents.at} ORDER BY ${slaClocks.id} DESC LIMIT 1), (SELECT ${tickets.tier} FROM ${tickets} WHERE ${tickets.id} = ${ticketId}))`;
-  const resolved = db
-    .select({ tier: tierThen, n: sql<number>`count(distinct ${auditEvents.entityId})` })
-    .from(auditEvents)
-    // The week's events by time (see StateAtEnd on `+entity`).
-    .where(and(gte(auditEvents.at, from), lt(auditEvents.at, to), sql`+${auditEvents.entity} = 'ticket'`, sql`json_extract(${auditEvents.after}, '$.status') = 'resolved'`))
-    .groupBy(tierThen)
-    .all();
+  const opened = ctx.store.digest.openedByTier(from, to);
+  const resolved = ctx.store.digest.resolvedByTier(from, to);
   // Open at the end: those active now, corrected for every ticket changed since.
   const open = new Map<Tier, number>();
   const add = (tier: Tier, n: number) => open.set(tier, (open.get(tier) ?? 0) + n);
-  for (const row of db.select({ tier: tickets.tier, n: sql<number>`count(*)` }).from(tickets).where(and(inArray(tickets.status, [...ACTIVE_STATUSES]), lt(tickets.createdAt, to))).groupBy(tickets.tier).all()) add(row.tier, row.n);
+  for (const row of ctx.store.digest.activeByTier(to)) add(row.tier, row.n);
   for (const ticket of state.rows(state.changedSince())) {
     if (ticket.createdAt.getTime() >= to.getTime()) continue;
     if (ACTIVE.has(ticket.status)) add(ticket.tier, -1);
     const then = state.of(ticket);
     if (ACTIVE.has(then.status)) add(then.tier, 1);
   }
-  const find = (rows: { tier: Tier; n: number }[], tier: Tier) => rows.filter((r) => r.tier === tier).reduce((n, r) => n + r.n, 0);
+  const find = (rows: TierCount[], tier: Tier) => rows.filter((r) => r.tier === tier).reduce((n, r) => n + r.n, 0);
   return TIERS.map((tier) => ({ tier, opened: find(opened, tier), resolved: find(resolved, tier), open: open.get(tier) ?? 0 }));
 }
-
-/**
- * Every ticket change from an instant on, oldest first, read by time: without statistics SQLite
- * would scan all two million events (to skip sorting by id) or take the entity index (all ticket
- * events); the time index reads only the events since (15 ms instead of 450 on the benchmark).
- */
-const ticketChangesSince = preparedStatement(
-  `SELECT ENTITY_ID AS "entityId", BEFORE AS "before" FROM AUDIT_EVENTS INDEXED BY AUDIT_AT WHERE AT >= ? AND ENTITY = 'ticket' AND BEFORE IS NOT NULL ORDER BY ID`,
-);
-
-/** What the bands read of a tier entry's clock. */
-type ClockFacts = Pick<SlaClockRow, 'ticketId' | 'tier' | 'enteredAt' | 'leftAt' | 'usedMs' | 'runningSince' | 'band'>;
 
 /** A ticket change as the replay reads it: when, and its before and after (parsed JSON). */
 interface TicketChange {
@@ -139,7 +108,7 @@ interface TicketChange {
 function changesOf(ctx: AppContext, ticketIds: readonly number[], since: Date): Map<number, TicketChange[]> {
   const byTicket = new Map<number, TicketChange[]>();
   for (const part of chunks(ticketIds)) {
-    for (const row of statusOrTeamEventsSince(ctx.store, part, since)) {
+    for (const row of ctx.store.digest.statusOrTeamEventsSince(part, since)) {
       const id = Number(row.entityId);
       const list = byTicket.get(id) ?? [];
       list.push({ at: new Date(row.at), before: row.before === null ? null : (JSON.parse(row.before) as Record<string, unknown>), after: row.after === null ? null : (JSON.parse(row.after) as Record<string, unknown>) });
@@ -201,31 +170,17 @@ function bandFromState(setup: SlaSetup, clock: ClockFacts, ticket: Parameters<Sl
   return 'replay';
 }
 
-/** A tier entry of the week with what its band depends on, as the digest reads it. */
-type EntryRow = ClockFacts & { priority: Priority; department: Department; status: Status; ticketTier: Tier; team: HandoffTeam | null };
-
-/** The week's tier entries, with only the ticket columns the bands need (whole rows cost three times as much to read). */
-const weekEntries = preparedStatement(
-  `SELECT SLA_CLOCKS.TICKET_ID AS "ticketId", SLA_CLOCKS.TIER AS "tier", SLA_CLOCKS.ENTERED_AT AS "enteredAt", SLA_CLOCKS.LEFT_AT AS "leftAt", SLA_CLOCKS.USED_MS AS "usedMs",
-     SLA_CLOCKS.RUNNING_SINCE AS "runningSince", SLA_CLOCKS.BAND AS "band", TICKETS.PRIORITY AS "priority", TICKETS.DEPARTMENT AS "department", TICKETS.STATUS AS "status",
-     TICKETS.TIER AS "ticketTier", TICKETS.TEAM AS "team"
-   FROM SLA_CLOCKS JOIN TICKETS ON TICKETS.ID = SLA_CLOCKS.TICKET_ID WHERE SLA_CLOCKS.ENTERED_AT >= ? AND SLA_CLOCKS.ENTERED_AT < ?`,
-);
-
 /** Tier entries of the week by the band they had at its end. */
 function slaByTier(ctx: AppContext, from: Date, to: Date): DigestData['sla'] {
   const setup = slaSetup(ctx);
-  const instant = (ms: number | null) => (ms === null ? null : new Date(ms));
-  const rows = (weekEntries(ctx.store).raw(false).all(from.getTime(), to.getTime()) as (Omit<EntryRow, 'enteredAt' | 'leftAt' | 'runningSince'> & { enteredAt: number; leftAt: number | null; runningSince: number | null })[]).map(
-    (row): EntryRow => ({ ...row, enteredAt: new Date(row.enteredAt), leftAt: instant(row.leftAt), runningSince: instant(row.runningSince) }),
-  );
+  const rows = ctx.store.digest.weekEntries(from, to);
   const byTier = new Map<Tier, { green: number; yellow: number; red: number }>();
   const count = (tier: Tier, band: Band) => {
     const entry = byTier.get(tier) ?? { green: 0, yellow: 0, red: 0 };
     entry[band]++;
     byTier.set(tier, entry);
   };
-  const replays: EntryRow[] = [];
+  const replays: WeekEntry[] = [];
   for (const row of rows) {
     const band = bandFromState(setup, row, row, to);
     if (band === 'replay') replays.push(row);
@@ -244,13 +199,7 @@ function slaByTier(ctx: AppContext, from: Date, to: Date): DigestData['sla'] {
 
 /** On-call escalations still open at the end (ticket active and On-Call then), acknowledged or not. */
 function openOncall(ctx: AppContext, to: Date, state: StateAtEnd): DigestData['openOncall'] {
-  const rows = ctx.store.db
-    .select({ escalation: oncallEscalations, ticket: { id: tickets.id, title: tickets.title, status: tickets.status, tier: tickets.tier, team: tickets.team } })
-    .from(oncallEscalations)
-    .innerJoin(tickets, eq(tickets.id, oncallEscalations.ticketId))
-    .where(lt(oncallEscalations.escalatedAt, to))
-    .orderBy(oncallEscalations.escalatedAt)
-    .all();
+  const rows = ctx.store.digest.escalationsBefore(to);
   // The latest escalation of each ticket speaks for it.
   const latest = new Map<number, (typeof rows)[number]>();
   for (const row of rows) latest.set(row.ticket.id, row);

@@ -1,10 +1,8 @@
 /** Gathers the weekly Changing of the Guard from the store, for the digest job and /guard digest. */
-import { and, asc, count, desc, eq, gte, inArray, lt, ne, sql } from 'drizzle-orm';
 import { buildDigest, type DigestData } from '../domain/digest.js';
 import { addCalendarDays, guardWeekStart, parseTypedDate, previousWeek, startOfDay, weekContaining, weekEnd } from '../domain/guard-week.js';
 import { knownIssueLabel } from '../domain/known-issues.js';
 import type { Tier } from '../domain/vocabulary.js';
-import { auditEvents, guardEntries, knownIssues, outbox, people, tags, tickets, ticketTags } from '../store/schema.js';
 import { digestReply } from '../views/digest.js';
 import { slaWeeksChart } from '../views/reports.js';
 import { recordAudit } from './audit.js';
@@ -23,12 +21,7 @@ export function digestWeek(now: Date, zone: string): string {
 }
 
 function knownIssueChanges(ctx: AppContext, from: Date, to: Date): DigestData['knownIssues'] {
-  const events = ctx.store.db
-    .select({ entityId: auditEvents.entityId, action: auditEvents.action, after: auditEvents.after })
-    .from(auditEvents)
-    .where(and(eq(auditEvents.entity, 'known_issue'), gte(auditEvents.at, from), lt(auditEvents.at, to)))
-    .orderBy(auditEvents.id)
-    .all();
+  const events = ctx.store.digest.knownIssueEvents(from, to);
   const changes = new Map<number, DigestData['knownIssues'][number]['change']>();
   for (const event of events) {
     const id = Number(event.entityId);
@@ -38,27 +31,19 @@ function knownIssueChanges(ctx: AppContext, from: Date, to: Date): DigestData['k
     else if (event.action.endsWith('status') && changes.get(id) !== 'opened') changes.set(id, 'changed');
   }
   if (changes.size === 0) return [];
-  const rows = ctx.store.db.select().from(knownIssues).where(inArray(knownIssues.id, [...changes.keys()])).all();
+  const rows = ctx.store.digest.knownIssuesByIds([...changes.keys()]);
   return rows.map((row) => ({
     label: knownIssueLabel(row.id),
     title: row.title,
     status: row.status,
     change: changes.get(row.id)!,
-    linked: ctx.store.db.select({ n: count() }).from(tickets).where(eq(tickets.knownIssueId, row.id)).get()?.n ?? 0,
+    linked: ctx.store.digest.linkedTicketCount(row.id),
   }));
 }
 
 function topTags(ctx: AppContext, from: Date, to: Date): DigestData['topTags'] {
-  return ctx.store.db
-    .select({ family: tags.family, name: tags.name, n: count() })
-    .from(ticketTags)
-    .innerJoin(tags, eq(tags.id, ticketTags.tagId))
-    .innerJoin(tickets, eq(tickets.id, ticketTags.ticketId))
-    .where(and(gte(tickets.createdAt, from), lt(tickets.createdAt, to), ne(tags.family, KNOWN_ISSUE_FAMILY)))
-    .groupBy(tags.id)
-    .orderBy(desc(count()), tags.name)
-    .limit(5)
-    .all()
+  return ctx.store.digest
+    .topTags(from, to, KNOWN_ISSUE_FAMILY)
     .map((r) => ({ tag: formatTag(r), count: r.n }));
 }
 
@@ -69,12 +54,9 @@ function onDuty(ctx: AppContext, lastWeekStart: Date, thisWeekAt: Date): DigestD
     return oncall?.current.personId ? handleOf(ctx, oncall.current.personId) : null;
   };
   const withTier = (tier: Tier) =>
-    ctx.store.db
-      .select({ id: people.id })
-      .from(people)
-      .where(eq(people.tier, tier))
-      .all()
-      .map((p) => handleOf(ctx, p.id)!)
+    ctx.store.digest
+      .peopleInTier(tier)
+      .map((id) => handleOf(ctx, id)!)
       .sort();
   // Mid-week of last week: hand-offs happen early in the week, so the middle names the week's owner.
   const lastWeekMiddle = new Date(lastWeekStart.getTime() + 3.5 * 86_400_000);
@@ -86,13 +68,7 @@ export function gatherDigest(ctx: AppContext, weekStart: string, now: Date): Dig
   const zone = ctx.settings.timeZone;
   const from = startOfDay(weekStart, zone);
   const to = startOfDay(addCalendarDays(weekStart, 7), zone);
-  const guard = ctx.store.db
-    .select()
-    .from(guardEntries)
-    .where(sql`${guardEntries.weekStart} = ${weekStart} OR (${guardEntries.kind} = 'loop' AND ${guardEntries.closedAt} IS NULL AND ${guardEntries.weekStart} < ${weekStart})`)
-    .orderBy(guardEntries.id)
-    .all()
-    .map((g) => ({ id: g.id, kind: g.kind, body: g.body, closed: g.closedAt !== null }));
+  const guard = ctx.store.digest.guardEntriesFor(weekStart);
   return {
     weekStart,
     weekEnd: weekEnd(weekStart),
@@ -144,15 +120,10 @@ export type DigestPost =
 
 /** When and by whom a week's digest was queued for the leads, if it was. */
 function digestPosted(ctx: AppContext, week: string): { postedAt: Date; by: string } | undefined {
-  const row = ctx.store.db.select({ createdAt: outbox.createdAt }).from(outbox).where(eq(outbox.dedupeKey, digestKey(week))).get();
-  if (!row) return undefined;
-  const event = ctx.store.db
-    .select({ at: auditEvents.at, by: auditEvents.actorLabel })
-    .from(auditEvents)
-    .where(and(eq(auditEvents.entity, 'guard'), eq(auditEvents.entityId, digestKey(week)), eq(auditEvents.action, 'digest.posted')))
-    .orderBy(asc(auditEvents.id))
-    .get();
-  return { postedAt: event?.at ?? row.createdAt, by: event?.by ?? 'system:weekly-digest' };
+  const queuedAt = ctx.store.digest.queuedAt(digestKey(week));
+  if (!queuedAt) return undefined;
+  const event = ctx.store.digest.digestPostedEvent(digestKey(week));
+  return { postedAt: event?.at ?? queuedAt, by: event?.by ?? 'system:weekly-digest' };
 }
 
 /**

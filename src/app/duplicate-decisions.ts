@@ -1,6 +1,5 @@
 /** What the leads decide about a cluster of duplicate answers: make a macro, ask for a doc, or "not the same". */
-import { eq } from 'drizzle-orm';
-import { answerClusters } from '../store/schema.js';
+import type { ClusterRow } from '../store/repositories/duplicates.js';
 import { recordAudit } from './audit.js';
 import { actorPersonId, type RequestContext } from './context.js';
 import { clusterMembers } from './duplicate-answers.js';
@@ -9,17 +8,17 @@ import { createMacro, type MacroRow } from './macros.js';
 import { requireRole } from './people.js';
 import { attachTags, resolveTagRefs } from './tags.js';
 
-export type ClusterRow = typeof answerClusters.$inferSelect;
+export type { ClusterRow };
 
 function requireCluster(ctx: RequestContext, id: number): ClusterRow {
-  const row = ctx.store.db.select().from(answerClusters).where(eq(answerClusters.id, id)).get();
+  const row = ctx.store.duplicates.clusterById(id);
   if (!row) throw notFound(`There is no group of duplicate answers numbered ${id}.`, '/duplicates list shows the open ones.');
   if (row.state !== 'suggested') throw conflict(`Group ${id} was decided already (${row.state}).`, '/duplicates list shows the open ones.');
   return row;
 }
 
 function decide(ctx: RequestContext, cluster: ClusterRow, state: 'macro' | 'doc' | 'dismissed', extra: Record<string, unknown> = {}): void {
-  ctx.store.db.update(answerClusters).set({ state, decidedBy: actorPersonId(ctx.actor), decidedAt: ctx.clock.now() }).where(eq(answerClusters.id, cluster.id)).run();
+  ctx.store.duplicates.decideCluster(cluster.id, { state, decidedBy: actorPersonId(ctx.actor), decidedAt: ctx.clock.now() });
   recordAudit(ctx, { entity: 'answer_cluster', entityId: cluster.id, action: `answer_cluster.${state}`, before: { state: cluster.state }, after: { state, ...extra } });
 }
 

@@ -1,10 +1,9 @@
 /** Macros (canned replies): create, edit, remove, list, and the help-centre links they can quote. */
-import { asc, eq } from 'drizzle-orm';
 import { z } from 'zod';
 import { LINK_NAME, MACRO_NAME, MAX_MACRO_LENGTH, fillMacro, parseMacro, type MacroValues, type PlaceholderName } from '../domain/macros.js';
 import { closestMatches } from '../domain/text.js';
 import type { Department, Priority, Status } from '../domain/vocabulary.js';
-import { macros, people, type TicketRow } from '../store/schema.js';
+import type { MacroRow, MacroTicket } from '../store/repositories/macros.js';
 import { cleanText } from '../views/format.js';
 import { recordAudit } from './audit.js';
 import { actorPersonId, type AppContext, type RequestContext } from './context.js';
@@ -14,7 +13,7 @@ import { formatTag, resolveTagRefs, type TagRef } from './tags.js';
 import { readSetting, writeSetting } from './team-settings.js';
 import { MAX_HOLD_DAYS } from './ticket-update.js';
 
-export type MacroRow = typeof macros.$inferSelect;
+export type { MacroRow };
 
 /** What a macro does beside its text. `null` clears a value on edit; absent keeps it. */
 export interface MacroActions {
@@ -69,9 +68,9 @@ function checkActions(ctx: AppContext, actions: MacroActions): Partial<Pick<Macr
 /** The macro called `name`, or a NOT_FOUND that names the closest ones. */
 export function requireMacro(ctx: AppContext, name: string): MacroRow {
   const lowered = name.trim().toLowerCase().replace(/^\//, '');
-  const row = ctx.store.db.select().from(macros).where(eq(macros.name, lowered)).get();
+  const row = ctx.store.macros.byName(lowered);
   if (row) return row;
-  const names = ctx.store.db.select({ name: macros.name }).from(macros).all().map((m) => m.name);
+  const names = ctx.store.macros.names();
   const near = closestMatches(lowered, names, 2);
   throw notFound(
     `There is no macro called "${lowered.slice(0, 40)}".`,
@@ -85,15 +84,11 @@ export function createMacro(ctx: RequestContext, input: { name: string; body: st
     requireRole(ctx, 'lead', 'create macros');
     const name = checkName(input.name);
     const body = checkBody(input.body);
-    if (ctx.store.db.select({ id: macros.id }).from(macros).where(eq(macros.name, name)).get()) {
+    if (ctx.store.macros.nameTaken(name)) {
       throw conflict(`A macro called "${name}" exists already.`, `Change it with /macro edit ${name} <text>, or pick another name.`);
     }
     const now = ctx.clock.now();
-    const row = ctx.store.db
-      .insert(macros)
-      .values({ name, body, ...checkActions(ctx, input), createdBy: actorPersonId(ctx.actor), createdAt: now, updatedAt: now })
-      .returning()
-      .get();
+    const row = ctx.store.macros.insert({ name, body, ...checkActions(ctx, input), createdBy: actorPersonId(ctx.actor), createdAt: now, updatedAt: now });
     recordAudit(ctx, { entity: 'macro', entityId: row.id, action: 'macro.created', after: summary(row) });
     return row;
   });
@@ -106,7 +101,7 @@ export function editMacro(ctx: RequestContext, input: { name: string; body?: str
     const existing = requireMacro(ctx, input.name);
     const patch = { ...(input.body !== undefined ? { body: checkBody(input.body) } : {}), ...checkActions(ctx, input) };
     if (Object.keys(patch).length === 0) throw invalid('Nothing to change.', `Give a new text or options: /macro edit ${existing.name} status:pending <text>`);
-    const row = ctx.store.db.update(macros).set({ ...patch, updatedAt: ctx.clock.now() }).where(eq(macros.id, existing.id)).returning().get();
+    const row = ctx.store.macros.update(existing.id, { ...patch, updatedAt: ctx.clock.now() });
     recordAudit(ctx, { entity: 'macro', entityId: row.id, action: 'macro.changed', before: summary(existing), after: summary(row) });
     return row;
   });
@@ -117,7 +112,7 @@ export function removeMacro(ctx: RequestContext, name: string): MacroRow {
   return ctx.store.transaction(() => {
     requireRole(ctx, 'lead', 'remove macros');
     const existing = requireMacro(ctx, name);
-    ctx.store.db.delete(macros).where(eq(macros.id, existing.id)).run();
+    ctx.store.macros.remove(existing.id);
     recordAudit(ctx, { entity: 'macro', entityId: existing.id, action: 'macro.removed', before: summary(existing) });
     return existing;
   });
@@ -125,10 +120,7 @@ export function removeMacro(ctx: RequestContext, name: string): MacroRow {
 
 /** Macros by name, for one department (those for every department included) or all. */
 export function listMacros(ctx: AppContext, department?: Department): MacroRow[] {
-  return ctx.store.db
-    .select()
-    .from(macros)
-    .orderBy(asc(macros.name))
+  return ctx.store.macros
     .all()
     .filter((m) => department === undefined || m.department === null || m.department === department);
 }
@@ -162,10 +154,10 @@ export function setHelpLink(ctx: RequestContext, name: string, url: string | nul
 }
 
 /** "Jane Doe" for a requester deskops knows, "jane" for an @handle, nothing for an email address. */
-function requesterName(ctx: AppContext, ticket: TicketRow): string | undefined {
+function requesterName(ctx: AppContext, ticket: MacroTicket): string | undefined {
   if (ticket.requesterPersonId !== null) {
-    const person = ctx.store.db.select({ name: people.displayName }).from(people).where(eq(people.id, ticket.requesterPersonId)).get();
-    if (person?.name) return person.name;
+    const name = ctx.store.macros.personName(ticket.requesterPersonId);
+    if (name) return name;
   }
   const requester = ticket.requester ?? '';
   return requester.startsWith('@') && requester.length > 1 ? requester.slice(1) : undefined;
@@ -175,7 +167,7 @@ function requesterName(ctx: AppContext, ticket: TicketRow): string | undefined {
  * The macro's text for `ticket`, sent by the actor. A placeholder with no value refuses the whole
  * reply (INVALID naming each), so nobody ever receives "{requester.name}".
  */
-export function renderMacroFor(ctx: RequestContext, macro: MacroRow, ticket: TicketRow): string {
+export function renderMacroFor(ctx: RequestContext, macro: MacroRow, ticket: MacroTicket): string {
   const parsed = parseMacro(macro.body);
   if (!parsed.ok) throw invalid(`Macro ${macro.name} cannot be used: ${parsed.reason}`, `A lead fixes it with /macro edit ${macro.name} <text>.`);
   const email = ticket.requester && ticket.requester.includes('@') && !ticket.requester.startsWith('@') ? ticket.requester : undefined;

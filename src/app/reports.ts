@@ -3,14 +3,11 @@
  * the known issues with their ticket counts, and the tags of the week's process review; and the
  * figures of the charts the digest and /report carry (views/reports.ts draws them).
  */
-import { and, eq, gte, inArray, isNotNull, lt, ne, sql } from 'drizzle-orm';
 import { businessTimeBetween } from '../domain/calendar.js';
 import { addCalendarDays, guardWeekStart, startOfDay } from '../domain/guard-week.js';
 import { knownIssueLabel } from '../domain/known-issues.js';
-import { ACTIVE_STATUSES } from '../domain/lifecycle.js';
 import { spread } from '../domain/report-stats.js';
 import { TIERS, type Tier } from '../domain/vocabulary.js';
-import { auditEvents, comments, knownIssues, slaClocks, tags, tickets, ticketTags } from '../store/schema.js';
 import type { AppContext } from './context.js';
 import { knownIssueNotesOf } from './known-issue-notes.js';
 import { slaSetup, worstBand } from './sla.js';
@@ -46,20 +43,10 @@ export interface SlaReportRow {
 /** SLA compliance per tier for tier entries in [from, to). */
 export function slaReport(ctx: AppContext, period: { from: Date; to: Date; tier?: Tier }, now: Date): SlaReportRow[] {
   const setup = slaSetup(ctx);
-  const rows = ctx.store.db
-    .select({ clock: slaClocks, priority: tickets.priority, department: tickets.department })
-    .from(slaClocks)
-    .innerJoin(tickets, eq(tickets.id, slaClocks.ticketId))
-    .where(and(gte(slaClocks.enteredAt, period.from), lt(slaClocks.enteredAt, period.to), period.tier ? eq(slaClocks.tier, period.tier) : undefined))
-    .all();
+  const rows = ctx.store.reports.clockEntries(period.from, period.to, period.tier);
   const replies = new Map<number, number[]>();
   for (const ids of chunks([...new Set(rows.map((r) => r.clock.ticketId))])) {
-    const found = ctx.store.db
-      .select({ ticketId: comments.ticketId, at: comments.createdAt })
-      .from(comments)
-      .where(and(inArray(comments.ticketId, ids), eq(comments.visibility, 'public'), isNotNull(comments.authorId)))
-      .all();
-    for (const c of found) replies.set(c.ticketId, [...(replies.get(c.ticketId) ?? []), c.at.getTime()]);
+    for (const c of ctx.store.reports.publicStaffReplyTimes(ids)) replies.set(c.ticketId, [...(replies.get(c.ticketId) ?? []), c.at.getTime()]);
   }
   const byTier = new Map<Tier, { green: number; yellow: number; red: number; firstResponse: number[]; resolution: number[] }>();
   const entry = (tier: Tier) => {
@@ -76,18 +63,9 @@ export function slaReport(ctx: AppContext, period: { from: Date; to: Date; tier?
     const first = (replies.get(clock.ticketId) ?? []).filter((at) => at >= clock.enteredAt.getTime() && at < until).sort((a, b) => a - b)[0];
     if (first !== undefined) e.firstResponse.push(businessTimeBetween(setup.calendar, clock.enteredAt, new Date(first)));
   }
-  const opened = ctx.store.db
-    .select({ id: tickets.id, tier: tickets.tier, createdAt: tickets.createdAt })
-    .from(tickets)
-    .where(and(gte(tickets.createdAt, period.from), lt(tickets.createdAt, period.to), period.tier ? eq(tickets.tier, period.tier) : undefined))
-    .all();
+  const opened = ctx.store.reports.ticketsOpened(period.from, period.to, period.tier);
   for (const ids of chunks(opened)) {
-    const resolved = ctx.store.db
-      .select({ id: auditEvents.entityId, at: sql<number>`min(${auditEvents.at})` })
-      .from(auditEvents)
-      .where(and(eq(auditEvents.entity, 'ticket'), inArray(auditEvents.entityId, ids.map((t) => String(t.id))), sql`json_extract(${auditEvents.after}, '$.status') = 'resolved'`))
-      .groupBy(auditEvents.entityId)
-      .all();
+    const resolved = ctx.store.reports.firstResolvedAt(ids.map((t) => t.id));
     const at = new Map(resolved.map((r) => [Number(r.id), r.at]));
     for (const t of ids) {
       const when = at.get(t.id);
@@ -129,18 +107,9 @@ export function slaWeeks(ctx: AppContext, now: Date, options: { tier?: Tier; inc
   const { tier } = options;
   const zone = ctx.settings.timeZone;
   const weeks = lastWeeks(now, zone, 8, options.includeCurrent ?? true);
-  const starts = [...weeks, addCalendarDays(weeks.at(-1)!, 7)].map((day) => startOfDay(day, zone).getTime());
+  const bounds = [...weeks, addCalendarDays(weeks.at(-1)!, 7)].map((day) => startOfDay(day, zone));
   // One grouped query: the week of each clock by the exact local week boundaries (DST included).
-  const week = sql.join(
-    starts.slice(1).map((end, i) => sql`WHEN ${slaClocks.enteredAt} < ${end} THEN ${i}`),
-    sql` `,
-  );
-  const rows = ctx.store.db
-    .select({ tier: slaClocks.tier, band: slaClocks.band, week: sql<number>`CASE ${week} END`, n: sql<number>`count(*)` })
-    .from(slaClocks)
-    .where(and(gte(slaClocks.enteredAt, new Date(starts[0]!)), lt(slaClocks.enteredAt, new Date(starts.at(-1)!)), tier ? eq(slaClocks.tier, tier) : undefined))
-    .groupBy(sql`1, 2, 3`)
-    .all();
+  const rows = ctx.store.reports.entriesByWeekAndBand(bounds, tier);
   const bands = Object.fromEntries(BANDS.map((b) => [b, weeks.map(() => 0)])) as Record<(typeof BANDS)[number], number[]>;
   const perTier = new Map<Tier, { green: number[]; total: number[] }>();
   let total = 0;
@@ -170,21 +139,8 @@ export interface KnownIssueReportRow {
 
 /** Unresolved known issues with their active and total linked tickets, most active first. */
 export function knownIssuesReport(ctx: AppContext): KnownIssueReportRow[] {
-  const rows = ctx.store.db
-    .select({
-      id: knownIssues.id,
-      title: knownIssues.title,
-      status: knownIssues.status,
-      partnerRef: knownIssues.partnerRef,
-      total: sql<number>`count(${tickets.id})`,
-      active: sql<number>`coalesce(sum(${tickets.status} IN (${sql.join(ACTIVE_STATUSES.map((s) => sql`${s}`), sql`, `)})), 0)`,
-    })
-    .from(knownIssues)
-    .leftJoin(tickets, eq(tickets.knownIssueId, knownIssues.id))
-    .where(ne(knownIssues.status, 'resolved'))
-    .groupBy(knownIssues.id)
-    .all();
-  return rows
+  return ctx.store.reports
+    .unresolvedKnownIssueCounts()
     .map((r) => ({ ...r, label: knownIssueLabel(r.id), lastNote: knownIssueNotesOf(ctx, r.id, 1)[0]?.body ?? null }))
     .sort((a, b) => b.active - a.active || b.total - a.total || b.id - a.id);
 }
@@ -198,30 +154,15 @@ export interface TagsReport {
 
 /** The weekly review of process-tagged tickets, and the period's top tags. */
 export function tagsReport(ctx: AppContext, period: { from: Date; to: Date }): TagsReport {
-  const processRows = ctx.store.db
-    .select({ ticketId: tickets.id, title: tickets.title, family: tags.family, name: tags.name })
-    .from(ticketTags)
-    .innerJoin(tags, eq(tags.id, ticketTags.tagId))
-    .innerJoin(tickets, eq(tickets.id, ticketTags.ticketId))
-    .where(and(eq(tags.family, 'process'), gte(tickets.updatedAt, period.from), lt(tickets.updatedAt, period.to)))
-    .orderBy(tickets.id)
-    .all();
+  const processRows = ctx.store.reports.processTagsOfTicketsUpdated(period.from, period.to);
   const process = new Map<number, { ticketId: number; title: string; tags: string[] }>();
   for (const row of processRows) {
     const entry = process.get(row.ticketId) ?? { ticketId: row.ticketId, title: row.title, tags: [] };
     entry.tags.push(formatTag(row));
     process.set(row.ticketId, entry);
   }
-  const top = ctx.store.db
-    .select({ family: tags.family, name: tags.name, n: sql<number>`count(*)` })
-    .from(ticketTags)
-    .innerJoin(tags, eq(tags.id, ticketTags.tagId))
-    .innerJoin(tickets, eq(tickets.id, ticketTags.ticketId))
-    .where(and(gte(tickets.createdAt, period.from), lt(tickets.createdAt, period.to), ne(tags.family, KNOWN_ISSUE_FAMILY)))
-    .groupBy(tags.id)
-    .orderBy(sql`count(*) DESC`, tags.name)
-    .limit(10)
-    .all()
+  const top = ctx.store.reports
+    .topTags(period.from, period.to, KNOWN_ISSUE_FAMILY)
     .map((r) => ({ tag: formatTag(r), count: r.n }));
   return { process: [...process.values()], top };
 }

@@ -4,14 +4,11 @@
  * issue with 6+ linked tickets → suggest a status-page post (once per known issue). The 3 and the 6
  * are the team's known-issue thresholds (/settings known-issues).
  */
-import { and, count, eq, gte, inArray, isNull, ne, sql, type SQL } from 'drizzle-orm';
 import { enqueue } from '../app/outbox.js';
-import { keyStartsWith } from '../app/outbox-keys.js';
 import { knownIssueLabel } from '../domain/known-issues.js';
 import { knownIssueThresholds } from '../app/known-issues.js';
-import { ACTIVE_STATUSES } from '../domain/lifecycle.js';
 import { formatTag } from '../app/tags.js';
-import { knownIssues, outbox, tags, tickets, ticketTags } from '../store/schema.js';
+import type { TicketTag } from '../store/repositories/reports.js';
 import { warning } from '../views/reply.js';
 import type { Job, JobContext, JobReport } from './job.js';
 
@@ -24,24 +21,10 @@ interface Cluster {
   ticketIds: number[];
 }
 
-/**
- * Tickets created since `since`, through their creation index: left to itself the planner reaches
- * them through the known-issue index (most tickets have none), a long scan on a big store.
- */
-function createdSince(since: Date): SQL {
-  return sql`(SELECT ${tickets.id} FROM ${tickets} INDEXED BY tickets_created WHERE ${tickets.createdAt} >= ${since.getTime()})`;
-}
-
 /** Groups recent unlinked tickets by every (area, type) pair they carry; clusters of at least `size`. */
 function recentClusters(ctx: JobContext, now: Date, size: number): Cluster[] {
-  const rows = ctx.store.db
-    .select({ ticketId: tickets.id, family: tags.family, name: tags.name, slug: tags.slug })
-    .from(tickets)
-    .innerJoin(ticketTags, eq(ticketTags.ticketId, tickets.id))
-    .innerJoin(tags, eq(tags.id, ticketTags.tagId))
-    .where(and(inArray(tickets.id, createdSince(new Date(now.getTime() - WINDOW_MS))), isNull(tickets.knownIssueId), inArray(tickets.status, [...ACTIVE_STATUSES]), inArray(tags.family, ['area', 'type'])))
-    .all();
-  const byTicket = new Map<number, { areas: typeof rows; types: typeof rows }>();
+  const rows = ctx.store.reports.areaAndTypeTagsOfUnlinkedTicketsSince(new Date(now.getTime() - WINDOW_MS));
+  const byTicket = new Map<number, { areas: TicketTag[]; types: TicketTag[] }>();
   for (const row of rows) {
     const entry = byTicket.get(row.ticketId) ?? { areas: [], types: [] };
     (row.family === 'area' ? entry.areas : entry.types).push(row);
@@ -62,13 +45,7 @@ function recentClusters(ctx: JobContext, now: Date, size: number): Cluster[] {
 }
 
 function alreadySuggested(ctx: JobContext, cluster: Cluster, now: Date): boolean {
-  return (
-    ctx.store.db
-      .select({ id: outbox.id })
-      .from(outbox)
-      .where(and(keyStartsWith(`pattern:${cluster.area.slug}:${cluster.type.slug}:`), gte(outbox.createdAt, new Date(now.getTime() - WINDOW_MS))))
-      .get() !== undefined
-  );
+  return ctx.store.reports.queuedWithKeyPrefixSince(`pattern:${cluster.area.slug}:${cluster.type.slug}:`, new Date(now.getTime() - WINDOW_MS));
 }
 
 function suggestKnownIssues(ctx: JobContext, now: Date): number {
@@ -95,13 +72,8 @@ function suggestKnownIssues(ctx: JobContext, now: Date): number {
 }
 
 function suggestStatusPage(ctx: JobContext): number {
-  const crowded = ctx.store.db
-    .select({ id: knownIssues.id, title: knownIssues.title, linked: count(tickets.id) })
-    .from(knownIssues)
-    .innerJoin(tickets, eq(tickets.knownIssueId, knownIssues.id))
-    .where(ne(knownIssues.status, 'resolved'))
-    .groupBy(knownIssues.id)
-    .all()
+  const crowded = ctx.store.reports
+    .linkedTicketsOfUnresolvedKnownIssues()
     .filter((k) => k.linked >= knownIssueThresholds(ctx).statusPage);
   let queued = 0;
   for (const issue of crowded) {

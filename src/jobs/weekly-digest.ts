@@ -4,10 +4,8 @@
  * key carries the week, shared with a lead's /guard digest), so a bot that was down at 10:00 posts
  * when it comes back, and a digest a lead posted earlier is not posted again.
  */
-import { lt } from 'drizzle-orm';
 import { digestKey, digestWeek, postWeeklyDigest } from '../app/digest.js';
 import { addCalendarDays, startOfDay } from '../domain/guard-week.js';
-import { auditEvents } from '../store/schema.js';
 import { outboxHasKey } from '../app/outbox-keys.js';
 import { digestSchedule } from '../app/settings-admin.js';
 import { digestDue } from '../domain/digest-schedule.js';
@@ -16,7 +14,7 @@ import { systemContext, type Job, type JobContext, type JobReport } from './job.
 export const WEEKLY_DIGEST = 'weekly-digest';
 
 function hadActivityBefore(ctx: JobContext, instant: Date): boolean {
-  return ctx.store.db.select({ id: auditEvents.id }).from(auditEvents).where(lt(auditEvents.at, instant)).limit(1).get() !== undefined;
+  return ctx.store.digest.hasActivityBefore(instant);
 }
 
 export function runWeeklyDigest(ctx: JobContext, now: Date): JobReport {
