@@ -1,7 +1,7 @@
 /** People and their platform identities: who is acting, who a mention names, who may do what. */
-import type { StoredPerson } from '../store/repositories/people.js';
+import type { PersonWithIdentity, StoredPerson } from '../store/repositories/people.js';
 import { accessFor, hasAccess, isListedAdmin, isStaffAccess, ruleCovers, type Access, type DirectoryFacts } from '../domain/access.js';
-import type { Platform, Role, Tier } from '../domain/vocabulary.js';
+import type { Platform, Role } from '../domain/vocabulary.js';
 import { forbidden, invalid, notFound, type AppError } from './errors.js';
 import { listIntakeChannels } from './intake.js';
 import type { Actor, AppContext, RequestContext } from './context.js';
@@ -19,16 +19,8 @@ export interface PlatformUser {
   facts?: DirectoryFacts;
 }
 
-export interface PersonRow {
-  id: number;
-  displayName: string;
-  role: Role;
-  tier: Tier | null;
-  handle: string;
-  platform: Platform;
-  /** Staff when last seen (agents, leads and admins); false for requesters. */
-  isStaff: boolean;
-}
+/** A person with one of their identities; `isStaff`: staff when last seen (agents, leads and admins), false for requesters. */
+export type PersonRow = PersonWithIdentity;
 
 /** True when `role` is at least `needed` (admin > lead > agent > requester). */
 export function hasRole(role: Access, needed: Access): boolean {

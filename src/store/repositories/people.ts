@@ -74,15 +74,19 @@ export interface PeopleRepository {
   grantStaff(personId: number, role: Role): void;
   /** Records a hand-made removal from staff (/people remove). */
   revokeStaff(personId: number): void;
+  /** Sets the role the person has while staff. */
   setRole(personId: number, role: Role): void;
+  /** Sets the person's tier, or clears it with null. */
   setTier(personId: number, tier: Tier | null): void;
   /** The person's own time zone, or null when they have none (or the id is unknown). */
   timeZone(personId: number): string | null;
+  /** Sets the person's own time zone, or clears it with null (they see team time). */
   setTimeZone(personId: number, zone: string | null): void;
   /** The person's role, tier, name and zone as stored, or undefined for an unknown id. */
   profile(personId: number): PersonProfile | undefined;
   /** Until when the person is on leave, or null (also for an unknown id). */
   awayUntil(personId: number): Date | null;
+  /** Puts the person on leave until `until`, or back with null. */
   setAwayUntil(personId: number, until: Date | null): void;
   /** The ids of the people in `tier` (its agents, for round-robin). */
   idsInTier(tier: Tier): number[];
