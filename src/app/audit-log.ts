@@ -2,13 +2,13 @@
  * Reading the audit trail back, for leads: everything that happened to one ticket (its own events
  * and those of its on-call escalations), and what one person (or everyone) did since a date.
  */
-import { and, desc, eq, gte, inArray, or, sql, type SQL } from 'drizzle-orm';
-import { auditEvents, oncallEscalations, type TicketRow } from '../store/schema.js';
+import type { AuditFilter, AuditRow } from '../store/repositories/audit.js';
 import type { AppContext, RequestContext } from './context.js';
 import { handleOf, requireRole, type PersonRow } from './people.js';
 import { requireTicket } from './ticket-records.js';
 
-export type AuditRow = typeof auditEvents.$inferSelect;
+export type { AuditRow } from '../store/repositories/audit.js';
+import type { TicketRow } from '../store/repositories/tickets.js';
 
 /** Events per page of /ticket history and /audit. */
 export const AUDIT_PAGE_SIZE = 25;
@@ -23,18 +23,11 @@ export interface AuditPage {
   requested: number;
 }
 
-function paged(ctx: AppContext, where: SQL, page: number, order: 'oldest' | 'newest'): AuditPage {
-  const total = ctx.store.db.select({ n: sql<number>`count(*)` }).from(auditEvents).where(where).get()?.n ?? 0;
+function paged(ctx: AppContext, filter: AuditFilter, page: number, order: 'oldest' | 'newest'): AuditPage {
+  const total = ctx.store.audit.count(filter);
   const pages = Math.max(1, Math.ceil(total / AUDIT_PAGE_SIZE));
   const shown = Math.min(Math.max(1, page), pages);
-  const rows = ctx.store.db
-    .select()
-    .from(auditEvents)
-    .where(where)
-    .orderBy(order === 'oldest' ? auditEvents.id : desc(auditEvents.id))
-    .limit(AUDIT_PAGE_SIZE)
-    .offset((shown - 1) * AUDIT_PAGE_SIZE)
-    .all();
+  const rows = ctx.store.audit.page(filter, order, AUDIT_PAGE_SIZE, (shown - 1) * AUDIT_PAGE_SIZE);
   return { rows, total, page: shown, pages, requested: page };
 }
 
@@ -42,23 +35,14 @@ function paged(ctx: AppContext, where: SQL, page: number, order: 'oldest' | 'new
 export function ticketHistory(ctx: RequestContext, ticketId: number, page = 1): AuditPage & { ticket: TicketRow } {
   requireRole(ctx, 'lead', "read a ticket's history");
   const ticket = requireTicket(ctx, ticketId);
-  const escalations = ctx.store.db
-    .select({ id: oncallEscalations.id })
-    .from(oncallEscalations)
-    .where(eq(oncallEscalations.ticketId, ticketId))
-    .all()
-    .map((e) => String(e.id));
-  const own = and(eq(auditEvents.entity, 'ticket'), eq(auditEvents.entityId, String(ticketId)))!;
-  const where = escalations.length > 0 ? or(own, and(eq(auditEvents.entity, 'oncall'), inArray(auditEvents.entityId, escalations)))! : own;
-  return { ...paged(ctx, where, page, 'oldest'), ticket };
+  const escalationIds = ctx.store.audit.escalationIdsOf(ticketId);
+  return { ...paged(ctx, { ticketId, escalationIds }, page, 'oldest'), ticket };
 }
 
 /** What `who` (or everyone) did since `since`, newest first (leads). */
 export function auditSince(ctx: RequestContext, filter: { who?: PersonRow; since: Date }, page = 1): AuditPage {
   requireRole(ctx, 'lead', 'read the audit trail');
-  const conditions = [gte(auditEvents.at, filter.since)];
-  if (filter.who) conditions.push(eq(auditEvents.actorId, filter.who.id));
-  return paged(ctx, and(...conditions)!, page, 'newest');
+  return paged(ctx, filter.who ? { since: filter.since, actorId: filter.who.id } : { since: filter.since }, page, 'newest');
 }
 
 /** A person id in an event as a handle, for the views. */

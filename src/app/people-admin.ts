@@ -1,8 +1,6 @@
 /** Managing the people deskops knows: list them, change roles (admins) and tiers (leads), and "who am I". */
-import { and, eq, sql } from 'drizzle-orm';
 import { isSlackUserId, type Access } from '../domain/access.js';
 import type { Platform, Role, Tier } from '../domain/vocabulary.js';
-import { identities, people } from '../store/schema.js';
 import { recordAudit } from './audit.js';
 import type { AppContext, RequestContext } from './context.js';
 import { conflict, forbidden, invalid, notFound } from './errors.js';
@@ -18,16 +16,13 @@ export interface PersonChange<T> {
 
 /** Whether DESKOPS_ADMINS names any of this person's identities (a demotion would not stick). */
 function isPinnedAdmin(ctx: AppContext, personId: number): boolean {
-  return ctx.store.db
-    .select()
-    .from(identities)
-    .where(eq(identities.personId, personId))
-    .all()
+  return ctx.store.people
+    .identitiesOf(personId)
     .some((identity) => isConfiguredAdmin(ctx, identity.platform, identity));
 }
 
 function adminCount(ctx: AppContext): number {
-  return ctx.store.db.select({ n: sql<number>`count(*)` }).from(people).where(and(eq(people.role, 'admin'), eq(people.isStaff, true))).get()?.n ?? 0;
+  return ctx.store.people.staffAdminCount();
 }
 
 /**
@@ -48,10 +43,12 @@ function personToGrant(ctx: RequestContext, mention: string): PersonRow {
       throw error;
     }
     const now = ctx.clock.now();
-    const created = ctx.store.db.insert(people).values({ displayName: id, role: 'agent', isStaff: false, createdAt: now }).returning({ id: people.id }).get();
-    ctx.store.db.insert(identities).values({ platform, externalId: platform === 'shell' ? id.toLowerCase() : id, handle: id, personId: created.id }).run();
-    recordAudit(ctx, { entity: 'person', entityId: created.id, action: 'person.created', after: { handle: id, platform, access: 'requester' } });
-    return { id: created.id, displayName: id, role: 'agent', tier: null, handle: id, platform, isStaff: false };
+    const createdId = ctx.store.people.insertWithIdentity(
+      { displayName: id, role: 'agent', isStaff: false, createdAt: now },
+      { platform, externalId: platform === 'shell' ? id.toLowerCase() : id, handle: id },
+    );
+    recordAudit(ctx, { entity: 'person', entityId: createdId, action: 'person.created', after: { handle: id, platform, access: 'requester' } });
+    return { id: createdId, displayName: id, role: 'agent', tier: null, handle: id, platform, isStaff: false };
   }
 }
 
@@ -74,7 +71,7 @@ export function addStaff(ctx: RequestContext, mention: string, role: Role): Staf
   return ctx.store.transaction(() => {
     requireRole(ctx, role === 'admin' ? 'admin' : 'lead', role === 'admin' ? 'make admins' : 'add people to the support team');
     const person = personToGrant(ctx, mention);
-    const before = ctx.store.db.select({ grant: people.staffGrant }).from(people).where(eq(people.id, person.id)).get()?.grant ?? null;
+    const before = ctx.store.people.staffGrant(person.id);
     if (before === 'added' && person.isStaff && person.role === role) return { person, staff: true, role, changed: false };
     // Adding an admin with a lower role demotes them: the same rules as /people role (admins only,
     // never the last admin, never one DESKOPS_ADMINS names).
@@ -83,7 +80,7 @@ export function addStaff(ctx: RequestContext, mention: string, role: Role): Staf
       requireRole(ctx, 'admin', 'change the role of an admin');
       if (adminCount(ctx) <= 1) throw conflict(`@${person.handle} is the last admin; deskops needs at least one.`, 'Make someone else an admin first: /people add @someone admin.');
     }
-    ctx.store.db.update(people).set({ staffGrant: 'added', isStaff: true, role }).where(eq(people.id, person.id)).run();
+    ctx.store.people.grantStaff(person.id, role);
     recordAudit(ctx, {
       entity: 'person',
       entityId: person.id,
@@ -105,13 +102,13 @@ export function removeStaff(ctx: RequestContext, mention: string): StaffChange {
     requireRole(ctx, 'lead', 'remove people from the support team');
     const person = findMentioned(ctx, mention);
     if (isPinnedAdmin(ctx, person.id)) return { person, staff: true, role: 'admin', changed: false, pinnedByEnvironment: true };
-    const before = ctx.store.db.select({ grant: people.staffGrant }).from(people).where(eq(people.id, person.id)).get()?.grant ?? null;
+    const before = ctx.store.people.staffGrant(person.id);
     if (before === 'removed' && !person.isStaff) return { person, staff: false, role: person.role, changed: false };
     if (person.isStaff && person.role === 'admin') {
       requireRole(ctx, 'admin', 'remove an admin');
       if (adminCount(ctx) <= 1) throw conflict(`@${person.handle} is the last admin; deskops needs at least one.`, 'Make someone else an admin first: /people add @someone admin.');
     }
-    ctx.store.db.update(people).set({ staffGrant: 'removed', isStaff: false }).where(eq(people.id, person.id)).run();
+    ctx.store.people.revokeStaff(person.id);
     recordAudit(ctx, {
       entity: 'person',
       entityId: person.id,
@@ -145,7 +142,7 @@ export function setPersonRole(ctx: RequestContext, mention: string, role: Role):
         'Make someone else an admin first: /people role @someone admin.',
       );
     }
-    ctx.store.db.update(people).set({ role }).where(eq(people.id, person.id)).run();
+    ctx.store.people.setRole(person.id, role);
     recordAudit(ctx, { entity: 'person', entityId: person.id, action: 'person.role', before: { role: person.role }, after: { role } });
     return { person: { ...person, role }, before: person.role, changed: true };
   });
@@ -157,7 +154,7 @@ export function setPersonTier(ctx: RequestContext, mention: string, tier: Tier |
     requireRole(ctx, 'lead', 'change tiers');
     const person = findMentioned(ctx, mention);
     if (person.tier === tier) return { person, before: tier, changed: false };
-    ctx.store.db.update(people).set({ tier }).where(eq(people.id, person.id)).run();
+    ctx.store.people.setTier(person.id, tier);
     recordAudit(ctx, { entity: 'person', entityId: person.id, action: 'person.tier', before: { tier: person.tier }, after: { tier } });
     return { person: { ...person, tier }, before: person.tier, changed: true };
   });
@@ -169,8 +166,7 @@ export function setPersonTier(ctx: RequestContext, mention: string, tier: Tier |
  */
 export function viewerZone(ctx: RequestContext): string {
   if (ctx.actor.kind !== 'person') return ctx.settings.timeZone;
-  const row = ctx.store.db.select({ zone: people.timeZone }).from(people).where(eq(people.id, ctx.actor.personId)).get();
-  return row?.zone ?? ctx.settings.timeZone;
+  return ctx.store.people.timeZone(ctx.actor.personId) ?? ctx.settings.timeZone;
 }
 
 /**
@@ -194,10 +190,9 @@ export function setPersonZone(ctx: RequestContext, mention: string, zone: string
       }
       value = resolved.zone;
     }
-    const row = ctx.store.db.select({ zone: people.timeZone }).from(people).where(eq(people.id, person.id)).get();
-    const before = row?.zone ?? null;
+    const before = ctx.store.people.timeZone(person.id);
     if (before === value) return { person, before, after: value, changed: false };
-    ctx.store.db.update(people).set({ timeZone: value }).where(eq(people.id, person.id)).run();
+    ctx.store.people.setTimeZone(person.id, value);
     recordAudit(ctx, { entity: 'person', entityId: person.id, action: 'person.zone', before: { timeZone: before }, after: { timeZone: value } });
     return { person, before, after: value, changed: true };
   });
@@ -218,7 +213,7 @@ export interface WhoAmI {
 export function whoAmI(ctx: RequestContext): WhoAmI {
   const { actor } = ctx;
   if (actor.kind !== 'person') throw invalid(`This request comes from the scheduled job ${actor.job}, not a person.`);
-  const row = ctx.store.db.select({ role: people.role, tier: people.tier, displayName: people.displayName, timeZone: people.timeZone }).from(people).where(eq(people.id, actor.personId)).get();
+  const row = ctx.store.people.profile(actor.personId);
   return {
     handle: actor.handle,
     displayName: row?.displayName ?? actor.displayName,

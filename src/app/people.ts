@@ -1,9 +1,7 @@
 /** People and their platform identities: who is acting, who a mention names, who may do what. */
-import { and, eq, sql } from 'drizzle-orm';
-import { identities, people } from '../store/schema.js';
-import { preparedStatement } from '../store/prepared.js';
+import type { PersonWithIdentity, StoredPerson } from '../store/repositories/people.js';
 import { accessFor, hasAccess, isListedAdmin, isStaffAccess, ruleCovers, type Access, type DirectoryFacts } from '../domain/access.js';
-import type { Platform, Role, StaffGrant, Tier } from '../domain/vocabulary.js';
+import type { Platform, Role } from '../domain/vocabulary.js';
 import { forbidden, invalid, notFound, type AppError } from './errors.js';
 import { listIntakeChannels } from './intake.js';
 import type { Actor, AppContext, RequestContext } from './context.js';
@@ -21,16 +19,8 @@ export interface PlatformUser {
   facts?: DirectoryFacts;
 }
 
-export interface PersonRow {
-  id: number;
-  displayName: string;
-  role: Role;
-  tier: Tier | null;
-  handle: string;
-  platform: Platform;
-  /** Staff when last seen (agents, leads and admins); false for requesters. */
-  isStaff: boolean;
-}
+/** A person with one of their identities; `isStaff`: staff when last seen (agents, leads and admins), false for requesters. */
+export type PersonRow = PersonWithIdentity;
 
 /** True when `role` is at least `needed` (admin > lead > agent > requester). */
 export function hasRole(role: Access, needed: Access): boolean {
@@ -54,28 +44,6 @@ function toActor(row: PersonRow, access: Access): Actor {
   };
 }
 
-const personColumns = {
-  id: people.id,
-  displayName: people.displayName,
-  role: people.role,
-  tier: people.tier,
-  handle: identities.handle,
-  platform: identities.platform,
-  isStaff: people.isStaff,
-};
-
-/** Every command starts here: prepared once, plain columns only. */
-const personByIdentity = preparedStatement(
-  `SELECT people.id AS id, people.display_name AS displayName, people.role AS role, people.tier AS tier, identities.handle AS handle, identities.platform AS platform, people.is_staff AS isStaff, people.staff_grant AS grant
-   FROM identities JOIN people ON people.id = identities.person_id
-   WHERE identities.platform = ? AND identities.external_id = ?`,
-);
-
-interface StoredPerson extends Omit<PersonRow, 'isStaff'> {
-  isStaff: number;
-  grant: StaffGrant | null;
-}
-
 /** How the caller vouches for a platform user beyond the rules. */
 export interface ResolveOptions {
   /** The shell's local user: always an admin (the operator at their own terminal). */
@@ -91,7 +59,6 @@ export interface ResolveOptions {
  * transaction.
  */
 export function resolveActor(ctx: AppContext, platform: Platform, user: PlatformUser, options: ResolveOptions = {}): Actor {
-  const { db } = ctx.store;
   const now = ctx.clock.now();
   const stored = storedPerson(ctx, platform, user);
   const access = currentAccess(ctx, platform, user, stored, options);
@@ -99,27 +66,22 @@ export function resolveActor(ctx: AppContext, platform: Platform, user: Platform
   const system: Actor = { kind: 'system', job: `${platform}-directory` };
   if (!stored) {
     const role: Role = staff ? access : 'agent';
-    const person = db
-      .insert(people)
-      .values({ displayName: user.displayName ?? user.handle, role, isStaff: staff, createdAt: now })
-      .returning({ id: people.id })
-      .get();
-    db.insert(identities).values({ platform, externalId: user.externalId, handle: user.handle, personId: person.id }).run();
-    recordAudit({ ...ctx, actor: system }, { entity: 'person', entityId: person.id, action: 'person.created', after: { handle: user.handle, platform, access } });
-    return toActor({ id: person.id, displayName: user.displayName ?? user.handle, role, tier: null, handle: user.handle, platform, isStaff: staff }, access);
+    const personId = ctx.store.people.insertWithIdentity(
+      { displayName: user.displayName ?? user.handle, role, isStaff: staff, createdAt: now },
+      { platform, externalId: user.externalId, handle: user.handle },
+    );
+    recordAudit({ ...ctx, actor: system }, { entity: 'person', entityId: personId, action: 'person.created', after: { handle: user.handle, platform, access } });
+    return toActor({ id: personId, displayName: user.displayName ?? user.handle, role, tier: null, handle: user.handle, platform, isStaff: staff }, access);
   }
   let row: PersonRow = { ...stored, isStaff: stored.isStaff === 1 };
   if (row.handle !== user.handle) {
-    db.update(identities)
-      .set({ handle: user.handle })
-      .where(and(eq(identities.platform, platform), eq(identities.externalId, user.externalId)))
-      .run();
+    ctx.store.people.setHandle(platform, user.externalId, user.handle);
     row = { ...row, handle: user.handle };
   }
   // An admin from the environment (or the shell's local user) is promoted for good: the role sticks.
   const role: Role = access === 'admin' && row.role !== 'admin' ? 'admin' : row.role;
   if (row.isStaff !== staff || role !== row.role) {
-    db.update(people).set({ isStaff: staff, role }).where(eq(people.id, row.id)).run();
+    ctx.store.people.setAccess(row.id, staff, role);
     recordAudit(
       { ...ctx, actor: system },
       { entity: 'person', entityId: row.id, action: 'person.access', before: { access: row.isStaff ? row.role : 'requester' }, after: { access } },
@@ -135,7 +97,7 @@ export function actorIsRequester(ctx: AppContext, platform: Platform, user: Plat
 }
 
 function storedPerson(ctx: AppContext, platform: Platform, user: PlatformUser): StoredPerson | undefined {
-  return personByIdentity(ctx.store).raw(false).get(platform, user.externalId) as StoredPerson | undefined;
+  return ctx.store.people.byIdentity(platform, user.externalId);
 }
 
 /** The access the environment, the person's grant and the rules give this user now. */
@@ -157,14 +119,12 @@ function currentAccess(ctx: AppContext, platform: Platform, user: PlatformUser, 
 export function personForRequester(ctx: AppContext, platform: Platform, user: Omit<PlatformUser, 'facts'>): number {
   const stored = storedPerson(ctx, platform, user);
   if (stored) return stored.id;
-  const created = ctx.store.db
-    .insert(people)
-    .values({ displayName: user.displayName ?? user.handle, role: 'agent', isStaff: false, createdAt: ctx.clock.now() })
-    .returning({ id: people.id })
-    .get();
-  ctx.store.db.insert(identities).values({ platform, externalId: user.externalId, handle: user.handle, personId: created.id }).run();
-  recordAudit({ ...ctx, actor: { kind: 'system', job: `${platform}-directory` } }, { entity: 'person', entityId: created.id, action: 'person.created', after: { handle: user.handle, platform, access: 'requester' } });
-  return created.id;
+  const createdId = ctx.store.people.insertWithIdentity(
+    { displayName: user.displayName ?? user.handle, role: 'agent', isStaff: false, createdAt: ctx.clock.now() },
+    { platform, externalId: user.externalId, handle: user.handle },
+  );
+  recordAudit({ ...ctx, actor: { kind: 'system', job: `${platform}-directory` } }, { entity: 'person', entityId: createdId, action: 'person.created', after: { handle: user.handle, platform, access: 'requester' } });
+  return createdId;
 }
 
 /**
@@ -176,7 +136,7 @@ export function findMentioned(ctx: RequestContext, mention: string): PersonRow {
   const cleaned = mention.replace(/^@/, '');
   if (cleaned.toLowerCase() === 'me') {
     if (actor.kind !== 'person') throw notFound('A scheduled job has no "me".');
-    const self = ctx.store.db.select({ role: people.role, isStaff: people.isStaff }).from(people).where(eq(people.id, actor.personId)).get();
+    const self = ctx.store.people.roleAndStaff(actor.personId);
     return {
       id: actor.personId,
       displayName: actor.displayName,
@@ -188,17 +148,7 @@ export function findMentioned(ctx: RequestContext, mention: string): PersonRow {
     };
   }
   const platform = ctx.origin.platform;
-  const row = ctx.store.db
-    .select(personColumns)
-    .from(identities)
-    .innerJoin(people, eq(people.id, identities.personId))
-    .where(
-      and(
-        eq(identities.platform, platform),
-        sql`(${identities.externalId} = ${cleaned} OR lower(${identities.handle}) = lower(${cleaned}))`,
-      ),
-    )
-    .get();
+  const row = ctx.store.people.findOnPlatform(platform, cleaned);
   if (row) return { ...row, isStaff: row.isStaff };
   const known = listPeople(ctx, { staffOnly: true })
     .filter((p) => p.platform === platform)
@@ -223,28 +173,20 @@ export function findStaff(ctx: RequestContext, mention: string): PersonRow {
 
 /** Everyone deskops knows (or only staff), with one handle each (the platform they were first seen on). */
 export function listPeople(ctx: AppContext, options: { staffOnly?: boolean } = {}): PersonRow[] {
-  const rows = ctx.store.db
-    .select(personColumns)
-    .from(people)
-    .innerJoin(identities, eq(identities.personId, people.id))
-    .where(options.staffOnly ? eq(people.isStaff, true) : undefined)
-    .orderBy(people.id)
-    .all();
+  const rows = ctx.store.people.listWithIdentities(options.staffOnly === true);
   return rows.filter((row, index) => index === 0 || rows[index - 1]!.id !== row.id);
 }
 
 /** A person's handle for display ("@alice"), on any platform. */
-const handleOfPerson = preparedStatement('SELECT handle FROM identities WHERE person_id = ? LIMIT 1');
-
 export function handleOf(ctx: AppContext, personId: number | null): string | null {
   if (personId === null) return null;
-  const row = handleOfPerson(ctx.store).raw(true).get(personId) as [string] | undefined;
-  return row ? `@${row[0]}` : `person ${personId}`;
+  const handle = ctx.store.people.firstHandle(personId);
+  return handle !== undefined ? `@${handle}` : `person ${personId}`;
 }
 
 /** Whether the person is staff as last seen (requesters, and people deskops does not know, are not). */
 export function isStaffPerson(ctx: AppContext, personId: number): boolean {
-  return ctx.store.db.select({ isStaff: people.isStaff }).from(people).where(eq(people.id, personId)).get()?.isStaff === true;
+  return ctx.store.people.isStaff(personId);
 }
 
 /** Throws FORBIDDEN unless the actor has at least `role`. Jobs may do anything. */

@@ -3,14 +3,12 @@
  * "T3 designee for this week"), round-robin among the tier's agents working now with a cap per
  * agent, leave, and de-escalations going back to the engineer who escalated.
  */
-import { and, asc, count, desc, eq, inArray, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { isWorkingInstant } from '../domain/calendar.js';
 import { lastHandoff, parseClockTime, whoIsOnCall } from '../domain/oncall.js';
-import { ACTIVE_STATUSES } from '../domain/lifecycle.js';
 import { pickAssignee, type RoutingChoice } from '../domain/routing.js';
 import { TIERS, TIER_LABELS, type Tier } from '../domain/vocabulary.js';
-import { auditEvents, people, tickets, tierRotationMembers, tierRotations, type TicketRow } from '../store/schema.js';
+import type { RoutedTicket } from '../store/repositories/rotations.js';
 import { routedNotice } from '../views/ticket-notices.js';
 import { recordAudit } from './audit.js';
 import type { AppContext, RequestContext } from './context.js';
@@ -44,15 +42,9 @@ export interface TierRotation {
 }
 
 export function tierRotation(ctx: AppContext, tier: Tier): TierRotation | null {
-  const row = ctx.store.db.select().from(tierRotations).where(eq(tierRotations.tier, tier)).get();
+  const row = ctx.store.rotations.byTier(tier);
   if (!row) return null;
-  const members = ctx.store.db
-    .select({ personId: tierRotationMembers.personId })
-    .from(tierRotationMembers)
-    .where(eq(tierRotationMembers.tier, tier))
-    .orderBy(asc(tierRotationMembers.position))
-    .all()
-    .map((m) => m.personId);
+  const members = ctx.store.rotations.memberIds(tier);
   return { tier, handoffWeekday: row.handoffWeekday, handoffTime: row.handoffTime, anchorAt: row.anchorAt, members };
 }
 
@@ -74,7 +66,7 @@ export function setTierRotation(ctx: RequestContext, input: { tier: Tier; member
     const ids = input.members.map((m) => findStaff(ctx, m).id);
     const twice = ids.find((id, i) => ids.indexOf(id) !== i);
     if (twice !== undefined) throw invalid(`${handleOf(ctx, twice)} is listed twice.`, 'List each person once, in the order they take the week.');
-    const existing = ctx.store.db.select().from(tierRotations).where(eq(tierRotations.tier, input.tier)).get();
+    const existing = ctx.store.rotations.byTier(input.tier);
     const weekday = input.handoffWeekday ?? existing?.handoffWeekday ?? 1;
     const clock = parseClockTime(input.handoffTime ?? existing?.handoffTime ?? '10:00');
     if (!clock) throw invalid(`"${input.handoffTime}" is not a time of day: use HH:mm, like 10:00.`);
@@ -82,13 +74,8 @@ export function setTierRotation(ctx: RequestContext, input: { tier: Tier; member
     const now = ctx.clock.now();
     const anchorAt = lastHandoff({ handoffWeekday: weekday, handoffTime, timeZone: ctx.settings.timeZone }, now);
     const before = tierRotation(ctx, input.tier);
-    ctx.store.db
-      .insert(tierRotations)
-      .values({ tier: input.tier, handoffWeekday: weekday, handoffTime, anchorAt, createdAt: now })
-      .onConflictDoUpdate({ target: tierRotations.tier, set: { handoffWeekday: weekday, handoffTime, anchorAt } })
-      .run();
-    ctx.store.db.delete(tierRotationMembers).where(eq(tierRotationMembers.tier, input.tier)).run();
-    ctx.store.db.insert(tierRotationMembers).values(ids.map((personId, position) => ({ tier: input.tier, position, personId }))).run();
+    ctx.store.rotations.upsert({ tier: input.tier, handoffWeekday: weekday, handoffTime, anchorAt, createdAt: now });
+    ctx.store.rotations.replaceMembers(input.tier, ids);
     recordAudit(ctx, { entity: 'rotation', entityId: `tier:${input.tier}`, action: 'tier_rotation.set', before, after: { handoffWeekday: weekday, handoffTime, members: ids } });
     return tierRotation(ctx, input.tier)!;
   });
@@ -100,8 +87,7 @@ export function clearTierRotation(ctx: RequestContext, tier: Tier): void {
     requireRole(ctx, 'lead', 'clear tier rotations');
     const before = tierRotation(ctx, tier);
     if (!before) throw notFound(`${TIER_LABELS[tier]} has no rotation.`, '/rotation show lists them.');
-    ctx.store.db.delete(tierRotationMembers).where(eq(tierRotationMembers.tier, tier)).run();
-    ctx.store.db.delete(tierRotations).where(eq(tierRotations.tier, tier)).run();
+    ctx.store.rotations.remove(tier);
     recordAudit(ctx, { entity: 'rotation', entityId: `tier:${tier}`, action: 'tier_rotation.cleared', before });
   });
 }
@@ -135,77 +121,49 @@ export function setAway(ctx: RequestContext, mention: string, until: Date | null
       throw forbidden('Only leads and admins can put someone else on leave.', 'Set your own with /rotation away me until:<YYYY-MM-DD>.');
     }
     if (until !== null && until.getTime() <= ctx.clock.now().getTime()) throw invalid('That date is in the past.', 'Give the first day back, like until:2026-12-01.');
-    const before = ctx.store.db.select({ awayUntil: people.awayUntil }).from(people).where(eq(people.id, person.id)).get()?.awayUntil ?? null;
-    ctx.store.db.update(people).set({ awayUntil: until }).where(eq(people.id, person.id)).run();
+    const before = ctx.store.people.awayUntil(person.id);
+    ctx.store.people.setAwayUntil(person.id, until);
     recordAudit(ctx, { entity: 'person', entityId: person.id, action: 'person.away', before: { awayUntil: before }, after: { awayUntil: until } });
     return { handle: person.handle, until };
   });
 }
 
 function isAway(ctx: AppContext, personId: number, now: Date): boolean {
-  const until = ctx.store.db.select({ awayUntil: people.awayUntil }).from(people).where(eq(people.id, personId)).get()?.awayUntil;
-  return until !== null && until !== undefined && until.getTime() > now.getTime();
+  const until = ctx.store.people.awayUntil(personId);
+  return until !== null && until.getTime() > now.getTime();
 }
 
 function activeInTier(ctx: AppContext, tier: Tier, personIds: readonly number[]): Map<number, number> {
   if (personIds.length === 0) return new Map();
-  const rows = ctx.store.db
-    .select({ personId: tickets.assigneeId, n: count() })
-    .from(tickets)
-    .where(and(inArray(tickets.assigneeId, [...personIds]), eq(tickets.tier, tier), inArray(tickets.status, [...ACTIVE_STATUSES])))
-    .groupBy(tickets.assigneeId)
-    .all();
+  const rows = ctx.store.rotations.activeCountsInTier(tier, personIds);
   return new Map(rows.map((r) => [r.personId!, r.n]));
-}
-
-/** The latest 'ticket.routed' event that gave `personId` a ticket: read newest first through the audit_action index (without it, a scan of every ticket event: seconds on a million tickets). */
-export function lastRoutedQuery(ctx: AppContext, personId: number) {
-  return ctx.store.db
-    .select({ at: auditEvents.at })
-    .from(auditEvents)
-    .where(and(eq(auditEvents.action, 'ticket.routed'), eq(auditEvents.entity, 'ticket'), sql`json_extract(${auditEvents.after}, '$.assigneeId') = ${personId}`))
-    .orderBy(desc(auditEvents.id))
-    .limit(1);
 }
 
 /** When routing last gave each person a ticket (from the audit trail). */
 function lastRouted(ctx: AppContext, personIds: readonly number[]): Map<number, number> {
   const out = new Map<number, number>();
   for (const id of personIds) {
-    const row = lastRoutedQuery(ctx, id).get();
-    if (row) out.set(id, row.at.getTime());
+    const at = ctx.store.audit.lastRoutedTo(id);
+    if (at) out.set(id, at.getTime());
   }
   return out;
 }
 
 /** The person who escalated this ticket out of `tier` most recently, when it came back down to it. */
-export function originalEscalator(ctx: AppContext, ticket: TicketRow): number | null {
-  const last = ctx.store.db
-    .select({ action: auditEvents.action, actorId: auditEvents.actorId, before: auditEvents.before })
-    .from(auditEvents)
-    .where(and(eq(auditEvents.entity, 'ticket'), eq(auditEvents.entityId, String(ticket.id)), inArray(auditEvents.action, ['ticket.escalated', 'ticket.deescalated'])))
-    .orderBy(desc(auditEvents.id))
-    .limit(1)
-    .get();
+export function originalEscalator(ctx: AppContext, ticket: RoutedTicket): number | null {
+  const last = ctx.store.audit.lastTierMove(ticket.id);
   if (last?.action !== 'ticket.deescalated') return null;
-  const escalation = ctx.store.db
-    .select({ actorId: auditEvents.actorId })
-    .from(auditEvents)
-    .where(and(eq(auditEvents.entity, 'ticket'), eq(auditEvents.entityId, String(ticket.id)), eq(auditEvents.action, 'ticket.escalated'), sql`json_extract(${auditEvents.before}, '$.tier') = ${ticket.tier}`))
-    .orderBy(desc(auditEvents.id))
-    .limit(1)
-    .get();
-  return escalation?.actorId ?? null;
+  return ctx.store.audit.escalatorOutOf(ticket.id, ticket.tier);
 }
 
 /** Where routing would send `ticket` now, without changing anything. */
-export function routeFor(ctx: AppContext, ticket: TicketRow, now: Date): RoutingChoice {
+export function routeFor(ctx: AppContext, ticket: RoutedTicket, now: Date): RoutingChoice {
   const settings = routingSettings(ctx);
   const original = originalEscalator(ctx, ticket);
   const duty = onDuty(ctx, ticket.tier, now);
   const roundRobin = settings.roundRobin.includes(ticket.tier);
   if (original === null && duty === null && !roundRobin) return null;
-  const agents = roundRobin ? ctx.store.db.select({ id: people.id }).from(people).where(eq(people.tier, ticket.tier)).all().map((p) => p.id) : [];
+  const agents = roundRobin ? ctx.store.people.idsInTier(ticket.tier) : [];
   const ids = [...new Set([...agents, ...(duty ? [duty.personId] : [])])];
   const active = activeInTier(ctx, ticket.tier, ids);
   const routed = lastRouted(ctx, agents);
@@ -219,7 +177,7 @@ export function routeFor(ctx: AppContext, ticket: TicketRow, now: Date): Routing
 }
 
 /** Assigns `ticket` where routing sends it (audited 'ticket.routed', the assignee told by DM); false when nobody fits. */
-export function routeTicket(ctx: RequestContext, ticket: TicketRow, now: Date): boolean {
+export function routeTicket(ctx: RequestContext, ticket: RoutedTicket, now: Date): boolean {
   const choice = routeFor(ctx, ticket, now);
   if (!choice) return false;
   changeTicket(ctx, ticket, { assigneeId: choice.personId }, 'ticket.routed');

@@ -4,11 +4,9 @@
  * reactions do. Each change is a team setting written with its audit event ('setting.changed').
  * The SLA policy, calendar, channels and on-call ladder keep their own commands.
  */
-import { and, eq, inArray, isNotNull } from 'drizzle-orm';
 import { DEFAULT_KNOWN_ISSUE_THRESHOLDS, knownIssueThresholdsSchema, type KnownIssueThresholds } from '../domain/known-issues.js';
 import { DEFAULT_TIMER_POLICY, nextStatusTimer, timerPolicySchema, type TimerPolicy } from '../domain/status-timers.js';
 import { DEFAULT_DIGEST_SCHEDULE, digestScheduleSchema, type DigestSchedule } from '../domain/digest-schedule.js';
-import { tickets } from '../store/schema.js';
 import type { AppContext, RequestContext } from './context.js';
 import { invalid } from './errors.js';
 import { DEFAULT_REACTIONS, REACTIONS_SETTING, reactionMap, reactionName, type ReactionAction } from './intake.js';
@@ -73,14 +71,10 @@ export function setStatusTimers(ctx: RequestContext, change: Partial<TimerPolicy
 }
 
 function rescheduleTimers(ctx: AppContext, policy: TimerPolicy): void {
-  const waiting = ctx.store.db
-    .select({ id: tickets.id, status: tickets.status, statusChangedAt: tickets.statusChangedAt, pendingRemindedAt: tickets.pendingRemindedAt, holdUntil: tickets.holdUntil, statusTimerAt: tickets.statusTimerAt })
-    .from(tickets)
-    .where(and(isNotNull(tickets.statusTimerAt), inArray(tickets.status, ['pending', 'resolved', 'waiting'])))
-    .all();
+  const waiting = ctx.store.settings.ticketsWithStatusTimers();
   for (const ticket of waiting) {
     const next = nextStatusTimer(ticket, policy, ctx.settings.timeZone)?.at ?? null;
-    if (next?.getTime() !== ticket.statusTimerAt?.getTime()) ctx.store.db.update(tickets).set({ statusTimerAt: next }).where(eq(tickets.id, ticket.id)).run();
+    if (next?.getTime() !== ticket.statusTimerAt?.getTime()) ctx.store.settings.setStatusTimerAt(ticket.id, next);
   }
 }
 

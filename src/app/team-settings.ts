@@ -1,19 +1,8 @@
 /** Team settings stored as JSON documents (calendar, SLA policy, timers, channels), read through zod. */
-import { eq, sql } from 'drizzle-orm';
 import type { z } from 'zod';
-import { teamSettings } from '../store/schema.js';
-import type { Store } from '../store/database.js';
-import { preparedQuery } from '../store/prepared.js';
+import type { Storage } from '../store/storage.js';
 import { actorPersonId, type AppContext, type RequestContext } from './context.js';
 import { recordAudit } from './audit.js';
-
-const settingRow = preparedQuery((db) =>
-  db
-    .select({ value: teamSettings.value })
-    .from(teamSettings)
-    .where(eq(teamSettings.key, sql.placeholder('key')))
-    .prepare(),
-);
 
 /** A stored row as read, and what each schema made of it (undefined: it did not parse). */
 interface CachedSetting {
@@ -28,10 +17,10 @@ interface SettingsCache {
 
 /**
  * Parsed settings per store, valid for one version of the team_settings table
- * (`Store.tableVersion`): any write to it, here or by another process, starts a new cache, and
+ * (`Storage.tableVersion`): any write to it, here or by another process, starts a new cache, and
  * nothing is cached while the open transaction has written it.
  */
-const caches = new WeakMap<Store, SettingsCache>();
+const caches = new WeakMap<Storage, SettingsCache>();
 
 /** Cached values are shared by every reader: freezing them turns an accidental edit into an error. */
 export function deepFreeze<T>(value: T): T {
@@ -49,9 +38,9 @@ function parse<T>(row: { value: unknown } | undefined, schema: z.ZodType<T>): { 
 }
 
 /** The parsed stored value, from the cache while the table has not changed; undefined when absent or unparseable. */
-function storedSetting<T>(store: Store, key: string, schema: z.ZodType<T>): { value: T } | undefined {
+function storedSetting<T>(store: Storage, key: string, schema: z.ZodType<T>): { value: T } | undefined {
   const version = store.tableVersion('team_settings');
-  if (version === null) return parse(settingRow(store).get({ key }), schema);
+  if (version === null) return parse(store.settings.value(key), schema);
   let cache = caches.get(store);
   if (!cache || cache.version !== version) {
     cache = { version, entries: new Map() };
@@ -59,7 +48,7 @@ function storedSetting<T>(store: Store, key: string, schema: z.ZodType<T>): { va
   }
   let entry = cache.entries.get(key);
   if (!entry) {
-    entry = { row: settingRow(store).get({ key }), parsed: new Map() };
+    entry = { row: store.settings.value(key), parsed: new Map() };
     cache.entries.set(key, entry);
   }
   if (entry.parsed.has(schema)) return entry.parsed.get(schema) as { value: T } | undefined;
@@ -87,12 +76,8 @@ export function readSettingOr<T>(ctx: AppContext, key: string, schema: z.ZodType
 
 /** Stores `value` for `key` with an audit event (entity 'setting'); call inside the request's transaction. */
 export function writeSetting<T>(ctx: RequestContext, key: string, value: T): void {
-  const before = settingRow(ctx.store).get({ key })?.value ?? null;
+  const before = ctx.store.settings.value(key)?.value ?? null;
   const now = ctx.clock.now();
-  ctx.store.db
-    .insert(teamSettings)
-    .values({ key, value, updatedAt: now, updatedBy: actorPersonId(ctx.actor) })
-    .onConflictDoUpdate({ target: teamSettings.key, set: { value, updatedAt: now, updatedBy: actorPersonId(ctx.actor) } })
-    .run();
+  ctx.store.settings.write({ key, value, updatedAt: now, updatedBy: actorPersonId(ctx.actor) });
   recordAudit(ctx, { entity: 'setting', entityId: key, action: 'setting.changed', before, after: value });
 }

@@ -5,12 +5,10 @@ import { changeRouting, clearTierRotation, onDuty, routingSettings, setAway, set
 import { parseTypedDate, startOfDay } from '../domain/guard-week.js';
 import { parseWeekday, weekdayName } from '../domain/oncall.js';
 import { TIER_ALIASES, TIER_LABELS, TIERS, type Tier } from '../domain/vocabulary.js';
-import { people } from '../store/schema.js';
 import { formatInstant } from '../views/format.js';
 import { info, success } from '../views/reply.js';
 import { choice, wholeNumber, type ArgReader } from './args.js';
 import type { CommandRegistry } from './registry.js';
-import { gt } from 'drizzle-orm';
 
 const tier = choice('tier', TIERS, TIER_ALIASES);
 const onOff = choice('on or off', ['on', 'off'] as const);
@@ -130,7 +128,7 @@ export function registerRotationCommands(registry: CommandRegistry): void {
         ];
         return `*${TIER_LABELS[t]}*: ${parts.join(' · ')}`;
       });
-      const away = ctx.store.db.select({ id: people.id, until: people.awayUntil }).from(people).where(gt(people.awayUntil, now)).all();
+      const away = ctx.store.people.awayAfter(now);
       return info('Ticket routing', {
         sections: [
           { lines },

@@ -5,7 +5,6 @@
  * operator; anything else unexpected is logged with a correlation id and the user gets a short
  * apology carrying it. Either way the transaction rolled back: nothing is half written.
  */
-import { eq } from 'drizzle-orm';
 import { AppError, DatabaseBusyError, UsageError, storeTrouble, storeTroubleAdvice, storeUnavailable } from '../app/errors.js';
 import type { AppContext, RequestContext } from '../app/context.js';
 import { actorIsRequester, requesterRefusal, resolveActor } from '../app/people.js';
@@ -14,7 +13,6 @@ import { recordAudit } from '../app/audit.js';
 import { claimOnce } from '../app/claims.js';
 import type { Platform } from '../domain/vocabulary.js';
 import { closestMatches } from '../domain/text.js';
-import { handledInvocations } from '../store/schema.js';
 import { withBusyTimeout } from '../store/sqlite-errors.js';
 import { correlationId, type Logger } from '../log.js';
 import { failure, type Reply } from '../views/reply.js';
@@ -151,11 +149,7 @@ export function createRouter(options: RouterOptions): Router {
     try {
       const reply = app.store.transaction(() => {
         if (invocation.idempotencyKey) {
-          const seen = app.store.db
-            .select({ reply: handledInvocations.reply })
-            .from(handledInvocations)
-            .where(eq(handledInvocations.key, invocation.idempotencyKey))
-            .get();
+          const seen = app.store.claims.handledReply(invocation.idempotencyKey);
           if (seen) return seen.reply as Reply;
         }
         const ctx = requestContext(
@@ -171,7 +165,7 @@ export function createRouter(options: RouterOptions): Router {
         // Only a change needs its reply kept for a retry; a read runs again harmlessly, and its reply
         // (notes, phone numbers) must not be copied into the database. The prune job removes them later.
         if (invocation.idempotencyKey && definition && !definition.readsOnly && !requester) {
-          app.store.db.insert(handledInvocations).values({ key: invocation.idempotencyKey, reply: answer, at: app.clock.now() }).run();
+          app.store.claims.recordHandled(invocation.idempotencyKey, answer, app.clock.now());
         }
         return answer;
       });

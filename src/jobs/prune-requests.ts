@@ -3,8 +3,6 @@
  * the platform retries (Slack does, within minutes) gets the first answer instead of running
  * again; kept longer they would be copies of notes and contact details nobody needs.
  */
-import { inArray, lt } from 'drizzle-orm';
-import { handledInvocations } from '../store/schema.js';
 import { emptyReport, type Job } from './job.js';
 
 export const PRUNE_REQUESTS = 'prune-requests';
@@ -20,8 +18,7 @@ export const pruneRequestsJob: Job = {
     const report = emptyReport();
     const before = new Date(now.getTime() - REQUEST_RECORD_TTL_MS);
     for (;;) {
-      const oldest = ctx.store.db.select({ key: handledInvocations.key }).from(handledInvocations).where(lt(handledInvocations.at, before)).limit(BATCH);
-      const deleted = ctx.store.transaction(() => ctx.store.db.delete(handledInvocations).where(inArray(handledInvocations.key, oldest)).run().changes);
+      const deleted = ctx.store.transaction(() => ctx.store.claims.pruneHandledBefore(before, BATCH));
       report.processed += deleted;
       if (deleted < BATCH) return report;
     }

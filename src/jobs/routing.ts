@@ -4,10 +4,8 @@
  * src/app/routing.ts). Each tier entry is routed once (a claim), so a ticket someone unassigned on
  * purpose stays in the queue. Tickets nobody fits yet are tried again on the next run.
  */
-import { and, eq, gte, isNull } from 'drizzle-orm';
 import { claimOnce, isClaimed } from '../app/claims.js';
 import { routeTicket } from '../app/routing.js';
-import { tickets } from '../store/schema.js';
 import { forEachIsolated, systemContext, type Job, type JobContext, type JobReport } from './job.js';
 
 export const ROUTING_JOB = 'routing';
@@ -15,11 +13,7 @@ const LOOKBACK_MS = 24 * 3_600_000;
 
 export function runRouting(ctx: JobContext, now: Date): JobReport {
   const system = systemContext(ctx, ROUTING_JOB);
-  const recent = ctx.store.db
-    .select()
-    .from(tickets)
-    .where(and(eq(tickets.status, 'open'), isNull(tickets.assigneeId), isNull(tickets.team), gte(tickets.tierEnteredAt, new Date(now.getTime() - LOOKBACK_MS))))
-    .all();
+  const recent = ctx.store.rotations.unroutedOpenSince(new Date(now.getTime() - LOOKBACK_MS));
   if (recent.length === 0) return { processed: 0, queued: 0, failed: 0 };
   return forEachIsolated(ctx, ROUTING_JOB, recent, (t) => `ticket ${t.id}`, (ticket) => {
     const key = `route:${ticket.id}:${ticket.tierEnteredAt.getTime()}`;

@@ -5,9 +5,7 @@
  * decides when; `deskops tick --at` and the shell's `:tick` run every job once through here too.
  */
 import { performance } from 'node:perf_hooks';
-import { sql } from 'drizzle-orm';
 import { withTeamZone } from '../app/calendar.js';
-import { jobRuns } from '../store/schema.js';
 import { emptyReport, type Job, type JobContext, type JobReport } from './job.js';
 import { asJobRun, errorText } from './run-context.js';
 
@@ -20,19 +18,11 @@ export interface JobRunReport extends JobReport {
 
 /** Records that `name` started at `at` (before the work, so a crash mid-run stays visible). */
 function recordStart(ctx: JobContext, name: string, at: Date): void {
-  ctx.store.db
-    .insert(jobRuns)
-    .values({ job: name, lastStartedAt: at, runs: 0 })
-    .onConflictDoUpdate({ target: jobRuns.job, set: { lastStartedAt: at } })
-    .run();
+  ctx.store.jobRuns.recordStart(name, at);
 }
 
 function recordFinish(ctx: JobContext, name: string, at: Date, durationMs: number, error: string | null): void {
-  ctx.store.db
-    .update(jobRuns)
-    .set({ lastFinishedAt: at, lastDurationMs: Math.round(durationMs), lastError: error, runs: sql`${jobRuns.runs} + 1` })
-    .where(sql`${jobRuns.job} = ${name}`)
-    .run();
+  ctx.store.jobRuns.recordFinish(name, at, durationMs, error);
 }
 
 /** Runs `record`, logging instead of throwing: bookkeeping must never stop the work itself. */

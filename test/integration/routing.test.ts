@@ -2,11 +2,11 @@
 import { eq } from 'drizzle-orm';
 import pino from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { lastRoutedQuery } from '../../src/app/routing.js';
 import { runRouting } from '../../src/jobs/routing.js';
 import { runT1EscalationHint } from '../../src/jobs/t1-escalation-hint.js';
 import { pickAssignee } from '../../src/domain/routing.js';
 import { outbox, tickets } from '../../src/store/schema.js';
+import { lastRoutedQuery } from '../../src/store/sqlite/audit.js';
 import { auditActions } from '../doubles/audit.js';
 import { queryPlan } from '../doubles/sqlite.js';
 import { createTestDesk, replyText, type TestDesk } from '../doubles/deskops.js';
@@ -132,7 +132,7 @@ describe('pickAssignee', () => {
 
 describe("routing's round robin on a long audit trail", () => {
   it("finds each agent's last routed ticket through the audit_action index, not a scan of every ticket event", () => {
-    const steps = queryPlan(desk.app.store, lastRoutedQuery(desk.app, 1).toSQL());
+    const steps = queryPlan(desk.app.store, lastRoutedQuery(desk.app.store.db, 1).toSQL());
     expect(steps).toMatch(/USING INDEX audit_action \(action=\?\)/);
     expect(steps).not.toContain('TEMP B-TREE');
   });

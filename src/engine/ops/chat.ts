@@ -5,7 +5,6 @@
  * logical channel leads, a ticket's thread in a room, whom to mention). Every write is one
  * transaction here; the adapters only translate and talk to their platform.
  */
-import { and, desc, eq, inArray } from 'drizzle-orm';
 import type { ReactionAction } from '../../app/intake.js';
 import { isIntakeChannel, reactionAction, reactionName } from '../../app/intake.js';
 import { claimOnce } from '../../app/claims.js';
@@ -20,10 +19,7 @@ import { requestContext } from '../../commands/router.js';
 import { agentThread, mentionedOn, recordAgentThread, resolveDestination, type ChatPlatform, type DestinationAnswer } from '../../delivery/destinations.js';
 import { shellPostLabel } from '../../delivery/shell-labels.js';
 import { handleOf } from '../../app/people.js';
-import { ACTIVE_STATUSES } from '../../domain/lifecycle.js';
 import type { Status, Tier } from '../../domain/vocabulary.js';
-import { chatCursors, ticketConversations, tickets } from '../../store/schema.js';
-import { sql } from 'drizzle-orm';
 import type { EngineEnv } from '../env.js';
 
 /**
@@ -145,7 +141,7 @@ export const chatOps = {
 
   /** The newest message time handled per room on `platform` (room id -> ms since the epoch). */
   roomCursors(env: EngineEnv, platform: ChatPlatform): Map<string, number> {
-    const rows = env.app.store.db.select().from(chatCursors).where(eq(chatCursors.platform, platform)).all();
+    const rows = env.app.store.claims.roomCursors(platform);
     return new Map(rows.map((row) => [row.room, row.lastSeenAt.getTime()]));
   },
 
@@ -156,14 +152,8 @@ export const chatOps = {
 
   /** The threads of tickets still being worked on whose conversation is on `platform`, most recently updated first. */
   openConversationThreads(env: EngineEnv, platform: ChatPlatform, limit: number): Array<{ channel: string; thread: string }> {
-    return env.app.store.db
-      .select({ channel: ticketConversations.channel, thread: ticketConversations.thread })
-      .from(ticketConversations)
-      .innerJoin(tickets, eq(tickets.id, ticketConversations.ticketId))
-      .where(and(eq(ticketConversations.platform, platform), inArray(tickets.status, [...ACTIVE_STATUSES])))
-      .orderBy(desc(tickets.updatedAt))
-      .limit(limit)
-      .all()
+    return env.app.store.claims
+      .openConversationThreads(platform, limit)
       .filter((row): row is { channel: string; thread: string } => row.channel !== null && row.thread !== null);
   },
 
@@ -195,9 +185,5 @@ export const chatOps = {
 
 function advanceCursor(env: EngineEnv, platform: ChatPlatform, room: string, at: Date): void {
   if (!Number.isFinite(at.getTime())) return;
-  env.app.store.db
-    .insert(chatCursors)
-    .values({ platform, room, lastSeenAt: at })
-    .onConflictDoUpdate({ target: [chatCursors.platform, chatCursors.room], set: { lastSeenAt: sql`max(${chatCursors.lastSeenAt}, excluded.last_seen_at)` } })
-    .run();
+  env.app.store.claims.advanceRoomCursor(platform, room, at);
 }

@@ -3,7 +3,6 @@
  * its one transaction (router.ts), and the few reads adapters need before a command (is this person
  * a requester, what handle does deskops know them by) and the one-time claims of platform events.
  */
-import { and, eq } from 'drizzle-orm';
 import { withTeamZone } from '../../app/calendar.js';
 import { claimOnce, isClaimed } from '../../app/claims.js';
 import type { Access } from '../../domain/access.js';
@@ -12,7 +11,6 @@ import type { Invocation } from '../../commands/invocation.js';
 import type { HandleOptions } from '../../commands/router.js';
 import type { Platform } from '../../domain/vocabulary.js';
 import { dueOutbox } from '../../store/outbox-queries.js';
-import { identities, seenEvents } from '../../store/schema.js';
 import type { Reply } from '../../views/reply.js';
 import type { EngineEnv } from '../env.js';
 import { settableClock } from '../env.js';
@@ -48,26 +46,16 @@ export const commandOps = {
 
   /** The handle deskops knows a platform user by, when it has seen them. */
   knownHandle(env: EngineEnv, platform: Platform, externalId: string): string | null {
-    return (
-      env.app.store.db
-        .select({ handle: identities.handle })
-        .from(identities)
-        .where(and(eq(identities.platform, platform), eq(identities.externalId, externalId)))
-        .get()?.handle ?? null
-    );
+    return env.app.store.people.handleOf(platform, externalId);
   },
 
   /** Makes a platform user a person deskops knows, as their first command would (the shell's `:as`). */
   introduce(env: EngineEnv, platform: Platform, user: PlatformUser, localAdmin = false): Introduction {
     const { app } = env;
     return app.store.transaction(() => {
-      const known = app.store.db
-        .select({ id: identities.personId })
-        .from(identities)
-        .where(and(eq(identities.platform, platform), eq(identities.externalId, user.externalId)))
-        .get();
+      const known = app.store.people.personIdOf(platform, user.externalId);
       const actor = resolveActor(app, platform, user, { localAdmin });
-      return { created: !known, role: actor.kind === 'person' ? actor.role : 'agent' };
+      return { created: known === undefined, role: actor.kind === 'person' ? actor.role : 'agent' };
     });
   },
 
@@ -82,7 +70,7 @@ export const commandOps = {
 
   /** Gives a claim back after a failure, so the platform's retry can do the work. */
   release(env: EngineEnv, key: string): void {
-    env.app.store.db.delete(seenEvents).where(eq(seenEvents.key, key)).run();
+    env.app.store.claims.release(key);
   },
 
   /** The engine's now (a pinned clock's instant in the shell and tests). */

@@ -1,4 +1,8 @@
 /** Scheduled jobs' runs and cursors. */
 
-// eslint-disable-next-line @typescript-eslint/no-empty-object-type -- filled in as storage moves behind the port
-export interface JobRunRepository {}
+export interface JobRunRepository {
+  /** Records that `job` started at `at` (its row created on the first run). */
+  recordStart(job: string, at: Date): void;
+  /** Records the end of `job`'s run at `at`: how long it took, its error (null when none), one more run. */
+  recordFinish(job: string, at: Date, durationMs: number, error: string | null): void;
+}

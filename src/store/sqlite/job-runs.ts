@@ -1,8 +1,23 @@
 /** The JobRunRepository on SQLite. */
+import { sql } from 'drizzle-orm';
 import type { JobRunRepository } from '../repositories/job-runs.js';
+import { jobRuns } from '../schema.js';
 import type { SqliteHandles } from './handles.js';
 
-// eslint-disable-next-line @typescript-eslint/no-unused-vars -- filled in as storage moves behind the port
 export function sqliteJobRuns(handles: SqliteHandles): JobRunRepository {
-  return {};
+  const { db } = handles;
+  return {
+    recordStart(job, at) {
+      db.insert(jobRuns)
+        .values({ job, lastStartedAt: at, runs: 0 })
+        .onConflictDoUpdate({ target: jobRuns.job, set: { lastStartedAt: at } })
+        .run();
+    },
+    recordFinish(job, at, durationMs, error) {
+      db.update(jobRuns)
+        .set({ lastFinishedAt: at, lastDurationMs: Math.round(durationMs), lastError: error, runs: sql`${jobRuns.runs} + 1` })
+        .where(sql`${jobRuns.job} = ${job}`)
+        .run();
+    },
+  };
 }

@@ -4,7 +4,6 @@
  * database is (the engine), as Block Kit data the adapter publishes.
  */
 import type { types } from '@slack/bolt';
-import { and, eq } from 'drizzle-orm';
 import { loadCalendar } from '../../../app/calendar.js';
 import type { RequestContext } from '../../../app/context.js';
 import { listKnownIssues } from '../../../app/known-issues.js';
@@ -15,7 +14,6 @@ import { slaQueue } from '../../../app/sla.js';
 import { listTickets } from '../../../app/ticket-queries.js';
 import { formatBusinessDuration } from '../../../domain/sla.js';
 import { KNOWN_ISSUE_STATUS_LABELS, TIER_LABELS } from '../../../domain/vocabulary.js';
-import { identities } from '../../../store/schema.js';
 import { onCallNowReply } from '../../../views/oncall.js';
 import { ticketListLine } from '../../../views/ticket-card.js';
 import { truncate } from '../../../domain/text.js';
@@ -55,12 +53,8 @@ export function listSection(heading: string, lines: readonly string[], total: nu
 /** "<@U123>" for people with a Slack identity (Slack shows their name), "@alice" otherwise. */
 function slackName(ctx: RequestContext, personId: number | null): string {
   if (personId === null) return 'nobody';
-  const slack = ctx.store.db
-    .select({ id: identities.externalId })
-    .from(identities)
-    .where(and(eq(identities.personId, personId), eq(identities.platform, 'slack')))
-    .get();
-  return slack ? `<@${slack.id}>` : (handleOf(ctx, personId) ?? 'nobody');
+  const slack = ctx.store.people.externalIdOn(personId, 'slack');
+  return slack !== undefined ? `<@${slack}>` : (handleOf(ctx, personId) ?? 'nobody');
 }
 
 function myTickets(ctx: RequestContext): types.SectionBlock {
