@@ -55,7 +55,6 @@ const PENDING: ReadonlySet<string> = new Set([
   'src/app/ticket-reply.ts',
   'src/app/ticket-tagging.ts',
   'src/app/ticket-update.ts',
-  'src/cli/doctor.ts',
   'src/commands/rotation.ts',
   'src/commands/router.ts',
   'src/engine/ops/chat.ts',
