@@ -1,59 +1,8 @@
 /**
  * What `deskops doctor` reads from a database file, through a read-only connection of its own (not
- * a Store: opening a Store migrates and writes). Each method returns what it found as data; the
- * doctor (src/cli/doctor.ts) judges it and says what to do. A method throws when the database
- * cannot answer (no such table, a damaged page): the doctor reports that check as failed.
+ * a Store: opening a Store migrates and writes). Each method of the inspection returns what it found
+ * as data; the doctor (src/cli/doctor.ts) judges it and says what to do. A method throws when the
+ * database cannot answer (no such table, a damaged page): the doctor reports that check as failed.
  */
-import type { Platform } from '../domain/vocabulary.js';
-import type { JournalEntry } from './migrations.js';
-
+export type { DatabaseInspection, JobRunRecord, OutboxBacklog, StaffIdentity } from './inspection.js';
 export { openForInspection } from './sqlite/doctor.js';
-
-/** A scheduled job's last run, as `job_runs` keeps it (instants in UTC milliseconds). */
-export interface JobRunRecord {
-  job: string;
-  lastStartedAt: number | null;
-  lastFinishedAt: number | null;
-  lastError: string | null;
-  runs: number;
-}
-
-/** The outbox backlog at an instant. */
-export interface OutboxBacklog {
-  /** Queued rows due by then. */
-  due: number;
-  /** When the oldest of them fell due (UTC milliseconds); null when none is due. */
-  oldestDueAt: number | null;
-  /** Queued rows due later (scheduled, or waiting to retry). */
-  later: number;
-  /** Rows given up on. */
-  failed: number;
-}
-
-/** A person marked staff through one of their identities. */
-export interface StaffIdentity {
-  id: number;
-  platform: Platform;
-  externalId: string;
-  handle: string;
-}
-
-export interface DatabaseInspection {
-  /** The lines of SQLite's integrity check: a single "ok" when the file is sound. */
-  integrityCheck(): string[];
-  /** The table of each row that points at a row that does not exist (one entry per row). */
-  danglingReferenceTables(): string[];
-  /** The tags of the migrations applied, oldest first ("unknown (created …)" for ones `journal` does not list). */
-  appliedMigrations(journal: readonly JournalEntry[]): string[];
-  /** The journal mode (SQLite's word for it: "wal", "delete" …). */
-  journalMode(): string;
-  /** The outbox backlog at `now`. */
-  outboxBacklog(now: Date): OutboxBacklog;
-  /** Every scheduled job's last run, by job name. */
-  jobRuns(): JobRunRecord[];
-  /** Each identity of the people marked staff with no staff grant (/people add) of their own. */
-  staffWithoutGrant(): StaffIdentity[];
-  /** The stored team calendar setting (its JSON text), if there is one. */
-  teamCalendarSetting(): string | undefined;
-  close(): void;
-}

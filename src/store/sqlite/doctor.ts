@@ -1,6 +1,6 @@
 /** The doctor's DatabaseInspection on SQLite: a read-only connection of its own and the SQL of each check. */
 import Database from 'better-sqlite3';
-import type { DatabaseInspection, JobRunRecord, StaffIdentity } from '../doctor.js';
+import type { DatabaseInspection, JobRunRecord, StaffIdentity } from '../inspection.js';
 import { appliedTags } from '../migrations.js';
 
 /** Opens the file read-only, never otherwise: the doctor promises to change nothing. Throws when it cannot. */
