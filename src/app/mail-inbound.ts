@@ -5,7 +5,6 @@
  * else goes through the requester-message use case (a new ticket, a reply, or an offer), with its
  * attachments and its Message-ID stored in the same transaction.
  */
-import { and, eq, inArray } from 'drizzle-orm';
 import type { AppContext, RequestContext } from './context.js';
 import { claimOnce } from './claims.js';
 import { blockedBy, recordBounce, ticketOfBounce } from './mail-senders.js';
@@ -14,7 +13,6 @@ import { queueForRequester } from './requester-outbox.js';
 import { receiveRequesterMessage, type RequesterMessageOutcome } from './requester-messages.js';
 import type { EmailConfig } from '../config.js';
 import { automaticReason, isRobotAddress, ticketInSubject, type InboundMail } from '../domain/mail.js';
-import { attachments, identities, mailMessages, tickets } from '../store/schema.js';
 import { supportMessage } from '../views/conversation.js';
 
 /** What became of a mail. `held`: not taken in now (a flood, a limit): the sender's server, or the next sweep, tries again. */
@@ -54,13 +52,13 @@ function formatBytes(bytes: number): string {
  * else's ticket never attaches there.
  */
 export function answeredTicket(app: AppContext, mail: Pick<InboundMail, 'answers' | 'subject'>, sender: string): number | undefined {
-  const known = mail.answers.length === 0 ? [] : app.store.db.select({ ticketId: mailMessages.ticketId }).from(mailMessages).where(inArray(mailMessages.messageId, mail.answers.slice(0, 100))).all().map((row) => row.ticketId);
+  const known = mail.answers.length === 0 ? [] : app.store.mail.ticketsOfMessages(mail.answers.slice(0, 100));
   const named = ticketInSubject(mail.subject);
   const candidates = [...new Set([...known.reverse(), ...(named === undefined ? [] : [named])])];
   if (candidates.length === 0) return undefined;
-  const senderPerson = app.store.db.select({ personId: identities.personId }).from(identities).where(and(eq(identities.platform, 'email'), eq(identities.externalId, sender))).get()?.personId;
+  const senderPerson = app.store.mail.personOfAddress(sender);
   for (const ticketId of candidates) {
-    const ticket = app.store.db.select({ requester: tickets.requester, personId: tickets.requesterPersonId }).from(tickets).where(eq(tickets.id, ticketId)).get();
+    const ticket = app.store.mail.ticketRequester(ticketId);
     if (!ticket) continue;
     if (ticket.requester?.toLowerCase() === sender || (senderPerson !== undefined && ticket.personId === senderPerson)) return ticketId;
   }
@@ -70,13 +68,10 @@ export function answeredTicket(app: AppContext, mail: Pick<InboundMail, 'answers
 /** Stores the mail's files (the bytes up to the limit) and its Message-ID, in the recording transaction. */
 function storeMail(ctx: RequestContext, mail: InboundMail, sender: string, ticketId: number, commentId: number | null, maxAttachmentBytes: number): void {
   const now = ctx.clock.now();
-  ctx.store.db.insert(mailMessages).values({ messageId: mail.messageId, ticketId, direction: 'in', address: sender, at: now }).onConflictDoNothing().run();
+  ctx.store.mail.insertMessage({ messageId: mail.messageId, ticketId, direction: 'in', address: sender, at: now });
   // The bytes arrive as a Uint8Array from the I/O thread; the column is a Buffer (a view, no copy).
   for (const file of mail.attachments) {
-    ctx.store.db
-      .insert(attachments)
-      .values({ ticketId, commentId, filename: oneLineName(file.filename), contentType: file.contentType.slice(0, 200), size: file.size, data: file.size <= maxAttachmentBytes ? Buffer.from(file.content.buffer, file.content.byteOffset, file.content.byteLength) : null, createdAt: now })
-      .run();
+    ctx.store.mail.insertAttachment({ ticketId, commentId, filename: oneLineName(file.filename), contentType: file.contentType.slice(0, 200), size: file.size, data: file.size <= maxAttachmentBytes ? Buffer.from(file.content.buffer, file.content.byteOffset, file.content.byteLength) : null, createdAt: now });
   }
 }
 

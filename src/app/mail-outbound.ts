@@ -5,13 +5,11 @@
  * went out already (sent before a crash kept the row from being marked). The sink composes and
  * sends; it records each mail sent with `recordMailSent`.
  */
-import { asc, eq, inArray } from 'drizzle-orm';
 import type { AppContext } from './context.js';
 import { conversationOf } from './conversations.js';
 import { addressOfDepartment } from './mail-settings.js';
 import { DeliveryError } from '../delivery/sink.js';
 import { domainOf, outboundMessageId } from '../domain/mail.js';
-import { mailMessages, tickets } from '../store/schema.js';
 
 /** Where a channel's mail goes: the requester's address, the ticket it is about, the mail it answers. */
 export interface MailRecipient {
@@ -56,8 +54,8 @@ export function planMails(app: AppContext, defaultFrom: string, channel: string,
   const factsOf = (ticketId: number) => {
     let known = facts.get(ticketId);
     if (!known) {
-      const ticket = app.store.db.select({ title: tickets.title, department: tickets.department }).from(tickets).where(eq(tickets.id, ticketId)).get();
-      const thread = app.store.db.select({ id: mailMessages.messageId }).from(mailMessages).where(eq(mailMessages.ticketId, ticketId)).orderBy(asc(mailMessages.at)).all().map((row) => row.id);
+      const ticket = app.store.mail.ticketForMail(ticketId);
+      const thread = app.store.mail.threadOf(ticketId);
       known = { title: ticket?.title ?? '', fromAddress: (ticket && addressOfDepartment(app, ticket.department)) ?? defaultFrom, thread };
       facts.set(ticketId, known);
     }
@@ -70,11 +68,11 @@ export function planMails(app: AppContext, defaultFrom: string, channel: string,
     return { dedupeKey: row.dedupeKey, ticketId, title: about ? about.title : null, fromAddress, messageId: outboundMessageId(row.dedupeKey, domainOf(fromAddress)), thread: about?.thread ?? [], alreadySent: false };
   });
   const ids = mails.map((mail) => mail.messageId);
-  const sent = new Set(ids.length === 0 ? [] : app.store.db.select({ id: mailMessages.messageId }).from(mailMessages).where(inArray(mailMessages.messageId, ids)).all().map((row) => row.id));
+  const sent = new Set(ids.length === 0 ? [] : app.store.mail.recordedMessageIds(ids));
   return { recipient, mails: mails.map((mail) => ({ ...mail, alreadySent: sent.has(mail.messageId) })) };
 }
 
 /** Records a mail sent about `ticketId` (its Message-ID threads the requester's answer back). */
 export function recordMailSent(app: AppContext, messageId: string, ticketId: number, to: string): void {
-  app.store.transaction(() => app.store.db.insert(mailMessages).values({ messageId, ticketId, direction: 'out', address: to, at: app.clock.now() }).onConflictDoNothing().run());
+  app.store.transaction(() => app.store.mail.insertMessage({ messageId, ticketId, direction: 'out', address: to, at: app.clock.now() }));
 }

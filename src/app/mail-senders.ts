@@ -4,9 +4,7 @@
  * see it on the card), and linking an email address to a person deskops knows from chat, so one
  * requester writing from several places is one person.
  */
-import { and, desc, eq } from 'drizzle-orm';
 import { blockingPattern, blockPattern } from '../domain/mail.js';
-import { blockedSenders, bouncingAddresses, identities, mailMessages, people, tickets } from '../store/schema.js';
 import { bounceNotice } from '../views/ticket-notices.js';
 import { recordAudit } from './audit.js';
 import type { AppContext, RequestContext } from './context.js';
@@ -18,7 +16,7 @@ import { addComment, findTicket } from './ticket-records.js';
 
 /** Every block pattern, oldest first. */
 export function blockedPatterns(ctx: AppContext): string[] {
-  return ctx.store.db.select({ pattern: blockedSenders.pattern }).from(blockedSenders).orderBy(blockedSenders.createdAt).all().map((row) => row.pattern);
+  return ctx.store.mail.blockedPatterns();
 }
 
 /** The pattern that blocks `address`, if one does. */
@@ -43,12 +41,7 @@ export function blockSender(ctx: RequestContext, raw: string): BlockChange {
   return ctx.store.transaction(() => {
     requireRole(ctx, 'lead', 'block senders');
     const pattern = patternArgument(raw);
-    const inserted = ctx.store.db
-      .insert(blockedSenders)
-      .values({ pattern, createdBy: ctx.actor.kind === 'person' ? ctx.actor.personId : null, createdAt: ctx.clock.now() })
-      .onConflictDoNothing()
-      .run();
-    const changed = inserted.changes === 1;
+    const changed = ctx.store.mail.insertBlock({ pattern, createdBy: ctx.actor.kind === 'person' ? ctx.actor.personId : null, createdAt: ctx.clock.now() });
     if (changed) recordAudit(ctx, { entity: 'setting', entityId: 'blocked-senders', action: 'sender.blocked', after: { pattern } });
     return { pattern, changed, patterns: blockedPatterns(ctx) };
   });
@@ -59,7 +52,7 @@ export function unblockSender(ctx: RequestContext, raw: string): BlockChange {
   return ctx.store.transaction(() => {
     requireRole(ctx, 'lead', 'unblock senders');
     const pattern = patternArgument(raw);
-    const changed = ctx.store.db.delete(blockedSenders).where(eq(blockedSenders.pattern, pattern)).run().changes === 1;
+    const changed = ctx.store.mail.deleteBlock(pattern);
     if (changed) recordAudit(ctx, { entity: 'setting', entityId: 'blocked-senders', action: 'sender.unblocked', before: { pattern } });
     return { pattern, changed, patterns: blockedPatterns(ctx) };
   });
@@ -86,18 +79,17 @@ export function linkEmail(ctx: RequestContext, mention: string, rawAddress: stri
     const address = emailAddressOf(rawAddress);
     if (!address) throw invalid(`"${rawAddress}" is not an email address.`, 'Example: /requester link @jane jane@example.com');
     const person = findMentioned(ctx, mention);
-    const existing = ctx.store.db.select({ personId: identities.personId }).from(identities).where(and(eq(identities.platform, 'email'), eq(identities.externalId, address))).get();
+    const existing = ctx.store.mail.personOfAddress(address);
     const base = { address, handle: person.handle, personId: person.id, mergedFrom: null, movedTickets: 0 };
-    if (existing?.personId === person.id) return { ...base, changed: false };
-    if (existing) {
-      const owner = ctx.store.db.select({ isStaff: people.isStaff }).from(people).where(eq(people.id, existing.personId)).get();
-      if (owner?.isStaff) throw invalid(`${address} belongs to a member of the support team.`, 'Link a requester\'s own address instead.');
-      ctx.store.db.update(identities).set({ personId: person.id }).where(and(eq(identities.platform, 'email'), eq(identities.externalId, address))).run();
-      const moved = ctx.store.db.update(tickets).set({ requesterPersonId: person.id }).where(eq(tickets.requesterPersonId, existing.personId)).run().changes;
-      recordAudit(ctx, { entity: 'person', entityId: person.id, action: 'person.linked', before: { address, personId: existing.personId }, after: { address, personId: person.id, movedTickets: moved } });
-      return { ...base, mergedFrom: existing.personId, movedTickets: moved, changed: true };
+    if (existing === person.id) return { ...base, changed: false };
+    if (existing !== undefined) {
+      if (ctx.store.mail.personIsStaff(existing)) throw invalid(`${address} belongs to a member of the support team.`, 'Link a requester\'s own address instead.');
+      ctx.store.mail.moveEmailIdentity(address, person.id);
+      const moved = ctx.store.mail.moveRequestedTickets(existing, person.id);
+      recordAudit(ctx, { entity: 'person', entityId: person.id, action: 'person.linked', before: { address, personId: existing }, after: { address, personId: person.id, movedTickets: moved } });
+      return { ...base, mergedFrom: existing, movedTickets: moved, changed: true };
     }
-    ctx.store.db.insert(identities).values({ platform: 'email', externalId: address, handle: address, personId: person.id }).run();
+    ctx.store.mail.insertEmailIdentity(address, person.id);
     recordAudit(ctx, { entity: 'person', entityId: person.id, action: 'person.linked', after: { address, personId: person.id } });
     return { ...base, changed: true };
   });
@@ -105,21 +97,16 @@ export function linkEmail(ctx: RequestContext, mention: string, rawAddress: stri
 
 /** Whether mail to `address` bounces, and why. */
 export function bouncing(ctx: AppContext, address: string): { reason: string; bounces: number; lastAt: Date } | undefined {
-  return ctx.store.db.select({ reason: bouncingAddresses.reason, bounces: bouncingAddresses.bounces, lastAt: bouncingAddresses.lastAt }).from(bouncingAddresses).where(eq(bouncingAddresses.address, address.toLowerCase())).get();
+  return ctx.store.mail.bouncing(address.toLowerCase());
 }
 
 /** The ticket a bounce is about: the one the bounced mail belonged to, else the latest mailed to that address. */
 export function ticketOfBounce(ctx: AppContext, address: string, originalIds: readonly string[]): number | undefined {
   for (const id of originalIds) {
-    const row = ctx.store.db.select({ ticketId: mailMessages.ticketId }).from(mailMessages).where(eq(mailMessages.messageId, id)).get();
-    if (row) return row.ticketId;
+    const ticketId = ctx.store.mail.ticketOfMessage(id);
+    if (ticketId !== undefined) return ticketId;
   }
-  return ctx.store.db
-    .select({ ticketId: mailMessages.ticketId })
-    .from(mailMessages)
-    .where(and(eq(mailMessages.address, address), eq(mailMessages.direction, 'out')))
-    .orderBy(desc(mailMessages.at))
-    .get()?.ticketId;
+  return ctx.store.mail.latestTicketMailedTo(address);
 }
 
 /**
@@ -133,11 +120,7 @@ export function recordBounce(ctx: RequestContext, bounce: { address: string; rea
     const now = ctx.clock.now();
     const reason = bounce.reason.slice(0, 300);
     const previous = bouncing(ctx, address);
-    ctx.store.db
-      .insert(bouncingAddresses)
-      .values({ address, reason, bounces: 1, lastAt: now })
-      .onConflictDoUpdate({ target: bouncingAddresses.address, set: { reason, bounces: (previous?.bounces ?? 0) + 1, lastAt: now } })
-      .run();
+    ctx.store.mail.saveBounce(address, reason, (previous?.bounces ?? 0) + 1, now);
     const ticket = bounce.ticketId === undefined ? undefined : findTicket(ctx, bounce.ticketId);
     if (!ticket) return;
     const text = `Mail to ${address} bounced: ${reason}. The requester may not have received our replies on #${ticket.id}: check the address, or reach them another way.`;

@@ -1,6 +1,4 @@
 /** Queues outgoing notifications in the caller's transaction; the dedupe key makes them exactly-once. */
-import { outbox } from '../store/schema.js';
-import { bound, instantValue, jsonValue, preparedQuery } from '../store/prepared.js';
 import type { Audience } from '../domain/vocabulary.js';
 import type { Reply } from '../views/reply.js';
 import type { AppContext } from './context.js';
@@ -46,40 +44,21 @@ export function enqueue(ctx: Pick<AppContext, 'store' | 'clock'>, notification: 
   return insertOutboxRow(ctx, { ...row, payload: { ...reply, audience: notification.audience }, ticketId: notification.ticketId ?? reply.ticketId });
 }
 
-const insertRow = preparedQuery((db) =>
-  db
-    .insert(outbox)
-    .values({
-      dedupeKey: bound('dedupeKey'),
-      channel: bound('channel'),
-      payload: bound('payload'),
-      nextAttemptAt: bound('nextAttemptAt'),
-      createdAt: bound('createdAt'),
-      ticketId: bound('ticketId'),
-      validWhile: bound('validWhile'),
-      mentions: bound('mentions'),
-      audience: bound('audience'),
-    })
-    .onConflictDoNothing({ target: outbox.dedupeKey })
-    .prepare(),
-);
-
 /** One outbox row of any payload (a Reply for chat, a JSON body for webhooks); false when the key exists. */
 export function insertOutboxRow(
   ctx: Pick<AppContext, 'store' | 'clock'>,
   row: Omit<Notification, 'reply'> & { payload: unknown },
 ): boolean {
   const now = ctx.clock.now();
-  const result = insertRow(ctx.store).run({
+  return ctx.store.outbox.insertIfNew({
     dedupeKey: row.dedupeKey,
     channel: row.channel,
-    payload: jsonValue(row.payload),
-    nextAttemptAt: instantValue(row.notBefore ?? now),
-    createdAt: instantValue(now),
+    payload: row.payload,
+    nextAttemptAt: row.notBefore ?? now,
+    createdAt: now,
     ticketId: row.ticketId ?? null,
-    validWhile: jsonValue(row.validWhile),
-    mentions: jsonValue(row.mentions),
+    validWhile: row.validWhile,
+    mentions: row.mentions,
     audience: row.audience,
   });
-  return result.changes > 0;
 }

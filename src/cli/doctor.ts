@@ -9,11 +9,10 @@
  */
 import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
-import Database from 'better-sqlite3';
 import { ConfigError, isTimeZone, loadConfig, maskUrl, type Config } from '../config.js';
 import { hasRuleFor, isListedAdmin } from '../domain/access.js';
-import type { Platform } from '../domain/vocabulary.js';
-import { appliedTags, readJournal } from '../store/migrations.js';
+import { openForInspection, type DatabaseInspection } from '../store/doctor.js';
+import { readJournal } from '../store/migrations.js';
 
 export type CheckStatus = 'ok' | 'warn' | 'fail' | 'skip';
 
@@ -95,18 +94,6 @@ function checkConfig(env: Record<string, string | undefined>): { check: Check; c
 
 // ---------------------------------------------------------------- database
 
-/** Opens the file read-only, never otherwise: the doctor promises to change nothing. */
-function openReadOnly(path: string): Database.Database {
-  const db = new Database(path, { readonly: true, fileMustExist: true });
-  try {
-    db.pragma('schema_version');
-    return db;
-  } catch (error) {
-    db.close();
-    throw error;
-  }
-}
-
 /** What to do when the database cannot be opened: permissions are fixed, damage is restored. */
 function openFailureFix(path: string, error: unknown): string {
   const text = errorText(error);
@@ -132,15 +119,9 @@ function checkFileMode(path: string): Check {
  * platform covers: after an upgrade from a version where everyone was an agent, they become
  * requesters at their next command.
  */
-function checkPeople(db: Database.Database, config: Config | undefined): Check {
+function checkPeople(db: DatabaseInspection, config: Config | undefined): Check {
   if (!config) return skip('people', 'configuration invalid');
-  const rows = db
-    .prepare(
-      `SELECT people.id AS id, identities.platform AS platform, identities.external_id AS externalId, identities.handle AS handle
-       FROM people JOIN identities ON identities.person_id = people.id
-       WHERE people.is_staff = 1 AND people.staff_grant IS NULL`,
-    )
-    .all() as { id: number; platform: Platform; externalId: string; handle: string }[];
+  const rows = db.staffWithoutGrant();
   const uncovered = rows.filter((row) => row.platform !== 'shell' && !hasRuleFor(config.settings.staffRules, row.platform) && !isListedAdmin(config.settings.admins, row.platform, row.externalId));
   const ruled = rows.filter((row) => row.platform !== 'shell' && hasRuleFor(config.settings.staffRules, row.platform) && !isListedAdmin(config.settings.admins, row.platform, row.externalId));
   const note = ruled.length > 0 ? `; ${ruled.length} more stay staff only while their DESKOPS_STAFF rule covers them` : '';
@@ -153,12 +134,12 @@ function checkPeople(db: Database.Database, config: Config | undefined): Check {
   );
 }
 
-function checkTimeZone(config: Config | undefined, db: Database.Database | undefined): Check {
+function checkTimeZone(config: Config | undefined, db: DatabaseInspection | undefined): Check {
   const configured = config?.settings.timeZone;
   let stored: string | undefined;
   try {
-    const row = db?.prepare("SELECT value FROM team_settings WHERE key = 'calendar'").get() as { value: string } | undefined;
-    const parsed = row ? (JSON.parse(row.value) as { timeZone?: unknown }) : undefined;
+    const value = db?.teamCalendarSetting();
+    const parsed = value !== undefined ? (JSON.parse(value) as { timeZone?: unknown }) : undefined;
     if (typeof parsed?.timeZone === 'string') stored = parsed.timeZone;
   } catch {
     // No table or an unreadable row: the database checks report that.
@@ -171,9 +152,8 @@ function checkTimeZone(config: Config | undefined, db: Database.Database | undef
   return ok('timezone', `${configured} (DESKOPS_TIMEZONE)`);
 }
 
-function checkIntegrity(db: Database.Database): Check {
-  const rows = db.pragma('integrity_check') as { integrity_check: string }[];
-  const problems = rows.map((row) => row.integrity_check).filter((line) => line !== 'ok');
+function checkIntegrity(db: DatabaseInspection): Check {
+  const problems = db.integrityCheck().filter((line) => line !== 'ok');
   if (problems.length === 0) return ok('integrity', 'PRAGMA integrity_check: ok');
   return fail(
     'integrity',
@@ -182,16 +162,16 @@ function checkIntegrity(db: Database.Database): Check {
   );
 }
 
-function checkForeignKeys(db: Database.Database): Check {
-  const rows = db.pragma('foreign_key_check') as { table: string }[];
+function checkForeignKeys(db: DatabaseInspection): Check {
+  const rows = db.danglingReferenceTables();
   if (rows.length === 0) return ok('foreign-keys', 'PRAGMA foreign_key_check: no dangling references');
-  const tables = [...new Set(rows.map((row) => row.table))];
+  const tables = [...new Set(rows)];
   return fail('foreign-keys', `${rows.length} row${rows.length === 1 ? '' : 's'} point at rows that do not exist (tables ${tables.join(', ')})`, 'restore the latest backup, or fix the rows with sqlite3 (PRAGMA foreign_key_check lists them)');
 }
 
-function checkMigrations(db: Database.Database): Check {
+function checkMigrations(db: DatabaseInspection): Check {
   const journal = readJournal();
-  const applied = appliedTags(db, journal);
+  const applied = db.appliedMigrations(journal);
   if (applied.length === 0) return fail('migrations', 'no deskops migrations applied: this is not a deskops database, or it was never set up', 'check DESKOPS_DB; run deskops migrate to set up a new database');
   const unknown = applied.filter((tag) => tag.startsWith('unknown'));
   if (unknown.length > 0) return warn('migrations', `${unknown.length} migration${unknown.length === 1 ? '' : 's'} this version does not know: the database was upgraded by a newer deskops`, 'run the newer deskops, or restore a backup made before the upgrade');
@@ -200,40 +180,30 @@ function checkMigrations(db: Database.Database): Check {
   return ok('migrations', `${applied.length} of ${journal.length} applied (latest ${applied.at(-1)})`);
 }
 
-function checkWal(db: Database.Database): Check {
-  const mode = String(db.pragma('journal_mode', { simple: true }));
+function checkWal(db: DatabaseInspection): Check {
+  const mode = db.journalMode();
   if (mode.toLowerCase() === 'wal') return ok('wal', 'journal_mode is WAL');
   return warn('wal', `journal_mode is ${mode}, not WAL: the shell and the bot would block each other`, 'run deskops migrate or start deskops once; it switches the database to WAL');
 }
 
-function checkOutbox(db: Database.Database, now: Date): Check {
+function checkOutbox(db: DatabaseInspection, now: Date): Check {
   const at = now.getTime();
-  const due = db.prepare("SELECT count(*) AS n, min(next_attempt_at) AS oldest FROM outbox WHERE state = 'queued' AND next_attempt_at <= ?").get(at) as { n: number; oldest: number | null };
-  const later = db.prepare("SELECT count(*) AS n FROM outbox WHERE state = 'queued' AND next_attempt_at > ?").get(at) as { n: number };
-  const failed = db.prepare("SELECT count(*) AS n, max(created_at) AS latest FROM outbox WHERE state = 'failed'").get() as { n: number; latest: number | null };
-  const waiting = due.oldest === null ? 0 : at - due.oldest;
+  const backlog = db.outboxBacklog(now);
+  const waiting = backlog.oldestDueAt === null ? 0 : at - backlog.oldestDueAt;
   const parts = [
-    due.n === 0 ? 'nothing due' : `${due.n} due, the oldest waiting ${formatAge(waiting)}`,
-    `${later.n} scheduled for later or retrying`,
-    `${failed.n} failed`,
+    backlog.due === 0 ? 'nothing due' : `${backlog.due} due, the oldest waiting ${formatAge(waiting)}`,
+    `${backlog.later} scheduled for later or retrying`,
+    `${backlog.failed} failed`,
   ];
   const summary = parts.join('; ');
-  if (due.n > 0 && waiting >= OUTBOX_FAIL_MS) return fail('outbox', summary, 'nothing delivers the outbox: start deskops (deskops start) and check its log for delivery errors');
-  if (due.n > 0 && waiting >= OUTBOX_WARN_MS) return warn('outbox', summary, 'delivery is behind or not running: is deskops start running? its log says why posts fail');
-  if (failed.n > 0) return warn('outbox', summary, "some messages were given up on: SELECT id, channel, last_error FROM outbox WHERE state = 'failed' says why (a channel not mapped, the bot not in it)");
+  if (backlog.due > 0 && waiting >= OUTBOX_FAIL_MS) return fail('outbox', summary, 'nothing delivers the outbox: start deskops (deskops start) and check its log for delivery errors');
+  if (backlog.due > 0 && waiting >= OUTBOX_WARN_MS) return warn('outbox', summary, 'delivery is behind or not running: is deskops start running? its log says why posts fail');
+  if (backlog.failed > 0) return warn('outbox', summary, "some messages were given up on: SELECT id, channel, last_error FROM outbox WHERE state = 'failed' says why (a channel not mapped, the bot not in it)");
   return ok('outbox', summary);
 }
 
-interface JobRunRow {
-  job: string;
-  lastStartedAt: number | null;
-  lastFinishedAt: number | null;
-  lastError: string | null;
-  runs: number;
-}
-
-function checkJobs(db: Database.Database, now: Date): Check {
-  const rows = db.prepare('SELECT job, last_started_at AS lastStartedAt, last_finished_at AS lastFinishedAt, last_error AS lastError, runs FROM job_runs ORDER BY job').all() as JobRunRow[];
+function checkJobs(db: DatabaseInspection, now: Date): Check {
+  const rows = db.jobRuns();
   if (rows.length === 0) return warn('jobs', 'no scheduled job has run on this database yet', 'start deskops (deskops start) so the scheduler runs, or run deskops tick once');
   const at = now.getTime();
   const latest = Math.max(...rows.map((row) => row.lastStartedAt ?? 0));
@@ -257,9 +227,9 @@ function databaseChecks(dbPath: string, config: Config | undefined, now: Date): 
   if (!existsSync(path)) {
     return [checkTimeZone(config, undefined), fail('database', `no database at ${path}`, 'check DESKOPS_DB and the working directory; deskops migrate (or deskops start) creates a new one; restore a backup if it was lost'), ...skipped('no database')];
   }
-  let db: Database.Database;
+  let db: DatabaseInspection;
   try {
-    db = openReadOnly(path);
+    db = openForInspection(path);
   } catch (error) {
     return [checkTimeZone(config, undefined), fail('database', `cannot open ${path} read-only: ${errorText(error)}`, openFailureFix(path, error)), ...skipped('database unreadable')];
   }

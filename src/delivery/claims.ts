@@ -9,11 +9,9 @@
  * the lease (5 minutes by default). Across a crash between a post and its mark, the claim has
  * counted the attempt (attempts > 0), so the sink knows a row may have gone out already.
  */
-import { and, asc, eq, lte } from 'drizzle-orm';
 import { storeTrouble, storeTroubleAdvice, type StoreTrouble } from '../app/errors.js';
 import type { JobContext } from '../jobs/job.js';
 import type { Store } from '../store/database.js';
-import { outbox } from '../store/schema.js';
 import { withBusyTimeout } from '../store/sqlite-errors.js';
 import { coalesceReplies, isReply } from '../views/delivery.js';
 import type { Reply } from '../views/reply.js';
@@ -102,16 +100,6 @@ export function retryDelayMs(attempts: number, random: () => number = Math.rando
   return Math.min(BACKOFF_CAP_MS, Math.round(Math.min(exponential, BACKOFF_CAP_MS) * (1 + JITTER * random())));
 }
 
-/** Updates `row` only if nobody touched it since it was read; true when this call won. */
-function updateIfUnchanged(ctx: JobContext, row: OutboxRow, set: Partial<OutboxRow>): boolean {
-  const result = ctx.store.db
-    .update(outbox)
-    .set(set)
-    .where(and(eq(outbox.id, row.id), eq(outbox.state, 'queued'), eq(outbox.nextAttemptAt, row.nextAttemptAt)))
-    .run();
-  return result.changes === 1;
-}
-
 /** Groups claimed rows into posts: webhooks one by one, chat rows coalesced per channel. */
 function composeMessages(ctx: JobContext, rows: readonly OutboxRow[], settings: Settings, report: DeliveryReport): Outgoing[] {
   const outgoing: Outgoing[] = [];
@@ -124,7 +112,7 @@ function composeMessages(ctx: JobContext, rows: readonly OutboxRow[], settings: 
     // The row's audience decides, whatever the stored payload says (older payloads carry none).
     const payload = typeof row.payload === 'object' && row.payload !== null ? { ...row.payload, audience: row.audience } : row.payload;
     if (!isReply(payload)) {
-      ctx.store.db.update(outbox).set({ state: 'failed', attempts: row.attempts + 1, lastError: 'payload is not a Reply' }).where(eq(outbox.id, row.id)).run();
+      ctx.store.outbox.markFailed(row.id, row.attempts + 1, 'payload is not a Reply');
       report.failed++;
       ctx.logger.error({ outboxId: row.id, dedupeKey: row.dedupeKey, channel: row.channel }, 'outbox row has a payload that is not a Reply; marked failed');
       continue;
@@ -151,20 +139,14 @@ function composeMessages(ctx: JobContext, rows: readonly OutboxRow[], settings: 
  * one posts it. Stale rows are dropped here, just before sending.
  */
 function claimDue(ctx: JobContext, now: Date, settings: Settings, report: DeliveryReport): Outgoing[] {
-  const due = ctx.store.db
-    .select()
-    .from(outbox)
-    .where(and(eq(outbox.state, 'queued'), lte(outbox.nextAttemptAt, now)))
-    .orderBy(asc(outbox.nextAttemptAt), asc(outbox.id))
-    .limit(settings.batchSize)
-    .all();
+  const due = ctx.store.outbox.dueRows(now, settings.batchSize);
   report.more = due.length === settings.batchSize;
   const leaseUntil = new Date(now.getTime() + settings.leaseMs);
   const claimed: OutboxRow[] = [];
   for (const row of due) {
     const problem = validityProblem(ctx, row.validWhile, now);
     if (problem) {
-      if (updateIfUnchanged(ctx, row, { state: 'dropped', lastError: `stale: ${problem}` })) {
+      if (ctx.store.outbox.dropIfUnchanged(row, `stale: ${problem}`)) {
         noteDrop(report, row, `no longer true: ${problem}`);
         ctx.logger.info({ outboxId: row.id, dedupeKey: row.dedupeKey, reason: problem }, 'outbox row dropped as stale');
       }
@@ -172,7 +154,7 @@ function claimDue(ctx: JobContext, now: Date, settings: Settings, report: Delive
     }
     // The claim counts as the attempt: if the process dies mid-post, the row comes back with
     // attempts > 0, which tells the sink that an earlier post may have reached the platform.
-    if (updateIfUnchanged(ctx, row, { nextAttemptAt: leaseUntil, attempts: row.attempts + 1 })) claimed.push(row);
+    if (ctx.store.outbox.claimIfUnchanged(row, leaseUntil, row.attempts + 1)) claimed.push(row);
   }
   return composeMessages(ctx, claimed, settings, report);
 }
@@ -210,13 +192,7 @@ export function recordSent(ctx: JobContext, item: Outgoing, now: Date): Delivery
   const report = emptyDeliveryReport();
   try {
     ctx.store.transaction(() => {
-      for (const row of item.rows) {
-        ctx.store.db
-          .update(outbox)
-          .set({ state: 'sent', sentAt: now, attempts: row.attempts + 1, lastError: null })
-          .where(and(eq(outbox.id, row.id), eq(outbox.state, 'queued')))
-          .run();
-      }
+      for (const row of item.rows) ctx.store.outbox.markSent(row.id, now, row.attempts + 1);
     });
     report.messages++;
     report.sent += item.rows.length;
@@ -241,7 +217,7 @@ export function recordFailed(ctx: JobContext, item: Outgoing, failure: DeliveryF
   const log = { channel: item.channel, dedupeKeys: item.rows.map((r) => r.dedupeKey), error: lastError };
   if (failure.drop) {
     ctx.store.transaction(() => {
-      for (const row of item.rows) ctx.store.db.update(outbox).set({ state: 'dropped', attempts: row.attempts + 1, lastError }).where(eq(outbox.id, row.id)).run();
+      for (const row of item.rows) ctx.store.outbox.markDropped(row.id, row.attempts + 1, lastError);
     });
     for (const row of item.rows) noteDrop(report, row, `nowhere to deliver it: ${lastError}`);
     ctx.logger.info(log, 'outbox rows dropped: nowhere to deliver them');
@@ -251,7 +227,7 @@ export function recordFailed(ctx: JobContext, item: Outgoing, failure: DeliveryF
     const later = new Date(now.getTime() + Math.max(MIN_RETRY_MS, failure.retryAfterMs));
     ctx.store.transaction(() => {
       // Not an attempt: the claim's count is taken back.
-      for (const row of item.rows) ctx.store.db.update(outbox).set({ nextAttemptAt: later, attempts: row.attempts }).where(and(eq(outbox.id, row.id), eq(outbox.state, 'queued'))).run();
+      for (const row of item.rows) ctx.store.outbox.rescheduleIfQueued(row.id, later, row.attempts);
     });
     report.retrying += item.rows.length;
     ctx.logger.debug({ ...log, retryAt: later.toISOString() }, 'delivery paced; will post later');
@@ -271,11 +247,8 @@ export function recordFailed(ctx: JobContext, item: Outgoing, failure: DeliveryF
         failed++;
         gaveUp.push(row.dedupeKey);
       }
-      ctx.store.db
-        .update(outbox)
-        .set(giveUp ? { state: 'failed', attempts: row.attempts + 1, lastError } : { attempts: row.attempts + 1, nextAttemptAt: retryAt, lastError })
-        .where(and(eq(outbox.id, row.id), eq(outbox.state, 'queued')))
-        .run();
+      if (giveUp) ctx.store.outbox.markFailedIfQueued(row.id, row.attempts + 1, lastError);
+      else ctx.store.outbox.rescheduleIfQueued(row.id, retryAt, row.attempts + 1, lastError);
     }
     if (gaveUp.length > 0) noticeDeliveryFailure(ctx, { channel: item.channel, dedupeKeys: gaveUp, error: lastError });
   });
@@ -291,7 +264,7 @@ export function recordFailed(ctx: JobContext, item: Outgoing, failure: DeliveryF
 export function releaseClaim(ctx: JobContext, item: Outgoing, at: Date): DeliveryReport {
   ctx.store.transaction(() => {
     // Not an attempt either: each row gets the count it had before the claim.
-    for (const row of item.rows) ctx.store.db.update(outbox).set({ nextAttemptAt: at, attempts: row.attempts }).where(and(eq(outbox.id, row.id), eq(outbox.state, 'queued'))).run();
+    for (const row of item.rows) ctx.store.outbox.rescheduleIfQueued(row.id, at, row.attempts);
   });
   return { ...emptyDeliveryReport(), retrying: item.rows.length };
 }

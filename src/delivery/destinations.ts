@@ -5,13 +5,11 @@
  * the ticket threads each sink keeps per channel. The sinks only turn a destination into their
  * platform's calls (Slack's conversations.open, Rocket.Chat's im.create, SMTP).
  */
-import { and, eq, inArray } from 'drizzle-orm';
 import { channelMap } from '../app/channels.js';
 import type { AppContext } from '../app/context.js';
 import { conversationOf } from '../app/conversations.js';
 import { handleOf, isStaffPerson } from '../app/people.js';
 import type { Platform, ServicePlatform } from '../domain/vocabulary.js';
-import { identities, ticketThreads } from '../store/schema.js';
 import { DeliveryError } from './sink.js';
 import { platformName, prefixedPlatform, UNMAPPED, type ChatPlatform, type Destination, type DestinationAnswer } from './rules.js';
 
@@ -19,12 +17,7 @@ export { staffOnlyRefusal, staffRows, type ChatPlatform, type DestinationAnswer 
 
 /** The person's identity on `platform` (their user id and username there), if they have one. */
 export function identityOn(ctx: AppContext, platform: Platform, personId: number): { userId: string; username: string } | undefined {
-  const row = ctx.store.db
-    .select({ userId: identities.externalId, username: identities.handle })
-    .from(identities)
-    .where(and(eq(identities.platform, platform), eq(identities.personId, personId)))
-    .get();
-  return row;
+  return ctx.store.outbox.identityOn(platform, personId);
 }
 
 /**
@@ -72,23 +65,12 @@ function conversationDestination(ctx: AppContext, platform: ChatPlatform, ticket
 
 /** The agents' thread for a ticket in a channel (never the requester's conversation), if one was recorded. */
 export function agentThread(ctx: AppContext, platform: ChatPlatform, ticketId: number, channel: string): string | undefined {
-  return ctx.store.db
-    .select({ thread: ticketThreads.thread })
-    .from(ticketThreads)
-    .where(
-      and(
-        eq(ticketThreads.platform, platform),
-        eq(ticketThreads.ticketId, ticketId),
-        inArray(ticketThreads.channel, [channel, `${platform}:${channel}`]),
-        eq(ticketThreads.conversation, false),
-      ),
-    )
-    .get()?.thread;
+  return ctx.store.outbox.agentThread(platform, ticketId, channel);
 }
 
 /** The first post about a ticket in a tier channel is the ticket's thread there from now on. */
 export function recordAgentThread(ctx: AppContext, platform: ChatPlatform, ticketId: number, channel: string, thread: string): void {
-  ctx.store.db.insert(ticketThreads).values({ platform, ticketId, channel, thread, createdAt: ctx.clock.now() }).onConflictDoNothing().run();
+  ctx.store.outbox.insertAgentThread({ platform, ticketId, channel, thread, createdAt: ctx.clock.now() });
 }
 
 
@@ -96,11 +78,7 @@ export function recordAgentThread(ctx: AppContext, platform: ChatPlatform, ticke
 export function mentionedOn(ctx: AppContext, platform: Platform, personIds: readonly number[]): Array<{ personId: number; userId: string; username: string }> {
   const ids = [...new Set(personIds)];
   if (ids.length === 0) return [];
-  return ctx.store.db
-    .select({ personId: identities.personId, userId: identities.externalId, username: identities.handle })
-    .from(identities)
-    .where(and(eq(identities.platform, platform), inArray(identities.personId, ids)))
-    .all();
+  return ctx.store.outbox.identitiesOn(platform, ids);
 }
 
 /**
@@ -113,14 +91,7 @@ export function platformFor(ctx: AppContext, channel: string, available: readonl
   if (direct) return direct;
   const person = /^person:(\d+)$/.exec(channel);
   if (person) {
-    const held = new Set(
-      ctx.store.db
-        .select({ platform: identities.platform })
-        .from(identities)
-        .where(eq(identities.personId, Number(person[1])))
-        .all()
-        .map((row) => row.platform),
-    );
+    const held = new Set(ctx.store.outbox.identityPlatforms(Number(person[1])));
     // Chat before mail: a staff notice is read sooner in chat.
     return [...available].sort((a, b) => Number(a === 'email') - Number(b === 'email')).find((platform) => held.has(platform));
   }

@@ -4,10 +4,8 @@
  * When the leads' channel is the one failing, the admins get it by direct message instead. At
  * most one notice per channel per hour, and a failed notice never begets another.
  */
-import { and, eq } from 'drizzle-orm';
 import { enqueue } from '../app/outbox.js';
 import type { AppContext } from '../app/context.js';
-import { people } from '../store/schema.js';
 import { warning } from '../views/reply.js';
 
 export const FAILURE_NOTICE_PREFIX = 'delivery-failed:';
@@ -27,6 +25,5 @@ export function noticeDeliveryFailure(ctx: Pick<AppContext, 'store' | 'clock'>, 
     enqueue(ctx, { dedupeKey: `${FAILURE_NOTICE_PREFIX}${failed.channel}:${hour}`, channel: LEADS, audience: 'staff', reply });
     return;
   }
-  const admins = ctx.store.db.select({ id: people.id }).from(people).where(and(eq(people.role, 'admin'), eq(people.isStaff, true))).all();
-  for (const admin of admins) enqueue(ctx, { dedupeKey: `${FAILURE_NOTICE_PREFIX}${failed.channel}:${hour}:${admin.id}`, channel: `person:${admin.id}`, audience: 'staff', reply });
+  for (const adminId of ctx.store.outbox.staffAdminIds()) enqueue(ctx, { dedupeKey: `${FAILURE_NOTICE_PREFIX}${failed.channel}:${hour}:${adminId}`, channel: `person:${adminId}`, audience: 'staff', reply });
 }

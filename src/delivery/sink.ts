@@ -2,11 +2,11 @@
  * The port the delivery worker posts through. A sink is one destination (the shell, Slack,
  * Rocket.Chat, a webhook); it throws a DeliveryError to say how a failure should be treated.
  */
-import type { outbox } from '../store/schema.js';
+import type { OutboxRow } from '../store/repositories/outbox.js';
 import type { Reply } from '../views/reply.js';
 
 /** One outbox row as stored. */
-export type OutboxRow = typeof outbox.$inferSelect;
+export type { OutboxRow };
 
 /**
  * What a sink receives: a Reply for chat channels (coalesced when several rows went to one

@@ -3,20 +3,13 @@
  * answered, paused, snoozed or moved on in the meantime is dropped, not sent: reminders that
  * arrive after the fact are the noise people mute bots for.
  */
-import { eq } from 'drizzle-orm';
 import type { AppContext } from '../app/context.js';
 import type { ValidityCondition } from '../app/outbox.js';
-import { oncallEscalations, slaClocks, tickets } from '../store/schema.js';
 
 type Check<K extends ValidityCondition['kind']> = (ctx: AppContext, condition: Extract<ValidityCondition, { kind: K }>, now: Date) => string | undefined;
 
 const slaClockProblem: Check<'sla-clock'> = (ctx, condition, now) => {
-  const clock = ctx.store.db
-    .select({ leftAt: slaClocks.leftAt, runningSince: slaClocks.runningSince, snoozedUntil: slaClocks.snoozedUntil, warned: slaClocks.warned, assigneeId: tickets.assigneeId })
-    .from(slaClocks)
-    .innerJoin(tickets, eq(tickets.id, slaClocks.ticketId))
-    .where(eq(slaClocks.id, condition.clockId))
-    .get();
+  const clock = ctx.store.outbox.slaClockValidity(condition.clockId);
   if (!clock) return `SLA clock ${condition.clockId} no longer exists`;
   if (clock.leftAt) return 'the ticket left that tier';
   if (!clock.runningSince) return 'the SLA clock is paused';
@@ -28,18 +21,14 @@ const slaClockProblem: Check<'sla-clock'> = (ctx, condition, now) => {
 };
 
 const replyDueProblem: Check<'reply-due'> = (ctx, condition) => {
-  const ticket = ctx.store.db.select({ replyDueAt: tickets.replyDueAt }).from(tickets).where(eq(tickets.id, condition.ticketId)).get();
+  const ticket = ctx.store.outbox.ticketReplyDue(condition.ticketId);
   if (!ticket) return `ticket ${condition.ticketId} no longer exists`;
   if (ticket.replyDueAt?.getTime() !== condition.replyDueAt) return 'the requester was answered (or wrote again) since';
   return undefined;
 };
 
 const ladderProblem: Check<'ladder'> = (ctx, condition) => {
-  const escalation = ctx.store.db
-    .select({ step: oncallEscalations.step, acknowledgedAt: oncallEscalations.acknowledgedAt })
-    .from(oncallEscalations)
-    .where(eq(oncallEscalations.id, condition.escalationId))
-    .get();
+  const escalation = ctx.store.outbox.escalationAcknowledgement(condition.escalationId);
   if (!escalation) return `escalation ${condition.escalationId} no longer exists`;
   if (escalation.acknowledgedAt) return 'the escalation was acknowledged';
   // The step is not compared: a late tick queues the page and the call together, and both must go.
@@ -47,11 +36,7 @@ const ladderProblem: Check<'ladder'> = (ctx, condition) => {
 };
 
 const statusProblem: Check<'status'> = (ctx, condition) => {
-  const ticket = ctx.store.db
-    .select({ status: tickets.status, statusChangedAt: tickets.statusChangedAt })
-    .from(tickets)
-    .where(eq(tickets.id, condition.ticketId))
-    .get();
+  const ticket = ctx.store.outbox.ticketStatus(condition.ticketId);
   if (!ticket) return `ticket ${condition.ticketId} no longer exists`;
   if (ticket.status !== condition.status || ticket.statusChangedAt.getTime() !== condition.statusChangedAt) {
     return `the ticket's status changed (now ${ticket.status})`;

@@ -6,7 +6,7 @@
  */
 import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
-import { keyStartsWith } from '../../src/app/outbox-keys.js';
+import { keyStartsWith } from '../../src/store/sqlite/outbox.js';
 import type { JobContext } from '../../src/jobs/job.js';
 import { runPatternWatch } from '../../src/jobs/pattern-watch.js';
 import { ACTIVE_STATUSES } from '../../src/domain/lifecycle.js';

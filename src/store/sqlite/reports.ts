@@ -4,6 +4,7 @@ import { ACTIVE_STATUSES } from '../../domain/lifecycle.js';
 import type { ReportRepository } from '../repositories/reports.js';
 import { auditEvents, comments, knownIssues, outbox, slaClocks, tags, tickets, ticketTags } from '../schema.js';
 import type { SqliteHandles } from './handles.js';
+import { keyStartsWith } from './outbox.js';
 
 /**
  * Tickets created since `since`, through their creation index: left to itself the planner reaches
@@ -11,17 +12,6 @@ import type { SqliteHandles } from './handles.js';
  */
 function createdSince(since: Date): SQL {
   return sql`(SELECT ${tickets.id} FROM ${tickets} INDEXED BY tickets_created WHERE ${tickets.createdAt} >= ${since.getTime()})`;
-}
-
-/**
- * `dedupe_key` starts with `prefix`, as an indexable range [prefix, prefix with its last character
- * bumped): SQLite's LIKE is case-insensitive and cannot use the unique index (a scan of every row
- * ever queued). The same range as app/outbox-keys.ts's keyStartsWith.
- */
-function keyStartsWith(prefix: string): SQL {
-  const last = prefix.charCodeAt(prefix.length - 1);
-  const upper = `${prefix.slice(0, -1)}${String.fromCharCode(last + 1)}`;
-  return and(gte(outbox.dedupeKey, prefix), lt(outbox.dedupeKey, upper))!;
 }
 
 export function sqliteReport(handles: SqliteHandles): ReportRepository {
