@@ -6,11 +6,11 @@ import { buildRegistry } from './commands/index.js';
 import type { CommandRegistry } from './commands/registry.js';
 import { createRouter, type Router, type RouterOptions } from './commands/router.js';
 import { createLogger, type Logger } from './log.js';
-import { openStore } from './store/database.js';
+import { openStore, type Store } from './store/database.js';
 import { createRateLimits } from './app/rate-limits.js';
 
 export interface Deskops {
-  app: AppContext;
+  app: AppContext<Store>;
   registry: CommandRegistry;
   router: Router;
   logger: Logger;
@@ -29,7 +29,7 @@ export interface DeskopsOptions {
 export function createDeskops(config: Config, options: DeskopsOptions = {}): Deskops {
   const logger = options.logger ?? createLogger(config.logLevel, undefined, { secrets: configSecrets(config) });
   const store = openStore(config.dbPath);
-  const app: AppContext = { clock: options.clock ?? systemClock, store, settings: config.settings, ...(options.rateLimits === false ? {} : { limits: createRateLimits(config.rateLimits) }) };
+  const app: AppContext<Store> = { clock: options.clock ?? systemClock, store, settings: config.settings, ...(options.rateLimits === false ? {} : { limits: createRateLimits(config.rateLimits) }) };
   const registry = buildRegistry();
   const router = createRouter({ registry, app, logger, ...(options.localAdmin ? { localAdmin: options.localAdmin } : {}) });
   return { app, registry, router, logger, close: () => store.close() };

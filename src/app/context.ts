@@ -1,6 +1,6 @@
 /** What every use case receives: the clock, the store, configuration and who is acting. */
 import type { Clock } from '../clock.js';
-import type { Store } from '../store/database.js';
+import type { Storage } from '../store/storage.js';
 import type { Access } from '../domain/access.js';
 import type { Platform, Tier } from '../domain/vocabulary.js';
 import type { Settings } from '../config.js';
@@ -21,16 +21,17 @@ export type Actor =
     }
   | { kind: 'system'; job: string };
 
-export interface AppContext {
+/** `S`: the storage as its opener knows it (the SQLite store, for the composition root and tests); use cases see only the port. */
+export interface AppContext<S extends Storage = Storage> {
   clock: Clock;
-  store: Store;
+  store: S;
   settings: Settings;
   /** Per-person rate limits on commands and ticket creation; none in tests that build contexts by hand. */
   limits?: RateLimits;
 }
 
 /** The context of one request: the app context plus the acting person. */
-export interface RequestContext extends AppContext {
+export interface RequestContext<S extends Storage = Storage> extends AppContext<S> {
   actor: Actor;
   /** Where the request came from; notifications about it may go back there. */
   origin: { platform: Platform; channel: string | null; thread: string | null };

@@ -1,5 +1,5 @@
 /** Errors as values at the edges: use cases throw these; adapters turn the code into friendly text. */
-import { sqliteTrouble, sqliteTroubleAdvice, type StoreTrouble } from '../store/sqlite-errors.js';
+import { storeTrouble as classifyStoreTrouble, storeTroubleAdvice as adviceFor, type StoreTrouble } from '../store/trouble.js';
 
 export type { StoreTrouble };
 
@@ -51,7 +51,7 @@ export class DatabaseBusyError extends Error {
  * its driver's errors; undefined for anything else.
  */
 export function storeTrouble(error: unknown): StoreTrouble | undefined {
-  return sqliteTrouble(error);
+  return classifyStoreTrouble(error);
 }
 
 /** What the user reads for each kind of trouble. */
@@ -85,5 +85,5 @@ export function storeUnavailable(trouble: StoreTrouble, ref?: string): AppError 
 
 /** The line for the operator's log: what to fix (the store knows its engine). */
 export function storeTroubleAdvice(trouble: StoreTrouble): string {
-  return sqliteTroubleAdvice(trouble);
+  return adviceFor(trouble);
 }

@@ -13,7 +13,6 @@ import { recordAudit } from '../app/audit.js';
 import { claimOnce } from '../app/claims.js';
 import type { Platform } from '../domain/vocabulary.js';
 import { closestMatches } from '../domain/text.js';
-import { withBusyTimeout } from '../store/sqlite-errors.js';
 import { correlationId, type Logger } from '../log.js';
 import { failure, type Reply } from '../views/reply.js';
 import { ArgReader } from './args.js';
@@ -278,7 +277,7 @@ export function createRouter(options: RouterOptions): Router {
   }
 
   function withBusyWait<T>(handleOptions: HandleOptions, work: () => T): T {
-    return handleOptions.busyWaitMs === undefined ? work() : withBusyTimeout(app.store, handleOptions.busyWaitMs, work);
+    return handleOptions.busyWaitMs === undefined ? work() : app.store.withLockWait(handleOptions.busyWaitMs, work);
   }
 
   return {

@@ -11,8 +11,7 @@
  */
 import { storeTrouble, storeTroubleAdvice, type StoreTrouble } from '../app/errors.js';
 import type { JobContext } from '../jobs/job.js';
-import type { Store } from '../store/database.js';
-import { withBusyTimeout } from '../store/sqlite-errors.js';
+import type { Storage } from '../store/storage.js';
 import { coalesceReplies, isReply } from '../views/delivery.js';
 import type { Reply } from '../views/reply.js';
 import { isWebhookChannel, type OutboundMessage, type OutboxRow } from './sink.js';
@@ -89,7 +88,7 @@ const STORE_BACKOFF_FIRST_MS = 15_000;
 const STORE_BACKOFF_MAX_MS = 15 * 60_000;
 
 /** Per database: the worker backs off from trouble it cannot fix (a full disk), so the log is not flooded. */
-const storeBackoff = new WeakMap<Store, { until: number; delayMs: number; skipped: number; trouble: StoreTrouble }>();
+const storeBackoff = new WeakMap<Storage, { until: number; delayMs: number; skipped: number; trouble: StoreTrouble }>();
 
 /**
  * The wait after the `attempts`-th failed attempt: 30 s, 1 m, 2 m … capped at 30 m, plus up to 20%
@@ -174,7 +173,7 @@ export function claimDeliveries(ctx: JobContext, now: Date, options: DeliveryOpt
   }
   let outgoing: Outgoing[];
   try {
-    outgoing = withBusyTimeout(ctx.store, CLAIM_BUSY_WAIT_MS, () => ctx.store.transaction(() => claimDue(ctx, now, settings, report)));
+    outgoing = ctx.store.withLockWait(CLAIM_BUSY_WAIT_MS, () => ctx.store.transaction(() => claimDue(ctx, now, settings, report)));
   } catch (error) {
     const trouble = storeTrouble(error);
     if (!trouble) throw error;

@@ -4,7 +4,6 @@
  */
 import type { AppContext, RequestContext } from '../app/context.js';
 import { storeTrouble } from '../app/errors.js';
-import { withBusyTimeout } from '../store/sqlite-errors.js';
 import type { Logger } from '../log.js';
 
 export interface JobContext extends AppContext {
@@ -49,7 +48,7 @@ export function forEachIsolated<T>(ctx: JobContext, job: string, items: readonly
   for (const [index, item] of items.entries()) {
     report.processed++;
     try {
-      report.queued += withBusyTimeout(ctx.store, ITEM_BUSY_WAIT_MS, () => ctx.store.transaction(() => work(item)));
+      report.queued += ctx.store.withLockWait(ITEM_BUSY_WAIT_MS, () => ctx.store.transaction(() => work(item)));
     } catch (error) {
       report.failed++;
       if (storeTrouble(error) === 'busy') {

@@ -9,6 +9,7 @@ import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import * as schema from './schema.js';
 import type { SqliteHandles } from './sqlite/handles.js';
 import { sqliteRepositories } from './sqlite/repositories.js';
+import { withBusyTimeout } from './sqlite/trouble.js';
 import type { Storage } from './storage.js';
 
 export type { Db } from './sqlite/handles.js';
@@ -181,6 +182,9 @@ export function openStore(path: string, options: OpenOptions = {}): Store {
     },
     tableVersion(table) {
       return watch.version(table);
+    },
+    withLockWait(ms, work) {
+      return withBusyTimeout(sqlite, ms, work);
     },
     close() {
       if (sqlite.open) sqlite.close();

@@ -23,5 +23,15 @@ export interface Storage extends Repositories {
    * transaction has written it, and for tables not watched: read them then, and cache nothing.
    */
   tableVersion(table: string): number | null;
+  /**
+   * Runs `work` waiting at most `ms` for another writer's lock (instead of the connection's usual
+   * seconds), for callers that would rather retry later than hold their thread: a job's item, the
+   * outbox's claim, a command acknowledged before it runs. Past the wait, the store throws an error
+   * that storeTrouble (trouble.ts) calls 'busy'.
+   */
+  withLockWait<T>(ms: number, work: () => T): T;
   close(): void;
 }
+
+/** What went wrong with the database, in the same words whatever the engine. */
+export type StoreTrouble = 'busy' | 'full' | 'readonly' | 'io';

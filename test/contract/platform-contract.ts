@@ -9,7 +9,7 @@
 import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import type { PlatformAdapter } from '../../src/adapters/contract.js';
-import type { AppContext } from '../../src/app/context.js';
+import type { SqliteApp } from '../doubles/context.js';
 import { DeliveryError, type OutboxRow } from '../../src/delivery/sink.js';
 import { tickets } from '../../src/store/schema.js';
 import { publicReplyMessage } from '../../src/views/conversation.js';
@@ -19,7 +19,7 @@ import { outboxRow } from '../doubles/sink-fixtures.js';
 /** One platform, running against its stand-in. */
 export interface ContractRig {
   adapter: PlatformAdapter;
-  app: AppContext;
+  app: SqliteApp;
   /** A ticket whose requester's conversation is on this platform. */
   conversationTicket(): number;
   /** Everything the platform's stand-in received, as text. */
@@ -42,7 +42,7 @@ export interface ContractSubject {
 
 const BIDI = '\u202E';
 
-function rowFor(app: AppContext, ticketId: number, extra: Partial<OutboxRow>): OutboxRow {
+function rowFor(app: SqliteApp, ticketId: number, extra: Partial<OutboxRow>): OutboxRow {
   return outboxRow(app.clock.now(), `contract:${ticketId}:${extra.audience ?? 'staff'}:${Math.random()}`, { channel: `ticket:${ticketId}`, ticketId, ...extra });
 }
 

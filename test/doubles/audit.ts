@@ -1,12 +1,12 @@
 /** Reads the audit trail back, for tests that check every change left its record. */
 import { and, eq } from 'drizzle-orm';
-import type { AppContext } from '../../src/app/context.js';
+import type { SqliteApp } from './context.js';
 import { auditEvents } from '../../src/store/schema.js';
 
 export type AuditRow = typeof auditEvents.$inferSelect;
 
 /** Audit events oldest first, optionally only those about one entity (and one id of it). */
-export function auditTrail(app: AppContext, entity?: string, entityId?: string | number): AuditRow[] {
+export function auditTrail(app: SqliteApp, entity?: string, entityId?: string | number): AuditRow[] {
   const conditions = [
     ...(entity ? [eq(auditEvents.entity, entity)] : []),
     ...(entityId !== undefined ? [eq(auditEvents.entityId, String(entityId))] : []),
@@ -20,6 +20,6 @@ export function auditTrail(app: AppContext, entity?: string, entityId?: string |
 }
 
 /** The actions of the audit events, oldest first. */
-export function auditActions(app: AppContext, entity?: string, entityId?: string | number): string[] {
+export function auditActions(app: SqliteApp, entity?: string, entityId?: string | number): string[] {
   return auditTrail(app, entity, entityId).map((row) => row.action);
 }

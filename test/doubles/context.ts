@@ -7,15 +7,18 @@ import type { AppContext, RequestContext } from '../../src/app/context.js';
 import { resolveActor } from '../../src/app/people.js';
 import type { Settings } from '../../src/config.js';
 import type { Platform, Role } from '../../src/domain/vocabulary.js';
-import { openStore } from '../../src/store/database.js';
+import { openStore, type Store } from '../../src/store/database.js';
 import { identities, people } from '../../src/store/schema.js';
 import { and, eq } from 'drizzle-orm';
 
 /** Monday 2 March 2026, 09:00 UTC: the default "now" of every test app. */
 export const TEST_NOW = new Date('2026-03-02T09:00:00Z');
 
+/** An app context on the SQLite store, whose handles tests may read and seed through test/doubles/db.ts. */
+export type SqliteApp = AppContext<Store>;
+
 export interface TestApp {
-  app: AppContext;
+  app: SqliteApp;
   clock: SettableClock;
   /** Removes the database and its folder. */
   close(): void;
@@ -41,7 +44,7 @@ export function createTestApp(options: { settings?: Partial<Settings>; now?: Dat
  * A request context acting as `handle`, staff with `role` (made so by hand on first use, as
  * /people add would), or a requester with role 'requester'.
  */
-export function actAs(app: AppContext, handle: string, role: Role | 'requester' = 'agent', platform: Platform = 'shell'): RequestContext {
+export function actAs(app: SqliteApp, handle: string, role: Role | 'requester' = 'agent', platform: Platform = 'shell'): RequestContext<Store> {
   const actor = app.store.transaction(() => {
     if (role !== 'requester') grantStaff(app, platform, handle, role);
     else resolveActor(app, platform, { externalId: handle, handle });
@@ -51,7 +54,7 @@ export function actAs(app: AppContext, handle: string, role: Role | 'requester' 
 }
 
 /** Makes a platform user staff with `role` by hand (creating them), as /people add does. */
-export function grantStaff(app: AppContext, platform: Platform, externalId: string, role: Role, handle = externalId): number {
+export function grantStaff(app: SqliteApp, platform: Platform, externalId: string, role: Role, handle = externalId): number {
   return app.store.transaction(() => {
     const existing = app.store.db.select({ personId: identities.personId }).from(identities).where(and(eq(identities.platform, platform), eq(identities.externalId, externalId))).get();
     const personId =

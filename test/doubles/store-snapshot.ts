@@ -6,13 +6,13 @@
  * list its own tables here.
  */
 import { expect } from 'vitest';
-import type { AppContext } from '../../src/app/context.js';
+import type { SqliteApp } from './context.js';
 import { rawSqlite } from './sqlite.js';
 
 /** Every table's rows as JSON lines, by table name. */
 export type StoreSnapshot = Map<string, string[]>;
 
-export function snapshotStore(app: Pick<AppContext, 'store'>): StoreSnapshot {
+export function snapshotStore(app: Pick<SqliteApp, 'store'>): StoreSnapshot {
   const sqlite = rawSqlite(app.store);
   const tables = sqlite.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").all() as Array<{ name: string }>;
   const snapshot: StoreSnapshot = new Map();
@@ -31,7 +31,7 @@ export function snapshotStore(app: Pick<AppContext, 'store'>): StoreSnapshot {
  * must leave untouched. SQLite's sequences, drizzle's own tables (__…) and the search index's
  * shadow tables (search_docs_data, …: FTS5's own storage) are left out; the index itself is compared.
  */
-export function storeJsonWithoutAudit(app: Pick<AppContext, 'store'>): string {
+export function storeJsonWithoutAudit(app: Pick<SqliteApp, 'store'>): string {
   const sqlite = rawSqlite(app.store);
   const tables = sqlite.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT IN ('audit_events', 'sqlite_sequence') AND name NOT LIKE '\\_\\_%' ESCAPE '\\' AND name NOT LIKE 'search\\_docs\\_%' ESCAPE '\\' ORDER BY name").all() as { name: string }[];
   return JSON.stringify(tables.map(({ name }) => [name, sqlite.prepare(`SELECT * FROM "${name}" ORDER BY rowid`).all()]));

@@ -1,6 +1,6 @@
 /** Inserts tickets straight into the store, so tests of other use cases do not depend on createTicket. */
 import { tickets, type TicketRow } from '../../src/store/schema.js';
-import type { AppContext } from '../../src/app/context.js';
+import type { SqliteApp } from './context.js';
 import { attachTags, resolveTagRefs, type TagRef } from '../../src/app/tags.js';
 
 export type TicketSeed = Partial<Omit<TicketRow, 'id'>> & {
@@ -15,7 +15,7 @@ export function tagRef(typed: string): TagRef {
 }
 
 /** Inserts one ticket row (Open, Triage, Medium by default) with its tags; returns the row. */
-export function insertTicket(app: AppContext, seed: TicketSeed = {}): TicketRow {
+export function insertTicket(app: SqliteApp, seed: TicketSeed = {}): TicketRow {
   const now = app.clock.now();
   const { tags: typedTags = [], ...fields } = seed;
   return app.store.transaction(() => {

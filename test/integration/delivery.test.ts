@@ -345,7 +345,7 @@ describe('catch-up after downtime', () => {
       name: 'reminders',
       schedule: '* * * * *',
       run(jobCtx, now) {
-        const due = jobCtx.store.db.select().from(tickets).all().filter((x) => x.status === 'pending' && now.getTime() - x.statusChangedAt.getTime() >= 60 * MINUTE);
+        const due = t.app.store.db.select().from(tickets).all().filter((x) => x.status === 'pending' && now.getTime() - x.statusChangedAt.getTime() >= 60 * MINUTE);
         let queued = 0;
         for (const ticket of due) {
           if (enqueue(jobCtx, { audience: 'staff', dedupeKey: `reminder:${ticket.id}:${ticket.statusChangedAt.getTime()}`, channel: 'tier:t1', reply: warning(`Remind #${ticket.id}`) })) queued++;

@@ -97,7 +97,7 @@ afterAll(() => desk.dispose());
  */
 function reachable(): boolean {
   try {
-    requireReachableTargets({ ...desk.app } as RequestContext, loadCalendar(desk.app), loadSlaPolicy(desk.app), '');
+    requireReachableTargets({ ...desk.app } as RequestContext<typeof desk.app.store>, loadCalendar(desk.app), loadSlaPolicy(desk.app), '');
     return true;
   } catch {
     return false;

@@ -9,7 +9,7 @@ import { createShellTools, type ShellBackground, type ShellTools } from '../../s
 import { shellLocalAdmin } from '../../src/adapters/shell/session.js';
 import { runShell, type ShellOptions } from '../../src/adapters/shell/shell.js';
 import { createInProcessEngine } from '../../src/engine/in-process.js';
-import type { AppContext } from '../../src/app/context.js';
+import type { SqliteApp } from '../doubles/context.js';
 import { enqueue } from '../../src/app/outbox.js';
 import { SettableClock } from '../../src/clock.js';
 import { registerChannelCommands } from '../../src/commands/channel.js';
@@ -29,7 +29,7 @@ const logger = pino({ level: 'silent' });
 const REAL_NOW = new Date('2026-03-02T09:00:00Z');
 
 let t: TestApp;
-let app: AppContext;
+let app: SqliteApp;
 let clock: SettableClock;
 let tools: ShellTools;
 let engine: Engine;

@@ -10,7 +10,6 @@ import { actorIsRequester, resolveActor, type PlatformUser } from '../../app/peo
 import type { Invocation } from '../../commands/invocation.js';
 import type { HandleOptions } from '../../commands/router.js';
 import type { Platform } from '../../domain/vocabulary.js';
-import { dueOutbox } from '../../store/outbox-queries.js';
 import type { Reply } from '../../views/reply.js';
 import type { EngineEnv } from '../env.js';
 import { settableClock } from '../env.js';
@@ -92,7 +91,7 @@ export const commandOps = {
 
   /** One indexed query for GET /healthz: the due outbox rows and the oldest one's wait. Throws when the database does not answer. */
   outboxHealth(env: EngineEnv, now: Date): OutboxHealth {
-    const { count, oldestDueAt } = dueOutbox(env.app.store, now);
+    const { count, oldestDueAt } = env.app.store.outbox.dueSummary(now);
     return { due: count, oldestDueSeconds: oldestDueAt === null ? 0 : Math.max(0, Math.round((now.getTime() - oldestDueAt.getTime()) / 1000)) };
   },
 };

@@ -37,6 +37,9 @@ export interface OutboxRepository {
   /** Whether a row with this dedupe key was ever queued (whatever became of it). */
   hasKey(dedupeKey: string): boolean;
 
+  /** The rows due by `now`, and when the oldest of them fell due (null: none is due), for GET /healthz. One indexed query; throws when the database does not answer. */
+  dueSummary(now: Date): { count: number; oldestDueAt: Date | null };
+
   // ---------------------------------------------------------------- claiming and recording (delivery)
 
   /** The queued rows due at `now`, oldest due first (then by id), at most `limit`. */

@@ -1,7 +1,7 @@
 /** The OutboxRepository on SQLite. */
 import { and, asc, eq, gte, inArray, lt, lte, type SQL } from 'drizzle-orm';
 import type { OutboxRepository, OutboxRow } from '../repositories/outbox.js';
-import { bound, instantValue, jsonValue, preparedQuery } from '../prepared.js';
+import { bound, instantValue, jsonValue, preparedQuery, preparedStatement } from '../prepared.js';
 import { identities, oncallEscalations, outbox, people, slaClocks, ticketThreads, tickets } from '../schema.js';
 import type { SqliteHandles } from './handles.js';
 
@@ -33,6 +33,8 @@ const insertRow = preparedQuery((db) =>
     .onConflictDoNothing({ target: outbox.dedupeKey })
     .prepare(),
 );
+
+const dueCount = preparedStatement(`SELECT COUNT(*) AS "n", MIN(NEXT_ATTEMPT_AT) AS "oldest" FROM OUTBOX WHERE STATE = 'queued' AND NEXT_ATTEMPT_AT <= ?`);
 
 export function sqliteOutbox(handles: SqliteHandles): OutboxRepository {
   const { db } = handles;
@@ -66,6 +68,11 @@ export function sqliteOutbox(handles: SqliteHandles): OutboxRepository {
         audience: row.audience,
       });
       return result.changes > 0;
+    },
+
+    dueSummary(now) {
+      const row = dueCount(handles).raw(false).get(now.getTime()) as { n: number; oldest: number | null };
+      return { count: row.n, oldestDueAt: row.oldest === null ? null : new Date(row.oldest) };
     },
 
     hasKey(dedupeKey) {

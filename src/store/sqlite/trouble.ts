@@ -1,12 +1,10 @@
 /**
  * SQLite's side of database trouble: which of better-sqlite3's errors is which kind of trouble,
  * what the operator should do about each, and how long a caller waits for a lock before SQLite
- * gives up with SQLITE_BUSY. app/errors.ts asks here and keeps only what any engine would share.
+ * gives up with SQLITE_BUSY. store/trouble.ts is what the rest of deskops asks.
  */
-import type { Store } from './database.js';
-
-/** What went wrong with the database: the same words whatever the engine. */
-export type StoreTrouble = 'busy' | 'full' | 'readonly' | 'io';
+import type Database from 'better-sqlite3';
+import type { StoreTrouble } from '../storage.js';
 
 const TROUBLE_BY_CODE: ReadonlyArray<[RegExp, StoreTrouble]> = [
   [/^SQLITE_(BUSY|LOCKED)(_|$)/, 'busy'],
@@ -39,13 +37,11 @@ export function sqliteTroubleAdvice(trouble: StoreTrouble): string {
 }
 
 /**
- * Runs `work` with SQLite's busy timeout on the store's connection set to `ms`, then puts the
- * connection's own back. better-sqlite3 waits for a lock synchronously, holding the whole process
- * (every request, every ack); callers that can retry later wait briefly here instead of the
- * connection's seconds.
+ * Runs `work` with SQLite's busy timeout on the connection set to `ms`, then puts the connection's
+ * own back. better-sqlite3 waits for a lock synchronously, holding the whole thread; callers that
+ * can retry later wait briefly here instead of the connection's seconds.
  */
-export function withBusyTimeout<T>(store: Store, ms: number, work: () => T): T {
-  const { sqlite } = store;
+export function withBusyTimeout<T>(sqlite: Database.Database, ms: number, work: () => T): T {
   const previous = Number(sqlite.pragma('busy_timeout', { simple: true }));
   sqlite.pragma(`busy_timeout = ${Math.max(0, Math.round(ms))}`);
   try {

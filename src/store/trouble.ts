@@ -1,0 +1,19 @@
+/**
+ * Database trouble in words every engine shares: which errors a store throws are which kind of
+ * trouble (the user is told nothing changed; the operator what to fix). Each engine classifies its
+ * own driver's errors; the rest of deskops asks here.
+ */
+import type { StoreTrouble } from './storage.js';
+import { sqliteTrouble, sqliteTroubleAdvice } from './sqlite/trouble.js';
+
+export type { StoreTrouble } from './storage.js';
+
+/** The kind of database trouble `error` is (busy, full, read-only, failing), or undefined for anything else. */
+export function storeTrouble(error: unknown): StoreTrouble | undefined {
+  return sqliteTrouble(error);
+}
+
+/** The line for the operator's log: what to fix. */
+export function storeTroubleAdvice(trouble: StoreTrouble): string {
+  return sqliteTroubleAdvice(trouble);
+}
