@@ -32,6 +32,11 @@ const bytea = customType<{ data: Buffer; driverData: Buffer }>({
   dataType: () => 'bytea',
 });
 
+// rowidKey: SQLite makes an INTEGER PRIMARY KEY the rowid, which it assigns when an insert leaves it
+// out, so drizzle types it optional on insert even where deskops always gives it (reply_signatures,
+// ticket_conversations). An identity by default is PostgreSQL's same behaviour, and keeps the
+// insert types equal.
+
 /**
  * A duration in milliseconds: SQLite's integer is 64-bit, PostgreSQL's 32-bit one ends at about
  * 24.8 days, which an SLA clock's business time can pass. bigint, read back as a number.
@@ -571,6 +576,7 @@ export const replySignatures = pgTable(
   {
     commentId: integer('comment_id')
       .primaryKey()
+      .generatedByDefaultAsIdentity() // rowidKey, above
       .references(() => comments.id),
     ticketId: integer('ticket_id').notNull(),
     createdAt: instant('created_at').notNull(),
@@ -624,6 +630,7 @@ export const answerClusterMembers = pgTable(
 export const ticketConversations = pgTable('ticket_conversations', {
   ticketId: integer('ticket_id')
     .primaryKey()
+    .generatedByDefaultAsIdentity() // rowidKey, above
     .references(() => tickets.id),
   platform: text('platform').$type<Platform>().notNull(),
   /** Slack channel id, Rocket.Chat room id; null for email. */
