@@ -203,10 +203,10 @@ describe('the PostgreSQL schema is the SQLite schema', () => {
     const pgByName = byName(pgTables.map((table) => ({ name: getPgTableConfig(table).name, table })));
     expect([...pgByName.keys()].sort()).toEqual([...sqliteByName.keys()].sort());
     for (const [name, { table }] of sqliteByName) {
-      const sqlite = sqliteShape(table);
+      const declaredForSqlite = sqliteShape(table);
       const { types: _types, ...postgresShape } = pgShape(pgByName.get(name)!.table);
       for (const index of Object.keys(PG_ONLY_INDEXES)) delete postgresShape.indexes[index];
-      expect(postgresShape, `table ${name}`).toEqual(sqlite);
+      expect(postgresShape, `table ${name}`).toEqual(declaredForSqlite);
     }
   });
 
