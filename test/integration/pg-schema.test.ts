@@ -6,7 +6,7 @@
  * is compared with the other, so neither can drift alone. On the embedded PostgreSQL of
  * test/doubles/postgres.ts (or DESKOPS_TEST_PG_URL).
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { getTableColumns, is, SQL } from 'drizzle-orm';
@@ -14,8 +14,9 @@ import { getTableConfig as getPgTableConfig, PgDialect, PgTable, type PgColumn }
 import { getTableConfig as getSqliteTableConfig, SQLiteSyncDialect, SQLiteTable } from 'drizzle-orm/sqlite-core';
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
-import { openStore } from '../../src/store/database.js';
-import { migratePostgres } from '../../src/store/pg/migrate.js';
+import { MIGRATIONS_FOLDER, openStore } from '../../src/store/database.js';
+import { readJournal } from '../../src/store/migrations.js';
+import { migratePostgres, PG_MIGRATIONS_FOLDER } from '../../src/store/pg/migrate.js';
 import * as pgSchema from '../../src/store/pg/schema.js';
 import * as sqliteSchema from '../../src/store/schema.js';
 import { storedRows } from '../doubles/db.js';
@@ -217,6 +218,13 @@ describe('the PostgreSQL schema is the SQLite schema', () => {
 });
 
 describe('the PostgreSQL migrations', () => {
+  it('sit in a folder of their own, which the SQLite journal knows nothing of', () => {
+    expect(PG_MIGRATIONS_FOLDER).toBe(join(MIGRATIONS_FOLDER, 'pg'));
+    const sqliteFiles = readdirSync(MIGRATIONS_FOLDER).filter((file) => file.endsWith('.sql'));
+    expect(readJournal().map((entry) => `${entry.tag}.sql`)).toEqual(sqliteFiles.sort());
+    expect(readdirSync(PG_MIGRATIONS_FOLDER).filter((file) => file.endsWith('.sql'))).toEqual(['0000_search_functions.sql', '0001_init.sql', '0002_seed_taxonomy.sql']);
+  });
+
   it('build what the pg schema declares, and applying them again changes nothing', async () => {
     const url = await postgres.freshDatabase();
     await migratePostgres(url);
