@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
+import { ensureBundle } from '../../bin/bundle.js';
 import { enqueue } from '../../src/app/outbox.js';
 import { EXIT_DATABASE } from '../../src/cli.js';
 import { deliverDue } from '../../src/delivery/worker.js';
@@ -103,8 +104,10 @@ describe('a full or read-only database', () => {
     const dataDir = join(dir, 'data');
     const db = join(dataDir, 'deskops.db');
     openStore(db).close();
-    // Root writes through any mode bits, so as root deskops runs as nobody, who may only read.
+    // Root writes through any mode bits, so as root deskops runs as nobody, who may only read:
+    // also the bundle cache, so the bundle of these sources is built first, as root.
     const asNobody = process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : {};
+    if (process.getuid?.() === 0) await ensureBundle();
     chmodSync(dir, 0o755);
     chmodSync(db, 0o444);
     chmodSync(dataDir, 0o555);
