@@ -8,8 +8,9 @@
  * BENCH_DIGEST_RUNS (3), BENCH_TICKETS (store, 20,000), BENCH_SWEEP_SIZES (10000,100000,1000000),
  * BENCH_LOOP_RATE (20 commands/s beside the catch-up),
  * BENCH_ONLY (comma list of: slack (with memory), loop (event-loop delay while the catch-up's jobs
- * run), digest, startup, search, store, sla, duplicates, mail),
+ * run), digest, startup, search, store, sla, duplicates, mail, pgbridge),
  * BENCH_MAIL_IN (inbound mails, 500), BENCH_MAIL_OUT (outbound mails, 500),
+ * BENCH_PG_READS (point reads, 5,000), BENCH_PG_TRANSACTIONS (ten-statement transactions, 1,000),
  * BENCH_SEARCH_RUNS (200 per kind of query), BENCH_DUP_STORED (100,000), BENCH_DUP_CHECKS (500),
  * BENCH_SLACK_COMPARE_ROOT (another checkout whose deskops runs beside this one's, for an A/B
  * of a change, printed as "compared"). The seeded database is
@@ -21,6 +22,7 @@ import { benchEventLoop } from './event-loop.js';
 import { allJobs } from '../src/jobs/index.js';
 import { benchDuplicates } from './duplicates.js';
 import { benchMail } from './mail.js';
+import { benchPgBridge } from './pg-bridge.js';
 import { benchSearch } from './search.js';
 import type { LoadFigures } from './loadgen.js';
 import { removeCopy, seedBigDatabase, workingCopy } from './seed.js';
@@ -202,6 +204,13 @@ if (wanted('mail')) {
   console.log(`  outbound public replies through the email sink (${n(f.outbound.mails)} mails, ${f.outbound.inFlight} channels in flight)`);
   console.log(`    deskops sink       ${n(f.outbound.perSecond).padStart(6)} mails/s`);
   console.log(`    nodemailer alone   ${n(f.outbound.barePerSecond).padStart(6)} mails/s  ratio ${(f.outbound.perSecond / f.outbound.barePerSecond).toFixed(2)}\n`);
+}
+
+if (wanted('pgbridge')) {
+  const f = await benchPgBridge(env('BENCH_PG_READS', 5_000), env('BENCH_PG_TRANSACTIONS', 1_000));
+  console.log('PostgreSQL through the synchronous bridge (embedded PostgreSQL on loopback; a thread owns the connection, the caller waits with Atomics.wait)');
+  console.log(`  point read by key (${n(f.reads)})              awaited ${ms(f.readUs.direct).padStart(6)} µs  bridged ${ms(f.readUs.bridged).padStart(6)} µs  +${ms(f.readUs.bridged - f.readUs.direct)} µs per statement`);
+  console.log(`  transaction of 10 statements (${n(f.transactions)})  awaited ${ms(f.transactionUs.direct).padStart(6)} µs  bridged ${ms(f.transactionUs.bridged).padStart(6)} µs  ratio ${(f.transactionUs.bridged / f.transactionUs.direct).toFixed(2)}\n`);
 }
 
 console.log(`Done in ${((performance.now() - began) / 1000).toFixed(0)} s (load average now ${loadavg()[0]!.toFixed(1)}).`);
