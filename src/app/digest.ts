@@ -42,8 +42,8 @@ function knownIssueChanges(ctx: AppContext, from: Date, to: Date): DigestData['k
 }
 
 function topTags(ctx: AppContext, from: Date, to: Date): DigestData['topTags'] {
-  return ctx.store.digest
-    .topTags(from, to, KNOWN_ISSUE_FAMILY)
+  return ctx.store.tags
+    .mostUsed(from, to, KNOWN_ISSUE_FAMILY, 5)
     .map((r) => ({ tag: formatTag(r), count: r.n }));
 }
 

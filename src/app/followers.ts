@@ -11,7 +11,7 @@ export const FOLLOWER_CURSOR = 'follower-updates';
 
 /** Starts the job's cursor at the newest audit event if it has none, so a first follower hears from now on. */
 function ensureCursor(ctx: AppContext): void {
-  ctx.store.followers.startCursorAtNewestEvent(FOLLOWER_CURSOR);
+  ctx.store.jobRuns.startCursor(FOLLOWER_CURSOR, ctx.store.followers.newestEventId());
 }
 
 export interface FollowResult {

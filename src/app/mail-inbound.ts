@@ -58,7 +58,7 @@ export function answeredTicket(app: AppContext, mail: Pick<InboundMail, 'answers
   if (candidates.length === 0) return undefined;
   const senderPerson = app.store.mail.personOfAddress(sender);
   for (const ticketId of candidates) {
-    const ticket = app.store.mail.ticketRequester(ticketId);
+    const ticket = app.store.conversations.ticketRequester(ticketId);
     if (!ticket) continue;
     if (ticket.requester?.toLowerCase() === sender || (senderPerson !== undefined && ticket.personId === senderPerson)) return ticketId;
   }

@@ -161,8 +161,8 @@ export function tagsReport(ctx: AppContext, period: { from: Date; to: Date }): T
     entry.tags.push(formatTag(row));
     process.set(row.ticketId, entry);
   }
-  const top = ctx.store.reports
-    .topTags(period.from, period.to, KNOWN_ISSUE_FAMILY)
+  const top = ctx.store.tags
+    .mostUsed(period.from, period.to, KNOWN_ISSUE_FAMILY, 10)
     .map((r) => ({ tag: formatTag(r), count: r.n }));
   return { process: [...process.values()], top };
 }

@@ -33,7 +33,7 @@ const REPLY_LIMIT = 20;
 function ownedBy(ctx: RequestContext): RequesterOwner {
   const { actor } = ctx;
   if (actor.kind !== 'person') throw notFound('A scheduled job has no tickets of its own.');
-  const names = ctx.store.conversations
+  const names = ctx.store.people
     .identitiesOf(actor.personId)
     // Tickets opened for a chat user name them as @handle (or @<Slack id>); mail ones by address.
     .flatMap((identity) => (identity.platform === 'email' ? [identity.externalId] : [`@${identity.handle}`, `@${identity.externalId}`]));

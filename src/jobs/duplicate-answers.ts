@@ -11,12 +11,12 @@ export const DUPLICATE_ANSWERS = 'duplicate-answers';
 const BATCH = 500;
 
 function cursorOf(ctx: JobContext, now: Date): number {
-  const position = ctx.store.duplicates.cursorPosition(DUPLICATE_ANSWERS);
+  const position = ctx.store.jobRuns.cursorPosition(DUPLICATE_ANSWERS);
   if (position !== undefined) return position;
   // First run: replies older than the window can never be anyone's twin; start just before the window.
   const first = ctx.store.duplicates.firstCommentIdSince(new Date(now.getTime() - WINDOW_MS));
   const start = first === null ? (ctx.store.duplicates.firstCommentId() ?? 1) - 1 : first - 1;
-  ctx.store.duplicates.startCursor(DUPLICATE_ANSWERS, Math.max(0, start));
+  ctx.store.jobRuns.startCursor(DUPLICATE_ANSWERS, Math.max(0, start));
   return Math.max(0, start);
 }
 
@@ -24,7 +24,7 @@ export function runDuplicateAnswers(ctx: JobContext, now: Date): JobReport {
   const cursor = ctx.store.transaction(() => cursorOf(ctx, now));
   const batch = ctx.store.duplicates.commentsAfter(cursor, BATCH);
   return forEachIsolated(ctx, DUPLICATE_ANSWERS, batch, (c) => `comment ${c.id}`, (comment) => {
-    ctx.store.duplicates.moveCursor(DUPLICATE_ANSWERS, comment.id);
+    ctx.store.jobRuns.moveCursor(DUPLICATE_ANSWERS, comment.id);
     return checkReply(ctx, comment).suggested ? 1 : 0;
   });
 }

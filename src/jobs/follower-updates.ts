@@ -46,13 +46,13 @@ function describe(ctx: JobContext, event: AuditEventRow): string | undefined {
 export function runFollowerUpdates(ctx: JobContext, now: Date): JobReport {
   void now;
   return ctx.store.transaction(() => {
-    const position = ctx.store.followers.cursorPosition(FOLLOWER_CURSOR);
+    const position = ctx.store.jobRuns.cursorPosition(FOLLOWER_CURSOR);
     // No cursor: nobody has ever followed a ticket.
     if (position === undefined) return { processed: 0, queued: 0, failed: 0 };
     const events = ctx.store.followers.ticketEventsAfter(position, BATCH);
     if (events.length === 0) return { processed: 0, queued: 0, failed: 0 };
     const last = events.at(-1)!.id;
-    ctx.store.followers.moveCursor(FOLLOWER_CURSOR, last);
+    ctx.store.jobRuns.moveCursor(FOLLOWER_CURSOR, last);
     const updates: Update[] = [];
     for (const event of events) {
       const line = describe(ctx, event);

@@ -60,8 +60,6 @@ export interface ConversationRepository {
   /** The department of a ticket (the pending message's candidate), if it exists. */
   departmentOf(ticketId: number): Department | undefined;
 
-  /** The owner's identities, to name them as tickets typed for them do. */
-  identitiesOf(personId: number): { handle: string; externalId: string; platform: Platform }[];
   /** Whether `ticketId` is one of the owner's tickets. */
   ownsTicket(owner: RequesterOwner, ticketId: number): boolean;
   /** The owner's newest `limit` tickets, newest first. */

@@ -96,8 +96,6 @@ export interface DigestRepository {
   knownIssuesByIds(ids: readonly number[]): KnownIssueRow[];
   /** How many tickets are linked to a known issue. */
   linkedTicketCount(knownIssueId: number): number;
-  /** The five most used tags (outside `excludedFamily`) on tickets opened in [from, to), most used first, then by name. */
-  topTags(from: Date, to: Date, excludedFamily: string): { family: string; name: string; n: number }[];
   /** The ids of the people in a tier. */
   peopleInTier(tier: Tier): number[];
   /** The guard log entries of a week, and the loops still open from earlier weeks, oldest first. */

@@ -49,12 +49,6 @@ export interface DuplicateAnswerRepository {
   clusterById(id: number): ClusterRow | undefined;
   /** Records the leads' decision on a cluster. */
   decideCluster(id: number, decision: { state: ClusterState; decidedBy: number | null; decidedAt: Date }): void;
-  /** Where the job's cursor `name` stands (the last comment id it checked), if it has one. */
-  cursorPosition(name: string): number | undefined;
-  /** Starts the job's cursor `name` at `position` (nothing when it exists). */
-  startCursor(name: string, position: number): void;
-  /** Moves the job's cursor `name` to `position`. */
-  moveCursor(name: string, position: number): void;
   /** The first comment id written at or after `since` (null for none). */
   firstCommentIdSince(since: Date): number | null;
   /** The first comment id ever (null for none). */

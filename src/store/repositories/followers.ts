@@ -18,12 +18,8 @@ export interface FollowerRepository {
   /** Every follow of any of `ticketIds`. */
   followersOfTickets(ticketIds: readonly number[]): FollowerRow[];
 
-  /** Starts the cursor `name` at the newest audit event (0 when there is none), unless it has a position already. */
-  startCursorAtNewestEvent(name: string): void;
-  /** Where the cursor `name` is (an audit event id); undefined when it was never started. */
-  cursorPosition(name: string): number | undefined;
-  /** Moves the cursor `name` to `position`. */
-  moveCursor(name: string, position: number): void;
+  /** The id of the newest audit event (0 when there is none): where the follower-updates cursor starts. */
+  newestEventId(): number;
   /** The audit events on tickets after `position`, oldest first, at most `limit`. */
   ticketEventsAfter(position: number, limit: number): AuditEventRow[];
   /** A comment's body and author label (for a follower's excerpt), if it exists. */

@@ -30,8 +30,6 @@ export interface MailRepository {
 
   // ---------------------------------------------------------------- what mail reads elsewhere
 
-  /** The ticket's requester (the address on it) and requester person, when the ticket exists. */
-  ticketRequester(ticketId: number): { requester: string | null; personId: number | null } | undefined;
   /** The ticket's title and department, for the mails about it. */
   ticketForMail(ticketId: number): Pick<typeof tickets.$inferSelect, 'title' | 'department'> | undefined;
   /** The person whose email identity is `address` (as stored: lower case), if there is one. */

@@ -56,8 +56,6 @@ export interface ReportRepository {
   unresolvedKnownIssueCounts(): KnownIssueTicketCounts[];
   /** Process tags on tickets updated in [from, to), by ticket id, with the ticket's title. */
   processTagsOfTicketsUpdated(from: Date, to: Date): { ticketId: number; title: string; family: string; name: string }[];
-  /** The ten most used tags (outside `excludedFamily`) on tickets opened in [from, to), most used first, then by name. */
-  topTags(from: Date, to: Date, excludedFamily: string): { family: string; name: string; n: number }[];
   /** The area and type tags of active tickets created since `since` and linked to no known issue. */
   areaAndTypeTagsOfUnlinkedTicketsSince(since: Date): TicketTag[];
   /** Whether a notification whose dedupe key starts with `prefix` was queued at or after `since`. */

@@ -36,4 +36,6 @@ export interface TagRepository {
   retire(tagId: number, at: Date): TagRow;
   /** How many tickets carry the tag. */
   ticketCount(tagId: number): number;
+  /** The `limit` most used tags (outside `excludedFamily`) on tickets opened in [from, to), most used first, then by name. */
+  mostUsed(from: Date, to: Date, excludedFamily: string, limit: number): { family: string; name: string; n: number }[];
 }

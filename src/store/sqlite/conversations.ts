@@ -4,7 +4,7 @@ import { ACTIVE_STATUSES } from '../../domain/lifecycle.js';
 import type { Platform } from '../../domain/vocabulary.js';
 import { preparedStatement } from '../prepared.js';
 import type { ConversationRepository, RequesterOwner, StoredPlace } from '../repositories/conversations.js';
-import { commentSources, comments, identities, pendingMessages, people, ticketConversations, tickets, ticketThreads } from '../schema.js';
+import { commentSources, comments, pendingMessages, people, ticketConversations, tickets, ticketThreads } from '../schema.js';
 import type { SqliteHandles } from './handles.js';
 
 /** Read for every card and every public reply: prepared once per store (see store/prepared.ts). */
@@ -82,13 +82,6 @@ export function sqliteConversation(handles: SqliteHandles): ConversationReposito
       return db.select({ department: tickets.department }).from(tickets).where(eq(tickets.id, ticketId)).get()?.department;
     },
 
-    identitiesOf(personId) {
-      return db
-        .select({ handle: identities.handle, externalId: identities.externalId, platform: identities.platform })
-        .from(identities)
-        .where(eq(identities.personId, personId))
-        .all();
-    },
     ownsTicket(owner, ticketId) {
       return db.select({ id: tickets.id }).from(tickets).where(and(eq(tickets.id, ticketId), ownedBy(owner))).get() !== undefined;
     },

@@ -1,10 +1,10 @@
 /** The DigestRepository on SQLite. */
-import { and, asc, count, desc, eq, gte, inArray, lt, ne, sql } from 'drizzle-orm';
+import { and, asc, count, eq, gte, inArray, lt, sql } from 'drizzle-orm';
 import { ACTIVE_STATUSES } from '../../domain/lifecycle.js';
 import type { Tier } from '../../domain/vocabulary.js';
 import { preparedStatement } from '../prepared.js';
 import type { DigestRepository, StoredTicketChange, StoredTicketEvent, WeekEntry } from '../repositories/digest.js';
-import { auditEvents, guardEntries, knownIssues, oncallEscalations, outbox, people, slaClocks, tags, tickets, ticketTags } from '../schema.js';
+import { auditEvents, guardEntries, knownIssues, oncallEscalations, outbox, people, slaClocks, tickets } from '../schema.js';
 import type { SqliteHandles } from './handles.js';
 
 /** See `ticketChangesSince` on the repository: the time index reads only the events since. */
@@ -102,18 +102,6 @@ export function sqliteDigest(handles: SqliteHandles): DigestRepository {
       return db.select({ n: count() }).from(tickets).where(eq(tickets.knownIssueId, knownIssueId)).get()?.n ?? 0;
     },
 
-    topTags(from, to, excludedFamily) {
-      return db
-        .select({ family: tags.family, name: tags.name, n: count() })
-        .from(ticketTags)
-        .innerJoin(tags, eq(tags.id, ticketTags.tagId))
-        .innerJoin(tickets, eq(tickets.id, ticketTags.ticketId))
-        .where(and(gte(tickets.createdAt, from), lt(tickets.createdAt, to), ne(tags.family, excludedFamily)))
-        .groupBy(tags.id)
-        .orderBy(desc(count()), tags.name)
-        .limit(5)
-        .all();
-    },
 
     peopleInTier(tier) {
       return db

@@ -2,7 +2,7 @@
 import { and, eq, gt, gte, inArray, min, sql } from 'drizzle-orm';
 import { preparedStatement } from '../prepared.js';
 import type { DuplicateAnswerRepository, IndexedReply } from '../repositories/duplicates.js';
-import { answerClusterMembers, answerClusters, comments, jobCursors } from '../schema.js';
+import { answerClusterMembers, answerClusters, comments } from '../schema.js';
 import type { SqliteHandles } from './handles.js';
 
 /** Replies read per probe term, newest first. */
@@ -101,17 +101,8 @@ export function sqliteDuplicateAnswer(handles: SqliteHandles): DuplicateAnswerRe
       db.update(answerClusters).set(decision).where(eq(answerClusters.id, id)).run();
     },
 
-    cursorPosition(name) {
-      return db.select({ position: jobCursors.position }).from(jobCursors).where(eq(jobCursors.name, name)).get()?.position;
-    },
 
-    startCursor(name, position) {
-      db.insert(jobCursors).values({ name, position }).onConflictDoNothing().run();
-    },
 
-    moveCursor(name, position) {
-      db.update(jobCursors).set({ position }).where(eq(jobCursors.name, name)).run();
-    },
 
     firstCommentIdSince(since) {
       return db.select({ id: min(comments.id) }).from(comments).where(gte(comments.createdAt, since)).get()?.id ?? null;

@@ -1,7 +1,7 @@
 /** The FollowerRepository on SQLite. */
 import { and, asc, eq, gt, inArray, max } from 'drizzle-orm';
 import type { FollowerRepository } from '../repositories/followers.js';
-import { auditEvents, comments, jobCursors, ticketFollowers, tickets } from '../schema.js';
+import { auditEvents, comments, ticketFollowers, tickets } from '../schema.js';
 import type { SqliteHandles } from './handles.js';
 
 export function sqliteFollower(handles: SqliteHandles): FollowerRepository {
@@ -29,15 +29,8 @@ export function sqliteFollower(handles: SqliteHandles): FollowerRepository {
       return db.select().from(ticketFollowers).where(inArray(ticketFollowers.ticketId, [...ticketIds])).all();
     },
 
-    startCursorAtNewestEvent(name) {
-      const newest = db.select({ id: max(auditEvents.id) }).from(auditEvents).get()?.id ?? 0;
-      db.insert(jobCursors).values({ name, position: newest }).onConflictDoNothing().run();
-    },
-    cursorPosition(name) {
-      return db.select({ position: jobCursors.position }).from(jobCursors).where(eq(jobCursors.name, name)).get()?.position;
-    },
-    moveCursor(name, position) {
-      db.update(jobCursors).set({ position }).where(eq(jobCursors.name, name)).run();
+    newestEventId() {
+      return db.select({ id: max(auditEvents.id) }).from(auditEvents).get()?.id ?? 0;
     },
     ticketEventsAfter(position, limit) {
       return db

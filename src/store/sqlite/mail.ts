@@ -56,9 +56,6 @@ export function sqliteMail(handles: SqliteHandles): MailRepository {
         .map((row) => row.id);
     },
 
-    ticketRequester(ticketId) {
-      return db.select({ requester: tickets.requester, personId: tickets.requesterPersonId }).from(tickets).where(eq(tickets.id, ticketId)).get();
-    },
 
     ticketForMail(ticketId) {
       return db.select({ title: tickets.title, department: tickets.department }).from(tickets).where(eq(tickets.id, ticketId)).get();

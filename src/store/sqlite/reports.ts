@@ -94,18 +94,6 @@ export function sqliteReport(handles: SqliteHandles): ReportRepository {
         .all();
     },
 
-    topTags(from, to, excludedFamily) {
-      return db
-        .select({ family: tags.family, name: tags.name, n: sql<number>`count(*)` })
-        .from(ticketTags)
-        .innerJoin(tags, eq(tags.id, ticketTags.tagId))
-        .innerJoin(tickets, eq(tickets.id, ticketTags.ticketId))
-        .where(and(gte(tickets.createdAt, from), lt(tickets.createdAt, to), ne(tags.family, excludedFamily)))
-        .groupBy(tags.id)
-        .orderBy(sql`count(*) DESC`, tags.name)
-        .limit(10)
-        .all();
-    },
 
     areaAndTypeTagsOfUnlinkedTicketsSince(since) {
       return db

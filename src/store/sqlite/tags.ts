@@ -1,7 +1,7 @@
 /** The TagRepository on SQLite. */
-import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
+import { and, eq, gte, inArray, isNull, lt, ne, sql } from 'drizzle-orm';
 import type { TagRepository } from '../repositories/tags.js';
-import { tags, ticketTags } from '../schema.js';
+import { tags, tickets, ticketTags } from '../schema.js';
 import { preparedQuery } from '../prepared.js';
 import type { SqliteHandles } from './handles.js';
 
@@ -80,6 +80,18 @@ export function sqliteTag(handles: SqliteHandles): TagRepository {
     },
     ticketCount(tagId) {
       return db.select({ n: sql<number>`count(*)` }).from(ticketTags).where(eq(ticketTags.tagId, tagId)).get()?.n ?? 0;
+    },
+    mostUsed(from, to, excludedFamily, limit) {
+      return db
+        .select({ family: tags.family, name: tags.name, n: sql<number>`count(*)` })
+        .from(ticketTags)
+        .innerJoin(tags, eq(tags.id, ticketTags.tagId))
+        .innerJoin(tickets, eq(tickets.id, ticketTags.ticketId))
+        .where(and(gte(tickets.createdAt, from), lt(tickets.createdAt, to), ne(tags.family, excludedFamily)))
+        .groupBy(tags.id)
+        .orderBy(sql`count(*) DESC`, tags.name)
+        .limit(limit)
+        .all();
     },
   };
 }
