@@ -51,13 +51,15 @@ export interface SeedInfo {
 }
 
 
-/** The cache key: the migrations, this seeder's version and the day (the history ends today, so time-window jobs see a live team). */
+/** The cache key: the SQLite migrations (not PostgreSQL's, in pg/), this seeder's version and the day (the history ends today, so time-window jobs see a live team). */
 function schemaHash(): string {
   const hash = createHash('sha256');
   const walk = (dir: string) => {
     for (const name of readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
       const path = join(dir, name.name);
-      if (name.isDirectory()) walk(path);
+      if (name.isDirectory()) {
+        if (path !== join(MIGRATIONS_FOLDER, 'pg')) walk(path);
+      }
       else hash.update(name.name).update(readFileSync(path));
     }
   };
