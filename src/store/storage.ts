@@ -6,7 +6,8 @@
  */
 import type { Repositories } from './repositories.js';
 
-export interface Storage extends Repositories {
+/** The transaction boundary every engine offers, beside its repositories. */
+export interface TransactionBoundary {
   /**
    * Runs `work` in one transaction (a savepoint when nested). It must be synchronous: the engine
    * thread runs one operation at a time, and an `await` inside would let the transaction end early.
@@ -32,6 +33,8 @@ export interface Storage extends Repositories {
   withLockWait<T>(ms: number, work: () => T): T;
   close(): void;
 }
+
+export interface Storage extends TransactionBoundary, Repositories {}
 
 /** What went wrong with the database, in the same words whatever the engine. */
 export type StoreTrouble = 'busy' | 'full' | 'readonly' | 'io';

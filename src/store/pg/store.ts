@@ -1,0 +1,106 @@
+/**
+ * The PostgreSQL store's transaction boundary, over one connection of the synchronous bridge:
+ * the same contract as the SQLite store's (storage.ts), so a use case's transaction is one
+ * synchronous function on either engine.
+ *
+ * Transactions are SERIALIZABLE: SQLite runs one writer at a time, and the use cases were written
+ * against that (read, decide, write); PostgreSQL keeps that promise by failing one of two
+ * transactions that would disagree (SQLSTATE 40001), which store/trouble.ts calls 'busy', as it
+ * calls SQLITE_BUSY, so callers retry or apologise the same way.
+ */
+import { openBridge, type PgBridge } from './bridge.js';
+import { migratePostgres } from './migrate.js';
+import { syncPgDatabase, type PgDb } from './session.js';
+import type { TransactionBoundary } from '../storage.js';
+
+/** An open PostgreSQL store: the transaction boundary, and for src/store's own use the query builder and the connection. */
+export interface PgStore extends TransactionBoundary {
+  readonly db: PgDb;
+  readonly bridge: PgBridge;
+}
+
+export interface PgOpenOptions {
+  /** Apply pending migrations first (the default), as `deskops start` does. */
+  migrate?: boolean;
+}
+
+/** Opens the database at `url` (postgres://…), migrating it first unless told not to. */
+export async function openPgStore(url: string, options: PgOpenOptions = {}): Promise<PgStore> {
+  if (options.migrate !== false) await migratePostgres(url);
+  const bridge = openBridge(url);
+  const db = syncPgDatabase(bridge);
+  let depth = 0;
+  const exec = (text: string) => bridge.query(text);
+
+  function inTransaction<T>(begin: string, work: () => T): T {
+    if (depth > 0) {
+      // Nested: a savepoint, so the inner work can fail alone, as better-sqlite3 nests.
+      const savepoint = `deskops_${depth}`;
+      exec(`SAVEPOINT ${savepoint}`);
+      depth += 1;
+      try {
+        const result = work();
+        exec(`RELEASE SAVEPOINT ${savepoint}`);
+        return result;
+      } catch (error) {
+        exec(`ROLLBACK TO SAVEPOINT ${savepoint}`);
+        exec(`RELEASE SAVEPOINT ${savepoint}`);
+        throw error;
+      } finally {
+        depth -= 1;
+      }
+    }
+    exec(begin);
+    depth = 1;
+    try {
+      const result = work();
+      exec('COMMIT');
+      return result;
+    } catch (error) {
+      try {
+        exec('ROLLBACK');
+      } catch {
+        // The connection is gone: the server rolled the transaction back itself; the first error says why.
+      }
+      throw error;
+    } finally {
+      depth = 0;
+    }
+  }
+
+  return {
+    db,
+    bridge,
+    transaction(work) {
+      return inTransaction('BEGIN ISOLATION LEVEL SERIALIZABLE', work);
+    },
+    read(work) {
+      return depth > 0 ? work() : inTransaction('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY', work);
+    },
+    // Nothing is cached over PostgreSQL yet: another replica's write would not be seen (a version row or LISTEN/NOTIFY comes with replicas).
+    tableVersion() {
+      return null;
+    },
+    withLockWait(ms, work) {
+      const previous = String((bridge.query('SHOW lock_timeout').rows[0] as { lock_timeout: string }).lock_timeout);
+      exec(`SET lock_timeout = ${Math.max(1, Math.round(ms))}`);
+      const restore = () => bridge.query('SELECT set_config($1, $2, false)', ['lock_timeout', previous]);
+      let result: ReturnType<typeof work>;
+      try {
+        result = work();
+      } catch (error) {
+        try {
+          restore();
+        } catch {
+          // Inside a transaction the work's failure aborted, the restore fails too: the work's error is the one to report.
+        }
+        throw error;
+      }
+      restore();
+      return result;
+    },
+    close() {
+      bridge.close();
+    },
+  };
+}
