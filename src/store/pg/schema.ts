@@ -27,9 +27,14 @@ import type {
 /** An instant: SQLite keeps UTC milliseconds; timestamptz to the millisecond holds the same and reads back as the same Date. */
 const instant = (name: string) => timestamp(name, { withTimezone: true, mode: 'date', precision: 3 });
 
-/** SQLite's blob in buffer mode: drizzle 0.45's pg-core has no bytea builder, and node-postgres reads bytea as a Buffer. */
-const bytea = customType<{ data: Buffer; driverData: Buffer }>({
+/**
+ * SQLite's blob in buffer mode: drizzle 0.45's pg-core has no bytea builder. node-postgres reads
+ * bytea as a Buffer, which arrives from the bridge's thread as a plain Uint8Array (structured
+ * clone keeps the bytes, not the class): made a Buffer again, as SQLite's column gives.
+ */
+const bytea = customType<{ data: Buffer; driverData: Buffer | Uint8Array }>({
   dataType: () => 'bytea',
+  fromDriver: (value) => (Buffer.isBuffer(value) ? value : Buffer.from(value.buffer, value.byteOffset, value.byteLength)),
 });
 
 // rowidKey: SQLite makes an INTEGER PRIMARY KEY the rowid, which it assigns when an insert leaves it
