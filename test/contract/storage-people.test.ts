@@ -120,6 +120,12 @@ describe('the people repository on SQLite and PostgreSQL', () => {
         first: repo.firstHandle(dana),
         ids: repo.identitiesOf(dana),
         staff: repo.listWithIdentities(true),
+        // 'U2' is Frank's external id and Gus's handle: SQLite walks identities by handle (binary order), so Gus first.
+        mention: (() => {
+          const frank = repo.insertWithIdentity({ displayName: 'Frank', role: 'agent', isStaff: false, createdAt: T0 }, { platform: 'slack', externalId: 'U2', handle: 'frank' });
+          const gus = repo.insertWithIdentity({ displayName: 'Gus', role: 'agent', isStaff: false, createdAt: T0 }, { platform: 'slack', externalId: 'U9', handle: 'U2' });
+          return [frank, gus, repo.findOnPlatform('slack', 'U2')?.id, repo.findOnPlatform('slack', 'u2')?.id, repo.findOnPlatform('slack', 'FRANK')?.id];
+        })(),
         onSlack: [repo.externalIdOn(dana, 'slack'), repo.externalIdOn(dana, 'email'), repo.findOnPlatform('slack', 'dana.s')?.id, repo.byIdentity('slack', 'UD')?.handle],
       };
     };
@@ -133,6 +139,8 @@ describe('the people repository on SQLite and PostgreSQL', () => {
     ]);
     expect(onSqlite.list.map((p) => `${p.displayName}@${p.platform}`)).toEqual(['Dana@email', 'Dana@slack', 'Erin@email']);
     expect(onSqlite.staff.map((p) => p.handle)).toEqual(['dana', 'Dana.S']);
+    const [frank, gus] = onSqlite.mention as number[];
+    expect(onSqlite.mention).toEqual([frank, gus, gus, gus, frank]);
     expect(onSqlite.onSlack).toEqual(['UD', 'dana@example.com', onSqlite.dana, 'Dana.S']);
   });
 });
