@@ -101,13 +101,9 @@ describe('the mail repository on SQLite and PostgreSQL', () => {
       return null;
     });
     const onSqlite = stores.sqliteStore.db.select().from(sqliteSchema.attachments).orderBy(asc(sqliteSchema.attachments.id)).all();
-    // The bytes are compared as Buffers: a bytea read through the bridge arrives as a Uint8Array (the
-    // worker thread's structured clone drops Buffer's prototype), which is the bridge's concern, not
-    // this repository's (it only writes attachments).
-    const onPg = all(stores.pgStore.db.select().from(pgSchema.attachments).orderBy(asc(pgSchema.attachments.id))).map((row) => ({
-      ...row,
-      data: row.data === null ? null : Buffer.from(row.data),
-    }));
+    // The bytea column reads back as a Buffer, as SQLite's blob does (pg/schema.ts makes the bridge's Uint8Array one again).
+    const onPg = all(stores.pgStore.db.select().from(pgSchema.attachments).orderBy(asc(pgSchema.attachments.id)));
+    expect(onPg.every((row) => row.data === null || Buffer.isBuffer(row.data))).toBe(true);
     expect(onPg).toEqual(onSqlite);
     expect(onSqlite.map((row) => [row.id, row.filename, row.size, row.data === null ? null : [...row.data], row.commentId, row.createdAt])).toEqual([
       [1, 'log.txt', 5, [0, 1, 2, 255, 10], null, at(1)],
