@@ -2,6 +2,10 @@
 import { describe, expect, it } from 'vitest';
 import type { DigestRepository } from '../../src/store/repositories/digest.js';
 import { pgDigest } from '../../src/store/pg/digest.js';
+import { slaClocks as pgSlaClocks, tickets as pgTickets } from '../../src/store/pg/schema.js';
+import { run } from '../../src/store/pg/session.js';
+import { slaClocks, tickets } from '../../src/store/schema.js';
+import { insertRows } from '../doubles/db.js';
 import { useStorageEngines } from '../doubles/storage-engines.js';
 import { day, seedWeek } from './week-of-tickets.js';
 
@@ -108,5 +112,29 @@ describe('the weekly digest reads on SQLite and PostgreSQL', () => {
     expect(onSqlite.queuedAt).toEqual([day(8), undefined, undefined]);
     expect(onSqlite.posted).toEqual([{ at: day(8), by: 'Ada' }, undefined]);
     expect(onSqlite.activity).toEqual([false, true, false]);
+  });
+
+  it('counts tickets opened by tier where no clock answers the buggy label (the fallback to a ticket of the group)', async () => {
+    const stores = await engines.open();
+    const ticket = (tier: 'triage' | 't1' | 't2', created: number) => ({ title: `T ${tier}`, department: 'paid' as const, tier, createdAt: day(created), updatedAt: day(created), tierEnteredAt: day(created), statusChangedAt: day(created) });
+    const rows = [ticket('t2', 2), ticket('triage', 2), ticket('t2', 3), ticket('t1', 3)];
+    insertRows(stores.sqliteStore, tickets, rows);
+    run(stores.pgStore.db.insert(pgTickets).values(rows));
+    // Clocks of ticket 4 only (ids 1 and 2: no clock's ticket id is its own id).
+    const clocks = [
+      { ticketId: 4, tier: 'triage' as const, enteredAt: day(3) },
+      { ticketId: 4, tier: 't1' as const, enteredAt: day(3, 1) },
+    ];
+    insertRows(stores.sqliteStore, slaClocks, clocks);
+    run(stores.pgStore.db.insert(pgSlaClocks).values(clocks));
+    const onSqlite = stores.sqliteStore.digest.openedByTier(day(1), day(10));
+    const onPg = pgDigest(stores.pgStore).openedByTier(day(1), day(10));
+    expect(onPg).toEqual(onSqlite);
+    // The triage group (tickets 2 and 4, opened in triage) is labelled with a ticket's tier now:
+    // SQLite's bare column gives ticket 2's (an arbitrary row by SQLite's rules).
+    expect(onSqlite).toEqual([
+      { tier: 't2', n: 2 },
+      { tier: 'triage', n: 2 },
+    ]);
   });
 });

@@ -50,11 +50,11 @@ export function pgDigest(handles: PgHandles): DigestRepository {
       // ticket was opened in (right), but labels every group with an uncorrelated subquery: the
       // tier of the first clock whose ticket_id equals its own id ("ticket_id" = "id" both resolve
       // to sla_clocks), falling back to the tier of one of the group's tickets (SQLite's bare column:
-      // the last row of the group; here min(), the nearest PostgreSQL can say). The counts are
+      // an arbitrary row of the group, the first by id as observed; here the first by id). The counts are
       // right, the labels are not. Reproduced on purpose so both engines answer alike; the fix
       // belongs in both (qualify the subquery's columns).
       const openedTier = sql<Tier>`coalesce((SELECT ${slaClocks.tier} FROM ${slaClocks} WHERE ${slaClocks.ticketId} = ${tickets.id} ORDER BY ${slaClocks.id} LIMIT 1), ${tickets.tier})`;
-      const label = sql<Tier>`coalesce((SELECT "sla_clocks"."tier" FROM "sla_clocks" WHERE "sla_clocks"."ticket_id" = "sla_clocks"."id" ORDER BY "sla_clocks"."id" LIMIT 1), min(${tickets.tier}))`;
+      const label = sql<Tier>`coalesce((SELECT "sla_clocks"."tier" FROM "sla_clocks" WHERE "sla_clocks"."ticket_id" = "sla_clocks"."id" ORDER BY "sla_clocks"."id" LIMIT 1), (array_agg(${tickets.tier} ORDER BY ${tickets.id}))[1])`;
       // SQLite's GROUP BY answers in the groups' order: ordered so here.
       return all(
         db
