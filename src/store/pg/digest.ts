@@ -45,20 +45,13 @@ export function pgDigest(handles: PgHandles): DigestRepository {
     },
 
     openedByTier(from, to) {
-      // SQLITE BUG, MATCHED: drizzle writes a single-table select's columns unqualified in the
-      // SELECT list but qualified in GROUP BY. The SQLite query therefore groups by the tier each
-      // ticket was opened in (right), but labels every group with an uncorrelated subquery: the
-      // tier of the first clock whose ticket_id equals its own id ("ticket_id" = "id" both resolve
-      // to sla_clocks), falling back to the tier of one of the group's tickets (SQLite's bare column:
-      // an arbitrary row of the group, the first by id as observed; here the first by id). The counts are
-      // right, the labels are not. Reproduced on purpose so both engines answer alike; the fix
-      // belongs in both (qualify the subquery's columns).
-      const openedTier = sql<Tier>`coalesce((SELECT ${slaClocks.tier} FROM ${slaClocks} WHERE ${slaClocks.ticketId} = ${tickets.id} ORDER BY ${slaClocks.id} LIMIT 1), ${tickets.tier})`;
-      const label = sql<Tier>`coalesce((SELECT "sla_clocks"."tier" FROM "sla_clocks" WHERE "sla_clocks"."ticket_id" = "sla_clocks"."id" ORDER BY "sla_clocks"."id" LIMIT 1), (array_agg(${tickets.tier} ORDER BY ${tickets.id}))[1])`;
+      // The tier each ticket was opened in: its first clock's, else its tier now (table names spelled
+      // out, as on SQLite, so the subquery is tied to each ticket).
+      const openedTier = sql<Tier>`coalesce((SELECT "sla_clocks"."tier" FROM "sla_clocks" WHERE "sla_clocks"."ticket_id" = "tickets"."id" ORDER BY "sla_clocks"."id" LIMIT 1), "tickets"."tier")`;
       // SQLite's GROUP BY answers in the groups' order: ordered so here.
       return all(
         db
-          .select({ tier: label, n: sql<number>`count(*)`.mapWith(Number) })
+          .select({ tier: openedTier, n: sql<number>`count(*)`.mapWith(Number) })
           .from(tickets)
           .where(and(gte(tickets.createdAt, from), lt(tickets.createdAt, to)))
           .groupBy(openedTier)

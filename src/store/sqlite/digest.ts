@@ -41,7 +41,9 @@ export function sqliteDigest(handles: SqliteHandles): DigestRepository {
     },
 
     openedByTier(from, to) {
-      const openedTier = sql<Tier>`coalesce((SELECT ${slaClocks.tier} FROM ${slaClocks} WHERE ${slaClocks.ticketId} = ${tickets.id} ORDER BY ${slaClocks.id} LIMIT 1), ${tickets.tier})`;
+      // Spelled with table names: drizzle writes a one-table select's columns bare in the SELECT list,
+      // where "id" inside the subquery would be the clock's own (every group then got one label).
+      const openedTier = sql<Tier>`coalesce((SELECT "sla_clocks"."tier" FROM "sla_clocks" WHERE "sla_clocks"."ticket_id" = "tickets"."id" ORDER BY "sla_clocks"."id" LIMIT 1), "tickets"."tier")`;
       return db.select({ tier: openedTier, n: sql<number>`count(*)` }).from(tickets).where(and(gte(tickets.createdAt, from), lt(tickets.createdAt, to))).groupBy(openedTier).all();
     },
 
