@@ -16,13 +16,14 @@
  *   PostgreSQL's English configuration drops stop words ("the", "and", "with"): a term that is a stop
  *   word is not required (SQLite requires it), and a search of stop words only matches nothing.
  *   unaccent() also folds letters FTS5's remove_diacritics keeps: "strasse" finds "Straße" here only.
- * - Snippets: ts_headline's window of 15 to 16 words where FTS5's snippet() picks its own 16
- *   tokens (it moves the window to the text's start when the matches fit, ts_headline starts at
- *   the match); a text of 16 words or fewer is whole on both, matches in *bold*; a cut text gets '…'
- *   at a cut end as on SQLite. Of a ticket's title and description, the one with more matches in
- *   bold is shown, the title on a tie (FTS5 scores its windows otherwise, and sometimes shows the
- *   description where this shows the title). A match found only through an accent removed (café
- *   for "cafe") is not put in bold (ts_headline reads the text as written).
+ *   PostgreSQL's parser keeps an e-mail address, a URL or a file path as one word where FTS5 splits
+ *   it into letters and digits, so "example" finds "ada@example.com" on SQLite only.
+ * - Snippets: FTS5's snippet() is redone here (snippetOf) over the matches ts_headline marks in the
+ *   unaccented text, so windows, bold, '…' and the column shown follow FTS5's rules; which words
+ *   count as one (for a window's score) is judged by the word as written, where FTS5 knows the query
+ *   term each matched, so a window holding "export" and "exported" may score a little differently;
+ *   and where unaccent() or PostgreSQL's parser splits a text into other words than FTS5 (an
+ *   address, a URL, "½"), the bold may fall on the neighbouring word.
  */
 import { and, eq, inArray, or, sql, type SQL } from 'drizzle-orm';
 import type { SearchDocument, SearchRepository } from '../repositories/search.js';
@@ -35,8 +36,12 @@ import { all } from './session.js';
 /** As on SQLite (sqlite/search.ts): without filters, only the newest RANK_WINDOW matching documents are ranked. */
 export const RANK_WINDOW = 3_000;
 
-/** ts_headline's options: FTS5's snippet(…, '*', '*', '…', 16). */
-const HEADLINE_OPTIONS = 'StartSel=*, StopSel=*, MaxWords=16, MinWords=15, ShortWord=0, HighlightAll=false, MaxFragments=0';
+/** FTS5's snippet(…, '*', '*', '…', 16): tokens per snippet. */
+const SNIPPET_TOKENS = 16;
+/** ts_headline marks every match with these (characters no word holds), for the window to be chosen here. */
+const MARK_START = '\u27E6';
+const MARK_STOP = '\u27E7';
+const HEADLINE_OPTIONS = `StartSel=${MARK_START}, StopSel=${MARK_STOP}, HighlightAll=true`;
 
 /**
  * The query for `terms`: every term required (plainto_tsquery ANDs them), its diacritics removed as
@@ -58,19 +63,82 @@ const commentVector = searchVector(sql`''`, sql`${comments.body}`);
 const titleVector = searchVector(sql`${tickets.title}`, sql`''`);
 const descriptionVector = searchVector(sql`''`, sql`${tickets.description}`);
 
-/** FTS5's snippet from ts_headline's: '…' where the text was cut, at either end. */
-function withEllipses(headline: string, text: string): string {
-  const plain = headline.replaceAll('*', '').trim();
-  const whole = text.trim();
-  if (plain.length === 0) return headline;
-  const start = whole.startsWith(plain) ? '' : '…';
-  const end = whole.endsWith(plain) ? '' : '…';
-  return `${start}${headline.trim()}${end}`;
+/** A token as FTS5's unicode61 tokenizer reads one: a run of letters and digits. */
+const TOKEN = /[\p{L}\p{N}]+/gu;
+
+/** Which tokens of a text ts_headline marked as matches (its text's tokens, in order). */
+function markedTokens(marked: string): boolean[] {
+  const flags: boolean[] = [];
+  let inside = false;
+  for (const part of marked.split(new RegExp(`([${MARK_START}${MARK_STOP}])`, 'u'))) {
+    if (part === MARK_START) inside = true;
+    else if (part === MARK_STOP) inside = false;
+    else for (const _ of part.matchAll(TOKEN)) flags.push(inside);
+  }
+  return flags;
 }
 
-/** How many matches a headline put in bold. */
-function boldCount(headline: string): number {
-  return (headline.match(/\*[^*]+\*/g) ?? []).length;
+/**
+ * FTS5's snippet of `text` given which of its tokens match (fts5_aux.c's snippet(), redone): each
+ * match starts a window of SNIPPET_TOKENS tokens scored 1000 a distinct matching word (here: the
+ * word as written) and 1 a repeat, its matches then centred (kept inside the text); in a text longer
+ * than a window, a window starting at the sentence before the match (after a '.') scores 100 more,
+ * 120 at the text's start. The best window is shown, matches in *bold*, '…' where the text is cut.
+ * `flags` come from ts_headline over the unaccented text, whose tokens are the text's. The score
+ * picks a ticket's column as FTS5 does (the title on a tie). A text with no match scores -1.
+ */
+function snippetOf(text: string, flags: readonly boolean[]): { snippet: string; score: number } {
+  const tokens = [...text.matchAll(TOKEN)].map((m) => ({ start: m.index, end: m.index + m[0].length, word: m[0].toLowerCase() }));
+  const count = tokens.length;
+  const hit = (i: number) => flags[i] === true;
+  const windowScore = (from: number) => {
+    const seen = new Set<string>();
+    let score = 0;
+    let first = -1;
+    let last = -1;
+    for (let j = from; j < Math.min(count, from + SNIPPET_TOKENS); j++) {
+      if (!hit(j)) continue;
+      score += seen.has(tokens[j]!.word) ? 1 : 1000;
+      seen.add(tokens[j]!.word);
+      if (first < 0) first = j;
+      last = j;
+    }
+    return { score, first, last };
+  };
+  // Sentence starts: the text's first token, and a token after whitespace that follows a '.'.
+  const sentences = [0];
+  for (let i = 1; i < count; i++) {
+    let k = tokens[i]!.start - 1;
+    while (k >= 0 && ' \t\n\r'.includes(text[k]!)) k--;
+    if (k !== tokens[i]!.start - 1 && (k < 0 || text[k] === '.')) sentences.push(i);
+  }
+  let best = { score: -1, from: 0 };
+  for (let i = 0; i < count; i++) {
+    if (!hit(i)) continue;
+    const { score, first, last } = windowScore(i);
+    let from = first - Math.floor((SNIPPET_TOKENS - (last - first + 1)) / 2);
+    if (from + SNIPPET_TOKENS > count) from = count - SNIPPET_TOKENS;
+    if (from < 0) from = 0;
+    if (score > best.score) best = { score, from };
+    if (count > SNIPPET_TOKENS) {
+      const sentence = sentences.filter((start) => start <= i).at(-1)!;
+      if (sentence < i) {
+        const atSentence = windowScore(sentence).score + (sentence === 0 ? 120 : 100);
+        if (atSentence > best.score) best = { score: atSentence, from: sentence };
+      }
+    }
+  }
+  const from = best.from;
+  const to = Math.min(count, from + SNIPPET_TOKENS);
+  let snippet = from > 0 ? '…' : '';
+  let at = from > 0 ? tokens[from]!.start : 0;
+  for (let i = from; i < to; i++) {
+    const token = tokens[i]!;
+    snippet += text.slice(at, token.start) + (hit(i) ? `*${text.slice(token.start, token.end)}*` : text.slice(token.start, token.end));
+    at = token.end;
+  }
+  snippet += to < count ? '…' : text.slice(at);
+  return { snippet, score: best.score };
 }
 
 export function pgSearch(handles: PgHandles): SearchRepository {
@@ -114,7 +182,8 @@ export function pgSearch(handles: PgHandles): SearchRepository {
       const commentIds = docIds.filter((id) => id % 2 === 1).map((id) => (id - 1) / 2);
       const ticketWhere = everyMatch ? sql`${ticketVector} @@ ${query}` : and(inArray(tickets.id, ticketIds), sql`${ticketVector} @@ ${query}`);
       const commentWhere = everyMatch ? sql`${commentVector} @@ ${query}` : and(inArray(comments.id, commentIds), sql`${commentVector} @@ ${query}`);
-      const headline = (text: SQL) => sql<string>`ts_headline('pg_catalog.english'::regconfig, ${text}, ${query}, ${HEADLINE_OPTIONS})`;
+      // Every match marked, in the unaccented text (so "café" counts for "cafe" as it does for FTS5).
+      const headline = (text: SQL) => sql<string>`ts_headline('pg_catalog.english'::regconfig, public.unaccent('public.unaccent'::regdictionary, ${text}), ${query}, ${HEADLINE_OPTIONS})`;
       const snippets = new Map<number, string>();
       if (everyMatch || ticketIds.length > 0) {
         const rows = all(
@@ -125,8 +194,9 @@ export function pgSearch(handles: PgHandles): SearchRepository {
         );
         for (const row of rows) {
           // FTS5's snippet(-1) shows the column with the best matches; the title when they tie.
-          const body = boldCount(row.bodyHeadline) > boldCount(row.titleHeadline);
-          snippets.set(row.id * 2, body ? withEllipses(row.bodyHeadline, row.description) : withEllipses(row.titleHeadline, row.title));
+          const title = snippetOf(row.title, markedTokens(row.titleHeadline));
+          const body = snippetOf(row.description, markedTokens(row.bodyHeadline));
+          snippets.set(row.id * 2, body.score > title.score ? body.snippet : title.snippet);
         }
       }
       if (everyMatch || commentIds.length > 0) {
@@ -136,7 +206,7 @@ export function pgSearch(handles: PgHandles): SearchRepository {
             .from(comments)
             .where(commentWhere),
         );
-        for (const row of rows) snippets.set(row.id * 2 + 1, withEllipses(row.headline, row.body));
+        for (const row of rows) snippets.set(row.id * 2 + 1, snippetOf(row.body, markedTokens(row.headline)).snippet);
       }
       // The map's order: as SQLite's (the documents in id order).
       return new Map([...snippets.entries()].sort((a, b) => a[0] - b[0]));
