@@ -6,7 +6,7 @@
  * kind its visibility), the same ids and kinds SQLite's search_docs gives them (migrations/0008).
  *
  * Where PostgreSQL answers differently (the contract suite holds the rest to SQLite's answers):
- * - Ranking: ts_rank stands in for FTS5's bm25, summed over a ticket's title and description each
+ * - Ranking: ts_rank stands in for FTS5's bm25, summed over a document's title and body each
  *   normalised by its length (bm25 too scores each column against its own length, so a word in a
  *   short title weighs much). They are different formulas (bm25 saturates repeated words and weighs
  *   rare terms up), so close candidates may come in another order: "export export export" in a
@@ -58,10 +58,6 @@ function requesterCondition(requester: RequesterFilter): SQL {
 
 const ticketVector = searchVector(sql`${tickets.title}`, sql`${tickets.description}`);
 const commentVector = searchVector(sql`''`, sql`${comments.body}`);
-// The ranking's columns apart: bm25 scores a title and a description each against its own column's
-// average length (a word in a short title weighs more); their sum stands in for it.
-const titleVector = searchVector(sql`${tickets.title}`, sql`''`);
-const descriptionVector = searchVector(sql`''`, sql`${tickets.description}`);
 
 /** A token as FTS5's unicode61 tokenizer reads one: a run of letters and digits. */
 const TOKEN = /[\p{L}\p{N}]+/gu;
@@ -156,17 +152,21 @@ export function pgSearch(handles: PgHandles): SearchRepository {
         filters.push(inArray(tickets.id, db.select({ id: ticketTags.ticketId }).from(ticketTags).where(inArray(ticketTags.tagId, [...filter.tagIds]))));
       }
       // The matching documents of both kinds, each with its rank (the GIN indexes find them).
-      const matches = sql`SELECT ${tickets.id}::bigint * 2 AS doc_id, ${tickets.id} AS ticket_id, 'ticket' AS kind, ts_rank(${titleVector}, ${query}, 1) + ts_rank(${descriptionVector}, ${query}, 1) AS score
+      // The matching documents of both kinds (the GIN indexes find them), with their texts: each is
+      // ranked only once it may be shown (after the window when nothing filters), a comment as a
+      // document with an empty title.
+      const matches = sql`SELECT ${tickets.id}::bigint * 2 AS doc_id, ${tickets.id} AS ticket_id, 'ticket' AS kind, ${tickets.title} AS title, ${tickets.description} AS body
           FROM ${tickets} WHERE ${ticketVector} @@ ${query}
         UNION ALL
-        SELECT ${comments.id}::bigint * 2 + 1, ${comments.ticketId}, ${comments.visibility}, ts_rank(${commentVector}, ${query}, 1)
+        SELECT ${comments.id}::bigint * 2 + 1, ${comments.ticketId}, ${comments.visibility}, '', ${comments.body}
           FROM ${comments} WHERE ${commentVector} @@ ${query}`;
+      const score = sql`ts_rank(${searchVector(sql`d.title`, sql`''`)}, ${query}, 1) + ts_rank(${searchVector(sql`''`, sql`d.body`)}, ${query}, 1)`;
       const statement =
         filters.length > 0
           ? sql`SELECT d.doc_id, d.ticket_id, d.kind FROM (${matches}) d JOIN ${tickets} ON ${tickets.id} = d.ticket_id
-              WHERE ${and(...filters)} ORDER BY d.score DESC, d.doc_id LIMIT ${count}`
+              WHERE ${and(...filters)} ORDER BY ${score} DESC, d.doc_id LIMIT ${count}`
           : sql`SELECT d.doc_id, d.ticket_id, d.kind FROM (SELECT * FROM (${matches}) m ORDER BY m.doc_id DESC LIMIT ${RANK_WINDOW}) d
-              ORDER BY d.score DESC, d.doc_id LIMIT ${count}`;
+              ORDER BY ${score} DESC, d.doc_id LIMIT ${count}`;
       // plainto_tsquery reads any text, so PostgreSQL has no query to refuse (SQLite's undefined);
       // anything else it raises is trouble, as on SQLite.
       return rowsOf<{ doc_id: string; ticket_id: number; kind: SearchDocument['kind'] }>(statement).map((row) => ({ docId: Number(row.doc_id), ticketId: Number(row.ticket_id), kind: row.kind }));
