@@ -173,19 +173,14 @@ export function pgSearch(handles: PgHandles): SearchRepository {
     },
     snippets(terms, docIds) {
       const query = matchQuery(terms);
-      // SQLite's answer for a single document id is every matching document's snippet: its
-      // `rowid IN (?)` of one value is left to FTS5 beside MATCH, which drops it (a bug on SQLite's
-      // side, harmless to callers who look their ids up, costly on a search with many matches).
-      // Matched here so that both engines answer alike; fix both together.
-      const everyMatch = docIds.length === 1;
       const ticketIds = docIds.filter((id) => id % 2 === 0).map((id) => id / 2);
       const commentIds = docIds.filter((id) => id % 2 === 1).map((id) => (id - 1) / 2);
-      const ticketWhere = everyMatch ? sql`${ticketVector} @@ ${query}` : and(inArray(tickets.id, ticketIds), sql`${ticketVector} @@ ${query}`);
-      const commentWhere = everyMatch ? sql`${commentVector} @@ ${query}` : and(inArray(comments.id, commentIds), sql`${commentVector} @@ ${query}`);
+      const ticketWhere = and(inArray(tickets.id, ticketIds), sql`${ticketVector} @@ ${query}`);
+      const commentWhere = and(inArray(comments.id, commentIds), sql`${commentVector} @@ ${query}`);
       // Every match marked, in the unaccented text (so "café" counts for "cafe" as it does for FTS5).
       const headline = (text: SQL) => sql<string>`ts_headline('pg_catalog.english'::regconfig, public.unaccent('public.unaccent'::regdictionary, ${text}), ${query}, ${HEADLINE_OPTIONS})`;
       const snippets = new Map<number, string>();
-      if (everyMatch || ticketIds.length > 0) {
+      if (ticketIds.length > 0) {
         const rows = all(
           db
             .select({ id: tickets.id, title: tickets.title, description: tickets.description, titleHeadline: headline(sql`${tickets.title}`), bodyHeadline: headline(sql`${tickets.description}`) })
@@ -199,7 +194,7 @@ export function pgSearch(handles: PgHandles): SearchRepository {
           snippets.set(row.id * 2, body.score > title.score ? body.snippet : title.snippet);
         }
       }
-      if (everyMatch || commentIds.length > 0) {
+      if (commentIds.length > 0) {
         const rows = all(
           db
             .select({ id: comments.id, body: comments.body, headline: headline(sql`${comments.body}`) })

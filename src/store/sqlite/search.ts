@@ -59,10 +59,13 @@ export function sqliteSearch(handles: SqliteHandles): SearchRepository {
     },
     snippets(terms, docIds) {
       const query = matchQuery(terms);
+      // One id is written twice: SQLite (3.53) turns `rowid IN (x)` into `rowid = x`, which FTS5
+      // drops beside MATCH, answering every matching document (a snippet each) instead of the one asked.
+      const ids = docIds.length === 1 ? [docIds[0]!, docIds[0]!] : docIds;
       return new Map(
         db
           .all<{ rowid: number; snippet: string }>(
-            sql`SELECT rowid, snippet(search_docs, -1, '*', '*', '…', 16) AS snippet FROM search_docs WHERE search_docs MATCH ${query} AND rowid IN (${sql.join(docIds.map((r) => sql`${r}`), sql`, `)})`,
+            sql`SELECT rowid, snippet(search_docs, -1, '*', '*', '…', 16) AS snippet FROM search_docs WHERE search_docs MATCH ${query} AND rowid IN (${sql.join(ids.map((r) => sql`${r}`), sql`, `)})`,
           )
           .map((r) => [r.rowid, r.snippet]),
       );
