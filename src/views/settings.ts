@@ -9,7 +9,10 @@ const ACTION_WORDS: Record<string, string> = { 'create-ticket': 'creates a ticke
 
 function sections(settings: WorkflowSettings, timeZone: string): ReplySection[] {
   const { timers, digest, knownIssues, reactions } = settings;
-  const reactionLines = Object.entries(reactions).map(([name, action]) => `:${name}: ${ACTION_WORDS[action] ?? action}`);
+  // By name: the setting is a JSON object, whose key order PostgreSQL's jsonb does not keep.
+  const reactionLines = Object.entries(reactions)
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([name, action]) => `:${name}: ${ACTION_WORDS[action] ?? action}`);
   return [
     {
       heading: 'Status timers (/settings timers)',

@@ -11,10 +11,11 @@
 import { openBridge, type PgBridge } from './bridge.js';
 import { migratePostgres } from './migrate.js';
 import { syncPgDatabase, type PgDb } from './session.js';
-import type { TransactionBoundary } from '../storage.js';
+import type { Storage } from '../storage.js';
+import { pgRepositories } from './repositories.js';
 
-/** An open PostgreSQL store: the transaction boundary, and for src/store's own use the query builder and the connection. */
-export interface PgStore extends TransactionBoundary {
+/** An open PostgreSQL store: the storage port (its repositories and transaction boundary), and for src/store's own use the query builder and the connection. */
+export interface PgStore extends Storage {
   readonly db: PgDb;
   readonly bridge: PgBridge;
 }
@@ -71,6 +72,7 @@ export async function openPgStore(url: string, options: PgOpenOptions = {}): Pro
   return {
     db,
     bridge,
+    ...pgRepositories({ db, bridge }),
     transaction(work) {
       return inTransaction('BEGIN ISOLATION LEVEL SERIALIZABLE', work);
     },
