@@ -12,7 +12,7 @@ import { inspect } from 'node:util';
 import { Command } from 'commander';
 import dotenv from 'dotenv';
 import { storeTrouble, storeTroubleAdvice } from './app/errors.js';
-import { ConfigError, loadConfig, SECRET_VARIABLES } from './config.js';
+import { ConfigError, databaseUrlSecrets, loadConfig, SECRET_VARIABLES } from './config.js';
 import { emailUrlSecrets } from './config-email.js';
 import { scrubSecrets } from './log.js';
 
@@ -142,7 +142,7 @@ export function buildProgram(): Command {
 /** Runs the CLI on `argv` and returns the exit code (commander exits by itself for --help and usage errors). */
 /** The configured secret values, for scrubbing text printed outside the logger. */
 function secretValues(): string[] {
-  return [...SECRET_VARIABLES.map((name) => process.env[name]?.trim() ?? ''), ...emailUrlSecrets(process.env)].filter((value) => value.length >= 6);
+  return [...SECRET_VARIABLES.map((name) => process.env[name]?.trim() ?? ''), ...emailUrlSecrets(process.env), ...databaseUrlSecrets(process.env)].filter((value) => value.length >= 6);
 }
 
 /**

@@ -20,6 +20,8 @@ export interface Settings {
 
 export interface Config {
   dbPath: string;
+  /** PostgreSQL instead of the SQLite file (DESKOPS_DATABASE_URL, postgres://…); undefined: SQLite at dbPath. */
+  databaseUrl: string | undefined;
   port: number;
   slackApiUrl: string;
   rocketChatUrl: string | undefined;
@@ -143,6 +145,7 @@ export function maskUrl(url: string): string {
 
 const environmentSchema = z.object({
   DESKOPS_DB: z.string().trim().min(1).default('./data/deskops.db'),
+  DESKOPS_DATABASE_URL: optionalText.pipe(z.url({ protocol: /^postgres(?:ql)?$/, error: 'must be a PostgreSQL URL: postgres://user:password@host:5432/deskops' }).optional()),
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
   SLACK_API_URL: z.url({ protocol: /^https?$/ }).default('https://slack.com/api/'),
   ROCKETCHAT_URL: optionalText.pipe(z.url({ protocol: /^https?$/ }).optional()),
@@ -185,7 +188,7 @@ const environmentSchema = z.object({
 
 /** Variables whose values are secrets (or may carry one, like a webhook URL with a key): never echoed in errors. */
 /** Variables holding URLs, shown masked in errors (they could carry credentials). */
-const URL_VARIABLES: readonly string[] = ['ROCKETCHAT_URL', 'SLACK_API_URL', ...EMAIL_URL_VARIABLES];
+const URL_VARIABLES: readonly string[] = ['ROCKETCHAT_URL', 'SLACK_API_URL', 'DESKOPS_DATABASE_URL', ...EMAIL_URL_VARIABLES];
 
 export const SECRET_VARIABLES: readonly string[] = ['SLACK_BOT_TOKEN', 'SLACK_APP_TOKEN', 'SLACK_SIGNING_SECRET', 'ROCKETCHAT_PASSWORD', 'ROCKETCHAT_AUTH_TOKEN', 'DESKOPS_PAGE_WEBHOOK'];
 
@@ -200,7 +203,19 @@ function urlSecrets(url: string): string[] {
 }
 
 /** Every secret value in `config`, for the logger to scrub wherever it turns up (in messages, URLs, errors). */
-export function configSecrets(config: Pick<Config, 'slack' | 'rocketChat' | 'pageWebhookUrl'> & { email?: EmailConfig | undefined }): string[] {
+/** DESKOPS_DATABASE_URL whole and its password (raw and decoded), for scrubbing text printed outside the logger. */
+export function databaseUrlSecrets(env: Record<string, string | undefined>): string[] {
+  const url = env.DESKOPS_DATABASE_URL?.trim();
+  if (!url) return [];
+  try {
+    const password = new URL(url).password;
+    return password ? [url, password, decodeURIComponent(password)] : [url];
+  } catch {
+    return [url];
+  }
+}
+
+export function configSecrets(config: Pick<Config, 'slack' | 'rocketChat' | 'pageWebhookUrl'> & { email?: EmailConfig | undefined; databaseUrl?: string | undefined }): string[] {
   const values = [
     config.slack?.botToken,
     config.slack?.appToken,
@@ -208,6 +223,7 @@ export function configSecrets(config: Pick<Config, 'slack' | 'rocketChat' | 'pag
     config.rocketChat?.password,
     config.rocketChat?.authToken,
     ...(config.pageWebhookUrl ? urlSecrets(config.pageWebhookUrl) : []),
+    ...(config.databaseUrl ? urlSecrets(config.databaseUrl) : []),
     ...emailSecrets(config.email),
   ];
   // Short values ("/", "?a=1") would scrub ordinary text; a real secret is longer.
@@ -256,6 +272,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (email && 'problems' in email) throw new ConfigError(email.problems);
   return {
     dbPath: e.DESKOPS_DB,
+    databaseUrl: e.DESKOPS_DATABASE_URL,
     port: e.PORT,
     slackApiUrl: e.SLACK_API_URL,
     rocketChatUrl: e.ROCKETCHAT_URL,

@@ -9,6 +9,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { configSecrets, type Config } from '../config.js';
+import { prepareStorage } from '../store/open.js';
 import { createPlatformSink } from '../delivery/platform-sink.js';
 import { createWebhookSink } from '../delivery/webhook-sink.js';
 import type { Engine } from '../engine/port.js';
@@ -65,6 +66,7 @@ export async function runService(config: Config, options: ServiceOptions = {}): 
   if (modules.length === 0) throw new Error('No platform is configured: set SLACK_BOT_TOKEN, ROCKETCHAT_URL, DESKOPS_SMTP_URL, DESKOPS_IMAP_URL or DESKOPS_SMTP_LISTEN');
   const logger = options.logger ?? createLogger(config.logLevel, undefined, { secrets: configSecrets(config) });
   // Rejects (a read-only or damaged database) before anything listens: the CLI exits with its code.
+  await prepareStorage(config);
   const engine: Engine = await startWorkerEngine(config, { logger, ...options.engine });
   const stopping = new AbortController();
   const adapters: PlatformAdapter[] = [];

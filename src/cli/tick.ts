@@ -12,7 +12,8 @@ import { anyPlatformConfigured } from '../adapters/registry.js';
 import { allJobs } from '../jobs/index.js';
 import { createInProcessEngine } from '../engine/in-process.js';
 import { INSTANT_FORMAT, parseInstant, runJobsTick, runTick, tickHadJobErrors } from '../jobs/tick.js';
-import { createDeskops } from '../main.js';
+import { createDeskopsFor } from '../main.js';
+import { prepareStorage } from '../store/open.js';
 import { tickReportText } from '../views/tick.js';
 
 /** A `--at` value that is not an instant; the message says what is expected. */
@@ -43,7 +44,8 @@ export function tickInstant(at: string | undefined, timeZone: string, now: () =>
 export async function tickCommand(config: Config, options: { at?: string }, write: (text: string) => void): Promise<void> {
   const at = tickInstant(options.at, config.settings.timeZone);
   // The whole bot sees the chosen instant: jobs, and the use cases they call through ctx.clock.
-  const deskops = createDeskops(config, { clock: new SettableClock(undefined, at) });
+  await prepareStorage(config);
+  const deskops = createDeskopsFor(config, { clock: new SettableClock(undefined, at) });
   // In this process: a one-off run has no requests to keep answering meanwhile.
   const engine = createInProcessEngine({ ...deskops, jobs: allJobs() }, { onClose: () => deskops.close() });
   try {

@@ -13,12 +13,14 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { SettableClock } from '../clock.js';
 import type { Config } from '../config.js';
 import { createLogger, withCorrelation } from '../log.js';
-import { createDeskops } from '../main.js';
+import { createDeskopsFor } from '../main.js';
 import { engineEnv } from './env.js';
 import { engineInfo } from './in-process.js';
 import { operations, runOperation } from './operations.js';
 import { encodeError, type EngineMessage, type EngineRequest } from './wire.js';
 import { checkpointPassively, turnOffAutomaticCheckpoints } from '../store/checkpointer.js';
+import { isSqliteStore } from '../store/database.js';
+import { loadStorage } from '../store/open.js';
 
 /** What the I/O thread tells a new engine thread. */
 export interface WorkerSetup {
@@ -79,23 +81,25 @@ function start(): void {
   let deskops;
   try {
     // A clock of its own that follows real time until something pins it (tests, a shell's :clock).
-    deskops = createDeskops(setup.config, { logger, clock: new SettableClock() });
+    deskops = createDeskopsFor(setup.config, { logger, clock: new SettableClock() });
   } catch (error) {
     send({ type: 'failed', error: encodeError(error) });
     return;
   }
   const env = engineEnv(deskops);
-  const { store } = deskops.app;
+  // WAL checkpoints are SQLite's own upkeep; PostgreSQL checkpoints by itself.
+  const store = isSqliteStore(deskops.app.store) ? deskops.app.store : undefined;
   let checkpoints: NodeJS.Timeout | undefined;
-  if (setup.checkpoints !== 'auto') turnOffAutomaticCheckpoints(store);
+  if (store && setup.checkpoints !== 'auto') turnOffAutomaticCheckpoints(store);
   const checkpoint = () => {
+    if (!store) return;
     try {
       checkpointPassively(store);
     } catch (error) {
       logger.warn({ err: error }, 'background WAL checkpoint failed');
     }
   };
-  if (setup.checkpoints === 'run') checkpoints = setInterval(checkpoint, setup.checkpointEveryMs ?? 1000);
+  if (store && setup.checkpoints === 'run') checkpoints = setInterval(checkpoint, setup.checkpointEveryMs ?? 1000);
   if (setup.niceness) lowerPriority(setup.niceness);
 
   const answer = (id: number, run: () => unknown) => {
@@ -143,4 +147,5 @@ function start(): void {
 /** How often a thread reports its heap. */
 const HEAP_REPORT_MS = 5_000;
 
-start();
+// PostgreSQL's code, when it is the store, loads before the thread opens it (store/open.ts).
+loadStorage(setup.config).then(start, (error: unknown) => send({ type: 'failed', error: encodeError(error) }));

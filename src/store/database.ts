@@ -28,6 +28,11 @@ export interface Store extends Storage, SqliteHandles {
   readonly path: string;
 }
 
+/** Whether `storage` is the SQLite store (for its own upkeep: WAL checkpoints, backups). */
+export function isSqliteStore(storage: Storage): storage is Store {
+  return 'sqlite' in storage && 'path' in storage;
+}
+
 /** The tables `Store.tableVersion` watches: team settings are read by nearly every command. */
 export const WATCHED_TABLES: readonly string[] = ['team_settings'];
 

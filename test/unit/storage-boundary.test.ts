@@ -20,12 +20,15 @@ const PAST_THE_PORT: ReadonlyArray<[string, RegExp]> = [
 ];
 
 /** Importing the modules that open the SQLite store or run its upkeep. */
-const OPENING = /from\s+['"](?:\.\.?\/)+store\/(?:database|checkpointer|migrations|doctor)\.js['"]/;
+const OPENING = /from\s+['"](?:\.\.?\/)+store\/(?:database|checkpointer|migrations|doctor|open|pg\/[\w-]+)\.js['"]/;
 
 /** Who may, and why. */
 const OPENERS: Record<string, string> = {
-  'src/main.ts': 'the composition root: opens the store deskops runs on',
-  'src/engine/worker.ts': "an engine thread's WAL checkpoints (SQLite's own upkeep)",
+  'src/main.ts': 'the composition root: opens the store deskops runs on (store/open.ts picks the engine)',
+  'src/engine/worker.ts': "an engine thread loads the configured engine's code, and runs SQLite's WAL checkpoints",
+  'src/adapters/service.ts': "`deskops start` with platforms: PostgreSQL's migrations, once, before the engine threads open it",
+  'src/adapters/shell/start.ts': "the shell: PostgreSQL's migrations, once, before it opens the store",
+  'src/cli/tick.ts': "`deskops tick`: PostgreSQL's migrations, once, before it opens the store",
   'src/cli/backup.ts': "`deskops backup`: SQLite's online backup of the file",
   'src/cli/migrate.ts': '`deskops migrate`: applies the SQLite migrations to the file',
   'src/cli/doctor.ts': '`deskops doctor`: inspects the SQLite file read-only',
@@ -55,6 +58,8 @@ describe('the storage port is the only way to the database', () => {
     expect(reaches("ctx.store.tickets.byId(4); ctx.store.transaction(() => 1); const path = 'x.sqlite';")).toEqual([]);
     expect(OPENING.test("import { openStore } from './store/database.js';")).toBe(true);
     expect(OPENING.test("import { checkpointPassively } from '../store/checkpointer.js';")).toBe(true);
+    expect(OPENING.test("import { prepareStorage } from '../../store/open.js';")).toBe(true);
+    expect(OPENING.test("import { connectPgStore } from '../store/pg/store.js';")).toBe(true);
     expect(OPENING.test("import type { Storage } from '../store/storage.js';")).toBe(false);
     expect(OPENING.test("import type { Check } from './doctor.js';")).toBe(false);
   });

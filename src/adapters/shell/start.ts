@@ -8,7 +8,8 @@ import { createInProcessEngine } from '../../engine/in-process.js';
 import type { Job } from '../../jobs/job.js';
 import { allJobs } from '../../jobs/index.js';
 import type { Logger } from '../../log.js';
-import { createDeskops } from '../../main.js';
+import { createDeskopsFor } from '../../main.js';
+import { prepareStorage } from '../../store/open.js';
 import { historyPathFor } from './history.js';
 import { localHandle, shellLocalAdmin } from './session.js';
 import { createShellAdapter } from './module.js';
@@ -53,7 +54,8 @@ export async function startShell(config: Config, options: StartShellOptions = {}
   const localUser = shellUserFor(config);
   // One clock for the router, the use cases and the jobs, so `:clock` moves all of them at once.
   const clock = new SettableClock(options.clock);
-  const deskops = createDeskops(config, {
+  await prepareStorage(config);
+  const deskops = createDeskopsFor(config, {
     localAdmin: shellLocalAdmin(localUser),
     clock,
     ...(options.logger ? { logger: options.logger } : {}),

@@ -28,6 +28,14 @@ export interface PgOpenOptions {
 /** Opens the database at `url` (postgres://…), migrating it first unless told not to. */
 export async function openPgStore(url: string, options: PgOpenOptions = {}): Promise<PgStore> {
   if (options.migrate !== false) await migratePostgres(url);
+  return connectPgStore(url);
+}
+
+/**
+ * Connects to the database at `url`, already migrated (migratePostgres, awaited once at start by
+ * the process: an engine thread opens its store synchronously, as it opens SQLite's).
+ */
+export function connectPgStore(url: string): PgStore {
   const bridge = openBridge(url);
   const db = syncPgDatabase(bridge);
   let depth = 0;

@@ -1,0 +1,72 @@
+/**
+ * deskops on PostgreSQL from the command line: with DESKOPS_DATABASE_URL set, `deskops start`
+ * (the shell, piped, as operators script it) and `deskops tick` migrate the database, run on it,
+ * keep what they did there for the next run, and never create the SQLite file.
+ */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import pino from 'pino';
+import { describe, expect, it, onTestFinished } from 'vitest';
+import { loadConfig } from '../../src/config.js';
+import { startWorkerEngine } from '../../src/engine/worker-engine.js';
+import { prepareStorage } from '../../src/store/open.js';
+import { replyText } from '../doubles/deskops.js';
+import { cliSandbox, TROUBLE_ON_STDERR } from '../doubles/cli.js';
+import { usePostgres } from '../doubles/postgres.js';
+
+const postgres = usePostgres();
+const errors = (stdout: string) => stdout.split(/\n\n(?=\S)/).filter((block) => block.startsWith('✗'));
+
+describe('deskops on PostgreSQL', () => {
+  it('runs the piped shell on the database the URL names, and the next run finds what the first did', async () => {
+    const url = await postgres.freshDatabase();
+    const sandbox = cliSandbox(onTestFinished);
+    const env = { DESKOPS_DATABASE_URL: url };
+    const first = await sandbox.deskops(['start'], { input: '/ticket new "Printer on fire" priority:high\n/ticket note 1 toner smells burnt\n/ticket list\n', env });
+    expect(first.stderr).not.toMatch(TROUBLE_ON_STDERR);
+    expect(first.code).toBe(0);
+    expect(errors(first.stdout)).toEqual([]);
+    expect(first.stdout).toContain('Printer on fire');
+
+    const second = await sandbox.deskops(['start'], { input: '/ticket show 1\n/ticket search toner\n', env });
+    expect(second.code).toBe(0);
+    expect(errors(second.stdout)).toEqual([]);
+    expect(second.stdout).toContain('Printer on fire');
+    expect(second.stdout).toContain('toner smells burnt');
+    expect(second.stdout).toMatch(/#1\b/);
+
+    const tick = await sandbox.deskops(['tick'], { env });
+    expect(tick.stderr).not.toMatch(TROUBLE_ON_STDERR);
+    expect(tick.code).toBe(0);
+    expect(existsSync(join(sandbox.dir, 'data', 'deskops.db'))).toBe(false);
+  }, 60_000);
+
+  it("runs the engine's threads on PostgreSQL: a command on the commands thread, a job run on the background one", async () => {
+    const url = await postgres.freshDatabase();
+    const config = loadConfig({ DESKOPS_DATABASE_URL: url, DESKOPS_DB: '/nonexistent/deskops.db', DESKOPS_ADMINS: 'shell:lead' });
+    await prepareStorage(config);
+    const engine = await startWorkerEngine(config, { logger: pino({ level: 'silent' }) });
+    try {
+      const user = { externalId: 'lead', handle: 'lead' };
+      const created = await engine.handle({ platform: 'shell', user, channel: '#helpdesk', thread: null, text: '/ticket new "Engine on PostgreSQL"' });
+      expect(replyText(created)).toContain('Engine on PostgreSQL');
+      const shown = await engine.handle({ platform: 'shell', user, channel: '#helpdesk', thread: null, text: '/ticket show 1' });
+      expect(replyText(shown)).toContain('Engine on PostgreSQL');
+      const report = await engine.runJob('sla-watch', new Date());
+      expect(report).toMatchObject({ failed: 0 });
+      expect(report.error).toBeUndefined();
+      expect(engine.state().lanes.map((lane) => lane.state)).toEqual(['ready', 'ready']);
+    } finally {
+      await engine.close();
+    }
+  }, 60_000);
+
+  it('refuses a DESKOPS_DATABASE_URL that is not PostgreSQL, naming the variable and what to write', async () => {
+    const sandbox = cliSandbox(onTestFinished);
+    const run = await sandbox.deskops(['start'], { input: '', env: { DESKOPS_DATABASE_URL: 'mysql://root:hunter22@db/deskops' } });
+    expect(run.code).not.toBe(0);
+    expect(run.stderr).toContain('DESKOPS_DATABASE_URL');
+    expect(run.stderr).toContain('postgres://');
+    expect(run.stderr).not.toContain('hunter22');
+  });
+});
