@@ -81,9 +81,16 @@ export function buildProgram(): Command {
     .command('migrate')
     .description('apply pending database migrations and show the schema state')
     .action(async () => {
+      const config = loadConfig();
+      if (config.databaseUrl) {
+        const { prepareStorage } = await import('./store/open.js');
+        await prepareStorage(config);
+        print('PostgreSQL (DESKOPS_DATABASE_URL): every migration in migrations/pg is applied.');
+        return;
+      }
       // Loaded on demand, like every subcommand's code: `deskops start` never needs the store here.
       const { formatMigrationReport, migrateDatabase } = await import('./cli/migrate.js');
-      print(formatMigrationReport(migrateDatabase(loadConfig().dbPath)));
+      print(formatMigrationReport(migrateDatabase(config.dbPath)));
     });
 
   program
@@ -92,7 +99,8 @@ export function buildProgram(): Command {
     .argument('<file>', 'the backup file to write')
     .option('-f, --force', 'replace the file if it exists')
     .action(async (file: string, options: { force?: boolean }) => {
-      const { dbPath } = loadConfig();
+      const { dbPath, databaseUrl } = loadConfig();
+      if (databaseUrl) throw new CommandFailed('deskops backup: deskops backup copies the SQLite file, and DESKOPS_DATABASE_URL puts deskops on PostgreSQL: back it up with pg_dump instead, e.g. pg_dump --format=custom --file=deskops.dump "$DESKOPS_DATABASE_URL"', EXIT_CONFIG);
       const { BackupRefused, backupDatabase } = await import('./cli/backup.js');
       try {
         const result = await backupDatabase({ dbPath, target: file, force: options.force === true });

@@ -363,6 +363,19 @@ export function verdictOf(checks: readonly Check[]): Verdict {
 }
 
 /** Runs every check; never throws for what it finds. */
+/** PostgreSQL (DESKOPS_DATABASE_URL): does it answer, and does it have every migration deskops ships. The SQLite file checks do not apply. */
+async function postgresCheck(url: string, timeoutMs: number): Promise<Check> {
+  const { inspectPostgres } = await import('../store/pg/inspect.js');
+  const found = await inspectPostgres(url, timeoutMs);
+  if (found.error !== undefined) {
+    return { name: 'database', status: 'fail', summary: `PostgreSQL does not answer: ${found.error}`, fix: 'check DESKOPS_DATABASE_URL (host, port, user, password, database) and that the server is up and reachable from here' };
+  }
+  if (found.applied < found.shipped) {
+    return { name: 'database', status: 'warn', summary: `PostgreSQL ${found.version}: ${found.applied} of ${found.shipped} migrations applied`, fix: 'run `deskops migrate` (deskops start applies them too)' };
+  }
+  return { name: 'database', status: 'ok', summary: `PostgreSQL ${found.version}, all ${found.shipped} migrations applied (backups: pg_dump; the SQLite file checks do not apply)` };
+}
+
 export async function runDoctor(options: DoctorOptions = {}): Promise<DoctorReport> {
   const env = options.env ?? process.env;
   const now = options.now ?? new Date();
@@ -371,7 +384,8 @@ export async function runDoctor(options: DoctorOptions = {}): Promise<DoctorRepo
   const dbPath = config?.dbPath ?? (env.DESKOPS_DB?.trim() || './data/deskops.db');
   const { checkImap, checkSmtp } = await import('./doctor-email.js');
   const [slack, rocketChat, imap, smtp] = await Promise.all([checkSlack(config, timeoutMs), checkRocketChat(config, timeoutMs), checkImap(config, timeoutMs), checkSmtp(config, timeoutMs)]);
-  const checks = [configCheck, ...databaseChecks(dbPath, config, now), slack, rocketChat, imap, smtp];
+  const database = config?.databaseUrl ? [await postgresCheck(config.databaseUrl, timeoutMs)] : databaseChecks(dbPath, config, now);
+  const checks = [configCheck, ...database, slack, rocketChat, imap, smtp];
   return { verdict: verdictOf(checks), checks };
 }
 

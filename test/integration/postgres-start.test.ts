@@ -61,6 +61,28 @@ describe('deskops on PostgreSQL', () => {
     }
   }, 60_000);
 
+  it('migrate applies the PostgreSQL migrations, doctor reports the database, backup points to pg_dump', async () => {
+    const url = await postgres.freshDatabase();
+    const sandbox = cliSandbox(onTestFinished);
+    const env = { DESKOPS_DATABASE_URL: url };
+    const databaseCheck = async (environment: Record<string, string>) => {
+      const run = await sandbox.deskops(['doctor', '--json', '--timeout', '3000'], { env: environment });
+      return (JSON.parse(run.stdout) as { checks: Array<{ name: string; status: string; summary: string }> }).checks.filter((check) => check.name === 'database');
+    };
+    expect(await databaseCheck(env)).toEqual([expect.objectContaining({ status: 'warn', summary: expect.stringMatching(/0 of \d+ migrations applied/) })]);
+    const migrate = await sandbox.deskops(['migrate'], { env });
+    expect(migrate.code).toBe(0);
+    expect(migrate.stdout).toContain('every migration in migrations/pg is applied');
+    expect(await databaseCheck(env)).toEqual([expect.objectContaining({ status: 'ok', summary: expect.stringMatching(/^PostgreSQL \d+.*all \d+ migrations applied/) })]);
+    const unreachable = await databaseCheck({ DESKOPS_DATABASE_URL: 'postgres://deskops:s3cret-pass@127.0.0.1:9/deskops' });
+    expect(unreachable).toEqual([expect.objectContaining({ status: 'fail' })]);
+    expect(JSON.stringify(unreachable)).not.toContain('s3cret-pass');
+    const backup = await sandbox.deskops(['backup', 'copy.db'], { env });
+    expect(backup.code).toBe(2);
+    expect(backup.stderr).toContain('pg_dump');
+    expect(existsSync(join(sandbox.dir, 'copy.db'))).toBe(false);
+  }, 60_000);
+
   it('refuses a DESKOPS_DATABASE_URL that is not PostgreSQL, naming the variable and what to write', async () => {
     const sandbox = cliSandbox(onTestFinished);
     const run = await sandbox.deskops(['start'], { input: '', env: { DESKOPS_DATABASE_URL: 'mysql://root:hunter22@db/deskops' } });
