@@ -3,12 +3,13 @@
  * SQLite's json_extract(col, '$.key') = value becomes jsonb equality, col -> 'key' = to_jsonb(value),
  * which like SQLite's comparison never takes the string "5" for the number 5 (nor 3 for '3').
  */
-import { and, asc, count, desc, eq, gte, inArray, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, count, desc, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import type { AuditFilter, AuditRepository } from '../repositories/audit.js';
 import { auditEvents, oncallEscalations } from './schema.js';
 import { all, get, run } from './session.js';
 import type { PgDb } from './session.js';
 import type { PgHandles } from './handles.js';
+import { auditFilterCondition } from '../conditions.js';
 
 /** The latest 'ticket.routed' event that gave `personId` a ticket (newest first through audit_action). */
 export function lastRoutedQuery(db: PgDb, personId: number) {
@@ -20,14 +21,9 @@ export function lastRoutedQuery(db: PgDb, personId: number) {
     .limit(1);
 }
 
+/** The WHERE clause of an audit page (conditions.ts, over this schema's audit events). */
 function condition(filter: AuditFilter): SQL {
-  if ('ticketId' in filter) {
-    const own = and(eq(auditEvents.entity, 'ticket'), eq(auditEvents.entityId, String(filter.ticketId)))!;
-    return filter.escalationIds.length > 0 ? or(own, and(eq(auditEvents.entity, 'oncall'), inArray(auditEvents.entityId, [...filter.escalationIds])))! : own;
-  }
-  const conditions = [gte(auditEvents.at, filter.since)];
-  if (filter.actorId !== undefined) conditions.push(eq(auditEvents.actorId, filter.actorId));
-  return and(...conditions)!;
+  return auditFilterCondition(auditEvents, filter);
 }
 
 export function pgAudit(handles: PgHandles): AuditRepository {

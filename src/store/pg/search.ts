@@ -25,13 +25,13 @@
  *   and where unaccent() or PostgreSQL's parser splits a text into other words than FTS5 (an
  *   address, a URL, "½"), the bold may fall on the neighbouring word.
  */
-import { and, eq, inArray, or, sql, type SQL } from 'drizzle-orm';
+import { and, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import type { SearchDocument, SearchRepository } from '../repositories/search.js';
-import type { RequesterFilter } from '../repositories/tickets.js';
 import type { BridgeResult } from './bridge.js';
 import type { PgHandles } from './handles.js';
 import { comments, searchVector, tickets, ticketTags } from './schema.js';
 import { all } from './session.js';
+import { requesterCondition } from '../conditions.js';
 
 /** As on SQLite (sqlite/search.ts): without filters, only the newest RANK_WINDOW matching documents are ranked. */
 export const RANK_WINDOW = 3_000;
@@ -49,11 +49,6 @@ const HEADLINE_OPTIONS = `StartSel=${MARK_START}, StopSel=${MARK_STOP}, Highligh
  */
 function matchQuery(terms: readonly string[]): SQL {
   return sql`plainto_tsquery('pg_catalog.english'::regconfig, public.unaccent('public.unaccent'::regdictionary, ${terms.join(' ')}))`;
-}
-
-/** The tickets from `requester` (sqlite/tickets.ts's requesterCondition). */
-function requesterCondition(requester: RequesterFilter): SQL {
-  return requester.personId === null ? eq(tickets.requester, requester.text) : or(eq(tickets.requester, requester.text), eq(tickets.requesterPersonId, requester.personId))!;
 }
 
 const ticketVector = searchVector(sql`${tickets.title}`, sql`${tickets.description}`);
@@ -147,7 +142,7 @@ export function pgSearch(handles: PgHandles): SearchRepository {
       const query = matchQuery(terms);
       const filters: SQL[] = [];
       if (filter.status !== undefined) filters.push(eq(tickets.status, filter.status));
-      if (filter.requester) filters.push(requesterCondition(filter.requester));
+      if (filter.requester) filters.push(requesterCondition(tickets, filter.requester));
       if (filter.tagIds !== undefined) {
         filters.push(inArray(tickets.id, db.select({ id: ticketTags.ticketId }).from(ticketTags).where(inArray(ticketTags.tagId, [...filter.tagIds]))));
       }

@@ -5,41 +5,19 @@
  * status timers, the overdue replies, the ties of the due instants, the returned children of a
  * reparent), the same order is spelled out so both engines answer alike.
  */
-import { and, asc, count, desc, eq, getTableColumns, inArray, isNull, lte, notInArray, or, sql, type SQL } from 'drizzle-orm';
-import { EARLIER_TICKETS_COUNTED, type CompleteTicketRow, type RequesterFilter, type TicketCriteria, type TicketRepository } from '../repositories/tickets.js';
+import { and, asc, count, desc, eq, getTableColumns, inArray, isNull, lte, notInArray, sql, type SQL } from 'drizzle-orm';
+import { EARLIER_TICKETS_COUNTED, type CompleteTicketRow, type TicketCriteria, type TicketRepository } from '../repositories/tickets.js';
 import { ACTIVE_STATUS_CONDITION, answerClusterMembers, knownIssues, oncallEscalations, replySignatures, ticketFollowers, tickets, ticketTags } from './schema.js';
 import { all, get, run, type PgDb } from './session.js';
 import type { PgHandles } from './handles.js';
+import { ticketCriteriaCondition } from '../conditions.js';
 
 /** The columns insertComplete writes: all but the id. */
 const TICKET_COLUMNS = Object.keys(getTableColumns(tickets)).filter((key) => key !== 'id') as Array<keyof CompleteTicketRow>;
 
-/** The condition for tickets from `requester`. */
-export function requesterCondition(requester: RequesterFilter): SQL {
-  return requester.personId === null
-    ? eq(tickets.requester, requester.text)
-    : or(eq(tickets.requester, requester.text), eq(tickets.requesterPersonId, requester.personId))!;
-}
-
-/** The WHERE clause of a ticket list (undefined: every ticket). */
+/** The WHERE clause of a ticket list (undefined: every ticket): conditions.ts, over this schema's tickets. */
 function criteriaCondition(db: PgDb, criteria: TicketCriteria): SQL | undefined {
-  const conditions: SQL[] = [];
-  if (criteria.assigneeId !== undefined) conditions.push(eq(tickets.assigneeId, criteria.assigneeId));
-  if (criteria.unassigned) conditions.push(isNull(tickets.assigneeId));
-  if (criteria.tier) conditions.push(eq(tickets.tier, criteria.tier));
-  if (criteria.withoutTeam) conditions.push(isNull(tickets.team));
-  if (criteria.status === 'active') conditions.push(ACTIVE_STATUS_CONDITION);
-  else if (criteria.status !== undefined) conditions.push(eq(tickets.status, criteria.status));
-  if (criteria.priority) conditions.push(eq(tickets.priority, criteria.priority));
-  if (criteria.team) conditions.push(eq(tickets.team, criteria.team));
-  if (criteria.department) conditions.push(eq(tickets.department, criteria.department));
-  if (criteria.knownIssueId !== undefined) conditions.push(eq(tickets.knownIssueId, criteria.knownIssueId));
-  if (criteria.requester !== undefined) conditions.push(requesterCondition(criteria.requester));
-  if (criteria.tagIds !== undefined) {
-    const tagged = db.select({ id: ticketTags.ticketId }).from(ticketTags).where(inArray(ticketTags.tagId, [...criteria.tagIds]));
-    conditions.push(inArray(tickets.id, tagged));
-  }
-  return conditions.length > 0 ? and(...conditions) : undefined;
+  return ticketCriteriaCondition(tickets, ACTIVE_STATUS_CONDITION, (tagIds) => db.select({ id: ticketTags.ticketId }).from(ticketTags).where(inArray(ticketTags.tagId, [...tagIds])), criteria);
 }
 
 export function pgTicket(handles: PgHandles): TicketRepository {

@@ -1,9 +1,10 @@
 /** The AuditRepository on SQLite. */
-import { and, desc, eq, gte, inArray, or, sql, type SQL } from 'drizzle-orm';
+import { and, desc, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import type { AuditFilter, AuditRepository } from '../repositories/audit.js';
 import { auditEvents, oncallEscalations } from '../schema.js';
 import { bound, instantValue, jsonValue, preparedQuery } from '../prepared.js';
 import type { Db, SqliteHandles } from './handles.js';
+import { auditFilterCondition } from '../conditions.js';
 
 const insertAudit = preparedQuery((db) =>
   db
@@ -31,14 +32,9 @@ export function lastRoutedQuery(db: Db, personId: number) {
     .limit(1);
 }
 
+/** The WHERE clause of an audit page (conditions.ts, over this schema's audit events). */
 function condition(filter: AuditFilter): SQL {
-  if ('ticketId' in filter) {
-    const own = and(eq(auditEvents.entity, 'ticket'), eq(auditEvents.entityId, String(filter.ticketId)))!;
-    return filter.escalationIds.length > 0 ? or(own, and(eq(auditEvents.entity, 'oncall'), inArray(auditEvents.entityId, [...filter.escalationIds])))! : own;
-  }
-  const conditions = [gte(auditEvents.at, filter.since)];
-  if (filter.actorId !== undefined) conditions.push(eq(auditEvents.actorId, filter.actorId));
-  return and(...conditions)!;
+  return auditFilterCondition(auditEvents, filter);
 }
 
 export function sqliteAudit(handles: SqliteHandles): AuditRepository {

@@ -7,7 +7,7 @@ import { and, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import type { SearchDocument, SearchRepository } from '../repositories/search.js';
 import { tickets, ticketTags } from '../schema.js';
 import type { SqliteHandles } from './handles.js';
-import { requesterCondition } from './tickets.js';
+import { requesterCondition } from '../conditions.js';
 
 /**
  * Without filters, bm25 ranks only the newest RANK_WINDOW matching documents: FTS5 must score
@@ -33,7 +33,7 @@ export function sqliteSearch(handles: SqliteHandles): SearchRepository {
       const query = matchQuery(terms);
       const filters: SQL[] = [];
       if (filter.status !== undefined) filters.push(eq(tickets.status, filter.status));
-      if (filter.requester) filters.push(requesterCondition(filter.requester));
+      if (filter.requester) filters.push(requesterCondition(tickets, filter.requester));
       if (filter.tagIds !== undefined) {
         filters.push(inArray(tickets.id, db.select({ id: ticketTags.ticketId }).from(ticketTags).where(inArray(ticketTags.tagId, [...filter.tagIds]))));
       }

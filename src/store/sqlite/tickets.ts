@@ -1,9 +1,10 @@
 /** The TicketRepository on SQLite. */
-import { and, asc, count, desc, eq, inArray, isNull, lte, notInArray, or, sql, type SQL } from 'drizzle-orm';
-import { EARLIER_TICKETS_COUNTED, type RequesterFilter, type TicketCriteria, type TicketRepository } from '../repositories/tickets.js';
+import { and, asc, count, desc, eq, inArray, isNull, lte, notInArray, sql, type SQL } from 'drizzle-orm';
+import { EARLIER_TICKETS_COUNTED, type TicketCriteria, type TicketRepository } from '../repositories/tickets.js';
 import { ACTIVE_STATUS_CONDITION, answerClusterMembers, replySignatures, ticketFollowers, tickets, ticketTags } from '../schema.js';
 import { preparedStatement, rowInserter, rowReader } from '../prepared.js';
 import type { Db, SqliteHandles } from './handles.js';
+import { ticketCriteriaCondition } from '../conditions.js';
 
 const ticketRows = rowReader(tickets);
 const ticketById = preparedStatement(`SELECT ${ticketRows.columns} FROM tickets WHERE id = ?`);
@@ -15,32 +16,9 @@ const childrenOf = preparedStatement("SELECT id, title, status, coalesce(parent_
 const openEscalationOf = preparedStatement('SELECT id FROM oncall_escalations WHERE ticket_id = ? AND acknowledged_at IS NULL LIMIT 1');
 const earlierOfRequester = preparedStatement(`SELECT count(*) FROM (SELECT 1 FROM tickets INDEXED BY tickets_requester WHERE requester = ? AND id < ? LIMIT ${EARLIER_TICKETS_COUNTED})`);
 
-/** The condition for tickets from `requester`, through the requester index. */
-export function requesterCondition(requester: RequesterFilter): SQL {
-  return requester.personId === null
-    ? eq(tickets.requester, requester.text)
-    : or(eq(tickets.requester, requester.text), eq(tickets.requesterPersonId, requester.personId))!;
-}
-
-/** The WHERE clause of a ticket list (undefined: every ticket). */
+/** The WHERE clause of a ticket list (undefined: every ticket): conditions.ts, over this schema's tickets. */
 function criteriaCondition(db: Db, criteria: TicketCriteria): SQL | undefined {
-  const conditions: SQL[] = [];
-  if (criteria.assigneeId !== undefined) conditions.push(eq(tickets.assigneeId, criteria.assigneeId));
-  if (criteria.unassigned) conditions.push(isNull(tickets.assigneeId));
-  if (criteria.tier) conditions.push(eq(tickets.tier, criteria.tier));
-  if (criteria.withoutTeam) conditions.push(isNull(tickets.team));
-  if (criteria.status === 'active') conditions.push(ACTIVE_STATUS_CONDITION);
-  else if (criteria.status !== undefined) conditions.push(eq(tickets.status, criteria.status));
-  if (criteria.priority) conditions.push(eq(tickets.priority, criteria.priority));
-  if (criteria.team) conditions.push(eq(tickets.team, criteria.team));
-  if (criteria.department) conditions.push(eq(tickets.department, criteria.department));
-  if (criteria.knownIssueId !== undefined) conditions.push(eq(tickets.knownIssueId, criteria.knownIssueId));
-  if (criteria.requester !== undefined) conditions.push(requesterCondition(criteria.requester));
-  if (criteria.tagIds !== undefined) {
-    const tagged = db.select({ id: ticketTags.ticketId }).from(ticketTags).where(inArray(ticketTags.tagId, [...criteria.tagIds]));
-    conditions.push(inArray(tickets.id, tagged));
-  }
-  return conditions.length > 0 ? and(...conditions) : undefined;
+  return ticketCriteriaCondition(tickets, ACTIVE_STATUS_CONDITION, (tagIds) => db.select({ id: ticketTags.ticketId }).from(ticketTags).where(inArray(ticketTags.tagId, [...tagIds])), criteria);
 }
 
 export function sqliteTicket(handles: SqliteHandles): TicketRepository {
