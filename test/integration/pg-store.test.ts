@@ -119,6 +119,42 @@ describe('the PostgreSQL store', () => {
     expect((s.bridge.query('SHOW lock_timeout').rows[0] as { lock_timeout: string }).lock_timeout).toBe('0');
   });
 
+  it('runs a transaction again when it lost a serialization conflict to another, and reports busy only after three losses', async () => {
+    const { store: s, url } = await store();
+    const personId = addPerson(s, 'Counter 0');
+    const other = openBridge(url);
+    closers.push(() => other.close());
+    const name = () => get(s.db.select({ name: people.displayName }).from(people).where(eq(people.id, personId)))!.name;
+    const bump = (interfere: boolean) => {
+      const current = Number(name().split(' ')[1]);
+      // Another connection commits a change to the same row after this transaction read it.
+      if (interfere) other.query('UPDATE people SET display_name = $1 WHERE id = $2', [`Counter ${current + 10}`, personId]);
+      run(s.db.update(people).set({ displayName: `Counter ${current + 1}` }).where(eq(people.id, personId)));
+    };
+    let attempts = 0;
+    s.transaction(() => {
+      attempts += 1;
+      bump(attempts === 1);
+    });
+    // The first run lost (40001) and was rolled back; the second read the other's 10 and added 1.
+    expect(attempts).toBe(2);
+    expect(name()).toBe('Counter 11');
+
+    let losses = 0;
+    let caught: unknown;
+    try {
+      s.transaction(() => {
+        losses += 1;
+        bump(true);
+      });
+    } catch (error) {
+      caught = error;
+    }
+    expect(losses).toBe(3);
+    expect((caught as PostgresError).code).toBe('40001');
+    expect(storeTrouble(caught)).toBe('busy');
+  });
+
   it("keeps PostgreSQL's SQLSTATE on its errors, and refuses drizzle's own asynchronous transaction", async () => {
     const { store: s } = await store();
     const personId = addPerson(s, 'Unique');

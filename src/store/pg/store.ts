@@ -8,11 +8,19 @@
  * transactions that would disagree (SQLSTATE 40001), which store/trouble.ts calls 'busy', as it
  * calls SQLITE_BUSY, so callers retry or apologise the same way.
  */
-import { openBridge, type PgBridge } from './bridge.js';
+import { openBridge, PostgresError, type PgBridge } from './bridge.js';
 import { migratePostgres } from './migrate.js';
 import { syncPgDatabase, type PgDb } from './session.js';
 import type { Storage } from '../storage.js';
 import { pgRepositories } from './repositories.js';
+
+/** Runs of one transaction PostgreSQL refused as a conflict before the refusal is reported (as a busy database). */
+const CONFLICT_ATTEMPTS = 3;
+
+/** A serialization failure or a deadlock: the transaction lost to another and may simply run again. */
+function isConflict(error: unknown): boolean {
+  return error instanceof PostgresError && (error.code === '40001' || error.code === '40P01');
+}
 
 /** An open PostgreSQL store: the storage port (its repositories and transaction boundary), and for src/store's own use the query builder and the connection. */
 export interface PgStore extends Storage {
@@ -59,6 +67,19 @@ export function connectPgStore(url: string): PgStore {
         depth -= 1;
       }
     }
+    // A transaction PostgreSQL refused as a conflict with another (40001, 40P01) is run again, from
+    // the start: SQLite would have made it wait for the other writer instead. Its work is a function
+    // of what it reads, and its writes were rolled back, so running it again is the same request.
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        return outermost(begin, work);
+      } catch (error) {
+        if (!isConflict(error) || attempt >= CONFLICT_ATTEMPTS) throw error;
+      }
+    }
+  }
+
+  function outermost<T>(begin: string, work: () => T): T {
     exec(begin);
     depth = 1;
     try {
