@@ -47,6 +47,7 @@ export function connectPgStore(url: string): PgStore {
   const bridge = openBridge(url);
   const db = syncPgDatabase(bridge);
   let depth = 0;
+  let ownLockTimeout: string | undefined;
   const exec = (text: string) => bridge.query(text);
 
   function inTransaction<T>(begin: string, work: () => T): T {
@@ -113,7 +114,8 @@ export function connectPgStore(url: string): PgStore {
       return null;
     },
     withLockWait(ms, work) {
-      const previous = String((bridge.query('SHOW lock_timeout').rows[0] as { lock_timeout: string }).lock_timeout);
+      // The connection's own wait, read once: this runs around every command given a wait.
+      const previous = (ownLockTimeout ??= String((bridge.query('SHOW lock_timeout').rows[0] as { lock_timeout: string }).lock_timeout));
       exec(`SET lock_timeout = ${Math.max(1, Math.round(ms))}`);
       const restore = () => bridge.query('SELECT set_config($1, $2, false)', ['lock_timeout', previous]);
       let result: ReturnType<typeof work>;
