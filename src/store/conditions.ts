@@ -5,6 +5,7 @@
  */
 import { and, eq, gte, inArray, isNull, or, type Column, type SQL, type SQLWrapper } from 'drizzle-orm';
 import type { AuditFilter } from './repositories/audit.js';
+import type { SearchFilter } from './repositories/search.js';
 import type { RequesterFilter, TicketCriteria } from './repositories/tickets.js';
 
 /** The ticket columns the list filters read. */
@@ -46,6 +47,15 @@ export function ticketCriteriaCondition(tickets: TicketFilterColumns, active: SQ
   if (criteria.requester !== undefined) conditions.push(requesterCondition(tickets, criteria.requester));
   if (criteria.tagIds !== undefined) conditions.push(inArray(tickets.id, taggedTicketIds(criteria.tagIds) as never));
   return conditions.length > 0 ? and(...conditions) : undefined;
+}
+
+/** The conditions a search's filters put on the matching tickets (none: every match counts). */
+export function searchFilterConditions(tickets: TicketFilterColumns, taggedTicketIds: (tagIds: readonly number[]) => SQLWrapper, filter: SearchFilter): SQL[] {
+  const filters: SQL[] = [];
+  if (filter.status !== undefined) filters.push(eq(tickets.status, filter.status));
+  if (filter.requester) filters.push(requesterCondition(tickets, filter.requester));
+  if (filter.tagIds !== undefined) filters.push(inArray(tickets.id, taggedTicketIds(filter.tagIds) as never));
+  return filters;
 }
 
 /** The audit event columns an audit filter reads. */

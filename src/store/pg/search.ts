@@ -25,13 +25,13 @@
  *   and where unaccent() or PostgreSQL's parser splits a text into other words than FTS5 (an
  *   address, a URL, "½"), the bold may fall on the neighbouring word.
  */
-import { and, eq, inArray, sql, type SQL } from 'drizzle-orm';
+import { and, inArray, sql, type SQL } from 'drizzle-orm';
 import type { SearchDocument, SearchRepository } from '../repositories/search.js';
 import type { BridgeResult } from './bridge.js';
 import type { PgHandles } from './handles.js';
 import { comments, searchVector, tickets, ticketTags } from './schema.js';
 import { all } from './session.js';
-import { requesterCondition } from '../conditions.js';
+import { searchFilterConditions } from '../conditions.js';
 
 /** As on SQLite (sqlite/search.ts): without filters, only the newest RANK_WINDOW matching documents are ranked. */
 export const RANK_WINDOW = 3_000;
@@ -140,12 +140,7 @@ export function pgSearch(handles: PgHandles): SearchRepository {
   return {
     bestDocuments(terms, filter, count) {
       const query = matchQuery(terms);
-      const filters: SQL[] = [];
-      if (filter.status !== undefined) filters.push(eq(tickets.status, filter.status));
-      if (filter.requester) filters.push(requesterCondition(tickets, filter.requester));
-      if (filter.tagIds !== undefined) {
-        filters.push(inArray(tickets.id, db.select({ id: ticketTags.ticketId }).from(ticketTags).where(inArray(ticketTags.tagId, [...filter.tagIds]))));
-      }
+      const filters = searchFilterConditions(tickets, (tagIds) => db.select({ id: ticketTags.ticketId }).from(ticketTags).where(inArray(ticketTags.tagId, [...tagIds])), filter);
       // The matching documents of both kinds, each with its rank (the GIN indexes find them).
       // The matching documents of both kinds (the GIN indexes find them), with their texts: each is
       // ranked only once it may be shown (after the window when nothing filters), a comment as a

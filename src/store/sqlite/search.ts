@@ -3,11 +3,11 @@
  * internal notes (the search_docs index, kept in step by triggers in every write's transaction),
  * ranked by bm25 (among the newest RANK_WINDOW matches when nothing filters).
  */
-import { and, eq, inArray, sql, type SQL } from 'drizzle-orm';
+import { and, inArray, sql } from 'drizzle-orm';
 import type { SearchDocument, SearchRepository } from '../repositories/search.js';
 import { tickets, ticketTags } from '../schema.js';
 import type { SqliteHandles } from './handles.js';
-import { requesterCondition } from '../conditions.js';
+import { searchFilterConditions } from '../conditions.js';
 
 /**
  * Without filters, bm25 ranks only the newest RANK_WINDOW matching documents: FTS5 must score
@@ -31,12 +31,7 @@ export function sqliteSearch(handles: SqliteHandles): SearchRepository {
      */
     bestDocuments(terms, filter, count) {
       const query = matchQuery(terms);
-      const filters: SQL[] = [];
-      if (filter.status !== undefined) filters.push(eq(tickets.status, filter.status));
-      if (filter.requester) filters.push(requesterCondition(tickets, filter.requester));
-      if (filter.tagIds !== undefined) {
-        filters.push(inArray(tickets.id, db.select({ id: ticketTags.ticketId }).from(ticketTags).where(inArray(ticketTags.tagId, [...filter.tagIds]))));
-      }
+      const filters = searchFilterConditions(tickets, (tagIds) => db.select({ id: ticketTags.ticketId }).from(ticketTags).where(inArray(ticketTags.tagId, [...tagIds])), filter);
       const where = filters.length > 0 ? sql` AND ${and(...filters)}` : sql``;
       try {
         return db
