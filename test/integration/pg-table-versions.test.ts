@@ -16,6 +16,8 @@ import { SettableClock } from '../../src/clock.js';
 import { buildRegistry } from '../../src/commands/index.js';
 import { createRouter, type Router } from '../../src/commands/router.js';
 import { loadConfig } from '../../src/config.js';
+import { startWorkerEngine } from '../../src/engine/worker-engine.js';
+import { prepareStorage } from '../../src/store/open.js';
 import { migratePostgres } from '../../src/store/pg/migrate.js';
 import { teamSettings } from '../../src/store/pg/schema.js';
 import { run } from '../../src/store/pg/session.js';
@@ -93,6 +95,24 @@ describe('team settings across replicas on PostgreSQL', () => {
     expect(second.say('/settings reset digest')).not.toMatch(/went wrong|not allowed/i);
     expect(first.say('/settings')).toBe(before);
   });
+
+  it("keeps two engines' threads in step, as two deskops processes on one database", async () => {
+    const url = await postgres.freshDatabase();
+    const engineConfig = loadConfig({ DESKOPS_DATABASE_URL: url, DESKOPS_DB: '/nonexistent/deskops.db', DESKOPS_ADMINS: 'shell:lead' });
+    await prepareStorage(engineConfig);
+    const engines = [await startWorkerEngine(engineConfig, { logger: pino({ level: 'silent' }) }), await startWorkerEngine(engineConfig, { logger: pino({ level: 'silent' }) })];
+    closers.push(async () => {
+      for (const engine of engines) await engine.close();
+    });
+    const say = async (engine: number, text: string) => replyText(await engines[engine]!.handle({ platform: 'shell', user: { externalId: 'lead', handle: 'lead' }, channel: '#helpdesk', thread: null, text }));
+    const before = await say(1, '/settings');
+    expect(await say(1, '/settings')).toBe(before);
+    expect(await say(0, '/settings known-issues tracked:4 status-page:9')).not.toMatch(/went wrong|not allowed/i);
+    const after = await say(1, '/settings');
+    expect(after).not.toBe(before);
+    expect(after).toMatch(/\b9\b/);
+    expect(await say(0, '/settings')).toBe(after);
+  }, 60_000);
 
   it('serves the cache while nothing changed: one version read per command, no setting read', async () => {
     const { b } = await replicas();
