@@ -12,6 +12,7 @@ import { sqliteRepositories } from './sqlite/repositories.js';
 import { withBusyTimeout } from './sqlite/trouble.js';
 import type { Storage } from './storage.js';
 import { WATCHED_TABLES } from './watched-tables.js';
+import { checkFence, type Fence } from './fence.js';
 
 export type { Db } from './sqlite/handles.js';
 
@@ -163,6 +164,10 @@ export function openStore(path: string, options: OpenOptions = {}): Store {
   const watch = watchTables(sqlite, options.migrate === false ? [] : WATCHED_TABLES);
   // Built once: db.transaction() prepares its BEGIN/COMMIT/SAVEPOINT statements on every call.
   const inTransaction = sqlite.transaction((work: () => unknown) => work());
+  // Set while fenced work runs: its outermost write transactions check the lease's token first.
+  let fence: Fence | undefined;
+  // Prepared on first use: a store opened unmigrated (`deskops migrate`) may not have the table yet.
+  const leaseToken = (lease: string) => sqlite.prepare('SELECT token FROM leases WHERE name = ?').pluck().get(lease) as number | undefined;
   return {
     db,
     sqlite,
@@ -174,6 +179,8 @@ export function openStore(path: string, options: OpenOptions = {}): Store {
       try {
         return inTransaction.immediate(() => {
           watch.transactionBegan();
+          // Under BEGIN IMMEDIATE: no other connection can take a turn until this commits.
+          if (fence) checkFence(fence, leaseToken(fence.lease));
           return work();
         }) as T;
       } finally {
@@ -188,6 +195,15 @@ export function openStore(path: string, options: OpenOptions = {}): Store {
     },
     withLockWait(ms, work) {
       return withBusyTimeout(sqlite, ms, work);
+    },
+    fenced(next, work) {
+      const previous = fence;
+      fence = next;
+      try {
+        return work();
+      } finally {
+        fence = previous;
+      }
     },
     close() {
       if (sqlite.open) sqlite.close();

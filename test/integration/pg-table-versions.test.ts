@@ -1,7 +1,7 @@
 /**
  * Team settings stay in step across replicas on PostgreSQL: two stores on one database (two
  * connections, as two deskops processes would hold) each cache the settings, and the version row
- * (src/store/pg/table-versions.ts, migrations/pg/0003_table_versions.sql) tells each when the
+ * (src/store/pg/table-versions.ts, migrations/pg/0004_table_versions.sql) tells each when the
  * other changed them. The cache is still used while nothing changed, a write is read back by the
  * transaction that made it, and a rolled-back write never comes back. On the embedded PostgreSQL
  * of test/doubles/postgres.ts (or DESKOPS_TEST_PG_URL).

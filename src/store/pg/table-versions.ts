@@ -1,7 +1,7 @@
 /**
  * `tableVersion` on PostgreSQL: every statement that writes a watched table draws it a new version
  * from a sequence, in a row of deskops_table_versions (statement-level triggers, made by
- * migrations/pg/0003_table_versions.sql). The row is read like any other, so a replica sees
+ * migrations/pg/0004_table_versions.sql). The row is read like any other, so a replica sees
  * another's committed change on its next read, and a transaction sees its own snapshot's version.
  *
  * Inside a transaction that wrote the table, the version returned is the one its write drew, not
