@@ -210,6 +210,24 @@ describe('team settings across replicas on PostgreSQL', () => {
     a.transaction(() => expect(read(app)).toEqual({ n: 2 }));
   });
 
+  it('runs a settings write again when another replica wrote settings since its snapshot, and keeps both', async () => {
+    const { a, b } = await replicas();
+    const app = appOn(a);
+    let runs = 0;
+    a.transaction(() => {
+      runs += 1;
+      expect(read(app)).toEqual({ n: runs === 1 ? 0 : 7 });
+      // The other replica changes another setting after this snapshot: both move the one version row.
+      if (runs === 1) write(appOn(b), 7);
+      writeSetting(asJob(app), 'other', { n: 8 });
+    });
+    expect(runs).toBe(2);
+    for (const store of [a, b]) {
+      expect(read(appOn(store))).toEqual({ n: 7 });
+      expect(readSetting(appOn(store), 'other', probe, { n: 0 })).toEqual({ n: 8 });
+    }
+  });
+
   it('keeps one snapshot inside a transaction, and sees the other replica in the next one', async () => {
     const { a, b } = await replicas();
     const app = appOn(a);
