@@ -23,6 +23,7 @@ import { allJobs } from '../src/jobs/index.js';
 import { benchDuplicates } from './duplicates.js';
 import { benchMail } from './mail.js';
 import { benchPgBridge } from './pg-bridge.js';
+import { benchPgSlackRoundTrip, type SetupRoundTrip } from './pg-slack.js';
 import { benchSearch } from './search.js';
 import type { LoadFigures } from './loadgen.js';
 import { removeCopy, seedBigDatabase, workingCopy } from './seed.js';
@@ -36,6 +37,7 @@ const only = process.env.BENCH_ONLY?.split(',').map((s) => s.trim());
 const wanted = (name: string) => !only || only.includes(name);
 const n = (value: number) => Math.round(value).toLocaleString('en-US');
 const ms = (value: number) => (Number.isNaN(value) ? '—' : value < 10 ? value.toFixed(1) : n(value));
+const failures = (f: LoadFigures) => `${f.failed}${f.failures ? ` (${f.failures})` : ''}${f.unanswered ? ` (${f.unanswered} unanswered)` : ''}${f.apologised ? ` (${f.apologised} apologies)` : ''}`;
 const began = performance.now();
 
 const machine = `${cpus()[0]?.model ?? 'unknown CPU'} x${cpus().length}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`;
@@ -80,7 +82,7 @@ try {
     if (slack.compare) apps.push(['compared', slack.compare]);
     const row = (app: string, load: string, f: LoadFigures) =>
       console.log(
-        `  ${app.padEnd(9)} ${load.padEnd(22)} ${ms(f.ackP50Ms).padStart(8)} ${ms(f.ackP99Ms).padStart(8)} ${ms(f.ackMaxMs).padStart(8)} ${ms(f.answerP50Ms).padStart(10)} ${ms(f.answerP99Ms).padStart(10)} ${n(f.perSecond).padStart(7)}  ${f.failed}${f.failures ? ` (${f.failures})` : ''}${f.unanswered ? ` (${f.unanswered} unanswered)` : ''}`,
+        `  ${app.padEnd(9)} ${load.padEnd(22)} ${ms(f.ackP50Ms).padStart(8)} ${ms(f.ackP99Ms).padStart(8)} ${ms(f.ackMaxMs).padStart(8)} ${ms(f.answerP50Ms).padStart(10)} ${ms(f.answerP99Ms).padStart(10)} ${n(f.perSecond).padStart(7)}  ${failures(f)}`,
       );
     for (const [app, figures] of apps) for (const [load, pick] of loads) row(app, load, pick(figures));
     const hog = slack.deskops.hog && slack.bare.hog ? { deskops: slack.deskops.hog, bare: slack.bare.hog } : undefined;
@@ -204,6 +206,42 @@ if (wanted('mail')) {
   console.log(`  outbound public replies through the email sink (${n(f.outbound.mails)} mails, ${f.outbound.inFlight} channels in flight)`);
   console.log(`    deskops sink       ${n(f.outbound.perSecond).padStart(6)} mails/s`);
   console.log(`    nodemailer alone   ${n(f.outbound.barePerSecond).padStart(6)} mails/s  ratio ${(f.outbound.perSecond / f.outbound.barePerSecond).toFixed(2)}\n`);
+}
+
+if (wanted('pgslack')) {
+  const tickets = env('BENCH_PG_TICKETS', 100_000);
+  const options = {
+    sequential: env('BENCH_SLACK_SEQUENTIAL', 300),
+    rate: env('BENCH_SLACK_RATE', 200),
+    seconds: env('BENCH_SLACK_SECONDS', 10),
+    concurrency: env('BENCH_SLACK_CONCURRENCY', 32),
+    closedSeconds: env('BENCH_SLACK_MAX_SECONDS', 5),
+  };
+  const pgSeed = seedBigDatabase(tickets, (line) => console.log(line));
+  const f = await benchPgSlackRoundTrip(pgSeed, options, (line) => console.log(line));
+  console.log(`Slack round trip on PostgreSQL: the same signed /ticket new | list | show <random id> in turn, ${n(tickets)} tickets (the seeded SQLite file, and its ${n(f.copy.rows)} rows copied into embedded PostgreSQL in ${f.copy.seconds.toFixed(0)} s)`);
+  console.log(`  ${'setup'.padEnd(24)} ${'load'.padEnd(22)} ${'ack p50'.padStart(8)} ${'ack p99'.padStart(8)} ${'ack max'.padStart(8)} ${'answer p50'.padStart(10)} ${'answer p99'.padStart(10)} ${'acks/s'.padStart(7)} ${'answers/s'.padStart(9)}  failed`);
+  const loads: [string, (s: SetupRoundTrip) => LoadFigures][] = [
+    [`sequential (${options.sequential})`, (s) => s.sequential],
+    [`${options.rate}/s for ${options.seconds} s`, (s) => s.fixedRate],
+    [`${options.concurrency} in flight, ${options.closedSeconds} s`, (s) => s.closedLoop],
+  ];
+  for (const setup of f.setups) {
+    for (const [load, pick] of loads) {
+      const l = pick(setup);
+      console.log(
+        `  ${setup.name.padEnd(24)} ${load.padEnd(22)} ${ms(l.ackP50Ms).padStart(8)} ${ms(l.ackP99Ms).padStart(8)} ${ms(l.ackMaxMs).padStart(8)} ${ms(l.answerP50Ms).padStart(10)} ${ms(l.answerP99Ms).padStart(10)} ${n(l.perSecond).padStart(7)} ${(Number.isNaN(l.answeredPerSecond) ? '—' : n(l.answeredPerSecond)).padStart(9)}  ${failures(l)}`,
+      );
+    }
+  }
+  const bare = f.setups.find((s) => s.name === 'bare Bolt');
+  if (bare) {
+    const ratios = f.setups
+      .filter((s) => s !== bare)
+      .map((s) => `${s.name} ${(s.fixedRate.ackP99Ms / bare.fixedRate.ackP99Ms).toFixed(1)}× / ${(s.closedLoop.answeredPerSecond / bare.closedLoop.perSecond).toFixed(2)}`);
+    console.log(`  against bare Bolt, ack p99 at ${options.rate}/s / answers per bare ack at ${options.concurrency} in flight: ${ratios.join('; ')}`);
+  }
+  console.log(`  replicas ready ${f.setups.map((s) => `${s.name} ${s.readyMs.map((r) => n(r)).join(' + ')} ms`).join(', ')}\n`);
 }
 
 if (wanted('pgbridge')) {

@@ -78,7 +78,7 @@ export interface SlackBench {
 const KINDS = ['new', 'list', 'show'] as const;
 
 /** The i-th command of a run: new, list, show in turn, from 20 of the seeded agents. */
-function mix(run: string, tickets: number): (i: number) => Command {
+export function mix(run: string, tickets: number): (i: number) => Command {
   let seed = 12345;
   const random = () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
   return (i) => {
