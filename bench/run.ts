@@ -24,6 +24,7 @@ import { benchDuplicates } from './duplicates.js';
 import { benchMail } from './mail.js';
 import { benchPgBridge } from './pg-bridge.js';
 import { benchPgSlackRoundTrip, type SetupRoundTrip } from './pg-slack.js';
+import { benchPgStore } from './pg-store.js';
 import { benchSearch } from './search.js';
 import type { LoadFigures } from './loadgen.js';
 import { removeCopy, seedBigDatabase, workingCopy } from './seed.js';
@@ -242,6 +243,16 @@ if (wanted('pgslack')) {
     console.log(`  against bare Bolt, ack p99 at ${options.rate}/s / answers per bare ack at ${options.concurrency} in flight: ${ratios.join('; ')}`);
   }
   console.log(`  replicas ready ${f.setups.map((s) => `${s.name} ${s.readyMs.map((r) => n(r)).join(' + ')} ms`).join(', ')}\n`);
+}
+
+if (wanted('pgstore')) {
+  const f = await benchPgStore(env('BENCH_PG_STORE_TICKETS', 3_000));
+  console.log(`Store on PostgreSQL (${n(f.creates)} tickets, embedded PostgreSQL on loopback, one transaction per ticket; raw: node-postgres awaited, the same statements)`);
+  for (const [name, value] of Object.entries(f.figures)) console.log(`  ${name.padEnd(38)} ${value < 10 ? value.toFixed(2) : n(value)}`);
+  const s = f.statements;
+  console.log(`  statements per create: use case ${s.create}, raw ${s.rawCreate}; per card read: use case ${s.card}, raw ${s.rawCard} (BEGIN and COMMIT included)`);
+  const verdict = (ratio: number) => (ratio >= 0.5 ? 'met' : 'missed');
+  console.log(`  target ≥ 0.5 of raw: create ${verdict(f.figures['create ratio (use case / raw)']!)}, card read ${verdict(f.figures['read ratio (use case / raw)']!)}\n`);
 }
 
 if (wanted('pgbridge')) {
