@@ -19,7 +19,7 @@ import pg from 'pg';
 import { startBareBolt, startDeskops, type Child } from './child.js';
 import { closedLoop, openLoop, sequential, startStandIn, type LoadFigures, type SlackStandIn, type Targets } from './loadgen.js';
 import { copySqliteIntoPostgres, type PgCopyFigures } from './pg-seed.js';
-import { mix } from './slack.js';
+import { commandCosts, mix, type CommandCost } from './slack.js';
 import { removeCopy, workingCopy, type SeedInfo } from './seed.js';
 import { migratePostgres } from '../src/store/pg/migrate.js';
 import { startEmbeddedPostgres, withDatabase } from '../test/doubles/embedded-postgres.js';
@@ -40,6 +40,10 @@ export interface SetupRoundTrip {
   closedLoop: LoadFigures;
   /** ms from spawn to the first 200 on /healthz, per replica. */
   readyMs: number[];
+  /** The router's time per command kind in this process on the setup's store (single-replica setups that answer; else empty). */
+  perCommand: CommandCost[];
+  /** Lines logged at error level or worse by its replicas during the run, and the first one's message. */
+  errors: { count: number; first?: string };
 }
 
 export interface PgSlackBench {
@@ -58,6 +62,16 @@ interface Setup {
   children: Child[];
   answers: boolean;
   tag: string;
+  /** The store its replicas run on, as environment variables. */
+  env: Record<string, string>;
+}
+
+/** pino's JSON lines at level error (50) or fatal (60) in what `children` wrote on stderr. */
+function errorsLogged(children: Child[]): { count: number; first?: string } {
+  const lines = children.flatMap((child) => child.stderr().split('\n')).filter((line) => /"level":(50|60)\b/.test(line));
+  if (lines.length === 0) return { count: 0 };
+  const first = JSON.parse(lines[0]!) as { msg?: string; err?: { message?: string } };
+  return { count: lines.length, first: `${first.msg ?? ''}${first.err?.message ? `: ${first.err.message}` : ''}`.slice(0, 300) };
 }
 
 const targets = (setup: Setup): Targets => (setup.children.length === 1 ? setup.children[0]!.url : setup.children.map((child) => child.url));
@@ -126,28 +140,30 @@ export async function benchPgSlackRoundTrip(seed: SeedInfo, options: PgSlackOpti
     // One at a time, each settled before the next starts, so no start-up meets another's catch-up.
     const unused = `${sqlitePath}.unused-on-postgres.db`;
     const setups: Setup[] = [];
-    const add = async (name: string, tag: string, starts: (() => Promise<Child>)[], answers = true) => {
+    const add = async (name: string, tag: string, env: Record<string, string>, starts: (() => Promise<Child>)[], answers = true) => {
       const started: Child[] = [];
       for (const start of starts) started.push(await start());
       await settled(started);
-      setups.push({ name, children: started, answers, tag });
+      setups.push({ name, children: started, answers, tag, env });
     };
-    await add('deskops, SQLite', 's', [() => spawn(sqlitePath, {}, 'deskops on SQLite')]);
-    await add('deskops, PostgreSQL', 'p', [() => spawn(unused, pgEnv('deskops_one'), 'deskops on PostgreSQL')]);
-    await add('deskops, PostgreSQL x2', 'q', [() => spawn(unused, pgEnv('deskops_two'), 'replica 1'), () => spawn(unused, pgEnv('deskops_two'), 'replica 2')]);
-    await add('bare Bolt', 'b', [async () => {
+    await add('deskops, SQLite', 's', { DESKOPS_DB: sqlitePath }, [() => spawn(sqlitePath, {}, 'deskops on SQLite')]);
+    await add('deskops, PostgreSQL', 'p', pgEnv('deskops_one'), [() => spawn(unused, pgEnv('deskops_one'), 'deskops on PostgreSQL')]);
+    await add('deskops, PostgreSQL x2', 'q', pgEnv('deskops_two'), [() => spawn(unused, pgEnv('deskops_two'), 'replica 1'), () => spawn(unused, pgEnv('deskops_two'), 'replica 2')]);
+    await add('bare Bolt', 'b', {}, [async () => {
       const child = await startBareBolt(standIn.apiUrl);
       children.push(child);
       return child;
     }], false);
     const results = await drive(setups, standIn, seed.tickets, options);
-    return {
-      copy,
-      setups: setups.map((setup, i) => {
-        const [, seq, rate, max] = results[i]!;
-        return { name: setup.name, replicas: setup.children.length, sequential: seq!, fixedRate: rate!, closedLoop: max!, readyMs: setup.children.map((c) => c.readyMs) };
-      }),
-    };
+    await Promise.all(children.map((child) => child.stop()));
+    const figures: SetupRoundTrip[] = [];
+    for (const [i, setup] of setups.entries()) {
+      const [, seq, rate, max] = results[i]!;
+      // After the children stopped: the in-process commands meet no load.
+      const perCommand = setup.answers && setup.children.length === 1 ? await commandCosts({ ...setup.env, DESKOPS_DB: setup.env.DESKOPS_DB ?? unused }, seed.tickets, 50) : [];
+      figures.push({ name: setup.name, replicas: setup.children.length, sequential: seq!, fixedRate: rate!, closedLoop: max!, readyMs: setup.children.map((c) => c.readyMs), perCommand, errors: errorsLogged(setup.children) });
+    }
+    return { copy, setups: figures };
   } finally {
     await Promise.all(children.map((child) => child.stop()));
     await standIn.close();

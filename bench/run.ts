@@ -242,6 +242,8 @@ if (wanted('pgslack')) {
       .map((s) => `${s.name} ${(s.fixedRate.ackP99Ms / bare.fixedRate.ackP99Ms).toFixed(1)}× / ${(s.closedLoop.answeredPerSecond / bare.closedLoop.perSecond).toFixed(2)}`);
     console.log(`  against bare Bolt, ack p99 at ${options.rate}/s / answers per bare ack at ${options.concurrency} in flight: ${ratios.join('; ')}`);
   }
+  console.log(`  engine time per command in-process on each store afterwards: ${f.setups.filter((s) => s.perCommand.length > 0).map((s) => `${s.name}: ${s.perCommand.map((c) => `${c.kind} p50 ${ms(c.p50Ms)} / p99 ${ms(c.p99Ms)} ms`).join(', ')}`).join('; ')}`);
+  for (const setup of f.setups) if (setup.errors.count > 0) console.log(`  ${setup.name}: ${setup.errors.count} errors logged, the first: ${setup.errors.first}`);
   console.log(`  replicas ready ${f.setups.map((s) => `${s.name} ${s.readyMs.map((r) => n(r)).join(' + ')} ms`).join(', ')}\n`);
 }
 
