@@ -8,7 +8,11 @@
  * BENCH_DIGEST_RUNS (3), BENCH_TICKETS (store, 20,000), BENCH_SWEEP_SIZES (10000,100000,1000000),
  * BENCH_LOOP_RATE (20 commands/s beside the catch-up),
  * BENCH_ONLY (comma list of: slack (with memory), loop (event-loop delay while the catch-up's jobs
- * run), digest, startup, search, store, sla, duplicates, mail, pgbridge),
+ * run), digest, startup, search, store, sla, duplicates, mail, pgslack (the Slack round trip on
+ * PostgreSQL, one and two replicas, beside SQLite and bare Bolt), pgstore (the store bench on
+ * PostgreSQL against raw node-postgres), pgbridge),
+ * BENCH_PG_TICKETS (pgslack's seeded data, 100,000; it uses the BENCH_SLACK_SEQUENTIAL, _RATE,
+ * _SECONDS, _CONCURRENCY and _MAX_SECONDS loads), BENCH_PG_STORE_TICKETS (pgstore, 3,000),
  * BENCH_MAIL_IN (inbound mails, 500), BENCH_MAIL_OUT (outbound mails, 500),
  * BENCH_PG_READS (point reads, 5,000), BENCH_PG_TRANSACTIONS (ten-statement transactions, 1,000),
  * BENCH_SEARCH_RUNS (200 per kind of query), BENCH_DUP_STORED (100,000), BENCH_DUP_CHECKS (500),
