@@ -19,7 +19,8 @@ export interface BridgeFigures {
 }
 
 export async function benchPgBridge(reads: number, transactions: number): Promise<BridgeFigures> {
-  const server = await startEmbeddedPostgres({ password: 'bench', folderPrefix: 'deskops-bench-pg-' });
+  // PostgreSQL's durable defaults, as this bench has always measured (the tests' server skips fsync).
+  const server = await startEmbeddedPostgres({ password: 'bench', folderPrefix: 'deskops-bench-pg-', settings: { fsync: 'on', full_page_writes: 'on', synchronous_commit: 'on' } });
   const url = server.adminUrl;
   const direct = new pg.Client(url);
   await direct.connect();
