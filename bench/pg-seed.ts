@@ -114,6 +114,12 @@ export async function copySqliteIntoPostgres(sqlitePath: string, url: string, lo
       }
     }
     await client.query('COMMIT');
+    // Every table holds what the file holds, or the benches would measure other data.
+    for (const table of tables) {
+      const want = (sqlite.prepare(`SELECT count(*) AS n FROM "${table}"`).get() as { n: number }).n;
+      const have = Number((await client.query<{ n: string }>(`SELECT count(*) AS n FROM ${quote(table)}`)).rows[0]!.n);
+      if (have !== want) throw new Error(`pg-seed: ${table} has ${have} rows in PostgreSQL, ${want} in ${sqlitePath}`);
+    }
     await client.query('ANALYZE');
     return { rows, seconds: (performance.now() - started) / 1000 };
   } catch (error) {
