@@ -12,6 +12,7 @@ import { eq, getTableColumns, type Column } from 'drizzle-orm';
 import pg from 'pg';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cliSandbox, TROUBLE_ON_STDERR } from '../doubles/cli.js';
 import type { AppContext } from '../../src/app/context.js';
 import { SettableClock } from '../../src/clock.js';
 import { buildRegistry } from '../../src/commands/index.js';
@@ -278,6 +279,53 @@ describe('deskops copy-db', () => {
     // None of it wrote anything.
     expect(await pgRowCount(url, 'people').catch(() => 0)).toBe(0);
   }, 60_000);
+});
+
+describe('the deskops copy-db command', () => {
+  it('copies the install to PostgreSQL, prints the table of counts and checksums, and deskops then runs on the copy', async ({ onTestFinished }) => {
+    const box = cliSandbox(onTestFinished);
+    const url = await postgres.freshDatabase();
+    const password = new URL(url).password;
+    const seededByShell = await box.deskops(['shell'], { input: ':clock 2026-11-23T09:00:00Z\n/ticket new "Printer on fire"\n/ticket new "Mail bounces"\n/ticket reply 1 we are on it\n' });
+    expect(seededByShell.code).toBe(0);
+
+    const copied = await box.deskops(['copy-db', '--to', url]);
+    expect(copied.stderr).not.toMatch(TROUBLE_ON_STDERR);
+    expect(copied.code).toBe(0);
+    expect(copied.stdout).toMatch(/^table +SQLite rows +PostgreSQL rows +SQLite checksum +PostgreSQL checksum$/m);
+    expect(copied.stdout).toMatch(/^tickets +2 +2 +([0-9a-f]{16}) +\1 +ok$/m);
+    expect(copied.stdout).toMatch(/^comments +1 +1 +([0-9a-f]{16}) +\1 +ok$/m);
+    expect(copied.stdout).not.toContain('MISMATCH');
+    expect(copied.stdout).toMatch(/every count and checksum matches/);
+    expect(copied.stdout + copied.stderr).not.toContain(password);
+
+    // Run again, the URL from the environment this time: refused, and the database is left alone.
+    const again = await box.deskops(['copy-db'], { env: { DESKOPS_DATABASE_URL: url } });
+    expect(again.code).toBe(1);
+    expect(again.stdout).toBe('');
+    expect(again.stderr).toMatch(/^deskops copy-db: .* already holds deskops data \(rows in .*tickets.*\); the copy only fills an empty database/);
+    expect(again.stdout + again.stderr).not.toContain(password);
+
+    const onPg = await box.deskops(['shell'], { env: { DESKOPS_DATABASE_URL: url }, input: ':clock 2026-11-23T10:00:00Z\n/ticket show 1\n/ticket new "The first on PostgreSQL"\n' });
+    expect(onPg.code).toBe(0);
+    expect(onPg.stdout).toContain('Printer on fire');
+    expect(onPg.stdout).toContain('we are on it');
+    expect(onPg.stdout).toMatch(/#3\b[^\n]*The first on PostgreSQL|The first on PostgreSQL[^\n]*#3\b/);
+  }, 180_000);
+
+  it('says what to type when the target is missing or wrong, or the file is not there', async ({ onTestFinished }) => {
+    const box = cliSandbox(onTestFinished);
+    const noTarget = await box.deskops(['copy-db']);
+    expect(noTarget.code).toBe(2);
+    expect(noTarget.stderr).toContain('deskops copy-db --to postgres://user:password@host:5432/deskops');
+    const notPostgres = await box.deskops(['copy-db', '--to', 'mysql://root:hunter2hunter2@127.0.0.1/deskops']);
+    expect(notPostgres.code).toBe(1);
+    expect(notPostgres.stderr).toContain('--to must be a PostgreSQL URL');
+    expect(notPostgres.stderr).not.toContain('hunter2hunter2');
+    const missing = await box.deskops(['copy-db', '--from', 'gone.db', '--to', 'postgres://someone:secret-pw@127.0.0.1:9/deskops']);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toContain(`deskops copy-db: there is no file at ${join(box.dir, 'gone.db')}`);
+  }, 120_000);
 });
 
 /** A small install: a few people and tickets, each with the outbox rows their creation queued. */
