@@ -9,8 +9,8 @@
  */
 import { migratePostgres } from './pg/migrate.js';
 import { openBridge, PostgresError, type PgBridge } from './pg/bridge.js';
-import { run, syncPgDatabase, type PgDb } from './pg/session.js';
-import { copiedTables, forPgInsert, pgPages, sqlitePages, type TablePair } from './copy-tables.js';
+import { syncPgDatabase, type PgDb } from './pg/session.js';
+import { copiedTables, pgInsertOf, pgPages, quoted, sqlitePages, type TablePair } from './copy-tables.js';
 import { CopyRefused, openCopySource, type CopySource } from './copy-source.js';
 import { TableChecksum } from './row-checksum.js';
 import { pgTrouble, pgTroubleAdvice } from './pg/trouble.js';
@@ -121,10 +121,6 @@ async function migrateTarget(url: string): Promise<void> {
   }
 }
 
-function quoted(name: string): string {
-  return `"${name.replaceAll('"', '""')}"`;
-}
-
 /** Takes every deskops table of the target for this transaction: no other process writes it until the copy commits or rolls back. */
 function lockTargetTables(bridge: PgBridge, pairs: readonly TablePair[], target: string): void {
   bridge.query(`SET LOCAL lock_timeout = '${LOCK_WAIT}'`);
@@ -162,13 +158,15 @@ function pageRowsFor(pair: TablePair, requested: number | undefined): number {
 }
 
 /** Copies one table from the source's snapshot: its count and checksum as read from SQLite. */
-function copyTable(source: CopySource, db: PgDb, pair: TablePair, pageRows: number | undefined): TableChecksum {
+function copyTable(source: CopySource, bridge: PgBridge, pair: TablePair, pageRows: number | undefined): TableChecksum {
   const checksum = new TableChecksum();
   const pages = sqlitePages(source.db, pair, pageRowsFor(pair, pageRows));
+  const insert = pgInsertOf(pair);
   for (let page = pages.next(); page.length > 0; page = pages.next()) {
     for (const row of page) checksum.add(row);
     try {
-      run(db.insert(pair.pgTable).values(forPgInsert(pair, page) as never));
+      const { text, values } = insert(page);
+      bridge.query(text, values);
     } catch (error) {
       if (!(error instanceof PostgresError)) throw error;
       const first = pair.primaryKey.map((column) => `${column} ${JSON.stringify(page[0]![column])}`).join(', ');
@@ -244,7 +242,7 @@ function copyInTransaction(source: CopySource, bridge: PgBridge, pairs: readonly
     refuseUnlessEmpty(bridge, pairs, request.to);
     seededTablesCleared(bridge);
     const sourceSums = source.snapshot(() => {
-      const sums = pairs.map((pair) => copyTable(source, db, pair, request.pageRows));
+      const sums = pairs.map((pair) => copyTable(source, bridge, pair, request.pageRows));
       continueSequences(bridge, source, pairs);
       return sums;
     });
