@@ -12,7 +12,6 @@ import { eq, getTableColumns, type Column } from 'drizzle-orm';
 import pg from 'pg';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cliSandbox, TROUBLE_ON_STDERR } from '../doubles/cli.js';
 import type { AppContext } from '../../src/app/context.js';
 import { SettableClock } from '../../src/clock.js';
 import { buildRegistry } from '../../src/commands/index.js';
@@ -20,16 +19,20 @@ import { createRouter, type Router } from '../../src/commands/router.js';
 import { loadConfig } from '../../src/config.js';
 import { copiedTables } from '../../src/store/copy-tables.js';
 import { copySqliteToPostgres, CopyFailed, CopyRefused, type CopyReport } from '../../src/store/copy.js';
+import { migrateDatabase } from '../../src/cli/migrate.js';
 import { openStore, type Store } from '../../src/store/database.js';
+import { readJournal } from '../../src/store/migrations.js';
 import { migratePostgres } from '../../src/store/pg/migrate.js';
 import { all } from '../../src/store/pg/session.js';
 import { connectPgStore } from '../../src/store/pg/store.js';
 import { outbox as pgOutbox } from '../../src/store/pg/schema.js';
 import { attachments, comments, outbox, tickets } from '../../src/store/schema.js';
 import type { Storage } from '../../src/store/storage.js';
+import { cliSandbox, ROOT, TROUBLE_ON_STDERR } from '../doubles/cli.js';
 import { deleteRows, insertRows } from '../doubles/db.js';
 import { replyText } from '../doubles/deskops.js';
 import { usePostgres } from '../doubles/postgres.js';
+import { sqliteAtMigration } from '../doubles/sqlite.js';
 
 const postgres = usePostgres();
 
@@ -246,6 +249,40 @@ describe('deskops copy-db', () => {
     expect(error).toBeInstanceOf(CopyFailed);
     expect((error as Error).message).toMatch(/^PostgreSQL refused a row of comments \(in the \d+ rows from id \d+ on\): .*Nothing was written to the target\.$/);
     expect(await pgRowCount(url, 'people')).toBe(0);
+  }, 60_000);
+
+  it('refuses a file an older deskops left until its migrations are applied, as it says, then copies it', async () => {
+    const folder = tempFolder();
+    const path = join(folder, 'old.db');
+    sqliteAtMigration(path, join(ROOT, 'migrations'), folder, 5).close();
+    const url = await postgres.freshDatabase();
+    const error = await copySqliteToPostgres({ from: path, to: url }).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(CopyRefused);
+    // Every migration after 0005, whatever this version ships beyond 0012.
+    const missing = readJournal().slice(6).map((entry) => entry.tag);
+    expect(missing.slice(0, 2)).toEqual(['0006_staff_and_audience', '0007_agent_tools']);
+    expect((error as Error).message).toBe(`${path} lacks ${missing.length} migrations of this deskops (${missing.join(', ')}): apply them first with DESKOPS_DB=${path} deskops migrate, then copy.`);
+    migrateDatabase(path);
+    expect((await copySqliteToPostgres({ from: path, to: url })).committed).toBe(true);
+  }, 60_000);
+
+  it('waits for another process writing the target, then refuses, naming it', async () => {
+    const url = await postgres.freshDatabase();
+    await migratePostgres(url);
+    const other = new pg.Client({ connectionString: url });
+    await other.connect();
+    try {
+      // A deskops in the middle of a write holds this lock on the tables it writes.
+      await other.query('BEGIN');
+      await other.query('LOCK TABLE outbox IN ROW EXCLUSIVE MODE');
+      const error = await copySqliteToPostgres({ from: seeded, to: url }).catch((caught: unknown) => caught);
+      expect(error).toBeInstanceOf(CopyRefused);
+      expect((error as Error).message).toMatch(/^another process is using postgres:\/\/127\.0\.0\.1:\d+\/\w+ \(its tables stayed locked for 5s\): stop deskops there, then copy\.$/);
+      await other.query('ROLLBACK');
+    } finally {
+      await other.end();
+    }
+    expect((await copySqliteToPostgres({ from: seeded, to: url })).committed).toBe(true);
   }, 60_000);
 
   it('refuses, saying what to do, a missing file, a file that is not SQLite, an SQLite file that is not deskops, and bad targets', async () => {
