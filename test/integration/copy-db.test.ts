@@ -26,7 +26,28 @@ import { migratePostgres } from '../../src/store/pg/migrate.js';
 import { all } from '../../src/store/pg/session.js';
 import { connectPgStore } from '../../src/store/pg/store.js';
 import { outbox as pgOutbox } from '../../src/store/pg/schema.js';
-import { attachments, comments, outbox, tickets } from '../../src/store/schema.js';
+import {
+  answerClusterMembers,
+  answerClusters,
+  attachments,
+  bouncingAddresses,
+  chatCursors,
+  comments,
+  commentSources,
+  handledInvocations,
+  jobRuns,
+  knownIssueNotes,
+  mailMessages,
+  outbox,
+  pendingMessages,
+  replySignatures,
+  replyTermCounts,
+  replyTerms,
+  seenEvents,
+  ticketConversations,
+  tickets,
+  ticketThreads,
+} from '../../src/store/schema.js';
 import type { Storage } from '../../src/store/storage.js';
 import { cliSandbox, ROOT, TROUBLE_ON_STDERR } from '../doubles/cli.js';
 import { deleteRows, insertRows } from '../doubles/db.js';
@@ -87,9 +108,44 @@ function seedInstall(path: string): void {
       { ticketId: 1, commentId: null, filename: 'logs ✓.bin', contentType: 'application/octet-stream', size: 256, data: Buffer.from(Array.from({ length: 256 }, (_, i) => i)), createdAt: NOW },
       { ticketId: 1, commentId: null, filename: 'huge.iso', contentType: 'application/x-iso9660-image', size: 60_000_000, data: null, createdAt: NOW },
     ]);
+    seedWhatTheWalkLeavesEmpty(store);
   } finally {
     store.close();
   }
+}
+
+/**
+ * Rows of the tables typing commands in the shell does not reach (platform threads, mail, job
+ * bookkeeping, the duplicate-answer index), as the adapters and jobs would write them; more than a
+ * page of some, so keys of several text columns are paged through too.
+ */
+function seedWhatTheWalkLeavesEmpty(store: Store): void {
+  const at = (minutes: number) => new Date(NOW.getTime() + minutes * 60_000);
+  insertRows(store, handledInvocations, [{ key: 'slack:trigger:1', reply: { title: 'Ticket #1 created', fields: [{ label: 'Status', value: 'Open' }] }, at: at(1) }]);
+  insertRows(store, jobRuns, [{ job: 'sla-watch', lastStartedAt: at(2), lastFinishedAt: at(2.5), lastDurationMs: 31, lastError: null, runs: 12 }]);
+  insertRows(store, knownIssueNotes, [{ knownIssueId: 1, body: 'Fix deployed to staging', authorId: 1, createdAt: at(3) }]);
+  insertRows(store, mailMessages, [
+    { messageId: '<a1@mail.example>', ticketId: 2, direction: 'in', address: 'jane@example.com', at: at(4) },
+    { messageId: '<b2@desk.test>', ticketId: 2, direction: 'out', address: 'jane@example.com', at: at(5) },
+  ]);
+  insertRows(store, pendingMessages, [{ platform: 'slack', channel: 'C0INTAKE', messageId: '1700000000.000100', root: null, authorId: 2, author: '@jane', body: 'Also, my invoice is wrong', candidateId: 2, state: 'pending', ticketId: null, createdAt: at(6), decidedBy: null, decidedAt: null }]);
+  insertRows(store, replySignatures, [{ commentId: 1, ticketId: 1, createdAt: at(7), terms: { restart: 2, router: 1, 'wi-fi': 1 } }]);
+  insertRows(store, replyTerms, ['restart', 'router', 'wi-fi', 'modem', 'cable', 'power', 'light', 'blink', 'reset', 'firmware'].map((term) => ({ term, commentId: 1 })));
+  insertRows(store, replyTermCounts, [{ term: 'restart', replies: 3 }, { term: 'router', replies: 1 }]);
+  insertRows(store, answerClusters, [{ state: 'suggested', createdAt: at(8), decidedBy: null, decidedAt: null }]);
+  insertRows(store, answerClusterMembers, [{ clusterId: 1, commentId: 1, ticketId: 1 }]);
+  insertRows(store, seenEvents, Array.from({ length: 12 }, (_, i) => ({ key: `slack:event:Ev0${String.fromCharCode(65 + i)}${i}`, at: at(9 + i) })));
+  insertRows(store, chatCursors, [
+    ...Array.from({ length: 9 }, (_, i) => ({ platform: 'rocketchat' as const, room: `GENERAL${9 - i}`, lastSeenAt: at(20 + i) })),
+    { platform: 'slack' as const, room: 'C0HELP', lastSeenAt: at(30) },
+  ]);
+  insertRows(store, ticketThreads, [
+    { platform: 'slack', ticketId: 1, channel: 'C0TRIAGE', thread: '1700000000.000200', conversation: false, createdAt: at(31) },
+    { platform: 'slack', ticketId: 1, channel: 'C0INTAKE', thread: '1700000000.000100', conversation: true, createdAt: at(31) },
+  ]);
+  insertRows(store, ticketConversations, [{ ticketId: 2, platform: 'email', channel: null, thread: '<b2@desk.test>', address: 'jane@example.com', updatedAt: at(32) }]);
+  insertRows(store, commentSources, [{ platform: 'slack', messageId: '1700000000.000300', commentId: 1, ticketId: 1 }]);
+  insertRows(store, bouncingAddresses, [{ address: 'gone@example.com', reason: '550 5.1.1 user unknown', bounces: 2, lastAt: at(33) }]);
 }
 
 /** The SQLite file every test copies from (a copy never changes it). */
@@ -128,11 +184,8 @@ describe('deskops copy-db', () => {
       expect(table.targetRows, table.table).toBe(table.sourceRows);
       expect(table.targetChecksum, table.table).toBe(table.sourceChecksum);
     }
-    // The walk filled the tables a team fills; an empty one would prove nothing.
-    const filled = report.tables.filter((table) => table.sourceRows > 0).map((table) => table.table);
-    for (const name of ['people', 'identities', 'tickets', 'comments', 'tags', 'ticket_tags', 'audit_events', 'outbox', 'team_settings', 'sla_clocks', 'rotations', 'rotation_members', 'contacts', 'oncall_escalations', 'known_issues', 'macros', 'attachments', 'guard_entries']) {
-      expect(filled, name).toContain(name);
-    }
+    // Every table has rows: an empty one would prove nothing.
+    expect(report.tables.filter((table) => table.sourceRows === 0).map((table) => table.table)).toEqual([]);
 
     // Independently of the checksums: every row of every table, decoded by each engine's schema, is equal.
     const source = openStore(seeded, { migrate: false });
