@@ -19,6 +19,7 @@ import { createRouter, type Router } from '../../src/commands/router.js';
 import { loadConfig } from '../../src/config.js';
 import { copiedTables } from '../../src/store/copy-tables.js';
 import { copySqliteToPostgres, CopyFailed, CopyRefused, type CopyReport } from '../../src/store/copy.js';
+import { formatCopyReport } from '../../src/cli/copy-db.js';
 import { migrateDatabase } from '../../src/cli/migrate.js';
 import { openStore, type Store } from '../../src/store/database.js';
 import { readJournal } from '../../src/store/migrations.js';
@@ -284,6 +285,10 @@ describe('deskops copy-db', () => {
     const comments = report.tables.find((table) => table.table === 'comments')!;
     expect(comments.targetRows).toBe(comments.sourceRows);
     expect(comments.targetChecksum).not.toBe(comments.sourceChecksum);
+    const printed = formatCopyReport(report);
+    expect(printed).toMatch(new RegExp(`^comments +${comments.sourceRows} +${comments.targetRows} +${comments.sourceChecksum.slice(0, 16)} +${comments.targetChecksum.slice(0, 16)} +MISMATCH$`, 'm'));
+    expect(printed.match(/MISMATCH/g)).toHaveLength(1);
+    expect(printed).toMatch(/\nNothing was committed to postgres:\/\/127\.0\.0\.1:\d+\/\w+: comments differs between SQLite and PostgreSQL .*The source is unchanged\.$/);
     expect(await pgRowCount(url, 'tickets')).toBe(0);
     // Nothing was kept, the seeded taxonomy included: the same database takes the copy once the fault is gone.
     expect(await pgRowCount(url, 'tags')).toBeGreaterThan(0);
