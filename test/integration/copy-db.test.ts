@@ -38,6 +38,7 @@ import {
   handledInvocations,
   jobRuns,
   knownIssueNotes,
+  leases,
   mailMessages,
   outbox,
   pendingMessages,
@@ -147,6 +148,7 @@ function seedWhatTheWalkLeavesEmpty(store: Store): void {
   insertRows(store, ticketConversations, [{ ticketId: 2, platform: 'email', channel: null, thread: '<b2@desk.test>', address: 'jane@example.com', updatedAt: at(32) }]);
   insertRows(store, commentSources, [{ platform: 'slack', messageId: '1700000000.000300', commentId: 1, ticketId: 1 }]);
   insertRows(store, bouncingAddresses, [{ address: 'gone@example.com', reason: '550 5.1.1 user unknown', bounces: 2, lastAt: at(33) }]);
+  insertRows(store, leases, [{ name: 'scheduler', token: 7, holder: 'deskops-a', acquiredAt: at(34) }]);
 }
 
 /** The SQLite file every test copies from (a copy never changes it). */
