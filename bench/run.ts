@@ -10,11 +10,11 @@
  * BENCH_ONLY (comma list of: slack (with memory), loop (event-loop delay while the catch-up's jobs
  * run), digest, startup, search, store, sla, duplicates, mail, pgslack (the Slack round trip on
  * PostgreSQL, one and two replicas, beside SQLite and bare Bolt), pgstore (the store bench on
- * PostgreSQL against raw node-postgres), pgbridge),
+ * PostgreSQL against raw node-postgres), pgbridge, copydb),
  * BENCH_PG_TICKETS (pgslack's seeded data, 100,000; it uses the BENCH_SLACK_SEQUENTIAL, _RATE,
  * _SECONDS, _CONCURRENCY and _MAX_SECONDS loads), BENCH_PG_STORE_TICKETS (pgstore, 3,000),
  * BENCH_MAIL_IN (inbound mails, 500), BENCH_MAIL_OUT (outbound mails, 500),
- * BENCH_PG_READS (point reads, 5,000), BENCH_PG_TRANSACTIONS (ten-statement transactions, 1,000),
+ * BENCH_COPY_TICKETS (the seeded install copy-db copies, 100,000), BENCH_PG_READS (point reads, 5,000), BENCH_PG_TRANSACTIONS (ten-statement transactions, 1,000),
  * BENCH_SEARCH_RUNS (200 per kind of query), BENCH_DUP_STORED (100,000), BENCH_DUP_CHECKS (500),
  * BENCH_SLACK_COMPARE_ROOT (another checkout whose deskops runs beside this one's, for an A/B
  * of a change, printed as "compared"). The seeded database is
@@ -26,6 +26,7 @@ import { benchEventLoop } from './event-loop.js';
 import { allJobs } from '../src/jobs/index.js';
 import { benchDuplicates } from './duplicates.js';
 import { benchMail } from './mail.js';
+import { benchCopyDb } from './copy-db.js';
 import { benchPgBridge } from './pg-bridge.js';
 import { benchPgSlackRoundTrip, type SetupRoundTrip } from './pg-slack.js';
 import { benchPgStore } from './pg-store.js';
@@ -266,6 +267,13 @@ if (wanted('pgbridge')) {
   console.log('PostgreSQL through the synchronous bridge (embedded PostgreSQL on loopback; a thread owns the connection, the caller waits with Atomics.wait)');
   console.log(`  point read by key (${n(f.reads)})              awaited ${ms(f.readUs.direct).padStart(6)} µs  bridged ${ms(f.readUs.bridged).padStart(6)} µs  +${ms(f.readUs.bridged - f.readUs.direct)} µs per statement`);
   console.log(`  transaction of 10 statements (${n(f.transactions)})  awaited ${ms(f.transactionUs.direct).padStart(6)} µs  bridged ${ms(f.transactionUs.bridged).padStart(6)} µs  ratio ${(f.transactionUs.bridged / f.transactionUs.direct).toFixed(2)}\n`);
+}
+
+if (wanted('copydb')) {
+  const tickets = env('BENCH_COPY_TICKETS', 100_000);
+  const f = await benchCopyDb(seedBigDatabase(tickets, (line) => console.log(line)));
+  console.log(`deskops copy-db: the ${n(tickets)}-ticket install into embedded PostgreSQL on loopback, verified (counts and checksums per table)`);
+  console.log(`  ${n(f.rows)} rows in ${f.seconds.toFixed(0)} s, ${n(f.rows / f.seconds)} rows/s${f.committed ? '' : ' (NOT committed: a table differed)'}\n`);
 }
 
 console.log(`Done in ${((performance.now() - began) / 1000).toFixed(0)} s (load average now ${loadavg()[0]!.toFixed(1)}).`);
