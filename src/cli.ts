@@ -11,7 +11,7 @@ import { findUp } from './store/find-up.js';
 import { inspect } from 'node:util';
 import { Command } from 'commander';
 import dotenv from 'dotenv';
-import { storeTrouble, storeTroubleAdvice } from './app/errors.js';
+import { storeTransient, storeTrouble, storeTroubleAdvice } from './app/errors.js';
 import { ConfigError, databaseUrlSecrets, loadConfig, SECRET_VARIABLES } from './config.js';
 import { emailUrlSecrets } from './config-email.js';
 import { scrubSecrets } from './log.js';
@@ -207,7 +207,14 @@ export async function runCli(argv: readonly string[] = process.argv): Promise<nu
     }
     const trouble = storeTrouble(error);
     if (trouble) {
-      console.error(`deskops: cannot use the database: ${storeTroubleAdvice(trouble)}. (${(error as { code?: string }).code}: ${(error as Error).message})`);
+      const detail = `(${(error as { code?: string }).code}: ${(error as Error).message})`;
+      // PostgreSQL unreachable or restarting passes by itself: exit 1, which a supervisor restarts
+      // (EXIT_DATABASE, 3, asks a person to fix the database first and is not restarted).
+      if (storeTransient(error)) {
+        console.error(`deskops: cannot reach the database yet: ${storeTroubleAdvice(trouble, error)}. ${detail}`);
+        return 1;
+      }
+      console.error(`deskops: cannot use the database: ${storeTroubleAdvice(trouble, error)}. ${detail}`);
       return EXIT_DATABASE;
     }
     // Printed outside the logger, so scrubbed here: an SDK's error may carry a request with its token.

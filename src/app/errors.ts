@@ -1,5 +1,5 @@
 /** Errors as values at the edges: use cases throw these; adapters turn the code into friendly text. */
-import { storeTrouble as classifyStoreTrouble, storeTroubleAdvice as adviceFor, type StoreTrouble } from '../store/trouble.js';
+import { storeTransient as isTransient, storeTrouble as classifyStoreTrouble, storeTroubleAdvice as adviceFor, type StoreTrouble } from '../store/trouble.js';
 
 export type { StoreTrouble };
 
@@ -83,7 +83,12 @@ export function storeUnavailable(trouble: StoreTrouble, ref?: string): AppError 
   return new AppError('UNAVAILABLE', text.user, ref ? `${text.hint} (ref ${ref})` : text.hint);
 }
 
-/** The line for the operator's log: what to fix (the store knows its engine). */
-export function storeTroubleAdvice(trouble: StoreTrouble): string {
-  return adviceFor(trouble);
+/** The line for the operator's log: what to fix, in the words of the engine that raised `error` when given. */
+export function storeTroubleAdvice(trouble: StoreTrouble, error?: unknown): string {
+  return adviceFor(trouble, error);
+}
+
+/** Whether the database trouble in `error` passes by itself (a lock, a lost connection, a server restart): the work may run again shortly. */
+export function storeTransient(error: unknown): boolean {
+  return isTransient(error);
 }

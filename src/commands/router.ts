@@ -5,7 +5,7 @@
  * operator; anything else unexpected is logged with a correlation id and the user gets a short
  * apology carrying it. Either way the transaction rolled back: nothing is half written.
  */
-import { AppError, DatabaseBusyError, UsageError, storeTrouble, storeTroubleAdvice, storeUnavailable } from '../app/errors.js';
+import { AppError, DatabaseBusyError, UsageError, storeTransient, storeTrouble, storeTroubleAdvice, storeUnavailable } from '../app/errors.js';
 import type { AppContext, RequestContext } from '../app/context.js';
 import { actorIsRequester, requesterRefusal, resolveActor } from '../app/people.js';
 import { withTeamZone } from '../app/calendar.js';
@@ -215,7 +215,7 @@ export function createRouter(options: RouterOptions): Router {
     const ref = correlationId();
     logger.error(
       { err: error, ref, code: (error as { code?: string }).code, platform: invocation.platform, command: text.slice(0, 200) },
-      `command not run: ${storeTroubleAdvice(trouble)}`,
+      `command not run: ${storeTroubleAdvice(trouble, error)}`,
     );
     const friendly = storeUnavailable(trouble, ref);
     return failure(friendly.message, { hint: friendly.hint! });
@@ -263,7 +263,8 @@ export function createRouter(options: RouterOptions): Router {
       return execute(invocation, prepared.tokens, text);
     } catch (error) {
       if (error instanceof AppError) return { reply: failure(error.message, error.hint ? { hint: error.hint } : {}) };
-      if (busy === 'throw' && storeTrouble(error) === 'busy') throw new DatabaseBusyError({ cause: error });
+      // A lock, or PostgreSQL's connection lost or restarting: nothing was written; the caller runs it again after its ack.
+      if (busy === 'throw' && storeTransient(error)) throw new DatabaseBusyError({ cause: error });
       const trouble = troubleReply(error, invocation, text);
       if (trouble) return { reply: trouble };
       const ref = correlationId();

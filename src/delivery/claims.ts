@@ -9,7 +9,7 @@
  * finishes within the lease (15 s by default, renewed before each post of a long run: lease.ts). Across a crash between a post and its mark, the claim has
  * counted the attempt (attempts > 0), so the sink knows a row may have gone out already.
  */
-import { storeTrouble, storeTroubleAdvice, type StoreTrouble } from '../app/errors.js';
+import { storeTransient, storeTrouble, storeTroubleAdvice, type StoreTrouble } from '../app/errors.js';
 import type { JobContext } from '../jobs/job.js';
 import type { Storage } from '../store/storage.js';
 import { coalesceReplies, isReply } from '../views/delivery.js';
@@ -292,7 +292,7 @@ export function releaseClaim(ctx: JobContext, item: Outgoing, at: Date): Deliver
 
 /**
  * Records database trouble met by a run. A lock is another writer's and passes: the next run tries
- * again, with a warning. A full, read-only or failing database needs a person: one error line
+ * again, with a warning; so does a lost PostgreSQL connection. A full, read-only or failing database needs a person: one error line
  * saying what to fix, then runs are skipped with a growing pause (15 s … 15 min) and a warning per
  * real attempt, so the process stays up without flooding the log or the disk.
  */
@@ -302,11 +302,16 @@ function backOff(ctx: JobContext, now: Date, trouble: StoreTrouble, error: unkno
     ctx.logger.warn({ code }, 'outbox delivery skipped this run: the database is locked by another writer');
     return trouble;
   }
+  if (storeTransient(error)) {
+    // PostgreSQL's connection was lost or the server is restarting: the next run (seconds away) connects again; no pause.
+    ctx.logger.warn({ err: error, code }, 'outbox delivery skipped this run: the database connection was lost; the next run connects again');
+    return trouble;
+  }
   const previous = storeBackoff.get(ctx.store);
   const delayMs = previous ? Math.min(STORE_BACKOFF_MAX_MS, previous.delayMs * 2) : STORE_BACKOFF_FIRST_MS;
   storeBackoff.set(ctx.store, { until: now.getTime() + delayMs, delayMs, skipped: 0, trouble });
   const log = { err: error, code, trouble, retryInMs: delayMs };
-  if (previous?.trouble === trouble) ctx.logger.warn(log, `outbox delivery still failing: ${storeTroubleAdvice(trouble)}`);
-  else ctx.logger.error(log, `outbox delivery paused: ${storeTroubleAdvice(trouble)}`);
+  if (previous?.trouble === trouble) ctx.logger.warn(log, `outbox delivery still failing: ${storeTroubleAdvice(trouble, error)}`);
+  else ctx.logger.error(log, `outbox delivery paused: ${storeTroubleAdvice(trouble, error)}`);
   return trouble;
 }

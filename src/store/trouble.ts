@@ -4,7 +4,7 @@
  * own driver's errors; the rest of deskops asks here.
  */
 import type { StoreTrouble } from './storage.js';
-import { pgTrouble } from './pg/trouble.js';
+import { pgTransient, pgTrouble, pgTroubleAdvice } from './pg/trouble.js';
 import { sqliteTrouble, sqliteTroubleAdvice } from './sqlite/trouble.js';
 
 export type { StoreTrouble } from './storage.js';
@@ -14,7 +14,20 @@ export function storeTrouble(error: unknown): StoreTrouble | undefined {
   return sqliteTrouble(error) ?? pgTrouble(error);
 }
 
-/** The line for the operator's log: what to fix (SQLite's words: the store deskops runs on; pg/trouble.ts has PostgreSQL's). */
-export function storeTroubleAdvice(trouble: StoreTrouble): string {
-  return sqliteTroubleAdvice(trouble);
+/**
+ * The line for the operator's log: what to fix, in the words of the engine that raised `error`
+ * (SQLite's when no error is given: the store a lone deskops runs on).
+ */
+export function storeTroubleAdvice(trouble: StoreTrouble, error?: unknown): string {
+  return error !== undefined && sqliteTrouble(error) === undefined && pgTrouble(error) !== undefined ? pgTroubleAdvice(trouble) : sqliteTroubleAdvice(trouble);
+}
+
+/**
+ * Whether `error` is trouble that passes by itself within seconds, so the same work may simply run
+ * again: another writer's lock (either engine), or PostgreSQL's connection lost or the server
+ * restarting (the bridge connects again before the next statement). A full, read-only or failing
+ * database needs a person instead.
+ */
+export function storeTransient(error: unknown): boolean {
+  return sqliteTrouble(error) === 'busy' || pgTransient(error);
 }

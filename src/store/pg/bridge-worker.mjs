@@ -42,6 +42,8 @@ function forget(client) {
   client.on('error', () => undefined);
 }
 
+// What node-postgres says, without a code, when the connection went away under a statement.
+const CONNECTION_GONE = /Connection terminated|not queryable|connection error/i;
 const OPENS = /^\s*(BEGIN|START\s+TRANSACTION)\b/i;
 const ENDS = /^\s*(COMMIT|ROLLBACK|END|ABORT)\s*$/i;
 
@@ -83,8 +85,15 @@ runAsWorker(async (op, id, text, values, arrayMode) => {
     const client = await usable(connection, text);
     if (OPENS.test(text)) connection.inTransaction = true;
     else if (ENDS.test(text)) connection.inTransaction = false;
-    const result = await client.query({ text, values, rowMode: arrayMode ? 'array' : undefined, types: typeParsers });
-    return { rows: result.rows, rowCount: result.rowCount ?? 0 };
+    try {
+      const result = await client.query({ text, values, rowMode: arrayMode ? 'array' : undefined, types: typeParsers });
+      return { rows: result.rows, rowCount: result.rowCount ?? 0 };
+    } catch (error) {
+      // node-postgres reports a connection cut under a statement without a SQLSTATE ("Connection
+      // terminated unexpectedly"): name it a connection failure, which callers know passes.
+      if (typeof error?.code !== 'string' && (connection.lost || CONNECTION_GONE.test(String(error?.message)))) throw Object.assign(error instanceof Error ? error : new Error(String(error)), { code: '08006' });
+      throw error;
+    }
   } catch (error) {
     return failure(error);
   }

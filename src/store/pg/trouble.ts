@@ -28,6 +28,15 @@ const OPERATOR_ADVICE: Record<StoreTrouble, string> = {
   io: 'PostgreSQL cannot be reached or failed (a connection, shutdown or internal error): check the server and the network, then DESKOPS_DATABASE_URL',
 };
 
+/** Connection exceptions, the server shutting down or starting, and the socket's own errors: a later statement connects again. */
+const TRANSIENT_CODES = /^(40001|40P01|55P03|08...|57P0[1-3]|ECONNREFUSED|ECONNRESET|ETIMEDOUT|EPIPE)$/;
+
+/** Whether a PostgreSQL error passes by itself (another writer won, or the connection or server comes back). */
+export function pgTransient(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && TRANSIENT_CODES.test(code);
+}
+
 /** The line for the operator's log: what to fix. */
 export function pgTroubleAdvice(trouble: StoreTrouble): string {
   return OPERATOR_ADVICE[trouble];
