@@ -107,7 +107,8 @@ export async function runService(config: Config, options: ServiceOptions = {}): 
       webhook: createWebhookSink({ url: config.pageWebhookUrl }),
     });
     loop = monitorEventLoop();
-    scheduler = startScheduler(engine, engine.info.jobs, { timeZone: config.settings.timeZone, sink, logger, lease: schedulerLease });
+    // Claims carry this replica's id: on PostgreSQL the rows it held are due at once if it dies.
+    scheduler = startScheduler(engine, engine.info.jobs, { timeZone: config.settings.timeZone, sink, logger, lease: schedulerLease, delivery: { claimer: config.replicaId } });
     options.onStarted?.({ adapters, healthPort });
     const why = await untilStopped(options.signal);
     logger.info({ why }, 'deskops stopping');

@@ -34,6 +34,8 @@ export interface DeliveryOptions {
   maxPerMessage?: number;
   /** A fixed jitter in [0, 1) for retry delays (tests pin it); random by default. */
   jitter?: number;
+  /** Who claims (DESKOPS_REPLICA_ID), recorded with the claim: on PostgreSQL its rows are due at once when it dies. */
+  claimer?: string;
 }
 
 /** One post: a channel, the message and the rows it carries. */
@@ -140,7 +142,7 @@ function composeMessages(ctx: JobContext, rows: readonly OutboxRow[], settings: 
  * conditional update: of two workers that read the same row, only one update matches, so only
  * one posts it. Stale rows are dropped here, just before sending.
  */
-function claimDue(ctx: JobContext, now: Date, settings: Settings, report: DeliveryReport): Outgoing[] {
+function claimDue(ctx: JobContext, now: Date, settings: Settings, report: DeliveryReport, options: DeliveryOptions): Outgoing[] {
   const due = ctx.store.outbox.dueRows(now, settings.batchSize);
   report.more = due.length === settings.batchSize;
   const leaseUntil = new Date(now.getTime() + settings.leaseMs);
@@ -156,7 +158,7 @@ function claimDue(ctx: JobContext, now: Date, settings: Settings, report: Delive
     }
     // The claim counts as the attempt: if the process dies mid-post, the row comes back with
     // attempts > 0, which tells the sink that an earlier post may have reached the platform.
-    if (ctx.store.outbox.claimIfUnchanged(row, leaseUntil, row.attempts + 1)) claimed.push(row);
+    if (ctx.store.outbox.claimIfUnchanged(row, leaseUntil, row.attempts + 1, options.claimer ?? null)) claimed.push(row);
   }
   return composeMessages(ctx, claimed, settings, report).map((item) => ({ ...item, leaseUntil }));
 }
@@ -171,7 +173,7 @@ export function renewClaim(ctx: JobContext, item: Outgoing, at: Date, options: D
   if (!leaseUntil) return item;
   const renewed = new Date(at.getTime() + settingsOf(options).leaseMs);
   return ctx.store.transaction(() => {
-    const kept = item.rows.filter((row) => ctx.store.outbox.claimIfUnchanged({ id: row.id, nextAttemptAt: leaseUntil }, renewed, row.attempts + 1));
+    const kept = item.rows.filter((row) => ctx.store.outbox.claimIfUnchanged({ id: row.id, nextAttemptAt: leaseUntil }, renewed, row.attempts + 1, options.claimer ?? null));
     if (kept.length === item.rows.length) return { ...item, leaseUntil: renewed };
     // Not an attempt: each row gets back the count it had before this worker's claim.
     for (const row of kept) ctx.store.outbox.rescheduleIfQueued(row.id, at, row.attempts);
@@ -195,7 +197,7 @@ export function claimDeliveries(ctx: JobContext, now: Date, options: DeliveryOpt
   }
   let outgoing: Outgoing[];
   try {
-    outgoing = ctx.store.withLockWait(CLAIM_BUSY_WAIT_MS, () => ctx.store.transaction(() => claimDue(ctx, now, settings, report)));
+    outgoing = ctx.store.withLockWait(CLAIM_BUSY_WAIT_MS, () => ctx.store.transaction(() => claimDue(ctx, now, settings, report, options)));
   } catch (error) {
     const trouble = storeTrouble(error);
     if (!trouble) throw error;

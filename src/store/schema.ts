@@ -247,6 +247,11 @@ export const outbox = sqliteTable(
     attempts: integer('attempts').notNull().default(0),
     nextAttemptAt: instant('next_attempt_at').notNull(),
     lastError: text('last_error'),
+    /**
+     * The replica whose claim holds the row (DESKOPS_REPLICA_ID) until next_attempt_at, while it
+     * posts; null otherwise. On PostgreSQL a row whose claimer's session is gone is due at once.
+     */
+    claimedBy: text('claimed_by'),
     createdAt: instant('created_at').notNull(),
     sentAt: instant('sent_at'),
   },

@@ -188,6 +188,41 @@ describe('outbox claims between replicas', () => {
   });
 });
 
+describe('outbox rows claimed by a replica that died', () => {
+  it("are due at once, while a live replica's claim holds until its lease ends, and a retry's delay is kept whoever claimed it", async () => {
+    const { url, store } = await database();
+    const queuedAt = new Date('2026-03-02T09:00:00Z');
+    const now = new Date('2026-03-02T09:00:05Z');
+    const lease = new Date('2026-03-02T09:00:20Z');
+    for (const key of ['dead', 'live', 'retry']) {
+      store.outbox.insertIfNew({ dedupeKey: key, channel: 'tier:t2', payload: { text: key }, nextAttemptAt: queuedAt, createdAt: queuedAt, ticketId: null, validWhile: null, mentions: undefined, audience: 'staff' });
+    }
+    const replicaA = pgLeaseLocks(url, { replicaId: 'replica-a' });
+    const replicaB = pgLeaseLocks(url, { replicaId: 'replica-b' });
+    cleanups.push(() => replicaA.close(), () => replicaB.close());
+    // Each replica's lease session is up (its presence lock with it), as `deskops start` keeps it.
+    await replicaA.tryHold('scheduler');
+    await replicaB.tryHold('scheduler');
+    const rows = Object.fromEntries(store.outbox.dueRows(now, 10).map((row) => [row.dedupeKey, row]));
+    expect(store.transaction(() => store.outbox.claimIfUnchanged(rows.dead!, lease, 1, 'replica-a'))).toBe(true);
+    expect(store.transaction(() => store.outbox.claimIfUnchanged(rows.live!, lease, 1, 'replica-b'))).toBe(true);
+    expect(store.transaction(() => store.outbox.claimIfUnchanged(rows.retry!, lease, 1, 'replica-a'))).toBe(true);
+    // replica-a's post of "retry" failed: a retry in a minute, whoever claimed it.
+    store.transaction(() => store.outbox.rescheduleIfQueued(rows.retry!.id, new Date('2026-03-02T09:01:05Z'), 1, 'timeout'));
+    const due = () => store.transaction(() => store.outbox.dueRows(now, 10).map((row) => `${row.dedupeKey}:${row.claimedBy}`));
+    expect(due()).toEqual([]);
+
+    // replica-a dies: its session ends, and the row it was posting is due at once.
+    await replicaA.close();
+    await until(() => due().length > 0, 5_000, "the dead replica's row to come back");
+    expect(due()).toEqual(['dead:replica-a']);
+    const [dead] = store.transaction(() => store.outbox.dueRows(now, 10));
+    // Another replica claims it with the usual conditional update.
+    expect(store.transaction(() => store.outbox.claimIfUnchanged(dead!, new Date('2026-03-02T09:00:25Z'), 2, 'replica-b'))).toBe(true);
+    expect(due()).toEqual([]);
+  });
+});
+
 describe('the bridge after PostgreSQL dropped its connection', () => {
   it('connects again between transactions, and fails the transaction that was open', async () => {
     const { url, store } = await database();

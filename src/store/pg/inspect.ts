@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
 import { PG_MIGRATIONS_FOLDER } from './migrate.js';
-import { KEY_SPACE } from './lease-locks.js';
+import { KEY_SPACE } from './lock-keys.js';
 
 export interface PostgresInspection {
   /** The server's version string, when it answered. */

@@ -7,16 +7,22 @@
  */
 import pg from 'pg';
 import type { LeaseLocks } from '../lease-locks.js';
+import { KEY_SPACE, presenceLockName } from './lock-keys.js';
+
+export { KEY_SPACE } from './lock-keys.js';
 
 /** A session idle this long (the holder stopped checking in) is ended by the server, its leases with it. */
 export const SESSION_TIMEOUT_MS = 12_000;
 /** How long one lock statement may take before the session counts as lost. */
 const STATEMENT_TIMEOUT_MS = 5_000;
-/** The advisory-lock key space of deskops: the first of the two int4 keys ("desk"). */
-export const KEY_SPACE = 0x6465736b;
 
 export interface PgLeaseLockOptions {
   sessionTimeoutMs?: number;
+  /**
+   * This replica's id: its session also holds a presence lock on it, so the others can tell it is
+   * alive (an outbox row it claimed is due at once when it is not: store/pg/outbox.ts).
+   */
+  replicaId?: string;
 }
 
 export function pgLeaseLocks(url: string, options: PgLeaseLockOptions = {}): LeaseLocks {
@@ -50,6 +56,8 @@ export function pgLeaseLocks(url: string, options: PgLeaseLockOptions = {}): Lea
       try {
         await fresh.connect();
         await fresh.query(`SET idle_session_timeout = ${Math.round(sessionTimeoutMs)}`);
+        // Not taken (another process runs with the same DESKOPS_REPLICA_ID): its claims then wait out their lease.
+        if (options.replicaId) await fresh.query('SELECT pg_try_advisory_lock($1::int4, hashtext($2))', [KEY_SPACE, presenceLockName(options.replicaId)]);
       } catch (error) {
         fresh.removeAllListeners();
         fresh.on('error', () => undefined);

@@ -5,11 +5,12 @@
  * collation (COLLATE "C" here), a rowid's is the order rows were inserted (ctid here, which is
  * that order for rows never updated since).
  */
-import { and, asc, count, eq, inArray, lte, min, sql } from 'drizzle-orm';
+import { and, asc, count, eq, inArray, isNotNull, lte, min, or, sql } from 'drizzle-orm';
 import type { OutboxRepository, OutboxRow } from '../repositories/outbox.js';
 import type { PgHandles } from './handles.js';
 import { identities, oncallEscalations, outbox, people, slaClocks, ticketThreads, tickets } from './schema.js';
 import { all, get, run } from './session.js';
+import { KEY_SPACE, presenceLockName } from './lock-keys.js';
 
 export function pgOutbox(handles: PgHandles): OutboxRepository {
   const { db } = handles;
@@ -61,7 +62,19 @@ export function pgOutbox(handles: PgHandles): OutboxRepository {
         db
           .select()
           .from(outbox)
-          .where(and(eq(outbox.state, 'queued'), lte(outbox.nextAttemptAt, now)))
+          .where(
+            and(
+              eq(outbox.state, 'queued'),
+              or(
+                lte(outbox.nextAttemptAt, now),
+                // Claimed by a replica that is gone (its presence lock went with its session): due now, not at the lease's end.
+                and(
+                  isNotNull(outbox.claimedBy),
+                  sql`hashtext(${presenceLockName('')} || ${outbox.claimedBy})::oid NOT IN (SELECT objid FROM pg_locks WHERE locktype = 'advisory' AND granted AND objsubid = 2 AND classid = ${KEY_SPACE}::int4::oid)`,
+                ),
+              ),
+            ),
+          )
           .orderBy(asc(outbox.nextAttemptAt), asc(outbox.id))
           .limit(limit)
           // Replicas claim side by side: rows another replica's claim holds right now are left to it, not waited for.
@@ -69,8 +82,8 @@ export function pgOutbox(handles: PgHandles): OutboxRepository {
       );
     },
 
-    claimIfUnchanged(row, leaseUntil, attempts) {
-      return updateIfUnchanged(row, { nextAttemptAt: leaseUntil, attempts });
+    claimIfUnchanged(row, leaseUntil, attempts, claimedBy = null) {
+      return updateIfUnchanged(row, { nextAttemptAt: leaseUntil, attempts, claimedBy });
     },
 
     dropIfUnchanged(row, lastError) {
@@ -78,7 +91,7 @@ export function pgOutbox(handles: PgHandles): OutboxRepository {
     },
 
     markSent(id, sentAt, attempts) {
-      updateIfQueued(id, { state: 'sent', sentAt, attempts, lastError: null });
+      updateIfQueued(id, { state: 'sent', sentAt, attempts, lastError: null, claimedBy: null });
     },
 
     markFailed(id, attempts, lastError) {
@@ -94,7 +107,8 @@ export function pgOutbox(handles: PgHandles): OutboxRepository {
     },
 
     rescheduleIfQueued(id, nextAttemptAt, attempts, lastError) {
-      updateIfQueued(id, lastError === undefined ? { nextAttemptAt, attempts } : { attempts, nextAttemptAt, lastError });
+      // The claim ends here: a retry waits out its delay, whoever claimed it.
+      updateIfQueued(id, lastError === undefined ? { nextAttemptAt, attempts, claimedBy: null } : { attempts, nextAttemptAt, lastError, claimedBy: null });
     },
 
     slaClockValidity(clockId) {

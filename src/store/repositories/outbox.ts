@@ -45,14 +45,16 @@ export interface OutboxRepository {
   /**
    * The queued rows due at `now`, oldest due first (then by id), at most `limit`. Inside a
    * transaction on an engine with concurrent writers (PostgreSQL), the rows are locked for this
-   * claim, and rows another transaction is claiming are skipped rather than waited for.
+   * claim, and rows another transaction is claiming are skipped rather than waited for. There, a
+   * row claimed by a replica whose database session is gone (it died: its presence lock, see
+   * store/pg/lease-locks.ts, is released) is due at once, before its lease runs out.
    */
   dueRows(now: Date, limit: number): OutboxRow[];
   /**
    * Claims `row` (moves its `nextAttemptAt` to `leaseUntil`, sets `attempts`) only if nobody touched
    * it since it was read: still queued, same `nextAttemptAt`. True when this call won the row.
    */
-  claimIfUnchanged(row: Pick<OutboxRow, 'id' | 'nextAttemptAt'>, leaseUntil: Date, attempts: number): boolean;
+  claimIfUnchanged(row: Pick<OutboxRow, 'id' | 'nextAttemptAt'>, leaseUntil: Date, attempts: number, claimedBy?: string | null): boolean;
   /** Marks `row` dropped with `lastError`, only if nobody touched it since it was read (as `claimIfUnchanged`); true when this call did. */
   dropIfUnchanged(row: Pick<OutboxRow, 'id' | 'nextAttemptAt'>, lastError: string): boolean;
   /** Marks the row sent at `sentAt` (clearing its last error), if it is still queued. */

@@ -89,8 +89,8 @@ export function sqliteOutbox(handles: SqliteHandles): OutboxRepository {
         .all();
     },
 
-    claimIfUnchanged(row, leaseUntil, attempts) {
-      return updateIfUnchanged(row, { nextAttemptAt: leaseUntil, attempts });
+    claimIfUnchanged(row, leaseUntil, attempts, claimedBy = null) {
+      return updateIfUnchanged(row, { nextAttemptAt: leaseUntil, attempts, claimedBy });
     },
 
     dropIfUnchanged(row, lastError) {
@@ -98,7 +98,7 @@ export function sqliteOutbox(handles: SqliteHandles): OutboxRepository {
     },
 
     markSent(id, sentAt, attempts) {
-      updateIfQueued(id, { state: 'sent', sentAt, attempts, lastError: null });
+      updateIfQueued(id, { state: 'sent', sentAt, attempts, lastError: null, claimedBy: null });
     },
 
     markFailed(id, attempts, lastError) {
@@ -114,7 +114,8 @@ export function sqliteOutbox(handles: SqliteHandles): OutboxRepository {
     },
 
     rescheduleIfQueued(id, nextAttemptAt, attempts, lastError) {
-      updateIfQueued(id, lastError === undefined ? { nextAttemptAt, attempts } : { attempts, nextAttemptAt, lastError });
+      // The claim ends here: a retry waits out its delay, whoever claimed it.
+      updateIfQueued(id, lastError === undefined ? { nextAttemptAt, attempts, claimedBy: null } : { attempts, nextAttemptAt, lastError, claimedBy: null });
     },
 
     slaClockValidity(clockId) {
