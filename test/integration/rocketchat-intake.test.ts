@@ -93,7 +93,12 @@ describe('Rocket.Chat intake rooms', () => {
     expect(JSON.stringify(server.sent.filter((m) => m.rid === 'SUPPORT'))).not.toMatch(/assigned/i);
     server.react('cust-2', ':white_check_mark:', 'alice');
     await vi.waitFor(() => expect(allTickets(rig)[0]!.status).toBe('resolved'));
+    // The resolve's own posts (alice's DM, the customer's thread) follow its commit: wait for them,
+    // or under load they land after the count below (seen once at load 10: 2 counted, 4 sent).
+    await sentCount(server, 4);
+    await settle();
     const sent = server.sent.length;
+    expect(sent).toBe(4);
     // Re-sent with the same reactions: nothing runs or posts again.
     server.react('cust-2', ':eyes:', 'alice');
     await settle();
