@@ -18,6 +18,14 @@ import { afterAll, beforeAll } from 'vitest';
 export interface TestPostgres {
   /** The URL (postgres://…) of a new, empty database on the server, for this test only. */
   freshDatabase(): Promise<string>;
+  /**
+   * Why `restart`/`stop`/`start` cannot be used here (the server at DESKOPS_TEST_PG_URL is not the
+   * tests' to stop), or undefined when the server is the embedded one. Read it inside a test.
+   */
+  notRestartable(): string | undefined;
+  /** Stops the embedded server (a fast shutdown: sessions are cut) keeping its data; `start` brings it back on the same port. */
+  stop(): Promise<void>;
+  start(): Promise<void>;
 }
 
 const USER = 'postgres';
@@ -45,6 +53,8 @@ interface Server {
   /** A URL to a database that exists on the server, to connect to for CREATE and DROP DATABASE. */
   adminUrl: string;
   stop(): Promise<void>;
+  /** The embedded server's process, stopped and started again on the same port and data; none for an external server. */
+  process?: { stop(): Promise<void>; start(): Promise<void> };
 }
 
 async function startEmbedded(): Promise<Server> {
@@ -59,7 +69,8 @@ async function startEmbedded(): Promise<Server> {
     port,
     user: USER,
     password: PASSWORD,
-    persistent: false,
+    // Kept across a stop, so a test can restart the server on its data; the folder goes in stop() below.
+    persistent: true,
     createPostgresUser: userInfo().uid === 0,
     // Throwaway data: no fsync, and the socket in the data directory (the default folder may not exist or be shared).
     initdbFlags: ['--no-sync', '--encoding=UTF8'],
@@ -81,6 +92,16 @@ async function startEmbedded(): Promise<Server> {
     async stop() {
       await server.stop();
       rmSync(folder, { recursive: true, force: true });
+    },
+    process: {
+      stop: () => server.stop(),
+      async start() {
+        try {
+          await server.start();
+        } catch (error) {
+          throw new Error(`embedded PostgreSQL did not start again: ${error instanceof Error ? error.message : String(error)}\n${log.join('').slice(-4000)}`);
+        }
+      },
     },
   };
 }
@@ -131,6 +152,15 @@ export function usePostgres(): TestPostgres {
       }
       created.push(name);
       return withDatabase(server.adminUrl, name);
+    },
+    notRestartable: () => (server?.process ? undefined : 'the PostgreSQL at DESKOPS_TEST_PG_URL is not the tests\' to stop and start'),
+    async stop() {
+      if (!server?.process) throw new Error('only the embedded PostgreSQL can be stopped by a test');
+      await server.process.stop();
+    },
+    async start() {
+      if (!server?.process) throw new Error('only the embedded PostgreSQL can be started by a test');
+      await server.process.start();
     },
   };
 }
