@@ -37,7 +37,7 @@ const DEBUG = Boolean(process.env.DESKOPS_CHAOS_DEBUG);
 const REPLICAS = 3;
 const SECRET = 'chaos-secret';
 /** A round lasts this long (ms), plus whatever its action waits for. */
-const ROUND_MS = { min: 500, max: 1300 };
+const ROUND_MS = { min: 400, max: 1100 };
 /** The issue's bound: a page goes out within 30 s of its due instant, failover or not. */
 const PAGE_BOUND_MS = 30_000;
 /** Escalations: one every other round over the first part of the run, so their calls (2 min later) fall due early in the quiet period. */
@@ -238,11 +238,15 @@ describe('three replicas on one PostgreSQL, under chaos', () => {
     };
     pages.onPost = (post: PagePost) => delivering(replicaOfPath(post.path), `page ${post.idempotencyKey}`);
 
+    /** Every sample of /healthz taken: how many replicas said they lead at that moment. */
+    const leaderSamples: Array<{ at: number; leaders: number[] }> = [];
     const leaderOf = async (): Promise<{ leader: number | undefined; reported: boolean }> => {
       const reports = await Promise.all(replicas.up().map(async (replica) => ({ replica, answer: await replicas.health(replica, 1500) })));
       const scheduler = reports.map(({ replica, answer }) => ({ replica, scheduler: answer?.report.scheduler as { leader?: boolean } | undefined }));
       const reported = scheduler.some((entry) => typeof entry.scheduler?.leader === 'boolean');
-      return { leader: scheduler.find((entry) => entry.scheduler?.leader === true)?.replica, reported };
+      const leaders = scheduler.filter((entry) => entry.scheduler?.leader === true).map((entry) => entry.replica);
+      if (reported) leaderSamples.push({ at: Date.now(), leaders });
+      return { leader: leaders[0], reported };
     };
 
     // Commands all along the run.
@@ -316,7 +320,9 @@ describe('three replicas on one PostgreSQL, under chaos', () => {
         note(`round ${round}: probes ${probes.map((p) => `r${p.replica}: ${p.servedAfterMs === null ? 'never served' : `${p.servedAfterMs} ms`}`).join(', ')}`);
         continue;
       }
+      // A sample of who leads every round (a kill of the leader takes one too).
       const pick = random();
+      if (pick >= 0.2) void leaderOf();
       if (pick < 0.2) {
         const { leader, reported } = await leaderOf();
         leaderReported ||= reported;
@@ -466,13 +472,17 @@ describe('three replicas on one PostgreSQL, under chaos', () => {
     expect.soft(firstOf([...unexpected].map(([key, seen]) => `${key} (${seen.count}× ${iso(seen.first)}–${iso(seen.last)})`)), "error lines in the replicas' logs outside PostgreSQL's restart").toEqual([]);
 
     // Once the scheduler reports its leader: at rest, exactly one replica leads.
-    if (leaderReported) expect.soft(leadersAtRest.filter((scheduler) => scheduler?.leader === true), 'leaders at rest').toHaveLength(1);
+    if (leaderReported) {
+      expect.soft(leadersAtRest.filter((scheduler) => scheduler?.leader === true), 'leaders at rest').toHaveLength(1);
+      expect.soft(firstOf(leaderSamples.filter((sample) => sample.leaders.length > 1).map((sample) => `${iso(sample.at)}: ${sample.leaders.map((r) => `r${r}`).join(', ')}`)), 'moments two replicas said they lead').toEqual([]);
+    }
 
     const sorted = lateness.flatMap((page) => (page.ms === null ? [] : [page.ms])).sort((a, b) => a - b);
     const acknowledged = commands.filter((sent) => sent.acknowledged).length;
     console.info(
       [
         `chaos-replicas: seed ${SEED}, ${ROUNDS} rounds, ${chaosSeconds.toFixed(1)} s of chaos, ${((Date.now() - started) / 1000).toFixed(1)} s in all`,
+        `  leader samples: ${leaderSamples.length} (${leaderSamples.filter((sample) => sample.leaders.length === 0).length} with no leader, ${leaderSamples.filter((sample) => sample.leaders.length > 1).length} with two or more)`,
         `  ${kills.length} kills (${leaderKills} leader${leaderReported ? '' : ' (no leader reported: random replicas)'}, ${kills.filter((k) => k.why.startsWith('delivering')).length} while delivering, ${kills.filter((k) => k.why.startsWith('random')).length} random), ${replicas.incarnations.length} processes started`,
         `  PostgreSQL restart at round ${restartRound}: down ${restart ? restart.startedAt - restart.stoppedAt : '?'} ms; ${restart?.probes.map((p) => `r${p.replica} served again ${p.servedAfterMs === null ? 'never' : `after ${p.servedAfterMs} ms`}`).join(', ')}; ${errorLines.filter((line) => duringRestart(line.at)).length} error lines and ${replicas.crashes.length - crashes.length} failed start-ups while it was down`,
         `  ${commands.length} commands sent, ${acknowledged} acknowledged, ${titles.size} distinct titles stored; ${escalations.length} escalations, ${ladders.length} ladders`,
