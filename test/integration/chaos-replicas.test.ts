@@ -432,11 +432,14 @@ describe('three replicas on one PostgreSQL, under chaos', () => {
 
     // Each page on time: the webhook and the Slack page within 30 s of the due instant.
     const firstSlackPost = (key: string) => workspace.messages.find((message) => (message.metadata?.event_payload?.dedupe_keys ?? '').split('\n').includes(key))?.at;
-    const failoverNear = (from: number, to: number) =>
-      [
-        ...kills.filter((k) => k.at >= from - 15_000 && k.at <= to).map((k) => `kill r${k.replica} at ${iso(k.at)}`),
+    /** The failovers from 15 s before a page's due instant to its arrival (the first few). */
+    const failoverNear = (from: number, to: number) => {
+      const near = [
         ...(restart && restart.stoppedAt <= to && restart.startedAt >= from - 15_000 ? [`PostgreSQL down ${iso(restart.stoppedAt)}–${iso(restart.startedAt)}`] : []),
-      ].join(', ') || 'no failover near it';
+        ...kills.filter((k) => k.at >= from - 15_000 && k.at <= to).map((k) => `kill r${k.replica} at ${iso(k.at)}`),
+      ];
+      return near.length === 0 ? 'no failover near it' : near.length <= 4 ? near.join(', ') : `${near.slice(0, 4).join(', ')} and ${near.length - 4} more`;
+    };
     const lateness: Array<{ key: string; dueAt: number; ms: number | null; near: string }> = [];
     const callLateness: number[] = [];
     for (const row of ladders) {
