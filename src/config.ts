@@ -1,4 +1,5 @@
 /** Environment -> typed Config, validated with zod; a wrong value stops start-up naming the variable. */
+import { hostname } from 'node:os';
 import { z } from 'zod';
 import { parseAdminEntry, parseStaffRule, type AdminEntry, type StaffRule } from './domain/access.js';
 import { DEPARTMENTS, type Department } from './domain/vocabulary.js';
@@ -22,6 +23,8 @@ export interface Config {
   dbPath: string;
   /** PostgreSQL instead of the SQLite file (DESKOPS_DATABASE_URL, postgres://…); undefined: SQLite at dbPath. */
   databaseUrl: string | undefined;
+  /** This process among the replicas of one database (DESKOPS_REPLICA_ID; host:pid by default): recorded with the leases it takes. */
+  replicaId: string;
   port: number;
   slackApiUrl: string;
   rocketChatUrl: string | undefined;
@@ -146,6 +149,7 @@ export function maskUrl(url: string): string {
 const environmentSchema = z.object({
   DESKOPS_DB: z.string().trim().min(1).default('./data/deskops.db'),
   DESKOPS_DATABASE_URL: optionalText.pipe(z.url({ protocol: /^postgres(?:ql)?$/, error: 'must be a PostgreSQL URL: postgres://user:password@host:5432/deskops' }).optional()),
+  DESKOPS_REPLICA_ID: optionalText.pipe(z.string().max(100, 'must be at most 100 characters').optional()),
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
   SLACK_API_URL: z.url({ protocol: /^https?$/ }).default('https://slack.com/api/'),
   ROCKETCHAT_URL: optionalText.pipe(z.url({ protocol: /^https?$/ }).optional()),
@@ -273,6 +277,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   return {
     dbPath: e.DESKOPS_DB,
     databaseUrl: e.DESKOPS_DATABASE_URL,
+    replicaId: e.DESKOPS_REPLICA_ID ?? `${hostname()}:${process.pid}`,
     port: e.PORT,
     slackApiUrl: e.SLACK_API_URL,
     rocketChatUrl: e.ROCKETCHAT_URL,

@@ -12,10 +12,12 @@ import type { Logger } from '../log.js';
 import type { Engine } from '../engine/port.js';
 import type { ServicePlatform } from '../domain/vocabulary.js';
 import type { Reply } from '../views/reply.js';
+import type { Lease } from '../replicas/lease.js';
 
 /** How an adapter is doing, for GET /healthz and deskops doctor. */
 export interface AdapterHealth {
-  state: 'ready' | 'connecting' | 'reconnecting' | 'stopped';
+  /** 'standby': another replica holds this platform's stream (Rocket.Chat); this one still posts. */
+  state: 'ready' | 'standby' | 'connecting' | 'reconnecting' | 'stopped';
   /** What is wrong, in words, when not ready. */
   detail?: string;
 }
@@ -45,6 +47,8 @@ export interface AdapterDeps {
   port?: number;
   /** Aborted when deskops stops: long waits (rate limits, reconnects) give up. */
   signal?: AbortSignal;
+  /** A lease replicas take turns for (replicas/lease.ts), by name: Rocket.Chat's stream is read by one replica at a time. */
+  lease?: (name: string) => Lease;
   /** The service's health report, for an adapter that serves GET /healthz (200 when `ok`). */
   health?: () => Promise<{ ok: boolean } & Record<string, unknown>>;
 }

@@ -9,6 +9,8 @@ import type { EngineState } from '../engine/port.js';
 import type { Engine } from '../engine/port.js';
 import type { ServicePlatform } from '../domain/vocabulary.js';
 import type { AdapterHealth, PlatformAdapter } from './contract.js';
+import { SCHEDULER_LEASE } from '../replicas/names.js';
+import type { Lease } from '../replicas/lease.js';
 
 /** A due outbox row waiting longer than this makes GET /healthz answer 503: delivery is stuck. */
 export const HEALTH_OUTBOX_STALE_MS = 15 * 60_000;
@@ -45,8 +47,42 @@ export interface HealthReport extends Record<string, unknown> {
   eventLoop: EventLoopReport;
   /** The process's resident memory and this (I/O) thread's V8 heap, in MiB; each engine thread's heap is in `engine`. */
   memory: { rssMiB: number; heapUsedMiB: number; heapTotalMiB: number; externalMiB: number };
+  /** This replica among those of one database: its id, whether it leads the scheduler, and each lease it takes turns for. */
+  replica: ReplicaReport;
   /** Why `ok` is false, in words. */
   problems: string[];
+}
+
+/** One lease as this replica sees it. */
+export interface LeaseReport {
+  held: boolean;
+  /** The fencing token of the turn held, when held. */
+  turn: number | null;
+  /** When this replica took it (ISO 8601), when held. */
+  since: string | null;
+}
+
+export interface ReplicaReport {
+  id: string;
+  /** Whether this replica runs the scheduled jobs now (it holds the scheduler's lease). */
+  leadsScheduler: boolean;
+  leases: Record<string, LeaseReport>;
+}
+
+/** What the report reads of this replica: its id and its leases (replicas/lease.ts). */
+export interface ReplicaView {
+  id: string;
+  leases: ReadonlyArray<Pick<Lease, 'name' | 'turn' | 'heldSince'>>;
+}
+
+function replicaReport(replica: ReplicaView | undefined): ReplicaReport {
+  if (!replica) return { id: 'this process', leadsScheduler: true, leases: {} };
+  const leases: Record<string, LeaseReport> = {};
+  for (const lease of replica.leases) {
+    const turn = lease.turn();
+    leases[lease.name] = { held: turn !== null, turn, since: lease.heldSince()?.toISOString() ?? null };
+  }
+  return { id: replica.id, leadsScheduler: leases[SCHEDULER_LEASE]?.held ?? false, leases };
 }
 
 const round = (ms: number) => Math.round(ms * 100) / 100;
@@ -110,7 +146,7 @@ function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
  * The health of a running service (never throws). `loop` is the I/O thread's monitor; without one
  * the event-loop figures are zero.
  */
-export async function healthReport(engine: HealthEngine, adapters: ReadonlyArray<Pick<PlatformAdapter, 'platform' | 'health'>>, loop?: LoopMonitor, now: Date = new Date()): Promise<HealthReport> {
+export async function healthReport(engine: HealthEngine, adapters: ReadonlyArray<Pick<PlatformAdapter, 'platform' | 'health'>>, loop?: LoopMonitor, now: Date = new Date(), replica?: ReplicaView): Promise<HealthReport> {
   const problems: string[] = [];
   let database: HealthReport['database'] = 'ok';
   let outbox: HealthReport['outbox'] = null;
@@ -132,12 +168,12 @@ export async function healthReport(engine: HealthEngine, adapters: ReadonlyArray
     if (adapter.platform === 'shell') continue;
     const health = adapter.health();
     platforms[adapter.platform] = health.state;
-    if (health.state !== 'ready') problems.push(`${adapter.platform}: ${health.state}${health.detail ? ` (${health.detail})` : ''}`);
+    if (health.state !== 'ready' && health.state !== 'standby') problems.push(`${adapter.platform}: ${health.state}${health.detail ? ` (${health.detail})` : ''}`);
   }
   const zero = { p50Ms: 0, p99Ms: 0, maxMs: 0 };
   const eventLoop = loop?.report() ?? { sinceStart: zero, recent: { ...zero, windowSeconds: 0 } };
   const usage = process.memoryUsage();
   const mib = (bytes: number) => Math.round(bytes / 2 ** 20);
   const memory = { rssMiB: mib(usage.rss), heapUsedMiB: mib(usage.heapUsed), heapTotalMiB: mib(usage.heapTotal), externalMiB: mib(usage.external) };
-  return { ok: problems.length === 0, database, outbox, platforms, engine: state, eventLoop, memory, problems };
+  return { ok: problems.length === 0, database, outbox, platforms, engine: state, eventLoop, memory, replica: replicaReport(replica), problems };
 }

@@ -9,7 +9,9 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { configSecrets, type Config } from '../config.js';
-import { prepareStorage } from '../store/open.js';
+import { openLeaseLocks, prepareStorage } from '../store/open.js';
+import { holdLease, type Lease } from '../replicas/lease.js';
+import { SCHEDULER_LEASE } from '../replicas/names.js';
 import { createPlatformSink } from '../delivery/platform-sink.js';
 import { createWebhookSink } from '../delivery/webhook-sink.js';
 import type { Engine } from '../engine/port.js';
@@ -35,6 +37,8 @@ export interface ServiceOptions {
   entries?: readonly AdapterEntry[];
   /** How the engine runs (its script, its lanes); worker threads as in production by default. */
   engine?: Omit<WorkerEngineOptions, 'logger'>;
+  /** How often a replica checks its leases or tries to take them (replicas/lease.ts; tests shorten it). */
+  leaseCheckEveryMs?: number;
 }
 
 /** Resolves on the first SIGINT/SIGTERM or abort of `signal`. */
@@ -70,14 +74,26 @@ export async function runService(config: Config, options: ServiceOptions = {}): 
   const engine: Engine = await startWorkerEngine(config, { logger, ...options.engine });
   const stopping = new AbortController();
   const adapters: PlatformAdapter[] = [];
+  // Replicas of one database take turns (the scheduler, Rocket.Chat's stream); on SQLite this process holds every lease.
+  const locks = await openLeaseLocks(config);
+  const leases = new Map<string, Lease>();
+  const lease = (name: string): Lease => {
+    let held = leases.get(name);
+    if (!held) {
+      held = holdLease({ name, locks, takeTurn: (leaseName, holder) => engine.leaseTakeTurn(leaseName, holder), holder: config.replicaId, logger, ...(options.leaseCheckEveryMs ? { checkEveryMs: options.leaseCheckEveryMs } : {}) });
+      leases.set(name, held);
+    }
+    return held;
+  };
   // Measured from the moment deskops serves (start-up itself loads code on this thread by design).
   let loop: LoopMonitor | undefined;
-  const health = (): Promise<HealthReport> => healthReport(engine, adapters, loop);
+  const health = (): Promise<HealthReport> => healthReport(engine, adapters, loop, new Date(), { id: config.replicaId, leases: [...leases.values()] });
   let scheduler: Scheduler | undefined;
   let healthServer: Server | undefined;
   try {
     const port = options.port ?? config.port;
-    for (const module of modules) adapters.push(module.create({ config, engine, logger, port, signal: stopping.signal, health }));
+    const schedulerLease = lease(SCHEDULER_LEASE);
+    for (const module of modules) adapters.push(module.create({ config, engine, logger, port, signal: stopping.signal, health, lease }));
     for (const adapter of adapters) await adapter.start();
     let healthPort = adapters.map((adapter) => adapter.httpPort?.()).find((p) => p !== undefined);
     if (healthPort === undefined) {
@@ -89,7 +105,7 @@ export async function runService(config: Config, options: ServiceOptions = {}): 
       webhook: createWebhookSink({ url: config.pageWebhookUrl }),
     });
     loop = monitorEventLoop();
-    scheduler = startScheduler(engine, engine.info.jobs, { timeZone: config.settings.timeZone, sink, logger });
+    scheduler = startScheduler(engine, engine.info.jobs, { timeZone: config.settings.timeZone, sink, logger, lease: schedulerLease });
     options.onStarted?.({ adapters, healthPort });
     const why = await untilStopped(options.signal);
     logger.info({ why }, 'deskops stopping');
@@ -97,6 +113,9 @@ export async function runService(config: Config, options: ServiceOptions = {}): 
     stopping.abort();
     await scheduler?.stop();
     for (const adapter of adapters) await adapter.stop();
+    // After the scheduler and the adapters: another replica takes over only once this one has stopped acting.
+    for (const held of leases.values()) await held.stop();
+    await locks.close();
     if (healthServer) await closeServer(healthServer);
     await engine.close();
     loop?.stop();

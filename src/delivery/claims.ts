@@ -5,8 +5,8 @@
  * posts happen between them, outside any transaction, on the I/O side (delivery/worker.ts): an
  * `await` inside a better-sqlite3 transaction would commit early (drizzle-orm #1472).
  *
- * The claim makes delivery exactly-once between workers, provided a sink's post finishes within
- * the lease (5 minutes by default). Across a crash between a post and its mark, the claim has
+ * The claim makes delivery exactly-once between workers (replicas too), provided a sink's post
+ * finishes within the lease (15 s by default, renewed before each post of a long run: lease.ts). Across a crash between a post and its mark, the claim has
  * counted the attempt (attempts > 0), so the sink knows a row may have gone out already.
  */
 import { storeTrouble, storeTroubleAdvice, type StoreTrouble } from '../app/errors.js';
@@ -20,6 +20,7 @@ import { emptyDeliveryReport, type DeliveryReport } from './report.js';
 
 export type { DeliveryReport } from './report.js';
 import { validityProblem } from './validity.js';
+import { DELIVERY_LEASE_MS } from './lease.js';
 
 /** How delivery behaves; plain data, so it crosses to the engine as it is. */
 export interface DeliveryOptions {
@@ -27,7 +28,7 @@ export interface DeliveryOptions {
   batchSize?: number;
   /** Attempts before a row is marked failed (default 8: about an hour of retries). */
   maxAttempts?: number;
-  /** How long a claim holds; must outlast the slowest post (default 5 minutes). */
+  /** How long a claim holds; must outlast the slowest post (default DELIVERY_LEASE_MS, 15 s; renewed between posts). */
   leaseMs?: number;
   /** Notifications per coalesced message, within platform limits such as Slack's 50 blocks (default 20). */
   maxPerMessage?: number;
@@ -40,6 +41,8 @@ export interface Outgoing {
   channel: string;
   message: OutboundMessage;
   rows: OutboxRow[];
+  /** Until when this worker's claim on the rows holds (their nextAttemptAt while claimed); renewClaim moves it. */
+  leaseUntil?: Date;
 }
 
 /** A failed post as data (the sink's DeliveryError, or anything else a sink threw). */
@@ -63,7 +66,7 @@ function noteDrop(report: DeliveryReport, row: Pick<OutboxRow, 'dedupeKey' | 'ch
   (report.drops ??= []).push({ dedupeKey: row.dedupeKey, channel: row.channel, reason });
 }
 
-const DEFAULTS = { batchSize: 100, maxAttempts: 8, leaseMs: 5 * 60_000, maxPerMessage: 20 };
+const DEFAULTS = { batchSize: 100, maxAttempts: 8, leaseMs: DELIVERY_LEASE_MS, maxPerMessage: 20 };
 type Settings = typeof DEFAULTS & { jitter: () => number };
 
 function settingsOf(options: DeliveryOptions): Settings {
@@ -155,7 +158,26 @@ function claimDue(ctx: JobContext, now: Date, settings: Settings, report: Delive
     // attempts > 0, which tells the sink that an earlier post may have reached the platform.
     if (ctx.store.outbox.claimIfUnchanged(row, leaseUntil, row.attempts + 1)) claimed.push(row);
   }
-  return composeMessages(ctx, claimed, settings, report);
+  return composeMessages(ctx, claimed, settings, report).map((item) => ({ ...item, leaseUntil }));
+}
+
+/**
+ * Extends this worker's claim on `item`'s rows to `at` + the lease, before a post that comes late
+ * in a long run. Null when a row's lease had run out and another worker claimed it: that worker
+ * posts it; the rows still held are handed back, due at `at`, and this worker posts nothing.
+ */
+export function renewClaim(ctx: JobContext, item: Outgoing, at: Date, options: DeliveryOptions = {}): Outgoing | null {
+  const { leaseUntil } = item;
+  if (!leaseUntil) return item;
+  const renewed = new Date(at.getTime() + settingsOf(options).leaseMs);
+  return ctx.store.transaction(() => {
+    const kept = item.rows.filter((row) => ctx.store.outbox.claimIfUnchanged({ id: row.id, nextAttemptAt: leaseUntil }, renewed, row.attempts + 1));
+    if (kept.length === item.rows.length) return { ...item, leaseUntil: renewed };
+    // Not an attempt: each row gets back the count it had before this worker's claim.
+    for (const row of kept) ctx.store.outbox.rescheduleIfQueued(row.id, at, row.attempts);
+    ctx.logger.warn({ channel: item.channel, dedupeKeys: item.rows.map((r) => r.dedupeKey) }, 'outbox claim ran out before the post; another worker has the rows');
+    return null;
+  });
 }
 
 /**

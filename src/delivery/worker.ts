@@ -15,6 +15,7 @@ import type { DeliveryPort } from '../engine/port.js';
 import type { DeliveryFailure, DeliveryOptions, Outgoing } from './claims.js';
 import { addDeliveryReport, emptyDeliveryReport, type DeliveryReport } from './report.js';
 import { DeliveryError, type DeliverySink } from './sink.js';
+import { DELIVERY_LEASE_MS, RENEW_AFTER_SHARE } from './lease.js';
 
 export type { DeliveryReport } from './report.js';
 export type { DeliveryOptions } from './claims.js';
@@ -36,18 +37,28 @@ export function failureOf(error: unknown): DeliveryFailure {
  */
 export async function deliverDue(engine: DeliveryPort, now: Date, sink: DeliverySink, options: DeliveryOptions = {}): Promise<DeliveryReport> {
   const { outgoing, report } = await engine.deliveryClaim(now, options);
+  const claimedAt = performance.now();
   // Each channel's messages go out in order, the channels side by side: a slow or hung destination
   // (a paging webhook timing out, a rate-limited room) holds only its own messages.
   const byChannel = new Map<string, Outgoing[]>();
   for (const item of outgoing) byChannel.set(item.channel, [...(byChannel.get(item.channel) ?? []), item]);
-  await Promise.all([...byChannel.values()].map((items) => deliverInOrder(engine, items, now, sink, options, report)));
+  await Promise.all([...byChannel.values()].map((items) => deliverInOrder(engine, items, { now, claimedAt }, sink, options, report)));
   return report;
 }
 
 /** Posts one channel's messages one after the other; after a Retry-After the rest wait their turn. */
-async function deliverInOrder(engine: DeliveryPort, items: readonly Outgoing[], now: Date, sink: DeliverySink, options: DeliveryOptions, report: DeliveryReport): Promise<void> {
+async function deliverInOrder(engine: DeliveryPort, items: readonly Outgoing[], run: { now: Date; claimedAt: number }, sink: DeliverySink, options: DeliveryOptions, report: DeliveryReport): Promise<void> {
+  const { now } = run;
+  const leaseMs = options.leaseMs ?? DELIVERY_LEASE_MS;
   let deferredTo: Date | undefined;
-  for (const item of items) {
+  for (const claimed of items) {
+    let item = claimed;
+    if (!deferredTo && performance.now() - run.claimedAt > leaseMs * RENEW_AFTER_SHARE) {
+      // Late in a long run: make sure the rows are still this worker's (and keep them so) before posting.
+      const renewed = await engine.deliveryRenew(item, new Date(now.getTime() + (performance.now() - run.claimedAt)), options);
+      if (!renewed) continue;
+      item = renewed;
+    }
     if (deferredTo) {
       addDeliveryReport(report, { ...(await engine.deliveryRelease(item, deferredTo)), more: report.more });
       continue;

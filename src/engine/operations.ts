@@ -10,9 +10,10 @@ import { backgroundOps } from './ops/background.js';
 import { chatOps } from './ops/chat.js';
 import { commandOps } from './ops/commands.js';
 import { emailOps } from './ops/email.js';
+import { replicaOps } from './ops/replicas.js';
 import { slackOps } from './ops/slack.js';
 
-export const operations = { ...commandOps, ...chatOps, ...slackOps, ...emailOps, ...backgroundOps };
+export const operations = { ...commandOps, ...chatOps, ...slackOps, ...emailOps, ...backgroundOps, ...replicaOps };
 
 export type Operations = typeof operations;
 export type OperationName = keyof Operations;

@@ -68,7 +68,7 @@ export interface Engine extends EnginePort {
 }
 
 /** The part of the port the outbox worker uses. */
-export type DeliveryPort = Pick<EnginePort, 'deliveryClaim' | 'deliverySent' | 'deliveryFailed' | 'deliveryRelease'>;
+export type DeliveryPort = Pick<EnginePort, 'deliveryClaim' | 'deliveryRenew' | 'deliverySent' | 'deliveryFailed' | 'deliveryRelease'>;
 
 /**
  * Operations that run on the engine's background thread, with its own connection: jobs (the weekly
@@ -81,6 +81,7 @@ export const BACKGROUND_OPERATIONS: ReadonlySet<OperationName> = new Set<Operati
   'jobStarted',
   'jobFinished',
   'deliveryClaim',
+  'deliveryRenew',
   'deliverySent',
   'deliveryFailed',
   'deliveryRelease',

@@ -4,6 +4,7 @@
  */
 import type { AppContext, RequestContext } from '../app/context.js';
 import { storeTrouble } from '../app/errors.js';
+import { isFencedOut } from '../store/fence.js';
 import type { Logger } from '../log.js';
 
 export interface JobContext extends AppContext {
@@ -50,6 +51,8 @@ export function forEachIsolated<T>(ctx: JobContext, job: string, items: readonly
     try {
       report.queued += ctx.store.withLockWait(ITEM_BUSY_WAIT_MS, () => ctx.store.transaction(() => work(item)));
     } catch (error) {
+      // Another replica leads the scheduler now: the whole run ends here, the new leader does the rest.
+      if (isFencedOut(error)) throw error;
       report.failed++;
       if (storeTrouble(error) === 'busy') {
         report.failed += items.length - index - 1;

@@ -8,12 +8,15 @@ import { performance } from 'node:perf_hooks';
 import { withTeamZone } from '../app/calendar.js';
 import { emptyReport, type Job, type JobContext, type JobReport } from './job.js';
 import { asJobRun, errorText } from './run-context.js';
+import { isFencedOut } from '../store/fence.js';
 
 export { asJobRun } from './run-context.js';
 
 /** A job's report, with the error when the job as a whole threw. */
 export interface JobRunReport extends JobReport {
   error?: string;
+  /** The run was refused by the store: another replica took the scheduler's lease (store/fence.ts). */
+  fenced?: true;
 }
 
 /** Records that `name` started at `at` (before the work, so a crash mid-run stays visible). */
@@ -53,8 +56,13 @@ export function runRecorded(ctx: JobContext, job: Job, now: Date): JobRunReport 
     try {
       report = job.run(withTeamZone(ctx), now);
     } catch (error) {
-      ctx.logger.error({ err: error, job: job.name }, 'job failed');
-      report = { ...emptyReport(), failed: 1, error: errorText(error) };
+      if (isFencedOut(error)) {
+        ctx.logger.warn({ err: error, job: job.name }, 'job run stopped: another replica leads the scheduler now');
+        report = { ...emptyReport(), error: errorText(error), fenced: true };
+      } else {
+        ctx.logger.error({ err: error, job: job.name }, 'job failed');
+        report = { ...emptyReport(), failed: 1, error: errorText(error) };
+      }
     }
     recordJobFinish(ctx, job.name, now, performance.now() - started, report.error ?? null);
     return report;

@@ -1,14 +1,20 @@
 /**
  * The thin shell around the jobs: node-cron decides when, the engine runs them (jobs/runs.ts, on
- * its background thread), and the outbox is delivered every 15 seconds (claims and marks in the
- * engine, posts here). Every run is timed and recorded in job_runs; a job that throws is logged
- * and the others go on. Nothing here touches the database or does the jobs' work itself.
+ * its background thread), and the outbox is delivered every 5 seconds, and at once after a job
+ * queued something (claims and marks in the engine, posts here). Every run is timed and recorded
+ * in job_runs; a job that throws is logged and the others go on. Nothing here touches the database
+ * or does the jobs' work itself.
+ *
+ * With several replicas on one database, only the holder of the scheduler's lease runs the jobs
+ * (replicas/lease.ts), each run fenced by its turn; every replica delivers (the claims keep one
+ * post per row). A replica that takes the lease catches up at once: one run of every job.
  */
 import cron, { type ScheduledTask, type TaskOptions } from 'node-cron';
 import { deliverDue, type DeliveryOptions, type DeliveryReport } from '../delivery/worker.js';
 import type { DeliverySink } from '../delivery/sink.js';
 import type { EnginePort, JobSchedule } from '../engine/port.js';
 import type { Logger } from '../log.js';
+import type { Lease } from '../replicas/lease.js';
 import { asJobRun, DELIVERY_JOB, errorText } from './run-context.js';
 
 export { DELIVERY_JOB } from './run-context.js';
@@ -20,11 +26,13 @@ export interface SchedulerOptions {
   logger: Logger;
   /** Told about every job (or delivery run) that threw, after it was logged and recorded. */
   onError?: (job: string, error: unknown) => void;
-  /** Cron expression (with seconds) for the delivery worker; every 15 s by default. */
+  /** Cron expression (with seconds) for the delivery worker; every 5 s by default. */
   deliveryEvery?: string;
   delivery?: DeliveryOptions;
-  /** Run every job and a delivery once right away, to catch up after downtime (default true). */
+  /** Run every job and a delivery once right away, to catch up after downtime (default true); with a lease, each time it is taken. */
   catchUpAtStart?: boolean;
+  /** The scheduler's lease among replicas: jobs run only while this replica holds it, fenced by its turn. Without one, always. */
+  lease?: Lease;
 }
 
 /** A running scheduler. */
@@ -33,10 +41,10 @@ export interface Scheduler {
   stop(): Promise<void>;
 }
 
-const DELIVERY_EVERY = '*/15 * * * * *';
+const DELIVERY_EVERY = '*/5 * * * * *';
 
 /** The engine calls a scheduler makes. */
-export type SchedulerEngine = Pick<EnginePort, 'runJob' | 'jobStarted' | 'jobFinished' | 'deliveryClaim' | 'deliverySent' | 'deliveryFailed' | 'deliveryRelease' | 'now'>;
+export type SchedulerEngine = Pick<EnginePort, 'runJob' | 'jobStarted' | 'jobFinished' | 'deliveryClaim' | 'deliveryRenew' | 'deliverySent' | 'deliveryFailed' | 'deliveryRelease' | 'now'>;
 
 /**
  * Delivers what is due as of `now` (one batch) through `engine`, recorded in job_runs as
@@ -83,11 +91,22 @@ export function startScheduler(engine: SchedulerEngine, jobs: readonly JobSchedu
     void run.finally(() => inFlight.delete(run));
     return run;
   };
-  const runJob = (job: JobSchedule) =>
-    track(
-      engine.runJob(job.name).then(
+  const { lease } = options;
+  const runJob = (job: JobSchedule): Promise<void> => {
+    const token = lease ? lease.turn() : null;
+    // Another replica leads: its scheduler runs this one.
+    if (lease && token === null) return Promise.resolve();
+    const fence = lease && token !== null ? { lease: lease.name, token } : null;
+    return track(
+      engine.runJob(job.name, null, fence).then(
         (report) => {
+          if (report.fenced) {
+            lease?.lost(`the ${job.name} run was fenced out: another replica took a later turn`);
+            return;
+          }
           if (report.error !== undefined) options.onError?.(job.name, new Error(report.error));
+          // What a job queued goes out now, not at the next delivery tick (a page is due now).
+          if (report.queued > 0) void deliver();
         },
         (error: unknown) => {
           // The engine itself failed (it stopped, or its thread died): the job's next run tries again.
@@ -96,17 +115,34 @@ export function startScheduler(engine: SchedulerEngine, jobs: readonly JobSchedu
         },
       ),
     );
-  const deliver = () =>
-    track(
-      engine.now().then((now) =>
-        runDelivery(engine, now, options.sink, options.delivery).then((outcome) => {
-          if ('error' in outcome) {
-            logger.error({ err: outcome.error, job: DELIVERY_JOB }, 'delivery run failed');
-            options.onError?.(DELIVERY_JOB, outcome.error);
-          }
-        }),
-      ),
+  };
+  // One delivery run at a time; one asked for meanwhile runs right after it.
+  let delivering: Promise<void> | undefined;
+  let deliverAgain = false;
+  const deliverOnce = () =>
+    engine.now().then((now) =>
+      runDelivery(engine, now, options.sink, options.delivery).then((outcome) => {
+        if ('error' in outcome) {
+          logger.error({ err: outcome.error, job: DELIVERY_JOB }, 'delivery run failed');
+          options.onError?.(DELIVERY_JOB, outcome.error);
+        }
+      }),
     );
+  const deliver = (): Promise<void> => {
+    if (delivering) {
+      deliverAgain = true;
+      return delivering;
+    }
+    delivering = track(
+      (async () => {
+        do {
+          deliverAgain = false;
+          await deliverOnce();
+        } while (deliverAgain && !stopped);
+      })().finally(() => (delivering = undefined)),
+    );
+    return delivering;
+  };
   const taskOptions = (name: string): TaskOptions => ({ name, timezone: options.timeZone, noOverlap: true, logger: cronLogger(logger) });
 
   for (const job of jobs) {
@@ -120,19 +156,23 @@ export function startScheduler(engine: SchedulerEngine, jobs: readonly JobSchedu
   }
   tasks.push(cron.schedule(options.deliveryEvery ?? DELIVERY_EVERY, deliver, taskOptions(DELIVERY_JOB)));
 
-  if (options.catchUpAtStart !== false) {
-    // Every job once, in order (state changes first, the digest last), then a delivery.
+  // Every job once, in order (state changes first, the digest last), then a delivery.
+  const catchUp = () =>
     void track(
       (async () => {
         for (const job of jobs) if (!stopped) await runJob(job);
         if (!stopped) await deliver();
       })(),
     );
-  }
+  const offLease = lease?.onChange((turn) => {
+    if (turn !== null && options.catchUpAtStart !== false && !stopped) catchUp();
+  });
+  if (options.catchUpAtStart !== false && (!lease || lease.turn() !== null)) catchUp();
 
   return {
     async stop() {
       stopped = true;
+      offLease?.();
       // node-cron's stop() does not wait for a run in flight; the set of runs does.
       await Promise.all(tasks.map((task) => task.destroy()));
       await Promise.allSettled([...inFlight]);

@@ -46,7 +46,7 @@ export interface TickResult {
 }
 
 /** The engine calls a tick makes. */
-export type TickEngine = Pick<EnginePort, 'runJobs' | 'deliveryClaim' | 'deliverySent' | 'deliveryFailed' | 'deliveryRelease'>;
+export type TickEngine = Pick<EnginePort, 'runJobs' | 'deliveryClaim' | 'deliveryRenew' | 'deliverySent' | 'deliveryFailed' | 'deliveryRelease'>;
 
 /** Runs every job once as of `now` (in the engine), then delivers everything due at `now` through `sink`. */
 export async function runTick(engine: TickEngine, now: Date, sink: DeliverySink, options?: DeliveryOptions): Promise<TickResult> {

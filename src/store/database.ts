@@ -11,6 +11,7 @@ import type { SqliteHandles } from './sqlite/handles.js';
 import { sqliteRepositories } from './sqlite/repositories.js';
 import { withBusyTimeout } from './sqlite/trouble.js';
 import type { Storage } from './storage.js';
+import { checkFence, type Fence } from './fence.js';
 
 export type { Db } from './sqlite/handles.js';
 
@@ -165,6 +166,10 @@ export function openStore(path: string, options: OpenOptions = {}): Store {
   const watch = watchTables(sqlite, options.migrate === false ? [] : WATCHED_TABLES);
   // Built once: db.transaction() prepares its BEGIN/COMMIT/SAVEPOINT statements on every call.
   const inTransaction = sqlite.transaction((work: () => unknown) => work());
+  // Set while fenced work runs: its outermost write transactions check the lease's token first.
+  let fence: Fence | undefined;
+  // Prepared on first use: a store opened unmigrated (`deskops migrate`) may not have the table yet.
+  const leaseToken = (lease: string) => sqlite.prepare('SELECT token FROM leases WHERE name = ?').pluck().get(lease) as number | undefined;
   return {
     db,
     sqlite,
@@ -176,6 +181,8 @@ export function openStore(path: string, options: OpenOptions = {}): Store {
       try {
         return inTransaction.immediate(() => {
           watch.transactionBegan();
+          // Under BEGIN IMMEDIATE: no other connection can take a turn until this commits.
+          if (fence) checkFence(fence, leaseToken(fence.lease));
           return work();
         }) as T;
       } finally {
@@ -190,6 +197,15 @@ export function openStore(path: string, options: OpenOptions = {}): Store {
     },
     withLockWait(ms, work) {
       return withBusyTimeout(sqlite, ms, work);
+    },
+    fenced(next, work) {
+      const previous = fence;
+      fence = next;
+      try {
+        return work();
+      } finally {
+        fence = previous;
+      }
     },
     close() {
       if (sqlite.open) sqlite.close();

@@ -8,6 +8,7 @@
 import { openStore } from './database.js';
 import type * as PgStoreCode from './pg/store.js';
 import type { Storage } from './storage.js';
+import { soloLeaseLocks, type LeaseLocks } from './lease-locks.js';
 
 export interface StorageConfig {
   dbPath: string;
@@ -37,4 +38,11 @@ export function openStorage(config: StorageConfig): Storage {
   if (!config.databaseUrl) return openStore(config.dbPath);
   if (!pgStoreModule) throw new Error('PostgreSQL is configured but its code is not loaded on this thread: await loadStorage(config) first');
   return pgStoreModule.connectPgStore(config.databaseUrl);
+}
+
+/** The locks replicas take turns with (store/lease-locks.ts): PostgreSQL's advisory locks, or SQLite's single process. */
+export async function openLeaseLocks(config: StorageConfig): Promise<LeaseLocks> {
+  if (!config.databaseUrl) return soloLeaseLocks();
+  const { pgLeaseLocks } = await import('./pg/lease-locks.js');
+  return pgLeaseLocks(config.databaseUrl);
 }

@@ -15,6 +15,7 @@ import type { AuditRepository } from './repositories/audit.js';
 import type { ClaimRepository } from './repositories/claims.js';
 import type { RotationRepository } from './repositories/rotations.js';
 import type { JobRunRepository } from './repositories/job-runs.js';
+import type { LeaseRepository } from './repositories/leases.js';
 import type { OnCallRepository } from './repositories/oncall.js';
 import type { KnownIssueRepository } from './repositories/known-issues.js';
 import type { ReportRepository } from './repositories/reports.js';
@@ -38,6 +39,7 @@ export interface Repositories {
   readonly claims: ClaimRepository;
   readonly rotations: RotationRepository;
   readonly jobRuns: JobRunRepository;
+  readonly leases: LeaseRepository;
   readonly oncall: OnCallRepository;
   readonly knownIssues: KnownIssueRepository;
   readonly reports: ReportRepository;

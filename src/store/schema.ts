@@ -407,6 +407,20 @@ export const jobRuns = sqliteTable('job_runs', {
 });
 
 /**
+ * Leases several replicas take turns holding (the scheduler's lead, the Rocket.Chat subscription).
+ * Who holds one is decided elsewhere (PostgreSQL: an advisory lock on the holder's own session);
+ * this row counts the turns: `token` grows by one each time a replica takes the lease, and every
+ * write the holder makes under it checks the token is still its own (fencing), so a holder that
+ * paused and lost the lease cannot write after the next one took over.
+ */
+export const leases = sqliteTable('leases', {
+  name: text('name').primaryKey(),
+  token: integer('token').notNull(),
+  holder: text('holder').notNull(),
+  acquiredAt: instant('acquired_at').notNull(),
+});
+
+/**
  * The chat threads that carry a ticket on one platform (Slack: channel + thread ts; Rocket.Chat:
  * room + tmid): its thread in its tier's channel, and the message it was created from. Updates,
  * SLA warnings and the ladder for that ticket post into the thread of the channel they go to.

@@ -4,6 +4,7 @@
  * SQLite store (database.ts) implements it, and outside src/store no code reaches past it (a test
  * holds that line).
  */
+import type { Fence } from './fence.js';
 import type { Repositories } from './repositories.js';
 
 /** The transaction boundary every engine offers, beside its repositories. */
@@ -31,6 +32,14 @@ export interface TransactionBoundary {
    * that storeTrouble (trouble.ts) calls 'busy'.
    */
   withLockWait<T>(ms: number, work: () => T): T;
+  /**
+   * Runs `work` with every write transaction begun inside it fenced: before its work, the
+   * transaction checks that lease `fence.lease` is still at turn `fence.token`, and throws FencedOut
+   * (fence.ts) otherwise, writing nothing. The check and the writes are one transaction, and the
+   * next holder's turn (LeaseRepository.takeTurn) waits for it, so a holder that lost its lease
+   * cannot write once the next one has taken it. Reads are not fenced.
+   */
+  fenced<T>(fence: Fence, work: () => T): T;
   close(): void;
 }
 

@@ -6,7 +6,7 @@
  * is compared with the other, so neither can drift alone. On the embedded PostgreSQL of
  * test/doubles/postgres.ts (or DESKOPS_TEST_PG_URL).
  */
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { getTableColumns, is, SQL } from 'drizzle-orm';
@@ -16,6 +16,11 @@ import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { MIGRATIONS_FOLDER, openStore } from '../../src/store/database.js';
 import { readJournal } from '../../src/store/migrations.js';
+
+/** The PostgreSQL migrations drizzle-kit journaled, in order. */
+function pgJournalTags(): string[] {
+  return (JSON.parse(readFileSync(join(PG_MIGRATIONS_FOLDER, 'meta/_journal.json'), 'utf8')) as { entries: Array<{ tag: string }> }).entries.map((entry) => entry.tag);
+}
 import { migratePostgres, PG_MIGRATIONS_FOLDER } from '../../src/store/pg/migrate.js';
 import * as pgSchema from '../../src/store/pg/schema.js';
 import * as sqliteSchema from '../../src/store/schema.js';
@@ -222,7 +227,10 @@ describe('the PostgreSQL migrations', () => {
     expect(PG_MIGRATIONS_FOLDER).toBe(join(MIGRATIONS_FOLDER, 'pg'));
     const sqliteFiles = readdirSync(MIGRATIONS_FOLDER).filter((file) => file.endsWith('.sql'));
     expect(readJournal().map((entry) => `${entry.tag}.sql`)).toEqual(sqliteFiles.sort());
-    expect(readdirSync(PG_MIGRATIONS_FOLDER).filter((file) => file.endsWith('.sql'))).toEqual(['0000_search_functions.sql', '0001_init.sql', '0002_seed_taxonomy.sql']);
+    const pgFiles = readdirSync(PG_MIGRATIONS_FOLDER).filter((file) => file.endsWith('.sql'));
+    expect(pgJournalTags().map((tag) => `${tag}.sql`)).toEqual(pgFiles.sort());
+    expect(pgFiles.slice(0, 3)).toEqual(['0000_search_functions.sql', '0001_init.sql', '0002_seed_taxonomy.sql']);
+    expect(sqliteFiles.some((file) => pgFiles.includes(file))).toBe(false);
   });
 
   it('build what the pg schema declares, and applying them again changes nothing', async () => {
@@ -248,7 +256,7 @@ describe('the PostgreSQL migrations', () => {
       await migratePostgres(url);
       const after = { shapes: [...(await catalogShapes(client)).entries()], rows: await pgRows(client), applied: (await client.query('SELECT hash, created_at FROM drizzle.__drizzle_migrations ORDER BY id')).rows };
       expect(after).toEqual(before);
-      expect(before.applied).toHaveLength(3);
+      expect(before.applied).toHaveLength(pgJournalTags().length);
     } finally {
       await client.end();
     }

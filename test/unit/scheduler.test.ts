@@ -92,16 +92,17 @@ describe('startScheduler', () => {
     }
   });
 
-  it('delivers due outbox rows every 15 seconds and records the delivery runs', async () => {
+  it('delivers due outbox rows every 5 seconds and records the delivery runs', async () => {
     const scheduler = schedule([], { timeZone: 'UTC', sink, catchUpAtStart: false });
     try {
       enqueue(ctx, { audience: 'staff', dedupeKey: 'hello', channel: 'tier:t2', reply: warning('Hello') });
-      // 09:00:45 is the next quarter minute; a second more lets the post's own steps run.
-      await vi.advanceTimersByTimeAsync(16_000);
+      // The next run is at most 5 s away; a second more lets the post's own steps run.
+      await vi.advanceTimersByTimeAsync(6_000);
       expect(sink.postedKeys()).toEqual(['hello']);
       await vi.advanceTimersByTimeAsync(30_000);
       expect(sink.posts).toHaveLength(1);
-      expect(runRecord(DELIVERY_JOB)).toMatchObject({ runs: 3, lastError: null });
+      // One run every 5 s over 36 s: 7 runs, the first of which posted.
+      expect(runRecord(DELIVERY_JOB)).toMatchObject({ runs: 7, lastError: null });
     } finally {
       await scheduler.stop();
     }

@@ -12,11 +12,12 @@ import { replaceLog } from '@rocket.chat/sdk/lib/log.js';
 import type { RocketChatConfig } from '../../config.js';
 import type { Logger } from '../../log.js';
 import { roomHistory, withRateLimitRetry } from './history.js';
-import { createRocketChatRest, RocketChatApiError, type RocketChatAuth, type RocketChatRest } from './rest.js';
+import { createRocketChatRest, login as restLogin, RocketChatApiError, type RocketChatAuth, type RocketChatRest } from './rest.js';
 import type { RoomCursors } from './cursors.js';
 import { sdkLogger } from './sdk-logger.js';
 import { pause } from '../pause.js';
 import { FairQueue } from '../fair-queue.js';
+import type { Lease } from '../../replicas/lease.js';
 
 /** A chat message as the adapter sees it, from the stream or from history (ts normalised). */
 export interface RocketChatMessage {
@@ -62,11 +63,17 @@ export interface RocketChatBotOptions {
   cursors?: RoomCursors;
   /** Commands older than this are not run by catch-up after a long outage (default 24 h). */
   maxCatchUpAgeMs?: number;
+  /**
+   * With several replicas, the lease of the realtime stream (replicas/lease.ts): this bot subscribes
+   * only while its replica holds it, and stands by otherwise (logged in over REST, so its replies
+   * and the outbox still go out); on taking it over, it catches up from the stored room cursors.
+   */
+  exclusive?: Pick<Lease, 'turn' | 'whenHeld' | 'onChange'>;
 }
 
 /** A running connection. */
 export interface RocketChatBot {
-  /** True once the first login and subscription succeeded; false if stopped before that. */
+  /** True once the first login and subscription succeeded (standing by: the first REST login); false if stopped before that. */
   ready: Promise<boolean>;
   /** REST as the logged-in bot (replies, the outbox sink); calls before the first login fail as transient. */
   rest: RocketChatRest;
@@ -78,6 +85,8 @@ export interface RocketChatBot {
   stats(): { connects: number; failedAttempts: number; losses: number; lastLoss: string | undefined; sdkListeners: number };
   /** Resolves when the next (re)connection, including its catch-up, has completed. */
   nextConnect(): Promise<void>;
+  /** True while another replica holds the stream and this bot stands by (see `exclusive`). */
+  standingBy(): boolean;
   /** Stops reconnecting and tears the SDK down; the process can exit afterwards. */
   stop(): Promise<void>;
 }
@@ -398,10 +407,63 @@ export function startRocketChatBot(options: RocketChatBotOptions): RocketChatBot
   let resolveReady: (ok: boolean) => void = () => undefined;
   const ready = new Promise<boolean>((resolve) => (resolveReady = resolve));
 
+  let standingBy = false;
+
+  /** Logs in over REST only (no stream), so a standing-by replica can still post. */
+  async function restOnlyLogin(): Promise<void> {
+    if (session) return;
+    let delay = initialBackoff;
+    while (!stopping.signal.aborted && !session) {
+      try {
+        if (config.password) {
+          session = await restLogin(config.url, config.user, config.password);
+          self = { id: session.userId, username: config.user };
+        } else {
+          session = { userId: config.userId!, authToken: config.authToken! };
+          self = { id: config.userId!, username: config.user };
+        }
+      } catch (error) {
+        logger.warn({ err: plainError(error), retryInMs: delay }, 'Rocket.Chat login (standing by) failed; retrying');
+        await pause(delay, stopping.signal);
+        delay = Math.min(maxBackoff, delay * 2);
+      }
+    }
+  }
+
+  /** Waits, logged in over REST, until this replica holds the stream's lease; false when stopped first. */
+  async function standBy(exclusive: NonNullable<RocketChatBotOptions['exclusive']>): Promise<boolean> {
+    if (exclusive.turn() !== null) return true;
+    standingBy = true;
+    logger.info('another replica holds the Rocket.Chat stream; standing by');
+    await restOnlyLogin();
+    if (session) resolveReady(true);
+    const turn = await Promise.race([exclusive.whenHeld(), stopped.then(() => null)]);
+    standingBy = false;
+    if (turn === null || stopping.signal.aborted) return false;
+    logger.info({ turn }, 'took over the Rocket.Chat stream');
+    // The replica that held it moved the rooms' cursors on: catch up from where it left off.
+    await loadCursors();
+    return true;
+  }
+
+  /** Resolves 'lease' when this replica stops holding the stream; `off` stops listening. */
+  function leaseLoss(): { lost: Promise<string>; off: () => void } {
+    const exclusive = options.exclusive;
+    if (!exclusive) return { lost: new Promise<string>(() => undefined), off: () => undefined };
+    let off: () => void = () => undefined;
+    const lost = new Promise<string>((resolve) => {
+      off = exclusive.onChange((turn) => {
+        if (turn === null) resolve('lease');
+      });
+    });
+    return { lost, off };
+  }
+
   async function run(): Promise<void> {
     let delay = initialBackoff;
     await loadCursors();
     while (!stopping.signal.aborted) {
+      if (options.exclusive && !(await standBy(options.exclusive))) break;
       try {
         live = await connectOnce();
       } catch (error) {
@@ -421,11 +483,20 @@ export function startRocketChatBot(options: RocketChatBotOptions): RocketChatBot
       const settled = waiters;
       waiters = [];
       settled.forEach((resolve) => resolve());
-      const why = await Promise.race([live.lost, stopped]);
+      const loss = leaseLoss();
+      // Lost between the connect and here: let it go at once.
+      const why = options.exclusive?.turn() === null ? 'lease' : await Promise.race([live.lost, stopped, loss.lost]);
+      loss.off();
       live.stopHealth();
       await teardown(live.bot, live.driver);
       live = undefined;
       if (stopping.signal.aborted) break;
+      if (why === 'lease') {
+        // Not a failure: another replica reads the stream now; this one stands by (no backoff).
+        logger.warn('the Rocket.Chat stream lease moved to another replica; unsubscribed');
+        delay = initialBackoff;
+        continue;
+      }
       losses += 1;
       lastLoss = why;
       logger.warn({ why, retryInMs: delay }, 'Rocket.Chat connection lost; reconnecting');
@@ -446,6 +517,7 @@ export function startRocketChatBot(options: RocketChatBotOptions): RocketChatBot
     self: () => self,
     stats: () => ({ connects, failedAttempts, losses, lastLoss, sdkListeners: live ? listenerCount(live.driver) + listenerCount(live.driver.ddp) : 0 }),
     nextConnect: () => new Promise<void>((resolve) => waiters.push(resolve)),
+    standingBy: () => standingBy,
     async stop() {
       stopping.abort();
       await running;

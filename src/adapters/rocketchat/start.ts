@@ -7,7 +7,7 @@ import type { Config } from '../../config.js';
 import type { DeliverySink } from '../../delivery/sink.js';
 import type { Engine } from '../../engine/port.js';
 import type { Logger } from '../../log.js';
-import { startRocketChatBot, type BackoffSettings, type RocketChatBot } from './bot.js';
+import { startRocketChatBot, type BackoffSettings, type RocketChatBot, type RocketChatBotOptions } from './bot.js';
 import { createCommandHandler } from './commands.js';
 import { storedRoomCursors } from './cursors.js';
 import { createPacer } from './pacing.js';
@@ -35,6 +35,8 @@ export interface StartRocketChatOptions {
   connectTimeoutMs?: number;
   backoff?: BackoffSettings;
   maxRateLimitWaitMs?: number;
+  /** The stream's lease among replicas (RocketChatBotOptions.exclusive); none: this process always reads it. */
+  exclusive?: RocketChatBotOptions['exclusive'];
 }
 
 /** How long a room's details (type, name for "#support" intake entries) are trusted. */
@@ -69,6 +71,7 @@ export function startRocketChat(config: Config, engine: Engine, baseLogger: Logg
     ...(options.healthTimeoutMs !== undefined ? { healthTimeoutMs: options.healthTimeoutMs } : {}),
     ...(options.connectTimeoutMs !== undefined ? { connectTimeoutMs: options.connectTimeoutMs } : {}),
     ...(options.backoff ? { backoff: options.backoff } : {}),
+    ...(options.exclusive ? { exclusive: options.exclusive } : {}),
   });
   // One pacer for replies and the outbox: both post to chat.sendMessage, under one server limit.
   const pacer = createPacer();

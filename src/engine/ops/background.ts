@@ -4,13 +4,14 @@
  * own connection, so a long job (the weekly digest, the pattern watch, the catch-up at start)
  * never stands in front of a command.
  */
-import { claimDeliveries, recordFailed, recordSent, releaseClaim, type Claimed, type DeliveryFailure, type DeliveryOptions, type DeliveryReport, type FailureRecorded, type Outgoing } from '../../delivery/claims.js';
+import { claimDeliveries, recordFailed, recordSent, releaseClaim, renewClaim, type Claimed, type DeliveryFailure, type DeliveryOptions, type DeliveryReport, type FailureRecorded, type Outgoing } from '../../delivery/claims.js';
 import { platformFor } from '../../delivery/destinations.js';
 import type { ServicePlatform } from '../../domain/vocabulary.js';
 import { asJobRun, recordJobFinish, recordJobStart, runJobsOnce, runRecorded, type JobRunReport } from '../../jobs/runs.js';
 import { correlationFields } from '../../log.js';
 import type { ReplyChart } from '../../views/reply.js';
 import type { EngineEnv } from '../env.js';
+import type { Fence } from '../../store/fence.js';
 
 /** A job's run, when the scheduler or a tick asked for one. */
 export interface JobRunResult extends JobRunReport {
@@ -24,12 +25,14 @@ function inRun<T>(job: string, fn: () => T): T {
 }
 
 export const backgroundOps = {
-  /** Runs the job named `name` once as of `at` (the engine's now by default), recorded in job_runs. */
-  runJob(env: EngineEnv, name: string, at: Date | null = null): JobRunResult {
+  /** Runs the job named `name` once as of `at` (the engine's now by default), recorded in job_runs; fenced by the leader's turn when given. */
+  runJob(env: EngineEnv, name: string, at: Date | null = null, fence: Fence | null = null): JobRunResult {
     const job = env.jobs.find((j) => j.name === name);
     if (!job) throw new Error(`no job named ${name}`);
     const now = at ?? env.app.clock.now();
-    return { ...runRecorded(env.jobContext, job, now), at: now };
+    // The scheduler's leader passes its turn: every write of the run is fenced by it (store/fence.ts).
+    const run = () => runRecorded(env.jobContext, job, now);
+    return { ...(fence ? env.app.store.fenced(fence, run) : run()), at: now };
   },
 
   /** Runs every job once as of `at` (the engine's now by default), in order: `deskops tick` and `:tick`. */
@@ -51,6 +54,11 @@ export const backgroundOps = {
   /** Claims the outbox rows due at `now` as messages to post (delivery/claims.ts). */
   deliveryClaim(env: EngineEnv, now: Date, options: DeliveryOptions = {}): Claimed {
     return inRun('delivery', () => claimDeliveries(env.jobContext, now, options));
+  },
+
+  /** Extends the claim on a message about to be posted late in a long run; null when another worker has its rows now. */
+  deliveryRenew(env: EngineEnv, item: Outgoing, at: Date, options: DeliveryOptions = {}): Outgoing | null {
+    return inRun('delivery', () => renewClaim(env.jobContext, item, at, options));
   },
 
   /** Records that a claimed message was posted. */

@@ -12,31 +12,77 @@ const { types } = pg;
 const RAW_TYPES = new Set([types.builtins.TIMESTAMPTZ, types.builtins.TIMESTAMP, types.builtins.DATE, types.builtins.INTERVAL, 1115, 1182, 1185, 1187, 1231]);
 const typeParsers = { getTypeParser: (oid, format) => (RAW_TYPES.has(oid) ? (value) => value : types.getTypeParser(oid, format)) };
 
-const clients = new Map();
+// Per connection: its client, its URL (to connect again), whether the server or the network has
+// dropped it, and whether a transaction is open on it (told by the statements that open and end one).
+const connections = new Map();
 let nextId = 1;
 
 function failure(error) {
   return { error: { message: error?.message ?? String(error), code: error?.code, detail: error?.detail, constraint: error?.constraint } };
 }
 
+/** Connects `connection` (again) to its URL. */
+async function connect(connection) {
+  const client = new pg.Client({ connectionString: connection.url, keepAlive: true });
+  // Lost while idle (a server restart, a network cut): noted here, connected again before the next statement.
+  const lost = () => {
+    if (client === connection.client) connection.lost = true;
+  };
+  client.on('error', lost);
+  client.on('end', lost);
+  connection.client = client;
+  await client.connect();
+  connection.lost = false;
+  connection.inTransaction = false;
+}
+
+/** Stops listening to a client being left (its late errors mean nothing now). */
+function forget(client) {
+  client.removeAllListeners();
+  client.on('error', () => undefined);
+}
+
+const OPENS = /^\s*(BEGIN|START\s+TRANSACTION)\b/i;
+const ENDS = /^\s*(COMMIT|ROLLBACK|END|ABORT)\s*$/i;
+
+/**
+ * A statement on a lost connection. Between transactions, the connection is made again and the
+ * statement runs on it: a PostgreSQL restart costs the replicas nothing but the statements in
+ * flight. Inside a transaction the work is gone with the old session: the statement fails as a
+ * connection failure (SQLSTATE 08006), the caller's transaction fails and is run again or reported,
+ * and the next transaction connects again.
+ */
+async function usable(connection, text) {
+  if (!connection.lost) return connection.client;
+  if (connection.inTransaction && !OPENS.test(text)) {
+    if (ENDS.test(text)) connection.inTransaction = false;
+    throw Object.assign(new Error('the connection to PostgreSQL was lost in the middle of a transaction; nothing of it was kept'), { code: '08006' });
+  }
+  forget(connection.client);
+  await connect(connection);
+  return connection.client;
+}
+
 runAsWorker(async (op, id, text, values, arrayMode) => {
   try {
     if (op === 'connect') {
-      const client = new pg.Client({ connectionString: text });
-      // A connection lost while idle: the next statement fails and says so; nothing to do here.
-      client.on('error', () => undefined);
-      await client.connect();
-      const connection = nextId++;
-      clients.set(connection, client);
-      return { id: connection };
+      const connection = { client: undefined, url: text, lost: false, inTransaction: false };
+      await connect(connection);
+      const connectionId = nextId++;
+      connections.set(connectionId, connection);
+      return { id: connectionId };
     }
-    const client = clients.get(id);
-    if (!client) return failure(new Error('the PostgreSQL connection is closed'));
+    const connection = connections.get(id);
+    if (!connection) return failure(new Error('the PostgreSQL connection is closed'));
     if (op === 'end') {
-      clients.delete(id);
-      await client.end();
+      connections.delete(id);
+      forget(connection.client);
+      if (!connection.lost) await connection.client.end();
       return { rows: [], rowCount: 0 };
     }
+    const client = await usable(connection, text);
+    if (OPENS.test(text)) connection.inTransaction = true;
+    else if (ENDS.test(text)) connection.inTransaction = false;
     const result = await client.query({ text, values, rowMode: arrayMode ? 'array' : undefined, types: typeParsers });
     return { rows: result.rows, rowCount: result.rowCount ?? 0 };
   } catch (error) {

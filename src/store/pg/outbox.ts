@@ -63,7 +63,9 @@ export function pgOutbox(handles: PgHandles): OutboxRepository {
           .from(outbox)
           .where(and(eq(outbox.state, 'queued'), lte(outbox.nextAttemptAt, now)))
           .orderBy(asc(outbox.nextAttemptAt), asc(outbox.id))
-          .limit(limit),
+          .limit(limit)
+          // Replicas claim side by side: rows another replica's claim holds right now are left to it, not waited for.
+          .for('update', { skipLocked: true }),
       );
     },
 

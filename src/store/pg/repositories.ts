@@ -14,6 +14,7 @@ import { pgAudit } from './audit.js';
 import { pgClaim } from './claims.js';
 import { pgRotation } from './rotations.js';
 import { pgJobRuns } from './job-runs.js';
+import { pgLeases } from './leases.js';
 import { pgOnCall } from './oncall.js';
 import { pgKnownIssue } from './known-issues.js';
 import { pgReport } from './reports.js';
@@ -38,6 +39,7 @@ export function pgRepositories(handles: PgHandles): Repositories {
     claims: pgClaim(handles),
     rotations: pgRotation(handles),
     jobRuns: pgJobRuns(handles),
+    leases: pgLeases(handles),
     oncall: pgOnCall(handles),
     knownIssues: pgKnownIssue(handles),
     reports: pgReport(handles),

@@ -13,6 +13,7 @@ import { migratePostgres } from './migrate.js';
 import { syncPgDatabase, type PgDb } from './session.js';
 import type { Storage } from '../storage.js';
 import { pgRepositories } from './repositories.js';
+import { checkFence, type Fence } from '../fence.js';
 
 /** Runs of one transaction PostgreSQL refused as a conflict before the refusal is reported (as a busy database). */
 const CONFLICT_ATTEMPTS = 3;
@@ -48,9 +49,11 @@ export function connectPgStore(url: string): PgStore {
   const db = syncPgDatabase(bridge);
   let depth = 0;
   let ownLockTimeout: string | undefined;
+  // Set while fenced work runs: its outermost write transactions check the lease's token first.
+  let fence: Fence | undefined;
   const exec = (text: string) => bridge.query(text);
 
-  function inTransaction<T>(begin: string, work: () => T): T {
+  function inTransaction<T>(begin: string, work: () => T, writes: boolean): T {
     if (depth > 0) {
       // Nested: a savepoint, so the inner work can fail alone, as better-sqlite3 nests.
       const savepoint = `deskops_${depth}`;
@@ -73,17 +76,20 @@ export function connectPgStore(url: string): PgStore {
     // of what it reads, and its writes were rolled back, so running it again is the same request.
     for (let attempt = 1; ; attempt += 1) {
       try {
-        return outermost(begin, work);
+        return outermost(begin, work, writes);
       } catch (error) {
         if (!isConflict(error) || attempt >= CONFLICT_ATTEMPTS) throw error;
       }
     }
   }
 
-  function outermost<T>(begin: string, work: () => T): T {
+  function outermost<T>(begin: string, work: () => T, writes: boolean): T {
     exec(begin);
     depth = 1;
     try {
+      // FOR SHARE: a new holder's turn (an UPDATE of this row) waits until this transaction ends,
+      // and one taken since this snapshot began fails it as a conflict, run again, then fenced out.
+      if (fence && writes) checkFence(fence, (bridge.query('SELECT token FROM leases WHERE name = $1 FOR SHARE', [fence.lease]).rows[0] as { token: number } | undefined)?.token);
       const result = work();
       exec('COMMIT');
       return result;
@@ -104,10 +110,10 @@ export function connectPgStore(url: string): PgStore {
     bridge,
     ...pgRepositories({ db, bridge }),
     transaction(work) {
-      return inTransaction('BEGIN ISOLATION LEVEL SERIALIZABLE', work);
+      return inTransaction('BEGIN ISOLATION LEVEL SERIALIZABLE', work, true);
     },
     read(work) {
-      return depth > 0 ? work() : inTransaction('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY', work);
+      return depth > 0 ? work() : inTransaction('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY', work, false);
     },
     // Nothing is cached over PostgreSQL yet: another replica's write would not be seen (a version row or LISTEN/NOTIFY comes with replicas).
     tableVersion() {
@@ -131,6 +137,15 @@ export function connectPgStore(url: string): PgStore {
       }
       restore();
       return result;
+    },
+    fenced(next, work) {
+      const previous = fence;
+      fence = next;
+      try {
+        return work();
+      } finally {
+        fence = previous;
+      }
     },
     close() {
       bridge.close();

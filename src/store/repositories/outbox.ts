@@ -42,7 +42,11 @@ export interface OutboxRepository {
 
   // ---------------------------------------------------------------- claiming and recording (delivery)
 
-  /** The queued rows due at `now`, oldest due first (then by id), at most `limit`. */
+  /**
+   * The queued rows due at `now`, oldest due first (then by id), at most `limit`. Inside a
+   * transaction on an engine with concurrent writers (PostgreSQL), the rows are locked for this
+   * claim, and rows another transaction is claiming are skipped rather than waited for.
+   */
   dueRows(now: Date, limit: number): OutboxRow[];
   /**
    * Claims `row` (moves its `nextAttemptAt` to `leaseUntil`, sets `attempts`) only if nobody touched

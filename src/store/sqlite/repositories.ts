@@ -14,6 +14,7 @@ import { sqliteAudit } from './audit.js';
 import { sqliteClaim } from './claims.js';
 import { sqliteRotation } from './rotations.js';
 import { sqliteJobRuns } from './job-runs.js';
+import { sqliteLeases } from './leases.js';
 import { sqliteOnCall } from './oncall.js';
 import { sqliteKnownIssue } from './known-issues.js';
 import { sqliteReport } from './reports.js';
@@ -38,6 +39,7 @@ export function sqliteRepositories(handles: SqliteHandles): Repositories {
     claims: sqliteClaim(handles),
     rotations: sqliteRotation(handles),
     jobRuns: sqliteJobRuns(handles),
+    leases: sqliteLeases(handles),
     oncall: sqliteOnCall(handles),
     knownIssues: sqliteKnownIssue(handles),
     reports: sqliteReport(handles),
