@@ -85,7 +85,21 @@ interface ErrorLine {
   message: string;
 }
 
+/** Whether a /healthz report says its replica runs the scheduler (`replica.leadsScheduler`); undefined when it does not say. */
+function leadsScheduler(report: Record<string, unknown> | undefined): boolean | undefined {
+  const replica = report?.replica as { leadsScheduler?: unknown } | undefined;
+  return typeof replica?.leadsScheduler === 'boolean' ? replica.leadsScheduler : undefined;
+}
+
 function errorLinesOf(life: Incarnation): ErrorLine[] {
+  return logLinesOf(life, 50);
+}
+
+function warningLinesOf(life: Incarnation): ErrorLine[] {
+  return logLinesOf(life, 40);
+}
+
+function logLinesOf(life: Incarnation, level: number): ErrorLine[] {
   return life.process
     .stderr()
     .split('\n')
@@ -94,7 +108,7 @@ function errorLinesOf(life: Incarnation): ErrorLine[] {
       if (!line.startsWith('{')) return [{ replica: life.replica, life: life.number, at: life.exitedAt ?? Date.now(), message: line.slice(0, 300) }];
       try {
         const entry = JSON.parse(line) as { level?: number; time?: number; msg?: string; err?: { message?: string } };
-        if ((entry.level ?? 0) < 50) return [];
+        if ((entry.level ?? 0) < level) return [];
         return [{ replica: life.replica, life: life.number, at: entry.time ?? 0, message: `${entry.msg ?? ''}${entry.err?.message ? `: ${entry.err.message}` : ''}`.slice(0, 300) }];
       } catch {
         return [{ replica: life.replica, life: life.number, at: life.exitedAt ?? Date.now(), message: line.slice(0, 300) }];
@@ -242,9 +256,9 @@ describe('three replicas on one PostgreSQL, under chaos', () => {
     const leaderSamples: Array<{ at: number; leaders: number[] }> = [];
     const leaderOf = async (): Promise<{ leader: number | undefined; reported: boolean }> => {
       const reports = await Promise.all(replicas.up().map(async (replica) => ({ replica, answer: await replicas.health(replica, 1500) })));
-      const scheduler = reports.map(({ replica, answer }) => ({ replica, scheduler: answer?.report.scheduler as { leader?: boolean } | undefined }));
-      const reported = scheduler.some((entry) => typeof entry.scheduler?.leader === 'boolean');
-      const leaders = scheduler.filter((entry) => entry.scheduler?.leader === true).map((entry) => entry.replica);
+      const said = reports.map(({ replica, answer }) => ({ replica, leads: leadsScheduler(answer?.report) }));
+      const reported = said.some((entry) => entry.leads !== undefined);
+      const leaders = said.filter((entry) => entry.leads === true).map((entry) => entry.replica);
       if (reported) leaderSamples.push({ at: Date.now(), leaders });
       return { leader: leaders[0], reported };
     };
@@ -367,7 +381,7 @@ describe('three replicas on one PostgreSQL, under chaos', () => {
     note(`quiet period: ${drained ? 'drained' : 'NOT drained'} after ${((Date.now() - drainStarted) / 1000).toFixed(1)} s (${lastState})`);
     const finalLeaders = await leaderOf();
     leaderReported ||= finalLeaders.reported;
-    const leadersAtRest = await Promise.all(replicas.up().map(async (replica) => (await replicas.health(replica))?.report.scheduler as { leader?: boolean } | undefined));
+    const leadersAtRest = await Promise.all(replicas.up().map(async (replica) => leadsScheduler((await replicas.health(replica))?.report)));
     await replicas.stopAll();
 
     // ---- The checks. Each is soft, so one run reports every failure it found.
@@ -379,7 +393,15 @@ describe('three replicas on one PostgreSQL, under chaos', () => {
     const titleOf = (sent: Command) => /"(.*)"/.exec(sent.text)![1]!;
     const lostCommands = created.filter((sent) => sent.acknowledged && !titles.has(titleOf(sent)));
     const lostByReplica = [0, 1, 2].map((replica) => lostCommands.filter((sent) => sent.replica === replica).length);
-    const lost = lostCommands.map((sent) => `${sent.trigger} ${sent.text}: acknowledged by r${sent.replica} at ${iso(sent.ackedAt ?? 0)}; answered ${answerTo(sent.trigger).slice(0, 200) || 'nothing'}`);
+    // The evidence for each: what the replica that acknowledged it logged (warnings and worse) around the 200, and whether it died soon after.
+    const aroundAck = (sent: Command) => {
+      const at = sent.ackedAt ?? 0;
+      const life = replicas.incarnations.find((entry) => entry.replica === sent.replica && entry.spawnedAt <= at && (entry.exitedAt ?? Infinity) >= at);
+      const logged = life ? warningLinesOf(life).filter((line) => Math.abs(line.at - at) <= 1500).map((line) => `${iso(line.at)} ${line.message}`) : [];
+      const died = life?.killedAt !== undefined && life.killedAt - at < 5000 ? `; killed ${life.killedAt - at} ms after the 200` : '';
+      return `${died}${logged.length > 0 ? `; its log: ${[...new Set(logged)].slice(0, 3).join(' / ')}` : ''}`;
+    };
+    const lost = lostCommands.map((sent) => `${sent.trigger} ${sent.text}: acknowledged by r${sent.replica} at ${iso(sent.ackedAt ?? 0)}; answered ${answerTo(sent.trigger).slice(0, 120) || 'nothing'}${aroundAck(sent)}`);
     const doubled = [...titles].filter(([title, n]) => title.startsWith('chaos ') && n > 1);
     expect.soft(firstOf(lost), `acknowledged commands whose ticket is not stored (${lost.length}; per replica ${lostByReplica.join('/')})`).toEqual([]);
     expect.soft(doubled, 'tickets stored more than once').toEqual([]);
@@ -451,7 +473,14 @@ describe('three replicas on one PostgreSQL, under chaos', () => {
       const callAt = firstSlackPost(`oncall:${row.id}:call`);
       if (row.paged_at && callAt !== undefined) callLateness.push(callAt - (row.paged_at.getTime() + CALL_MINUTES * 60_000));
     }
-    const late = lateness.filter((page) => page.ms === null || page.ms > PAGE_BOUND_MS).map((page) => `${page.key} due ${iso(page.dueAt)}: ${page.ms === null ? 'never sent' : `${(page.ms / 1000).toFixed(1)} s late`} (${page.near})`);
+    const history = (key: string) => {
+      const row = rows.find((entry) => entry.dedupe_key === key);
+      const posts = key.endsWith(':webhook')
+        ? (byKey.get(key) ?? []).map((post) => `${post.path.slice(1)}@${iso(post.at)}`)
+        : workspace.api.callsTo('chat.postMessage').filter((call) => String((call.args.metadata as { event_payload?: { dedupe_keys?: string } } | undefined)?.event_payload?.dedupe_keys ?? '').split('\n').includes(key)).map((call) => `r${replicaOfToken(call.token)}@${iso(call.at)}`);
+      return `row ${row ? `${row.state}, ${row.attempts} attempts${row.last_error ? `, last error ${row.last_error.slice(0, 80)}` : ''}` : 'missing'}; posts ${posts.join(' ') || 'none'}`;
+    };
+    const late = lateness.filter((page) => page.ms === null || page.ms > PAGE_BOUND_MS).map((page) => `${page.key} due ${iso(page.dueAt)}: ${page.ms === null ? 'never sent' : `${(page.ms / 1000).toFixed(1)} s late`} (${history(page.key)}; ${page.near})`);
     expect.soft(firstOf(late), `pages later than ${PAGE_BOUND_MS / 1000} s after their due instant`).toEqual([]);
 
     // PostgreSQL's restart: each replica that lived through it served a command afterwards.
@@ -476,7 +505,7 @@ describe('three replicas on one PostgreSQL, under chaos', () => {
 
     // Once the scheduler reports its leader: at rest, exactly one replica leads.
     if (leaderReported) {
-      expect.soft(leadersAtRest.filter((scheduler) => scheduler?.leader === true), 'leaders at rest').toHaveLength(1);
+      expect.soft(leadersAtRest.filter((leads) => leads === true), 'leaders at rest').toHaveLength(1);
       expect.soft(firstOf(leaderSamples.filter((sample) => sample.leaders.length > 1).map((sample) => `${iso(sample.at)}: ${sample.leaders.map((r) => `r${r}`).join(', ')}`)), 'moments two replicas said they lead').toEqual([]);
     }
 
