@@ -95,6 +95,10 @@ function errorLinesOf(life: Incarnation): ErrorLine[] {
   return logLinesOf(life, 50);
 }
 
+function infoLinesOf(life: Incarnation): ErrorLine[] {
+  return logLinesOf(life, 30);
+}
+
 function warningLinesOf(life: Incarnation): ErrorLine[] {
   return logLinesOf(life, 40);
 }
@@ -383,6 +387,11 @@ describe('three replicas on one PostgreSQL, under chaos', () => {
     leaderReported ||= finalLeaders.reported;
     const leadersAtRest = await Promise.all(replicas.up().map(async (replica) => leadsScheduler((await replicas.health(replica))?.report)));
     await replicas.stopAll();
+    // Who led when: every "took the scheduler lease" in the logs, and how long each kill of the leader left the scheduler without one.
+    const takeovers = replicas.incarnations
+      .flatMap((life) => infoLinesOf(life).filter((line) => line.message.startsWith('took the scheduler lease')).map((line) => ({ replica: life.replica, at: line.at })))
+      .sort((a, b) => a.at - b.at);
+    const failovers = kills.filter((k) => k.why === 'the scheduler leader').map((k) => (takeovers.find((takeover) => takeover.at > k.at)?.at ?? Infinity) - k.at);
 
     // ---- The checks. Each is soft, so one run reports every failure it found.
     expect.soft(drained, `the quiet period did not drain in ${DRAIN_MS / 1000} s: ${lastState}`).toBe(true);
@@ -423,7 +432,9 @@ describe('three replicas on one PostgreSQL, under chaos', () => {
     expect.soft(ladders.filter((row) => row.step !== 'called').map((row) => `escalation ${row.id}: ${row.step}`), 'ladders that did not reach the call').toEqual([]);
 
     // Every outbox row was sent, and every chat row reached Slack exactly once.
-    const rows = await query<{ dedupe_key: string; channel: string; state: string; attempts: number; last_error: string | null }>(`select dedupe_key, channel, state, attempts, last_error from outbox order by id`);
+    const rows = await query<{ dedupe_key: string; channel: string; state: string; attempts: number; last_error: string | null; created_at: Date }>(
+      `select dedupe_key, channel, state, attempts, last_error, created_at from outbox order by id`,
+    );
     const unsent = rows.filter((row) => row.state !== 'sent').map((row) => `${row.dedupe_key} ${row.state} after ${row.attempts}: ${row.last_error ?? ''}`);
     expect.soft(firstOf(unsent), `outbox rows not sent (${unsent.length})`).toEqual([]);
     const perKey = workspace.postsPerKey();
@@ -478,7 +489,8 @@ describe('three replicas on one PostgreSQL, under chaos', () => {
       const posts = key.endsWith(':webhook')
         ? (byKey.get(key) ?? []).map((post) => `${post.path.slice(1)}@${iso(post.at)}`)
         : workspace.api.callsTo('chat.postMessage').filter((call) => String((call.args.metadata as { event_payload?: { dedupe_keys?: string } } | undefined)?.event_payload?.dedupe_keys ?? '').split('\n').includes(key)).map((call) => `r${replicaOfToken(call.token)}@${iso(call.at)}`);
-      return `row ${row ? `${row.state}, ${row.attempts} attempts${row.last_error ? `, last error ${row.last_error.slice(0, 80)}` : ''}` : 'missing'}; posts ${posts.join(' ') || 'none'}`;
+      const leader = takeovers.filter((takeover) => row && takeover.at <= row.created_at.getTime()).at(-1);
+      return `row ${row ? `queued ${iso(row.created_at.getTime())}${leader ? ` (leader then r${leader.replica}, since ${iso(leader.at)})` : ''}, ${row.state}, ${row.attempts} attempts${row.last_error ? `, last error ${row.last_error.slice(0, 80)}` : ''}` : 'missing'}; posts ${posts.join(' ') || 'none'}`;
     };
     const late = lateness.filter((page) => page.ms === null || page.ms > PAGE_BOUND_MS).map((page) => `${page.key} due ${iso(page.dueAt)}: ${page.ms === null ? 'never sent' : `${(page.ms / 1000).toFixed(1)} s late`} (${history(page.key)}; ${page.near})`);
     expect.soft(firstOf(late), `pages later than ${PAGE_BOUND_MS / 1000} s after their due instant`).toEqual([]);
@@ -514,6 +526,7 @@ describe('three replicas on one PostgreSQL, under chaos', () => {
     console.info(
       [
         `chaos-replicas: seed ${SEED}, ${ROUNDS} rounds, ${chaosSeconds.toFixed(1)} s of chaos, ${((Date.now() - started) / 1000).toFixed(1)} s in all`,
+        `  scheduler taken ${takeovers.length} times; after a kill of the leader, the next took over in (s): ${failovers.map((ms) => (ms === Infinity ? 'never' : (ms / 1000).toFixed(1))).join(' ')}`,
         `  leader samples: ${leaderSamples.length} (${leaderSamples.filter((sample) => sample.leaders.length === 0).length} with no leader, ${leaderSamples.filter((sample) => sample.leaders.length > 1).length} with two or more)`,
         `  ${kills.length} kills (${leaderKills} leader${leaderReported ? '' : ' (no leader reported: random replicas)'}, ${kills.filter((k) => k.why.startsWith('delivering')).length} while delivering, ${kills.filter((k) => k.why.startsWith('random')).length} random), ${replicas.incarnations.length} processes started`,
         `  PostgreSQL restart at round ${restartRound}: down ${restart ? restart.startedAt - restart.stoppedAt : '?'} ms; ${restart?.probes.map((p) => `r${p.replica} served again ${p.servedAfterMs === null ? 'never' : `after ${p.servedAfterMs} ms`}`).join(', ')}; ${errorLines.filter((line) => duringRestart(line.at)).length} error lines and ${replicas.crashes.length - crashes.length} failed start-ups while it was down`,
