@@ -69,7 +69,7 @@ const STORE_TROUBLE_TEXT: Record<StoreTrouble, { user: string; hint: string }> =
     hint: 'Nothing was changed. Tell your admin: the database file or its folder is not writable.',
   },
   io: {
-    user: 'deskops could not read or write its database (a disk error), so your command was not run.',
+    user: 'deskops could not read or write its database (a disk or connection error), so your command was not run.',
     hint: 'Nothing was changed. Tell your admin: the disk or the database file has a problem.',
   },
 };

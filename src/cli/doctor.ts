@@ -13,11 +13,13 @@ import { ConfigError, isTimeZone, loadConfig, maskUrl, type Config } from '../co
 import { hasRuleFor, isListedAdmin } from '../domain/access.js';
 import { openForInspection, type DatabaseInspection } from '../store/doctor.js';
 import { readJournal } from '../store/migrations.js';
+import { HEALTH_OUTBOX_STALE_MS } from '../adapters/health.js';
+import { SCHEDULER_LEASE } from '../replicas/names.js';
 
 export type CheckStatus = 'ok' | 'warn' | 'fail' | 'skip';
 
 export interface Check {
-  /** Short stable name: config, timezone, database, file-mode, integrity, foreign-keys, migrations, wal, outbox, jobs, people, slack, rocketchat, imap, smtp. */
+  /** Short stable name: config, timezone, database, file-mode, integrity, foreign-keys, migrations, wal, outbox, jobs, people, leader (PostgreSQL), slack, rocketchat, imap, smtp. */
   name: string;
   status: CheckStatus;
   /** What was found. */
@@ -363,17 +365,46 @@ export function verdictOf(checks: readonly Check[]): Verdict {
 }
 
 /** Runs every check; never throws for what it finds. */
-/** PostgreSQL (DESKOPS_DATABASE_URL): does it answer, and does it have every migration deskops ships. The SQLite file checks do not apply. */
-async function postgresCheck(url: string, timeoutMs: number): Promise<Check> {
+/**
+ * PostgreSQL (DESKOPS_DATABASE_URL): does it answer, does it have every migration deskops ships,
+ * does a replica lead the scheduler (its lease's lock is held by a live session), and is the
+ * outbox delivered (no due row waiting long: a dead replica's claims come back after their lease).
+ * The SQLite file checks do not apply.
+ */
+async function postgresChecks(url: string, timeoutMs: number, now: Date): Promise<Check[]> {
   const { inspectPostgres } = await import('../store/pg/inspect.js');
   const found = await inspectPostgres(url, timeoutMs);
   if (found.error !== undefined) {
-    return { name: 'database', status: 'fail', summary: `PostgreSQL does not answer: ${found.error}`, fix: 'check DESKOPS_DATABASE_URL (host, port, user, password, database) and that the server is up and reachable from here' };
+    return [{ name: 'database', status: 'fail', summary: `PostgreSQL does not answer: ${found.error}`, fix: 'check DESKOPS_DATABASE_URL (host, port, user, password, database) and that the server is up and reachable from here' }];
   }
   if (found.applied < found.shipped) {
-    return { name: 'database', status: 'warn', summary: `PostgreSQL ${found.version}: ${found.applied} of ${found.shipped} migrations applied`, fix: 'run `deskops migrate` (deskops start applies them too)' };
+    return [{ name: 'database', status: 'warn', summary: `PostgreSQL ${found.version}: ${found.applied} of ${found.shipped} migrations applied`, fix: 'run `deskops migrate` (deskops start applies them too)' }];
   }
-  return { name: 'database', status: 'ok', summary: `PostgreSQL ${found.version}, all ${found.shipped} migrations applied (backups: pg_dump; the SQLite file checks do not apply)` };
+  const database: Check = { name: 'database', status: 'ok', summary: `PostgreSQL ${found.version}, all ${found.shipped} migrations applied (backups: pg_dump; the SQLite file checks do not apply)` };
+  return [database, leaderCheck(found.leases ?? [], now), outboxWaitCheck(found.outbox ?? { due: 0, oldestWaitMs: 0 })];
+}
+
+/** Whether a replica leads the scheduler now, and who took each lease last. */
+function leaderCheck(leases: ReadonlyArray<{ name: string; token: number; holder: string; acquiredAt: Date; held: boolean }>, now: Date): Check {
+  const scheduler = leases.find((lease) => lease.name === SCHEDULER_LEASE);
+  const others = leases.filter((lease) => lease.name !== SCHEDULER_LEASE).map((lease) => `${lease.name}: ${lease.held ? `held by ${lease.holder}` : 'not held'} (turn ${lease.token})`);
+  const rest = others.length > 0 ? `; ${others.join('; ')}` : '';
+  if (!scheduler) return { name: 'leader', status: 'warn', summary: 'no replica has ever led the scheduler: deskops has not run against this database yet', fix: 'start deskops (`deskops start`)' };
+  const since = `${Math.round((now.getTime() - scheduler.acquiredAt.getTime()) / 60_000)} min`;
+  if (!scheduler.held) {
+    return { name: 'leader', status: 'warn', summary: `no replica leads the scheduler now (the last leader was ${scheduler.holder}, turn ${scheduler.token}): scheduled jobs and pages do not run${rest}`, fix: 'start at least one `deskops start` replica; if replicas run, read their logs for "lease"' };
+  }
+  return { name: 'leader', status: 'ok', summary: `${scheduler.holder} leads the scheduler (turn ${scheduler.token}, for ${since})${rest}` };
+}
+
+/** A due outbox row waiting past the health threshold means no replica delivers (or every post fails). */
+function outboxWaitCheck(outbox: { due: number; oldestWaitMs: number }): Check {
+  if (outbox.due === 0) return { name: 'outbox', status: 'ok', summary: 'no message is waiting to be delivered' };
+  const minutes = Math.round(outbox.oldestWaitMs / 60_000);
+  if (outbox.oldestWaitMs >= HEALTH_OUTBOX_STALE_MS) {
+    return { name: 'outbox', status: 'warn', summary: `${outbox.due} message${outbox.due === 1 ? '' : 's'} due, the oldest waiting ${minutes} min`, fix: 'check that a replica runs and can reach its chat platforms (GET /healthz on each replica)' };
+  }
+  return { name: 'outbox', status: 'ok', summary: `${outbox.due} message${outbox.due === 1 ? '' : 's'} due, the oldest waiting ${Math.round(outbox.oldestWaitMs / 1000)} s` };
 }
 
 export async function runDoctor(options: DoctorOptions = {}): Promise<DoctorReport> {
@@ -384,7 +415,7 @@ export async function runDoctor(options: DoctorOptions = {}): Promise<DoctorRepo
   const dbPath = config?.dbPath ?? (env.DESKOPS_DB?.trim() || './data/deskops.db');
   const { checkImap, checkSmtp } = await import('./doctor-email.js');
   const [slack, rocketChat, imap, smtp] = await Promise.all([checkSlack(config, timeoutMs), checkRocketChat(config, timeoutMs), checkImap(config, timeoutMs), checkSmtp(config, timeoutMs)]);
-  const database = config?.databaseUrl ? [await postgresCheck(config.databaseUrl, timeoutMs)] : databaseChecks(dbPath, config, now);
+  const database = config?.databaseUrl ? await postgresChecks(config.databaseUrl, timeoutMs, now) : databaseChecks(dbPath, config, now);
   const checks = [configCheck, ...database, slack, rocketChat, imap, smtp];
   return { verdict: verdictOf(checks), checks };
 }

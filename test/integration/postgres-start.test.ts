@@ -10,6 +10,8 @@ import { describe, expect, it, onTestFinished } from 'vitest';
 import { loadConfig } from '../../src/config.js';
 import { startWorkerEngine } from '../../src/engine/worker-engine.js';
 import { prepareStorage } from '../../src/store/open.js';
+import { openPgStore } from '../../src/store/pg/store.js';
+import { pgLeaseLocks } from '../../src/store/pg/lease-locks.js';
 import { replyText } from '../doubles/deskops.js';
 import { cliSandbox, TROUBLE_ON_STDERR } from '../doubles/cli.js';
 import { usePostgres } from '../doubles/postgres.js';
@@ -81,6 +83,35 @@ describe('deskops on PostgreSQL', () => {
     expect(backup.code).toBe(2);
     expect(backup.stderr).toContain('pg_dump');
     expect(existsSync(join(sandbox.dir, 'copy.db'))).toBe(false);
+  }, 60_000);
+
+  it('doctor says which replica leads the scheduler, whether its lock is held, and how long due messages wait', async () => {
+    const url = await postgres.freshDatabase();
+    const sandbox = cliSandbox(onTestFinished);
+    const env = { DESKOPS_DATABASE_URL: url };
+    const checks = async () => {
+      const run = await sandbox.deskops(['doctor', '--json', '--timeout', '3000'], { env });
+      return Object.fromEntries((JSON.parse(run.stdout) as { checks: Array<{ name: string; status: string; summary: string }> }).checks.map((check) => [check.name, check]));
+    };
+    const store = await openPgStore(url);
+    onTestFinished(() => store.close());
+    expect((await checks()).leader).toMatchObject({ status: 'warn', summary: expect.stringContaining('no replica has ever led the scheduler') });
+
+    // A replica holds the scheduler's lock and has taken turn 1 (as `deskops start` does).
+    const locks = pgLeaseLocks(url);
+    onTestFinished(() => locks.close());
+    expect(await locks.tryHold('scheduler')).toBe(true);
+    store.transaction(() => store.leases.takeTurn('scheduler', 'replica-a', new Date()));
+    expect((await checks()).leader).toMatchObject({ status: 'ok', summary: expect.stringMatching(/^replica-a leads the scheduler \(turn 1, for 0 min\)$/) });
+
+    // Its session ends: the turn is still recorded, but nobody leads.
+    await locks.close();
+    expect((await checks()).leader).toMatchObject({ status: 'warn', summary: expect.stringContaining('no replica leads the scheduler now (the last leader was replica-a, turn 1)') });
+
+    expect((await checks()).outbox).toMatchObject({ status: 'ok', summary: 'no message is waiting to be delivered' });
+    const longAgo = new Date(Date.now() - 40 * 60_000);
+    store.outbox.insertIfNew({ dedupeKey: 'stuck', channel: 'tier:t2', payload: { text: 'x' }, nextAttemptAt: longAgo, createdAt: longAgo, ticketId: null, validWhile: null, mentions: undefined, audience: 'staff' });
+    expect((await checks()).outbox).toMatchObject({ status: 'warn', summary: '1 message due, the oldest waiting 40 min' });
   }, 60_000);
 
   it('refuses a DESKOPS_DATABASE_URL that is not PostgreSQL, naming the variable and what to write', async () => {

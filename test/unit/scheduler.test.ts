@@ -9,6 +9,7 @@ import { systemClock } from '../../src/clock.js';
 import { enqueue } from '../../src/app/outbox.js';
 import type { Job, JobContext } from '../../src/jobs/job.js';
 import { DELIVERY_JOB, startScheduler, type SchedulerOptions } from '../../src/jobs/scheduler.js';
+import type { Lease } from '../../src/replicas/lease.js';
 import { runJobsOnce } from '../../src/jobs/runs.js';
 import { createInProcessEngine } from '../../src/engine/in-process.js';
 import { jobRuns } from '../../src/store/schema.js';
@@ -125,6 +126,80 @@ describe('startScheduler', () => {
     // Stopped means stopped: nothing runs any more.
     await vi.advanceTimersByTimeAsync(7 * 24 * 3600_000);
     expect(seen).toHaveLength(1);
+  });
+});
+
+/** This replica's view of the scheduler's lease, turned by the test as the lock would turn it. */
+function testLease(): Lease & { give(turn: number | null): void; lostWhy: string[] } {
+  let turn: number | null = null;
+  const listeners = new Set<(turn: number | null) => void>();
+  const lostWhy: string[] = [];
+  const give = (next: number | null) => {
+    turn = next;
+    for (const listener of listeners) listener(next);
+  };
+  return {
+    name: 'scheduler',
+    turn: () => turn,
+    heldSince: () => (turn === null ? null : new Date()),
+    onChange(listener) {
+      listeners.add(listener);
+      return () => void listeners.delete(listener);
+    },
+    whenHeld: async () => turn,
+    lost(why) {
+      lostWhy.push(why);
+      give(null);
+    },
+    stop: async () => undefined,
+    give,
+    lostWhy,
+  };
+}
+
+describe('startScheduler with a lease (replicas)', () => {
+  it('runs jobs only while this replica holds the lease, catches up when it takes it, and stops when a fenced write finds a later turn', async () => {
+    const seen: Date[] = [];
+    // A job that writes in a transaction, as every job does: its writes carry the turn.
+    const writing: Job = {
+      name: 'writing',
+      schedule: '* * * * *',
+      run(jobCtx, now) {
+        seen.push(now);
+        jobCtx.store.transaction(() => jobCtx.store.jobRuns.startCursor(`run-${seen.length}`, seen.length));
+        return { processed: 1, queued: 0, failed: 0 };
+      },
+    };
+    const lease = testLease();
+    const scheduler = schedule([writing], { timeZone: 'UTC', sink, lease });
+    try {
+      // Another replica leads: neither the catch-up nor the minutely run happens here.
+      await vi.advanceTimersByTimeAsync(90_000);
+      expect(seen).toHaveLength(0);
+
+      // This replica takes turn 1: it catches up at once, then runs on schedule, its writes fenced by turn 1.
+      const first = t.app.store.transaction(() => t.app.store.leases.takeTurn('scheduler', 'replica-a', new Date()));
+      expect(first).toBe(1);
+      lease.give(first);
+      await vi.advanceTimersByTimeAsync(0);
+      expect(seen).toHaveLength(1);
+      expect(t.app.store.jobRuns.cursorPosition('run-1')).toBe(1);
+
+      // Replica B takes turn 2 while A still believes it leads (a long pause): A's next run writes nothing and lets the lease go.
+      expect(t.app.store.transaction(() => t.app.store.leases.takeTurn('scheduler', 'replica-b', new Date()))).toBe(2);
+      await vi.advanceTimersByTimeAsync(60_000);
+      expect(seen).toHaveLength(2);
+      expect(t.app.store.jobRuns.cursorPosition('run-2')).toBeUndefined();
+      expect(lease.turn()).toBeNull();
+      expect(lease.lostWhy).toEqual(['the writing run was fenced out: another replica took a later turn']);
+      expect(runRecord('writing')).toMatchObject({ lastError: expect.stringContaining('lease "scheduler" moved on: this holder has turn 1, the store has 2') });
+
+      // Without the lease, nothing runs any more.
+      await vi.advanceTimersByTimeAsync(180_000);
+      expect(seen).toHaveLength(2);
+    } finally {
+      await scheduler.stop();
+    }
   });
 });
 

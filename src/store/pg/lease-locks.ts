@@ -13,7 +13,7 @@ export const SESSION_TIMEOUT_MS = 12_000;
 /** How long one lock statement may take before the session counts as lost. */
 const STATEMENT_TIMEOUT_MS = 5_000;
 /** The advisory-lock key space of deskops: the first of the two int4 keys ("desk"). */
-const KEY_SPACE = 0x6465736b;
+export const KEY_SPACE = 0x6465736b;
 
 export interface PgLeaseLockOptions {
   sessionTimeoutMs?: number;
