@@ -194,6 +194,25 @@ export interface SlackBalancerOptions {
   ackTimeoutMs?: number;
 }
 
+/**
+ * POSTs a signed Slack request to one replica's /slack/events, as a retry (`X-Slack-Retry-Num`)
+ * when `retryNum` > 0, and resolves with the HTTP status; rejects when the replica is gone or gives
+ * no answer within Slack's 3 s.
+ */
+export async function postSlack(replicas: Pick<ReplicaSet, 'url'>, replica: number, body: string, options: { secret: string; retryNum?: number; ackTimeoutMs?: number | undefined }): Promise<number> {
+  const timestamp = nowSeconds();
+  const retryNum = options.retryNum ?? 0;
+  const headers: Record<string, string> = {
+    'content-type': 'application/x-www-form-urlencoded',
+    'x-slack-request-timestamp': String(timestamp),
+    'x-slack-signature': slackSignature(options.secret, timestamp, body),
+    ...(retryNum > 0 ? { 'x-slack-retry-num': String(retryNum), 'x-slack-retry-reason': 'http_error' } : {}),
+  };
+  const response = await fetch(`${replicas.url(replica)}/slack/events`, { method: 'POST', headers, body, signal: AbortSignal.timeout(options.ackTimeoutMs ?? 3000) });
+  await response.arrayBuffer();
+  return response.status;
+}
+
 /** The load balancer: round-robin over the replicas that are up, retrying a failed request on the next. */
 export function slackBalancer(replicas: ReplicaSet, options: SlackBalancerOptions) {
   let next = 0;
@@ -218,18 +237,10 @@ export function slackBalancer(replicas: ReplicaSet, options: SlackBalancerOption
         failures.push('no replica up');
         continue;
       }
-      const timestamp = nowSeconds();
-      const headers: Record<string, string> = {
-        'content-type': 'application/x-www-form-urlencoded',
-        'x-slack-request-timestamp': String(timestamp),
-        'x-slack-signature': slackSignature(options.secret, timestamp, body),
-        ...(attempt > 0 ? { 'x-slack-retry-num': String(attempt), 'x-slack-retry-reason': 'http_error' } : {}),
-      };
       try {
-        const response = await fetch(`${replicas.url(replica)}/slack/events`, { method: 'POST', headers, body, signal: AbortSignal.timeout(options.ackTimeoutMs ?? 3000) });
-        await response.arrayBuffer();
-        if (response.status === 200) return { acknowledged: true, replica, attempts: attempt + 1, failures };
-        failures.push(`replica ${replica}: HTTP ${response.status}`);
+        const status = await postSlack(replicas, replica, body, { secret: options.secret, retryNum: attempt, ackTimeoutMs: options.ackTimeoutMs });
+        if (status === 200) return { acknowledged: true, replica, attempts: attempt + 1, failures };
+        failures.push(`replica ${replica}: HTTP ${status}`);
       } catch (error) {
         failures.push(`replica ${replica}: ${error instanceof Error ? `${error.name} ${error.message}` : String(error)}`);
       }

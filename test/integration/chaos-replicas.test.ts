@@ -26,8 +26,8 @@ import { startSlackWorkspace } from '../doubles/fault-slack.js';
 import { startPageReceiver, type PagePost } from '../doubles/page-receiver.js';
 import { usePostgres } from '../doubles/postgres.js';
 import { seededRandom } from '../doubles/random.js';
-import { slackBalancer, startReplicaSet, type Incarnation, type ReplicaSet } from '../doubles/replicas.js';
-import { nowSeconds, slackSignature, slashCommandBody } from '../doubles/slack-requests.js';
+import { postSlack, slackBalancer, startReplicaSet, type Incarnation, type ReplicaSet } from '../doubles/replicas.js';
+import { slashCommandBody } from '../doubles/slack-requests.js';
 
 const postgres = usePostgres();
 
@@ -196,15 +196,14 @@ describe('three replicas on one PostgreSQL, under chaos', () => {
         .map((call) => JSON.stringify(call.args))
         .join('\n');
 
-    const client = new pg.Client({ connectionString: url });
-    // The test's own connection also meets the restart: it reconnects for each read after it.
-    let reader: pg.Client | undefined = client;
-    await client.connect();
+    // The test's own reads; its connection meets PostgreSQL's restart too, so a failed read drops it and the next connects again.
+    let reader: pg.Client | undefined;
     const query = async <T extends Record<string, unknown>>(text: string, values: unknown[] = []): Promise<T[]> => {
       if (!reader) {
-        reader = new pg.Client({ connectionString: url });
-        reader.on('error', () => undefined);
-        await reader.connect();
+        const fresh = new pg.Client({ connectionString: url });
+        fresh.on('error', () => undefined);
+        await fresh.connect();
+        reader = fresh;
       }
       try {
         return (await reader.query<T>(text, values)).rows;
@@ -214,7 +213,6 @@ describe('three replicas on one PostgreSQL, under chaos', () => {
         throw error;
       }
     };
-    client.on('error', () => undefined);
     cleanups.push(async () => void (await reader?.end().catch(() => undefined)));
 
     // The team as a lead sets it up: channels, a rotation, the shortest ladder; then the tickets to escalate.
@@ -288,7 +286,9 @@ describe('three replicas on one PostgreSQL, under chaos', () => {
         escalations.push({ ticketId: targets[n]!.id, major, command: command(`${targets[n]!.id} to:oncall${major ? ' major' : ''} chaos escalation ${n}`, '/escalate') });
       }
       if (round === restartRound) {
-        // PostgreSQL goes away for a few seconds under everything; replicas must reconnect.
+        // PostgreSQL goes away for a few seconds under everything; replicas must reconnect. No kill
+        // while it is down or probed, so each probe's replica is the one that lived through it.
+        trap = undefined;
         const downMs = 2000 + Math.floor(random() * 2000);
         let back!: () => void;
         databaseBack = new Promise((resolve) => (back = resolve));
@@ -311,21 +311,14 @@ describe('three replicas on one PostgreSQL, under chaos', () => {
               const trigger = `probe-r${replica}-${Date.now()}`;
               const body = slashCommandBody({ command: '/ticket', text: `new "probe after restart r${replica}"`, trigger_id: trigger, user_id: 'U0ALICE', response_url: `${workspace.api.url}response/${trigger}` });
               try {
-                const timestamp = nowSeconds();
-                const response = await fetch(`${replicas.url(replica)}/slack/events`, {
-                  method: 'POST',
-                  headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-slack-request-timestamp': String(timestamp), 'x-slack-signature': slackSignature(SECRET, timestamp, body) },
-                  body,
-                  signal: AbortSignal.timeout(3000),
-                });
-                await response.arrayBuffer();
-                if (response.status === 200) {
+                const status = await postSlack(replicas, replica, body, { secret: SECRET });
+                if (status === 200) {
                   const stored = await query<{ n: string }>(`select count(*) as n from tickets where title = $1`, [`probe after restart r${replica}`]).catch(() => [{ n: '0' }]);
                   if (Number(stored[0]?.n) >= 1) return { replica, servedAfterMs: Date.now() - startedAt, failures };
                   // Would a load balancer's health check have taken it out?
                   const health = await replicas.health(replica, 1500);
                   failures.push(`HTTP 200 but nothing stored (answered ${answerTo(trigger).slice(0, 200) || 'nothing'}; /healthz ${health ? `${health.status} database ${String(health.report.database)}` : 'no answer'})`);
-                } else failures.push(`HTTP ${response.status}`);
+                } else failures.push(`HTTP ${status}`);
               } catch (error) {
                 failures.push(error instanceof Error ? error.message : String(error));
               }
@@ -353,7 +346,8 @@ describe('three replicas on one PostgreSQL, under chaos', () => {
         const up = replicas.up();
         const victim = up[Math.floor(random() * up.length)];
         const delay = Math.floor(random() * 400);
-        setTimeout(() => victim !== undefined && kill(victim, `random, ${delay} ms into the round`, round), delay);
+        await sleep(delay);
+        if (victim !== undefined) kill(victim, `random, ${delay} ms into the round`, round);
       }
       // A trap nobody sprang within 15 s (a whole delivery period) is dropped.
       if (trap && Date.now() - trap.armedAt > 15_000) trap = undefined;
