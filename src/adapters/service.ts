@@ -93,7 +93,9 @@ export async function runService(config: Config, options: ServiceOptions = {}): 
   try {
     const port = options.port ?? config.port;
     const schedulerLease = lease(SCHEDULER_LEASE);
-    for (const module of modules) adapters.push(module.create({ config, engine, logger, port, signal: stopping.signal, health, lease }));
+    // Only replicas that share a database take turns for a platform's stream; a lone process reads it at once.
+    const platformLease = locks.kind === 'shared' ? { lease } : {};
+    for (const module of modules) adapters.push(module.create({ config, engine, logger, port, signal: stopping.signal, health, ...platformLease }));
     for (const adapter of adapters) await adapter.start();
     let healthPort = adapters.map((adapter) => adapter.httpPort?.()).find((p) => p !== undefined);
     if (healthPort === undefined) {

@@ -17,8 +17,8 @@ interface SettingsCache {
 
 /**
  * Parsed settings per store, valid for one version of the team_settings table
- * (`Storage.tableVersion`): any write to it, here or by another process, starts a new cache, and
- * nothing is cached while the open transaction has written it.
+ * (`Storage.tableVersion`): any write to it, here or by another process or replica, starts a new
+ * cache, and nothing cached while the open transaction has written it is served after a rollback.
  */
 const caches = new WeakMap<Storage, SettingsCache>();
 

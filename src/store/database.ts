@@ -11,6 +11,7 @@ import type { SqliteHandles } from './sqlite/handles.js';
 import { sqliteRepositories } from './sqlite/repositories.js';
 import { withBusyTimeout } from './sqlite/trouble.js';
 import type { Storage } from './storage.js';
+import { WATCHED_TABLES } from './watched-tables.js';
 import { checkFence, type Fence } from './fence.js';
 
 export type { Db } from './sqlite/handles.js';
@@ -33,9 +34,6 @@ export interface Store extends Storage, SqliteHandles {
 export function isSqliteStore(storage: Storage): storage is Store {
   return 'sqlite' in storage && 'path' in storage;
 }
-
-/** The tables `Store.tableVersion` watches: team settings are read by nearly every command. */
-export const WATCHED_TABLES: readonly string[] = ['team_settings'];
 
 interface TableWatch {
   version(table: string): number | null;

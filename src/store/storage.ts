@@ -20,9 +20,12 @@ export interface TransactionBoundary {
    */
   read<T>(work: () => T): T;
   /**
-   * A version of a watched table, for caches of small, rarely written tables: it moves whenever the
-   * table may have changed (by this connection or another process); null while the current
-   * transaction has written it, and for tables not watched: read them then, and cache nothing.
+   * A version of a watched table (watched-tables.ts), for caches of small, rarely written tables: it
+   * moves whenever the table, as the current transaction or read sees it, may have changed, by this
+   * connection or another (another process, another replica). Inside a transaction that has written the table it is either null (SQLite: a
+   * rollback may still undo the write) or a version no other transaction ever reads (PostgreSQL:
+   * drawn from a sequence for that write), so nothing cached under it is served after a rollback.
+   * null for tables not watched: read them then, and cache nothing.
    */
   tableVersion(table: string): number | null;
   /**

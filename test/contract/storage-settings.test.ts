@@ -7,6 +7,7 @@ import { pgSettings } from '../../src/store/pg/settings.js';
 import { people as pgPeopleTable, tickets as pgTickets } from '../../src/store/pg/schema.js';
 import { run } from '../../src/store/pg/session.js';
 import type { SettingsRepository } from '../../src/store/repositories/settings.js';
+import type { Storage } from '../../src/store/storage.js';
 import { people, tickets } from '../../src/store/schema.js';
 import { insertRows } from '../doubles/db.js';
 import { useStorageEngines } from '../doubles/storage-engines.js';
@@ -49,7 +50,60 @@ function steps(repo: SettingsRepository): Record<string, unknown> {
   return out;
 }
 
+/**
+ * What Storage.tableVersion promises on either engine (storage.ts), as facts both must state alike:
+ * the numbers themselves are each engine's own.
+ */
+function versionSteps(store: Storage): Record<string, unknown> {
+  const version = () => store.tableVersion('team_settings');
+  const write = (n: number) => store.settings.write({ key: 'probe', value: { n }, updatedAt: T0, updatedBy: null });
+  const out: Record<string, unknown> = {};
+  const start = version();
+  out.watched = typeof start === 'number';
+  out.unwatched = store.tableVersion('tickets');
+  out.steadyWhileUnchanged = version() === start && store.read(() => version() === version()) && store.transaction(() => version() === version());
+  store.transaction(() => write(1));
+  const committed = version();
+  out.movedByACommit = typeof committed === 'number' && committed !== start;
+  let inside: number | null = null;
+  let readInside: unknown;
+  try {
+    store.transaction(() => {
+      write(2);
+      inside = version();
+      readInside = store.settings.value('probe');
+      throw new Error('roll back');
+    });
+  } catch {
+    // Rolled back, as meant.
+  }
+  out.readInside = readInside;
+  // Null, or a version of the write alone: neither the one before it nor one seen after the rollback.
+  out.insideIsNullOrItsOwn = inside === null || (inside !== committed && inside !== start);
+  const afterRollback = version();
+  out.rolledBackVersionNeverAgain = typeof afterRollback === 'number' && afterRollback !== inside;
+  out.afterRollback = store.settings.value('probe');
+  return out;
+}
+
 describe('the settings repository on SQLite and PostgreSQL', () => {
+  it('keeps the same table version contract', async () => {
+    const { sqliteStore, pgStore } = await engines.open();
+    const onSqlite = versionSteps(sqliteStore);
+    expect(versionSteps(pgStore)).toEqual(onSqlite);
+    expect(onSqlite).toEqual({
+      watched: true,
+      unwatched: null,
+      steadyWhileUnchanged: true,
+      movedByACommit: true,
+      readInside: { value: { n: 2 } },
+      insideIsNullOrItsOwn: true,
+      rolledBackVersionNeverAgain: true,
+      afterRollback: { value: { n: 1 } },
+    });
+  });
+
+
   it('answers the same to the same steps', async () => {
     const { sqliteStore, pgStore } = await engines.open();
     const person = { id: 1, displayName: 'Lead', createdAt: T0 };

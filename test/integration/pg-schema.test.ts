@@ -38,6 +38,14 @@ const PG_ONLY_INDEXES: Record<string, string> = {
   comments_search: "full-text search over comments: SQLite's FTS5 table search_docs, kept by triggers (migrations/0008_search_index.sql)",
 };
 
+/**
+ * Tables the PostgreSQL migrations make that neither drizzle schema declares: the engine's own
+ * machinery, which no repository reads or writes as data.
+ */
+const PG_INFRASTRUCTURE_TABLES: Record<string, string> = {
+  deskops_table_versions: "versions of the watched tables, moved by triggers, for PgStore.tableVersion (SQLite's are temporary triggers of each connection)",
+};
+
 /** A table's shape as both engines can state it: by SQL names, order kept where it matters (key and index columns). */
 interface TableShape {
   /** SQL name -> nullable. */
@@ -128,13 +136,14 @@ async function catalogShapes(client: pg.Client): Promise<Map<string, TableShape 
     return shape;
   };
   const tables = await client.query<{ table: string }>(`SELECT table_name AS table FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE'`);
-  for (const { table } of tables.rows) shapeOf(table);
+  for (const { table } of tables.rows) if (!(table in PG_INFRASTRUCTURE_TABLES)) shapeOf(table);
   const columns = await client.query<{ table: string; column: string; nullable: boolean; type: string }>(
     `SELECT c.relname AS table, a.attname AS column, NOT a.attnotnull AS nullable, format_type(a.atttypid, a.atttypmod) AS type
        FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace
       WHERE n.nspname = 'public' AND c.relkind = 'r' AND a.attnum > 0 AND NOT a.attisdropped`,
   );
   for (const row of columns.rows) {
+    if (row.table in PG_INFRASTRUCTURE_TABLES) continue;
     shapeOf(row.table).columns[row.column] = { nullable: row.nullable };
     shapeOf(row.table).types[row.column] = row.type;
   }
@@ -146,6 +155,7 @@ async function catalogShapes(client: pg.Client): Promise<Map<string, TableShape 
       WHERE n.nspname = 'public'`,
   );
   for (const row of indexes.rows) {
+    if (row.table in PG_INFRASTRUCTURE_TABLES) continue;
     // pg_get_indexdef quotes names that are keywords and spells '' as ''::text.
     const columns = row.columns.map((column) => column.replace(/^"(.*)"$/, '$1').replaceAll('::text', ''));
     if (row.primary) shapeOf(row.table).primaryKey = columns;
@@ -161,6 +171,7 @@ async function catalogShapes(client: pg.Client): Promise<Map<string, TableShape 
   );
   const action: Record<string, string> = { a: 'no action', r: 'restrict', c: 'cascade', n: 'set null', d: 'set default' };
   for (const row of keys.rows) {
+    if (row.table in PG_INFRASTRUCTURE_TABLES) continue;
     shapeOf(row.table).foreignKeys.push(`${row.columns.join(',')} -> ${row.foreign_table}(${row.foreign_columns.join(',')}) on update ${action[row.on_update]} on delete ${action[row.on_delete]}`);
   }
   for (const shape of shapes.values()) shape.foreignKeys.sort();
@@ -239,6 +250,9 @@ describe('the PostgreSQL migrations', () => {
     const client = await connect(url);
     try {
       const built = await catalogShapes(client);
+      // What the comparison leaves out as infrastructure is there, and named for what it is.
+      const infrastructure = await client.query<{ table: string }>(`SELECT table_name AS table FROM information_schema.tables WHERE table_schema = 'public' AND table_name = ANY($1::text[])`, [Object.keys(PG_INFRASTRUCTURE_TABLES)]);
+      expect(infrastructure.rows.map((row) => row.table).sort()).toEqual(Object.keys(PG_INFRASTRUCTURE_TABLES).sort());
       const declared = new Map(pgTables.map((table) => [getPgTableConfig(table).name, pgShape(table)]));
       expect([...built.keys()].sort()).toEqual([...declared.keys()].sort());
       for (const [name, shape] of declared) {

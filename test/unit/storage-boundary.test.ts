@@ -20,7 +20,7 @@ const PAST_THE_PORT: ReadonlyArray<[string, RegExp]> = [
 ];
 
 /** Importing the modules that open the SQLite store or run its upkeep. */
-const OPENING = /from\s+['"](?:\.\.?\/)+store\/(?:database|checkpointer|migrations|doctor|open|pg\/[\w-]+)\.js['"]/;
+const OPENING = /from\s+['"](?:\.\.?\/)+store\/(?:database|checkpointer|migrations|doctor|open|copy|pg\/[\w-]+)\.js['"]/;
 
 /** Who may, and why. */
 const OPENERS: Record<string, string> = {
@@ -32,6 +32,7 @@ const OPENERS: Record<string, string> = {
   'src/cli/backup.ts': "`deskops backup`: SQLite's online backup of the file",
   'src/cli/migrate.ts': '`deskops migrate`: applies the SQLite migrations to the file',
   'src/cli/doctor.ts': '`deskops doctor`: inspects the SQLite file read-only',
+  'src/cli/copy-db.ts': '`deskops copy-db`: reads the SQLite file read-only and writes a PostgreSQL database (store/copy.ts opens both)',
 };
 
 function sourceFiles(dir: string): string[] {
@@ -60,6 +61,7 @@ describe('the storage port is the only way to the database', () => {
     expect(OPENING.test("import { checkpointPassively } from '../store/checkpointer.js';")).toBe(true);
     expect(OPENING.test("import { prepareStorage } from '../../store/open.js';")).toBe(true);
     expect(OPENING.test("import { connectPgStore } from '../store/pg/store.js';")).toBe(true);
+    expect(OPENING.test("import { copySqliteToPostgres } from '../store/copy.js';")).toBe(true);
     expect(OPENING.test("import type { Storage } from '../store/storage.js';")).toBe(false);
     expect(OPENING.test("import type { Check } from './doctor.js';")).toBe(false);
   });

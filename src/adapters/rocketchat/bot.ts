@@ -413,7 +413,7 @@ export function startRocketChatBot(options: RocketChatBotOptions): RocketChatBot
   async function restOnlyLogin(): Promise<void> {
     if (session) return;
     let delay = initialBackoff;
-    while (!stopping.signal.aborted && !session) {
+    while (!stopping.signal.aborted && !session && standingBy) {
       try {
         if (config.password) {
           session = await restLogin(config.url, config.user, config.password);
@@ -430,13 +430,15 @@ export function startRocketChatBot(options: RocketChatBotOptions): RocketChatBot
     }
   }
 
-  /** Waits, logged in over REST, until this replica holds the stream's lease; false when stopped first. */
+  /** Waits until this replica holds the stream's lease (logging in over REST meanwhile, to post); false when stopped first. */
   async function standBy(exclusive: NonNullable<RocketChatBotOptions['exclusive']>): Promise<boolean> {
     if (exclusive.turn() !== null) return true;
     standingBy = true;
-    logger.info('another replica holds the Rocket.Chat stream; standing by');
-    await restOnlyLogin();
-    if (session) resolveReady(true);
+    logger.info('the Rocket.Chat stream is not this replica\'s to read (yet); standing by');
+    // In the background: the lease may come first (the login then happens on the stream's connection).
+    void restOnlyLogin().then(() => {
+      if (session && standingBy) resolveReady(true);
+    });
     const turn = await Promise.race([exclusive.whenHeld(), stopped.then(() => null)]);
     standingBy = false;
     if (turn === null || stopping.signal.aborted) return false;

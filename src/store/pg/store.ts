@@ -13,6 +13,8 @@ import { migratePostgres } from './migrate.js';
 import { syncPgDatabase, type PgDb } from './session.js';
 import type { Storage } from '../storage.js';
 import { pgRepositories } from './repositories.js';
+import { watchPgTables } from './table-versions.js';
+import { WATCHED_TABLES } from '../watched-tables.js';
 import { checkFence, type Fence } from '../fence.js';
 
 /** Runs of one transaction PostgreSQL refused as a conflict before the refusal is reported (as a busy database). */
@@ -45,7 +47,9 @@ export async function openPgStore(url: string, options: PgOpenOptions = {}): Pro
  * the process: an engine thread opens its store synchronously, as it opens SQLite's).
  */
 export function connectPgStore(url: string): PgStore {
-  const bridge = openBridge(url);
+  // Every statement goes through the watch, so it knows when a watched table may have moved.
+  const watch = watchPgTables(openBridge(url), WATCHED_TABLES);
+  const { bridge } = watch;
   const db = syncPgDatabase(bridge);
   let depth = 0;
   let ownLockTimeout: string | undefined;
@@ -115,9 +119,9 @@ export function connectPgStore(url: string): PgStore {
     read(work) {
       return depth > 0 ? work() : inTransaction('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY', work, false);
     },
-    // Nothing is cached over PostgreSQL yet: another replica's write would not be seen (a version row or LISTEN/NOTIFY comes with replicas).
-    tableVersion() {
-      return null;
+    // The version row, read once per transaction (table-versions.ts): a write by another replica moves it.
+    tableVersion(table) {
+      return watch.version(table, depth > 0);
     },
     withLockWait(ms, work) {
       // The connection's own wait, read once: this runs around every command given a wait.
