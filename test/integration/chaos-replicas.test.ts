@@ -424,7 +424,7 @@ describe('three replicas on one PostgreSQL, under chaos', () => {
       const sent = escalationCommands[n]!;
       const count = perTicket.get(escalation.ticketId) ?? 0;
       if (count > 1) return [`ticket ${escalation.ticketId}: ${count} escalations`];
-      if (sent.acknowledged && count === 0) return [`ticket ${escalation.ticketId}: acknowledged (${sent.trigger}) but not escalated: ${answerTo(sent.trigger).slice(0, 300)}`];
+      if (sent.acknowledged && count === 0) return [`ticket ${escalation.ticketId}: acknowledged (${sent.trigger}) by r${sent.replica} at ${iso(sent.ackedAt ?? 0)} but not escalated; answered ${answerTo(sent.trigger).slice(0, 200) || 'nothing'}${aroundAck(sent)}`];
       return [];
     });
     expect.soft(escalationProblems, 'escalations lost or doubled').toEqual([]);
@@ -483,13 +483,24 @@ describe('three replicas on one PostgreSQL, under chaos', () => {
       const callAt = firstSlackPost(`oncall:${row.id}:call`);
       if (row.paged_at && callAt !== undefined) callLateness.push(callAt - (row.paged_at.getTime() + CALL_MINUTES * 60_000));
     }
+    /** When the ladder queued a page well after its due instant: who led in between, and what they logged. */
+    const queuedLate = (queuedAt: number, dueAt: number) => {
+      if (queuedAt - dueAt < 6000) return '';
+      const leaders = takeovers.filter((takeover) => takeover.at <= queuedAt && takeover.at >= (takeovers.filter((t) => t.at <= dueAt).at(-1)?.at ?? 0));
+      const logged = leaders.flatMap((takeover) => {
+        const life = replicas.incarnations.find((entry) => entry.replica === takeover.replica && entry.spawnedAt <= takeover.at && (entry.exitedAt ?? Infinity) >= takeover.at);
+        return life ? warningLinesOf(life).filter((line) => line.at >= dueAt && line.at <= queuedAt).map((line) => `r${takeover.replica} ${iso(line.at)} ${line.message.slice(0, 100)}`) : [];
+      });
+      return ` ${((queuedAt - dueAt) / 1000).toFixed(1)} s after due; leaders from due to queue: ${leaders.map((t) => `r${t.replica}@${iso(t.at)}`).join(' ')}${logged.length > 0 ? `; they logged ${[...new Set(logged)].slice(0, 4).join(' / ')}` : ''}`;
+    };
+    const dueOf = (key: string) => lateness.find((page) => page.key === key)?.dueAt ?? 0;
     const history = (key: string) => {
       const row = rows.find((entry) => entry.dedupe_key === key);
       const posts = key.endsWith(':webhook')
         ? (byKey.get(key) ?? []).map((post) => `${post.path.slice(1)}@${iso(post.at)}`)
         : workspace.api.callsTo('chat.postMessage').filter((call) => String((call.args.metadata as { event_payload?: { dedupe_keys?: string } } | undefined)?.event_payload?.dedupe_keys ?? '').split('\n').includes(key)).map((call) => `r${replicaOfToken(call.token)}@${iso(call.at)}`);
       const leader = takeovers.filter((takeover) => row && takeover.at <= row.created_at.getTime()).at(-1);
-      return `row ${row ? `queued ${iso(row.created_at.getTime())}${leader ? ` (leader then r${leader.replica}, since ${iso(leader.at)})` : ''}, ${row.state}, ${row.attempts} attempts${row.last_error ? `, last error ${row.last_error.slice(0, 80)}` : ''}` : 'missing'}; posts ${posts.join(' ') || 'none'}`;
+      return `row ${row ? `queued ${iso(row.created_at.getTime())}${leader ? ` (leader then r${leader.replica}, since ${iso(leader.at)})` : ''}${queuedLate(row.created_at.getTime(), dueOf(key))}, ${row.state}, ${row.attempts} attempts${row.last_error ? `, last error ${row.last_error.slice(0, 80)}` : ''}` : 'missing'}; posts ${posts.join(' ') || 'none'}`;
     };
     const late = lateness.filter((page) => page.ms === null || page.ms > PAGE_BOUND_MS).map((page) => `${page.key} due ${iso(page.dueAt)}: ${page.ms === null ? 'never sent' : `${(page.ms / 1000).toFixed(1)} s late`} (${history(page.key)}; ${page.near})`);
     expect.soft(firstOf(late), `pages later than ${PAGE_BOUND_MS / 1000} s after their due instant`).toEqual([]);
