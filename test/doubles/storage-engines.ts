@@ -15,6 +15,8 @@ import { usePostgres } from './postgres.js';
 export interface BothStores {
   sqliteStore: Store;
   pgStore: PgStore;
+  /** The URL of the PostgreSQL store's database, for what reads it beside the store (deskops doctor's inspection). */
+  pgUrl: string;
 }
 
 /** Call at the top level of a suite; `await engines.open()` in each test. */
@@ -32,9 +34,10 @@ export function useStorageEngines(): { open(): Promise<BothStores> } {
         sqliteStore.close();
         rmSync(dir, { recursive: true, force: true });
       });
-      const pgStore = await openPgStore(await postgres.freshDatabase());
+      const pgUrl = await postgres.freshDatabase();
+      const pgStore = await openPgStore(pgUrl);
       closers.push(() => pgStore.close());
-      return { sqliteStore, pgStore };
+      return { sqliteStore, pgStore, pgUrl };
     },
   };
 }

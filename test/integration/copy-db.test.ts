@@ -105,10 +105,10 @@ function seedInstall(path: string): void {
       store.outbox.markDropped(due[3]!.id, 1, 'the SLA clock stopped before it was sent');
       store.outbox.rescheduleIfQueued(due[4]!.id, new Date('2026-03-02T09:05:00.123Z'), 1, 'HTTP 429');
     });
-    // Bytes a requester's mail brought: a blob must arrive byte for byte.
+    // Bytes a requester's mail brought: a blob must arrive byte for byte; a size past 2^31 - 1 too (bigint on PostgreSQL).
     insertRows(store, attachments, [
       { ticketId: 1, commentId: null, filename: 'logs ✓.bin', contentType: 'application/octet-stream', size: 256, data: Buffer.from(Array.from({ length: 256 }, (_, i) => i)), createdAt: NOW },
-      { ticketId: 1, commentId: null, filename: 'huge.iso', contentType: 'application/x-iso9660-image', size: 60_000_000, data: null, createdAt: NOW },
+      { ticketId: 1, commentId: null, filename: 'huge.iso', contentType: 'application/x-iso9660-image', size: 3 * 1024 ** 3, data: null, createdAt: NOW },
     ]);
     seedWhatTheWalkLeavesEmpty(store);
   } finally {
@@ -124,7 +124,7 @@ function seedInstall(path: string): void {
 function seedWhatTheWalkLeavesEmpty(store: Store): void {
   const at = (minutes: number) => new Date(NOW.getTime() + minutes * 60_000);
   insertRows(store, handledInvocations, [{ key: 'slack:trigger:1', reply: { title: 'Ticket #1 created', fields: [{ label: 'Status', value: 'Open' }] }, at: at(1) }]);
-  insertRows(store, jobRuns, [{ job: 'sla-watch', lastStartedAt: at(2), lastFinishedAt: at(2.5), lastDurationMs: 31, lastError: null, runs: 12 }]);
+  insertRows(store, jobRuns, [{ job: 'sla-watch', lastStartedAt: at(2), lastFinishedAt: at(2.5), lastDurationMs: 31, lastError: null, runs: 3_000_000_000 }]); // runs: past 2^31 - 1, as years of runs leave it
   insertRows(store, knownIssueNotes, [{ knownIssueId: 1, body: 'Fix deployed to staging', authorId: 1, createdAt: at(3) }]);
   insertRows(store, mailMessages, [
     { messageId: '<a1@mail.example>', ticketId: 2, direction: 'in', address: 'jane@example.com', at: at(4) },

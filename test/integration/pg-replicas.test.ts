@@ -158,7 +158,8 @@ describe('the lease loop', () => {
         store.jobRuns.startCursor('during', 1);
       }),
     );
-    expect((await takeover!).rows).toEqual([{ token: 2 }]);
+    // token is a bigint, which node-postgres reads as text.
+    expect((await takeover!).rows).toEqual([{ token: '2' }]);
     expect(store.jobRuns.cursorPosition('during')).toBe(1);
     expect(() => store.fenced({ lease: 'scheduler', token: 1 }, () => store.transaction(() => store.jobRuns.startCursor('after', 1)))).toThrow(/moved on/);
     expect(store.jobRuns.cursorPosition('after')).toBeUndefined();

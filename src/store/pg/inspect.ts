@@ -31,7 +31,7 @@ export async function inspectPostgres(url: string, timeoutMs: number): Promise<P
     const applied = Number(journal.rows[0]?.n) > 0 ? Number((await client.query<{ n: string }>('SELECT count(*) AS n FROM drizzle.__drizzle_migrations')).rows[0]?.n ?? 0) : 0;
     if (applied === 0) return { version, applied, shipped };
     // The lock of a lease is held while its holder's session lives (lease-locks.ts: two int4 keys, objsubid 2).
-    const leases = await client.query<{ name: string; token: number; holder: string; acquired_at: Date; held: boolean }>(
+    const leases = await client.query<{ name: string; token: string; holder: string; acquired_at: Date; held: boolean }>(
       `SELECT l.name, l.token, l.holder, l.acquired_at,
               EXISTS (SELECT 1 FROM pg_locks p WHERE p.locktype = 'advisory' AND p.granted AND p.objsubid = 2
                         AND p.classid = $1::int4::oid AND p.objid = hashtext(l.name)::oid) AS held
@@ -45,7 +45,8 @@ export async function inspectPostgres(url: string, timeoutMs: number): Promise<P
       version,
       applied,
       shipped,
-      leases: leases.rows.map((row) => ({ name: row.name, token: row.token, holder: row.holder, acquiredAt: new Date(row.acquired_at), held: row.held })),
+      // token is a bigint, which node-postgres reads as text.
+      leases: leases.rows.map((row) => ({ name: row.name, token: Number(row.token), holder: row.holder, acquiredAt: new Date(row.acquired_at), held: row.held })),
       outbox: { due: Number(outbox.rows[0]?.due ?? 0), oldestWaitMs: Number(outbox.rows[0]?.oldest_wait_ms ?? 0) },
     };
   } catch (error) {

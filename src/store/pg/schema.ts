@@ -43,10 +43,29 @@ const bytea = customType<{ data: Buffer; driverData: Buffer | Uint8Array }>({
 // insert types equal.
 
 /**
- * A duration in milliseconds: SQLite's integer is 64-bit, PostgreSQL's 32-bit one ends at about
- * 24.8 days, which an SLA clock's business time can pass. bigint, read back as a number.
+ * Integer widths. SQLite's INTEGER is always 64-bit; PostgreSQL's integer is 32-bit and refuses a
+ * value above 2,147,483,647. A column whose value can pass that is bigint here (read back as a
+ * number, as SQLite's is): durations in milliseconds, byte sizes, and counters that only grow
+ * (job_runs.runs, leases.token, bouncing_addresses.bounces).
+ *
+ * Ids stay integer: every identity key, the foreign keys to them, and the columns that hold one of
+ * our own row ids (job_cursors.position, reply_term_counts.replies, which counts replies). The
+ * fastest-growing tables (audit_events, outbox) take one row per change or notification: at
+ * 100,000 a day, far past a busy help desk, 2^31 ids last 58 years. Widening them would rewrite
+ * every table and index that refers to them for no reachable gain.
+ *
+ * The small columns stay integer too: weekdays, rotation positions, hold days (at most
+ * MAX_HOLD_DAYS), outbox.attempts (delivery gives up after maxAttempts).
+ */
+
+/**
+ * A duration in milliseconds: PostgreSQL's 32-bit integer ends at about 24.8 days, which an SLA
+ * clock's business time can pass. bigint, read back as a number.
  */
 const milliseconds = (name: string) => bigint(name, { mode: 'number' });
+
+/** A 64-bit count or size, read back as a number: exact up to 2^53 (Number.MAX_SAFE_INTEGER). */
+const bigCount = (name: string) => bigint(name, { mode: 'number' });
 
 /**
  * The text full-text search matches: SQLite keeps an FTS5 table (search_docs, porter stemming,
@@ -442,7 +461,7 @@ export const jobRuns = pgTable('job_runs', {
   lastFinishedAt: instant('last_finished_at'),
   lastDurationMs: milliseconds('last_duration_ms'),
   lastError: text('last_error'),
-  runs: integer('runs').notNull().default(0),
+  runs: bigCount('runs').notNull().default(0),
 });
 
 /**
@@ -454,7 +473,7 @@ export const jobRuns = pgTable('job_runs', {
  */
 export const leases = pgTable('leases', {
   name: text('name').primaryKey(),
-  token: integer('token').notNull(),
+  token: bigCount('token').notNull(),
   holder: text('holder').notNull(),
   acquiredAt: instant('acquired_at').notNull(),
 });
@@ -739,7 +758,7 @@ export const attachments = pgTable(
     commentId: integer('comment_id').references(() => comments.id),
     filename: text('filename').notNull(),
     contentType: text('content_type').notNull(),
-    size: integer('size').notNull(),
+    size: bigCount('size').notNull(),
     /** The bytes, or null when the file was over the limit (listed, not kept). */
     data: bytea('data'),
     createdAt: instant('created_at').notNull(),
@@ -758,6 +777,6 @@ export const blockedSenders = pgTable('blocked_senders', {
 export const bouncingAddresses = pgTable('bouncing_addresses', {
   address: text('address').primaryKey(),
   reason: text('reason').notNull(),
-  bounces: integer('bounces').notNull().default(1),
+  bounces: bigCount('bounces').notNull().default(1),
   lastAt: instant('last_at').notNull(),
 });

@@ -87,13 +87,19 @@ export function connectPgStore(url: string): PgStore {
     }
   }
 
+  /** The lease's token as stored, locked FOR SHARE (below). node-postgres reads a bigint as text: a number again. */
+  function storedToken(lease: string): number | undefined {
+    const row = bridge.query('SELECT token FROM leases WHERE name = $1 FOR SHARE', [lease]).rows[0] as { token: string } | undefined;
+    return row === undefined ? undefined : Number(row.token);
+  }
+
   function outermost<T>(begin: string, work: () => T, writes: boolean): T {
     exec(begin);
     depth = 1;
     try {
       // FOR SHARE: a new holder's turn (an UPDATE of this row) waits until this transaction ends,
       // and one taken since this snapshot began fails it as a conflict, run again, then fenced out.
-      if (fence && writes) checkFence(fence, (bridge.query('SELECT token FROM leases WHERE name = $1 FOR SHARE', [fence.lease]).rows[0] as { token: number } | undefined)?.token);
+      if (fence && writes) checkFence(fence, storedToken(fence.lease));
       const result = work();
       exec('COMMIT');
       return result;
