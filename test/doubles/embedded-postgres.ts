@@ -16,6 +16,8 @@ export interface EmbeddedServer {
   /** postgres://…/postgres: a database that exists, to connect to for CREATE and DROP DATABASE. */
   adminUrl: string;
   stop(): Promise<void>;
+  /** The server process alone, stopped (a fast shutdown: sessions are cut) and started again on the same port and data; none for an external server. */
+  process?: { stop(): Promise<void>; start(): Promise<void> };
 }
 
 const USER = 'postgres';
@@ -48,7 +50,8 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
     port,
     user: USER,
     password: options.password,
-    persistent: false,
+    // Kept across a stop, so a test can restart the server on its data; stop() below deletes the folder.
+    persistent: true,
     createPostgresUser: userInfo().uid === 0,
     // Throwaway data: no fsync, and the socket in the data directory (the default folder may not exist or be shared).
     initdbFlags: ['--no-sync', '--encoding=UTF8'],
@@ -70,6 +73,16 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
     async stop() {
       await server.stop();
       rmSync(folder, { recursive: true, force: true });
+    },
+    process: {
+      stop: () => server.stop(),
+      async start() {
+        try {
+          await server.start();
+        } catch (error) {
+          throw new Error(`embedded PostgreSQL did not start again: ${error instanceof Error ? error.message : String(error)}\n${log.join('').slice(-4000)}`);
+        }
+      },
     },
   };
 }

@@ -12,6 +12,14 @@ import { startEmbeddedPostgres, withDatabase, type EmbeddedServer } from './embe
 export interface TestPostgres {
   /** The URL (postgres://…) of a new, empty database on the server, for this test only. */
   freshDatabase(): Promise<string>;
+  /**
+   * Why `stop`/`start` cannot be used here (the server at DESKOPS_TEST_PG_URL is not the tests' to
+   * stop), or undefined when the server is the embedded one. Read it inside a test.
+   */
+  notRestartable(): string | undefined;
+  /** Stops the embedded server (a fast shutdown: sessions are cut) keeping its data; `start` brings it back on the same port. */
+  stop(): Promise<void>;
+  start(): Promise<void>;
 }
 
 /**
@@ -60,6 +68,15 @@ export function usePostgres(): TestPostgres {
       }
       created.push(name);
       return withDatabase(server.adminUrl, name);
+    },
+    notRestartable: () => (server?.process ? undefined : "the PostgreSQL at DESKOPS_TEST_PG_URL is not the tests' to stop and start"),
+    async stop() {
+      if (!server?.process) throw new Error('only the embedded PostgreSQL can be stopped by a test');
+      await server.process.stop();
+    },
+    async start() {
+      if (!server?.process) throw new Error('only the embedded PostgreSQL can be started by a test');
+      await server.process.start();
     },
   };
 }
