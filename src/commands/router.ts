@@ -281,12 +281,31 @@ export function createRouter(options: RouterOptions): Router {
     return handleOptions.busyWaitMs === undefined ? work() : app.store.withLockWait(handleOptions.busyWaitMs, work);
   }
 
+  /**
+   * Runs `work` (an attempt with its lock wait, or a claimed one) so that database trouble met
+   * around the command itself (setting the lock wait, the claim's transaction: on PostgreSQL, a
+   * connection lost before the command began) is treated as the command's own: thrown as
+   * DatabaseBusyError to a caller that retries when it passes, else answered as trouble.
+   */
+  function guarded<T>(invocation: Invocation, handleOptions: HandleOptions, work: () => T): T | Reply {
+    try {
+      return withBusyWait(handleOptions, work);
+    } catch (error) {
+      if (error instanceof DatabaseBusyError) throw error;
+      if (handleOptions.onBusy === 'throw' && storeTransient(error)) throw new DatabaseBusyError({ cause: error });
+      const trouble = troubleReply(error, invocation, invocation.text);
+      if (!trouble) throw error;
+      // Who asked cannot be told when the database does not answer: fail closed, as for requesters.
+      return isRequester(invocation) ? { ...trouble, audience: 'requester' } : trouble;
+    }
+  }
+
   return {
-    handle: (invocation, handleOptions = {}) => withBusyWait(handleOptions, () => attempt(invocation, handleOptions.onBusy ?? 'reply', handleOptions.prepared)),
+    handle: (invocation, handleOptions = {}) => guarded(invocation, handleOptions, () => attempt(invocation, handleOptions.onBusy ?? 'reply', handleOptions.prepared)),
     // The claim's transaction holds the command's (a savepoint): a refusal or an apology still
     // commits the claim, so a duplicate of a refused command is not answered twice.
     handleOnce: (invocation, claim, handleOptions = {}) =>
-      withBusyWait(handleOptions, () =>
+      guarded(invocation, handleOptions, () =>
         app.store.transaction(() => (claimOnce(app, claim) ? attempt(invocation, handleOptions.onBusy ?? 'reply', handleOptions.prepared) : undefined)),
       ),
   };

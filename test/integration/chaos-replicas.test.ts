@@ -19,6 +19,8 @@
  * DESKOPS_CHAOS_SEED repeats a run (the seed is printed); DESKOPS_CHAOS_ROUNDS sets the rounds
  * (100); DESKOPS_CHAOS_DEBUG prints each round.
  */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import pg from 'pg';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { TEST_STAFF_RULES } from '../doubles/deskops.js';
@@ -388,6 +390,13 @@ describe('three replicas on one PostgreSQL, under chaos', () => {
     // A kill of whichever replica led at that moment (a kill while delivering or at random may hit the leader too).
     const leaderAt = (at: number) => takeovers.filter((takeover) => takeover.at <= at).at(-1)?.replica;
     const failovers = kills.filter((k) => leaderAt(k.at) === k.replica).map((k) => (takeovers.find((takeover) => takeover.at > k.at)?.at ?? Infinity) - k.at);
+
+    // DESKOPS_CHAOS_LOGS=<dir> keeps every replica's log, one file per life, to read a failure by.
+    const logDir = process.env.DESKOPS_CHAOS_LOGS;
+    if (logDir) {
+      mkdirSync(logDir, { recursive: true });
+      for (const life of replicas.incarnations) writeFileSync(join(logDir, `r${life.replica}-${life.number}.log`), life.process.stderr());
+    }
 
     // ---- The checks. Each is soft, so one run reports every failure it found.
     expect.soft(drained, `the quiet period did not drain in ${DRAIN_MS / 1000} s: ${lastState}`).toBe(true);

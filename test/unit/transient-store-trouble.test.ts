@@ -20,8 +20,8 @@ afterEach(() => {
 const connectionCut = () => Object.assign(new Error('Connection terminated unexpectedly'), { code: '08006' });
 const diskFull = () => Object.assign(new Error('could not extend file'), { code: '53100' });
 
-/** An engine whose store fails its next `failures` outermost transactions with `error()`. */
-function engineFailing(failures: number, error: () => Error) {
+/** An engine whose store fails its next `failures` outermost transactions (or, `where: 'lock wait'`, its lock-wait set-ups) with `error()`. */
+function engineFailing(failures: number, error: () => Error, where: 'transaction' | 'lock wait' = 'transaction') {
   const t = createTestApp();
   apps.push(t);
   grantStaff(t.app, 'shell', 'lead', 'lead');
@@ -29,8 +29,16 @@ function engineFailing(failures: number, error: () => Error) {
   let depth = 0;
   const store: Storage = {
     ...t.app.store,
+    withLockWait(ms, work) {
+      // PostgreSQL sets the lock wait with a statement of its own, before the command's transaction.
+      if (where === 'lock wait' && left > 0) {
+        left -= 1;
+        throw error();
+      }
+      return t.app.store.withLockWait(ms, work);
+    },
     transaction(work) {
-      if (depth === 0 && left > 0) {
+      if (where === 'transaction' && depth === 0 && left > 0) {
         left -= 1;
         throw error();
       }
@@ -65,6 +73,16 @@ describe('transient database trouble', () => {
     const reply = await handleRetrying(engine, invocation);
     expect(reply.title).toMatch(/#1 opened/);
     expect(tickets()?.title).toBe('While the server restarts');
+  });
+
+  it('treats a connection lost before the command began (setting its lock wait) the same way', async () => {
+    const { engine, tickets } = engineFailing(1, connectionCut, 'lock wait');
+    await expect(engine.handle(invocation, { onBusy: 'throw', busyWaitMs: 20 })).rejects.toBeInstanceOf(DatabaseBusyError);
+    expect((await handleRetrying(engine, invocation)).title).toMatch(/#1 opened/);
+    expect(tickets()?.title).toBe('While the server restarts');
+    // Without a retrying caller, the person is told it was not run, rather than nothing at all.
+    const again = engineFailing(1, connectionCut, 'lock wait');
+    expect(JSON.stringify(await again.engine.handle(invocation, { busyWaitMs: 20 }))).toMatch(/was not run/);
   });
 
   it('answers at once that the command was not run when the database needs a person', async () => {
