@@ -80,16 +80,7 @@ export async function runService(config: Config, options: ServiceOptions = {}): 
   const lease = (name: string): Lease => {
     let held = leases.get(name);
     if (!held) {
-      held = holdLease({
-        name,
-        locks,
-        takeTurn: (leaseName, holder) => engine.leaseTakeTurn(leaseName, holder),
-        holder: config.replicaId,
-        logger,
-        // Only once every engine thread runs: the holder's work (jobs, the stream's commands) starts at once.
-        mayTake: () => engine.state().lanes.every((lane) => lane.state === 'ready'),
-        ...(options.leaseCheckEveryMs ? { checkEveryMs: options.leaseCheckEveryMs } : {}),
-      });
+      held = holdLease({ name, locks, takeTurn: (leaseName, holder) => engine.leaseTakeTurn(leaseName, holder), holder: config.replicaId, logger, ...(options.leaseCheckEveryMs ? { checkEveryMs: options.leaseCheckEveryMs } : {}) });
       leases.set(name, held);
     }
     return held;

@@ -39,12 +39,6 @@ export interface LeaseOptions {
   holder: string;
   logger: Logger;
   checkEveryMs?: number;
-  /**
-   * Whether this replica is ready to do the holder's work (its engine's threads are up): a replica
-   * that is still starting does not take the lease, so a leader's death hands the jobs to a replica
-   * that can run them at once, not to one that was just restarted and is loading its threads.
-   */
-  mayTake?: () => boolean;
 }
 
 /** Starts trying to hold lease `options.name`; the first try is made at once. */
@@ -78,7 +72,6 @@ export function holdLease(options: LeaseOptions): Lease {
       change(null);
       return;
     }
-    if (options.mayTake && !options.mayTake()) return;
     let taken: boolean;
     try {
       taken = await locks.tryHold(name);

@@ -144,23 +144,6 @@ describe('the lease loop', () => {
     expect(store.jobRuns.cursorPosition('current-write')).toBe(2);
   });
 
-  it('is not taken by a replica that is not ready to do the work yet', async () => {
-    const { url, store } = await database();
-    const locks = pgLeaseLocks(url);
-    let ready = false;
-    const lease = holdLease({ name: 'scheduler', locks, holder: 'starting', logger, checkEveryMs: 50, mayTake: () => ready, takeTurn: async (name, who) => store.transaction(() => store.leases.takeTurn(name, who, new Date())) });
-    cleanups.push(async () => {
-      await lease.stop();
-      await locks.close();
-    });
-    await new Promise((resolve) => setTimeout(resolve, 300));
-    expect(lease.turn()).toBeNull();
-    expect(store.leases.current('scheduler')).toBeUndefined();
-    ready = true;
-    await until(() => lease.turn() !== null, 5_000, 'the lease once ready');
-    expect(lease.turn()).toBe(1);
-  });
-
   it('lands a turn taken during a fenced transaction after it (the share lock), and refuses that holder afterwards', async () => {
     const { url, store } = await database();
     store.transaction(() => store.leases.takeTurn('scheduler', 'replica-a', new Date()));
