@@ -3,7 +3,7 @@
  * the Reply as Block Kit and answer through the request's response_url.
  */
 import type { RespondArguments } from '@slack/bolt';
-import { DatabaseBusyError } from '../../app/errors.js';
+import { DatabaseBusyError, storeTrouble } from '../../app/errors.js';
 import type { Invocation } from '../../commands/invocation.js';
 import type { PreparedText } from '../../commands/prepare.js';
 import { handleRetrying } from '../../commands/retry.js';
@@ -27,6 +27,13 @@ export type Answer = (message: string | RespondArguments) => Promise<unknown>;
 
 /** How long a command may wait for a database lock before its ack; the rest of Slack's 3 s is the network's. */
 export const BEFORE_ACK_BUSY_WAIT_MS = 200;
+/**
+ * How long a command keeps trying before its ack while PostgreSQL's connection is lost (a server
+ * restart, a failover): a short outage ends before the ack, so the 200 still means stored; a
+ * longer one is acknowledged and retried after the ack, as a lock is.
+ */
+export const BEFORE_ACK_RECONNECT_MS = 2_000;
+const RECONNECT_PAUSE_MS = 150;
 
 /**
  * Runs `invocation` and posts the reply to `respond`.
@@ -54,12 +61,19 @@ export async function runAndRespond(deps: SlackDeps, invocation: Invocation, res
   let reply: Reply | undefined;
   const read = prepared ? { prepared } : {};
   if (ack) {
-    try {
-      reply = await deps.engine.handle(invocation, { onBusy: 'throw', busyWaitMs: BEFORE_ACK_BUSY_WAIT_MS, ...read });
-    } catch (error) {
-      if (!(error instanceof DatabaseBusyError)) {
-        await ack();
-        throw error;
+    const started = Date.now();
+    for (;;) {
+      try {
+        reply = await deps.engine.handle(invocation, { onBusy: 'throw', busyWaitMs: BEFORE_ACK_BUSY_WAIT_MS, ...read });
+        break;
+      } catch (error) {
+        if (!(error instanceof DatabaseBusyError)) {
+          await ack();
+          throw error;
+        }
+        // Another writer's lock: ack now and retry after it. A lost connection: try again before the ack while it is short.
+        if (storeTrouble(error.cause) === 'busy' || Date.now() - started + RECONNECT_PAUSE_MS > BEFORE_ACK_RECONNECT_MS) break;
+        await new Promise((resolve) => setTimeout(resolve, RECONNECT_PAUSE_MS));
       }
     }
     await ack();
