@@ -3,7 +3,7 @@
  * `deskops tick --at` / the shell's `:tick` all call `run` the same way.
  */
 import type { AppContext, RequestContext } from '../app/context.js';
-import { storeTrouble } from '../app/errors.js';
+import { storeTransient, storeTrouble } from '../app/errors.js';
 import { isFencedOut } from '../store/fence.js';
 import type { Logger } from '../log.js';
 
@@ -57,6 +57,12 @@ export function forEachIsolated<T>(ctx: JobContext, job: string, items: readonly
       if (storeTrouble(error) === 'busy') {
         report.failed += items.length - index - 1;
         ctx.logger.warn({ job, item: describe(item), left: items.length - index }, 'job run cut short: the database is locked by another writer; the next run picks these up');
+        return report;
+      }
+      // PostgreSQL's connection lost or the server restarting: every item left would fail the same way (one line, not one per item).
+      if (storeTransient(error)) {
+        report.failed += items.length - index - 1;
+        ctx.logger.warn({ err: error, job, item: describe(item), left: items.length - index }, 'job run cut short: the database connection was lost; the next run picks these up');
         return report;
       }
       ctx.logger.error({ err: error, job, item: describe(item) }, 'job item failed');
