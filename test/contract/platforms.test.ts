@@ -28,6 +28,7 @@ import { postToSlackEndpoint, slashCommandBody } from '../doubles/slack-requests
 import { insertTicket } from '../doubles/tickets.js';
 import { sendMail, startMailCatcher, type EmailAdapter } from '../doubles/mail.js';
 import { platformContract } from './platform-contract.js';
+import { selectRows, updateRows } from '../doubles/db.js';
 
 const SECRET = 'contract-signing-secret';
 
@@ -49,7 +50,7 @@ platformContract({
         // A requester only the shell knows: their conversation is the shell's stand-in for a DM.
         const personId = desk.app.store.transaction(() => personForRequester(desk.app, 'shell', { externalId: 'dana', handle: 'dana' }));
         const ticket = insertTicket(desk.app, {});
-        desk.app.store.db.update(tickets).set({ requester: '@dana', requesterPersonId: personId }).where(eq(tickets.id, ticket.id)).run();
+        updateRows(desk.app.store, tickets, { requester: '@dana', requesterPersonId: personId }, eq(tickets.id, ticket.id));
         return ticket.id;
       },
       delivered: () => printed,
@@ -119,10 +120,10 @@ platformContract({
         return JSON.stringify(answer.args);
       },
       async requesterWrites(text) {
-        const before = deskops.app.store.db.select().from(tickets).all().length;
+        const before = selectRows(deskops.app.store, tickets).length;
         const body = JSON.stringify({ token: 'legacy', team_id: 'T1', api_app_id: 'A1', type: 'event_callback', event_id: `Ev${++trigger}`, event_time: 1_700_000_000, event: { type: 'message', channel: 'D0CUST', channel_type: 'im', user: 'UCUST', text, ts: `1700000${trigger}.000100` } });
         expect((await postToSlackEndpoint(events, body, { secret: SECRET, headers: { 'content-type': 'application/json' } })).status).toBe(200);
-        await vi.waitFor(() => expect(deskops.app.store.db.select().from(tickets).all().length).toBeGreaterThan(before), { timeout: 5000, interval: 10 });
+        await vi.waitFor(() => expect(selectRows(deskops.app.store, tickets).length).toBeGreaterThan(before), { timeout: 5000, interval: 10 });
       },
       async close() {
         await adapter.stop();
@@ -171,9 +172,9 @@ platformContract({
         return JSON.stringify(server.sent.slice(before));
       },
       async requesterWrites(text) {
-        const before = deskops.app.store.db.select().from(tickets).all().length;
+        const before = selectRows(deskops.app.store, tickets).length;
         server.push(rcMessage({ _id: `contract-${++next}`, rid: 'DMCUST', msg: text, u: { _id: 'u-carol', username: 'carol' } }));
-        await vi.waitFor(() => expect(deskops.app.store.db.select().from(tickets).all().length).toBeGreaterThan(before), { timeout: 5000, interval: 10 });
+        await vi.waitFor(() => expect(selectRows(deskops.app.store, tickets).length).toBeGreaterThan(before), { timeout: 5000, interval: 10 });
       },
       async close() {
         await adapter.stop();
@@ -210,9 +211,9 @@ platformContract({
       delivered: received,
       where: ['To: jane@customer.test', 'In-Reply-To: <q1@customer.test>', 'Subject: [#1] Invoice question'],
       async requesterWrites(text) {
-        const before = deskops.app.store.db.select().from(tickets).all().length;
+        const before = selectRows(deskops.app.store, tickets).length;
         await sendMail(adapter.smtpPort()!, { from: 'Jane <jane@customer.test>', to: 'support@desk.test', subject: text, text: `${text}\n\nJane`, messageId: `<contract-${++next}@customer.test>` });
-        expect(deskops.app.store.db.select().from(tickets).all().length).toBeGreaterThan(before);
+        expect(selectRows(deskops.app.store, tickets).length).toBeGreaterThan(before);
       },
       async close() {
         await adapter.stop();

@@ -1,4 +1,7 @@
-/** Runs the real `deskops` executable in a temp dir with its own database, environment cleaned. */
+/**
+ * Runs the real `deskops` executable in a temp dir with its own database (a SQLite file there, or
+ * on the PostgreSQL run a database of its own named by DESKOPS_DATABASE_URL), environment cleaned.
+ */
 import { spawn, type ChildProcessByStdio } from 'node:child_process';
 import type { Readable } from 'node:stream';
 import { createServer } from 'node:net';
@@ -6,6 +9,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { storageEnv } from './test-engine.js';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const BIN = join(ROOT, 'bin', 'deskops.js');
@@ -30,8 +34,8 @@ function parentEnv(): NodeJS.ProcessEnv {
   return Object.fromEntries(Object.entries(process.env).filter(([key]) => !/^(DESKOPS_|PORT$|SLACK_|ROCKETCHAT_|FORCE_COLOR$|NODE_OPTIONS$)/.test(key)));
 }
 
-function cleanEnv(db: string, extra: Record<string, string>): NodeJS.ProcessEnv {
-  return { ...parentEnv(), DESKOPS_DB: db, DESKOPS_SHELL_USER: 'alice', ...extra };
+function cleanEnv(storage: Record<string, string>, extra: Record<string, string>): NodeJS.ProcessEnv {
+  return { ...parentEnv(), ...storage, DESKOPS_SHELL_USER: 'alice', ...extra };
 }
 
 /** A `deskops start` left running: its output so far, and its exit. */
@@ -76,12 +80,12 @@ export function startDeskopsProcess(
 export function cliSandbox(onTestFinished: (cleanup: () => void) => void): CliSandbox {
   const dir = mkdtempSync(join(tmpdir(), 'deskops-cli-'));
   onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
-  const db = join(dir, 'data', 'deskops.db');
+  const storage = storageEnv(join(dir, 'data', 'deskops.db'), { push: onTestFinished });
   return {
     dir,
     deskops: (args, options = {}) =>
       new Promise((resolve, reject) => {
-        const child = spawn(process.execPath, [BIN, ...args], { cwd: dir, env: cleanEnv(db, options.env ?? {}), stdio: ['pipe', 'pipe', 'pipe'] });
+        const child = spawn(process.execPath, [BIN, ...args], { cwd: dir, env: cleanEnv(storage, options.env ?? {}), stdio: ['pipe', 'pipe', 'pipe'] });
         let stdout = '';
         let stderr = '';
         child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));

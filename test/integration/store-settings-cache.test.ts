@@ -8,10 +8,9 @@ import { z } from 'zod';
 import { readSetting, writeSetting } from '../../src/app/team-settings.js';
 import { loadCalendar } from '../../src/app/calendar.js';
 import { slaSetup } from '../../src/app/sla.js';
-import { openStore } from '../../src/store/database.js';
 import { teamSettings } from '../../src/store/schema.js';
 import { actAs, createTestApp, type TestApp } from '../doubles/context.js';
-import { deleteRows } from '../doubles/db.js';
+import { deleteRows, insertRows } from '../doubles/db.js';
 import type { RequestContext } from '../../src/app/context.js';
 
 const schema = z.object({ n: z.number() });
@@ -64,7 +63,7 @@ describe('the team settings cache', () => {
 
   it('sees rows written without writeSetting, on this connection', () => {
     expect(read(t)).toEqual({ n: 0 });
-    t.app.store.db.insert(teamSettings).values({ key: 'probe', value: { n: 3 }, updatedAt: new Date() }).run();
+    insertRows(t.app.store, teamSettings, [{ key: 'probe', value: { n: 3 }, updatedAt: new Date() }]);
     expect(read(t)).toEqual({ n: 3 });
     deleteRows(t.app.store, teamSettings, eq(teamSettings.key, 'probe'));
     expect(read(t)).toEqual({ n: 0 });
@@ -72,9 +71,9 @@ describe('the team settings cache', () => {
 
   it('sees a change committed by another connection (another deskops process)', () => {
     expect(read(t)).toEqual({ n: 0 });
-    const other = openStore(t.app.store.path);
+    const other = t.connectAgain();
     try {
-      other.db.insert(teamSettings).values({ key: 'probe', value: { n: 4 }, updatedAt: new Date() }).run();
+      insertRows(other, teamSettings, [{ key: 'probe', value: { n: 4 }, updatedAt: new Date() }]);
     } finally {
       other.close();
     }
@@ -83,9 +82,9 @@ describe('the team settings cache', () => {
 
   it('sees a change by another connection in the next transaction, after caching inside one', () => {
     t.app.store.transaction(() => expect(read(t)).toEqual({ n: 0 }));
-    const other = openStore(t.app.store.path);
+    const other = t.connectAgain();
     try {
-      other.db.insert(teamSettings).values({ key: 'probe', value: { n: 6 }, updatedAt: new Date() }).run();
+      insertRows(other, teamSettings, [{ key: 'probe', value: { n: 6 }, updatedAt: new Date() }]);
     } finally {
       other.close();
     }
@@ -93,7 +92,7 @@ describe('the team settings cache', () => {
   });
 
   it('falls back for a stored value that does not parse, and parses it per schema', () => {
-    t.app.store.db.insert(teamSettings).values({ key: 'probe', value: { n: 'seven' }, updatedAt: new Date() }).run();
+    insertRows(t.app.store, teamSettings, [{ key: 'probe', value: { n: 'seven' }, updatedAt: new Date() }]);
     expect(read(t)).toEqual({ n: 0 });
     expect(readSetting(t.app, 'probe', z.object({ n: z.string() }), { n: '' })).toEqual({ n: 'seven' });
   });
