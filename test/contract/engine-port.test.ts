@@ -159,8 +159,9 @@ describe.each(['in-process', 'worker'] as const)('the engine port, %s', (kind) =
 
   it('reports its state and refuses calls once closed', async () => {
     const rig = await rigFor(kind);
-    // The commands lane is ready when the engine starts; the background lane opens right after it.
-    await vi.waitFor(() => expect(rig.engine.state().lanes.every((lane) => lane.state === 'ready')).toBe(true));
+    // The commands lane is ready when the engine starts; the background lane opens right after it
+    // (a thread on PostgreSQL loads its driver and bridge first: give it more than the default second).
+    await vi.waitFor(() => expect(rig.engine.state().lanes.every((lane) => lane.state === 'ready')).toBe(true), { timeout: 10_000 });
     await rig.engine.close();
     await expect(rig.engine.now()).rejects.toThrow(/closed/);
   });

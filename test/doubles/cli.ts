@@ -9,7 +9,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { storageEnv } from './test-engine.js';
+import { openStore } from '../../src/store/database.js';
+import type { Storage } from '../../src/store/storage.js';
+import { pgStoreCode, storageEnv } from './test-engine.js';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const BIN = join(ROOT, 'bin', 'deskops.js');
@@ -26,6 +28,10 @@ export const TROUBLE_ON_STDERR = /error|exception|"level":(50|60)/i;
 /** A temp dir with its own database; `deskops(args, input)` runs the executable there. */
 export interface CliSandbox {
   dir: string;
+  /** The variables naming its database (DESKOPS_DB; on PostgreSQL also DESKOPS_DATABASE_URL), for a `deskops start` of its own. */
+  storage: Record<string, string>;
+  /** A connection of the test's own to that database (after a `deskops` run created it), closed by the caller. */
+  connect(): Storage;
   deskops(args: string[], options?: { input?: string; env?: Record<string, string> }): Promise<Run>;
 }
 
@@ -83,6 +89,8 @@ export function cliSandbox(onTestFinished: (cleanup: () => void) => void): CliSa
   const storage = storageEnv(join(dir, 'data', 'deskops.db'), { push: onTestFinished });
   return {
     dir,
+    storage,
+    connect: () => (storage.DESKOPS_DATABASE_URL ? pgStoreCode().connectPgStore(storage.DESKOPS_DATABASE_URL) : openStore(storage.DESKOPS_DB!)),
     deskops: (args, options = {}) =>
       new Promise((resolve, reject) => {
         const child = spawn(process.execPath, [BIN, ...args], { cwd: dir, env: cleanEnv(storage, options.env ?? {}), stdio: ['pipe', 'pipe', 'pipe'] });

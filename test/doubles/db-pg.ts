@@ -170,3 +170,18 @@ export function tableRowsPg(store: PgStore, table: string): string[] {
 export function inTransactionPg(store: PgStore): boolean {
   return (store.bridge.query('SELECT now() <> statement_timestamp() AS inside').rows[0] as { inside: boolean }).inside;
 }
+
+/**
+ * See db.ts holdWriteLock: PostgreSQL has no database-wide write lock; EXCLUSIVE locks on every table
+ * come closest (reads go on, every write waits), taken in a transaction of `store`'s connection.
+ */
+export function holdWriteLockPg(store: PgStore): () => void {
+  store.bridge.query('BEGIN');
+  store.bridge.query(`LOCK TABLE ${tableNamesPg(store).map((name) => `"${name}"`).join(', ')} IN EXCLUSIVE MODE`);
+  let held = true;
+  return () => {
+    if (!held) return;
+    held = false;
+    store.bridge.query('ROLLBACK');
+  };
+}

@@ -185,10 +185,13 @@ export function inTransaction(store: Storage): boolean {
 
 /**
  * Takes the database's write lock on `store`'s connection, as another writer (a backup, a shell, a
- * script) would, until `release()` (SQLite: BEGIN IMMEDIATE, then ROLLBACK of the empty transaction).
+ * script) would, until `release()` (SQLite: BEGIN IMMEDIATE, then ROLLBACK of the empty transaction;
+ * PostgreSQL: an EXCLUSIVE lock on every table, which lets reads through and makes writes wait).
  */
 export function holdWriteLock(store: Storage): () => void {
-  const sqlite = rawSqlite(sqliteOnly(store, 'holdWriteLock'));
+  const engine = engineOf(store);
+  if (engine.pg) return pgDbCode().holdWriteLockPg(engine.pg);
+  const sqlite = rawSqlite(engine.lite);
   sqlite.exec('BEGIN IMMEDIATE');
   let held = true;
   return () => {

@@ -36,7 +36,7 @@ export default async function setup(project: TestProject): Promise<(() => Promis
   }
   console.log(
     `PostgreSQL run: ${offPostgres().length} test files left out (test/engines.ts): ${Object.keys(SQLITE_ONLY).length} SQLite-only, ` +
-      `${NOT_YET_ON_POSTGRES.length} not yet converted, ${Object.keys(BOTH_ENGINES_IN_EVERY_RUN).length} already on both engines in every run`,
+      `${Object.keys(NOT_YET_ON_POSTGRES).length} not yet converted, ${Object.keys(BOTH_ENGINES_IN_EVERY_RUN).length} already on both engines in every run`,
   );
   const external = process.env.DESKOPS_TEST_PG_URL;
   const server: Server = external ? { adminUrl: external, stop: async () => undefined } : await startEmbedded();

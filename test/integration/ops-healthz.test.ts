@@ -12,7 +12,8 @@ import { monitorEventLoop } from '../../src/adapters/health.js';
 import { createInProcessEngine } from '../../src/engine/in-process.js';
 import { adapterEntries } from '../../src/adapters/registry.js';
 import { loadConfig } from '../../src/config.js';
-import { createDeskops } from '../../src/main.js';
+import { createDeskopsFor } from '../../src/main.js';
+import { storageEnv } from '../doubles/test-engine.js';
 import { outbox } from '../../src/store/schema.js';
 import { insertRows } from '../doubles/db.js';
 import { startRocketChatServer } from '../doubles/rocketchat-server.js';
@@ -42,7 +43,7 @@ describe('GET /healthz', { timeout: 45_000 }, () => {
     cleanups.push(() => rc.close());
     const dir = tempDir();
     const config = loadConfig({
-      DESKOPS_DB: join(dir, 'deskops.db'),
+      ...storageEnv(join(dir, 'deskops.db'), cleanups),
       SLACK_BOT_TOKEN: 'xoxb-healthz',
       SLACK_SIGNING_SECRET: 'healthz-signing-secret',
       SLACK_API_URL: api.url,
@@ -105,7 +106,7 @@ describe('GET /healthz', { timeout: 45_000 }, () => {
     cleanups.push(() => api.close());
     api.on('auth.test', () => ({ ok: false, error: 'invalid_auth' }));
     const dir = tempDir();
-    const config = loadConfig({ DESKOPS_DB: join(dir, 'deskops.db'), SLACK_BOT_TOKEN: 'xoxb-healthz-2', SLACK_SIGNING_SECRET: 'healthz-signing-secret', SLACK_API_URL: api.url });
+    const config = loadConfig({ ...storageEnv(join(dir, 'deskops.db'), cleanups), SLACK_BOT_TOKEN: 'xoxb-healthz-2', SLACK_SIGNING_SECRET: 'healthz-signing-secret', SLACK_API_URL: api.url });
     const stop = new AbortController();
     let port: number | undefined;
     const running = runService(config, { signal: stop.signal, port: 0, logger: pino({ level: 'silent' }), onStarted: (started) => (port = started.healthPort) });
@@ -122,7 +123,7 @@ describe('GET /healthz', { timeout: 45_000 }, () => {
 
   it('reports a stuck outbox and an unreachable database (the report itself, without a server)', async () => {
     const dir = tempDir();
-    const deskops = createDeskops(loadConfig({ DESKOPS_DB: join(dir, 'deskops.db') }), { logger: pino({ level: 'silent' }) });
+    const deskops = createDeskopsFor(loadConfig({ ...storageEnv(join(dir, 'deskops.db'), cleanups) }), { logger: pino({ level: 'silent' }) });
     const engine = createInProcessEngine(deskops);
     const now = new Date('2026-11-23T10:00:00Z');
     const insert = (dedupeKey: string, nextAttemptAt: number, createdAt: number) =>

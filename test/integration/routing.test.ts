@@ -6,9 +6,7 @@ import { runRouting } from '../../src/jobs/routing.js';
 import { runT1EscalationHint } from '../../src/jobs/t1-escalation-hint.js';
 import { pickAssignee } from '../../src/domain/routing.js';
 import { outbox, tickets } from '../../src/store/schema.js';
-import { lastRoutedQuery } from '../../src/store/sqlite/audit.js';
 import { auditActions } from '../doubles/audit.js';
-import { queryPlan, sqliteStoreOf } from '../doubles/sqlite.js';
 import { createTestDesk, replyText, type TestDesk } from '../doubles/deskops.js';
 import { selectRow, selectRows } from '../doubles/db.js';
 
@@ -128,13 +126,5 @@ describe('pickAssignee', () => {
     expect(pickAssignee({ original: { personId: 9, away: true }, onDuty: { personId: 7, away: false, active: 0 }, candidates, working: false, cap: 5 })).toEqual({ personId: 7, reason: 'on-duty' });
     expect(pickAssignee({ original: null, onDuty: { personId: 7, away: false, active: 5 }, candidates, working: true, cap: 5 })).toEqual({ personId: 3, reason: 'round-robin' });
     expect(pickAssignee({ original: null, onDuty: null, candidates, working: true, cap: 1 })).toBeNull();
-  });
-});
-
-describe("routing's round robin on a long audit trail", () => {
-  it("finds each agent's last routed ticket through the audit_action index, not a scan of every ticket event", () => {
-    const steps = queryPlan(desk.app.store, lastRoutedQuery(sqliteStoreOf(desk.app.store).db, 1).toSQL());
-    expect(steps).toMatch(/USING INDEX audit_action \(action=\?\)/);
-    expect(steps).not.toContain('TEMP B-TREE');
   });
 });

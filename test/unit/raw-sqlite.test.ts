@@ -19,8 +19,7 @@ const SQLITE_SPECIFIC: Record<string, string> = {
   'test/integration/ops-backup.test.ts': 'opens the backup file read-only: integrity_check, foreign_key_check and its ticket numbers',
   'test/integration/shell.test.ts': 'opens the file `deskops backup` wrote read-only: integrity_check and its tickets',
   'test/integration/ops-privacy.test.ts': 'builds a database at migration 0005 (before is_staff), which the current schema cannot write',
-  'test/integration/pattern-watch.test.ts': "EXPLAIN QUERY PLAN: the outbox's key lookup and the active-tickets list use their indexes",
-  'test/integration/routing.test.ts': "EXPLAIN QUERY PLAN: routing's last-routed lookup uses the audit_action index",
+  'test/integration/sqlite-query-plans.test.ts': "EXPLAIN QUERY PLAN: the outbox's key lookup, the active-tickets list and routing's last-routed lookup use their indexes",
 };
 
 /** Suites that replace the driver itself (vi.mock), which no helper can do for them. */

@@ -29,8 +29,8 @@ describe('the test files left out of the PostgreSQL run (test/engines.ts)', () =
     const listed = offPostgres();
     expect(listed.filter((file) => !existsSync(join(ROOT, file)))).toEqual([]);
     expect(listed.filter((file, index) => listed.indexOf(file) !== index)).toEqual([]);
-    expect(Object.entries({ ...BOTH_ENGINES_IN_EVERY_RUN, ...SQLITE_ONLY }).filter(([, reason]) => reason.trim().length < 10)).toEqual([]);
-    expect(NOT_YET_ON_POSTGRES.length).toBeLessThan(testFiles(join(ROOT, 'test')).length);
+    expect(Object.entries({ ...BOTH_ENGINES_IN_EVERY_RUN, ...SQLITE_ONLY, ...NOT_YET_ON_POSTGRES }).filter(([, reason]) => reason.trim().length < 10)).toEqual([]);
+    expect(Object.keys(NOT_YET_ON_POSTGRES).length).toBeLessThan(testFiles(join(ROOT, 'test')).length);
   });
 
   it('finds what it looks for', () => {
