@@ -185,3 +185,16 @@ export function holdWriteLockPg(store: PgStore): () => void {
     store.bridge.query('ROLLBACK');
   };
 }
+
+/**
+ * See db.ts rowsChanged: the rows inserted, updated or deleted in this database, from PostgreSQL's
+ * table statistics. A backend reports them when it goes idle, at most once a second unless asked:
+ * the first statement asks (pg_stat_force_next_flush) and its end flushes what this connection did
+ * before; the second, a transaction of its own, reads them. Only `store`'s connection writes to a
+ * test's database, so the counts are its own.
+ */
+export function rowsChangedPg(store: PgStore): number {
+  store.bridge.query('SELECT pg_stat_force_next_flush()');
+  const [row] = store.bridge.query('SELECT coalesce(sum(n_tup_ins + n_tup_upd + n_tup_del), 0)::float8 AS n FROM pg_stat_user_tables').rows as Array<{ n: number }>;
+  return row?.n ?? 0;
+}

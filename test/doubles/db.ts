@@ -165,13 +165,6 @@ export function storedStaffFlag(store: Storage, handle: string): boolean | undef
   return identity && selectRow(store, people, eq(people.id, identity.personId))?.isStaff;
 }
 
-/** SQLite's store, for the helpers below that ask SQLite itself; on PostgreSQL they say what they would need. */
-function sqliteOnly(store: Storage, what: string): Store {
-  const engine = engineOf(store);
-  if (!engine.lite) throw new Error(`${what} is SQLite's: a test using it stays off the PostgreSQL run (test/engines.ts)`);
-  return engine.lite;
-}
-
 /**
  * Whether the store's connection is inside a transaction now. SQLite: the connection's autocommit is
  * off. PostgreSQL: the transaction's start (now()) is not this statement's, which it is exactly for a
@@ -201,7 +194,12 @@ export function holdWriteLock(store: Storage): () => void {
   };
 }
 
-/** How many rows the store's connection has inserted, updated or deleted since it opened (SQLite: total_changes()). */
+/**
+ * How many rows have been inserted, updated or deleted, a counter to compare before and after (SQLite:
+ * total_changes() of the store's connection; PostgreSQL: the database's table statistics, db-pg.ts).
+ */
 export function rowsChanged(store: Storage): number {
-  return (rawSqlite(sqliteOnly(store, 'rowsChanged')).prepare('SELECT total_changes() AS n').get() as { n: number }).n;
+  const engine = engineOf(store);
+  if (engine.pg) return pgDbCode().rowsChangedPg(engine.pg);
+  return (rawSqlite(engine.lite).prepare('SELECT total_changes() AS n').get() as { n: number }).n;
 }

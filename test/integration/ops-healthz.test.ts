@@ -13,7 +13,7 @@ import { createInProcessEngine } from '../../src/engine/in-process.js';
 import { adapterEntries } from '../../src/adapters/registry.js';
 import { loadConfig } from '../../src/config.js';
 import { createDeskopsFor } from '../../src/main.js';
-import { storageEnv } from '../doubles/test-engine.js';
+import { onPostgres, storageEnv } from '../doubles/test-engine.js';
 import { outbox } from '../../src/store/schema.js';
 import { insertRows } from '../doubles/db.js';
 import { startRocketChatServer } from '../doubles/rocketchat-server.js';
@@ -136,7 +136,7 @@ describe('GET /healthz', { timeout: 45_000 }, () => {
     const stuck = await healthReport(engine, slackReady, undefined, now);
     expect(stuck).toMatchObject({ ok: false, outbox: { due: 2, oldestDueSeconds: 1200 }, problems: ['outbox: the oldest due message has waited 20 min'] });
     deskops.close();
-    expect(await healthReport(engine, [], undefined, now)).toMatchObject({ ok: false, database: 'unreachable', outbox: null, platforms: {}, problems: [expect.stringMatching(/^database: the outbox query failed \(.*not open/)] });
+    expect(await healthReport(engine, [], undefined, now)).toMatchObject({ ok: false, database: 'unreachable', outbox: null, platforms: {}, problems: [expect.stringMatching(onPostgres ? /^database: the outbox query failed \(the PostgreSQL connection is closed/ : /^database: the outbox query failed \(.*not open/)] });
   });
 
   it('reports an engine thread that is down, and the event-loop delay it measured', async () => {
