@@ -44,6 +44,7 @@ export const SQLITE_ONLY: Readonly<Record<string, string>> = {
   'test/integration/ops-backup.test.ts': "`deskops backup`: SQLite's online backup of the file (PostgreSQL is backed up with pg_dump)",
   'test/integration/ops-doctor-readonly.test.ts': "how `deskops doctor` opens the SQLite file (better-sqlite3 wrapped by vi.mock)",
   'test/integration/ops-doctor.test.ts': "`deskops doctor` on a damaged SQLite file",
+  'test/integration/cli-sqlite-file.test.ts': '`deskops migrate` and `deskops backup` work on the SQLite file',
   'test/integration/sqlite-query-plans.test.ts': "SQLite's query plans (EXPLAIN QUERY PLAN)",
   'test/integration/ops-privacy.test.ts': "the SQLite file's permissions, and a database at migration 0005",
   'test/integration/store-checkpointer.test.ts': "WAL checkpoints: wal_autocheckpoint and the size of the -wal file",
@@ -59,17 +60,13 @@ export const SQLITE_ONLY: Readonly<Record<string, string>> = {
  * npm run test:pg -- <file>`), and taking it off this list.
  */
 export const NOT_YET_ON_POSTGRES: Readonly<Record<string, string>> = {
-  'test/integration/email-doctor.test.ts': '`deskops doctor` on a missing SQLite file; the PostgreSQL doctor path is not covered here',
-  'test/integration/email-start-cli.test.ts': 'passes DESKOPS_DB to `deskops start` in a .env file; not converted to DESKOPS_DATABASE_URL yet',
   'test/integration/fault-db-lock.test.ts': "another writer holds the SQLite file's lock through a connection of its own (openStore on the path); needs a PostgreSQL holder (db.ts holdWriteLock) and its busy timings",
   'test/integration/fault-sigkill.test.ts': 'kills `deskops start` processes on a SQLite file and opens the file after; not converted to DESKOPS_DATABASE_URL yet',
-  'test/integration/hostile-router.test.ts': "ends with SQLite's integrity_check and foreign_key_check (test/doubles/sqlite.ts); the random command lines would run on PostgreSQL once that check is split off",
   'test/integration/hostile-settings.test.ts': "its property run (stored settings of any shape, every reading command and job) outlasts the 20 s test timeout on PostgreSQL on this loaded machine",
   'test/integration/limits-and-queues.test.ts': "the fair-queue latency bound (her answer within 2 s of a 200-command flood) is missed on PostgreSQL here (8.6 s): the in-process engine's synchronous bridge on a loaded 2-core machine",
   'test/integration/requesters.test.ts': "one test walks every command as a requester and outlasts the 20 s timeout on PostgreSQL on this loaded machine",
   'test/integration/rocketchat-intake.test.ts': 'two tests time out waiting for the bot to post (sentCount, 3 s) on PostgreSQL here; not diagnosed yet',
   'test/integration/rocketchat.test.ts': "times out on PostgreSQL here: the in-process engine's synchronous bridge holds the event loop per statement, and the rig's health checks (535 ms without a frame) and the 10,000-message run miss their windows on this loaded 2-core machine; not diagnosed further",
-  'test/integration/shell.test.ts': 'one test opens the file `deskops backup` wrote; the rest would run on PostgreSQL once it is split off',
   'test/integration/store-settings-cache.test.ts': "the team-settings cache is SQLite's: PostgreSQL's tableVersion is null (nothing cached until replicas can see each other's writes, src/store/pg/store.ts), so the cache-hit expectations do not hold",
 };
 

@@ -177,6 +177,21 @@ export function inTransaction(store: Storage): boolean {
 }
 
 /**
+ * What the database's own checks find wrong, none when healthy. SQLite: integrity_check of the file
+ * and foreign_key_check (SQLite checks foreign keys per connection, as a pragma turns it on).
+ * PostgreSQL checks every foreign key as each statement runs and has no check of its files to ask
+ * for: a violation would have failed the statement that made it, so there is nothing left to find.
+ */
+export function databaseProblems(store: Storage): string[] {
+  const engine = engineOf(store);
+  if (engine.pg) return [];
+  const sqlite = rawSqlite(engine.lite);
+  const integrity = (sqlite.pragma('integrity_check') as Array<{ integrity_check: string }>).map((row) => row.integrity_check).filter((line) => line !== 'ok');
+  const foreignKeys = (sqlite.pragma('foreign_key_check') as Array<Record<string, unknown>>).map((row) => `foreign key: ${JSON.stringify(row)}`);
+  return [...integrity, ...foreignKeys];
+}
+
+/**
  * Takes the database's write lock on `store`'s connection, as another writer (a backup, a shell, a
  * script) would, until `release()` (SQLite: BEGIN IMMEDIATE, then ROLLBACK of the empty transaction;
  * PostgreSQL: an EXCLUSIVE lock on every table, which lets reads through and makes writes wait).

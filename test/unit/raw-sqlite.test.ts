@@ -15,9 +15,8 @@ const SQLITE_SPECIFIC: Record<string, string> = {
   'test/integration/store-checkpointer.test.ts': 'WAL checkpoints: wal_autocheckpoint, a filler table, the size of the -wal file',
   'test/integration/fault-db-storage.test.ts': 'fills and freezes the database with PRAGMA max_page_count and query_only (SQLITE_FULL, SQLITE_READONLY)',
   'test/integration/ops-doctor.test.ts': 'damages the file: checkpoints the WAL into it (wal_checkpoint(TRUNCATE)) before scribbling over its pages',
-  'test/integration/hostile-router.test.ts': "after random command lines, SQLite's integrity_check and foreign_key_check",
   'test/integration/ops-backup.test.ts': 'opens the backup file read-only: integrity_check, foreign_key_check and its ticket numbers',
-  'test/integration/shell.test.ts': 'opens the file `deskops backup` wrote read-only: integrity_check and its tickets',
+  'test/integration/cli-sqlite-file.test.ts': 'opens the file `deskops backup` wrote read-only: integrity_check and its tickets',
   'test/integration/ops-privacy.test.ts': 'builds a database at migration 0005 (before is_staff), which the current schema cannot write',
   'test/integration/sqlite-query-plans.test.ts': "EXPLAIN QUERY PLAN: the outbox's key lookup, the active-tickets list and routing's last-routed lookup use their indexes",
 };
