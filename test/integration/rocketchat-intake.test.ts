@@ -94,6 +94,8 @@ describe('Rocket.Chat intake rooms', () => {
     expect(JSON.stringify(server.sent.filter((m) => m.rid === 'SUPPORT'))).not.toMatch(/assigned/i);
     server.react('cust-2', ':white_check_mark:', 'alice');
     await vi.waitFor(() => expect(allTickets(rig)[0]!.status).toBe('resolved'));
+    // The resolve's own messages go out after its commit: let them land before counting.
+    await settle();
     const sent = server.sent.length;
     // Re-sent with the same reactions: nothing runs or posts again.
     server.react('cust-2', ':eyes:', 'alice');
