@@ -67,7 +67,6 @@ export const NOT_YET_ON_POSTGRES: Readonly<Record<string, string>> = {
   'test/integration/limits-and-queues.test.ts': "the fair-queue latency bound (her answer within 2 s of a 200-command flood) is missed on PostgreSQL here (8.6 s): the in-process engine's synchronous bridge on a loaded 2-core machine",
   'test/integration/requesters.test.ts': "one test walks every command as a requester and outlasts the 20 s timeout on PostgreSQL on this loaded machine",
   'test/integration/rocketchat.test.ts': "its 10,000-message run misses its wait on PostgreSQL here (2 of 11 answers in time): the in-process engine makes each statement a bridge round trip on the test's own thread; the reconnect test's health-check window was missed once under load too",
-  'test/integration/store-settings-cache.test.ts': "the team-settings cache is SQLite's: PostgreSQL's tableVersion is null (nothing cached until replicas can see each other's writes, src/store/pg/store.ts), so the cache-hit expectations do not hold",
 };
 
 /** Every file the PostgreSQL run leaves out. */

@@ -11,6 +11,7 @@ import { slaSetup } from '../../src/app/sla.js';
 import { teamSettings } from '../../src/store/schema.js';
 import { actAs, createTestApp, type TestApp } from '../doubles/context.js';
 import { deleteRows, insertRows } from '../doubles/db.js';
+import { onPostgres } from '../doubles/test-engine.js';
 import type { RequestContext } from '../../src/app/context.js';
 
 const schema = z.object({ n: z.number() });
@@ -23,6 +24,12 @@ beforeEach(() => {
   lead = actAs(t.app, 'lead', 'lead');
 });
 afterEach(() => t.close());
+/**
+ * Whether the store can say when team_settings changed (tableVersion), which the cache needs: SQLite
+ * can; PostgreSQL cannot yet (null until replicas see each other's writes, src/store/pg/store.ts),
+ * so there every read parses the stored value again and the cache's own promises do not apply.
+ */
+const caches = () => t.app.store.tableVersion('team_settings') !== null;
 
 describe('the team settings cache', () => {
   it('serves the same parsed value until the setting changes, then the new one', () => {
@@ -31,7 +38,10 @@ describe('the team settings cache', () => {
     t.app.store.transaction(() => writeSetting(lead, 'probe', { n: 1 }));
     const second = read(t);
     expect(second).toEqual({ n: 1 });
-    expect(read(t)).toBe(second);
+    // SQLite's store always can: the identity below is checked on every SQLite run.
+    if (!onPostgres) expect(caches()).toBe(true);
+    if (caches()) expect(read(t)).toBe(second);
+    else expect(read(t)).toEqual(second);
   });
 
   it('shows a write to the transaction that made it, and forgets it when that transaction rolls back', () => {
@@ -100,6 +110,8 @@ describe('the team settings cache', () => {
   it('hands out frozen values, so no reader can change what the next one gets', () => {
     t.app.store.transaction(() => writeSetting(lead, 'probe', { n: 1 }));
     const value = read(t);
+    // Without a cache (caches()) every reader parses its own copy: nothing shared to protect.
+    if (!caches()) return;
     expect(Object.isFrozen(value)).toBe(true);
     expect(() => {
       (value as { n: number }).n = 2;
