@@ -74,13 +74,17 @@ describe('GET /healthz', { timeout: 45_000 }, () => {
       },
       { timeout: 10_000, interval: 50 },
     );
-    // The engine's threads (the background one opens right after start-up) and the I/O thread's
-    // event-loop delay, since start and over the last minute.
-    const body = await vi.waitFor(async () => {
-      const { body: report } = await health(port!);
-      expect(report.engine.lanes.map((lane) => lane.state)).toEqual(['ready', 'ready']);
-      return report;
-    });
+    // The engine's threads (the background one opens right after start-up; on PostgreSQL it loads
+    // the driver and the bridge first: more than the default second on a busy machine) and the I/O
+    // thread's event-loop delay, since start and over the last minute.
+    const body = await vi.waitFor(
+      async () => {
+        const { body: report } = await health(port!);
+        expect(report.engine.lanes.map((lane) => lane.state)).toEqual(['ready', 'ready']);
+        return report;
+      },
+      { timeout: 10_000, interval: 50 },
+    );
     expect(body.engine).toMatchObject({ kind: 'worker', lanes: [{ name: 'commands', state: 'ready' }, { name: 'background', state: 'ready' }] });
     for (const figures of [body.eventLoop.sinceStart, body.eventLoop.recent]) {
       // How late the sampling timer fired (its period taken off): an idle loop may read 0.
