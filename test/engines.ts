@@ -38,7 +38,7 @@ export const BOTH_ENGINES_IN_EVERY_RUN: Readonly<Record<string, string>> = {
   'test/contract/storage-tickets.test.ts': CONTRACT,
 };
 
-/** Files about SQLite itself (its file, WAL, PRAGMAs, backup, doctor), or about no engine at all. */
+/** Files about SQLite itself: its file, WAL, PRAGMAs, query plans, backup, doctor, migrate. */
 export const SQLITE_ONLY: Readonly<Record<string, string>> = {
   'test/integration/fault-db-storage.test.ts': "fills and freezes the SQLite file (PRAGMA max_page_count, query_only)",
   'test/integration/ops-backup.test.ts': "`deskops backup`: SQLite's online backup of the file (PostgreSQL is backed up with pg_dump)",
@@ -48,9 +48,6 @@ export const SQLITE_ONLY: Readonly<Record<string, string>> = {
   'test/integration/sqlite-query-plans.test.ts': "SQLite's query plans (EXPLAIN QUERY PLAN)",
   'test/integration/ops-privacy.test.ts': "the SQLite file's permissions, and a database at migration 0005",
   'test/integration/store-checkpointer.test.ts': "WAL checkpoints: wal_autocheckpoint and the size of the -wal file",
-  'test/unit/import-cycles.test.ts': "a guard over the sources: no engine involved",
-  'test/unit/raw-sqlite.test.ts': "a guard over the test sources: no engine involved",
-  'test/unit/storage-boundary.test.ts': "a guard over the sources: no engine involved",
 };
 
 /**
@@ -62,10 +59,8 @@ export const SQLITE_ONLY: Readonly<Record<string, string>> = {
 export const NOT_YET_ON_POSTGRES: Readonly<Record<string, string>> = {
   'test/integration/fault-db-lock.test.ts': "another writer holds the SQLite file's lock through a connection of its own (openStore on the path); needs a PostgreSQL holder (db.ts holdWriteLock) and its busy timings",
   'test/integration/fault-sigkill.test.ts': 'kills `deskops start` processes on a SQLite file and opens the file after; not converted to DESKOPS_DATABASE_URL yet',
-  'test/integration/hostile-settings.test.ts': "its property run (stored settings of any shape, every reading command and job) outlasts the 20 s test timeout on PostgreSQL on this loaded machine",
   'test/integration/hostile-router.test.ts': "finds a real difference (src, not fixed here): a NUL (U+0000) in a command's text gets the apology on PostgreSQL, whose text and jsonb refuse it, where SQLite stores it; replay: DESKOPS_PROPERTY_SEED=20261123:45:0:1:3:2 DESKOPS_TEST_PG_TRY=1 npm run test:pg -- test/integration/hostile-router.test.ts ('ticket new \\u0000' as a lead)",
   'test/integration/limits-and-queues.test.ts': "the fair-queue latency bound (her answer within 2 s of a 200-command flood) is missed on PostgreSQL here (8.6 s): the in-process engine's synchronous bridge on a loaded 2-core machine",
-  'test/integration/requesters.test.ts': "one test walks every command as a requester and outlasts the 20 s timeout on PostgreSQL on this loaded machine",
   'test/integration/rocketchat.test.ts': "its 10,000-message run misses its wait on PostgreSQL here (2 of 11 answers in time): the in-process engine makes each statement a bridge round trip on the test's own thread; the reconnect test's health-check window was missed once under load too",
 };
 

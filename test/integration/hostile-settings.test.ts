@@ -138,7 +138,8 @@ describe('stored settings of any shape', () => {
       }),
       { numRuns: 200, seed: SEED, maxSkipsPerRun: 10 },
     );
-  });
+    // 200 runs of every reader and job: on PostgreSQL each statement is a bridge round trip, about 25 s on a busy two-core machine.
+  }, 90_000);
 });
 
 describe('SLA targets stay reachable', () => {
