@@ -17,7 +17,7 @@ import { DeliveryError } from '../../src/delivery/sink.js';
 import { withCorrelation } from '../../src/log.js';
 import { attachments, jobRuns, outbox, tickets } from '../../src/store/schema.js';
 import { warning } from '../../src/views/reply.js';
-import { holdWriteLock } from '../doubles/db.js';
+import { holdWriteLock, insertRows, selectFields, selectRow, selectRows } from '../doubles/db.js';
 import { crashingEngineScript, startEngineRig, type EngineKind, type EngineRig } from '../doubles/engines.js';
 
 const rigs: EngineRig[] = [];
@@ -41,7 +41,7 @@ describe.each(['in-process', 'worker'] as const)('the engine port, %s', (kind) =
     expect(first.title).toMatch(/#1 opened/);
     const again = await engine.handle(shell('ticket new "Printer on fire" priority:high', { idempotencyKey: 'k1' }));
     expect(again).toEqual(first);
-    expect(store.db.select().from(tickets).all()).toHaveLength(1);
+    expect(selectRows(store, tickets)).toHaveLength(1);
     expect(await engine.ticketBrief(1)).toEqual({ id: 1, title: 'Printer on fire', tier: 'triage', status: 'open' });
     expect(await engine.ticketBrief(2)).toBeNull();
   });
@@ -50,7 +50,7 @@ describe.each(['in-process', 'worker'] as const)('the engine port, %s', (kind) =
     const { engine, store } = await rigFor(kind);
     expect((await engine.handleOnce(shell('ticket new "Once"'), 'msg:1'))?.title).toMatch(/opened/);
     expect(await engine.handleOnce(shell('ticket new "Once"'), 'msg:1')).toBeNull();
-    expect(store.db.select().from(tickets).all()).toHaveLength(1);
+    expect(selectRows(store, tickets)).toHaveLength(1);
     expect(await engine.isClaimed('msg:1')).toBe(true);
   });
 
@@ -110,7 +110,7 @@ describe.each(['in-process', 'worker'] as const)('the engine port, %s', (kind) =
       [],
     );
     expect(outcome).toMatchObject({ kind: 'taken', outcome: { kind: 'opened', ticketId: 1 } });
-    const stored = store.db.select({ filename: attachments.filename, data: attachments.data }).from(attachments).all();
+    const stored = selectFields(store, attachments, { filename: attachments.filename, data: attachments.data });
     expect(stored.map((row) => [row.filename, Buffer.from(row.data as Uint8Array).toString()])).toEqual([['report.pdf', '%PDF-1.4 report bytes']]);
     const plan = await engine.planMails('support@desk.test', 'ticket:1', [{ dedupeKey: 'reply:1', ticketId: 1 }]);
     expect(plan.recipient).toEqual({ address: 'jane@example.com', ticketId: 1, inReplyTo: '<m1@example.com>' });
@@ -121,7 +121,7 @@ describe.each(['in-process', 'worker'] as const)('the engine port, %s', (kind) =
     const { engine, store } = await rigFor(kind);
     const report = await engine.runJob('sla-watch', new Date('2026-11-23T10:00:00Z'));
     expect(report).toMatchObject({ failed: 0, at: new Date('2026-11-23T10:00:00Z') });
-    expect(store.db.select().from(jobRuns).where(eq(jobRuns.job, 'sla-watch')).get()).toMatchObject({ runs: 1 });
+    expect(selectRow(store, jobRuns, eq(jobRuns.job, 'sla-watch'))).toMatchObject({ runs: 1 });
     await expect(engine.runJob('no-such-job')).rejects.toThrow('no job named no-such-job');
     expect(engine.info.jobs.map((job) => job.name)).toContain('weekly-digest');
   });
@@ -135,14 +135,14 @@ describe.each(['in-process', 'worker'] as const)('the engine port, %s', (kind) =
     const [item] = claimed.outgoing;
     expect(item!.rows[0]!.createdAt).toBeInstanceOf(Date);
     expect(await engine.deliverySent(item!, now)).toMatchObject({ messages: 1, sent: 1 });
-    expect(store.db.select().from(outbox).where(eq(outbox.dedupeKey, 'hello')).get()).toMatchObject({ state: 'sent', attempts: 1 });
+    expect(selectRow(store, outbox, eq(outbox.dedupeKey, 'hello'))).toMatchObject({ state: 'sent', attempts: 1 });
   });
 
   it("writes the engine's log lines with the caller's correlation fields", async () => {
     const rig = await rigFor(kind);
     const now = new Date();
     // A row whose payload is not a Reply is failed at claim time, with an error line.
-    rig.store.db.insert(outbox).values({ dedupeKey: 'bad', channel: 'tier:t2', payload: 'not a reply', audience: 'staff', state: 'queued', attempts: 0, nextAttemptAt: now, createdAt: now }).run();
+    insertRows(rig.store, outbox, [{ dedupeKey: 'bad', channel: 'tier:t2', payload: 'not a reply', audience: 'staff', state: 'queued', attempts: 0, nextAttemptAt: now, createdAt: now }]);
     await withCorrelation({ job: 'delivery', runId: 'run12345' }, () => rig.engine.deliveryClaim(now, {}));
     await vi.waitFor(() => expect(rig.log().find((line) => line.msg === 'outbox row has a payload that is not a Reply; marked failed')).toMatchObject({ runId: 'run12345', job: 'delivery', dedupeKey: 'bad' }));
   });
@@ -159,8 +159,9 @@ describe.each(['in-process', 'worker'] as const)('the engine port, %s', (kind) =
 
   it('reports its state and refuses calls once closed', async () => {
     const rig = await rigFor(kind);
-    // The commands lane is ready when the engine starts; the background lane opens right after it.
-    await vi.waitFor(() => expect(rig.engine.state().lanes.every((lane) => lane.state === 'ready')).toBe(true));
+    // The commands lane is ready when the engine starts; the background lane opens right after it
+    // (a thread on PostgreSQL loads its driver and bridge first: give it more than the default second).
+    await vi.waitFor(() => expect(rig.engine.state().lanes.every((lane) => lane.state === 'ready')).toBe(true), { timeout: 10_000 });
     await rig.engine.close();
     await expect(rig.engine.now()).rejects.toThrow(/closed/);
   });

@@ -9,17 +9,18 @@
 import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import type { PlatformAdapter } from '../../src/adapters/contract.js';
-import type { SqliteApp } from '../doubles/context.js';
+import type { TestAppContext } from '../doubles/context.js';
 import { DeliveryError, type OutboxRow } from '../../src/delivery/sink.js';
 import { tickets } from '../../src/store/schema.js';
 import { publicReplyMessage } from '../../src/views/conversation.js';
 import { warning } from '../../src/views/reply.js';
 import { outboxRow } from '../doubles/sink-fixtures.js';
+import { selectRow, selectRows } from '../doubles/db.js';
 
 /** One platform, running against its stand-in. */
 export interface ContractRig {
   adapter: PlatformAdapter;
-  app: SqliteApp;
+  app: TestAppContext;
   /** A ticket whose requester's conversation is on this platform. */
   conversationTicket(): number;
   /** Everything the platform's stand-in received, as text. */
@@ -42,7 +43,7 @@ export interface ContractSubject {
 
 const BIDI = '\u202E';
 
-function rowFor(app: SqliteApp, ticketId: number, extra: Partial<OutboxRow>): OutboxRow {
+function rowFor(app: TestAppContext, ticketId: number, extra: Partial<OutboxRow>): OutboxRow {
   return outboxRow(app.clock.now(), `contract:${ticketId}:${extra.audience ?? 'staff'}:${Math.random()}`, { channel: `ticket:${ticketId}`, ticketId, ...extra });
 }
 
@@ -101,12 +102,12 @@ export function platformContract(subject: ContractSubject): void {
     it("opens a ticket from a requester's new message where the platform takes them", () =>
       withRig(async (rig) => {
         if (!rig.requesterWrites) return;
-        const before = rig.app.store.db.select().from(tickets).all().length;
+        const before = selectRows(rig.app.store, tickets).length;
         await rig.requesterWrites('The export button does nothing since this morning');
-        const opened = rig.app.store.db.select().from(tickets).all().slice(before);
+        const opened = selectRows(rig.app.store, tickets).slice(before);
         expect(opened).toHaveLength(1);
         expect(opened[0]!.title).toContain('The export button does nothing');
-        expect(rig.app.store.db.select({ id: tickets.id }).from(tickets).where(eq(tickets.id, opened[0]!.id)).get()).toBeDefined();
+        expect(selectRow(rig.app.store, tickets, eq(tickets.id, opened[0]!.id))).toBeDefined();
       }));
   });
 }

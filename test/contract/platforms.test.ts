@@ -10,14 +10,15 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
-import { describe, expect, it, vi } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { adapterEntries } from '../../src/adapters/registry.js';
 import { emailModule } from '../../src/adapters/email/module.js';
 import { createShellAdapter } from '../../src/adapters/shell/module.js';
 import { answerThere } from '../../src/app/conversations.js';
 import { personForRequester } from '../../src/app/people.js';
 import { loadConfig } from '../../src/config.js';
-import { createDeskops } from '../../src/main.js';
+import { createDeskopsFor } from '../../src/main.js';
+import { storageEnv } from '../doubles/test-engine.js';
 import { createInProcessEngine } from '../../src/engine/in-process.js';
 import { tickets } from '../../src/store/schema.js';
 import { eq } from 'drizzle-orm';
@@ -28,8 +29,14 @@ import { postToSlackEndpoint, slashCommandBody } from '../doubles/slack-requests
 import { insertTicket } from '../doubles/tickets.js';
 import { sendMail, startMailCatcher, type EmailAdapter } from '../doubles/mail.js';
 import { platformContract } from './platform-contract.js';
+import { selectRows, updateRows } from '../doubles/db.js';
 
 const SECRET = 'contract-signing-secret';
+/** The PostgreSQL run's databases of the deskops started here, dropped once every adapter of the file has stopped. */
+const drops: Array<() => void> = [];
+afterAll(() => {
+  for (const drop of drops.splice(0)) drop();
+});
 
 platformContract({
   platform: 'shell',
@@ -49,7 +56,7 @@ platformContract({
         // A requester only the shell knows: their conversation is the shell's stand-in for a DM.
         const personId = desk.app.store.transaction(() => personForRequester(desk.app, 'shell', { externalId: 'dana', handle: 'dana' }));
         const ticket = insertTicket(desk.app, {});
-        desk.app.store.db.update(tickets).set({ requester: '@dana', requesterPersonId: personId }).where(eq(tickets.id, ticket.id)).run();
+        updateRows(desk.app.store, tickets, { requester: '@dana', requesterPersonId: personId }, eq(tickets.id, ticket.id));
         return ticket.id;
       },
       delivered: () => printed,
@@ -78,7 +85,7 @@ platformContract({
     api.on('conversations.info', (call) => ({ ok: true, channel: { id: String(call.args.channel), is_im: String(call.args.channel).startsWith('D') } }));
     const dir = mkdtempSync(join(tmpdir(), 'deskops-contract-'));
     const config = loadConfig({
-      DESKOPS_DB: join(dir, 'deskops.db'),
+      ...storageEnv(join(dir, 'deskops.db'), drops),
       DESKOPS_STAFF: TEST_STAFF_RULES,
       SLACK_BOT_TOKEN: 'xoxb-contract',
       SLACK_SIGNING_SECRET: SECRET,
@@ -87,7 +94,7 @@ platformContract({
       SLACK_BOT_USER_ID: 'UBOT',
     });
     const logger = pino({ level: 'silent' });
-    const deskops = createDeskops(config, { logger, rateLimits: false });
+    const deskops = createDeskopsFor(config, { logger, rateLimits: false });
     const module = await adapterEntries().find((entry) => entry.platform === 'slack')!.load();
     const adapter = module.create({ config, engine: createInProcessEngine(deskops), logger, port: 0 });
     await adapter.start();
@@ -119,10 +126,10 @@ platformContract({
         return JSON.stringify(answer.args);
       },
       async requesterWrites(text) {
-        const before = deskops.app.store.db.select().from(tickets).all().length;
+        const before = selectRows(deskops.app.store, tickets).length;
         const body = JSON.stringify({ token: 'legacy', team_id: 'T1', api_app_id: 'A1', type: 'event_callback', event_id: `Ev${++trigger}`, event_time: 1_700_000_000, event: { type: 'message', channel: 'D0CUST', channel_type: 'im', user: 'UCUST', text, ts: `1700000${trigger}.000100` } });
         expect((await postToSlackEndpoint(events, body, { secret: SECRET, headers: { 'content-type': 'application/json' } })).status).toBe(200);
-        await vi.waitFor(() => expect(deskops.app.store.db.select().from(tickets).all().length).toBeGreaterThan(before), { timeout: 5000, interval: 10 });
+        await vi.waitFor(() => expect(selectRows(deskops.app.store, tickets).length).toBeGreaterThan(before), { timeout: 5000, interval: 10 });
       },
       async close() {
         await adapter.stop();
@@ -145,9 +152,9 @@ platformContract({
     server.addUser('u-carol', 'carol', 'Carol Customer', ['user']);
     server.setMembers('DMCUST', ['u-carol']);
     const dir = mkdtempSync(join(tmpdir(), 'deskops-contract-'));
-    const config = loadConfig({ DESKOPS_DB: join(dir, 'deskops.db'), DESKOPS_STAFF: TEST_STAFF_RULES, ROCKETCHAT_URL: server.url, ROCKETCHAT_USER: 'deskops', ROCKETCHAT_PASSWORD: 'bot-password-123' });
+    const config = loadConfig({ ...storageEnv(join(dir, 'deskops.db'), drops), DESKOPS_STAFF: TEST_STAFF_RULES, ROCKETCHAT_URL: server.url, ROCKETCHAT_USER: 'deskops', ROCKETCHAT_PASSWORD: 'bot-password-123' });
     const logger = pino({ level: 'silent' });
-    const deskops = createDeskops(config, { logger, rateLimits: false });
+    const deskops = createDeskopsFor(config, { logger, rateLimits: false });
     const engine = createInProcessEngine(deskops);
     const entry = adapterEntries({ rocketChat: { healthIntervalMs: 100, healthTimeoutMs: 400, connectTimeoutMs: 300, backoff: { initialMs: 50, maxMs: 200 } } }).find((e) => e.platform === 'rocketchat')!;
     const adapter = (await entry.load()).create({ config, engine, logger });
@@ -171,9 +178,9 @@ platformContract({
         return JSON.stringify(server.sent.slice(before));
       },
       async requesterWrites(text) {
-        const before = deskops.app.store.db.select().from(tickets).all().length;
+        const before = selectRows(deskops.app.store, tickets).length;
         server.push(rcMessage({ _id: `contract-${++next}`, rid: 'DMCUST', msg: text, u: { _id: 'u-carol', username: 'carol' } }));
-        await vi.waitFor(() => expect(deskops.app.store.db.select().from(tickets).all().length).toBeGreaterThan(before), { timeout: 5000, interval: 10 });
+        await vi.waitFor(() => expect(selectRows(deskops.app.store, tickets).length).toBeGreaterThan(before), { timeout: 5000, interval: 10 });
       },
       async close() {
         await adapter.stop();
@@ -191,9 +198,9 @@ platformContract({
   async start() {
     const catcher = await startMailCatcher();
     const dir = mkdtempSync(join(tmpdir(), 'deskops-contract-'));
-    const config = loadConfig({ DESKOPS_DB: join(dir, 'deskops.db'), DESKOPS_STAFF: TEST_STAFF_RULES, DESKOPS_MAIL_FROM: 'Desk Support <support@desk.test>', DESKOPS_SMTP_URL: catcher.url, DESKOPS_SMTP_LISTEN: '127.0.0.1:0' });
+    const config = loadConfig({ ...storageEnv(join(dir, 'deskops.db'), drops), DESKOPS_STAFF: TEST_STAFF_RULES, DESKOPS_MAIL_FROM: 'Desk Support <support@desk.test>', DESKOPS_SMTP_URL: catcher.url, DESKOPS_SMTP_LISTEN: '127.0.0.1:0' });
     const logger = pino({ level: 'silent' });
-    const deskops = createDeskops(config, { logger, rateLimits: false });
+    const deskops = createDeskopsFor(config, { logger, rateLimits: false });
     const adapter = emailModule().create({ config, engine: createInProcessEngine(deskops), logger }) as EmailAdapter;
     await adapter.start();
     await vi.waitFor(() => expect(adapter.health().state).toBe('ready'), { timeout: 5000, interval: 10 });
@@ -210,9 +217,9 @@ platformContract({
       delivered: received,
       where: ['To: jane@customer.test', 'In-Reply-To: <q1@customer.test>', 'Subject: [#1] Invoice question'],
       async requesterWrites(text) {
-        const before = deskops.app.store.db.select().from(tickets).all().length;
+        const before = selectRows(deskops.app.store, tickets).length;
         await sendMail(adapter.smtpPort()!, { from: 'Jane <jane@customer.test>', to: 'support@desk.test', subject: text, text: `${text}\n\nJane`, messageId: `<contract-${++next}@customer.test>` });
-        expect(deskops.app.store.db.select().from(tickets).all().length).toBeGreaterThan(before);
+        expect(selectRows(deskops.app.store, tickets).length).toBeGreaterThan(before);
       },
       async close() {
         await adapter.stop();
@@ -238,11 +245,11 @@ describe('the platform modules of the registry', () => {
       expect(entries.map((entry) => entry.platform).sort()).toEqual(Object.keys(own).sort());
       for (const entry of entries) {
         expect(entry.configured(bare), entry.platform).toBe(false);
-        const config = loadConfig({ DESKOPS_DB: join(dir, 'd.db'), ...own[entry.platform] });
+        const config = loadConfig({ ...storageEnv(join(dir, 'd.db'), drops), ...own[entry.platform] });
         for (const other of entries) expect(other.configured(config), `${other.platform} with ${entry.platform}'s variables`).toBe(other === entry);
         const module = await entry.load();
         expect(module.platform).toBe(entry.platform);
-        const deskops = createDeskops(config, { logger: pino({ level: 'silent' }), rateLimits: false });
+        const deskops = createDeskopsFor(config, { logger: pino({ level: 'silent' }), rateLimits: false });
         try {
           const adapter = module.create({ config, engine: createInProcessEngine(deskops), logger: deskops.logger, port: 0 });
           expect(adapter.health().state, entry.platform).toBe('stopped');

@@ -1,4 +1,7 @@
-/** Runs the real `deskops` executable in a temp dir with its own database, environment cleaned. */
+/**
+ * Runs the real `deskops` executable in a temp dir with its own database (a SQLite file there, or
+ * on the PostgreSQL run a database of its own named by DESKOPS_DATABASE_URL), environment cleaned.
+ */
 import { spawn, type ChildProcessByStdio } from 'node:child_process';
 import type { Readable } from 'node:stream';
 import { createServer } from 'node:net';
@@ -6,6 +9,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { openStore } from '../../src/store/database.js';
+import type { Storage } from '../../src/store/storage.js';
+import { pgStoreCode, storageEnv } from './test-engine.js';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const BIN = join(ROOT, 'bin', 'deskops.js');
@@ -22,6 +28,10 @@ export const TROUBLE_ON_STDERR = /error|exception|"level":(50|60)/i;
 /** A temp dir with its own database; `deskops(args, input)` runs the executable there. */
 export interface CliSandbox {
   dir: string;
+  /** The variables naming its database (DESKOPS_DB; on PostgreSQL also DESKOPS_DATABASE_URL), for a `deskops start` of its own. */
+  storage: Record<string, string>;
+  /** A connection of the test's own to that database (after a `deskops` run created it), closed by the caller. */
+  connect(): Storage;
   deskops(args: string[], options?: { input?: string; env?: Record<string, string> }): Promise<Run>;
 }
 
@@ -30,8 +40,8 @@ function parentEnv(): NodeJS.ProcessEnv {
   return Object.fromEntries(Object.entries(process.env).filter(([key]) => !/^(DESKOPS_|PORT$|SLACK_|ROCKETCHAT_|FORCE_COLOR$|NODE_OPTIONS$)/.test(key)));
 }
 
-function cleanEnv(db: string, extra: Record<string, string>): NodeJS.ProcessEnv {
-  return { ...parentEnv(), DESKOPS_DB: db, DESKOPS_SHELL_USER: 'alice', ...extra };
+function cleanEnv(storage: Record<string, string>, extra: Record<string, string>): NodeJS.ProcessEnv {
+  return { ...parentEnv(), ...storage, DESKOPS_SHELL_USER: 'alice', ...extra };
 }
 
 /** A `deskops start` left running: its output so far, and its exit. */
@@ -76,12 +86,14 @@ export function startDeskopsProcess(
 export function cliSandbox(onTestFinished: (cleanup: () => void) => void): CliSandbox {
   const dir = mkdtempSync(join(tmpdir(), 'deskops-cli-'));
   onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
-  const db = join(dir, 'data', 'deskops.db');
+  const storage = storageEnv(join(dir, 'data', 'deskops.db'), { push: onTestFinished });
   return {
     dir,
+    storage,
+    connect: () => (storage.DESKOPS_DATABASE_URL ? pgStoreCode().connectPgStore(storage.DESKOPS_DATABASE_URL) : openStore(storage.DESKOPS_DB!)),
     deskops: (args, options = {}) =>
       new Promise((resolve, reject) => {
-        const child = spawn(process.execPath, [BIN, ...args], { cwd: dir, env: cleanEnv(db, options.env ?? {}), stdio: ['pipe', 'pipe', 'pipe'] });
+        const child = spawn(process.execPath, [BIN, ...args], { cwd: dir, env: cleanEnv(storage, options.env ?? {}), stdio: ['pipe', 'pipe', 'pipe'] });
         let stdout = '';
         let stderr = '';
         child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));

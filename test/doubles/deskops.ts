@@ -1,18 +1,23 @@
-/** A whole deskops (real router, real SQLite file in a temp dir) driven like a chat user would. */
+/**
+ * A whole deskops (real router, a real store: a SQLite file in a temp dir, or on the PostgreSQL
+ * run a database of its own, test-engine.ts) driven like a chat user would.
+ */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
 import { SettableClock } from '../../src/clock.js';
 import { loadConfig, type Config } from '../../src/config.js';
-import { createDeskops, type Deskops } from '../../src/main.js';
+import { createDeskopsFor, type Deskops } from '../../src/main.js';
+import type { Storage } from '../../src/store/storage.js';
+import { storageEnv } from './test-engine.js';
 import { createInProcessEngine } from '../../src/engine/in-process.js';
 import type { Engine } from '../../src/engine/port.js';
 import type { Job } from '../../src/jobs/job.js';
 import type { Reply } from '../../src/views/reply.js';
 import type { PlatformUser } from '../../src/app/people.js';
 
-export interface TestDesk extends Deskops {
+export interface TestDesk extends Deskops<Storage> {
   clock: SettableClock;
   dir: string;
   /** The same deskops behind the engine port, in this thread (adapters and delivery take this). */
@@ -52,8 +57,9 @@ export function slackMember(externalId: string, handle: string = externalId.toLo
 export function createTestDesk(options: { env?: Record<string, string>; now?: string; rateLimits?: boolean; jobs?: readonly Job[] } = {}): TestDesk {
   const dir = mkdtempSync(join(tmpdir(), 'deskops-test-'));
   const clock = new SettableClock(undefined, new Date(options.now ?? '2026-11-23T10:00:00Z'));
-  const config = loadConfig({ DESKOPS_DB: join(dir, 'deskops.db'), DESKOPS_ADMINS: 'shell:lead', DESKOPS_STAFF: TEST_STAFF_RULES, ...options.env });
-  const deskops = createDeskops(config, { clock, logger: pino({ level: 'silent' }), rateLimits: options.rateLimits ?? false });
+  const drops: Array<() => void> = [];
+  const config = loadConfig({ ...storageEnv(join(dir, 'deskops.db'), drops), DESKOPS_ADMINS: 'shell:lead', DESKOPS_STAFF: TEST_STAFF_RULES, ...options.env });
+  const deskops = createDeskopsFor(config, { clock, logger: pino({ level: 'silent' }), rateLimits: options.rateLimits ?? false });
   const engine = createInProcessEngine({ ...deskops, ...(options.jobs ? { jobs: options.jobs } : {}) });
   const run: TestDesk['run'] = (text, user = 'lead', extra = {}) =>
     deskops.router.handle({
@@ -74,6 +80,7 @@ export function createTestDesk(options: { env?: Record<string, string>; now?: st
     say: (text, user) => replyText(run(text, user)),
     dispose() {
       deskops.close();
+      for (const drop of drops) drop();
       rmSync(dir, { recursive: true, force: true });
     },
   };

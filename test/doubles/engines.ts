@@ -1,5 +1,5 @@
 /**
- * Both engines on a fresh SQLite file, for tests that run the same checks against each: in-process
+ * Both engines on a fresh store (a SQLite file, or on the PostgreSQL run a database of its own), for tests that run the same checks against each: in-process
  * (the synchronous core in the test's thread) and on worker threads (as `deskops start` runs it).
  * The test reaches the same file through a connection of its own, as another process would.
  */
@@ -12,10 +12,12 @@ import { createLogger } from '../../src/log.js';
 import { createInProcessEngine } from '../../src/engine/in-process.js';
 import type { Engine } from '../../src/engine/port.js';
 import { startWorkerEngine } from '../../src/engine/worker-engine.js';
-import { createDeskops } from '../../src/main.js';
-import { openStore, type Store } from '../../src/store/database.js';
+import { createDeskopsFor } from '../../src/main.js';
+import { openStore } from '../../src/store/database.js';
+import type { Storage } from '../../src/store/storage.js';
 import { ensureBundle } from '../../bin/bundle.js';
 import { TEST_STAFF_RULES } from './deskops.js';
+import { pgStoreCode, storageEnv } from './test-engine.js';
 
 export type EngineKind = 'in-process' | 'worker';
 
@@ -25,7 +27,7 @@ export interface EngineRig {
   engine: Engine;
   config: Config;
   /** The test's own connection to the engine's database (opened after the engine migrated it). */
-  store: Store;
+  store: Storage;
   /** Every log line the engine wrote, parsed. */
   log(): Array<Record<string, unknown>>;
   close(): Promise<void>;
@@ -41,17 +43,18 @@ export interface EngineRigOptions {
 /** Starts an engine of `kind` on a new database in a temp folder. */
 export async function startEngineRig(kind: EngineKind, options: EngineRigOptions = {}): Promise<EngineRig> {
   const dir = mkdtempSync(join(tmpdir(), 'deskops-engine-'));
-  const config = loadConfig({ DESKOPS_DB: join(dir, 'deskops.db'), DESKOPS_ADMINS: 'shell:lead', DESKOPS_STAFF: TEST_STAFF_RULES, ...options.env });
+  const drops: Array<() => void> = [];
+  const config = loadConfig({ ...storageEnv(join(dir, 'deskops.db'), drops), DESKOPS_ADMINS: 'shell:lead', DESKOPS_STAFF: TEST_STAFF_RULES, ...options.env });
   const lines: string[] = [];
   const logger = createLogger('debug', { write: (line: string) => void lines.push(line) });
   let engine: Engine;
   if (kind === 'in-process') {
-    const deskops = createDeskops(config, { logger, clock: new SettableClock(), rateLimits: false });
+    const deskops = createDeskopsFor(config, { logger, clock: new SettableClock(), rateLimits: false });
     engine = createInProcessEngine(deskops, { onClose: () => deskops.close() });
   } else {
     engine = await startWorkerEngine(config, { logger, restartDelayMs: 20, ...(options.script ? { script: options.script } : {}), ...(options.lanes ? { lanes: options.lanes } : {}) });
   }
-  const store = openStore(config.dbPath);
+  const store = config.databaseUrl ? pgStoreCode().connectPgStore(config.databaseUrl) : openStore(config.dbPath);
   return {
     kind,
     engine,
@@ -61,6 +64,7 @@ export async function startEngineRig(kind: EngineKind, options: EngineRigOptions
     async close() {
       await engine.close();
       store.close();
+      for (const drop of drops) drop();
       rmSync(dir, { recursive: true, force: true });
     },
   };

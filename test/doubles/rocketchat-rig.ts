@@ -9,7 +9,9 @@ import { join } from 'node:path';
 import { expect, vi } from 'vitest';
 import { loadConfig } from '../../src/config.js';
 import { createLogger } from '../../src/log.js';
-import { createDeskops, type Deskops } from '../../src/main.js';
+import { createDeskopsFor, type Deskops } from '../../src/main.js';
+import type { Storage } from '../../src/store/storage.js';
+import { storageEnv } from './test-engine.js';
 import { createInProcessEngine } from '../../src/engine/in-process.js';
 import type { Engine } from '../../src/engine/port.js';
 import { startRocketChat, type RocketChatHandle } from '../../src/adapters/rocketchat/start.js';
@@ -20,7 +22,7 @@ export const RC_PASSWORD = 'bot-password-123';
 
 export interface RocketChatRig {
   server: RocketChatStandIn;
-  deskops: Deskops;
+  deskops: Deskops<Storage>;
   /** The same deskops behind the engine port (the adapter talks to this). */
   engine: Engine;
   rc: RocketChatHandle;
@@ -49,10 +51,11 @@ export async function rocketChatRig(cleanups: Cleanups, options: { level?: strin
       if (line.includes(server.authToken) || line.includes(RC_PASSWORD)) logs.leaks.push(line);
     },
   });
-  const config = loadConfig({ DESKOPS_DB: join(dir, 'deskops.db'), ROCKETCHAT_URL: server.url, ROCKETCHAT_USER: 'deskops', ROCKETCHAT_PASSWORD: RC_PASSWORD, DESKOPS_STAFF: TEST_STAFF_RULES, ...options.env });
+  const drops: Array<() => void> = [];
+  const config = loadConfig({ ...storageEnv(join(dir, 'deskops.db'), drops), ROCKETCHAT_URL: server.url, ROCKETCHAT_USER: 'deskops', ROCKETCHAT_PASSWORD: RC_PASSWORD, DESKOPS_STAFF: TEST_STAFF_RULES, ...options.env });
   const start = async () => {
     // Per-person rate limits are off unless a test is about them: most tests send fast on purpose.
-    const deskops = createDeskops(config, { logger, rateLimits: options.rateLimits ?? false });
+    const deskops = createDeskopsFor(config, { logger, rateLimits: options.rateLimits ?? false });
     const engine = createInProcessEngine(deskops);
     const rc = startRocketChat(config, engine, logger, { healthIntervalMs: 100, healthTimeoutMs: 400, connectTimeoutMs: 300, backoff: { initialMs: 50, maxMs: 200 } });
     expect(await rc.ready).toBe(true);
@@ -70,6 +73,7 @@ export async function rocketChatRig(cleanups: Cleanups, options: { level?: strin
   cleanups.push(async () => {
     await stop();
     await server.close();
+    for (const drop of drops) drop();
     rmSync(dir, { recursive: true, force: true });
   });
   return rig;

@@ -1,13 +1,13 @@
 /** What tests of a chat delivery sink need: channel mappings, outbox rows, notices, refusals. */
 import { expect } from 'vitest';
-import type { SqliteApp } from './context.js';
+import type { TestAppContext } from './context.js';
 import { writeSetting } from '../../src/app/team-settings.js';
 import { DeliveryError, type OutboxRow } from '../../src/delivery/sink.js';
 import { warning, type Reply } from '../../src/views/reply.js';
 import { actAs } from './context.js';
 
 /** Maps logical channels to real ones, as a lead would with /channel set. */
-export function mapChannelsIn(app: SqliteApp, map: Record<string, string>): void {
+export function mapChannelsIn(app: TestAppContext, map: Record<string, string>): void {
   const lead = actAs(app, 'lead', 'lead');
   app.store.transaction(() => writeSetting(lead, 'channels', map));
 }

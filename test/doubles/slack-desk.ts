@@ -3,7 +3,6 @@
  * file, against the Slack Web API stand-in, logging into an array the test reads; plus the row
  * counts the fault tests compare before and after.
  */
-import { count } from 'drizzle-orm';
 import pino from 'pino';
 import { expect, vi } from 'vitest';
 import { slackDeps, startSlack } from '../../src/adapters/slack/start.js';
@@ -11,6 +10,7 @@ import { createRouter } from '../../src/commands/router.js';
 import { createInProcessEngine } from '../../src/engine/in-process.js';
 import type { Config } from '../../src/config.js';
 import { auditEvents, handledInvocations, people, seenEvents, tickets } from '../../src/store/schema.js';
+import { countRows } from './db.js';
 import { createTestDesk, type TestDesk } from './deskops.js';
 import { startSlackApi, type SlackApiStandIn, type SlackCall } from './slack-api.js';
 import { postToSlackEndpoint, slashCommandBody } from './slack-requests.js';
@@ -71,12 +71,12 @@ export async function startSlackDesk(cleanups: Array<() => Promise<void> | void>
 
 /** Rows a half-written command would leave behind. */
 export function storeCounts(desk: TestDesk): { tickets: number; people: number; audit: number; handled: number; seen: number } {
-  const db = desk.app.store.db;
+  const { store } = desk.app;
   return {
-    tickets: db.select({ n: count() }).from(tickets).get()!.n,
-    people: db.select({ n: count() }).from(people).get()!.n,
-    audit: db.select({ n: count() }).from(auditEvents).get()!.n,
-    handled: db.select({ n: count() }).from(handledInvocations).get()!.n,
-    seen: db.select({ n: count() }).from(seenEvents).get()!.n,
+    tickets: countRows(store, tickets),
+    people: countRows(store, people),
+    audit: countRows(store, auditEvents),
+    handled: countRows(store, handledInvocations),
+    seen: countRows(store, seenEvents),
   };
 }

@@ -11,11 +11,18 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { drizzle } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
-import type { Store } from '../../src/store/database.js';
+import { isSqliteStore, type Store } from '../../src/store/database.js';
+import type { Storage } from '../../src/store/storage.js';
+
+/** SQLite-specific: `store` as the SQLite store; a test that asks for it on PostgreSQL stays off that run (test/engines.ts). */
+export function sqliteStoreOf(store: Storage): Store {
+  if (!isSqliteStore(store)) throw new Error('this test asks SQLite itself, and the store is PostgreSQL: list it in test/engines.ts');
+  return store;
+}
 
 /** SQLite-specific: the store's own better-sqlite3 connection. */
-export function rawSqlite(store: Pick<Store, 'sqlite'>): Database.Database {
-  return store.sqlite;
+export function rawSqlite(store: Storage): Database.Database {
+  return sqliteStoreOf(store).sqlite;
 }
 
 /** SQLite-specific: a connection of its own to a SQLite file (a backup, an old install), no pragmas set. */
@@ -24,8 +31,8 @@ export function openSqliteFile(path: string, options?: Database.Options): Databa
 }
 
 /** SQLite-specific: the details of EXPLAIN QUERY PLAN for `query` on the store's connection, joined with spaces. */
-export function queryPlan(store: Pick<Store, 'sqlite'>, query: { sql: string; params?: unknown[] }): string {
-  const plan = store.sqlite.prepare(`EXPLAIN QUERY PLAN ${query.sql}`).all(...(query.params ?? [])) as Array<{ detail: string }>;
+export function queryPlan(store: Storage, query: { sql: string; params?: unknown[] }): string {
+  const plan = rawSqlite(store).prepare(`EXPLAIN QUERY PLAN ${query.sql}`).all(...(query.params ?? [])) as Array<{ detail: string }>;
   return plan.map((p) => p.detail).join(' ');
 }
 

@@ -1,18 +1,27 @@
 /**
  * Whole-store snapshots for "nothing changed" checks: every table's rows, and what a requester's
  * attempt may leave behind (their own person row, its audit events, a dedupe claim) told apart from
- * anything else. The tables are listed from SQLite's catalogue (sqlite_master), so the search
- * index, SQLite's sequences and drizzle's migration log are compared too: another engine would
- * list its own tables here.
+ * anything else. The tables are listed from the engine's catalogue: on SQLite sqlite_master, so the
+ * search index, SQLite's sequences and drizzle's migration log are compared too; on PostgreSQL the
+ * public schema's tables (its sequences are not tables, drizzle's log has a schema of its own).
+ * Rows are compared within one engine, never across.
  */
 import { expect } from 'vitest';
-import type { SqliteApp } from './context.js';
+import { isSqliteStore } from '../../src/store/database.js';
+import type { PgStore } from '../../src/store/pg/store.js';
+import type { TestAppContext } from './context.js';
 import { rawSqlite } from './sqlite.js';
+import { onPostgres, pgDbCode } from './test-engine.js';
 
 /** Every table's rows as JSON lines, by table name. */
 export type StoreSnapshot = Map<string, string[]>;
 
-export function snapshotStore(app: Pick<SqliteApp, 'store'>): StoreSnapshot {
+export function snapshotStore(app: Pick<TestAppContext, 'store'>): StoreSnapshot {
+  if (!isSqliteStore(app.store)) {
+    const store = app.store as PgStore;
+    const { tableNamesPg, tableRowsPg } = pgDbCode();
+    return new Map(tableNamesPg(store).map((name) => [name, tableRowsPg(store, name)]));
+  }
   const sqlite = rawSqlite(app.store);
   const tables = sqlite.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").all() as Array<{ name: string }>;
   const snapshot: StoreSnapshot = new Map();
@@ -31,7 +40,12 @@ export function snapshotStore(app: Pick<SqliteApp, 'store'>): StoreSnapshot {
  * must leave untouched. SQLite's sequences, drizzle's own tables (__…) and the search index's
  * shadow tables (search_docs_data, …: FTS5's own storage) are left out; the index itself is compared.
  */
-export function storeJsonWithoutAudit(app: Pick<SqliteApp, 'store'>): string {
+export function storeJsonWithoutAudit(app: Pick<TestAppContext, 'store'>): string {
+  if (!isSqliteStore(app.store)) {
+    const store = app.store as PgStore;
+    const { tableNamesPg, tableRowsPg } = pgDbCode();
+    return JSON.stringify(tableNamesPg(store).filter((name) => name !== 'audit_events').map((name) => [name, tableRowsPg(store, name)]));
+  }
   const sqlite = rawSqlite(app.store);
   const tables = sqlite.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT IN ('audit_events', 'sqlite_sequence') AND name NOT LIKE '\\_\\_%' ESCAPE '\\' AND name NOT LIKE 'search\\_docs\\_%' ESCAPE '\\' ORDER BY name").all() as { name: string }[];
   return JSON.stringify(tables.map(({ name }) => [name, sqlite.prepare(`SELECT * FROM "${name}" ORDER BY rowid`).all()]));
@@ -71,7 +85,8 @@ export function expectOnlyRequesterTraces(before: StoreSnapshot, after: StoreSna
       const renamed = new Set(added.map(key));
       expect(removed.filter((row) => !renamed.has(key(row))), `${label}: ${table} rows changed`).toEqual([]);
       for (const row of added.map((r) => JSON.parse(r) as Record<string, unknown>)) {
-        if (table === 'people') expect(row.is_staff, `${label}: a new person is staff: ${JSON.stringify(row)}`).toBe(0);
+        // SQLite stores a boolean as 0 or 1.
+        if (table === 'people') expect(row.is_staff, `${label}: a new person is staff: ${JSON.stringify(row)}`).toBe(onPostgres ? false : 0);
       }
       continue;
     }

@@ -1,7 +1,8 @@
 /** Inserts tickets straight into the store, so tests of other use cases do not depend on createTicket. */
 import { tickets, type TicketRow } from '../../src/store/schema.js';
-import type { SqliteApp } from './context.js';
+import type { TestAppContext } from './context.js';
 import { attachTags, resolveTagRefs, type TagRef } from '../../src/app/tags.js';
+import { insertRow } from './db.js';
 
 export type TicketSeed = Partial<Omit<TicketRow, 'id'>> & {
   /** Tags as typed: "area:Authentication", 'area:Data Import / Export'. */
@@ -15,23 +16,19 @@ export function tagRef(typed: string): TagRef {
 }
 
 /** Inserts one ticket row (Open, Triage, Medium by default) with its tags; returns the row. */
-export function insertTicket(app: SqliteApp, seed: TicketSeed = {}): TicketRow {
+export function insertTicket(app: TestAppContext, seed: TicketSeed = {}): TicketRow {
   const now = app.clock.now();
   const { tags: typedTags = [], ...fields } = seed;
   return app.store.transaction(() => {
-    const row = app.store.db
-      .insert(tickets)
-      .values({
-        title: 'A ticket',
-        department: 'paid',
-        createdAt: now,
-        updatedAt: now,
-        tierEnteredAt: now,
-        statusChangedAt: now,
-        ...fields,
-      })
-      .returning()
-      .get();
+    const row = insertRow(app.store, tickets, {
+      title: 'A ticket',
+      department: 'paid',
+      createdAt: now,
+      updatedAt: now,
+      tierEnteredAt: now,
+      statusChangedAt: now,
+      ...fields,
+    });
     attachTags(app, row.id, resolveTagRefs(app, typedTags.map(tagRef)));
     return row;
   });

@@ -40,7 +40,7 @@ import type { Audience } from '../../src/domain/vocabulary.js';
 import { outbox, ticketThreads, tickets } from '../../src/store/schema.js';
 import { warning } from '../../src/views/reply.js';
 import { actAs, grantStaff } from '../doubles/context.js';
-import { personIdOf } from '../doubles/db.js';
+import { deleteRows, insertRows, personIdOf, selectFields, updateRows } from '../doubles/db.js';
 import { FakeSink } from '../doubles/delivery.js';
 import { createTestDesk, replyText, type TestDesk } from '../doubles/deskops.js';
 import { checkAsyncProperty } from '../doubles/property.js';
@@ -197,7 +197,7 @@ describe('the audience property over the sinks', () => {
         const mapping = Object.fromEntries(LOGICAL.map((l, i) => [l, w.mapping[i]!]));
         const lead = actAs(desk.app, 'lead', 'admin');
         desk.app.store.transaction(() => {
-          desk.app.store.db.delete(outbox).run();
+          deleteRows(desk.app.store, outbox);
           writeSetting(lead, 'channels', mapping);
           writeSetting(lead, INTAKE_SETTING, [...SLACK_CHANNELS.filter((c) => slackKinds[c] === 'intake').map((c) => `slack:${c}`), ...ROOMS.filter((r) => roomKinds[r] === 'intake').map((r) => `rocketchat:${r}`)]);
         });
@@ -234,7 +234,7 @@ describe('the audience property over the sinks', () => {
           expect(message.text, `${message.platform} ${message.place} ${message.thread ?? ''} (${JSON.stringify(w)})`).not.toContain('STAFF-MARK');
         }
         // Liveness: requester rows and staff rows for staff-only places arrive; the rest are refused for good.
-        const states = new Map(desk.app.store.db.select({ key: outbox.dedupeKey, state: outbox.state }).from(outbox).where(inArray(outbox.dedupeKey, keys.map((k) => k.key))).all().map((r) => [r.key, r.state]));
+        const states = new Map(selectFields(desk.app.store, outbox, { key: outbox.dedupeKey, state: outbox.state }, inArray(outbox.dedupeKey, keys.map((k) => k.key))).map((r) => [r.key, r.state]));
         const everything = landed(marks).map((m) => m.text).join('\n');
         for (const k of keys) {
           const place = placeOf(k.channel, mapping, ids, conversations);
@@ -271,7 +271,7 @@ describe('answers to commands, buttons and forms on Slack', () => {
           const thread = inConversation ? `1700002000.${String(run).padStart(6, '0')}` : undefined;
           if (thread) {
             const ticket = insertTicket(desk.app, { title: `Reply ${run}`, chatPlatform: 'slack', chatChannel: channel });
-            desk.app.store.db.insert(ticketThreads).values({ platform: 'slack', ticketId: ticket.id, channel, thread, conversation: true, createdAt: desk.clock.now() }).run();
+            insertRows(desk.app.store, ticketThreads, [{ platform: 'slack', ticketId: ticket.id, channel, thread, conversation: true, createdAt: desk.clock.now() }]);
           }
           const deps = slackDepsWith(desk.engine, { botToken: 'xoxb-test', signingSecret: 's', appToken: undefined, mode: 'http', prefixCommand: '/desk', botId: 'BBOT', botUserId: 'UBOT' }, new WebClient('xoxb-test', { slackApiUrl: slackApi.url }), pino({ level: 'silent' }), desk.config.settings);
           const mark = slackApi.calls.length;
@@ -293,7 +293,7 @@ describe('a realistic workflow, every place read by requesters', () => {
   it('refuses every staff row the workflow queues and delivers only requester rows there', async () => {
     const lead = actAs(desk.app, 'lead', 'admin');
     desk.app.store.transaction(() => {
-      desk.app.store.db.delete(outbox).run();
+      deleteRows(desk.app.store, outbox);
       writeSetting(lead, INTAKE_SETTING, []);
     });
     slackKinds = { C0SHARED: 'shared' };
@@ -311,7 +311,7 @@ describe('a realistic workflow, every place read by requesters', () => {
     const opened = ok('/ticket new "Checkout fails for every card" priority:high requester:<@U0REQ>');
     const id = opened.ticketId!;
     // The requester wrote in the shared channel: the ticket's conversation is their thread there.
-    desk.app.store.db.update(tickets).set({ chatPlatform: 'slack', chatChannel: 'C0SHARED' }).where(eq(tickets.id, id)).run();
+    updateRows(desk.app.store, tickets, { chatPlatform: 'slack', chatChannel: 'C0SHARED' }, eq(tickets.id, id));
     answerThere(desk.app, id, { platform: 'slack', channel: 'C0SHARED', thread: SLACK_THREAD });
     ok(`/ticket note ${id} STAFF-MARK note: card processor token expired`);
     ok(`/ticket reply ${id} REQ-MARK We are on it.`);
@@ -321,14 +321,14 @@ describe('a realistic workflow, every place read by requesters', () => {
     ok(`/ticket status ${id} pending`);
     desk.clock.set(new Date(desk.clock.now().getTime() + 4 * 24 * 3600_000));
     await desk.engine.runJobs(desk.clock.now());
-    const queued = desk.app.store.db.select({ key: outbox.dedupeKey, audience: outbox.audience, channel: outbox.channel }).from(outbox).all();
+    const queued = selectFields(desk.app.store, outbox, { key: outbox.dedupeKey, audience: outbox.audience, channel: outbox.channel });
     expect(queued.filter((r) => r.audience === 'staff').length).toBeGreaterThan(4);
     expect(queued.some((r) => r.audience === 'requester')).toBe(true);
     const marks = { slack: slackApi.calls.length, rc: rc.sent.length };
     await drainOutbox(desk.engine, desk.clock.now(), sinks());
     const shared = landed(marks).filter((m) => m.platform === 'slack' && m.place === 'C0SHARED');
     for (const message of shared) expect(message.text).not.toMatch(/STAFF-MARK|5550199|ESCALATED QUESTION|token expired/);
-    const states = desk.app.store.db.select({ key: outbox.dedupeKey, audience: outbox.audience, state: outbox.state, channel: outbox.channel }).from(outbox).all();
+    const states = selectFields(desk.app.store, outbox, { key: outbox.dedupeKey, audience: outbox.audience, state: outbox.state, channel: outbox.channel });
     for (const row of states.filter((r) => !r.channel.startsWith('person:') && !r.channel.startsWith('webhook:'))) {
       if (row.audience === 'staff') expect(row.state, `${row.key} -> ${row.channel}`).not.toBe('sent');
     }

@@ -12,7 +12,6 @@ import { deliverDue, drainOutbox } from '../../src/delivery/worker.js';
 import { retryDelayMs } from '../../src/delivery/claims.js';
 import type { Job, JobContext } from '../../src/jobs/job.js';
 import { runJobsOnce } from '../../src/jobs/runs.js';
-import { openStore } from '../../src/store/database.js';
 import { oncallEscalations, outbox, people, slaClocks, tickets } from '../../src/store/schema.js';
 import type { Reply } from '../../src/views/reply.js';
 import { warning } from '../../src/views/reply.js';
@@ -20,6 +19,7 @@ import { actAs, createTestApp, TEST_NOW, type TestApp } from '../doubles/context
 import { engineOver, FakeSink, jobContext } from '../doubles/delivery.js';
 import type { Engine } from '../../src/engine/port.js';
 import { insertTicket } from '../doubles/tickets.js';
+import { insertRow, insertRows, selectRow, selectRows, updateRows } from '../doubles/db.js';
 
 let t: TestApp;
 let ctx: JobContext;
@@ -47,7 +47,7 @@ function queue(key: string, extra: Partial<Notification> = {}): void {
 }
 
 function row(key: string): OutboxRow {
-  return t.app.store.db.select().from(outbox).where(eq(outbox.dedupeKey, key)).get()!;
+  return selectRow(t.app.store, outbox, eq(outbox.dedupeKey, key))!;
 }
 
 function messageOf(index: number): Reply {
@@ -84,14 +84,14 @@ describe('stale rows', () => {
 
   beforeEach(() => {
     ticketId = insertTicket(t.app, { replyDueAt: at(8 * 60 * MINUTE) }).id;
-    clockId = t.app.store.db.insert(slaClocks).values({ ticketId, tier: 't2', enteredAt: TEST_NOW, runningSince: TEST_NOW, warned: 'yellow' }).returning().get().id;
-    escalationId = t.app.store.db.insert(oncallEscalations).values({ ticketId, escalatedAt: TEST_NOW, step: 'paged' }).returning().get().id;
+    clockId = insertRow(t.app.store, slaClocks, { ticketId, tier: 't2', enteredAt: TEST_NOW, runningSince: TEST_NOW, warned: 'yellow' }).id;
+    escalationId = insertRow(t.app.store, oncallEscalations, { ticketId, escalatedAt: TEST_NOW, step: 'paged' }).id;
   });
 
-  const setClock = (values: Partial<typeof slaClocks.$inferInsert>) => t.app.store.db.update(slaClocks).set(values).where(eq(slaClocks.id, clockId)).run();
-  const setTicket = (values: Partial<typeof tickets.$inferInsert>) => t.app.store.db.update(tickets).set(values).where(eq(tickets.id, ticketId)).run();
+  const setClock = (values: Partial<typeof slaClocks.$inferInsert>) => updateRows(t.app.store, slaClocks, values, eq(slaClocks.id, clockId));
+  const setTicket = (values: Partial<typeof tickets.$inferInsert>) => updateRows(t.app.store, tickets, values, eq(tickets.id, ticketId));
   const setEscalation = (values: Partial<typeof oncallEscalations.$inferInsert>) =>
-    t.app.store.db.update(oncallEscalations).set(values).where(eq(oncallEscalations.id, escalationId)).run();
+    updateRows(t.app.store, oncallEscalations, values, eq(oncallEscalations.id, escalationId));
 
   const conditions = {
     sla: (): ValidityCondition => ({ kind: 'sla-clock', clockId, warned: 'yellow', assigneeId: null }),
@@ -105,7 +105,7 @@ describe('stale rows', () => {
     ['sla-clock: the warning was snoozed', 'sla', () => setClock({ snoozedUntil: at(60 * MINUTE) }), /snoozed until/],
     ['sla-clock: a later band superseded it', 'sla', () => setClock({ warned: 'red' }), /superseded.*red/],
     ['sla-clock: the ticket left the tier', 'sla', () => setClock({ leftAt: TEST_NOW }), /left that tier/],
-    ['sla-clock: the ticket was reassigned', 'sla', () => setTicket({ assigneeId: t.app.store.db.insert(people).values({ displayName: 'Zoe', createdAt: TEST_NOW }).returning().get().id }), /reassigned/],
+    ['sla-clock: the ticket was reassigned', 'sla', () => setTicket({ assigneeId: insertRow(t.app.store, people, { displayName: 'Zoe', createdAt: TEST_NOW }).id }), /reassigned/],
     ['reply-due: the requester was answered', 'reply', () => setTicket({ replyDueAt: null }), /answered/],
     ['ladder: the escalation was acknowledged', 'ladder', () => setEscalation({ acknowledgedAt: TEST_NOW }), /acknowledged/],
     ['status: the ticket changed status', 'status', () => setTicket({ status: 'resolved', statusChangedAt: at(MINUTE) }), /status changed \(now resolved\)/],
@@ -168,7 +168,7 @@ describe('coalescing and mentions', () => {
 
   it('never coalesces webhook rows, and posts their JSON body as it is', async () => {
     for (const key of ['page-1', 'page-2']) {
-      t.app.store.db.insert(outbox).values({ dedupeKey: key, channel: 'webhook:page', payload: { event: 'deskops.page', dedupe_key: key }, nextAttemptAt: TEST_NOW, createdAt: TEST_NOW }).run();
+      insertRows(t.app.store, outbox, [{ dedupeKey: key, channel: 'webhook:page', payload: { event: 'deskops.page', dedupe_key: key }, nextAttemptAt: TEST_NOW, createdAt: TEST_NOW }]);
     }
     await deliverDue(engine, TEST_NOW, sink);
     expect(sink.posts.map((p) => p.message)).toEqual([
@@ -178,7 +178,7 @@ describe('coalescing and mentions', () => {
   });
 
   it('drops webhook rows when no webhook is configured, without bothering the chat sink', async () => {
-    t.app.store.db.insert(outbox).values({ dedupeKey: 'page', channel: 'webhook:page', payload: { event: 'deskops.page' }, nextAttemptAt: TEST_NOW, createdAt: TEST_NOW }).run();
+    insertRows(t.app.store, outbox, [{ dedupeKey: 'page', channel: 'webhook:page', payload: { event: 'deskops.page' }, nextAttemptAt: TEST_NOW, createdAt: TEST_NOW }]);
     queue('chat');
     const report = await deliverDue(engine, TEST_NOW, routeSink({ chat: sink, webhook: createWebhookSink({ url: undefined }) }));
     expect(report).toMatchObject({ sent: 1, dropped: 1 });
@@ -199,7 +199,7 @@ describe('coalescing and mentions', () => {
   });
 
   it('marks a chat row whose payload is not a Reply failed, visibly', async () => {
-    t.app.store.db.insert(outbox).values({ dedupeKey: 'junk', channel: 'tier:t2', payload: { hello: 'world' }, nextAttemptAt: TEST_NOW, createdAt: TEST_NOW }).run();
+    insertRows(t.app.store, outbox, [{ dedupeKey: 'junk', channel: 'tier:t2', payload: { hello: 'world' }, nextAttemptAt: TEST_NOW, createdAt: TEST_NOW }]);
     expect((await deliverDue(engine, TEST_NOW, sink)).failed).toBe(1);
     expect(row('junk')).toMatchObject({ state: 'failed', lastError: 'payload is not a Reply' });
     expect(logLines().some((l) => l.level === 50 && l.dedupeKey === 'junk')).toBe(true);
@@ -278,11 +278,11 @@ describe('retries', () => {
     enqueue(t.app, { audience: 'staff', dedupeKey: 'for-leads', channel: 'role:leads', reply: warning('x') });
     sink.failNext(new DeliveryError('not_in_channel: /invite @deskops', { permanent: true }));
     expect((await deliverDue(engine, TEST_NOW, sink)).failed).toBe(1);
-    const direct = t.app.store.db.select().from(outbox).all().filter((r) => r.dedupeKey.startsWith('delivery-failed:'));
+    const direct = selectRows(t.app.store, outbox).filter((r) => r.dedupeKey.startsWith('delivery-failed:'));
     expect(direct.map((r) => r.channel)).toEqual([`person:${admin.actor.kind === 'person' ? admin.actor.personId : 0}`]);
     sink.failNext(new DeliveryError('cannot_dm_bot', { permanent: true }));
     expect((await deliverDue(engine, at(MINUTE), sink)).failed).toBe(1);
-    expect(t.app.store.db.select().from(outbox).all().filter((r) => r.dedupeKey.startsWith('delivery-failed:'))).toHaveLength(1);
+    expect(selectRows(t.app.store, outbox).filter((r) => r.dedupeKey.startsWith('delivery-failed:'))).toHaveLength(1);
   });
 
   it('fails a row at once on a permanent error', async () => {
@@ -296,7 +296,7 @@ describe('retries', () => {
 describe('two workers', () => {
   it('never post the same row twice when they run at the same time on two connections', async () => {
     for (let i = 0; i < 30; i++) queue(`row-${i}`, { channel: `tier:t${(i % 5) + 1}` });
-    const other = openStore(t.app.store.path);
+    const other = t.connectAgain();
     try {
       const second = jobContext({ ...t.app, store: other }).ctx;
       const reports = await Promise.all([deliverDue(engine, TEST_NOW, sink, { batchSize: 10 }), deliverDue(engineOver(second), TEST_NOW, sink, { batchSize: 10 }), drainOutbox(engine, TEST_NOW, sink)]);
@@ -345,7 +345,7 @@ describe('catch-up after downtime', () => {
       name: 'reminders',
       schedule: '* * * * *',
       run(jobCtx, now) {
-        const due = t.app.store.db.select().from(tickets).all().filter((x) => x.status === 'pending' && now.getTime() - x.statusChangedAt.getTime() >= 60 * MINUTE);
+        const due = selectRows(t.app.store, tickets).filter((x) => x.status === 'pending' && now.getTime() - x.statusChangedAt.getTime() >= 60 * MINUTE);
         let queued = 0;
         for (const ticket of due) {
           if (enqueue(jobCtx, { audience: 'staff', dedupeKey: `reminder:${ticket.id}:${ticket.statusChangedAt.getTime()}`, channel: 'tier:t1', reply: warning(`Remind #${ticket.id}`) })) queued++;

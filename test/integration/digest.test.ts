@@ -9,6 +9,7 @@ import { runWeeklyDigest } from '../../src/jobs/weekly-digest.js';
 import type { JobContext } from '../../src/jobs/job.js';
 import { auditEvents, outbox } from '../../src/store/schema.js';
 import { createTestDesk, replyText, type TestDesk } from '../doubles/deskops.js';
+import { selectRows } from '../doubles/db.js';
 
 let desk: TestDesk;
 afterEach(() => desk.dispose());
@@ -20,7 +21,7 @@ const ok = (line: string, user?: string) => {
   return replyText(reply);
 };
 const jobs = (): JobContext => ({ ...desk.app, logger: pino({ level: 'silent' }) });
-const digestRows = () => desk.app.store.db.select().from(outbox).all().filter((row) => row.dedupeKey.startsWith('digest:'));
+const digestRows = () => selectRows(desk.app.store, outbox).filter((row) => row.dedupeKey.startsWith('digest:'));
 const postedDigest = () => {
   const rows = digestRows();
   expect(rows).toHaveLength(1);
@@ -105,7 +106,7 @@ describe('one digest a week reaches the leads', () => {
     expect(refused.tone).toBe('error');
     expect(refused.title).toMatch(/^Only leads and admins can post the weekly digest/);
     expect(refused.text).toContain('/guard digest preview');
-    const denied = desk.app.store.db.select().from(auditEvents).where(eq(auditEvents.action, 'access.denied')).all();
+    const denied = selectRows(desk.app.store, auditEvents, eq(auditEvents.action, 'access.denied'));
     expect(denied.at(-1)).toMatchObject({ actorLabel: '@alice', after: { command: 'guard digest' } });
     expect(replyText(desk.run('/guard digest preview', 'alice'))).toContain('Changing of the Guard: week of 2026-11-16');
     expect(digestRows()).toEqual([]);

@@ -5,6 +5,7 @@ import { runDuplicateAnswers } from '../../src/jobs/duplicate-answers.js';
 import { outbox } from '../../src/store/schema.js';
 import { auditActions } from '../doubles/audit.js';
 import { createTestDesk, replyText, type TestDesk } from '../doubles/deskops.js';
+import { selectRows } from '../doubles/db.js';
 
 let desk: TestDesk;
 beforeEach(() => {
@@ -20,7 +21,7 @@ function ok(text: string, user?: string) {
   return reply;
 }
 const tick = () => runDuplicateAnswers({ ...desk.app, logger: pino({ level: 'silent' }) }, desk.clock.now());
-const suggestions = () => desk.app.store.db.select().from(outbox).all().filter((r) => r.dedupeKey.startsWith('dup-answers:'));
+const suggestions = () => selectRows(desk.app.store, outbox).filter((r) => r.dedupeKey.startsWith('dup-answers:'));
 
 const SAME = [
   'Please clear your browser cache and cookies, then sign in again; the SSO redirect loop should stop after that.',

@@ -7,12 +7,13 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { personForRequester } from '../../src/app/people.js';
 import { auditEvents, identities, tickets } from '../../src/store/schema.js';
 import { createTestDesk, type TestDesk } from '../doubles/deskops.js';
+import { selectFields, selectRow, selectRows, updateRows } from '../doubles/db.js';
 
 let desk: TestDesk | undefined;
 afterEach(() => desk?.dispose());
 
 function audited(d: TestDesk, action: string) {
-  return d.app.store.db.select().from(auditEvents).where(eq(auditEvents.action, action)).all();
+  return selectRows(d.app.store, auditEvents, eq(auditEvents.action, action));
 }
 
 describe('/mail', () => {
@@ -67,13 +68,13 @@ describe('/requester', () => {
     desk.run('/ticket new "Printer on fire" requester:jane@example.com');
     // The mail requester as the email adapter would have made them.
     const mailPerson = desk.app.store.transaction(() => personForRequester(desk!.app, 'email', { externalId: 'jane@example.com', handle: 'jane@example.com' }));
-    desk.app.store.db.update(tickets).set({ requesterPersonId: mailPerson }).where(eq(tickets.id, 1)).run();
+    updateRows(desk.app.store, tickets, { requesterPersonId: mailPerson }, eq(tickets.id, 1));
     desk.run('/whoami', 'jane');
     expect(desk.say('/requester link @jane jane@example.com')).toContain("jane@example.com is now @jane's");
-    const identity = desk.app.store.db.select().from(identities).where(eq(identities.externalId, 'jane@example.com')).get()!;
-    const jane = desk.app.store.db.select().from(identities).where(eq(identities.externalId, 'jane')).get()!;
+    const identity = selectRow(desk.app.store, identities, eq(identities.externalId, 'jane@example.com'))!;
+    const jane = selectRow(desk.app.store, identities, eq(identities.externalId, 'jane'))!;
     expect(identity.personId).toBe(jane.personId);
-    expect(desk.app.store.db.select({ p: tickets.requesterPersonId }).from(tickets).where(eq(tickets.id, 1)).get()!.p).toBe(jane.personId);
+    expect(selectFields(desk.app.store, tickets, { p: tickets.requesterPersonId }, eq(tickets.id, 1))[0]!.p).toBe(jane.personId);
     expect(desk.say('/requester link @jane jane@example.com')).toContain("already");
     expect(desk.say('/requester link @nobody jane@example.com')).toContain('Nobody called @nobody');
     expect(audited(desk, 'person.linked')).toHaveLength(1);

@@ -11,10 +11,13 @@ import { formatDoctorReport, runDoctor, type DoctorReport } from '../../src/cli/
 import { freePort } from '../doubles/cli.js';
 import { testImap, type TestImap } from '../doubles/dovecot.js';
 import { startMailCatcher, type MailCatcher } from '../doubles/mail.js';
+import { storageEnv } from '../doubles/test-engine.js';
 
 let catcher: MailCatcher;
 let imap: TestImap | undefined;
 let dir: string;
+/** The PostgreSQL run's databases the doctor checked, dropped after the file. */
+const drops: Array<() => void> = [];
 beforeAll(async () => {
   catcher = await startMailCatcher();
   imap = await testImap();
@@ -24,6 +27,7 @@ afterAll(async () => {
   await catcher.close();
   imap?.stop();
   rmSync(dir, { recursive: true, force: true });
+  for (const drop of drops.splice(0)) drop();
 });
 
 function check(report: DoctorReport, name: string) {
@@ -31,7 +35,7 @@ function check(report: DoctorReport, name: string) {
 }
 
 function env(extra: Record<string, string>): Record<string, string> {
-  return { DESKOPS_DB: join(dir, 'missing.db'), DESKOPS_MAIL_FROM: 'support@desk.test', ...extra };
+  return { ...storageEnv(join(dir, 'missing.db'), drops), DESKOPS_MAIL_FROM: 'support@desk.test', ...extra };
 }
 
 describe('deskops doctor with email', () => {

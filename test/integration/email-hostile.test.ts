@@ -10,6 +10,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { renderBlocks } from '../../src/adapters/slack/render.js';
 import { attachments, bouncingAddresses, outbox, pendingMessages, tickets } from '../../src/store/schema.js';
 import { createEmailDesk, sendMail, startMailCatcher, SUPPORT, type EmailDesk, type MailCatcher } from '../doubles/mail.js';
+import { selectFields, selectRow, selectRows } from '../doubles/db.js';
 
 let desk: EmailDesk | undefined;
 let catcher: MailCatcher | undefined;
@@ -21,7 +22,7 @@ afterEach(async () => {
 });
 
 function ticketCount(d: EmailDesk): number {
-  return d.app.store.db.select().from(tickets).all().length;
+  return selectRows(d.app.store, tickets).length;
 }
 
 /** Sends raw bytes as one mail (nodemailer's `raw`: nothing is fixed up on the way). */
@@ -43,7 +44,7 @@ describe('hostile mail', () => {
       await sendRaw(desk.port, raw).catch((error: { responseCode?: number }) => expect(error.responseCode).toBeGreaterThanOrEqual(500));
     }
     // Whatever could be read became a ticket with a sender; nothing else did.
-    for (const ticket of desk.app.store.db.select().from(tickets).all()) expect(ticket.requester).toMatch(/@customer\.test$/);
+    for (const ticket of selectRows(desk.app.store, tickets)) expect(ticket.requester).toMatch(/@customer\.test$/);
     const ok = await sendMail(desk.port, { from: 'd@customer.test', to: SUPPORT, subject: 'still here?', text: 'yes' });
     expect(ok.response).toMatch(/^250/);
   });
@@ -61,12 +62,12 @@ describe('hostile mail', () => {
         { filename: 'disk.img', content: big },
       ],
     });
-    const rows = desk.app.store.db.select().from(attachments).all();
+    const rows = selectRows(desk.app.store, attachments);
     expect(rows.map((r) => [r.filename, r.size, r.data === null])).toEqual([
       ['small.log', 14, false],
       ['disk.img', 25 * 1024 * 1024, true],
     ]);
-    const description = desk.app.store.db.select().from(tickets).get()!.description!;
+    const description = selectRow(desk.app.store, tickets)!.description!;
     expect(description).toContain('- small.log (14 B)');
     expect(description).toContain('- disk.img (25.0 MB, not kept: over the 10.0 MB limit)');
   }, 60_000);
@@ -85,7 +86,7 @@ describe('hostile mail', () => {
     const started = Date.now();
     await sendMail(desk.port, { from: 'chain@customer.test', to: [...many, 'cloud@desk.test'], subject: 'To everyone', text: 'hello all', envelope: { from: 'chain@customer.test', to: ['cloud@desk.test'] } });
     expect(Date.now() - started).toBeLessThan(10_000);
-    expect(desk.app.store.db.select({ d: tickets.department }).from(tickets).all()).toEqual([{ d: 'trials' }]);
+    expect(selectFields(desk.app.store, tickets, { d: tickets.department })).toEqual([{ d: 'trials' }]);
     // 150 envelope recipients: the support address is accepted, the others refused one by one (at most 100 asked).
     const info = (await sendMail(desk.port, { from: 'chain2@customer.test', to: SUPPORT, subject: 'envelope', text: 'hi', envelope: { from: 'chain2@customer.test', to: [SUPPORT, ...many.slice(0, 149)] } })) as unknown as { accepted: string[]; rejected: string[] };
     expect(info.accepted).toEqual([SUPPORT]);
@@ -98,7 +99,7 @@ describe('hostile mail', () => {
     desk = await createEmailDesk({ env: { DESKOPS_SMTP_URL: catcher.url } });
     const evil = 'Help\r\nBcc: victim@elsewhere.test\r\nX-Injected: yes';
     await sendMail(desk.port, { from: 'evil@customer.test', to: SUPPORT, subject: evil, text: 'body' });
-    const title = desk.app.store.db.select().from(tickets).get()!.title;
+    const title = selectRow(desk.app.store, tickets)!.title;
     expect(title).not.toMatch(/[\r\n]/);
     desk.run('/ticket reply 1 Hello');
     await desk.deliver();
@@ -117,7 +118,7 @@ describe('hostile mail', () => {
     desk = await createEmailDesk();
     const html = '<html><head><style>p{color:red}</style><script>alert("xss")</script></head><body><p>Hi <b>team</b>,</p><p>the <a href="https://example.test/doc">doc</a> is wrong.</p><img src="https://tracker.test/p.gif?u=1" width="1" height="1"><p>&lt;@U123&gt; <script>steal()</script></p></body></html>';
     await sendMail(desk.port, { from: 'html@customer.test', to: SUPPORT, subject: 'HTML only', html });
-    const description = desk.app.store.db.select().from(tickets).get()!.description!;
+    const description = selectRow(desk.app.store, tickets)!.description!;
     expect(description).toContain('Hi team,');
     expect(description).toContain('doc [https://example.test/doc]');
     expect(description).not.toMatch(/alert|steal|tracker\.test|<script|<img|color:red/);
@@ -136,7 +137,7 @@ describe('hostile mail', () => {
     await sendMail(desk.port, { from: 'mallory@evil.test', to: SUPPORT, subject: 'Re: [#1] My invoice', text: 'add me', inReplyTo: ours!.mail.messageId!, references: ['<alice1@customer.test>', ours!.mail.messageId!] });
     expect(desk.outcomes.at(-1)).toMatchObject({ kind: 'taken', outcome: { kind: 'opened', ticketId: 2 } });
     expect(desk.say('/ticket show 1')).not.toContain('add me');
-    expect(desk.app.store.db.select().from(tickets).where(eq(tickets.id, 2)).get()!.requester).toBe('mallory@evil.test');
+    expect(selectRow(desk.app.store, tickets, eq(tickets.id, 2))!.requester).toBe('mallory@evil.test');
     // The real requester's answer, with only [#1] in the subject, does attach.
     await sendMail(desk.port, { from: 'Alice@Customer.test', to: SUPPORT, subject: 'Re: [#1] My invoice', text: 'thanks' });
     expect(desk.outcomes.at(-1)).toMatchObject({ kind: 'taken', outcome: { kind: 'recorded', ticketId: 1 } });
@@ -214,8 +215,8 @@ describe('hostile mail', () => {
     await sendRaw(desk.port, dsn);
     await sendRaw(desk.port, dsn);
     expect(desk.outcomes.slice(-2).map((o) => o.kind)).toEqual(['bounce', 'dropped']);
-    expect(desk.app.store.db.select().from(bouncingAddresses).all()).toMatchObject([{ address: 'gone@customer.test', bounces: 1, reason: expect.stringContaining('5.1.1') }]);
-    const notice = desk.app.store.db.select().from(outbox).where(eq(outbox.dedupeKey, 'mail-bounce:1:<dsn1@mx.customer.test>')).get();
+    expect(selectRows(desk.app.store, bouncingAddresses)).toMatchObject([{ address: 'gone@customer.test', bounces: 1, reason: expect.stringContaining('5.1.1') }]);
+    const notice = selectRow(desk.app.store, outbox, eq(outbox.dedupeKey, 'mail-bounce:1:<dsn1@mx.customer.test>'));
     expect(notice).toMatchObject({ channel: 'tier:triage', audience: 'staff' });
     const card = desk.say('/ticket show 1');
     expect(card).toContain('gone@customer.test: bounces (5.1.1');
@@ -247,7 +248,7 @@ describe('hostile mail', () => {
     expect(answers).toEqual({ ok: 10, held: 990 });
     // One ticket; the other nine are offered to an agent ("add to #1 or open a new ticket"), not opened.
     expect(ticketCount(desk)).toBe(1);
-    expect(desk.app.store.db.select().from(pendingMessages).all()).toHaveLength(9);
+    expect(selectRows(desk.app.store, pendingMessages)).toHaveLength(9);
     // Another sender is not held back by the flood.
     await sendMail(desk.port, { from: 'calm@customer.test', to: SUPPORT, subject: 'Hi', text: 'hello' });
     expect(ticketCount(desk)).toBe(2);

@@ -11,6 +11,7 @@ import { DONE_KEYWORD } from '../../src/adapters/email/imap-reader.js';
 import { tickets } from '../../src/store/schema.js';
 import { testImap, type TestImap } from '../doubles/dovecot.js';
 import { createEmailDesk, SUPPORT, type EmailDesk } from '../doubles/mail.js';
+import { selectFields, selectRows } from '../doubles/db.js';
 
 let imap: TestImap | undefined;
 beforeAll(async () => {
@@ -63,7 +64,7 @@ describe('the IMAP reader (Dovecot)', () => {
     const desk: EmailDesk = await createEmailDesk({ env: { DESKOPS_SMTP_LISTEN: '', DESKOPS_IMAP_URL: box.url, DESKOPS_IMAP_DONE_FOLDER: done } });
     try {
       await until(() => desk.outcomes.length === 2, 'the two waiting mails');
-      expect(desk.app.store.db.select({ title: tickets.title }).from(tickets).all().map((t) => t.title).sort()).toEqual(['Me too', 'While you were down']);
+      expect(selectFields(desk.app.store, tickets, { title: tickets.title }).map((t) => t.title).sort()).toEqual(['Me too', 'While you were down']);
       await until(async () => (await uidsIn(box.name)).length === 0, 'the inbox to empty');
       expect(await uidsIn(done)).toHaveLength(2);
       expect(desk.adapter.health()).toEqual({ state: 'ready' });
@@ -88,7 +89,7 @@ describe('the IMAP reader (Dovecot)', () => {
       await until(() => desk.outcomes.length >= 1, 'the mail');
       // Take it "in again" as a restarted reader would: same Message-ID, no second ticket.
       expect(takeInMail(desk.app, { from: { address: SUPPORT, name: undefined }, maxAttachmentBytes: 1000 }, await parseMail(Buffer.from(raw)))).toMatchObject({ kind: 'taken', outcome: { kind: 'ignored', why: 'already taken in' } });
-      expect(desk.app.store.db.select().from(tickets).all()).toHaveLength(1);
+      expect(selectRows(desk.app.store, tickets)).toHaveLength(1);
       // Flag mode: it stays in the mailbox with the keyword, and a sweep does not read it again.
       await until(async () => (await uidsIn(box.name, { keyword: DONE_KEYWORD })).length === 1, 'the keyword');
       await desk.adapter.sweep();

@@ -7,6 +7,7 @@ import nodemailer from 'nodemailer';
 import { afterEach, describe, expect, it } from 'vitest';
 import { tickets } from '../../src/store/schema.js';
 import { createEmailDesk, SUPPORT, type EmailDesk } from '../doubles/mail.js';
+import { selectRows } from '../doubles/db.js';
 
 const CERT = new URL('../fixtures/smtp-test-cert.pem', import.meta.url).pathname;
 const KEY = new URL('../fixtures/smtp-test-key.pem', import.meta.url).pathname;
@@ -27,7 +28,7 @@ describe('the SMTP listener and TLS', () => {
     desk = await createEmailDesk({ env: { DESKOPS_SMTP_TLS_CERT: CERT, DESKOPS_SMTP_TLS_KEY: KEY } });
     const info = await send(desk.port, { requireTLS: true });
     expect(info.response).toMatch(/^250/);
-    expect(desk.app.store.db.select().from(tickets).all()).toHaveLength(1);
+    expect(selectRows(desk.app.store, tickets)).toHaveLength(1);
   });
 
   it('does not offer STARTTLS without one, and takes plain mail', async () => {

@@ -11,6 +11,7 @@ import { enqueue } from '../../src/app/outbox.js';
 import { outbox, tickets } from '../../src/store/schema.js';
 import { info } from '../../src/views/reply.js';
 import { createEmailDesk, sendMail, startMailCatcher, SUPPORT, type EmailDesk, type MailCatcher } from '../doubles/mail.js';
+import { selectRow, selectRows } from '../doubles/db.js';
 
 const desks: EmailDesk[] = [];
 let catcher: MailCatcher | undefined;
@@ -28,7 +29,7 @@ async function deskWithCatcher(env: Record<string, string> = {}): Promise<EmailD
 }
 
 function rowOf(desk: EmailDesk, key: string) {
-  return desk.app.store.db.select().from(outbox).where(eq(outbox.dedupeKey, key)).get()!;
+  return selectRow(desk.app.store, outbox, eq(outbox.dedupeKey, key))!;
 }
 
 describe('the email sink', () => {
@@ -39,7 +40,7 @@ describe('the email sink', () => {
     catcher!.refuseNext(451);
     const first = await desk.deliver();
     expect(first).toMatchObject({ sent: 0, retrying: 1, failed: 0 });
-    const retrying = desk.app.store.db.select().from(outbox).where(eq(outbox.channel, 'ticket:1')).get()!;
+    const retrying = selectRow(desk.app.store, outbox, eq(outbox.channel, 'ticket:1'))!;
     expect(retrying.state).toBe('queued');
     expect(retrying.lastError).toMatch(/451.*retrying/);
     expect(retrying.nextAttemptAt.getTime()).toBeGreaterThan(desk.clock.now().getTime());
@@ -50,11 +51,11 @@ describe('the email sink', () => {
     desk.run('/ticket reply 1 Second answer');
     catcher!.refuseNext(550);
     expect(await desk.deliver()).toMatchObject({ sent: 0, failed: 1 });
-    const failed = desk.app.store.db.select().from(outbox).where(eq(outbox.state, 'failed')).all();
+    const failed = selectRows(desk.app.store, outbox, eq(outbox.state, 'failed'));
     expect(failed).toHaveLength(1);
     expect(failed[0]!.lastError).toMatch(/refused the mail for good \(550/);
     // The worker's failure notice (for staff, to the tier channel) says what did not arrive.
-    const notices = desk.app.store.db.select().from(outbox).where(eq(outbox.audience, 'staff')).all();
+    const notices = selectRows(desk.app.store, outbox, eq(outbox.audience, 'staff'));
     expect(notices.some((row) => JSON.stringify(row.payload).includes('550'))).toBe(true);
   });
 
@@ -89,7 +90,7 @@ describe('the email sink', () => {
     const desk = await deskWithCatcher();
     desk.run('/mail address add cloud@desk.test dept:trials area:"Cloud Service"');
     await sendMail(desk.port, { from: 'jane@customer.test', to: 'cloud@desk.test', subject: 'Cloud down', text: 'help' });
-    const ticket = desk.app.store.db.select().from(tickets).where(eq(tickets.id, 1)).get()!;
+    const ticket = selectRow(desk.app.store, tickets, eq(tickets.id, 1))!;
     expect(ticket.department).toBe('trials');
     expect(desk.say('/ticket show 1')).toContain('area:"Cloud Service"');
     desk.run('/ticket reply 1 Looking into it');
@@ -130,14 +131,14 @@ describe('two desks that auto-answer each other', () => {
       await a.deliver();
       await b.deliver();
     }
-    const sent = (desk: EmailDesk) => desk.app.store.db.select().from(outbox).where(eq(outbox.state, 'sent')).all().filter((row) => row.audience === 'requester');
+    const sent = (desk: EmailDesk) => selectRows(desk.app.store, outbox, eq(outbox.state, 'sent')).filter((row) => row.audience === 'requester');
     // A sent its receipt and the reply; B opened one ticket for the human reply and sent one receipt, which A dropped.
     expect(sent(a).map((row) => row.dedupeKey).sort()).toEqual(['mail-receipt:1', expect.stringMatching(/^reply:/)]);
-    expect(b.app.store.db.select().from(tickets).all()).toHaveLength(1);
+    expect(selectRows(b.app.store, tickets)).toHaveLength(1);
     expect(sent(b).map((row) => row.dedupeKey)).toEqual(['mail-receipt:1']);
-    expect(a.app.store.db.select().from(tickets).all()).toHaveLength(1);
+    expect(selectRows(a.app.store, tickets)).toHaveLength(1);
     expect(a.outcomes.map((o) => o.kind)).toEqual(['taken', 'dropped']);
     expect(b.outcomes.map((o) => o.kind)).toEqual(['dropped', 'taken']);
-    expect(a.app.store.db.select().from(outbox).where(eq(outbox.state, 'queued')).all().filter((row) => row.audience === 'requester')).toHaveLength(0);
+    expect(selectRows(a.app.store, outbox, eq(outbox.state, 'queued')).filter((row) => row.audience === 'requester')).toHaveLength(0);
   });
 });

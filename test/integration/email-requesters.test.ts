@@ -11,6 +11,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { storeChanges, snapshotStore } from '../doubles/store-snapshot.js';
 import { createEmailDesk, sendMail, startMailCatcher, SUPPORT, type EmailDesk, type MailCatcher } from '../doubles/mail.js';
+import { onPostgres } from '../doubles/test-engine.js';
 
 let desk: EmailDesk | undefined;
 let catcher: MailCatcher | undefined;
@@ -64,7 +65,8 @@ describe('a stranger mailing commands', () => {
     // Ticket 1 got nothing from them; their person is no staff member; each line is text of their own request.
     for (const row of (changes.get('comments')?.added ?? []).map((r) => JSON.parse(r) as { ticket_id: number })) expect(row.ticket_id).not.toBe(1);
     for (const row of (changes.get('people')?.added ?? []).map((r) => JSON.parse(r) as { is_staff: number; role: string })) {
-      expect(row.is_staff).toBe(0);
+      // SQLite stores a boolean as 0 or 1.
+      expect(row.is_staff).toBe(onPostgres ? false : 0);
     }
     const theirs = (changes.get('tickets')?.added ?? []).map((r) => JSON.parse(r) as { requester: string; title: string });
     expect(theirs.length).toBeGreaterThan(0);

@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { freePort, ROOT, startDeskopsProcess } from '../doubles/cli.js';
 import { sendMail, startMailCatcher } from '../doubles/mail.js';
+import { storageEnv } from '../doubles/test-engine.js';
 
 const cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
@@ -43,7 +44,7 @@ describe('deskops start with email only', () => {
     writeFileSync(
       join(dir, '.env'),
       [
-        `DESKOPS_DB=${join(dir, 'deskops.db')}`,
+        ...Object.entries(storageEnv(join(dir, 'deskops.db'), cleanups)).map(([name, value]) => `${name}=${value}`),
         `PORT=${health}`,
         'DESKOPS_MAIL_FROM=Desk <support@desk.test>',
         `DESKOPS_SMTP_LISTEN=127.0.0.1:${listen}`,

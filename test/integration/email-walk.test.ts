@@ -7,7 +7,7 @@
 import { eq } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { mailMessages, outbox, tickets } from '../../src/store/schema.js';
-import { updateRows } from '../doubles/db.js';
+import { selectFields, selectRow, updateRows } from '../doubles/db.js';
 import { createEmailDesk, sendMail, startMailCatcher, SUPPORT, type EmailDesk, type MailCatcher } from '../doubles/mail.js';
 
 describe('email, both ways (the walk)', () => {
@@ -28,7 +28,7 @@ describe('email, both ways (the walk)', () => {
     const first = await sendMail(desk.port, { from: 'Jane Doe <Jane@Customer.test>', to: SUPPORT, subject: 'Export fails', text: 'The CSV export stops at 50%.\n\n-- \nJane Doe\nCustomer Inc.', messageId: '<q1@customer.test>' });
     expect(first.response).toMatch(/^250/);
     expect(desk.outcomes[0]).toMatchObject({ kind: 'taken', outcome: { kind: 'opened', ticketId: 1 } });
-    const ticket = desk.app.store.db.select().from(tickets).where(eq(tickets.id, 1)).get()!;
+    const ticket = selectRow(desk.app.store, tickets, eq(tickets.id, 1))!;
     expect(ticket).toMatchObject({ title: 'Export fails', requester: 'jane@customer.test', origin: 'email' });
     // The signature is trimmed from the description.
     expect(ticket.description).toBe('The CSV export stops at 50%.');
@@ -48,9 +48,9 @@ describe('email, both ways (the walk)', () => {
     expect(sent!.mail.text).toContain('Go to Settings > Export and pick "all rows".');
     expect(sent!.mail.html).toContain('Go to Settings &gt; Export and pick &quot;all rows&quot;.');
     expect(sent!.mail.headers.get('auto-submitted')).toBeUndefined();
-    const out = desk.app.store.db.select().from(mailMessages).where(eq(mailMessages.messageId, sent!.mail.messageId!)).get();
+    const out = selectRow(desk.app.store, mailMessages, eq(mailMessages.messageId, sent!.mail.messageId!));
     expect(out).toMatchObject({ ticketId: 1, direction: 'out', address: 'jane@customer.test' });
-    expect(desk.app.store.db.select({ status: tickets.status }).from(tickets).where(eq(tickets.id, 1)).get()!.status).toBe('pending');
+    expect(selectFields(desk.app.store, tickets, { status: tickets.status }, eq(tickets.id, 1))[0]!.status).toBe('pending');
 
     // The requester answers from their mail client: In-Reply-To names deskops' mail.
     await sendMail(desk.port, {
@@ -63,7 +63,7 @@ describe('email, both ways (the walk)', () => {
       messageId: '<a1@customer.test>',
     });
     expect(desk.outcomes[1]).toMatchObject({ kind: 'taken', outcome: { kind: 'recorded', ticketId: 1, reopenedFrom: 'pending' } });
-    expect(desk.app.store.db.select({ status: tickets.status }).from(tickets).where(eq(tickets.id, 1)).get()!.status).toBe('open');
+    expect(selectFields(desk.app.store, tickets, { status: tickets.status }, eq(tickets.id, 1))[0]!.status).toBe('open');
     const show = desk.say('/ticket show 1');
     expect(show).toContain('That worked, thanks!');
     expect(show).not.toContain('> Go to Settings');

@@ -22,6 +22,7 @@ import { engineOver, FakeSink } from '../doubles/delivery.js';
 import type { SlackCall } from '../doubles/slack-api.js';
 import { startSlackDesk, storeCounts } from '../doubles/slack-desk.js';
 import { rawSqlite } from '../doubles/sqlite.js';
+import { selectRow } from '../doubles/db.js';
 
 const SECRET = 'storage-secret';
 const SECOND = 1000;
@@ -93,7 +94,7 @@ describe('a full or read-only database', () => {
     expect(await deliverDue(job, at(45 * SECOND), sink)).toMatchObject({ sent: 1 });
     expect(h.log.some((line) => line.includes('the database works again; outbox delivery resumed'))).toBe(true);
     expect(sink.postedKeys()).toEqual(['sla:1:1:yellow']);
-    expect(h.desk.app.store.db.select().from(outbox).get()).toMatchObject({ state: 'sent', attempts: 1 });
+    expect(selectRow(h.desk.app.store, outbox)).toMatchObject({ state: 'sent', attempts: 1 });
     expect(counts(h.desk)).toMatchObject({ tickets: before.tickets, handled: before.handled });
     expect(answerText(await h.command('ro-2', 'new "Writable again"'))).toContain('Writable again');
   }, 30_000);

@@ -26,6 +26,7 @@ import { createTestDesk, type TestDesk } from '../doubles/deskops.js';
 import { engineOver } from '../doubles/delivery.js';
 import { startSlackWorkspace, type PostFault, type SlackWorkspace } from '../doubles/fault-slack.js';
 import { mapChannelsIn, notice, outboxRow } from '../doubles/sink-fixtures.js';
+import { selectRows } from '../doubles/db.js';
 
 /** The client's wait for an answer: the production 15 s, shortened so a hung Slack costs little here. */
 const CLIENT_TIMEOUT_MS = 300;
@@ -87,14 +88,14 @@ describe('Slack failing for a while', () => {
     };
 
     const job = deps.engine;
-    const queued = () => desk!.app.store.db.select().from(outbox).all().filter((row) => row.state === 'queued');
+    const queued = () => selectRows(desk!.app.store, outbox).filter((row) => row.state === 'queued');
     for (let run = 0; run < 60 && queued().length > 0; run++) {
       await deliverDue(job, desk.clock.now(), sink, { jitter: 0 });
       const next = Math.min(...queued().map((row) => row.nextAttemptAt.getTime()));
       if (Number.isFinite(next) && next > desk.clock.now().getTime()) desk.clock.set(new Date(next));
     }
 
-    const rows = desk.app.store.db.select().from(outbox).all();
+    const rows = selectRows(desk.app.store, outbox);
     expect(rows.map((row) => [row.dedupeKey, row.state])).toEqual(rows.map((row) => [row.dedupeKey, 'sent']));
     expect(given.map((fault) => fault.kind)).toEqual(['ratelimit', 'error', 'hang', 'post-then-error', 'ratelimit', 'error', 'post-then-error', 'hang', 'ratelimit']);
 

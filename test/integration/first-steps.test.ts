@@ -6,6 +6,7 @@ import { eq } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { tickets } from '../../src/store/schema.js';
 import { createTestDesk, replyText, type TestDesk } from '../doubles/deskops.js';
+import { selectRow } from '../doubles/db.js';
 
 let desk: TestDesk;
 beforeEach(() => {
@@ -13,7 +14,7 @@ beforeEach(() => {
 });
 afterEach(() => desk.dispose());
 
-const ticket = (id: number) => desk.app.store.db.select().from(tickets).where(eq(tickets.id, id)).get();
+const ticket = (id: number) => selectRow(desk.app.store, tickets, eq(tickets.id, id));
 
 describe('/ticket new reads the title in one piece', () => {
   it('refuses a word after an option instead of adding it to the title', () => {

@@ -14,6 +14,7 @@ import { renderText } from '../../src/views/render-text.js';
 import { createTestDesk } from '../doubles/deskops.js';
 import { rocketChatRig, said, sentCount, type Cleanups } from '../doubles/rocketchat-rig.js';
 import { LIVE_ROCKETCHAT_MASS_MENTION } from '../doubles/mentions.js';
+import { selectRow, selectRows } from '../doubles/db.js';
 
 const cleanups: Cleanups = [];
 afterEach(async () => {
@@ -45,7 +46,7 @@ describe('Rocket.Chat messages of the maximum size', () => {
     server.push(said(text));
     await sentCount(server, 1);
     expectWithinRocketChat(server.sent[0]!);
-    const ticket = deskops.app.store.db.select().from(tickets).get()!;
+    const ticket = selectRow(deskops.app.store, tickets)!;
     expect(ticket.title.length).toBeLessThanOrEqual(200);
     expect(ticket.title.endsWith('…')).toBe(true);
     expect(ticket.description).toContain(title);
@@ -60,7 +61,7 @@ describe('Rocket.Chat messages of the maximum size', () => {
     server.push(said(`${head}${note}`));
     await sentCount(server, 2);
     expectWithinRocketChat(server.sent[1]!);
-    const stored = deskops.app.store.db.select().from(comments).all().find((c) => c.body.startsWith('Note:'));
+    const stored = selectRows(deskops.app.store, comments).find((c) => c.body.startsWith('Note:'));
     expect(stored?.body).toBe(note);
 
     // The triage notification for a ticket with a long, mention-laden title, posted by the outbox sink.
@@ -94,7 +95,7 @@ describe('Rocket.Chat messages of the wrong shape or over the limit', () => {
     server.push(said('!whoami'));
     await vi.waitFor(() => expect(server.sent.some((m) => JSON.stringify(m).includes('You are'))).toBe(true), { timeout: 5000, interval: 10 });
     for (const message of server.sent) expectWithinRocketChat(message);
-    const rows = deskops.app.store.db.select().from(tickets).all();
+    const rows = selectRows(deskops.app.store, tickets);
     expect(rows.every((t) => t.title.length <= 200)).toBe(true);
   });
 });
@@ -109,7 +110,7 @@ describe('100 kB ticket titles through the router (the shell and every adapter t
       expect(reply.title).toContain(`the limit is ${MAX_COMMAND_LENGTH.toLocaleString('en-US')}`);
       expect(reply.text).toMatch(/comment in parts/);
       expect(renderText(reply).length).toBeLessThan(1000);
-      expect(desk.app.store.db.select().from(tickets).all()).toHaveLength(0);
+      expect(selectRows(desk.app.store, tickets)).toHaveLength(0);
     } finally {
       desk.dispose();
     }
@@ -123,14 +124,14 @@ describe('100 kB ticket titles through the router (the shell and every adapter t
       const reply = desk.run(`/ticket new "${title}"`);
       expect(reply.tone).toBe('success');
       expect(renderText(reply).length).toBeLessThan(2000);
-      const ticket = desk.app.store.db.select().from(tickets).get()!;
+      const ticket = selectRow(desk.app.store, tickets)!;
       expect(ticket.title.length).toBeLessThanOrEqual(200);
       expect(ticket.description).toBe(title);
       // Past the description's room it is refused with the limit, not cut.
       const refused = desk.run(`/ticket new "${words(35_000)}"`);
       expect(refused.tone).toBe('error');
       expect(refused.title).toMatch(/limit is 30000/);
-      expect(desk.app.store.db.select().from(tickets).all()).toHaveLength(1);
+      expect(selectRows(desk.app.store, tickets)).toHaveLength(1);
     } finally {
       desk.dispose();
     }

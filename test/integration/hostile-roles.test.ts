@@ -10,6 +10,7 @@ import type { Role } from '../../src/domain/vocabulary.js';
 import { auditEvents } from '../../src/store/schema.js';
 import { createTestDesk, replyText, type TestDesk } from '../doubles/deskops.js';
 import { storeJsonWithoutAudit } from '../doubles/store-snapshot.js';
+import { selectRow } from '../doubles/db.js';
 
 let desk: TestDesk;
 beforeAll(() => {
@@ -77,7 +78,7 @@ describe('lead- and admin-only commands', () => {
         expect(reply.title, command).toMatch(who);
         expect(reply.text?.trim(), `${command}: the hint says what to do instead`).toBeTruthy();
         expect(snapshot(), `${command} changed the database`).toBe(before);
-        const audit = desk.app.store.db.select().from(auditEvents).where(eq(auditEvents.action, 'access.denied')).orderBy(desc(auditEvents.id)).get();
+        const audit = selectRow(desk.app.store, auditEvents, eq(auditEvents.action, 'access.denied'), desc(auditEvents.id));
         expect(audit, command).toBeDefined();
         expect(audit!.actorLabel, command).toContain(user);
         expect(audit!.after, command).toMatchObject({ command: path });

@@ -21,7 +21,7 @@ import type { PlatformUser } from '../../src/app/people.js';
 import type { Platform } from '../../src/domain/vocabulary.js';
 import { createTestDesk, replyText, type TestDesk } from '../doubles/deskops.js';
 import { LIVE_ROCKETCHAT_MASS_MENTION } from '../doubles/mentions.js';
-import { rawSqlite } from '../doubles/sqlite.js';
+import { databaseProblems } from '../doubles/db.js';
 import { expectOnlyRequesterTraces, snapshotStore } from '../doubles/store-snapshot.js';
 
 /** Fixed seed: a failure reproduces; change it to explore further. */
@@ -157,11 +157,9 @@ function expectFriendly(line: string, reply: Reply): void {
   }
 }
 
-/** SQLite's own checks of its file and of every foreign key. */
+/** The database's own checks of its storage and of every foreign key (db.ts databaseProblems). */
 function expectHealthyDatabase(): void {
-  const sqlite = rawSqlite(desk.app.store);
-  expect(sqlite.pragma('integrity_check')).toEqual([{ integrity_check: 'ok' }]);
-  expect(sqlite.pragma('foreign_key_check')).toEqual([]);
+  expect(databaseProblems(desk.app.store)).toEqual([]);
 }
 
 describe('the router under random command lines', () => {

@@ -8,12 +8,12 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { MAX_BODY_BYTES } from '../../src/adapters/slack/http-server.js';
 import { renderBlocks } from '../../src/adapters/slack/render.js';
 import { slackDeps, startSlack, type SlackHandle } from '../../src/adapters/slack/start.js';
-import { count } from 'drizzle-orm';
 import { tickets } from '../../src/store/schema.js';
 import { createTestDesk, type TestDesk } from '../doubles/deskops.js';
 import { storeCounts } from '../doubles/slack-desk.js';
 import { startSlackApi, type SlackApiStandIn, type SlackCall } from '../doubles/slack-api.js';
 import { nowSeconds, postToSlackEndpoint, slackSignature, slashCommandBody } from '../doubles/slack-requests.js';
+import { countRows, selectFields } from '../doubles/db.js';
 
 const SECRET = 'hostile-signing-secret';
 
@@ -274,11 +274,11 @@ describe('long text through Slack', () => {
     const answer = await response('30k');
     expect(answer.args.response_type).toBe('in_channel');
     expectWithinBlockKit(answer);
-    const row = desk.app.store.db.select({ title: tickets.title, description: tickets.description }).from(tickets).all().at(-1)!;
+    const row = selectFields(desk.app.store, tickets, { title: tickets.title, description: tickets.description }).at(-1)!;
     expect(row.title.length).toBeLessThanOrEqual(200);
     expect(row.description).toContain(title);
     // The card as any later message renders it is within the limits too.
-    const card = desk.run(`/ticket show ${desk.app.store.db.select({ n: count() }).from(tickets).get()!.n}`);
+    const card = desk.run(`/ticket show ${countRows(desk.app.store, tickets)}`);
     expect(renderBlocks(card).blocks.length).toBeLessThanOrEqual(50);
   });
 });

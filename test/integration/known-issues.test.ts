@@ -17,6 +17,7 @@ import { auditActions, auditTrail } from '../doubles/audit.js';
 import { actAs, createTestApp, type TestApp } from '../doubles/context.js';
 import { insertTicket } from '../doubles/tickets.js';
 import { thrown } from '../doubles/errors.js';
+import { selectRow, selectRows, updateRows } from '../doubles/db.js';
 
 let t: TestApp;
 let ctx: RequestContext;
@@ -26,7 +27,7 @@ beforeEach(() => {
 });
 afterEach(() => t.close());
 
-const ticketRow = (id: number) => t.app.store.db.select().from(tickets).where(eq(tickets.id, id)).get()!;
+const ticketRow = (id: number) => selectRow(t.app.store, tickets, eq(tickets.id, id))!;
 const knownTagsOf = (id: number) => tagsOfTicket(t.app, id).filter((tag) => tag.family === KNOWN_ISSUE_FAMILY).map((tag) => tag.name);
 const newTickets = (count: number, tagList: string[] = ['area:Authentication']) =>
   Array.from({ length: count }, (_, i) => insertTicket(t.app, { title: `SSO ${i + 1}`, tags: tagList }).id);
@@ -45,7 +46,7 @@ describe('createKnownIssue', () => {
     expect(thrown(() => createKnownIssue(ctx, { title: ' ?! ' })).code).toBe('INVALID');
     expect(thrown(() => createKnownIssue(ctx, { title: 'x'.repeat(201) })).code).toBe('INVALID');
     expect(thrown(() => createKnownIssue(ctx, { title: 'Crash', bugUrl: 'ftp://x' })).code).toBe('INVALID');
-    expect(t.app.store.db.select().from(knownIssues).all()).toHaveLength(0);
+    expect(selectRows(t.app.store, knownIssues)).toHaveLength(0);
   });
 
   it('refuses a second unresolved issue with the same title, pointing at the first', () => {
@@ -75,7 +76,7 @@ describe('listKnownIssues and showKnownIssue', () => {
   it('shows an issue with its linked tickets and their status', () => {
     createKnownIssue(ctx, { title: 'Login loop' });
     const [a, b] = newTickets(2);
-    t.app.store.db.update(tickets).set({ status: 'pending' }).where(eq(tickets.id, b!)).run();
+    updateRows(t.app.store, tickets, { status: 'pending' }, eq(tickets.id, b!));
     linkTickets(ctx, 1, [b!, a!]);
     const shown = showKnownIssue(t.app, 1);
     expect(shown.issue.linkedCount).toBe(2);
@@ -205,10 +206,10 @@ describe('setKnownIssueStatus', () => {
     createKnownIssue(ctx, { title: 'Login loop' });
     const [a, b] = newTickets(2);
     linkTickets(ctx, 1, [a!, b!]);
-    t.app.store.db.update(tickets).set({ status: 'resolved' }).where(eq(tickets.id, a!)).run();
+    updateRows(t.app.store, tickets, { status: 'resolved' }, eq(tickets.id, a!));
     const resolved = setKnownIssueStatus(ctx, 1, 'resolved');
     expect(resolved.activeTickets).toEqual([b]);
-    const tag = () => t.app.store.db.select().from(tags).where(eq(tags.family, KNOWN_ISSUE_FAMILY)).get()!;
+    const tag = () => selectRow(t.app.store, tags, eq(tags.family, KNOWN_ISSUE_FAMILY))!;
     expect(tag().retiredAt).not.toBeNull();
     expect(knownTagsOf(a!)).toEqual(['1-login-loop']);
     setKnownIssueStatus(ctx, 1, 'monitoring');

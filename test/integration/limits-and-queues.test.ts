@@ -12,7 +12,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { WebClient } from '@slack/web-api';
-import { count, eq } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
 import pino from 'pino';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createSlackSink } from '../../src/adapters/slack/sink.js';
@@ -29,6 +29,7 @@ import { rocketChatRig, said, sentCount, type Cleanups } from '../doubles/rocket
 import { startSlackApi } from '../doubles/slack-api.js';
 import { startSlackDesk } from '../doubles/slack-desk.js';
 import { postToSlackEndpoint, slashCommandBody } from '../doubles/slack-requests.js';
+import { countRows, selectRow, selectRows } from '../doubles/db.js';
 
 const cleanups: Cleanups = [];
 afterEach(async () => {
@@ -52,7 +53,7 @@ describe('per-person rate limits on Slack', () => {
       );
     }
     await vi.waitFor(() => expect(h.api.calls.filter((c) => c.method.startsWith('response/flood-'))).toHaveLength(FLOOD), { timeout: 20_000, interval: 50 });
-    const created = h.desk.app.store.db.select({ n: count() }).from(tickets).get()!.n;
+    const created = countRows(h.desk.app.store, tickets);
     // The ticket limit's burst (20), plus what refills while the flood runs (one a minute).
     expect(created).toBeGreaterThan(0);
     expect(created).toBeLessThanOrEqual(21);
@@ -123,7 +124,7 @@ describe("Rocket.Chat's fair queues", () => {
     r.server.push(said('!ticket new "Olivia while Frank waits"', { rid: 'DMOLIVIA', u: other }));
     // Her command has run long before Frank's reply could go out.
     await vi.waitFor(
-      () => expect(r.deskops.app.store.db.select().from(tickets).where(eq(tickets.title, 'Olivia while Frank waits')).get()).toBeDefined(),
+      () => expect(selectRow(r.deskops.app.store, tickets, eq(tickets.title, 'Olivia while Frank waits'))).toBeDefined(),
       { timeout: 1_000, interval: 5 },
     );
     expect(Date.now() - asked).toBeLessThan(1_000);
@@ -156,7 +157,7 @@ describe('the outbox worker, channels side by side', () => {
       for (const n of [1, 2]) insertOutboxRow(desk.app, { dedupeKey: `oncall:old-${n}:page:webhook`, channel: 'webhook:page', audience: 'staff', payload: { event: 'deskops.page', n }, notBefore: new Date(desk.clock.now().getTime() - 60_000) });
     });
     await desk.engine.runJobs(desk.clock.now());
-    const page = desk.app.store.db.select().from(outbox).all().find((r) => /^oncall:\d+:page$/.test(r.dedupeKey));
+    const page = selectRows(desk.app.store, outbox).find((r) => /^oncall:\d+:page$/.test(r.dedupeKey));
     expect(page, 'the ladder queued the page').toBeDefined();
     const TIMEOUT_MS = 1_500;
     const sink = createPlatformSink(desk.engine, {
@@ -176,6 +177,6 @@ describe('the outbox worker, channels side by side', () => {
     const report = await delivering;
     expect(Date.now() - started).toBeGreaterThanOrEqual(TIMEOUT_MS - 100);
     expect(report.retrying).toBeGreaterThanOrEqual(3);
-    expect(desk.app.store.db.select().from(outbox).where(eq(outbox.dedupeKey, page!.dedupeKey)).get()!.state).toBe('sent');
+    expect(selectRow(desk.app.store, outbox, eq(outbox.dedupeKey, page!.dedupeKey))!.state).toBe('sent');
   }, 30_000);
 });

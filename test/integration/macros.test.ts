@@ -4,6 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { comments, tickets } from '../../src/store/schema.js';
 import { auditActions } from '../doubles/audit.js';
 import { createTestDesk, replyText, type TestDesk } from '../doubles/deskops.js';
+import { selectRow, selectRows } from '../doubles/db.js';
 
 let desk: TestDesk;
 beforeEach(() => {
@@ -19,8 +20,8 @@ const ok = (text: string, user?: string) => {
   return reply;
 };
 const lastComment = (ticketId: number) =>
-  desk.app.store.db.select().from(comments).where(eq(comments.ticketId, ticketId)).all().at(-1)!;
-const ticket = (id: number) => desk.app.store.db.select().from(tickets).where(eq(tickets.id, id)).get()!;
+  selectRows(desk.app.store, comments, eq(comments.ticketId, ticketId)).at(-1)!;
+const ticket = (id: number) => selectRow(desk.app.store, tickets, eq(tickets.id, id))!;
 
 describe('/macro', () => {
   it('saves, shows, lists by department, edits and removes a macro, each audited', () => {
@@ -63,7 +64,7 @@ describe('/macro', () => {
     const over = desk.run('/ticket reply 1 macro:long and some more words that pass the limit');
     expect(over.tone).toBe('error');
     expect(over.title).toMatch(/limit is 30000/);
-    expect(desk.app.store.db.select().from(comments).all()).toHaveLength(0);
+    expect(selectRows(desk.app.store, comments)).toHaveLength(0);
     ok('/ticket reply 1 macro:long');
     expect(lastComment(1).body).toHaveLength(29_990);
   });
@@ -91,7 +92,7 @@ describe('/ticket reply with macro: and status:', () => {
     expect(reply.tone).toBe('error');
     expect(reply.title).toContain('{requester.name}');
     expect(reply.text).toContain('/ticket reply 1 <text>');
-    expect(desk.app.store.db.select().from(comments).all()).toHaveLength(0);
+    expect(selectRows(desk.app.store, comments)).toHaveLength(0);
     ok('/macro new docs See {link:missing}');
     expect(desk.run('/ticket reply 1 macro:docs').title).toContain('{link:missing}');
   });
@@ -113,10 +114,10 @@ describe('/ticket reply with macro: and status:', () => {
     expect(ticket(1).holdUntil!.getTime()).toBe(new Date('2026-11-26T10:00:00Z').getTime());
     ok('/ticket reply 1 status:resolved Fixed in 6.5.1.');
     expect(ticket(1).status).toBe('resolved');
-    const before = desk.app.store.db.select().from(comments).all().length;
+    const before = selectRows(desk.app.store, comments).length;
     const refused = desk.run('/ticket reply 1 status:review Please review.');
     expect(refused.tone).toBe('error');
-    expect(desk.app.store.db.select().from(comments).all()).toHaveLength(before);
+    expect(selectRows(desk.app.store, comments)).toHaveLength(before);
     expect(desk.run('/ticket reply 1 status:hold Soon').title).toMatch(/hold:3d/);
     expect(desk.run('/ticket reply 1 status:closed Bye').tone).toBe('error');
   });

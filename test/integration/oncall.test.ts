@@ -14,7 +14,7 @@ import type { JobContext } from '../../src/jobs/job.js';
 import { comments, oncallEscalations, outbox, rotationMembers, tickets } from '../../src/store/schema.js';
 import { auditActions, auditTrail } from '../doubles/audit.js';
 import { actAs, createTestApp, type TestApp } from '../doubles/context.js';
-import { deleteRows, updateRows } from '../doubles/db.js';
+import { deleteRows, selectRow, selectRows, updateRows } from '../doubles/db.js';
 import { replyText } from '../doubles/deskops.js';
 import { insertTicket } from '../doubles/tickets.js';
 import { thrown } from '../doubles/errors.js';
@@ -30,8 +30,8 @@ let bob: RequestContext;
 let dave: RequestContext;
 afterEach(() => t.close());
 
-const outboxRows = () => t.app.store.db.select().from(outbox).orderBy(asc(outbox.id)).all();
-const escalation = (id: number) => t.app.store.db.select().from(oncallEscalations).where(eq(oncallEscalations.id, id)).get()!;
+const outboxRows = () => selectRows(t.app.store, outbox, undefined, asc(outbox.id));
+const escalation = (id: number) => selectRow(t.app.store, oncallEscalations, eq(oncallEscalations.id, id))!;
 const jobContext = (): JobContext => ({ ...t.app, logger: pino({ level: 'silent' }) });
 /** Runs the ladder job as of `minutes` after START. */
 const tickAt = (minutes: number) => {
@@ -470,21 +470,21 @@ describe('acknowledging', () => {
     tickAt(60);
     at(82);
     acknowledge(alice, ticketId);
-    const notes = t.app.store.db.select().from(comments).where(eq(comments.ticketId, ticketId)).all();
+    const notes = selectRows(t.app.store, comments, eq(comments.ticketId, ticketId));
     expect(notes.map((n) => [n.visibility, n.body])).toContainEqual(['internal', 'On-call: acknowledged by @alice at 11:22 (Europe/Berlin), 22 min after the page.']);
-    const ticket = t.app.store.db.select().from(tickets).where(eq(tickets.id, ticketId)).get()!;
+    const ticket = selectRow(t.app.store, tickets, eq(tickets.id, ticketId))!;
     expect(ticket.assigneeId).toBe(personId(alice));
     expect(auditActions(t.app, 'ticket', ticketId)).toEqual(expect.arrayContaining(['comment.note', 'ticket.assigned']));
   });
 
   it('says "after the escalation" before any page, and leaves an assigned ticket with its assignee', () => {
-    t.app.store.db.update(tickets).set({ assigneeId: personId(dave) }).where(eq(tickets.id, ticketId)).run();
+    updateRows(t.app.store, tickets, { assigneeId: personId(dave) }, eq(tickets.id, ticketId));
     startOncallLadder(dave, ticketId, { major: false });
     at(5);
     acknowledge(alice, ticketId);
-    const body = t.app.store.db.select().from(comments).where(eq(comments.ticketId, ticketId)).get()!.body;
+    const body = selectRow(t.app.store, comments, eq(comments.ticketId, ticketId))!.body;
     expect(body).toBe('On-call: acknowledged by @alice at 10:05 (Europe/Berlin), 5 min after the escalation (before the page).');
-    expect(t.app.store.db.select().from(tickets).where(eq(tickets.id, ticketId)).get()!.assigneeId).toBe(personId(dave));
+    expect(selectRow(t.app.store, tickets, eq(tickets.id, ticketId))!.assigneeId).toBe(personId(dave));
   });
 });
 

@@ -16,7 +16,8 @@ import type { Job } from '../../src/jobs/job.js';
 import { emptyReport } from '../../src/jobs/job.js';
 import { runTick } from '../../src/jobs/tick.js';
 import { createLogger, withCorrelation } from '../../src/log.js';
-import { createDeskops } from '../../src/main.js';
+import { createDeskopsFor } from '../../src/main.js';
+import { storageEnv } from '../doubles/test-engine.js';
 import { createInProcessEngine } from '../../src/engine/in-process.js';
 import { startWorkerEngine } from '../../src/engine/worker-engine.js';
 import { startSlackApi } from '../doubles/slack-api.js';
@@ -33,9 +34,9 @@ type Line = Record<string, unknown>;
 function capturingDeskops(env: Record<string, string> = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'deskops-ops-corr-'));
   const lines: Line[] = [];
-  const config = loadConfig({ DESKOPS_DB: join(dir, 'deskops.db'), ...env });
+  const config = loadConfig({ ...storageEnv(join(dir, 'deskops.db'), cleanups), ...env });
   const logger = createLogger('debug', { write: (line: string) => void lines.push(JSON.parse(line) as Line) });
-  const deskops = createDeskops(config, { logger, clock: new SettableClock(undefined, new Date('2026-11-23T10:00:00Z')) });
+  const deskops = createDeskopsFor(config, { logger, clock: new SettableClock(undefined, new Date('2026-11-23T10:00:00Z')) });
   cleanups.push(() => {
     deskops.close();
     rmSync(dir, { recursive: true, force: true });

@@ -6,10 +6,8 @@
  */
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { WebSocketServer } from 'ws';
-import { openStore } from '../../src/store/database.js';
 import { outbox } from '../../src/store/schema.js';
 import { cliSandbox, freePort, startDeskopsProcess, type CliSandbox } from '../doubles/cli.js';
 import { insertRows } from '../doubles/db.js';
@@ -81,7 +79,7 @@ interface Running {
 
 /** `deskops start` in the sandbox with `env`, stdout and stderr captured together. */
 function startDeskops(sandbox: CliSandbox, env: Record<string, string>): Running {
-  const running = startDeskopsProcess(cleanups, { cwd: sandbox.dir, env: { DESKOPS_DB: join(sandbox.dir, 'data', 'deskops.db'), DESKOPS_LOG_LEVEL: 'trace', ...env } });
+  const running = startDeskopsProcess(cleanups, { cwd: sandbox.dir, env: { ...sandbox.storage, DESKOPS_LOG_LEVEL: 'trace', ...env } });
   return {
     output: running.output,
     stop: () => {
@@ -115,7 +113,7 @@ async function seed(sandbox: CliSandbox): Promise<void> {
     input: ['/channel set triage slack:C0TRIAGE', '/channel set helpdesk rocketchat:GENERAL', '/ticket new "Checkout fails for every card" priority:high', ''].join('\n'),
   });
   expect(run.code).toBe(0);
-  const store = openStore(join(sandbox.dir, 'data', 'deskops.db'));
+  const store = sandbox.connect();
   try {
     const now = Date.now();
     insertRows(store, outbox, [

@@ -13,7 +13,6 @@ import { spawn } from 'node:child_process';
 import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { count } from 'drizzle-orm';
 import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { backupDatabase } from '../../src/cli/backup.js';
@@ -23,7 +22,7 @@ import { pruneRequestsJob, REQUEST_RECORD_TTL_MS } from '../../src/jobs/prune-re
 import { openStore } from '../../src/store/database.js';
 import { handledInvocations, teamSettings } from '../../src/store/schema.js';
 import { cliSandbox, ROOT } from '../doubles/cli.js';
-import { insertRows } from '../doubles/db.js';
+import { countRows, insertRows, selectFields } from '../doubles/db.js';
 import { createTestDesk, slackMember } from '../doubles/deskops.js';
 import { sqliteAtMigration } from '../doubles/sqlite.js';
 import { snapshotStore, storeChanges } from '../doubles/store-snapshot.js';
@@ -203,7 +202,7 @@ describe('command replies kept for retries only', () => {
   it('keeps no reply of a read, keeps a change for a retry, and the prune job forgets it after a day', async () => {
     const desk = createTestDesk();
     cleanups.push(() => desk.dispose());
-    const stored = () => desk.app.store.db.select({ n: count() }).from(handledInvocations).get()!.n;
+    const stored = () => countRows(desk.app.store, handledInvocations);
     desk.run('/ticket new "Login fails"');
     desk.run('/oncall contacts set phone +49 30 5550199');
     desk.run('/ticket note 1 internal: account 99812');
@@ -223,7 +222,7 @@ describe('command replies kept for retries only', () => {
     const ctx = { ...desk.app, logger: pino({ level: 'silent' }) };
     const report = await pruneRequestsJob.run(ctx, desk.clock.now());
     expect(report.processed).toBe(1);
-    const keys = desk.app.store.db.select({ key: handledInvocations.key }).from(handledInvocations).all().map((r) => r.key);
+    const keys = selectFields(desk.app.store, handledInvocations, { key: handledInvocations.key }).map((r) => r.key);
     expect(keys).toEqual(['k-note-later']);
   });
 
@@ -254,6 +253,6 @@ describe('command replies kept for retries only', () => {
     insertRows(desk.app.store, handledInvocations, Array.from({ length: 12_345 }, (_, i) => ({ key: `old-${i}`, reply: { title: 'x' }, at: old })));
     const report = await pruneRequestsJob.run({ ...desk.app, logger: pino({ level: 'silent' }) }, desk.clock.now());
     expect(report.processed).toBe(12_345);
-    expect(desk.app.store.db.select({ n: count() }).from(handledInvocations).get()!.n).toBe(0);
+    expect(countRows(desk.app.store, handledInvocations)).toBe(0);
   });
 });

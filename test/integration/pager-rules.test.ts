@@ -14,6 +14,7 @@ import { allJobs } from '../../src/jobs/index.js';
 import { oncallEscalations, outbox } from '../../src/store/schema.js';
 import { auditActions } from '../doubles/audit.js';
 import { createTestDesk, replyText, type TestDesk } from '../doubles/deskops.js';
+import { selectFields, selectRow } from '../doubles/db.js';
 
 let desk: TestDesk;
 beforeEach(() => {
@@ -28,8 +29,8 @@ beforeEach(() => {
 });
 afterEach(() => desk.dispose());
 
-const escalation = () => desk.app.store.db.select().from(oncallEscalations).where(eq(oncallEscalations.ticketId, 1)).get()!;
-const keys = () => desk.app.store.db.select({ key: outbox.dedupeKey }).from(outbox).all().map((r) => r.key);
+const escalation = () => selectRow(desk.app.store, oncallEscalations, eq(oncallEscalations.ticketId, 1))!;
+const keys = () => selectFields(desk.app.store, outbox, { key: outbox.dedupeKey }).map((r) => r.key);
 
 describe('acknowledging a page', () => {
   it('is refused to an agent who is neither paged nor backup: the ladder and the relay go on', () => {

@@ -25,6 +25,7 @@ import type { Reply } from '../../src/views/reply.js';
 import { createTestDesk, replyText, type TestDesk } from '../doubles/deskops.js';
 import { startSlackApi, type SlackApiStandIn } from '../doubles/slack-api.js';
 import { mapChannelsIn } from '../doubles/sink-fixtures.js';
+import { selectRows } from '../doubles/db.js';
 
 let desk: TestDesk;
 beforeEach(() => {
@@ -134,7 +135,7 @@ describe('charts on every platform', () => {
       desk.clock.set(new Date('2026-11-30T11:00:00Z'));
       const ctx = { ...desk.app, logger: pino({ level: 'silent' }) };
       expect(runWeeklyDigest(ctx, desk.clock.now()).queued).toBe(1);
-      const row = desk.app.store.db.select().from(outbox).all().find((r) => r.dedupeKey.startsWith('digest:'))!;
+      const row = selectRows(desk.app.store, outbox).find((r) => r.dedupeKey.startsWith('digest:'))!;
       expect((row.payload as Reply).chart?.title).toMatch(/SLA bands/);
       const sink = createSlackSink(
         slackDepsWith(desk.engine, { botToken: 'xoxb-test', signingSecret: 's', appToken: undefined, mode: 'http', prefixCommand: '/desk', botId: 'BBOT', botUserId: 'UBOT' }, new WebClient('xoxb-test', { slackApiUrl: api.url }), pino({ level: 'silent' }), desk.app.settings),

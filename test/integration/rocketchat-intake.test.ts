@@ -13,6 +13,7 @@ import { rcMessage } from '../doubles/rocketchat-server.js';
 import { createPlatformSink } from '../../src/delivery/platform-sink.js';
 import { createWebhookSink } from '../../src/delivery/webhook-sink.js';
 import { drainOutbox } from '../../src/delivery/worker.js';
+import { selectRow, selectRows } from '../doubles/db.js';
 
 const cleanups: Cleanups = [];
 afterEach(async () => {
@@ -41,7 +42,7 @@ async function intakeRig(): Promise<RocketChatRig> {
   return rig;
 }
 
-const allTickets = (rig: RocketChatRig) => rig.deskops.app.store.db.select().from(tickets).all();
+const allTickets = (rig: RocketChatRig) => selectRows(rig.deskops.app.store, tickets);
 
 /** Delivers the outbox through the rig's Rocket.Chat sink, as the scheduler would. */
 async function drain(rig: RocketChatRig): Promise<void> {
@@ -60,7 +61,7 @@ describe('Rocket.Chat intake rooms', () => {
     expect(ticket).toMatchObject({ title: 'The export button does nothing', requester: '@carol', origin: 'chat' });
     expect(ticket!.requesterPersonId).not.toBeNull();
     expect(ticket!.description).toContain('Since this morning, on Chrome.');
-    const thread = rig.deskops.app.store.db.select().from(ticketThreads).where(eq(ticketThreads.ticketId, ticket!.id)).all();
+    const thread = selectRows(rig.deskops.app.store, ticketThreads, eq(ticketThreads.ticketId, ticket!.id));
     expect(thread).toContainEqual(expect.objectContaining({ platform: 'rocketchat', channel: 'SUPPORT', thread: 'cust-1', conversation: true }));
 
     // The customer is told, in their message's thread, by the outbox.
@@ -77,7 +78,7 @@ describe('Rocket.Chat intake rooms', () => {
     await drain(rig);
     expect(allTickets(rig)).toHaveLength(1);
     expect(server.sent).toHaveLength(1);
-    expect(rig.deskops.app.store.db.select().from(pendingMessages).all()).toHaveLength(0);
+    expect(selectRows(rig.deskops.app.store, pendingMessages)).toHaveLength(0);
   });
 
   it('assigns with :eyes: and resolves with :white_check_mark: for staff, each once; the requester\'s own :white_check_mark: marks it solved', async () => {
@@ -112,7 +113,7 @@ describe('Rocket.Chat intake rooms', () => {
     expect(allTickets(rig)[1]).toMatchObject({ assigneeId: null, status: 'open' });
     server.react('cust-3', ':white_check_mark:', 'carol');
     await vi.waitFor(() => expect(allTickets(rig)[1]!.status).toBe('resolved'));
-    const notes = rig.deskops.app.store.db.select().from(comments).where(eq(comments.ticketId, allTickets(rig)[1]!.id)).all();
+    const notes = selectRows(rig.deskops.app.store, comments, eq(comments.ticketId, allTickets(rig)[1]!.id));
     expect(notes.map((c) => c.body)).toContain('The requester marked it solved.');
   });
 
@@ -139,13 +140,13 @@ describe('Rocket.Chat intake rooms', () => {
     // The customer answers in the thread: their reply, and the ticket is Open again.
     server.push(rcMessage({ _id: 'cust-5', rid: 'SUPPORT', tmid: 'cust-4', msg: 'Not in spam either.', u: customer }));
     await vi.waitFor(() => expect(allTickets(rig)[0]!.status).toBe('open'));
-    const timeline = () => rig.deskops.app.store.db.select().from(comments).where(eq(comments.ticketId, id)).all();
+    const timeline = () => selectRows(rig.deskops.app.store, comments, eq(comments.ticketId, id));
     expect(timeline().at(-1)).toMatchObject({ visibility: 'public', body: 'Not in spam either.', authorLabel: '@carol (requester)' });
     // An agent writing in the thread: a public reply, recorded, not posted again.
-    const queued = rig.deskops.app.store.db.select().from(outbox).all().length;
+    const queued = selectRows(rig.deskops.app.store, outbox).length;
     server.push(rcMessage({ _id: 'agent-1', rid: 'SUPPORT', tmid: 'cust-4', msg: 'Checking the mail logs now.', u: agent }));
     await vi.waitFor(() => expect(timeline().at(-1)).toMatchObject({ visibility: 'public', body: 'Checking the mail logs now.', authorLabel: '@alice' }));
-    expect(rig.deskops.app.store.db.select().from(outbox).all()).toHaveLength(queued);
+    expect(selectRows(rig.deskops.app.store, outbox)).toHaveLength(queued);
     // The customer edits their answer: noted for the agents.
     server.push(rcMessage({ _id: 'cust-5', rid: 'SUPPORT', tmid: 'cust-4', msg: 'Not in spam, nor in trash.', u: customer, editedAt: { $date: Date.now() } } as never));
     await vi.waitFor(() => expect(timeline().at(-1)).toMatchObject({ visibility: 'internal' }));
@@ -153,9 +154,9 @@ describe('Rocket.Chat intake rooms', () => {
 
     // A new message outside the thread while the ticket is open: offered to an agent, not guessed.
     server.push(rcMessage({ _id: 'cust-6', rid: 'SUPPORT', msg: 'Also, can I change my login email?', u: customer }));
-    await vi.waitFor(() => expect(rig.deskops.app.store.db.select().from(pendingMessages).all()).toHaveLength(1));
+    await vi.waitFor(() => expect(selectRows(rig.deskops.app.store, pendingMessages)).toHaveLength(1));
     expect(allTickets(rig)).toHaveLength(1);
-    const offer = rig.deskops.app.store.db.select().from(outbox).all().find((row) => row.dedupeKey === 'pending-message:1');
+    const offer = selectRows(rig.deskops.app.store, outbox).find((row) => row.dedupeKey === 'pending-message:1');
     expect(offer).toMatchObject({ audience: 'staff', channel: 'tier:triage' });
     server.push(said('!ticket inbox new 1', { rid: 'PRIVATE', u: lead }));
     await vi.waitFor(() => expect(allTickets(rig)).toHaveLength(2));
@@ -188,7 +189,7 @@ describe('Rocket.Chat intake rooms', () => {
     expect(inSource).toMatchObject({ tmid: 'cust-3' });
     expect(inCommand).toMatchObject({ tmid: command._id });
     expect(JSON.stringify(inCommand)).toContain(`Ticket #${ticket!.id} opened from @carol's message`);
-    const creator = rig.deskops.app.store.db.select().from(auditEvents).where(eq(auditEvents.action, 'ticket.created')).get();
+    const creator = selectRow(rig.deskops.app.store, auditEvents, eq(auditEvents.action, 'ticket.created'));
     expect(creator).toBeDefined();
 
     // The same command replayed does nothing; the same link typed again says which ticket it is.
@@ -226,7 +227,7 @@ describe('Rocket.Chat across a restart of deskops', () => {
     const { server } = rig;
     server.push(said('!ticket new "Before the restart"'));
     await sentCount(server, 1);
-    await vi.waitFor(() => expect(rig.deskops.app.store.db.select().from(chatCursors).all()).toHaveLength(1));
+    await vi.waitFor(() => expect(selectRows(rig.deskops.app.store, chatCursors)).toHaveLength(1));
 
     await rig.rc.stop();
     // Typed while deskops was down: only the room's history has them.
@@ -271,7 +272,7 @@ describe('Rocket.Chat on-call pages end to end', () => {
     // The same routing as `npm start`: chat rows to Rocket.Chat, the page's webhook row to its sink.
     const sink = createPlatformSink(rig.engine, { platforms: [{ platform: 'rocketchat', sink: rig.rc.sink }], webhook: createWebhookSink({ url: undefined }) });
     const report = await drainOutbox(ctx, new Date(), sink);
-    const rows = rig.deskops.app.store.db.select().from(outbox).all();
+    const rows = selectRows(rig.deskops.app.store, outbox);
     expect(report.failed, JSON.stringify(rows.map((r) => [r.channel, r.state, r.lastError]))).toBe(0);
     const page = server.sent.find((m) => m.rid === 'DEV');
     expect(page, JSON.stringify(server.sent)).toBeDefined();

@@ -15,6 +15,7 @@ import { comments, tickets } from '../../src/store/schema.js';
 import { rocketChatRig, said, sentCount, settle, type Cleanups, type RocketChatRig } from '../doubles/rocketchat-rig.js';
 import { rcMessage } from '../doubles/rocketchat-server.js';
 import { expectOnlyRequesterTraces, snapshotStore } from '../doubles/store-snapshot.js';
+import { selectFields, selectRows } from '../doubles/db.js';
 
 const cleanups: Cleanups = [];
 afterEach(async () => {
@@ -68,9 +69,9 @@ async function deskWithWork(): Promise<RocketChatRig> {
   server.push(rcMessage({ _id: 'carol-q', rid: 'SUPPORT', msg: 'My printer is on fire', u: customer }));
   server.push(rcMessage({ _id: 'oscar-q', rid: 'SUPPORT', msg: 'Someone else asks', u: other }));
   server.push(rcMessage({ _id: 'loose-q', rid: 'SUPPORT', msg: 'Not a ticket yet', u: other }));
-  await vi.waitFor(() => expect(rig.deskops.app.store.db.select().from(tickets).all()).toHaveLength(4), { timeout: 5000, interval: 20 });
+  await vi.waitFor(() => expect(selectRows(rig.deskops.app.store, tickets)).toHaveLength(4), { timeout: 5000, interval: 20 });
   await settle();
-  expect(rig.deskops.app.store.db.select({ title: tickets.title, requester: tickets.requester }).from(tickets).all().filter((t) => t.requester !== 'jane@example.com')).toEqual([
+  expect(selectFields(rig.deskops.app.store, tickets, { title: tickets.title, requester: tickets.requester }).filter((t) => t.requester !== 'jane@example.com')).toEqual([
     { title: 'My printer is on fire', requester: '@carol' },
     { title: 'Someone else asks', requester: '@oscar' },
   ]);
@@ -81,7 +82,7 @@ async function deskWithWork(): Promise<RocketChatRig> {
 }
 
 function ticketOf(rig: RocketChatRig, title: string): number {
-  const row = rig.deskops.app.store.db.select({ id: tickets.id }).from(tickets).where(eq(tickets.title, title)).get();
+  const row = selectFields(rig.deskops.app.store, tickets, { id: tickets.id }, eq(tickets.title, title))[0];
   if (!row) throw new Error(`no ticket ${title}`);
   return row.id;
 }
@@ -147,14 +148,14 @@ describe('a Rocket.Chat user without the support role', () => {
     server.react('oscar-q', ':white_check_mark:', 'carol');
     await settle(400);
     expect(server.sent.length).toBe(sent);
-    expect(rig.deskops.app.store.db.select().from(tickets).all()).toHaveLength(4);
-    expect(rig.deskops.app.store.db.select({ s: tickets.status }).from(tickets).where(eq(tickets.id, theirs)).get()!.s).toBe('open');
+    expect(selectRows(rig.deskops.app.store, tickets)).toHaveLength(4);
+    expect(selectFields(rig.deskops.app.store, tickets, { s: tickets.status }, eq(tickets.id, theirs))[0]!.s).toBe('open');
     expectOnlyRequesterTraces(before, snapshotStore(rig.deskops.app), 'reactions', /^rocketchat:reaction:/, ['chat_cursors']);
 
     server.react('carol-q', ':white_check_mark:', 'carol');
     await sentCount(server, sent + 1);
-    expect(rig.deskops.app.store.db.select({ s: tickets.status }).from(tickets).where(eq(tickets.id, mine)).get()!.s).toBe('resolved');
-    expect(rig.deskops.app.store.db.select().from(comments).where(eq(comments.ticketId, mine)).all().at(-1)).toMatchObject({ visibility: 'internal', body: 'The requester marked it solved.' });
+    expect(selectFields(rig.deskops.app.store, tickets, { s: tickets.status }, eq(tickets.id, mine))[0]!.s).toBe('resolved');
+    expect(selectRows(rig.deskops.app.store, comments, eq(comments.ticketId, mine)).at(-1)).toMatchObject({ visibility: 'internal', body: 'The requester marked it solved.' });
     expect(server.sent.at(-1)).toMatchObject({ rid: 'SUPPORT', tmid: 'carol-q' });
     expect(JSON.stringify(server.sent.at(-1))).toContain(`#${mine} is marked solved`);
     expectNoStaffText(server.sent.slice(sent), 'reactions');

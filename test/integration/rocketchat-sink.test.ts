@@ -23,6 +23,7 @@ import { engineOver } from '../doubles/delivery.js';
 import { actAs, createTestApp, type TestApp } from '../doubles/context.js';
 import { insertTicket } from '../doubles/tickets.js';
 import { mapChannelsIn, notice, outboxRow, rejection } from '../doubles/sink-fixtures.js';
+import { selectRow } from '../doubles/db.js';
 
 /** One request the recorder received. */
 interface Recorded {
@@ -178,7 +179,7 @@ describe('ticket threads', () => {
     const ticket = insertTicket(test.app, { tier: 't2' });
     const rc = sink();
     await rc.post('tier:t2', notice(`#${ticket.id} new`, { ticketId: ticket.id }), [row(`ticket-new:${ticket.id}`, { ticketId: ticket.id })]);
-    expect(test.app.store.db.select().from(ticketThreads).where(eq(ticketThreads.ticketId, ticket.id)).get()).toMatchObject({ platform: 'rocketchat', channel: 'ROOMT2', thread: 'm1' });
+    expect(selectRow(test.app.store, ticketThreads, eq(ticketThreads.ticketId, ticket.id))).toMatchObject({ platform: 'rocketchat', channel: 'ROOMT2', thread: 'm1' });
     await rc.post('tier:t2', notice(`#${ticket.id} assigned`, { ticketId: ticket.id }), [row(`assigned:${ticket.id}:1:1`, { ticketId: ticket.id })]);
     await rc.post('tier:t2', notice(`#${ticket.id} red`, { ticketId: ticket.id }), [row(`sla:${ticket.id}:1:red`, { ticketId: ticket.id })]);
     const [first, second, third] = posts().map(message);
@@ -388,7 +389,7 @@ describe('with the outbox worker', () => {
     const later = new Date(now.getTime() + 60_000);
     expect(await deliverDue(ctx, later, rc)).toMatchObject({ sent: 1, messages: 1 });
     expect(await deliverDue(ctx, new Date(later.getTime() + 60_000), rc)).toMatchObject({ sent: 0, messages: 0 });
-    expect(test.app.store.db.select().from(outbox).get()).toMatchObject({ state: 'sent', attempts: 2 });
-    expect(test.app.store.db.select().from(ticketThreads).where(eq(ticketThreads.ticketId, ticket.id)).get()?.thread).toBe('thread-parent');
+    expect(selectRow(test.app.store, outbox)).toMatchObject({ state: 'sent', attempts: 2 });
+    expect(selectRow(test.app.store, ticketThreads, eq(ticketThreads.ticketId, ticket.id))?.thread).toBe('thread-parent');
   });
 });

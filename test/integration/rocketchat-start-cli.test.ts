@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { freePort, startDeskopsProcess, type RunningDeskops } from '../doubles/cli.js';
+import { storageEnv } from '../doubles/test-engine.js';
 import { rcMessage, startRocketChatServer } from '../doubles/rocketchat-server.js';
 
 const cleanups: (() => Promise<void> | void)[] = [];
@@ -21,7 +22,7 @@ function startDeskops(url: string, password: string): RunningDeskops {
   cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
   return startDeskopsProcess(cleanups, {
     cwd: dir,
-    env: { DESKOPS_DB: join(dir, 'deskops.db'), ROCKETCHAT_URL: url, ROCKETCHAT_USER: 'deskops', ROCKETCHAT_PASSWORD: password, DESKOPS_LOG_LEVEL: 'debug' },
+    env: { ...storageEnv(join(dir, 'deskops.db'), cleanups), ROCKETCHAT_URL: url, ROCKETCHAT_USER: 'deskops', ROCKETCHAT_PASSWORD: password, DESKOPS_LOG_LEVEL: 'debug' },
   });
 }
 

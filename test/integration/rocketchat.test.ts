@@ -10,6 +10,7 @@ import { eq } from 'drizzle-orm';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { identities, seenEvents, tickets } from '../../src/store/schema.js';
 import { rocketChatRig, said, sentCount, settle, type Cleanups } from '../doubles/rocketchat-rig.js';
+import { selectFields, selectRow, selectRows } from '../doubles/db.js';
 
 const cleanups: Cleanups = [];
 afterEach(async () => {
@@ -38,9 +39,9 @@ describe('Rocket.Chat adapter (real SDK, loopback server)', () => {
     const reply = server.sent[0]!;
     expect(reply).toMatchObject({ rid: 'GENERAL', tmid: message._id });
     expect(JSON.stringify(reply)).toContain('Login fails');
-    const ticket = deskops.app.store.db.select().from(tickets).get()!;
+    const ticket = selectRow(deskops.app.store, tickets)!;
     expect(ticket).toMatchObject({ title: 'Login fails', chatPlatform: 'rocketchat', chatChannel: 'GENERAL', chatThread: message._id });
-    const creator = deskops.app.store.db.select().from(identities).where(eq(identities.personId, ticket.createdBy!)).get();
+    const creator = selectRow(deskops.app.store, identities, eq(identities.personId, ticket.createdBy!));
     expect(creator).toMatchObject({ platform: 'rocketchat', externalId: 'u-alice', handle: 'alice' });
     const post = server.callsTo('chat.sendMessage')[0]!;
     expect(post).toMatchObject({ authToken: server.authToken, userId: server.botId });
@@ -59,8 +60,8 @@ describe('Rocket.Chat adapter (real SDK, loopback server)', () => {
     server.push(said(assign.msg, { tmid: opened._id }));
     await sentCount(server, 2);
     expect(server.sent[1]).toMatchObject({ rid: 'GENERAL', tmid: opened._id });
-    const ticket = deskops.app.store.db.select().from(tickets).get()!;
-    const assignee = deskops.app.store.db.select().from(identities).where(eq(identities.personId, ticket.assigneeId!)).get();
+    const ticket = selectRow(deskops.app.store, tickets)!;
+    const assignee = selectRow(deskops.app.store, identities, eq(identities.personId, ticket.assigneeId!));
     expect(assignee).toMatchObject({ platform: 'rocketchat', externalId: 'u-alice' });
   });
 
@@ -104,8 +105,8 @@ describe('Rocket.Chat adapter (real SDK, loopback server)', () => {
     await sentCount(server, 1);
     await settle();
     expect(server.sent).toHaveLength(1);
-    expect(deskops.app.store.db.select().from(tickets).all()).toHaveLength(1);
-    expect(deskops.app.store.db.select().from(seenEvents).where(eq(seenEvents.key, `rocketchat:msg:${message._id}`)).all()).toHaveLength(1);
+    expect(selectRows(deskops.app.store, tickets)).toHaveLength(1);
+    expect(selectRows(deskops.app.store, seenEvents, eq(seenEvents.key, `rocketchat:msg:${message._id}`))).toHaveLength(1);
   });
 
   it('detects a dropped connection, reconnects with backoff and catches up a command posted while down, once', async () => {
@@ -140,7 +141,7 @@ describe('Rocket.Chat adapter (real SDK, loopback server)', () => {
     await sentCount(server, 3);
     await settle();
     expect(server.sent).toHaveLength(3);
-    expect(deskops.app.store.db.select({ title: tickets.title }).from(tickets).all().map((t) => t.title)).toEqual(['Before the drop', 'While down']);
+    expect(selectFields(deskops.app.store, tickets, { title: tickets.title }).map((t) => t.title)).toEqual(['Before the drop', 'While down']);
   });
 
   it('logs in again over REST when the server refuses to resume the token after a drop', async () => {

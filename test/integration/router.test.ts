@@ -5,6 +5,7 @@ import { auditEvents, tickets } from '../../src/store/schema.js';
 import { createRouter } from '../../src/commands/router.js';
 import { CommandRegistry } from '../../src/commands/registry.js';
 import { createTestDesk, type TestDesk } from '../doubles/deskops.js';
+import { selectRows } from '../doubles/db.js';
 
 let desk: TestDesk;
 beforeEach(() => {
@@ -17,14 +18,14 @@ describe('router', () => {
     const first = desk.run('/ticket new "Login fails"', 'lead', { idempotencyKey: 'slack:trigger:123' });
     const retry = desk.run('/ticket new "Login fails"', 'lead', { idempotencyKey: 'slack:trigger:123' });
     expect(retry).toEqual(first);
-    expect(desk.app.store.db.select().from(tickets).all()).toHaveLength(1);
+    expect(selectRows(desk.app.store, tickets)).toHaveLength(1);
   });
 
   it("audits a denied attempt, even on someone's very first command", () => {
     const reply = desk.run('/ticket tags add area:Billing2', 'newcomer');
     expect(reply.tone).toBe('error');
     expect(reply.title).toMatch(/Only leads and admins/);
-    const denials = desk.app.store.db.select().from(auditEvents).all().filter((e) => e.action === 'access.denied');
+    const denials = selectRows(desk.app.store, auditEvents).filter((e) => e.action === 'access.denied');
     expect(denials).toHaveLength(1);
     expect(denials[0]).toMatchObject({ actorLabel: '@newcomer' });
   });

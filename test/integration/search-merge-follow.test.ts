@@ -8,6 +8,7 @@ import { auditActions } from '../doubles/audit.js';
 import { insertTicket } from '../doubles/tickets.js';
 import { createTestDesk, replyText, type TestDesk } from '../doubles/deskops.js';
 import pino from 'pino';
+import { selectRow, selectRows } from '../doubles/db.js';
 
 let desk: TestDesk;
 beforeEach(() => {
@@ -21,7 +22,7 @@ const ok = (text: string, user?: string) => {
   expect(reply.tone, `${text}\n${replyText(reply).slice(0, 500)}`).not.toBe('error');
   return reply;
 };
-const rows = () => desk.app.store.db.select().from(outbox).all();
+const rows = () => selectRows(desk.app.store, outbox);
 const jobCtx = () => ({ ...desk.app, logger: pino({ level: 'silent' }) });
 
 describe('/ticket search', () => {
@@ -64,7 +65,7 @@ describe('/ticket search', () => {
     const stars = desk.run('/ticket search "*"');
     expect(stars.tone).toBe('error');
     expect(stars.text).toContain('/ticket search');
-    expect(desk.app.store.db.select().from(tickets).all()).toHaveLength(3);
+    expect(selectRows(desk.app.store, tickets)).toHaveLength(3);
   });
 });
 
@@ -103,9 +104,9 @@ describe('/ticket merge', () => {
 
   it('moves timeline, tags, followers and links, closes the merged ticket with a link, tells the requester once', () => {
     ok('/ticket merge 2 into 1');
-    const merged = desk.app.store.db.select().from(tickets).where(eq(tickets.id, 2)).get()!;
+    const merged = selectRow(desk.app.store, tickets, eq(tickets.id, 2))!;
     expect(merged).toMatchObject({ status: 'closed', mergedIntoId: 1, knownIssueId: null });
-    const survivor = desk.app.store.db.select().from(tickets).where(eq(tickets.id, 1)).get()!;
+    const survivor = selectRow(desk.app.store, tickets, eq(tickets.id, 1))!;
     expect(survivor.knownIssueId).toBe(1);
     const card = replyText(desk.run('/ticket show 1'));
     expect(card).toContain('Which browser do you use?');
@@ -120,7 +121,7 @@ describe('/ticket merge', () => {
   });
 
   it('refuses a merge into itself, a second merge and a cycle, changing nothing', () => {
-    const before = desk.app.store.db.select().from(comments).all().length;
+    const before = selectRows(desk.app.store, comments).length;
     expect(desk.run('/ticket merge 1 into 1').title).toContain('cannot be merged into itself');
     ok('/ticket merge 2 into 1');
     expect(desk.run('/ticket merge 2 into 1').title).toContain('merged into #1 already');
@@ -128,7 +129,7 @@ describe('/ticket merge', () => {
     ok('/ticket new "Third"');
     expect(desk.run('/ticket merge 3 into 2').text).toContain('/ticket merge 3 into 1');
     expect(desk.run('/ticket merge 3 4').tone).toBe('error');
-    expect(desk.app.store.db.select().from(comments).all().length).toBe(before + 2);
+    expect(selectRows(desk.app.store, comments).length).toBe(before + 2);
   });
 });
 

@@ -13,6 +13,7 @@ import { runStatusTimers } from '../../src/jobs/status-timers.js';
 import { runWeeklyDigest } from '../../src/jobs/weekly-digest.js';
 import { auditEvents, comments, outbox, tickets } from '../../src/store/schema.js';
 import { createTestDesk, replyText, type TestDesk } from '../doubles/deskops.js';
+import { selectRow, selectRows } from '../doubles/db.js';
 
 let desk: TestDesk;
 beforeEach(() => {
@@ -24,7 +25,7 @@ afterEach(() => desk.dispose());
 
 const say = (line: string, user?: string) => replyText(desk.run(line, user));
 const jobs = (): JobContext => ({ ...desk.app, logger: pino({ level: 'silent' }) });
-const settingEvents = () => desk.app.store.db.select().from(auditEvents).where(eq(auditEvents.action, 'setting.changed')).all();
+const settingEvents = () => selectRows(desk.app.store, auditEvents, eq(auditEvents.action, 'setting.changed'));
 
 describe('/settings', () => {
   it('shows every setting with its command, to anyone', () => {
@@ -49,11 +50,11 @@ describe('/settings', () => {
     desk.run('/ticket new "Printer on fire"');
     desk.run('/ticket status 1 pending');
     desk.run('/settings timers pending-reminder:1');
-    const due = desk.app.store.db.select().from(tickets).where(eq(tickets.id, 1)).get()!.statusTimerAt;
+    const due = selectRow(desk.app.store, tickets, eq(tickets.id, 1))!.statusTimerAt;
     expect(due?.toISOString()).toBe('2026-11-24T10:00:00.000Z');
     desk.clock.set(new Date('2026-11-24T10:00:00Z'));
     runStatusTimers(jobs(), new Date('2026-11-24T10:00:00Z'));
-    expect(desk.app.store.db.select().from(comments).where(eq(comments.ticketId, 1)).all().at(-1)!.body).toMatch(/^Just checking in/);
+    expect(selectRows(desk.app.store, comments, eq(comments.ticketId, 1)).at(-1)!.body).toMatch(/^Just checking in/);
   });
 
   it('moves the weekly digest to another day and hour', () => {
@@ -84,6 +85,6 @@ describe('/settings', () => {
     expect(say('/settings reset reactions')).toContain(':eyes: assigns the ticket');
     expect(reactionAction(desk.app, 'raised_hands')).toBeUndefined();
     expect(settingEvents().filter((e) => e.entityId === 'slack-reactions')).toHaveLength(3);
-    expect(desk.app.store.db.select().from(outbox).all().filter((r) => r.dedupeKey.startsWith('setting'))).toEqual([]);
+    expect(selectRows(desk.app.store, outbox).filter((r) => r.dedupeKey.startsWith('setting'))).toEqual([]);
   });
 });

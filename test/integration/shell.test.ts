@@ -1,14 +1,15 @@
 /**
  * The `deskops` executable end to end: a real child process, commands piped on stdin, the
- * database in a temp dir. This is what `printf '...' | npm start --silent` does.
+ * database in a temp dir. This is what `printf '...' | npm start --silent` does. `deskops migrate`
+ * and `deskops backup`, which work on the SQLite file, are in cli-sqlite-file.test.ts.
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, it } from 'vitest';
-import { openSqliteFile } from '../doubles/sqlite.js';
+import { storageEnv } from '../doubles/test-engine.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const BIN = join(ROOT, 'bin', 'deskops.js');
@@ -29,9 +30,9 @@ interface RunOptions {
 const TROUBLE_ON_STDERR = /error|exception|"level":(50|60)/i;
 
 /** The parent's environment without any deskops settings, so a developer's shell cannot leak in. */
-function cleanEnv(db: string, extra: Record<string, string>): NodeJS.ProcessEnv {
+function cleanEnv(storage: Record<string, string>, extra: Record<string, string>): NodeJS.ProcessEnv {
   const env = Object.fromEntries(Object.entries(process.env).filter(([key]) => !/^(DESKOPS_|PORT$|SLACK_|ROCKETCHAT_|FORCE_COLOR$)/.test(key)));
-  return { ...env, DESKOPS_DB: db, DESKOPS_SHELL_USER: 'alice', ...extra };
+  return { ...env, ...storage, DESKOPS_SHELL_USER: 'alice', ...extra };
 }
 
 /** A temp dir with its own database, and ways to run deskops in it. */
@@ -49,9 +50,11 @@ function sandbox(onTestFinished: (cleanup: () => void) => void): Sandbox {
   const dir = mkdtempSync(join(tmpdir(), 'deskops-cli-'));
   onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
   const db = join(dir, 'data', 'deskops.db');
+  // On the PostgreSQL run, a database of its own (DESKOPS_DATABASE_URL) beside the path.
+  const storage = storageEnv(db, { push: onTestFinished });
   const run: Sandbox['run'] = (command, args, options = {}) =>
     new Promise((resolvePromise, reject) => {
-      const child = spawn(command, args, { cwd: options.cwd ?? dir, env: cleanEnv(db, options.env ?? {}), stdio: ['pipe', 'pipe', 'pipe'] });
+      const child = spawn(command, args, { cwd: options.cwd ?? dir, env: cleanEnv(storage, options.env ?? {}), stdio: ['pipe', 'pipe', 'pipe'] });
       let stdout = '';
       let stderr = '';
       child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
@@ -140,7 +143,7 @@ describe.concurrent('deskops start (piped)', PROCESSES, () => {
     expect(blocks(result.stdout)).toHaveLength(1);
   });
 
-  it('keeps data across runs on the same database file', async ({ expect, onTestFinished }) => {
+  it('keeps data across runs on the same database', async ({ expect, onTestFinished }) => {
     const box = sandbox(onTestFinished);
     expect((await box.shell('/ticket new "First run"\n')).code).toBe(0);
     const second = await box.shell('/ticket list\n/ticket new "Second run"\n');
@@ -186,51 +189,6 @@ describe.concurrent('deskops configuration', PROCESSES, () => {
     expect(fromFile.stderr).toContain('DESKOPS_PAGE_SIZE');
     const overridden = await box.shell('/help\n', { DESKOPS_PAGE_SIZE: '5' });
     expect(overridden.code).toBe(0);
-  });
-});
-
-describe.concurrent('deskops migrate', PROCESSES, () => {
-  it('applies the migrations once and reports the schema state', async ({ expect, onTestFinished }) => {
-    const box = sandbox(onTestFinished);
-    const first = await box.deskops(['migrate']);
-    expect(first.code).toBe(0);
-    expect(first.stdout).toContain(`Database: ${box.db}`);
-    expect(first.stdout).toMatch(/Applied now: 0000_init/);
-    const second = await box.deskops(['migrate']);
-    expect(second.code).toBe(0);
-    expect(second.stdout).toContain('No pending migrations.');
-  });
-});
-
-describe.concurrent('deskops backup', PROCESSES, () => {
-  it('writes a consistent copy that passes the integrity check, and refuses to overwrite it without --force', async ({ expect, onTestFinished }) => {
-    const box = sandbox(onTestFinished);
-    await box.shell('/ticket new "Back me up"\n');
-    const target = join(box.dir, 'backups', 'copy.db');
-    const result = await box.deskops(['backup', target]);
-    expect(result.code).toBe(0);
-    expect(result.stdout).toContain(target);
-    expect(result.stdout).toContain(`${statSync(target).size.toLocaleString('en-US')} bytes`);
-
-    const copy = openSqliteFile(target, { readonly: true });
-    try {
-      expect(copy.pragma('integrity_check', { simple: true })).toBe('ok');
-      expect(copy.prepare('SELECT title FROM tickets').pluck().all()).toEqual(['Back me up']);
-    } finally {
-      copy.close();
-    }
-
-    const again = await box.deskops(['backup', target]);
-    expect(again.code).toBe(1);
-    expect(again.stderr).toContain('--force');
-    expect((await box.deskops(['backup', target, '--force'])).code).toBe(0);
-  });
-
-  it('refuses when there is no database yet', async ({ expect, onTestFinished }) => {
-    const box = sandbox(onTestFinished);
-    const result = await box.deskops(['backup', join(box.dir, 'copy.db')]);
-    expect(result.code).toBe(1);
-    expect(result.stderr).toContain('no database');
   });
 });
 

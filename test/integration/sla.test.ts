@@ -6,6 +6,7 @@ import { runSlaWatch } from '../../src/jobs/sla-watch.js';
 import { runStatusTimers } from '../../src/jobs/status-timers.js';
 import type { JobContext } from '../../src/jobs/job.js';
 import { createTestDesk, replyText, type TestDesk } from '../doubles/deskops.js';
+import { selectFields, selectRow, selectRows } from '../doubles/db.js';
 
 let desk: TestDesk;
 let jobs: JobContext;
@@ -20,8 +21,8 @@ const at = (iso: string) => {
   desk.clock.set(new Date(iso));
   return new Date(iso);
 };
-const keys = () => desk.app.store.db.select({ key: outbox.dedupeKey, channel: outbox.channel }).from(outbox).all().map((r) => `${r.key} -> ${r.channel}`);
-const ticket = (id: number) => desk.app.store.db.select().from(tickets).where(eq(tickets.id, id)).get()!;
+const keys = () => selectFields(desk.app.store, outbox, { key: outbox.dedupeKey, channel: outbox.channel }).map((r) => `${r.key} -> ${r.channel}`);
+const ticket = (id: number) => selectRow(desk.app.store, tickets, eq(tickets.id, id))!;
 const sweep = (iso: string) => runSlaWatch(jobs, at(iso));
 const timers = (iso: string) => runStatusTimers(jobs, at(iso));
 
@@ -62,7 +63,7 @@ describe('SLA warnings', () => {
     desk.run('/ticket new "Login fails"');
     at('2026-11-23T12:00:00Z');
     desk.run('/escalate 1 Why?');
-    const clocks = desk.app.store.db.select().from(slaClocks).where(eq(slaClocks.ticketId, 1)).orderBy(slaClocks.id).all();
+    const clocks = selectRows(desk.app.store, slaClocks, eq(slaClocks.ticketId, 1), slaClocks.id);
     expect(clocks.map((c) => [c.tier, c.leftAt !== null, c.band])).toEqual([
       ['triage', true, 'yellow'],
       ['t1', false, 'green'],
@@ -137,7 +138,7 @@ describe('status timers', () => {
     expect(ticket(1).pendingRemindedAt).not.toBeNull();
     expect(keys()).toContain('timer:1:remind:' + new Date('2026-11-23T09:00:00Z').getTime() + ' -> ticket:1');
     timers('2026-11-26T09:15:00Z');
-    expect(desk.app.store.db.select().from(comments).where(eq(comments.ticketId, 1)).all().filter((c) => c.visibility === 'public')).toHaveLength(1);
+    expect(selectRows(desk.app.store, comments, eq(comments.ticketId, 1)).filter((c) => c.visibility === 'public')).toHaveLength(1);
     timers('2026-11-29T09:00:00Z');
     expect(ticket(1).status).toBe('resolved');
     timers('2026-12-03T09:00:00Z');

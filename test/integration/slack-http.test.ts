@@ -2,7 +2,7 @@
  * The real Bolt app in HTTP mode on loopback: signed Slack requests in, acks and response_url
  * answers out, Slack's Web API played by a local stand-in.
  */
-import { count, eq } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
 import pino from 'pino';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { BackoffOptions } from '../../src/adapters/slack/keep-trying.js';
@@ -11,6 +11,7 @@ import { auditEvents, handledInvocations, identities, people, tickets } from '..
 import { createTestDesk, type TestDesk } from '../doubles/deskops.js';
 import { startSlackApi, type SlackApiStandIn, type SlackCall } from '../doubles/slack-api.js';
 import { blockActionsBody, nowSeconds, postToSlackEndpoint, slashCommandBody } from '../doubles/slack-requests.js';
+import { countRows, personIdOf, selectFields, selectRow } from '../doubles/db.js';
 
 const SECRET = 'test-signing-secret';
 
@@ -45,7 +46,6 @@ async function start(options: { api?: SlackApiStandIn; env?: Record<string, stri
     desk.dispose();
     await api.close();
   });
-  const db = desk.app.store.db;
   return {
     api,
     desk,
@@ -62,10 +62,10 @@ async function start(options: { api?: SlackApiStandIn; env?: Record<string, stri
         { timeout: 3000, interval: 5 },
       ),
     counts: () => ({
-      tickets: db.select({ n: count() }).from(tickets).get()!.n,
-      people: db.select({ n: count() }).from(people).get()!.n,
-      audit: db.select({ n: count() }).from(auditEvents).get()!.n,
-      handled: db.select({ n: count() }).from(handledInvocations).get()!.n,
+      tickets: countRows(desk.app.store, tickets),
+      people: countRows(desk.app.store, people),
+      audit: countRows(desk.app.store, auditEvents),
+      handled: countRows(desk.app.store, handledInvocations),
     }),
   };
 }
@@ -90,15 +90,11 @@ describe('Slack HTTP mode', () => {
     expect(typeof answer.args.text).toBe('string');
     expect(blocksText(answer)).toContain('Login fails');
 
-    const row = h.desk.app.store.db
-      .select({ id: tickets.id, title: tickets.title, priority: tickets.priority, channel: tickets.chatChannel, creator: identities.externalId, handle: identities.handle })
-      .from(tickets)
-      .innerJoin(identities, eq(identities.personId, tickets.createdBy))
-      .get();
-    expect(row).toMatchObject({ priority: 'high', creator: 'U0ALICE', handle: 'alice' });
-    expect(row!.title).toContain('<@U0BOB|bob>');
-    const alice = h.desk.app.store.db.select({ role: people.role }).from(people).innerJoin(identities, eq(identities.personId, people.id)).where(eq(identities.externalId, 'U0ALICE')).get();
-    expect(alice?.role).toBe('agent');
+    const row = selectRow(h.desk.app.store, tickets)!;
+    const creator = selectRow(h.desk.app.store, identities, eq(identities.personId, row.createdBy!));
+    expect({ priority: row.priority, creator: creator?.externalId, handle: creator?.handle }).toEqual({ priority: 'high', creator: 'U0ALICE', handle: 'alice' });
+    expect(row.title).toContain('<@U0BOB|bob>');
+    expect(selectRow(h.desk.app.store, people, eq(people.id, personIdOf(h.desk.app.store, 'U0ALICE')))?.role).toBe('agent');
   });
 
   it('runs the same commands under the prefix command, and /desk alone is help', async () => {
@@ -142,8 +138,8 @@ describe('Slack HTTP mode', () => {
     const answer = await h.response('press');
     expect(answer.args.response_type).toBe('ephemeral');
     expect(answer.args.replace_original).toBe(false);
-    expect(h.desk.app.store.db.select({ status: tickets.status }).from(tickets).get()?.status).toBe('resolved');
-    const bob = h.desk.app.store.db.select({ id: identities.personId }).from(identities).where(eq(identities.externalId, 'U0BOB')).get();
+    expect(selectFields(h.desk.app.store, tickets, { status: tickets.status })[0]?.status).toBe('resolved');
+    const bob = selectFields(h.desk.app.store, identities, { id: identities.personId }, eq(identities.externalId, 'U0BOB'))[0];
     expect(bob).toBeDefined();
 
     // Slack retries the same interaction (same trigger_id): it is answered, but nothing runs twice.

@@ -24,6 +24,7 @@ import { listSection } from '../../src/adapters/slack/interactions/home-view.js'
 import { auditEvents, comments, identities, people, tags, teamSettings, tickets, ticketThreads } from '../../src/store/schema.js';
 import { createTestDesk, type TestDesk } from '../doubles/deskops.js';
 import { startSlackApi, type SlackApiStandIn } from '../doubles/slack-api.js';
+import { insertRows, selectFields, selectRow, selectRows, updateRows } from '../doubles/db.js';
 
 const SECRET = 'interactions-signing-secret';
 const PERMALINK = 'https://acme.slack.com/archives/CINTAKE/p1700000000000100';
@@ -142,19 +143,15 @@ function initialValue(view: { blocks: Record<string, unknown>[] }, blockId: stri
 }
 
 function setSetting(key: string, value: unknown): void {
-  h.desk.app.store.db.insert(teamSettings).values({ key, value, updatedAt: new Date() }).run();
+  insertRows(h.desk.app.store, teamSettings, [{ key, value, updatedAt: new Date() }]);
 }
 
 function allTickets() {
-  return h.desk.app.store.db.select().from(tickets).all();
+  return selectRows(h.desk.app.store, tickets);
 }
 
 function personOf(slackId: string): number | undefined {
-  return h.desk.app.store.db
-    .select({ id: identities.personId })
-    .from(identities)
-    .where(and(eq(identities.platform, 'slack'), eq(identities.externalId, slackId)))
-    .get()?.id;
+  return selectFields(h.desk.app.store, identities, { id: identities.personId }, and(eq(identities.platform, 'slack'), eq(identities.externalId, slackId)))[0]?.id;
 }
 
 describe('Create ticket from message', () => {
@@ -205,7 +202,7 @@ describe('Create ticket from message', () => {
     const [ticket, ...others] = allTickets();
     expect(others).toHaveLength(0);
     expect(ticket).toMatchObject({ title: 'Login fails after SSO change', priority: 'high', requester: '@UAUTHOR', sourceLink: PERMALINK, chatPlatform: 'slack' });
-    const thread = h.desk.app.store.db.select().from(ticketThreads).where(eq(ticketThreads.ticketId, ticket!.id)).get();
+    const thread = selectRow(h.desk.app.store, ticketThreads, eq(ticketThreads.ticketId, ticket!.id));
     expect(thread).toMatchObject({ platform: 'slack', channel: 'CINTAKE', thread: MESSAGE.ts });
     // The confirmation goes into the message's thread.
     const posted = h.api.callsTo('chat.postMessage');
@@ -238,7 +235,7 @@ describe('A message longer than a modal input', () => {
     expect(view.private_metadata).not.toContain('nightly export');
     const pub = { value: { type: 'radio_buttons', selected_option: { text: { type: 'plain_text', text: 'Public' }, value: 'public' } } };
     await submit(view, { ticket: text('1'), visibility: pub });
-    const [reply] = h.desk.app.store.db.select().from(comments).where(eq(comments.ticketId, 1)).all();
+    const [reply] = selectRows(h.desk.app.store, comments, eq(comments.ticketId, 1));
     expect(reply).toMatchObject({ visibility: 'public' });
     expect(reply!.body.startsWith(long.text)).toBe(true);
   });
@@ -257,7 +254,7 @@ describe('New ticket modal without a source message', () => {
       actions: [{ type: 'button', action_id: 'deskops_home_new_ticket', block_id: 'b1', action_ts: '1700000002.000000', text: { type: 'plain_text', text: 'New ticket' } }],
     });
     const view = lastView('views.open');
-    const tag = h.desk.app.store.db.select().from(tags).where(eq(tags.family, 'area')).get()!;
+    const tag = selectRow(h.desk.app.store, tags, eq(tags.family, 'area'))!;
     const response = await submit(view, {
       title: text('Invoice shows "VAT" twice: area:Billing in the title stays text'),
       description: text('Customer says: "it\'s wrong"'),
@@ -287,7 +284,7 @@ describe('Add to ticket', () => {
     const missing = await submit(view, { ticket: text('#99'), visibility: internal });
     expect(JSON.parse(missing.text)).toMatchObject({ errors: { ticket: 'There is no ticket #99.' } });
     await submit(view, { ticket: text('#1'), visibility: internal }, 'VADD');
-    const notes = h.desk.app.store.db.select().from(comments).where(eq(comments.ticketId, 1)).all();
+    const notes = selectRows(h.desk.app.store, comments, eq(comments.ticketId, 1));
     expect(notes).toHaveLength(1);
     expect(notes[0]).toMatchObject({ visibility: 'internal' });
     expect(notes[0]!.body).toContain('every login loops back to the "sign in" page');
@@ -330,19 +327,19 @@ describe('Reactions', () => {
     await event(reaction('ticket', 'UREACTOR'), 'Ev1');
     const id = allTickets()[0]!.id;
     await Promise.all([event(reaction('eyes', 'UREACTOR'), 'Ev3'), event(reaction('eyes', 'UREACTOR'), 'Ev3', 1)]);
-    const ticket = h.desk.app.store.db.select().from(tickets).where(eq(tickets.id, id)).get()!;
+    const ticket = selectRow(h.desk.app.store, tickets, eq(tickets.id, id))!;
     expect(ticket.assigneeId).toBe(personOf('UREACTOR'));
-    const assigned = h.desk.app.store.db.select().from(auditEvents).where(and(eq(auditEvents.action, 'ticket.assigned'), eq(auditEvents.entityId, String(id)))).all();
+    const assigned = selectRows(h.desk.app.store, auditEvents, and(eq(auditEvents.action, 'ticket.assigned'), eq(auditEvents.entityId, String(id))));
     expect(assigned).toHaveLength(1);
     expect(h.api.callsTo('chat.postEphemeral')).toHaveLength(1);
     await event(reaction('white_check_mark', 'UREACTOR'), 'Ev4');
-    expect(h.desk.app.store.db.select().from(tickets).where(eq(tickets.id, id)).get()!.status).toBe('resolved');
+    expect(selectRow(h.desk.app.store, tickets, eq(tickets.id, id))!.status).toBe('resolved');
   });
 
   it('ignores :eyes: on a message without a ticket', async () => {
     await event(reaction('eyes', 'UREACTOR'), 'Ev5');
     expect(h.api.calls.filter((c) => c.method.startsWith('chat.'))).toHaveLength(0);
-    expect(h.desk.app.store.db.select().from(people).all().some((p) => p.displayName === 'UREACTOR')).toBe(false);
+    expect(selectRows(h.desk.app.store, people).some((p) => p.displayName === 'UREACTOR')).toBe(false);
   });
 });
 
@@ -387,9 +384,9 @@ describe('Escalation and hand-off modals', () => {
     expect(JSON.parse(notOncall.text)).toMatchObject({ errors: { major: expect.stringMatching(/On-Call/) } });
 
     await submit(view, { tier: select('t2'), q1: text('Which log shows the crash?'), q2: text('Is a | in a question safe?') }, 'VESC');
-    const ticket = h.desk.app.store.db.select().from(tickets).where(eq(tickets.id, 1)).get()!;
+    const ticket = selectRow(h.desk.app.store, tickets, eq(tickets.id, 1))!;
     expect(ticket.tier).toBe('t2');
-    const note = h.desk.app.store.db.select().from(comments).where(eq(comments.ticketId, 1)).all().at(-1)!;
+    const note = selectRows(h.desk.app.store, comments, eq(comments.ticketId, 1)).at(-1)!;
     expect(note.body).toContain('*ESCALATED QUESTION 2*');
     expect(note.body).toContain('Is a ¦ in a question safe?');
     expect(h.api.callsTo('chat.postMessage').at(-1)?.args.channel).toBe('CT1');
@@ -402,7 +399,7 @@ describe('Escalation and hand-off modals', () => {
     const missing = await submit(view, { team: select(null), reason: text('') });
     expect(JSON.parse(missing.text)).toMatchObject({ response_action: 'errors', errors: { team: expect.any(String), reason: expect.any(String) } });
     await submit(view, { team: select('engagement'), reason: text('Asks about upgrading') });
-    expect(h.desk.app.store.db.select().from(tickets).where(eq(tickets.id, 1)).get()!.team).toBe('engagement');
+    expect(selectRow(h.desk.app.store, tickets, eq(tickets.id, 1))!.team).toBe('engagement');
   });
 });
 
@@ -411,7 +408,7 @@ describe('App Home', () => {
     h.desk.run('/ticket new "Login loop" priority:high');
     await event({ type: 'app_home_opened', user: 'UAGENT', channel: 'DHOME', tab: 'home', event_ts: '1700000005.000000' }, 'EvH0');
     const slackPerson = personOf('UAGENT')!;
-    h.desk.app.store.db.update(tickets).set({ assigneeId: slackPerson }).where(eq(tickets.id, 1)).run();
+    updateRows(h.desk.app.store, tickets, { assigneeId: slackPerson }, eq(tickets.id, 1));
     await event({ type: 'app_home_opened', user: 'UAGENT', channel: 'DHOME', tab: 'home', event_ts: '1700000006.000000' }, 'EvH1');
     const publish = h.api.callsTo('views.publish').at(-1)!;
     expect(publish.args.user_id).toBe('UAGENT');
@@ -457,8 +454,8 @@ describe("The requester's conversation", () => {
     ts,
     ...extra,
   });
-  const timeline = (id: number) => h.desk.app.store.db.select().from(comments).where(eq(comments.ticketId, id)).all();
-  const ticket = (id: number) => h.desk.app.store.db.select().from(tickets).where(eq(tickets.id, id)).get()!;
+  const timeline = (id: number) => selectRows(h.desk.app.store, comments, eq(comments.ticketId, id));
+  const ticket = (id: number) => selectRow(h.desk.app.store, tickets, eq(tickets.id, id))!;
   /** Delivers the outbox through the real Slack sink, as the scheduler would; returns the posts it made. */
   async function deliver(): Promise<Array<Record<string, unknown>>> {
     const before = h.api.callsTo('chat.postMessage').length;

@@ -32,6 +32,7 @@ import { comments, tickets } from '../../src/store/schema.js';
 import { createTestDesk, replyText, type TestDesk } from '../doubles/deskops.js';
 import { startSlackApi, type SlackApiStandIn, type SlackCall } from '../doubles/slack-api.js';
 import { expectOnlyRequesterTraces, snapshotStore, addedAuditActions } from '../doubles/store-snapshot.js';
+import { selectFields, selectRows } from '../doubles/db.js';
 
 const SECRET = 'slack-requesters-secret';
 const REFUSAL = /deskops commands are for the support team; to ask for help, write in <#C0INTAKE>/;
@@ -191,7 +192,7 @@ function expectNoStaffText(from: number, label: string, echoes?: Set<string>): v
 }
 
 function ticketStatus(id: number): string {
-  return h.desk.app.store.db.select({ status: tickets.status }).from(tickets).where(eq(tickets.id, id)).get()!.status;
+  return selectFields(h.desk.app.store, tickets, { status: tickets.status }, eq(tickets.id, id))[0]!.status;
 }
 
 async function startHarness(): Promise<Harness> {
@@ -246,7 +247,7 @@ beforeAll(async () => {
   }
   // Tickets opened by an agent's :ticket: on requesters' messages in the intake channel.
   for (const ts of [OTHER_TS, ...REQUESTERS.map((r) => r.ts)]) await reaction(agent, 'ticket', ts);
-  const opened = h.desk.app.store.db.select({ id: tickets.id, title: tickets.title }).from(tickets).all();
+  const opened = selectFields(h.desk.app.store, tickets, { id: tickets.id, title: tickets.title });
   for (const r of REQUESTERS) {
     const id = opened.find((t) => t.title === `Printer on fire for ${r.name}`)?.id;
     expect(id, r.name).toBeDefined();
@@ -371,12 +372,12 @@ describe.each(REQUESTERS)('requester $name ($id, own team $team)', (r) => {
   it("reactions: :ticket: and :eyes: do nothing, :white_check_mark: on someone else's ticket does nothing, on their own it is solved", async () => {
     const before = snapshotStore(h.desk.app);
     const from = h.api.calls.length;
-    const ticketsBefore = h.desk.app.store.db.select().from(tickets).all().length;
+    const ticketsBefore = selectRows(h.desk.app.store, tickets).length;
     await reaction(r, 'ticket', LOOSE_TS);
     await reaction(r, 'eyes', r.ts);
     await reaction(r, 'eyes', OTHER_TS);
     await reaction(r, 'white_check_mark', OTHER_TS);
-    expect(h.desk.app.store.db.select().from(tickets).all()).toHaveLength(ticketsBefore);
+    expect(selectRows(h.desk.app.store, tickets)).toHaveLength(ticketsBefore);
     expect(ticketStatus(own.get(r.id)!)).toBe('open');
     expect(h.api.calls.slice(from).filter((c) => c.method.startsWith('chat.'))).toEqual([]);
     expectOnlyRequesterTraces(before, snapshotStore(h.desk.app), r.name, /^slack:reaction:C0INTAKE:/);
@@ -384,15 +385,15 @@ describe.each(REQUESTERS)('requester $name ($id, own team $team)', (r) => {
     const id = own.get(r.id)!;
     await reaction(r, 'white_check_mark', r.ts);
     expect(ticketStatus(id)).toBe('resolved');
-    const entry = h.desk.app.store.db.select().from(comments).where(eq(comments.ticketId, id)).all().at(-1)!;
+    const entry = selectRows(h.desk.app.store, comments, eq(comments.ticketId, id)).at(-1)!;
     expect(entry).toMatchObject({ visibility: 'internal', body: 'The requester marked it solved.' });
     const thanks = h.api.calls.slice(from).find((c) => c.method === 'chat.postMessage');
     expect(thanks?.args).toMatchObject({ channel: 'C0INTAKE', thread_ts: r.ts });
     expect(String(thanks!.args.text)).toContain(`#${id} is marked solved`);
     // Once: the same reaction again changes nothing.
-    const resolvedEvents = h.desk.app.store.db.select().from(comments).where(eq(comments.ticketId, id)).all().length;
+    const resolvedEvents = selectRows(h.desk.app.store, comments, eq(comments.ticketId, id)).length;
     await reaction(r, 'white_check_mark', r.ts);
-    expect(h.desk.app.store.db.select().from(comments).where(eq(comments.ticketId, id)).all()).toHaveLength(resolvedEvents);
+    expect(selectRows(h.desk.app.store, comments, eq(comments.ticketId, id))).toHaveLength(resolvedEvents);
     expectNoStaffText(from, r.name);
   });
 });

@@ -21,6 +21,7 @@ import { createTestDesk, type TestDesk } from '../doubles/deskops.js';
 import { startSlackApi, type SlackApiStandIn, type SlackCall } from '../doubles/slack-api.js';
 import { insertTicket } from '../doubles/tickets.js';
 import { mapChannelsIn, notice, outboxRow, rejection } from '../doubles/sink-fixtures.js';
+import { insertRows, selectRow, selectRows } from '../doubles/db.js';
 
 let desk: TestDesk;
 let api: SlackApiStandIn;
@@ -93,7 +94,7 @@ describe('ticket threads', () => {
     const ticket = insertTicket(desk.app, { tier: 't2' });
     const slack = sink();
     await slack.post('tier:t2', notice(`#${ticket.id} escalated`, { ticketId: ticket.id }), [row('sla:x:1:yellow', { ticketId: ticket.id })]);
-    const stored = desk.app.store.db.select().from(ticketThreads).where(eq(ticketThreads.ticketId, ticket.id)).get();
+    const stored = selectRow(desk.app.store, ticketThreads, eq(ticketThreads.ticketId, ticket.id));
     expect(stored).toMatchObject({ platform: 'slack', channel: 'C0T2', thread: '1700000000.000001' });
 
     await slack.post('tier:t2', notice(`#${ticket.id} assigned`, { ticketId: ticket.id }), [row(`assigned:${ticket.id}:1:1`, { ticketId: ticket.id })]);
@@ -108,17 +109,17 @@ describe('ticket threads', () => {
 
   it('keeps the thread of the message a ticket came from and starts its own thread in the tier channel', async () => {
     const ticket = insertTicket(desk.app, { tier: 't2' });
-    desk.app.store.db.insert(ticketThreads).values({ platform: 'slack', ticketId: ticket.id, channel: 'C0INTAKE', thread: '1600000000.000100', createdAt: desk.clock.now() }).run();
+    insertRows(desk.app.store, ticketThreads, [{ platform: 'slack', ticketId: ticket.id, channel: 'C0INTAKE', thread: '1600000000.000100', createdAt: desk.clock.now() }]);
     await sink().post('tier:t2', notice(`#${ticket.id} is red`, { ticketId: ticket.id }), [row(`sla:${ticket.id}:1:red`, { ticketId: ticket.id })]);
     expect(posts()[0]!.args.thread_ts).toBeUndefined();
-    const threads = desk.app.store.db.select().from(ticketThreads).all().map((t) => t.channel).sort();
+    const threads = selectRows(desk.app.store, ticketThreads).map((t) => t.channel).sort();
     expect(threads).toEqual(['C0INTAKE', posts()[0]!.args.channel].sort());
   });
 
   it("posts ticket:<id> notifications into the requester's conversation, never the tier thread", async () => {
     const ticket = insertTicket(desk.app, { chatPlatform: 'slack', chatChannel: 'C0INTAKE' });
     answerThere(desk.app, ticket.id, { platform: 'slack', channel: 'C0INTAKE', thread: '1600000000.000100' });
-    desk.app.store.db.insert(ticketThreads).values({ platform: 'slack', ticketId: ticket.id, channel: 'C0TIER', thread: '1600000000.000200', createdAt: desk.clock.now() }).run();
+    insertRows(desk.app.store, ticketThreads, [{ platform: 'slack', ticketId: ticket.id, channel: 'C0TIER', thread: '1600000000.000200', createdAt: desk.clock.now() }]);
     await sink().post(`ticket:${ticket.id}`, notice('Just checking in'), [row(`timer:${ticket.id}:remind:1`, { ticketId: ticket.id, audience: 'requester' })]);
     expect(posts()[0]!.args).toMatchObject({ channel: 'C0INTAKE', thread_ts: '1600000000.000100' });
   });
@@ -244,14 +245,14 @@ describe('with the outbox worker', () => {
 
     const now = desk.clock.now();
     expect(await deliverDue(ctx, now, slack)).toMatchObject({ sent: 0, retrying: 1 });
-    const queued = desk.app.store.db.select().from(outbox).get()!;
+    const queued = selectRow(desk.app.store, outbox)!;
     expect(queued.nextAttemptAt.getTime()).toBe(now.getTime() + 1000);
 
     const later = new Date(now.getTime() + 1000);
     expect(await deliverDue(ctx, later, slack)).toMatchObject({ sent: 1, messages: 1 });
     expect(await deliverDue(ctx, new Date(later.getTime() + 60_000), slack)).toMatchObject({ sent: 0, messages: 0 });
-    expect(desk.app.store.db.select().from(outbox).get()).toMatchObject({ state: 'sent', attempts: 2 });
+    expect(selectRow(desk.app.store, outbox)).toMatchObject({ state: 'sent', attempts: 2 });
     expect(posts().filter((_, i) => i > 0)).toHaveLength(1);
-    expect(desk.app.store.db.select().from(ticketThreads).where(eq(ticketThreads.ticketId, ticket.id)).get()?.thread).toBe('1700000000.000009');
+    expect(selectRow(desk.app.store, ticketThreads, eq(ticketThreads.ticketId, ticket.id))?.thread).toBe('1700000000.000009');
   });
 });

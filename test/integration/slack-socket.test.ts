@@ -8,6 +8,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { startSlack } from '../../src/adapters/slack/start.js';
 import { identities, tickets } from '../../src/store/schema.js';
+import { selectRow } from '../doubles/db.js';
 import { createTestDesk } from '../doubles/deskops.js';
 import { startSlackApi, type SlackHandler } from '../doubles/slack-api.js';
 
@@ -116,12 +117,9 @@ describe('Slack Socket Mode', () => {
     );
     expect(answer.args.response_type).toBe('in_channel');
     expect(JSON.stringify(answer.args.blocks)).toContain('Socket ticket');
-    const row = desk.app.store.db
-      .select({ title: tickets.title, creator: identities.externalId })
-      .from(tickets)
-      .innerJoin(identities, eq(identities.personId, tickets.createdBy))
-      .get();
-    expect(row).toEqual({ title: 'Socket ticket', creator: 'U0ALICE' });
+    const row = selectRow(desk.app.store, tickets)!;
+    const creator = selectRow(desk.app.store, identities, eq(identities.personId, row.createdBy!));
+    expect({ title: row.title, creator: creator?.externalId }).toEqual({ title: 'Socket ticket', creator: 'U0ALICE' });
   });
 
   it('keeps retrying while apps.connections.open fails, then connects', async () => {

@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { freePort, startDeskopsProcess } from '../doubles/cli.js';
+import { storageEnv } from '../doubles/test-engine.js';
 import { startSlackApi } from '../doubles/slack-api.js';
 import { postToSlackEndpoint, slashCommandBody } from '../doubles/slack-requests.js';
 
@@ -28,7 +29,7 @@ describe('deskops start with Slack', () => {
     });
     const { child, stderr, exited } = startDeskopsProcess(cleanups, {
       cwd: dir,
-      env: { DESKOPS_DB: join(dir, 'deskops.db'), SLACK_BOT_TOKEN: 'xoxb-cli', SLACK_SIGNING_SECRET: 'cli-secret', SLACK_API_URL: api.url, PORT: String(port), DESKOPS_LOG_LEVEL: 'info' },
+      env: { ...storageEnv(join(dir, 'deskops.db'), cleanups), SLACK_BOT_TOKEN: 'xoxb-cli', SLACK_SIGNING_SECRET: 'cli-secret', SLACK_API_URL: api.url, PORT: String(port), DESKOPS_LOG_LEVEL: 'info' },
     });
 
     await vi.waitFor(

@@ -22,7 +22,7 @@ import { people } from '../../src/store/schema.js';
 import type { Reply } from '../../src/views/reply.js';
 import { auditActions } from '../doubles/audit.js';
 import { grantStaff } from '../doubles/context.js';
-import { storedStaffFlag } from '../doubles/db.js';
+import { selectFields, storedStaffFlag } from '../doubles/db.js';
 import { createTestDesk, replyText, slackMember, type TestDesk } from '../doubles/deskops.js';
 
 const REFUSAL = /^deskops commands are for the support team/;
@@ -86,7 +86,7 @@ describe('staff status is checked on every command', () => {
     expect(slack(boss, 'people remove <@U0AMY>').title).toBe('@amy is off the support team');
     expect(slack(amy, 'ticket list').title).toMatch(/Your requests|You have no requests/);
     expect(slack(amy, 'whoami').title).toMatch(REFUSAL);
-    expect(desk.app.store.db.select({ grant: people.staffGrant }).from(people).where(eq(people.displayName, 'amy')).get()?.grant).toBe('removed');
+    expect(selectFields(desk.app.store, people, { grant: people.staffGrant }, eq(people.displayName, 'amy'))[0]?.grant).toBe('removed');
     expect(slack(boss, 'people add <@U0AMY> lead').title).toBe('@amy is on the support team as a lead');
     expect(whoami('slack', amy)).toBe('lead');
     expect(auditActions(desk.app, 'person').filter((a) => a === 'person.staff')).toHaveLength(2);

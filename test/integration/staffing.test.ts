@@ -10,6 +10,7 @@ import { runStaffingWatch, staffingFigures } from '../../src/jobs/staffing-watch
 import type { JobContext } from '../../src/jobs/job.js';
 import { outbox } from '../../src/store/schema.js';
 import { createTestDesk, type TestDesk } from '../doubles/deskops.js';
+import { selectRows } from '../doubles/db.js';
 
 let desk: TestDesk;
 const opened: TestDesk[] = [];
@@ -26,7 +27,7 @@ const tickAt = (iso: string) => {
   desk.clock.set(now);
   return runStaffingWatch(jobs(), now);
 };
-const staffingRows = () => desk.app.store.db.select().from(outbox).all().filter((row) => row.dedupeKey.startsWith('staffing:'));
+const staffingRows = () => selectRows(desk.app.store, outbox).filter((row) => row.dedupeKey.startsWith('staffing:'));
 
 /** A T4 ticket escalated on Thursday of the week before Monday 2026-11-23 (Europe/Berlin team). */
 function t4TicketFromLastWeek(): void {

@@ -12,7 +12,7 @@ import { addComment, commentsOf, findTicket } from '../../src/app/ticket-records
 import { ticketDetail } from '../../src/app/ticket-queries.js';
 import { auditEvents, comments, outbox, slaClocks, tickets } from '../../src/store/schema.js';
 import { actAs, createTestApp, type TestApp } from '../doubles/context.js';
-import { inTransaction, storedRows } from '../doubles/db.js';
+import { inTransaction, selectRow, selectRows, storedRows } from '../doubles/db.js';
 import { insertTicket } from '../doubles/tickets.js';
 import type { RequestContext } from '../../src/app/context.js';
 
@@ -24,7 +24,7 @@ beforeEach(() => {
 });
 afterEach(() => t.close());
 
-const builderTicket = (id: number) => t.app.store.db.select().from(tickets).where(eq(tickets.id, id)).get();
+const builderTicket = (id: number) => selectRow(t.app.store, tickets, eq(tickets.id, id));
 
 describe('prepared reads', () => {
   it('read a ticket with every column set exactly as the builder does, and undefined for no ticket', () => {
@@ -57,16 +57,11 @@ describe('prepared reads', () => {
     const { ticket } = createTicket(alice, { title: 'Clocked' });
     addComment(alice, ticket.id, 'public', 'first');
     addComment(alice, ticket.id, 'internal', 'second');
-    const clock = t.app.store.db
-      .select()
-      .from(slaClocks)
-      .where(and(eq(slaClocks.ticketId, ticket.id), isNull(slaClocks.leftAt)))
-      .orderBy(desc(slaClocks.id))
-      .get();
+    const clock = selectRow(t.app.store, slaClocks, and(eq(slaClocks.ticketId, ticket.id), isNull(slaClocks.leftAt)), desc(slaClocks.id));
     expect(clock).toBeDefined();
     expect(currentClock(t.app, ticket.id)).toEqual(clock);
     expect(currentClock(t.app, 999)).toBeUndefined();
-    expect(commentsOf(t.app, ticket.id)).toEqual(t.app.store.db.select().from(comments).where(eq(comments.ticketId, ticket.id)).orderBy(comments.id).all());
+    expect(commentsOf(t.app, ticket.id)).toEqual(selectRows(t.app.store, comments, eq(comments.ticketId, ticket.id), comments.id));
     expect(commentsOf(t.app, ticket.id).map((c) => c.body)).toEqual(['first', 'second']);
   });
 
@@ -106,7 +101,7 @@ describe('prepared writes', () => {
       { entity_id: '7', before: null, after: null, at: t.clock.now().getTime() },
       { entity_id: '8', before: '{"a":1}', after: '[1,"two"]', at: t.clock.now().getTime() },
     ]);
-    expect(t.app.store.db.select().from(auditEvents).where(eq(auditEvents.entityId, '8')).get()).toMatchObject({ before: { a: 1 }, after: [1, 'two'] });
+    expect(selectRow(t.app.store, auditEvents, eq(auditEvents.entityId, '8'))).toMatchObject({ before: { a: 1 }, after: [1, 'two'] });
 
     expect(insertOutboxRow(t.app, { audience: 'staff', dedupeKey: 'k', channel: 'tier:t1', payload: { text: 'hi' } })).toBe(true);
     expect(insertOutboxRow(t.app, { audience: 'staff', dedupeKey: 'k', channel: 'tier:t1', payload: { text: 'again' } })).toBe(false);
@@ -118,7 +113,7 @@ describe('prepared writes', () => {
       state: 'queued',
       attempts: 0,
     }]);
-    expect(t.app.store.db.select().from(outbox).where(eq(outbox.dedupeKey, 'k')).get()?.nextAttemptAt).toEqual(t.clock.now());
+    expect(selectRow(t.app.store, outbox, eq(outbox.dedupeKey, 'k'))?.nextAttemptAt).toEqual(t.clock.now());
   });
 
   it('create a ticket with its derived columns, SLA clock, audit event and outbox row in one go', () => {
@@ -129,8 +124,8 @@ describe('prepared writes', () => {
     const clock = currentClock(t.app, ticket.id)!;
     expect(clock).toMatchObject({ tier: 'triage', band: 'green', usedMs: 0, leftAt: null, warned: null, runningSince: t.clock.now() });
     expect(clock.nextCheckAt).not.toBeNull();
-    const events = t.app.store.db.select().from(auditEvents).where(and(eq(auditEvents.entity, 'ticket'), eq(auditEvents.entityId, String(ticket.id)))).all();
+    const events = selectRows(t.app.store, auditEvents, and(eq(auditEvents.entity, 'ticket'), eq(auditEvents.entityId, String(ticket.id))));
     expect(events.map((a) => a.action)).toEqual(['ticket.created']);
-    expect(t.app.store.db.select().from(outbox).where(eq(outbox.ticketId, ticket.id)).all().map((o) => o.dedupeKey)).toEqual([`ticket-new:${ticket.id}`]);
+    expect(selectRows(t.app.store, outbox, eq(outbox.ticketId, ticket.id)).map((o) => o.dedupeKey)).toEqual([`ticket-new:${ticket.id}`]);
   });
 });

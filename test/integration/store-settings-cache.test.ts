@@ -8,10 +8,10 @@ import { z } from 'zod';
 import { readSetting, writeSetting } from '../../src/app/team-settings.js';
 import { loadCalendar } from '../../src/app/calendar.js';
 import { slaSetup } from '../../src/app/sla.js';
-import { openStore } from '../../src/store/database.js';
 import { teamSettings } from '../../src/store/schema.js';
 import { actAs, createTestApp, type TestApp } from '../doubles/context.js';
-import { deleteRows } from '../doubles/db.js';
+import { deleteRows, insertRows } from '../doubles/db.js';
+import { onPostgres } from '../doubles/test-engine.js';
 import type { RequestContext } from '../../src/app/context.js';
 
 const schema = z.object({ n: z.number() });
@@ -24,6 +24,12 @@ beforeEach(() => {
   lead = actAs(t.app, 'lead', 'lead');
 });
 afterEach(() => t.close());
+/**
+ * Whether the store can say when team_settings changed (tableVersion), which the cache needs: SQLite
+ * can; PostgreSQL cannot yet (null until replicas see each other's writes, src/store/pg/store.ts),
+ * so there every read parses the stored value again and the cache's own promises do not apply.
+ */
+const caches = () => t.app.store.tableVersion('team_settings') !== null;
 
 describe('the team settings cache', () => {
   it('serves the same parsed value until the setting changes, then the new one', () => {
@@ -32,7 +38,10 @@ describe('the team settings cache', () => {
     t.app.store.transaction(() => writeSetting(lead, 'probe', { n: 1 }));
     const second = read(t);
     expect(second).toEqual({ n: 1 });
-    expect(read(t)).toBe(second);
+    // SQLite's store always can: the identity below is checked on every SQLite run.
+    if (!onPostgres) expect(caches()).toBe(true);
+    if (caches()) expect(read(t)).toBe(second);
+    else expect(read(t)).toEqual(second);
   });
 
   it('shows a write to the transaction that made it, and forgets it when that transaction rolls back', () => {
@@ -64,7 +73,7 @@ describe('the team settings cache', () => {
 
   it('sees rows written without writeSetting, on this connection', () => {
     expect(read(t)).toEqual({ n: 0 });
-    t.app.store.db.insert(teamSettings).values({ key: 'probe', value: { n: 3 }, updatedAt: new Date() }).run();
+    insertRows(t.app.store, teamSettings, [{ key: 'probe', value: { n: 3 }, updatedAt: new Date() }]);
     expect(read(t)).toEqual({ n: 3 });
     deleteRows(t.app.store, teamSettings, eq(teamSettings.key, 'probe'));
     expect(read(t)).toEqual({ n: 0 });
@@ -72,9 +81,9 @@ describe('the team settings cache', () => {
 
   it('sees a change committed by another connection (another deskops process)', () => {
     expect(read(t)).toEqual({ n: 0 });
-    const other = openStore(t.app.store.path);
+    const other = t.connectAgain();
     try {
-      other.db.insert(teamSettings).values({ key: 'probe', value: { n: 4 }, updatedAt: new Date() }).run();
+      insertRows(other, teamSettings, [{ key: 'probe', value: { n: 4 }, updatedAt: new Date() }]);
     } finally {
       other.close();
     }
@@ -83,9 +92,9 @@ describe('the team settings cache', () => {
 
   it('sees a change by another connection in the next transaction, after caching inside one', () => {
     t.app.store.transaction(() => expect(read(t)).toEqual({ n: 0 }));
-    const other = openStore(t.app.store.path);
+    const other = t.connectAgain();
     try {
-      other.db.insert(teamSettings).values({ key: 'probe', value: { n: 6 }, updatedAt: new Date() }).run();
+      insertRows(other, teamSettings, [{ key: 'probe', value: { n: 6 }, updatedAt: new Date() }]);
     } finally {
       other.close();
     }
@@ -93,7 +102,7 @@ describe('the team settings cache', () => {
   });
 
   it('falls back for a stored value that does not parse, and parses it per schema', () => {
-    t.app.store.db.insert(teamSettings).values({ key: 'probe', value: { n: 'seven' }, updatedAt: new Date() }).run();
+    insertRows(t.app.store, teamSettings, [{ key: 'probe', value: { n: 'seven' }, updatedAt: new Date() }]);
     expect(read(t)).toEqual({ n: 0 });
     expect(readSetting(t.app, 'probe', z.object({ n: z.string() }), { n: '' })).toEqual({ n: 'seven' });
   });
@@ -101,6 +110,8 @@ describe('the team settings cache', () => {
   it('hands out frozen values, so no reader can change what the next one gets', () => {
     t.app.store.transaction(() => writeSetting(lead, 'probe', { n: 1 }));
     const value = read(t);
+    // Without a cache (caches()) every reader parses its own copy: nothing shared to protect.
+    if (!caches()) return;
     expect(Object.isFrozen(value)).toBe(true);
     expect(() => {
       (value as { n: number }).n = 2;

@@ -9,6 +9,7 @@ import { auditTrail } from '../doubles/audit.js';
 import { actAs, createTestApp, type TestApp } from '../doubles/context.js';
 import { insertTicket, tagRef } from '../doubles/tickets.js';
 import { thrown } from '../doubles/errors.js';
+import { selectRow } from '../doubles/db.js';
 
 let t: TestApp;
 let agent: RequestContext;
@@ -31,7 +32,7 @@ describe('tagTicket', () => {
     expect(change.changed.map((x) => x.name)).toEqual(['Authentication', 'Data Import / Export']);
     expect(change.unchanged.map((x) => x.name)).toEqual(['Bug']);
     expect(tagNames(ticket.id)).toEqual(['area:Authentication', 'area:Data Import / Export', 'type:Bug']);
-    expect(t.app.store.db.select().from(tickets).where(eq(tickets.id, ticket.id)).get()!.updatedAt.getTime()).toBe(t.clock.now().getTime());
+    expect(selectRow(t.app.store, tickets, eq(tickets.id, ticket.id))!.updatedAt.getTime()).toBe(t.clock.now().getTime());
     expect(auditTrail(t.app, 'ticket', ticket.id)).toMatchObject([
       { action: 'ticket.tags', actorLabel: '@amy', before: { tags: ['type:Bug'] }, after: { tags: ['area:Authentication', 'area:Data Import / Export', 'type:Bug'] } },
     ]);

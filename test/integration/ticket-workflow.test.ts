@@ -8,6 +8,7 @@ import { and, eq } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { auditEvents, comments, outbox, tickets } from '../../src/store/schema.js';
 import { createTestDesk, replyText, type TestDesk } from '../doubles/deskops.js';
+import { selectRow, selectRows } from '../doubles/db.js';
 
 let desk: TestDesk;
 beforeEach(() => {
@@ -19,15 +20,10 @@ beforeEach(() => {
 });
 afterEach(() => desk.dispose());
 
-const ticket = (id: number) => desk.app.store.db.select().from(tickets).where(eq(tickets.id, id)).get()!;
-const notes = (id: number) => desk.app.store.db.select().from(comments).where(eq(comments.ticketId, id)).orderBy(comments.id).all();
+const ticket = (id: number) => selectRow(desk.app.store, tickets, eq(tickets.id, id))!;
+const notes = (id: number) => selectRows(desk.app.store, comments, eq(comments.ticketId, id), comments.id);
 const audit = (id: number) =>
-  desk.app.store.db
-    .select()
-    .from(auditEvents)
-    .where(and(eq(auditEvents.entity, 'ticket'), eq(auditEvents.entityId, String(id))))
-    .orderBy(auditEvents.id)
-    .all();
+  selectRows(desk.app.store, auditEvents, and(eq(auditEvents.entity, 'ticket'), eq(auditEvents.entityId, String(id))), auditEvents.id);
 const ok = (line: string, user?: string) => {
   const reply = desk.run(line, user);
   expect(reply.tone, `${line}: ${replyText(reply)}`).not.toBe('error');
@@ -57,7 +53,7 @@ describe('hand-offs to other teams', () => {
     expect(ok('/sla 1')).toContain('Clock: running');
     expect(notes(1).at(-1)!.body).toBe('*Back from Product* — Product answered: on the roadmap for Q2');
     expect(audit(1).map((a) => a.action)).toEqual(expect.arrayContaining(['ticket.handoff', 'ticket.handoff.back']));
-    expect(desk.app.store.db.select().from(outbox).all().some((row) => row.channel === 'tier:t2' && row.dedupeKey.startsWith('handoff-back:1:'))).toBe(true);
+    expect(selectRows(desk.app.store, outbox).some((row) => row.channel === 'tier:t2' && row.dedupeKey.startsWith('handoff-back:1:'))).toBe(true);
   });
 
   it('says so when a ticket that is not handed off is sent back', () => {
@@ -70,7 +66,7 @@ describe('hand-offs to other teams', () => {
     const reply = ok('/ticket notify 1 product Customer asks for SAML group sync');
     expect(reply).toContain('Product notified about #1');
     expect(ticket(1)).toMatchObject({ team: null, tier: 't2' });
-    const notice = desk.app.store.db.select().from(outbox).all().find((row) => row.channel === 'team:product')!;
+    const notice = selectRows(desk.app.store, outbox).find((row) => row.channel === 'team:product')!;
     expect(notice.dedupeKey).toMatch(/^notify:1:product:/);
     expect(replyText(notice.payload as never)).toContain('Customer asks for SAML group sync');
     expect(notes(1).at(-1)!.body).toBe('*Notified Product* — Customer asks for SAML group sync');

@@ -1,7 +1,7 @@
 import { and, eq } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { auditEvents, comments, outbox, slaClocks, tickets } from '../../src/store/schema.js';
-import { deleteRows } from '../doubles/db.js';
+import { deleteRows, selectRow, selectRows } from '../doubles/db.js';
 import { createTestDesk, replyText, type TestDesk } from '../doubles/deskops.js';
 
 let desk: TestDesk;
@@ -13,15 +13,10 @@ beforeEach(() => {
 });
 afterEach(() => desk.dispose());
 
-const ticket = (id: number) => desk.app.store.db.select().from(tickets).where(eq(tickets.id, id)).get()!;
+const ticket = (id: number) => selectRow(desk.app.store, tickets, eq(tickets.id, id))!;
 const audit = (id: number) =>
-  desk.app.store.db
-    .select()
-    .from(auditEvents)
-    .where(and(eq(auditEvents.entity, 'ticket'), eq(auditEvents.entityId, String(id))))
-    .orderBy(auditEvents.id)
-    .all();
-const notes = (id: number) => desk.app.store.db.select().from(comments).where(eq(comments.ticketId, id)).orderBy(comments.id).all();
+  selectRows(desk.app.store, auditEvents, and(eq(auditEvents.entity, 'ticket'), eq(auditEvents.entityId, String(id))), auditEvents.id);
+const notes = (id: number) => selectRows(desk.app.store, comments, eq(comments.ticketId, id), comments.id);
 
 describe('/ticket new', () => {
   it('opens a ticket in Triage, Open, Medium by default, with its audit event and a triage notice', () => {
@@ -33,7 +28,7 @@ describe('/ticket new', () => {
     const [created] = audit(1);
     expect(created).toMatchObject({ action: 'ticket.created', actorLabel: '@alice' });
     expect(created!.after).toMatchObject({ title: 'Login fails', tags: ['area:Authentication', 'type:Bug'] });
-    const notices = desk.app.store.db.select().from(outbox).all();
+    const notices = selectRows(desk.app.store, outbox);
     expect(notices.map((n) => [n.dedupeKey, n.channel])).toEqual([['ticket-new:1', 'tier:triage']]);
   });
 
@@ -76,7 +71,7 @@ describe('/ticket new', () => {
     expect(tag.text).toMatch(/area:Authentication/);
     const value = desk.run('/ticket new Login fails priority:urgent');
     expect(value.title).toMatch(/"urgent" is not a priority: use high, medium, low/);
-    expect(desk.app.store.db.select().from(tickets).all()).toHaveLength(0);
+    expect(selectRows(desk.app.store, tickets)).toHaveLength(0);
   });
 
   it('explains a missing title', () => {
@@ -139,7 +134,7 @@ describe('assignment', () => {
     expect(desk.run('/ticket assign 1', 'alice').title).toMatch(/assigned to @alice/);
     expect(desk.run('/ticket assign 1 @bob', 'alice').title).toMatch(/assigned to @bob/);
     expect(desk.run('/ticket assign 1 me', 'bob').title).toBe('#1 is already assigned to @bob.');
-    const notices = desk.app.store.db.select().from(outbox).all().filter((n) => n.channel.startsWith('person:'));
+    const notices = selectRows(desk.app.store, outbox).filter((n) => n.channel.startsWith('person:'));
     expect(notices).toHaveLength(1);
     expect(audit(1).map((a) => a.action)).toEqual(['ticket.created', 'ticket.assigned', 'ticket.assigned']);
   });
@@ -233,7 +228,7 @@ describe('split and hand-off', () => {
     desk.run('/ticket handoff 1 engagement asks about the enterprise plan');
     expect(ticket(1)).toMatchObject({ team: 'engagement', assigneeId: null });
     expect(notes(1)[0]!.body).toBe('*Engagement* — asks about the enterprise plan');
-    expect(desk.app.store.db.select().from(outbox).all().some((n) => n.channel === 'team:engagement')).toBe(true);
+    expect(selectRows(desk.app.store, outbox).some((n) => n.channel === 'team:engagement')).toBe(true);
     expect(desk.run('/ticket list team:engagement').title).toMatch(/^1 /);
     expect(desk.run('/ticket handoff 1 sales because').title).toMatch(/not a team/);
   });
@@ -252,7 +247,7 @@ describe('escalation', () => {
     expect(reply.title).toBe('#1 escalated from Triage to T1');
     expect(ticket(1)).toMatchObject({ tier: 't1', assigneeId: null });
     expect(notes(1).at(-1)!.body).toBe('Escalated from Triage to T1 by @alice.\n\n*ESCALATED QUESTION 1*\nWhy does SSO loop?\n\n*ESCALATED QUESTION 2*\nWhich log shows it?');
-    expect(desk.app.store.db.select().from(outbox).all().some((n) => n.channel === 'tier:t1')).toBe(true);
+    expect(selectRows(desk.app.store, outbox).some((n) => n.channel === 'tier:t1')).toBe(true);
   });
 
   it('goes to a named tier and announces on-call escalations in the helpdesk channel', () => {
@@ -260,7 +255,7 @@ describe('escalation', () => {
     expect(ticket(1).tier).toBe('t3');
     desk.run('/escalate 1 to:oncall Everything is down');
     expect(ticket(1).tier).toBe('oncall');
-    expect(desk.app.store.db.select().from(outbox).all().some((n) => n.channel === 'role:helpdesk')).toBe(true);
+    expect(selectRows(desk.app.store, outbox).some((n) => n.channel === 'role:helpdesk')).toBe(true);
     expect(desk.run('/ticket show 1').buttons?.find((b) => b.label === 'Escalate')).toBeUndefined();
     const card = desk.say('/ticket show 1');
     expect(card).toContain('[Acknowledge] /oncall ack 1');

@@ -6,6 +6,7 @@ import { eq } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { auditEvents, people } from '../../src/store/schema.js';
 import { createTestDesk, replyText, type TestDesk } from '../doubles/deskops.js';
+import { selectRow, selectRows } from '../doubles/db.js';
 
 let desk: TestDesk;
 beforeEach(() => {
@@ -21,10 +22,10 @@ const say = (line: string, user?: string) => replyText(desk.run(line, user));
 describe('/people zone', () => {
   it('stores your own zone (audited), shows it in /whoami, and clears it with none', () => {
     expect(say('/people zone me America/New_York', 'alice')).toContain('@alice now sees instants in America/New_York');
-    const row = desk.app.store.db.select().from(people).all().find((p) => p.displayName === 'alice')!;
+    const row = selectRows(desk.app.store, people).find((p) => p.displayName === 'alice')!;
     expect(row.timeZone).toBe('America/New_York');
     expect(say('/whoami', 'alice')).toContain('Time zone: America/New_York');
-    const event = desk.app.store.db.select().from(auditEvents).where(eq(auditEvents.action, 'person.zone')).get()!;
+    const event = selectRow(desk.app.store, auditEvents, eq(auditEvents.action, 'person.zone'))!;
     expect(event).toMatchObject({ actorLabel: '@alice', before: { timeZone: null }, after: { timeZone: 'America/New_York' } });
     expect(say('/people zone me none', 'alice')).toContain('now sees instants in team time (Europe/Berlin)');
   });

@@ -6,6 +6,7 @@ import { DeliveryError, type DeliverySink } from '../../src/delivery/sink.js';
 import { identities, people, tickets } from '../../src/store/schema.js';
 import { createTestDesk, type TestDesk } from '../doubles/deskops.js';
 import { answerThere } from '../../src/app/conversations.js';
+import { insertRow, insertRows } from '../doubles/db.js';
 
 let desk: TestDesk;
 afterEach(() => desk?.dispose());
@@ -18,19 +19,15 @@ function recorder(): DeliverySink & { channels: string[] } {
 
 function person(name: string, platforms: Array<'slack' | 'rocketchat' | 'shell'>): number {
   const now = desk.clock.now();
-  const { id } = desk.app.store.db.insert(people).values({ displayName: name, createdAt: now }).returning({ id: people.id }).get();
-  for (const platform of platforms) desk.app.store.db.insert(identities).values({ platform, externalId: `${platform}-${name}`, handle: name, personId: id }).run();
+  const { id } = insertRow(desk.app.store, people, { displayName: name, createdAt: now });
+  for (const platform of platforms) insertRows(desk.app.store, identities, [{ platform, externalId: `${platform}-${name}`, handle: name, personId: id }]);
   return id;
 }
 
 /** A ticket whose requester wrote from `platform` (a room there), or from nowhere deskops can answer. */
 function ticket(platform: 'slack' | 'rocketchat' | 'email' | null): number {
   const now = desk.clock.now();
-  const id = desk.app.store.db
-    .insert(tickets)
-    .values({ title: 't', department: 'paid', chatPlatform: platform === 'email' ? null : platform, createdAt: now, updatedAt: now, tierEnteredAt: now, statusChangedAt: now })
-    .returning({ id: tickets.id })
-    .get().id;
+  const { id } = insertRow(desk.app.store, tickets, { title: 't', department: 'paid', chatPlatform: platform === 'email' ? null : platform, createdAt: now, updatedAt: now, tierEnteredAt: now, statusChangedAt: now });
   if (platform === 'email') answerThere(desk.app, id, { platform, address: 'jane@example.com' });
   else if (platform) answerThere(desk.app, id, { platform, channel: 'ROOM', thread: 'm1' });
   return id;

@@ -15,13 +15,11 @@ const SQLITE_SPECIFIC: Record<string, string> = {
   'test/integration/store-checkpointer.test.ts': 'WAL checkpoints: wal_autocheckpoint, a filler table, the size of the -wal file',
   'test/integration/fault-db-storage.test.ts': 'fills and freezes the database with PRAGMA max_page_count and query_only (SQLITE_FULL, SQLITE_READONLY)',
   'test/integration/ops-doctor.test.ts': 'damages the file: checkpoints the WAL into it (wal_checkpoint(TRUNCATE)) before scribbling over its pages',
-  'test/integration/hostile-router.test.ts': "after random command lines, SQLite's integrity_check and foreign_key_check",
   'test/integration/ops-backup.test.ts': 'opens the backup file read-only: integrity_check, foreign_key_check and its ticket numbers',
-  'test/integration/shell.test.ts': 'opens the file `deskops backup` wrote read-only: integrity_check and its tickets',
+  'test/integration/cli-sqlite-file.test.ts': 'opens the file `deskops backup` wrote read-only: integrity_check and its tickets',
   'test/integration/ops-privacy.test.ts': 'builds a database at migration 0005 (before is_staff), which the current schema cannot write',
-  'test/integration/pattern-watch.test.ts': "EXPLAIN QUERY PLAN: the outbox's key lookup and the active-tickets list use their indexes",
   'test/integration/copy-db.test.ts': 'builds a database at migration 0005, which copy-db must refuse until it is migrated',
-  'test/integration/routing.test.ts': "EXPLAIN QUERY PLAN: routing's last-routed lookup uses the audit_action index",
+  'test/integration/sqlite-query-plans.test.ts': "EXPLAIN QUERY PLAN: the outbox's key lookup, the active-tickets list and routing's last-routed lookup use their indexes",
 };
 
 /** Suites that replace the driver itself (vi.mock), which no helper can do for them. */
@@ -47,8 +45,8 @@ function testFiles(dir: string): string[] {
   });
 }
 
-/** This suite and the storage-boundary one, whose examples name what they look for. */
-const SCANNERS = new Set(['test/unit/raw-sqlite.test.ts', 'test/unit/storage-boundary.test.ts']);
+/** This suite, the storage-boundary one and the test-engines one, whose examples name what they look for. */
+const SCANNERS = new Set(['test/unit/raw-sqlite.test.ts', 'test/unit/storage-boundary.test.ts', 'test/unit/test-engines.test.ts']);
 const files = testFiles(join(ROOT, 'test'))
   .map((path) => ({ name: relative(ROOT, path).split(sep).join('/'), source: readFileSync(path, 'utf8') }))
   .filter((file) => !SCANNERS.has(file.name));

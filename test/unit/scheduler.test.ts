@@ -16,6 +16,7 @@ import { jobRuns } from '../../src/store/schema.js';
 import { warning } from '../../src/views/reply.js';
 import { createTestApp, type TestApp } from '../doubles/context.js';
 import { FakeSink, jobContext } from '../doubles/delivery.js';
+import { selectRow } from '../doubles/db.js';
 
 let t: TestApp;
 let ctx: JobContext;
@@ -42,7 +43,7 @@ function schedule(jobs: Job[], options: Omit<SchedulerOptions, 'logger'>) {
 }
 
 function runRecord(job: string) {
-  return t.app.store.db.select().from(jobRuns).where(eq(jobRuns.job, job)).get();
+  return selectRow(t.app.store, jobRuns, eq(jobRuns.job, job));
 }
 
 function countingJob(name: string, schedule: string, seen: Date[]): Job {

@@ -9,7 +9,7 @@ import { createShellTools, type ShellBackground, type ShellTools } from '../../s
 import { shellLocalAdmin } from '../../src/adapters/shell/session.js';
 import { runShell, type ShellOptions } from '../../src/adapters/shell/shell.js';
 import { createInProcessEngine } from '../../src/engine/in-process.js';
-import type { SqliteApp } from '../doubles/context.js';
+import type { TestAppContext } from '../doubles/context.js';
 import { enqueue } from '../../src/app/outbox.js';
 import { SettableClock } from '../../src/clock.js';
 import { registerChannelCommands } from '../../src/commands/channel.js';
@@ -23,13 +23,14 @@ import { info, warning } from '../../src/views/reply.js';
 import { actAs, createTestApp, type TestApp } from '../doubles/context.js';
 import { setCalendarZone } from '../../src/app/calendar.js';
 import { collector } from '../doubles/streams.js';
+import { insertRows, selectRow, selectRows } from '../doubles/db.js';
 
 const logger = pino({ level: 'silent' });
 /** What "real time" is in these tests: the clock's fallback, fixed so output is stable. */
 const REAL_NOW = new Date('2026-03-02T09:00:00Z');
 
 let t: TestApp;
-let app: SqliteApp;
+let app: TestAppContext;
 let clock: SettableClock;
 let tools: ShellTools;
 let engine: Engine;
@@ -58,7 +59,7 @@ function setUp(timeZone = 'UTC'): void {
   const router = createRouter({ registry, app, logger, localAdmin: shellLocalAdmin('alice') });
   seen = [];
   engine = createInProcessEngine({ app, logger, registry, router, jobs: [probe] });
-  tools = createShellTools({ engine, logger, config: { pageWebhookUrl: undefined, settings: app.settings, dbPath: t.app.store.path } });
+  tools = createShellTools({ engine, logger, config: { pageWebhookUrl: undefined, settings: app.settings, dbPath: t.dbPath } });
   options = { engine, logger, localUser: 'alice', tools };
 }
 
@@ -135,9 +136,9 @@ describe(':as', () => {
     expect(blocks[0]).toContain('@bob is new to deskops: an agent until an admin changes it with /people role.');
     expect(blocks[1]).toContain('@bob is an agent.');
     expect(blocks[2]).toContain('Back to yourself: @alice');
-    const bob = t.app.store.db.select().from(identities).all().filter((row) => row.handle === 'bob');
+    const bob = selectRows(t.app.store, identities).filter((row) => row.handle === 'bob');
     expect(bob).toHaveLength(1);
-    expect(t.app.store.db.select().from(people).where(eq(people.id, bob[0]!.personId)).get()).toMatchObject({ role: 'agent' });
+    expect(selectRow(t.app.store, people, eq(people.id, bob[0]!.personId))).toMatchObject({ role: 'agent' });
   });
 });
 
@@ -159,7 +160,7 @@ describe(':tick', () => {
     // Nothing new at the same instant: the job queues nothing and nothing is sent twice.
     expect(blocks[2]).toContain('Tick at Mon 23 Nov 2026 10:00 UTC: nothing due');
     expect(blocks[2]).toContain('probe looked at 1, queued 0');
-    expect(t.app.store.db.select().from(outbox).all().map((r) => r.state)).toEqual(['sent']);
+    expect(selectRows(t.app.store, outbox).map((r) => r.state)).toEqual(['sent']);
   });
 
   it('coalesces what is due for one channel and names the real channel once it is configured', async () => {
@@ -173,9 +174,9 @@ describe(':tick', () => {
   });
 
   it('drops a page webhook when none is configured, and says so', async () => {
-    t.app.store.db.insert(outbox).values({ dedupeKey: 'page', channel: 'webhook:page', payload: { event: 'deskops.page' }, nextAttemptAt: REAL_NOW, createdAt: REAL_NOW }).run();
+    insertRows(t.app.store, outbox, [{ dedupeKey: 'page', channel: 'webhook:page', payload: { event: 'deskops.page' }, nextAttemptAt: REAL_NOW, createdAt: REAL_NOW }]);
     const bare = createInProcessEngine({ app, logger, jobs: [] });
-    const [block] = await piped(':tick\n', { tools: createShellTools({ engine: bare, logger, config: { pageWebhookUrl: undefined, settings: app.settings, dbPath: t.app.store.path } }) });
+    const [block] = await piped(':tick\n', { tools: createShellTools({ engine: bare, logger, config: { pageWebhookUrl: undefined, settings: app.settings, dbPath: t.dbPath } }) });
     expect(block).toContain('nothing posted');
     expect(block).toContain('No jobs are registered.');
     expect(block).toContain('dropped 1 (see below)');
@@ -190,11 +191,11 @@ describe(':tick', () => {
   });
 
   it('runs the jobs but leaves delivery to the running bot when a chat platform is configured', async () => {
-    const tools = createShellTools({ engine, logger, config: { pageWebhookUrl: undefined, settings: app.settings, slack: {}, dbPath: t.app.store.path } });
+    const tools = createShellTools({ engine, logger, config: { pageWebhookUrl: undefined, settings: app.settings, slack: {}, dbPath: t.dbPath } });
     const [, block] = await piped(':clock 2026-11-23T10:00:00Z\n:tick\n', { tools });
     expect(block).toContain('probe looked at 1, queued 1');
     expect(block).toContain('delivered there by the running bot');
-    expect(t.app.store.db.select().from(outbox).all().map((r) => r.state)).toEqual(['queued']);
+    expect(selectRows(t.app.store, outbox).map((r) => r.state)).toEqual(['queued']);
   });
 
   it('takes no arguments', async () => {

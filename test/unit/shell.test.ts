@@ -15,7 +15,7 @@ import { localHandle, shellLocalAdmin, toChannel, toHandle } from '../../src/ada
 import { classifyLine, runShell, stripTrailingComment, type ShellBackend, type ShellOptions } from '../../src/adapters/shell/shell.js';
 import { CommandRegistry } from '../../src/commands/registry.js';
 import { createRouter } from '../../src/commands/router.js';
-import { openStore, type Store } from '../../src/store/database.js';
+import { createTestApp, type TestApp } from '../doubles/context.js';
 import { info } from '../../src/views/reply.js';
 import { systemClock } from '../../src/clock.js';
 import { createInProcessEngine } from '../../src/engine/in-process.js';
@@ -43,17 +43,18 @@ function scratchRegistry(): CommandRegistry {
   return registry;
 }
 
-let store: Store;
+let t: TestApp;
 let backend: ShellBackend;
 
 beforeEach(() => {
-  store = openStore(':memory:');
+  t = createTestApp();
+  const { store } = t.app;
   const registry = scratchRegistry();
   const app = { clock: systemClock, store, settings: { timeZone: 'UTC', defaultDepartment: 'paid' as const, admins: [], staffRules: [], pageSize: 10 } };
   backend = createInProcessEngine({ app, registry, logger, router: createRouter({ registry, app, logger, localAdmin: shellLocalAdmin('alice') }) });
 });
 
-afterEach(() => store.close());
+afterEach(() => t.close());
 
 /** Pipes `script` through a non-interactive shell as @alice and returns what it printed. */
 async function piped(script: string | string[], options: Partial<ShellOptions> = {}): Promise<string> {

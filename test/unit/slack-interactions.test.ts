@@ -13,6 +13,7 @@ import { splitQuestions } from '../../src/domain/escalation.js';
 import { tokenize } from '../../src/commands/tokenize.js';
 import { teamSettings } from '../../src/store/schema.js';
 import { createTestDesk } from '../doubles/deskops.js';
+import { insertRows } from '../doubles/db.js';
 
 describe('quoteArg', () => {
   it('survives the lexer as one token with the text unchanged, whatever the text', () => {
@@ -76,7 +77,7 @@ describe('reaction mapping', () => {
       expect(reactionAction(desk.app, 'eyes')).toBe('assign');
       expect(reactionAction(desk.app, 'ticket')).toBe('create-ticket');
       expect(reactionAction(desk.app, 'thumbsup')).toBeUndefined();
-      desk.app.store.db.insert(teamSettings).values({ key: 'slack-reactions', value: { raised_hands: 'assign' }, updatedAt: new Date() }).run();
+      insertRows(desk.app.store, teamSettings, [{ key: 'slack-reactions', value: { raised_hands: 'assign' }, updatedAt: new Date() }]);
       expect(reactionAction(desk.app, 'raised_hands::skin-tone-3')).toBe('assign');
       expect(reactionAction(desk.app, 'eyes')).toBeUndefined();
     } finally {
