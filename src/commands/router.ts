@@ -243,9 +243,13 @@ export function createRouter(options: RouterOptions): Router {
     });
   }
 
-  function attemptOnce(invocation: Invocation, busy: 'reply' | 'throw', given: PreparedText | undefined): { reply: Reply; requester?: boolean } {
+  function attemptOnce(typed: Invocation, busy: 'reply' | 'throw', given: PreparedText | undefined): { reply: Reply; requester?: boolean } {
+    // A NUL character (U+0000) is no text anyone types, and PostgreSQL's text columns refuse it:
+    // it becomes U+FFFD (�) here, on every engine, so the command runs the same everywhere.
+    const hasNul = typed.text.includes('\u0000');
+    const invocation = hasNul ? { ...typed, text: typed.text.replaceAll('\u0000', '\uFFFD') } : typed;
     // Tokenized once: by the adapter when it had to know the command first, else here.
-    const prepared = given ?? prepareText(registry, invocation.text);
+    const prepared = (hasNul ? undefined : given) ?? prepareText(registry, invocation.text);
     const { text } = prepared;
     if (prepared.tooLong) {
       return { reply: failure(`That command is ${text.length.toLocaleString('en-US')} characters long; the limit is ${MAX_COMMAND_LENGTH.toLocaleString('en-US')}.`, {

@@ -53,4 +53,16 @@ describe('the same commands on SQLite and PostgreSQL', () => {
     // The searches still find the same tickets, whatever their order.
     for (const { sqlite, pg } of differing) expect(new Set(pg!.match(/#\d+/g) ?? [])).toEqual(new Set(sqlite!.match(/#\d+/g) ?? []));
   }, 120_000);
+
+  it('answer text with a NUL character alike: it is stored as U+FFFD on both, never an apology', async () => {
+    const { sqliteStore, pgStore } = await engines.open();
+    const lines = ['/ticket new "Printer\u0000 on fire"', '/ticket show 45', '/ticket comment 45 "half\u0000 a note"', '/ticket note 45 nul\u0000'];
+    const onSqlite = transcript(routerOn(sqliteStore), lines);
+    const onPg = transcript(routerOn(pgStore), lines);
+    expect(onPg).toEqual(onSqlite);
+    expect(onSqlite.join('\n')).not.toMatch(/something went wrong/);
+    expect(onSqlite[1]).toContain('Printer\uFFFD on fire');
+    expect(sqliteStore.tickets.byId(45)?.title).toBe('Printer\uFFFD on fire');
+    expect(pgStore.tickets.byId(45)?.title).toBe('Printer\uFFFD on fire');
+  }, 120_000);
 });

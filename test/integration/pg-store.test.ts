@@ -115,9 +115,31 @@ describe('the PostgreSQL store', () => {
     expect(storeTrouble(caught)).toBe('busy');
     expect(waited).toBeGreaterThanOrEqual(140);
     expect(get(s.db.select({ name: people.displayName }).from(people).where(eq(people.id, personId)))).toEqual({ name: 'Contended' });
-    // The connection's own lock wait is back: the next write waits as long as it always did.
-    expect((s.bridge.query('SHOW lock_timeout').rows[0] as { lock_timeout: string }).lock_timeout).toBe('0');
+    // The connection's own lock wait is back: 5 s, as SQLite's busy timeout.
+    expect((s.bridge.query('SHOW lock_timeout').rows[0] as { lock_timeout: string }).lock_timeout).toBe('5s');
   });
+
+  it('waits at most 5 s for another writer without a lock wait of its own, never forever', async () => {
+    const { store: s, url } = await store();
+    const personId = addPerson(s, 'Contended');
+    const other = openBridge(url);
+    closers.push(() => other.close());
+    other.query('BEGIN');
+    other.query('UPDATE people SET display_name = $1 WHERE id = $2', ['Holder', personId]);
+    const started = performance.now();
+    let caught: unknown;
+    try {
+      s.transaction(() => run(s.db.update(people).set({ displayName: 'Waiter' }).where(eq(people.id, personId))));
+    } catch (error) {
+      caught = error;
+    }
+    const waited = performance.now() - started;
+    other.query('ROLLBACK');
+    expect(storeTrouble(caught)).toBe('busy');
+    expect(waited).toBeGreaterThanOrEqual(4_900);
+    expect(waited).toBeLessThan(15_000);
+    expect(get(s.db.select({ name: people.displayName }).from(people).where(eq(people.id, personId)))).toEqual({ name: 'Contended' });
+  }, 30_000);
 
   it('runs a transaction again when it lost a serialization conflict to another, and reports busy only after three losses', async () => {
     const { store: s, url } = await store();

@@ -23,7 +23,9 @@ function failure(error) {
 
 /** Connects `connection` (again) to its URL. */
 async function connect(connection) {
-  const client = new pg.Client({ connectionString: connection.url, keepAlive: true });
+  // lock_timeout: a statement waits at most 5 s for another connection's lock, then fails as busy
+  // (55P03), as SQLite's busy timeout does; PostgreSQL's own default is to wait forever.
+  const client = new pg.Client({ connectionString: connection.url, keepAlive: true, lock_timeout: DEFAULT_LOCK_TIMEOUT_MS });
   // Lost while idle (a server restart, a network cut): noted here, connected again before the next statement.
   const lost = () => {
     if (client === connection.client) connection.lost = true;
@@ -41,6 +43,9 @@ function forget(client) {
   client.removeAllListeners();
   client.on('error', () => undefined);
 }
+
+/** How long a statement waits for another connection's lock by default (withLockWait sets less for a while). */
+const DEFAULT_LOCK_TIMEOUT_MS = 5_000;
 
 // What node-postgres says, without a code, when the connection went away under a statement.
 const CONNECTION_GONE = /Connection terminated|not queryable|connection error/i;
