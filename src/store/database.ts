@@ -12,7 +12,7 @@ import { sqliteRepositories } from './sqlite/repositories.js';
 import { withBusyTimeout } from './sqlite/trouble.js';
 import type { Storage } from './storage.js';
 import { WATCHED_TABLES } from './watched-tables.js';
-import { checkFence, type Fence } from './fence.js';
+import { checkFence, fenceHolder } from './fence.js';
 
 export type { Db } from './sqlite/handles.js';
 
@@ -165,7 +165,7 @@ export function openStore(path: string, options: OpenOptions = {}): Store {
   // Built once: db.transaction() prepares its BEGIN/COMMIT/SAVEPOINT statements on every call.
   const inTransaction = sqlite.transaction((work: () => unknown) => work());
   // Set while fenced work runs: its outermost write transactions check the lease's token first.
-  let fence: Fence | undefined;
+  const fence = fenceHolder();
   // Prepared on first use: a store opened unmigrated (`deskops migrate`) may not have the table yet.
   const leaseToken = (lease: string) => sqlite.prepare('SELECT token FROM leases WHERE name = ?').pluck().get(lease) as number | undefined;
   return {
@@ -180,7 +180,8 @@ export function openStore(path: string, options: OpenOptions = {}): Store {
         return inTransaction.immediate(() => {
           watch.transactionBegan();
           // Under BEGIN IMMEDIATE: no other connection can take a turn until this commits.
-          if (fence) checkFence(fence, leaseToken(fence.lease));
+          const held = fence.current();
+          if (held) checkFence(held, leaseToken(held.lease));
           return work();
         }) as T;
       } finally {
@@ -196,15 +197,7 @@ export function openStore(path: string, options: OpenOptions = {}): Store {
     withLockWait(ms, work) {
       return withBusyTimeout(sqlite, ms, work);
     },
-    fenced(next, work) {
-      const previous = fence;
-      fence = next;
-      try {
-        return work();
-      } finally {
-        fence = previous;
-      }
-    },
+    fenced: (next, work) => fence.run(next, work),
     close() {
       if (sqlite.open) sqlite.close();
     },

@@ -28,6 +28,26 @@ export function checkFence(fence: Fence, current: number | undefined): void {
   if (current !== fence.token) throw new FencedOut(fence, current);
 }
 
+/**
+ * The fence a store's write transactions check, set while fenced work runs (each engine's
+ * `TransactionBoundary.fenced`): `current()` is read when an outermost write transaction begins.
+ */
+export function fenceHolder(): { current(): Fence | undefined; run<T>(fence: Fence, work: () => T): T } {
+  let fence: Fence | undefined;
+  return {
+    current: () => fence,
+    run(next, work) {
+      const previous = fence;
+      fence = next;
+      try {
+        return work();
+      } finally {
+        fence = previous;
+      }
+    },
+  };
+}
+
 /** Whether `error` is a fencing refusal (it may have crossed a thread boundary as a plain error). */
 export function isFencedOut(error: unknown): boolean {
   return error instanceof FencedOut || (error as { code?: unknown } | null)?.code === 'DESKOPS_FENCED';

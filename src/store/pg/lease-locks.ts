@@ -32,15 +32,14 @@ export function pgLeaseLocks(url: string, options: PgLeaseLockOptions = {}): Lea
   const held = new Set<string>();
 
   /** Drops the session: every lease it held is lost (the server releases them as it ends). */
-  function lose(): void {
+  function lose(): Promise<void> {
     const old = client;
     client = undefined;
     held.clear();
-    if (old) {
-      old.removeAllListeners();
-      old.on('error', () => undefined);
-      void old.end().catch(() => undefined);
-    }
+    if (!old) return Promise.resolve();
+    old.removeAllListeners();
+    old.on('error', () => undefined);
+    return old.end().catch(() => undefined);
   }
 
   async function session(): Promise<pg.Client> {
@@ -98,15 +97,6 @@ export function pgLeaseLocks(url: string, options: PgLeaseLockOptions = {}): Lea
       if (!held.delete(name) || !client) return;
       await client.query('SELECT pg_advisory_unlock($1::int4, hashtext($2))', [KEY_SPACE, name]).catch(() => lose());
     },
-    async close() {
-      const old = client;
-      client = undefined;
-      held.clear();
-      if (old) {
-        old.removeAllListeners();
-        old.on('error', () => undefined);
-        await old.end().catch(() => undefined);
-      }
-    },
+    close: () => lose(),
   };
 }

@@ -15,7 +15,7 @@ import type { Storage } from '../storage.js';
 import { pgRepositories } from './repositories.js';
 import { watchPgTables } from './table-versions.js';
 import { WATCHED_TABLES } from '../watched-tables.js';
-import { checkFence, type Fence } from '../fence.js';
+import { checkFence, fenceHolder } from '../fence.js';
 
 /** Runs of one transaction PostgreSQL refused as a conflict before the refusal is reported (as a busy database). */
 const CONFLICT_ATTEMPTS = 3;
@@ -54,7 +54,7 @@ export function connectPgStore(url: string): PgStore {
   let depth = 0;
   let ownLockTimeout: string | undefined;
   // Set while fenced work runs: its outermost write transactions check the lease's token first.
-  let fence: Fence | undefined;
+  const fence = fenceHolder();
   const exec = (text: string) => bridge.query(text);
 
   function inTransaction<T>(begin: string, work: () => T, writes: boolean): T {
@@ -99,7 +99,8 @@ export function connectPgStore(url: string): PgStore {
     try {
       // FOR SHARE: a new holder's turn (an UPDATE of this row) waits until this transaction ends,
       // and one taken since this snapshot began fails it as a conflict, run again, then fenced out.
-      if (fence && writes) checkFence(fence, storedToken(fence.lease));
+      const held = fence.current();
+      if (held && writes) checkFence(held, storedToken(held.lease));
       const result = work();
       exec('COMMIT');
       return result;
@@ -148,15 +149,7 @@ export function connectPgStore(url: string): PgStore {
       restore();
       return result;
     },
-    fenced(next, work) {
-      const previous = fence;
-      fence = next;
-      try {
-        return work();
-      } finally {
-        fence = previous;
-      }
-    },
+    fenced: (next, work) => fence.run(next, work),
     close() {
       bridge.close();
     },
