@@ -9,7 +9,7 @@ import type { EngineState } from '../engine/port.js';
 import type { Engine } from '../engine/port.js';
 import type { ServicePlatform } from '../domain/vocabulary.js';
 import type { AdapterHealth, PlatformAdapter } from './contract.js';
-import { SCHEDULER_LEASE } from '../replicas/names.js';
+import { LEADER_LEASE } from '../replicas/names.js';
 import type { Lease } from '../replicas/lease.js';
 
 /** A due outbox row waiting longer than this makes GET /healthz answer 503: delivery is stuck. */
@@ -82,7 +82,7 @@ function replicaReport(replica: ReplicaView | undefined): ReplicaReport {
     const turn = lease.turn();
     leases[lease.name] = { held: turn !== null, turn, since: lease.heldSince()?.toISOString() ?? null };
   }
-  return { id: replica.id, leadsScheduler: leases[SCHEDULER_LEASE]?.held ?? false, leases };
+  return { id: replica.id, leadsScheduler: leases[LEADER_LEASE]?.held ?? false, leases };
 }
 
 const round = (ms: number) => Math.round(ms * 100) / 100;

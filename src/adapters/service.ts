@@ -11,7 +11,7 @@ import type { AddressInfo } from 'node:net';
 import { configSecrets, type Config } from '../config.js';
 import { openLeaseLocks, prepareStorage } from '../store/open.js';
 import { holdLease, type Lease } from '../replicas/lease.js';
-import { SCHEDULER_LEASE } from '../replicas/names.js';
+import { LEADER_LEASE } from '../replicas/names.js';
 import { createPlatformSink } from '../delivery/platform-sink.js';
 import { createWebhookSink } from '../delivery/webhook-sink.js';
 import type { Engine } from '../engine/port.js';
@@ -92,7 +92,7 @@ export async function runService(config: Config, options: ServiceOptions = {}): 
   let healthServer: Server | undefined;
   try {
     const port = options.port ?? config.port;
-    const schedulerLease = lease(SCHEDULER_LEASE);
+    const schedulerLease = lease(LEADER_LEASE);
     // Only replicas that share a database take turns for a platform's stream; a lone process reads it at once.
     const platformLease = locks.kind === 'shared' ? { lease } : {};
     for (const module of modules) adapters.push(module.create({ config, engine, logger, port, signal: stopping.signal, health, ...platformLease }));

@@ -14,7 +14,7 @@ import { hasRuleFor, isListedAdmin } from '../domain/access.js';
 import { openForInspection, type DatabaseInspection } from '../store/doctor.js';
 import { readJournal } from '../store/migrations.js';
 import { HEALTH_OUTBOX_STALE_MS } from '../adapters/health.js';
-import { SCHEDULER_LEASE } from '../replicas/names.js';
+import { LEADER_LEASE } from '../replicas/names.js';
 
 export type CheckStatus = 'ok' | 'warn' | 'fail' | 'skip';
 
@@ -386,8 +386,8 @@ async function postgresChecks(url: string, timeoutMs: number, now: Date): Promis
 
 /** Whether a replica leads the scheduler now, and who took each lease last. */
 function leaderCheck(leases: ReadonlyArray<{ name: string; token: number; holder: string; acquiredAt: Date; held: boolean }>, now: Date): Check {
-  const scheduler = leases.find((lease) => lease.name === SCHEDULER_LEASE);
-  const others = leases.filter((lease) => lease.name !== SCHEDULER_LEASE).map((lease) => `${lease.name}: ${lease.held ? `held by ${lease.holder}` : 'not held'} (turn ${lease.token})`);
+  const scheduler = leases.find((lease) => lease.name === LEADER_LEASE);
+  const others = leases.filter((lease) => lease.name !== LEADER_LEASE).map((lease) => `${lease.name}: ${lease.held ? `held by ${lease.holder}` : 'not held'} (turn ${lease.token})`);
   const rest = others.length > 0 ? `; ${others.join('; ')}` : '';
   if (!scheduler) return { name: 'leader', status: 'warn', summary: 'no replica has ever led the scheduler: deskops has not run against this database yet', fix: 'start deskops (`deskops start`)' };
   const since = `${Math.round((now.getTime() - scheduler.acquiredAt.getTime()) / 60_000)} min`;

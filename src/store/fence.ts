@@ -13,7 +13,7 @@ export interface Fence {
 
 /** Thrown by a fenced transaction when the lease has moved on to another turn (or was never taken). */
 export class FencedOut extends Error {
-  readonly code = 'DESKOPS_FENCED';
+  readonly code = 'fenced-out';
   constructor(
     readonly fence: Fence,
     readonly currentToken: number | undefined,
@@ -50,5 +50,5 @@ export function fenceHolder(): { current(): Fence | undefined; run<T>(fence: Fen
 
 /** Whether `error` is a fencing refusal (it may have crossed a thread boundary as a plain error). */
 export function isFencedOut(error: unknown): boolean {
-  return error instanceof FencedOut || (error as { code?: unknown } | null)?.code === 'DESKOPS_FENCED';
+  return error instanceof FencedOut || (error as { code?: unknown } | null)?.code === 'fenced-out';
 }

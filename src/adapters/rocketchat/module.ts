@@ -1,7 +1,7 @@
 /** Rocket.Chat as a platform of `deskops start`: the realtime connection, its commands and its outbox sink. */
 import type { AdapterModule, PlatformAdapter } from '../contract.js';
 import { renderMessage } from './render.js';
-import { ROCKETCHAT_LEASE } from '../../replicas/names.js';
+import { STREAM_LEASE_OF_ROCKET_CHAT } from '../../replicas/names.js';
 import { startRocketChat, type RocketChatHandle, type StartRocketChatOptions } from './start.js';
 
 /** Rocket.Chat's module; tests pass small timings. */
@@ -17,7 +17,7 @@ export function rocketChatModule(options: StartRocketChatOptions = {}): AdapterM
       const started = (): RocketChatHandle => {
         if (!handle) {
           // One replica at a time reads the stream; the others stand by and still post.
-          const exclusive = options.exclusive ?? lease?.(ROCKETCHAT_LEASE);
+          const exclusive = options.exclusive ?? lease?.(STREAM_LEASE_OF_ROCKET_CHAT);
           handle = startRocketChat(config, engine, logger, { ...options, ...(exclusive ? { exclusive } : {}) });
           void handle.ready.then((ok) => (ready = ok));
         }
