@@ -4,10 +4,8 @@
  * retry handed to the other connection) is acknowledged by both and runs once; the next command
  * runs on whichever replica gets it.
  */
-import type { AddressInfo } from 'node:net';
 import pino from 'pino';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { WebSocketServer, type WebSocket } from 'ws';
 import { runService } from '../../src/adapters/service.js';
 import { loadConfig } from '../../src/config.js';
 import { tickets } from '../../src/store/pg/schema.js';
@@ -16,36 +14,13 @@ import { openPgStore } from '../../src/store/pg/store.js';
 import { TEST_STAFF_RULES } from '../doubles/deskops.js';
 import { usePostgres } from '../doubles/postgres.js';
 import { startSlackApi } from '../doubles/slack-api.js';
+import { startSocketStandIn } from '../doubles/slack-socket.js';
 
 const postgres = usePostgres();
 const cleanups: Array<() => Promise<void> | void> = [];
 afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
-
-/** Slack's Socket Mode side: says hello to each connection and keeps what each sends back. */
-async function socketStandIn(): Promise<{ url: string; sockets: WebSocket[]; received: Array<Record<string, unknown>>; close(): Promise<void> }> {
-  const server = new WebSocketServer({ host: '127.0.0.1', port: 0 });
-  await new Promise<void>((resolve) => server.once('listening', resolve));
-  const sockets: WebSocket[] = [];
-  const received: Array<Record<string, unknown>> = [];
-  server.on('connection', (socket) => {
-    sockets.push(socket);
-    socket.on('message', (data) => received.push(JSON.parse(String(data)) as Record<string, unknown>));
-    socket.send(JSON.stringify({ type: 'hello', num_connections: sockets.length, debug_info: { host: 'stand-in' }, connection_info: { app_id: 'A0DESK' } }));
-  });
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `ws://127.0.0.1:${port}/link/?ticket=stand-in`,
-    sockets,
-    received,
-    close: () =>
-      new Promise((resolve) => {
-        for (const socket of server.clients) socket.terminate();
-        server.close(() => resolve());
-      }),
-  };
-}
 
 const envelope = (id: string, text: string, trigger: string, responseUrl: string) =>
   JSON.stringify({
@@ -59,7 +34,7 @@ describe('Slack Socket Mode with two replicas on PostgreSQL', () => {
   it('connects every replica and runs an envelope delivered to both once', async () => {
     const url = await postgres.freshDatabase();
     const api = await startSlackApi();
-    const socket = await socketStandIn();
+    const socket = await startSocketStandIn();
     cleanups.push(() => api.close(), () => socket.close());
     api.on('apps.connections.open', () => ({ ok: true, url: socket.url }));
     const store = await openPgStore(url);

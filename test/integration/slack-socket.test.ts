@@ -2,44 +2,19 @@
  * The real Bolt app in Socket Mode against loopback stand-ins: apps.connections.open on the Web
  * API stand-in hands out a ws:// URL to a local WebSocket server playing Slack's side.
  */
-import type { AddressInfo } from 'node:net';
 import { eq } from 'drizzle-orm';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { WebSocketServer, type WebSocket } from 'ws';
 import { startSlack } from '../../src/adapters/slack/start.js';
 import { identities, tickets } from '../../src/store/schema.js';
 import { selectRow } from '../doubles/db.js';
 import { createTestDesk } from '../doubles/deskops.js';
 import { startSlackApi, type SlackHandler } from '../doubles/slack-api.js';
+import { startSocketStandIn } from '../doubles/slack-socket.js';
 
 const cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
-
-/** Slack's Socket Mode side: says hello on connect and records every message the app sends back. */
-async function startSocketStandIn(): Promise<{ url: string; sockets: WebSocket[]; received: Record<string, unknown>[]; close(): Promise<void> }> {
-  const server = new WebSocketServer({ host: '127.0.0.1', port: 0 });
-  await new Promise<void>((resolve) => server.once('listening', resolve));
-  const sockets: WebSocket[] = [];
-  const received: Record<string, unknown>[] = [];
-  server.on('connection', (socket) => {
-    sockets.push(socket);
-    socket.on('message', (data) => received.push(JSON.parse(String(data)) as Record<string, unknown>));
-    socket.send(JSON.stringify({ type: 'hello', num_connections: 1, debug_info: { host: 'stand-in' }, connection_info: { app_id: 'A0DESK' } }));
-  });
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `ws://127.0.0.1:${port}/link/?ticket=stand-in`,
-    sockets,
-    received,
-    close: () =>
-      new Promise((resolve) => {
-        for (const socket of server.clients) socket.terminate();
-        server.close(() => resolve());
-      }),
-  };
-}
 
 /**
  * deskops in Socket Mode against the Web API stand-in and the socket stand-in; `open` answers the
