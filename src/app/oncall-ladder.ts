@@ -216,6 +216,7 @@ function queuePage(ctx: RequestContext, row: EscalationRow, ticket: TicketRow, p
     ticketId: ticket.id,
     validWhile,
     mentions: row.oncallPersonId === null ? [] : [row.oncallPersonId],
+    urgent: true,
   });
   const hook = enqueueWebhook(ctx, {
     dedupeKey: `oncall:${row.id}:page:webhook`,
@@ -247,6 +248,7 @@ function queueCall(ctx: RequestContext, row: EscalationRow, ticket: TicketRow): 
     ticketId: ticket.id,
     validWhile: { kind: 'ladder', escalationId: row.id, step: 'called' },
     mentions: [row.oncallPersonId, row.backupPersonId].filter((id): id is number => id !== null),
+    urgent: true,
   });
   return Number(queued);
 }

@@ -62,6 +62,6 @@ export interface WebhookNotification {
 /** Queues a webhook event in the caller's transaction; false when the dedupe key exists already. */
 export function enqueueWebhook(ctx: Pick<AppContext, 'store' | 'clock'>, notification: WebhookNotification): boolean {
   const { body, ...row } = notification;
-  // A paging relay is the team's own tool: staff.
-  return insertOutboxRow(ctx, { ...row, audience: 'staff', payload: body });
+  // A paging relay is the team's own tool: staff. Its events wake someone up or let them sleep: urgent.
+  return insertOutboxRow(ctx, { ...row, audience: 'staff', payload: body, urgent: true });
 }

@@ -28,6 +28,8 @@ export interface Notification {
   validWhile?: ValidityCondition;
   /** People the message mentions; the delivery leaves out whoever caused it. */
   mentions?: number[];
+  /** Someone must be woken (a page, a call): delivered before every other due notification. */
+  urgent?: boolean;
 }
 
 /** A condition on current state that must still hold when a queued message is about to go out. */
@@ -60,5 +62,6 @@ export function insertOutboxRow(
     validWhile: row.validWhile,
     mentions: row.mentions,
     audience: row.audience,
+    urgent: row.urgent ?? false,
   });
 }

@@ -252,10 +252,17 @@ export const outbox = sqliteTable(
      * posts; null otherwise. On PostgreSQL a row whose claimer's session is gone is due at once.
      */
     claimedBy: text('claimed_by'),
+    /** A page or a call: claimed before everything else that is due, so a backlog of chat notices never holds it. */
+    urgent: integer('urgent', { mode: 'boolean' }).notNull().default(false),
     createdAt: instant('created_at').notNull(),
     sentAt: instant('sent_at'),
   },
-  (t) => [uniqueIndex('outbox_dedupe').on(t.dedupeKey), index('outbox_due').on(t.state, t.nextAttemptAt)],
+  (t) => [
+    uniqueIndex('outbox_dedupe').on(t.dedupeKey),
+    index('outbox_due').on(t.state, t.nextAttemptAt),
+    // The claim reads the urgent due rows first, as one range, however long the backlog of the others.
+    index('outbox_urgent_due').on(t.state, t.urgent, t.nextAttemptAt),
+  ],
 );
 
 /**

@@ -124,6 +124,33 @@ describe('the outbox repository on SQLite and PostgreSQL', () => {
     });
   });
 
+  it('lists the urgent rows (pages, calls) before every other due row, however old the backlog', async () => {
+    const answers = await onBoth(
+      () => {},
+      (outbox) => {
+        for (let n = 0; n < 5; n++) outbox.insertIfNew(queued(`notice-${n}`, at(-60 + n)));
+        outbox.insertIfNew(queued('page-2', at(0), { urgent: true }));
+        outbox.insertIfNew(queued('page-1', at(-1), { urgent: true }));
+        outbox.insertIfNew(queued('page-later', at(30), { urgent: true }));
+        outbox.insertIfNew(queued('page-sent', at(-2), { urgent: true }));
+        outbox.markSent(9, at(0), 1);
+        const rows = outbox.dueRows(at(0), 4);
+        return {
+          firstFour: rows.map((row) => row.dedupeKey),
+          urgentFlags: rows.map((row) => row.urgent),
+          onlyOne: outbox.dueRows(at(0), 1).map((row) => row.dedupeKey),
+          all: outbox.dueRows(at(0), 100).map((row) => row.dedupeKey),
+        };
+      },
+    );
+    expect(answers).toEqual({
+      firstFour: ['page-1', 'page-2', 'notice-0', 'notice-1'],
+      urgentFlags: [true, true, false, false],
+      onlyOne: ['page-1'],
+      all: ['page-1', 'page-2', 'notice-0', 'notice-1', 'notice-2', 'notice-3', 'notice-4'],
+    });
+  });
+
   it('claims and drops a row only when nobody touched it since it was read', async () => {
     const answers = await onBoth(
       () => {},

@@ -15,7 +15,7 @@ export function mapChannelsIn(app: TestAppContext, map: Record<string, string>):
 let nextRowId = 1;
 /** A claimed outbox row as the worker hands it to a sink (tier:t2 unless `extra` says otherwise). */
 export function outboxRow(now: Date, dedupeKey: string, extra: Partial<OutboxRow> = {}): OutboxRow {
-  return { id: nextRowId++, dedupeKey, channel: 'tier:t2', payload: null, audience: 'staff', ticketId: null, validWhile: null, mentions: null, state: 'queued', attempts: 0, nextAttemptAt: now, lastError: null, claimedBy: null, createdAt: now, sentAt: null, ...extra };
+  return { id: nextRowId++, dedupeKey, channel: 'tier:t2', payload: null, audience: 'staff', ticketId: null, validWhile: null, mentions: null, state: 'queued', attempts: 0, nextAttemptAt: now, lastError: null, claimedBy: null, urgent: false, createdAt: now, sentAt: null, ...extra };
 }
 
 /** A channel warning with a body. */

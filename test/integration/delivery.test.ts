@@ -69,6 +69,18 @@ describe('deliverDue', () => {
     expect(sink.postedKeys()).toEqual(['now', 'later']);
   });
 
+  it('sends a page in the first run however long the backlog of older notices ahead of it', async () => {
+    for (let n = 0; n < 30; n++) queue(`notice-${n}`, { notBefore: at(-60 * MINUTE + n * SECOND) });
+    queue('page', { channel: 'role:support-dev', urgent: true });
+    const report = await deliverDue(engine, TEST_NOW, sink, { batchSize: 10 });
+    expect(report.more).toBe(true);
+    expect(sink.postedKeys()).toContain('page');
+    expect(sink.postedKeys()).toHaveLength(10);
+    expect(row('page').state).toBe('sent');
+    // The backlog itself still goes out oldest first.
+    expect(sink.postedKeys().filter((key) => key !== 'page')).toEqual(Array.from({ length: 9 }, (_, n) => `notice-${n}`));
+  });
+
   it('never sends a second row with the same dedupe key', async () => {
     queue('once');
     expect(enqueue(t.app, { audience: 'staff', dedupeKey: 'once', channel: 'tier:t2', reply: warning('again') })).toBe(false);

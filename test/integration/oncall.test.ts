@@ -148,6 +148,8 @@ describe('the acknowledgement ladder', () => {
     expect(started).toMatchObject({ oncall: personId(alice), backup: personId(bob), paged: false, existing: false });
     const [announce] = outboxRows();
     expect(announce).toMatchObject({ channel: 'role:helpdesk', dedupeKey: `oncall:${started.escalationId}:announce`, ticketId, mentions: [personId(alice)] });
+    // The announcement informs; what wakes someone (page, webhook, call) jumps the outbox queue.
+    expect(announce!.urgent).toBe(false);
     const announceText = replyText(announce!.payload as never);
     expect(announceText).toContain('@alice is on call (backup @bob)');
     expect(announceText).toContain(`[Acknowledge] /oncall ack ${ticketId}`);
@@ -166,6 +168,7 @@ describe('the acknowledgement ladder', () => {
     });
     expect(replyText(page!.payload as never)).toContain(`@alice, please acknowledge #${ticketId}`);
     expect(hook).toMatchObject({ channel: 'webhook:page', dedupeKey: `oncall:${started.escalationId}:page:webhook`, ticketId });
+    expect([page!.urgent, hook!.urgent]).toEqual([true, true]);
     expect(hook!.payload).toEqual({
       event: 'deskops.page',
       dedupe_key: `deskops-oncall-${started.escalationId}`,
@@ -182,6 +185,7 @@ describe('the acknowledgement ladder', () => {
     expect(tickAt(90)).toEqual({ processed: 1, queued: 1, failed: 0 });
     const call = outboxRows()[3]!;
     expect(call).toMatchObject({ channel: 'role:support-dev', dedupeKey: `oncall:${started.escalationId}:call`, mentions: [personId(alice), personId(bob)], validWhile: { kind: 'ladder', escalationId: started.escalationId, step: 'called' } });
+    expect(call.urgent).toBe(true);
     const callText = replyText(call.payload as never);
     expect(callText).toContain('On call: @alice');
     expect(callText).toContain('phone: +49 30 1234567');

@@ -5,8 +5,8 @@
  * collation (COLLATE "C" here), a rowid's is the order rows were inserted (ctid here, which is
  * that order for rows never updated since).
  */
-import { and, asc, count, eq, inArray, isNotNull, lte, min, or, sql } from 'drizzle-orm';
-import type { OutboxRepository, OutboxRow } from '../repositories/outbox.js';
+import { and, asc, count, eq, inArray, isNotNull, lte, min, or, sql, type SQL } from 'drizzle-orm';
+import { withUrgentFirst, type OutboxRepository, type OutboxRow } from '../repositories/outbox.js';
 import type { PgHandles } from './handles.js';
 import { identities, oncallEscalations, outbox, people, slaClocks, ticketThreads, tickets } from './schema.js';
 import { all, get, run } from './session.js';
@@ -58,28 +58,31 @@ export function pgOutbox(handles: PgHandles): OutboxRepository {
     },
 
     dueRows(now, limit) {
-      return all(
-        db
-          .select()
-          .from(outbox)
-          .where(
-            and(
-              eq(outbox.state, 'queued'),
-              or(
-                lte(outbox.nextAttemptAt, now),
-                // Claimed by a replica that is gone (its presence lock went with its session): due now, not at the lease's end.
-                and(
-                  isNotNull(outbox.claimedBy),
-                  sql`hashtext(${presenceLockName('')} || ${outbox.claimedBy})::oid NOT IN (SELECT objid FROM pg_locks WHERE locktype = 'advisory' AND granted AND objsubid = 2 AND classid = ${KEY_SPACE}::int4::oid)`,
-                ),
-              ),
-            ),
-          )
-          .orderBy(asc(outbox.nextAttemptAt), asc(outbox.id))
-          .limit(limit)
-          // Replicas claim side by side: rows another replica's claim holds right now are left to it, not waited for.
-          .for('update', { skipLocked: true }),
+      const due = and(
+        eq(outbox.state, 'queued'),
+        or(
+          lte(outbox.nextAttemptAt, now),
+          // Claimed by a replica that is gone (its presence lock went with its session): due now, not at the lease's end.
+          and(
+            isNotNull(outbox.claimedBy),
+            sql`hashtext(${presenceLockName('')} || ${outbox.claimedBy})::oid NOT IN (SELECT objid FROM pg_locks WHERE locktype = 'advisory' AND granted AND objsubid = 2 AND classid = ${KEY_SPACE}::int4::oid)`,
+          ),
+        ),
       );
+      const dueIn = (where: SQL | undefined, max: number) =>
+        all(
+          db
+            .select()
+            .from(outbox)
+            .where(where)
+            .orderBy(asc(outbox.nextAttemptAt), asc(outbox.id))
+            .limit(max)
+            // Replicas claim side by side: rows another replica's claim holds right now are left to it, not waited for.
+            .for('update', { skipLocked: true }),
+        );
+      // The urgent rows first (pages and calls), then the rest: a backlog never holds a page.
+      const urgent = dueIn(and(due, eq(outbox.urgent, true)), limit);
+      return urgent.length >= limit ? urgent : withUrgentFirst(urgent, dueIn(due, limit), limit);
     },
 
     claimIfUnchanged(row, leaseUntil, attempts, claimedBy = null) {

@@ -18,6 +18,8 @@ export interface NewOutboxRow {
   validWhile: unknown;
   mentions: number[] | undefined;
   audience: Audience;
+  /** A page or a call: claimed before every other due row (default false). */
+  urgent?: boolean;
 }
 
 /** What a queued row's `sla-clock` condition is checked against: the clock and its ticket's assignee. */
@@ -43,7 +45,9 @@ export interface OutboxRepository {
   // ---------------------------------------------------------------- claiming and recording (delivery)
 
   /**
-   * The queued rows due at `now`, oldest due first (then by id), at most `limit`. Inside a
+   * The queued rows due at `now`, at most `limit`: the urgent ones first (pages and calls, so a
+   * backlog of chat notices never holds them), then the others; each group oldest due first, then
+   * by id. Inside a
    * transaction on an engine with concurrent writers (PostgreSQL), the rows are locked for this
    * claim, and rows another transaction is claiming are skipped rather than waited for. There, a
    * row claimed by a replica whose database session is gone (it died: its presence lock, see
@@ -91,4 +95,10 @@ export interface OutboxRepository {
   agentThread(platform: Platform, ticketId: number, channel: string): string | undefined;
   /** Records the agents' thread for a ticket in a channel, unless one is recorded already. */
   insertAgentThread(row: { platform: Platform; ticketId: number; channel: string; thread: string; createdAt: Date }): void;
+}
+
+/** `urgent` then the rows of `rest` not among them, at most `limit`: dueRows' order on every engine. */
+export function withUrgentFirst(urgent: OutboxRow[], rest: OutboxRow[], limit: number): OutboxRow[] {
+  const taken = new Set(urgent.map((row) => row.id));
+  return [...urgent, ...rest.filter((row) => !taken.has(row.id))].slice(0, limit);
 }

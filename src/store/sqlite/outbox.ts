@@ -1,6 +1,6 @@
 /** The OutboxRepository on SQLite. */
 import { and, asc, eq, gte, inArray, lt, lte, type SQL } from 'drizzle-orm';
-import type { OutboxRepository, OutboxRow } from '../repositories/outbox.js';
+import { withUrgentFirst, type OutboxRepository, type OutboxRow } from '../repositories/outbox.js';
 import { bound, instantValue, jsonValue, preparedQuery, preparedStatement } from '../prepared.js';
 import { identities, oncallEscalations, outbox, people, slaClocks, ticketThreads, tickets } from '../schema.js';
 import type { SqliteHandles } from './handles.js';
@@ -29,6 +29,7 @@ const insertRow = preparedQuery((db) =>
       validWhile: bound('validWhile'),
       mentions: bound('mentions'),
       audience: bound('audience'),
+      urgent: bound('urgent'),
     })
     .onConflictDoNothing({ target: outbox.dedupeKey })
     .prepare(),
@@ -66,6 +67,7 @@ export function sqliteOutbox(handles: SqliteHandles): OutboxRepository {
         validWhile: jsonValue(row.validWhile),
         mentions: jsonValue(row.mentions),
         audience: row.audience,
+        urgent: row.urgent ? 1 : 0,
       });
       return result.changes > 0;
     },
@@ -80,13 +82,12 @@ export function sqliteOutbox(handles: SqliteHandles): OutboxRepository {
     },
 
     dueRows(now, limit) {
-      return db
-        .select()
-        .from(outbox)
-        .where(and(eq(outbox.state, 'queued'), lte(outbox.nextAttemptAt, now)))
-        .orderBy(asc(outbox.nextAttemptAt), asc(outbox.id))
-        .limit(limit)
-        .all();
+      // Two index ranges, not one sort: the urgent rows through their partial index, then the rest in due order.
+      const due = and(eq(outbox.state, 'queued'), lte(outbox.nextAttemptAt, now));
+      const urgent = db.select().from(outbox).where(and(due, eq(outbox.urgent, true))).orderBy(asc(outbox.nextAttemptAt), asc(outbox.id)).limit(limit).all();
+      if (urgent.length >= limit) return urgent;
+      const rest = db.select().from(outbox).where(due).orderBy(asc(outbox.nextAttemptAt), asc(outbox.id)).limit(limit).all();
+      return withUrgentFirst(urgent, rest, limit);
     },
 
     claimIfUnchanged(row, leaseUntil, attempts, claimedBy = null) {
