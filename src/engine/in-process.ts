@@ -19,7 +19,7 @@ export interface InProcessOptions {
 
 /** The engine's self-description: its commands and its jobs. */
 export function engineInfo(env: EngineEnv): EngineInfo {
-  return { commands: env.registry.catalog(), jobs: env.jobs.map((job) => ({ name: job.name, schedule: job.schedule })) };
+  return { commands: env.registry.catalog(), jobs: env.jobs.map((job) => ({ name: job.name, schedule: job.schedule, ...(job.urgent ? { urgent: true } : {}) })) };
 }
 
 /** An engine over `parts` (a Deskops, or a job context with a logger) in this thread. */

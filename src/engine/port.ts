@@ -25,6 +25,8 @@ export type EnginePort = { readonly [K in OperationName]: Async<Operations[K]> }
 export interface JobSchedule {
   name: string;
   schedule: string;
+  /** Run with `runUrgentJob` (the commands thread) and first in a catch-up: see Job.urgent. */
+  urgent?: boolean;
 }
 
 /** What the engine says about itself once it runs: its commands (for the catalog) and its jobs. */

@@ -13,6 +13,7 @@ export const ONCALL_LADDER = 'oncall-ladder';
 export const oncallLadderJob: Job = {
   name: ONCALL_LADDER,
   schedule: '*/5 * * * * *',
+  urgent: true,
   run(ctx, now) {
     // The job acts at `now` (a tick may run "as of" another instant), so audit and outbox stamps use it too.
     const at = new Date(now.getTime());

@@ -42,9 +42,11 @@ export interface Scheduler {
 }
 
 const DELIVERY_EVERY = '*/5 * * * * *';
+/** Full batches delivered one after the other before a run yields to the next tick. */
+const DRAIN_BATCHES = 20;
 
 /** The engine calls a scheduler makes. */
-export type SchedulerEngine = Pick<EnginePort, 'runJob' | 'jobStarted' | 'jobFinished' | 'deliveryClaim' | 'deliveryRenew' | 'deliverySent' | 'deliveryFailed' | 'deliveryRelease' | 'now'>;
+export type SchedulerEngine = Pick<EnginePort, 'runJob' | 'runUrgentJob' | 'jobStarted' | 'jobFinished' | 'deliveryClaim' | 'deliveryRenew' | 'deliverySent' | 'deliveryFailed' | 'deliveryRelease' | 'now'>;
 
 /**
  * Delivers what is due as of `now` (one batch) through `engine`, recorded in job_runs as
@@ -98,7 +100,7 @@ export function startScheduler(engine: SchedulerEngine, jobs: readonly JobSchedu
     if (lease && token === null) return Promise.resolve();
     const fence = lease && token !== null ? { lease: lease.name, token } : null;
     return track(
-      engine.runJob(job.name, null, fence).then(
+      (job.urgent ? engine.runUrgentJob(job.name, null, fence) : engine.runJob(job.name, null, fence)).then(
         (report) => {
           if (report.fenced) {
             lease?.lost(`the ${job.name} run was fenced out: another replica took a later turn`);
@@ -119,13 +121,16 @@ export function startScheduler(engine: SchedulerEngine, jobs: readonly JobSchedu
   // One delivery run at a time; one asked for meanwhile runs right after it.
   let delivering: Promise<void> | undefined;
   let deliverAgain = false;
+  /** Delivers one batch; true when it was full (more is due). */
   const deliverOnce = () =>
     engine.now().then((now) =>
       runDelivery(engine, now, options.sink, options.delivery).then((outcome) => {
         if ('error' in outcome) {
           logger.error({ err: outcome.error, job: DELIVERY_JOB }, 'delivery run failed');
           options.onError?.(DELIVERY_JOB, outcome.error);
+          return false;
         }
+        return outcome.more;
       }),
     );
   const deliver = (): Promise<void> => {
@@ -135,9 +140,12 @@ export function startScheduler(engine: SchedulerEngine, jobs: readonly JobSchedu
     }
     delivering = track(
       (async () => {
+        // A backlog drains batch after batch (each run claims every row it reads, so each makes
+        // progress), up to a bound; then the next tick goes on.
+        let batches = 0;
         do {
           deliverAgain = false;
-          await deliverOnce();
+          if ((await deliverOnce()) && ++batches < DRAIN_BATCHES) deliverAgain = true;
         } while (deliverAgain && !stopped);
       })().finally(() => (delivering = undefined)),
     );
@@ -156,11 +164,13 @@ export function startScheduler(engine: SchedulerEngine, jobs: readonly JobSchedu
   }
   tasks.push(cron.schedule(options.deliveryEvery ?? DELIVERY_EVERY, deliver, taskOptions(DELIVERY_JOB)));
 
-  // Every job once, in order (state changes first, the digest last), then a delivery.
+  // Every job once: the urgent ones first (a page due during a failover must not wait for the
+  // others), then the rest in order (state changes first, the digest last), then a delivery.
+  const catchUpOrder = [...jobs.filter((job) => job.urgent), ...jobs.filter((job) => !job.urgent)];
   const catchUp = () =>
     void track(
       (async () => {
-        for (const job of jobs) if (!stopped) await runJob(job);
+        for (const job of catchUpOrder) if (!stopped) await runJob(job);
         if (!stopped) await deliver();
       })(),
     );

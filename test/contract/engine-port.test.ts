@@ -188,4 +188,17 @@ describe('the worker engine', () => {
     expect(answered.title).toBe('deskops commands');
     await job;
   });
+
+  it('runs the on-call ladder (an urgent job) on the commands thread, at its priority, never queued behind the background jobs', async () => {
+    const { engine } = await rigFor('worker');
+    const served = () => Object.fromEntries(engine.state().lanes.map((lane) => [lane.name, lane.served]));
+    const ladder = engine.info.jobs.find((job) => job.urgent);
+    expect(ladder?.name).toBe('oncall-ladder');
+    const before = served();
+    const report = await engine.runUrgentJob('oncall-ladder', new Date('2026-11-23T10:00:00Z'));
+    expect(report).toMatchObject({ failed: 0, at: new Date('2026-11-23T10:00:00Z') });
+    expect(served()).toEqual({ ...before, commands: before.commands! + 1 });
+    // Only urgent jobs: a long one on the commands thread would stand in front of every command.
+    await expect(engine.runUrgentJob('weekly-digest')).rejects.toThrow('weekly-digest is not an urgent job');
+  });
 });

@@ -128,6 +128,31 @@ describe('startScheduler', () => {
     await vi.advanceTimersByTimeAsync(7 * 24 * 3600_000);
     expect(seen).toHaveLength(1);
   });
+
+  it('catches up with the urgent jobs first (the ladder), the others after in their order', async () => {
+    const order: string[] = [];
+    const job = (name: string, urgent: boolean): Job => ({ ...countingJob(name, '0 9 * * 1', []), ...(urgent ? { urgent } : {}), run: () => (order.push(name), { processed: 0, queued: 0, failed: 0 }) });
+    const scheduler = schedule([job('status-timers', false), job('sla-watch', false), job('ladder', true), job('digest', false)], { timeZone: 'UTC', sink });
+    try {
+      await vi.advanceTimersByTimeAsync(0);
+      expect(order).toEqual(['ladder', 'status-timers', 'sla-watch', 'digest']);
+    } finally {
+      await scheduler.stop();
+    }
+  });
+
+  it('drains a backlog batch after batch in one run instead of one batch per tick', async () => {
+    for (let n = 0; n < 25; n++) enqueue(ctx, { audience: 'staff', dedupeKey: `backlog-${n}`, channel: `tier:t${(n % 3) + 1}`, reply: warning(`Backlog ${n}`) });
+    const scheduler = schedule([], { timeZone: 'UTC', sink, catchUpAtStart: false, delivery: { batchSize: 4 } });
+    try {
+      // The first tick (at most 5 s away, a second more for the posts' own steps) delivers every batch: 4 + 4 + … + 1 rows.
+      await vi.advanceTimersByTimeAsync(6_000);
+      expect(sink.posts.flatMap((post) => post.rows.map((row) => row.dedupeKey)).sort()).toEqual(Array.from({ length: 25 }, (_, n) => `backlog-${n}`).sort());
+      expect(runRecord(DELIVERY_JOB)?.runs).toBe(7);
+    } finally {
+      await scheduler.stop();
+    }
+  });
 });
 
 /** This replica's view of the scheduler's lease, turned by the test as the lock would turn it. */

@@ -35,6 +35,15 @@ export const backgroundOps = {
     return { ...(fence ? env.app.store.fenced(fence, run) : run()), at: now };
   },
 
+  /**
+   * `runJob` for an urgent job (the on-call ladder), which the worker engine runs on its commands
+   * thread instead: a page due now never waits behind the digest or at background priority.
+   */
+  runUrgentJob(env: EngineEnv, name: string, at: Date | null = null, fence: Fence | null = null): JobRunResult {
+    if (!env.jobs.find((j) => j.name === name)?.urgent) throw new Error(`${name} is not an urgent job; run it with runJob`);
+    return backgroundOps.runJob(env, name, at, fence);
+  },
+
   /** Runs every job once as of `at` (the engine's now by default), in order: `deskops tick` and `:tick`. */
   runJobs(env: EngineEnv, at: Date | null = null): { at: Date; jobs: Record<string, JobRunReport> } {
     const now = at ?? env.app.clock.now();
