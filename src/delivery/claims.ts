@@ -122,7 +122,8 @@ function composeMessages(ctx: JobContext, rows: readonly OutboxRow[], settings: 
       continue;
     }
     // Rows for different audiences never share a message: one staff row would make it all staff.
-    const key = `${row.audience}\u0000${row.channel}`;
+    // A page is a message of its own, posted before the notices (rows come urgent first).
+    const key = `${row.audience}\u0000${row.urgent ? 'urgent' : ''}\u0000${row.channel}`;
     const group = byChannel.get(key) ?? { channel: row.channel, rows: [], replies: [] };
     group.rows.push(row);
     group.replies.push(payload);

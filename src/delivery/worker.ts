@@ -42,9 +42,22 @@ export async function deliverDue(engine: DeliveryPort, now: Date, sink: Delivery
   // (a paging webhook timing out, a rate-limited room) holds only its own messages.
   const byChannel = new Map<string, Outgoing[]>();
   for (const item of outgoing) byChannel.set(item.channel, [...(byChannel.get(item.channel) ?? []), item]);
-  await Promise.all([...byChannel.values()].map((items) => deliverInOrder(engine, items, { now, claimedAt }, sink, options, report)));
+  const deliver = (channels: Outgoing[][]) => Promise.all(channels.map((items) => deliverInOrder(engine, items, { now, claimedAt }, sink, options, report)));
+  // Pages and calls go first: the other channels start once they are out, or after a head start
+  // if a paging endpoint hangs. A worker that dies mid-run has then most likely sent the page.
+  const channels = [...byChannel.values()];
+  const urgent = deliver(channels.filter((items) => items.some(isUrgent)));
+  let headStart: NodeJS.Timeout | undefined;
+  await Promise.race([urgent, new Promise<void>((resolve) => (headStart = setTimeout(resolve, URGENT_HEAD_START_MS)))]);
+  clearTimeout(headStart);
+  await Promise.all([urgent, deliver(channels.filter((items) => !items.some(isUrgent)))]);
   return report;
 }
+
+/** How long the other channels wait at most for the pages and calls of the same run. */
+const URGENT_HEAD_START_MS = 2000;
+
+const isUrgent = (item: Outgoing): boolean => item.rows.some((row) => row.urgent);
 
 /** Posts one channel's messages one after the other; after a Retry-After the rest wait their turn. */
 async function deliverInOrder(engine: DeliveryPort, items: readonly Outgoing[], run: { now: Date; claimedAt: number }, sink: DeliverySink, options: DeliveryOptions, report: DeliveryReport): Promise<void> {

@@ -81,6 +81,34 @@ describe('deliverDue', () => {
     expect(sink.postedKeys().filter((key) => key !== 'page')).toEqual(Array.from({ length: 9 }, (_, n) => `notice-${n}`));
   });
 
+  it('posts the pages of a run before its other notices start, and keeps a page a message of its own', async () => {
+    queue('notice-old', { notBefore: at(-MINUTE) });
+    queue('notice-dev', { channel: 'role:support-dev', notBefore: at(-MINUTE) });
+    queue('page', { channel: 'role:support-dev', urgent: true });
+    sink.hold();
+    const delivering = deliverDue(engine, TEST_NOW, sink);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    // Only the page is in flight: the notices wait for it (or for the head start, if it hangs).
+    expect(sink.calls).toBe(1);
+    sink.release();
+    await delivering;
+    const posted = sink.posts.map((post) => post.rows.map((r) => r.dedupeKey));
+    expect(posted[0]).toEqual(['page']);
+    expect(posted.slice(1).sort()).toEqual([['notice-dev'], ['notice-old']]);
+  });
+
+  it('starts the other notices after a head start when a page hangs', async () => {
+    queue('notice');
+    queue('page', { channel: 'role:support-dev', urgent: true });
+    sink.hold();
+    const delivering = deliverDue(engine, TEST_NOW, sink);
+    await new Promise((resolve) => setTimeout(resolve, 2_300));
+    expect(sink.calls).toBe(2);
+    sink.release();
+    await delivering;
+    expect(sink.postedKeys().sort()).toEqual(['notice', 'page']);
+  });
+
   it('never sends a second row with the same dedupe key', async () => {
     queue('once');
     expect(enqueue(t.app, { audience: 'staff', dedupeKey: 'once', channel: 'tier:t2', reply: warning('again') })).toBe(false);
