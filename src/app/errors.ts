@@ -1,5 +1,5 @@
 /** Errors as values at the edges: use cases throw these; adapters turn the code into friendly text. */
-import { storeTransient as isTransient, storeTrouble as classifyStoreTrouble, storeTroubleAdvice as adviceFor, type StoreTrouble } from '../store/trouble.js';
+import { storeLockedWhole as lockedWhole, storeTransient as isTransient, storeTrouble as classifyStoreTrouble, storeTroubleAdvice as adviceFor, type StoreTrouble } from '../store/trouble.js';
 
 export type { StoreTrouble };
 
@@ -91,4 +91,9 @@ export function storeTroubleAdvice(trouble: StoreTrouble, error?: unknown): stri
 /** Whether the database trouble in `error` passes by itself (a lock, a lost connection, a server restart): the work may run again shortly. */
 export function storeTransient(error: unknown): boolean {
   return isTransient(error);
+}
+
+/** Whether `error` is the whole database locked by another writer (SQLite), rather than a few rows or a lost connection (PostgreSQL) that pass within a second or two. */
+export function storeLockedWhole(error: unknown): boolean {
+  return lockedWhole(error);
 }

@@ -31,3 +31,12 @@ export function storeTroubleAdvice(trouble: StoreTrouble, error?: unknown): stri
 export function storeTransient(error: unknown): boolean {
   return sqliteTrouble(error) === 'busy' || pgTransient(error);
 }
+
+/**
+ * Whether `error` is the whole database locked by another writer (SQLite's single writer: a backup,
+ * a script), which may last long and holds every write; PostgreSQL's locks are a few rows held by
+ * another replica's transaction for milliseconds, or a conflict between two transactions.
+ */
+export function storeLockedWhole(error: unknown): boolean {
+  return sqliteTrouble(error) === 'busy';
+}

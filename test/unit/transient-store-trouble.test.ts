@@ -8,6 +8,8 @@ import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DatabaseBusyError, storeTransient } from '../../src/app/errors.js';
 import { handleRetrying } from '../../src/commands/retry.js';
+import { runAndRespond } from '../../src/adapters/slack/answer.js';
+import type { SlackDeps } from '../../src/adapters/slack/deps.js';
 import { createInProcessEngine } from '../../src/engine/in-process.js';
 import type { Storage } from '../../src/store/storage.js';
 import { createTestApp, grantStaff, type TestApp } from '../doubles/context.js';
@@ -18,6 +20,8 @@ afterEach(() => {
 });
 
 const connectionCut = () => Object.assign(new Error('Connection terminated unexpectedly'), { code: '08006' });
+const rowLocked = () => Object.assign(new Error('canceling statement due to lock timeout'), { code: '55P03' });
+const sqliteLocked = () => Object.assign(new Error('database is locked'), { code: 'SQLITE_BUSY' });
 const diskFull = () => Object.assign(new Error('could not extend file'), { code: '53100' });
 
 /** An engine whose store fails its next `failures` outermost transactions (or, `where: 'lock wait'`, its lock-wait set-ups) with `error()`. */
@@ -90,5 +94,24 @@ describe('transient database trouble', () => {
     const reply = await engine.handle(invocation, { onBusy: 'throw', busyWaitMs: 20 });
     expect(JSON.stringify(reply)).toMatch(/was not run/);
     expect(tickets()).toBeUndefined();
+  });
+
+  describe("a Slack command's ack (runAndRespond)", () => {
+    /** Runs the command the way a Slack slash command is run, noting whether the ticket was stored when the ack went out. */
+    async function ackedAfterStore(failures: number, error: () => Error): Promise<{ storedAtAck: boolean; title: string | undefined }> {
+      const { engine, tickets } = engineFailing(failures, error);
+      const deps = { engine, logger: pino({ level: 'silent' }), conversations: { readers: async () => 'staff' } } as unknown as SlackDeps;
+      let storedAtAck: boolean | undefined;
+      const reply = await runAndRespond(deps, invocation, async () => undefined, async () => void (storedAtAck = tickets() !== undefined));
+      return { storedAtAck: storedAtAck!, title: reply.title };
+    }
+
+    it("waits out PostgreSQL's row locks before the ack, so the 200 means stored", async () => {
+      expect(await ackedAfterStore(3, rowLocked)).toEqual({ storedAtAck: true, title: expect.stringMatching(/#1 opened/) });
+    });
+
+    it('acks a whole SQLite database locked by another writer at once and stores the command after', async () => {
+      expect(await ackedAfterStore(1, sqliteLocked)).toEqual({ storedAtAck: false, title: expect.stringMatching(/#1 opened/) });
+    });
   });
 });

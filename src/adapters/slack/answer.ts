@@ -3,7 +3,7 @@
  * the Reply as Block Kit and answer through the request's response_url.
  */
 import type { RespondArguments } from '@slack/bolt';
-import { DatabaseBusyError, storeTrouble } from '../../app/errors.js';
+import { DatabaseBusyError, storeLockedWhole } from '../../app/errors.js';
 import type { Invocation } from '../../commands/invocation.js';
 import type { PreparedText } from '../../commands/prepare.js';
 import { handleRetrying } from '../../commands/retry.js';
@@ -29,11 +29,12 @@ export type Answer = (message: string | RespondArguments) => Promise<unknown>;
 export const BEFORE_ACK_BUSY_WAIT_MS = 200;
 /**
  * How long a command keeps trying before its ack while PostgreSQL's connection is lost (a server
- * restart, a failover): a short outage ends before the ack, so the 200 still means stored; a
- * longer one is acknowledged and retried after the ack, as a lock is.
+ * restart, a failover) or rows it writes are locked by another replica: a short outage or lock ends
+ * before the ack, so the 200 still means stored; a longer one is acknowledged and retried after the
+ * ack, as SQLite's lock is. Slack's 3 s leave a second for the network.
  */
-export const BEFORE_ACK_RECONNECT_MS = 2_000;
-const RECONNECT_PAUSE_MS = 150;
+export const BEFORE_ACK_RETRY_MS = 2_000;
+const RETRY_PAUSE_MS = 150;
 
 /**
  * Runs `invocation` and posts the reply to `respond`.
@@ -41,9 +42,12 @@ const RECONNECT_PAUSE_MS = 150;
  * With `ack`, the command runs first and the ack follows its commit: a 200 that Slack (and the
  * user) saw means the command is stored, even if the process is killed a moment later. Commands
  * take milliseconds; only a database locked by another writer could hold the ack, so the run before
- * the ack waits at most BEFORE_ACK_BUSY_WAIT_MS for the lock, and a command that meets a lock is
- * acknowledged and retried after the ack (then, and only then, a kill before the retry commits
- * loses an acknowledged command). Without `ack`, the request was acknowledged already.
+ * the ack waits at most BEFORE_ACK_BUSY_WAIT_MS for the lock. A whole SQLite database locked (a
+ * backup, a script) is acknowledged and retried after the ack (then, and only then, a kill before
+ * the retry commits loses an acknowledged command). PostgreSQL's row locks and conflicts, held by
+ * another replica's transaction for milliseconds (longer only on a starved machine), and a lost
+ * connection are tried again before the ack for up to BEFORE_ACK_RETRY_MS, so the 200 still means
+ * stored. Without `ack`, the request was acknowledged already.
  *
  * A response_url that refuses the answer is logged, never thrown: the command has taken effect.
  *
@@ -71,9 +75,9 @@ export async function runAndRespond(deps: SlackDeps, invocation: Invocation, res
           await ack();
           throw error;
         }
-        // Another writer's lock: ack now and retry after it. A lost connection: try again before the ack while it is short.
-        if (storeTrouble(error.cause) === 'busy' || Date.now() - started + RECONNECT_PAUSE_MS > BEFORE_ACK_RECONNECT_MS) break;
-        await new Promise((resolve) => setTimeout(resolve, RECONNECT_PAUSE_MS));
+        // SQLite locked by another writer: ack now and retry after it. PostgreSQL's rows locked, or its connection lost: try again before the ack while it is short.
+        if (storeLockedWhole(error.cause) || Date.now() - started + RETRY_PAUSE_MS > BEFORE_ACK_RETRY_MS) break;
+        await new Promise((resolve) => setTimeout(resolve, RETRY_PAUSE_MS));
       }
     }
     await ack();
