@@ -32,7 +32,8 @@ export interface TransactionBoundary {
    * Runs `work` waiting at most `ms` for another writer's lock (instead of the connection's usual
    * seconds), for callers that would rather retry later than hold their thread: a job's item, the
    * outbox's claim, a command acknowledged before it runs. Past the wait, the store throws an error
-   * that storeTrouble (trouble.ts) calls 'busy'.
+   * that storeTrouble (trouble.ts) calls 'busy'. It holds for the transactions `work` runs (every
+   * write runs in one): PostgreSQL sets it as each opens, in the same round trip.
    */
   withLockWait<T>(ms: number, work: () => T): T;
   /**

@@ -117,6 +117,47 @@ describe('the PostgreSQL store', () => {
     expect(get(s.db.select({ name: people.displayName }).from(people).where(eq(people.id, personId)))).toEqual({ name: 'Contended' });
     // The connection's own lock wait is back: 5 s, as SQLite's busy timeout.
     expect((s.bridge.query('SHOW lock_timeout').rows[0] as { lock_timeout: string }).lock_timeout).toBe('5s');
+
+    // Asked for inside a transaction already open, the wait holds from there, and the transaction's own after.
+    other.query('BEGIN');
+    other.query('UPDATE people SET display_name = $1 WHERE id = $2', ['Holder', personId]);
+    const inside = performance.now();
+    expect(() =>
+      s.transaction(() => {
+        try {
+          s.withLockWait(150, () => run(s.db.update(people).set({ displayName: 'Waiter' }).where(eq(people.id, personId))));
+        } finally {
+          other.query('ROLLBACK');
+        }
+      }),
+    ).toThrow(expect.objectContaining({ code: '55P03' }));
+    expect(performance.now() - inside).toBeLessThan(4000);
+    expect((s.bridge.query('SHOW lock_timeout').rows[0] as { lock_timeout: string }).lock_timeout).toBe('5s');
+  });
+
+  it('opens a transaction, sets its lock wait and reads the table versions in one round trip', async () => {
+    const { store: s } = await store();
+    const personId = addPerson(s, 'Counted');
+    const sent: string[] = [];
+    const query = s.bridge.query.bind(s.bridge);
+    s.bridge.query = (text, values, arrayMode) => (sent.push(text), query(text, values, arrayMode));
+    const versions = s.withLockWait(300, () =>
+      s.transaction(() => {
+        const first = s.tableVersion('team_settings');
+        run(s.db.update(people).set({ displayName: 'Renamed' }).where(eq(people.id, personId)));
+        return [first, s.tableVersion('team_settings')];
+      }),
+    );
+    expect(sent[0]).toMatch(/^BEGIN ISOLATION LEVEL SERIALIZABLE; SET LOCAL lock_timeout = 300; SELECT table_name, version FROM deskops_table_versions WHERE table_name IN \('team_settings'\)$/);
+    // The update wrote no watched table: the versions read with the BEGIN still hold.
+    expect(sent.slice(1).map((text) => text.split(' ')[0])).toEqual(['update', 'COMMIT']);
+    expect(versions[0]).toEqual(expect.any(Number));
+    expect(versions[1]).toBe(versions[0]);
+    // Outside withLockWait the transaction keeps the connection's own wait.
+    sent.length = 0;
+    s.transaction(() => s.tableVersion('team_settings'));
+    expect(sent[0]).toMatch(/^BEGIN ISOLATION LEVEL SERIALIZABLE; SELECT table_name, version/);
+    expect((s.bridge.query('SHOW lock_timeout').rows[0] as { lock_timeout: string }).lock_timeout).toBe('5s');
   });
 
   it('waits at most 5 s for another writer without a lock wait of its own, never forever', async () => {

@@ -91,8 +91,10 @@ runAsWorker(async (op, id, text, values, arrayMode) => {
     if (OPENS.test(text)) connection.inTransaction = true;
     else if (ENDS.test(text)) connection.inTransaction = false;
     try {
-      const result = await client.query({ text, values, rowMode: arrayMode ? 'array' : undefined, types: typeParsers });
-      return { rows: result.rows, rowCount: result.rowCount ?? 0 };
+      const answer = await client.query({ text, values, rowMode: arrayMode ? 'array' : undefined, types: typeParsers });
+      // Several statements in one text (no parameters: PostgreSQL's simple protocol) answer each; the last one's rows are the answer.
+      const result = Array.isArray(answer) ? answer[answer.length - 1] : answer;
+      return { rows: result?.rows ?? [], rowCount: result?.rowCount ?? 0 };
     } catch (error) {
       // node-postgres reports a connection cut under a statement without a SQLSTATE ("Connection
       // terminated unexpectedly"): name it a connection failure, which callers know passes.

@@ -52,7 +52,8 @@ export function connectPgStore(url: string): PgStore {
   const { bridge } = watch;
   const db = syncPgDatabase(bridge);
   let depth = 0;
-  let ownLockTimeout: string | undefined;
+  /** The lock wait withLockWait asked for, set with each transaction it opens (SET LOCAL, in the BEGIN's round trip). */
+  let lockWaitMs: number | undefined;
   // Set while fenced work runs: its outermost write transactions check the lease's token first.
   const fence = fenceHolder();
   const exec = (text: string) => bridge.query(text);
@@ -94,7 +95,8 @@ export function connectPgStore(url: string): PgStore {
   }
 
   function outermost<T>(begin: string, work: () => T, writes: boolean): T {
-    exec(begin);
+    // One round trip opens the transaction, sets its lock wait and reads the table versions.
+    watch.begin(lockWaitMs === undefined ? begin : `${begin}; SET LOCAL lock_timeout = ${lockWaitMs}`);
     depth = 1;
     try {
       // FOR SHARE: a new holder's turn (an UPDATE of this row) waits until this transaction ends,
@@ -131,23 +133,29 @@ export function connectPgStore(url: string): PgStore {
       return watch.version(table, depth > 0);
     },
     withLockWait(ms, work) {
-      // The connection's own wait, read once: this runs around every command given a wait.
-      const previous = (ownLockTimeout ??= String((bridge.query('SHOW lock_timeout').rows[0] as { lock_timeout: string }).lock_timeout));
-      exec(`SET lock_timeout = ${Math.max(1, Math.round(ms))}`);
-      const restore = () => bridge.query('SELECT set_config($1, $2, false)', ['lock_timeout', previous]);
-      let result: ReturnType<typeof work>;
-      try {
-        result = work();
-      } catch (error) {
+      const wait = Math.max(1, Math.round(ms));
+      // Inside a transaction: its own wait from here on (SET LOCAL ends with it), the earlier one after.
+      if (depth > 0) {
+        const previous = String((bridge.query('SHOW lock_timeout').rows[0] as { lock_timeout: string }).lock_timeout);
+        exec(`SET LOCAL lock_timeout = ${wait}`);
         try {
-          restore();
-        } catch {
-          // Inside a transaction the work's failure aborted, the restore fails too: the work's error is the one to report.
+          return work();
+        } finally {
+          try {
+            bridge.query('SELECT set_config($1, $2, true)', ['lock_timeout', previous]);
+          } catch {
+            // The work's failure aborted the transaction: the wait ends with it anyway.
+          }
         }
-        throw error;
       }
-      restore();
-      return result;
+      // Otherwise every transaction the work opens sets it: no statement of its own, no restoring after.
+      const previous = lockWaitMs;
+      lockWaitMs = wait;
+      try {
+        return work();
+      } finally {
+        lockWaitMs = previous;
+      }
     },
     fenced: (next, work) => fence.run(next, work),
     close() {

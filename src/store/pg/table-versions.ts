@@ -27,6 +27,12 @@ export interface PgTableWatch {
   readonly bridge: PgBridge;
   /** The table's version; `inTransaction`: the store is inside one, so a version read earlier in it still holds. */
   version(table: string, inTransaction: boolean): number | null;
+  /**
+   * Opens a transaction with `opening` (BEGIN …, plain statements without parameters) and reads the
+   * versions in the same round trip: most transactions ask for one (the settings cache), and a
+   * round trip through the bridge costs more than the read.
+   */
+  begin(opening: string): void;
 }
 
 /** A SELECT writes nothing here (no function the schema defines writes a watched table). */
@@ -45,10 +51,12 @@ export function watchPgTables(connection: PgBridge, tables: readonly string[]): 
 
   // A SELECT: through the watched connection like any other statement, and forgetting nothing.
   function readVersions(): Map<string, number> {
-    const { rows } = bridge.query(`SELECT table_name, version FROM ${TABLE_VERSIONS} WHERE table_name = ANY($1::text[])`, [names]);
-    // bigint arrives as text; a sequence would need centuries of writes to pass 2^53.
-    return new Map((rows as Array<{ table_name: string; version: string }>).map((row) => [row.table_name, Number(row.version)]));
+    return versionsOf(bridge.query(`SELECT table_name, version FROM ${TABLE_VERSIONS} WHERE table_name = ANY($1::text[])`, [names]).rows);
   }
+  // bigint arrives as text; a sequence would need centuries of writes to pass 2^53.
+  const versionsOf = (rows: unknown[]) => new Map((rows as Array<{ table_name: string; version: string }>).map((row) => [row.table_name, Number(row.version)]));
+  // The names are the schema's own table names (checked above), so they are written into the statement: a simple query takes no parameters.
+  const readInline = `SELECT table_name, version FROM ${TABLE_VERSIONS} WHERE table_name IN (${names.map((name) => `'${name}'`).join(', ')})`;
 
   const bridge: PgBridge = {
     query(text, values, arrayMode) {
@@ -67,6 +75,15 @@ export function watchPgTables(connection: PgBridge, tables: readonly string[]): 
       if (!watched.has(table)) return null;
       const versions = inTransaction ? (remembered ??= readVersions()) : readVersions();
       return versions.get(table) ?? null;
+    },
+    begin(opening) {
+      if (names.length === 0) {
+        bridge.query(opening);
+        return;
+      }
+      // The last statement's rows come back (bridge-worker.mjs): the versions, as of this transaction's snapshot.
+      const { rows } = bridge.query(`${opening}; ${readInline}`);
+      remembered = versionsOf(rows);
     },
   };
 }
