@@ -7,16 +7,17 @@
  * twin tables of src/store/pg/schema.ts, the condition rebuilt on their columns (db-pg.ts). A
  * condition may use only columns, tables and bound values, no engine's own SQL functions.
  * The few helpers that need more than the builder (the write lock, the transaction state, the
- * change counter) are SQLite's and say so. Tests about SQLite itself use test/doubles/sqlite.ts.
+ * change counter) run each engine's own SQL and say what each does. Tests about SQLite itself use test/doubles/sqlite.ts.
  */
 import { eq, sql, type GetColumnData, type InferInsertModel, type InferSelectModel, type SQL } from 'drizzle-orm';
 import type { SQLiteColumn, SQLiteTable } from 'drizzle-orm/sqlite-core';
-import { isSqliteStore, type Store } from '../../src/store/database.js';
+import type { Config } from '../../src/config.js';
+import { isSqliteStore, openStore, type Store } from '../../src/store/database.js';
 import type { PgStore } from '../../src/store/pg/store.js';
 import type { Storage } from '../../src/store/storage.js';
 import { identities, people } from '../../src/store/schema.js';
 import { rawSqlite } from './sqlite.js';
-import { pgDbCode } from './test-engine.js';
+import { pgDbCode, pgStoreCode } from './test-engine.js';
 
 /** Rows per INSERT: well under SQLite's limit of bound values per statement. */
 const INSERT_CHUNK = 500;
@@ -206,6 +207,51 @@ export function holdWriteLock(store: Storage): () => void {
     if (!held) return;
     held = false;
     sqlite.exec('ROLLBACK');
+  };
+}
+
+/**
+ * A connection of the test's own to the database `config` names (the SQLite file at DESKOPS_DB, or
+ * the PostgreSQL database at DESKOPS_DATABASE_URL), as another process would open it; the caller
+ * closes it. `migrate`: bring a new SQLite file to the schema first (a test's PostgreSQL database
+ * is a copy of the migrated template already).
+ */
+export function connectTo(config: Pick<Config, 'dbPath' | 'databaseUrl'>, options: { migrate?: boolean } = {}): Storage {
+  return config.databaseUrl ? pgStoreCode().connectPgStore(config.databaseUrl) : openStore(config.dbPath, { migrate: options.migrate ?? false });
+}
+
+/** Another writer on a deskops' database: see lockedByAnotherWriter. */
+export interface AnotherWriter {
+  /** Ends its transaction (the lock goes) and closes its connection; twice is once. */
+  release(): void;
+}
+
+/**
+ * Another writer (a backup, a shell, a script) holding the write lock of the database `config`
+ * names, through a connection of its own, until `release()`: holdWriteLock on a second store,
+ * opened on the SQLite file (DESKOPS_DB) or the PostgreSQL database (DESKOPS_DATABASE_URL) as
+ * another process would open it.
+ */
+export function lockedByAnotherWriter(config: Pick<Config, 'dbPath' | 'databaseUrl'>): AnotherWriter {
+  const other = connectTo(config);
+  let unlock: () => void;
+  try {
+    unlock = holdWriteLock(other);
+  } catch (error) {
+    other.close();
+    throw error;
+  }
+  let held = true;
+  return {
+    release() {
+      if (!held) return;
+      held = false;
+      try {
+        unlock();
+      } finally {
+        other.close();
+      }
+    },
   };
 }
 

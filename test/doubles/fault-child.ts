@@ -7,7 +7,7 @@
  *   DESKOPS_FAULT_ENGINE       the engine's bundled worker script (fault-process.ts builds it)
  *   DESKOPS_FAULT_DELIVERY_MS  pause between delivery runs (default 20)
  *   DESKOPS_FAULT_LEASE_MS     the outbox lease (default 500), so rows a kill left claimed come back soon
- * Prints "ready <port>" on stdout once Slack accepted it.
+ * Prints "ready <port>" on stdout once Slack accepted it and a first delivery run is done.
  */
 import { startSlack, slackDeps } from '../../src/adapters/slack/start.js';
 import { createSlackSink } from '../../src/adapters/slack/sink.js';
@@ -36,6 +36,10 @@ async function deliverLoop(): Promise<void> {
 }
 
 await slack.ready;
+// Ready once the delivery lane has made a run too (its thread starts after the commands' one):
+// a kill that comes after "ready" can then land in the middle of a post.
+const firstRun = await runDelivery(engine, await engine.now(), sink, { leaseMs });
+if ('error' in firstRun) throw firstRun.error;
 process.stdout.write(`ready ${slack.port}\n`);
 const delivering = deliverLoop();
 

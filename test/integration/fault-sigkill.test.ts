@@ -1,30 +1,36 @@
 /**
  * Fault: deskops killed with SIGKILL at random points. Each round starts the real app (the fault
- * child: createDeskops, Bolt's HTTP receiver, the delivery worker) on one database, sends signed
+ * child: createDeskops, Bolt's HTTP receiver, the delivery worker) on one database (the SQLite
+ * file, or on the PostgreSQL run a database of its own given as DESKOPS_DATABASE_URL), sends signed
  * slash commands that each queue a notification while the outbox drains to the Slack stand-in,
  * and kills the process at a random instant. A last clean run drains what is left. Then:
  * every command whose 200 the client received is stored, and every queued notification reached
- * Slack exactly once (the stand-in counts accepted posts per dedupe key).
+ * Slack exactly once (the stand-in counts accepted posts per dedupe key). The test reads the rows
+ * through its own connection (test/doubles/db.ts), on either engine.
  *
- * DESKOPS_FAULT_ROUNDS sets the rounds. Each costs about 1.5-2 s here, start-up of a Bolt process
- * being most of it, so the default is 30 (under a minute, leaving the 2 shared cores to the other
- * process tests running beside it); 300 rounds took about ten minutes. DESKOPS_FAULT_SEED repeats
+ * DESKOPS_FAULT_ROUNDS sets the rounds. Each costs about 3-5 s here, start-up being most of it
+ * (a Bolt process, then the engine's two lanes one after the other: the child is ready once the
+ * delivery lane has made its first run, so kills land in posts too), so the default is 30 (two
+ * minutes on a loaded machine, leaving the 2 shared cores to the other process tests running
+ * beside it); more rounds are a run by hand. DESKOPS_FAULT_SEED repeats
  * a run; DESKOPS_FAULT_DEBUG prints each round.
  */
 import { TEST_STAFF_RULES } from '../doubles/deskops.js';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { systemClock } from '../../src/clock.js';
 import { loadConfig } from '../../src/config.js';
-import { openStore } from '../../src/store/database.js';
 import { handledInvocations, outbox, tickets } from '../../src/store/schema.js';
+import { connectTo, countRows, selectFields, selectRows } from '../doubles/db.js';
 import { freePort } from '../doubles/cli.js';
 import { buildFaultChild, seededRandom, startFaultChild, type FaultBundle, type FaultChild } from '../doubles/fault-process.js';
 import { startSlackWorkspace } from '../doubles/fault-slack.js';
 import { postToSlackEndpoint, slashCommandBody } from '../doubles/slack-requests.js';
 import { mapChannelsIn } from '../doubles/sink-fixtures.js';
+import { storageEnv } from '../doubles/test-engine.js';
 
 const ROUNDS = Number(process.env.DESKOPS_FAULT_ROUNDS ?? 30);
 const SEED = Number(process.env.DESKOPS_FAULT_SEED ?? Date.now() % 1_000_000);
@@ -47,15 +53,20 @@ describe('SIGKILL at random points', () => {
   it(
     `keeps every acknowledged command and delivers every notification exactly once (${ROUNDS} rounds)`,
     async () => {
+      // Printed first, so a failing run can be repeated with DESKOPS_FAULT_SEED whatever stops it.
+      console.info(`fault-sigkill: seed ${SEED} (DESKOPS_FAULT_SEED=${SEED} repeats this run)`);
       const random = seededRandom(SEED);
       const dir = mkdtempSync(join(tmpdir(), 'deskops-fault-kill-'));
       const workspace = await startSlackWorkspace();
       // Most answers come back a little after Slack stored the message: the crash window.
       workspace.answerDelayMs = () => (random() < 0.5 ? Math.floor(random() * 20) : 0);
-      const db = join(dir, 'deskops.db');
+      // The SQLite file, or on the PostgreSQL run a database of the test's own (dropped last).
+      const drops: Array<() => void> = [];
+      const storage = storageEnv(join(dir, 'deskops.db'), drops);
+      const config = loadConfig(storage);
       let child: FaultChild | undefined;
       const env = (port: number): Record<string, string> => ({
-        DESKOPS_DB: db,
+        ...storage,
         PORT: String(port),
         SLACK_BOT_TOKEN: 'xoxb-fault',
         SLACK_SIGNING_SECRET: SECRET,
@@ -77,8 +88,8 @@ describe('SIGKILL at random points', () => {
       try {
         {
           // The schema, and the triage channel mapped as a lead would.
-          const store = openStore(db);
-          mapChannelsIn({ store, clock: systemClock, settings: loadConfig({ DESKOPS_DB: db }).settings }, { 'tier:triage': 'slack:C0TRIAGE' });
+          const store = connectTo(config, { migrate: true });
+          mapChannelsIn({ store, clock: systemClock, settings: config.settings }, { 'tier:triage': 'slack:C0TRIAGE' });
           store.close();
         }
         for (let round = 0; round < ROUNDS; round++) {
@@ -112,10 +123,10 @@ describe('SIGKILL at random points', () => {
 
         // A clean run delivers what the kills left behind, then stops on SIGTERM.
         child = await startFaultChild(bundle, env(await freePort()), READY_TIMEOUT_MS);
-        const check = openStore(db, { migrate: false });
+        const check = connectTo(config);
         try {
           const deadline = Date.now() + 30_000;
-          while (check.db.select().from(outbox).all().some((row) => row.state === 'queued')) {
+          while (countRows(check, outbox, eq(outbox.state, 'queued')) > 0) {
             if (Date.now() > deadline) throw new Error('the outbox did not drain within 30 s');
             await new Promise((resolve) => setTimeout(resolve, 50));
           }
@@ -123,12 +134,12 @@ describe('SIGKILL at random points', () => {
           expect(await child.exited).toBe(0);
           earlierPostsFound += child.stderr().split('found an earlier post').length - 1;
 
-          const stored = new Set(check.db.select({ key: handledInvocations.key }).from(handledInvocations).all().map((row) => row.key));
-          const titles = new Set(check.db.select({ title: tickets.title }).from(tickets).all().map((row) => row.title));
+          const stored = new Set(selectFields(check, handledInvocations, { key: handledInvocations.key }).map((row) => row.key));
+          const titles = new Set(selectFields(check, tickets, { title: tickets.title }).map((row) => row.title));
           const missing = [...acked].filter((trigger) => !stored.has(`slack:command:${trigger}`) || !titles.has(`fault ${trigger}`));
           expect(missing).toEqual([]);
 
-          const rows = check.db.select().from(outbox).all();
+          const rows = selectRows(check, outbox);
           expect(rows.length).toBe(titles.size);
           expect(rows.filter((row) => row.state !== 'sent')).toEqual([]);
           const perKey = workspace.postsPerKey();
@@ -149,9 +160,10 @@ describe('SIGKILL at random points', () => {
       } finally {
         await child?.kill();
         await workspace.close();
+        for (const drop of drops) drop();
         rmSync(dir, { recursive: true, force: true });
       }
     },
-    Math.max(120_000, ROUNDS * 6_000),
+    Math.max(180_000, ROUNDS * 8_000),
   );
 });
