@@ -11,7 +11,7 @@ import type { AddressInfo } from 'node:net';
 import { configSecrets, type Config } from '../config.js';
 import { openLeaseLocks, prepareStorage } from '../store/open.js';
 import { holdLease, type Lease } from '../replicas/lease.js';
-import { LEADER_LEASE } from '../replicas/names.js';
+import { claimerOf, LEADER_LEASE } from '../replicas/names.js';
 import { createPlatformSink } from '../delivery/platform-sink.js';
 import { createWebhookSink } from '../delivery/webhook-sink.js';
 import type { Engine } from '../engine/port.js';
@@ -75,7 +75,9 @@ export async function runService(config: Config, options: ServiceOptions = {}): 
   const stopping = new AbortController();
   const adapters: PlatformAdapter[] = [];
   // Replicas of one database take turns (the scheduler, Rocket.Chat's stream); on SQLite this process holds every lease.
-  const locks = await openLeaseLocks(config);
+  // This life's claims and presence: a restart under the same DESKOPS_REPLICA_ID is another claimer.
+  const claimer = claimerOf(config.replicaId);
+  const locks = await openLeaseLocks(config, claimer);
   const leases = new Map<string, Lease>();
   const lease = (name: string): Lease => {
     let held = leases.get(name);
@@ -107,8 +109,8 @@ export async function runService(config: Config, options: ServiceOptions = {}): 
       webhook: createWebhookSink({ url: config.pageWebhookUrl }),
     });
     loop = monitorEventLoop();
-    // Claims carry this replica's id: on PostgreSQL the rows it held are due at once if it dies.
-    scheduler = startScheduler(engine, engine.info.jobs, { timeZone: config.settings.timeZone, sink, logger, lease: schedulerLease, delivery: { claimer: config.replicaId } });
+    // Claims carry this life's name: on PostgreSQL the rows it held are due at once if it dies.
+    scheduler = startScheduler(engine, engine.info.jobs, { timeZone: config.settings.timeZone, sink, logger, lease: schedulerLease, delivery: { claimer } });
     options.onStarted?.({ adapters, healthPort });
     const why = await untilStopped(options.signal);
     logger.info({ why }, 'deskops stopping');

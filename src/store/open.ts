@@ -41,8 +41,8 @@ export function openStorage(config: StorageConfig): Storage {
 }
 
 /** The locks replicas take turns with (store/lease-locks.ts): PostgreSQL's advisory locks, or SQLite's single process. */
-export async function openLeaseLocks(config: StorageConfig & { replicaId?: string }): Promise<LeaseLocks> {
+export async function openLeaseLocks(config: StorageConfig, claimer?: string): Promise<LeaseLocks> {
   if (!config.databaseUrl) return soloLeaseLocks();
   const { pgLeaseLocks } = await import('./pg/lease-locks.js');
-  return pgLeaseLocks(config.databaseUrl, config.replicaId ? { replicaId: config.replicaId } : {});
+  return pgLeaseLocks(config.databaseUrl, claimer ? { claimer } : {});
 }

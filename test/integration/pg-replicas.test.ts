@@ -11,6 +11,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createLogger } from '../../src/log.js';
 import { holdLease, type Lease } from '../../src/replicas/lease.js';
 import { isFencedOut } from '../../src/store/fence.js';
+import { claimerOf } from '../../src/replicas/names.js';
 import { pgLeaseLocks } from '../../src/store/pg/lease-locks.js';
 import { openPgStore, type PgStore } from '../../src/store/pg/store.js';
 import { storeTrouble } from '../../src/store/trouble.js';
@@ -197,8 +198,8 @@ describe('outbox rows claimed by a replica that died', () => {
     for (const key of ['dead', 'live', 'retry']) {
       store.outbox.insertIfNew({ dedupeKey: key, channel: 'tier:t2', payload: { text: key }, nextAttemptAt: queuedAt, createdAt: queuedAt, ticketId: null, validWhile: null, mentions: undefined, audience: 'staff' });
     }
-    const replicaA = pgLeaseLocks(url, { replicaId: 'replica-a' });
-    const replicaB = pgLeaseLocks(url, { replicaId: 'replica-b' });
+    const replicaA = pgLeaseLocks(url, { claimer: 'replica-a' });
+    const replicaB = pgLeaseLocks(url, { claimer: 'replica-b' });
     cleanups.push(() => replicaA.close(), () => replicaB.close());
     // Each replica's lease session is up (its presence lock with it), as `deskops start` keeps it.
     await replicaA.tryHold('scheduler');
@@ -220,6 +221,28 @@ describe('outbox rows claimed by a replica that died', () => {
     // Another replica claims it with the usual conditional update.
     expect(store.transaction(() => store.outbox.claimIfUnchanged(dead!, new Date('2026-03-02T09:00:25Z'), 2, 'replica-b'))).toBe(true);
     expect(due()).toEqual([]);
+  });
+
+  it('are due at once when the replica died and started again under the same DESKOPS_REPLICA_ID', async () => {
+    const { url, store } = await database();
+    const at = new Date('2026-03-02T09:00:00Z');
+    store.outbox.insertIfNew({ dedupeKey: 'page', channel: 'webhook:page', payload: { event: 'deskops.page' }, nextAttemptAt: at, createdAt: at, ticketId: null, validWhile: null, mentions: undefined, audience: 'staff', urgent: true });
+    // A supervisor restarts replica "a" at once: each life claims under a name of its own.
+    const firstLife = claimerOf('a');
+    const secondLife = claimerOf('a');
+    expect(secondLife).not.toBe(firstLife);
+    expect(firstLife.startsWith('a#')).toBe(true);
+    const first = pgLeaseLocks(url, { claimer: firstLife });
+    cleanups.push(() => first.close());
+    await first.tryHold('scheduler');
+    const [row] = store.outbox.dueRows(at, 10);
+    expect(store.transaction(() => store.outbox.claimIfUnchanged(row!, new Date('2026-03-02T09:00:15Z'), 1, firstLife))).toBe(true);
+    await first.close();
+    const second = pgLeaseLocks(url, { claimer: secondLife });
+    cleanups.push(() => second.close());
+    await second.tryHold('scheduler');
+    // The new life is up, yet the page its previous life was posting is due now, not after the 15 s lease.
+    await until(() => store.transaction(() => store.outbox.dueRows(at, 10)).length > 0, 5_000, "the previous life's page to come back");
   });
 });
 

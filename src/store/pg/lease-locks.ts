@@ -19,10 +19,11 @@ const STATEMENT_TIMEOUT_MS = 5_000;
 export interface PgLeaseLockOptions {
   sessionTimeoutMs?: number;
   /**
-   * This replica's id: its session also holds a presence lock on it, so the others can tell it is
-   * alive (an outbox row it claimed is due at once when it is not: store/pg/outbox.ts).
+   * Who this process claims outbox rows as (replicas/names.ts claimerOf): its session also holds a
+   * presence lock on it, so the others can tell it is alive (a row it claimed is due at once when it
+   * is not: store/pg/outbox.ts).
    */
-  replicaId?: string;
+  claimer?: string;
 }
 
 export function pgLeaseLocks(url: string, options: PgLeaseLockOptions = {}): LeaseLocks {
@@ -55,8 +56,8 @@ export function pgLeaseLocks(url: string, options: PgLeaseLockOptions = {}): Lea
       try {
         await fresh.connect();
         await fresh.query(`SET idle_session_timeout = ${Math.round(sessionTimeoutMs)}`);
-        // Not taken (another process runs with the same DESKOPS_REPLICA_ID): its claims then wait out their lease.
-        if (options.replicaId) await fresh.query('SELECT pg_try_advisory_lock($1::int4, hashtext($2))', [KEY_SPACE, presenceLockName(options.replicaId)]);
+        // Each life claims under a name of its own (claimerOf), so this is always free; were it not, its claims would wait out their lease.
+        if (options.claimer) await fresh.query('SELECT pg_try_advisory_lock($1::int4, hashtext($2))', [KEY_SPACE, presenceLockName(options.claimer)]);
       } catch (error) {
         fresh.removeAllListeners();
         fresh.on('error', () => undefined);
