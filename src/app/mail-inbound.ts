@@ -14,7 +14,6 @@ import { receiveRequesterMessage, type RequesterMessageOutcome } from './request
 import type { EmailConfig } from '../config.js';
 import { automaticReason, isRobotAddress, ticketInSubject, type InboundMail } from '../domain/mail.js';
 import { supportMessage } from '../views/conversation.js';
-import { storableTexts } from '../domain/text.js';
 
 /** What became of a mail. `held`: not taken in now (a flood, a limit): the sender's server, or the next sweep, tries again. */
 export type MailOutcome =
@@ -77,10 +76,7 @@ function storeMail(ctx: RequestContext, mail: InboundMail, sender: string, ticke
 }
 
 /** Takes in one parsed mail (see the module comment). `envelope`: the SMTP recipients, when the listener has them. */
-export function takeInMail(app: AppContext, email: Pick<EmailConfig, 'from' | 'maxAttachmentBytes'>, parsed: InboundMail, sentTo: readonly string[] = []): MailOutcome {
-  // A NUL character (subject, text, names, file names) becomes U+FFFD on every engine (domain/text.ts): PostgreSQL's text refuses it.
-  const mail = storableTexts(parsed);
-  const envelope = storableTexts(sentTo);
+export function takeInMail(app: AppContext, email: Pick<EmailConfig, 'from' | 'maxAttachmentBytes'>, mail: InboundMail, envelope: readonly string[] = []): MailOutcome {
   const sender = mail.from;
   if (mail.report) return takeInReport(app, mail);
   if (!sender) return { kind: 'dropped', why: 'it has no sender address' };

@@ -2,7 +2,6 @@
 import type { PersonWithIdentity, StoredPerson } from '../store/repositories/people.js';
 import { accessFor, hasAccess, isListedAdmin, isStaffAccess, ruleCovers, type Access, type DirectoryFacts } from '../domain/access.js';
 import type { Platform, Role } from '../domain/vocabulary.js';
-import { storableTexts } from '../domain/text.js';
 import { forbidden, invalid, notFound, type AppError } from './errors.js';
 import { listIntakeChannels } from './intake.js';
 import type { Actor, AppContext, RequestContext } from './context.js';
@@ -59,8 +58,7 @@ export interface ResolveOptions {
  * for the first time gets a person row (as a requester unless covered). Runs in the caller's
  * transaction.
  */
-export function resolveActor(ctx: AppContext, platform: Platform, described: PlatformUser, options: ResolveOptions = {}): Actor {
-  const user = storableTexts(described);
+export function resolveActor(ctx: AppContext, platform: Platform, user: PlatformUser, options: ResolveOptions = {}): Actor {
   const now = ctx.clock.now();
   const stored = storedPerson(ctx, platform, user);
   const access = currentAccess(ctx, platform, user, stored, options);
@@ -94,8 +92,7 @@ export function resolveActor(ctx: AppContext, platform: Platform, described: Pla
 }
 
 /** Whether this platform user is a requester right now, read without writing anything. */
-export function actorIsRequester(ctx: AppContext, platform: Platform, described: PlatformUser, options: ResolveOptions = {}): boolean {
-  const user = storableTexts(described);
+export function actorIsRequester(ctx: AppContext, platform: Platform, user: PlatformUser, options: ResolveOptions = {}): boolean {
   return currentAccess(ctx, platform, user, storedPerson(ctx, platform, user), options) === 'requester';
 }
 
@@ -119,8 +116,7 @@ function currentAccess(ctx: AppContext, platform: Platform, user: PlatformUser, 
  * opened from), created as a requester on first sight. Unlike resolveActor it decides nothing
  * about their access: they are not acting, and their staff status is checked when they do.
  */
-export function personForRequester(ctx: AppContext, platform: Platform, described: Omit<PlatformUser, 'facts'>): number {
-  const user = storableTexts(described);
+export function personForRequester(ctx: AppContext, platform: Platform, user: Omit<PlatformUser, 'facts'>): number {
   const stored = storedPerson(ctx, platform, user);
   if (stored) return stored.id;
   const createdId = ctx.store.people.insertWithIdentity(

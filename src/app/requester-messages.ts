@@ -8,7 +8,6 @@
  */
 import { createHash } from 'node:crypto';
 import type { Department, Origin } from '../domain/vocabulary.js';
-import { storableTexts } from '../domain/text.js';
 import { oneLine } from '../views/format.js';
 import { withTeamZone } from './calendar.js';
 import { claimOnce } from './claims.js';
@@ -117,9 +116,7 @@ function recordChange(ctx: RequestContext, message: RequesterMessage): Requester
  * Takes in one message from a requester's side (see the module comment). Runs in one transaction
  * with the message's claim, so a replayed or caught-up copy is a no-op.
  */
-export function receiveRequesterMessage(app: AppContext, received: RequesterMessage): RequesterMessageOutcome {
-  // A NUL character becomes U+FFFD on every engine (domain/text.ts): PostgreSQL's text refuses it.
-  const message = storableTexts(received);
+export function receiveRequesterMessage(app: AppContext, message: RequesterMessage): RequesterMessageOutcome {
   const claim = `${message.platform}:msg:${message.messageId}${message.change ? `:${message.change}:${message.change === 'edited' ? hashText(message.text) : ''}` : ''}`;
   try {
     return app.store.transaction(() => {

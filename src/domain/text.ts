@@ -57,9 +57,9 @@ export function truncate(text: string, max: number): string {
 /*
  * Text from outside made storable the same way on every engine. PostgreSQL's text and jsonb refuse
  * the NUL character (U+0000) where SQLite keeps it, and nobody types one: it becomes U+FFFD (the
- * replacement character, shown as �) where outside text enters the core (a command, a requester's
- * message, a mail, a message made a ticket, a person as the platform describes them), so what is
- * stored, answered and shown is the same on SQLite and PostgreSQL.
+ * replacement character, shown as �) where outside input enters the core (engine/operations.ts
+ * runOperation, for everything an adapter hands the engine; the router, for a command run on it
+ * directly), so what is stored, answered and shown is the same on SQLite and PostgreSQL.
  */
 
 /** What a NUL character becomes. */

@@ -20,7 +20,6 @@ import { agentThread, mentionedOn, recordAgentThread, resolveDestination, type C
 import { shellPostLabel } from '../../delivery/shell-labels.js';
 import { handleOf } from '../../app/people.js';
 import type { Status, Tier } from '../../domain/vocabulary.js';
-import { storableTexts } from '../../domain/text.js';
 import type { EngineEnv } from '../env.js';
 
 /**
@@ -101,10 +100,8 @@ export const chatOps = {
   },
 
   /** Opens a ticket from a chat message as a staff member, unless the message (or its thread) has one. */
-  openFromMessage(env: EngineEnv, asked: OpenFromMessage): OpenedFromMessage {
+  openFromMessage(env: EngineEnv, request: OpenFromMessage): OpenedFromMessage {
     const { app } = env;
-    // The message's text (and the form's fields): a NUL character becomes U+FFFD on every engine (domain/text.ts).
-    const request = storableTexts(asked);
     return app.store.transaction((): OpenedFromMessage => {
       const existing = ticketForChatMessage(app, request.platform, request.source.channel, request.source.message, request.source.threadParent);
       if (existing !== undefined) return { kind: 'exists', ticketId: existing };

@@ -4,7 +4,7 @@
  * a requester, what handle does deskops know them by) and the one-time claims of platform events.
  */
 import { withTeamZone } from '../../app/calendar.js';
-import { claimOnce, isClaimed, releaseClaim } from '../../app/claims.js';
+import { claimOnce, isClaimed } from '../../app/claims.js';
 import type { Access } from '../../domain/access.js';
 import { actorIsRequester, resolveActor, type PlatformUser } from '../../app/people.js';
 import type { Invocation } from '../../commands/invocation.js';
@@ -69,7 +69,7 @@ export const commandOps = {
 
   /** Gives a claim back after a failure, so the platform's retry can do the work. */
   release(env: EngineEnv, key: string): void {
-    releaseClaim(env.app, key);
+    env.app.store.claims.release(key);
   },
 
   /** The engine's now (a pinned clock's instant in the shell and tests). */
