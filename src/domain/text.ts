@@ -56,19 +56,25 @@ export function truncate(text: string, max: number): string {
 
 /*
  * Text from outside made storable the same way on every engine. PostgreSQL's text and jsonb refuse
- * the NUL character (U+0000) where SQLite keeps it, and nobody types one: it becomes U+FFFD (the
- * replacement character, shown as �) where outside input enters the core (engine/operations.ts
+ * the NUL character (U+0000) where SQLite keeps it, and jsonb refuses a lone surrogate (half of a
+ * UTF-16 pair: JSON.stringify writes it as an escape like "\udfff") where SQLite's JSON text keeps
+ * it; nobody types either. Both become U+FFFD (the replacement character, shown as �; what UTF-8
+ * text columns already made of a lone surrogate on both engines) where outside input enters the core (engine/operations.ts
  * runOperation, for everything an adapter hands the engine; the router, for a command run on it
  * directly), so what is stored, answered and shown is the same on SQLite and PostgreSQL.
  */
 
-/** What a NUL character becomes. */
+/** What a NUL character or a lone surrogate becomes. */
 export const NUL_REPLACEMENT = '\uFFFD';
 
-/** `text` with every NUL character replaced by U+FFFD; the same string when it has none. */
+/** `text` with every NUL character and every lone surrogate replaced by U+FFFD; the same string when it has none. */
 export function storableText(text: string): string {
-  return text.includes('\u0000') ? text.replaceAll('\u0000', NUL_REPLACEMENT) : text;
+  return UNSTORABLE.test(text) ? text.replace(UNSTORABLE_ALL, NUL_REPLACEMENT) : text;
 }
+
+// eslint-disable-next-line no-control-regex
+const UNSTORABLE = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+const UNSTORABLE_ALL = new RegExp(UNSTORABLE.source, 'g');
 
 /**
  * `value` with storableText applied to every string in it, through arrays and plain objects (an

@@ -69,6 +69,17 @@ describe('the same commands on SQLite and PostgreSQL', () => {
     expect(pgStore.tickets.byId(45)?.title).toBe('Printer\uFFFD on fire');
   }, 120_000);
 
+  it('answer text with a lone surrogate alike: it is stored as U+FFFD on both (PostgreSQL\'s jsonb refuses its escape), never an apology', async () => {
+    const { sqliteStore, pgStore } = await engines.open();
+    const lines = ['/known-issue new "Scanner\udfff jam"', '/ticket new "Half\ud83c a ticket"', '/ticket show 45', '/known-issue list'];
+    const onSqlite = transcript(routerOn(sqliteStore), lines);
+    const onPg = transcript(routerOn(pgStore), lines);
+    expect(onPg).toEqual(onSqlite);
+    expect(onSqlite.join('\n')).not.toMatch(/something went wrong/);
+    expect(onSqlite[3]).toContain('Scanner\uFFFD jam');
+    expect([sqliteStore, pgStore].map((store) => store.tickets.byId(45)?.title)).toEqual(['Half\uFFFD a ticket', 'Half\uFFFD a ticket']);
+  }, 120_000);
+
   it('answer a NUL character anywhere in the invocation alike: the person as the platform names them, the retry key', async () => {
     const { sqliteStore, pgStore } = await engines.open();
     const replies = [sqliteStore, pgStore].map((store) => {

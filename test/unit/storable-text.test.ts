@@ -1,5 +1,5 @@
 /**
- * domain/text.ts storableText and storableTexts: every NUL (U+0000) becomes U+FFFD, through the
+ * domain/text.ts storableText and storableTexts: every NUL (U+0000) and lone surrogate becomes U+FFFD, through the
  * strings of an inbound model, and nothing else changes (bytes, dates, maps, functions kept as they
  * are; the same object back when there was no NUL).
  */
@@ -11,8 +11,16 @@ describe('storableText', () => {
     expect(NUL_REPLACEMENT).toBe('\uFFFD');
     expect(storableText('a\u0000b\u0000\u0000c')).toBe('a\uFFFDb\uFFFD\uFFFDc');
     expect(storableText('\u0000')).toBe('\uFFFD');
-    const other = 'tab\tline\nbell\u0007 \u0001 \ud800 🎫';
+    const other = 'tab\tline\nbell\u0007 \u0001 🎫 𝔘 \uD83C\uDFAB';
     expect(storableText(other)).toBe(other);
+  });
+
+  it('replaces a lone surrogate (which PostgreSQL\'s jsonb refuses) and keeps every pair', () => {
+    expect(storableText('a\udfffb')).toBe('a\uFFFDb');
+    expect(storableText('\ud800')).toBe('\uFFFD');
+    expect(storableText('\ud800\ud800\udc00')).toBe('\uFFFD\ud800\udc00');
+    expect(storableText('\udc00\ud800')).toBe('\uFFFD\uFFFD');
+    expect(storableText('🎫\u0000\udfff')).toBe('🎫\uFFFD\uFFFD');
   });
 });
 
