@@ -244,7 +244,7 @@ export function createRouter(options: RouterOptions): Router {
   }
 
   function attemptOnce(typed: Invocation, busy: 'reply' | 'throw', given: PreparedText | undefined): { reply: Reply; requester?: boolean } {
-    // A NUL character (U+0000) becomes U+FFFD here, on every engine (domain/text.ts), so the command runs the same everywhere.
+    // A NUL or a lone surrogate becomes U+FFFD here, on every engine (domain/text.ts), so the command runs the same everywhere.
     const invocation = storableTexts(typed);
     // Tokenized once: by the adapter when it had to know the command first (of the text as typed), else here.
     const prepared = (invocation.text === typed.text ? given : undefined) ?? prepareText(registry, invocation.text);

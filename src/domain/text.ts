@@ -59,17 +59,18 @@ export function truncate(text: string, max: number): string {
  * the NUL character (U+0000) where SQLite keeps it, and jsonb refuses a lone surrogate (half of a
  * UTF-16 pair: JSON.stringify writes it as an escape like "\udfff") where SQLite's JSON text keeps
  * it; nobody types either. Both become U+FFFD (the replacement character, shown as �; what UTF-8
- * text columns already made of a lone surrogate on both engines) where outside input enters the core (engine/operations.ts
- * runOperation, for everything an adapter hands the engine; the router, for a command run on it
- * directly), so what is stored, answered and shown is the same on SQLite and PostgreSQL.
+ * text columns already made of a lone surrogate on both engines) where outside input enters the
+ * core (engine/operations.ts runOperation, for everything an adapter hands the engine; the
+ * router, for a command run on it directly), so what is stored, answered and shown is the same on
+ * SQLite and PostgreSQL.
  */
 
 /** What a NUL character or a lone surrogate becomes. */
-export const NUL_REPLACEMENT = '\uFFFD';
+export const REPLACEMENT_CHARACTER = '\uFFFD';
 
 /** `text` with every NUL character and every lone surrogate replaced by U+FFFD; the same string when it has none. */
 export function storableText(text: string): string {
-  return UNSTORABLE.test(text) ? text.replace(UNSTORABLE_ALL, NUL_REPLACEMENT) : text;
+  return UNSTORABLE.test(text) ? text.replace(UNSTORABLE_ALL, REPLACEMENT_CHARACTER) : text;
 }
 
 // eslint-disable-next-line no-control-regex

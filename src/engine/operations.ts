@@ -23,9 +23,9 @@ export type OperationName = keyof Operations;
  * Runs the operation `name` on `env` with `args` (both engines' dispatch; names come from our own
  * port). Everything the I/O side hands over (a command, a requester's message, a mail, a message
  * made a ticket, a person as the platform describes them, the ids and keys that find them again)
- * enters the core here, with every NUL character made U+FFFD (domain/text.ts): PostgreSQL's text
- * and jsonb refuse it, so it is replaced on every engine, and an id is found by the same value it
- * was stored under.
+ * enters the core here, with every NUL character and lone surrogate made U+FFFD (domain/text.ts):
+ * PostgreSQL's text or jsonb refuse them, so they are replaced on every engine, and an id is found
+ * by the same value it was stored under.
  */
 export function runOperation(env: EngineEnv, name: string, args: unknown[]): unknown {
   const op = (operations as Record<string, (env: EngineEnv, ...args: unknown[]) => unknown>)[name];

@@ -4,11 +4,11 @@
  * are; the same object back when there was no NUL).
  */
 import { describe, expect, it } from 'vitest';
-import { NUL_REPLACEMENT, storableText, storableTexts } from '../../src/domain/text.js';
+import { REPLACEMENT_CHARACTER, storableText, storableTexts } from '../../src/domain/text.js';
 
 describe('storableText', () => {
   it('replaces every NUL with U+FFFD and keeps every other character', () => {
-    expect(NUL_REPLACEMENT).toBe('\uFFFD');
+    expect(REPLACEMENT_CHARACTER).toBe('\uFFFD');
     expect(storableText('a\u0000b\u0000\u0000c')).toBe('a\uFFFDb\uFFFD\uFFFDc');
     expect(storableText('\u0000')).toBe('\uFFFD');
     const other = 'tab\tline\nbell\u0007 \u0001 🎫 𝔘 \uD83C\uDFAB';
