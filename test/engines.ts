@@ -61,7 +61,6 @@ export const SQLITE_ONLY: Readonly<Record<string, string>> = {
  * npm run test:pg -- <file>`), and taking it off this list.
  */
 export const NOT_YET_ON_POSTGRES: Readonly<Record<string, string>> = {
-  'test/integration/hostile-router.test.ts': "finds a real difference (src, not fixed here): a NUL (U+0000) in a command's text gets the apology on PostgreSQL, whose text and jsonb refuse it, where SQLite stores it; replay: DESKOPS_PROPERTY_SEED=20261123:45:0:1:3:2 DESKOPS_TEST_PG_TRY=1 npm run test:pg -- test/integration/hostile-router.test.ts ('ticket new \\u0000' as a lead)",
   'test/integration/limits-and-queues.test.ts': "the fair-queue latency bound (her answer within 2 s of a 200-command flood) is missed on PostgreSQL here (8.6 s): the in-process engine's synchronous bridge on a loaded 2-core machine",
   'test/integration/rocketchat.test.ts': "its 10,000-message run misses its wait on PostgreSQL here (2 of 11 answers in time): the in-process engine makes each statement a bridge round trip on the test's own thread; the reconnect test's health-check window was missed once under load too",
 };

@@ -12,7 +12,7 @@ import { withTeamZone } from '../app/calendar.js';
 import { recordAudit } from '../app/audit.js';
 import { claimOnce } from '../app/claims.js';
 import type { Platform } from '../domain/vocabulary.js';
-import { closestMatches } from '../domain/text.js';
+import { closestMatches, storableTexts } from '../domain/text.js';
 import { correlationId, type Logger } from '../log.js';
 import { failure, type Reply } from '../views/reply.js';
 import { ArgReader } from './args.js';
@@ -244,12 +244,10 @@ export function createRouter(options: RouterOptions): Router {
   }
 
   function attemptOnce(typed: Invocation, busy: 'reply' | 'throw', given: PreparedText | undefined): { reply: Reply; requester?: boolean } {
-    // A NUL character (U+0000) is no text anyone types, and PostgreSQL's text columns refuse it:
-    // it becomes U+FFFD (�) here, on every engine, so the command runs the same everywhere.
-    const hasNul = typed.text.includes('\u0000');
-    const invocation = hasNul ? { ...typed, text: typed.text.replaceAll('\u0000', '\uFFFD') } : typed;
-    // Tokenized once: by the adapter when it had to know the command first, else here.
-    const prepared = (hasNul ? undefined : given) ?? prepareText(registry, invocation.text);
+    // A NUL or a lone surrogate becomes U+FFFD here, on every engine (domain/text.ts), so the command runs the same everywhere.
+    const invocation = storableTexts(typed);
+    // Tokenized once: by the adapter when it had to know the command first (of the text as typed), else here.
+    const prepared = (invocation.text === typed.text ? given : undefined) ?? prepareText(registry, invocation.text);
     const { text } = prepared;
     if (prepared.tooLong) {
       return { reply: failure(`That command is ${text.length.toLocaleString('en-US')} characters long; the limit is ${MAX_COMMAND_LENGTH.toLocaleString('en-US')}.`, {

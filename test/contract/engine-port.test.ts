@@ -54,6 +54,18 @@ describe.each(['in-process', 'worker'] as const)('the engine port, %s', (kind) =
     expect(await engine.isClaimed('msg:1')).toBe(true);
   });
 
+  it('takes in a NUL character or a lone surrogate anywhere in the arguments as U+FFFD: the text, the claim, a message id', async () => {
+    const { engine, store } = await rigFor(kind);
+    expect((await engine.handleOnce(shell('ticket new "Fax\u0000 down"'), 'msg:\u00001'))?.title).toMatch(/opened: Fax\uFFFD down/);
+    // The same claim, however the port carried it: found by the value it was stored under.
+    expect(await engine.handleOnce(shell('ticket new "Fax\u0000 down"'), 'msg:\u00001')).toBeNull();
+    expect(await engine.isClaimed('msg:\uFFFD1')).toBe(true);
+    const outcome = await engine.receiveMessage({ platform: 'slack', author: { externalId: 'UCUST', handle: 'cu\udfffst' }, messageId: 'D1:1.\u00002', channel: 'D1', thread: null, place: 'direct', text: 'Scanner\u0000 offline \ud83c' });
+    expect(outcome).toMatchObject({ kind: 'opened', title: 'Scanner\uFFFD offline \uFFFD' });
+    expect(selectRows(store, tickets).map((row) => row.title)).toEqual(['Fax\uFFFD down', 'Scanner\uFFFD offline \uFFFD']);
+    expect(await engine.knownHandle('slack', 'UCUST')).toBe('cu\uFFFDst');
+  });
+
   it('says "busy" as DatabaseBusyError while another writer holds the lock, and runs the command once it is free', async () => {
     const { engine, store } = await rigFor(kind);
     const release = holdWriteLock(store);

@@ -38,6 +38,9 @@ function transcript(router: Router, lines: readonly string[]): string[] {
   return lines.map((line) => say(line));
 }
 
+/** A member of the workspace T1: staff under the rules routerOn sets. */
+const STAFF_FACTS = { platform: 'slack', teamId: 'T1', enterpriseId: null, teams: [], guest: false, deleted: false, bot: false } as const;
+
 /** Commands whose answers rank full-text matches: bm25 (FTS5) and ts_rank may order close matches differently. */
 const RANKED = /^\/(?:ticket|t|tickets) search\b/;
 
@@ -64,5 +67,35 @@ describe('the same commands on SQLite and PostgreSQL', () => {
     expect(onSqlite[1]).toContain('Printer\uFFFD on fire');
     expect(sqliteStore.tickets.byId(45)?.title).toBe('Printer\uFFFD on fire');
     expect(pgStore.tickets.byId(45)?.title).toBe('Printer\uFFFD on fire');
+  }, 120_000);
+
+  it('answer text with a lone surrogate alike: it is stored as U+FFFD on both (PostgreSQL\'s jsonb refuses its escape), never an apology', async () => {
+    const { sqliteStore, pgStore } = await engines.open();
+    const lines = ['/known-issue new "Scanner\udfff jam"', '/ticket new "Half\ud83c a ticket"', '/ticket show 45', '/known-issue list'];
+    const onSqlite = transcript(routerOn(sqliteStore), lines);
+    const onPg = transcript(routerOn(pgStore), lines);
+    expect(onPg).toEqual(onSqlite);
+    expect(onSqlite.join('\n')).not.toMatch(/something went wrong/);
+    expect(onSqlite[3]).toContain('Scanner\uFFFD jam');
+    expect([sqliteStore, pgStore].map((store) => store.tickets.byId(45)?.title)).toEqual(['Half\uFFFD a ticket', 'Half\uFFFD a ticket']);
+  }, 120_000);
+
+  it('answer a NUL character anywhere in the invocation alike: the person as the platform names them, the retry key', async () => {
+    const { sqliteStore, pgStore } = await engines.open();
+    const replies = [sqliteStore, pgStore].map((store) => {
+      const router = routerOn(store);
+      const run = () =>
+        router.handle({ platform: 'slack', user: { externalId: 'U0NUL', handle: 'nul\u0000user', displayName: 'Nul\u0000 Name', facts: STAFF_FACTS }, channel: 'C0HELP', thread: null, text: '/ticket new "Fax\u0000 down"', idempotencyKey: 'slack:trigger\u00001' });
+      // Slack retrying the same trigger: the reply kept for the retry key, no second ticket.
+      return [replyText(run()), replyText(run()), store.people.handleOf('slack', 'U0NUL')];
+    });
+    expect(replies[0]![0]).toContain('Fax\uFFFD down');
+    expect(replies[0]![1]).toBe(replies[0]![0]);
+    expect(replies[0]![2]).toBe('nul\uFFFDuser');
+    expect(replies[1]).toEqual(replies[0]);
+    expect([sqliteStore, pgStore].map((store) => [store.tickets.byId(1)?.title, store.tickets.byId(2)])).toEqual([
+      ['Fax\uFFFD down', undefined],
+      ['Fax\uFFFD down', undefined],
+    ]);
   }, 120_000);
 });

@@ -8,7 +8,7 @@ import { eq } from 'drizzle-orm';
 import nodemailer from 'nodemailer';
 import { afterEach, describe, expect, it } from 'vitest';
 import { renderBlocks } from '../../src/adapters/slack/render.js';
-import { attachments, bouncingAddresses, outbox, pendingMessages, tickets } from '../../src/store/schema.js';
+import { attachments, bouncingAddresses, outbox, pendingMessages, people, tickets } from '../../src/store/schema.js';
 import { createEmailDesk, sendMail, startMailCatcher, SUPPORT, type EmailDesk, type MailCatcher } from '../doubles/mail.js';
 import { selectFields, selectRow, selectRows } from '../doubles/db.js';
 
@@ -112,6 +112,51 @@ describe('hostile mail', () => {
     const head = mail!.raw.toString('utf8').split('\r\n\r\n')[0]!;
     expect(head).not.toMatch(/^Bcc:/im);
     expect(head).not.toMatch(/^X-Injected:/im);
+  });
+
+  it('stores a NUL character (subject, body, sender name, file name) as U+FFFD on every engine, and shows both sides the same', async () => {
+    catcher = await startMailCatcher();
+    desk = await createEmailDesk({ env: { DESKOPS_SMTP_URL: catcher.url } });
+    desk.run('/mail receipts on');
+    // Raw bytes, so no library on the way drops or encodes the NULs (PostgreSQL's text refuses them);
+    // the name as an encoded word, since the address parser drops a bare NUL but decodes this one.
+    const raw = [
+      `From: =?UTF-8?B?${Buffer.from('Nul\u0000Name').toString('base64')}?= <nul@customer.test>`,
+      `To: ${SUPPORT}`,
+      'Subject: Printer\u0000jam',
+      'Message-ID: <nul1@customer.test>',
+      'MIME-Version: 1.0',
+      'Content-Type: multipart/mixed; boundary="b"',
+      '',
+      '--b',
+      'Content-Type: text/plain; charset=utf-8',
+      '',
+      'It jams\u0000on page 2.',
+      '--b',
+      'Content-Type: text/plain; name="tray\u00001.log"',
+      'Content-Disposition: attachment; filename="tray\u00001.log"',
+      '',
+      'tray log',
+      '--b--',
+      '',
+    ].join('\r\n');
+    const sent = await sendRaw(desk.port, raw);
+    expect(sent.response).toMatch(/^250/);
+    expect(desk.outcomes.at(-1)).toMatchObject({ kind: 'taken', outcome: { kind: 'opened', ticketId: 1 } });
+    const ticket = selectRow(desk.app.store, tickets)!;
+    expect(ticket.title).toBe('Printer\uFFFDjam');
+    expect(ticket.description).toContain('It jams\uFFFDon page 2.');
+    expect(selectRows(desk.app.store, attachments).map((row) => row.filename)).toEqual(['tray\uFFFD1.log']);
+    expect(selectRows(desk.app.store, people).map((row) => row.displayName)).toContain('Nul\uFFFDName');
+    // The agent reads what was stored; the requester's receipt names the same title.
+    const shown = desk.say('/ticket show 1');
+    expect(shown).toContain('Printer\uFFFDjam');
+    expect(shown).toContain('It jams\uFFFDon page 2.');
+    await desk.deliver();
+    const [receipt] = await catcher.waitFor(1);
+    expect(receipt!.to).toEqual(['nul@customer.test']);
+    expect(receipt!.mail.subject).toBe('[#1] Printer\uFFFDjam');
+    expect(JSON.stringify(selectRows(desk.app.store, tickets))).not.toContain('\\u0000');
   });
 
   it('turns HTML into plain text without scripts or tracking pixels, and chat shows no markup from it', async () => {

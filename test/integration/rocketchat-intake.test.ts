@@ -163,6 +163,39 @@ describe('Rocket.Chat intake rooms', () => {
     expect(allTickets(rig)[1]).toMatchObject({ title: 'Also, can I change my login email?', requester: '@carol' });
   });
 
+  it('stores a NUL character as U+FFFD on every engine: a requester\'s message and answer, a message opened with `!ticket from`, a command, a message id', async () => {
+    const rig = await intakeRig();
+    const { server } = rig;
+    server.push(rcMessage({ _id: 'cust-\u00007', rid: 'SUPPORT', msg: 'Scanner\u0000offline', u: customer }));
+    await vi.waitFor(() => expect(allTickets(rig)).toHaveLength(1));
+    const [opened] = allTickets(rig);
+    expect(opened).toMatchObject({ title: 'Scanner\uFFFDoffline', description: 'Scanner\uFFFDoffline', requester: '@carol' });
+    const timeline = (id: number) => selectRows(rig.deskops.app.store, comments, eq(comments.ticketId, id));
+    server.push(rcMessage({ _id: 'cust-8', rid: 'SUPPORT', tmid: 'cust-\u00007', msg: 'Since\u0000noon', u: customer }));
+    await vi.waitFor(() => expect(timeline(opened!.id).at(-1)).toMatchObject({ visibility: 'public', body: 'Since\uFFFDnoon' }));
+    // The customer is told in their message's thread, by the same ticket.
+    await drain(rig);
+    const told = server.sent.filter((m) => m.rid === 'SUPPORT');
+    expect(told).toHaveLength(1);
+    expect(JSON.stringify(told[0])).toContain(`we got your request (#${opened!.id})`);
+    server.clearRecords();
+
+    // A message written earlier, opened by an agent with `!ticket from`.
+    server.addHistory(rcMessage({ _id: 'cust-9', rid: 'SUPPORT', msg: 'Badge\u0000reader broken', u: customer }));
+    server.push(said(`!ticket from ${server.url}/channel/support?msg=cust-9`, { rid: 'PRIVATE', u: agent }));
+    await sentCount(server, 2);
+    const fromLink = allTickets(rig)[1]!;
+    expect(fromLink.title).toBe('Badge\uFFFDreader broken');
+    expect(JSON.stringify(server.sent.find((m) => m.rid === 'PRIVATE'))).toContain('Badge\uFFFDreader broken');
+    server.clearRecords();
+
+    // A command with a NUL in its text: run, stored and answered as U+FFFD.
+    server.push(said(`!ticket note ${opened!.id} toner\u0000low`, { rid: 'PRIVATE', u: agent }));
+    await sentCount(server, 1);
+    expect(JSON.stringify(server.sent[0])).not.toMatch(/something went wrong/i);
+    expect(timeline(opened!.id).at(-1)).toMatchObject({ visibility: 'internal', body: 'toner\uFFFDlow' });
+  });
+
   it('ignores :ticket: outside intake rooms and everyday reactions on messages without a ticket', async () => {
     const rig = await intakeRig();
     const { server } = rig;

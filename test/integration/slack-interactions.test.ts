@@ -214,6 +214,23 @@ describe('Create ticket from message', () => {
   });
 });
 
+describe('Create ticket from message with a NUL character', () => {
+  it('stores the title and description with U+FFFD on every engine, and confirms the same title in the thread', async () => {
+    const message = { ...MESSAGE, text: 'Login\u0000fails\nEvery login\u0000loops.' };
+    h.api.on('conversations.history', () => ({ ok: true, messages: [message], has_more: false }));
+    await messageShortcut('create_ticket_from_message', message);
+    const view = lastView('views.open');
+    await submit(view, { title: text('Login\u0000fails'), description: text(message.text), priority: select('high'), department: select('paid'), requester: text('@UAUTHOR') });
+    const [ticket, ...others] = allTickets();
+    expect(others).toHaveLength(0);
+    expect(ticket).toMatchObject({ title: 'Login\uFFFDfails', description: 'Login\uFFFDfails\nEvery login\uFFFDloops.' });
+    const posted = h.api.callsTo('chat.postMessage');
+    expect(posted).toHaveLength(1);
+    expect(JSON.stringify(posted[0]!.args)).toContain('Login\uFFFDfails');
+    expect(h.desk.say(`/ticket show ${ticket!.id}`)).toContain('Every login\uFFFDloops.');
+  });
+});
+
 describe('A message longer than a modal input', () => {
   const long = { ...MESSAGE, text: `Export times out\n${'The nightly export of every workspace stops halfway. '.repeat(100)}` };
 
@@ -505,6 +522,22 @@ describe("The requester's conversation", () => {
     // The bot's own posts are never taken for someone's message.
     await event(said('D0CUST', 'UBOT', 'The VAT rate was fixed', '1700000600.000100', { thread_ts: ROOT, bot_id: 'B1' }), 'EvDm6');
     expect(timeline(id).filter((c) => c.body === 'The VAT rate was fixed')).toHaveLength(0);
+  });
+
+  it('stores a NUL character in what a requester writes as U+FFFD on every engine, and both sides read the same', async () => {
+    const ROOT = '1700000150.000100';
+    await event(said('D0CUST', 'UCUST', 'Printer\u0000jam on floor 2', ROOT), 'EvNul1');
+    const [opened] = allTickets();
+    expect(opened).toMatchObject({ title: 'Printer\uFFFDjam on floor 2', description: 'Printer\uFFFDjam on floor 2' });
+    await event(said('D0CUST', 'UCUST', 'Still\u0000jammed', '1700000160.000100', { thread_ts: ROOT }), 'EvNul2');
+    expect(timeline(opened!.id).at(-1)).toMatchObject({ visibility: 'public', body: 'Still\uFFFDjammed' });
+    // The agent reads what was stored; the requester is told in their thread, by the same title.
+    const shown = h.desk.say(`/ticket show ${opened!.id}`);
+    expect(shown).toContain('Printer\uFFFDjam on floor 2');
+    expect(shown).toContain('Still\uFFFDjammed');
+    const told = await deliver();
+    expect(told).toEqual([expect.objectContaining({ channel: 'D0CUST', thread_ts: ROOT })]);
+    expect(JSON.stringify(told[0])).toContain(`we got your request (#${opened!.id})`);
   });
 
   it('opens tickets from requesters in intake channels only, offers a second message while one is open, and leaves staff and other chat alone', async () => {
