@@ -9,7 +9,8 @@ import { spawn } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { freePort, ROOT, startDeskopsProcess } from '../doubles/cli.js';
+import { ROOT, startDeskopsProcess } from '../doubles/cli.js';
+import { freePort } from '../doubles/free-port.js';
 import { sendMail, startMailCatcher } from '../doubles/mail.js';
 import { storageEnv } from '../doubles/test-engine.js';
 

@@ -20,7 +20,7 @@ import { systemClock } from '../../src/clock.js';
 import { loadConfig } from '../../src/config.js';
 import { openStore } from '../../src/store/database.js';
 import { handledInvocations, outbox, tickets } from '../../src/store/schema.js';
-import { freePort } from '../doubles/cli.js';
+import { freePort } from '../doubles/free-port.js';
 import { buildFaultChild, seededRandom, startFaultChild, type FaultBundle, type FaultChild } from '../doubles/fault-process.js';
 import { startSlackWorkspace } from '../doubles/fault-slack.js';
 import { postToSlackEndpoint, slashCommandBody } from '../doubles/slack-requests.js';
