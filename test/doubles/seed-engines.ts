@@ -29,7 +29,7 @@ export function pgSeed(store: PgStore): Seed {
   return (table, rows) => insertPg(store, table, rows as ReadonlyArray<Record<string, unknown>>, PG_CHUNK);
 }
 
-/** Inserts the same rows into the same table on both engines. */
+/** Inserts the same rows into the same table on both engines (rows without ids get the same ids on fresh databases). */
 export function seedBoth<T extends SQLiteTable>(stores: Pick<BothStores, 'sqliteStore' | 'pgStore'>, table: T, rows: ReadonlyArray<InferInsertModel<T>>): void {
   sqliteSeed(stores.sqliteStore)(table, rows);
   pgSeed(stores.pgStore)(table, rows);
