@@ -10,7 +10,7 @@ import { get } from 'node:http';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { benchCacheDir } from './seed.js';
-import { freePort } from '../test/doubles/cli.js';
+import { freePort } from '../test/doubles/free-port.js';
 
 export const SIGNING_SECRET = 'bench-signing-secret';
 const ROOT = fileURLToPath(new URL('..', import.meta.url));

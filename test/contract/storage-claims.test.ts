@@ -4,11 +4,9 @@
  */
 import { describe, expect, it } from 'vitest';
 import { pgClaim } from '../../src/store/pg/claims.js';
-import { ticketConversations as pgConversations, tickets as pgTickets } from '../../src/store/pg/schema.js';
-import { run } from '../../src/store/pg/session.js';
 import type { ClaimRepository } from '../../src/store/repositories/claims.js';
 import { ticketConversations, tickets } from '../../src/store/schema.js';
-import { insertRows } from '../doubles/db.js';
+import { seedBoth } from '../doubles/seed-engines.js';
 import { useStorageEngines } from '../doubles/storage-engines.js';
 
 const engines = useStorageEngines();
@@ -74,10 +72,8 @@ function steps(repo: ClaimRepository): Record<string, unknown> {
 describe('the claims repository on SQLite and PostgreSQL', () => {
   it('answers the same to the same steps', async () => {
     const { sqliteStore, pgStore } = await engines.open();
-    insertRows(sqliteStore, tickets, TICKETS);
-    insertRows(sqliteStore, ticketConversations, CONVERSATIONS);
-    run(pgStore.db.insert(pgTickets).values(TICKETS));
-    run(pgStore.db.insert(pgConversations).values(CONVERSATIONS));
+    seedBoth({ sqliteStore, pgStore }, tickets, TICKETS);
+    seedBoth({ sqliteStore, pgStore }, ticketConversations, CONVERSATIONS);
 
     const onSqlite = steps(sqliteStore.claims);
     const onPg = steps(pgClaim(pgStore));

@@ -4,13 +4,11 @@
  */
 import { describe, expect, it } from 'vitest';
 import * as sqliteSchema from '../../src/store/schema.js';
-import * as pgSchema from '../../src/store/pg/schema.js';
 import { pgComment } from '../../src/store/pg/comments.js';
 import { pgTicket } from '../../src/store/pg/tickets.js';
-import { run } from '../../src/store/pg/session.js';
 import type { CommentRepository } from '../../src/store/repositories/comments.js';
 import type { TicketRepository } from '../../src/store/repositories/tickets.js';
-import { insertRows } from '../doubles/db.js';
+import { pgSeed, sqliteSeed, type Seed } from '../doubles/seed-engines.js';
 import { useStorageEngines, type BothStores } from '../doubles/storage-engines.js';
 
 const engines = useStorageEngines();
@@ -18,19 +16,17 @@ const engines = useStorageEngines();
 const T0 = Date.parse('2026-03-02T09:00:00.000Z');
 const at = (minutes: number) => new Date(T0 + minutes * 60_000 + 3);
 
-type Seed = (table: 'people', rows: object[]) => void;
-
 function sides({ sqliteStore, pgStore }: BothStores): Array<{ repo: CommentRepository; tickets: TicketRepository; seed: Seed }> {
   return [
-    { repo: sqliteStore.comments, tickets: sqliteStore.tickets, seed: (table, rows) => insertRows(sqliteStore, sqliteSchema[table], rows as never) },
-    { repo: pgComment(pgStore), tickets: pgTicket(pgStore), seed: (table, rows) => void run(pgStore.db.insert(pgSchema[table]).values(rows as never)) },
+    { repo: sqliteStore.comments, tickets: sqliteStore.tickets, seed: sqliteSeed(sqliteStore) },
+    { repo: pgComment(pgStore), tickets: pgTicket(pgStore), seed: pgSeed(pgStore) },
   ];
 }
 
 describe('the comment repository on SQLite and PostgreSQL', () => {
   it('stores, lists, moves and marks comments alike', async () => {
     const answers = sides(await engines.open()).map(({ repo, tickets, seed }) => {
-      seed('people', [{ displayName: 'Ada', isStaff: true, createdAt: at(0) }]);
+      seed(sqliteSchema.people, [{ displayName: 'Ada', isStaff: true, createdAt: at(0) }]);
       for (let i = 0; i < 3; i += 1) tickets.insert({ title: 'T', department: 'paid', createdAt: at(0), updatedAt: at(0), tierEnteredAt: at(0), statusChangedAt: at(0) });
       const inserted = [
         repo.insert({ ticketId: 1, visibility: 'public', body: 'Hello', authorId: 1, authorLabel: 'Ada', createdAt: at(5) }),

@@ -4,16 +4,13 @@
  * person, or by name for tickets without a person), public replies and pending messages.
  */
 import type { InferInsertModel } from 'drizzle-orm';
-import type { SQLiteTable } from 'drizzle-orm/sqlite-core';
 import { describe, expect, it } from 'vitest';
 import type { ConversationRepository } from '../../src/store/repositories/conversations.js';
 import { pgConversation } from '../../src/store/pg/conversations.js';
-import * as pgSchema from '../../src/store/pg/schema.js';
-import { run } from '../../src/store/pg/session.js';
 import type { PgStore } from '../../src/store/pg/store.js';
 import * as schema from '../../src/store/schema.js';
 import type { Store } from '../../src/store/database.js';
-import { insertRows } from '../doubles/db.js';
+import { seedBoth } from '../doubles/seed-engines.js';
 import { useStorageEngines } from '../doubles/storage-engines.js';
 
 const engines = useStorageEngines();
@@ -21,30 +18,22 @@ const engines = useStorageEngines();
 const AT = new Date('2026-03-02T09:00:00.123Z');
 const at = (minutes: number) => new Date(AT.getTime() + minutes * 60_000);
 
-type TableName = 'people' | 'identities' | 'tickets' | 'comments';
-
-/** Inserts the same rows into the same table on both engines (ids assigned alike on fresh databases). */
-function insertBoth<N extends TableName>(sqliteStore: Store, pgStore: PgStore, name: N, rows: Array<InferInsertModel<(typeof schema)[N]>>): void {
-  insertRows(sqliteStore, schema[name] as SQLiteTable, rows as never);
-  run(pgStore.db.insert(pgSchema[name]).values(rows as never));
-}
-
 function ticket(title: string, requester: string | null, requesterPersonId: number | null, status: InferInsertModel<typeof schema.tickets>['status'], minutes: number) {
   return { title, description: '', requester, requesterPersonId, department: 'paid' as const, status, createdAt: at(minutes), updatedAt: at(minutes + 1), tierEnteredAt: at(minutes), statusChangedAt: at(minutes) };
 }
 
 function seed(sqliteStore: Store, pgStore: PgStore): void {
-  insertBoth(sqliteStore, pgStore, 'people', [
+  seedBoth({ sqliteStore, pgStore }, schema.people, [
     { displayName: 'Ada', createdAt: AT },
     { displayName: 'Bob', createdAt: AT },
   ]);
-  insertBoth(sqliteStore, pgStore, 'identities', [
+  seedBoth({ sqliteStore, pgStore }, schema.identities, [
     { platform: 'slack', externalId: 'U1', handle: 'ada', personId: 1 },
     { platform: 'email', externalId: 'ada@example.com', handle: 'ada@example.com', personId: 1 },
     { platform: 'system', externalId: 'sys-ada', handle: 'ada', personId: 1 },
     { platform: 'rocketchat', externalId: 'rc-bob', handle: 'bob', personId: 2 },
   ]);
-  insertBoth(sqliteStore, pgStore, 'tickets', [
+  seedBoth({ sqliteStore, pgStore }, schema.tickets, [
     ticket('Ada by person', '@ada', 1, 'open', 0), // 1
     ticket('Typed for ada', 'ada@example.com', null, 'pending', 1), // 2
     ticket('Bob took the handle', '@ada', 2, 'open', 2), // 3
@@ -52,7 +41,7 @@ function seed(sqliteStore: Store, pgStore: PgStore): void {
     ticket('Ada newest', '@ada', 1, 'waiting', 4), // 5
     ticket('Nobody', null, null, 'open', 5), // 6
   ]);
-  insertBoth(sqliteStore, pgStore, 'comments', [
+  seedBoth({ sqliteStore, pgStore }, schema.comments, [
     { ticketId: 1, visibility: 'public', body: 'first reply', authorLabel: 'Ada', createdAt: at(10) },
     { ticketId: 1, visibility: 'internal', body: 'a note', authorLabel: 'Bob', createdAt: at(11) },
     { ticketId: 1, visibility: 'public', body: 'second reply', authorLabel: 'Bob', createdAt: at(12) },

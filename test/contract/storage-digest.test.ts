@@ -2,10 +2,8 @@
 import { describe, expect, it } from 'vitest';
 import type { DigestRepository } from '../../src/store/repositories/digest.js';
 import { pgDigest } from '../../src/store/pg/digest.js';
-import { slaClocks as pgSlaClocks, tickets as pgTickets } from '../../src/store/pg/schema.js';
-import { run } from '../../src/store/pg/session.js';
 import { slaClocks, tickets } from '../../src/store/schema.js';
-import { insertRows } from '../doubles/db.js';
+import { seedBoth } from '../doubles/seed-engines.js';
 import { useStorageEngines } from '../doubles/storage-engines.js';
 import { day, seedWeek } from './week-of-tickets.js';
 
@@ -118,15 +116,13 @@ describe('the weekly digest reads on SQLite and PostgreSQL', () => {
     const stores = await engines.open();
     const ticket = (tier: 'triage' | 't1' | 't2', created: number) => ({ title: `T ${tier}`, department: 'paid' as const, tier, createdAt: day(created), updatedAt: day(created), tierEnteredAt: day(created), statusChangedAt: day(created) });
     const rows = [ticket('t2', 2), ticket('triage', 2), ticket('t2', 3), ticket('t1', 3)];
-    insertRows(stores.sqliteStore, tickets, rows);
-    run(stores.pgStore.db.insert(pgTickets).values(rows));
+    seedBoth(stores, tickets, rows);
     // Clocks of ticket 4 only: tickets 1 to 3 count under their tier now.
     const clocks = [
       { ticketId: 4, tier: 'triage' as const, enteredAt: day(3) },
       { ticketId: 4, tier: 't1' as const, enteredAt: day(3, 1) },
     ];
-    insertRows(stores.sqliteStore, slaClocks, clocks);
-    run(stores.pgStore.db.insert(pgSlaClocks).values(clocks));
+    seedBoth(stores, slaClocks, clocks);
     const onSqlite = stores.sqliteStore.digest.openedByTier(day(1), day(10));
     const onPg = pgDigest(stores.pgStore).openedByTier(day(1), day(10));
     expect(onPg).toEqual(onSqlite);

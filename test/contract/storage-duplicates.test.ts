@@ -2,10 +2,8 @@
 import { describe, expect, it } from 'vitest';
 import type { DuplicateAnswerRepository } from '../../src/store/repositories/duplicates.js';
 import { pgDuplicateAnswer } from '../../src/store/pg/duplicates.js';
-import { comments as pgComments, tickets as pgTickets } from '../../src/store/pg/schema.js';
-import { run } from '../../src/store/pg/session.js';
 import { comments, tickets } from '../../src/store/schema.js';
-import { insertRows } from '../doubles/db.js';
+import { pgSeed, sqliteSeed } from '../doubles/seed-engines.js';
 import { useStorageEngines } from '../doubles/storage-engines.js';
 
 const engines = useStorageEngines();
@@ -69,12 +67,14 @@ describe('the duplicate-answer index on SQLite and PostgreSQL', () => {
   it('indexes replies, counts terms, finds recent replies and keeps clusters alike', async () => {
     const { sqliteStore, pgStore } = await engines.open();
     const onSqlite = steps(sqliteStore.duplicates, () => {
-      insertRows(sqliteStore, tickets, ticketRows);
-      insertRows(sqliteStore, comments, commentRows);
+      const seed = sqliteSeed(sqliteStore);
+      seed(tickets, ticketRows);
+      seed(comments, commentRows);
     });
     const onPg = steps(pgDuplicateAnswer(pgStore), () => {
-      run(pgStore.db.insert(pgTickets).values(ticketRows));
-      run(pgStore.db.insert(pgComments).values(commentRows));
+      const seed = pgSeed(pgStore);
+      seed(tickets, ticketRows);
+      seed(comments, commentRows);
     });
     expect(onPg).toEqual(onSqlite);
 

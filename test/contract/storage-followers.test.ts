@@ -2,17 +2,13 @@
  * The FollowerRepository holds the same answers on SQLite and PostgreSQL: follows added and removed,
  * followers oldest first, the audit trail's cursor and its ticket events, excerpts and titles.
  */
-import type { InferInsertModel } from 'drizzle-orm';
-import type { SQLiteTable } from 'drizzle-orm/sqlite-core';
 import { describe, expect, it } from 'vitest';
 import type { FollowerRepository } from '../../src/store/repositories/followers.js';
 import { pgFollower } from '../../src/store/pg/followers.js';
-import * as pgSchema from '../../src/store/pg/schema.js';
-import { run } from '../../src/store/pg/session.js';
 import type { PgStore } from '../../src/store/pg/store.js';
 import * as schema from '../../src/store/schema.js';
 import type { Store } from '../../src/store/database.js';
-import { insertRows } from '../doubles/db.js';
+import { pgSeed, seedBoth, sqliteSeed, type Seed } from '../doubles/seed-engines.js';
 import { useStorageEngines } from '../doubles/storage-engines.js';
 
 const engines = useStorageEngines();
@@ -20,39 +16,22 @@ const engines = useStorageEngines();
 const AT = new Date('2026-03-02T09:00:00.123Z');
 const at = (minutes: number) => new Date(AT.getTime() + minutes * 60_000);
 
-type TableName = 'people' | 'tickets' | 'comments' | 'auditEvents';
-
-type Rows<N extends TableName> = Array<InferInsertModel<(typeof schema)[N]>>;
-
-/** Inserts rows into a table on one engine: SQLite (the SQLite schema's table) or PostgreSQL (the pg schema's). */
-function insertInto<N extends TableName>(store: Store | PgStore, name: N, rows: Rows<N>): void {
-  if ('bridge' in store) run(store.db.insert(pgSchema[name]).values(rows as never));
-  else insertRows(store, schema[name] as SQLiteTable, rows as never);
-}
-
-/** Inserts the same rows into the same table on both engines (ids assigned alike on fresh databases). */
-function insertBoth<N extends TableName>(sqliteStore: Store, pgStore: PgStore, name: N, rows: Rows<N>): void {
-  insertInto(sqliteStore, name, rows);
-  insertInto(pgStore, name, rows);
-}
-
 function seedPeopleAndTickets(sqliteStore: Store, pgStore: PgStore): void {
-  insertBoth(sqliteStore, pgStore, 'people', ['Ada', 'Bob', 'Cy', 'Di'].map((displayName) => ({ displayName, createdAt: AT })));
-  insertBoth(
-    sqliteStore,
-    pgStore,
-    'tickets',
+  seedBoth({ sqliteStore, pgStore }, schema.people, ['Ada', 'Bob', 'Cy', 'Di'].map((displayName) => ({ displayName, createdAt: AT })));
+  seedBoth(
+    { sqliteStore, pgStore },
+    schema.tickets,
     ['Export fails', 'Login loop', 'Invoice missing'].map((title, i) => ({ title, department: 'paid' as const, createdAt: at(i), updatedAt: at(i), tierEnteredAt: at(i), statusChangedAt: at(i) })),
   );
-  insertBoth(sqliteStore, pgStore, 'comments', [
+  seedBoth({ sqliteStore, pgStore }, schema.comments, [
     { ticketId: 1, visibility: 'public', body: 'We are on it', authorLabel: 'Ada', createdAt: at(5) },
     { ticketId: 2, visibility: 'internal', body: 'Looks like SSO', authorLabel: 'Bob', createdAt: at(6) },
   ]);
 }
 
-function seedAudit(store: Store | PgStore): void {
+function seedAudit(seed: Seed): void {
   const event = (entity: string, entityId: string, action: string, minutes: number, before: unknown, after: unknown) => ({ entity, entityId, action, actorId: 1, actorLabel: 'Ada', before, after, at: at(minutes) });
-  insertInto(store, 'auditEvents', [
+  seed(schema.auditEvents, [
     event('ticket', '1', 'create', 10, null, { status: 'open', title: 'Export fails' }),
     event('person', '2', 'role', 11, { role: 'agent' }, { role: 'lead' }),
     event('ticket', '1', 'status', 12, { status: 'open' }, { status: 'pending' }),
@@ -101,8 +80,8 @@ describe('the follower repository on SQLite and PostgreSQL', () => {
     const { sqliteStore, pgStore } = await engines.open();
     seedPeopleAndTickets(sqliteStore, pgStore);
     // The audit trail is seeded in the middle of the steps (the cursor is 0 on an empty trail first).
-    const onSqlite = steps(sqliteStore.followers, () => seedAudit(sqliteStore));
-    const onPg = steps(pgFollower(pgStore), () => seedAudit(pgStore));
+    const onSqlite = steps(sqliteStore.followers, () => seedAudit(sqliteSeed(sqliteStore)));
+    const onPg = steps(pgFollower(pgStore), () => seedAudit(pgSeed(pgStore)));
     expect(onPg).toEqual(onSqlite);
 
     expect(onSqlite.newestEventNone).toBe(0);

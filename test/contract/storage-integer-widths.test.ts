@@ -13,7 +13,8 @@ import * as pgSchema from '../../src/store/pg/schema.js';
 import { all, run } from '../../src/store/pg/session.js';
 import * as sqliteSchema from '../../src/store/schema.js';
 import type { Storage } from '../../src/store/storage.js';
-import { insertRows, updateRows } from '../doubles/db.js';
+import { updateRows } from '../doubles/db.js';
+import { seedBoth } from '../doubles/seed-engines.js';
 import { useStorageEngines, type BothStores } from '../doubles/storage-engines.js';
 
 const engines = useStorageEngines();
@@ -35,8 +36,7 @@ describe('integer columns past 2^31 - 1, on both engines', () => {
   it('an attachment of 3 GB (and one of 1 TB) keeps its size', async () => {
     const stores = await engines.open();
     const ticket = { title: 'Backup image', department: 'paid', tierEnteredAt: AT, statusChangedAt: AT, createdAt: AT, updatedAt: AT } as const;
-    insertRows(stores.sqliteStore, sqliteSchema.tickets, [ticket]);
-    run(stores.pgStore.db.insert(pgSchema.tickets).values(ticket));
+    seedBoth(stores, sqliteSchema.tickets, [ticket]);
     onBoth(stores, (store) => {
       store.transaction(() => {
         store.mail.insertAttachment({ ticketId: 1, filename: 'disk.img', contentType: 'application/octet-stream', size: THREE_GB, data: null, createdAt: AT });

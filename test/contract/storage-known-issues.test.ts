@@ -7,12 +7,11 @@ import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import * as pg from '../../src/store/pg/schema.js';
 import { pgKnownIssue } from '../../src/store/pg/known-issues.js';
-import { get, run } from '../../src/store/pg/session.js';
-import type { PgStore } from '../../src/store/pg/store.js';
+import { get } from '../../src/store/pg/session.js';
 import type { KnownIssueRepository, KnownIssueTag } from '../../src/store/repositories/known-issues.js';
 import * as lite from '../../src/store/schema.js';
-import type { Store } from '../../src/store/database.js';
-import { insertRows, storedRows } from '../doubles/db.js';
+import { storedRows } from '../doubles/db.js';
+import { pgSeed, sqliteSeed, ticketRow, type Seed, type TicketInsert } from '../doubles/seed-engines.js';
 import { useStorageEngines } from '../doubles/storage-engines.js';
 
 const engines = useStorageEngines();
@@ -20,45 +19,29 @@ const engines = useStorageEngines();
 const T0 = Date.parse('2026-03-02T09:00:00.000Z');
 const at = (minutes: number) => new Date(T0 + minutes * 60_000);
 
-type Rows<K extends keyof typeof lite & keyof typeof pg> = (typeof lite)[K] extends { $inferInsert: infer R } ? R[] : never;
-
-/** Inserts rows as they are, and reads a tag's retirement, on one engine. */
-interface Seeder {
-  people(rows: Rows<'people'>): void;
-  tickets(rows: Rows<'tickets'>): void;
-  tags(rows: Rows<'tags'>): void;
-  ticketTags(rows: Rows<'ticketTags'>): void;
+/** One engine's repository, a seeder for the tables it reads, and a tag's retirement as stored. */
+interface Side {
+  repo: KnownIssueRepository;
+  seed: Seed;
   tagRetiredAt(id: number): Date | null | undefined;
 }
 
-function sqliteSeeder(store: Store): Seeder {
-  return {
-    people: (rows) => insertRows(store, lite.people, rows),
-    tickets: (rows) => insertRows(store, lite.tickets, rows),
-    tags: (rows) => insertRows(store, lite.tags, rows),
-    ticketTags: (rows) => insertRows(store, lite.ticketTags, rows),
-    tagRetiredAt: (id) => {
-      const row = storedRows(store, lite.tags, [lite.tags.retiredAt], eq(lite.tags.id, id))[0];
-      return row ? (row.retired_at === null ? null : new Date(row.retired_at as number)) : undefined;
-    },
-  };
-}
-
-function pgSeeder(store: PgStore): Seeder {
-  return {
-    people: (rows) => void run(store.db.insert(pg.people).values(rows)),
-    tickets: (rows) => void run(store.db.insert(pg.tickets).values(rows)),
-    tags: (rows) => void run(store.db.insert(pg.tags).values(rows)),
-    ticketTags: (rows) => void run(store.db.insert(pg.ticketTags).values(rows)),
-    tagRetiredAt: (id) => get(store.db.select({ retiredAt: pg.tags.retiredAt }).from(pg.tags).where(eq(pg.tags.id, id)))?.retiredAt,
-  };
-}
-
-async function both(): Promise<Array<{ repo: KnownIssueRepository; seed: Seeder }>> {
+async function both(): Promise<Side[]> {
   const { sqliteStore, pgStore } = await engines.open();
   return [
-    { repo: sqliteStore.knownIssues, seed: sqliteSeeder(sqliteStore) },
-    { repo: pgKnownIssue(pgStore), seed: pgSeeder(pgStore) },
+    {
+      repo: sqliteStore.knownIssues,
+      seed: sqliteSeed(sqliteStore),
+      tagRetiredAt: (id) => {
+        const row = storedRows(sqliteStore, lite.tags, [lite.tags.retiredAt], eq(lite.tags.id, id))[0];
+        return row ? (row.retired_at === null ? null : new Date(row.retired_at as number)) : undefined;
+      },
+    },
+    {
+      repo: pgKnownIssue(pgStore),
+      seed: pgSeed(pgStore),
+      tagRetiredAt: (id) => get(pgStore.db.select({ retiredAt: pg.tags.retiredAt }).from(pg.tags).where(eq(pg.tags.id, id)))?.retiredAt,
+    },
   ];
 }
 
@@ -68,21 +51,19 @@ function bySlug(rows: KnownIssueTag[]): KnownIssueTag[] {
   return [...rows].sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
 }
 
-function ticket(id: number, values: Partial<Rows<'tickets'>[number]> = {}): Rows<'tickets'>[number] {
-  return { id, title: `Ticket ${id}`, department: 'paid', tier: 't1', status: 'open', createdAt: at(0), updatedAt: at(0), tierEnteredAt: at(0), statusChangedAt: at(0), ...values };
-}
+const ticket = (id: number, values: Partial<TicketInsert> = {}) => ticketRow(id, at(0), { tier: 't1', ...values });
 
 describe('the known-issue repository on SQLite and PostgreSQL', () => {
   it('stores, finds, lists and changes known issues alike', async () => {
     const answers = [];
     for (const { repo, seed } of await both()) {
-      seed.people([{ id: 1, displayName: 'Ada', role: 'lead', isStaff: true, createdAt: at(0) }]);
+      seed(lite.people, [{ id: 1, displayName: 'Ada', role: 'lead', isStaff: true, createdAt: at(0) }]);
       const highestBefore = repo.highestId();
       const a = repo.insertIssue({ title: 'Login loop', slug: 'login-loop', createdBy: 1, createdAt: at(1), updatedAt: at(1) });
       const b = repo.insertIssue({ title: 'Export fails', slug: 'export-fails', status: 'identified', bugUrl: 'https://bugs/1', createdAt: at(2), updatedAt: at(2) });
       const c = repo.insertIssue({ title: 'Login loop again', slug: 'login-loop', status: 'resolved', createdAt: at(3), updatedAt: at(3) });
       const d = repo.insertIssue({ title: 'Login loop (2)', slug: 'login-loop', createdAt: at(4), updatedAt: at(4) });
-      seed.tickets([ticket(1, { knownIssueId: a.id }), ticket(2, { knownIssueId: a.id, status: 'closed' }), ticket(3, { knownIssueId: c.id }), ticket(4)]);
+      seed(lite.tickets, [ticket(1, { knownIssueId: a.id }), ticket(2, { knownIssueId: a.id, status: 'closed' }), ticket(3, { knownIssueId: c.id }), ticket(4)]);
       const bySlug = repo.unresolvedBySlug('login-loop');
       const listOpen = repo.listWithLinkedCounts(false);
       const listAll = repo.listWithLinkedCounts(true);
@@ -140,11 +121,11 @@ describe('the known-issue repository on SQLite and PostgreSQL', () => {
 
   it('reads linked tickets, their owners and their tags alike', async () => {
     const answers = [];
-    for (const { repo, seed } of await both()) {
-      seed.people([1, 2].map((id) => ({ id, displayName: `P${id}`, role: 'agent' as const, isStaff: true, createdAt: at(0) })));
+    for (const { repo, seed, tagRetiredAt } of await both()) {
+      seed(lite.people, [1, 2].map((id) => ({ id, displayName: `P${id}`, role: 'agent' as const, isStaff: true, createdAt: at(0) })));
       const one = repo.insertIssue({ title: 'One', slug: 'one', createdAt: at(1), updatedAt: at(1) });
       const two = repo.insertIssue({ title: 'Two', slug: 'two', createdAt: at(2), updatedAt: at(2) });
-      seed.tickets([
+      seed(lite.tickets, [
         ticket(1, { knownIssueId: two.id, assigneeId: 1, tier: 't2', priority: 'high' }),
         ticket(2, { knownIssueId: one.id, status: 'resolved' }),
         ticket(3, { knownIssueId: one.id, assigneeId: null, status: 'pending', tier: 'oncall' }),
@@ -152,14 +133,14 @@ describe('the known-issue repository on SQLite and PostgreSQL', () => {
         ticket(5, { knownIssueId: one.id, status: 'closed' }),
         ticket(6),
       ]);
-      seed.tags([
+      seed(lite.tags, [
         { id: 1001, family: 'ki-product', name: 'Zeta', slug: 'zeta' },
         { id: 1002, family: 'ki-product', name: 'Alpha', slug: 'alpha' },
         { id: 1003, family: 'ki-area', name: 'Billing', slug: 'billing' },
         { id: 1004, family: 'ki-other', name: 'Misc', slug: 'misc' },
         { id: 1005, family: 'ki-area', name: 'Auth', slug: 'auth' },
       ]);
-      seed.ticketTags([
+      seed(lite.ticketTags, [
         { ticketId: 1, tagId: 1003 },
         { ticketId: 1, tagId: 1002 },
         { ticketId: 2, tagId: 1001 },
@@ -171,7 +152,7 @@ describe('the known-issue repository on SQLite and PostgreSQL', () => {
         { ticketId: 6, tagId: 1003 },
       ]);
       repo.setIssueTagRetired(1002, at(20));
-      const retired = seed.tagRetiredAt(1002);
+      const retired = tagRetiredAt(1002);
       repo.setIssueTagRetired(1002, null);
       answers.push({
         ids: [one.id, two.id],
@@ -188,7 +169,7 @@ describe('the known-issue repository on SQLite and PostgreSQL', () => {
         tagsManyIssues: bySlug(repo.tagsOfLinkedTickets([one.id, two.id, 998, 999], ['ki-product'])),
         tagsNoIssues: repo.tagsOfLinkedTickets([], ['ki-product']),
         retired,
-        restored: seed.tagRetiredAt(1002),
+        restored: tagRetiredAt(1002),
       });
     }
     const [onSqlite, onPg] = answers;
@@ -234,7 +215,7 @@ describe('the known-issue repository on SQLite and PostgreSQL', () => {
   it('stores notes and reads the latest ones newest first', async () => {
     const answers = [];
     for (const { repo, seed } of await both()) {
-      seed.people([{ id: 1, displayName: 'Ada', role: 'lead', isStaff: true, createdAt: at(0) }]);
+      seed(lite.people, [{ id: 1, displayName: 'Ada', role: 'lead', isStaff: true, createdAt: at(0) }]);
       const issue = repo.insertIssue({ title: 'One', slug: 'one', createdAt: at(1), updatedAt: at(1) });
       const other = repo.insertIssue({ title: 'Two', slug: 'two', createdAt: at(1), updatedAt: at(1) });
       const ids = [

@@ -2,10 +2,8 @@
 import { describe, expect, it } from 'vitest';
 import type { MacroRepository } from '../../src/store/repositories/macros.js';
 import { pgMacro } from '../../src/store/pg/macros.js';
-import { people as pgPeople } from '../../src/store/pg/schema.js';
-import { run } from '../../src/store/pg/session.js';
 import { people } from '../../src/store/schema.js';
-import { insertRows } from '../doubles/db.js';
+import { seedBoth } from '../doubles/seed-engines.js';
 import { useStorageEngines } from '../doubles/storage-engines.js';
 
 const engines = useStorageEngines();
@@ -39,8 +37,7 @@ describe('macros on SQLite and PostgreSQL', () => {
       { displayName: 'Ada Lovelace', createdAt: AT },
       { displayName: 'Grace', isStaff: true, createdAt: AT },
     ];
-    insertRows(sqliteStore, people, persons);
-    run(pgStore.db.insert(pgPeople).values(persons));
+    seedBoth({ sqliteStore, pgStore }, people, persons);
 
     const onSqlite = steps(sqliteStore.macros);
     const onPg = steps(pgMacro(pgStore));

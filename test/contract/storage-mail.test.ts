@@ -8,9 +8,9 @@ import { describe, expect, it } from 'vitest';
 import type { MailRepository } from '../../src/store/repositories/mail.js';
 import { pgMail } from '../../src/store/pg/mail.js';
 import * as pgSchema from '../../src/store/pg/schema.js';
-import { all, run } from '../../src/store/pg/session.js';
+import { all } from '../../src/store/pg/session.js';
 import * as sqliteSchema from '../../src/store/schema.js';
-import { insertRows } from '../doubles/db.js';
+import { seedBoth } from '../doubles/seed-engines.js';
 import { useStorageEngines, type BothStores } from '../doubles/storage-engines.js';
 
 const engines = useStorageEngines();
@@ -18,30 +18,22 @@ const engines = useStorageEngines();
 const AT = new Date('2026-03-02T09:00:00.000Z');
 const at = (minutes: number): Date => new Date(AT.getTime() + minutes * 60_000);
 
-type Tables = 'people' | 'identities' | 'tickets';
-
-/** Inserts the same rows into the same table on both engines. */
-function seed<K extends Tables>(stores: BothStores, table: K, rows: Array<(typeof sqliteSchema)[K]['$inferInsert']>): void {
-  insertRows(stores.sqliteStore, sqliteSchema[table], rows as never);
-  run(stores.pgStore.db.insert(pgSchema[table]).values(rows as never));
-}
-
 function ticket(title: string, more: Partial<typeof sqliteSchema.tickets.$inferInsert> = {}): typeof sqliteSchema.tickets.$inferInsert {
   return { title, department: 'paid', tierEnteredAt: AT, statusChangedAt: AT, createdAt: AT, updatedAt: AT, ...more };
 }
 
 /** People 1 (staff), 2 and 3 (requesters); tickets 1 to 3 (1 and 2 requested by person 2, 3 by person 3). */
 function seedPeopleAndTickets(stores: BothStores): void {
-  seed(stores, 'people', [
+  seedBoth(stores, sqliteSchema.people, [
     { displayName: 'Agent', role: 'agent', isStaff: true, createdAt: AT },
     { displayName: 'Requester', createdAt: AT },
     { displayName: 'Other requester', createdAt: AT },
   ]);
-  seed(stores, 'identities', [
+  seedBoth(stores, sqliteSchema.identities, [
     { platform: 'email', externalId: 'req@example.com', handle: 'req@example.com', personId: 2 },
     { platform: 'slack', externalId: 'req@example.com', handle: 'req', personId: 3 },
   ]);
-  seed(stores, 'tickets', [
+  seedBoth(stores, sqliteSchema.tickets, [
     ticket('Export fails', { requesterPersonId: 2, department: 'paid' }),
     ticket('Invoice wrong', { requesterPersonId: 2, department: 'community' }),
     ticket('Login loops', { requesterPersonId: 3 }),

@@ -3,14 +3,10 @@
  * steps through sqliteStore.oncall and pgOnCall(pgStore), the same answers, in the same order.
  */
 import { describe, expect, it } from 'vitest';
-import * as pg from '../../src/store/pg/schema.js';
 import { pgOnCall } from '../../src/store/pg/oncall.js';
-import { run } from '../../src/store/pg/session.js';
-import type { PgStore } from '../../src/store/pg/store.js';
 import type { OnCallRepository } from '../../src/store/repositories/oncall.js';
 import * as lite from '../../src/store/schema.js';
-import type { Store } from '../../src/store/database.js';
-import { insertRows } from '../doubles/db.js';
+import { pgSeed, sqliteSeed, ticketRow, type Seed, type TicketInsert } from '../doubles/seed-engines.js';
 import { useStorageEngines } from '../doubles/storage-engines.js';
 
 const engines = useStorageEngines();
@@ -18,49 +14,19 @@ const engines = useStorageEngines();
 const T0 = Date.parse('2026-03-02T09:00:00.000Z');
 const at = (minutes: number) => new Date(T0 + minutes * 60_000);
 
-type Rows<K extends keyof typeof lite & keyof typeof pg> = (typeof lite)[K] extends { $inferInsert: infer R } ? R[] : never;
-
-/** Inserts rows as they are, on one engine. */
-interface Seeder {
-  people(rows: Rows<'people'>): void;
-  tickets(rows: Rows<'tickets'>): void;
-  slaClocks(rows: Rows<'slaClocks'>): void;
-  auditEvents(rows: Rows<'auditEvents'>): void;
-}
-
-function sqliteSeeder(store: Store): Seeder {
-  return {
-    people: (rows) => insertRows(store, lite.people, rows),
-    tickets: (rows) => insertRows(store, lite.tickets, rows),
-    slaClocks: (rows) => insertRows(store, lite.slaClocks, rows),
-    auditEvents: (rows) => insertRows(store, lite.auditEvents, rows),
-  };
-}
-
-function pgSeeder(store: PgStore): Seeder {
-  return {
-    people: (rows) => void run(store.db.insert(pg.people).values(rows)),
-    tickets: (rows) => void run(store.db.insert(pg.tickets).values(rows)),
-    slaClocks: (rows) => void run(store.db.insert(pg.slaClocks).values(rows)),
-    auditEvents: (rows) => void run(store.db.insert(pg.auditEvents).values(rows)),
-  };
-}
-
-async function both(): Promise<Array<{ repo: OnCallRepository; seed: Seeder }>> {
+async function both(): Promise<Array<{ repo: OnCallRepository; seed: Seed }>> {
   const { sqliteStore, pgStore } = await engines.open();
   return [
-    { repo: sqliteStore.oncall, seed: sqliteSeeder(sqliteStore) },
-    { repo: pgOnCall(pgStore), seed: pgSeeder(pgStore) },
+    { repo: sqliteStore.oncall, seed: sqliteSeed(sqliteStore) },
+    { repo: pgOnCall(pgStore), seed: pgSeed(pgStore) },
   ];
 }
 
-function seedPeople(seed: Seeder): void {
-  seed.people([1, 2, 3, 4].map((id) => ({ id, displayName: `Person ${id}`, role: 'agent' as const, isStaff: true, createdAt: at(0) })));
+function seedPeople(seed: Seed): void {
+  seed(lite.people, [1, 2, 3, 4].map((id) => ({ id, displayName: `Person ${id}`, role: 'agent' as const, isStaff: true, createdAt: at(0) })));
 }
 
-function ticket(id: number, values: Partial<Rows<'tickets'>[number]> = {}): Rows<'tickets'>[number] {
-  return { id, title: `Ticket ${id}`, department: 'paid', tier: 'oncall', status: 'open', createdAt: at(0), updatedAt: at(0), tierEnteredAt: at(0), statusChangedAt: at(0), ...values };
-}
+const ticket = (id: number, values: Partial<TicketInsert> = {}) => ticketRow(id, at(0), { tier: 'oncall', ...values });
 
 describe('the on-call repository on SQLite and PostgreSQL', () => {
   it('stores rotations, their members and overrides alike', async () => {
@@ -164,7 +130,7 @@ describe('the on-call repository on SQLite and PostgreSQL', () => {
     const answers = [];
     for (const { repo, seed } of await both()) {
       seedPeople(seed);
-      seed.tickets([ticket(1), ticket(2, { status: 'pending' }), ticket(3, { status: 'resolved' }), ticket(4, { tier: 't4' }), ticket(5)]);
+      seed(lite.tickets, [ticket(1), ticket(2, { status: 'pending' }), ticket(3, { status: 'resolved' }), ticket(4, { tier: 't4' }), ticket(5)]);
       const rotation = repo.insertRotation({ name: 'primary', anchorAt: at(0), createdAt: at(0) });
       const other = repo.insertRotation({ name: 'secondary', anchorAt: at(0), createdAt: at(0) });
       const e1 = repo.insertEscalation({ ticketId: 1, rotationId: rotation.id, escalatedAt: at(30), escalatedBy: 2, oncallPersonId: 1, nextStepAt: at(40) });
@@ -257,7 +223,7 @@ describe('the on-call repository on SQLite and PostgreSQL', () => {
     const answers = [];
     for (const { repo, seed } of await both()) {
       seedPeople(seed);
-      seed.tickets([
+      seed(lite.tickets, [
         ticket(1, { tier: 't4', priority: 'high', department: 'community' }),
         ticket(2, { tier: 't4' }),
         ticket(3, { tier: 't1', assigneeId: 2 }),
@@ -266,7 +232,7 @@ describe('the on-call repository on SQLite and PostgreSQL', () => {
         ticket(6, { tier: 't1', assigneeId: 3 }),
         ticket(7, { tier: 't2', assigneeId: 3 }),
       ]);
-      seed.slaClocks([
+      seed(lite.slaClocks, [
         { id: 1, ticketId: 2, tier: 't4', enteredAt: at(50), leftAt: null, usedMs: 5, runningSince: at(50) },
         { id: 2, ticketId: 1, tier: 't4', enteredAt: at(10), leftAt: at(20), usedMs: 7, band: 'yellow', warned: 'pre-yellow' },
         { id: 3, ticketId: 1, tier: 't4', enteredAt: at(30), leftAt: null, nextCheckAt: at(90) },
@@ -276,7 +242,7 @@ describe('the on-call repository on SQLite and PostgreSQL', () => {
         { id: 7, ticketId: 2, tier: 't4', enteredAt: at(30), leftAt: at(60) },
       ]);
       const event = (id: number, entityId: string, after: unknown, entity = 'ticket') => ({ id, entity, entityId, action: 'assign', actorLabel: 'x', before: null, after, at: at(id) });
-      seed.auditEvents([
+      seed(lite.auditEvents, [
         event(1, '3', { assigneeId: 2, status: 'open' }),
         event(2, '3', { assigneeId: 1 }),
         event(3, '3', { assigneeId: 2 }),

@@ -9,23 +9,15 @@ import { describe, expect, it } from 'vitest';
 import type { OutboxRepository, NewOutboxRow } from '../../src/store/repositories/outbox.js';
 import * as pgSchema from '../../src/store/pg/schema.js';
 import { pgOutbox } from '../../src/store/pg/outbox.js';
-import { all, run } from '../../src/store/pg/session.js';
+import { all } from '../../src/store/pg/session.js';
 import * as sqliteSchema from '../../src/store/schema.js';
-import { insertRows } from '../doubles/db.js';
+import { seedBoth } from '../doubles/seed-engines.js';
 import { useStorageEngines, type BothStores } from '../doubles/storage-engines.js';
 
 const engines = useStorageEngines();
 
 const AT = new Date('2026-03-02T09:00:00.000Z');
 const at = (minutes: number): Date => new Date(AT.getTime() + minutes * 60_000);
-
-type Tables = 'people' | 'identities' | 'tickets' | 'slaClocks' | 'oncallEscalations' | 'ticketThreads';
-
-/** Inserts the same rows into the same table on both engines. */
-function seed<K extends Tables>(stores: BothStores, table: K, rows: Array<(typeof sqliteSchema)[K]['$inferInsert']>): void {
-  insertRows(stores.sqliteStore, sqliteSchema[table], rows as never);
-  run(stores.pgStore.db.insert(pgSchema[table]).values(rows as never));
-}
 
 function ticket(title: string, more: Partial<typeof sqliteSchema.tickets.$inferInsert> = {}): typeof sqliteSchema.tickets.$inferInsert {
   return { title, department: 'paid', tierEnteredAt: AT, statusChangedAt: AT, createdAt: AT, updatedAt: AT, ...more };
@@ -226,13 +218,13 @@ describe('the outbox repository on SQLite and PostgreSQL', () => {
   it('reads clocks, reply deadlines, statuses and acknowledgements for validity checks', async () => {
     const answers = await onBoth(
       (stores) => {
-        seed(stores, 'people', [person('Ada', { role: 'agent', isStaff: true })]);
-        seed(stores, 'tickets', [ticket('assigned', { assigneeId: 1, replyDueAt: at(30), status: 'pending', statusChangedAt: at(3) }), ticket('unassigned')]);
-        seed(stores, 'slaClocks', [
+        seedBoth(stores, sqliteSchema.people, [person('Ada', { role: 'agent', isStaff: true })]);
+        seedBoth(stores, sqliteSchema.tickets, [ticket('assigned', { assigneeId: 1, replyDueAt: at(30), status: 'pending', statusChangedAt: at(3) }), ticket('unassigned')]);
+        seedBoth(stores, sqliteSchema.slaClocks, [
           { ticketId: 1, tier: 't1', enteredAt: AT, leftAt: at(40), runningSince: null, snoozedUntil: at(20), warned: 'yellow', nextCheckAt: AT },
           { ticketId: 2, tier: 'triage', enteredAt: AT, runningSince: at(1), nextCheckAt: AT },
         ]);
-        seed(stores, 'oncallEscalations', [
+        seedBoth(stores, sqliteSchema.oncallEscalations, [
           { ticketId: 1, escalatedAt: AT, step: 'paged', acknowledgedAt: at(7) },
           { ticketId: 2, escalatedAt: AT },
         ]);
@@ -259,13 +251,13 @@ describe('the outbox repository on SQLite and PostgreSQL', () => {
   it('finds staff admins and identities, in the order SQLite answers them', async () => {
     const answers = await onBoth(
       (stores) => {
-        seed(stores, 'people', [
+        seedBoth(stores, sqliteSchema.people, [
           person('Lead admin', { role: 'admin', isStaff: true }),
           person('Former admin', { role: 'admin', isStaff: false }),
           person('Agent', { role: 'agent', isStaff: true }),
           person('Second admin', { role: 'admin', isStaff: true }),
         ]);
-        seed(stores, 'identities', [
+        seedBoth(stores, sqliteSchema.identities, [
           { platform: 'slack', externalId: 'U9', handle: 'amy', personId: 3 },
           { platform: 'slack', externalId: 'U1', handle: 'zed', personId: 1 },
           { platform: 'email', externalId: 'lead@example.com', handle: 'lead@example.com', personId: 1 },
@@ -300,8 +292,8 @@ describe('the outbox repository on SQLite and PostgreSQL', () => {
   it("finds the agents' thread by bare or prefixed channel, never the requester's conversation, and records it once", async () => {
     const answers = await onBoth(
       (stores) => {
-        seed(stores, 'tickets', [ticket('one'), ticket('two'), ticket('three')]);
-        seed(stores, 'ticketThreads', [
+        seedBoth(stores, sqliteSchema.tickets, [ticket('one'), ticket('two'), ticket('three')]);
+        seedBoth(stores, sqliteSchema.ticketThreads, [
           { platform: 'slack', ticketId: 1, channel: 'slack:C1', thread: 'prefixed', createdAt: AT },
           { platform: 'slack', ticketId: 2, channel: 'slack:C1', thread: 'prefixed only', createdAt: AT },
           { platform: 'slack', ticketId: 3, channel: 'C1', thread: 'conversation', conversation: true, createdAt: AT },

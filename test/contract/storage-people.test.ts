@@ -4,10 +4,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { pgPeople } from '../../src/store/pg/people.js';
-import { identities as pgIdentities } from '../../src/store/pg/schema.js';
-import { run as pgRun } from '../../src/store/pg/session.js';
 import { identities } from '../../src/store/schema.js';
-import { insertRows } from '../doubles/db.js';
+import { pgSeed, sqliteSeed } from '../doubles/seed-engines.js';
 import type { PeopleRepository } from '../../src/store/repositories/people.js';
 import { useStorageEngines } from '../doubles/storage-engines.js';
 
@@ -129,8 +127,8 @@ describe('the people repository on SQLite and PostgreSQL', () => {
         onSlack: [repo.externalIdOn(dana, 'slack'), repo.externalIdOn(dana, 'email'), repo.findOnPlatform('slack', 'dana.s')?.id, repo.byIdentity('slack', 'UD')?.handle],
       };
     };
-    const onSqlite = run(sqliteStore.people, (row) => insertRows(sqliteStore, identities, [row]));
-    const onPg = run(pgPeople(pgStore), (row) => pgRun(pgStore.db.insert(pgIdentities).values(row)));
+    const onSqlite = run(sqliteStore.people, (row) => sqliteSeed(sqliteStore)(identities, [row]));
+    const onPg = run(pgPeople(pgStore), (row) => pgSeed(pgStore)(identities, [row]));
     expect(onPg).toEqual(onSqlite);
     expect(onSqlite.first).toBe('dana');
     expect(onSqlite.ids).toEqual([

@@ -4,12 +4,10 @@
  */
 import { describe, expect, it } from 'vitest';
 import { pgRotation } from '../../src/store/pg/rotations.js';
-import { people as pgPeopleTable, tickets as pgTickets } from '../../src/store/pg/schema.js';
-import { run } from '../../src/store/pg/session.js';
 import type { RotationRepository } from '../../src/store/repositories/rotations.js';
 import { people, tickets } from '../../src/store/schema.js';
 import type { TransactionBoundary } from '../../src/store/storage.js';
-import { insertRows } from '../doubles/db.js';
+import { seedBoth } from '../doubles/seed-engines.js';
 import { useStorageEngines } from '../doubles/storage-engines.js';
 
 const engines = useStorageEngines();
@@ -73,10 +71,8 @@ function steps(repo: RotationRepository, boundary: TransactionBoundary): Record<
 describe('the rotations repository on SQLite and PostgreSQL', () => {
   it('answers the same to the same steps', async () => {
     const { sqliteStore, pgStore } = await engines.open();
-    insertRows(sqliteStore, people, PEOPLE);
-    insertRows(sqliteStore, tickets, TICKETS);
-    run(pgStore.db.insert(pgPeopleTable).values(PEOPLE));
-    run(pgStore.db.insert(pgTickets).values(TICKETS));
+    seedBoth({ sqliteStore, pgStore }, people, PEOPLE);
+    seedBoth({ sqliteStore, pgStore }, tickets, TICKETS);
 
     const onSqlite = steps(sqliteStore.rotations, sqliteStore);
     const onPg = steps(pgRotation(pgStore), pgStore);

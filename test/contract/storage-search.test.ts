@@ -5,32 +5,20 @@
  * where the engines differ).
  */
 import type { InferInsertModel } from 'drizzle-orm';
-import type { SQLiteTable } from 'drizzle-orm/sqlite-core';
 import { describe, expect, it } from 'vitest';
 import type { SearchDocument, SearchRepository } from '../../src/store/repositories/search.js';
 import { pgSearch, RANK_WINDOW } from '../../src/store/pg/search.js';
-import * as pgSchema from '../../src/store/pg/schema.js';
-import { run } from '../../src/store/pg/session.js';
 import type { PgStore } from '../../src/store/pg/store.js';
 import * as schema from '../../src/store/schema.js';
 import type { Store } from '../../src/store/database.js';
 import { RANK_WINDOW as SQLITE_RANK_WINDOW } from '../../src/store/sqlite/search.js';
-import { insertRows } from '../doubles/db.js';
+import { seedBoth } from '../doubles/seed-engines.js';
 import { useStorageEngines } from '../doubles/storage-engines.js';
 
 const engines = useStorageEngines();
 
 const AT = new Date('2026-03-02T09:00:00.123Z');
 const at = (minutes: number) => new Date(AT.getTime() + minutes * 60_000);
-
-type TableName = 'people' | 'tickets' | 'comments' | 'tags' | 'ticketTags';
-type Rows<N extends TableName> = Array<InferInsertModel<(typeof schema)[N]>>;
-
-/** Inserts the same rows into the same table on both engines (ids assigned alike on fresh databases). */
-function insertBoth<N extends TableName>(sqliteStore: Store, pgStore: PgStore, name: N, rows: Rows<N>): void {
-  insertRows(sqliteStore, schema[name] as SQLiteTable, rows as never);
-  for (let start = 0; start < rows.length; start += 1000) run(pgStore.db.insert(pgSchema[name]).values(rows.slice(start, start + 1000) as never));
-}
 
 type Status = InferInsertModel<typeof schema.tickets>['status'];
 
@@ -39,15 +27,15 @@ function ticket(title: string, description: string, extra: { status?: Status; re
 }
 
 function seed(sqliteStore: Store, pgStore: PgStore): void {
-  insertBoth(sqliteStore, pgStore, 'people', [{ displayName: 'Ada', createdAt: AT }]);
-  insertBoth(sqliteStore, pgStore, 'tickets', [
+  seedBoth({ sqliteStore, pgStore }, schema.people, [{ displayName: 'Ada', createdAt: AT }]);
+  seedBoth({ sqliteStore, pgStore }, schema.tickets, [
     ticket('Export fails', 'The CSV export fails since Monday', { requester: 'ada@example.com', requesterPersonId: null }), // 1: doc 2
     ticket('Login loop', 'SSO login loops back to the login page', { status: 'pending', requester: '@bob', requesterPersonId: 1 }), // 2: doc 4
     ticket('Invoice missing', 'No invoice for March', { status: 'closed', requester: '@cy' }), // 3: doc 6
     ticket('Café menu', 'The café page shows errors', { requester: '@ada' }), // 4: doc 8
     ticket('Printer', 'Paper jam in the printer on floor two; we tried restarting it, cleaning the rollers and replacing the tray, and the jam came back every morning before nine, so the printer is unusable now', { requester: '@ada' }), // 5: doc 10
   ]);
-  insertBoth(sqliteStore, pgStore, 'comments', [
+  seedBoth({ sqliteStore, pgStore }, schema.comments, [
     { ticketId: 1, visibility: 'public', body: 'We exported it again and the export worked', authorLabel: 'Ada', createdAt: at(1) }, // doc 3
     { ticketId: 2, visibility: 'internal', body: 'Looks like SSO misconfigured', authorLabel: 'Ada', createdAt: at(2) }, // doc 5
     { ticketId: 3, visibility: 'public', body: 'Invoice resent', authorLabel: 'Ada', createdAt: at(3) }, // doc 7
@@ -61,11 +49,11 @@ function seed(sqliteStore: Store, pgStore: PgStore): void {
       createdAt: at(6),
     }, // doc 13
   ]);
-  insertBoth(sqliteStore, pgStore, 'tags', [
+  seedBoth({ sqliteStore, pgStore }, schema.tags, [
     { family: 'product', name: 'Billing', slug: 'billing-contract' },
     { family: 'product', name: 'Auth', slug: 'auth-contract' },
   ]);
-  insertBoth(sqliteStore, pgStore, 'ticketTags', [
+  seedBoth({ sqliteStore, pgStore }, schema.ticketTags, [
     { ticketId: 3, tagId: 1 },
     { ticketId: 1, tagId: 1 },
     { ticketId: 2, tagId: 2 },
@@ -167,7 +155,7 @@ describe('the search repository on SQLite and PostgreSQL', () => {
     expect(RANK_WINDOW).toBe(SQLITE_RANK_WINDOW);
     // The best match is the oldest document: outside the window of the newest RANK_WINDOW.
     const rows = [ticket('Zebra zebra', 'zebra', {}, 0), ...Array.from({ length: RANK_WINDOW }, (_, i) => ticket(`Ticket ${i}`, `a long description that mentions a zebra once among many other words number ${i}`, {}, 1))];
-    insertBoth(sqliteStore, pgStore, 'tickets', rows);
+    seedBoth({ sqliteStore, pgStore }, schema.tickets, rows);
     const answers = (repo: SearchRepository) => {
       const unfiltered = repo.bestDocuments(['zebra'], {}, RANK_WINDOW + 10)!;
       const filtered = repo.bestDocuments(['zebra'], { status: 'open' }, RANK_WINDOW + 10)!;

@@ -4,12 +4,10 @@
  */
 import { describe, expect, it } from 'vitest';
 import { pgSettings } from '../../src/store/pg/settings.js';
-import { people as pgPeopleTable, tickets as pgTickets } from '../../src/store/pg/schema.js';
-import { run } from '../../src/store/pg/session.js';
 import type { SettingsRepository } from '../../src/store/repositories/settings.js';
 import type { Storage } from '../../src/store/storage.js';
 import { people, tickets } from '../../src/store/schema.js';
-import { insertRows } from '../doubles/db.js';
+import { seedBoth } from '../doubles/seed-engines.js';
 import { useStorageEngines } from '../doubles/storage-engines.js';
 
 const engines = useStorageEngines();
@@ -107,10 +105,8 @@ describe('the settings repository on SQLite and PostgreSQL', () => {
   it('answers the same to the same steps', async () => {
     const { sqliteStore, pgStore } = await engines.open();
     const person = { id: 1, displayName: 'Lead', createdAt: T0 };
-    insertRows(sqliteStore, people, [person]);
-    insertRows(sqliteStore, tickets, TICKETS);
-    run(pgStore.db.insert(pgPeopleTable).values(person));
-    run(pgStore.db.insert(pgTickets).values(TICKETS));
+    seedBoth({ sqliteStore, pgStore }, people, [person]);
+    seedBoth({ sqliteStore, pgStore }, tickets, TICKETS);
 
     const onSqlite = steps(sqliteStore.settings);
     const onPg = steps(pgSettings(pgStore));

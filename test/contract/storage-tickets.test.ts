@@ -7,9 +7,9 @@ import { describe, expect, it } from 'vitest';
 import * as sqliteSchema from '../../src/store/schema.js';
 import * as pgSchema from '../../src/store/pg/schema.js';
 import { pgTicket } from '../../src/store/pg/tickets.js';
-import { all, run } from '../../src/store/pg/session.js';
+import { all } from '../../src/store/pg/session.js';
 import type { NewTicketRow, TicketRepository } from '../../src/store/repositories/tickets.js';
-import { insertRows } from '../doubles/db.js';
+import { pgSeed, sqliteSeed, type Seed } from '../doubles/seed-engines.js';
 import { useStorageEngines, type BothStores } from '../doubles/storage-engines.js';
 
 const engines = useStorageEngines();
@@ -18,14 +18,11 @@ const T0 = Date.parse('2026-03-02T09:00:00.000Z');
 /** The instant `minutes` after T0 (to the millisecond, as both engines keep it). */
 const at = (minutes: number) => new Date(T0 + minutes * 60_000 + 7);
 
-type Seeded = 'people' | 'knownIssues' | 'oncallEscalations' | 'ticketFollowers' | 'comments' | 'replySignatures' | 'answerClusters' | 'answerClusterMembers' | 'tags' | 'ticketTags';
-type Seed = (table: Seeded, rows: object[]) => void;
-
 /** Both engines' repository, and a seeder for the tables it reads but does not write. */
 function sides({ sqliteStore, pgStore }: BothStores): Array<{ repo: TicketRepository; seed: Seed }> {
   return [
-    { repo: sqliteStore.tickets, seed: (table, rows) => insertRows(sqliteStore, sqliteSchema[table], rows as never) },
-    { repo: pgTicket(pgStore), seed: (table, rows) => void run(pgStore.db.insert(pgSchema[table]).values(rows as never)) },
+    { repo: sqliteStore.tickets, seed: sqliteSeed(sqliteStore) },
+    { repo: pgTicket(pgStore), seed: pgSeed(pgStore) },
   ];
 }
 
@@ -35,7 +32,7 @@ function ticket(fields: Partial<NewTicketRow> = {}): NewTicketRow {
 
 /** Two staff people (ids 1, 2) and a requester (3). */
 function seedPeople(seed: Seed): void {
-  seed('people', [
+  seed(sqliteSchema.people, [
     { displayName: 'Ada', role: 'agent', isStaff: true, createdAt: at(0) },
     { displayName: 'Bo', role: 'lead', isStaff: true, createdAt: at(0) },
     { displayName: 'Cy', isStaff: false, createdAt: at(0) },
@@ -45,7 +42,7 @@ function seedPeople(seed: Seed): void {
 /** A dozen tickets that the list criteria tell apart. */
 function seedList(repo: TicketRepository, seed: Seed): void {
   seedPeople(seed);
-  seed('knownIssues', [{ title: 'Login loop', slug: 'login-loop', createdAt: at(0), updatedAt: at(0) }]);
+  seed(sqliteSchema.knownIssues, [{ title: 'Login loop', slug: 'login-loop', createdAt: at(0), updatedAt: at(0) }]);
   const rows: Array<Partial<NewTicketRow>> = [
     { status: 'open', tier: 't1', tierEnteredAt: at(30), assigneeId: 1, requester: 'cy@example.com', requesterPersonId: 3 },
     { status: 'pending', tier: 't1', tierEnteredAt: at(5), assigneeId: 1, requester: 'CY@example.com' },
@@ -59,8 +56,8 @@ function seedList(repo: TicketRepository, seed: Seed): void {
     { status: 'open', tier: 't1', tierEnteredAt: at(30), priority: 'high' },
   ];
   for (const fields of rows) repo.insert(ticket(fields));
-  seed('tags', [{ family: 'contract', name: 'Red', slug: 'red' }]);
-  seed('ticketTags', [
+  seed(sqliteSchema.tags, [{ family: 'contract', name: 'Red', slug: 'red' }]);
+  seed(sqliteSchema.ticketTags, [
     { ticketId: 3, tagId: 1 },
     { ticketId: 4, tagId: 1 },
     { ticketId: 9, tagId: 2 },
@@ -162,13 +159,13 @@ describe('the ticket repository on SQLite and PostgreSQL', () => {
   it('answers a card: parent, children, known issue, escalation, earlier tickets alike', async () => {
     const answers = sides(await engines.open()).map(({ repo, seed }) => {
       seedPeople(seed);
-      seed('knownIssues', [{ title: 'Login loop', slug: 'login-loop', status: 'identified', createdAt: at(0), updatedAt: at(0) }]);
+      seed(sqliteSchema.knownIssues, [{ title: 'Login loop', slug: 'login-loop', status: 'identified', createdAt: at(0), updatedAt: at(0) }]);
       const parent = repo.insert(ticket({ requester: 'cy@example.com' }));
       repo.insert(ticket({ parentId: parent.id, title: 'Split', status: 'pending', requester: 'cy@example.com' }));
       repo.insert(ticket({ requester: 'other@example.com' }));
       repo.insert(ticket({ parentId: parent.id, parentKind: 'follow-up', title: 'Again', requester: 'cy@example.com' }));
       for (let i = 0; i < 3; i += 1) repo.insert(ticket({ requester: 'cy@example.com' }));
-      seed('oncallEscalations', [
+      seed(sqliteSchema.oncallEscalations, [
         { ticketId: 2, escalatedAt: at(1), acknowledgedAt: at(2) },
         { ticketId: 3, escalatedAt: at(1) },
       ]);
@@ -237,14 +234,14 @@ describe('the ticket repository on SQLite and PostgreSQL', () => {
       repo.insert(ticket({ parentId: 1, parentKind: 'follow-up' })); // 5
       repo.update(2, { parentId: 1 }); // the survivor was a child of the merged ticket: it stays put
       repo.insert(ticket({ parentId: 3 })); // 6
-      seed('comments', [1, 1, 2, 3].map((ticketId) => ({ ticketId, visibility: 'public', body: 'Hi', authorLabel: 'Ada', createdAt: at(1) })));
-      seed('replySignatures', [1, 2, 3, 4].map((commentId) => ({ commentId, ticketId: [1, 1, 2, 3][commentId - 1], createdAt: at(1), terms: { hi: 1 } })));
-      seed('answerClusters', [{ createdAt: at(2) }]);
-      seed('answerClusterMembers', [
+      seed(sqliteSchema.comments, [1, 1, 2, 3].map((ticketId) => ({ ticketId, visibility: 'public', body: 'Hi', authorLabel: 'Ada', createdAt: at(1) })));
+      seed(sqliteSchema.replySignatures, [1, 2, 3, 4].map((commentId) => ({ commentId, ticketId: [1, 1, 2, 3][commentId - 1]!, createdAt: at(1), terms: { hi: 1 } })));
+      seed(sqliteSchema.answerClusters, [{ createdAt: at(2) }]);
+      seed(sqliteSchema.answerClusterMembers, [
         { clusterId: 1, commentId: 1, ticketId: 1 },
         { clusterId: 1, commentId: 4, ticketId: 3 },
       ]);
-      seed('ticketFollowers', [
+      seed(sqliteSchema.ticketFollowers, [
         { ticketId: 1, personId: 1, createdAt: at(1) },
         { ticketId: 1, personId: 2, createdAt: at(1) },
         { ticketId: 1, personId: 3, createdAt: at(1) },
@@ -275,11 +272,11 @@ describe('the ticket repository on SQLite and PostgreSQL', () => {
     const stored = sides(both).map(({ repo, seed }) => {
       seedPeople(seed);
       for (let i = 0; i < 2; i += 1) repo.insert(ticket());
-      seed('comments', [1, 2].map((ticketId) => ({ ticketId, visibility: 'public', body: 'Hi', authorLabel: 'Ada', createdAt: at(1) })));
-      seed('replySignatures', [{ commentId: 1, ticketId: 1, createdAt: at(1), terms: { hi: 1 } }]);
-      seed('answerClusters', [{ createdAt: at(2) }]);
-      seed('answerClusterMembers', [{ clusterId: 1, commentId: 1, ticketId: 1 }]);
-      seed('ticketFollowers', [
+      seed(sqliteSchema.comments, [1, 2].map((ticketId) => ({ ticketId, visibility: 'public', body: 'Hi', authorLabel: 'Ada', createdAt: at(1) })));
+      seed(sqliteSchema.replySignatures, [{ commentId: 1, ticketId: 1, createdAt: at(1), terms: { hi: 1 } }]);
+      seed(sqliteSchema.answerClusters, [{ createdAt: at(2) }]);
+      seed(sqliteSchema.answerClusterMembers, [{ clusterId: 1, commentId: 1, ticketId: 1 }]);
+      seed(sqliteSchema.ticketFollowers, [
         { ticketId: 1, personId: 1, createdAt: at(1) },
         { ticketId: 2, personId: 1, createdAt: at(1) },
         { ticketId: 1, personId: 3, createdAt: at(1) },

@@ -4,23 +4,15 @@
  * teams, their tier entries, comments, audit events (ticket, known-issue and guard ones), tags,
  * outbox rows, guard entries and on-call escalations. Rows get their ids in the order given (1, 2, …).
  */
-import type { InferInsertModel } from 'drizzle-orm';
-import type { PgTable } from 'drizzle-orm/pg-core';
-import type { SQLiteTable } from 'drizzle-orm/sqlite-core';
 import type { GuardKind } from '../../src/domain/vocabulary.js';
 import * as pg from '../../src/store/pg/schema.js';
-import { get, run } from '../../src/store/pg/session.js';
+import { get } from '../../src/store/pg/session.js';
 import * as lite from '../../src/store/schema.js';
-import { insertRows } from '../doubles/db.js';
+import { pgSeed, seedBoth, sqliteSeed } from '../doubles/seed-engines.js';
 import type { BothStores } from '../doubles/storage-engines.js';
 
 /** March `n`, 2026, 09:00:00.123 UTC (+ `hours`). */
 export const day = (n: number, hours = 0): Date => new Date(Date.UTC(2026, 2, n, 9 + hours, 0, 0, 123));
-
-function seed<S extends SQLiteTable>(stores: BothStores, sqliteTable: S, pgTable: PgTable, rows: ReadonlyArray<InferInsertModel<S>>): void {
-  insertRows(stores.sqliteStore, sqliteTable, rows);
-  run(stores.pgStore.db.insert(pgTable).values(rows as never));
-}
 
 const ticket = (n: number, tier: lite.TicketRow['tier'], status: lite.TicketRow['status'], knownIssueId: number | null, created: number, updated: number, team: lite.TicketRow['team'] = null) => ({
   title: `Ticket ${n}`,
@@ -37,19 +29,19 @@ const ticket = (n: number, tier: lite.TicketRow['tier'], status: lite.TicketRow[
 });
 
 export function seedWeek(stores: BothStores): void {
-  seed(stores, lite.people, pg.people, [
+  seedBoth(stores, lite.people, [
     { displayName: 'Ada', isStaff: true, tier: 't1', createdAt: day(1) },
     { displayName: 'Bob', isStaff: true, tier: 't2', createdAt: day(1) },
     { displayName: 'Cy', createdAt: day(1) },
     { displayName: 'Dee', isStaff: true, tier: 't1', createdAt: day(1) },
   ]);
-  seed(stores, lite.knownIssues, pg.knownIssues, [
+  seedBoth(stores, lite.knownIssues, [
     { title: 'Login loop', slug: 'login-loop', status: 'investigating', partnerRef: 'P-1', createdAt: day(2), updatedAt: day(2) },
     { title: 'Old export bug', slug: 'old-export', status: 'resolved', createdAt: day(1), updatedAt: day(3) },
     { title: 'Nothing linked', slug: 'nothing', status: 'identified', createdAt: day(2), updatedAt: day(2) },
     { title: 'Slow search', slug: 'slow-search', status: 'monitoring', createdAt: day(2), updatedAt: day(2) },
   ]);
-  seed(stores, lite.tickets, pg.tickets, [
+  seedBoth(stores, lite.tickets, [
     ticket(1, 't1', 'open', 1, 2, 3),
     ticket(2, 't2', 'resolved', 1, 3, 4, 'product'),
     ticket(3, 'triage', 'pending', 2, 4, 9),
@@ -59,7 +51,7 @@ export function seedWeek(stores: BothStores): void {
     ticket(7, 't1', 'resolved', 4, 5, 7),
     ticket(8, 'oncall', 'open', 4, 7, 8),
   ]);
-  seed(stores, lite.slaClocks, pg.slaClocks, [
+  seedBoth(stores, lite.slaClocks, [
     { ticketId: 1, tier: 't1', enteredAt: day(2), leftAt: day(3), usedMs: 1000, band: 'green' },
     { ticketId: 1, tier: 't2', enteredAt: day(3), runningSince: day(3), band: 'red' },
     { ticketId: 2, tier: 't1', enteredAt: day(3), leftAt: day(4), usedMs: 3_600_000, band: 'yellow' },
@@ -71,7 +63,7 @@ export function seedWeek(stores: BothStores): void {
     { ticketId: 7, tier: 't1', enteredAt: day(6), band: 'green' },
     { ticketId: 5, tier: 't1', enteredAt: day(6, 1), band: 'yellow' },
   ]);
-  seed(stores, lite.comments, pg.comments, [
+  seedBoth(stores, lite.comments, [
     { ticketId: 1, visibility: 'public', body: 'Looking', authorId: 1, authorLabel: 'Ada', createdAt: day(2, 1) },
     { ticketId: 1, visibility: 'internal', body: 'Note', authorId: 1, authorLabel: 'Ada', createdAt: day(2, 2) },
     { ticketId: 1, visibility: 'public', body: 'Thanks', authorId: null, authorLabel: 'Cy', createdAt: day(2, 3) },
@@ -79,7 +71,7 @@ export function seedWeek(stores: BothStores): void {
     { ticketId: 4, visibility: 'public', body: 'On it', authorId: 1, authorLabel: 'Ada', createdAt: day(5, 1) },
   ]);
   const event = (entity: string, entityId: string, action: string, at: Date, before: unknown, after: unknown, actorLabel = 'Ada') => ({ entity, entityId, action, actorLabel, before, after, at });
-  seed(stores, lite.auditEvents, pg.auditEvents, [
+  seedBoth(stores, lite.auditEvents, [
     event('ticket', '1', 'ticket.created', day(2), null, { status: 'open' }),
     event('ticket', '2', 'ticket.status', day(4, 1), { status: 'open' }, { status: 'resolved' }),
     event('ticket', '2', 'ticket.status', day(5), { status: 'open' }, { status: 'resolved' }),
@@ -119,12 +111,12 @@ export function seedWeek(stores: BothStores): void {
     [8, 3],
     [7, 1],
   ] as const;
-  insertRows(stores.sqliteStore, lite.ticketTags, tagged.map(([ticketId, tag]) => ({ ticketId, tagId: sqliteTagIds[tag - 1]! })));
-  run(stores.pgStore.db.insert(pg.ticketTags).values(tagged.map(([ticketId, tag]) => ({ ticketId, tagId: pgTagIds[tag - 1]! }))));
+  sqliteSeed(stores.sqliteStore)(lite.ticketTags, tagged.map(([ticketId, tag]) => ({ ticketId, tagId: sqliteTagIds[tag - 1]! })));
+  pgSeed(stores.pgStore)(lite.ticketTags, tagged.map(([ticketId, tag]) => ({ ticketId, tagId: pgTagIds[tag - 1]! })));
   const queued = (dedupeKey: string, at: Date) => ({ dedupeKey, channel: 'ops', payload: { text: dedupeKey }, nextAttemptAt: at, createdAt: at });
-  seed(stores, lite.outbox, pg.outbox, [queued('pattern:billing:2026-03-05', day(5)), queued('patternz', day(9)), queued('digest:2026-W10', day(8)), queued('Pattern:upper', day(9))]);
+  seedBoth(stores, lite.outbox, [queued('pattern:billing:2026-03-05', day(5)), queued('patternz', day(9)), queued('digest:2026-W10', day(8)), queued('Pattern:upper', day(9))]);
   const guard = (weekStart: string, kind: GuardKind, body: string, closedAt: Date | null = null) => ({ weekStart, kind, body, createdAt: day(1), closedAt });
-  seed(stores, lite.guardEntries, pg.guardEntries, [
+  seedBoth(stores, lite.guardEntries, [
     guard('2026-03-02', 'hotfix', 'Hotfix 1.2.3'),
     guard('2026-02-23', 'loop', 'Open loop from last week'),
     guard('2026-02-23', 'loop', 'Closed loop', day(1)),
@@ -132,7 +124,7 @@ export function seedWeek(stores: BothStores): void {
     guard('2026-03-09', 'loop', 'Next week loop'),
     guard('2026-03-02', 'loop', 'This week, closed', day(3)),
   ]);
-  seed(stores, lite.oncallEscalations, pg.oncallEscalations, [
+  seedBoth(stores, lite.oncallEscalations, [
     { ticketId: 1, escalatedAt: day(3), major: true, step: 'paged', pagedAt: day(3, 1) },
     { ticketId: 4, escalatedAt: day(2) },
     { ticketId: 8, escalatedAt: day(9) },

@@ -4,7 +4,6 @@
  */
 import { spawn, type ChildProcessByStdio } from 'node:child_process';
 import type { Readable } from 'node:stream';
-import { createServer } from 'node:net';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -25,6 +24,13 @@ export interface Run {
 /** Error text or a log line at error level or above: a clean run has neither on stderr. */
 export const TROUBLE_ON_STDERR = /error|exception|"level":(50|60)/i;
 
+export interface RunOptions {
+  input?: string;
+  env?: Record<string, string>;
+  /** The working directory, when not the sandbox. */
+  cwd?: string;
+}
+
 /** A temp dir with its own database; `deskops(args, input)` runs the executable there. */
 export interface CliSandbox {
   dir: string;
@@ -32,7 +38,9 @@ export interface CliSandbox {
   storage: Record<string, string>;
   /** A connection of the test's own to that database (after a `deskops` run created it), closed by the caller. */
   connect(): Storage;
-  deskops(args: string[], options?: { input?: string; env?: Record<string, string> }): Promise<Run>;
+  deskops(args: string[], options?: RunOptions): Promise<Run>;
+  /** Any command, with the sandbox as working directory (so no stray .env) and database. */
+  run(command: string, args: string[], options?: RunOptions): Promise<Run>;
 }
 
 /** The parent's environment without deskops settings (or loader options), so a developer's shell cannot leak in. */
@@ -40,7 +48,8 @@ function parentEnv(): NodeJS.ProcessEnv {
   return Object.fromEntries(Object.entries(process.env).filter(([key]) => !/^(DESKOPS_|PORT$|SLACK_|ROCKETCHAT_|FORCE_COLOR$|NODE_OPTIONS$)/.test(key)));
 }
 
-function cleanEnv(storage: Record<string, string>, extra: Record<string, string>): NodeJS.ProcessEnv {
+/** A deskops process's environment: the parent's cleaned, the database variables, the shell user alice, then `extra`. */
+export function cleanEnv(storage: Record<string, string>, extra: Record<string, string>): NodeJS.ProcessEnv {
   return { ...parentEnv(), ...storage, DESKOPS_SHELL_USER: 'alice', ...extra };
 }
 
@@ -87,29 +96,26 @@ export function cliSandbox(onTestFinished: (cleanup: () => void) => void): CliSa
   const dir = mkdtempSync(join(tmpdir(), 'deskops-cli-'));
   onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
   const storage = storageEnv(join(dir, 'data', 'deskops.db'), { push: onTestFinished });
+  const run: CliSandbox['run'] = (command, args, options = {}) => runToEnd(command, args, { cwd: options.cwd ?? dir, env: cleanEnv(storage, options.env ?? {}), input: options.input });
   return {
     dir,
     storage,
     connect: () => (storage.DESKOPS_DATABASE_URL ? pgStoreCode().connectPgStore(storage.DESKOPS_DATABASE_URL) : openStore(storage.DESKOPS_DB!)),
-    deskops: (args, options = {}) =>
-      new Promise((resolve, reject) => {
-        const child = spawn(process.execPath, [BIN, ...args], { cwd: dir, env: cleanEnv(storage, options.env ?? {}), stdio: ['pipe', 'pipe', 'pipe'] });
-        let stdout = '';
-        let stderr = '';
-        child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-        child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-        child.on('error', reject);
-        child.on('close', (code) => resolve({ code, stdout, stderr }));
-        child.stdin.end(options.input ?? '');
-      }),
+    deskops: (args, options) => run(process.execPath, [BIN, ...args], options),
+    run,
   };
 }
 
-/** A loopback port nobody listens on right now. */
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
+/** Runs `command` to its end with `input` piped in (none: stdin closed at once); its exit code and what it printed. */
+export function runToEnd(command: string, args: string[], options: { cwd: string; env: NodeJS.ProcessEnv; input?: string }): Promise<Run> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { cwd: options.cwd, env: options.env, stdio: ['pipe', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+    child.stdin.end(options.input ?? '');
+  });
 }

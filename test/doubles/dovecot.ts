@@ -5,10 +5,10 @@
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ImapFlow } from 'imapflow';
+import { freePort } from './free-port.js';
 
 export interface TestImap {
   /** imap://user:password@127.0.0.1:port (no mailbox). */
@@ -21,16 +21,6 @@ export interface TestImap {
 }
 
 const SCRIPT = new URL('../../scripts/test-dovecot.sh', import.meta.url).pathname;
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 function dovecotInstalled(): boolean {
   return ['/usr/sbin/dovecot', '/usr/local/sbin/dovecot'].some((path) => existsSync(path));

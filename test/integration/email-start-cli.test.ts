@@ -5,11 +5,11 @@
  * runs every 15 s); SIGTERM stops it with exit 0; no password reaches its log, even at debug level.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { spawn } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { freePort, ROOT, startDeskopsProcess } from '../doubles/cli.js';
+import { cleanEnv, ROOT, runToEnd, startDeskopsProcess, type Run } from '../doubles/cli.js';
+import { freePort } from '../doubles/free-port.js';
 import { sendMail, startMailCatcher } from '../doubles/mail.js';
 import { storageEnv } from '../doubles/test-engine.js';
 
@@ -19,18 +19,8 @@ afterEach(async () => {
 });
 
 /** Runs `deskops shell` in `cwd` with `input` piped in; resolves with its output. */
-function shell(cwd: string, input: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const env = Object.fromEntries(Object.entries(process.env).filter(([key]) => !/^(DESKOPS_|PORT$|SLACK_|ROCKETCHAT_|NODE_OPTIONS$)/.test(key)));
-    const child = spawn(process.execPath, [join(ROOT, 'bin', 'deskops.js'), 'shell'], { cwd, env: { ...env, DESKOPS_SHELL_USER: 'alice' }, stdio: ['pipe', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-    child.stdin.end(input);
-  });
+function shell(cwd: string, input: string): Promise<Run> {
+  return runToEnd(process.execPath, [join(ROOT, 'bin', 'deskops.js'), 'shell'], { cwd, env: cleanEnv({}, {}), input });
 }
 
 describe('deskops start with email only', () => {

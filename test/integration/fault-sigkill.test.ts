@@ -25,7 +25,7 @@ import { systemClock } from '../../src/clock.js';
 import { loadConfig } from '../../src/config.js';
 import { handledInvocations, outbox, tickets } from '../../src/store/schema.js';
 import { connectTo, countRows, selectFields, selectRows } from '../doubles/db.js';
-import { freePort } from '../doubles/cli.js';
+import { freePort } from '../doubles/free-port.js';
 import { buildFaultChild, seededRandom, startFaultChild, type FaultBundle, type FaultChild } from '../doubles/fault-process.js';
 import { startSlackWorkspace } from '../doubles/fault-slack.js';
 import { postToSlackEndpoint, slashCommandBody } from '../doubles/slack-requests.js';

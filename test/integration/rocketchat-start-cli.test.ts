@@ -7,7 +7,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { freePort, startDeskopsProcess, type RunningDeskops } from '../doubles/cli.js';
+import { startDeskopsProcess, type RunningDeskops } from '../doubles/cli.js';
+import { freePort } from '../doubles/free-port.js';
 import { storageEnv } from '../doubles/test-engine.js';
 import { rcMessage, startRocketChatServer } from '../doubles/rocketchat-server.js';
 

@@ -3,68 +3,15 @@
  * database in a temp dir. This is what `printf '...' | npm start --silent` does. `deskops migrate`
  * and `deskops backup`, which work on the SQLite file, are in cli-sqlite-file.test.ts.
  */
-import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, it } from 'vitest';
-import { storageEnv } from '../doubles/test-engine.js';
+import { cliSandbox, ROOT, TROUBLE_ON_STDERR, type CliSandbox, type Run } from '../doubles/cli.js';
 
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const BIN = join(ROOT, 'bin', 'deskops.js');
-
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-interface RunOptions {
-  input?: string;
-  env?: Record<string, string>;
-  cwd?: string;
-}
-
-/** Error text or a log line at error level or above: a clean run has neither on stderr. */
-const TROUBLE_ON_STDERR = /error|exception|"level":(50|60)/i;
-
-/** The parent's environment without any deskops settings, so a developer's shell cannot leak in. */
-function cleanEnv(storage: Record<string, string>, extra: Record<string, string>): NodeJS.ProcessEnv {
-  const env = Object.fromEntries(Object.entries(process.env).filter(([key]) => !/^(DESKOPS_|PORT$|SLACK_|ROCKETCHAT_|FORCE_COLOR$)/.test(key)));
-  return { ...env, ...storage, DESKOPS_SHELL_USER: 'alice', ...extra };
-}
-
-/** A temp dir with its own database, and ways to run deskops in it. */
-interface Sandbox {
-  dir: string;
-  db: string;
-  /** Any command, with the sandbox as working directory (so no stray .env) and database. */
-  run(command: string, args: string[], options?: RunOptions): Promise<Run>;
-  deskops(args: string[], options?: RunOptions): Promise<Run>;
-  /** `deskops start` with `input` piped in. */
-  shell(input: string, env?: Record<string, string>): Promise<Run>;
-}
-
-function sandbox(onTestFinished: (cleanup: () => void) => void): Sandbox {
-  const dir = mkdtempSync(join(tmpdir(), 'deskops-cli-'));
-  onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
-  const db = join(dir, 'data', 'deskops.db');
-  // On the PostgreSQL run, a database of its own (DESKOPS_DATABASE_URL) beside the path.
-  const storage = storageEnv(db, { push: onTestFinished });
-  const run: Sandbox['run'] = (command, args, options = {}) =>
-    new Promise((resolvePromise, reject) => {
-      const child = spawn(command, args, { cwd: options.cwd ?? dir, env: cleanEnv(storage, options.env ?? {}), stdio: ['pipe', 'pipe', 'pipe'] });
-      let stdout = '';
-      let stderr = '';
-      child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-      child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-      child.on('error', reject);
-      child.on('close', (code) => resolvePromise({ code, stdout, stderr }));
-      child.stdin.end(options.input ?? '');
-    });
-  const deskops: Sandbox['deskops'] = (args, options) => run(process.execPath, [BIN, ...args], options);
-  return { dir, db, run, deskops, shell: (input, env = {}) => deskops(['start'], { input, env }) };
+/** The CLI sandbox (test/doubles/cli.ts), and `deskops start` with `input` piped in. */
+function sandbox(onTestFinished: (cleanup: () => void) => void): CliSandbox & { shell(input: string, env?: Record<string, string>): Promise<Run> } {
+  const box = cliSandbox(onTestFinished);
+  return { ...box, shell: (input, env = {}) => box.deskops(['start'], { input, env }) };
 }
 
 /** The reply blocks of piped output: separated by one blank line. */
