@@ -7,8 +7,8 @@ import { NOT_YET_ON_POSTGRES, offPostgres } from './test/engines.js';
 const onPostgres = process.env.DESKOPS_TEST_ENGINE === 'postgres';
 // DESKOPS_TEST_PG_TRY=1 runs the files not yet converted too, to see which pass on PostgreSQL.
 const leftOut = process.env.DESKOPS_TEST_PG_TRY === '1' ? offPostgres().filter((file) => !(file in NOT_YET_ON_POSTGRES)) : offPostgres();
-// The three-replica chaos test (test/chaos/) runs on its own, `npm run test:chaos`: it takes about
-// 150 s of the machine's whole CPU, and its page-timing check is not met yet (see the README).
+// The three-replica chaos test (test/chaos/) runs on its own, `npm run test:chaos` (.ci/run runs it
+// after both suites): it takes about 150 s of the machine's whole CPU, so nothing may run beside it.
 const chaos = process.env.DESKOPS_TEST_CHAOS === '1';
 
 export default defineConfig({
