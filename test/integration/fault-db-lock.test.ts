@@ -46,6 +46,18 @@ function holdWriteLock(config: Config): AnotherWriter {
 
 const counts = storeCounts;
 
+/** A desk with one ticket, its router and in-process engine logging into `log`, and the counts before a lock. */
+function deskWithOneTicket() {
+  const desk = createTestDesk();
+  cleanups.push(() => desk.dispose());
+  const log: string[] = [];
+  const logger = pino({ level: 'info' }, { write: (line: string) => void log.push(line) });
+  const router = createRouter({ registry: desk.registry, app: desk.app, logger });
+  const engine = createInProcessEngine({ app: desk.app, registry: desk.registry, router, logger });
+  desk.run('ticket new "Before the lock"');
+  return { desk, log, logger, router, engine, before: counts(desk) };
+}
+
 describe('the database locked by another writer', () => {
   it(
     `acks slash commands within 3 s during a ${LOCK_MS / 1000} s lock and runs each once the lock goes`,
@@ -90,14 +102,7 @@ describe('the database locked by another writer', () => {
   );
 
   it('answers "not run, try again" when the lock outlasts the retries, writes nothing, logs it, and the worker skips its run', async () => {
-    const desk = createTestDesk();
-    cleanups.push(() => desk.dispose());
-    const log: string[] = [];
-    const logger = pino({ level: 'info' }, { write: (line: string) => void log.push(line) });
-    const router = createRouter({ registry: desk.registry, app: desk.app, logger });
-    const engine = createInProcessEngine({ app: desk.app, registry: desk.registry, router, logger });
-    desk.run('ticket new "Before the lock"');
-    const before = counts(desk);
+    const { desk, log, logger, router, engine, before } = deskWithOneTicket();
 
     const lock = holdWriteLock(desk.config);
     const invocation: Invocation = { platform: 'slack', user: slackMember('U0NEW', 'newcomer'), channel: 'C0HELP', thread: null, text: 'ticket new "During the lock"', idempotencyKey: 'slack:command:trig-lock' };
@@ -126,14 +131,7 @@ describe('the database locked by another writer', () => {
   it(
     "keeps a command with no wait of its own (the shell, Rocket.Chat) waiting the connection's 5 s for the lock, then answers busy; nothing is written and the same message runs later",
     async () => {
-      const desk = createTestDesk();
-      cleanups.push(() => desk.dispose());
-      const log: string[] = [];
-      const logger = pino({ level: 'info' }, { write: (line: string) => void log.push(line) });
-      const router = createRouter({ registry: desk.registry, app: desk.app, logger });
-      const engine = createInProcessEngine({ app: desk.app, registry: desk.registry, router, logger });
-      desk.run('ticket new "Before the lock"');
-      const before = counts(desk);
+      const { desk, engine, before } = deskWithOneTicket();
 
       const lock = holdWriteLock(desk.config);
       const shell: Invocation = { platform: 'shell', user: { externalId: 'lead', handle: 'lead' }, channel: '#helpdesk', thread: null, text: 'ticket new "Shell during the lock"' };
