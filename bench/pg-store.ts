@@ -102,7 +102,9 @@ export async function benchPgStore(count: number): Promise<PgStoreFigures> {
       return raw.query(text, values);
     };
 
-    // One ticket through the use case first: the raw side copies its rows column for column.
+    // One ticket through the use case first: the raw side copies its rows column for column. Counted
+    // once the settings are cached, as every create after the first finds them (the first reads three).
+    createTicket(ctx, { title: 'Bench warm-up', priority: 'high' });
     sent = 0;
     const first = createTicket(ctx, { title: 'Bench ticket', priority: 'high' }).ticket;
     const createStatements = sent;

@@ -135,6 +135,20 @@ describe('the PostgreSQL store', () => {
     expect((s.bridge.query('SHOW lock_timeout').rows[0] as { lock_timeout: string }).lock_timeout).toBe('5s');
   });
 
+  it('prepares each parameterized statement once per session, and runs it bound from then on', async () => {
+    const { store: s } = await store();
+    const ids = [addPerson(s, 'Ada'), addPerson(s, 'Grace'), addPerson(s, 'Edsger')];
+    const names = ids.map((id) => get(s.db.select({ name: people.displayName }).from(people).where(eq(people.id, id)))?.name);
+    expect(names).toEqual(['Ada', 'Grace', 'Edsger']);
+    const prepared = s.bridge.query('SELECT name, statement FROM pg_prepared_statements ORDER BY name').rows as Array<{ name: string; statement: string }>;
+    const byPerson = prepared.filter((row) => row.statement.startsWith('select "display_name" from "people"'));
+    // One statement for the three reads: parsed and planned once.
+    expect(byPerson).toHaveLength(1);
+    expect(byPerson[0]!.name).toMatch(/^deskops_\d+$/);
+    // Statements without parameters (BEGIN with its settings, this very query) are not prepared.
+    expect(prepared.some((row) => /^BEGIN|pg_prepared_statements/.test(row.statement))).toBe(false);
+  });
+
   it('opens a transaction, sets its lock wait and reads the table versions in one round trip', async () => {
     const { store: s } = await store();
     const personId = addPerson(s, 'Counted');

@@ -33,6 +33,8 @@ async function connect(connection) {
   client.on('error', lost);
   client.on('end', lost);
   connection.client = client;
+  // A new session has no prepared statements: names are given afresh.
+  connection.statementNames = new Map();
   await client.connect();
   connection.lost = false;
   connection.inTransaction = false;
@@ -46,6 +48,24 @@ function forget(client) {
 
 /** How long a statement waits for another connection's lock by default (withLockWait sets less for a while). */
 const DEFAULT_LOCK_TIMEOUT_MS = 5_000;
+
+/**
+ * Statements prepared per session: the store's statements come from a fixed set of query shapes,
+ * run thousands of times, so each is parsed and planned once per session, then only bound and
+ * executed. Past this many (lists of ids of every length), statements run unnamed, as before.
+ */
+const PREPARED_PER_SESSION = 1_000;
+
+/** The name `text` is prepared under on `connection`, or undefined (no parameters: the simple protocol, which may hold several statements). */
+function statementName(connection, text, values) {
+  if (values.length === 0) return undefined;
+  let name = connection.statementNames.get(text);
+  if (name === undefined && connection.statementNames.size < PREPARED_PER_SESSION) {
+    name = `deskops_${connection.statementNames.size + 1}`;
+    connection.statementNames.set(text, name);
+  }
+  return name;
+}
 
 // What node-postgres says, without a code, when the connection went away under a statement.
 const CONNECTION_GONE = /Connection terminated|not queryable|connection error/i;
@@ -73,7 +93,7 @@ async function usable(connection, text) {
 runAsWorker(async (op, id, text, values, arrayMode) => {
   try {
     if (op === 'connect') {
-      const connection = { client: undefined, url: text, lost: false, inTransaction: false };
+      const connection = { client: undefined, url: text, lost: false, inTransaction: false, statementNames: new Map() };
       await connect(connection);
       const connectionId = nextId++;
       connections.set(connectionId, connection);
@@ -91,7 +111,7 @@ runAsWorker(async (op, id, text, values, arrayMode) => {
     if (OPENS.test(text)) connection.inTransaction = true;
     else if (ENDS.test(text)) connection.inTransaction = false;
     try {
-      const answer = await client.query({ text, values, rowMode: arrayMode ? 'array' : undefined, types: typeParsers });
+      const answer = await client.query({ text, values, name: statementName(connection, text, values), rowMode: arrayMode ? 'array' : undefined, types: typeParsers });
       // Several statements in one text (no parameters: PostgreSQL's simple protocol) answer each; the last one's rows are the answer.
       const result = Array.isArray(answer) ? answer[answer.length - 1] : answer;
       return { rows: result?.rows ?? [], rowCount: result?.rowCount ?? 0 };
