@@ -60,10 +60,7 @@ export const SQLITE_ONLY: Readonly<Record<string, string>> = {
  * database with test/doubles/test-engine.ts storageEnv, running it on both engines (`DESKOPS_TEST_PG_TRY=1
  * npm run test:pg -- <file>`), and taking it off this list.
  */
-export const NOT_YET_ON_POSTGRES: Readonly<Record<string, string>> = {
-  'test/integration/limits-and-queues.test.ts': "the fair-queue latency bound (her answer within 2 s of a 200-command flood) is missed on PostgreSQL here (8.6 s): the in-process engine's synchronous bridge on a loaded 2-core machine",
-  'test/integration/rocketchat.test.ts': "its 10,000-message run misses its wait on PostgreSQL here (2 of 11 answers in time): the in-process engine makes each statement a bridge round trip on the test's own thread; the reconnect test's health-check window was missed once under load too",
-};
+export const NOT_YET_ON_POSTGRES: Readonly<Record<string, string>> = {};
 
 /** Every file the PostgreSQL run leaves out. */
 export function offPostgres(): string[] {

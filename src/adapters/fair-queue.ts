@@ -1,7 +1,14 @@
+/** Resolves once the event loop has come round to its check phase: I/O has been polled meanwhile. */
+function turnOfTheEventLoop(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
 /**
  * Work handled one item at a time, taking turns between keys (people): one person's flood, or a
  * slow item of theirs, waits behind everyone else's next item instead of holding them. Items of
- * one key keep their order.
+ * one key keep their order. Between items the queue lets the event loop run, so a handler that
+ * finishes without I/O (an engine in this thread) does not hold sockets, timers and other queues
+ * (the answers going out, a health check, the next message read) until the whole queue is done.
  */
 export class FairQueue<T> {
   private readonly lanes = new Map<string, Array<{ item: T; done: () => void }>>();
@@ -50,6 +57,7 @@ export class FairQueue<T> {
         this.onError(error, next.item);
       }
       next.done();
+      if (this.lanes.size > 0) await turnOfTheEventLoop();
     }
     this.running = false;
     const waiters = this.idleWaiters;

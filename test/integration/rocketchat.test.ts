@@ -249,6 +249,8 @@ describe('Rocket.Chat adapter (real SDK, loopback server)', () => {
     expect(Math.max(...listenerSamples)).toBeLessThanOrEqual(listenersBefore + 2);
     expect(heapAfter - heapBefore).toBeLessThan(8 * 1024 * 1024);
     expect(seconds).toBeLessThan(60);
+    // Handling the messages never kept the server's frames unread long enough to look like a dead connection.
+    expect(rc.bot.stats().losses, rc.bot.stats().lastLoss).toBe(0);
     // Debug level: the SDK's login line (token included) and every DDP frame went through the redaction.
     expect(logs.lines).toBeGreaterThan(TOTAL);
     expect(logs.redacted).toBeGreaterThan(0);
