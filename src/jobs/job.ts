@@ -26,8 +26,9 @@ export interface Job {
   /** node-cron expression, evaluated in the team's time zone. */
   schedule: string;
   /**
-   * Someone may have to be woken by it (the on-call ladder): a short job the scheduler runs first
-   * when it catches up, on the engine's commands thread, never behind a long job or at background priority.
+   * Someone may have to be woken by it (the on-call ladder, and the hand-off that comes before its
+   * steps): a short job the scheduler runs first when it catches up, on the engine's commands
+   * thread, never behind a long job or at background priority.
    */
   urgent?: boolean;
   run(ctx: JobContext, now: Date): JobReport;

@@ -12,6 +12,9 @@ export const ONCALL_HANDOFF = 'oncall-handoff';
 export const oncallHandoffJob: Job = {
   name: ONCALL_HANDOFF,
   schedule: '* * * * *',
+  // Urgent with the ladder: a new leader's catch-up announces a hand-off before the ladder's steps
+  // go to the person taking over, as every tick does (jobs/index.ts), failover or not.
+  urgent: true,
   run(ctx, now) {
     const at = new Date(now.getTime());
     // Outbox stamps use the instant the job acts at (a tick may run "as of" another instant).

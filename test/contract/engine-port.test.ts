@@ -204,8 +204,10 @@ describe('the worker engine', () => {
   it('runs the on-call ladder (an urgent job) on the commands thread, at its priority, never queued behind the background jobs', async () => {
     const { engine } = await rigFor('worker');
     const served = () => Object.fromEntries(engine.state().lanes.map((lane) => [lane.name, lane.served]));
-    const ladder = engine.info.jobs.find((job) => job.urgent);
-    expect(ladder?.name).toBe('oncall-ladder');
+    const ladder = engine.info.jobs.find((job) => job.name === 'oncall-ladder');
+    expect(ladder?.urgent).toBe(true);
+    // The hand-off, announced before the ladder's steps, is the only other urgent job.
+    expect(engine.info.jobs.filter((job) => job.urgent).map((job) => job.name)).toEqual(['oncall-handoff', 'oncall-ladder']);
     const before = served();
     const report = await engine.runUrgentJob('oncall-ladder', new Date('2026-11-23T10:00:00Z'));
     expect(report).toMatchObject({ failed: 0, at: new Date('2026-11-23T10:00:00Z') });

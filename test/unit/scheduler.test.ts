@@ -11,6 +11,7 @@ import type { Job, JobContext } from '../../src/jobs/job.js';
 import { DELIVERY_JOB, startScheduler, type SchedulerOptions } from '../../src/jobs/scheduler.js';
 import type { Lease } from '../../src/replicas/lease.js';
 import { runJobsOnce } from '../../src/jobs/runs.js';
+import { allJobs } from '../../src/jobs/index.js';
 import { createInProcessEngine } from '../../src/engine/in-process.js';
 import { jobRuns } from '../../src/store/schema.js';
 import { warning } from '../../src/views/reply.js';
@@ -136,6 +137,19 @@ describe('startScheduler', () => {
     try {
       await vi.advanceTimersByTimeAsync(0);
       expect(order).toEqual(['ladder', 'status-timers', 'sla-watch', 'digest']);
+    } finally {
+      await scheduler.stop();
+    }
+  });
+
+  it("catches up over deskops' own jobs with the hand-off, then the ladder (a failover across a hand-off pages the person taking over after telling them), then the rest in order", async () => {
+    const order: string[] = [];
+    const recorded = allJobs().map((job): Job => ({ ...job, schedule: '0 9 * * 1', run: () => (order.push(job.name), { processed: 0, queued: 0, failed: 0 }) }));
+    const scheduler = schedule(recorded, { timeZone: 'UTC', sink });
+    try {
+      await vi.advanceTimersByTimeAsync(0);
+      const rest = allJobs().map((job) => job.name).filter((name) => name !== 'oncall-handoff' && name !== 'oncall-ladder');
+      expect(order).toEqual(['oncall-handoff', 'oncall-ladder', ...rest]);
     } finally {
       await scheduler.stop();
     }
