@@ -33,6 +33,25 @@ function addPerson(s: PgStore, name: string): number {
   return get(s.db.insert(people).values({ displayName: name, role: 'agent', isStaff: true, createdAt: AT }).returning({ id: people.id }))!.id;
 }
 
+/** Another session (of the test's own) locks the person's row in a transaction left open. */
+function holdRow(other: ReturnType<typeof openBridge>, personId: number): void {
+  other.query('BEGIN');
+  other.query('UPDATE people SET display_name = $1 WHERE id = $2', ['Holder', personId]);
+}
+
+/** A store, a person named Contended, and another session holding that person's row. */
+async function contendedRow() {
+  const { store: s, url } = await store();
+  const personId = addPerson(s, 'Contended');
+  const other = openBridge(url);
+  closers.push(() => other.close());
+  holdRow(other, personId);
+  return { store: s, personId, other };
+}
+
+/** The connection's lock wait as PostgreSQL shows it ("5s"). */
+const lockTimeout = (s: PgStore): string => (s.bridge.query('SHOW lock_timeout').rows[0] as { lock_timeout: string }).lock_timeout;
+
 describe('the PostgreSQL store', () => {
   it('runs drizzle queries synchronously and decodes rows as the SQLite store does', async () => {
     const { store: s } = await store();
@@ -95,12 +114,7 @@ describe('the PostgreSQL store', () => {
   });
 
   it('waits at most the lock wait for another writer, then fails with busy trouble and changes nothing', async () => {
-    const { store: s, url } = await store();
-    const personId = addPerson(s, 'Contended');
-    const other = openBridge(url);
-    closers.push(() => other.close());
-    other.query('BEGIN');
-    other.query('UPDATE people SET display_name = $1 WHERE id = $2', ['Holder', personId]);
+    const { store: s, personId, other } = await contendedRow();
     const started = performance.now();
     let caught: unknown;
     try {
@@ -116,11 +130,10 @@ describe('the PostgreSQL store', () => {
     expect(waited).toBeGreaterThanOrEqual(140);
     expect(get(s.db.select({ name: people.displayName }).from(people).where(eq(people.id, personId)))).toEqual({ name: 'Contended' });
     // The connection's own lock wait is back: 5 s, as SQLite's busy timeout.
-    expect((s.bridge.query('SHOW lock_timeout').rows[0] as { lock_timeout: string }).lock_timeout).toBe('5s');
+    expect(lockTimeout(s)).toBe('5s');
 
     // Asked for inside a transaction already open, the wait holds from there, and the transaction's own after.
-    other.query('BEGIN');
-    other.query('UPDATE people SET display_name = $1 WHERE id = $2', ['Holder', personId]);
+    holdRow(other, personId);
     const inside = performance.now();
     expect(() =>
       s.transaction(() => {
@@ -132,7 +145,7 @@ describe('the PostgreSQL store', () => {
       }),
     ).toThrow(expect.objectContaining({ code: '55P03' }));
     expect(performance.now() - inside).toBeLessThan(4000);
-    expect((s.bridge.query('SHOW lock_timeout').rows[0] as { lock_timeout: string }).lock_timeout).toBe('5s');
+    expect(lockTimeout(s)).toBe('5s');
   });
 
   it('prepares each parameterized statement once per session, and runs it bound from then on', async () => {
@@ -171,16 +184,11 @@ describe('the PostgreSQL store', () => {
     sent.length = 0;
     s.transaction(() => s.tableVersion('team_settings'));
     expect(sent[0]).toMatch(/^BEGIN ISOLATION LEVEL SERIALIZABLE; SELECT table_name, version/);
-    expect((s.bridge.query('SHOW lock_timeout').rows[0] as { lock_timeout: string }).lock_timeout).toBe('5s');
+    expect(lockTimeout(s)).toBe('5s');
   });
 
   it('waits at most 5 s for another writer without a lock wait of its own, never forever', async () => {
-    const { store: s, url } = await store();
-    const personId = addPerson(s, 'Contended');
-    const other = openBridge(url);
-    closers.push(() => other.close());
-    other.query('BEGIN');
-    other.query('UPDATE people SET display_name = $1 WHERE id = $2', ['Holder', personId]);
+    const { store: s, personId, other } = await contendedRow();
     const started = performance.now();
     let caught: unknown;
     try {
