@@ -5,8 +5,9 @@
  * transaction shape, on one embedded PostgreSQL server, measured in the same run.
  *
  * - Create: `createTicket` (what `/ticket new` runs) in its SERIALIZABLE transaction, against a raw
- *   SERIALIZABLE transaction inserting the same ticket row and audit row; a third figure inserts
- *   every row the use case's core writes (ticket, SLA clock, audit event, outbox row).
+ *   SERIALIZABLE transaction inserting the same ticket row and audit row (bench/store.ts's raw side
+ *   on SQLite); a third figure inserts every row the use case writes (ticket, SLA clock, audit
+ *   event, outbox row): the same work, whose ratio is the one the target is read against.
  * - Card read: `ticketDetail` (what `/ticket show` reads) in its read-only snapshot, against the
  *   same point reads done raw in a REPEATABLE READ READ ONLY transaction (bench/store.ts lists them).
  *

@@ -2,7 +2,9 @@
  * The engine's background operations: scheduled jobs (each run timed and recorded), the outbox
  * worker's database steps, and drawing charts. They run on the engine's background thread with its
  * own connection, so a long job (the weekly digest, the pattern watch, the catch-up at start)
- * never stands in front of a command.
+ * never stands in front of a command. The one exception is `runUrgentJob` (the hand-off and the
+ * ladder, short), which the worker engine runs on its commands thread (it is not in port.ts's
+ * BACKGROUND_OPERATIONS): a page never waits behind the digest.
  */
 import { claimDeliveries, recordFailed, recordSent, releaseClaim, renewClaim, type Claimed, type DeliveryFailure, type DeliveryOptions, type DeliveryReport, type FailureRecorded, type Outgoing } from '../../delivery/claims.js';
 import { platformFor } from '../../delivery/destinations.js';
